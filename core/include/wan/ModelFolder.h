@@ -1,0 +1,68 @@
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace wan {
+
+enum class ModelType { T2V = 1, I2V };
+
+struct FileInfo
+{
+    std::filesystem::path path;
+    std::uint64_t sizeBytes = 0;
+    std::string dtype; // dominant stored dtype: "F32", "BF16", "F16", ...
+    std::uint64_t parameterCount = 0;
+};
+
+struct DitDims
+{
+    int dim = 0, ffnDim = 0, numHeads = 0, numLayers = 0, inDim = 0, outDim = 0, textLen = 0, freqDim = 0;
+    int textDim = 0; // from text_embedding.0.weight
+    double eps = 1e-6;
+    std::vector<int> patchSize{1, 2, 2};
+    std::vector<FileInfo> files; // one per shard
+};
+
+struct T5Dims
+{
+    int dim = 0, dimAttn = 0, ffnDim = 0, numHeads = 0, numLayers = 0, vocab = 0, numBuckets = 0;
+    FileInfo file;
+};
+
+struct VaeDims
+{
+    int dim = 0, zDim = 0;
+    FileInfo file;
+};
+
+struct ClipDims
+{
+    int width = 0, layers = 0, patchSize = 0, imageSize = 0, heads = 0, mlpDim = 0, outDim = 0;
+    FileInfo file;
+};
+
+// An official Wan2.1 folder, validated, with every dim inferred from config.json and tensor shapes.
+struct ModelInfo
+{
+    std::filesystem::path dir;
+    ModelType modelType = ModelType::T2V;
+    DitDims dit;
+    T5Dims t5;
+    VaeDims vae;
+    std::optional<ClipDims> clip; // i2v only
+    std::filesystem::path tokenizerModel;
+};
+
+// Throws wan::Error(ErrorKind::ModelFolder or CorruptFile) naming the missing/bad file and what it should be.
+ModelInfo inspectModelFolder(const std::filesystem::path& dir);
+
+// One JSON object (model_type, dit, t5, vae, clip) as printed by `wan-generate --inspect --json`.
+std::string modelInfoToJson(const ModelInfo& info);
+// Human-readable multi-line summary.
+std::string modelInfoToText(const ModelInfo& info);
+
+} // namespace wan

@@ -1,0 +1,122 @@
+#pragma once
+
+#include "wan/CancelToken.h"
+#include "wan/Error.h"
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace wan {
+
+enum class Task { T2V = 1, I2V, T2I };
+enum class Solver { UniPC = 1, DpmPP, Euler };
+enum class Precision { Auto = 1, Float32, BFloat16, Float16 };
+enum class MemoryMode { Auto = 1, Full, T5Cpu, Offload };
+enum class VaeTiling { Auto = 1, Off, On };
+
+// Everything a generation needs; also what settings.json stores to reproduce a job.
+struct Request
+{
+    Task task = Task::T2V;
+    std::filesystem::path ckptDir;
+    std::string prompt;
+    std::optional<std::string> negativePrompt; // nullopt: the official default for the task
+    int width = 832;                          // t2v/t2i: output size; i2v: width*height is the max area
+    int height = 480;
+    int frameNum = 81; // 4n+1; T2I forces 1
+    std::int64_t seed = -1; // -1: random, the seed used is reported in Result
+    Solver solver = Solver::UniPC;
+    int steps = 50;
+    double shift = 5.0;
+    double guideScale = 5.0;
+    std::filesystem::path image; // i2v conditioning image
+    std::string device = "cpu";  // "cpu", "cuda", "cuda:N"
+    Precision precision = Precision::Auto; // Auto: fp32 on CPU, bf16 on CUDA
+    MemoryMode memory = MemoryMode::Auto;
+    bool offloadModel = false; // official --offload_model
+    bool t5Cpu = false;        // official --t5_cpu
+    VaeTiling vaeTiling = VaeTiling::Auto;
+    std::filesystem::path outputPath;  // .mp4 (video) or .png (T2I); empty: no media written
+    std::filesystem::path latentsPath; // optional safetensors with "latents" [16,T,H/8,W/8] fp32
+    std::filesystem::path framesDir;   // optional PNG sequence frame_0000.png ...
+    int previewEverySteps = 1;         // 0: no previews
+    int fps = 16;
+    int crf = 17; // H.264 quality
+};
+
+enum class Stage { Loading = 1, EncodingText, EncodingImage, Denoising, Decoding, Writing };
+
+struct Progress
+{
+    Stage stage = Stage::Loading;
+    int step = 0;       // denoising step done (1..total) or VAE chunk
+    int totalSteps = 0;
+    double secondsPerStep = 0.0;
+    double etaSeconds = 0.0;
+};
+
+// A cheap latent-to-RGB picture (one frame per latent frame, side by side is up to the UI).
+struct PreviewImage
+{
+    int step = 0;
+    int width = 0;  // latent width
+    int height = 0; // latent height
+    int frames = 0; // latent frames
+    std::vector<std::uint8_t> rgb; // frames * height * width * 3, RGB888
+};
+
+enum class JobStatus { Done = 1, Failed, Cancelled };
+
+struct Result
+{
+    JobStatus status = JobStatus::Failed;
+    std::string error; // user-facing message when Failed
+    ErrorKind errorKind = ErrorKind::Internal;
+    std::int64_t seed = 0; // the seed actually used
+    int width = 0, height = 0, frames = 0;
+    std::filesystem::path outputPath;
+    std::filesystem::path latentsPath;
+    double seconds = 0.0;
+    std::string placement; // what the memory planner chose, in words
+};
+
+struct Callbacks
+{
+    std::function<void(const Progress&)> onProgress;
+    std::function<void(const PreviewImage&)> onPreview;
+    const CancelToken* cancel = nullptr;
+};
+
+// The engine: owns the models (loaded on first use, reused while the folder/device/precision stay the same).
+// Not thread-safe: one thread (the inference thread) calls run().
+class Engine
+{
+public:
+    Engine();
+    ~Engine();
+    Engine(const Engine&) = delete;
+    Engine& operator=(const Engine&) = delete;
+
+    // Never throws for job errors: they come back as Result{Failed} or Result{Cancelled}.
+    Result run(const Request& request, const Callbacks& callbacks = {});
+    // Finish a job from saved final latents (decode + write only).
+    Result decodeLatents(const Request& request, const std::filesystem::path& latents,
+                         const Callbacks& callbacks = {});
+    void unload();
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> m_impl;
+};
+
+// Official default negative prompts (i2v adds its prefix).
+std::string defaultNegativePrompt(Task task);
+std::string toString(Task task);
+std::string toString(Solver solver);
+
+} // namespace wan

@@ -1,0 +1,1 @@
+// Carries the precompiled torch header that the engine libraries reuse.

@@ -1,0 +1,2 @@
+#include "io/TensorIo.h"
+void f(){ auto t = torch::zeros({2}); (void)t; }

@@ -1,0 +1,42 @@
+#pragma once
+// Internal (torch) side of checkpoint reading. Public headers never include this.
+
+#include <torch/torch.h>
+
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace wan::io {
+
+// Name -> tensor, ordered by name. Tensors read from files alias a read-only memory mapping (kept alive by the
+// tensors themselves) whenever no conversion is needed; never write into them.
+using TensorMap = std::map<std::string, torch::Tensor>;
+
+// Every tensor of one .safetensors file. Throws wan::Error(CorruptFile) naming the file on any header problem.
+TensorMap loadSafetensors(const std::filesystem::path& file);
+
+// The state dict stored by torch.save (zip + restricted unpickler). Throws wan::Error(CorruptFile).
+TensorMap loadPth(const std::filesystem::path& file);
+
+// The DiT weights of a model folder: diffusion_pytorch_model.safetensors or the shards listed in
+// diffusion_pytorch_model.safetensors.index.json.
+TensorMap loadDitWeights(const std::filesystem::path& ckptDir);
+
+struct BindOptions
+{
+    torch::Dtype dtype = torch::kFloat32; // floating tensors are cast to this; integer tensors keep theirs
+    torch::Device device = torch::kCPU;
+    std::vector<std::string> ignoredPrefixes; // file tensors under these prefixes are skipped on purpose
+};
+
+// Strict binding by name: every parameter and buffer of `module` must be in `weights` with the same shape, and
+// every tensor of `weights` (outside ignoredPrefixes) must be used. The module's tensors are replaced
+// (set_data), so a tensor already of the right dtype/device is used without a copy. On mismatch throws
+// wan::Error(ModelFolder) naming `file` and listing unknown, missing and wrong-shape tensors (first few of each,
+// with counts).
+void bindStateDict(torch::nn::Module& module, const TensorMap& weights, const std::filesystem::path& file,
+                   const BindOptions& options = {});
+
+} // namespace wan::io

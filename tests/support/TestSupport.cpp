@@ -1,0 +1,54 @@
+#include "support/TestSupport.h"
+
+#include <cstdlib>
+#include <sstream>
+
+namespace wan::test {
+
+std::filesystem::path fixturesDir()
+{
+    namespace fs = std::filesystem;
+    if (const char* env = std::getenv("WAN_FIXTURES_DIR"); env && *env) {
+        return fs::is_directory(env) ? fs::path(env) : fs::path();
+    }
+    const fs::path fallback = WAN_DEFAULT_FIXTURES_DIR;
+    return fs::is_directory(fallback) ? fs::weakly_canonical(fallback) : fs::path();
+}
+
+TensorDiff compareTensors(const torch::Tensor& got, const torch::Tensor& want)
+{
+    TensorDiff diff;
+    if (got.sizes() != want.sizes()) {
+        std::ostringstream os;
+        os << "shape " << got.sizes() << " vs expected " << want.sizes();
+        diff.where = os.str();
+        diff.maxAbs = std::numeric_limits<double>::infinity();
+        return diff;
+    }
+    diff.shapeMatches = true;
+    if (got.numel() == 0)
+        return diff;
+    const auto g = got.detach().to(torch::kCPU, torch::kFloat64).contiguous();
+    const auto w = want.detach().to(torch::kCPU, torch::kFloat64).contiguous();
+    auto err = (g - w).abs();
+    // NaN anywhere counts as an infinite error.
+    err = torch::where(torch::isnan(err), torch::full_like(err, std::numeric_limits<double>::infinity()), err);
+    const auto flat = err.flatten();
+    const auto idx = flat.argmax().item<int64_t>();
+    diff.maxAbs = flat[idx].item<double>();
+    std::vector<int64_t> pos(got.dim());
+    int64_t rest = idx;
+    for (int64_t d = got.dim() - 1; d >= 0; --d) {
+        pos[d] = rest % got.size(d);
+        rest /= got.size(d);
+    }
+    std::ostringstream os;
+    os << "index [";
+    for (size_t i = 0; i < pos.size(); ++i)
+        os << (i ? ", " : "") << pos[i];
+    os << "]: got " << g.flatten()[idx].item<double>() << " want " << w.flatten()[idx].item<double>();
+    diff.where = os.str();
+    return diff;
+}
+
+} // namespace wan::test

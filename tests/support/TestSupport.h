@@ -1,0 +1,45 @@
+#pragma once
+// Shared by the Qt Test executables: fixture lookup and tensor comparison with a useful failure message.
+
+#include "io/TensorIo.h"
+
+#include <QTest>
+
+#include <filesystem>
+#include <string>
+
+namespace wan::test {
+
+// $WAN_FIXTURES_DIR, else <source>/../shared/fixtures. Empty when neither exists.
+std::filesystem::path fixturesDir();
+
+struct TensorDiff
+{
+    bool shapeMatches = false;
+    double maxAbs = 0.0;
+    std::string where; // "index [0, 3, 1, 2]: got 0.1 want 0.2" or the shape mismatch
+};
+
+TensorDiff compareTensors(const torch::Tensor& got, const torch::Tensor& want);
+
+} // namespace wan::test
+
+// Skips the current test (QSKIP) with a clear message when the reference fixtures are absent.
+#define WAN_REQUIRE_FIXTURES()                                                                                 \
+    do {                                                                                                       \
+        if (wan::test::fixturesDir().empty())                                                                  \
+            QSKIP("reference fixtures not found: set WAN_FIXTURES_DIR or place them at ../shared/fixtures");   \
+    } while (false)
+
+// Fails with the max abs error and its location when |got - want| > atol anywhere (or shapes differ).
+#define WAN_COMPARE_TENSORS(got, want, atol)                                                                   \
+    do {                                                                                                       \
+        const auto wanDiff_ = wan::test::compareTensors((got), (want));                                        \
+        if (!wanDiff_.shapeMatches || !(wanDiff_.maxAbs <= (atol)))                                            \
+            QFAIL(qPrintable(QStringLiteral("%1: max abs error %2 > %3 at %4")                                 \
+                                 .arg(QStringLiteral(#got))                                                    \
+                                 .arg(wanDiff_.maxAbs)                                                         \
+                                 .arg(double(atol))                                                            \
+                                 .arg(QString::fromStdString(wanDiff_.where))));                               \
+        qInfo("%s: max abs error %.3g (atol %.1g)", #got, wanDiff_.maxAbs, double(atol));                      \
+    } while (false)
