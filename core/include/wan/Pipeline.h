@@ -110,6 +110,7 @@ public:
     void unload();
 
 private:
+    friend struct EngineInternals; // test and tool hooks (core/src/pipeline/EngineInternals.h)
     struct Impl;
     std::unique_ptr<Impl> m_impl;
 };

@@ -1,2 +1,259 @@
 #include "io/TensorIo.h"
-void f(){ auto t = torch::zeros({2}); (void)t; }
+
+#include "io/MappedFile.h"
+#include "io/RawIo.h"
+#include "wan/Error.h"
+
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+namespace wan::io {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+torch::Dtype torchDtype(DType dtype)
+{
+    switch (dtype) {
+    case DType::F32: return torch::kFloat32;
+    case DType::F16: return torch::kFloat16;
+    case DType::BF16: return torch::kBFloat16;
+    case DType::F64: return torch::kFloat64;
+    case DType::I64: return torch::kInt64;
+    case DType::I32: return torch::kInt32;
+    case DType::I16: return torch::kInt16;
+    case DType::I8: return torch::kInt8;
+    case DType::U8: return torch::kUInt8;
+    case DType::Bool: return torch::kBool;
+    case DType::F8E4M3:
+    case DType::F8E5M2: return torch::kUInt8; // raw bytes, decoded by decodeFloat8()
+    }
+    return torch::kUInt8;
+}
+
+// float8 has no LibTorch 1.13 dtype: decode through a 256-entry table into float32.
+torch::Tensor decodeFloat8(const torch::Tensor& bytes, DType dtype)
+{
+    std::array<float, 256> table{};
+    for (int b = 0; b < 256; ++b) {
+        const int sign = b >> 7;
+        float v = 0.0f;
+        if (dtype == DType::F8E4M3) { // e4m3fn: bias 7, no infinities, 0x7f/0xff are NaN
+            const int e = (b >> 3) & 0xF, m = b & 0x7;
+            if (e == 0xF && m == 0x7)
+                v = std::nanf("");
+            else if (e == 0)
+                v = std::ldexp(static_cast<float>(m) / 8.0f, -6);
+            else
+                v = std::ldexp(1.0f + static_cast<float>(m) / 8.0f, e - 7);
+        } else { // e5m2: bias 15, IEEE-like
+            const int e = (b >> 2) & 0x1F, m = b & 0x3;
+            if (e == 0x1F)
+                v = m ? std::nanf("") : INFINITY;
+            else if (e == 0)
+                v = std::ldexp(static_cast<float>(m) / 4.0f, -14);
+            else
+                v = std::ldexp(1.0f + static_cast<float>(m) / 4.0f, e - 15);
+        }
+        table[b] = sign ? -v : v;
+    }
+    const auto lut = torch::from_blob(table.data(), {256}, torch::kFloat32).clone();
+    return lut.index_select(0, bytes.reshape({-1}).to(torch::kInt64)).reshape(bytes.sizes());
+}
+
+// A tensor aliasing the mapping when the storage start is aligned for its dtype, otherwise a copy.
+torch::Tensor wrap(const std::shared_ptr<MappedFile>& file, const RawTensor& raw)
+{
+    const torch::Dtype dtype = torchDtype(raw.dtype);
+    const std::size_t item = dtypeSize(raw.dtype);
+    const std::int64_t storageNumel = static_cast<std::int64_t>(raw.dataBytes / item);
+    auto* base = const_cast<std::uint8_t*>(file->data()) + raw.dataOffset;
+    torch::Tensor storage;
+    if (storageNumel == 0) {
+        storage = torch::empty({0}, dtype);
+    } else if (reinterpret_cast<std::uintptr_t>(base) % item == 0) {
+        auto keepAlive = file; // the mapping lives as long as any tensor sharing this storage
+        storage = torch::from_blob(
+            base, {storageNumel}, [keepAlive](void*) mutable { keepAlive.reset(); }, torch::TensorOptions(dtype));
+    } else {
+        storage = torch::empty({storageNumel}, dtype);
+        std::memcpy(storage.data_ptr(), base, raw.dataBytes);
+    }
+    torch::Tensor t = storage.as_strided(raw.shape, raw.strides, raw.storageOffset);
+    if (raw.dtype == DType::F8E4M3 || raw.dtype == DType::F8E5M2)
+        t = decodeFloat8(t, raw.dtype);
+    return t;
+}
+
+} // namespace
+
+TensorMap loadSafetensors(const fs::path& file)
+{
+    const auto mapped = MappedFile::open(file);
+    const auto header = parseSafetensorsHeader(mapped->data(), mapped->size(), file.string());
+    TensorMap out;
+    for (const auto& raw : header.tensors)
+        out.emplace(raw.name, wrap(mapped, raw));
+    spdlog::debug("{}: {} tensors (safetensors)", file.string(), out.size());
+    return out;
+}
+
+std::map<std::string, std::string> readSafetensorsMetadata(const fs::path& file)
+{
+    const auto mapped = MappedFile::open(file);
+    return parseSafetensorsHeader(mapped->data(), mapped->size(), file.string()).metadata;
+}
+
+TensorMap loadPth(const fs::path& file)
+{
+    const auto mapped = MappedFile::open(file);
+    const auto archive = parsePthArchive(mapped->data(), mapped->size(), file.string());
+    TensorMap out;
+    // Tensors of one storage share one torch storage, as they did when saved.
+    std::map<std::string, torch::Tensor> storages;
+    for (const auto& raw : archive.tensors) {
+        auto it = storages.find(raw.storageKey);
+        if (it == storages.end()) {
+            RawTensor whole = raw;
+            const auto numel = static_cast<std::int64_t>(raw.dataBytes / dtypeSize(raw.dtype));
+            whole.shape = {numel};
+            whole.strides = {1};
+            whole.storageOffset = 0;
+            // float8 never comes from a torch storage type, so the storage is always a plain dtype here.
+            it = storages.emplace(raw.storageKey, wrap(mapped, whole)).first;
+        }
+        if (it->second.scalar_type() != torchDtype(raw.dtype))
+            throw Error(ErrorKind::CorruptFile, "cannot read .pth file " + file.string() + ": storage '" +
+                                                    raw.storageKey + "' is used with two dtypes");
+        if (!out.emplace(raw.name, it->second.as_strided(raw.shape, raw.strides, raw.storageOffset)).second)
+            throw Error(ErrorKind::CorruptFile,
+                        "cannot read .pth file " + file.string() + ": tensor '" + raw.name + "' appears twice");
+    }
+    spdlog::debug("{}: {} tensors (torch.save archive)", file.string(), out.size());
+    return out;
+}
+
+TensorMap loadDitWeights(const fs::path& ckptDir)
+{
+    const fs::path single = ckptDir / "diffusion_pytorch_model.safetensors";
+    const fs::path indexFile = ckptDir / "diffusion_pytorch_model.safetensors.index.json";
+    if (fs::is_regular_file(single))
+        return loadSafetensors(single);
+    if (!fs::is_regular_file(indexFile))
+        throw Error(ErrorKind::ModelFolder,
+                    "DiT weights not found in " + ckptDir.string() +
+                        ": expected diffusion_pytorch_model.safetensors or diffusion_pytorch_model.safetensors."
+                        "index.json with its shards (official weights: Wan-AI/Wan2.1-T2V-1.3B, Wan2.1-T2V-14B, "
+                        "Wan2.1-I2V-14B-480P/720P on Hugging Face or ModelScope)");
+
+    const auto weightMap = readDitIndex(indexFile);
+    std::map<std::string, std::vector<std::string>> byShard;
+    for (const auto& [name, shard] : weightMap)
+        byShard[shard].push_back(name);
+    TensorMap out;
+    for (const auto& [shard, names] : byShard) {
+        const fs::path shardFile = ckptDir / shard;
+        if (!fs::is_regular_file(shardFile))
+            throw Error(ErrorKind::ModelFolder, "DiT shard " + shardFile.string() + " listed in " +
+                                                    indexFile.filename().string() + " is missing");
+        auto tensors = loadSafetensors(shardFile);
+        for (const auto& name : names) {
+            auto it = tensors.find(name);
+            if (it == tensors.end())
+                throw Error(ErrorKind::CorruptFile, indexFile.string() + " maps '" + name + "' to " + shard +
+                                                        ", which has no such tensor");
+            out.emplace(name, std::move(it->second));
+            tensors.erase(it);
+        }
+        if (!tensors.empty())
+            spdlog::warn("{}: {} tensors not listed in {} are ignored (first: {})", shardFile.string(),
+                         tensors.size(), indexFile.filename().string(), tensors.begin()->first);
+    }
+    return out;
+}
+
+namespace {
+
+std::string shapeString(c10::IntArrayRef sizes)
+{
+    std::ostringstream os;
+    os << sizes;
+    return os.str();
+}
+
+std::string listing(const char* title, const std::vector<std::string>& items)
+{
+    if (items.empty())
+        return {};
+    std::string s = "\n  " + std::to_string(items.size()) + " " + title + ": ";
+    for (std::size_t i = 0; i < std::min<std::size_t>(items.size(), 5); ++i)
+        s += (i ? ", " : "") + items[i];
+    if (items.size() > 5)
+        s += ", ...";
+    return s;
+}
+
+} // namespace
+
+void bindStateDict(torch::nn::Module& module, const TensorMap& weights, const fs::path& file,
+                   const BindOptions& options)
+{
+    auto ignored = [&](const std::string& name) {
+        return std::any_of(options.ignoredPrefixes.begin(), options.ignoredPrefixes.end(),
+                           [&](const std::string& p) { return name.rfind(p, 0) == 0; });
+    };
+
+    std::vector<std::pair<std::string, torch::Tensor>> targets;
+    for (const auto& item : module.named_parameters(true))
+        targets.emplace_back(item.key(), item.value());
+    for (const auto& item : module.named_buffers(true))
+        targets.emplace_back(item.key(), item.value());
+
+    std::vector<std::string> missing, wrongShape, unknown;
+    std::set<std::string> expected;
+    for (const auto& [name, target] : targets) {
+        expected.insert(name);
+        const auto it = weights.find(name);
+        if (it == weights.end())
+            missing.push_back(name);
+        else if (it->second.sizes() != target.sizes())
+            wrongShape.push_back(name + " " + shapeString(it->second.sizes()) + " (model expects " +
+                                 shapeString(target.sizes()) + ")");
+    }
+    std::size_t skipped = 0;
+    for (const auto& [name, tensor] : weights) {
+        if (expected.count(name))
+            continue;
+        if (ignored(name))
+            ++skipped;
+        else
+            unknown.push_back(name);
+    }
+    if (!missing.empty() || !wrongShape.empty() || !unknown.empty())
+        throw Error(ErrorKind::ModelFolder,
+                    file.string() + " does not match the model (is it the right file for this model type and "
+                                    "size?):" +
+                        listing("missing", missing) + listing("with a wrong shape", wrongShape) +
+                        listing("unknown", unknown));
+
+    torch::NoGradGuard noGrad;
+    for (auto& [name, target] : targets) {
+        const torch::Tensor& source = weights.at(name);
+        const auto dtype = source.is_floating_point() ? options.dtype : source.scalar_type();
+        // .to() returns the same tensor when nothing changes, so mapped weights are not copied.
+        target.set_data(source.to(options.device, dtype));
+    }
+    if (skipped)
+        spdlog::debug("{}: {} tensors skipped on purpose", file.string(), skipped);
+    spdlog::debug("{}: bound {} tensors", file.string(), targets.size());
+}
+
+} // namespace wan::io

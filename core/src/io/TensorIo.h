@@ -14,8 +14,12 @@ namespace wan::io {
 // tensors themselves) whenever no conversion is needed; never write into them.
 using TensorMap = std::map<std::string, torch::Tensor>;
 
-// Every tensor of one .safetensors file. Throws wan::Error(CorruptFile) naming the file on any header problem.
+// Every tensor of one .safetensors file. F8_E4M3/F8_E5M2 tensors are decoded to float32 (LibTorch 1.13 has no
+// float8 dtype); tensors whose data offset is not aligned for their dtype are copied. Throws wan::Error(CorruptFile) naming the file on any header problem.
 TensorMap loadSafetensors(const std::filesystem::path& file);
+
+// The `__metadata__` string map of a .safetensors file (empty when absent).
+std::map<std::string, std::string> readSafetensorsMetadata(const std::filesystem::path& file);
 
 // The state dict stored by torch.save (zip + restricted unpickler). Throws wan::Error(CorruptFile).
 TensorMap loadPth(const std::filesystem::path& file);

@@ -1,0 +1,73 @@
+// wan-generate: the command-line front end of the engine.
+#include "CliOptions.h"
+
+#include "wan/Error.h"
+#include "wan/ModelFolder.h"
+
+#include <ATen/Parallel.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <iostream>
+#include <thread>
+
+namespace {
+
+// Exit codes: 0 success, 1 unexpected failure, 2 bad arguments, 3 model folder / checkpoint problem.
+constexpr int kExitFailure = 1;
+constexpr int kExitUsage = 2;
+constexpr int kExitModelFolder = 3;
+
+int exitCodeFor(wan::ErrorKind kind)
+{
+    switch (kind) {
+    case wan::ErrorKind::InvalidArgument: return kExitUsage;
+    case wan::ErrorKind::ModelFolder:
+    case wan::ErrorKind::CorruptFile: return kExitModelFolder;
+    default: return kExitFailure;
+    }
+}
+
+// Errors are printed on one line so scripts can show them as they are.
+std::string oneLine(std::string message)
+{
+    std::replace(message.begin(), message.end(), '\n', ' ');
+    return message;
+}
+
+int runInspect(const wan::cli::CliOptions& options)
+{
+    const wan::ModelInfo info = wan::inspectModelFolder(options.ckptDir);
+    std::cout << (options.json ? wan::modelInfoToJson(info) + "\n" : wan::modelInfoToText(info));
+    std::cout.flush();
+    return 0;
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    auto logger = spdlog::stderr_color_mt("wan");
+    spdlog::set_default_logger(logger);
+    at::set_num_threads(static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
+
+    try {
+        const auto options = wan::cli::parseCliOptions(argc, argv);
+        if (options.help) {
+            std::cout << wan::cli::cliUsage(argv[0]);
+            return 0;
+        }
+        spdlog::set_level(spdlog::level::from_str(options.logLevel));
+        if (options.inspect)
+            return runInspect(options);
+        throw wan::Error(wan::ErrorKind::InvalidArgument, "nothing to do: pass --inspect");
+    } catch (const wan::Error& e) {
+        std::fprintf(stderr, "wan-generate: error: %s\n", oneLine(e.what()).c_str());
+        return exitCodeFor(e.kind());
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "wan-generate: unexpected error: %s\n", oneLine(e.what()).c_str());
+        return kExitFailure;
+    }
+}

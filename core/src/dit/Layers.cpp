@@ -1,0 +1,79 @@
+#include "dit/Layers.h"
+
+namespace wan::dit {
+
+namespace F = torch::nn::functional;
+
+LinearImpl::LinearImpl(int64_t inFeatures, int64_t outFeatures, bool withBias)
+{
+    weight = register_parameter("weight", torch::empty({outFeatures, inFeatures}), /*requires_grad=*/false);
+    if (withBias)
+        bias = register_parameter("bias", torch::empty({outFeatures}), false);
+}
+
+torch::Tensor LinearImpl::forward(const torch::Tensor& x)
+{
+    // x: [..., in] -> [..., out]
+    return torch::linear(x.to(weight.scalar_type()), weight, bias);
+}
+
+LayerNormImpl::LayerNormImpl(int64_t dim, double eps, bool affine) : m_dim(dim), m_eps(eps)
+{
+    if (affine) {
+        weight = register_parameter("weight", torch::empty({dim}), false);
+        bias = register_parameter("bias", torch::empty({dim}), false);
+    }
+}
+
+torch::Tensor LayerNormImpl::forward(const torch::Tensor& x)
+{
+    // x: [..., dim] -> [..., dim] float32
+    const auto f32 = [](const torch::Tensor& t) { return t.defined() ? t.to(torch::kFloat32) : t; };
+    return torch::layer_norm(x.to(torch::kFloat32), {m_dim}, f32(weight), f32(bias), m_eps);
+}
+
+RmsNormImpl::RmsNormImpl(int64_t dim, double eps) : m_eps(eps)
+{
+    weight = register_parameter("weight", torch::empty({dim}), false);
+}
+
+torch::Tensor RmsNormImpl::forward(const torch::Tensor& x)
+{
+    // x: [..., dim] -> [..., dim]
+    const auto xf = x.to(torch::kFloat32);
+    const auto normed = xf * torch::rsqrt(xf.pow(2).mean(-1, /*keepdim=*/true) + m_eps);
+    return normed.to(x.scalar_type()) * weight;
+}
+
+PatchConvImpl::PatchConvImpl(int64_t inChannels, int64_t outChannels, std::vector<int64_t> kernel,
+                             bool withBias)
+    : m_kernel(std::move(kernel))
+{
+    TORCH_CHECK(m_kernel.size() == 2 || m_kernel.size() == 3, "PatchConv: kernel must have 2 or 3 sizes");
+    std::vector<int64_t> shape{outChannels, inChannels};
+    shape.insert(shape.end(), m_kernel.begin(), m_kernel.end());
+    weight = register_parameter("weight", torch::empty(shape), false);
+    if (withBias)
+        bias = register_parameter("bias", torch::empty({outChannels}), false);
+}
+
+torch::Tensor PatchConvImpl::forward(const torch::Tensor& x)
+{
+    // x: [B, in, (F,) H, W] -> [B, out, (F/kf,) H/kh, W/kw]
+    const auto input = x.to(weight.scalar_type());
+    if (m_kernel.size() == 3)
+        return torch::conv3d(input, weight, bias, m_kernel);
+    return torch::conv2d(input, weight, bias, m_kernel);
+}
+
+void keepInFloat32(torch::nn::Module& module, const std::function<bool(const std::string& name)>& keep)
+{
+    for (auto& item : module.named_parameters(/*recurse=*/true)) {
+        auto& p = item.value();
+        const auto type = p.scalar_type();
+        if ((type == torch::kBFloat16 || type == torch::kFloat16) && keep(item.key()))
+            p.set_data(p.to(torch::kFloat32));
+    }
+}
+
+} // namespace wan::dit

@@ -1,0 +1,88 @@
+#pragma once
+// Parameter-holding layers shared by the DiT and the CLIP vision tower.
+//
+// Unlike torch::nn::Linear & co., the tensors are allocated uninitialised: every one of them is overwritten
+// by the checkpoint, and pages of torch::empty that are never written cost no memory, so a 14B model is never
+// filled with random numbers before its weights replace them. Code that wants random weights (benchmarks)
+// fills them itself. Parameter names are the torch ones (`weight`, `bias`), so checkpoint names match.
+//
+// Precision rule (the official autocast): matmuls and convolutions run in the weight's dtype; norms run in
+// float32 and return float32.
+
+#include <torch/torch.h>
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace wan::dit {
+
+class LinearImpl : public torch::nn::Module
+{
+public:
+    LinearImpl(int64_t inFeatures, int64_t outFeatures, bool withBias = true);
+    // x: [..., in] (any float dtype) -> [..., out] in the weight's dtype
+    torch::Tensor forward(const torch::Tensor& x);
+
+    torch::Tensor weight;
+    torch::Tensor bias; // undefined when the layer has none
+};
+TORCH_MODULE(Linear);
+
+// LayerNorm over the last dim computed in float32; with `affine` it owns `weight` and `bias`.
+class LayerNormImpl : public torch::nn::Module
+{
+public:
+    LayerNormImpl(int64_t dim, double eps, bool affine);
+    // x: [..., dim] -> [..., dim] float32
+    torch::Tensor forward(const torch::Tensor& x);
+
+    torch::Tensor weight;
+    torch::Tensor bias;
+
+private:
+    int64_t m_dim;
+    double m_eps;
+};
+TORCH_MODULE(LayerNorm);
+
+// RMS norm over the last dim: x * rsqrt(mean(x^2) + eps), computed in float32, rounded back to x's dtype,
+// then scaled by `weight` (which the official code keeps in float32, so the product is float32 there).
+class RmsNormImpl : public torch::nn::Module
+{
+public:
+    RmsNormImpl(int64_t dim, double eps);
+    // x: [..., dim] -> [..., dim]
+    torch::Tensor forward(const torch::Tensor& x);
+
+    torch::Tensor weight;
+
+private:
+    double m_eps;
+};
+TORCH_MODULE(RmsNorm);
+
+// Patch embedding: a 2-D or 3-D convolution whose stride equals its kernel.
+class PatchConvImpl : public torch::nn::Module
+{
+public:
+    // kernel: 2 or 3 sizes; weight [out, in, kernel...]
+    PatchConvImpl(int64_t inChannels, int64_t outChannels, std::vector<int64_t> kernel, bool withBias);
+    // x: [B, in, (F,) H, W] -> [B, out, (F/kf,) H/kh, W/kw] in the weight's dtype
+    torch::Tensor forward(const torch::Tensor& x);
+
+    torch::Tensor weight;
+    torch::Tensor bias;
+
+private:
+    std::vector<int64_t> m_kernel;
+};
+TORCH_MODULE(PatchConv);
+
+// Casts to float32 every reduced-precision parameter whose full name `keep` accepts. Used after binding
+// bf16/fp16 weights for the small tensors that the official code keeps in float32 under autocast (norms,
+// modulation).
+void keepInFloat32(torch::nn::Module& module, const std::function<bool(const std::string& name)>& keep);
+
+} // namespace wan::dit

@@ -1,0 +1,578 @@
+#include "dit/WanModel.h"
+
+#include "dit/Attention.h"
+#include "dit/KeyRenames.h"
+#include "wan/Error.h"
+
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include <fstream>
+#include <set>
+#include <string>
+
+namespace wan::dit {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string quoted(const fs::path& path)
+{
+    return "'" + path.string() + "'";
+}
+
+[[noreturn]] void invalidInput(const std::string& what)
+{
+    throw Error(ErrorKind::InvalidArgument, "WanModel: " + what);
+}
+
+std::string shapeString(const torch::Tensor& t)
+{
+    std::string s = "[";
+    for (int64_t d = 0; d < t.dim(); ++d)
+        s += (d ? ", " : "") + std::to_string(t.size(d));
+    return s + "]";
+}
+
+// [kRopeMaxPositions, k/2] angles p * 10000^(-2j/k), float64 as in the official rope_params.
+torch::Tensor ropeAngles(int64_t k)
+{
+    const auto inv = 1.0 / torch::pow(10000.0, torch::arange(0, k, 2, torch::kFloat64).div(double(k)));
+    return torch::outer(torch::arange(kRopeMaxPositions, torch::kFloat64), inv);
+}
+
+// x: [B, L, H, D], cos/sin: [B, L, 1, D/2] float64 -> [B, L, H, D] float32, rotating adjacent pairs.
+torch::Tensor applyRope(const torch::Tensor& x, const RopeTables& rope)
+{
+    const auto sizes = x.sizes().vec();
+    const auto pairs = x.to(torch::kFloat64).reshape({sizes[0], sizes[1], sizes[2], sizes[3] / 2, 2});
+    const auto re = pairs.select(-1, 0);
+    const auto im = pairs.select(-1, 1);
+    const auto rotated = torch::stack({re * rope.cos - im * rope.sin, re * rope.sin + im * rope.cos}, -1);
+    return rotated.reshape(sizes).to(torch::kFloat32);
+}
+
+io::TensorMap renameWeights(io::TensorMap weights, const fs::path& file)
+{
+    const auto table = ditKeyRenames();
+    bool renamed = false;
+    for (const auto& item : weights)
+        renamed = renamed || renameKey(item.first, table) != item.first;
+    if (!renamed)
+        return weights;
+    io::TensorMap out;
+    for (auto& [key, tensor] : weights) {
+        auto name = renameKey(key, table);
+        if (out.count(name))
+            throw Error(ErrorKind::ModelFolder,
+                        quoted(file) + " holds tensor '" + name +
+                            "' twice (under two layouts): use one DiT file per model");
+        out.emplace(std::move(name), std::move(tensor));
+    }
+    spdlog::info("{}: DiT tensor names mapped from a single-file layout onto the official ones",
+                 file.string());
+    return out;
+}
+
+} // namespace
+
+// ---------------------------------------------------------------------------------------------------------------
+
+WanConfig WanConfig::fromCheckpoint(const fs::path& configFile, const io::TensorMap& weights,
+                                    const fs::path& weightsFile)
+{
+    const auto need = [&](const std::string& name, int64_t dims) -> const torch::Tensor& {
+        const auto it = weights.find(name);
+        if (it == weights.end())
+            throw Error(ErrorKind::ModelFolder, quoted(weightsFile) + " has no tensor '" + name +
+                                                    "': not a Wan2.1 DiT checkpoint, or an incomplete one");
+        if (it->second.dim() != dims)
+            throw Error(ErrorKind::ModelFolder, quoted(weightsFile) + ": tensor '" + name + "' has shape " +
+                                                    shapeString(it->second) + ", expected " +
+                                                    std::to_string(dims) + " dimensions");
+        return it->second;
+    };
+
+    WanConfig c;
+    const auto& patch = need("patch_embedding.weight", 5);
+    c.dim = patch.size(0);
+    c.inDim = patch.size(1);
+    c.patchSize = {patch.size(2), patch.size(3), patch.size(4)};
+    c.textDim = need("text_embedding.0.weight", 2).size(1);
+    c.freqDim = need("time_embedding.0.weight", 2).size(1);
+    c.ffnDim = need("blocks.0.ffn.0.weight", 2).size(0);
+    const int64_t patchVolume = c.patchSize[0] * c.patchSize[1] * c.patchSize[2];
+    c.outDim = need("head.head.weight", 2).size(0) / patchVolume;
+    int64_t layers = 0;
+    for (const auto& item : weights) {
+        if (item.first.rfind("blocks.", 0) == 0)
+            layers = std::max<int64_t>(layers, std::stoll(item.first.substr(7)) + 1);
+    }
+    c.numLayers = layers;
+    if (weights.count("img_emb.proj.0.weight")) {
+        c.modelType = weights.count("img_emb.emb_pos") ? WanModelType::Flf2v : WanModelType::I2v;
+        c.clipDim = need("img_emb.proj.0.weight", 1).size(0);
+    }
+    c.numHeads = std::max<int64_t>(1, c.dim / kWanHeadDim);
+
+    if (!configFile.empty()) {
+        nlohmann::json json;
+        try {
+            std::ifstream in(configFile);
+            if (!in)
+                throw Error(ErrorKind::ModelFolder, quoted(configFile) + " cannot be opened");
+            json = nlohmann::json::parse(in);
+        } catch (const nlohmann::json::exception& e) {
+            throw Error(ErrorKind::CorruptFile, quoted(configFile) + " is not valid JSON: " + e.what());
+        }
+        try {
+            const auto take = [&](const char* key, auto& value) {
+                if (json.contains(key))
+                    value = json.at(key).get<std::decay_t<decltype(value)>>();
+            };
+            if (json.contains("model_type")) {
+                const auto type = json.at("model_type").get<std::string>();
+                if (type == "t2v")
+                    c.modelType = WanModelType::T2v;
+                else if (type == "i2v")
+                    c.modelType = WanModelType::I2v;
+                else if (type == "flf2v")
+                    c.modelType = WanModelType::Flf2v;
+                else
+                    throw Error(ErrorKind::ModelFolder, quoted(configFile) + ": model_type '" + type +
+                                                            "' is not supported (t2v, i2v, flf2v are)");
+            }
+            take("dim", c.dim);
+            take("ffn_dim", c.ffnDim);
+            take("freq_dim", c.freqDim);
+            take("in_dim", c.inDim);
+            take("out_dim", c.outDim);
+            take("num_heads", c.numHeads);
+            take("num_layers", c.numLayers);
+            take("text_len", c.textLen);
+            take("text_dim", c.textDim);
+            take("eps", c.eps);
+            if (json.contains("patch_size")) {
+                const auto p = json.at("patch_size").get<std::vector<int64_t>>();
+                if (p.size() != 3)
+                    throw Error(ErrorKind::ModelFolder, quoted(configFile) + ": patch_size needs 3 values");
+                c.patchSize = {p[0], p[1], p[2]};
+            }
+        } catch (const nlohmann::json::exception& e) {
+            throw Error(ErrorKind::CorruptFile, quoted(configFile) + ": unexpected value: " + e.what());
+        }
+    }
+
+    const auto& where = configFile.empty() ? weightsFile : configFile;
+    if (c.numLayers < 1 || c.dim < 1 || c.numHeads < 1 || c.dim % c.numHeads != 0 ||
+        (c.dim / c.numHeads) % 2 != 0 || c.freqDim % 2 != 0 || c.textLen < 1)
+        throw Error(ErrorKind::ModelFolder,
+                    quoted(where) + ": inconsistent dimensions (dim " + std::to_string(c.dim) + ", heads " +
+                        std::to_string(c.numHeads) + ", layers " + std::to_string(c.numLayers) + ")");
+    if (c.hasImageInput() && c.textLen != kT5ContextTokens)
+        throw Error(ErrorKind::ModelFolder, quoted(where) + ": image-conditioned models need text_len " +
+                                                std::to_string(kT5ContextTokens));
+    return c;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+
+WanSelfAttentionImpl::WanSelfAttentionImpl(int64_t dim, int64_t numHeads, double eps) : m_numHeads(numHeads)
+{
+    q = register_module("q", Linear(dim, dim));
+    k = register_module("k", Linear(dim, dim));
+    v = register_module("v", Linear(dim, dim));
+    o = register_module("o", Linear(dim, dim));
+    norm_q = register_module("norm_q", RmsNorm(dim, eps));
+    norm_k = register_module("norm_k", RmsNorm(dim, eps));
+}
+
+torch::Tensor WanSelfAttentionImpl::forward(const torch::Tensor& x, const std::vector<int64_t>& seqLens,
+                                            const RopeTables& rope)
+{
+    // x: [B, L, dim] -> [B, L, dim]
+    const int64_t b = x.size(0), s = x.size(1);
+    const auto heads = [&](const torch::Tensor& t) { return t.view({b, s, m_numHeads, -1}); };
+    const auto value = heads(v(x));
+    const auto query = applyRope(heads(norm_q(q(x))), rope).to(value.scalar_type());
+    const auto key = applyRope(heads(norm_k(k(x))), rope).to(value.scalar_type());
+    return o(attention(query, key, value, seqLens).flatten(2));
+}
+
+WanCrossAttentionImpl::WanCrossAttentionImpl(int64_t dim, int64_t numHeads, double eps, bool imageContext)
+    : m_numHeads(numHeads)
+{
+    q = register_module("q", Linear(dim, dim));
+    k = register_module("k", Linear(dim, dim));
+    v = register_module("v", Linear(dim, dim));
+    o = register_module("o", Linear(dim, dim));
+    norm_q = register_module("norm_q", RmsNorm(dim, eps));
+    norm_k = register_module("norm_k", RmsNorm(dim, eps));
+    if (imageContext) {
+        k_img = register_module("k_img", Linear(dim, dim));
+        v_img = register_module("v_img", Linear(dim, dim));
+        norm_k_img = register_module("norm_k_img", RmsNorm(dim, eps));
+    }
+}
+
+torch::Tensor WanCrossAttentionImpl::forward(const torch::Tensor& x, const torch::Tensor& context)
+{
+    // x: [B, L, dim], context: [B, Lc, dim] -> [B, L, dim]
+    const int64_t b = x.size(0);
+    const auto heads = [&](const torch::Tensor& t) { return t.view({b, t.size(1), m_numHeads, -1}); };
+    const auto dtypeOf = [](const Linear& l) { return l->weight.scalar_type(); };
+    const auto query = heads(norm_q(q(x))).to(dtypeOf(v));
+    if (!k_img) {
+        const auto value = heads(v(context));
+        return o(attention(query, heads(norm_k(k(context))).to(value.scalar_type()), value).flatten(2));
+    }
+    // Image tokens first, then exactly kT5ContextTokens text tokens. No key mask: padded text rows take part.
+    const int64_t imageTokens = context.size(1) - kT5ContextTokens;
+    const auto image = context.narrow(1, 0, imageTokens);
+    const auto text = context.narrow(1, imageTokens, kT5ContextTokens);
+    const auto textValue = heads(v(text));
+    const auto imageValue = heads(v_img(image));
+    const auto textOut = attention(query, heads(norm_k(k(text))).to(textValue.scalar_type()), textValue);
+    const auto imageOut =
+        attention(query, heads(norm_k_img(k_img(image))).to(imageValue.scalar_type()), imageValue);
+    return o(textOut.flatten(2) + imageOut.flatten(2));
+}
+
+WanAttentionBlockImpl::WanAttentionBlockImpl(const WanConfig& c)
+{
+    modulation = register_parameter("modulation", torch::empty({1, 6, c.dim}), false);
+    norm1 = register_module("norm1", LayerNorm(c.dim, c.eps, /*affine=*/false));
+    self_attn = register_module("self_attn", WanSelfAttention(c.dim, c.numHeads, c.eps));
+    norm3 = register_module("norm3", LayerNorm(c.dim, c.eps, /*affine=*/true));
+    cross_attn =
+        register_module("cross_attn", WanCrossAttention(c.dim, c.numHeads, c.eps, c.hasImageInput()));
+    norm2 = register_module("norm2", LayerNorm(c.dim, c.eps, /*affine=*/false));
+    ffn = register_module("ffn",
+                          torch::nn::Sequential(Linear(c.dim, c.ffnDim),
+                                                torch::nn::GELU(torch::nn::GELUOptions().approximate("tanh")),
+                                                Linear(c.ffnDim, c.dim)));
+}
+
+torch::Tensor WanAttentionBlockImpl::forward(const torch::Tensor& x, const torch::Tensor& e0,
+                                             const std::vector<int64_t>& seqLens, const RopeTables& rope,
+                                             const torch::Tensor& context)
+{
+    // x: [B, L, dim] float32 -> [B, L, dim] float32
+    const auto e = (modulation.to(torch::kFloat32) + e0).chunk(6, 1); // each [B, 1, dim]
+    auto out = x + self_attn(norm1(x) * (1 + e[1]) + e[0], seqLens, rope).to(torch::kFloat32) * e[2];
+    out = out + cross_attn(norm3(out), context).to(torch::kFloat32);
+    return out + ffn->forward(norm2(out) * (1 + e[4]) + e[3]).to(torch::kFloat32) * e[5];
+}
+
+HeadImpl::HeadImpl(int64_t dim, int64_t outFeatures, double eps)
+{
+    norm = register_module("norm", LayerNorm(dim, eps, /*affine=*/false));
+    head = register_module("head", Linear(dim, outFeatures));
+    modulation = register_parameter("modulation", torch::empty({1, 2, dim}), false);
+}
+
+torch::Tensor HeadImpl::forward(const torch::Tensor& x, const torch::Tensor& e)
+{
+    // x: [B, L, dim], e: [B, dim] -> [B, L, outFeatures] float32
+    const auto m = (modulation.to(torch::kFloat32) + e.unsqueeze(1)).chunk(2, 1);
+    return head(norm(x) * (1 + m[1]) + m[0]).to(torch::kFloat32);
+}
+
+MlpProjImpl::MlpProjImpl(int64_t inDim, int64_t outDim, bool firstLastFrame)
+{
+    // LayerNorm eps is torch's default 1e-5 here, unlike the blocks' 1e-6; the GELU is the exact erf one.
+    proj = register_module("proj", torch::nn::Sequential(LayerNorm(inDim, 1e-5, true), Linear(inDim, inDim),
+                                                         torch::nn::GELU(), Linear(inDim, outDim),
+                                                         LayerNorm(outDim, 1e-5, true)));
+    if (firstLastFrame)
+        emb_pos = register_parameter("emb_pos", torch::empty({1, 2 * 257, inDim}), false);
+}
+
+torch::Tensor MlpProjImpl::forward(const torch::Tensor& x)
+{
+    // x: [B, n, inDim] -> [B, n, outDim]
+    if (!emb_pos.defined())
+        return proj->forward(x);
+    const auto pairs = x.view({-1, 2 * x.size(1), x.size(2)});
+    return proj->forward(pairs.to(torch::kFloat32) + emb_pos.to(torch::kFloat32));
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+
+WanModel::WanModel(const WanConfig& config) : m_config(config)
+{
+    const auto& c = m_config;
+    patch_embedding = register_module(
+        "patch_embedding",
+        PatchConv(c.inDim, c.dim, std::vector<int64_t>(c.patchSize.begin(), c.patchSize.end()), true));
+    text_embedding = register_module(
+        "text_embedding", torch::nn::Sequential(Linear(c.textDim, c.dim),
+                                                torch::nn::GELU(torch::nn::GELUOptions().approximate("tanh")),
+                                                Linear(c.dim, c.dim)));
+    time_embedding =
+        register_module("time_embedding", torch::nn::Sequential(Linear(c.freqDim, c.dim), torch::nn::SiLU(),
+                                                                Linear(c.dim, c.dim)));
+    time_projection = register_module("time_projection",
+                                      torch::nn::Sequential(torch::nn::SiLU(), Linear(c.dim, 6 * c.dim)));
+    blocks = register_module("blocks", torch::nn::ModuleList());
+    for (int64_t i = 0; i < c.numLayers; ++i) {
+        m_blocks.emplace_back(c);
+        blocks->push_back(m_blocks.back());
+    }
+    const int64_t patchVolume = c.patchSize[0] * c.patchSize[1] * c.patchSize[2];
+    head = register_module("head", Head(c.dim, c.outDim * patchVolume, c.eps));
+    if (c.hasImageInput())
+        img_emb = register_module("img_emb", MlpProj(c.clipDim, c.dim, c.modelType == WanModelType::Flf2v));
+
+    // Not registered: these tables are derived, never in a checkpoint, and stay float64 whatever the weights.
+    const int64_t d = c.dim / c.numHeads;
+    const auto angles =
+        torch::cat({ropeAngles(d - 4 * (d / 6)), ropeAngles(2 * (d / 6)), ropeAngles(2 * (d / 6))}, 1);
+    m_ropeCos = angles.cos();
+    m_ropeSin = angles.sin();
+}
+
+std::shared_ptr<WanModel> WanModel::load(const fs::path& checkpoint, torch::Dtype dtype, torch::Device device)
+{
+    fs::path configFile;
+    fs::path weightsFile;
+    io::TensorMap weights;
+    std::error_code ec;
+    if (fs::is_directory(checkpoint, ec)) {
+        configFile = checkpoint / "config.json";
+        if (!fs::is_regular_file(configFile, ec))
+            throw Error(ErrorKind::ModelFolder,
+                        quoted(configFile) +
+                            " is missing: a Wan2.1 model folder has config.json next to "
+                            "diffusion_pytorch_model*.safetensors; download the complete folder");
+        weightsFile = checkpoint / "diffusion_pytorch_model.safetensors";
+        if (!fs::exists(weightsFile, ec))
+            weightsFile = checkpoint / "diffusion_pytorch_model.safetensors.index.json";
+        weights = io::loadDitWeights(checkpoint);
+    } else if (fs::is_regular_file(checkpoint, ec)) {
+        weightsFile = checkpoint;
+        weights = io::loadSafetensors(checkpoint);
+    } else {
+        throw Error(ErrorKind::ModelFolder, quoted(checkpoint) +
+                                                " does not exist: pass a Wan2.1 model folder or "
+                                                "a single-file DiT .safetensors");
+    }
+    return fromWeights(std::move(weights), configFile, weightsFile, dtype, device);
+}
+
+std::shared_ptr<WanModel> WanModel::fromWeights(io::TensorMap weights, const fs::path& configFile,
+                                                const fs::path& weightsFile, torch::Dtype dtype,
+                                                torch::Device device)
+{
+    if (dtype == torch::kFloat16 && device.is_cpu())
+        throw Error(ErrorKind::InvalidArgument,
+                    "WanModel: float16 is not supported on the CPU; use float32 or bfloat16 there");
+    weights = renameWeights(std::move(weights), weightsFile);
+    const auto config = WanConfig::fromCheckpoint(configFile, weights, weightsFile);
+
+    auto model = std::make_shared<WanModel>(config);
+    io::BindOptions options;
+    options.dtype = dtype;
+    options.device = device;
+    io::bindStateDict(*model, weights, weightsFile, options);
+    weights.clear();
+    if (dtype != torch::kFloat32) {
+        keepInFloat32(*model, &WanModel::keepsFloat32);
+    }
+    spdlog::info("WanModel {}: dim {}, {} layers, {} heads, ffn {}, text_dim {}, in {} out {} ({})",
+                 config.modelType == WanModelType::T2v
+                     ? "t2v"
+                     : (config.modelType == WanModelType::I2v ? "i2v" : "flf2v"),
+                 config.dim, config.numLayers, config.numHeads, config.ffnDim, config.textDim, config.inDim,
+                 config.outDim, weightsFile.string());
+    return model;
+}
+
+bool WanModel::keepsFloat32(const std::string& name)
+{
+    const auto startsWith = [&](const char* prefix) { return name.rfind(prefix, 0) == 0; };
+    return name.find("norm") != std::string::npos || name.find("modulation") != std::string::npos ||
+           startsWith("time_embedding.") || startsWith("time_projection.") || startsWith("head.") ||
+           startsWith("img_emb.proj.0.") || startsWith("img_emb.proj.4.") || startsWith("img_emb.emb_pos");
+}
+
+torch::Device WanModel::computeDevice() const
+{
+    return m_streamDevice.value_or(patch_embedding->weight.device());
+}
+
+void WanModel::setBlockStreaming(std::optional<torch::Device> compute)
+{
+    if (!compute) {
+        if (!m_streamDevice)
+            return;
+        const auto device = *m_streamDevice;
+        m_streamDevice.reset();
+        m_blockHostWeights.clear();
+        blocks->to(device);
+        return;
+    }
+    m_streamDevice = *compute;
+    m_blockHostWeights.clear();
+    for (auto& block : m_blocks) {
+        std::vector<torch::Tensor> host;
+        for (auto& p : block->parameters()) {
+            // A tensor of its own (not sharing p's TensorImpl), so that swapping p's data leaves it intact.
+            host.push_back(p.to(torch::kCPU).variable_data());
+            p.set_data(host.back());
+        }
+        m_blockHostWeights.push_back(std::move(host));
+    }
+    for (auto* module :
+         std::initializer_list<torch::nn::Module*>{patch_embedding.get(), text_embedding.get(),
+                                                   time_embedding.get(), time_projection.get(), head.get()})
+        module->to(*compute);
+    if (img_emb)
+        img_emb->to(*compute);
+}
+
+RopeTables WanModel::ropeTables(const std::vector<std::array<int64_t, 3>>& grids, int64_t seqLen,
+                                torch::Device device) const
+{
+    const int64_t c = m_ropeCos.size(1);
+    const int64_t framePairs = c - 2 * (c / 3);
+    const int64_t axisPairs = c / 3;
+    std::vector<torch::Tensor> cosRows, sinRows;
+    for (const auto& grid : grids) {
+        const int64_t f = grid[0], h = grid[1], w = grid[2];
+        const auto expand = [&](const torch::Tensor& table) {
+            const auto parts = table.split_with_sizes({framePairs, axisPairs, axisPairs}, 1);
+            const auto rows = torch::cat({parts[0].narrow(0, 0, f).view({f, 1, 1, -1}).expand({f, h, w, -1}),
+                                          parts[1].narrow(0, 0, h).view({1, h, 1, -1}).expand({f, h, w, -1}),
+                                          parts[2].narrow(0, 0, w).view({1, 1, w, -1}).expand({f, h, w, -1})},
+                                         -1)
+                                  .reshape({f * h * w, c});
+            return rows;
+        };
+        const int64_t tokens = f * h * w;
+        auto cosRow = torch::ones({seqLen, c}, torch::kFloat64);
+        auto sinRow = torch::zeros({seqLen, c}, torch::kFloat64);
+        cosRow.narrow(0, 0, tokens).copy_(expand(m_ropeCos));
+        sinRow.narrow(0, 0, tokens).copy_(expand(m_ropeSin));
+        cosRows.push_back(cosRow);
+        sinRows.push_back(sinRow);
+    }
+    return {torch::stack(cosRows).unsqueeze(2).to(device), torch::stack(sinRows).unsqueeze(2).to(device)};
+}
+
+std::vector<torch::Tensor> WanModel::forward(std::vector<torch::Tensor> x, torch::Tensor t,
+                                             std::vector<torch::Tensor> context, int64_t seqLen,
+                                             std::optional<torch::Tensor> clipFea,
+                                             std::optional<std::vector<torch::Tensor>> y)
+{
+    // x: B x [C_in, F, H, W] -> B x [outDim, F, H, W] float32
+    torch::NoGradGuard noGrad;
+    const auto& c = m_config;
+    const auto device = computeDevice();
+    const int64_t batch = int64_t(x.size());
+
+    if (batch == 0)
+        invalidInput("no input latents");
+    if (int64_t(context.size()) != batch)
+        invalidInput("got " + std::to_string(batch) + " latents but " + std::to_string(context.size()) +
+                     " text contexts");
+    if (!t.defined() || t.dim() != 1 || (t.size(0) != batch && t.size(0) != 1) || t.is_floating_point())
+        invalidInput("timesteps must be an integer tensor [" + std::to_string(batch) + "] (or [1])");
+    if (c.hasImageInput()) {
+        if (!clipFea || !y)
+            invalidInput("an image-to-video model needs CLIP features and the conditioning latent y");
+        if (int64_t(y->size()) != batch)
+            invalidInput("got " + std::to_string(batch) + " latents but " + std::to_string(y->size()) + " y");
+        const int64_t clipBatch = c.modelType == WanModelType::Flf2v ? 2 * batch : batch;
+        if (clipFea->dim() != 3 || clipFea->size(0) != clipBatch || clipFea->size(2) != c.clipDim)
+            invalidInput("CLIP features must be [" + std::to_string(clipBatch) + ", tokens, " +
+                         std::to_string(c.clipDim) + "], got " + shapeString(*clipFea));
+    } else if (clipFea || y) {
+        invalidInput("this text-to-video model takes no CLIP features or conditioning latent");
+    }
+
+    // Patchify: tokens in (f, h, w) row-major order, zero-padded to seqLen.
+    const int64_t pt = c.patchSize[0], ph = c.patchSize[1], pw = c.patchSize[2];
+    std::vector<std::array<int64_t, 3>> grids;
+    std::vector<int64_t> lengths;
+    auto tokens =
+        torch::zeros({batch, seqLen, c.dim}, torch::TensorOptions().dtype(torch::kFloat32).device(device));
+    for (int64_t i = 0; i < batch; ++i) {
+        auto u = x[size_t(i)].to(device, torch::kFloat32);
+        if (y)
+            u = torch::cat({u, (*y)[size_t(i)].to(device, torch::kFloat32)}, 0);
+        if (u.dim() != 4 || u.size(0) != c.inDim || u.size(1) % pt || u.size(2) % ph || u.size(3) % pw ||
+            u.size(1) == 0 || u.size(2) == 0 || u.size(3) == 0)
+            invalidInput("sample " + std::to_string(i) + ": input " + shapeString(u) + " must be [" +
+                         std::to_string(c.inDim) + ", F, H, W] with F, H, W multiples of the patch size");
+        const std::array<int64_t, 3> grid{u.size(1) / pt, u.size(2) / ph, u.size(3) / pw};
+        if (grid[0] > kRopeMaxPositions || grid[1] > kRopeMaxPositions || grid[2] > kRopeMaxPositions)
+            invalidInput("sample " + std::to_string(i) + " is too large for the position tables");
+        const int64_t length = grid[0] * grid[1] * grid[2];
+        if (length > seqLen)
+            invalidInput("sample " + std::to_string(i) + " has " + std::to_string(length) +
+                         " tokens, more than seq_len " + std::to_string(seqLen));
+        const auto patches = patch_embedding(u.unsqueeze(0)).flatten(2).transpose(1, 2)[0];
+        tokens[i].narrow(0, 0, length).copy_(patches);
+        grids.push_back(grid);
+        lengths.push_back(length);
+    }
+
+    // Time embedding: the sinusoid in float64, the MLPs in float32 (official autocast(float32) region).
+    const int64_t half = c.freqDim / 2;
+    const auto position = t.to(device, torch::kFloat64);
+    const auto frequencies = torch::pow(10000.0, -torch::arange(half, position.options()).div(double(half)));
+    const auto sinusoid = torch::outer(position, frequencies);
+    const auto timeInput = torch::cat({torch::cos(sinusoid), torch::sin(sinusoid)}, 1).to(torch::kFloat32);
+    const auto e = time_embedding->forward(timeInput).to(torch::kFloat32);                // [B, dim]
+    const auto e0 = time_projection->forward(e).to(torch::kFloat32).view({-1, 6, c.dim}); // [B, 6, dim]
+
+    // Text context zero-padded to textLen before the embedding, so the padding rows become text_embedding(0).
+    std::vector<torch::Tensor> padded;
+    for (int64_t i = 0; i < batch; ++i) {
+        const auto& u = context[size_t(i)];
+        if (u.dim() != 2 || u.size(1) != c.textDim || u.size(0) > c.textLen)
+            invalidInput("text context " + std::to_string(i) + " " + shapeString(u) + " must be [L <= " +
+                         std::to_string(c.textLen) + ", " + std::to_string(c.textDim) + "]");
+        const auto rows = u.to(device, torch::kFloat32);
+        padded.push_back(torch::cat({rows, rows.new_zeros({c.textLen - rows.size(0), c.textDim})}));
+    }
+    auto ctx = text_embedding->forward(torch::stack(padded));
+    if (clipFea) {
+        const auto image = img_emb(clipFea->to(device));
+        ctx = torch::cat({image.to(ctx.scalar_type()), ctx}, 1);
+    }
+
+    const auto rope = ropeTables(grids, seqLen, device);
+    auto hidden = tokens;
+    for (size_t i = 0; i < m_blocks.size(); ++i) {
+        auto& block = m_blocks[i];
+        std::vector<torch::Tensor> params;
+        if (m_streamDevice) {
+            params = block->parameters();
+            for (size_t j = 0; j < params.size(); ++j)
+                params[j].set_data(m_blockHostWeights[i][j].to(device));
+        }
+        hidden = block->forward(hidden, e0, lengths, rope, ctx);
+        if (m_streamDevice) {
+            for (size_t j = 0; j < params.size(); ++j)
+                params[j].set_data(m_blockHostWeights[i][j]);
+        }
+    }
+    const auto out = head(hidden, e); // [B, seqLen, pt*ph*pw*outDim]
+
+    // Unpatchify: a head row is (pt, ph, pw, C) with the channel fastest.
+    std::vector<torch::Tensor> result;
+    for (int64_t i = 0; i < batch; ++i) {
+        const int64_t f = grids[size_t(i)][0], h = grids[size_t(i)][1], w = grids[size_t(i)][2];
+        result.push_back(out[i]
+                             .narrow(0, 0, lengths[size_t(i)])
+                             .view({f, h, w, pt, ph, pw, c.outDim})
+                             .permute({6, 0, 3, 1, 4, 2, 5})
+                             .reshape({c.outDim, f * pt, h * ph, w * pw}));
+    }
+    return result;
+}
+
+} // namespace wan::dit

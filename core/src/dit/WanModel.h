@@ -1,0 +1,211 @@
+#pragma once
+// The Wan2.1 diffusion transformer (WanModel), with the official parameter names so checkpoints bind
+// directly.
+
+#include "dit/Layers.h"
+#include "io/TensorIo.h"
+
+#include <torch/torch.h>
+
+#include <array>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace wan::dit {
+
+enum class WanModelType
+{
+    T2v = 1, // text-to-video (also text-to-image)
+    I2v,     // image-to-video: CLIP features + conditioning latent
+    Flf2v,   // first-last-frame-to-video: like I2v with two images and a learned position embedding
+};
+
+// Every Wan2.1 release uses 128-dim attention heads; single-file checkpoints carry no config.json, so their
+// head count is dim / kWanHeadDim.
+inline constexpr int64_t kWanHeadDim = 128;
+// The cross-attention takes the last 512 context tokens as text and the rest as image tokens (official
+// constant).
+inline constexpr int64_t kT5ContextTokens = 512;
+// Positions covered by the RoPE tables, per axis (frames, rows, columns of the patch grid).
+inline constexpr int64_t kRopeMaxPositions = 1024;
+
+struct WanConfig
+{
+    WanModelType modelType = WanModelType::T2v;
+    std::array<int64_t, 3> patchSize{1, 2, 2};
+    int64_t textLen = 512;
+    int64_t inDim = 16;
+    int64_t dim = 2048;
+    int64_t ffnDim = 8192;
+    int64_t freqDim = 256;
+    int64_t textDim = 4096;
+    int64_t outDim = 16;
+    int64_t numHeads = 16;
+    int64_t numLayers = 32;
+    double eps = 1e-6;
+    int64_t clipDim = 1280; // img_emb input features (I2v, Flf2v)
+
+    bool hasImageInput() const { return modelType == WanModelType::I2v || modelType == WanModelType::Flf2v; }
+
+    // config.json values (when `configFile` is not empty) completed by the tensor shapes (text_dim, patch
+    // size, CLIP width; everything for a single file without config.json, heads = dim / kWanHeadDim). Throws
+    // wan::Error(ModelFolder/CorruptFile) naming the file and the tensor.
+    static WanConfig fromCheckpoint(const std::filesystem::path& configFile, const io::TensorMap& weights,
+                                    const std::filesystem::path& weightsFile);
+};
+
+// cos/sin of the rotary angles for one forward call: [B, seqLen, 1, headDim/2] float64; tokens beyond a
+// sample's patch count get the identity rotation (cos 1, sin 0), i.e. they stay unrotated.
+struct RopeTables
+{
+    torch::Tensor cos;
+    torch::Tensor sin;
+};
+
+class WanSelfAttentionImpl : public torch::nn::Module
+{
+public:
+    WanSelfAttentionImpl(int64_t dim, int64_t numHeads, double eps);
+    // x: [B, L, dim] -> [B, L, dim]; keys at or beyond seqLens[b] are padding
+    torch::Tensor forward(const torch::Tensor& x, const std::vector<int64_t>& seqLens,
+                          const RopeTables& rope);
+
+    Linear q{nullptr}, k{nullptr}, v{nullptr}, o{nullptr};
+    RmsNorm norm_q{nullptr}, norm_k{nullptr};
+
+private:
+    int64_t m_numHeads;
+};
+TORCH_MODULE(WanSelfAttention);
+
+class WanCrossAttentionImpl : public torch::nn::Module
+{
+public:
+    WanCrossAttentionImpl(int64_t dim, int64_t numHeads, double eps, bool imageContext);
+    // x: [B, L, dim], context: [B, Lc, dim] (image tokens first when imageContext) -> [B, L, dim]
+    torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& context);
+
+    Linear q{nullptr}, k{nullptr}, v{nullptr}, o{nullptr};
+    RmsNorm norm_q{nullptr}, norm_k{nullptr};
+    Linear k_img{nullptr}, v_img{nullptr};
+    RmsNorm norm_k_img{nullptr};
+
+private:
+    int64_t m_numHeads;
+};
+TORCH_MODULE(WanCrossAttention);
+
+class WanAttentionBlockImpl : public torch::nn::Module
+{
+public:
+    explicit WanAttentionBlockImpl(const WanConfig& config);
+    // x: [B, L, dim] float32, e0: [B or 1, 6, dim] float32, context: [B, Lc, dim] -> [B, L, dim] float32
+    torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& e0,
+                          const std::vector<int64_t>& seqLens, const RopeTables& rope,
+                          const torch::Tensor& context);
+
+    torch::Tensor modulation; // [1, 6, dim]
+    LayerNorm norm1{nullptr}, norm2{nullptr}, norm3{nullptr};
+    WanSelfAttention self_attn{nullptr};
+    WanCrossAttention cross_attn{nullptr};
+    torch::nn::Sequential ffn{nullptr}; // ffn.0 Linear, ffn.1 GELU(tanh), ffn.2 Linear
+};
+TORCH_MODULE(WanAttentionBlock);
+
+class HeadImpl : public torch::nn::Module
+{
+public:
+    HeadImpl(int64_t dim, int64_t outFeatures, double eps);
+    // x: [B, L, dim], e: [B or 1, dim] float32 -> [B, L, outFeatures] float32
+    torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& e);
+
+    LayerNorm norm{nullptr};
+    Linear head{nullptr};
+    torch::Tensor modulation; // [1, 2, dim]
+};
+TORCH_MODULE(Head);
+
+// img_emb: CLIP features -> context tokens.
+class MlpProjImpl : public torch::nn::Module
+{
+public:
+    MlpProjImpl(int64_t inDim, int64_t outDim, bool firstLastFrame);
+    // x: [B, n, inDim] -> [B, n, outDim] (Flf2v: [2B, n, inDim] -> [B, 2n, outDim])
+    torch::Tensor forward(const torch::Tensor& x);
+
+    torch::nn::Sequential proj{nullptr}; // LayerNorm, Linear, GELU(erf), Linear, LayerNorm
+    torch::Tensor emb_pos;               // Flf2v only: [1, 2 * 257, inDim]
+};
+TORCH_MODULE(MlpProj);
+
+class WanModel : public torch::nn::Module
+{
+public:
+    // Uninitialised weights (see Layers.h): bind a checkpoint or fill them before use.
+    explicit WanModel(const WanConfig& config);
+
+    // A model folder (config.json + diffusion_pytorch_model*.safetensors) or a single .safetensors file in
+    // another layout (renamed by ditKeyRenames()). Strict: a missing, unknown or wrong-shape tensor throws
+    // wan::Error naming it and the file. Weights are cast to `dtype` except the small tensors kept in float32
+    // like the official autocast does (norms, modulation, time embedding, head).
+    static std::shared_ptr<WanModel> load(const std::filesystem::path& checkpoint, torch::Dtype dtype,
+                                          torch::Device device);
+
+    // load() for tensors already in memory: `weights` in the official or a renamed layout, `configFile` empty
+    // for shapes only, `source` names the weights in error messages.
+    static std::shared_ptr<WanModel> fromWeights(io::TensorMap weights,
+                                                 const std::filesystem::path& configFile,
+                                                 const std::filesystem::path& source, torch::Dtype dtype,
+                                                 torch::Device device);
+
+    // The official WanModel.__call__: x [C_in - C_y, F, H, W] per sample, t [B] (or [1]) int64 timesteps,
+    // context [L_i <= textLen, textDim] per sample, seqLen >= every sample's F*H*W/4 token count; I2v also
+    // clipFea [B, 257, clipDim] and y [C_y, F, H, W] per sample. Returns [outDim, F, H, W] float32 per
+    // sample, on the compute device. Throws wan::Error(InvalidArgument) on inconsistent inputs.
+    std::vector<torch::Tensor> forward(std::vector<torch::Tensor> x, torch::Tensor t,
+                                       std::vector<torch::Tensor> context, int64_t seqLen,
+                                       std::optional<torch::Tensor> clipFea = std::nullopt,
+                                       std::optional<std::vector<torch::Tensor>> y = std::nullopt);
+
+    // Parameters kept in float32 whatever the load dtype (norms, modulation, time embedding, head, img_emb
+    // norms), as the official autocast computes them in float32.
+    static bool keepsFloat32(const std::string& parameterName);
+
+    const WanConfig& config() const { return m_config; }
+
+    // Block streaming: with a compute device, every weight outside `blocks` moves there, block weights move
+    // to host memory, and each block's weights are copied to the compute device just before it runs and
+    // dropped right after, so the device holds one block at a time. std::nullopt stops streaming and brings
+    // the blocks to the compute device.
+    void setBlockStreaming(std::optional<torch::Device> compute);
+    bool blockStreaming() const { return m_streamDevice.has_value(); }
+
+    // Where forward() computes.
+    torch::Device computeDevice() const;
+
+    PatchConv patch_embedding{nullptr};
+    torch::nn::Sequential text_embedding{nullptr};  // Linear, GELU(tanh), Linear
+    torch::nn::Sequential time_embedding{nullptr};  // Linear, SiLU, Linear
+    torch::nn::Sequential time_projection{nullptr}; // SiLU, Linear
+    torch::nn::ModuleList blocks{nullptr};
+    Head head{nullptr};
+    MlpProj img_emb{nullptr}; // I2v and Flf2v only
+
+private:
+    RopeTables ropeTables(const std::vector<std::array<int64_t, 3>>& grids, int64_t seqLen,
+                          torch::Device device) const;
+
+    WanConfig m_config;
+    std::vector<WanAttentionBlock> m_blocks; // the modules of `blocks`, typed
+    // [kRopeMaxPositions, headDim/2] float64 cos/sin of the (frame | row | column) angle tables side by side.
+    torch::Tensor m_ropeCos;
+    torch::Tensor m_ropeSin;
+    std::optional<torch::Device> m_streamDevice;
+    std::vector<std::vector<torch::Tensor>> m_blockHostWeights; // per block, in parameters() order
+};
+
+} // namespace wan::dit

@@ -1,0 +1,16 @@
+#pragma once
+// Shared by the FFmpeg-based writer and reader (only built with WAN_WITH_FFMPEG).
+
+#include <filesystem>
+#include <string>
+
+namespace wan::media::ffmpeg {
+
+// Routes FFmpeg's log output to spdlog (errors and warnings; encoder statistics at debug level). Idempotent.
+void installLogHandler();
+// av_strerror text plus the disk-full hint for AVERROR(ENOSPC).
+std::string errorText(int averror);
+// Throws wan::Error(Io): "Cannot <action> '<path>': <FFmpeg error text>".
+[[noreturn]] void throwError(const std::string& action, const std::filesystem::path& path, int averror);
+
+} // namespace wan::media::ffmpeg

@@ -1,0 +1,32 @@
+#pragma once
+// Input images (I2V conditioning, drag and drop, clipboard) decoded to RGB888 through OpenCV.
+
+#include "media/MediaTypes.h"
+
+#include <cstdint>
+#include <filesystem>
+#include <span>
+#include <string>
+
+namespace wan::media {
+
+// Whether a JPEG's EXIF orientation turns the picture upright. The official script (PIL Image.open) ignores
+// it.
+enum class ExifOrientation
+{
+    Apply = 1,
+    Ignore
+};
+
+// Loads a PNG, JPEG, WebP or BMP file as RGB888: grey is expanded, alpha is dropped without blending (as
+// PIL's convert('RGB')), 16-bit is reduced to 8-bit. Throws wan::Error(Image) naming the file when it is
+// missing or cannot be decoded (or in a build without OpenCV).
+RgbImage loadImageRgb(const std::filesystem::path& path,
+                      ExifOrientation orientation = ExifOrientation::Apply);
+
+// Same as loadImageRgb() from encoded bytes in memory; `source` names them in error messages.
+RgbImage decodeImageRgb(std::span<const std::uint8_t> bytes,
+                        ExifOrientation orientation = ExifOrientation::Apply,
+                        const std::string& source = "the image data");
+
+} // namespace wan::media

@@ -1,0 +1,24 @@
+#pragma once
+// Device selection and CUDA memory queries; everything CUDA-specific compiles only in a CUDA build of LibTorch.
+
+#include <torch/torch.h>
+
+#include <cstdint>
+#include <string>
+
+namespace wan::pipeline {
+
+// "cpu", "cuda", "cuda:N". Throws wan::Error(InvalidArgument) for anything else or a CUDA device that is absent.
+torch::Device parseDevice(const std::string& text);
+
+// Free bytes on a CUDA device (cudaMemGetInfo), 0 for the CPU or a build without CUDA.
+std::uint64_t freeDeviceMemory(const torch::Device& device);
+// Peak bytes held by LibTorch's CUDA allocator since the last reset; 0 without CUDA.
+std::uint64_t peakDeviceMemory(const torch::Device& device);
+void resetPeakDeviceMemory(const torch::Device& device);
+// Returns cached blocks to the driver (the official torch.cuda.empty_cache()).
+void releaseCachedDeviceMemory();
+// Waits for queued kernels so timings are real.
+void synchronize(const torch::Device& device);
+
+} // namespace wan::pipeline

@@ -1,0 +1,729 @@
+#include "wan/Pipeline.h"
+
+#include "dit/WanModel.h"
+#include "media/Image.h"
+#include "media/Mp4Writer.h"
+#include "media/Png.h"
+#include "pipeline/DeviceInfo.h"
+#include "pipeline/EngineInternals.h"
+#include "pipeline/Geometry.h"
+#include "pipeline/LatentsFile.h"
+#include "pipeline/MemoryPlanner.h"
+#include "sampling/Scheduler.h"
+#include "text/T5Encoder.h"
+#include "vae/LatentPreview.h"
+#include "vae/WanVae.h"
+#include "vision/ClipVision.h"
+
+#include <ATen/CPUGeneratorImpl.h>
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <cmath>
+#include <fstream>
+#include <limits>
+#include <random>
+
+#ifndef WAN_VERSION
+#define WAN_VERSION "0.0.0"
+#endif
+
+namespace wan {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+constexpr const char* kSharedNegativePrompt =
+    "色调艳丽，过曝，静态，细节模糊不清，字幕，风格，作品，画作，画面，静止，整体发灰，最差质量，低质量，JPEG压缩残留，"
+    "丑陋的，残缺的，多余的手指，画得不好的手部，画得不好的脸部，畸形的，毁容的，形态畸形的肢体，手指融合，"
+    "静止不动的画面，杂乱的背景，三条腿，背景人很多，倒着走";
+constexpr const char* kI2vNegativePrefix = "镜头晃动，";
+constexpr const char* kVaeFileName = "Wan2.1_VAE.pth";
+
+double secondsSince(Clock::time_point start)
+{
+    return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+void throwIfCancelled(const Callbacks& callbacks)
+{
+    if (callbacks.cancel && callbacks.cancel->isCancelled())
+        throw Error(ErrorKind::Cancelled, "cancelled");
+}
+
+// model_type of <dir>/config.json ("t2v", "i2v", ...), the folder check done before any weight is read.
+std::string folderModelType(const fs::path& dir)
+{
+    if (dir.empty())
+        throw Error(ErrorKind::InvalidArgument, "no model folder given (--ckpt_dir)");
+    if (!fs::is_directory(dir))
+        throw Error(ErrorKind::ModelFolder, "model folder '" + dir.string() + "' does not exist");
+    const auto config = dir / "config.json";
+    std::ifstream in(config);
+    if (!in)
+        throw Error(ErrorKind::ModelFolder, "'" + config.string() +
+                                                "' is missing: point --ckpt_dir at an official Wan2.1 model folder");
+    try {
+        const auto json = nlohmann::json::parse(in);
+        return json.value("model_type", std::string("t2v"));
+    } catch (const nlohmann::json::exception& e) {
+        throw Error(ErrorKind::CorruptFile, "'" + config.string() + "' is not valid JSON: " + e.what());
+    }
+}
+
+std::string taskFolderType(Task task)
+{
+    return task == Task::I2V ? "i2v" : "t2v";
+}
+
+void validate(const Request& r)
+{
+    const auto bad = [](const std::string& message) { throw Error(ErrorKind::InvalidArgument, message); };
+    if (r.steps < 1 || r.steps > 1000)
+        bad("sample steps must be between 1 and 1000 (got " + std::to_string(r.steps) + ")");
+    if (!(r.shift > 0.0) || !std::isfinite(r.shift))
+        bad("sample shift must be a positive number");
+    if (!std::isfinite(r.guideScale))
+        bad("guide scale must be a finite number");
+    if (r.seed < -1)
+        bad("seed must be >= 0, or -1 for a random seed");
+    if (r.width <= 0 || r.height <= 0 || r.width > 8192 || r.height > 8192)
+        bad("size " + std::to_string(r.width) + "*" + std::to_string(r.height) + " is out of range");
+    const int frames = r.task == Task::T2I ? 1 : r.frameNum;
+    if (frames < 1 || (frames - 1) % 4 != 0)
+        bad("frame count must be 4n+1 (1, 5, 9, ..., 81), got " + std::to_string(frames));
+    if (r.task == Task::T2I && r.frameNum != 1 && r.frameNum != 81)
+        bad("text-to-image makes exactly one frame (frame_num 1), got " + std::to_string(r.frameNum));
+    if (r.task == Task::I2V) {
+        if (r.image.empty())
+            bad("image-to-video needs an input image (--image)");
+        if (std::int64_t(r.width) * r.height < 256)
+            bad("the maximum area for image-to-video is too small");
+    } else if (r.width % 16 != 0 || r.height % 16 != 0) {
+        bad("size " + std::to_string(r.width) + "*" + std::to_string(r.height) +
+            " is not valid: width and height must be multiples of 16");
+    }
+    if (r.fps < 1 || r.fps > 240)
+        bad("fps must be between 1 and 240");
+}
+
+torch::Dtype ditDtype(Precision precision, const torch::Device& device)
+{
+    switch (precision) {
+    case Precision::Float32:
+        return torch::kFloat32;
+    case Precision::BFloat16:
+        return torch::kBFloat16;
+    case Precision::Float16:
+        if (device.is_cpu())
+            throw Error(ErrorKind::InvalidArgument,
+                        "fp16 needs a CUDA device (LibTorch has no fp16 CPU kernels): use fp32 or bf16 on the CPU");
+        return torch::kFloat16;
+    case Precision::Auto:
+        break;
+    }
+    return device.is_cpu() ? torch::kFloat32 : torch::kBFloat16;
+}
+
+std::string dtypeName(torch::Dtype dtype)
+{
+    switch (dtype) {
+    case torch::kFloat32:
+        return "fp32";
+    case torch::kBFloat16:
+        return "bf16";
+    case torch::kFloat16:
+        return "fp16";
+    default:
+        return "other";
+    }
+}
+
+// cache_video's make_grid(normalize, value_range=(-1, 1)) then (x * 255).type(uint8): [3, F, H, W] -> [F, H, W, 3].
+torch::Tensor quantiseFrames(const torch::Tensor& video)
+{
+    const auto v = video.detach().to(torch::kCPU, torch::kFloat32).clamp(-1.0, 1.0);
+    const auto unit = (v - (-1.0)) / 2;
+    return (unit * 255).to(torch::kUInt8).permute({1, 2, 3, 0}).contiguous();
+}
+
+// torchvision save_image (the official T2I PNG): round half up instead of truncating.
+media::RgbImage quantiseStill(const torch::Tensor& video)
+{
+    const auto v = video.detach().to(torch::kCPU, torch::kFloat32).clamp(-1.0, 1.0);
+    const auto unit = (v - (-1.0)) / 2;
+    const auto u8 = (unit * 255).add(0.5).clamp(0, 255).to(torch::kUInt8).select(1, 0).permute({1, 2, 0}).contiguous();
+    media::RgbImage image;
+    image.height = int(u8.size(0));
+    image.width = int(u8.size(1));
+    image.rgb.assign(u8.data_ptr<std::uint8_t>(), u8.data_ptr<std::uint8_t>() + u8.numel());
+    return image;
+}
+
+media::VideoFrames toVideoFrames(const torch::Tensor& framesU8)
+{
+    media::VideoFrames frames;
+    frames.count = int(framesU8.size(0));
+    frames.height = int(framesU8.size(1));
+    frames.width = int(framesU8.size(2));
+    frames.rgb.assign(framesU8.data_ptr<std::uint8_t>(), framesU8.data_ptr<std::uint8_t>() + framesU8.numel());
+    return frames;
+}
+
+struct ModelKey
+{
+    fs::path dir;
+    std::string device;
+    torch::Dtype dtype = torch::kFloat32;
+    bool t5OnCpu = false;
+    bool streamDit = false;
+
+    bool operator==(const ModelKey& o) const
+    {
+        return dir == o.dir && device == o.device && dtype == o.dtype && t5OnCpu == o.t5OnCpu &&
+               streamDit == o.streamDit;
+    }
+};
+
+// Cleans up what a job wrote when it does not finish.
+class OutputGuard
+{
+public:
+    void add(fs::path path) { m_paths.push_back(std::move(path)); }
+    void commit() { m_paths.clear(); }
+    ~OutputGuard()
+    {
+        for (const auto& p : m_paths) {
+            std::error_code ec;
+            fs::remove(p, ec);
+        }
+    }
+
+private:
+    std::vector<fs::path> m_paths;
+};
+
+} // namespace
+
+std::string defaultNegativePrompt(Task task)
+{
+    return task == Task::I2V ? std::string(kI2vNegativePrefix) + kSharedNegativePrompt : kSharedNegativePrompt;
+}
+
+std::string toString(Task task)
+{
+    switch (task) {
+    case Task::T2V:
+        return "t2v";
+    case Task::I2V:
+        return "i2v";
+    case Task::T2I:
+        return "t2i";
+    }
+    return "unknown";
+}
+
+std::string toString(Solver solver)
+{
+    switch (solver) {
+    case Solver::UniPC:
+        return "unipc";
+    case Solver::DpmPP:
+        return "dpm++";
+    case Solver::Euler:
+        return "euler";
+    }
+    return "unknown";
+}
+
+struct Engine::Impl
+{
+    TraceFn trace;
+
+    std::optional<ModelKey> key;
+    std::unique_ptr<text::TextEncoder> t5;
+    std::shared_ptr<dit::WanModel> dit;
+    std::unique_ptr<vae::WanVae> vae;
+    std::shared_ptr<vision::ClipVision> clip;
+
+    // Per job.
+    const Request* request = nullptr;
+    const Callbacks* callbacks = nullptr;
+    torch::Device device = torch::kCPU;
+    torch::Dtype dtype = torch::kFloat32;
+    pipeline::Placement placement;
+
+    void emit(const char* name, int step, const torch::Tensor& value) const
+    {
+        if (trace)
+            trace(name, step, value);
+    }
+
+    void progress(Stage stage, int step, int total, double secondsPerStep = 0.0, double eta = 0.0) const
+    {
+        if (callbacks->onProgress)
+            callbacks->onProgress(Progress{stage, step, total, secondsPerStep, eta});
+    }
+
+    void unloadAll()
+    {
+        t5.reset();
+        dit.reset();
+        vae.reset();
+        clip.reset();
+        key.reset();
+        pipeline::releaseCachedDeviceMemory();
+    }
+
+    void useKey(const ModelKey& wanted)
+    {
+        if (key && *key == wanted)
+            return;
+        if (key)
+            spdlog::info("model folder, device or precision changed: unloading the cached models");
+        unloadAll();
+        key = wanted;
+    }
+
+    void plan(const Request& r, std::uint64_t ditParams)
+    {
+        pipeline::MemoryNeeds needs;
+        const bool cuda = device.is_cuda();
+        if (cuda) {
+            // Sizes of the official checkpoints scaled by the DiT (a tiny test folder plans as tiny).
+            const std::uint64_t elem = dtype == torch::kFloat32 ? 4 : 2;
+            needs.ditBytes = ditParams * elem;
+            needs.ditBlockBytes = needs.ditBytes / 40;
+            needs.t5Bytes = 11'400'000'000ull; // umT5-XXL encoder in bf16
+            needs.vaeBytes = 510'000'000ull;
+            needs.clipBytes = r.task == Task::I2V ? 1'300'000'000ull : 0;
+            const auto g = r.task == Task::I2V ? pipeline::imageToVideoGeometry(r.width, r.height,
+                                                                               std::int64_t(r.width) * r.height,
+                                                                               r.frameNum)
+                                               : pipeline::textToVideoGeometry(r.width, r.height,
+                                                                               r.task == Task::T2I ? 1 : r.frameNum);
+            // One DiT call keeps a few [seq, dim]/[seq, ffn] activations; the VAE decode of one latent frame at
+            // full resolution dominates the rest.
+            const std::uint64_t dim = ditParams > 5'000'000'000ull ? 5120 : 1536;
+            const std::uint64_t ditAct = std::uint64_t(g.seqLen) * dim * 4 * 12;
+            const std::uint64_t vaeAct = std::uint64_t(g.height) * g.width * 4 * 96 * 6;
+            needs.activationBytes = std::max(ditAct, vaeAct);
+        }
+        placement = pipeline::planPlacement(r, cuda, pipeline::freeDeviceMemory(device), needs);
+    }
+
+    void ensureModels(const Request& r, bool needDit)
+    {
+        const auto canonical = fs::weakly_canonical(r.ckptDir);
+        useKey(ModelKey{canonical, device.str(), dtype, placement.t5OnCpu, placement.streamDitBlocks});
+        if (!vae) {
+            progress(Stage::Loading, 0, 0);
+            vae = vae::WanVae::load(r.ckptDir / kVaeFileName, torch::kFloat32, device);
+        }
+        if (!needDit)
+            return;
+        if (!t5) {
+            progress(Stage::Loading, 0, 0);
+            text::TextEncoder::Options options;
+            options.device = placement.t5OnCpu ? torch::Device(torch::kCPU) : device;
+            options.weightDtype = torch::kBFloat16;
+            if (device.is_cpu())
+                options.computeDtype = dtype;
+            t5 = text::TextEncoder::load(r.ckptDir, options);
+        }
+        if (!dit) {
+            progress(Stage::Loading, 0, 0);
+            dit = dit::WanModel::load(r.ckptDir, dtype,
+                                      placement.streamDitBlocks ? torch::Device(torch::kCPU) : device);
+            if (placement.streamDitBlocks)
+                dit->setBlockStreaming(device);
+        }
+        if (r.task == Task::I2V && !clip) {
+            progress(Stage::Loading, 0, 0);
+            clip = vision::ClipVision::load(r.ckptDir, device.is_cpu() ? dtype : torch::kFloat16, device);
+        }
+    }
+
+    // The official offload moves a model back to host memory once its stage is over.
+    void offload(torch::nn::Module& module) const
+    {
+        if (placement.offloadModels && device.is_cuda()) {
+            module.to(torch::kCPU);
+            pipeline::releaseCachedDeviceMemory();
+        }
+    }
+    void bringBack(torch::nn::Module& module) const
+    {
+        if (device.is_cuda())
+            module.to(device);
+    }
+
+    std::pair<torch::Tensor, torch::Tensor> encodeText(const Request& r)
+    {
+        progress(Stage::EncodingText, 0, 2);
+        const auto negative = r.negativePrompt.value_or("");
+        // As the official script: an empty negative prompt means the task's default.
+        const auto n = negative.empty() ? defaultNegativePrompt(r.task) : negative;
+        if (!placement.t5OnCpu)
+            bringBack(*t5->model());
+        auto context = t5->encode({r.prompt}, device, nullptr, callbacks->cancel).at(0);
+        throwIfCancelled(*callbacks);
+        auto contextNull = t5->encode({n}, device, nullptr, callbacks->cancel).at(0);
+        if (!placement.t5OnCpu)
+            offload(*t5->model());
+        emit("context", -1, context);
+        emit("context_null", -1, contextNull);
+        progress(Stage::EncodingText, 2, 2);
+        return {context, contextNull};
+    }
+
+    torch::Tensor drawNoise(const pipeline::Geometry& g, std::int64_t seed) const
+    {
+        auto generator = at::make_generator<at::CPUGeneratorImpl>(std::uint64_t(seed));
+        auto noise = torch::randn({pipeline::kLatentChannels, g.latFrames, g.latHeight, g.latWidth}, generator,
+                                  torch::TensorOptions().dtype(torch::kFloat32));
+        emit("noise", -1, noise);
+        return noise.to(device);
+    }
+
+    torch::Tensor denoise(const Request& r, const pipeline::Geometry& g, torch::Tensor latent,
+                          const torch::Tensor& context, const torch::Tensor& contextNull,
+                          const std::optional<torch::Tensor>& clipFea, const std::optional<torch::Tensor>& y)
+    {
+        auto scheduler = sampling::makeScheduler(r.solver, r.steps, r.shift);
+        emit("timesteps", -1, scheduler->timesteps());
+        emit("seq_len", -1, torch::full({1}, g.seqLen, torch::kInt64));
+        // A streamed DiT stays streamed (its blocks live in host memory); a whole one follows the offload rule.
+        if (!placement.streamDitBlocks)
+            bringBack(*dit);
+
+        const int total = scheduler->numSteps();
+        const auto* timesteps = scheduler->timesteps().data_ptr<std::int64_t>();
+        std::optional<std::vector<torch::Tensor>> ys;
+        if (y)
+            ys = std::vector<torch::Tensor>{*y};
+        const auto start = Clock::now();
+        progress(Stage::Denoising, 0, total);
+        for (int k = 0; k < total; ++k) {
+            throwIfCancelled(*callbacks);
+            const auto t = torch::full({1}, timesteps[k], torch::TensorOptions().dtype(torch::kInt64).device(device));
+            const auto cond = dit->forward({latent}, t, {context}, g.seqLen, clipFea, ys).at(0);
+            const auto uncond = dit->forward({latent}, t, {contextNull}, g.seqLen, clipFea, ys).at(0);
+            const auto noisePred = uncond + r.guideScale * (cond - uncond);
+            emit("noise_pred_cond", k, cond);
+            emit("noise_pred_uncond", k, uncond);
+            emit("noise_pred", k, noisePred);
+            const auto previous = latent;
+            latent = scheduler->step(noisePred, timesteps[k], latent);
+            emit("latent", k, latent);
+
+            pipeline::synchronize(device);
+            const double perStep = secondsSince(start) / double(k + 1);
+            progress(Stage::Denoising, k + 1, total, perStep, perStep * double(total - k - 1));
+            const int every = r.previewEverySteps;
+            if (callbacks->onPreview && every > 0 && ((k + 1) % every == 0 || k + 1 == total)) {
+                // The model's current estimate of the clean latent says more than the noisy sample.
+                const auto x0 = previous - scheduler->sigmas()[k].to(device) * noisePred;
+                const auto rgb = vae::latentToRgb(x0.to(torch::kCPU)).contiguous();
+                PreviewImage preview;
+                preview.step = k + 1;
+                preview.frames = int(rgb.size(0));
+                preview.height = int(rgb.size(1));
+                preview.width = int(rgb.size(2));
+                preview.rgb.assign(rgb.data_ptr<std::uint8_t>(), rgb.data_ptr<std::uint8_t>() + rgb.numel());
+                callbacks->onPreview(preview);
+            }
+        }
+        if (!placement.streamDitBlocks)
+            offload(*dit);
+        emit("x0", -1, latent);
+        return latent;
+    }
+
+    std::map<std::string, std::string> settingsTags(const Request& r, const pipeline::Geometry& g,
+                                                    std::int64_t seed) const
+    {
+        std::map<std::string, std::string> tags;
+        tags[media::tag::kPrompt] = r.prompt;
+        tags[media::tag::kNegativePrompt] = r.negativePrompt.value_or("");
+        tags[media::tag::kSeed] = std::to_string(seed);
+        tags[media::tag::kSteps] = std::to_string(r.steps);
+        tags[media::tag::kSolver] = toString(r.solver);
+        char number[64];
+        std::snprintf(number, sizeof(number), "%g", r.shift);
+        tags[media::tag::kShift] = number;
+        std::snprintf(number, sizeof(number), "%g", r.guideScale);
+        tags[media::tag::kGuidance] = number;
+        tags[media::tag::kModel] = fs::weakly_canonical(r.ckptDir).filename().string();
+        tags[media::tag::kSize] = std::to_string(g.width) + "*" + std::to_string(g.height);
+        tags[media::tag::kFrames] = std::to_string(g.frames);
+        tags[media::tag::kAppVersion] = WAN_VERSION;
+        tags["task"] = toString(r.task);
+        tags["precision"] = dtypeName(dtype);
+        tags["device"] = device.str();
+        if (r.task == Task::I2V) {
+            tags["image"] = r.image.filename().string();
+            tags["max_area"] = std::to_string(std::int64_t(r.width) * r.height);
+        }
+        return tags;
+    }
+
+    // VAE decode, quantisation and every requested output. Latents must already be saved.
+    void decodeAndWrite(const Request& r, const torch::Tensor& x0, const std::map<std::string, std::string>& tags,
+                        Result& result)
+    {
+        throwIfCancelled(*callbacks);
+        vae::VaeRunOptions options;
+        options.cancel = callbacks->cancel;
+        options.tiling.enabled = placement.tileVae;
+        options.progress = [this](int done, int total) { progress(Stage::Decoding, done, total); };
+        progress(Stage::Decoding, 0, 0);
+        const auto video = vae->decode(x0.to(vae->device()), options);
+        emit("video", -1, video);
+        const auto framesU8 = quantiseFrames(video);
+        emit("frames_u8", -1, framesU8);
+        result.frames = int(framesU8.size(0));
+        result.height = int(framesU8.size(1));
+        result.width = int(framesU8.size(2));
+        throwIfCancelled(*callbacks);
+
+        progress(Stage::Writing, 0, 1);
+        OutputGuard guard;
+        const auto frames = toVideoFrames(framesU8);
+        if (!r.framesDir.empty()) {
+            std::error_code ec;
+            fs::create_directories(r.framesDir, ec);
+            for (int i = 0; i < frames.count; ++i) {
+                throwIfCancelled(*callbacks);
+                const auto path = r.framesDir / media::sequenceFrameName(i, frames.count);
+                guard.add(path);
+                media::writePng(path, frames, i);
+            }
+        }
+        if (!r.outputPath.empty()) {
+            auto ext = r.outputPath.extension().string();
+            for (auto& c : ext)
+                c = char(std::tolower(static_cast<unsigned char>(c)));
+            if (ext == ".png" || (r.task == Task::T2I && ext != ".mp4")) {
+                if (frames.count != 1)
+                    throw Error(ErrorKind::InvalidArgument,
+                                "'" + r.outputPath.string() + "': a PNG holds one frame; use .mp4 for videos");
+                media::writePng(r.outputPath, quantiseStill(video));
+            } else {
+                media::Mp4Options mp4;
+                mp4.fps = r.fps;
+                mp4.crf = r.crf;
+                mp4.metadata.tags = tags;
+                media::writeMp4(r.outputPath, frames, mp4, callbacks->cancel);
+            }
+            guard.add(r.outputPath);
+            result.outputPath = r.outputPath;
+        }
+        throwIfCancelled(*callbacks);
+        guard.commit();
+        progress(Stage::Writing, 1, 1);
+    }
+
+    void saveLatents(const Request& r, const torch::Tensor& x0, const std::map<std::string, std::string>& tags,
+                     Result& result) const
+    {
+        if (r.latentsPath.empty())
+            return;
+        auto meta = tags;
+        meta["title"] = "final latents";
+        pipeline::writeLatents(r.latentsPath, x0, meta);
+        result.latentsPath = r.latentsPath;
+    }
+
+    void setUp(const Request& r, const Callbacks& cb)
+    {
+        request = &r;
+        callbacks = &cb;
+        device = pipeline::parseDevice(r.device);
+        dtype = ditDtype(r.precision, device);
+    }
+
+    void generate(const Request& r, Result& result)
+    {
+        validate(r);
+        const auto folderType = folderModelType(r.ckptDir);
+        if (folderType != taskFolderType(r.task))
+            throw Error(ErrorKind::InvalidArgument,
+                        "the model folder '" + r.ckptDir.string() + "' holds a " + folderType + " model, but task " +
+                            toString(r.task) + " needs a " + taskFolderType(r.task) + " model folder");
+        std::int64_t seed = r.seed;
+        if (seed < 0) {
+            std::random_device rd;
+            seed = std::int64_t((std::uint64_t(rd()) << 32 | rd()) & std::uint64_t(INT64_MAX));
+        }
+        result.seed = seed;
+
+        // The DiT size decides the plan; read it from the weight files' sizes without loading them.
+        std::uint64_t ditBytesOnDisk = 0;
+        for (const auto& entry : fs::directory_iterator(r.ckptDir))
+            if (entry.path().filename().string().rfind("diffusion_pytorch_model", 0) == 0 &&
+                entry.path().extension() == ".safetensors")
+                ditBytesOnDisk += entry.file_size();
+        plan(r, ditBytesOnDisk / 2);
+        result.placement = placement.description;
+        spdlog::info("placement: {}", placement.description);
+
+        ensureModels(r, true);
+        throwIfCancelled(*callbacks);
+
+        pipeline::Geometry g;
+        torch::Tensor noise, context, contextNull;
+        std::optional<torch::Tensor> clipFea, y;
+        if (r.task == Task::I2V) {
+            progress(Stage::EncodingImage, 0, 2);
+            const auto image = media::loadImageRgb(r.image, media::ExifOrientation::Ignore);
+            auto img = torch::from_blob(const_cast<std::uint8_t*>(image.rgb.data()), {image.height, image.width, 3},
+                                        torch::kUInt8)
+                           .permute({2, 0, 1})
+                           .to(torch::kFloat32)
+                           .div(255)
+                           .sub(0.5)
+                           .div(0.5);
+            emit("img", -1, img);
+            g = pipeline::imageToVideoGeometry(image.width, image.height, std::int64_t(r.width) * r.height,
+                                               r.frameNum);
+            if (g.latHeight < 2 || g.latWidth < 2)
+                throw Error(ErrorKind::InvalidArgument, "the maximum area is too small for this image's aspect ratio");
+            noise = drawNoise(g, seed); // first draw of the seeded generator, as the official order
+
+            auto mask = torch::zeros({4, g.latFrames, g.latHeight, g.latWidth}, torch::kFloat32);
+            mask.select(1, 0).fill_(1.0);
+
+            std::tie(context, contextNull) = encodeText(r);
+            throwIfCancelled(*callbacks);
+
+            bringBack(*clip);
+            clipFea = clip->encode(img.to(device));
+            offload(*clip);
+            emit("clip_fea", -1, *clipFea);
+            progress(Stage::EncodingImage, 1, 2);
+
+            namespace F = torch::nn::functional;
+            const auto resized = F::interpolate(img.unsqueeze(0), F::InterpolateFuncOptions()
+                                                                      .size(std::vector<int64_t>{g.height, g.width})
+                                                                      .mode(torch::kBicubic)
+                                                                      .align_corners(false))
+                                     .transpose(0, 1);
+            const auto vaeInput =
+                torch::cat({resized, torch::zeros({3, g.frames - 1, g.height, g.width}, torch::kFloat32)}, 1);
+            emit("vae_encode_input", -1, vaeInput);
+            vae::VaeRunOptions encodeOptions;
+            encodeOptions.cancel = callbacks->cancel;
+            encodeOptions.tiling.enabled = placement.tileVae;
+            const auto latent = vae->encode(vaeInput.to(vae->device()), encodeOptions);
+            y = torch::cat({mask.to(latent.device()), latent}, 0).to(device);
+            emit("y", -1, *y);
+            progress(Stage::EncodingImage, 2, 2);
+        } else {
+            const int frames = r.task == Task::T2I ? 1 : r.frameNum;
+            g = pipeline::textToVideoGeometry(r.width, r.height, frames);
+            std::tie(context, contextNull) = encodeText(r);
+            noise = drawNoise(g, seed);
+        }
+        throwIfCancelled(*callbacks);
+
+        const auto x0 = denoise(r, g, noise, context, contextNull, clipFea, y);
+        const auto tags = settingsTags(r, g, seed);
+        saveLatents(r, x0, tags, result);
+        decodeAndWrite(r, x0, tags, result);
+    }
+
+    void finishFromLatents(const Request& r, const fs::path& latentsFile, Result& result)
+    {
+        const auto latents = pipeline::readLatents(latentsFile);
+        plan(r, 0);
+        result.placement = placement.description;
+        ensureModels(r, false);
+        pipeline::Geometry g;
+        g.latFrames = int(latents.size(1));
+        g.latHeight = int(latents.size(2));
+        g.latWidth = int(latents.size(3));
+        g.frames = 1 + pipeline::kVaeStrideT * (g.latFrames - 1);
+        g.height = g.latHeight * pipeline::kVaeStrideHW;
+        g.width = g.latWidth * pipeline::kVaeStrideHW;
+        result.seed = r.seed;
+        result.latentsPath = latentsFile;
+        decodeAndWrite(r, latents.to(device), settingsTags(r, g, r.seed), result);
+    }
+
+    template<typename Body>
+    Result guarded(const Request& r, const Callbacks& cb, Body&& body)
+    {
+        c10::InferenceMode inference;
+        const auto start = Clock::now();
+        Result result;
+        try {
+            setUp(r, cb);
+            body(result);
+            result.status = JobStatus::Done;
+        } catch (const Error& e) {
+            result.status = e.kind() == ErrorKind::Cancelled ? JobStatus::Cancelled : JobStatus::Failed;
+            result.errorKind = e.kind();
+            result.error = e.kind() == ErrorKind::Cancelled ? "cancelled" : e.what();
+        } catch (const c10::Error& e) {
+            const std::string message = e.what_without_backtrace();
+            result.status = JobStatus::Failed;
+            if (message.find("out of memory") != std::string::npos ||
+                message.find("DefaultCPUAllocator: can't allocate") != std::string::npos) {
+                result.errorKind = ErrorKind::OutOfMemory;
+                result.error = "out of memory: " + message.substr(0, message.find('\n')) +
+                               " (try --offload_model True, --t5_cpu, a smaller size or fewer frames)";
+            } else {
+                result.errorKind = ErrorKind::Internal;
+                result.error = "internal error: " + message;
+            }
+        } catch (const std::bad_alloc&) {
+            result.status = JobStatus::Failed;
+            result.errorKind = ErrorKind::OutOfMemory;
+            result.error = "out of memory (try a smaller size, fewer frames or --offload_model True)";
+        } catch (const std::exception& e) {
+            result.status = JobStatus::Failed;
+            result.errorKind = ErrorKind::Internal;
+            result.error = std::string("internal error: ") + e.what();
+        }
+        if (result.status != JobStatus::Done) {
+            result.outputPath.clear();
+            pipeline::releaseCachedDeviceMemory();
+        }
+        result.seconds = secondsSince(start);
+        request = nullptr;
+        callbacks = nullptr;
+        return result;
+    }
+};
+
+Engine::Engine() : m_impl(std::make_unique<Impl>()) {}
+Engine::~Engine() = default;
+
+Result Engine::run(const Request& request, const Callbacks& callbacks)
+{
+    return m_impl->guarded(request, callbacks, [&](Result& result) { m_impl->generate(request, result); });
+}
+
+Result Engine::decodeLatents(const Request& request, const std::filesystem::path& latents,
+                             const Callbacks& callbacks)
+{
+    return m_impl->guarded(request, callbacks,
+                           [&](Result& result) { m_impl->finishFromLatents(request, latents, result); });
+}
+
+void Engine::unload()
+{
+    m_impl->unloadAll();
+}
+
+void EngineInternals::setTrace(Engine& engine, TraceFn trace)
+{
+    engine.m_impl->trace = std::move(trace);
+}
+
+} // namespace wan

@@ -1,0 +1,317 @@
+#include "prompt/HttpTransport.h"
+#include "prompt/PromptProtocol.h"
+#include "wan/PromptExtend.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <fstream>
+#include <random>
+#include <thread>
+
+namespace wan {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using std::chrono::milliseconds;
+
+constexpr const char* kFallbackSuffix = "; continuing with the original prompt";
+constexpr std::size_t kMaxImageBytes = 10u << 20;
+
+const char* backendName(PromptBackend backend)
+{
+    return backend == PromptBackend::Dashscope ? "Dashscope" : "the OpenAI-compatible endpoint";
+}
+
+bool isRetryableStatus(long status)
+{
+    return status == 408 || status == 429 || (status >= 500 && status < 600);
+}
+
+// Sleeps in short slices so that a cancel is noticed quickly; false when cancelled.
+bool waitCancellable(milliseconds duration, CancelToken* cancel)
+{
+    const auto until = Clock::now() + duration;
+    while (Clock::now() < until) {
+        if (cancel && cancel->isCancelled())
+            return false;
+        std::this_thread::sleep_for(std::min<Clock::duration>(milliseconds(20), until - Clock::now()));
+    }
+    return !(cancel && cancel->isCancelled());
+}
+
+milliseconds backoffDelay(const PromptExtendSettings& settings, int failedAttempts)
+{
+    thread_local std::mt19937 rng{std::random_device{}()};
+    const double base = std::min<double>(
+        settings.maxBackoffMs, settings.initialBackoffMs * std::pow(2.0, std::max(0, failedAttempts - 1)));
+    std::uniform_real_distribution<double> jitter(0.75, 1.25);
+    return milliseconds(static_cast<long long>(std::max(0.0, base * jitter(rng))));
+}
+
+class HttpPromptExtender final : public PromptExtender
+{
+public:
+    explicit HttpPromptExtender(PromptExtendSettings settings)
+        : m_settings(std::move(settings)), m_transport(prompt::makeHttpTransport())
+    {
+    }
+
+    PromptBackend backend() const override { return m_settings.backend; }
+
+    PromptExtendResult extend(const PromptExtendRequest& request, CancelToken* cancel) override
+    {
+        PromptExtendResult result;
+        result.prompt = request.prompt;
+        const std::string apiKey = prompt::resolveApiKey(m_settings);
+        const prompt::Endpoint endpoint = prompt::resolveEndpoint(m_settings, request);
+        result.model = endpoint.model;
+
+        auto fail = [&](std::string reason) {
+            result.ok = false;
+            result.prompt = request.prompt;
+            result.message = prompt::redact("prompt extension failed: " + reason + kFallbackSuffix, apiKey);
+            spdlog::warn("{}", result.message);
+            return result;
+        };
+
+        if (request.prompt.find_first_not_of(" \t\r\n") == std::string::npos)
+            return fail("the prompt is empty");
+        if (m_settings.backend == PromptBackend::Dashscope && apiKey.empty())
+            return fail("no Dashscope API key: set the DASH_API_KEY environment variable or enter the key in "
+                        "Settings > Prompt extension");
+        if (request.image.size() > kMaxImageBytes)
+            return fail("the image is larger than 10 MiB; use a smaller first frame");
+
+        prompt::HttpRequest http;
+        http.url = endpoint.url;
+        http.headers = {"Content-Type: application/json", "Accept: application/json"};
+        if (!apiKey.empty())
+            http.headers.push_back("Authorization: Bearer " + apiKey);
+        http.body = prompt::buildRequestBody(m_settings.backend, request, endpoint.model);
+        http.connectTimeout = milliseconds(std::max(1, m_settings.connectTimeoutMs));
+        http.maxReplyBytes = m_settings.maxReplyBytes;
+
+        const int maxAttempts = std::max(1, m_settings.maxAttempts);
+        const milliseconds total(std::max(1, m_settings.totalTimeoutMs));
+        const auto deadline = Clock::now() + total;
+        std::string lastReason;
+
+        for (int attempt = 1; attempt <= maxAttempts; ++attempt) {
+            if (cancel && cancel->isCancelled())
+                return cancelled(result, request);
+            const auto remaining = std::chrono::duration_cast<milliseconds>(deadline - Clock::now());
+            if (remaining.count() <= 0)
+                return fail("no answer within " + std::to_string(total.count()) + " ms (" + lastReason + ")");
+            http.totalTimeout = remaining;
+            result.attempts = attempt;
+            spdlog::info("prompt extension: asking {} ({}) at {}, attempt {}/{}", endpoint.model,
+                         backendName(m_settings.backend), endpoint.url, attempt, maxAttempts);
+
+            const prompt::HttpResponse response = m_transport->post(http, cancel);
+            result.httpStatus = response.status;
+            bool retryable = false;
+            std::string reason;
+            switch (response.error) {
+            case prompt::TransportError::Cancelled:
+                return cancelled(result, request);
+            case prompt::TransportError::Oversized:
+                return fail("the reply from " + endpoint.url + " is larger than " +
+                            std::to_string(m_settings.maxReplyBytes) + " bytes");
+            case prompt::TransportError::Unsupported:
+                return fail(response.errorText + " (" + endpoint.url + ")");
+            case prompt::TransportError::Timeout:
+                if (Clock::now() >= deadline - milliseconds(5))
+                    return fail("timed out: no answer from " + endpoint.url + " within " +
+                                std::to_string(total.count()) + " ms");
+                reason = "timed out connecting to " + endpoint.url + ": " + response.errorText;
+                retryable = true;
+                break;
+            case prompt::TransportError::Connect:
+                reason = "cannot reach " + endpoint.url + ": " + response.errorText +
+                         " (check the URL and the network, or that the local server is running)";
+                retryable = true;
+                break;
+            case prompt::TransportError::Transfer:
+                reason = "network error talking to " + endpoint.url + ": " + response.errorText;
+                retryable = true;
+                break;
+            case prompt::TransportError::None:
+                break;
+            }
+
+            if (response.error == prompt::TransportError::None) {
+                const long status = response.status;
+                if (status >= 200 && status < 300) {
+                    std::string error;
+                    auto text = prompt::parseReply(m_settings.backend, response.body, error);
+                    if (!text)
+                        return fail(error + " (model " + endpoint.model + " at " + endpoint.url + ")");
+                    result.ok = true;
+                    result.prompt = std::move(*text);
+                    result.message.clear();
+                    spdlog::info("prompt extension: {} rewrote the prompt after {} attempt(s)",
+                                 endpoint.model, attempt);
+                    return result;
+                }
+                const std::string server = prompt::serverErrorText(response.body);
+                const std::string detail =
+                    "HTTP " + std::to_string(status) + (server.empty() ? "" : ": " + server);
+                if (status == 401 || status == 403) {
+                    return fail(std::string(backendName(m_settings.backend)) + " rejected the API key (" +
+                                detail +
+                                (m_settings.backend == PromptBackend::Dashscope
+                                     ? "); check DASH_API_KEY or the key in Settings > Prompt extension"
+                                     : "); check the key configured for this endpoint"));
+                }
+                if (status == 404)
+                    return fail("model \"" + endpoint.model + "\" or the endpoint " + endpoint.url +
+                                " was not found (" + detail + "); check the model name and the base URL");
+                if (!isRetryableStatus(status))
+                    return fail("the service refused the request (" + detail + ")");
+                reason = (status == 429 ? "rate limited (" : "server error (") + detail + ")";
+                retryable = true;
+            }
+
+            lastReason = reason;
+            if (!retryable || attempt == maxAttempts)
+                return fail(reason + " after " + std::to_string(attempt) + " attempt(s)");
+
+            milliseconds wait = backoffDelay(m_settings, attempt);
+            if (response.retryAfterMs >= 0)
+                wait = milliseconds(response.retryAfterMs);
+            const auto left = std::chrono::duration_cast<milliseconds>(deadline - Clock::now());
+            if (wait >= left)
+                return fail(reason + "; the next attempt would come after the " +
+                            std::to_string(total.count()) + " ms limit");
+            spdlog::info("prompt extension: {}; retrying in {} ms", prompt::redact(reason, apiKey),
+                         wait.count());
+            if (!waitCancellable(wait, cancel))
+                return cancelled(result, request);
+        }
+        return fail(lastReason);
+    }
+
+private:
+    static PromptExtendResult cancelled(PromptExtendResult result, const PromptExtendRequest& request)
+    {
+        result.ok = false;
+        result.cancelled = true;
+        result.prompt = request.prompt;
+        result.message = std::string("prompt extension cancelled") + kFallbackSuffix;
+        spdlog::info("{}", result.message);
+        return result;
+    }
+
+    PromptExtendSettings m_settings;
+    std::unique_ptr<prompt::HttpTransport> m_transport;
+};
+
+std::string lowered(std::string text)
+{
+    std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::tolower(c); });
+    return text;
+}
+
+} // namespace
+
+std::unique_ptr<PromptExtender> makePromptExtender(const PromptExtendSettings& settings)
+{
+    return std::make_unique<HttpPromptExtender>(settings);
+}
+
+bool promptExtensionAvailable()
+{
+    return prompt::httpTransportAvailable();
+}
+
+PromptExtendResult testPromptExtendConnection(const PromptExtendSettings& settings, CancelToken* cancel)
+{
+    PromptExtendSettings quick = settings;
+    quick.maxAttempts = 1;
+    quick.totalTimeoutMs = std::min(settings.totalTimeoutMs, 30'000);
+    PromptExtendRequest request;
+    request.prompt = "a red kite flying over a beach";
+    request.task = PromptTask::TextToVideo;
+    request.language = PromptLanguage::English;
+    return makePromptExtender(quick)->extend(request, cancel);
+}
+
+PromptExtendResult extendPromptFromFlags(const PromptExtendFlags& flags, const std::string& prompt,
+                                         CancelToken* cancel)
+{
+    PromptExtendResult result;
+    result.prompt = prompt;
+    if (!flags.enabled)
+        return result;
+    auto warn = [&](const std::string& reason) {
+        result.message = "prompt extension failed: " + reason + kFallbackSuffix;
+        spdlog::warn("{}", result.message);
+        return result;
+    };
+
+    PromptExtendSettings settings;
+    const std::string method = lowered(flags.method);
+    if (method == "dashscope")
+        settings.backend = PromptBackend::Dashscope;
+    else if (method == "local_qwen" || method == "local" || method == "openai")
+        settings.backend = PromptBackend::OpenAiCompatible;
+    else
+        return warn("unknown --prompt_extend_method \"" + flags.method + "\" (use dashscope or local_qwen)");
+
+    PromptExtendRequest request;
+    request.prompt = prompt;
+    const std::string lang = lowered(flags.targetLang);
+    if (lang == "zh" || lang.empty())
+        request.language = PromptLanguage::Chinese;
+    else if (lang == "en")
+        request.language = PromptLanguage::English;
+    else
+        return warn("unknown --prompt_extend_target_lang \"" + flags.targetLang + "\" (use zh or en)");
+
+    const std::string task = lowered(flags.task);
+    if (task.find("i2v") != std::string::npos || task.find("flf2v") != std::string::npos)
+        request.task = PromptTask::ImageToVideo;
+    else if (task.find("t2i") != std::string::npos)
+        request.task = PromptTask::TextToImage;
+    else
+        request.task = PromptTask::TextToVideo;
+
+    if (request.task == PromptTask::ImageToVideo) {
+        settings.visionModel = flags.model;
+        if (!flags.imageBytes.empty()) {
+            request.image = flags.imageBytes;
+        } else {
+            if (flags.imagePath.empty())
+                return warn("image-to-video prompt extension needs the input image (--image)");
+            std::ifstream file(flags.imagePath, std::ios::binary);
+            if (!file)
+                return warn("cannot read the image " + flags.imagePath);
+            file.seekg(0, std::ios::end);
+            const auto size = static_cast<std::size_t>(std::max<std::streamoff>(0, file.tellg()));
+            if (size > kMaxImageBytes)
+                return warn("the image " + flags.imagePath + " is larger than 10 MiB");
+            file.seekg(0);
+            request.image.resize(size);
+            file.read(reinterpret_cast<char*>(request.image.data()), static_cast<std::streamsize>(size));
+            if (!file || size == 0)
+                return warn("cannot read the image " + flags.imagePath);
+        }
+    } else {
+        settings.textModel = flags.model;
+    }
+    settings.baseUrl = flags.url;
+    settings.apiKey = flags.apiKey;
+    if (flags.timeoutSeconds > 0)
+        settings.totalTimeoutMs = flags.timeoutSeconds * 1000;
+    if (flags.maxAttempts > 0)
+        settings.maxAttempts = flags.maxAttempts;
+    if (flags.seed >= 0)
+        request.seed = flags.seed;
+    return makePromptExtender(settings)->extend(request, cancel);
+}
+
+} // namespace wan

@@ -1,0 +1,387 @@
+#include "text/T5Encoder.h"
+
+#include "wan/Error.h"
+
+#include <spdlog/spdlog.h>
+
+#include <cmath>
+#include <limits>
+
+namespace wan::text {
+
+namespace {
+
+torch::Tensor castTo(const torch::Tensor& t, torch::Dtype dtype)
+{
+    return t.scalar_type() == dtype ? t : t.to(dtype);
+}
+
+// The official GELU module spelled out (tanh approximation), op for op, so float32 rounding matches it.
+torch::Tensor geluTanh(torch::Tensor x)
+{
+    return 0.5 * x * (1.0 + torch::tanh(std::sqrt(2.0 / M_PI) * (x + 0.044715 * torch::pow(x, 3.0))));
+}
+
+// fp16 overflows in the residual stream of T5; the official model clamps, bf16/fp32 never need it.
+torch::Tensor fp16Clamp(torch::Tensor x)
+{
+    if (x.scalar_type() == torch::kHalf && torch::isinf(x).any().item<bool>()) {
+        const double limit = 65504.0 - 1000.0;
+        x = torch::clamp(x, -limit, limit);
+    }
+    return x;
+}
+
+double lowestOf(torch::Dtype dtype)
+{
+    switch (dtype) {
+    case torch::kFloat64:
+        return std::numeric_limits<double>::lowest();
+    case torch::kHalf:
+        return -65504.0;
+    case torch::kBFloat16:
+        return double(std::numeric_limits<c10::BFloat16>::lowest());
+    default:
+        return double(std::numeric_limits<float>::lowest());
+    }
+}
+
+torch::Tensor uninitialised(torch::IntArrayRef shape, torch::Dtype dtype)
+{
+    return torch::empty(shape, torch::TensorOptions().dtype(dtype));
+}
+
+std::string shapeString(const torch::Tensor& t)
+{
+    std::string s = "[";
+    for (std::int64_t i = 0; i < t.dim(); ++i)
+        s += (i ? ", " : "") + std::to_string(t.size(i));
+    return s + "]";
+}
+
+} // namespace
+
+// ---- T5Config ---------------------------------------------------------------------------------------------
+
+T5Config T5Config::fromWeights(const io::TensorMap& weights, const std::filesystem::path& file)
+{
+    auto need = [&](const std::string& name, std::int64_t dims) -> const torch::Tensor& {
+        const auto it = weights.find(name);
+        if (it == weights.end())
+            throw Error(ErrorKind::ModelFolder, file.string() +
+                                                    " is not a umT5 encoder checkpoint: tensor '" + name +
+                                                    "' is missing");
+        if (it->second.dim() != dims)
+            throw Error(ErrorKind::ModelFolder, file.string() + ": tensor '" + name + "' has shape " +
+                                                    shapeString(it->second) + ", expected " +
+                                                    std::to_string(dims) + " dimensions");
+        return it->second;
+    };
+
+    T5Config c;
+    const auto& embedding = need("token_embedding.weight", 2);
+    c.vocab = embedding.size(0);
+    c.dim = embedding.size(1);
+    while (weights.count("blocks." + std::to_string(c.numLayers) + ".norm1.weight"))
+        ++c.numLayers;
+    if (c.numLayers == 0)
+        throw Error(ErrorKind::ModelFolder,
+                    file.string() + " is not a umT5 encoder checkpoint: no 'blocks.0.norm1.weight'");
+    c.dimAttn = need("blocks.0.attn.q.weight", 2).size(0);
+    c.dimFfn = need("blocks.0.ffn.fc1.weight", 2).size(0);
+    c.sharedPos = weights.count("blocks.0.pos_embedding.embedding.weight") == 0 &&
+                  weights.count("pos_embedding.embedding.weight") != 0;
+    const auto& pos =
+        need(c.sharedPos ? "pos_embedding.embedding.weight" : "blocks.0.pos_embedding.embedding.weight", 2);
+    c.numBuckets = pos.size(0);
+    c.numHeads = pos.size(1);
+    if (c.numHeads < 1 || c.dimAttn % c.numHeads != 0 || c.numBuckets < 4 || c.dim < 1 || c.dimFfn < 1)
+        throw Error(ErrorKind::ModelFolder, file.string() + ": inconsistent umT5 dims (dim_attn " +
+                                                std::to_string(c.dimAttn) + ", heads " +
+                                                std::to_string(c.numHeads) + ", buckets " +
+                                                std::to_string(c.numBuckets) + ")");
+    return c;
+}
+
+T5Config T5Config::umt5Xxl()
+{
+    T5Config c;
+    c.vocab = 256384;
+    c.dim = 4096;
+    c.dimAttn = 4096;
+    c.dimFfn = 10240;
+    c.numHeads = 64;
+    c.numLayers = 24;
+    c.numBuckets = 32;
+    return c;
+}
+
+std::int64_t T5Config::parameterCount() const
+{
+    const std::int64_t perBlock =
+        2 * dim + 4 * dim * dimAttn + 3 * dim * dimFfn + (sharedPos ? 0 : numBuckets * numHeads);
+    return vocab * dim + numLayers * perBlock + dim + (sharedPos ? numBuckets * numHeads : 0);
+}
+
+// ---- modules ----------------------------------------------------------------------------------------------
+
+T5LinearImpl::T5LinearImpl(std::int64_t inFeatures, std::int64_t outFeatures, torch::Dtype storage)
+{
+    weight = register_parameter("weight", uninitialised({outFeatures, inFeatures}, storage), false);
+}
+
+torch::Tensor T5LinearImpl::forward(const torch::Tensor& x)
+{
+    return torch::linear(x, castTo(weight, x.scalar_type()));
+}
+
+T5EmbeddingImpl::T5EmbeddingImpl(std::int64_t count, std::int64_t dim, torch::Dtype storage)
+{
+    weight = register_parameter("weight", uninitialised({count, dim}, storage), false);
+}
+
+torch::Tensor T5EmbeddingImpl::forward(const torch::Tensor& ids)
+{
+    return torch::embedding(weight, ids);
+}
+
+T5LayerNormImpl::T5LayerNormImpl(std::int64_t dim, double eps, torch::Dtype storage) : m_eps(eps)
+{
+    weight = register_parameter("weight", uninitialised({dim}, storage), false);
+}
+
+torch::Tensor T5LayerNormImpl::forward(const torch::Tensor& x)
+{
+    const auto dtype = x.scalar_type();
+    const auto xf = castTo(x, torch::kFloat32);
+    const auto y = castTo(xf * torch::rsqrt(xf.pow(2).mean(-1, true) + m_eps), dtype);
+    return castTo(weight, dtype) * y;
+}
+
+T5RelativeEmbeddingImpl::T5RelativeEmbeddingImpl(std::int64_t numBuckets, std::int64_t numHeads,
+                                                 torch::Dtype storage)
+{
+    embedding = register_module("embedding", T5Embedding(numBuckets, numHeads, storage));
+}
+
+torch::Tensor T5RelativeEmbeddingImpl::buckets(std::int64_t lq, std::int64_t lk, std::int64_t numBuckets,
+                                               std::int64_t maxDist, torch::Device device)
+{
+    const auto longs = torch::TensorOptions().dtype(torch::kInt64).device(device);
+    auto rel = torch::arange(lk, longs).unsqueeze(0) - torch::arange(lq, longs).unsqueeze(1); // key - query
+    const std::int64_t half = numBuckets / 2;
+    auto result = (rel > 0).to(torch::kInt64) * half;
+    rel = torch::abs(rel);
+    const std::int64_t maxExact = half / 2;
+    // float32 log and truncation toward zero, as the reference; log(0) = -inf only reaches masked-out slots.
+    auto large = maxExact + (torch::log(rel.to(torch::kFloat32) / maxExact) /
+                             std::log(double(maxDist) / double(maxExact)) * (half - maxExact))
+                                .to(torch::kInt64);
+    large = torch::min(large, torch::full_like(large, half - 1));
+    return result + torch::where(rel < maxExact, rel, large);
+}
+
+torch::Tensor T5RelativeEmbeddingImpl::forward(const torch::Tensor& buckets, torch::Dtype dtype)
+{
+    // buckets: [lq, lk] -> [1, heads, lq, lk]
+    return castTo(embedding(buckets), dtype).permute({2, 0, 1}).unsqueeze(0).contiguous();
+}
+
+T5AttentionImpl::T5AttentionImpl(const T5Config& config, torch::Dtype storage) : m_numHeads(config.numHeads)
+{
+    q = register_module("q", T5Linear(config.dim, config.dimAttn, storage));
+    k = register_module("k", T5Linear(config.dim, config.dimAttn, storage));
+    v = register_module("v", T5Linear(config.dim, config.dimAttn, storage));
+    o = register_module("o", T5Linear(config.dimAttn, config.dim, storage));
+}
+
+torch::Tensor T5AttentionImpl::forward(const torch::Tensor& x, const torch::Tensor& bias)
+{
+    // x: [B, L, dim], bias: [1 or B, heads, L, L] -> [B, L, dim]
+    const auto b = x.size(0);
+    const auto n = m_numHeads;
+    const auto qh = q(x).view({b, -1, n, q->weight.size(0) / n}).transpose(1, 2); // [B, heads, L, head_dim]
+    const auto kh = k(x).view({b, -1, n, k->weight.size(0) / n}).transpose(1, 2);
+    const auto vh = v(x).view({b, -1, n, v->weight.size(0) / n}).transpose(1, 2);
+    // T5 has no 1/sqrt(head_dim) scaling.
+    const auto scores = torch::matmul(qh, kh.transpose(-2, -1)) + bias;
+    const auto attn = torch::softmax(castTo(scores, torch::kFloat32), -1).to(scores.scalar_type());
+    const auto out = torch::matmul(attn, vh).transpose(1, 2).reshape({b, -1, o->weight.size(1)});
+    return o(out);
+}
+
+T5FeedForwardImpl::T5FeedForwardImpl(const T5Config& config, torch::Dtype storage)
+{
+    gate = register_module("gate", torch::nn::Sequential(T5Linear(config.dim, config.dimFfn, storage),
+                                                         torch::nn::Functional(geluTanh)));
+    fc1 = register_module("fc1", T5Linear(config.dim, config.dimFfn, storage));
+    fc2 = register_module("fc2", T5Linear(config.dimFfn, config.dim, storage));
+}
+
+torch::Tensor T5FeedForwardImpl::forward(const torch::Tensor& x)
+{
+    // x: [B, L, dim] -> [B, L, dim]
+    return fc2(fc1(x) * gate->forward(x));
+}
+
+T5BlockImpl::T5BlockImpl(const T5Config& config, torch::Dtype storage)
+{
+    norm1 = register_module("norm1", T5LayerNorm(config.dim, config.eps, storage));
+    attn = register_module("attn", T5Attention(config, storage));
+    norm2 = register_module("norm2", T5LayerNorm(config.dim, config.eps, storage));
+    ffn = register_module("ffn", T5FeedForward(config, storage));
+    if (!config.sharedPos)
+        pos_embedding = register_module("pos_embedding",
+                                        T5RelativeEmbedding(config.numBuckets, config.numHeads, storage));
+}
+
+torch::Tensor T5BlockImpl::forward(const torch::Tensor& x, const torch::Tensor& bias)
+{
+    // x: [B, L, dim] -> [B, L, dim]
+    auto y = fp16Clamp(x + attn(norm1(x), bias));
+    return fp16Clamp(y + ffn(norm2(y)));
+}
+
+T5EncoderImpl::T5EncoderImpl(const T5Config& config, torch::Dtype storage) : m_config(config)
+{
+    token_embedding = register_module("token_embedding", T5Embedding(config.vocab, config.dim, storage));
+    if (config.sharedPos)
+        pos_embedding = register_module("pos_embedding",
+                                        T5RelativeEmbedding(config.numBuckets, config.numHeads, storage));
+    blocks = register_module("blocks", torch::nn::ModuleList());
+    for (std::int64_t i = 0; i < config.numLayers; ++i)
+        blocks->push_back(T5Block(config, storage));
+    norm = register_module("norm", T5LayerNorm(config.dim, config.eps, storage));
+}
+
+torch::Tensor T5EncoderImpl::forward(const torch::Tensor& ids, const torch::Tensor& mask,
+                                     torch::Dtype computeDtype, const CancelToken* cancel)
+{
+    // ids: [B, L] -> [B, L, dim]
+    const auto b = ids.size(0);
+    const auto l = ids.size(1);
+    auto x = castTo(token_embedding(ids), computeDtype);
+    const auto buckets =
+        T5RelativeEmbeddingImpl::buckets(l, l, m_config.numBuckets, m_config.maxDist, ids.device());
+    torch::Tensor paddingKeys;
+    if (mask.defined())
+        paddingKeys = (mask.view({b, 1, 1, l}) == 0).to(ids.device());
+    const torch::Tensor shared = m_config.sharedPos ? pos_embedding(buckets, computeDtype) : torch::Tensor();
+
+    for (const auto& module : *blocks) {
+        if (cancel && cancel->isCancelled())
+            throw Error(ErrorKind::Cancelled, "text encoding cancelled");
+        auto block = module->as<T5BlockImpl>();
+        auto bias = block->pos_embedding ? block->pos_embedding(buckets, computeDtype) : shared;
+        // Padding keys get the lowest finite value (not -inf), replacing the position bias, as the reference.
+        if (paddingKeys.defined())
+            bias = bias.expand({b, m_config.numHeads, l, l}).masked_fill(paddingKeys, lowestOf(computeDtype));
+        x = block->forward(x, bias);
+    }
+    return norm(x);
+}
+
+// ---- TextEncoder ------------------------------------------------------------------------------------------
+
+std::unique_ptr<TextEncoder> TextEncoder::load(const std::filesystem::path& ckptDir, torch::Device device,
+                                               torch::Dtype weightDtype)
+{
+    Options options;
+    options.device = device;
+    options.weightDtype = weightDtype;
+    return load(ckptDir, options);
+}
+
+std::unique_ptr<TextEncoder> TextEncoder::load(const std::filesystem::path& ckptDir, const Options& options)
+{
+    return loadFiles(ckptDir / kWeightsFileName, Tokenizer::modelPathIn(ckptDir), options);
+}
+
+std::unique_ptr<TextEncoder> TextEncoder::loadFiles(const std::filesystem::path& weightsFile,
+                                                    const std::filesystem::path& spieceModel,
+                                                    const Options& options)
+{
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(weightsFile, ec))
+        throw Error(ErrorKind::ModelFolder, "umT5 text encoder weights not found: " + weightsFile.string() +
+                                                " (the model folder needs " + kWeightsFileName +
+                                                " from the official Wan2.1 release)");
+    std::unique_ptr<Tokenizer> tokenizer;
+    if (!spieceModel.empty())
+        tokenizer = std::make_unique<Tokenizer>(spieceModel, options.textLen);
+
+    io::TensorMap weights;
+    try {
+        weights = weightsFile.extension() == ".safetensors" ? io::loadSafetensors(weightsFile)
+                                                            : io::loadPth(weightsFile);
+    } catch (const Error& e) {
+        throw Error(e.kind(), std::string("cannot load the umT5 text encoder: ") + e.what());
+    }
+    const T5Config config = T5Config::fromWeights(weights, weightsFile);
+    if (tokenizer && tokenizer->vocabSize() > config.vocab)
+        throw Error(ErrorKind::ModelFolder,
+                    "tokenizer " + spieceModel.string() + " has " + std::to_string(tokenizer->vocabSize()) +
+                        " pieces but " + weightsFile.string() + " embeds only " +
+                        std::to_string(config.vocab) + " tokens: the two files do not belong together");
+
+    T5Encoder model(config, options.weightDtype);
+    io::BindOptions bind;
+    bind.dtype = options.weightDtype;
+    bind.device = options.device;
+    io::bindStateDict(*model, weights, weightsFile, bind);
+    model->eval();
+    spdlog::info("umT5 encoder {}: {} layers, dim {}, ffn {}, {} heads, vocab {}, weights {} on {}",
+                 weightsFile.filename().string(), config.numLayers, config.dim, config.dimFfn,
+                 config.numHeads, config.vocab, std::string(c10::toString(options.weightDtype)),
+                 options.device.str());
+    return std::make_unique<TextEncoder>(model, std::move(tokenizer), options);
+}
+
+TextEncoder::TextEncoder(T5Encoder model, std::unique_ptr<Tokenizer> tokenizer, const Options& options)
+    : m_model(std::move(model)), m_tokenizer(std::move(tokenizer)), m_device(options.device),
+      m_computeDtype(
+          options.computeDtype.value_or(options.device.is_cpu() ? torch::kFloat32 : options.weightDtype))
+{
+}
+
+const Tokenizer& TextEncoder::tokenizer() const
+{
+    if (!m_tokenizer)
+        throw Error(ErrorKind::Internal, "this text encoder was built without a tokenizer");
+    return *m_tokenizer;
+}
+
+torch::Tensor TextEncoder::encodeIds(const std::vector<std::int64_t>& ids, torch::Device outDevice,
+                                     const CancelToken* cancel)
+{
+    if (ids.empty())
+        throw Error(ErrorKind::InvalidArgument, "text encoder: empty token id list");
+    c10::InferenceMode guard;
+    // The model may have been moved (offloading) since it was loaded: follow its weights.
+    const auto input =
+        torch::tensor(ids, torch::kInt64).view({1, -1}).to(m_model->token_embedding->weight.device());
+    if (input.max().item<std::int64_t>() >= config().vocab || input.min().item<std::int64_t>() < 0)
+        throw Error(ErrorKind::InvalidArgument, "text encoder: token id outside the vocabulary");
+    const auto out = m_model->forward(input, torch::Tensor(), m_computeDtype, cancel);
+    return out[0].to(outDevice, torch::kFloat32);
+}
+
+std::vector<torch::Tensor> TextEncoder::encode(const std::vector<std::string>& prompts,
+                                               torch::Device outDevice,
+                                               std::vector<std::vector<std::int64_t>>* idsOut,
+                                               const CancelToken* cancel)
+{
+    std::vector<torch::Tensor> contexts;
+    contexts.reserve(prompts.size());
+    if (idsOut)
+        idsOut->clear();
+    for (const auto& prompt : prompts) {
+        auto ids = tokenizer().encode(prompt);
+        contexts.push_back(encodeIds(ids, outDevice, cancel));
+        if (idsOut)
+            idsOut->push_back(std::move(ids));
+    }
+    return contexts;
+}
+
+} // namespace wan::text

@@ -1,0 +1,207 @@
+#pragma once
+// The umT5 encoder of Wan2.1 (models_t5_umt5-xxl-enc-bf16.pth) and the text encoder the pipeline uses.
+// Module and member names are the checkpoint's state-dict names.
+
+#include "io/TensorIo.h"
+#include "text/Tokenizer.h"
+#include "wan/CancelToken.h"
+
+#include <torch/torch.h>
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace wan::text {
+
+// Every dimension comes from tensor shapes, so the official XXL folder and the tiny test folders load through
+// the same code.
+struct T5Config
+{
+    std::int64_t vocab = 0;
+    std::int64_t dim = 0;
+    std::int64_t dimAttn = 0;
+    std::int64_t dimFfn = 0;
+    std::int64_t numHeads = 0;
+    std::int64_t numLayers = 0;
+    std::int64_t numBuckets = 0;
+    std::int64_t maxDist = 128;
+    double eps = 1e-6;
+    bool sharedPos = false; // umT5: false, every block has its own relative position embedding
+
+    // Throws wan::Error(ModelFolder) naming `file` when a tensor the shapes come from is missing or
+    // inconsistent.
+    static T5Config fromWeights(const io::TensorMap& weights, const std::filesystem::path& file);
+    // The dims of the official umT5-XXL encoder.
+    static T5Config umt5Xxl();
+    std::int64_t parameterCount() const;
+};
+
+// Bias-free linear layer whose weight may be stored narrower (bf16) than the math: the weight is cast to the
+// input's dtype per call, so memory holds the stored size and only one layer is ever widened at a time.
+class T5LinearImpl : public torch::nn::Module
+{
+public:
+    T5LinearImpl(std::int64_t inFeatures, std::int64_t outFeatures, torch::Dtype storage);
+    // x: [..., in] -> [..., out], in x's dtype
+    torch::Tensor forward(const torch::Tensor& x);
+    torch::Tensor weight;
+};
+TORCH_MODULE(T5Linear);
+
+class T5EmbeddingImpl : public torch::nn::Module
+{
+public:
+    T5EmbeddingImpl(std::int64_t count, std::int64_t dim, torch::Dtype storage);
+    // ids: [...] int64 -> [..., dim] in the stored dtype
+    torch::Tensor forward(const torch::Tensor& ids);
+    torch::Tensor weight;
+};
+TORCH_MODULE(T5Embedding);
+
+// RMS norm without mean subtraction or bias.
+class T5LayerNormImpl : public torch::nn::Module
+{
+public:
+    T5LayerNormImpl(std::int64_t dim, double eps, torch::Dtype storage);
+    // x: [..., dim] -> [..., dim], in x's dtype
+    torch::Tensor forward(const torch::Tensor& x);
+    torch::Tensor weight;
+
+private:
+    double m_eps;
+};
+TORCH_MODULE(T5LayerNorm);
+
+class T5RelativeEmbeddingImpl : public torch::nn::Module
+{
+public:
+    T5RelativeEmbeddingImpl(std::int64_t numBuckets, std::int64_t numHeads, torch::Dtype storage);
+    // Bidirectional bucket of each (query, key) pair: [lq, lk] int64.
+    static torch::Tensor buckets(std::int64_t lq, std::int64_t lk, std::int64_t numBuckets,
+                                 std::int64_t maxDist, torch::Device device);
+    // buckets: [lq, lk] -> [1, heads, lq, lk] in `dtype`
+    torch::Tensor forward(const torch::Tensor& buckets, torch::Dtype dtype);
+    T5Embedding embedding{nullptr};
+};
+TORCH_MODULE(T5RelativeEmbedding);
+
+class T5AttentionImpl : public torch::nn::Module
+{
+public:
+    T5AttentionImpl(const T5Config& config, torch::Dtype storage);
+    // x: [B, L, dim], bias: [1 or B, heads, L, L] -> [B, L, dim]
+    torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& bias);
+    T5Linear q{nullptr}, k{nullptr}, v{nullptr}, o{nullptr};
+
+private:
+    std::int64_t m_numHeads;
+};
+TORCH_MODULE(T5Attention);
+
+class T5FeedForwardImpl : public torch::nn::Module
+{
+public:
+    T5FeedForwardImpl(const T5Config& config, torch::Dtype storage);
+    // x: [B, L, dim] -> [B, L, dim]
+    torch::Tensor forward(const torch::Tensor& x);
+    torch::nn::Sequential gate{nullptr}; // gate.0 Linear, gate.1 GELU (tanh approximation)
+    T5Linear fc1{nullptr}, fc2{nullptr};
+};
+TORCH_MODULE(T5FeedForward);
+
+class T5BlockImpl : public torch::nn::Module
+{
+public:
+    T5BlockImpl(const T5Config& config, torch::Dtype storage);
+    // x: [B, L, dim], bias: [1 or B, heads, L, L] (position bias and key mask) -> [B, L, dim]
+    torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& bias);
+    T5LayerNorm norm1{nullptr};
+    T5Attention attn{nullptr};
+    T5LayerNorm norm2{nullptr};
+    T5FeedForward ffn{nullptr};
+    T5RelativeEmbedding pos_embedding{nullptr}; // null when the config shares one position embedding
+};
+TORCH_MODULE(T5Block);
+
+class T5EncoderImpl : public torch::nn::Module
+{
+public:
+    // Parameters are allocated uninitialised (untouched pages cost no memory) and meant to be bound to
+    // checkpoint tensors with io::bindStateDict.
+    T5EncoderImpl(const T5Config& config, torch::Dtype storage);
+    // ids: [B, L] int64, mask: [B, L] (0 = padding key) or undefined -> [B, L, dim] in `computeDtype`.
+    // Padding keys get the dtype's lowest value as attention bias, so a padded batch gives the same rows as
+    // running each prompt alone. `cancel` is checked between blocks (throws wan::Error(Cancelled)).
+    torch::Tensor forward(const torch::Tensor& ids, const torch::Tensor& mask, torch::Dtype computeDtype,
+                          const CancelToken* cancel = nullptr);
+    const T5Config& config() const { return m_config; }
+
+    T5Embedding token_embedding{nullptr};
+    T5RelativeEmbedding pos_embedding{nullptr}; // only with sharedPos
+    torch::nn::ModuleList blocks{nullptr};
+    T5LayerNorm norm{nullptr};
+
+private:
+    T5Config m_config;
+};
+TORCH_MODULE(T5Encoder);
+
+// Tokenizer + umT5 encoder, as the official T5EncoderModel: prompts in, one [L_i, dim] context per prompt
+// out.
+class TextEncoder
+{
+public:
+    static constexpr const char* kWeightsFileName = "models_t5_umt5-xxl-enc-bf16.pth";
+
+    struct Options
+    {
+        torch::Device device = torch::kCPU;
+        torch::Dtype weightDtype = torch::kBFloat16; // dtype the weights are kept in (bf16 file: no copy)
+        // Dtype of the math; unset: float32 on CPU (matches the reference), the weight dtype on CUDA.
+        std::optional<torch::Dtype> computeDtype;
+        int textLen = Tokenizer::kDefaultTextLen;
+    };
+
+    // <ckptDir>/models_t5_umt5-xxl-enc-bf16.pth and <ckptDir>/google/umt5-xxl/spiece.model.
+    static std::unique_ptr<TextEncoder> load(const std::filesystem::path& ckptDir,
+                                             torch::Device device = torch::kCPU,
+                                             torch::Dtype weightDtype = torch::kBFloat16);
+    static std::unique_ptr<TextEncoder> load(const std::filesystem::path& ckptDir, const Options& options);
+    // Explicit files; `weightsFile` may be a torch.save .pth or a .safetensors with the same names. An empty
+    // `spieceModel` gives an encoder without tokenizer (encodeIds only).
+    static std::unique_ptr<TextEncoder> loadFiles(const std::filesystem::path& weightsFile,
+                                                  const std::filesystem::path& spieceModel,
+                                                  const Options& options);
+    // An already built encoder (benchmarks, tests); `tokenizer` may be null for encodeIds-only use.
+    TextEncoder(T5Encoder model, std::unique_ptr<Tokenizer> tokenizer, const Options& options);
+
+    // One [L_i, dim] float32 tensor per prompt on `outDevice`, L_i = the prompt's token count incl. EOS.
+    // Only the real tokens are run (no padding to text_len; the result is the same). `idsOut`, when given,
+    // receives the token ids of each prompt.
+    std::vector<torch::Tensor> encode(const std::vector<std::string>& prompts,
+                                      torch::Device outDevice = torch::kCPU,
+                                      std::vector<std::vector<std::int64_t>>* idsOut = nullptr,
+                                      const CancelToken* cancel = nullptr);
+    // The same from token ids (each non-empty).
+    torch::Tensor encodeIds(const std::vector<std::int64_t>& ids, torch::Device outDevice = torch::kCPU,
+                            const CancelToken* cancel = nullptr);
+
+    const Tokenizer& tokenizer() const;
+    const T5Config& config() const { return m_model->config(); }
+    T5Encoder& model() { return m_model; }
+    // Device the weights were loaded to (the model may be moved with model()->to(); encoding follows it).
+    torch::Device device() const { return m_device; }
+    torch::Dtype computeDtype() const { return m_computeDtype; }
+
+private:
+    T5Encoder m_model;
+    std::unique_ptr<Tokenizer> m_tokenizer;
+    torch::Device m_device;
+    torch::Dtype m_computeDtype;
+};
+
+} // namespace wan::text

@@ -1,0 +1,90 @@
+#pragma once
+// The Wan2.1 video VAE: chunked causal encode/decode with optional spatial tiling.
+
+#include "vae/VaeModules.h"
+#include "wan/CancelToken.h"
+
+#include <torch/torch.h>
+
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <vector>
+
+namespace wan::vae {
+
+// Spatial tiling: each tile runs the whole causal chunk loop with its own cache, and tiles are blended
+// linearly over their overlap. Sizes are in output pixels for decode and input pixels for encode (both map to
+// latent cells at 8 pixels each), so one setting means the same area either way; multiples of 8.
+struct TilingOptions
+{
+    bool enabled = false;
+    int tileSizePx = 256; // tile edge; a side shorter than this is not split
+    int overlapPx = 64;   // shared band between neighbouring tiles, < tileSizePx
+};
+
+struct VaeRunOptions
+{
+    const wan::CancelToken* cancel = nullptr; // checked before every chunk; throws wan::Error(Cancelled)
+    std::function<void(int done, int total)> progress; // after every chunk (of every tile)
+    TilingOptions tiling;
+};
+
+// One axis of a tiling plan: [begin, end) in latent cells.
+struct TileSpan
+{
+    int64_t begin = 0;
+    int64_t end = 0;
+};
+
+// Full-size tiles of `tile` cells covering [0, length), spread evenly with overlaps of at least `overlap`
+// (one span when length <= tile).
+std::vector<TileSpan> planTiles(int64_t length, int64_t tile, int64_t overlap);
+
+// Blend weights along one axis for spans[index] in output units (`scale` output cells per latent cell):
+// linear ramps across the band shared with each neighbour, 1 elsewhere; neighbouring ramps sum to 1 (callers
+// still divide by the weight sum, which also covers spans that overlap beyond their neighbours).
+torch::Tensor tileRamp(const std::vector<TileSpan>& spans, size_t index, int64_t scale);
+
+// The wrapper's per-channel latent statistics (WanVAE.mean / WanVAE.std of the official code).
+const std::array<float, 16>& latentMean();
+const std::array<float, 16>& latentStd();
+
+class WanVae
+{
+public:
+    // Reads Wan2.1_VAE.pth; base dim and z_dim come from the tensor shapes. Throws wan::Error(ModelFolder or
+    // CorruptFile) naming the file.
+    static std::unique_ptr<WanVae> load(const std::filesystem::path& vaePth, torch::Dtype dtype,
+                                        torch::Device device);
+    // Random weights with the given architecture (benchmarks, tests).
+    static std::unique_ptr<WanVae> randomInit(const VaeArch& arch, torch::Dtype dtype, torch::Device device,
+                                              uint64_t seed);
+
+    // video: [3, T, H, W] in [-1, 1], T = 4n+1, H and W multiples of 8 -> float32 normalised latent
+    // [zDim, 1 + (T-1)/4, H/8, W/8] (posterior mean), on the model's device.
+    torch::Tensor encode(const torch::Tensor& video, const VaeRunOptions& options = {}) const;
+
+    // latent: [zDim, T, h, w] normalised -> float32 video [3, 1 + 4(T-1), 8h, 8w] clamped to [-1, 1].
+    torch::Tensor decode(const torch::Tensor& latent, const VaeRunOptions& options = {}) const;
+
+    const VaeArch& arch() const { return m_model->arch; }
+    torch::Dtype dtype() const { return m_dtype; }
+    torch::Device device() const { return m_device; }
+
+private:
+    WanVae(VaeModel model, torch::Dtype dtype, torch::Device device);
+
+    class ChunkCounter;
+    // Untiled runs on [1, ...] tensors in the model dtype; outputs stay unclamped / unnormalised.
+    torch::Tensor encodeWhole(const torch::Tensor& video, ChunkCounter& counter) const;
+    torch::Tensor decodeWhole(const torch::Tensor& z, ChunkCounter& counter) const;
+
+    VaeModel m_model;
+    torch::Dtype m_dtype;
+    torch::Device m_device;
+    torch::Tensor m_mean;   // [zDim] float32
+    torch::Tensor m_invStd; // [zDim] float32, 1 / std as the official scale[1]
+};
+
+} // namespace wan::vae

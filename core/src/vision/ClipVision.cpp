@@ -1,0 +1,186 @@
+#include "vision/ClipVision.h"
+
+#include "dit/Attention.h"
+#include "io/TensorIo.h"
+#include "wan/Error.h"
+
+#include <spdlog/spdlog.h>
+
+#include <cmath>
+#include <string>
+
+namespace wan::vision {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string quoted(const fs::path& path)
+{
+    return "'" + path.string() + "'";
+}
+
+ClipVisionConfig configFromWeights(const io::TensorMap& weights, const fs::path& file)
+{
+    const auto need = [&](const std::string& name, int64_t dims) -> const torch::Tensor& {
+        const auto it = weights.find(name);
+        if (it == weights.end() || it->second.dim() != dims)
+            throw Error(ErrorKind::ModelFolder,
+                        quoted(file) +
+                            (it == weights.end() ? " has no tensor '" : " has a mis-shaped tensor '") + name +
+                            "': not the XLM-RoBERTa CLIP ViT-H/14 checkpoint of Wan2.1 I2V");
+        return it->second;
+    };
+    ClipVisionConfig c;
+    const auto& patch = need("visual.patch_embedding.weight", 4);
+    c.width = patch.size(0);
+    c.patchSize = patch.size(2);
+    const int64_t tokens = need("visual.pos_embedding", 3).size(1);
+    const auto grid = int64_t(std::llround(std::sqrt(double(tokens - 1))));
+    if (grid * grid != tokens - 1 || patch.size(1) != 3 || patch.size(2) != patch.size(3))
+        throw Error(ErrorKind::ModelFolder, quoted(file) + ": visual.pos_embedding holds " +
+                                                std::to_string(tokens) +
+                                                " tokens, not 1 + a square patch grid");
+    c.imageSize = grid * c.patchSize;
+    c.mlpDim = need("visual.transformer.0.mlp.0.weight", 2).size(0);
+    int64_t layers = 0;
+    const std::string prefix = "visual.transformer.";
+    for (const auto& item : weights) {
+        if (item.first.rfind(prefix, 0) == 0)
+            layers = std::max<int64_t>(layers, std::stoll(item.first.substr(prefix.size())) + 1);
+    }
+    c.layers = layers;
+    if (c.layers < 2 || c.width % c.heads != 0)
+        throw Error(ErrorKind::ModelFolder,
+                    quoted(file) + ": the vision tower needs at least 2 blocks and a width (" +
+                        std::to_string(c.width) + ") divisible by " + std::to_string(c.heads) + " heads");
+    return c;
+}
+
+} // namespace
+
+ClipAttentionImpl::ClipAttentionImpl(int64_t width, int64_t heads) : m_heads(heads)
+{
+    to_qkv = register_module("to_qkv", dit::Linear(width, 3 * width));
+    proj = register_module("proj", dit::Linear(width, width));
+}
+
+torch::Tensor ClipAttentionImpl::forward(const torch::Tensor& x)
+{
+    // x: [B, L, width] -> [B, L, width]; q, k, v are consecutive width-sized blocks of to_qkv's output
+    const int64_t b = x.size(0), s = x.size(1);
+    const auto qkv = to_qkv(x).view({b, s, 3, m_heads, -1}).unbind(2);
+    return proj(dit::attention(qkv[0], qkv[1], qkv[2]).reshape({b, s, -1}));
+}
+
+ClipBlockImpl::ClipBlockImpl(int64_t width, int64_t mlpDim, int64_t heads)
+{
+    norm1 = register_module("norm1", dit::LayerNorm(width, kClipNormEps, true));
+    attn = register_module("attn", ClipAttention(width, heads));
+    norm2 = register_module("norm2", dit::LayerNorm(width, kClipNormEps, true));
+    mlp = register_module("mlp", torch::nn::Sequential(dit::Linear(width, mlpDim), torch::nn::GELU(),
+                                                       dit::Linear(mlpDim, width)));
+}
+
+torch::Tensor ClipBlockImpl::forward(const torch::Tensor& x)
+{
+    // x: [B, L, width] float32 -> [B, L, width] float32
+    const auto h = x + attn(norm1(x)).to(torch::kFloat32);
+    return h + mlp->forward(norm2(h)).to(torch::kFloat32);
+}
+
+VisionTransformerImpl::VisionTransformerImpl(const ClipVisionConfig& c)
+{
+    const int64_t grid = c.imageSize / c.patchSize;
+    patch_embedding = register_module(
+        "patch_embedding",
+        dit::PatchConv(3, c.width, std::vector<int64_t>{c.patchSize, c.patchSize}, /*withBias=*/false));
+    cls_embedding = register_parameter("cls_embedding", torch::empty({1, 1, c.width}), false);
+    pos_embedding = register_parameter("pos_embedding", torch::empty({1, 1 + grid * grid, c.width}), false);
+    pre_norm = register_module("pre_norm", dit::LayerNorm(c.width, kClipNormEps, true));
+    transformer = register_module("transformer", torch::nn::ModuleList());
+    for (int64_t i = 0; i + 1 < c.layers; ++i) {
+        m_blocks.emplace_back(c.width, c.mlpDim, c.heads);
+        transformer->push_back(m_blocks.back());
+    }
+}
+
+torch::Tensor VisionTransformerImpl::forward(const torch::Tensor& pixels)
+{
+    // pixels: [B, 3, S, S] -> [B, 1 + (S/patch)^2, width] float32
+    const int64_t b = pixels.size(0);
+    auto x = patch_embedding(pixels).flatten(2).transpose(1, 2).to(torch::kFloat32);
+    x = torch::cat({cls_embedding.to(torch::kFloat32).expand({b, -1, -1}), x}, 1);
+    x = pre_norm(x + pos_embedding.to(torch::kFloat32));
+    for (auto& block : m_blocks)
+        x = block(x);
+    return x;
+}
+
+ClipVision::ClipVision(const ClipVisionConfig& config) : m_config(config)
+{
+    visual = register_module("visual", VisionTransformer(config));
+}
+
+std::shared_ptr<ClipVision> ClipVision::load(const fs::path& checkpoint, torch::Dtype dtype,
+                                             torch::Device device)
+{
+    if (dtype == torch::kFloat16 && device.is_cpu())
+        throw Error(ErrorKind::InvalidArgument,
+                    "ClipVision: float16 is not supported on the CPU; use float32 or bfloat16 there");
+    std::error_code ec;
+    const fs::path file = fs::is_directory(checkpoint, ec) ? checkpoint / kClipCheckpointName : checkpoint;
+    if (!fs::is_regular_file(file, ec))
+        throw Error(ErrorKind::ModelFolder, quoted(file) +
+                                                " is missing: image-to-video needs the CLIP checkpoint " +
+                                                kClipCheckpointName + " in the model folder");
+    const auto weights = io::loadPth(file);
+    const auto config = configFromWeights(weights, file);
+
+    auto model = std::make_shared<ClipVision>(config);
+    io::BindOptions options;
+    options.dtype = dtype;
+    options.device = device;
+    // Skipped on purpose: the text tower and contrastive scale (I2V uses image features only), and what comes
+    // after the feature layer (the last block, post_norm, head).
+    options.ignoredPrefixes = {"textual.", "log_scale", "visual.post_norm.", "visual.head",
+                               "visual.transformer." + std::to_string(config.layers - 1) + "."};
+    io::bindStateDict(*model, weights, file, options);
+    if (dtype != torch::kFloat32) {
+        // The official LayerNorm computes in float32; the embeddings are added in float32 too.
+        dit::keepInFloat32(*model, [](const std::string& name) {
+            return name.find("norm") != std::string::npos || name.find("_embedding") != std::string::npos;
+        });
+    }
+    spdlog::info("CLIP vision: width {}, {} blocks used of {}, patch {}, image {} ({})", config.width,
+                 config.layers - 1, config.layers, config.patchSize, config.imageSize, file.string());
+    return model;
+}
+
+torch::Tensor ClipVision::preprocess(const torch::Tensor& image) const
+{
+    // image: [3, H, W] in [-1, 1] -> [1, 3, S, S]
+    if (image.dim() != 3 || image.size(0) != 3 || image.size(1) < 1 || image.size(2) < 1)
+        throw Error(ErrorKind::InvalidArgument, "ClipVision: the image must be a [3, H, W] tensor");
+    namespace F = torch::nn::functional;
+    const int64_t s = m_config.imageSize;
+    auto x = F::interpolate(image.to(torch::kFloat32).unsqueeze(0), F::InterpolateFuncOptions()
+                                                                        .size(std::vector<int64_t>{s, s})
+                                                                        .mode(torch::kBicubic)
+                                                                        .align_corners(false));
+    x = x.mul(0.5).add(0.5);
+    const auto options = x.options();
+    const auto mean = torch::tensor({float(kClipMean[0]), float(kClipMean[1]), float(kClipMean[2])}, options);
+    const auto stdev = torch::tensor({float(kClipStd[0]), float(kClipStd[1]), float(kClipStd[2])}, options);
+    return x.sub(mean.view({1, 3, 1, 1})).div(stdev.view({1, 3, 1, 1}));
+}
+
+torch::Tensor ClipVision::encode(const torch::Tensor& image)
+{
+    // image: [3, H, W] -> [1, 1 + (S/patch)^2, width] float32
+    torch::NoGradGuard noGrad;
+    const auto device = visual->pos_embedding.device();
+    return visual(preprocess(image.to(device)));
+}
+
+} // namespace wan::vision

@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Sets up a Debian 12 machine, builds Wan Studio and runs it (`run`) or its test suite (`test`).
+#   bash installer/bootstrap.sh run     # install packages, build, open Wan Studio
+#   bash installer/bootstrap.sh test    # install packages, build, run every test
+# Environment: BUILD_DIR (default build), JOBS (default: number of cores), WAN_SKIP_APT=1 to skip apt.
+set -euo pipefail
+
+mode="${1:-run}"
+shift || true
+src="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+build="${BUILD_DIR:-$src/build}"
+jobs="${JOBS:-$(nproc)}"
+
+packages=(
+    build-essential cmake ninja-build pkg-config ccache clang clang-format
+    libtorch-dev libopenblas0-openmp libsentencepiece-dev
+    qt6-base-dev qt6-multimedia-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools libgl1-mesa-dev
+    libavcodec-dev libavformat-dev libavutil-dev libswscale-dev ffmpeg
+    libopencv-dev libcurl4-openssl-dev ca-certificates libspdlog-dev nlohmann-json3-dev
+    xvfb xauth
+)
+
+install_packages() {
+    if [ "${WAN_SKIP_APT:-0}" = 1 ]; then return; fi
+    local missing=()
+    for p in "${packages[@]}"; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+    done
+    [ ${#missing[@]} -eq 0 ] && return
+    echo "Installing ${#missing[@]} Debian packages: ${missing[*]}"
+    local sudo=()
+    [ "$(id -u)" -ne 0 ] && sudo=(sudo)
+    "${sudo[@]}" apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+}
+
+configure_and_build() {
+    # ccache: relative paths make hits across clones; the sloppiness lets it cache sources using the torch PCH.
+    export CCACHE_BASEDIR="$src"
+    export CCACHE_SLOPPINESS="pch_defines,time_macros,include_file_mtime,include_file_ctime"
+    export CCACHE_MAXSIZE="${CCACHE_MAXSIZE:-8G}"
+    cmake -S "$src" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release "$@"
+    cmake --build "$build" -j "$jobs"
+}
+
+case "$mode" in
+run)
+    install_packages
+    configure_and_build
+    if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ] && [ -z "${QT_QPA_PLATFORM:-}" ]; then
+        echo
+        echo "No display found, so Wan Studio (the desktop app) cannot open here."
+        echo "Generate from the command line instead, for example:"
+        echo "  $build/app/wan-generate/wan-generate --task t2v-1.3B --size 832*480 \\"
+        echo "      --ckpt_dir /path/to/Wan2.1-T2V-1.3B --prompt \"A cat surfing at sunset\" --save_file cat.mp4"
+        echo "  $build/app/wan-generate/wan-generate --inspect --ckpt_dir /path/to/Wan2.1-T2V-1.3B"
+        echo "Or run the app on a virtual display: xvfb-run $build/app/wan-studio/wan-studio"
+        exit 3
+    fi
+    exec "$build/app/wan-studio/wan-studio" "$@"
+    ;;
+test)
+    install_packages
+    configure_and_build
+    export QT_QPA_PLATFORM=offscreen
+    status=0
+    ctest --test-dir "$build" --output-on-failure -j "$jobs" || status=1
+    # Sanitizer build of the torch-free checkpoint parsers, then bounded fuzzing of the same parsers.
+    if [ -x "$src/tests/scripts/run_sanitizers.sh" ] || [ -f "$src/tests/scripts/run_sanitizers.sh" ]; then
+        bash "$src/tests/scripts/run_sanitizers.sh" "$build-asan" || status=1
+    fi
+    if [ -f "$src/tests/scripts/run_fuzzers.sh" ]; then
+        FUZZ_SECONDS="${FUZZ_SECONDS:-20}" bash "$src/tests/scripts/run_fuzzers.sh" "$build-fuzz" || status=1
+    fi
+    exit $status
+    ;;
+*)
+    echo "usage: $0 run|test" >&2
+    exit 2
+    ;;
+esac

@@ -1,0 +1,699 @@
+// MP4 export and read-back, atomic writes, PNG and input image decoding (wan_media).
+
+#include "media/Image.h"
+#include "media/Mp4Writer.h"
+#include "media/Png.h"
+#include "media/VideoReader.h"
+#include "wan/Error.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QRegularExpression>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <array>
+#include <csignal>
+#include <cstdlib>
+#include <filesystem>
+#include <optional>
+#include <random>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#if WAN_MEDIA_HAS_OPENCV
+#include <opencv2/core.hpp>
+#include <opencv2/imgcodecs.hpp>
+#endif
+
+using namespace wan::media;
+namespace fs = std::filesystem;
+
+Q_DECLARE_METATYPE(wan::ErrorKind)
+
+namespace {
+
+fs::path toPath(const QString& path)
+{
+    return fs::path(path.toStdString());
+}
+
+// Smooth moving gradients: what H.264 handles well, so the error bound stays tight.
+VideoFrames gradientFrames(int width, int height, int count)
+{
+    VideoFrames frames{width, height, count, {}};
+    frames.rgb.resize(std::size_t(count) * frames.frameBytes());
+    for (int f = 0; f < count; ++f) {
+        std::uint8_t* p = frames.frame(f);
+        for (int y = 0; y < height; ++y) {
+            for (int x = 0; x < width; ++x) {
+                *p++ = std::uint8_t(40 + (x * 160) / width + f * 4);
+                *p++ = std::uint8_t(30 + (y * 180) / height);
+                *p++ = std::uint8_t(200 - ((x + y) * 120) / (width + height) - f * 3);
+            }
+        }
+    }
+    return frames;
+}
+
+std::vector<std::uint8_t> noise(std::size_t bytes, unsigned seed)
+{
+    std::mt19937 generator(seed);
+    std::vector<std::uint8_t> data(bytes);
+    for (auto& b : data)
+        b = std::uint8_t(generator());
+    return data;
+}
+
+VideoFrames noiseFrames(int width, int height, int count)
+{
+    VideoFrames frames{width, height, count, {}};
+    frames.rgb = noise(std::size_t(count) * frames.frameBytes(), 7);
+    return frames;
+}
+
+template <typename F> std::optional<wan::Error> errorFrom(F&& function)
+{
+    try {
+        function();
+    } catch (const wan::Error& error) {
+        return error;
+    }
+    return std::nullopt;
+}
+
+QStringList filesIn(const QString& dir)
+{
+    return QDir(dir).entryList(QDir::Files | QDir::Hidden);
+}
+
+QByteArray readAll(const QString& path)
+{
+    QFile file(path);
+    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+}
+
+bool writeBytes(const QString& path, const QByteArray& bytes)
+{
+    QFile file(path);
+    return file.open(QIODevice::WriteOnly) && file.write(bytes) == bytes.size();
+}
+
+// Lowers the process's file size limit so that writes fail mid-file like on a full disk; restored on scope
+// exit.
+class FileSizeLimit
+{
+public:
+    explicit FileSizeLimit(rlim_t bytes)
+    {
+        m_oldHandler = std::signal(SIGXFSZ, SIG_IGN);
+        getrlimit(RLIMIT_FSIZE, &m_old);
+        rlimit limit = m_old;
+        limit.rlim_cur = bytes;
+        m_ok = setrlimit(RLIMIT_FSIZE, &limit) == 0;
+    }
+    ~FileSizeLimit()
+    {
+        setrlimit(RLIMIT_FSIZE, &m_old);
+        std::signal(SIGXFSZ, m_oldHandler);
+    }
+    bool ok() const { return m_ok; }
+
+private:
+    rlimit m_old{};
+    void (*m_oldHandler)(int) = nullptr;
+    bool m_ok = false;
+};
+
+MediaMetadata settingsMetadata()
+{
+    MediaMetadata metadata;
+    metadata.tags[tag::kPrompt] =
+        "A cat surfing a wave at sunset, \"cinematic\"\n一只在海浪上冲浪的猫 " + std::string(1500, 'x');
+    metadata.tags[tag::kNegativePrompt] = "blurry, low quality";
+    metadata.tags[tag::kSeed] = "1234567890123";
+    metadata.tags[tag::kSteps] = "50";
+    metadata.tags[tag::kSolver] = "unipc";
+    metadata.tags[tag::kShift] = "5";
+    metadata.tags[tag::kGuidance] = "5";
+    metadata.tags[tag::kModel] = "Wan2.1-T2V-1.3B";
+    metadata.tags[tag::kSize] = "832*480";
+    metadata.tags[tag::kFrames] = "81";
+    metadata.tags[tag::kAppVersion] = "0.1.0";
+    return metadata;
+}
+
+} // namespace
+
+class TestMedia final : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void mp4RoundTrip_data();
+    void mp4RoundTrip();
+    void mp4FirstFrameOnly();
+    void mp4CancelLeavesNothing();
+    void mp4UnfinishedWriterLeavesNothing();
+    void mp4BadDestination_data();
+    void mp4BadDestination();
+    void writeFailureKeepsExistingFile_data();
+    void writeFailureKeepsExistingFile();
+    void mp4RejectsBadInput();
+    void readVideoErrors();
+    void metadataJson();
+    void pngRoundTripExact();
+    void pngSequence();
+    void sequenceNames_data();
+    void sequenceNames();
+    void imageErrors_data();
+    void imageErrors();
+    void imageFormats_data();
+    void imageFormats();
+    void exifOrientation();
+    void missingBackendsSayWhy();
+};
+
+void TestMedia::mp4RoundTrip_data()
+{
+    QTest::addColumn<int>("width");
+    QTest::addColumn<int>("height");
+    QTest::addColumn<int>("frames");
+    QTest::addColumn<int>("fps");
+    QTest::addColumn<int>("crf");
+    QTest::addColumn<double>("meanAbsBound");
+
+    // H.264 in yuv420p is lossy even at CRF 0 (chroma is subsampled): bounds are mean abs error per channel.
+    QTest::newRow("48x32, 9 frames, CRF 17") << 48 << 32 << 9 << 16 << 17 << 3.0;
+    QTest::newRow("64x48, 5 frames, 24 fps, CRF 0") << 64 << 48 << 5 << 24 << 0 << 2.0;
+    QTest::newRow("odd 33x17, 1 frame (padded to 34x18)") << 33 << 17 << 1 << 16 << 17 << 3.0;
+}
+
+void TestMedia::mp4RoundTrip()
+{
+#if !WAN_MEDIA_HAS_FFMPEG
+    QSKIP("built without WAN_WITH_FFMPEG");
+#endif
+    QFETCH(int, width);
+    QFETCH(int, height);
+    QFETCH(int, frames);
+    QFETCH(int, fps);
+    QFETCH(int, crf);
+    QFETCH(double, meanAbsBound);
+
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const fs::path path = toPath(dir.filePath("out.mp4"));
+    const VideoFrames input = gradientFrames(width, height, frames);
+    Mp4Options options;
+    options.fps = fps;
+    options.crf = crf;
+    options.metadata = settingsMetadata();
+    writeMp4(path, input, options);
+    QCOMPARE(filesIn(dir.path()), QStringList{"out.mp4"});
+
+    VideoInfo info;
+    const VideoFrames output = readVideoFrames(path, -1, &info);
+    const int codedWidth = width + (width & 1);
+    const int codedHeight = height + (height & 1);
+    QCOMPARE(info.frameCount, frames);
+    QCOMPARE(output.count, frames);
+    QCOMPARE(info.width, codedWidth);
+    QCOMPARE(info.height, codedHeight);
+    QCOMPARE(output.width, codedWidth);
+    QCOMPARE(info.fps, double(fps));
+    QVERIFY(info.metadata.tags == options.metadata.tags);
+    QCOMPARE(info.containerTags["title"], options.metadata.tags[tag::kPrompt]);
+
+    double sum = 0.0;
+    int maxAbs = 0;
+    for (int f = 0; f < frames; ++f) {
+        for (int y = 0; y < height; ++y) {
+            for (int x = 0; x < width * 3; ++x) {
+                const int a = input.frame(f)[std::size_t(y) * width * 3 + x];
+                const int b = output.frame(f)[std::size_t(y) * codedWidth * 3 + x];
+                sum += std::abs(a - b);
+                maxAbs = std::max(maxAbs, std::abs(a - b));
+            }
+        }
+    }
+    const double meanAbs = sum / (double(frames) * width * height * 3);
+    qInfo("mean abs error %.3f (bound %.1f), max abs error %d", meanAbs, meanAbsBound, maxAbs);
+    QVERIFY2(meanAbs < meanAbsBound, qPrintable(QString::number(meanAbs)));
+
+    const VideoInfo probed = probeVideo(path);
+    QCOMPARE(probed.frameCount, frames);
+}
+
+void TestMedia::mp4FirstFrameOnly()
+{
+#if !WAN_MEDIA_HAS_FFMPEG
+    QSKIP("built without WAN_WITH_FFMPEG");
+#endif
+    QTemporaryDir dir;
+    const fs::path path = toPath(dir.filePath("thumb.mp4"));
+    writeMp4(path, gradientFrames(32, 32, 6));
+    const VideoFrames first = readVideoFrames(path, 1);
+    QCOMPARE(first.count, 1);
+    QCOMPARE(first.rgb.size(), std::size_t(32 * 32 * 3));
+    QVERIFY(probeVideo(path).metadata.tags.empty());
+}
+
+void TestMedia::mp4CancelLeavesNothing()
+{
+#if !WAN_MEDIA_HAS_FFMPEG
+    QSKIP("built without WAN_WITH_FFMPEG");
+#endif
+    QTemporaryDir dir;
+    const QString existing = dir.filePath("out.mp4");
+    QVERIFY(writeBytes(existing, "previous video"));
+    wan::CancelToken cancel;
+    cancel.cancel();
+    const auto error = errorFrom([&] { writeMp4(toPath(existing), gradientFrames(48, 32, 9), {}, &cancel); });
+    QVERIFY(error);
+    QCOMPARE(error->kind(), wan::ErrorKind::Cancelled);
+    QCOMPARE(filesIn(dir.path()), QStringList{"out.mp4"});
+    QCOMPARE(readAll(existing), QByteArray("previous video"));
+}
+
+void TestMedia::mp4UnfinishedWriterLeavesNothing()
+{
+#if !WAN_MEDIA_HAS_FFMPEG
+    QSKIP("built without WAN_WITH_FFMPEG");
+#endif
+    QTemporaryDir dir;
+    const VideoFrames frames = gradientFrames(48, 32, 9);
+    {
+        Mp4Writer writer(toPath(dir.filePath("out.mp4")), 48, 32);
+        for (int i = 0; i < 5; ++i)
+            writer.writeFrame(frames.frame(i));
+        QCOMPARE(writer.framesWritten(), 5);
+        const QStringList partial = filesIn(dir.path());
+        QCOMPARE(partial.size(), 1);
+        QVERIFY2(QRegularExpression("^out\\.partial-[a-z0-9]{6}\\.mp4$").match(partial[0]).hasMatch(),
+                 qPrintable(partial[0]));
+        // Cancelled mid-write: the writer goes out of scope unfinished.
+    }
+    QCOMPARE(filesIn(dir.path()), QStringList{});
+
+    Mp4Writer writer(toPath(dir.filePath("out.mp4")), 48, 32);
+    writer.writeFrame(frames.frame(0));
+    writer.discard();
+    QCOMPARE(filesIn(dir.path()), QStringList{});
+    QVERIFY(errorFrom([&] { writer.writeFrame(frames.frame(1)); }));
+}
+
+void TestMedia::mp4BadDestination_data()
+{
+    QTest::addColumn<QString>("target"); // relative to the temporary folder unless absolute
+    QTest::addColumn<QString>("setup");
+    QTest::addColumn<QString>("messagePart");
+
+    QTest::newRow("missing folder") << "missing/out.mp4"
+                                    << ""
+                                    << "does not exist";
+    QTest::newRow("target is a folder") << "folder"
+                                        << "mkdir"
+                                        << "a folder of that name exists";
+    QTest::newRow("read-only folder") << "ro/out.mp4"
+                                      << "readonly"
+                                      << "Permission denied";
+    QTest::newRow("proc filesystem") << "/proc/wan-studio-test.mp4"
+                                     << ""
+                                     << "/proc/wan-studio-test.mp4";
+}
+
+void TestMedia::mp4BadDestination()
+{
+#if !WAN_MEDIA_HAS_FFMPEG
+    QSKIP("built without WAN_WITH_FFMPEG");
+#endif
+    QFETCH(QString, target);
+    QFETCH(QString, setup);
+    QFETCH(QString, messagePart);
+
+    QTemporaryDir dir;
+    if (setup == "mkdir")
+        QVERIFY(QDir(dir.path()).mkdir(target));
+    if (setup == "readonly") {
+        QVERIFY(QDir(dir.path()).mkdir("ro"));
+        QVERIFY(QFile::setPermissions(dir.filePath("ro"), QFile::ReadOwner | QFile::ExeOwner));
+        if (::access(QFile::encodeName(dir.filePath("ro")).constData(), W_OK) == 0)
+            QSKIP("running with permission to write anywhere (root): a read-only folder cannot be tested");
+    }
+    if (target.startsWith('/') && !QDir(QFileInfo(target).path()).exists())
+        QSKIP("no /proc here");
+    const QString path = target.startsWith('/') ? target : dir.filePath(target);
+    const auto error = errorFrom([&] { writeMp4(toPath(path), gradientFrames(16, 16, 2)); });
+    QVERIFY(error);
+    QCOMPARE(error->kind(), wan::ErrorKind::Io);
+    const QString message = QString::fromStdString(error->what());
+    QVERIFY2(message.contains(path) && message.contains(messagePart), qPrintable(message));
+    if (setup == "readonly")
+        QVERIFY(QFile::setPermissions(dir.filePath("ro"),
+                                      QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner));
+    QCOMPARE(filesIn(dir.path()), QStringList{});
+}
+
+void TestMedia::writeFailureKeepsExistingFile_data()
+{
+    QTest::addColumn<QString>("name");
+    QTest::newRow("mp4") << "out.mp4";
+    QTest::newRow("png") << "out.png";
+}
+
+void TestMedia::writeFailureKeepsExistingFile()
+{
+    QFETCH(QString, name);
+#if !WAN_MEDIA_HAS_FFMPEG || !WAN_MEDIA_HAS_OPENCV
+    QSKIP("built without WAN_WITH_FFMPEG or WAN_WITH_OPENCV");
+#endif
+    QTemporaryDir dir;
+    const QString path = dir.filePath(name);
+    QVERIFY(writeBytes(path, "the previous result"));
+    // Noise does not compress: both files need far more than the 16 KiB allowed.
+    const VideoFrames frames = noiseFrames(128, 128, 3);
+    std::optional<wan::Error> error;
+    {
+        FileSizeLimit limit(16 * 1024);
+        QVERIFY(limit.ok());
+        error = errorFrom([&] {
+            if (name.endsWith(".mp4"))
+                writeMp4(toPath(path), frames);
+            else
+                writePng(toPath(path), frames, 0);
+        });
+    }
+    QVERIFY(error);
+    QCOMPARE(error->kind(), wan::ErrorKind::Io);
+    const QString message = QString::fromStdString(error->what());
+    QVERIFY2(message.contains(path) && message.contains("File too large"), qPrintable(message));
+    QCOMPARE(filesIn(dir.path()), QStringList{name});
+    QCOMPARE(readAll(path), QByteArray("the previous result"));
+}
+
+void TestMedia::mp4RejectsBadInput()
+{
+    QTemporaryDir dir;
+    const fs::path path = toPath(dir.filePath("out.mp4"));
+    VideoFrames wrongSize = gradientFrames(16, 16, 2);
+    wrongSize.rgb.pop_back();
+    const auto sizeError = errorFrom([&] { writeMp4(path, wrongSize); });
+    QVERIFY(sizeError);
+    QCOMPARE(sizeError->kind(), wan::ErrorKind::InvalidArgument);
+#if WAN_MEDIA_HAS_FFMPEG
+    Mp4Options badCrf;
+    badCrf.crf = 60;
+    QCOMPARE(errorFrom([&] { writeMp4(path, gradientFrames(16, 16, 1), badCrf); })->kind(),
+             wan::ErrorKind::InvalidArgument);
+    Mp4Options badPreset;
+    badPreset.preset = "warp-speed";
+    QCOMPARE(errorFrom([&] { writeMp4(path, gradientFrames(16, 16, 1), badPreset); })->kind(),
+             wan::ErrorKind::InvalidArgument);
+    QCOMPARE(errorFrom([&] { Mp4Writer(path, 16, 16).finish(); })->kind(), wan::ErrorKind::InvalidArgument);
+#endif
+    QCOMPARE(filesIn(dir.path()), QStringList{});
+}
+
+void TestMedia::readVideoErrors()
+{
+#if !WAN_MEDIA_HAS_FFMPEG
+    QSKIP("built without WAN_WITH_FFMPEG");
+#endif
+    QTemporaryDir dir;
+    QCOMPARE(errorFrom([&] { probeVideo(toPath(dir.filePath("missing.mp4"))); })->kind(), wan::ErrorKind::Io);
+    QVERIFY(writeBytes(dir.filePath("text.mp4"), "this is not a video\n"));
+    QCOMPARE(errorFrom([&] { probeVideo(toPath(dir.filePath("text.mp4"))); })->kind(),
+             wan::ErrorKind::CorruptFile);
+}
+
+void TestMedia::metadataJson()
+{
+    MediaMetadata metadata = settingsMetadata();
+    MediaMetadata parsed;
+    QVERIFY(metadataFromJson(metadataToJson(metadata), parsed));
+    QVERIFY(parsed.tags == metadata.tags);
+
+    metadata.tags["bad"] = std::string("\xff\xfe not utf-8");
+    QVERIFY(metadataFromJson(metadataToJson(metadata), parsed)); // replaced, never thrown
+    QVERIFY(!metadataFromJson("Lavf encoded", parsed));
+    QVERIFY(!metadataFromJson(R"({"seed": 5})", parsed));
+}
+
+void TestMedia::pngRoundTripExact()
+{
+#if !WAN_MEDIA_HAS_OPENCV
+    QSKIP("built without WAN_WITH_OPENCV");
+#endif
+    QTemporaryDir dir;
+    const fs::path path = toPath(dir.filePath("image.png"));
+    RgbImage image{37, 23, noise(37 * 23 * 3, 3)};
+    writePng(path, image);
+    const RgbImage back = readPng(path);
+    QCOMPARE(back.width, 37);
+    QCOMPARE(back.height, 23);
+    QVERIFY(back.rgb == image.rgb);
+    QCOMPARE(filesIn(dir.path()), QStringList{"image.png"});
+
+    // Overwriting replaces the old file completely.
+    RgbImage other{5, 4, noise(5 * 4 * 3, 4)};
+    writePng(path, other);
+    QVERIFY(readPng(path).rgb == other.rgb);
+}
+
+void TestMedia::pngSequence()
+{
+#if !WAN_MEDIA_HAS_OPENCV
+    QSKIP("built without WAN_WITH_OPENCV");
+#endif
+    QTemporaryDir dir;
+    const VideoFrames frames = noiseFrames(8, 6, 3);
+    const auto paths = writePngSequence(toPath(dir.filePath("frames/sub")), frames);
+    QCOMPARE(paths.size(), std::size_t(3));
+    QCOMPARE(filesIn(dir.filePath("frames/sub")),
+             (QStringList{"frame_0000.png", "frame_0001.png", "frame_0002.png"}));
+    for (int i = 0; i < 3; ++i) {
+        const RgbImage back = readPng(paths[std::size_t(i)]);
+        QVERIFY(std::equal(back.rgb.begin(), back.rgb.end(), frames.frame(i)));
+    }
+    wan::CancelToken cancel;
+    cancel.cancel();
+    QCOMPARE(errorFrom([&] { writePngSequence(toPath(dir.filePath("cancelled")), frames, &cancel); })->kind(),
+             wan::ErrorKind::Cancelled);
+    QCOMPARE(filesIn(dir.filePath("cancelled")), QStringList{});
+}
+
+void TestMedia::sequenceNames_data()
+{
+    QTest::addColumn<int>("index");
+    QTest::addColumn<int>("count");
+    QTest::addColumn<QString>("name");
+    QTest::newRow("first") << 0 << 81 << "frame_0000.png";
+    QTest::newRow("last of 10000") << 9999 << 10000 << "frame_9999.png";
+    QTest::newRow("five digits") << 3 << 10001 << "frame_00003.png";
+    QTest::newRow("index 10000") << 10000 << 10001 << "frame_10000.png";
+}
+
+void TestMedia::sequenceNames()
+{
+    QFETCH(int, index);
+    QFETCH(int, count);
+    QFETCH(QString, name);
+    QCOMPARE(QString::fromStdString(sequenceFrameName(index, count)), name);
+}
+
+void TestMedia::imageErrors_data()
+{
+    QTest::addColumn<QString>("name");
+    QTest::addColumn<QByteArray>("content"); // null: the file is not created
+    QTest::addColumn<QString>("messagePart");
+
+    const QByteArray pngSignature("\x89PNG\r\n\x1a\n", 8);
+    QTest::newRow("missing file") << "missing.png" << QByteArray() << "does not exist";
+    QTest::newRow("empty file") << "empty.png" << QByteArray("") << "cannot be read as an image";
+    QTest::newRow("text file") << "notes.jpg" << QByteArray("just some text\n")
+                               << "cannot be read as an image";
+    QTest::newRow("truncated PNG") << "cut.png" << (pngSignature + QByteArray(30, '\0'))
+                                   << "cannot be read as an image";
+    QTest::newRow("random bytes") << "noise.webp"
+                                  << QByteArray(reinterpret_cast<const char*>(noise(4096, 9).data()), 4096)
+                                  << "supported: PNG, JPEG, WebP, BMP";
+}
+
+void TestMedia::imageErrors()
+{
+#if !WAN_MEDIA_HAS_OPENCV
+    QSKIP("built without WAN_WITH_OPENCV");
+#endif
+    QFETCH(QString, name);
+    QFETCH(QByteArray, content);
+    QFETCH(QString, messagePart);
+
+    QTemporaryDir dir;
+    const QString path = dir.filePath(name);
+    if (!content.isNull())
+        QVERIFY(writeBytes(path, content));
+    const auto error = errorFrom([&] { loadImageRgb(toPath(path)); });
+    QVERIFY(error);
+    QCOMPARE(error->kind(), wan::ErrorKind::Image);
+    const QString message = QString::fromStdString(error->what());
+    QVERIFY2(message.contains(path) && message.contains(messagePart), qPrintable(message));
+
+    if (!content.isNull()) {
+        const auto bytes = std::span(reinterpret_cast<const std::uint8_t*>(content.constData()),
+                                     std::size_t(content.size()));
+        const auto memoryError = errorFrom([&] { decodeImageRgb(bytes); });
+        QVERIFY(memoryError);
+        QCOMPARE(memoryError->kind(), wan::ErrorKind::Image);
+    }
+}
+
+void TestMedia::imageFormats_data()
+{
+    QTest::addColumn<QString>("extension");
+    QTest::addColumn<int>("channels"); // of the picture OpenCV writes: 1 grey, 3 BGR, 4 BGRA
+    QTest::addColumn<int>("quality");  // JPEG/WebP quality (WebP above 100: lossless)
+    QTest::addColumn<double>("meanAbsBound");
+
+    QTest::newRow("PNG") << ".png" << 3 << 0 << 0.0;
+    QTest::newRow("PNG grey") << ".png" << 1 << 0 << 0.0;
+    QTest::newRow("PNG with alpha (dropped, not blended)") << ".png" << 4 << 0 << 0.0;
+    QTest::newRow("BMP") << ".bmp" << 3 << 0 << 0.0;
+    QTest::newRow("JPEG q95") << ".jpg" << 3 << 95 << 4.0;
+    QTest::newRow("WebP lossy q90") << ".webp" << 3 << 90 << 5.0;
+    QTest::newRow("WebP lossless") << ".webp" << 3 << 101 << 0.0;
+    QTest::newRow("WebP with alpha") << ".webp" << 4 << 101 << 0.0;
+}
+
+void TestMedia::imageFormats()
+{
+#if !WAN_MEDIA_HAS_OPENCV
+    QSKIP("built without WAN_WITH_OPENCV");
+#else
+    QFETCH(QString, extension);
+    QFETCH(int, channels);
+    QFETCH(int, quality);
+    QFETCH(double, meanAbsBound);
+
+    // A smooth picture so lossy formats stay close; alpha is 1 on half the pixels: blending would darken
+    // them. (Not 0: lossless WebP may rewrite the colour of fully transparent pixels.)
+    const int width = 40, height = 24;
+    cv::Mat picture(height, width, CV_8UC(channels));
+    for (int y = 0; y < height; ++y) {
+        for (int x = 0; x < width; ++x) {
+            std::uint8_t* p = picture.ptr<std::uint8_t>(y) + x * channels;
+            const std::uint8_t value[4] = {std::uint8_t(20 + x * 5), std::uint8_t(30 + y * 6),
+                                           std::uint8_t(200 - x * 2 - y * 2), std::uint8_t(x < 20 ? 1 : 255)};
+            for (int c = 0; c < channels; ++c)
+                p[c] = value[c];
+        }
+    }
+    std::vector<int> params;
+    if (extension == ".jpg")
+        params = {cv::IMWRITE_JPEG_QUALITY, quality};
+    if (extension == ".webp")
+        params = {cv::IMWRITE_WEBP_QUALITY, quality};
+    std::vector<std::uint8_t> encoded;
+    QVERIFY(cv::imencode(extension.toStdString(), picture, encoded, params));
+
+    QTemporaryDir dir;
+    const QString path = dir.filePath("input" + extension);
+    QVERIFY(writeBytes(path,
+                       QByteArray(reinterpret_cast<const char*>(encoded.data()), qsizetype(encoded.size()))));
+    const RgbImage fromFile = loadImageRgb(toPath(path));
+    const RgbImage fromMemory = decodeImageRgb(encoded);
+    QCOMPARE(fromFile.width, width);
+    QCOMPARE(fromFile.height, height);
+    QVERIFY(fromFile.rgb == fromMemory.rgb);
+
+    double sum = 0.0;
+    for (int y = 0; y < height; ++y) {
+        for (int x = 0; x < width; ++x) {
+            const std::uint8_t* p = picture.ptr<std::uint8_t>(y) + x * channels;
+            const std::uint8_t* q = fromFile.rgb.data() + (std::size_t(y) * width + x) * 3;
+            for (int c = 0; c < 3; ++c) {
+                const int want = channels == 1 ? p[0] : p[2 - c]; // OpenCV pictures are BGR
+                sum += std::abs(int(q[c]) - want);
+            }
+        }
+    }
+    const double meanAbs = sum / (width * height * 3);
+    qInfo("%s: mean abs error %.3f (bound %.1f)", qPrintable(extension), meanAbs, meanAbsBound);
+    QVERIFY2(meanAbs <= meanAbsBound, qPrintable(QString::number(meanAbs)));
+#endif
+}
+
+void TestMedia::exifOrientation()
+{
+#if !WAN_MEDIA_HAS_OPENCV
+    QSKIP("built without WAN_WITH_OPENCV");
+#else
+    // Stored 32 wide, 16 high: left half red, right half blue. EXIF orientation 6 means "rotate 90° clockwise
+    // to display", so the upright picture is 16x32 with red on top.
+    cv::Mat picture(16, 32, CV_8UC3);
+    for (int y = 0; y < 16; ++y)
+        for (int x = 0; x < 32; ++x)
+            picture.at<cv::Vec3b>(y, x) = x < 16 ? cv::Vec3b(0, 0, 255) : cv::Vec3b(255, 0, 0);
+    std::vector<std::uint8_t> jpeg;
+    QVERIFY(cv::imencode(".jpg", picture, jpeg, {cv::IMWRITE_JPEG_QUALITY, 95}));
+    QCOMPARE(int(jpeg[0]), 0xFF);
+    QCOMPARE(int(jpeg[1]), 0xD8);
+    // APP1 "Exif": big-endian TIFF header, one IFD entry Orientation (0x0112, SHORT, 1 value) = 6.
+    const std::vector<std::uint8_t> app1 = {0xFF, 0xE1, 0x00, 0x22, 'E',  'x',  'i',  'f',  0,
+                                            0,    'M',  'M',  0x00, 0x2A, 0x00, 0x00, 0x00, 0x08,
+                                            0x00, 0x01, 0x01, 0x12, 0x00, 0x03, 0x00, 0x00, 0x00,
+                                            0x01, 0x00, 0x06, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00};
+    jpeg.insert(jpeg.begin() + 2, app1.begin(), app1.end());
+
+    const RgbImage upright = decodeImageRgb(jpeg);
+    QCOMPARE(upright.width, 16);
+    QCOMPARE(upright.height, 32);
+    const auto pixel = [](const RgbImage& image, int x, int y) {
+        const std::uint8_t* p = image.rgb.data() + (std::size_t(y) * image.width + x) * 3;
+        return std::array<int, 3>{p[0], p[1], p[2]};
+    };
+    QVERIFY(pixel(upright, 8, 4)[0] > 200 && pixel(upright, 8, 4)[2] < 50);   // red on top
+    QVERIFY(pixel(upright, 8, 28)[2] > 200 && pixel(upright, 8, 28)[0] < 50); // blue below
+
+    const RgbImage stored = decodeImageRgb(jpeg, ExifOrientation::Ignore);
+    QCOMPARE(stored.width, 32);
+    QCOMPARE(stored.height, 16);
+
+    QTemporaryDir dir;
+    const QString path = dir.filePath("phone.jpg");
+    QVERIFY(writeBytes(path, QByteArray(reinterpret_cast<const char*>(jpeg.data()), qsizetype(jpeg.size()))));
+    QCOMPARE(loadImageRgb(toPath(path)).width, 16);
+#endif
+}
+
+void TestMedia::missingBackendsSayWhy()
+{
+#if WAN_MEDIA_HAS_FFMPEG && WAN_MEDIA_HAS_OPENCV
+    QSKIP("built with FFmpeg and OpenCV");
+#else
+    QTemporaryDir dir;
+    const auto expectMissing = [](const std::optional<wan::Error>& error, const char* option) {
+        QVERIFY(error);
+        const QString message = QString::fromStdString(error->what());
+        QVERIFY2(message.contains(option), qPrintable(message));
+    };
+#if !WAN_MEDIA_HAS_FFMPEG
+    expectMissing(errorFrom([&] { writeMp4(toPath(dir.filePath("a.mp4")), gradientFrames(16, 16, 1)); }),
+                  "WAN_WITH_FFMPEG");
+    QVERIFY(writeBytes(dir.filePath("b.mp4"), "x"));
+    expectMissing(errorFrom([&] { probeVideo(toPath(dir.filePath("b.mp4"))); }), "WAN_WITH_FFMPEG");
+#endif
+#if !WAN_MEDIA_HAS_OPENCV
+    expectMissing(errorFrom([&] {
+                      writePng(toPath(dir.filePath("a.png")), RgbImage{1, 1, {1, 2, 3}});
+                  }),
+                  "WAN_WITH_OPENCV");
+    QVERIFY(writeBytes(dir.filePath("b.png"), "x"));
+    expectMissing(errorFrom([&] { loadImageRgb(toPath(dir.filePath("b.png"))); }), "WAN_WITH_OPENCV");
+#endif
+#endif
+}
+
+QTEST_GUILESS_MAIN(TestMedia)
+#include "test_media.moc"

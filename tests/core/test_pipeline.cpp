@@ -1,0 +1,382 @@
+// End-to-end parity of the Engine with the official generate() runs recorded in the fixtures (e2e_*.safetensors),
+// plus cancellation, finishing from saved latents and job errors.
+#include "pipeline/EngineInternals.h"
+#include "pipeline/Geometry.h"
+#include "pipeline/LatentsFile.h"
+#include "pipeline/MemoryPlanner.h"
+#include "support/TestSupport.h"
+#include "wan/Pipeline.h"
+
+#include <QDir>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <filesystem>
+#include <map>
+#include <vector>
+
+using namespace wan;
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Trace
+{
+    std::map<std::string, std::vector<torch::Tensor>> tensors;
+
+    TraceFn callback()
+    {
+        return [this](const std::string& name, int, const torch::Tensor& value) {
+            tensors[name].push_back(value.detach().to(torch::kCPU).clone());
+        };
+    }
+    torch::Tensor one(const std::string& name) const
+    {
+        const auto it = tensors.find(name);
+        if (it == tensors.end() || it->second.empty())
+            return {};
+        return it->second.front();
+    }
+    torch::Tensor stacked(const std::string& name) const
+    {
+        const auto it = tensors.find(name);
+        if (it == tensors.end() || it->second.empty())
+            return {};
+        return torch::stack(it->second);
+    }
+};
+
+QJsonObject readJson(const fs::path& path)
+{
+    QFile file(QString::fromStdString(path.string()));
+    if (!file.open(QIODevice::ReadOnly))
+        return {};
+    return QJsonDocument::fromJson(file.readAll()).object();
+}
+
+// The Request that reproduces reference/e2e_<name>.json.
+Request requestFor(const fs::path& fixture, const QJsonObject& p, const QString& name)
+{
+    Request r;
+    r.ckptDir = fixture;
+    r.prompt = p.value(QStringLiteral("prompt")).toString().toStdString();
+    r.negativePrompt = p.value(QStringLiteral("n_prompt_argument")).toString().toStdString();
+    r.seed = p.value(QStringLiteral("seed")).toInteger();
+    r.frameNum = p.value(QStringLiteral("frame_num")).toInt();
+    r.steps = p.value(QStringLiteral("sampling_steps")).toInt();
+    r.shift = p.value(QStringLiteral("shift")).toDouble();
+    r.guideScale = p.value(QStringLiteral("guide_scale")).toDouble();
+    const auto solver = p.value(QStringLiteral("sample_solver")).toString();
+    r.solver = solver == QLatin1String("dpm++") ? Solver::DpmPP : Solver::UniPC;
+    r.device = "cpu";
+    r.precision = Precision::Float32;
+    if (p.value(QStringLiteral("task")).toString() == QLatin1String("i2v")) {
+        r.task = Task::I2V;
+        const auto area = p.value(QStringLiteral("max_area")).toInteger();
+        // max area as width*height: any factorisation gives the same area.
+        r.width = int(area);
+        r.height = 1;
+        r.image = fixture / "reference" / p.value(QStringLiteral("image")).toString().toStdString();
+    } else {
+        const auto size = p.value(QStringLiteral("size")).toArray();
+        r.width = size.at(0).toInt();
+        r.height = size.at(1).toInt();
+        r.task = name.startsWith(QLatin1String("t2i")) ? Task::T2I : Task::T2V;
+    }
+    return r;
+}
+
+} // namespace
+
+class TestPipeline : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void endToEnd_data();
+    void endToEnd();
+    void cancelLeavesNoVideo();
+    void decodeFromSavedLatents();
+    void jobErrors_data();
+    void jobErrors();
+    void geometry();
+    void planner();
+
+private:
+    Engine m_engine; // shared by the rows: models stay cached while folder/device/precision stay the same
+};
+
+void TestPipeline::initTestCase()
+{
+    at::set_num_threads(2);
+}
+
+void TestPipeline::endToEnd_data()
+{
+    QTest::addColumn<QString>("fixture");
+    QTest::addColumn<QString>("name");
+    QTest::newRow("t2v_unipc") << QStringLiteral("wan-tiny-t2v") << QStringLiteral("t2v_unipc");
+    QTest::newRow("t2v_dpmpp") << QStringLiteral("wan-tiny-t2v") << QStringLiteral("t2v_dpmpp");
+    QTest::newRow("t2i_unipc") << QStringLiteral("wan-tiny-t2v") << QStringLiteral("t2i_unipc");
+    QTest::newRow("i2v_unipc") << QStringLiteral("wan-tiny-i2v") << QStringLiteral("i2v_unipc");
+    QTest::newRow("i2v_dpmpp") << QStringLiteral("wan-tiny-i2v") << QStringLiteral("i2v_dpmpp");
+}
+
+void TestPipeline::endToEnd()
+{
+    WAN_REQUIRE_FIXTURES();
+    QFETCH(QString, fixture);
+    QFETCH(QString, name);
+    const auto dir = test::fixturesDir() / fixture.toStdString();
+    const auto refDir = dir / "reference";
+    const auto params = readJson(refDir / ("e2e_" + name.toStdString() + ".json"));
+    QVERIFY2(!params.isEmpty(), "reference json missing");
+    const auto ref = io::loadSafetensors(refDir / ("e2e_" + name.toStdString() + ".safetensors"));
+
+    QTemporaryDir out;
+    QVERIFY(out.isValid());
+    auto request = requestFor(dir, params, name);
+    const fs::path outDir = out.path().toStdString();
+    request.latentsPath = outDir / "latents.safetensors";
+    request.outputPath = outDir / (request.task == Task::T2I ? "out.png" : "out.mp4");
+    request.framesDir = outDir / "frames";
+
+    Trace trace;
+    EngineInternals::setTrace(m_engine, trace.callback());
+    int progressCalls = 0;
+    Callbacks callbacks;
+    callbacks.onProgress = [&](const Progress& p) {
+        if (p.stage == Stage::Denoising && p.step > 0)
+            ++progressCalls;
+    };
+    const auto result = m_engine.run(request, callbacks);
+    EngineInternals::setTrace(m_engine, {});
+    QVERIFY2(result.status == JobStatus::Done, result.error.c_str());
+    QCOMPARE(result.seed, request.seed);
+    QCOMPARE(progressCalls, request.steps);
+
+    WAN_COMPARE_TENSORS(trace.one("noise"), ref.at("noise"), 2e-6);
+    WAN_COMPARE_TENSORS(trace.one("context"), ref.at("context"), 1e-4);
+    WAN_COMPARE_TENSORS(trace.one("context_null"), ref.at("context_null"), 1e-4);
+    QVERIFY2(torch::equal(trace.one("timesteps"), ref.at("timesteps")), "timesteps differ");
+    QVERIFY2(torch::equal(trace.one("seq_len"), ref.at("seq_len")), "seq_len differs");
+    if (request.task == Task::I2V) {
+        WAN_COMPARE_TENSORS(trace.one("img"), ref.at("img"), 1e-6);
+        WAN_COMPARE_TENSORS(trace.one("clip_fea"), ref.at("clip_fea"), 1e-4);
+        WAN_COMPARE_TENSORS(trace.one("vae_encode_input"), ref.at("vae_encode_input"), 1e-4);
+        WAN_COMPARE_TENSORS(trace.one("y"), ref.at("y"), 1e-4);
+    }
+    WAN_COMPARE_TENSORS(trace.stacked("noise_pred_cond"), ref.at("noise_pred_cond"), 5e-4);
+    WAN_COMPARE_TENSORS(trace.stacked("noise_pred_uncond"), ref.at("noise_pred_uncond"), 5e-4);
+    WAN_COMPARE_TENSORS(trace.stacked("latent"), ref.at("latents").slice(0, 1), 5e-4);
+    WAN_COMPARE_TENSORS(trace.one("x0"), ref.at("x0"), 5e-4);
+    WAN_COMPARE_TENSORS(trace.one("video"), ref.at("video"), 5e-4);
+    WAN_COMPARE_TENSORS(trace.one("frames_u8").to(torch::kInt32), ref.at("frames_u8").to(torch::kInt32), 1);
+
+    // The saved latents are the x0 handed to the decoder.
+    QCOMPARE(result.latentsPath, request.latentsPath);
+    WAN_COMPARE_TENSORS(pipeline::readLatents(request.latentsPath), ref.at("x0"), 5e-4);
+    QVERIFY(fs::exists(request.outputPath));
+    const auto frames = ref.at("frames_u8").size(0);
+    QCOMPARE(int(QDir(QString::fromStdString(request.framesDir.string())).entryList({QStringLiteral("*.png")}).size()),
+             int(frames));
+    QCOMPARE(result.frames, int(frames));
+    QCOMPARE(result.height, int(ref.at("frames_u8").size(1)));
+    QCOMPARE(result.width, int(ref.at("frames_u8").size(2)));
+    QVERIFY(!result.placement.empty());
+}
+
+void TestPipeline::cancelLeavesNoVideo()
+{
+    WAN_REQUIRE_FIXTURES();
+    const auto dir = test::fixturesDir() / "wan-tiny-t2v";
+    QTemporaryDir out;
+    Request request;
+    request.ckptDir = dir;
+    request.prompt = "a cat";
+    request.width = 48;
+    request.height = 32;
+    request.frameNum = 9;
+    request.steps = 6;
+    request.seed = 1;
+    request.outputPath = fs::path(out.path().toStdString()) / "cancelled.mp4";
+    request.latentsPath = fs::path(out.path().toStdString()) / "cancelled.safetensors";
+    CancelToken token;
+    int lastStep = 0;
+    Callbacks callbacks;
+    callbacks.cancel = &token;
+    callbacks.onProgress = [&](const Progress& p) {
+        if (p.stage == Stage::Denoising) {
+            lastStep = p.step;
+            if (p.step == 2)
+                token.cancel();
+        }
+    };
+    const auto result = m_engine.run(request, callbacks);
+    QCOMPARE(result.status, JobStatus::Cancelled);
+    QCOMPARE(result.errorKind, ErrorKind::Cancelled);
+    QCOMPARE(lastStep, 2);
+    QVERIFY(result.outputPath.empty());
+    // Nothing at all was written: no video, no latents, no partial files.
+    QCOMPARE(QDir(out.path()).entryList(QDir::Files | QDir::NoDotAndDotDot).size(), 0);
+
+    // Cancelled during decode: the latents are complete and stay, the video does not appear.
+    CancelToken decodeToken;
+    callbacks.cancel = &decodeToken;
+    callbacks.onProgress = [&](const Progress& p) {
+        if (p.stage == Stage::Decoding)
+            decodeToken.cancel();
+    };
+    const auto late = m_engine.run(request, callbacks);
+    QCOMPARE(late.status, JobStatus::Cancelled);
+    QVERIFY(!fs::exists(request.outputPath));
+    QVERIFY(fs::exists(request.latentsPath));
+    QCOMPARE(QDir(out.path()).entryList(QDir::Files | QDir::NoDotAndDotDot).size(), 1);
+}
+
+void TestPipeline::decodeFromSavedLatents()
+{
+    WAN_REQUIRE_FIXTURES();
+    const auto dir = test::fixturesDir() / "wan-tiny-t2v";
+    const auto ref = io::loadSafetensors(dir / "reference" / "e2e_t2v_unipc.safetensors");
+    QTemporaryDir out;
+    const fs::path outDir = out.path().toStdString();
+    const auto latentsFile = outDir / "saved.safetensors";
+    pipeline::writeLatents(latentsFile, ref.at("x0"), {{"title", "test"}});
+    WAN_COMPARE_TENSORS(pipeline::readLatents(latentsFile), ref.at("x0"), 0.0);
+
+    Request request;
+    request.ckptDir = dir;
+    request.outputPath = outDir / "finished.mp4";
+    request.framesDir = outDir / "frames";
+    Trace trace;
+    EngineInternals::setTrace(m_engine, trace.callback());
+    const auto result = m_engine.decodeLatents(request, latentsFile);
+    EngineInternals::setTrace(m_engine, {});
+    QVERIFY2(result.status == JobStatus::Done, result.error.c_str());
+    QVERIFY(fs::exists(request.outputPath));
+    QCOMPARE(result.frames, 9);
+    WAN_COMPARE_TENSORS(trace.one("video"), ref.at("video"), 5e-4);
+    WAN_COMPARE_TENSORS(trace.one("frames_u8").to(torch::kInt32), ref.at("frames_u8").to(torch::kInt32), 1);
+
+    const auto missing = m_engine.decodeLatents(request, outDir / "nope.safetensors");
+    QCOMPARE(missing.status, JobStatus::Failed);
+    QCOMPARE(missing.errorKind, ErrorKind::Io);
+}
+
+void TestPipeline::jobErrors_data()
+{
+    QTest::addColumn<QString>("what");
+    QTest::addColumn<int>("kind");
+    QTest::newRow("missing folder") << QStringLiteral("missing folder") << int(ErrorKind::ModelFolder);
+    QTest::newRow("i2v task on t2v folder") << QStringLiteral("i2v on t2v") << int(ErrorKind::InvalidArgument);
+    QTest::newRow("t2v task on i2v folder") << QStringLiteral("t2v on i2v") << int(ErrorKind::InvalidArgument);
+    QTest::newRow("unreadable image") << QStringLiteral("bad image") << int(ErrorKind::Image);
+    QTest::newRow("size not multiple of 16") << QStringLiteral("bad size") << int(ErrorKind::InvalidArgument);
+    QTest::newRow("frames not 4n+1") << QStringLiteral("bad frames") << int(ErrorKind::InvalidArgument);
+    QTest::newRow("fp16 on cpu") << QStringLiteral("fp16 cpu") << int(ErrorKind::InvalidArgument);
+    QTest::newRow("unknown device") << QStringLiteral("bad device") << int(ErrorKind::InvalidArgument);
+}
+
+void TestPipeline::jobErrors()
+{
+    WAN_REQUIRE_FIXTURES();
+    QFETCH(QString, what);
+    QFETCH(int, kind);
+    QTemporaryDir out;
+    const fs::path outDir = out.path().toStdString();
+    Request r;
+    r.ckptDir = test::fixturesDir() / "wan-tiny-t2v";
+    r.prompt = "x";
+    r.width = 48;
+    r.height = 32;
+    r.frameNum = 5;
+    r.steps = 2;
+    r.seed = 0;
+    r.outputPath = outDir / "never.mp4";
+    if (what == QLatin1String("missing folder")) {
+        r.ckptDir = outDir / "no-such-folder";
+    } else if (what == QLatin1String("i2v on t2v")) {
+        r.task = Task::I2V;
+        r.image = test::fixturesDir() / "wan-tiny-i2v" / "reference" / "i2v_input.png";
+    } else if (what == QLatin1String("t2v on i2v")) {
+        r.ckptDir = test::fixturesDir() / "wan-tiny-i2v";
+    } else if (what == QLatin1String("bad image")) {
+        r.ckptDir = test::fixturesDir() / "wan-tiny-i2v";
+        r.task = Task::I2V;
+        r.width = 3072;
+        r.height = 1;
+        r.image = outDir / "not-an-image.png";
+        QFile file(QString::fromStdString(r.image.string()));
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write("this is not a PNG");
+    } else if (what == QLatin1String("bad size")) {
+        r.width = 40;
+    } else if (what == QLatin1String("bad frames")) {
+        r.frameNum = 8;
+    } else if (what == QLatin1String("fp16 cpu")) {
+        r.precision = Precision::Float16;
+    } else if (what == QLatin1String("bad device")) {
+        r.device = "tpu";
+    }
+    const auto result = m_engine.run(r);
+    QCOMPARE(result.status, JobStatus::Failed);
+    QCOMPARE(int(result.errorKind), kind);
+    QVERIFY(!result.error.empty());
+    qInfo("%s: %s", qPrintable(what), result.error.c_str());
+    QVERIFY(!fs::exists(r.outputPath));
+}
+
+void TestPipeline::geometry()
+{
+    // numpy float64 floor division semantics.
+    QCOMPARE(pipeline::floorDivide(7.5, 2), 3.0);
+    QCOMPARE(pipeline::floorDivide(-7.5, 2), -4.0);
+    QCOMPARE(pipeline::floorDivide(42.93, 8), 5.0);
+    const auto t2v = pipeline::textToVideoGeometry(832, 480, 81);
+    QCOMPARE(t2v.latFrames, 21);
+    QCOMPARE(t2v.latHeight, 60);
+    QCOMPARE(t2v.latWidth, 104);
+    QCOMPARE(t2v.seqLen, std::int64_t(32760));
+    const auto i2v = pipeline::imageToVideoGeometry(80, 48, 3072, 9);
+    QCOMPARE(i2v.height, 32);
+    QCOMPARE(i2v.width, 64);
+    QCOMPARE(i2v.seqLen, std::int64_t(24));
+    // A 1280x720 image into the 832*480 area of the official 480p example.
+    const auto wide = pipeline::imageToVideoGeometry(1280, 720, 832 * 480, 81);
+    QCOMPARE(wide.latHeight, 58);
+    QCOMPARE(wide.latWidth, 104);
+}
+
+void TestPipeline::planner()
+{
+    Request r;
+    r.width = 832;
+    r.height = 480;
+    pipeline::MemoryNeeds needs;
+    needs.t5Bytes = 11ull << 30;
+    needs.ditBytes = 3ull << 30;
+    needs.ditBlockBytes = needs.ditBytes / 30;
+    needs.vaeBytes = 500ull << 20;
+    needs.activationBytes = 4ull << 30;
+    const auto cpu = pipeline::planPlacement(r, false, 0, needs);
+    QVERIFY(!cpu.accelerator && !cpu.offloadModels);
+    const auto big = pipeline::planPlacement(r, true, 80ull << 30, needs);
+    QVERIFY(big.accelerator && !big.offloadModels && !big.t5OnCpu && !big.streamDitBlocks);
+    const auto mid = pipeline::planPlacement(r, true, 12ull << 30, needs);
+    QVERIFY(mid.offloadModels && !mid.streamDitBlocks);
+    const auto small = pipeline::planPlacement(r, true, 4ull << 30, needs);
+    QVERIFY(small.t5OnCpu && small.streamDitBlocks);
+    r.t5Cpu = true;
+    const auto forced = pipeline::planPlacement(r, true, 80ull << 30, needs);
+    QVERIFY(forced.t5OnCpu && !forced.offloadModels);
+    QVERIFY(!forced.description.empty());
+}
+
+QTEST_GUILESS_MAIN(TestPipeline)
+#include "test_pipeline.moc"

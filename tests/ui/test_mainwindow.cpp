@@ -1,0 +1,324 @@
+// The main window with a scripted engine: folder validation, per-task defaults, form checks, a job running
+// and finished. Saves screenshots (idle, running, finished) into the build folder.
+#include "FakeJobRunner.h"
+#include "GenerationSettingsPanel.h"
+#include "ImageDropZone.h"
+#include "InferenceBridge.h"
+#include "MainWindow.h"
+#include "ModelFolderPicker.h"
+#include "PlayerWidget.h"
+#include "ProgressPanel.h"
+#include "PromptEditor.h"
+#include "QueueRunner.h"
+#include "QueueStore.h"
+#include "RenderQueueDock.h"
+#include "RenderQueueModel.h"
+
+#include <QApplication>
+#include <QDir>
+#include <QInputMethodEvent>
+#include <QKeyEvent>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QSpinBox>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace wan::ui;
+using wan::ui::test::FakeRunnerLog;
+using wan::ui::test::fakeRunnerFactory;
+
+namespace {
+FolderCheck fakeInspect(const QString& dir)
+{
+    FolderCheck check;
+    if (dir.contains(QLatin1String("t2v")) || dir.contains(QLatin1String("i2v"))) {
+        check.ok = true;
+        check.modelType = dir.contains(QLatin1String("i2v")) ? wan::ModelType::I2V : wan::ModelType::T2V;
+        check.large = dir.contains(QLatin1String("14B"));
+        check.summary = QStringLiteral("model_type %1, dim 1536, 30 layers, bf16").arg(dir);
+    } else {
+        check.problem = QStringLiteral("%1/models_t5_umt5-xxl-enc-bf16.pth is missing").arg(dir);
+        check.missing = {QStringLiteral("models_t5_umt5-xxl-enc-bf16.pth"), QStringLiteral("Wan2.1_VAE.pth")};
+    }
+    return check;
+}
+
+// Everything the window needs, built the way the app builds it, over temporary folders.
+struct Studio
+{
+    explicit Studio(const QString& root)
+        : settings(QDir(root).filePath(QStringLiteral("settings.ini")), QSettings::IniFormat),
+          store(QDir(root).filePath(QStringLiteral("queue.json"))), queue(&store), bridge(fakeRunnerFactory(&log)),
+          runner(&queue, &bridge, QDir(root).filePath(QStringLiteral("out")))
+    {
+    }
+
+    StudioServices services()
+    {
+        StudioServices s;
+        s.settings = &settings;
+        s.queue = &queue;
+        s.runner = &runner;
+        s.bridge = &bridge;
+        s.inspectFolder = &fakeInspect;
+        s.negativePrompt = [](wan::Task task) { return QStringLiteral("negative for %1").arg(taskName(task)); };
+        return s;
+    }
+
+    FakeRunnerLog log;
+    QSettings settings;
+    QueueStore store;
+    RenderQueueModel queue;
+    InferenceBridge bridge;
+    QueueRunner runner;
+};
+
+void saveScreenshot(QWidget* widget, const QString& name)
+{
+    QDir().mkpath(QStringLiteral(WAN_UI_TEST_OUTPUT_DIR));
+    const QString path = QDir(QStringLiteral(WAN_UI_TEST_OUTPUT_DIR)).filePath(name);
+    const QPixmap pixmap = widget->grab();
+    QVERIFY(!pixmap.isNull());
+    QVERIFY(pixmap.save(path));
+    qInfo("screenshot: %s", qPrintable(path));
+}
+
+bool waitForFolderCheck(MainWindow& window)
+{
+    return QTest::qWaitFor([&] { return !window.modelPicker()->isChecking(); }, 5000);
+}
+} // namespace
+
+class TestMainWindow : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void folderValidation();
+    void taskSwitchKeepsPerTaskSettings();
+    void formChecks_data();
+    void formChecks();
+    void chineseInputAndTokenEstimate();
+    void runningAndFinishedWithScreenshots();
+    void editPendingJob();
+};
+
+void TestMainWindow::folderValidation()
+{
+    QTemporaryDir dir;
+    Studio studio(dir.path());
+    MainWindow window(studio.services());
+    window.modelPicker()->setFolder(QStringLiteral("/models/empty"));
+    QVERIFY(waitForFolderCheck(window));
+    const QString status = window.modelPicker()->statusText();
+    QVERIFY2(status.contains(QStringLiteral("models_t5_umt5-xxl-enc-bf16.pth")), qPrintable(status));
+    QVERIFY(status.contains(QStringLiteral("Wan2.1_VAE.pth")));
+    for (const char* model : {"Wan2.1-T2V-1.3B", "Wan2.1-T2V-14B", "Wan2.1-I2V-14B-480P", "Wan2.1-I2V-14B-720P"}) {
+        QVERIFY(status.contains(QStringLiteral("huggingface.co/Wan-AI/%1").arg(QLatin1String(model))));
+        QVERIFY(status.contains(QStringLiteral("modelscope.cn/models/Wan-AI/%1").arg(QLatin1String(model))));
+    }
+    window.modelPicker()->setFolder(QStringLiteral("/models/Wan2.1-t2v-14B"));
+    QVERIFY(waitForFolderCheck(window));
+    QVERIFY(window.modelPicker()->check().ok);
+    QCOMPARE(window.settingsPanel()->modelSize(), ModelSize::Large);
+    QCOMPARE(studio.settings.value(QStringLiteral("model/dir")).toString(), QStringLiteral("/models/Wan2.1-t2v-14B"));
+    // An I2V folder moves the window to the I2V task.
+    window.modelPicker()->setFolder(QStringLiteral("/models/Wan2.1-i2v-14B"));
+    QVERIFY(waitForFolderCheck(window));
+    QCOMPARE(int(window.task()), int(wan::Task::I2V));
+}
+
+void TestMainWindow::taskSwitchKeepsPerTaskSettings()
+{
+    QTemporaryDir dir;
+    Studio studio(dir.path());
+    {
+        MainWindow window(studio.services());
+        QCOMPARE(window.negativeEditor()->text(), QStringLiteral("negative for t2v"));
+        QVERIFY(!window.imageDropZone()->isVisibleTo(&window));
+        wan::Request request;
+        window.settingsPanel()->fillRequest(&request);
+        QCOMPARE(request.steps, 50);
+        QCOMPARE(request.frameNum, 81);
+        request.steps = 7;
+        request.frameNum = 17;
+        window.settingsPanel()->applyRequest(request);
+
+        window.setTask(wan::Task::I2V);
+        QVERIFY(window.imageDropZone()->isVisibleTo(&window));
+        QCOMPARE(window.negativeEditor()->text(), QStringLiteral("negative for i2v"));
+        window.settingsPanel()->fillRequest(&request);
+        QCOMPARE(request.steps, 40); // the official i2v default
+        QCOMPARE(request.shift, 3.0); // i2v at 480p
+
+        window.setTask(wan::Task::T2I);
+        window.settingsPanel()->fillRequest(&request);
+        QCOMPARE(request.frameNum, 1);
+
+        window.setTask(wan::Task::T2V);
+        window.settingsPanel()->fillRequest(&request);
+        QCOMPARE(request.steps, 7);
+        QCOMPARE(request.frameNum, 17);
+        window.setTask(wan::Task::I2V);
+        window.close();
+    }
+    MainWindow again(studio.services()); // remembered across restarts, with the last task
+    QCOMPARE(int(again.task()), int(wan::Task::I2V));
+    again.setTask(wan::Task::T2V);
+    wan::Request request;
+    again.settingsPanel()->fillRequest(&request);
+    QCOMPARE(request.steps, 7);
+}
+
+void TestMainWindow::formChecks_data()
+{
+    QTest::addColumn<QString>("folder");
+    QTest::addColumn<int>("task");
+    QTest::addColumn<QString>("prompt");
+    QTest::addColumn<int>("frames");
+    QTest::addColumn<QString>("expectedWords");
+    QTest::newRow("no-model") << "/models/empty" << int(wan::Task::T2V) << "a cat" << 81 << "model folder";
+    QTest::newRow("no-prompt") << "/models/t2v" << int(wan::Task::T2V) << "  " << 81 << "prompt";
+    QTest::newRow("bad-frames") << "/models/t2v" << int(wan::Task::T2V) << "a cat" << 80 << "4n+1";
+    QTest::newRow("i2v-no-image") << "/models/i2v-14B" << int(wan::Task::I2V) << "a cat" << 81 << "first frame";
+    QTest::newRow("wrong-model") << "/models/t2v" << int(wan::Task::I2V) << "a cat" << 81 << "I2V model";
+    QTest::newRow("ok") << "/models/t2v" << int(wan::Task::T2V) << "a cat" << 81 << "";
+}
+
+void TestMainWindow::formChecks()
+{
+    QFETCH(QString, folder);
+    QFETCH(int, task);
+    QFETCH(QString, prompt);
+    QFETCH(int, frames);
+    QFETCH(QString, expectedWords);
+    QTemporaryDir dir;
+    Studio studio(dir.path());
+    studio.runner.setQueuePaused(true);
+    MainWindow window(studio.services());
+    window.modelPicker()->setFolder(folder);
+    QVERIFY(waitForFolderCheck(window));
+    window.setTask(wan::Task(task));
+    window.promptEditor()->setText(prompt);
+    wan::Request request;
+    window.settingsPanel()->fillRequest(&request);
+    request.frameNum = frames;
+    window.settingsPanel()->applyRequest(request);
+    const QString error = window.submit();
+    if (expectedWords.isEmpty()) {
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+        QCOMPARE(studio.queue.rowCount(), 1);
+        QCOMPARE(window.promptEditor()->history().first(), prompt);
+    } else {
+        QVERIFY2(error.contains(expectedWords), qPrintable(error));
+        QCOMPARE(studio.queue.rowCount(), 0);
+    }
+}
+
+void TestMainWindow::chineseInputAndTokenEstimate()
+{
+    QTemporaryDir dir;
+    Studio studio(dir.path());
+    MainWindow window(studio.services());
+    window.show();
+    QPlainTextEdit* editor = window.promptEditor()->editor();
+    editor->setFocus();
+    // Typed characters arrive as key events carrying their text (QTest::keyClicks is ASCII only).
+    for (const QChar c : QStringLiteral("一只猫")) {
+        QKeyEvent press(QEvent::KeyPress, 0, Qt::NoModifier, QString(c));
+        QCoreApplication::sendEvent(editor, &press);
+    }
+    // What an input method sends when the user picks a candidate.
+    QInputMethodEvent commit;
+    commit.setCommitString(QStringLiteral("在海上冲浪"));
+    QCoreApplication::sendEvent(editor, &commit);
+    QCOMPARE(window.promptEditor()->text(), QStringLiteral("一只猫在海上冲浪"));
+    QCOMPARE(window.promptEditor()->estimatedTokens(), 8 + 1); // one per CJK character plus the end token
+    window.promptEditor()->setText(QString(600, QChar(0x732b)));
+    QVERIFY(window.promptEditor()->estimatedTokens() > kTextTokenLimit);
+}
+
+void TestMainWindow::runningAndFinishedWithScreenshots()
+{
+    QTemporaryDir dir;
+    Studio studio(dir.path());
+    MainWindow window(studio.services());
+    window.resize(1280, 860);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    window.modelPicker()->setFolder(QStringLiteral("/models/Wan2.1-t2v-1.3B"));
+    QVERIFY(waitForFolderCheck(window));
+    window.promptEditor()->setText(QStringLiteral("A cat surfing a wave at sunset, cinematic"));
+    saveScreenshot(&window, QStringLiteral("mainwindow-idle.png"));
+
+    QSignalSpy started(&studio.runner, &QueueRunner::jobStarted);
+    QSignalSpy previews(&studio.runner, &QueueRunner::jobPreview);
+    QSignalSpy finished(&studio.runner, &QueueRunner::jobFinished);
+    window.promptEditor()->setText(QStringLiteral("wait"));
+    QVERIFY(window.submit().isEmpty());
+    QVERIFY(started.wait(5000));
+    QTRY_VERIFY_WITH_TIMEOUT(previews.count() >= 1, 5000);
+    QTRY_COMPARE_WITH_TIMEOUT(window.progressPanel()->stepText(), QStringLiteral("Step 1/1"), 5000);
+    QCOMPARE(window.progressPanel()->job(), started.at(0).at(0).toUuid());
+    saveScreenshot(&window, QStringLiteral("mainwindow-running.png"));
+
+    auto* cancel = window.progressPanel()->findChild<QPushButton*>();
+    QVERIFY(cancel && cancel->isEnabled());
+    QTest::mouseClick(cancel, Qt::LeftButton);
+    QVERIFY(finished.wait(5000));
+    QCOMPARE(finished.at(0).at(1).value<JobOutcome>().status, wan::JobStatus::Cancelled);
+    QCOMPARE(studio.queue.jobs().first().state, JobState::Cancelled);
+
+    window.setTask(wan::Task::T2I);
+    wan::Request request;
+    window.settingsPanel()->fillRequest(&request);
+    request.steps = 4;
+    window.settingsPanel()->applyRequest(request);
+    window.promptEditor()->setText(QStringLiteral("a lighthouse at dawn"));
+    QVERIFY(window.submit().isEmpty());
+    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 2, 5000);
+    const JobOutcome outcome = finished.at(1).at(1).value<JobOutcome>();
+    QCOMPARE(outcome.status, wan::JobStatus::Done);
+    QVERIFY(window.isShowingPlayer());
+    QCOMPARE(window.player()->currentFile(), outcome.outputPath);
+    window.queueDock()->view()->selectRow(1);
+    saveScreenshot(&window, QStringLiteral("mainwindow-finished.png"));
+    window.close();
+}
+
+void TestMainWindow::editPendingJob()
+{
+    QTemporaryDir dir;
+    Studio studio(dir.path());
+    studio.runner.setQueuePaused(true);
+    MainWindow window(studio.services());
+    window.modelPicker()->setFolder(QStringLiteral("/models/t2v"));
+    QVERIFY(waitForFolderCheck(window));
+    window.promptEditor()->setText(QStringLiteral("first version"));
+    QVERIFY(window.submit().isEmpty());
+    const QUuid id = studio.queue.idAt(0);
+    window.promptEditor()->setText(QStringLiteral("something else"));
+    window.editJob(id);
+    QCOMPARE(window.promptEditor()->text(), QStringLiteral("first version"));
+    window.promptEditor()->setText(QStringLiteral("second version"));
+    QVERIFY(window.submit().isEmpty());
+    QCOMPARE(studio.queue.rowCount(), 1);
+    QCOMPARE(studio.queue.job(id)->request.prompt, std::string("second version"));
+}
+
+int main(int argc, char** argv)
+{
+    // As the app does: Qt 6.4 defaults to GStreamer, which crashes without its plugin packages.
+    if (qEnvironmentVariableIsEmpty("QT_MEDIA_BACKEND"))
+        qputenv("QT_MEDIA_BACKEND", "ffmpeg");
+    QApplication app(argc, argv);
+    QApplication::setApplicationName(QStringLiteral("wan-studio-test"));
+    TestMainWindow test;
+    return QTest::qExec(&test, argc, argv);
+}
+
+#include "test_mainwindow.moc"

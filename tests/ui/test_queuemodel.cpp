@@ -1,0 +1,332 @@
+// Render queue: state transitions, reorder, persistence round trip, damaged files, crash recovery.
+#include "QueueStore.h"
+#include "RenderQueueModel.h"
+
+#include <QDir>
+#include <QFile>
+#include <QMimeData>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace wan::ui;
+
+namespace {
+RenderJob makeJob(const QString& prompt, wan::Task task = wan::Task::T2V)
+{
+    RenderJob job;
+    job.request.task = task;
+    job.request.prompt = prompt.toStdString();
+    job.request.width = 48;
+    job.request.height = 32;
+    job.request.frameNum = 9;
+    job.request.seed = 42;
+    return job;
+}
+
+QStringList prompts(const RenderQueueModel& model)
+{
+    QStringList list;
+    for (const auto& job : model.jobs())
+        list.append(QString::fromStdString(job.request.prompt));
+    return list;
+}
+
+JobOutcome outcomeOf(wan::JobStatus status)
+{
+    JobOutcome outcome;
+    outcome.status = status;
+    if (status == wan::JobStatus::Failed)
+        outcome.error = QStringLiteral("boom");
+    return outcome;
+}
+} // namespace
+
+class TestQueueModel : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void transitions_data();
+    void transitions();
+    void runningJobCannotBeRemovedOrEdited();
+    void reorder_data();
+    void reorder();
+    void reorderByDrop();
+    void duplicateAndRetry();
+    void persistenceRoundTrip();
+    void everyChangeIsSaved();
+    void damagedFileIsKeptAside_data();
+    void damagedFileIsKeptAside();
+    void runningJobComesBackQueued();
+    void runningJobWithLatentsIsResumed();
+};
+
+void TestQueueModel::transitions_data()
+{
+    QTest::addColumn<QString>("steps");    // actions applied in order
+    QTest::addColumn<QString>("expected"); // state name at the end
+    QTest::addColumn<bool>("lastAccepted");
+    QTest::newRow("run-done") << "run,done" << "done" << true;
+    QTest::newRow("run-failed") << "run,fail" << "failed" << true;
+    QTest::newRow("run-cancel") << "run,cancel" << "cancelled" << true;
+    QTest::newRow("pause") << "pause" << "paused" << true;
+    QTest::newRow("pause-resume") << "pause,resume" << "queued" << true;
+    QTest::newRow("paused-cannot-run") << "pause,run" << "paused" << false;
+    QTest::newRow("pending-cancel") << "cancelpending" << "cancelled" << true;
+    QTest::newRow("retry-failed") << "run,fail,retry" << "queued" << true;
+    QTest::newRow("retry-cancelled") << "run,cancel,retry" << "queued" << true;
+    QTest::newRow("no-retry-done") << "run,done,retry" << "done" << false;
+    QTest::newRow("no-finish-twice") << "run,done,fail" << "done" << false;
+    QTest::newRow("no-finish-queued") << "done" << "queued" << false;
+}
+
+void TestQueueModel::transitions()
+{
+    QFETCH(QString, steps);
+    QFETCH(QString, expected);
+    QFETCH(bool, lastAccepted);
+    RenderQueueModel model(nullptr);
+    const QUuid id = model.addJob(makeJob(QStringLiteral("a cat")));
+    QCOMPARE(model.job(id)->state, JobState::Queued);
+    bool accepted = false;
+    for (const QString& step : steps.split(QLatin1Char(','))) {
+        if (step == QLatin1String("run"))
+            accepted = model.markRunning(id, model.job(id)->request, QStringLiteral("/tmp/x"));
+        else if (step == QLatin1String("done"))
+            accepted = model.finishJob(id, outcomeOf(wan::JobStatus::Done));
+        else if (step == QLatin1String("fail"))
+            accepted = model.finishJob(id, outcomeOf(wan::JobStatus::Failed));
+        else if (step == QLatin1String("cancel"))
+            accepted = model.finishJob(id, outcomeOf(wan::JobStatus::Cancelled));
+        else if (step == QLatin1String("pause"))
+            accepted = model.pauseJob(id);
+        else if (step == QLatin1String("resume"))
+            accepted = model.resumeJob(id);
+        else if (step == QLatin1String("retry"))
+            accepted = model.retryJob(id);
+        else if (step == QLatin1String("cancelpending"))
+            accepted = model.cancelPendingJob(id);
+        else
+            QFAIL("unknown step");
+    }
+    QCOMPARE(accepted, lastAccepted);
+    QCOMPARE(jobStateName(model.job(id)->state), expected);
+}
+
+void TestQueueModel::runningJobCannotBeRemovedOrEdited()
+{
+    RenderQueueModel model(nullptr);
+    const QUuid a = model.addJob(makeJob(QStringLiteral("a")));
+    const QUuid b = model.addJob(makeJob(QStringLiteral("b")));
+    QVERIFY(model.markRunning(a, model.job(a)->request, {}));
+    QVERIFY(!model.markRunning(b, model.job(b)->request, {})); // one at a time
+    QVERIFY(!model.removeJob(a));
+    QVERIFY(!model.updatePendingRequest(a, makeJob(QStringLiteral("edited")).request));
+    QVERIFY(model.updatePendingRequest(b, makeJob(QStringLiteral("edited")).request));
+    QCOMPARE(prompts(model), (QStringList{"a", "edited"}));
+    QCOMPARE(*model.nextQueued(), b);
+    QVERIFY(model.removeJob(b));
+    QCOMPARE(model.rowCount(), 1);
+}
+
+void TestQueueModel::reorder_data()
+{
+    QTest::addColumn<int>("from");
+    QTest::addColumn<int>("to");
+    QTest::addColumn<QString>("expected");
+    QTest::newRow("down") << 0 << 2 << "b,c,a,d";
+    QTest::newRow("up") << 3 << 1 << "a,d,b,c";
+    QTest::newRow("same") << 1 << 1 << "a,b,c,d";
+    QTest::newRow("last-to-first") << 3 << 0 << "d,a,b,c";
+}
+
+void TestQueueModel::reorder()
+{
+    QFETCH(int, from);
+    QFETCH(int, to);
+    QFETCH(QString, expected);
+    RenderQueueModel model(nullptr);
+    for (const char* p : {"a", "b", "c", "d"})
+        model.addJob(makeJob(QString::fromLatin1(p)));
+    QSignalSpy moved(&model, &QAbstractItemModel::rowsMoved);
+    QVERIFY(model.moveJob(from, to));
+    QCOMPARE(prompts(model).join(QLatin1Char(',')), expected);
+    QCOMPARE(moved.count(), from == to ? 0 : 1);
+    QVERIFY(!model.moveJob(0, 4));
+}
+
+void TestQueueModel::reorderByDrop()
+{
+    RenderQueueModel model(nullptr);
+    for (const char* p : {"a", "b", "c", "d"})
+        model.addJob(makeJob(QString::fromLatin1(p)));
+    std::unique_ptr<QMimeData> mime(model.mimeData({model.index(0, 1)}));
+    QVERIFY(model.canDropMimeData(mime.get(), Qt::MoveAction, 3, 0, {}));
+    model.dropMimeData(mime.get(), Qt::MoveAction, 3, 0, {}); // dropped between c and d
+    QCOMPARE(prompts(model).join(QLatin1Char(',')), QStringLiteral("b,c,a,d"));
+    std::unique_ptr<QMimeData> mime2(model.mimeData({model.index(3, 1)}));
+    model.dropMimeData(mime2.get(), Qt::MoveAction, -1, -1, model.index(0, 0)); // dropped onto b
+    QCOMPARE(prompts(model).join(QLatin1Char(',')), QStringLiteral("d,b,c,a"));
+    QMimeData foreign;
+    foreign.setText(QStringLiteral("x"));
+    QVERIFY(!model.canDropMimeData(&foreign, Qt::MoveAction, 0, 0, {}));
+}
+
+void TestQueueModel::duplicateAndRetry()
+{
+    RenderQueueModel model(nullptr);
+    const QUuid a = model.addJob(makeJob(QStringLiteral("a")));
+    model.addJob(makeJob(QStringLiteral("b")));
+    QVERIFY(model.markRunning(a, model.job(a)->request, QStringLiteral("/tmp/a")));
+    QVERIFY(model.finishJob(a, outcomeOf(wan::JobStatus::Failed)));
+    QCOMPARE(model.job(a)->error, QStringLiteral("boom"));
+    const QUuid copy = model.duplicateJob(a);
+    QVERIFY(!copy.isNull() && copy != a);
+    QCOMPARE(prompts(model), (QStringList{"a", "a", "b"}));
+    QCOMPARE(model.job(copy)->state, JobState::Queued);
+    QVERIFY(model.retryJob(a));
+    QVERIFY(model.job(a)->error.isEmpty());
+    QCOMPARE(model.job(a)->progress, 0.0);
+}
+
+void TestQueueModel::persistenceRoundTrip()
+{
+    QTemporaryDir dir;
+    QueueStore store(dir.filePath(QStringLiteral("queue.json")));
+    QUuid a, b, c;
+    {
+        RenderQueueModel model(&store);
+        RenderJob job = makeJob(QStringLiteral("一只猫在冲浪 \"quoted\""));
+        job.request.negativePrompt = std::string("blurry");
+        job.request.seed = 9007199254740993LL; // not representable as a double
+        job.request.solver = wan::Solver::DpmPP;
+        job.request.memory = wan::MemoryMode::Offload;
+        job.request.shift = 3.5;
+        a = model.addJob(job);
+        b = model.addJob(makeJob(QStringLiteral("second"), wan::Task::I2V));
+        c = model.addJob(makeJob(QStringLiteral("third"), wan::Task::T2I));
+        QVERIFY(model.markRunning(b, model.job(b)->request, dir.filePath(QStringLiteral("b"))));
+        QVERIFY(model.finishJob(b, outcomeOf(wan::JobStatus::Failed)));
+        QVERIFY(model.pauseJob(c));
+    }
+    const QueueLoadReport report = store.load();
+    QVERIFY2(report.problem.isEmpty(), qPrintable(report.problem));
+    QCOMPARE(report.jobs.size(), 3);
+    const RenderJob& first = report.jobs[0];
+    QCOMPARE(first.id, a);
+    QCOMPARE(QString::fromStdString(first.request.prompt), QStringLiteral("一只猫在冲浪 \"quoted\""));
+    QCOMPARE(first.request.negativePrompt.value_or(""), std::string("blurry"));
+    QCOMPARE(first.request.seed, 9007199254740993LL);
+    QCOMPARE(int(first.request.solver), int(wan::Solver::DpmPP));
+    QCOMPARE(first.request.memory, wan::MemoryMode::Offload);
+    QCOMPARE(first.request.shift, 3.5);
+    QCOMPARE(first.request.width, 48);
+    QCOMPARE(first.request.frameNum, 9);
+    QCOMPARE(first.state, JobState::Queued);
+    QCOMPARE(report.jobs[1].id, b);
+    QCOMPARE(report.jobs[1].state, JobState::Failed);
+    QCOMPARE(report.jobs[1].error, QStringLiteral("boom"));
+    QCOMPARE(int(report.jobs[1].request.task), int(wan::Task::I2V));
+    QCOMPARE(report.jobs[2].state, JobState::Paused);
+    QCOMPARE(int(report.jobs[2].request.task), int(wan::Task::T2I));
+}
+
+void TestQueueModel::everyChangeIsSaved()
+{
+    QTemporaryDir dir;
+    QueueStore store(dir.filePath(QStringLiteral("queue.json")));
+    RenderQueueModel model(&store);
+    model.addJob(makeJob(QStringLiteral("a")));
+    const QUuid b = model.addJob(makeJob(QStringLiteral("b")));
+    QCOMPARE(store.load().jobs.size(), 2);
+    model.moveJob(1, 0);
+    QCOMPARE(store.load().jobs.first().id, b);
+    model.removeJob(b);
+    QCOMPARE(store.load().jobs.size(), 1);
+}
+
+void TestQueueModel::damagedFileIsKeptAside_data()
+{
+    QTest::addColumn<QByteArray>("content");
+    QTest::addColumn<int>("jobsBack");
+    QTest::newRow("half-written") << QByteArray(R"({"format":"wan-studio-queue","version":1,"jobs":[{"id":"8)")
+                                  << 0;
+    QTest::newRow("not-json") << QByteArray("\x00\x01garbage", 9) << 0;
+    QTest::newRow("other-json") << QByteArray(R"({"hello":"world"})") << 0;
+    QTest::newRow("newer-version") << QByteArray(R"({"format":"wan-studio-queue","version":99,"jobs":[]})") << 0;
+}
+
+void TestQueueModel::damagedFileIsKeptAside()
+{
+    QFETCH(QByteArray, content);
+    QFETCH(int, jobsBack);
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("queue.json"));
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(content);
+    file.close();
+    QueueStore store(path);
+    const QueueLoadReport report = store.load();
+    QCOMPARE(report.jobs.size(), jobsBack);
+    QVERIFY(!report.problem.isEmpty());
+    QVERIFY(report.corruptBackup.contains(QStringLiteral("queue.json.corrupt-")));
+    QVERIFY(report.problem.contains(QDir::toNativeSeparators(report.corruptBackup)));
+    QFile backup(report.corruptBackup);
+    QVERIFY(backup.open(QIODevice::ReadOnly));
+    QCOMPARE(backup.readAll(), content); // kept byte for byte
+    QVERIFY(!QFile::exists(path));
+    // The next save starts a fresh file and leaves the damaged one alone.
+    QVERIFY(store.save({makeJob(QStringLiteral("new"))}));
+    QVERIFY(QFile::exists(report.corruptBackup));
+}
+
+void TestQueueModel::runningJobComesBackQueued()
+{
+    QTemporaryDir dir;
+    QueueStore store(dir.filePath(QStringLiteral("queue.json")));
+    QUuid id;
+    {
+        RenderQueueModel model(&store);
+        id = model.addJob(makeJob(QStringLiteral("crashed")));
+        wan::Request request = model.job(id)->request;
+        request.latentsPath = dir.filePath(QStringLiteral("job/latents.safetensors")).toStdString();
+        QVERIFY(model.markRunning(id, request, dir.filePath(QStringLiteral("job"))));
+        model.setProgress(id, JobProgress{wan::Stage::Denoising, 2, 3, 1.0, 1.0});
+        // The app dies here: no finishJob.
+    }
+    const QueueLoadReport report = store.load();
+    QCOMPARE(report.jobs.size(), 1);
+    QCOMPARE(report.jobs[0].state, JobState::Queued);
+    QCOMPARE(report.jobs[0].progress, 0.0);
+    QVERIFY(report.jobs[0].resumeLatents.isEmpty());
+    QCOMPARE(report.requeued, 1);
+    QCOMPARE(report.resumed, 0);
+    QVERIFY(report.problem.isEmpty());
+}
+
+void TestQueueModel::runningJobWithLatentsIsResumed()
+{
+    QTemporaryDir dir;
+    QueueStore store(dir.filePath(QStringLiteral("queue.json")));
+    QDir().mkpath(dir.filePath(QStringLiteral("job")));
+    const QString latents = dir.filePath(QStringLiteral("job/latents.safetensors"));
+    {
+        RenderQueueModel model(&store);
+        const QUuid id = model.addJob(makeJob(QStringLiteral("crashed in decode")));
+        wan::Request request = model.job(id)->request;
+        request.latentsPath = latents.toStdString();
+        QVERIFY(model.markRunning(id, request, dir.filePath(QStringLiteral("job"))));
+        QFile file(latents);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write("saved latents");
+    }
+    const QueueLoadReport report = store.load();
+    QCOMPARE(report.jobs[0].state, JobState::Queued);
+    QCOMPARE(report.jobs[0].resumeLatents, latents);
+    QCOMPARE(report.resumed, 1);
+}
+
+QTEST_MAIN(TestQueueModel)
+#include "test_queuemodel.moc"

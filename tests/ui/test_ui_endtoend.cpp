@@ -1,0 +1,109 @@
+// A whole job through the real inference thread and engine on the tiny fixture: queue -> worker -> engine ->
+// MP4, then the video is read back. Also the engine adapters the app hands to the window.
+#include "EngineAdapters.h"
+#include "InferenceBridge.h"
+#include "QueueRunner.h"
+#include "RenderQueueModel.h"
+#include "media/VideoReader.h"
+
+#include <QDir>
+#include <QFileInfo>
+#include <QJsonDocument>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <filesystem>
+
+// From tests/support (declared here so this test does not compile the torch headers TestSupport.h brings).
+namespace wan::test {
+std::filesystem::path fixturesDir();
+}
+
+using namespace wan::ui;
+
+class TestUiEndToEnd : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void adapters();
+    void fullJobWritesVideo();
+
+private:
+    QString m_fixture;
+};
+
+void TestUiEndToEnd::initTestCase()
+{
+    const auto dir = wan::test::fixturesDir();
+    if (dir.empty())
+        QSKIP("reference fixtures not found: set WAN_FIXTURES_DIR or place them at ../shared/fixtures");
+    m_fixture = QString::fromStdString((dir / "wan-tiny-t2v").string());
+}
+
+void TestUiEndToEnd::adapters()
+{
+    const FolderCheck good = inspectModelFolderChecked(m_fixture);
+    QVERIFY2(good.ok, qPrintable(good.problem));
+    QCOMPARE(int(good.modelType), int(wan::ModelType::T2V));
+    QVERIFY(!good.large);
+    QTemporaryDir empty;
+    const FolderCheck bad = inspectModelFolderChecked(empty.path());
+    QVERIFY(!bad.ok);
+    QVERIFY(!bad.problem.isEmpty());
+    QVERIFY(!officialNegativePrompt(wan::Task::T2V).isEmpty());
+    QVERIFY(officialNegativePrompt(wan::Task::I2V).startsWith(QStringLiteral("镜头晃动")));
+}
+
+void TestUiEndToEnd::fullJobWritesVideo()
+{
+    QTemporaryDir out;
+    RenderQueueModel model(nullptr);
+    InferenceBridge bridge(engineRunnerFactory());
+    QueueRunner runner(&model, &bridge, out.path());
+    QSignalSpy progress(&runner, &QueueRunner::jobProgress);
+    QSignalSpy previews(&runner, &QueueRunner::jobPreview);
+    QSignalSpy finished(&runner, &QueueRunner::jobFinished);
+
+    RenderJob job;
+    job.request.task = wan::Task::T2V;
+    job.request.ckptDir = m_fixture.toStdString();
+    job.request.prompt = "a small red boat on a calm lake";
+    job.request.width = 48;
+    job.request.height = 32;
+    job.request.frameNum = 9;
+    job.request.steps = 3;
+    job.request.seed = 42;
+    const QUuid id = model.addJob(job);
+    QVERIFY(finished.wait(600 * 1000));
+    const JobOutcome outcome = finished.at(0).at(1).value<JobOutcome>();
+    QVERIFY2(outcome.status == wan::JobStatus::Done, qPrintable(outcome.error));
+    QCOMPARE(model.job(id)->state, JobState::Done);
+    qInfo("job took %.1f s (%s)", outcome.seconds, qPrintable(outcome.placement));
+
+    bool sawLastStep = false;
+    for (const auto& args : progress) {
+        const auto p = args.at(1).value<JobProgress>();
+        sawLastStep = sawLastStep || (p.stage == wan::Stage::Denoising && p.step == 3 && p.totalSteps == 3);
+    }
+    QVERIFY(sawLastStep);
+    QVERIFY(previews.count() >= 1);
+
+    const QString video = model.job(id)->outputPath;
+    QVERIFY(QFileInfo(video).isFile());
+    QVERIFY(video.startsWith(model.job(id)->folder));
+    const auto info = wan::media::probeVideo(video.toStdString());
+    QCOMPARE(info.frameCount, 9);
+    QCOMPARE(info.width, 48);
+    QCOMPARE(info.height, 32);
+    QVERIFY(QFileInfo(model.job(id)->latentsPath).isFile());
+    const QDir folder(model.job(id)->folder);
+    QVERIFY(folder.exists(QStringLiteral("settings.json")));
+    QVERIFY(folder.exists(QStringLiteral("log.txt")));
+    QVERIFY(folder.exists(QStringLiteral("thumbnail.png")));
+}
+
+QTEST_MAIN(TestUiEndToEnd)
+#include "test_ui_endtoend.moc"

@@ -1,0 +1,36 @@
+# GUI unit tests (offscreen). The engine-free tests use a scripted JobRunner; the end-to-end test needs the
+# pipeline library and the tiny fixtures.
+if(NOT TARGET wanui)
+    return()
+endif()
+
+# Like wan_add_test, minus the torch-based test support: these tests never touch the engine, so they build
+# without it.
+function(wan_add_ui_test name)
+    if(NOT EXISTS ${CMAKE_CURRENT_FUNCTION_LIST_DIR}/${name}.cpp)
+        return()
+    endif()
+    add_executable(${name} ${CMAKE_CURRENT_FUNCTION_LIST_DIR}/${name}.cpp)
+    target_link_libraries(${name} PRIVATE Qt6::Test wanui)
+    set_target_properties(${name} PROPERTIES AUTOMOC ON)
+    wan_target_defaults(${name})
+    add_test(NAME ${name} COMMAND ${name})
+    set_tests_properties(${name} PROPERTIES LABELS unit TIMEOUT 120
+        ENVIRONMENT "QT_QPA_PLATFORM=offscreen;WAN_SOURCE_DIR=${PROJECT_SOURCE_DIR}")
+    target_include_directories(${name} PRIVATE ${CMAKE_CURRENT_FUNCTION_LIST_DIR})
+    target_compile_definitions(${name} PRIVATE WAN_UI_TEST_OUTPUT_DIR="${CMAKE_BINARY_DIR}/screenshots")
+endfunction()
+
+wan_add_ui_test(test_queuemodel)
+wan_add_ui_test(test_inferenceworker)
+wan_add_ui_test(test_imagedropzone)
+wan_add_ui_test(test_queuerunner)
+wan_add_ui_test(test_mainwindow)
+
+if(TARGET wan_pipeline AND EXISTS ${CMAKE_CURRENT_LIST_DIR}/test_ui_endtoend.cpp)
+    wan_add_test(test_ui_endtoend SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_ui_endtoend.cpp LIBS wanui_engine wan_media
+        LABELS model TIMEOUT 900)
+    set_target_properties(test_ui_endtoend PROPERTIES AUTOMOC ON)
+    target_include_directories(test_ui_endtoend PRIVATE ${CMAKE_CURRENT_LIST_DIR})
+    target_compile_definitions(test_ui_endtoend PRIVATE WAN_UI_TEST_OUTPUT_DIR="${CMAKE_BINARY_DIR}/screenshots")
+endif()

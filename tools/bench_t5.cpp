@@ -1,0 +1,283 @@
+// umT5 encoder CPU benchmark on randomly initialised weights with the real umT5-XXL dims (or smaller ones).
+// The weights are written to a bf16 .safetensors file and loaded through the normal memory-mapped path, so
+// the measured resident memory is what the pipeline pays. Reports wall times and peak RSS.
+//
+//   bench_t5                      # umT5-XXL: 24 layers, dim 4096, 64 heads, ffn 10240, vocab 256384 (~11.4
+//   GB) bench_t5 --layers 2 --dim 512 --heads 8 --ffn 1280 --vocab 32000   # quick check
+
+#include "io/TensorIo.h"
+#include "text/T5Encoder.h"
+#include "wan/Error.h"
+
+#include <nlohmann/json.hpp>
+#include <torch/torch.h>
+
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace fs = std::filesystem;
+using wan::text::T5Config;
+
+namespace {
+
+struct Args
+{
+    T5Config config = T5Config::umt5Xxl();
+    std::vector<std::int64_t> tokens = {60, 512};
+    int threads = 0;
+    int repeat = 1;
+    fs::path file;
+    bool keep = false;
+};
+
+void usage()
+{
+    std::cout << "usage: bench_t5 [--layers N] [--dim N] [--dim-attn N] [--heads N] [--ffn N] [--vocab N]\n"
+                 "                [--buckets N] [--tokens 60,512] [--repeat N] [--threads N] [--file PATH] "
+                 "[--keep]\n"
+                 "Defaults are the umT5-XXL encoder dims. The random bf16 weights are written to --file\n"
+                 "(default: a temporary .safetensors, removed afterwards unless --keep; an existing file of\n"
+                 "the right size is reused) and memory-mapped like a real checkpoint.\n";
+}
+
+Args parseArgs(int argc, char** argv)
+{
+    Args a;
+    bool dimAttnSet = false;
+    for (int i = 1; i < argc; ++i) {
+        const std::string arg = argv[i];
+        auto value = [&]() -> std::string {
+            if (i + 1 >= argc)
+                throw wan::Error(wan::ErrorKind::InvalidArgument, arg + " needs a value");
+            return argv[++i];
+        };
+        auto number = [&]() { return std::stoll(value()); };
+        if (arg == "--layers")
+            a.config.numLayers = number();
+        else if (arg == "--dim")
+            a.config.dim = number();
+        else if (arg == "--dim-attn")
+            a.config.dimAttn = number(), dimAttnSet = true;
+        else if (arg == "--heads")
+            a.config.numHeads = number();
+        else if (arg == "--ffn")
+            a.config.dimFfn = number();
+        else if (arg == "--vocab")
+            a.config.vocab = number();
+        else if (arg == "--buckets")
+            a.config.numBuckets = number();
+        else if (arg == "--repeat")
+            a.repeat = int(number());
+        else if (arg == "--threads")
+            a.threads = int(number());
+        else if (arg == "--file")
+            a.file = value();
+        else if (arg == "--keep")
+            a.keep = true;
+        else if (arg == "--tokens") {
+            a.tokens.clear();
+            std::string list = value();
+            for (std::size_t pos = 0; pos < list.size();) {
+                const auto comma = list.find(',', pos);
+                a.tokens.push_back(std::stoll(list.substr(pos, comma - pos)));
+                pos = comma == std::string::npos ? list.size() : comma + 1;
+            }
+        } else if (arg == "-h" || arg == "--help") {
+            usage();
+            std::exit(0);
+        } else {
+            throw wan::Error(wan::ErrorKind::InvalidArgument, "unknown argument " + arg);
+        }
+    }
+    if (!dimAttnSet)
+        a.config.dimAttn = a.config.dim;
+    if (a.config.numHeads < 1 || a.config.dimAttn % a.config.numHeads != 0)
+        throw wan::Error(wan::ErrorKind::InvalidArgument, "--dim-attn must be a multiple of --heads");
+    for (auto t : a.tokens)
+        if (t < 1)
+            throw wan::Error(wan::ErrorKind::InvalidArgument, "token counts must be positive");
+    return a;
+}
+
+double peakRssGb()
+{
+    rusage usage{};
+    getrusage(RUSAGE_SELF, &usage);
+    return double(usage.ru_maxrss) / (1024.0 * 1024.0); // ru_maxrss is in KiB on Linux
+}
+
+double currentRssGb()
+{
+    std::ifstream statm("/proc/self/statm");
+    long pages = 0, resident = 0;
+    statm >> pages >> resident;
+    return double(resident) * double(sysconf(_SC_PAGESIZE)) / (1024.0 * 1024.0 * 1024.0);
+}
+
+double secondsSince(std::chrono::steady_clock::time_point t0)
+{
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+struct Entry
+{
+    std::string name;
+    std::vector<std::int64_t> shape;
+    double stddev; // 0: ones (norm weights)
+};
+
+// Names and init scales of the official T5Encoder (init_weights), so activations stay in a realistic range.
+std::vector<Entry> entriesFor(const T5Config& c)
+{
+    std::vector<Entry> e;
+    const double d = double(c.dim);
+    e.push_back({"token_embedding.weight", {c.vocab, c.dim}, 1.0});
+    for (std::int64_t i = 0; i < c.numLayers; ++i) {
+        const std::string p = "blocks." + std::to_string(i) + ".";
+        e.push_back({p + "norm1.weight", {c.dim}, 0.0});
+        e.push_back({p + "attn.q.weight", {c.dimAttn, c.dim}, 1.0 / std::sqrt(d * double(c.dimAttn))});
+        e.push_back({p + "attn.k.weight", {c.dimAttn, c.dim}, 1.0 / std::sqrt(d)});
+        e.push_back({p + "attn.v.weight", {c.dimAttn, c.dim}, 1.0 / std::sqrt(d)});
+        e.push_back(
+            {p + "attn.o.weight", {c.dim, c.dimAttn}, 1.0 / std::sqrt(double(c.numHeads * c.dimAttn))});
+        e.push_back({p + "norm2.weight", {c.dim}, 0.0});
+        e.push_back({p + "ffn.gate.0.weight", {c.dimFfn, c.dim}, 1.0 / std::sqrt(d)});
+        e.push_back({p + "ffn.fc1.weight", {c.dimFfn, c.dim}, 1.0 / std::sqrt(d)});
+        e.push_back({p + "ffn.fc2.weight", {c.dim, c.dimFfn}, 1.0 / std::sqrt(double(c.dimFfn))});
+        e.push_back({p + "pos_embedding.embedding.weight",
+                     {c.numBuckets, c.numHeads},
+                     1.0 / std::sqrt(2.0 * double(c.numBuckets * c.numHeads))});
+    }
+    e.push_back({"norm.weight", {c.dim}, 0.0});
+    return e;
+}
+
+std::int64_t numelOf(const std::vector<std::int64_t>& shape)
+{
+    std::int64_t n = 1;
+    for (auto s : shape)
+        n *= s;
+    return n;
+}
+
+// A bf16 safetensors file, written a slice at a time so the writer never holds a whole tensor.
+std::uint64_t writeRandomCheckpoint(const fs::path& file, const std::vector<Entry>& entries)
+{
+    nlohmann::json header = nlohmann::json::object();
+    std::uint64_t offset = 0;
+    for (const auto& e : entries) {
+        const std::uint64_t bytes = std::uint64_t(numelOf(e.shape)) * 2;
+        header[e.name] = {{"dtype", "BF16"}, {"shape", e.shape}, {"data_offsets", {offset, offset + bytes}}};
+        offset += bytes;
+    }
+    std::string text = header.dump();
+    while ((text.size() + 8) % 8 != 0)
+        text.push_back(' ');
+    const std::uint64_t total = 8 + text.size() + offset;
+    std::error_code ec;
+    if (fs::exists(file, ec) && fs::file_size(file, ec) == total) {
+        std::cout << "reusing " << file << "\n";
+        return total;
+    }
+
+    std::ofstream out(file, std::ios::binary | std::ios::trunc);
+    if (!out)
+        throw wan::Error(wan::ErrorKind::Io, "cannot write " + file.string());
+    const std::uint64_t headerSize = text.size();
+    char sizeBytes[8];
+    for (int i = 0; i < 8; ++i)
+        sizeBytes[i] = char((headerSize >> (8 * i)) & 0xFF);
+    out.write(sizeBytes, 8);
+    out.write(text.data(), std::streamsize(text.size()));
+
+    torch::manual_seed(0);
+    constexpr std::int64_t kSliceElements = 32ll << 20; // 128 MB of float32 at a time
+    for (const auto& e : entries) {
+        const std::int64_t n = numelOf(e.shape);
+        for (std::int64_t start = 0; start < n; start += kSliceElements) {
+            const std::int64_t count = std::min(kSliceElements, n - start);
+            const auto slice = (e.stddev == 0.0 ? torch::ones({count}) : torch::randn({count}) * e.stddev)
+                                   .to(torch::kBFloat16)
+                                   .contiguous();
+            out.write(static_cast<const char*>(slice.data_ptr()), std::streamsize(count * 2));
+        }
+    }
+    out.close();
+    if (!out)
+        throw wan::Error(wan::ErrorKind::Io, "writing " + file.string() + " failed (disk full?)");
+    return total;
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    try {
+        const Args args = parseArgs(argc, argv);
+        const int threads =
+            args.threads > 0 ? args.threads : int(std::max(1u, std::thread::hardware_concurrency()));
+        at::set_num_threads(threads);
+        const auto& c = args.config;
+        std::printf("umT5 encoder: %lld layers, dim %lld, dim_attn %lld, %lld heads, ffn %lld, vocab %lld, "
+                    "%lld buckets; %.2f B parameters (%.2f GB bf16); %d threads\n",
+                    (long long)c.numLayers, (long long)c.dim, (long long)c.dimAttn, (long long)c.numHeads,
+                    (long long)c.dimFfn, (long long)c.vocab, (long long)c.numBuckets,
+                    double(c.parameterCount()) / 1e9, double(c.parameterCount()) * 2 / 1e9, threads);
+
+        const fs::path file =
+            args.file.empty()
+                ? fs::temp_directory_path() / ("bench_t5_" + std::to_string(getpid()) + ".safetensors")
+                : args.file;
+        auto t0 = std::chrono::steady_clock::now();
+        const auto bytes = writeRandomCheckpoint(file, entriesFor(c));
+        std::printf("checkpoint %s: %.2f GB, ready in %.1f s\n", file.c_str(), double(bytes) / 1e9,
+                    secondsSince(t0));
+        const double rssBeforeLoad = currentRssGb();
+
+        t0 = std::chrono::steady_clock::now();
+        wan::text::TextEncoder::Options options; // CPU, bf16 weights, float32 math
+        auto encoder = wan::text::TextEncoder::loadFiles(file, {}, options);
+        std::printf("load (mmap + bind): %.2f s, RSS %.2f GB (before load %.2f GB)\n", secondsSince(t0),
+                    currentRssGb(), rssBeforeLoad);
+
+        std::mt19937_64 rng(1234);
+        std::uniform_int_distribution<std::int64_t> pick(3, c.vocab - 1);
+        for (int r = 0; r < args.repeat; ++r) {
+            for (const auto tokens : args.tokens) {
+                std::vector<std::int64_t> ids(std::size_t(tokens));
+                for (auto& id : ids)
+                    id = pick(rng);
+                ids.back() = 1; // EOS
+                t0 = std::chrono::steady_clock::now();
+                const auto out = encoder->encodeIds(ids);
+                const double seconds = secondsSince(t0);
+                std::printf("encode %4lld tokens: %7.2f s  (out [%lld, %lld], finite %s, mean |x| %.3f)  RSS "
+                            "%.2f GB, "
+                            "peak %.2f GB\n",
+                            (long long)tokens, seconds, (long long)out.size(0), (long long)out.size(1),
+                            torch::isfinite(out).all().item<bool>() ? "yes" : "NO",
+                            out.abs().mean().item<double>(), currentRssGb(), peakRssGb());
+            }
+        }
+        encoder.reset();
+        if (args.file.empty() && !args.keep)
+            fs::remove(file);
+        std::printf("peak RSS: %.2f GB\n", peakRssGb());
+        return 0;
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "bench_t5: %s\n", e.what());
+        usage();
+        return 1;
+    }
+}

@@ -1,0 +1,988 @@
+<?xml version='1.0' encoding='utf-8'?>
+<!DOCTYPE TS>
+<TS version="2.1" language="en" sourcelanguage="en">
+<context>
+    <name>ErrorText</name>
+    <message>
+        <source>Choose the folder of an official Wan2.1 model (for example Wan-AI/Wan2.1-T2V-1.3B from Hugging Face or ModelScope) that contains every file listed under the model folder field.</source>
+        <translation>Choose the folder of an official Wan2.1 model (for example Wan-AI/Wan2.1-T2V-1.3B from Hugging Face or ModelScope) that contains every file listed under the model folder field.</translation>
+    </message>
+    <message>
+        <source>A model file is damaged or incomplete, usually from an interrupted download. Download that file again.</source>
+        <translation>A model file is damaged or incomplete, usually from an interrupted download. Download that file again.</translation>
+    </message>
+    <message>
+        <source>Check that the output folder exists, is writable and that the disk is not full (Settings → Output folder).</source>
+        <translation>Check that the output folder exists, is writable and that the disk is not full (Settings → Output folder).</translation>
+    </message>
+    <message>
+        <source>Use another input image (PNG, JPEG, WebP or BMP) or save it again with an image editor.</source>
+        <translation>Use another input image (PNG, JPEG, WebP or BMP) or save it again with an image editor.</translation>
+    </message>
+    <message>
+        <source>Not enough memory. Try a smaller size, fewer frames, the memory mode “Offload” or “T5 on CPU”, or close other programs.</source>
+        <translation>Not enough memory. Try a smaller size, fewer frames, the memory mode “Offload” or “T5 on CPU”, or close other programs.</translation>
+    </message>
+    <message>
+        <source>Check the generation settings: sizes must be multiples of 16 and frame counts 4n+1.</source>
+        <translation>Check the generation settings: sizes must be multiples of 16 and frame counts 4n+1.</translation>
+    </message>
+    <message>
+        <source>Check the network connection or turn prompt extension off.</source>
+        <translation>Check the network connection or turn prompt extension off.</translation>
+    </message>
+    <message>
+        <source>This is a bug. The log (Help → Open log) has the details; please include it in a report.</source>
+        <translation>This is a bug. The log (Help → Open log) has the details; please include it in a report.</translation>
+    </message>
+</context>
+<context>
+    <name>ImageInput</name>
+    <message>
+        <source>%1 is not a supported image. Use a PNG, JPEG, WebP or BMP file.</source>
+        <translation>%1 is not a supported image. Use a PNG, JPEG, WebP or BMP file.</translation>
+    </message>
+    <message>
+        <source>%1 does not exist.</source>
+        <translation>%1 does not exist.</translation>
+    </message>
+    <message>
+        <source>This system cannot read %1 images: install the Qt image format plugins (Debian: qt6-image-formats-plugins) or convert %2 to PNG.</source>
+        <translation>This system cannot read %1 images: install the Qt image format plugins (Debian: qt6-image-formats-plugins) or convert %2 to PNG.</translation>
+    </message>
+    <message>
+        <source>%1 could not be read as an image (%2). The file may be damaged.</source>
+        <translation>%1 could not be read as an image (%2). The file may be damaged.</translation>
+    </message>
+    <message>
+        <source>Nothing to use here.</source>
+        <translation>Nothing to use here.</translation>
+    </message>
+    <message>
+        <source>Only image files can be used here (PNG, JPEG, WebP, BMP). For an image on a web page, save it first or drag the picture itself.</source>
+        <translation>Only image files can be used here (PNG, JPEG, WebP, BMP). For an image on a web page, save it first or drag the picture itself.</translation>
+    </message>
+    <message>
+        <source>This is not an image. Drop or paste a PNG, JPEG, WebP or BMP image.</source>
+        <translation>This is not an image. Drop or paste a PNG, JPEG, WebP or BMP image.</translation>
+    </message>
+</context>
+<context>
+    <name>InferenceWorker</name>
+    <message>
+        <source>Out of memory.</source>
+        <translation>Out of memory.</translation>
+    </message>
+    <message>
+        <source>Unknown error in the engine.</source>
+        <translation>Unknown error in the engine.</translation>
+    </message>
+</context>
+<context>
+    <name>JobState</name>
+    <message>
+        <source>Queued</source>
+        <translation>Queued</translation>
+    </message>
+    <message>
+        <source>Running</source>
+        <translation>Running</translation>
+    </message>
+    <message>
+        <source>Paused</source>
+        <translation>Paused</translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation>Done</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>Failed</translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation>Cancelled</translation>
+    </message>
+</context>
+<context>
+    <name>PromptEnhanceDialog</name>
+    <message>
+        <source>Extend prompt</source>
+        <translation>Extend prompt</translation>
+    </message>
+    <message>
+        <source>The rewritten prompt appears here; you can edit it before using it.</source>
+        <translation>The rewritten prompt appears here; you can edit it before using it.</translation>
+    </message>
+    <message>
+        <source>Use rewrite</source>
+        <translation>Use rewrite</translation>
+    </message>
+    <message>
+        <source>Retry</source>
+        <translation>Retry</translation>
+    </message>
+    <message>
+        <source>Keep original</source>
+        <translation>Keep original</translation>
+    </message>
+    <message>
+        <source>Rewrite in:</source>
+        <translation>Rewrite in:</translation>
+    </message>
+    <message>
+        <source>Original:</source>
+        <translation>Original:</translation>
+    </message>
+    <message>
+        <source>Rewrite:</source>
+        <translation>Rewrite:</translation>
+    </message>
+    <message>
+        <source>Asking the model…</source>
+        <translation>Asking the model…</translation>
+    </message>
+    <message>
+        <source>Rewritten by %1. Edit it if you like, then use it or keep the original.</source>
+        <translation>Rewritten by %1. Edit it if you like, then use it or keep the original.</translation>
+    </message>
+</context>
+<context>
+    <name>PromptEnhanceSettingsPage</name>
+    <message>
+        <source>Extend prompts before generating</source>
+        <translation>Extend prompts before generating</translation>
+    </message>
+    <message>
+        <source>Dashscope (Alibaba Cloud)</source>
+        <translation>Dashscope (Alibaba Cloud)</translation>
+    </message>
+    <message>
+        <source>Local OpenAI-compatible server (vLLM, llama.cpp, Ollama)</source>
+        <translation>Local OpenAI-compatible server (vLLM, llama.cpp, Ollama)</translation>
+    </message>
+    <message>
+        <source>Show</source>
+        <translation>Show</translation>
+    </message>
+    <message>
+        <source> s</source>
+        <translation> s</translation>
+    </message>
+    <message>
+        <source>Test connection</source>
+        <translation>Test connection</translation>
+    </message>
+    <message>
+        <source>Service:</source>
+        <translation>Service:</translation>
+    </message>
+    <message>
+        <source>URL:</source>
+        <translation>URL:</translation>
+    </message>
+    <message>
+        <source>Text model:</source>
+        <translation>Text model:</translation>
+    </message>
+    <message>
+        <source>Vision model (I2V):</source>
+        <translation>Vision model (I2V):</translation>
+    </message>
+    <message>
+        <source>API key:</source>
+        <translation>API key:</translation>
+    </message>
+    <message>
+        <source>Rewrite in:</source>
+        <translation>Rewrite in:</translation>
+    </message>
+    <message>
+        <source>Give up after:</source>
+        <translation>Give up after:</translation>
+    </message>
+    <message>
+        <source>Attempts:</source>
+        <translation>Attempts:</translation>
+    </message>
+    <message>
+        <source>This build has no network support (built without libcurl): prompt extension is unavailable.</source>
+        <translation>This build has no network support (built without libcurl): prompt extension is unavailable.</translation>
+    </message>
+    <message>
+        <source>empty: $DASH_API_URL or the international endpoint</source>
+        <translation>empty: $DASH_API_URL or the international endpoint</translation>
+    </message>
+    <message>
+        <source>empty: $DASH_API_KEY</source>
+        <translation>empty: $DASH_API_KEY</translation>
+    </message>
+    <message>
+        <source>optional</source>
+        <translation>optional</translation>
+    </message>
+    <message>
+        <source>The key is stored unencrypted in the application's settings file. Setting the DASH_API_KEY environment variable instead keeps it out of that file.</source>
+        <translation>The key is stored unencrypted in the application's settings file. Setting the DASH_API_KEY environment variable instead keeps it out of that file.</translation>
+    </message>
+    <message>
+        <source>No key: set DASH_API_KEY or enter one here.</source>
+        <translation>No key: set DASH_API_KEY or enter one here.</translation>
+    </message>
+    <message>
+        <source>DASH_API_KEY is set in the environment and will be used.</source>
+        <translation>DASH_API_KEY is set in the environment and will be used.</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>Connecting…</source>
+        <translation>Connecting…</translation>
+    </message>
+    <message>
+        <source>Connected: %1 answered.</source>
+        <translation>Connected: %1 answered.</translation>
+    </message>
+    <message>
+        <source>Cancelled.</source>
+        <translation>Cancelled.</translation>
+    </message>
+</context>
+<context>
+    <name>QueueRunner</name>
+    <message>
+        <source>Could not create the job folder %1.</source>
+        <translation>Could not create the job folder %1.</translation>
+    </message>
+    <message>
+        <source>Could not write %1: %2.</source>
+        <translation>Could not write %1: %2.</translation>
+    </message>
+</context>
+<context>
+    <name>QueueStore</name>
+    <message>
+        <source>Could not save the render queue to %1: %2. Check that the disk is not full and the folder is writable.</source>
+        <translation>Could not save the render queue to %1: %2. Check that the disk is not full and the folder is writable.</translation>
+    </message>
+    <message>
+        <source>Could not read the render queue %1: %2.</source>
+        <translation>Could not read the render queue %1: %2.</translation>
+    </message>
+    <message>
+        <source>the file is damaged (%1 at byte %2), probably written only in part</source>
+        <translation>the file is damaged (%1 at byte %2), probably written only in part</translation>
+    </message>
+    <message>
+        <source>the file is not a Wan Studio queue</source>
+        <translation>the file is not a Wan Studio queue</translation>
+    </message>
+    <message>
+        <source>the file was written by a newer version of Wan Studio</source>
+        <translation>the file was written by a newer version of Wan Studio</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n job(s) could not be read</source>
+        <translation><numerusform>%n job(s) could not be read</numerusform><numerusform>%n job(s) could not be read</numerusform></translation>
+    </message>
+    <message>
+        <source>The render queue file could not be fully read (%1). It was kept as %2.</source>
+        <translation>The render queue file could not be fully read (%1). It was kept as %2.</translation>
+    </message>
+    <message>
+        <source>The render queue file %1 could not be fully read (%2).</source>
+        <translation>The render queue file %1 could not be fully read (%2).</translation>
+    </message>
+</context>
+<context>
+    <name>Task</name>
+    <message>
+        <source>Text to video</source>
+        <translation>Text to video</translation>
+    </message>
+    <message>
+        <source>Image to video</source>
+        <translation>Image to video</translation>
+    </message>
+    <message>
+        <source>Text to image</source>
+        <translation>Text to image</translation>
+    </message>
+</context>
+<context>
+    <name>main</name>
+    <message numerus="yes">
+        <source>%n job(s) were running when Wan Studio stopped and are queued again (%1 will only be decoded from their saved latents). The queue is paused: press “Resume queue” to go on.</source>
+        <translation><numerusform>%n job(s) were running when Wan Studio stopped and are queued again (%1 will only be decoded from their saved latents). The queue is paused: press “Resume queue” to go on.</numerusform><numerusform>%n job(s) were running when Wan Studio stopped and are queued again (%1 will only be decoded from their saved latents). The queue is paused: press “Resume queue” to go on.</numerusform></translation>
+    </message>
+</context>
+<context>
+    <name>wan::ui::GenerationSettingsPanel</name>
+    <message>
+        <source>Custom</source>
+        <translation>Custom</translation>
+    </message>
+    <message>
+        <source>one image</source>
+        <translation>one image</translation>
+    </message>
+    <message>
+        <source>%1 s at %2 fps</source>
+        <translation>%1 s at %2 fps</translation>
+    </message>
+    <message>
+        <source>Frame counts are 4n+1 (81 frames ≈ 5 s).</source>
+        <translation>Frame counts are 4n+1 (81 frames ≈ 5 s).</translation>
+    </message>
+    <message>
+        <source>Frame counts must be 4n+1, e.g. %1.</source>
+        <translation>Frame counts must be 4n+1, e.g. %1.</translation>
+    </message>
+    <message>
+        <source>Use seed %1 from the last finished job</source>
+        <translation>Use seed %1 from the last finished job</translation>
+    </message>
+    <message>
+        <source>Width and height must be multiples of %1.</source>
+        <translation>Width and height must be multiples of %1.</translation>
+    </message>
+    <message>
+        <source>The frame count must be 4n+1 (for example %1).</source>
+        <translation>The frame count must be 4n+1 (for example %1).</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>Size</translation>
+    </message>
+    <message>
+        <source>Frames</source>
+        <translation>Frames</translation>
+    </message>
+    <message>
+        <source>Steps</source>
+        <translation>Steps</translation>
+    </message>
+    <message>
+        <source>Solver</source>
+        <translation>Solver</translation>
+    </message>
+    <message>
+        <source>Shift</source>
+        <translation>Shift</translation>
+    </message>
+    <message>
+        <source>Guidance</source>
+        <translation>Guidance</translation>
+    </message>
+    <message>
+        <source>Seed</source>
+        <translation>Seed</translation>
+    </message>
+    <message>
+        <source>Memory</source>
+        <translation>Memory</translation>
+    </message>
+    <message>
+        <source>Noise schedule shift: 5 for most videos, 3 for image to video at 480p.</source>
+        <translation>Noise schedule shift: 5 for most videos, 3 for image to video at 480p.</translation>
+    </message>
+    <message>
+        <source>How strongly the prompt is followed (classifier-free guidance).</source>
+        <translation>How strongly the prompt is followed (classifier-free guidance).</translation>
+    </message>
+    <message>
+        <source>More steps: more detail, slower. Official: 50 (image to video: 40).</source>
+        <translation>More steps: more detail, slower. Official: 50 (image to video: 40).</translation>
+    </message>
+    <message>
+        <source>Random</source>
+        <translation>Random</translation>
+    </message>
+    <message>
+        <source>Fixed</source>
+        <translation>Fixed</translation>
+    </message>
+    <message>
+        <source>Reuse last</source>
+        <translation>Reuse last</translation>
+    </message>
+    <message>
+        <source>Automatic</source>
+        <translation>Automatic</translation>
+    </message>
+    <message>
+        <source>Everything on the device (fastest)</source>
+        <translation>Everything on the device (fastest)</translation>
+    </message>
+    <message>
+        <source>Text encoder on CPU</source>
+        <translation>Text encoder on CPU</translation>
+    </message>
+    <message>
+        <source>Offload (least memory, slower)</source>
+        <translation>Offload (least memory, slower)</translation>
+    </message>
+</context>
+<context>
+    <name>wan::ui::ImageDropZone</name>
+    <message>
+        <source>The clipboard holds no image. Copy an image (or an image file) first.</source>
+        <translation>The clipboard holds no image. Copy an image (or an image file) first.</translation>
+    </message>
+    <message>
+        <source>Could not save the pasted image to %1. Check that the disk is not full.</source>
+        <translation>Could not save the pasted image to %1. Check that the disk is not full.</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>Browse…</translation>
+    </message>
+    <message>
+        <source>Paste</source>
+        <translation>Paste</translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation>Clear</translation>
+    </message>
+    <message>
+        <source>Drop an image here</source>
+        <translation>Drop an image here</translation>
+    </message>
+    <message>
+        <source>%1
+Image: %2×%3
+Video: %4×%5 (same area as the chosen size, aspect kept)</source>
+        <translation>%1
+Image: %2×%3
+Video: %4×%5 (same area as the chosen size, aspect kept)</translation>
+    </message>
+    <message>
+        <source>Drop a PNG, JPEG, WebP or BMP image here, paste one (Ctrl+V) or browse.</source>
+        <translation>Drop a PNG, JPEG, WebP or BMP image here, paste one (Ctrl+V) or browse.</translation>
+    </message>
+    <message>
+        <source>Choose the first frame</source>
+        <translation>Choose the first frame</translation>
+    </message>
+    <message>
+        <source>Images (%1)</source>
+        <translation>Images (%1)</translation>
+    </message>
+</context>
+<context>
+    <name>wan::ui::MainWindow</name>
+    <message>
+        <source>Render queue</source>
+        <translation>Render queue</translation>
+    </message>
+    <message>
+        <source>About Wan Studio</source>
+        <translation>About Wan Studio</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Wan Studio %1&lt;/b&gt;&lt;br&gt;A desktop studio for the open Wan2.1 video models: text to video, image to video and text to image, on your own computer.</source>
+        <translation>&lt;b&gt;Wan Studio %1&lt;/b&gt;&lt;br&gt;A desktop studio for the open Wan2.1 video models: text to video, image to video and text to image, on your own computer.</translation>
+    </message>
+    <message>
+        <source>Wan Studio</source>
+        <translation>Wan Studio</translation>
+    </message>
+    <message>
+        <source>Progress</source>
+        <translation>Progress</translation>
+    </message>
+    <message>
+        <source>Result</source>
+        <translation>Result</translation>
+    </message>
+    <message>
+        <source>Model folder</source>
+        <translation>Model folder</translation>
+    </message>
+    <message>
+        <source>Prompt</source>
+        <translation>Prompt</translation>
+    </message>
+    <message>
+        <source>Describe the video: subject, action, scene, camera, style. Chinese and English both work.</source>
+        <translation>Describe the video: subject, action, scene, camera, style. Chinese and English both work.</translation>
+    </message>
+    <message>
+        <source>Negative prompt (what to avoid)</source>
+        <translation>Negative prompt (what to avoid)</translation>
+    </message>
+    <message>
+        <source>First frame</source>
+        <translation>First frame</translation>
+    </message>
+    <message>
+        <source>Generation</source>
+        <translation>Generation</translation>
+    </message>
+    <message>
+        <source>Add to queue</source>
+        <translation>Add to queue</translation>
+    </message>
+    <message>
+        <source>Update queued job</source>
+        <translation>Update queued job</translation>
+    </message>
+    <message>
+        <source>Stop editing</source>
+        <translation>Stop editing</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>&amp;File</translation>
+    </message>
+    <message>
+        <source>Export as…</source>
+        <translation>Export as…</translation>
+    </message>
+    <message>
+        <source>Open output folder</source>
+        <translation>Open output folder</translation>
+    </message>
+    <message>
+        <source>Settings…</source>
+        <translation>Settings…</translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation>Quit</translation>
+    </message>
+    <message>
+        <source>&amp;Edit</source>
+        <translation>&amp;Edit</translation>
+    </message>
+    <message>
+        <source>Paste image as first frame</source>
+        <translation>Paste image as first frame</translation>
+    </message>
+    <message>
+        <source>&amp;Queue</source>
+        <translation>&amp;Queue</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>&amp;Help</translation>
+    </message>
+    <message>
+        <source>Open log</source>
+        <translation>Open log</translation>
+    </message>
+    <message>
+        <source>Open log folder</source>
+        <translation>Open log folder</translation>
+    </message>
+    <message>
+        <source>Where to get the models</source>
+        <translation>Where to get the models</translation>
+    </message>
+    <message>
+        <source>The model folder is still being checked; try again in a moment.</source>
+        <translation>The model folder is still being checked; try again in a moment.</translation>
+    </message>
+    <message>
+        <source>Choose a usable model folder first. %1</source>
+        <translation>Choose a usable model folder first. %1</translation>
+    </message>
+    <message>
+        <source>This model folder holds a text-to-video model; image to video needs an I2V model (Wan2.1-I2V-14B-480P or -720P).</source>
+        <translation>This model folder holds a text-to-video model; image to video needs an I2V model (Wan2.1-I2V-14B-480P or -720P).</translation>
+    </message>
+    <message>
+        <source>This model folder holds an image-to-video model; choose a T2V model folder for this task.</source>
+        <translation>This model folder holds an image-to-video model; choose a T2V model folder for this task.</translation>
+    </message>
+    <message>
+        <source>Write a prompt first.</source>
+        <translation>Write a prompt first.</translation>
+    </message>
+    <message>
+        <source>Image to video needs a first frame: drop, paste or browse an image.</source>
+        <translation>Image to video needs a first frame: drop, paste or browse an image.</translation>
+    </message>
+    <message>
+        <source>That job has already started or was removed; it was not changed.</source>
+        <translation>That job has already started or was removed; it was not changed.</translation>
+    </message>
+    <message>
+        <source>Queued job updated.</source>
+        <translation>Queued job updated.</translation>
+    </message>
+    <message>
+        <source>Added to the render queue.</source>
+        <translation>Added to the render queue.</translation>
+    </message>
+    <message>
+        <source>Saved to %1</source>
+        <translation>Saved to %1</translation>
+    </message>
+    <message>
+        <source>The job was cancelled.</source>
+        <translation>The job was cancelled.</translation>
+    </message>
+    <message>
+        <source>Select a finished job to export.</source>
+        <translation>Select a finished job to export.</translation>
+    </message>
+    <message>
+        <source>Export as</source>
+        <translation>Export as</translation>
+    </message>
+    <message>
+        <source>PNG image (*.png)</source>
+        <translation>PNG image (*.png)</translation>
+    </message>
+    <message>
+        <source>MP4 video (*.mp4)</source>
+        <translation>MP4 video (*.mp4)</translation>
+    </message>
+    <message>
+        <source>Could not write %1. Check that the folder is writable and the disk is not full.</source>
+        <translation>Could not write %1. Check that the folder is writable and the disk is not full.</translation>
+    </message>
+    <message>
+        <source>Exported to %1</source>
+        <translation>Exported to %1</translation>
+    </message>
+    <message>
+        <source>There is no log yet.</source>
+        <translation>There is no log yet.</translation>
+    </message>
+    <message>
+        <source>Download the whole model folder and choose it under “Model folder”. The 1.3B text-to-video model needs about 8 GB of memory; the 14B models much more.</source>
+        <translation>Download the whole model folder and choose it under “Model folder”. The 1.3B text-to-video model needs about 8 GB of memory; the 14B models much more.</translation>
+    </message>
+    <message>
+        <source>A job is running</source>
+        <translation>A job is running</translation>
+    </message>
+    <message>
+        <source>A job is still running. Quit anyway? The job will be cancelled; queued jobs stay in the queue.</source>
+        <translation>A job is still running. Quit anyway? The job will be cancelled; queued jobs stay in the queue.</translation>
+    </message>
+</context>
+<context>
+    <name>wan::ui::ModelFolderPicker</name>
+    <message>
+        <source>Get the official weights (the whole folder):</source>
+        <translation>Get the official weights (the whole folder):</translation>
+    </message>
+    <message>
+        <source>Checking the model folder…</source>
+        <translation>Checking the model folder…</translation>
+    </message>
+    <message>
+        <source>Choose the folder of a Wan2.1 model.</source>
+        <translation>Choose the folder of a Wan2.1 model.</translation>
+    </message>
+    <message>
+        <source>image to video</source>
+        <translation>image to video</translation>
+    </message>
+    <message>
+        <source>text to video</source>
+        <translation>text to video</translation>
+    </message>
+    <message>
+        <source>Wan2.1 %1 model, %2</source>
+        <translation>Wan2.1 %1 model, %2</translation>
+    </message>
+    <message>
+        <source>Missing or unusable: %1</source>
+        <translation>Missing or unusable: %1</translation>
+    </message>
+    <message>
+        <source>Choose the model folder</source>
+        <translation>Choose the model folder</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>Browse…</translation>
+    </message>
+    <message>
+        <source>Folder with diffusion_pytorch_model*.safetensors, Wan2.1_VAE.pth, …</source>
+        <translation>Folder with diffusion_pytorch_model*.safetensors, Wan2.1_VAE.pth, …</translation>
+    </message>
+</context>
+<context>
+    <name>wan::ui::PlayerWidget</name>
+    <message>
+        <source>The finished video plays here.</source>
+        <translation>The finished video plays here.</translation>
+    </message>
+    <message>
+        <source>Frame %1/%2</source>
+        <translation>Frame %1/%2</translation>
+    </message>
+    <message>
+        <source>Frame %1</source>
+        <translation>Frame %1</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>Pause</translation>
+    </message>
+    <message>
+        <source>Play</source>
+        <translation>Play</translation>
+    </message>
+    <message>
+        <source>Loop</source>
+        <translation>Loop</translation>
+    </message>
+    <message>
+        <source>Previous frame</source>
+        <translation>Previous frame</translation>
+    </message>
+    <message>
+        <source>Next frame</source>
+        <translation>Next frame</translation>
+    </message>
+</context>
+<context>
+    <name>wan::ui::ProgressPanel</name>
+    <message>
+        <source>Loading the model</source>
+        <translation>Loading the model</translation>
+    </message>
+    <message>
+        <source>Reading the prompt</source>
+        <translation>Reading the prompt</translation>
+    </message>
+    <message>
+        <source>Reading the image</source>
+        <translation>Reading the image</translation>
+    </message>
+    <message>
+        <source>Generating</source>
+        <translation>Generating</translation>
+    </message>
+    <message>
+        <source>Decoding frames</source>
+        <translation>Decoding frames</translation>
+    </message>
+    <message>
+        <source>Writing the video</source>
+        <translation>Writing the video</translation>
+    </message>
+    <message>
+        <source>%1 h %2 min</source>
+        <translation>%1 h %2 min</translation>
+    </message>
+    <message>
+        <source>%1 min %2 s</source>
+        <translation>%1 min %2 s</translation>
+    </message>
+    <message>
+        <source>%1 s</source>
+        <translation>%1 s</translation>
+    </message>
+    <message>
+        <source>Cancelling…</source>
+        <translation>Cancelling…</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>The preview appears here while a job runs.</source>
+        <translation>The preview appears here while a job runs.</translation>
+    </message>
+    <message>
+        <source>Waiting for the first step…</source>
+        <translation>Waiting for the first step…</translation>
+    </message>
+    <message>
+        <source>Step %1/%2</source>
+        <translation>Step %1/%2</translation>
+    </message>
+    <message>
+        <source>%1/%2</source>
+        <translation>%1/%2</translation>
+    </message>
+    <message>
+        <source>%1 s/step</source>
+        <translation>%1 s/step</translation>
+    </message>
+    <message>
+        <source>ETA %1</source>
+        <translation>ETA %1</translation>
+    </message>
+    <message>
+        <source>Done in %1</source>
+        <translation>Done in %1</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>Failed</translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation>Cancelled</translation>
+    </message>
+</context>
+<context>
+    <name>wan::ui::PromptEditor</name>
+    <message>
+        <source>≈ %1 / %2 tokens</source>
+        <translation>≈ %1 / %2 tokens</translation>
+    </message>
+    <message>
+        <source>Probably longer than the model reads: text after about %1 tokens is cut off.</source>
+        <translation>Probably longer than the model reads: text after about %1 tokens is cut off.</translation>
+    </message>
+    <message>
+        <source>A quick estimate, not the exact tokenizer count.</source>
+        <translation>A quick estimate, not the exact tokenizer count.</translation>
+    </message>
+    <message>
+        <source>No recent prompts</source>
+        <translation>No recent prompts</translation>
+    </message>
+    <message>
+        <source>Recent</source>
+        <translation>Recent</translation>
+    </message>
+    <message>
+        <source>Use a recent prompt again</source>
+        <translation>Use a recent prompt again</translation>
+    </message>
+</context>
+<context>
+    <name>wan::ui::RenderQueueDock</name>
+    <message>
+        <source>Release</source>
+        <translation>Release</translation>
+    </message>
+    <message>
+        <source>Hold</source>
+        <translation>Hold</translation>
+    </message>
+    <message>
+        <source>Render queue (paused)</source>
+        <translation>Render queue (paused)</translation>
+    </message>
+    <message>
+        <source>Render queue</source>
+        <translation>Render queue</translation>
+    </message>
+    <message>
+        <source>Resume queue</source>
+        <translation>Resume queue</translation>
+    </message>
+    <message>
+        <source>Pause queue</source>
+        <translation>Pause queue</translation>
+    </message>
+    <message>
+        <source>Pause after the current job / resume</source>
+        <translation>Pause after the current job / resume</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>Remove</translation>
+    </message>
+    <message>
+        <source>Duplicate</source>
+        <translation>Duplicate</translation>
+    </message>
+    <message>
+        <source>Edit</source>
+        <translation>Edit</translation>
+    </message>
+    <message>
+        <source>Load this queued job into the editor to change it</source>
+        <translation>Load this queued job into the editor to change it</translation>
+    </message>
+    <message>
+        <source>Retry</source>
+        <translation>Retry</translation>
+    </message>
+    <message>
+        <source>Hold a queued job (the queue skips it) or release it</source>
+        <translation>Hold a queued job (the queue skips it) or release it</translation>
+    </message>
+    <message>
+        <source>Open folder</source>
+        <translation>Open folder</translation>
+    </message>
+</context>
+<context>
+    <name>wan::ui::RenderQueueModel</name>
+    <message>
+        <source>Preview</source>
+        <translation>Preview</translation>
+    </message>
+    <message>
+        <source>Prompt</source>
+        <translation>Prompt</translation>
+    </message>
+    <message>
+        <source>Task</source>
+        <translation>Task</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>Size</translation>
+    </message>
+    <message>
+        <source>Frames</source>
+        <translation>Frames</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>State</translation>
+    </message>
+    <message>
+        <source>Progress</source>
+        <translation>Progress</translation>
+    </message>
+    <message>
+        <source>ETA</source>
+        <translation>ETA</translation>
+    </message>
+</context>
+<context>
+    <name>wan::ui::SettingsDialog</name>
+    <message>
+        <source>Settings</source>
+        <translation>Settings</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>Browse…</translation>
+    </message>
+    <message>
+        <source>Same as the system</source>
+        <translation>Same as the system</translation>
+    </message>
+    <message>
+        <source>Output folder</source>
+        <translation>Output folder</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>Language</translation>
+    </message>
+    <message>
+        <source>Device</source>
+        <translation>Device</translation>
+    </message>
+    <message>
+        <source>Each job gets its own folder inside the output folder: the video, its final latents, settings.json and a log.</source>
+        <translation>Each job gets its own folder inside the output folder: the video, its final latents, settings.json and a log.</translation>
+    </message>
+</context>
+</TS>

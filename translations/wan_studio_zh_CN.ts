@@ -1,0 +1,988 @@
+<?xml version='1.0' encoding='utf-8'?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN" sourcelanguage="en">
+<context>
+    <name>ErrorText</name>
+    <message>
+        <source>Choose the folder of an official Wan2.1 model (for example Wan-AI/Wan2.1-T2V-1.3B from Hugging Face or ModelScope) that contains every file listed under the model folder field.</source>
+        <translation>请选择官方 Wan2.1 模型的文件夹（例如 Hugging Face 或 ModelScope 上的 Wan-AI/Wan2.1-T2V-1.3B），其中须包含模型文件夹一栏下列出的所有文件。</translation>
+    </message>
+    <message>
+        <source>A model file is damaged or incomplete, usually from an interrupted download. Download that file again.</source>
+        <translation>某个模型文件已损坏或不完整，通常是下载中断所致。请重新下载该文件。</translation>
+    </message>
+    <message>
+        <source>Check that the output folder exists, is writable and that the disk is not full (Settings → Output folder).</source>
+        <translation>请确认输出文件夹存在且可写，并且磁盘没有满（设置 → 输出文件夹）。</translation>
+    </message>
+    <message>
+        <source>Use another input image (PNG, JPEG, WebP or BMP) or save it again with an image editor.</source>
+        <translation>请换一张输入图片（PNG、JPEG、WebP 或 BMP），或用图片编辑器重新保存。</translation>
+    </message>
+    <message>
+        <source>Not enough memory. Try a smaller size, fewer frames, the memory mode “Offload” or “T5 on CPU”, or close other programs.</source>
+        <translation>内存不足。请尝试更小的尺寸、更少的帧数、内存模式“卸载”或“文本编码器放在 CPU”，或关闭其他程序。</translation>
+    </message>
+    <message>
+        <source>Check the generation settings: sizes must be multiples of 16 and frame counts 4n+1.</source>
+        <translation>请检查生成设置：尺寸必须是 16 的倍数，帧数必须是 4n+1。</translation>
+    </message>
+    <message>
+        <source>Check the network connection or turn prompt extension off.</source>
+        <translation>请检查网络连接，或关闭提示词扩写。</translation>
+    </message>
+    <message>
+        <source>This is a bug. The log (Help → Open log) has the details; please include it in a report.</source>
+        <translation>这是程序缺陷。日志（帮助 → 打开日志）中有详细信息，报告问题时请附上日志。</translation>
+    </message>
+</context>
+<context>
+    <name>ImageInput</name>
+    <message>
+        <source>%1 is not a supported image. Use a PNG, JPEG, WebP or BMP file.</source>
+        <translation>%1 不是支持的图片。请使用 PNG、JPEG、WebP 或 BMP 文件。</translation>
+    </message>
+    <message>
+        <source>%1 does not exist.</source>
+        <translation>%1 不存在。</translation>
+    </message>
+    <message>
+        <source>This system cannot read %1 images: install the Qt image format plugins (Debian: qt6-image-formats-plugins) or convert %2 to PNG.</source>
+        <translation>本系统无法读取 %1 图片：请安装 Qt 图片格式插件（Debian：qt6-image-formats-plugins），或将 %2 转换为 PNG。</translation>
+    </message>
+    <message>
+        <source>%1 could not be read as an image (%2). The file may be damaged.</source>
+        <translation>无法将 %1 作为图片读取（%2）。文件可能已损坏。</translation>
+    </message>
+    <message>
+        <source>Nothing to use here.</source>
+        <translation>这里没有可用的内容。</translation>
+    </message>
+    <message>
+        <source>Only image files can be used here (PNG, JPEG, WebP, BMP). For an image on a web page, save it first or drag the picture itself.</source>
+        <translation>这里只能使用图片文件（PNG、JPEG、WebP、BMP）。网页上的图片请先保存，或直接拖动图片本身。</translation>
+    </message>
+    <message>
+        <source>This is not an image. Drop or paste a PNG, JPEG, WebP or BMP image.</source>
+        <translation>这不是图片。请拖入或粘贴 PNG、JPEG、WebP 或 BMP 图片。</translation>
+    </message>
+</context>
+<context>
+    <name>InferenceWorker</name>
+    <message>
+        <source>Out of memory.</source>
+        <translation>内存不足。</translation>
+    </message>
+    <message>
+        <source>Unknown error in the engine.</source>
+        <translation>推理引擎发生未知错误。</translation>
+    </message>
+</context>
+<context>
+    <name>JobState</name>
+    <message>
+        <source>Queued</source>
+        <translation>排队中</translation>
+    </message>
+    <message>
+        <source>Running</source>
+        <translation>运行中</translation>
+    </message>
+    <message>
+        <source>Paused</source>
+        <translation>已暂停</translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation>已取消</translation>
+    </message>
+</context>
+<context>
+    <name>PromptEnhanceDialog</name>
+    <message>
+        <source>Extend prompt</source>
+        <translation>扩写提示词</translation>
+    </message>
+    <message>
+        <source>The rewritten prompt appears here; you can edit it before using it.</source>
+        <translation>改写后的提示词显示在这里，使用前可以修改。</translation>
+    </message>
+    <message>
+        <source>Use rewrite</source>
+        <translation>使用改写</translation>
+    </message>
+    <message>
+        <source>Retry</source>
+        <translation>重试</translation>
+    </message>
+    <message>
+        <source>Keep original</source>
+        <translation>保留原文</translation>
+    </message>
+    <message>
+        <source>Rewrite in:</source>
+        <translation>改写语言：</translation>
+    </message>
+    <message>
+        <source>Original:</source>
+        <translation>原文：</translation>
+    </message>
+    <message>
+        <source>Rewrite:</source>
+        <translation>改写：</translation>
+    </message>
+    <message>
+        <source>Asking the model…</source>
+        <translation>正在请求模型…</translation>
+    </message>
+    <message>
+        <source>Rewritten by %1. Edit it if you like, then use it or keep the original.</source>
+        <translation>由 %1 改写。可以先修改，然后使用改写或保留原文。</translation>
+    </message>
+</context>
+<context>
+    <name>PromptEnhanceSettingsPage</name>
+    <message>
+        <source>Extend prompts before generating</source>
+        <translation>生成前扩写提示词</translation>
+    </message>
+    <message>
+        <source>Dashscope (Alibaba Cloud)</source>
+        <translation>Dashscope（阿里云）</translation>
+    </message>
+    <message>
+        <source>Local OpenAI-compatible server (vLLM, llama.cpp, Ollama)</source>
+        <translation>本地 OpenAI 兼容服务（vLLM、llama.cpp、Ollama）</translation>
+    </message>
+    <message>
+        <source>Show</source>
+        <translation>显示</translation>
+    </message>
+    <message>
+        <source> s</source>
+        <translation> 秒</translation>
+    </message>
+    <message>
+        <source>Test connection</source>
+        <translation>测试连接</translation>
+    </message>
+    <message>
+        <source>Service:</source>
+        <translation>服务：</translation>
+    </message>
+    <message>
+        <source>URL:</source>
+        <translation>地址：</translation>
+    </message>
+    <message>
+        <source>Text model:</source>
+        <translation>文本模型：</translation>
+    </message>
+    <message>
+        <source>Vision model (I2V):</source>
+        <translation>视觉模型（图生视频）：</translation>
+    </message>
+    <message>
+        <source>API key:</source>
+        <translation>API 密钥：</translation>
+    </message>
+    <message>
+        <source>Rewrite in:</source>
+        <translation>改写语言：</translation>
+    </message>
+    <message>
+        <source>Give up after:</source>
+        <translation>超时放弃：</translation>
+    </message>
+    <message>
+        <source>Attempts:</source>
+        <translation>尝试次数：</translation>
+    </message>
+    <message>
+        <source>This build has no network support (built without libcurl): prompt extension is unavailable.</source>
+        <translation>此版本没有网络支持（构建时未包含 libcurl），无法使用提示词扩写。</translation>
+    </message>
+    <message>
+        <source>empty: $DASH_API_URL or the international endpoint</source>
+        <translation>留空：使用 $DASH_API_URL 或国际站地址</translation>
+    </message>
+    <message>
+        <source>empty: $DASH_API_KEY</source>
+        <translation>留空：使用 $DASH_API_KEY</translation>
+    </message>
+    <message>
+        <source>optional</source>
+        <translation>可选</translation>
+    </message>
+    <message>
+        <source>The key is stored unencrypted in the application's settings file. Setting the DASH_API_KEY environment variable instead keeps it out of that file.</source>
+        <translation>密钥以明文保存在应用的设置文件中。改用 DASH_API_KEY 环境变量可避免写入该文件。</translation>
+    </message>
+    <message>
+        <source>No key: set DASH_API_KEY or enter one here.</source>
+        <translation>没有密钥：请设置 DASH_API_KEY 或在此输入。</translation>
+    </message>
+    <message>
+        <source>DASH_API_KEY is set in the environment and will be used.</source>
+        <translation>环境变量中已设置 DASH_API_KEY，将使用它。</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Connecting…</source>
+        <translation>正在连接…</translation>
+    </message>
+    <message>
+        <source>Connected: %1 answered.</source>
+        <translation>已连接：%1 已响应。</translation>
+    </message>
+    <message>
+        <source>Cancelled.</source>
+        <translation>已取消。</translation>
+    </message>
+</context>
+<context>
+    <name>QueueRunner</name>
+    <message>
+        <source>Could not create the job folder %1.</source>
+        <translation>无法创建任务文件夹 %1。</translation>
+    </message>
+    <message>
+        <source>Could not write %1: %2.</source>
+        <translation>无法写入 %1：%2。</translation>
+    </message>
+</context>
+<context>
+    <name>QueueStore</name>
+    <message>
+        <source>Could not save the render queue to %1: %2. Check that the disk is not full and the folder is writable.</source>
+        <translation>无法将渲染队列保存到 %1：%2。请确认磁盘未满且文件夹可写。</translation>
+    </message>
+    <message>
+        <source>Could not read the render queue %1: %2.</source>
+        <translation>无法读取渲染队列 %1：%2。</translation>
+    </message>
+    <message>
+        <source>the file is damaged (%1 at byte %2), probably written only in part</source>
+        <translation>文件已损坏（第 %2 字节处：%1），可能只写入了一部分</translation>
+    </message>
+    <message>
+        <source>the file is not a Wan Studio queue</source>
+        <translation>该文件不是 Wan Studio 的队列文件</translation>
+    </message>
+    <message>
+        <source>the file was written by a newer version of Wan Studio</source>
+        <translation>该文件由更新版本的 Wan Studio 写入</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n job(s) could not be read</source>
+        <translation><numerusform>有 %n 个任务无法读取</numerusform></translation>
+    </message>
+    <message>
+        <source>The render queue file could not be fully read (%1). It was kept as %2.</source>
+        <translation>渲染队列文件未能完整读取（%1）。原文件已保留为 %2。</translation>
+    </message>
+    <message>
+        <source>The render queue file %1 could not be fully read (%2).</source>
+        <translation>渲染队列文件 %1 未能完整读取（%2）。</translation>
+    </message>
+</context>
+<context>
+    <name>Task</name>
+    <message>
+        <source>Text to video</source>
+        <translation>文生视频</translation>
+    </message>
+    <message>
+        <source>Image to video</source>
+        <translation>图生视频</translation>
+    </message>
+    <message>
+        <source>Text to image</source>
+        <translation>文生图</translation>
+    </message>
+</context>
+<context>
+    <name>main</name>
+    <message numerus="yes">
+        <source>%n job(s) were running when Wan Studio stopped and are queued again (%1 will only be decoded from their saved latents). The queue is paused: press “Resume queue” to go on.</source>
+        <translation><numerusform>Wan Studio 上次退出时有 %n 个任务正在运行，现已重新排队（其中 %1 个将直接从已保存的潜变量解码）。队列已暂停：点击“继续队列”以继续。</numerusform></translation>
+    </message>
+</context>
+<context>
+    <name>wan::ui::GenerationSettingsPanel</name>
+    <message>
+        <source>Custom</source>
+        <translation>自定义</translation>
+    </message>
+    <message>
+        <source>one image</source>
+        <translation>一张图片</translation>
+    </message>
+    <message>
+        <source>%1 s at %2 fps</source>
+        <translation>%1 秒（%2 帧/秒）</translation>
+    </message>
+    <message>
+        <source>Frame counts are 4n+1 (81 frames ≈ 5 s).</source>
+        <translation>帧数为 4n+1（81 帧约 5 秒）。</translation>
+    </message>
+    <message>
+        <source>Frame counts must be 4n+1, e.g. %1.</source>
+        <translation>帧数必须是 4n+1，例如 %1。</translation>
+    </message>
+    <message>
+        <source>Use seed %1 from the last finished job</source>
+        <translation>使用上一个完成任务的种子 %1</translation>
+    </message>
+    <message>
+        <source>Width and height must be multiples of %1.</source>
+        <translation>宽度和高度必须是 %1 的倍数。</translation>
+    </message>
+    <message>
+        <source>The frame count must be 4n+1 (for example %1).</source>
+        <translation>帧数必须是 4n+1（例如 %1）。</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>尺寸</translation>
+    </message>
+    <message>
+        <source>Frames</source>
+        <translation>帧数</translation>
+    </message>
+    <message>
+        <source>Steps</source>
+        <translation>步数</translation>
+    </message>
+    <message>
+        <source>Solver</source>
+        <translation>采样器</translation>
+    </message>
+    <message>
+        <source>Shift</source>
+        <translation>偏移</translation>
+    </message>
+    <message>
+        <source>Guidance</source>
+        <translation>引导强度</translation>
+    </message>
+    <message>
+        <source>Seed</source>
+        <translation>种子</translation>
+    </message>
+    <message>
+        <source>Memory</source>
+        <translation>内存</translation>
+    </message>
+    <message>
+        <source>Noise schedule shift: 5 for most videos, 3 for image to video at 480p.</source>
+        <translation>噪声调度偏移：大多数视频用 5，480p 图生视频用 3。</translation>
+    </message>
+    <message>
+        <source>How strongly the prompt is followed (classifier-free guidance).</source>
+        <translation>遵循提示词的程度（无分类器引导）。</translation>
+    </message>
+    <message>
+        <source>More steps: more detail, slower. Official: 50 (image to video: 40).</source>
+        <translation>步数越多细节越多，但越慢。官方默认：50（图生视频：40）。</translation>
+    </message>
+    <message>
+        <source>Random</source>
+        <translation>随机</translation>
+    </message>
+    <message>
+        <source>Fixed</source>
+        <translation>固定</translation>
+    </message>
+    <message>
+        <source>Reuse last</source>
+        <translation>沿用上次</translation>
+    </message>
+    <message>
+        <source>Automatic</source>
+        <translation>自动</translation>
+    </message>
+    <message>
+        <source>Everything on the device (fastest)</source>
+        <translation>全部放在设备上（最快）</translation>
+    </message>
+    <message>
+        <source>Text encoder on CPU</source>
+        <translation>文本编码器放在 CPU</translation>
+    </message>
+    <message>
+        <source>Offload (least memory, slower)</source>
+        <translation>卸载（最省内存，较慢）</translation>
+    </message>
+</context>
+<context>
+    <name>wan::ui::ImageDropZone</name>
+    <message>
+        <source>The clipboard holds no image. Copy an image (or an image file) first.</source>
+        <translation>剪贴板中没有图片。请先复制一张图片（或图片文件）。</translation>
+    </message>
+    <message>
+        <source>Could not save the pasted image to %1. Check that the disk is not full.</source>
+        <translation>无法将粘贴的图片保存到 %1。请确认磁盘未满。</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <source>Paste</source>
+        <translation>粘贴</translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation>清除</translation>
+    </message>
+    <message>
+        <source>Drop an image here</source>
+        <translation>将图片拖到这里</translation>
+    </message>
+    <message>
+        <source>%1
+Image: %2×%3
+Video: %4×%5 (same area as the chosen size, aspect kept)</source>
+        <translation>%1
+图片：%2×%3
+视频：%4×%5（面积与所选尺寸相同，保持宽高比）</translation>
+    </message>
+    <message>
+        <source>Drop a PNG, JPEG, WebP or BMP image here, paste one (Ctrl+V) or browse.</source>
+        <translation>将 PNG、JPEG、WebP 或 BMP 图片拖到这里，粘贴（Ctrl+V）或浏览选择。</translation>
+    </message>
+    <message>
+        <source>Choose the first frame</source>
+        <translation>选择首帧图片</translation>
+    </message>
+    <message>
+        <source>Images (%1)</source>
+        <translation>图片 (%1)</translation>
+    </message>
+</context>
+<context>
+    <name>wan::ui::MainWindow</name>
+    <message>
+        <source>Render queue</source>
+        <translation>渲染队列</translation>
+    </message>
+    <message>
+        <source>About Wan Studio</source>
+        <translation>关于 Wan Studio</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Wan Studio %1&lt;/b&gt;&lt;br&gt;A desktop studio for the open Wan2.1 video models: text to video, image to video and text to image, on your own computer.</source>
+        <translation>&lt;b&gt;Wan Studio %1&lt;/b&gt;&lt;br&gt;面向开源 Wan2.1 视频模型的桌面工作室：文生视频、图生视频和文生图，全部在你自己的电脑上运行。</translation>
+    </message>
+    <message>
+        <source>Wan Studio</source>
+        <translation>Wan Studio</translation>
+    </message>
+    <message>
+        <source>Progress</source>
+        <translation>进度</translation>
+    </message>
+    <message>
+        <source>Result</source>
+        <translation>结果</translation>
+    </message>
+    <message>
+        <source>Model folder</source>
+        <translation>模型文件夹</translation>
+    </message>
+    <message>
+        <source>Prompt</source>
+        <translation>提示词</translation>
+    </message>
+    <message>
+        <source>Describe the video: subject, action, scene, camera, style. Chinese and English both work.</source>
+        <translation>描述视频：主体、动作、场景、镜头、风格。中文和英文均可。</translation>
+    </message>
+    <message>
+        <source>Negative prompt (what to avoid)</source>
+        <translation>反向提示词（需要避免的内容）</translation>
+    </message>
+    <message>
+        <source>First frame</source>
+        <translation>首帧</translation>
+    </message>
+    <message>
+        <source>Generation</source>
+        <translation>生成设置</translation>
+    </message>
+    <message>
+        <source>Add to queue</source>
+        <translation>加入队列</translation>
+    </message>
+    <message>
+        <source>Update queued job</source>
+        <translation>更新排队中的任务</translation>
+    </message>
+    <message>
+        <source>Stop editing</source>
+        <translation>停止编辑</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <source>Export as…</source>
+        <translation>导出为…</translation>
+    </message>
+    <message>
+        <source>Open output folder</source>
+        <translation>打开输出文件夹</translation>
+    </message>
+    <message>
+        <source>Settings…</source>
+        <translation>设置…</translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation>退出</translation>
+    </message>
+    <message>
+        <source>&amp;Edit</source>
+        <translation>编辑(&amp;E)</translation>
+    </message>
+    <message>
+        <source>Paste image as first frame</source>
+        <translation>粘贴图片作为首帧</translation>
+    </message>
+    <message>
+        <source>&amp;Queue</source>
+        <translation>队列(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <source>Open log</source>
+        <translation>打开日志</translation>
+    </message>
+    <message>
+        <source>Open log folder</source>
+        <translation>打开日志文件夹</translation>
+    </message>
+    <message>
+        <source>Where to get the models</source>
+        <translation>如何获取模型</translation>
+    </message>
+    <message>
+        <source>The model folder is still being checked; try again in a moment.</source>
+        <translation>仍在检查模型文件夹，请稍后再试。</translation>
+    </message>
+    <message>
+        <source>Choose a usable model folder first. %1</source>
+        <translation>请先选择一个可用的模型文件夹。%1</translation>
+    </message>
+    <message>
+        <source>This model folder holds a text-to-video model; image to video needs an I2V model (Wan2.1-I2V-14B-480P or -720P).</source>
+        <translation>该模型文件夹是文生视频模型；图生视频需要 I2V 模型（Wan2.1-I2V-14B-480P 或 -720P）。</translation>
+    </message>
+    <message>
+        <source>This model folder holds an image-to-video model; choose a T2V model folder for this task.</source>
+        <translation>该模型文件夹是图生视频模型；此任务请选择 T2V 模型文件夹。</translation>
+    </message>
+    <message>
+        <source>Write a prompt first.</source>
+        <translation>请先填写提示词。</translation>
+    </message>
+    <message>
+        <source>Image to video needs a first frame: drop, paste or browse an image.</source>
+        <translation>图生视频需要首帧：请拖入、粘贴或浏览选择一张图片。</translation>
+    </message>
+    <message>
+        <source>That job has already started or was removed; it was not changed.</source>
+        <translation>该任务已开始或已被移除，未做修改。</translation>
+    </message>
+    <message>
+        <source>Queued job updated.</source>
+        <translation>排队中的任务已更新。</translation>
+    </message>
+    <message>
+        <source>Added to the render queue.</source>
+        <translation>已加入渲染队列。</translation>
+    </message>
+    <message>
+        <source>Saved to %1</source>
+        <translation>已保存到 %1</translation>
+    </message>
+    <message>
+        <source>The job was cancelled.</source>
+        <translation>任务已取消。</translation>
+    </message>
+    <message>
+        <source>Select a finished job to export.</source>
+        <translation>请选择一个已完成的任务来导出。</translation>
+    </message>
+    <message>
+        <source>Export as</source>
+        <translation>导出为</translation>
+    </message>
+    <message>
+        <source>PNG image (*.png)</source>
+        <translation>PNG 图片 (*.png)</translation>
+    </message>
+    <message>
+        <source>MP4 video (*.mp4)</source>
+        <translation>MP4 视频 (*.mp4)</translation>
+    </message>
+    <message>
+        <source>Could not write %1. Check that the folder is writable and the disk is not full.</source>
+        <translation>无法写入 %1。请确认文件夹可写且磁盘未满。</translation>
+    </message>
+    <message>
+        <source>Exported to %1</source>
+        <translation>已导出到 %1</translation>
+    </message>
+    <message>
+        <source>There is no log yet.</source>
+        <translation>还没有日志。</translation>
+    </message>
+    <message>
+        <source>Download the whole model folder and choose it under “Model folder”. The 1.3B text-to-video model needs about 8 GB of memory; the 14B models much more.</source>
+        <translation>请下载完整的模型文件夹，并在“模型文件夹”中选择它。1.3B 文生视频模型大约需要 8 GB 内存，14B 模型需要的更多。</translation>
+    </message>
+    <message>
+        <source>A job is running</source>
+        <translation>有任务正在运行</translation>
+    </message>
+    <message>
+        <source>A job is still running. Quit anyway? The job will be cancelled; queued jobs stay in the queue.</source>
+        <translation>仍有任务在运行。确定要退出吗？该任务将被取消，排队中的任务会保留在队列中。</translation>
+    </message>
+</context>
+<context>
+    <name>wan::ui::ModelFolderPicker</name>
+    <message>
+        <source>Get the official weights (the whole folder):</source>
+        <translation>获取官方权重（整个文件夹）：</translation>
+    </message>
+    <message>
+        <source>Checking the model folder…</source>
+        <translation>正在检查模型文件夹…</translation>
+    </message>
+    <message>
+        <source>Choose the folder of a Wan2.1 model.</source>
+        <translation>请选择 Wan2.1 模型所在的文件夹。</translation>
+    </message>
+    <message>
+        <source>image to video</source>
+        <translation>图生视频</translation>
+    </message>
+    <message>
+        <source>text to video</source>
+        <translation>文生视频</translation>
+    </message>
+    <message>
+        <source>Wan2.1 %1 model, %2</source>
+        <translation>Wan2.1 %1 模型，%2</translation>
+    </message>
+    <message>
+        <source>Missing or unusable: %1</source>
+        <translation>缺失或不可用：%1</translation>
+    </message>
+    <message>
+        <source>Choose the model folder</source>
+        <translation>选择模型文件夹</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <source>Folder with diffusion_pytorch_model*.safetensors, Wan2.1_VAE.pth, …</source>
+        <translation>包含 diffusion_pytorch_model*.safetensors、Wan2.1_VAE.pth 等文件的文件夹</translation>
+    </message>
+</context>
+<context>
+    <name>wan::ui::PlayerWidget</name>
+    <message>
+        <source>The finished video plays here.</source>
+        <translation>完成的视频将在这里播放。</translation>
+    </message>
+    <message>
+        <source>Frame %1/%2</source>
+        <translation>第 %1/%2 帧</translation>
+    </message>
+    <message>
+        <source>Frame %1</source>
+        <translation>第 %1 帧</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>暂停</translation>
+    </message>
+    <message>
+        <source>Play</source>
+        <translation>播放</translation>
+    </message>
+    <message>
+        <source>Loop</source>
+        <translation>循环</translation>
+    </message>
+    <message>
+        <source>Previous frame</source>
+        <translation>上一帧</translation>
+    </message>
+    <message>
+        <source>Next frame</source>
+        <translation>下一帧</translation>
+    </message>
+</context>
+<context>
+    <name>wan::ui::ProgressPanel</name>
+    <message>
+        <source>Loading the model</source>
+        <translation>正在加载模型</translation>
+    </message>
+    <message>
+        <source>Reading the prompt</source>
+        <translation>正在编码提示词</translation>
+    </message>
+    <message>
+        <source>Reading the image</source>
+        <translation>正在编码图片</translation>
+    </message>
+    <message>
+        <source>Generating</source>
+        <translation>正在生成</translation>
+    </message>
+    <message>
+        <source>Decoding frames</source>
+        <translation>正在解码画面</translation>
+    </message>
+    <message>
+        <source>Writing the video</source>
+        <translation>正在写入视频</translation>
+    </message>
+    <message>
+        <source>%1 h %2 min</source>
+        <translation>%1 小时 %2 分</translation>
+    </message>
+    <message>
+        <source>%1 min %2 s</source>
+        <translation>%1 分 %2 秒</translation>
+    </message>
+    <message>
+        <source>%1 s</source>
+        <translation>%1 秒</translation>
+    </message>
+    <message>
+        <source>Cancelling…</source>
+        <translation>正在取消…</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>The preview appears here while a job runs.</source>
+        <translation>任务运行时，预览会显示在这里。</translation>
+    </message>
+    <message>
+        <source>Waiting for the first step…</source>
+        <translation>等待第一步…</translation>
+    </message>
+    <message>
+        <source>Step %1/%2</source>
+        <translation>第 %1/%2 步</translation>
+    </message>
+    <message>
+        <source>%1/%2</source>
+        <translation>%1/%2</translation>
+    </message>
+    <message>
+        <source>%1 s/step</source>
+        <translation>%1 秒/步</translation>
+    </message>
+    <message>
+        <source>ETA %1</source>
+        <translation>剩余 %1</translation>
+    </message>
+    <message>
+        <source>Done in %1</source>
+        <translation>用时 %1 完成</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation>已取消</translation>
+    </message>
+</context>
+<context>
+    <name>wan::ui::PromptEditor</name>
+    <message>
+        <source>≈ %1 / %2 tokens</source>
+        <translation>≈ %1 / %2 个词元</translation>
+    </message>
+    <message>
+        <source>Probably longer than the model reads: text after about %1 tokens is cut off.</source>
+        <translation>可能超出模型能读取的长度：大约 %1 个词元之后的文字会被截断。</translation>
+    </message>
+    <message>
+        <source>A quick estimate, not the exact tokenizer count.</source>
+        <translation>这是快速估算，并非分词器的精确计数。</translation>
+    </message>
+    <message>
+        <source>No recent prompts</source>
+        <translation>没有最近的提示词</translation>
+    </message>
+    <message>
+        <source>Recent</source>
+        <translation>最近</translation>
+    </message>
+    <message>
+        <source>Use a recent prompt again</source>
+        <translation>再次使用最近的提示词</translation>
+    </message>
+</context>
+<context>
+    <name>wan::ui::RenderQueueDock</name>
+    <message>
+        <source>Release</source>
+        <translation>放行</translation>
+    </message>
+    <message>
+        <source>Hold</source>
+        <translation>搁置</translation>
+    </message>
+    <message>
+        <source>Render queue (paused)</source>
+        <translation>渲染队列（已暂停）</translation>
+    </message>
+    <message>
+        <source>Render queue</source>
+        <translation>渲染队列</translation>
+    </message>
+    <message>
+        <source>Resume queue</source>
+        <translation>继续队列</translation>
+    </message>
+    <message>
+        <source>Pause queue</source>
+        <translation>暂停队列</translation>
+    </message>
+    <message>
+        <source>Pause after the current job / resume</source>
+        <translation>当前任务完成后暂停 / 继续</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>移除</translation>
+    </message>
+    <message>
+        <source>Duplicate</source>
+        <translation>复制</translation>
+    </message>
+    <message>
+        <source>Edit</source>
+        <translation>编辑</translation>
+    </message>
+    <message>
+        <source>Load this queued job into the editor to change it</source>
+        <translation>将此排队任务载入编辑区进行修改</translation>
+    </message>
+    <message>
+        <source>Retry</source>
+        <translation>重试</translation>
+    </message>
+    <message>
+        <source>Hold a queued job (the queue skips it) or release it</source>
+        <translation>搁置排队中的任务（队列会跳过它）或放行</translation>
+    </message>
+    <message>
+        <source>Open folder</source>
+        <translation>打开文件夹</translation>
+    </message>
+</context>
+<context>
+    <name>wan::ui::RenderQueueModel</name>
+    <message>
+        <source>Preview</source>
+        <translation>预览</translation>
+    </message>
+    <message>
+        <source>Prompt</source>
+        <translation>提示词</translation>
+    </message>
+    <message>
+        <source>Task</source>
+        <translation>任务</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>尺寸</translation>
+    </message>
+    <message>
+        <source>Frames</source>
+        <translation>帧数</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Progress</source>
+        <translation>进度</translation>
+    </message>
+    <message>
+        <source>ETA</source>
+        <translation>剩余时间</translation>
+    </message>
+</context>
+<context>
+    <name>wan::ui::SettingsDialog</name>
+    <message>
+        <source>Settings</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <source>Same as the system</source>
+        <translation>跟随系统</translation>
+    </message>
+    <message>
+        <source>Output folder</source>
+        <translation>输出文件夹</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>语言</translation>
+    </message>
+    <message>
+        <source>Device</source>
+        <translation>设备</translation>
+    </message>
+    <message>
+        <source>Each job gets its own folder inside the output folder: the video, its final latents, settings.json and a log.</source>
+        <translation>每个任务都会在输出文件夹中拥有自己的子文件夹：视频、最终潜变量、settings.json 和日志。</translation>
+    </message>
+</context>
+</TS>

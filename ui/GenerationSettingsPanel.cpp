@@ -1,0 +1,282 @@
+#include "GenerationSettingsPanel.h"
+
+#include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QEvent>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QRegularExpressionValidator>
+#include <QSignalBlocker>
+#include <QSpinBox>
+
+namespace wan::ui {
+
+namespace {
+constexpr int kCustomPreset = -1;
+enum class SeedMode { Random = 1, Fixed };
+} // namespace
+
+GenerationSettingsPanel::GenerationSettingsPanel(QWidget* parent) : QWidget(parent)
+{
+    m_preset = new QComboBox(this);
+    m_width = new QSpinBox(this);
+    m_height = new QSpinBox(this);
+    for (QSpinBox* box : {m_width, m_height}) {
+        box->setRange(kSizeMultiple, 4096);
+        box->setSingleStep(kSizeMultiple);
+        box->setSuffix(QStringLiteral(" px"));
+    }
+    m_sizeRow = new QWidget(this);
+    auto* sizeLayout = new QHBoxLayout(m_sizeRow);
+    sizeLayout->setContentsMargins(0, 0, 0, 0);
+    sizeLayout->addWidget(m_preset, 1);
+    sizeLayout->addWidget(m_width);
+    sizeLayout->addWidget(new QLabel(QStringLiteral("×"), m_sizeRow));
+    sizeLayout->addWidget(m_height);
+
+    m_frames = new QSpinBox(this);
+    m_frames->setRange(1, 1001);
+    m_frames->setSingleStep(4);
+    m_duration = new QLabel(this);
+    m_framesRow = new QWidget(this);
+    auto* framesLayout = new QHBoxLayout(m_framesRow);
+    framesLayout->setContentsMargins(0, 0, 0, 0);
+    framesLayout->addWidget(m_frames);
+    framesLayout->addWidget(m_duration, 1);
+
+    m_steps = new QSpinBox(this);
+    m_steps->setRange(1, 200);
+    m_solver = new QComboBox(this);
+    m_solver->addItem(QStringLiteral("UniPC"), int(wan::Solver::UniPC));
+    m_solver->addItem(QStringLiteral("DPM++ 2M"), int(wan::Solver::DpmPP));
+    m_solver->addItem(QStringLiteral("Euler"), int(wan::Solver::Euler));
+    m_shift = new QDoubleSpinBox(this);
+    m_shift->setRange(0.1, 30.0);
+    m_shift->setSingleStep(0.5);
+    m_shift->setDecimals(2);
+    m_guidance = new QDoubleSpinBox(this);
+    m_guidance->setRange(0.0, 20.0);
+    m_guidance->setSingleStep(0.5);
+    m_guidance->setDecimals(2);
+
+    m_seedMode = new QComboBox(this);
+    m_seed = new QLineEdit(this);
+    m_seed->setValidator(new QRegularExpressionValidator(QRegularExpression(QStringLiteral("\\d{0,18}")), m_seed));
+    m_reuseSeed = new QPushButton(this);
+    m_seedRow = new QWidget(this);
+    auto* seedLayout = new QHBoxLayout(m_seedRow);
+    seedLayout->setContentsMargins(0, 0, 0, 0);
+    seedLayout->addWidget(m_seedMode);
+    seedLayout->addWidget(m_seed, 1);
+    seedLayout->addWidget(m_reuseSeed);
+
+    m_memory = new QComboBox(this);
+
+    m_form = new QFormLayout(this);
+    m_form->setContentsMargins(0, 0, 0, 0);
+    // Labels get their text in retranslate(); an empty text would create no label at all.
+    for (QWidget* field : {m_sizeRow, m_framesRow, static_cast<QWidget*>(m_steps), static_cast<QWidget*>(m_solver),
+                           static_cast<QWidget*>(m_shift), static_cast<QWidget*>(m_guidance), m_seedRow,
+                           static_cast<QWidget*>(m_memory)})
+        m_form->addRow(new QLabel(this), field);
+
+    connect(m_preset, &QComboBox::currentIndexChanged, this, &GenerationSettingsPanel::onPresetChanged);
+    for (QSpinBox* box : {m_width, m_height})
+        connect(box, &QSpinBox::valueChanged, this, [this] {
+            Q_EMIT sizeChanged(chosenSize());
+            Q_EMIT changed();
+        });
+    connect(m_frames, &QSpinBox::editingFinished, this, [this] {
+        m_frames->setValue(nearestValidFrameCount(m_frames->value())); // keep 4n+1
+    });
+    connect(m_frames, &QSpinBox::valueChanged, this, &GenerationSettingsPanel::updateDuration);
+    connect(m_seedMode, &QComboBox::currentIndexChanged, this, &GenerationSettingsPanel::updateSeedMode);
+    connect(m_reuseSeed, &QPushButton::clicked, this, [this] {
+        if (m_lastSeed < 0)
+            return;
+        m_seedMode->setCurrentIndex(m_seedMode->findData(int(SeedMode::Fixed)));
+        m_seed->setText(QString::number(m_lastSeed));
+    });
+
+    retranslate();
+    rebuildPresets();
+    applyRequest(defaultRequest(m_task));
+}
+
+void GenerationSettingsPanel::setTask(wan::Task task)
+{
+    m_task = task;
+    m_framesRow->setEnabled(task != wan::Task::T2I);
+    rebuildPresets();
+    updateDuration();
+}
+
+void GenerationSettingsPanel::setModelSize(ModelSize model)
+{
+    if (m_model == model)
+        return;
+    m_model = model;
+    rebuildPresets();
+}
+
+void GenerationSettingsPanel::rebuildPresets()
+{
+    const QSize current(m_width->value(), m_height->value());
+    const QSignalBlocker blocker(m_preset);
+    m_preset->clear();
+    for (const QSize& size : sizePresets(m_task, m_model))
+        m_preset->addItem(QStringLiteral("%1×%2").arg(size.width()).arg(size.height()), size);
+    m_preset->addItem(tr("Custom"), kCustomPreset);
+    const int index = m_preset->findData(current);
+    m_preset->setCurrentIndex(index >= 0 ? index : m_preset->count() - 1);
+    onPresetChanged();
+}
+
+void GenerationSettingsPanel::onPresetChanged()
+{
+    const QVariant data = m_preset->currentData();
+    const bool custom = data.userType() != QMetaType::QSize;
+    m_width->setEnabled(custom);
+    m_height->setEnabled(custom);
+    if (!custom) {
+        const QSize size = data.toSize();
+        const QSignalBlocker blockWidth(m_width);
+        const QSignalBlocker blockHeight(m_height);
+        m_width->setValue(size.width());
+        m_height->setValue(size.height());
+    }
+    Q_EMIT sizeChanged(chosenSize());
+    Q_EMIT changed();
+}
+
+QSize GenerationSettingsPanel::chosenSize() const { return QSize(m_width->value(), m_height->value()); }
+
+void GenerationSettingsPanel::updateDuration()
+{
+    const int frames = m_task == wan::Task::T2I ? 1 : m_frames->value();
+    m_duration->setText(m_task == wan::Task::T2I
+                            ? tr("one image")
+                            : tr("%1 s at %2 fps").arg(durationSeconds(frames), 0, 'f', 2).arg(kFps));
+    const bool valid = isValidFrameCount(frames);
+    m_frames->setToolTip(valid ? tr("Frame counts are 4n+1 (81 frames ≈ 5 s).")
+                               : tr("Frame counts must be 4n+1, e.g. %1.").arg(nearestValidFrameCount(frames)));
+    m_frames->setStyleSheet(valid ? QString() : QStringLiteral("color: #c0392b;"));
+    Q_EMIT changed();
+}
+
+void GenerationSettingsPanel::updateSeedMode()
+{
+    const bool fixed = m_seedMode->currentData().toInt() == int(SeedMode::Fixed);
+    m_seed->setEnabled(fixed);
+    if (fixed && m_seed->text().isEmpty())
+        m_seed->setText(QString::number(m_lastSeed >= 0 ? m_lastSeed : 42));
+}
+
+void GenerationSettingsPanel::applyRequest(const wan::Request& r)
+{
+    const QSignalBlocker blockWidth(m_width);
+    const QSignalBlocker blockHeight(m_height);
+    m_width->setValue(r.width);
+    m_height->setValue(r.height);
+    {
+        const QSignalBlocker blocker(m_preset);
+        const int index = m_preset->findData(QSize(r.width, r.height));
+        m_preset->setCurrentIndex(index >= 0 ? index : m_preset->count() - 1);
+    }
+    m_frames->setValue(r.task == wan::Task::T2I ? 1 : r.frameNum);
+    m_steps->setValue(r.steps);
+    m_solver->setCurrentIndex(std::max(0, m_solver->findData(int(r.solver))));
+    m_shift->setValue(r.shift);
+    m_guidance->setValue(r.guideScale);
+    m_seedMode->setCurrentIndex(m_seedMode->findData(int(r.seed >= 0 ? SeedMode::Fixed : SeedMode::Random)));
+    m_seed->setText(r.seed >= 0 ? QString::number(r.seed) : QString());
+    m_memory->setCurrentIndex(std::max(0, m_memory->findData(int(r.memory))));
+    onPresetChanged();
+    updateDuration();
+    updateSeedMode();
+}
+
+void GenerationSettingsPanel::fillRequest(wan::Request* r) const
+{
+    r->width = m_width->value();
+    r->height = m_height->value();
+    r->frameNum = m_task == wan::Task::T2I ? 1 : m_frames->value();
+    r->steps = m_steps->value();
+    r->solver = wan::Solver(m_solver->currentData().toInt());
+    r->shift = m_shift->value();
+    r->guideScale = m_guidance->value();
+    const bool fixed = m_seedMode->currentData().toInt() == int(SeedMode::Fixed);
+    r->seed = fixed && !m_seed->text().isEmpty() ? m_seed->text().toLongLong() : -1;
+    r->memory = wan::MemoryMode(m_memory->currentData().toInt());
+    r->t5Cpu = r->memory == wan::MemoryMode::T5Cpu || r->memory == wan::MemoryMode::Offload;
+    r->offloadModel = r->memory == wan::MemoryMode::Offload;
+}
+
+void GenerationSettingsPanel::setLastSeed(qint64 seed)
+{
+    m_lastSeed = seed;
+    m_reuseSeed->setEnabled(seed >= 0);
+    m_reuseSeed->setToolTip(seed >= 0 ? tr("Use seed %1 from the last finished job").arg(seed) : QString());
+}
+
+QString GenerationSettingsPanel::validationError() const
+{
+    if (!isValidCustomSize(chosenSize()))
+        return tr("Width and height must be multiples of %1.").arg(kSizeMultiple);
+    if (m_task != wan::Task::T2I && !isValidFrameCount(m_frames->value()))
+        return tr("The frame count must be 4n+1 (for example %1).").arg(nearestValidFrameCount(m_frames->value()));
+    return {};
+}
+
+void GenerationSettingsPanel::retranslate()
+{
+    const auto label = [this](QWidget* field, const QString& text) {
+        if (auto* widget = qobject_cast<QLabel*>(m_form->labelForField(field)))
+            widget->setText(text);
+    };
+    label(m_sizeRow, tr("Size"));
+    label(m_framesRow, tr("Frames"));
+    label(m_steps, tr("Steps"));
+    label(m_solver, tr("Solver"));
+    label(m_shift, tr("Shift"));
+    label(m_guidance, tr("Guidance"));
+    label(m_seedRow, tr("Seed"));
+    label(m_memory, tr("Memory"));
+    m_shift->setToolTip(tr("Noise schedule shift: 5 for most videos, 3 for image to video at 480p."));
+    m_guidance->setToolTip(tr("How strongly the prompt is followed (classifier-free guidance)."));
+    m_steps->setToolTip(tr("More steps: more detail, slower. Official: 50 (image to video: 40)."));
+
+    const int seedMode = m_seedMode->currentData().toInt();
+    {
+        const QSignalBlocker blocker(m_seedMode);
+        m_seedMode->clear();
+        m_seedMode->addItem(tr("Random"), int(SeedMode::Random));
+        m_seedMode->addItem(tr("Fixed"), int(SeedMode::Fixed));
+        m_seedMode->setCurrentIndex(std::max(0, m_seedMode->findData(seedMode)));
+    }
+    m_reuseSeed->setText(tr("Reuse last"));
+    m_reuseSeed->setEnabled(m_lastSeed >= 0);
+
+    const int memory = m_memory->currentData().toInt();
+    m_memory->clear();
+    m_memory->addItem(tr("Automatic"), int(wan::MemoryMode::Auto));
+    m_memory->addItem(tr("Everything on the device (fastest)"), int(wan::MemoryMode::Full));
+    m_memory->addItem(tr("Text encoder on CPU"), int(wan::MemoryMode::T5Cpu));
+    m_memory->addItem(tr("Offload (least memory, slower)"), int(wan::MemoryMode::Offload));
+    m_memory->setCurrentIndex(std::max(0, m_memory->findData(memory)));
+    if (m_preset->count() > 0)
+        m_preset->setItemText(m_preset->count() - 1, tr("Custom"));
+    updateDuration();
+}
+
+void GenerationSettingsPanel::changeEvent(QEvent* event)
+{
+    if (event->type() == QEvent::LanguageChange)
+        retranslate();
+    QWidget::changeEvent(event);
+}
+
+} // namespace wan::ui

@@ -1,0 +1,74 @@
+#pragma once
+
+#include "GenerationRules.h"
+
+#include <QWidget>
+
+class QComboBox;
+class QDoubleSpinBox;
+class QFormLayout;
+class QLabel;
+class QLineEdit;
+class QPushButton;
+class QSpinBox;
+
+namespace wan::ui {
+
+// Size, frames, steps, solver, shift, guidance, seed and memory mode, limited to what the model accepts.
+class GenerationSettingsPanel final : public QWidget
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(GenerationSettingsPanel)
+
+public:
+    explicit GenerationSettingsPanel(QWidget* parent = nullptr);
+
+    void setTask(wan::Task task);
+    void setModelSize(ModelSize model);
+    wan::Task task() const { return m_task; }
+    ModelSize modelSize() const { return m_model; }
+
+    void applyRequest(const wan::Request& request); // show these values
+    void fillRequest(wan::Request* request) const;   // write the shown values
+    void setLastSeed(qint64 seed);
+    QSize chosenSize() const;
+    int maxArea() const { return chosenSize().width() * chosenSize().height(); }
+    QString validationError() const; // empty when the values can be generated
+
+Q_SIGNALS:
+    void sizeChanged(QSize size);
+    void changed();
+
+protected:
+    void changeEvent(QEvent* event) override;
+
+private:
+    void rebuildPresets();
+    void onPresetChanged();
+    void updateDuration();
+    void updateSeedMode();
+    void retranslate();
+
+    wan::Task m_task = wan::Task::T2V;
+    ModelSize m_model = ModelSize::Small;
+    qint64 m_lastSeed = -1;
+    QFormLayout* m_form = nullptr;
+    QComboBox* m_preset = nullptr;
+    QSpinBox* m_width = nullptr;
+    QSpinBox* m_height = nullptr;
+    QSpinBox* m_frames = nullptr;
+    QLabel* m_duration = nullptr;
+    QSpinBox* m_steps = nullptr;
+    QComboBox* m_solver = nullptr;
+    QDoubleSpinBox* m_shift = nullptr;
+    QDoubleSpinBox* m_guidance = nullptr;
+    QComboBox* m_seedMode = nullptr;
+    QLineEdit* m_seed = nullptr;
+    QPushButton* m_reuseSeed = nullptr;
+    QComboBox* m_memory = nullptr;
+    QWidget* m_sizeRow = nullptr;
+    QWidget* m_framesRow = nullptr;
+    QWidget* m_seedRow = nullptr;
+};
+
+} // namespace wan::ui

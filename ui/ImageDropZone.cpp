@@ -1,0 +1,218 @@
+#include "ImageDropZone.h"
+
+#include "GenerationRules.h"
+
+#include <QApplication>
+#include <QClipboard>
+#include <QCryptographicHash>
+#include <QDir>
+#include <QDragEnterEvent>
+#include <QFileDialog>
+#include <QHBoxLayout>
+#include <QKeyEvent>
+#include <QLabel>
+#include <QMimeData>
+#include <QPushButton>
+#include <QVBoxLayout>
+
+#include <spdlog/spdlog.h>
+
+namespace wan::ui {
+
+namespace {
+constexpr int kThumbnailSide = 160;
+}
+
+ImageDropZone::ImageDropZone(QString stashDir, QWidget* parent) : QFrame(parent), m_stashDir(std::move(stashDir))
+{
+    setAcceptDrops(true);
+    setFocusPolicy(Qt::StrongFocus);
+    setFrameShape(QFrame::StyledPanel);
+    setFrameShadow(QFrame::Sunken);
+    setMinimumHeight(kThumbnailSide + 16);
+
+    m_thumbnail = new QLabel(this);
+    m_thumbnail->setFixedSize(kThumbnailSide, kThumbnailSide);
+    m_thumbnail->setAlignment(Qt::AlignCenter);
+    m_info = new QLabel(this);
+    m_info->setWordWrap(true);
+    m_info->setTextFormat(Qt::PlainText);
+    m_browse = new QPushButton(this);
+    m_paste = new QPushButton(this);
+    m_clear = new QPushButton(this);
+
+    auto* buttons = new QHBoxLayout;
+    buttons->addWidget(m_browse);
+    buttons->addWidget(m_paste);
+    buttons->addWidget(m_clear);
+    buttons->addStretch();
+    auto* right = new QVBoxLayout;
+    right->addWidget(m_info, 1);
+    right->addLayout(buttons);
+    auto* layout = new QHBoxLayout(this);
+    layout->addWidget(m_thumbnail);
+    layout->addLayout(right, 1);
+
+    connect(m_browse, &QPushButton::clicked, this, &ImageDropZone::browse);
+    connect(m_paste, &QPushButton::clicked, this, &ImageDropZone::pasteFromClipboard);
+    connect(m_clear, &QPushButton::clicked, this, &ImageDropZone::clear);
+    refresh();
+}
+
+bool ImageDropZone::setImageFromMime(const QMimeData* mime) { return accept(imageFromMime(mime)); }
+bool ImageDropZone::setImageFile(const QString& path) { return accept(imageFromFile(path)); }
+
+void ImageDropZone::pasteFromClipboard()
+{
+    const QMimeData* mime = QApplication::clipboard()->mimeData();
+    if (!mime || (!mime->hasImage() && !mime->hasUrls())) {
+        reject(tr("The clipboard holds no image. Copy an image (or an image file) first."));
+        return;
+    }
+    setImageFromMime(mime);
+}
+
+void ImageDropZone::clear()
+{
+    m_image = QImage();
+    m_imagePath.clear();
+    m_error.clear();
+    refresh();
+    Q_EMIT imageChanged(QString());
+}
+
+void ImageDropZone::setMaxArea(int maxArea)
+{
+    m_maxArea = maxArea;
+    refresh();
+}
+
+QSize ImageDropZone::outputSize() const { return i2vOutputSize(m_image.size(), m_maxArea); }
+
+QString ImageDropZone::message() const { return m_info->text(); }
+
+bool ImageDropZone::accept(ImageInput input)
+{
+    if (!input.isValid()) {
+        reject(input.error);
+        return false;
+    }
+    QString path = input.filePath;
+    if (path.isEmpty()) {
+        // Image data has no file: keep one, named by content so pasting the same picture twice reuses it.
+        QDir().mkpath(m_stashDir);
+        const QByteArray hash = QCryptographicHash::hash(
+            QByteArrayView(input.image.constBits(), input.image.sizeInBytes()), QCryptographicHash::Sha1);
+        path = QDir(m_stashDir).filePath(QStringLiteral("pasted-%1.png").arg(QString::fromLatin1(hash.toHex().left(16))));
+        if (!QFileInfo::exists(path) && !input.image.save(path, "PNG")) {
+            reject(tr("Could not save the pasted image to %1. Check that the disk is not full.")
+                       .arg(QDir::toNativeSeparators(path)));
+            return false;
+        }
+    }
+    m_image = input.image;
+    m_imagePath = path;
+    m_error.clear();
+    refresh();
+    Q_EMIT imageChanged(m_imagePath);
+    return true;
+}
+
+void ImageDropZone::reject(const QString& message)
+{
+    m_error = message;
+    spdlog::info("image input rejected: {}", message.toStdString());
+    refresh();
+    Q_EMIT imageRejected(message);
+}
+
+void ImageDropZone::refresh()
+{
+    m_browse->setText(tr("Browse…"));
+    m_paste->setText(tr("Paste"));
+    m_clear->setText(tr("Clear"));
+    m_clear->setEnabled(!m_image.isNull());
+    if (m_image.isNull()) {
+        m_thumbnail->setPixmap({});
+        m_thumbnail->setText(tr("Drop an image here"));
+    } else {
+        m_thumbnail->setPixmap(QPixmap::fromImage(
+            m_image.scaled(kThumbnailSide, kThumbnailSide, Qt::KeepAspectRatio, Qt::SmoothTransformation)));
+    }
+    QString text;
+    if (!m_image.isNull()) {
+        const QSize out = outputSize();
+        text = tr("%1\nImage: %2×%3\nVideo: %4×%5 (same area as the chosen size, aspect kept)")
+                   .arg(QFileInfo(m_imagePath).fileName())
+                   .arg(m_image.width())
+                   .arg(m_image.height())
+                   .arg(out.width())
+                   .arg(out.height());
+    } else {
+        text = tr("Drop a PNG, JPEG, WebP or BMP image here, paste one (Ctrl+V) or browse.");
+    }
+    if (!m_error.isEmpty())
+        text += QStringLiteral("\n\n") + m_error;
+    m_info->setText(text);
+}
+
+void ImageDropZone::browse()
+{
+    QStringList patterns;
+    for (const QString& suffix : acceptedImageSuffixes())
+        patterns.append(QStringLiteral("*.") + suffix);
+    const QString path = QFileDialog::getOpenFileName(this, tr("Choose the first frame"), QString(),
+                                                      tr("Images (%1)").arg(patterns.join(QLatin1Char(' '))));
+    if (!path.isEmpty())
+        setImageFile(path);
+}
+
+void ImageDropZone::dragEnterEvent(QDragEnterEvent* event)
+{
+    // Accept anything with files or images, so a wrong file gets an explanation rather than a "no" cursor.
+    const QMimeData* mime = event->mimeData();
+    bool anyImageFormat = false;
+    for (const QString& format : mime->formats())
+        anyImageFormat = anyImageFormat || format.startsWith(QLatin1String("image/"));
+    if (mime->hasUrls() || mime->hasImage() || anyImageFormat) {
+        event->acceptProposedAction();
+        setProperty("dropTarget", true);
+        setFrameShadow(QFrame::Raised);
+    } else {
+        event->ignore();
+    }
+}
+
+void ImageDropZone::dragLeaveEvent(QDragLeaveEvent* event)
+{
+    setFrameShadow(QFrame::Sunken);
+    QFrame::dragLeaveEvent(event);
+}
+
+void ImageDropZone::dropEvent(QDropEvent* event)
+{
+    setFrameShadow(QFrame::Sunken);
+    if (setImageFromMime(event->mimeData()))
+        event->acceptProposedAction();
+    else
+        event->ignore();
+}
+
+void ImageDropZone::keyPressEvent(QKeyEvent* event)
+{
+    if (event->matches(QKeySequence::Paste)) {
+        pasteFromClipboard();
+        event->accept();
+        return;
+    }
+    QFrame::keyPressEvent(event);
+}
+
+void ImageDropZone::changeEvent(QEvent* event)
+{
+    if (event->type() == QEvent::LanguageChange)
+        refresh();
+    QFrame::changeEvent(event);
+}
+
+} // namespace wan::ui

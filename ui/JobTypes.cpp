@@ -1,0 +1,247 @@
+#include "JobTypes.h"
+
+#include <QCoreApplication>
+#include <QJsonArray>
+
+namespace wan::ui {
+
+namespace {
+
+template <typename Enum>
+struct EnumName
+{
+    Enum value;
+    const char* name;
+};
+
+constexpr EnumName<JobState> kStateNames[] = {
+    {JobState::Queued, "queued"}, {JobState::Running, "running"}, {JobState::Paused, "paused"},
+    {JobState::Done, "done"},     {JobState::Failed, "failed"},   {JobState::Cancelled, "cancelled"},
+};
+constexpr EnumName<wan::Task> kTaskNames[] = {
+    {wan::Task::T2V, "t2v"}, {wan::Task::I2V, "i2v"}, {wan::Task::T2I, "t2i"}};
+constexpr EnumName<wan::Solver> kSolverNames[] = {
+    {wan::Solver::UniPC, "unipc"}, {wan::Solver::DpmPP, "dpm++"}, {wan::Solver::Euler, "euler"}};
+constexpr EnumName<wan::Precision> kPrecisionNames[] = {{wan::Precision::Auto, "auto"},
+                                                        {wan::Precision::Float32, "fp32"},
+                                                        {wan::Precision::BFloat16, "bf16"},
+                                                        {wan::Precision::Float16, "fp16"}};
+constexpr EnumName<wan::MemoryMode> kMemoryNames[] = {{wan::MemoryMode::Auto, "auto"},
+                                                      {wan::MemoryMode::Full, "full"},
+                                                      {wan::MemoryMode::T5Cpu, "t5-cpu"},
+                                                      {wan::MemoryMode::Offload, "offload"}};
+constexpr EnumName<wan::VaeTiling> kTilingNames[] = {
+    {wan::VaeTiling::Auto, "auto"}, {wan::VaeTiling::Off, "off"}, {wan::VaeTiling::On, "on"}};
+
+template <typename Enum, std::size_t N>
+QString nameOf(const EnumName<Enum> (&table)[N], Enum value)
+{
+    for (const auto& entry : table)
+        if (entry.value == value)
+            return QString::fromLatin1(entry.name);
+    return {};
+}
+
+template <typename Enum, std::size_t N>
+std::optional<Enum> valueOf(const EnumName<Enum> (&table)[N], const QString& name)
+{
+    for (const auto& entry : table)
+        if (name == QLatin1String(entry.name))
+            return entry.value;
+    return std::nullopt;
+}
+
+QString pathString(const std::filesystem::path& path) { return QString::fromStdString(path.string()); }
+std::filesystem::path toPath(const QString& text) { return std::filesystem::path(text.toStdString()); }
+
+} // namespace
+
+QString jobStateName(JobState state) { return nameOf(kStateNames, state); }
+std::optional<JobState> jobStateFromName(const QString& name) { return valueOf(kStateNames, name); }
+
+QString jobStateText(JobState state)
+{
+    switch (state) {
+    case JobState::Queued: return QCoreApplication::translate("JobState", "Queued");
+    case JobState::Running: return QCoreApplication::translate("JobState", "Running");
+    case JobState::Paused: return QCoreApplication::translate("JobState", "Paused");
+    case JobState::Done: return QCoreApplication::translate("JobState", "Done");
+    case JobState::Failed: return QCoreApplication::translate("JobState", "Failed");
+    case JobState::Cancelled: return QCoreApplication::translate("JobState", "Cancelled");
+    }
+    return {};
+}
+
+bool isPending(JobState state) { return state == JobState::Queued || state == JobState::Paused; }
+bool isTerminal(JobState state)
+{
+    return state == JobState::Done || state == JobState::Failed || state == JobState::Cancelled;
+}
+
+QString taskName(wan::Task task) { return nameOf(kTaskNames, task); }
+std::optional<wan::Task> taskFromName(const QString& name) { return valueOf(kTaskNames, name); }
+QString taskText(wan::Task task)
+{
+    switch (task) {
+    case wan::Task::T2V: return QCoreApplication::translate("Task", "Text to video");
+    case wan::Task::I2V: return QCoreApplication::translate("Task", "Image to video");
+    case wan::Task::T2I: return QCoreApplication::translate("Task", "Text to image");
+    }
+    return {};
+}
+
+JobOutcome outcomeFromResult(const wan::Result& result)
+{
+    JobOutcome outcome;
+    outcome.status = result.status;
+    outcome.errorKind = result.errorKind;
+    outcome.error = QString::fromStdString(result.error);
+    outcome.seed = result.seed;
+    outcome.width = result.width;
+    outcome.height = result.height;
+    outcome.frames = result.frames;
+    outcome.outputPath = pathString(result.outputPath);
+    outcome.latentsPath = pathString(result.latentsPath);
+    outcome.seconds = result.seconds;
+    outcome.placement = QString::fromStdString(result.placement);
+    return outcome;
+}
+
+QJsonObject requestToJson(const wan::Request& r)
+{
+    QJsonObject o;
+    o[QStringLiteral("task")] = taskName(r.task);
+    o[QStringLiteral("ckpt_dir")] = pathString(r.ckptDir);
+    o[QStringLiteral("prompt")] = QString::fromStdString(r.prompt);
+    if (r.negativePrompt)
+        o[QStringLiteral("negative_prompt")] = QString::fromStdString(*r.negativePrompt);
+    o[QStringLiteral("width")] = r.width;
+    o[QStringLiteral("height")] = r.height;
+    o[QStringLiteral("frame_num")] = r.frameNum;
+    o[QStringLiteral("seed")] = QString::number(r.seed); // 64-bit: a JSON double would round it
+    o[QStringLiteral("solver")] = nameOf(kSolverNames, r.solver);
+    o[QStringLiteral("steps")] = r.steps;
+    o[QStringLiteral("shift")] = r.shift;
+    o[QStringLiteral("guide_scale")] = r.guideScale;
+    if (!r.image.empty())
+        o[QStringLiteral("image")] = pathString(r.image);
+    o[QStringLiteral("device")] = QString::fromStdString(r.device);
+    o[QStringLiteral("precision")] = nameOf(kPrecisionNames, r.precision);
+    o[QStringLiteral("memory")] = nameOf(kMemoryNames, r.memory);
+    o[QStringLiteral("offload_model")] = r.offloadModel;
+    o[QStringLiteral("t5_cpu")] = r.t5Cpu;
+    o[QStringLiteral("vae_tiling")] = nameOf(kTilingNames, r.vaeTiling);
+    o[QStringLiteral("output")] = pathString(r.outputPath);
+    o[QStringLiteral("latents")] = pathString(r.latentsPath);
+    o[QStringLiteral("fps")] = r.fps;
+    o[QStringLiteral("crf")] = r.crf;
+    return o;
+}
+
+bool requestFromJson(const QJsonObject& o, wan::Request* out)
+{
+    wan::Request r;
+    const auto text = [&](const char* key) { return o.value(QLatin1String(key)).toString(); };
+    const auto integer = [&](const char* key, int fallback) { return o.value(QLatin1String(key)).toInt(fallback); };
+    const auto number = [&](const char* key, double fallback) {
+        return o.value(QLatin1String(key)).toDouble(fallback);
+    };
+    const auto task = taskFromName(text("task"));
+    if (!task)
+        return false;
+    r.task = *task;
+    r.ckptDir = toPath(text("ckpt_dir"));
+    r.prompt = text("prompt").toStdString();
+    if (o.contains(QLatin1String("negative_prompt")))
+        r.negativePrompt = text("negative_prompt").toStdString();
+    r.width = integer("width", r.width);
+    r.height = integer("height", r.height);
+    r.frameNum = integer("frame_num", r.frameNum);
+    bool ok = true;
+    if (o.contains(QLatin1String("seed")))
+        r.seed = text("seed").toLongLong(&ok);
+    if (!ok)
+        return false;
+    if (o.contains(QLatin1String("solver"))) {
+        const auto solver = valueOf(kSolverNames, text("solver"));
+        if (!solver)
+            return false;
+        r.solver = *solver;
+    }
+    r.steps = integer("steps", r.steps);
+    r.shift = number("shift", r.shift);
+    r.guideScale = number("guide_scale", r.guideScale);
+    r.image = toPath(text("image"));
+    if (o.contains(QLatin1String("device")))
+        r.device = text("device").toStdString();
+    if (o.contains(QLatin1String("precision"))) {
+        const auto value = valueOf(kPrecisionNames, text("precision"));
+        if (!value)
+            return false;
+        r.precision = *value;
+    }
+    if (o.contains(QLatin1String("memory"))) {
+        const auto value = valueOf(kMemoryNames, text("memory"));
+        if (!value)
+            return false;
+        r.memory = *value;
+    }
+    r.offloadModel = o.value(QLatin1String("offload_model")).toBool(false);
+    r.t5Cpu = o.value(QLatin1String("t5_cpu")).toBool(false);
+    if (o.contains(QLatin1String("vae_tiling"))) {
+        const auto value = valueOf(kTilingNames, text("vae_tiling"));
+        if (!value)
+            return false;
+        r.vaeTiling = *value;
+    }
+    r.outputPath = toPath(text("output"));
+    r.latentsPath = toPath(text("latents"));
+    r.fps = integer("fps", r.fps);
+    r.crf = integer("crf", r.crf);
+    *out = std::move(r);
+    return true;
+}
+
+QJsonObject jobToJson(const RenderJob& job)
+{
+    QJsonObject o;
+    o[QStringLiteral("id")] = job.id.toString(QUuid::WithoutBraces);
+    o[QStringLiteral("request")] = requestToJson(job.request);
+    o[QStringLiteral("state")] = jobStateName(job.state);
+    o[QStringLiteral("progress")] = job.progress;
+    o[QStringLiteral("error")] = job.error;
+    o[QStringLiteral("folder")] = job.folder;
+    o[QStringLiteral("output")] = job.outputPath;
+    o[QStringLiteral("latents")] = job.latentsPath;
+    o[QStringLiteral("thumbnail")] = job.thumbnailPath;
+    o[QStringLiteral("resume_latents")] = job.resumeLatents;
+    o[QStringLiteral("created")] = job.createdAt.toString(Qt::ISODateWithMs);
+    o[QStringLiteral("finished")] = job.finishedAt.toString(Qt::ISODateWithMs);
+    o[QStringLiteral("seconds")] = job.seconds;
+    return o;
+}
+
+std::optional<RenderJob> jobFromJson(const QJsonObject& o)
+{
+    RenderJob job;
+    job.id = QUuid::fromString(o.value(QLatin1String("id")).toString());
+    const auto state = jobStateFromName(o.value(QLatin1String("state")).toString());
+    if (job.id.isNull() || !state || !o.value(QLatin1String("request")).isObject())
+        return std::nullopt;
+    if (!requestFromJson(o.value(QLatin1String("request")).toObject(), &job.request))
+        return std::nullopt;
+    job.state = *state;
+    job.progress = o.value(QLatin1String("progress")).toDouble();
+    job.error = o.value(QLatin1String("error")).toString();
+    job.folder = o.value(QLatin1String("folder")).toString();
+    job.outputPath = o.value(QLatin1String("output")).toString();
+    job.latentsPath = o.value(QLatin1String("latents")).toString();
+    job.thumbnailPath = o.value(QLatin1String("thumbnail")).toString();
+    job.resumeLatents = o.value(QLatin1String("resume_latents")).toString();
+    job.createdAt = QDateTime::fromString(o.value(QLatin1String("created")).toString(), Qt::ISODateWithMs);
+    job.finishedAt = QDateTime::fromString(o.value(QLatin1String("finished")).toString(), Qt::ISODateWithMs);
+    job.seconds = o.value(QLatin1String("seconds")).toDouble();
+    return job;
+}
+
+} // namespace wan::ui

@@ -1,0 +1,610 @@
+#include "MainWindow.h"
+
+#include "ErrorText.h"
+#include "GenerationSettingsPanel.h"
+#include "ImageDropZone.h"
+#include "InferenceBridge.h"
+#include "ModelFolderPicker.h"
+#include "PlayerWidget.h"
+#include "ProgressPanel.h"
+#include "PromptEnhanceDialog.h"
+#include "PromptEnhanceSettingsPage.h"
+#include "PromptEditor.h"
+#include "QueueRunner.h"
+#include "RenderQueueDock.h"
+#include "RenderQueueModel.h"
+#include "SettingsDialog.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QDesktopServices>
+#include <QDir>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QJsonDocument>
+#include <QLabel>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QScrollArea>
+#include <QSettings>
+#include <QSplitter>
+#include <QStandardPaths>
+#include <QStatusBar>
+#include <QTabBar>
+#include <QTabWidget>
+#include <QTimer>
+#include <QToolButton>
+#include <QUrl>
+#include <QVBoxLayout>
+
+#include <spdlog/spdlog.h>
+
+namespace wan::ui {
+
+namespace {
+constexpr wan::Task kTasks[] = {wan::Task::T2V, wan::Task::I2V, wan::Task::T2I};
+
+QString taskSettingsKey(wan::Task task) { return QStringLiteral("task/%1/request").arg(taskName(task)); }
+QString negativeSettingsKey(wan::Task task) { return QStringLiteral("task/%1/negative").arg(taskName(task)); }
+} // namespace
+
+MainWindow::MainWindow(StudioServices services, QWidget* parent) : QMainWindow(parent), m_services(std::move(services))
+{
+    setObjectName(QStringLiteral("mainWindow"));
+    setWindowIcon(QIcon(QStringLiteral(":/icons/wan-studio.svg")));
+    QSettings* settings = m_services.settings;
+
+    m_taskBar = new QTabBar(this);
+    for (wan::Task task : kTasks)
+        m_taskBar->addTab(taskText(task));
+    m_taskBar->setExpanding(false);
+
+    m_modelBox = new QGroupBox(this);
+    m_modelPicker = new ModelFolderPicker(m_services.inspectFolder, m_modelBox);
+    (new QVBoxLayout(m_modelBox))->addWidget(m_modelPicker);
+
+    m_promptBox = new QGroupBox(this);
+    m_prompt = new PromptEditor(settings, QStringLiteral("prompt/history"), m_promptBox);
+    m_negativeToggle = new QToolButton(m_promptBox);
+    m_negativeToggle->setCheckable(true);
+    m_negativeToggle->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    m_negativeToggle->setAutoRaise(true);
+    m_negativeToggle->setArrowType(Qt::RightArrow);
+    m_extendPrompt = new QPushButton(m_promptBox);
+    m_negative = new PromptEditor(settings, QStringLiteral("negative/history"), m_promptBox);
+    m_negative->setVisible(false);
+    auto* promptLayout = new QVBoxLayout(m_promptBox);
+    promptLayout->addWidget(m_prompt);
+    auto* promptTools = new QHBoxLayout;
+    promptTools->addWidget(m_negativeToggle);
+    promptTools->addStretch();
+    promptTools->addWidget(m_extendPrompt);
+    promptLayout->addLayout(promptTools);
+    promptLayout->addWidget(m_negative);
+
+    m_imageBox = new QGroupBox(this);
+    const QString stash = QDir(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation))
+                              .filePath(QStringLiteral("inputs"));
+    m_dropZone = new ImageDropZone(stash, m_imageBox);
+    (new QVBoxLayout(m_imageBox))->addWidget(m_dropZone);
+
+    m_settingsBox = new QGroupBox(this);
+    m_settingsPanel = new GenerationSettingsPanel(m_settingsBox);
+    (new QVBoxLayout(m_settingsBox))->addWidget(m_settingsPanel);
+
+    m_formMessage = new QLabel(this);
+    m_formMessage->setWordWrap(true);
+    m_formMessage->setStyleSheet(QStringLiteral("color: #c0392b;"));
+    m_formMessage->hide();
+    m_submit = new QPushButton(this);
+    m_submit->setDefault(true);
+    m_submit->setIcon(QIcon(QStringLiteral(":/icons/generate.svg")));
+    m_cancelEdit = new QPushButton(this);
+    m_cancelEdit->hide();
+    auto* buttons = new QHBoxLayout;
+    buttons->addStretch();
+    buttons->addWidget(m_cancelEdit);
+    buttons->addWidget(m_submit);
+
+    auto* form = new QWidget(this);
+    auto* formLayout = new QVBoxLayout(form);
+    formLayout->addWidget(m_taskBar);
+    formLayout->addWidget(m_modelBox);
+    formLayout->addWidget(m_promptBox);
+    formLayout->addWidget(m_imageBox);
+    formLayout->addWidget(m_settingsBox);
+    formLayout->addWidget(m_formMessage);
+    formLayout->addLayout(buttons);
+    formLayout->addStretch();
+    auto* scroll = new QScrollArea(this);
+    scroll->setWidget(form);
+    scroll->setWidgetResizable(true);
+    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    scroll->setMinimumWidth(460);
+
+    m_output = new QTabWidget(this);
+    m_progress = new ProgressPanel(m_output);
+    m_player = new PlayerWidget(m_output);
+    m_output->addTab(m_progress, QString());
+    m_output->addTab(m_player, QString());
+
+    auto* splitter = new QSplitter(Qt::Horizontal, this);
+    splitter->addWidget(scroll);
+    splitter->addWidget(m_output);
+    splitter->setStretchFactor(1, 1);
+    setCentralWidget(splitter);
+
+    m_queueDock = new RenderQueueDock(m_services.queue, m_services.runner, this);
+    addDockWidget(Qt::BottomDockWidgetArea, m_queueDock);
+
+    buildMenus();
+
+    connect(m_taskBar, &QTabBar::currentChanged, this, [this](int index) { setTask(kTasks[index]); });
+    connect(m_negativeToggle, &QToolButton::toggled, this, [this](bool open) {
+        m_negative->setVisible(open);
+        m_negativeToggle->setArrowType(open ? Qt::DownArrow : Qt::RightArrow);
+    });
+    connect(m_modelPicker, &ModelFolderPicker::folderChecked, this, &MainWindow::onFolderChecked);
+    connect(m_settingsPanel, &GenerationSettingsPanel::sizeChanged, this,
+            [this](QSize size) { m_dropZone->setMaxArea(size.width() * size.height()); });
+    connect(m_dropZone, &ImageDropZone::imageRejected, this,
+            [this](const QString& message) { statusBar()->showMessage(message, 8000); });
+    connect(m_submit, &QPushButton::clicked, this, [this] { submit(); });
+    connect(m_extendPrompt, &QPushButton::clicked, this, &MainWindow::extendPrompt);
+    connect(m_cancelEdit, &QPushButton::clicked, this, &MainWindow::stopEditing);
+    connect(m_progress, &ProgressPanel::cancelRequested, m_services.runner, &QueueRunner::cancelJob);
+    connect(m_services.runner, &QueueRunner::jobStarted, this, &MainWindow::onJobStarted);
+    connect(m_services.runner, &QueueRunner::jobProgress, this, [this](const QUuid& id, const JobProgress& p) {
+        if (id == m_progress->job())
+            m_progress->setProgress(p);
+    });
+    connect(m_services.runner, &QueueRunner::jobPreview, this, [this](const QUuid& id, const QImage& image) {
+        if (id == m_progress->job())
+            m_progress->setPreview(image);
+    });
+    connect(m_services.runner, &QueueRunner::jobFinished, this, &MainWindow::onJobFinished);
+    connect(m_queueDock, &RenderQueueDock::editRequested, this, &MainWindow::editJob);
+    connect(m_queueDock, &RenderQueueDock::openRequested, this, &MainWindow::showJobResult);
+    connect(m_services.queue, &RenderQueueModel::saveFailed, this,
+            [this](const QString& message) { statusBar()->showMessage(message, 15000); });
+
+    retranslate();
+    const auto savedTask = taskFromName(settings ? settings->value(QLatin1String(settings_keys::kCurrentTask)).toString()
+                                                 : QString());
+    m_task = savedTask.value_or(wan::Task::T2V);
+    {
+        const QSignalBlocker blocker(m_taskBar);
+        m_taskBar->setCurrentIndex(int(std::find(std::begin(kTasks), std::end(kTasks), m_task) - std::begin(kTasks)));
+    }
+    loadTaskSettings(m_task);
+    if (settings) {
+        m_modelPicker->setFolder(settings->value(QLatin1String(settings_keys::kModelDir)).toString());
+        restoreGeometry(settings->value(QStringLiteral("window/geometry")).toByteArray());
+        restoreState(settings->value(QStringLiteral("window/state")).toByteArray());
+    }
+    if (!m_services.queueProblem.isEmpty()) {
+        statusBar()->showMessage(m_services.queueProblem, 30000);
+        QTimer::singleShot(0, this, [this] {
+            auto* box = new QMessageBox(QMessageBox::Warning, tr("Render queue"), m_services.queueProblem,
+                                        QMessageBox::Ok, this);
+            box->setAttribute(Qt::WA_DeleteOnClose);
+            box->open();
+        });
+    }
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::buildMenus()
+{
+    m_fileMenu = menuBar()->addMenu(QString());
+    m_submitAction = m_fileMenu->addAction(QString(), this, [this] { submit(); });
+    m_submitAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Return));
+    m_exportAction = m_fileMenu->addAction(QString(), this, &MainWindow::exportAs);
+    m_exportAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
+    m_openOutputAction = m_fileMenu->addAction(QString(), this, [this] {
+        QDir().mkpath(m_services.runner->outputDir());
+        QDesktopServices::openUrl(QUrl::fromLocalFile(m_services.runner->outputDir()));
+    });
+    m_fileMenu->addSeparator();
+    m_settingsAction = m_fileMenu->addAction(QString(), this, &MainWindow::openSettings);
+    m_settingsAction->setMenuRole(QAction::PreferencesRole);
+    m_fileMenu->addSeparator();
+    m_quitAction = m_fileMenu->addAction(QString(), this, &QWidget::close);
+    m_quitAction->setShortcut(QKeySequence::Quit);
+
+    m_editMenu = menuBar()->addMenu(QString());
+    m_pasteImageAction = m_editMenu->addAction(QString(), this, [this] {
+        setTask(wan::Task::I2V);
+        m_dropZone->pasteFromClipboard();
+    });
+    m_pasteImageAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_V));
+
+    m_queueMenu = menuBar()->addMenu(QString());
+    m_queueMenu->addAction(m_queueDock->pauseQueueAction());
+    m_queueMenu->addAction(m_queueDock->toggleViewAction());
+
+    m_helpMenu = menuBar()->addMenu(QString());
+    m_openLogAction = m_helpMenu->addAction(QString(), this, &MainWindow::openLog);
+    m_openLogFolderAction = m_helpMenu->addAction(QString(), this, [this] {
+        QDesktopServices::openUrl(QUrl::fromLocalFile(QFileInfo(m_services.logFile).absolutePath()));
+    });
+    m_weightsAction = m_helpMenu->addAction(QString(), this, &MainWindow::showWeightsHelp);
+    m_helpMenu->addSeparator();
+    m_aboutAction = m_helpMenu->addAction(QString(), this, [this] {
+        QMessageBox::about(this, tr("About Wan Studio"),
+                           tr("<b>Wan Studio %1</b><br>A desktop studio for the open Wan2.1 video models: text to "
+                              "video, image to video and text to image, on your own computer.")
+                               .arg(QCoreApplication::applicationVersion()));
+    });
+    m_aboutAction->setMenuRole(QAction::AboutRole);
+}
+
+void MainWindow::retranslate()
+{
+    setWindowTitle(tr("Wan Studio"));
+    m_output->setTabText(m_output->indexOf(m_progress), tr("Progress"));
+    m_output->setTabText(m_output->indexOf(m_player), tr("Result"));
+    for (int i = 0; i < m_taskBar->count(); ++i)
+        m_taskBar->setTabText(i, taskText(kTasks[i]));
+    m_modelBox->setTitle(tr("Model folder"));
+    m_promptBox->setTitle(tr("Prompt"));
+    m_prompt->setPlaceholderText(tr("Describe the video: subject, action, scene, camera, style. Chinese and "
+                                    "English both work."));
+    m_negativeToggle->setText(tr("Negative prompt (what to avoid)"));
+    m_extendPrompt->setText(tr("Extend prompt…"));
+    m_extendPrompt->setToolTip(tr("Let a language model rewrite the prompt with more detail (set it up in "
+                                  "Settings → Prompt extension)"));
+    m_imageBox->setTitle(tr("First frame"));
+    m_settingsBox->setTitle(tr("Generation"));
+    m_submit->setText(m_editing.isNull() ? tr("Add to queue") : tr("Update queued job"));
+    m_cancelEdit->setText(tr("Stop editing"));
+    m_fileMenu->setTitle(tr("&File"));
+    m_submitAction->setText(tr("Add to queue"));
+    m_exportAction->setText(tr("Export as…"));
+    m_openOutputAction->setText(tr("Open output folder"));
+    m_settingsAction->setText(tr("Settings…"));
+    m_quitAction->setText(tr("Quit"));
+    m_editMenu->setTitle(tr("&Edit"));
+    m_pasteImageAction->setText(tr("Paste image as first frame"));
+    m_queueMenu->setTitle(tr("&Queue"));
+    m_helpMenu->setTitle(tr("&Help"));
+    m_openLogAction->setText(tr("Open log"));
+    m_openLogFolderAction->setText(tr("Open log folder"));
+    m_weightsAction->setText(tr("Where to get the models"));
+    m_aboutAction->setText(tr("About Wan Studio"));
+}
+
+void MainWindow::changeEvent(QEvent* event)
+{
+    if (event->type() == QEvent::LanguageChange)
+        retranslate();
+    QMainWindow::changeEvent(event);
+}
+
+QString MainWindow::defaultNegative(wan::Task task) const
+{
+    return m_services.negativePrompt ? m_services.negativePrompt(task) : QString();
+}
+
+void MainWindow::setTask(wan::Task task)
+{
+    const int index = int(std::find(std::begin(kTasks), std::end(kTasks), task) - std::begin(kTasks));
+    if (task == m_task) {
+        if (m_taskBar->currentIndex() != index) {
+            const QSignalBlocker blocker(m_taskBar);
+            m_taskBar->setCurrentIndex(index);
+        }
+        return;
+    }
+    saveTaskSettings();
+    m_task = task;
+    {
+        const QSignalBlocker blocker(m_taskBar);
+        m_taskBar->setCurrentIndex(index);
+    }
+    loadTaskSettings(task);
+    if (m_services.settings)
+        m_services.settings->setValue(QLatin1String(settings_keys::kCurrentTask), taskName(task));
+}
+
+void MainWindow::saveTaskSettings() const
+{
+    if (!m_services.settings)
+        return;
+    wan::Request request = defaultRequest(m_task);
+    m_settingsPanel->fillRequest(&request);
+    m_services.settings->setValue(taskSettingsKey(m_task),
+                                  QString::fromUtf8(QJsonDocument(requestToJson(request)).toJson(QJsonDocument::Compact)));
+    m_services.settings->setValue(negativeSettingsKey(m_task), m_negative->text());
+}
+
+void MainWindow::loadTaskSettings(wan::Task task)
+{
+    m_imageBox->setVisible(task == wan::Task::I2V);
+    m_settingsPanel->setTask(task);
+    wan::Request request = defaultRequest(task);
+    if (m_services.settings) {
+        const QJsonObject saved =
+            QJsonDocument::fromJson(m_services.settings->value(taskSettingsKey(task)).toString().toUtf8()).object();
+        wan::Request remembered;
+        if (!saved.isEmpty() && requestFromJson(saved, &remembered)) {
+            remembered.task = task;
+            request = remembered;
+        }
+    }
+    m_settingsPanel->applyRequest(request);
+    const QVariant negative = m_services.settings ? m_services.settings->value(negativeSettingsKey(task)) : QVariant();
+    m_negative->setText(negative.isValid() ? negative.toString() : defaultNegative(task));
+    m_dropZone->setMaxArea(m_settingsPanel->maxArea());
+}
+
+void MainWindow::onFolderChecked(const FolderCheck& check)
+{
+    if (m_services.settings && check.ok)
+        m_services.settings->setValue(QLatin1String(settings_keys::kModelDir), m_modelPicker->folder());
+    if (check.ok)
+        m_settingsPanel->setModelSize(check.large ? ModelSize::Large : ModelSize::Small);
+    if (check.ok && check.modelType == wan::ModelType::I2V && m_task != wan::Task::I2V)
+        setTask(wan::Task::I2V);
+    else if (check.ok && check.modelType == wan::ModelType::T2V && m_task == wan::Task::I2V)
+        setTask(wan::Task::T2V);
+}
+
+QString MainWindow::submit()
+{
+    QString error;
+    const FolderCheck& check = m_modelPicker->check();
+    const QString prompt = m_prompt->text().trimmed();
+    if (m_modelPicker->isChecking())
+        error = tr("The model folder is still being checked; try again in a moment.");
+    else if (!check.ok)
+        error = tr("Choose a usable model folder first. %1").arg(check.problem);
+    else if ((check.modelType == wan::ModelType::I2V) != (m_task == wan::Task::I2V))
+        error = m_task == wan::Task::I2V ? tr("This model folder holds a text-to-video model; image to video needs "
+                                              "an I2V model (Wan2.1-I2V-14B-480P or -720P).")
+                                         : tr("This model folder holds an image-to-video model; choose a T2V "
+                                              "model folder for this task.");
+    else if (prompt.isEmpty())
+        error = tr("Write a prompt first.");
+    else if (m_task == wan::Task::I2V && m_dropZone->imagePath().isEmpty())
+        error = tr("Image to video needs a first frame: drop, paste or browse an image.");
+    else
+        error = m_settingsPanel->validationError();
+    if (!error.isEmpty()) {
+        m_formMessage->setText(error);
+        m_formMessage->show();
+        statusBar()->showMessage(error, 8000);
+        return error;
+    }
+    m_formMessage->hide();
+
+    RenderJob job;
+    wan::Request& request = job.request;
+    request = defaultRequest(m_task);
+    m_settingsPanel->fillRequest(&request);
+    request.task = m_task;
+    request.ckptDir = m_modelPicker->folder().toStdString();
+    request.prompt = prompt.toStdString();
+    const QString negative = m_negative->text();
+    if (negative != defaultNegative(m_task))
+        request.negativePrompt = negative.toStdString();
+    if (m_task == wan::Task::I2V) {
+        request.image = m_dropZone->imagePath().toStdString();
+        job.thumbnailPath = m_dropZone->imagePath();
+    }
+    if (m_services.settings)
+        request.device = m_services.settings->value(QLatin1String(settings_keys::kDevice), QStringLiteral("cpu"))
+                             .toString()
+                             .toStdString();
+
+    m_prompt->addToHistory(prompt);
+    if (negative != defaultNegative(m_task))
+        m_negative->addToHistory(negative);
+    saveTaskSettings();
+
+    if (!m_editing.isNull()) {
+        if (!m_services.queue->updatePendingRequest(m_editing, request)) {
+            error = tr("That job has already started or was removed; it was not changed.");
+            statusBar()->showMessage(error, 8000);
+            stopEditing();
+            return error;
+        }
+        m_services.queue->setThumbnail(m_editing, job.thumbnailPath);
+        statusBar()->showMessage(tr("Queued job updated."), 5000);
+        stopEditing();
+        return {};
+    }
+    m_services.queue->addJob(job);
+    statusBar()->showMessage(tr("Added to the render queue."), 5000);
+    return {};
+}
+
+void MainWindow::editJob(const QUuid& id)
+{
+    const RenderJob* job = m_services.queue->job(id);
+    if (!job || !isPending(job->state))
+        return;
+    const wan::Request request = job->request;
+    setTask(request.task);
+    m_editing = id;
+    m_settingsPanel->applyRequest(request);
+    m_prompt->setText(QString::fromStdString(request.prompt));
+    m_negative->setText(request.negativePrompt ? QString::fromStdString(*request.negativePrompt)
+                                               : defaultNegative(request.task));
+    if (request.task == wan::Task::I2V && !request.image.empty())
+        m_dropZone->setImageFile(QString::fromStdString(request.image.string()));
+    if (m_modelPicker->folder() != QString::fromStdString(request.ckptDir.string()))
+        m_modelPicker->setFolder(QString::fromStdString(request.ckptDir.string()));
+    m_cancelEdit->show();
+    retranslate();
+}
+
+void MainWindow::stopEditing()
+{
+    m_editing = QUuid();
+    m_cancelEdit->hide();
+    retranslate();
+}
+
+void MainWindow::onJobStarted(const QUuid& id)
+{
+    const RenderJob* job = m_services.queue->job(id);
+    const QString title = job ? QStringLiteral("%1 · %2×%3 · %4")
+                                    .arg(taskText(job->request.task))
+                                    .arg(job->request.width)
+                                    .arg(job->request.height)
+                                    .arg(QString::fromStdString(job->request.prompt).simplified().left(120))
+                              : QString();
+    m_progress->startJob(id, title);
+    m_output->setCurrentWidget(m_progress);
+}
+
+void MainWindow::onJobFinished(const QUuid& id, const JobOutcome& outcome)
+{
+    QString message;
+    switch (outcome.status) {
+    case wan::JobStatus::Done:
+        message = tr("Saved to %1").arg(QDir::toNativeSeparators(outcome.outputPath));
+        m_settingsPanel->setLastSeed(outcome.seed);
+        if (const RenderJob* job = m_services.queue->job(id))
+            m_settingsPanel->setLastSeed(job->request.seed);
+        break;
+    case wan::JobStatus::Failed: message = userErrorMessage(outcome.errorKind, outcome.error); break;
+    case wan::JobStatus::Cancelled: message = tr("The job was cancelled."); break;
+    }
+    if (id == m_progress->job())
+        m_progress->showOutcome(outcome, message);
+    statusBar()->showMessage(message.section(QLatin1Char('\n'), 0, 0), 15000);
+    if (outcome.status == wan::JobStatus::Done)
+        showJobResult(id);
+}
+
+void MainWindow::showJobResult(const QUuid& id)
+{
+    const RenderJob* job = m_services.queue->job(id);
+    if (!job || job->outputPath.isEmpty() || !QFileInfo(job->outputPath).isFile())
+        return;
+    m_lastShown = id;
+    m_player->openFile(job->outputPath, job->request.fps);
+    m_output->setCurrentWidget(m_player);
+}
+
+bool MainWindow::isShowingPlayer() const { return m_output->currentWidget() == m_player; }
+
+void MainWindow::exportAs()
+{
+    QUuid id = m_queueDock->selectedJob();
+    const RenderJob* job = m_services.queue->job(id);
+    if (!job || job->state != JobState::Done)
+        job = m_services.queue->job(m_lastShown);
+    if (!job || job->outputPath.isEmpty() || !QFileInfo(job->outputPath).isFile()) {
+        statusBar()->showMessage(tr("Select a finished job to export."), 5000);
+        return;
+    }
+    const QFileInfo source(job->outputPath);
+    const QString target = QFileDialog::getSaveFileName(
+        this, tr("Export as"), QDir(QDir::homePath()).filePath(source.fileName()),
+        source.suffix() == QLatin1String("png") ? tr("PNG image (*.png)") : tr("MP4 video (*.mp4)"));
+    if (target.isEmpty())
+        return;
+    if (QFileInfo::exists(target))
+        QFile::remove(target);
+    if (!QFile::copy(source.absoluteFilePath(), target)) {
+        QMessageBox::warning(this, tr("Export as"),
+                             tr("Could not write %1. Check that the folder is writable and the disk is not full.")
+                                 .arg(QDir::toNativeSeparators(target)));
+        return;
+    }
+    statusBar()->showMessage(tr("Exported to %1").arg(QDir::toNativeSeparators(target)), 8000);
+}
+
+void MainWindow::openSettings()
+{
+    SettingsDialog dialog(m_services.settings, this);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    const QString oldLanguage = m_services.settings->value(QLatin1String(settings_keys::kLanguage)).toString();
+    dialog.save();
+    m_services.runner->setOutputDir(dialog.outputDir());
+    if (dialog.language() != oldLanguage && m_services.switchLanguage)
+        m_services.switchLanguage(dialog.language());
+}
+
+void MainWindow::extendPrompt()
+{
+    if (!m_services.settings)
+        return;
+    wan::PromptExtendRequest request;
+    request.prompt = m_prompt->text().trimmed().toStdString();
+    if (request.prompt.empty()) {
+        statusBar()->showMessage(tr("Write a prompt first."), 5000);
+        return;
+    }
+    switch (m_task) {
+    case wan::Task::T2V: request.task = wan::PromptTask::TextToVideo; break;
+    case wan::Task::I2V: request.task = wan::PromptTask::ImageToVideo; break;
+    case wan::Task::T2I: request.task = wan::PromptTask::TextToImage; break;
+    }
+    request.language = PromptEnhanceSettingsPage::loadTargetLanguage(*m_services.settings);
+    if (m_task == wan::Task::I2V && !m_dropZone->imagePath().isEmpty())
+        request.image = PromptEnhanceDialog::encodeImageForRequest(QImage(m_dropZone->imagePath()));
+    PromptEnhanceDialog dialog(PromptEnhanceSettingsPage::loadSettings(*m_services.settings), request, this);
+    connect(&dialog, &PromptEnhanceDialog::requestFinished, this, [this](bool ok, const QString& message) {
+        if (!message.isEmpty())
+            statusBar()->showMessage(message, 8000);
+        spdlog::info("prompt extension {}: {}", ok ? "done" : "failed", message.toStdString());
+    });
+    if (dialog.exec() == QDialog::Accepted && !dialog.acceptedPrompt().trimmed().isEmpty())
+        m_prompt->setText(dialog.acceptedPrompt());
+}
+
+void MainWindow::openLog()
+{
+    if (m_services.logFile.isEmpty() || !QFileInfo::exists(m_services.logFile)) {
+        statusBar()->showMessage(tr("There is no log yet."), 5000);
+        return;
+    }
+    QDesktopServices::openUrl(QUrl::fromLocalFile(m_services.logFile));
+}
+
+void MainWindow::showWeightsHelp()
+{
+    QMessageBox box(QMessageBox::Information, tr("Where to get the models"), QString(), QMessageBox::Ok, this);
+    box.setTextFormat(Qt::RichText);
+    box.setText(officialWeightsHtml() + QStringLiteral("<br><br>") +
+                tr("Download the whole model folder and choose it under “Model folder”. The 1.3B text-to-video "
+                   "model needs about 8 GB of memory; the 14B models much more."));
+    box.exec();
+}
+
+void MainWindow::closeEvent(QCloseEvent* event)
+{
+    if (!m_services.runner->runningJob().isNull()) {
+        const auto answer = QMessageBox::question(
+            this, tr("A job is running"),
+            tr("A job is still running. Quit anyway? The job will be cancelled; queued jobs stay in the queue."),
+            QMessageBox::Yes | QMessageBox::No, QMessageBox::No);
+        if (answer != QMessageBox::Yes) {
+            event->ignore();
+            return;
+        }
+    }
+    saveTaskSettings();
+    if (m_services.settings) {
+        m_services.settings->setValue(QStringLiteral("window/geometry"), saveGeometry());
+        m_services.settings->setValue(QStringLiteral("window/state"), saveState());
+    }
+    // No new job may start while the thread winds down; the running one is cancelled and joined.
+    m_services.runner->setQueuePaused(true);
+    m_services.bridge->shutdown();
+    spdlog::info("main window closed");
+    event->accept();
+}
+
+} // namespace wan::ui

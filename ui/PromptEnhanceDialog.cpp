@@ -1,0 +1,147 @@
+#include "PromptEnhanceDialog.h"
+
+#include "PromptEnhanceWorker.h"
+
+#include <QBuffer>
+#include <QComboBox>
+#include <QDialogButtonBox>
+#include <QHBoxLayout>
+#include <QImage>
+#include <QLabel>
+#include <QPlainTextEdit>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QVBoxLayout>
+
+#include <cmath>
+
+PromptEnhanceDialog::PromptEnhanceDialog(const wan::PromptExtendSettings& settings,
+                                         const wan::PromptExtendRequest& request, QWidget* parent)
+    : QDialog(parent), m_settings(settings), m_request(request), m_worker(new PromptEnhanceWorker(this))
+{
+    setWindowTitle(tr("Extend prompt"));
+    resize(640, 480);
+
+    m_original = new QPlainTextEdit(QString::fromStdString(request.prompt), this);
+    m_original->setReadOnly(true);
+    m_original->setMaximumHeight(90);
+
+    m_rewrite = new QPlainTextEdit(this);
+    m_rewrite->setPlaceholderText(tr("The rewritten prompt appears here; you can edit it before using it."));
+
+    m_language = new QComboBox(this);
+    m_language->addItem(QStringLiteral("中文"), int(wan::PromptLanguage::Chinese));
+    m_language->addItem(QStringLiteral("English"), int(wan::PromptLanguage::English));
+    m_language->setCurrentIndex(std::max(0, m_language->findData(int(request.language))));
+
+    m_busy = new QProgressBar(this);
+    m_busy->setRange(0, 0);
+    m_busy->setTextVisible(false);
+    m_busy->setMaximumHeight(8);
+    m_status = new QLabel(this);
+    m_status->setWordWrap(true);
+    m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
+
+    auto* buttons = new QDialogButtonBox(this);
+    m_accept = buttons->addButton(tr("Use rewrite"), QDialogButtonBox::AcceptRole);
+    m_retry = buttons->addButton(tr("Retry"), QDialogButtonBox::ActionRole);
+    m_discard = buttons->addButton(tr("Keep original"), QDialogButtonBox::RejectRole);
+
+    auto* languageRow = new QHBoxLayout;
+    languageRow->addWidget(new QLabel(tr("Rewrite in:"), this));
+    languageRow->addWidget(m_language);
+    languageRow->addStretch(1);
+
+    auto* layout = new QVBoxLayout(this);
+    layout->addWidget(new QLabel(tr("Original:"), this));
+    layout->addWidget(m_original);
+    layout->addWidget(new QLabel(tr("Rewrite:"), this));
+    layout->addWidget(m_rewrite, 1);
+    layout->addLayout(languageRow);
+    layout->addWidget(m_busy);
+    layout->addWidget(m_status);
+    layout->addWidget(buttons);
+
+    connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
+    connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    connect(m_retry, &QPushButton::clicked, this, &PromptEnhanceDialog::startRequest);
+    connect(m_language, &QComboBox::currentIndexChanged, this, &PromptEnhanceDialog::startRequest);
+    connect(m_worker, &PromptEnhanceWorker::finished, this, &PromptEnhanceDialog::onFinished);
+    connect(m_rewrite, &QPlainTextEdit::textChanged, this, [this] {
+        m_accept->setEnabled(!m_worker->isRunning() && !m_rewrite->toPlainText().trimmed().isEmpty());
+    });
+
+    startRequest();
+}
+
+PromptEnhanceDialog::~PromptEnhanceDialog() = default;
+
+QString PromptEnhanceDialog::acceptedPrompt() const
+{
+    return m_rewrite->toPlainText().trimmed();
+}
+
+wan::PromptLanguage PromptEnhanceDialog::language() const
+{
+    return wan::PromptLanguage(m_language->currentData().toInt());
+}
+
+void PromptEnhanceDialog::startRequest()
+{
+    m_request.language = language();
+    m_accept->setEnabled(false);
+    m_retry->setEnabled(false);
+    m_rewrite->setReadOnly(true);
+    m_busy->setVisible(true);
+    m_status->setText(tr("Asking the model…"));
+    m_worker->start(m_settings, m_request);
+}
+
+void PromptEnhanceDialog::onFinished(const wan::PromptExtendResult& result)
+{
+    m_busy->setVisible(false);
+    m_retry->setEnabled(true);
+    m_rewrite->setReadOnly(false);
+    const QString message = QString::fromStdString(result.message);
+    if (result.ok) {
+        m_rewrite->setPlainText(QString::fromStdString(result.prompt));
+        m_status->setText(tr("Rewritten by %1. Edit it if you like, then use it or keep the original.")
+                              .arg(QString::fromStdString(result.model)));
+    } else {
+        m_status->setText(message);
+    }
+    m_accept->setEnabled(!m_rewrite->toPlainText().trimmed().isEmpty());
+    Q_EMIT requestFinished(result.ok, result.ok ? QString() : message);
+}
+
+void PromptEnhanceDialog::done(int result)
+{
+    m_worker->cancel();
+    if (result == QDialog::Accepted) {
+        const QString text = acceptedPrompt();
+        if (text.isEmpty())
+            return; // nothing to use yet
+        Q_EMIT promptAccepted(text);
+    }
+    QDialog::done(result);
+}
+
+std::vector<std::uint8_t> PromptEnhanceDialog::encodeImageForRequest(const QImage& image, int maxPixels)
+{
+    if (image.isNull())
+        return {};
+    QImage scaled = image;
+    const double pixels = double(image.width()) * image.height();
+    if (maxPixels > 0 && pixels > maxPixels) {
+        const double factor = std::sqrt(maxPixels / pixels);
+        scaled = image.scaled(std::max(1, int(std::lround(image.width() * factor))),
+                              std::max(1, int(std::lround(image.height() * factor))), Qt::IgnoreAspectRatio,
+                              Qt::SmoothTransformation);
+    }
+    QByteArray bytes;
+    QBuffer buffer(&bytes);
+    buffer.open(QIODevice::WriteOnly);
+    scaled.convertToFormat(QImage::Format_RGB888).save(&buffer, "PNG");
+    return {reinterpret_cast<const std::uint8_t*>(bytes.constData()),
+            reinterpret_cast<const std::uint8_t*>(bytes.constData()) + bytes.size()};
+}

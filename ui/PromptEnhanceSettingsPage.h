@@ -1,0 +1,65 @@
+#pragma once
+// Settings page for prompt extension: back end, URL, models, API key, limits, default target language, and a
+// "Test connection" button that runs off the UI thread.
+
+#include "wan/PromptExtend.h"
+
+#include <QWidget>
+
+class PromptEnhanceWorker;
+class QCheckBox;
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QPushButton;
+class QSettings;
+class QSpinBox;
+
+class PromptEnhanceSettingsPage final : public QWidget
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(PromptEnhanceSettingsPage)
+
+public:
+    explicit PromptEnhanceSettingsPage(QWidget* parent = nullptr);
+    ~PromptEnhanceSettingsPage() override;
+
+    wan::PromptExtendSettings settings() const;
+    void setSettings(const wan::PromptExtendSettings& settings);
+    wan::PromptLanguage targetLanguage() const;
+    void setTargetLanguage(wan::PromptLanguage language);
+    bool isExtensionEnabled() const; // the "Extend prompts before generating" default
+    void setExtensionEnabled(bool enabled);
+
+    // Group "promptExtension" of `store`. The API key is stored in plain text there (see the page's warning).
+    void load(QSettings& store);
+    void save(QSettings& store) const;
+    static wan::PromptExtendSettings loadSettings(QSettings& store);
+    static wan::PromptLanguage loadTargetLanguage(QSettings& store);
+    static bool loadEnabled(QSettings& store);
+
+Q_SIGNALS:
+    void settingsChanged();
+    void connectionTested(bool ok, const QString& message);
+
+private:
+    void onBackendChanged();
+    void onTestClicked();
+    void onTestFinished(const wan::PromptExtendResult& result);
+    void updateKeyWarning();
+
+    QCheckBox* m_enabled = nullptr;
+    QComboBox* m_backend = nullptr;
+    QComboBox* m_url = nullptr; // editable, with the presets of the back end
+    QLineEdit* m_textModel = nullptr;
+    QLineEdit* m_visionModel = nullptr;
+    QLineEdit* m_apiKey = nullptr;
+    QCheckBox* m_showKey = nullptr;
+    QLabel* m_keyWarning = nullptr;
+    QComboBox* m_language = nullptr;
+    QSpinBox* m_timeoutSeconds = nullptr;
+    QSpinBox* m_attempts = nullptr;
+    QPushButton* m_test = nullptr;
+    QLabel* m_testStatus = nullptr;
+    PromptEnhanceWorker* m_worker = nullptr;
+};

@@ -1,0 +1,191 @@
+#include "QueueRunner.h"
+
+#include "GenerationRules.h"
+#include "InferenceBridge.h"
+#include "RenderQueueModel.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QFile>
+#include <QJsonDocument>
+#include <QRandomGenerator>
+#include <QSaveFile>
+#include <QTimer>
+
+#include <spdlog/spdlog.h>
+
+namespace wan::ui {
+
+namespace {
+QString logStageText(wan::Stage stage)
+{
+    switch (stage) {
+    case wan::Stage::Loading: return QStringLiteral("loading models");
+    case wan::Stage::EncodingText: return QStringLiteral("encoding the prompt");
+    case wan::Stage::EncodingImage: return QStringLiteral("encoding the image");
+    case wan::Stage::Denoising: return QStringLiteral("denoising");
+    case wan::Stage::Decoding: return QStringLiteral("decoding");
+    case wan::Stage::Writing: return QStringLiteral("writing");
+    }
+    return {};
+}
+} // namespace
+
+QueueRunner::QueueRunner(RenderQueueModel* model, InferenceBridge* bridge, QString outputDir, QObject* parent)
+    : QObject(parent), m_model(model), m_bridge(bridge), m_outputDir(std::move(outputDir))
+{
+    connect(bridge, &InferenceBridge::jobProgress, this, &QueueRunner::onProgress);
+    connect(bridge, &InferenceBridge::jobPreview, this, &QueueRunner::onPreview);
+    connect(bridge, &InferenceBridge::jobFinished, this, &QueueRunner::onFinished);
+    connect(bridge, &InferenceBridge::jobStarted, this, &QueueRunner::jobStarted);
+    connect(model, &QAbstractItemModel::rowsInserted, this, &QueueRunner::scheduleNext);
+    connect(model, &QAbstractItemModel::rowsMoved, this, &QueueRunner::scheduleNext);
+    connect(model, &QAbstractItemModel::modelReset, this, &QueueRunner::scheduleNext);
+    connect(model, &QAbstractItemModel::dataChanged, this, &QueueRunner::scheduleNext);
+    scheduleNext();
+}
+
+void QueueRunner::setQueuePaused(bool paused)
+{
+    if (m_paused == paused)
+        return;
+    m_paused = paused;
+    Q_EMIT queuePausedChanged(paused);
+    scheduleNext();
+}
+
+void QueueRunner::cancelJob(const QUuid& id)
+{
+    if (id == m_running)
+        m_bridge->cancel(id);
+    else if (m_model)
+        m_model->cancelPendingJob(id);
+}
+
+void QueueRunner::scheduleNext()
+{
+    // Model signals arrive in the middle of model changes: start jobs from a clean stack.
+    if (m_startPosted || !m_running.isNull() || m_paused)
+        return;
+    m_startPosted = true;
+    QTimer::singleShot(0, this, &QueueRunner::startNext);
+}
+
+void QueueRunner::startNext()
+{
+    m_startPosted = false;
+    if (!m_model || !m_running.isNull() || m_paused)
+        return;
+    const auto next = m_model->nextQueued();
+    if (!next)
+        return;
+    const RenderJob job = *m_model->job(*next);
+    wan::Request request = job.request;
+    if (request.seed < 0)
+        request.seed = qint64(QRandomGenerator::global()->bounded(quint64(1) << 53)); // named in the folder
+
+    JobTicket ticket;
+    ticket.id = job.id;
+    QString folder = job.folder;
+    const bool resume = !job.resumeLatents.isEmpty() && QFileInfo(job.resumeLatents).isFile() && !folder.isEmpty();
+    if (resume) {
+        ticket.resumeLatents = job.resumeLatents;
+    } else {
+        const QString name = readableJobName(QDateTime::currentDateTime(), QString::fromStdString(request.prompt),
+                                             request.seed);
+        folder = QDir(m_outputDir).filePath(name);
+        for (int n = 2; QFileInfo::exists(folder); ++n)
+            folder = QDir(m_outputDir).filePath(name + QStringLiteral("-%1").arg(n));
+        const QString extension = request.task == wan::Task::T2I ? QStringLiteral(".png") : QStringLiteral(".mp4");
+        request.outputPath = QDir(folder).filePath(QFileInfo(folder).fileName() + extension).toStdString();
+        request.latentsPath = QDir(folder).filePath(QStringLiteral("latents.safetensors")).toStdString();
+    }
+    ticket.request = request;
+
+    m_model->markRunning(job.id, request, folder);
+    m_running = job.id;
+    m_thumbnailSaved = request.task == wan::Task::I2V && !job.thumbnailPath.isEmpty();
+    m_lastStage = {};
+
+    QString setupError;
+    if (!QDir().mkpath(folder)) {
+        setupError = QCoreApplication::translate("QueueRunner", "Could not create the job folder %1.")
+                         .arg(QDir::toNativeSeparators(folder));
+    } else if (!resume) {
+        QJsonObject settings = requestToJson(request);
+        settings[QStringLiteral("job_id")] = job.id.toString(QUuid::WithoutBraces);
+        settings[QStringLiteral("application")] =
+            QStringLiteral("%1 %2").arg(QCoreApplication::applicationName(), QCoreApplication::applicationVersion());
+        QSaveFile file(QDir(folder).filePath(QStringLiteral("settings.json")));
+        if (!file.open(QIODevice::WriteOnly) || file.write(QJsonDocument(settings).toJson()) < 0 || !file.commit())
+            setupError = QCoreApplication::translate("QueueRunner", "Could not write %1: %2.")
+                             .arg(QDir::toNativeSeparators(file.fileName()), file.errorString());
+    }
+    if (!setupError.isEmpty()) {
+        JobOutcome outcome;
+        outcome.status = wan::JobStatus::Failed;
+        outcome.errorKind = wan::ErrorKind::Io;
+        outcome.error = setupError;
+        onFinished(job.id, outcome);
+        return;
+    }
+    appendLog(job.id, resume ? QStringLiteral("resumed: decoding saved latents %1").arg(job.resumeLatents)
+                             : QStringLiteral("started, seed %1").arg(request.seed));
+    spdlog::info("job {} started in {}", job.id.toString().toStdString(), folder.toStdString());
+    m_bridge->submit(ticket);
+}
+
+void QueueRunner::onProgress(const QUuid& id, const JobProgress& progress)
+{
+    if (progress.stage != m_lastStage) {
+        m_lastStage = progress.stage;
+        appendLog(id, logStageText(progress.stage));
+    }
+    if (m_model)
+        m_model->setProgress(id, progress);
+    Q_EMIT jobProgress(id, progress);
+}
+
+void QueueRunner::onPreview(const QUuid& id, const QImage& image)
+{
+    if (!m_thumbnailSaved && m_model) {
+        if (const RenderJob* job = m_model->job(id); job && !job->folder.isEmpty()) {
+            const QString path = QDir(job->folder).filePath(QStringLiteral("thumbnail.png"));
+            if (image.save(path))
+                m_model->setThumbnail(id, path);
+            m_thumbnailSaved = true;
+        }
+    }
+    Q_EMIT jobPreview(id, image);
+}
+
+void QueueRunner::onFinished(const QUuid& id, const JobOutcome& outcome)
+{
+    switch (outcome.status) {
+    case wan::JobStatus::Done:
+        appendLog(id, QStringLiteral("done in %1 s: %2").arg(outcome.seconds, 0, 'f', 1).arg(outcome.outputPath));
+        break;
+    case wan::JobStatus::Failed: appendLog(id, QStringLiteral("failed: %1").arg(outcome.error)); break;
+    case wan::JobStatus::Cancelled: appendLog(id, QStringLiteral("cancelled")); break;
+    }
+    if (m_model)
+        m_model->finishJob(id, outcome);
+    if (id == m_running)
+        m_running = QUuid();
+    Q_EMIT jobFinished(id, outcome);
+    scheduleNext();
+}
+
+void QueueRunner::appendLog(const QUuid& id, const QString& line) const
+{
+    const RenderJob* job = m_model ? m_model->job(id) : nullptr;
+    if (!job || job->folder.isEmpty())
+        return;
+    QFile file(QDir(job->folder).filePath(QStringLiteral("log.txt")));
+    if (file.open(QIODevice::Append | QIODevice::Text))
+        file.write(QStringLiteral("%1 %2\n")
+                       .arg(QDateTime::currentDateTime().toString(Qt::ISODate), line)
+                       .toUtf8());
+}
+
+} // namespace wan::ui

@@ -1,0 +1,116 @@
+#include "QueueStore.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QSaveFile>
+
+#include <spdlog/spdlog.h>
+
+namespace wan::ui {
+
+namespace {
+constexpr auto kFormat = "wan-studio-queue";
+constexpr int kVersion = 1;
+
+} // namespace
+
+QueueStore::QueueStore(QString filePath) : m_filePath(std::move(filePath)) {}
+
+bool QueueStore::save(const QList<RenderJob>& jobs, QString* error) const
+{
+    QJsonArray array;
+    for (const auto& job : jobs)
+        array.append(jobToJson(job));
+    QJsonObject root;
+    root[QStringLiteral("format")] = QLatin1String(kFormat);
+    root[QStringLiteral("version")] = kVersion;
+    root[QStringLiteral("jobs")] = array;
+
+    QDir().mkpath(QFileInfo(m_filePath).absolutePath());
+    QSaveFile file(m_filePath);
+    if (!file.open(QIODevice::WriteOnly) || file.write(QJsonDocument(root).toJson(QJsonDocument::Indented)) < 0 ||
+        !file.commit()) {
+        const QString message =
+            QCoreApplication::translate("QueueStore", "Could not save the render queue to %1: %2. Check that the disk is not full and the folder is "
+               "writable.")
+                .arg(QDir::toNativeSeparators(m_filePath), file.errorString());
+        spdlog::error("{}", message.toStdString());
+        if (error)
+            *error = message;
+        return false;
+    }
+    return true;
+}
+
+QueueLoadReport QueueStore::load() const
+{
+    QueueLoadReport report;
+    QFile file(m_filePath);
+    if (!file.exists())
+        return report;
+    if (!file.open(QIODevice::ReadOnly)) {
+        report.problem = QCoreApplication::translate("QueueStore", "Could not read the render queue %1: %2.")
+                             .arg(QDir::toNativeSeparators(m_filePath), file.errorString());
+        return report;
+    }
+    const QByteArray bytes = file.readAll();
+    file.close();
+
+    QJsonParseError parseError;
+    const QJsonDocument document = QJsonDocument::fromJson(bytes, &parseError);
+    QString problem;
+    int skipped = 0;
+    if (parseError.error != QJsonParseError::NoError) {
+        problem = QCoreApplication::translate("QueueStore", "the file is damaged (%1 at byte %2), probably written only in part")
+                      .arg(parseError.errorString())
+                      .arg(parseError.offset);
+    } else if (!document.isObject() || document.object().value(QLatin1String("format")).toString() !=
+                                           QLatin1String(kFormat)) {
+        problem = QCoreApplication::translate("QueueStore", "the file is not a Wan Studio queue");
+    } else if (document.object().value(QLatin1String("version")).toInt() > kVersion) {
+        problem = QCoreApplication::translate("QueueStore", "the file was written by a newer version of Wan Studio");
+    } else {
+        const QJsonArray array = document.object().value(QLatin1String("jobs")).toArray();
+        for (const auto& value : array) {
+            auto job = jobFromJson(value.toObject());
+            if (!job) {
+                ++skipped;
+                continue;
+            }
+            if (job->state == JobState::Running) {
+                // The app stopped during this job: run it again, or only decode when its latents were saved.
+                job->state = JobState::Queued;
+                job->progress = 0.0;
+                job->etaSeconds = -1.0;
+                ++report.requeued;
+                if (!job->latentsPath.isEmpty() && QFileInfo(job->latentsPath).isFile()) {
+                    job->resumeLatents = job->latentsPath;
+                    ++report.resumed;
+                }
+            }
+            report.jobs.append(*job);
+        }
+        if (skipped > 0)
+            problem = QCoreApplication::translate("QueueStore", "%n job(s) could not be read", nullptr, skipped);
+    }
+
+    if (problem.isEmpty())
+        return report;
+
+    const QString backup = m_filePath + QStringLiteral(".corrupt-") +
+                           QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmmss"));
+    const bool moved = QFile::rename(m_filePath, backup);
+    report.corruptBackup = moved ? backup : QString();
+    report.problem = moved ? QCoreApplication::translate("QueueStore", "The render queue file could not be fully read (%1). It was kept as %2.")
+                                 .arg(problem, QDir::toNativeSeparators(backup))
+                           : QCoreApplication::translate("QueueStore", "The render queue file %1 could not be fully read (%2).")
+                                 .arg(QDir::toNativeSeparators(m_filePath), problem);
+    spdlog::warn("{}", report.problem.toStdString());
+    return report;
+}
+
+} // namespace wan::ui

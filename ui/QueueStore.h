@@ -1,0 +1,36 @@
+#pragma once
+
+#include "JobTypes.h"
+
+#include <QList>
+#include <QString>
+
+namespace wan::ui {
+
+struct QueueLoadReport
+{
+    QList<RenderJob> jobs;
+    QString corruptBackup; // where an unreadable queue file was moved, empty if none
+    QString problem;       // what was wrong with it, for the user
+    int requeued = 0;      // jobs that were running when the app stopped and run again
+    int resumed = 0;       // of those, jobs that will be finished from their saved latents
+};
+
+// The render queue on disk: one JSON file written atomically, so a crash leaves either the old or the new file.
+class QueueStore final
+{
+public:
+    explicit QueueStore(QString filePath);
+    Q_DISABLE_COPY_MOVE(QueueStore)
+
+    const QString& filePath() const { return m_filePath; }
+    bool save(const QList<RenderJob>& jobs, QString* error = nullptr) const;
+    // A missing file is an empty queue. An unreadable one is renamed *.corrupt-<date> and reported, never
+    // overwritten: the jobs that could still be read come back.
+    QueueLoadReport load() const;
+
+private:
+    QString m_filePath;
+};
+
+} // namespace wan::ui

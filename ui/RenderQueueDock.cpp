@@ -1,0 +1,178 @@
+#include "RenderQueueDock.h"
+
+#include "QueueRunner.h"
+#include "RenderQueueModel.h"
+
+#include <QAction>
+#include <QDesktopServices>
+#include <QEvent>
+#include <QFileInfo>
+#include <QHeaderView>
+#include <QIcon>
+#include <QTableView>
+#include <QToolBar>
+#include <QUrl>
+#include <QApplication>
+#include <QStyledItemDelegate>
+#include <QVBoxLayout>
+
+namespace wan::ui {
+
+namespace {
+// The progress column as a bar rather than a number.
+class ProgressDelegate final : public QStyledItemDelegate
+{
+public:
+    using QStyledItemDelegate::QStyledItemDelegate;
+
+    void paint(QPainter* painter, const QStyleOptionViewItem& option, const QModelIndex& index) const override
+    {
+        const auto state = JobState(index.data(RenderQueueModel::StateRole).toInt());
+        if (state != JobState::Running && state != JobState::Done) {
+            QStyledItemDelegate::paint(painter, option, index);
+            return;
+        }
+        QStyleOptionProgressBar bar;
+        bar.rect = option.rect.adjusted(3, 8, -3, -8);
+        bar.minimum = 0;
+        bar.maximum = 100;
+        bar.progress = int(index.data(RenderQueueModel::ProgressRole).toDouble() * 100.0 + 0.5);
+        bar.text = index.data(Qt::DisplayRole).toString();
+        bar.textVisible = true;
+        bar.state = option.state | QStyle::State_Horizontal;
+        const QWidget* widget = option.widget;
+        QStyle* style = widget ? widget->style() : QApplication::style();
+        style->drawControl(QStyle::CE_ProgressBar, &bar, painter, widget);
+    }
+};
+} // namespace
+
+RenderQueueDock::RenderQueueDock(RenderQueueModel* model, QueueRunner* runner, QWidget* parent)
+    : QDockWidget(parent), m_model(model), m_runner(runner)
+{
+    setObjectName(QStringLiteral("renderQueueDock"));
+    auto* content = new QWidget(this);
+    m_toolbar = new QToolBar(content);
+    m_toolbar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    m_toolbar->setIconSize(QSize(16, 16));
+    m_view = new QTableView(content);
+    m_view->setModel(model);
+    m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_view->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_view->setDragEnabled(true);
+    m_view->setAcceptDrops(true);
+    m_view->setDropIndicatorShown(true);
+    m_view->setDragDropMode(QAbstractItemView::InternalMove);
+    m_view->setDefaultDropAction(Qt::MoveAction);
+    m_view->setDragDropOverwriteMode(false);
+    m_view->verticalHeader()->setDefaultSectionSize(44);
+    m_view->verticalHeader()->hide();
+    m_view->horizontalHeader()->setSectionResizeMode(RenderQueueModel::PromptColumn, QHeaderView::Stretch);
+    m_view->setColumnWidth(RenderQueueModel::ThumbnailColumn, 84);
+    m_view->setContextMenuPolicy(Qt::ActionsContextMenu);
+    m_view->setWordWrap(false);
+    m_view->setItemDelegateForColumn(RenderQueueModel::ProgressColumn, new ProgressDelegate(m_view));
+
+    auto* layout = new QVBoxLayout(content);
+    layout->setContentsMargins(2, 2, 2, 2);
+    layout->addWidget(m_toolbar);
+    layout->addWidget(m_view);
+    setWidget(content);
+
+    const auto action = [this](const char* icon) {
+        auto* a = new QAction(QIcon(QStringLiteral(":/icons/%1.svg").arg(QLatin1String(icon))), QString(), this);
+        m_toolbar->addAction(a);
+        m_view->addAction(a);
+        return a;
+    };
+    m_pauseQueue = action("pause");
+    m_pauseQueue->setCheckable(true);
+    m_cancel = action("cancel");
+    m_remove = action("remove");
+    m_duplicate = action("duplicate");
+    m_edit = action("edit");
+    m_retry = action("retry");
+    m_hold = action("hold");
+    m_openFolder = action("folder");
+
+    connect(m_pauseQueue, &QAction::toggled, runner, &QueueRunner::setQueuePaused);
+    connect(runner, &QueueRunner::queuePausedChanged, this, [this](bool paused) {
+        m_pauseQueue->setChecked(paused);
+        retranslate();
+    });
+    connect(m_cancel, &QAction::triggered, this, [this] { m_runner->cancelJob(selectedJob()); });
+    connect(m_remove, &QAction::triggered, this, [this] { m_model->removeJob(selectedJob()); });
+    connect(m_duplicate, &QAction::triggered, this, [this] { m_model->duplicateJob(selectedJob()); });
+    connect(m_edit, &QAction::triggered, this, [this] { Q_EMIT editRequested(selectedJob()); });
+    connect(m_retry, &QAction::triggered, this, [this] { m_model->retryJob(selectedJob()); });
+    connect(m_hold, &QAction::triggered, this, [this] {
+        const QUuid id = selectedJob();
+        if (!m_model->pauseJob(id))
+            m_model->resumeJob(id);
+    });
+    connect(m_openFolder, &QAction::triggered, this, &RenderQueueDock::openFolder);
+    connect(m_view, &QTableView::doubleClicked, this, [this](const QModelIndex& index) {
+        const QUuid id = m_model->idAt(index.row());
+        const RenderJob* job = m_model->job(id);
+        if (job && job->state == JobState::Done)
+            Q_EMIT openRequested(id);
+        else if (job && isPending(job->state))
+            Q_EMIT editRequested(id);
+    });
+    connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this, &RenderQueueDock::updateActions);
+    connect(model, &QAbstractItemModel::dataChanged, this, &RenderQueueDock::updateActions);
+    connect(model, &QAbstractItemModel::rowsRemoved, this, &RenderQueueDock::updateActions);
+    retranslate();
+    updateActions();
+}
+
+QUuid RenderQueueDock::selectedJob() const
+{
+    const QModelIndexList rows = m_view->selectionModel()->selectedRows();
+    return rows.isEmpty() ? QUuid() : m_model->idAt(rows.first().row());
+}
+
+void RenderQueueDock::updateActions()
+{
+    const RenderJob* job = m_model->job(selectedJob());
+    const JobState state = job ? job->state : JobState{};
+    m_cancel->setEnabled(job && (isPending(state) || state == JobState::Running));
+    m_remove->setEnabled(job && state != JobState::Running);
+    m_duplicate->setEnabled(job != nullptr);
+    m_edit->setEnabled(job && isPending(state));
+    m_retry->setEnabled(job && (state == JobState::Failed || state == JobState::Cancelled));
+    m_hold->setEnabled(job && isPending(state));
+    m_hold->setText(state == JobState::Paused ? tr("Release") : tr("Hold"));
+    m_openFolder->setEnabled(job && !job->folder.isEmpty() && QFileInfo(job->folder).isDir());
+}
+
+void RenderQueueDock::openFolder()
+{
+    if (const RenderJob* job = m_model->job(selectedJob()))
+        QDesktopServices::openUrl(QUrl::fromLocalFile(job->folder));
+}
+
+void RenderQueueDock::retranslate()
+{
+    setWindowTitle(m_runner->isQueuePaused() ? tr("Render queue (paused)") : tr("Render queue"));
+    m_pauseQueue->setText(m_runner->isQueuePaused() ? tr("Resume queue") : tr("Pause queue"));
+    m_pauseQueue->setToolTip(tr("Pause after the current job / resume"));
+    m_cancel->setText(tr("Cancel"));
+    m_remove->setText(tr("Remove"));
+    m_duplicate->setText(tr("Duplicate"));
+    m_edit->setText(tr("Edit"));
+    m_edit->setToolTip(tr("Load this queued job into the editor to change it"));
+    m_retry->setText(tr("Retry"));
+    m_hold->setToolTip(tr("Hold a queued job (the queue skips it) or release it"));
+    m_openFolder->setText(tr("Open folder"));
+    updateActions();
+}
+
+void RenderQueueDock::changeEvent(QEvent* event)
+{
+    if (event->type() == QEvent::LanguageChange)
+        retranslate();
+    QDockWidget::changeEvent(event);
+}
+
+} // namespace wan::ui

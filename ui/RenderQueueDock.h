@@ -1,0 +1,55 @@
+#pragma once
+
+#include <QDockWidget>
+#include <QUuid>
+
+class QAction;
+class QTableView;
+class QToolBar;
+
+namespace wan::ui {
+
+class QueueRunner;
+class RenderQueueModel;
+
+// The render queue as a dock: the table plus pause/resume, cancel, remove, duplicate, edit, retry, hold and
+// open-folder actions. Rows are reordered by drag and drop.
+class RenderQueueDock final : public QDockWidget
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(RenderQueueDock)
+
+public:
+    RenderQueueDock(RenderQueueModel* model, QueueRunner* runner, QWidget* parent = nullptr);
+
+    QTableView* view() const { return m_view; }
+    QUuid selectedJob() const;
+    QAction* pauseQueueAction() const { return m_pauseQueue; }
+
+Q_SIGNALS:
+    void editRequested(const QUuid& id);
+    void openRequested(const QUuid& id); // show a finished job in the player
+
+protected:
+    void changeEvent(QEvent* event) override;
+
+private:
+    void updateActions();
+    void retranslate();
+    void openFolder();
+
+    RenderQueueModel* m_model;
+    QueueRunner* m_runner;
+    QTableView* m_view = nullptr;
+    QToolBar* m_toolbar = nullptr;
+    QAction* m_pauseQueue = nullptr;
+    QAction* m_cancel = nullptr;
+    QAction* m_remove = nullptr;
+    QAction* m_duplicate = nullptr;
+    QAction* m_edit = nullptr;
+    QAction* m_retry = nullptr;
+    QAction* m_hold = nullptr;
+    QAction* m_openFolder = nullptr;
+};
+
+} // namespace wan::ui

@@ -1,0 +1,409 @@
+#include "RenderQueueModel.h"
+
+#include "QueueStore.h"
+
+#include <QDataStream>
+#include <QFileInfo>
+#include <QIODevice>
+#include <QMimeData>
+
+namespace wan::ui {
+
+namespace {
+const QString kMimeType = QStringLiteral("application/x-wan-studio-job-ids");
+constexpr int kThumbnailHeight = 40;
+
+QString formatEta(double seconds)
+{
+    if (seconds < 0)
+        return {};
+    const int total = int(seconds + 0.5);
+    if (total >= 3600)
+        return QStringLiteral("%1:%2:%3")
+            .arg(total / 3600)
+            .arg(total / 60 % 60, 2, 10, QLatin1Char('0'))
+            .arg(total % 60, 2, 10, QLatin1Char('0'));
+    return QStringLiteral("%1:%2").arg(total / 60).arg(total % 60, 2, 10, QLatin1Char('0'));
+}
+} // namespace
+
+RenderQueueModel::RenderQueueModel(QueueStore* store, QObject* parent) : QAbstractTableModel(parent), m_store(store)
+{
+}
+
+int RenderQueueModel::rowCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : int(m_jobs.size()); }
+int RenderQueueModel::columnCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : ColumnCount; }
+
+QVariant RenderQueueModel::data(const QModelIndex& index, int role) const
+{
+    if (!index.isValid() || index.row() >= m_jobs.size())
+        return {};
+    const RenderJob& job = m_jobs[index.row()];
+    if (role == JobIdRole)
+        return job.id;
+    if (role == StateRole)
+        return int(job.state);
+    if (role == ProgressRole)
+        return job.progress;
+    const auto& r = job.request;
+    if (role == Qt::DisplayRole) {
+        switch (index.column()) {
+        case PromptColumn: return QString::fromStdString(r.prompt).simplified();
+        case TaskColumn: return taskText(r.task);
+        case SizeColumn: return QStringLiteral("%1×%2").arg(r.width).arg(r.height);
+        case FramesColumn: return r.task == wan::Task::T2I ? 1 : r.frameNum;
+        case StateColumn: return jobStateText(job.state);
+        case ProgressColumn: return QStringLiteral("%1%").arg(int(job.progress * 100.0 + 0.5));
+        case EtaColumn: return job.state == JobState::Running ? formatEta(job.etaSeconds) : QString();
+        default: return {};
+        }
+    }
+    if (role == Qt::ToolTipRole) {
+        if (index.column() == StateColumn && !job.error.isEmpty())
+            return job.error;
+        if (index.column() == PromptColumn)
+            return QString::fromStdString(r.prompt);
+    }
+    if (role == Qt::DecorationRole && index.column() == ThumbnailColumn && !job.thumbnailPath.isEmpty())
+        return thumbnail(job.thumbnailPath);
+    return {};
+}
+
+QVariant RenderQueueModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+        return {};
+    switch (section) {
+    case ThumbnailColumn: return tr("Preview");
+    case PromptColumn: return tr("Prompt");
+    case TaskColumn: return tr("Task");
+    case SizeColumn: return tr("Size");
+    case FramesColumn: return tr("Frames");
+    case StateColumn: return tr("State");
+    case ProgressColumn: return tr("Progress");
+    case EtaColumn: return tr("ETA");
+    default: return {};
+    }
+}
+
+Qt::ItemFlags RenderQueueModel::flags(const QModelIndex& index) const
+{
+    if (!index.isValid())
+        return Qt::ItemIsDropEnabled;
+    return Qt::ItemIsEnabled | Qt::ItemIsSelectable | Qt::ItemIsDragEnabled;
+}
+
+Qt::DropActions RenderQueueModel::supportedDropActions() const { return Qt::MoveAction; }
+QStringList RenderQueueModel::mimeTypes() const { return {kMimeType}; }
+
+QMimeData* RenderQueueModel::mimeData(const QModelIndexList& indexes) const
+{
+    QByteArray bytes;
+    QDataStream stream(&bytes, QIODevice::WriteOnly);
+    QList<int> rows;
+    for (const auto& index : indexes)
+        if (index.isValid() && !rows.contains(index.row()))
+            rows.append(index.row());
+    std::sort(rows.begin(), rows.end());
+    for (int row : rows)
+        stream << m_jobs[row].id;
+    auto* mime = new QMimeData;
+    mime->setData(kMimeType, bytes);
+    return mime;
+}
+
+bool RenderQueueModel::canDropMimeData(const QMimeData* data, Qt::DropAction action, int, int,
+                                       const QModelIndex&) const
+{
+    return data && data->hasFormat(kMimeType) && action == Qt::MoveAction;
+}
+
+bool RenderQueueModel::dropMimeData(const QMimeData* data, Qt::DropAction action, int row, int,
+                                    const QModelIndex& parent)
+{
+    if (!canDropMimeData(data, action, row, 0, parent))
+        return false;
+    int target = row >= 0 ? row : (parent.isValid() ? parent.row() : int(m_jobs.size()));
+    QList<QUuid> ids;
+    QDataStream stream(data->data(kMimeType));
+    while (!stream.atEnd()) {
+        QUuid id;
+        stream >> id;
+        ids.append(id);
+    }
+    for (const QUuid& id : ids) {
+        const int from = rowOf(id);
+        if (from < 0)
+            continue;
+        const int to = from < target ? target - 1 : target;
+        moveJob(from, to);
+        target = to + 1;
+    }
+    // The move is already done: returning false stops the view from also removing the dragged rows.
+    return false;
+}
+
+int RenderQueueModel::rowOf(const QUuid& id) const
+{
+    for (int i = 0; i < m_jobs.size(); ++i)
+        if (m_jobs[i].id == id)
+            return i;
+    return -1;
+}
+
+const RenderJob* RenderQueueModel::job(const QUuid& id) const
+{
+    const int row = rowOf(id);
+    return row < 0 ? nullptr : &m_jobs[row];
+}
+
+QUuid RenderQueueModel::idAt(int row) const { return row >= 0 && row < m_jobs.size() ? m_jobs[row].id : QUuid(); }
+
+void RenderQueueModel::setJobs(QList<RenderJob> jobs)
+{
+    beginResetModel();
+    m_jobs = std::move(jobs);
+    endResetModel();
+}
+
+QUuid RenderQueueModel::addJob(RenderJob job)
+{
+    job.id = QUuid::createUuid();
+    job.state = JobState::Queued;
+    job.progress = 0.0;
+    job.etaSeconds = -1.0;
+    if (!job.createdAt.isValid())
+        job.createdAt = QDateTime::currentDateTime();
+    const int row = int(m_jobs.size());
+    beginInsertRows({}, row, row);
+    m_jobs.append(job);
+    endInsertRows();
+    persist();
+    return job.id;
+}
+
+bool RenderQueueModel::removeJob(const QUuid& id)
+{
+    const int row = rowOf(id);
+    if (row < 0 || m_jobs[row].state == JobState::Running)
+        return false;
+    beginRemoveRows({}, row, row);
+    m_jobs.removeAt(row);
+    endRemoveRows();
+    persist();
+    return true;
+}
+
+bool RenderQueueModel::moveJob(int fromRow, int toRow)
+{
+    const int count = int(m_jobs.size());
+    if (fromRow < 0 || fromRow >= count || toRow < 0 || toRow >= count)
+        return false;
+    if (fromRow == toRow)
+        return true;
+    // beginMoveRows takes the destination as "insert before" in the old numbering.
+    if (!beginMoveRows({}, fromRow, fromRow, {}, toRow > fromRow ? toRow + 1 : toRow))
+        return false;
+    m_jobs.move(fromRow, toRow);
+    endMoveRows();
+    persist();
+    return true;
+}
+
+QUuid RenderQueueModel::duplicateJob(const QUuid& id)
+{
+    const int row = rowOf(id);
+    if (row < 0)
+        return {};
+    RenderJob copy;
+    copy.id = QUuid::createUuid();
+    copy.request = m_jobs[row].request;
+    copy.request.outputPath.clear();
+    copy.request.latentsPath.clear();
+    copy.thumbnailPath = m_jobs[row].request.task == wan::Task::I2V ? m_jobs[row].thumbnailPath : QString();
+    copy.createdAt = QDateTime::currentDateTime();
+    beginInsertRows({}, row + 1, row + 1);
+    m_jobs.insert(row + 1, copy);
+    endInsertRows();
+    persist();
+    return copy.id;
+}
+
+bool RenderQueueModel::updatePendingRequest(const QUuid& id, const wan::Request& request)
+{
+    const int row = rowOf(id);
+    if (row < 0 || !isPending(m_jobs[row].state))
+        return false;
+    m_jobs[row].request = request;
+    rowChanged(row);
+    return true;
+}
+
+bool RenderQueueModel::pauseJob(const QUuid& id)
+{
+    const int row = rowOf(id);
+    if (row < 0 || m_jobs[row].state != JobState::Queued)
+        return false;
+    m_jobs[row].state = JobState::Paused;
+    rowChanged(row);
+    return true;
+}
+
+bool RenderQueueModel::resumeJob(const QUuid& id)
+{
+    const int row = rowOf(id);
+    if (row < 0 || m_jobs[row].state != JobState::Paused)
+        return false;
+    m_jobs[row].state = JobState::Queued;
+    rowChanged(row);
+    return true;
+}
+
+bool RenderQueueModel::retryJob(const QUuid& id)
+{
+    const int row = rowOf(id);
+    if (row < 0 || (m_jobs[row].state != JobState::Failed && m_jobs[row].state != JobState::Cancelled))
+        return false;
+    RenderJob& job = m_jobs[row];
+    job.state = JobState::Queued;
+    job.progress = 0.0;
+    job.etaSeconds = -1.0;
+    job.error.clear();
+    job.finishedAt = {};
+    rowChanged(row);
+    return true;
+}
+
+bool RenderQueueModel::cancelPendingJob(const QUuid& id)
+{
+    const int row = rowOf(id);
+    if (row < 0 || !isPending(m_jobs[row].state))
+        return false;
+    m_jobs[row].state = JobState::Cancelled;
+    m_jobs[row].finishedAt = QDateTime::currentDateTime();
+    rowChanged(row);
+    return true;
+}
+
+bool RenderQueueModel::markRunning(const QUuid& id, const wan::Request& request, const QString& folder)
+{
+    const int row = rowOf(id);
+    if (row < 0 || m_jobs[row].state != JobState::Queued || runningJob())
+        return false;
+    RenderJob& job = m_jobs[row];
+    job.state = JobState::Running;
+    job.request = request;
+    job.folder = folder;
+    job.latentsPath = QString::fromStdString(request.latentsPath.string());
+    job.progress = 0.0;
+    job.etaSeconds = -1.0;
+    job.error.clear();
+    rowChanged(row);
+    return true;
+}
+
+void RenderQueueModel::setProgress(const QUuid& id, const JobProgress& progress)
+{
+    const int row = rowOf(id);
+    if (row < 0 || m_jobs[row].state != JobState::Running)
+        return;
+    RenderJob& job = m_jobs[row];
+    // Denoising is most of the time; loading and decoding get a small share either side.
+    double fraction = 0.0;
+    const double stepFraction = progress.totalSteps > 0 ? double(progress.step) / progress.totalSteps : 0.0;
+    switch (progress.stage) {
+    case wan::Stage::Loading: fraction = 0.0; break;
+    case wan::Stage::EncodingText:
+    case wan::Stage::EncodingImage: fraction = 0.03; break;
+    case wan::Stage::Denoising: fraction = 0.05 + 0.85 * stepFraction; break;
+    case wan::Stage::Decoding: fraction = 0.9 + 0.08 * stepFraction; break;
+    case wan::Stage::Writing: fraction = 0.98; break;
+    }
+    job.progress = std::max(job.progress, fraction);
+    job.etaSeconds = progress.etaSeconds;
+    const QModelIndex first = index(row, ProgressColumn);
+    const QModelIndex last = index(row, EtaColumn);
+    Q_EMIT dataChanged(first, last);
+    persist();
+}
+
+void RenderQueueModel::setThumbnail(const QUuid& id, const QString& path)
+{
+    const int row = rowOf(id);
+    if (row < 0)
+        return;
+    m_thumbnails.remove(path);
+    m_jobs[row].thumbnailPath = path;
+    rowChanged(row);
+}
+
+bool RenderQueueModel::finishJob(const QUuid& id, const JobOutcome& outcome)
+{
+    const int row = rowOf(id);
+    if (row < 0 || m_jobs[row].state != JobState::Running)
+        return false;
+    RenderJob& job = m_jobs[row];
+    switch (outcome.status) {
+    case wan::JobStatus::Done: job.state = JobState::Done; break;
+    case wan::JobStatus::Failed: job.state = JobState::Failed; break;
+    case wan::JobStatus::Cancelled: job.state = JobState::Cancelled; break;
+    }
+    if (job.state == JobState::Done) {
+        job.progress = 1.0;
+        job.outputPath = outcome.outputPath;
+        job.resumeLatents.clear();
+    }
+    if (!outcome.latentsPath.isEmpty())
+        job.latentsPath = outcome.latentsPath;
+    if (outcome.seed >= 0 && job.state == JobState::Done)
+        job.request.seed = outcome.seed;
+    job.error = outcome.error;
+    job.etaSeconds = -1.0;
+    job.seconds = outcome.seconds;
+    job.finishedAt = QDateTime::currentDateTime();
+    rowChanged(row);
+    return true;
+}
+
+std::optional<QUuid> RenderQueueModel::nextQueued() const
+{
+    for (const auto& job : m_jobs)
+        if (job.state == JobState::Queued)
+            return job.id;
+    return std::nullopt;
+}
+
+std::optional<QUuid> RenderQueueModel::runningJob() const
+{
+    for (const auto& job : m_jobs)
+        if (job.state == JobState::Running)
+            return job.id;
+    return std::nullopt;
+}
+
+void RenderQueueModel::persist()
+{
+    QString error;
+    if (m_store && !m_store->save(m_jobs, &error))
+        Q_EMIT saveFailed(error);
+}
+
+void RenderQueueModel::rowChanged(int row)
+{
+    Q_EMIT dataChanged(index(row, 0), index(row, ColumnCount - 1));
+    persist();
+}
+
+QPixmap RenderQueueModel::thumbnail(const QString& path) const
+{
+    auto it = m_thumbnails.find(path);
+    if (it == m_thumbnails.end()) {
+        QPixmap pixmap;
+        if (pixmap.load(path))
+            pixmap = pixmap.scaledToHeight(kThumbnailHeight, Qt::SmoothTransformation);
+        it = m_thumbnails.insert(path, pixmap);
+    }
+    return *it;
+}
+
+} // namespace wan::ui

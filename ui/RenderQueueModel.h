@@ -1,0 +1,78 @@
+#pragma once
+
+#include "JobTypes.h"
+
+#include <QAbstractTableModel>
+#include <QHash>
+#include <QList>
+#include <QPixmap>
+
+namespace wan::ui {
+
+class QueueStore;
+
+// The render queue as a table. Every change is written through the store (when one is given).
+class RenderQueueModel final : public QAbstractTableModel
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(RenderQueueModel)
+
+public:
+    enum Column { ThumbnailColumn = 0, PromptColumn, TaskColumn, SizeColumn, FramesColumn, StateColumn,
+                  ProgressColumn, EtaColumn, ColumnCount };
+    enum Role { JobIdRole = Qt::UserRole + 1, StateRole, ProgressRole };
+
+    explicit RenderQueueModel(QueueStore* store, QObject* parent = nullptr);
+
+    int rowCount(const QModelIndex& parent = {}) const override;
+    int columnCount(const QModelIndex& parent = {}) const override;
+    QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+    Qt::ItemFlags flags(const QModelIndex& index) const override;
+    Qt::DropActions supportedDropActions() const override;
+    QStringList mimeTypes() const override;
+    QMimeData* mimeData(const QModelIndexList& indexes) const override;
+    bool canDropMimeData(const QMimeData* data, Qt::DropAction action, int row, int column,
+                         const QModelIndex& parent) const override;
+    bool dropMimeData(const QMimeData* data, Qt::DropAction action, int row, int column,
+                      const QModelIndex& parent) override;
+
+    const QList<RenderJob>& jobs() const { return m_jobs; }
+    int rowOf(const QUuid& id) const;
+    const RenderJob* job(const QUuid& id) const;
+    QUuid idAt(int row) const;
+
+    void setJobs(QList<RenderJob> jobs); // restore without writing
+    QUuid addJob(RenderJob job);         // new id, Queued
+    bool removeJob(const QUuid& id);     // anything but the running job
+    bool moveJob(int fromRow, int toRow); // toRow: the row it ends up at
+    QUuid duplicateJob(const QUuid& id); // a fresh Queued copy right below
+    bool updatePendingRequest(const QUuid& id, const wan::Request& request);
+    bool pauseJob(const QUuid& id);  // Queued -> Paused (held: the queue skips it)
+    bool resumeJob(const QUuid& id); // Paused -> Queued
+    bool retryJob(const QUuid& id);  // Failed/Cancelled -> Queued
+    bool cancelPendingJob(const QUuid& id); // Queued/Paused -> Cancelled
+
+    // Driven by the queue runner.
+    bool markRunning(const QUuid& id, const wan::Request& request, const QString& folder);
+    void setProgress(const QUuid& id, const JobProgress& progress);
+    void setThumbnail(const QUuid& id, const QString& path);
+    bool finishJob(const QUuid& id, const JobOutcome& outcome); // Running -> Done/Failed/Cancelled
+
+    std::optional<QUuid> nextQueued() const;
+    std::optional<QUuid> runningJob() const;
+
+Q_SIGNALS:
+    void saveFailed(const QString& message);
+
+private:
+    void persist();
+    void rowChanged(int row);
+    QPixmap thumbnail(const QString& path) const;
+
+    QueueStore* m_store = nullptr;
+    QList<RenderJob> m_jobs;
+    mutable QHash<QString, QPixmap> m_thumbnails;
+};
+
+} // namespace wan::ui

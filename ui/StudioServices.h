@@ -1,0 +1,49 @@
+#pragma once
+// What the composition root hands to the main window: the engine side is behind function objects so the
+// widgets build and are tested without a working engine.
+
+#include "JobRunner.h"
+#include "wan/ModelFolder.h"
+
+#include <QString>
+#include <QStringList>
+
+#include <functional>
+
+class QSettings;
+
+namespace wan::ui {
+
+class InferenceBridge;
+class RenderQueueModel;
+class QueueRunner;
+
+// Result of checking a model folder.
+struct FolderCheck
+{
+    bool ok = false;
+    QString summary;      // model type, sizes, dtypes when ok
+    QString problem;      // the engine's message when not ok
+    QStringList missing;  // file names that are missing
+    wan::ModelType modelType = wan::ModelType::T2V;
+    bool large = false;   // 14B (true) or 1.3B
+};
+
+using FolderInspector = std::function<FolderCheck(const QString& dir)>; // called on a worker thread
+using NegativePromptProvider = std::function<QString(wan::Task)>;
+using LanguageSwitcher = std::function<void(const QString& language)>; // "" = the system's
+
+struct StudioServices
+{
+    QSettings* settings = nullptr;
+    RenderQueueModel* queue = nullptr;
+    QueueRunner* runner = nullptr;
+    InferenceBridge* bridge = nullptr;
+    FolderInspector inspectFolder;
+    NegativePromptProvider negativePrompt;
+    LanguageSwitcher switchLanguage;
+    QString logFile;       // the rotating log, opened from Help
+    QString queueProblem;  // a report from restoring the queue, shown once at start
+};
+
+} // namespace wan::ui
