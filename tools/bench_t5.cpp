@@ -255,7 +255,7 @@ int main(int argc, char** argv)
         std::uniform_int_distribution<std::int64_t> pick(3, c.vocab - 1);
         for (int r = 0; r < args.repeat; ++r) {
             for (const auto tokens : args.tokens) {
-                std::vector<std::int64_t> ids(std::size_t(tokens));
+                std::vector<std::int64_t> ids(static_cast<std::size_t>(tokens));
                 for (auto& id : ids)
                     id = pick(rng);
                 ids.back() = 1; // EOS

@@ -667,6 +667,14 @@ Video: %4×%5 (same area as the chosen size, aspect kept)</translation>
         <source>A job is still running. Quit anyway? The job will be cancelled; queued jobs stay in the queue.</source>
         <translation>A job is still running. Quit anyway? The job will be cancelled; queued jobs stay in the queue.</translation>
     </message>
+    <message>
+        <source>Extend prompt…</source>
+        <translation>Extend prompt…</translation>
+    </message>
+    <message>
+        <source>Let a language model rewrite the prompt with more detail (set it up in Settings → Prompt extension)</source>
+        <translation>Let a language model rewrite the prompt with more detail (set it up in Settings → Prompt extension)</translation>
+    </message>
 </context>
 <context>
     <name>wan::ui::ModelFolderPicker</name>
@@ -983,6 +991,14 @@ Video: %4×%5 (same area as the chosen size, aspect kept)</translation>
     <message>
         <source>Each job gets its own folder inside the output folder: the video, its final latents, settings.json and a log.</source>
         <translation>Each job gets its own folder inside the output folder: the video, its final latents, settings.json and a log.</translation>
+    </message>
+    <message>
+        <source>General</source>
+        <translation>General</translation>
+    </message>
+    <message>
+        <source>Prompt extension</source>
+        <translation>Prompt extension</translation>
     </message>
 </context>
 </TS>

@@ -667,6 +667,14 @@ Video: %4×%5 (same area as the chosen size, aspect kept)</source>
         <source>A job is still running. Quit anyway? The job will be cancelled; queued jobs stay in the queue.</source>
         <translation>仍有任务在运行。确定要退出吗？该任务将被取消，排队中的任务会保留在队列中。</translation>
     </message>
+    <message>
+        <source>Extend prompt…</source>
+        <translation>扩写提示词…</translation>
+    </message>
+    <message>
+        <source>Let a language model rewrite the prompt with more detail (set it up in Settings → Prompt extension)</source>
+        <translation>让语言模型用更多细节改写提示词（在 设置 → 提示词扩写 中配置）</translation>
+    </message>
 </context>
 <context>
     <name>wan::ui::ModelFolderPicker</name>
@@ -983,6 +991,14 @@ Video: %4×%5 (same area as the chosen size, aspect kept)</source>
     <message>
         <source>Each job gets its own folder inside the output folder: the video, its final latents, settings.json and a log.</source>
         <translation>每个任务都会在输出文件夹中拥有自己的子文件夹：视频、最终潜变量、settings.json 和日志。</translation>
+    </message>
+    <message>
+        <source>General</source>
+        <translation>常规</translation>
+    </message>
+    <message>
+        <source>Prompt extension</source>
+        <translation>提示词扩写</translation>
     </message>
 </context>
 </TS>

@@ -45,8 +45,8 @@ FolderCheck inspectModelFolderChecked(const QString& dir)
     } catch (const wan::Error& error) {
         check.problem = QString::fromStdString(error.what());
         // The engine names missing files in its message; pick out the official file names for a list.
-        static const QRegularExpression fileName(QStringLiteral(
-            R"(([\w.\-]+\.(?:safetensors|pth|json|model)|google/umt5-xxl(?:/[\w.\-]+)?))"));
+        static const QRegularExpression fileName(
+            QStringLiteral(R"(([\w.\-]+\.(?:safetensors|pth|json|model)|google/umt5-xxl(?:/[\w.\-]+)?))"));
         auto it = fileName.globalMatch(check.problem);
         while (it.hasNext()) {
             const QString name = it.next().captured(1);
@@ -59,6 +59,9 @@ FolderCheck inspectModelFolderChecked(const QString& dir)
     return check;
 }
 
-QString officialNegativePrompt(wan::Task task) { return QString::fromStdString(wan::defaultNegativePrompt(task)); }
+QString officialNegativePrompt(wan::Task task)
+{
+    return QString::fromStdString(wan::defaultNegativePrompt(task));
+}
 
 } // namespace wan::ui

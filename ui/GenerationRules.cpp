@@ -18,11 +18,14 @@ QList<QSize> sizePresets(wan::Task task, ModelSize model)
 
 bool isValidCustomSize(QSize size)
 {
-    return size.width() >= kSizeMultiple && size.height() >= kSizeMultiple && size.width() % kSizeMultiple == 0 &&
-           size.height() % kSizeMultiple == 0;
+    return size.width() >= kSizeMultiple && size.height() >= kSizeMultiple &&
+           size.width() % kSizeMultiple == 0 && size.height() % kSizeMultiple == 0;
 }
 
-bool isValidFrameCount(int frames) { return frames >= 1 && (frames - 1) % 4 == 0; }
+bool isValidFrameCount(int frames)
+{
+    return frames >= 1 && (frames - 1) % 4 == 0;
+}
 
 int nearestValidFrameCount(int frames)
 {
@@ -31,7 +34,10 @@ int nearestValidFrameCount(int frames)
     return 4 * int(std::lround((frames - 1) / 4.0)) + 1;
 }
 
-double durationSeconds(int frames, int fps) { return fps > 0 ? double(frames) / fps : 0.0; }
+double durationSeconds(int frames, int fps)
+{
+    return fps > 0 ? double(frames) / fps : 0.0;
+}
 
 double defaultShift(wan::Task task, QSize size)
 {
@@ -76,8 +82,8 @@ int estimateTokens(const QString& text)
     };
     for (const QChar c : text) {
         const char16_t u = c.unicode();
-        const bool cjk = (u >= 0x3040 && u <= 0x30ff) || (u >= 0x3400 && u <= 0x9fff) || (u >= 0xac00 && u <= 0xd7af) ||
-                         (u >= 0xf900 && u <= 0xfaff);
+        const bool cjk = (u >= 0x3040 && u <= 0x30ff) || (u >= 0x3400 && u <= 0x9fff) ||
+                         (u >= 0xac00 && u <= 0xd7af) || (u >= 0xf900 && u <= 0xfaff);
         if (cjk) {
             endWord();
             ++tokens;

@@ -16,7 +16,11 @@ namespace wan::ui {
 
 namespace {
 constexpr int kCustomPreset = -1;
-enum class SeedMode { Random = 1, Fixed };
+enum class SeedMode
+{
+    Random = 1,
+    Fixed
+};
 } // namespace
 
 GenerationSettingsPanel::GenerationSettingsPanel(QWidget* parent) : QWidget(parent)
@@ -64,7 +68,8 @@ GenerationSettingsPanel::GenerationSettingsPanel(QWidget* parent) : QWidget(pare
 
     m_seedMode = new QComboBox(this);
     m_seed = new QLineEdit(this);
-    m_seed->setValidator(new QRegularExpressionValidator(QRegularExpression(QStringLiteral("\\d{0,18}")), m_seed));
+    m_seed->setValidator(
+        new QRegularExpressionValidator(QRegularExpression(QStringLiteral("\\d{0,18}")), m_seed));
     m_reuseSeed = new QPushButton(this);
     m_seedRow = new QWidget(this);
     auto* seedLayout = new QHBoxLayout(m_seedRow);
@@ -78,9 +83,9 @@ GenerationSettingsPanel::GenerationSettingsPanel(QWidget* parent) : QWidget(pare
     m_form = new QFormLayout(this);
     m_form->setContentsMargins(0, 0, 0, 0);
     // Labels get their text in retranslate(); an empty text would create no label at all.
-    for (QWidget* field : {m_sizeRow, m_framesRow, static_cast<QWidget*>(m_steps), static_cast<QWidget*>(m_solver),
-                           static_cast<QWidget*>(m_shift), static_cast<QWidget*>(m_guidance), m_seedRow,
-                           static_cast<QWidget*>(m_memory)})
+    for (QWidget* field : {m_sizeRow, m_framesRow, static_cast<QWidget*>(m_steps),
+                           static_cast<QWidget*>(m_solver), static_cast<QWidget*>(m_shift),
+                           static_cast<QWidget*>(m_guidance), m_seedRow, static_cast<QWidget*>(m_memory)})
         m_form->addRow(new QLabel(this), field);
 
     connect(m_preset, &QComboBox::currentIndexChanged, this, &GenerationSettingsPanel::onPresetChanged);
@@ -152,7 +157,10 @@ void GenerationSettingsPanel::onPresetChanged()
     Q_EMIT changed();
 }
 
-QSize GenerationSettingsPanel::chosenSize() const { return QSize(m_width->value(), m_height->value()); }
+QSize GenerationSettingsPanel::chosenSize() const
+{
+    return QSize(m_width->value(), m_height->value());
+}
 
 void GenerationSettingsPanel::updateDuration()
 {
@@ -161,8 +169,9 @@ void GenerationSettingsPanel::updateDuration()
                             ? tr("one image")
                             : tr("%1 s at %2 fps").arg(durationSeconds(frames), 0, 'f', 2).arg(kFps));
     const bool valid = isValidFrameCount(frames);
-    m_frames->setToolTip(valid ? tr("Frame counts are 4n+1 (81 frames ≈ 5 s).")
-                               : tr("Frame counts must be 4n+1, e.g. %1.").arg(nearestValidFrameCount(frames)));
+    m_frames->setToolTip(valid
+                             ? tr("Frame counts are 4n+1 (81 frames ≈ 5 s).")
+                             : tr("Frame counts must be 4n+1, e.g. %1.").arg(nearestValidFrameCount(frames)));
     m_frames->setStyleSheet(valid ? QString() : QStringLiteral("color: #c0392b;"));
     Q_EMIT changed();
 }
@@ -227,7 +236,8 @@ QString GenerationSettingsPanel::validationError() const
     if (!isValidCustomSize(chosenSize()))
         return tr("Width and height must be multiples of %1.").arg(kSizeMultiple);
     if (m_task != wan::Task::T2I && !isValidFrameCount(m_frames->value()))
-        return tr("The frame count must be 4n+1 (for example %1).").arg(nearestValidFrameCount(m_frames->value()));
+        return tr("The frame count must be 4n+1 (for example %1).")
+            .arg(nearestValidFrameCount(m_frames->value()));
     return {};
 }
 

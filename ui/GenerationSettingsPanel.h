@@ -29,7 +29,7 @@ public:
     ModelSize modelSize() const { return m_model; }
 
     void applyRequest(const wan::Request& request); // show these values
-    void fillRequest(wan::Request* request) const;   // write the shown values
+    void fillRequest(wan::Request* request) const;  // write the shown values
     void setLastSeed(qint64 seed);
     QSize chosenSize() const;
     int maxArea() const { return chosenSize().width() * chosenSize().height(); }

@@ -23,7 +23,8 @@ namespace {
 constexpr int kThumbnailSide = 160;
 }
 
-ImageDropZone::ImageDropZone(QString stashDir, QWidget* parent) : QFrame(parent), m_stashDir(std::move(stashDir))
+ImageDropZone::ImageDropZone(QString stashDir, QWidget* parent)
+    : QFrame(parent), m_stashDir(std::move(stashDir))
 {
     setAcceptDrops(true);
     setFocusPolicy(Qt::StrongFocus);
@@ -59,8 +60,14 @@ ImageDropZone::ImageDropZone(QString stashDir, QWidget* parent) : QFrame(parent)
     refresh();
 }
 
-bool ImageDropZone::setImageFromMime(const QMimeData* mime) { return accept(imageFromMime(mime)); }
-bool ImageDropZone::setImageFile(const QString& path) { return accept(imageFromFile(path)); }
+bool ImageDropZone::setImageFromMime(const QMimeData* mime)
+{
+    return accept(imageFromMime(mime));
+}
+bool ImageDropZone::setImageFile(const QString& path)
+{
+    return accept(imageFromFile(path));
+}
 
 void ImageDropZone::pasteFromClipboard()
 {
@@ -87,9 +94,15 @@ void ImageDropZone::setMaxArea(int maxArea)
     refresh();
 }
 
-QSize ImageDropZone::outputSize() const { return i2vOutputSize(m_image.size(), m_maxArea); }
+QSize ImageDropZone::outputSize() const
+{
+    return i2vOutputSize(m_image.size(), m_maxArea);
+}
 
-QString ImageDropZone::message() const { return m_info->text(); }
+QString ImageDropZone::message() const
+{
+    return m_info->text();
+}
 
 bool ImageDropZone::accept(ImageInput input)
 {
@@ -103,7 +116,8 @@ bool ImageDropZone::accept(ImageInput input)
         QDir().mkpath(m_stashDir);
         const QByteArray hash = QCryptographicHash::hash(
             QByteArrayView(input.image.constBits(), input.image.sizeInBytes()), QCryptographicHash::Sha1);
-        path = QDir(m_stashDir).filePath(QStringLiteral("pasted-%1.png").arg(QString::fromLatin1(hash.toHex().left(16))));
+        path = QDir(m_stashDir)
+                   .filePath(QStringLiteral("pasted-%1.png").arg(QString::fromLatin1(hash.toHex().left(16))));
         if (!QFileInfo::exists(path) && !input.image.save(path, "PNG")) {
             reject(tr("Could not save the pasted image to %1. Check that the disk is not full.")
                        .arg(QDir::toNativeSeparators(path)));

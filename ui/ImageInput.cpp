@@ -39,11 +39,14 @@ ImageInput imageFromFile(const QString& path)
     ImageInput input;
     const QFileInfo info(path);
     if (!hasAcceptedSuffix(path)) {
-        input.error = QCoreApplication::translate("ImageInput", "%1 is not a supported image. Use a PNG, JPEG, WebP or BMP file.").arg(info.fileName());
+        input.error = QCoreApplication::translate(
+                          "ImageInput", "%1 is not a supported image. Use a PNG, JPEG, WebP or BMP file.")
+                          .arg(info.fileName());
         return input;
     }
     if (!info.isFile()) {
-        input.error = QCoreApplication::translate("ImageInput", "%1 does not exist.").arg(QDir::toNativeSeparators(path));
+        input.error = QCoreApplication::translate("ImageInput", "%1 does not exist.")
+                          .arg(QDir::toNativeSeparators(path));
         return input;
     }
     QImageReader reader(path);
@@ -52,11 +55,14 @@ ImageInput imageFromFile(const QString& path)
     if (input.image.isNull()) {
         const QString suffix = info.suffix().toLower();
         if (!QImageReader::supportedImageFormats().contains(suffix.toLatin1()))
-            input.error = QCoreApplication::translate("ImageInput", "This system cannot read %1 images: install the Qt image format plugins "
-                             "(Debian: qt6-image-formats-plugins) or convert %2 to PNG.")
-                              .arg(suffix.toUpper(), info.fileName());
+            input.error =
+                QCoreApplication::translate(
+                    "ImageInput", "This system cannot read %1 images: install the Qt image format plugins "
+                                  "(Debian: qt6-image-formats-plugins) or convert %2 to PNG.")
+                    .arg(suffix.toUpper(), info.fileName());
         else
-            input.error = QCoreApplication::translate("ImageInput", "%1 could not be read as an image (%2). The file may be damaged.")
+            input.error = QCoreApplication::translate(
+                              "ImageInput", "%1 could not be read as an image (%2). The file may be damaged.")
                               .arg(info.fileName(), reader.errorString());
         return input;
     }
@@ -96,10 +102,13 @@ ImageInput imageFromMime(const QMimeData* mime)
     if (!firstError.isEmpty()) {
         input.error = firstError;
     } else if (!mime->urls().isEmpty()) {
-        input.error = QCoreApplication::translate("ImageInput", "Only image files can be used here (PNG, JPEG, WebP, BMP). For an image on a web page, "
-                         "save it first or drag the picture itself.");
+        input.error = QCoreApplication::translate(
+            "ImageInput",
+            "Only image files can be used here (PNG, JPEG, WebP, BMP). For an image on a web page, "
+            "save it first or drag the picture itself.");
     } else {
-        input.error = QCoreApplication::translate("ImageInput", "This is not an image. Drop or paste a PNG, JPEG, WebP or BMP image.");
+        input.error = QCoreApplication::translate(
+            "ImageInput", "This is not an image. Drop or paste a PNG, JPEG, WebP or BMP image.");
     }
     return input;
 }

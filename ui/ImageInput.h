@@ -17,7 +17,7 @@ struct ImageInput
     bool isValid() const { return !image.isNull(); }
 };
 
-QStringList acceptedImageSuffixes(); // png jpg jpeg webp bmp
+QStringList acceptedImageSuffixes();          // png jpg jpeg webp bmp
 bool mimeMayHoldImage(const QMimeData* mime); // cheap check for drag-enter
 ImageInput imageFromMime(const QMimeData* mime);
 ImageInput imageFromFile(const QString& path);

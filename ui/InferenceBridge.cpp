@@ -18,13 +18,14 @@ InferenceBridge::InferenceBridge(JobRunnerFactory factory, QObject* parent) : QO
     connect(m_worker, &InferenceWorker::jobStarted, this, &InferenceBridge::jobStarted);
     connect(m_worker, &InferenceWorker::jobProgress, this, &InferenceBridge::jobProgress);
     connect(m_worker, &InferenceWorker::previewAvailable, this, &InferenceBridge::takePreview);
-    connect(m_worker, &InferenceWorker::jobFinished, this, [this](const QUuid& id, const JobOutcome& outcome) {
-        // A preview still in the box belongs to the job that just ended: paint it before the outcome.
-        takePreview();
-        m_submitted.removeOne(id);
-        --m_pending;
-        Q_EMIT jobFinished(id, outcome);
-    });
+    connect(m_worker, &InferenceWorker::jobFinished, this,
+            [this](const QUuid& id, const JobOutcome& outcome) {
+                // A preview still in the box belongs to the job that just ended: paint it before the outcome.
+                takePreview();
+                m_submitted.removeOne(id);
+                --m_pending;
+                Q_EMIT jobFinished(id, outcome);
+            });
     m_thread.start();
 }
 
@@ -38,8 +39,8 @@ void InferenceBridge::submit(const JobTicket& ticket)
 {
     ++m_pending;
     m_submitted.append(ticket.id);
-    QMetaObject::invokeMethod(m_worker, [worker = m_worker, ticket] { worker->runJob(ticket); },
-                              Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        m_worker, [worker = m_worker, ticket] { worker->runJob(ticket); }, Qt::QueuedConnection);
 }
 
 void InferenceBridge::cancel(const QUuid& id)

@@ -9,7 +9,8 @@
 namespace wan::ui {
 
 namespace {
-// Progress faster than this is dropped (except stage changes and the last step): the UI cannot show it anyway.
+// Progress faster than this is dropped (except stage changes and the last step): the UI cannot show it
+// anyway.
 constexpr qint64 kProgressIntervalMs = 100;
 } // namespace
 
@@ -37,7 +38,10 @@ InferenceWorker::InferenceWorker(JobRunnerFactory factory, QObject* parent)
 
 InferenceWorker::~InferenceWorker() = default;
 
-void InferenceWorker::releaseRunner() { m_runner.reset(); }
+void InferenceWorker::releaseRunner()
+{
+    m_runner.reset();
+}
 
 void InferenceWorker::cancel(const QUuid& id)
 {
@@ -60,8 +64,8 @@ QImage InferenceWorker::previewToImage(const wan::PreviewImage& preview)
     for (int f = 0; f < frames; ++f) {
         const std::uint8_t* frame = preview.rgb.data() + f * frameBytes;
         for (int y = 0; y < preview.height; ++y)
-            std::memcpy(image.scanLine(y) + std::size_t(f) * preview.width * 3, frame + std::size_t(y) * preview.width * 3,
-                        std::size_t(preview.width) * 3);
+            std::memcpy(image.scanLine(y) + std::size_t(f) * preview.width * 3,
+                        frame + std::size_t(y) * preview.width * 3, std::size_t(preview.width) * 3);
     }
     return image;
 }
@@ -107,13 +111,14 @@ void InferenceWorker::runJob(const JobTicket& ticket)
     try {
         if (!m_runner)
             m_runner = m_factory();
-        const wan::Result result = ticket.resumeLatents.isEmpty()
-                                       ? m_runner->run(ticket.request, callbacks)
-                                       : m_runner->decodeLatents(ticket.request,
-                                                                 ticket.resumeLatents.toStdString(), callbacks);
+        const wan::Result result =
+            ticket.resumeLatents.isEmpty()
+                ? m_runner->run(ticket.request, callbacks)
+                : m_runner->decodeLatents(ticket.request, ticket.resumeLatents.toStdString(), callbacks);
         outcome = outcomeFromResult(result);
     } catch (const wan::Error& error) {
-        outcome.status = error.kind() == wan::ErrorKind::Cancelled ? wan::JobStatus::Cancelled : wan::JobStatus::Failed;
+        outcome.status =
+            error.kind() == wan::ErrorKind::Cancelled ? wan::JobStatus::Cancelled : wan::JobStatus::Failed;
         outcome.errorKind = error.kind();
         outcome.error = QString::fromStdString(error.what());
     } catch (const std::bad_alloc&) {

@@ -7,8 +7,7 @@ namespace wan::ui {
 
 namespace {
 
-template <typename Enum>
-struct EnumName
+template <typename Enum> struct EnumName
 {
     Enum value;
     const char* name;
@@ -33,8 +32,7 @@ constexpr EnumName<wan::MemoryMode> kMemoryNames[] = {{wan::MemoryMode::Auto, "a
 constexpr EnumName<wan::VaeTiling> kTilingNames[] = {
     {wan::VaeTiling::Auto, "auto"}, {wan::VaeTiling::Off, "off"}, {wan::VaeTiling::On, "on"}};
 
-template <typename Enum, std::size_t N>
-QString nameOf(const EnumName<Enum> (&table)[N], Enum value)
+template <typename Enum, std::size_t N> QString nameOf(const EnumName<Enum> (&table)[N], Enum value)
 {
     for (const auto& entry : table)
         if (entry.value == value)
@@ -51,41 +49,71 @@ std::optional<Enum> valueOf(const EnumName<Enum> (&table)[N], const QString& nam
     return std::nullopt;
 }
 
-QString pathString(const std::filesystem::path& path) { return QString::fromStdString(path.string()); }
-std::filesystem::path toPath(const QString& text) { return std::filesystem::path(text.toStdString()); }
+QString pathString(const std::filesystem::path& path)
+{
+    return QString::fromStdString(path.string());
+}
+std::filesystem::path toPath(const QString& text)
+{
+    return std::filesystem::path(text.toStdString());
+}
 
 } // namespace
 
-QString jobStateName(JobState state) { return nameOf(kStateNames, state); }
-std::optional<JobState> jobStateFromName(const QString& name) { return valueOf(kStateNames, name); }
+QString jobStateName(JobState state)
+{
+    return nameOf(kStateNames, state);
+}
+std::optional<JobState> jobStateFromName(const QString& name)
+{
+    return valueOf(kStateNames, name);
+}
 
 QString jobStateText(JobState state)
 {
     switch (state) {
-    case JobState::Queued: return QCoreApplication::translate("JobState", "Queued");
-    case JobState::Running: return QCoreApplication::translate("JobState", "Running");
-    case JobState::Paused: return QCoreApplication::translate("JobState", "Paused");
-    case JobState::Done: return QCoreApplication::translate("JobState", "Done");
-    case JobState::Failed: return QCoreApplication::translate("JobState", "Failed");
-    case JobState::Cancelled: return QCoreApplication::translate("JobState", "Cancelled");
+    case JobState::Queued:
+        return QCoreApplication::translate("JobState", "Queued");
+    case JobState::Running:
+        return QCoreApplication::translate("JobState", "Running");
+    case JobState::Paused:
+        return QCoreApplication::translate("JobState", "Paused");
+    case JobState::Done:
+        return QCoreApplication::translate("JobState", "Done");
+    case JobState::Failed:
+        return QCoreApplication::translate("JobState", "Failed");
+    case JobState::Cancelled:
+        return QCoreApplication::translate("JobState", "Cancelled");
     }
     return {};
 }
 
-bool isPending(JobState state) { return state == JobState::Queued || state == JobState::Paused; }
+bool isPending(JobState state)
+{
+    return state == JobState::Queued || state == JobState::Paused;
+}
 bool isTerminal(JobState state)
 {
     return state == JobState::Done || state == JobState::Failed || state == JobState::Cancelled;
 }
 
-QString taskName(wan::Task task) { return nameOf(kTaskNames, task); }
-std::optional<wan::Task> taskFromName(const QString& name) { return valueOf(kTaskNames, name); }
+QString taskName(wan::Task task)
+{
+    return nameOf(kTaskNames, task);
+}
+std::optional<wan::Task> taskFromName(const QString& name)
+{
+    return valueOf(kTaskNames, name);
+}
 QString taskText(wan::Task task)
 {
     switch (task) {
-    case wan::Task::T2V: return QCoreApplication::translate("Task", "Text to video");
-    case wan::Task::I2V: return QCoreApplication::translate("Task", "Image to video");
-    case wan::Task::T2I: return QCoreApplication::translate("Task", "Text to image");
+    case wan::Task::T2V:
+        return QCoreApplication::translate("Task", "Text to video");
+    case wan::Task::I2V:
+        return QCoreApplication::translate("Task", "Image to video");
+    case wan::Task::T2I:
+        return QCoreApplication::translate("Task", "Text to image");
     }
     return {};
 }
@@ -142,7 +170,9 @@ bool requestFromJson(const QJsonObject& o, wan::Request* out)
 {
     wan::Request r;
     const auto text = [&](const char* key) { return o.value(QLatin1String(key)).toString(); };
-    const auto integer = [&](const char* key, int fallback) { return o.value(QLatin1String(key)).toInt(fallback); };
+    const auto integer = [&](const char* key, int fallback) {
+        return o.value(QLatin1String(key)).toInt(fallback);
+    };
     const auto number = [&](const char* key, double fallback) {
         return o.value(QLatin1String(key)).toDouble(fallback);
     };

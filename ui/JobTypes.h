@@ -12,13 +12,21 @@
 
 namespace wan::ui {
 
-enum class JobState { Queued = 1, Running, Paused, Done, Failed, Cancelled };
+enum class JobState
+{
+    Queued = 1,
+    Running,
+    Paused,
+    Done,
+    Failed,
+    Cancelled
+};
 
-QString jobStateName(JobState state);              // stable, for JSON
+QString jobStateName(JobState state); // stable, for JSON
 std::optional<JobState> jobStateFromName(const QString& name);
-QString jobStateText(JobState state);              // translated, for the UI
-bool isPending(JobState state);                    // Queued or Paused: may be edited, reordered, started
-bool isTerminal(JobState state);                   // Done, Failed or Cancelled
+QString jobStateText(JobState state); // translated, for the UI
+bool isPending(JobState state);       // Queued or Paused: may be edited, reordered, started
+bool isTerminal(JobState state);      // Done, Failed or Cancelled
 
 // One progress report of the running job.
 struct JobProgress
@@ -65,7 +73,7 @@ struct RenderJob
     double progress = 0.0; // 0..1
     double etaSeconds = -1.0;
     QString error;
-    QString folder;        // job folder: video, latents, settings.json, log
+    QString folder; // job folder: video, latents, settings.json, log
     QString outputPath;
     QString latentsPath;
     QString thumbnailPath; // first preview or input image

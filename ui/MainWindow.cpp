@@ -7,9 +7,9 @@
 #include "ModelFolderPicker.h"
 #include "PlayerWidget.h"
 #include "ProgressPanel.h"
+#include "PromptEditor.h"
 #include "PromptEnhanceDialog.h"
 #include "PromptEnhanceSettingsPage.h"
-#include "PromptEditor.h"
 #include "QueueRunner.h"
 #include "RenderQueueDock.h"
 #include "RenderQueueModel.h"
@@ -49,11 +49,18 @@ namespace wan::ui {
 namespace {
 constexpr wan::Task kTasks[] = {wan::Task::T2V, wan::Task::I2V, wan::Task::T2I};
 
-QString taskSettingsKey(wan::Task task) { return QStringLiteral("task/%1/request").arg(taskName(task)); }
-QString negativeSettingsKey(wan::Task task) { return QStringLiteral("task/%1/negative").arg(taskName(task)); }
+QString taskSettingsKey(wan::Task task)
+{
+    return QStringLiteral("task/%1/request").arg(taskName(task));
+}
+QString negativeSettingsKey(wan::Task task)
+{
+    return QStringLiteral("task/%1/negative").arg(taskName(task));
+}
 } // namespace
 
-MainWindow::MainWindow(StudioServices services, QWidget* parent) : QMainWindow(parent), m_services(std::move(services))
+MainWindow::MainWindow(StudioServices services, QWidget* parent)
+    : QMainWindow(parent), m_services(std::move(services))
 {
     setObjectName(QStringLiteral("mainWindow"));
     setWindowIcon(QIcon(QStringLiteral(":/icons/wan-studio.svg")));
@@ -159,10 +166,11 @@ MainWindow::MainWindow(StudioServices services, QWidget* parent) : QMainWindow(p
     connect(m_cancelEdit, &QPushButton::clicked, this, &MainWindow::stopEditing);
     connect(m_progress, &ProgressPanel::cancelRequested, m_services.runner, &QueueRunner::cancelJob);
     connect(m_services.runner, &QueueRunner::jobStarted, this, &MainWindow::onJobStarted);
-    connect(m_services.runner, &QueueRunner::jobProgress, this, [this](const QUuid& id, const JobProgress& p) {
-        if (id == m_progress->job())
-            m_progress->setProgress(p);
-    });
+    connect(m_services.runner, &QueueRunner::jobProgress, this,
+            [this](const QUuid& id, const JobProgress& p) {
+                if (id == m_progress->job())
+                    m_progress->setProgress(p);
+            });
     connect(m_services.runner, &QueueRunner::jobPreview, this, [this](const QUuid& id, const QImage& image) {
         if (id == m_progress->job())
             m_progress->setPreview(image);
@@ -174,18 +182,20 @@ MainWindow::MainWindow(StudioServices services, QWidget* parent) : QMainWindow(p
             [this](const QString& message) { statusBar()->showMessage(message, 15000); });
 
     retranslate();
-    const auto savedTask = taskFromName(settings ? settings->value(QLatin1String(settings_keys::kCurrentTask)).toString()
-                                                 : QString());
+    const auto savedTask = taskFromName(
+        settings ? settings->value(QLatin1String(settings_keys::kCurrentTask)).toString() : QString());
     m_task = savedTask.value_or(wan::Task::T2V);
     {
         const QSignalBlocker blocker(m_taskBar);
-        m_taskBar->setCurrentIndex(int(std::find(std::begin(kTasks), std::end(kTasks), m_task) - std::begin(kTasks)));
+        m_taskBar->setCurrentIndex(
+            int(std::find(std::begin(kTasks), std::end(kTasks), m_task) - std::begin(kTasks)));
     }
     loadTaskSettings(m_task);
     if (settings) {
         m_modelPicker->setFolder(settings->value(QLatin1String(settings_keys::kModelDir)).toString());
         restoreGeometry(settings->value(QStringLiteral("window/geometry")).toByteArray());
-        restoreState(settings->value(QStringLiteral("window/state")).toByteArray());
+        if (!restoreState(settings->value(QStringLiteral("window/state")).toByteArray()))
+            resizeDocks({m_queueDock}, {180}, Qt::Vertical);
     }
     if (!m_services.queueProblem.isEmpty()) {
         statusBar()->showMessage(m_services.queueProblem, 30000);
@@ -237,10 +247,11 @@ void MainWindow::buildMenus()
     m_weightsAction = m_helpMenu->addAction(QString(), this, &MainWindow::showWeightsHelp);
     m_helpMenu->addSeparator();
     m_aboutAction = m_helpMenu->addAction(QString(), this, [this] {
-        QMessageBox::about(this, tr("About Wan Studio"),
-                           tr("<b>Wan Studio %1</b><br>A desktop studio for the open Wan2.1 video models: text to "
-                              "video, image to video and text to image, on your own computer.")
-                               .arg(QCoreApplication::applicationVersion()));
+        QMessageBox::about(
+            this, tr("About Wan Studio"),
+            tr("<b>Wan Studio %1</b><br>A desktop studio for the open Wan2.1 video models: text to "
+               "video, image to video and text to image, on your own computer.")
+                .arg(QCoreApplication::applicationVersion()));
     });
     m_aboutAction->setMenuRole(QAction::AboutRole);
 }
@@ -319,8 +330,9 @@ void MainWindow::saveTaskSettings() const
         return;
     wan::Request request = defaultRequest(m_task);
     m_settingsPanel->fillRequest(&request);
-    m_services.settings->setValue(taskSettingsKey(m_task),
-                                  QString::fromUtf8(QJsonDocument(requestToJson(request)).toJson(QJsonDocument::Compact)));
+    m_services.settings->setValue(
+        taskSettingsKey(m_task),
+        QString::fromUtf8(QJsonDocument(requestToJson(request)).toJson(QJsonDocument::Compact)));
     m_services.settings->setValue(negativeSettingsKey(m_task), m_negative->text());
 }
 
@@ -331,7 +343,8 @@ void MainWindow::loadTaskSettings(wan::Task task)
     wan::Request request = defaultRequest(task);
     if (m_services.settings) {
         const QJsonObject saved =
-            QJsonDocument::fromJson(m_services.settings->value(taskSettingsKey(task)).toString().toUtf8()).object();
+            QJsonDocument::fromJson(m_services.settings->value(taskSettingsKey(task)).toString().toUtf8())
+                .object();
         wan::Request remembered;
         if (!saved.isEmpty() && requestFromJson(saved, &remembered)) {
             remembered.task = task;
@@ -339,7 +352,8 @@ void MainWindow::loadTaskSettings(wan::Task task)
         }
     }
     m_settingsPanel->applyRequest(request);
-    const QVariant negative = m_services.settings ? m_services.settings->value(negativeSettingsKey(task)) : QVariant();
+    const QVariant negative =
+        m_services.settings ? m_services.settings->value(negativeSettingsKey(task)) : QVariant();
     m_negative->setText(negative.isValid() ? negative.toString() : defaultNegative(task));
     m_dropZone->setMaxArea(m_settingsPanel->maxArea());
 }
@@ -366,10 +380,11 @@ QString MainWindow::submit()
     else if (!check.ok)
         error = tr("Choose a usable model folder first. %1").arg(check.problem);
     else if ((check.modelType == wan::ModelType::I2V) != (m_task == wan::Task::I2V))
-        error = m_task == wan::Task::I2V ? tr("This model folder holds a text-to-video model; image to video needs "
-                                              "an I2V model (Wan2.1-I2V-14B-480P or -720P).")
-                                         : tr("This model folder holds an image-to-video model; choose a T2V "
-                                              "model folder for this task.");
+        error = m_task == wan::Task::I2V
+                    ? tr("This model folder holds a text-to-video model; image to video needs "
+                         "an I2V model (Wan2.1-I2V-14B-480P or -720P).")
+                    : tr("This model folder holds an image-to-video model; choose a T2V "
+                         "model folder for this task.");
     else if (prompt.isEmpty())
         error = tr("Write a prompt first.");
     else if (m_task == wan::Task::I2V && m_dropZone->imagePath().isEmpty())
@@ -399,9 +414,10 @@ QString MainWindow::submit()
         job.thumbnailPath = m_dropZone->imagePath();
     }
     if (m_services.settings)
-        request.device = m_services.settings->value(QLatin1String(settings_keys::kDevice), QStringLiteral("cpu"))
-                             .toString()
-                             .toStdString();
+        request.device =
+            m_services.settings->value(QLatin1String(settings_keys::kDevice), QStringLiteral("cpu"))
+                .toString()
+                .toStdString();
 
     m_prompt->addToHistory(prompt);
     if (negative != defaultNegative(m_task))
@@ -475,8 +491,12 @@ void MainWindow::onJobFinished(const QUuid& id, const JobOutcome& outcome)
         if (const RenderJob* job = m_services.queue->job(id))
             m_settingsPanel->setLastSeed(job->request.seed);
         break;
-    case wan::JobStatus::Failed: message = userErrorMessage(outcome.errorKind, outcome.error); break;
-    case wan::JobStatus::Cancelled: message = tr("The job was cancelled."); break;
+    case wan::JobStatus::Failed:
+        message = userErrorMessage(outcome.errorKind, outcome.error);
+        break;
+    case wan::JobStatus::Cancelled:
+        message = tr("The job was cancelled.");
+        break;
     }
     if (id == m_progress->job())
         m_progress->showOutcome(outcome, message);
@@ -495,7 +515,10 @@ void MainWindow::showJobResult(const QUuid& id)
     m_output->setCurrentWidget(m_player);
 }
 
-bool MainWindow::isShowingPlayer() const { return m_output->currentWidget() == m_player; }
+bool MainWindow::isShowingPlayer() const
+{
+    return m_output->currentWidget() == m_player;
+}
 
 void MainWindow::exportAs()
 {
@@ -516,9 +539,10 @@ void MainWindow::exportAs()
     if (QFileInfo::exists(target))
         QFile::remove(target);
     if (!QFile::copy(source.absoluteFilePath(), target)) {
-        QMessageBox::warning(this, tr("Export as"),
-                             tr("Could not write %1. Check that the folder is writable and the disk is not full.")
-                                 .arg(QDir::toNativeSeparators(target)));
+        QMessageBox::warning(
+            this, tr("Export as"),
+            tr("Could not write %1. Check that the folder is writable and the disk is not full.")
+                .arg(QDir::toNativeSeparators(target)));
         return;
     }
     statusBar()->showMessage(tr("Exported to %1").arg(QDir::toNativeSeparators(target)), 8000);
@@ -529,7 +553,8 @@ void MainWindow::openSettings()
     SettingsDialog dialog(m_services.settings, this);
     if (dialog.exec() != QDialog::Accepted)
         return;
-    const QString oldLanguage = m_services.settings->value(QLatin1String(settings_keys::kLanguage)).toString();
+    const QString oldLanguage =
+        m_services.settings->value(QLatin1String(settings_keys::kLanguage)).toString();
     dialog.save();
     m_services.runner->setOutputDir(dialog.outputDir());
     if (dialog.language() != oldLanguage && m_services.switchLanguage)
@@ -547,9 +572,15 @@ void MainWindow::extendPrompt()
         return;
     }
     switch (m_task) {
-    case wan::Task::T2V: request.task = wan::PromptTask::TextToVideo; break;
-    case wan::Task::I2V: request.task = wan::PromptTask::ImageToVideo; break;
-    case wan::Task::T2I: request.task = wan::PromptTask::TextToImage; break;
+    case wan::Task::T2V:
+        request.task = wan::PromptTask::TextToVideo;
+        break;
+    case wan::Task::I2V:
+        request.task = wan::PromptTask::ImageToVideo;
+        break;
+    case wan::Task::T2I:
+        request.task = wan::PromptTask::TextToImage;
+        break;
     }
     request.language = PromptEnhanceSettingsPage::loadTargetLanguage(*m_services.settings);
     if (m_task == wan::Task::I2V && !m_dropZone->imagePath().isEmpty())
@@ -575,21 +606,23 @@ void MainWindow::openLog()
 
 void MainWindow::showWeightsHelp()
 {
-    QMessageBox box(QMessageBox::Information, tr("Where to get the models"), QString(), QMessageBox::Ok, this);
+    QMessageBox box(QMessageBox::Information, tr("Where to get the models"), QString(), QMessageBox::Ok,
+                    this);
     box.setTextFormat(Qt::RichText);
-    box.setText(officialWeightsHtml() + QStringLiteral("<br><br>") +
-                tr("Download the whole model folder and choose it under “Model folder”. The 1.3B text-to-video "
-                   "model needs about 8 GB of memory; the 14B models much more."));
+    box.setText(
+        officialWeightsHtml() + QStringLiteral("<br><br>") +
+        tr("Download the whole model folder and choose it under “Model folder”. The 1.3B text-to-video "
+           "model needs about 8 GB of memory; the 14B models much more."));
     box.exec();
 }
 
 void MainWindow::closeEvent(QCloseEvent* event)
 {
     if (!m_services.runner->runningJob().isNull()) {
-        const auto answer = QMessageBox::question(
-            this, tr("A job is running"),
-            tr("A job is still running. Quit anyway? The job will be cancelled; queued jobs stay in the queue."),
-            QMessageBox::Yes | QMessageBox::No, QMessageBox::No);
+        const auto answer = QMessageBox::question(this, tr("A job is running"),
+                                                  tr("A job is still running. Quit anyway? The job will be "
+                                                     "cancelled; queued jobs stay in the queue."),
+                                                  QMessageBox::Yes | QMessageBox::No, QMessageBox::No);
         if (answer != QMessageBox::Yes) {
             event->ignore();
             return;

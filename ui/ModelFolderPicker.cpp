@@ -60,7 +60,10 @@ ModelFolderPicker::ModelFolderPicker(FolderInspector inspector, QWidget* parent)
     retranslate();
 }
 
-QString ModelFolderPicker::folder() const { return m_edit->text().trimmed(); }
+QString ModelFolderPicker::folder() const
+{
+    return m_edit->text().trimmed();
+}
 
 void ModelFolderPicker::setFolder(const QString& dir)
 {
@@ -85,8 +88,8 @@ void ModelFolderPicker::startCheck()
     // Inspection reads checkpoint headers (can take a moment on a slow disk): keep it off the UI thread.
     QThread* thread = QThread::create([this, inspector = m_inspector, dir, generation] {
         const FolderCheck check = inspector(dir);
-        QMetaObject::invokeMethod(this, [this, generation, check] { showCheck(generation, check); },
-                                  Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            this, [this, generation, check] { showCheck(generation, check); }, Qt::QueuedConnection);
     });
     connect(thread, &QThread::finished, thread, &QObject::deleteLater);
     // The picker may be destroyed first: the thread only posts to it, and the post dies with the receiver.
@@ -104,7 +107,10 @@ void ModelFolderPicker::showCheck(quint64 generation, const FolderCheck& check)
     Q_EMIT folderChecked(m_check);
 }
 
-QString ModelFolderPicker::statusText() const { return m_status->text(); }
+QString ModelFolderPicker::statusText() const
+{
+    return m_status->text();
+}
 
 void ModelFolderPicker::updateStatus()
 {
@@ -113,19 +119,24 @@ void ModelFolderPicker::updateStatus()
         return;
     }
     if (folder().isEmpty()) {
-        m_status->setText(tr("Choose the folder of a Wan2.1 model.") + QStringLiteral("<br>") + officialWeightsHtml());
+        m_status->setText(tr("Choose the folder of a Wan2.1 model.") + QStringLiteral("<br>") +
+                          officialWeightsHtml());
         return;
     }
     if (m_check.ok) {
-        const QString type = m_check.modelType == wan::ModelType::I2V ? tr("image to video") : tr("text to video");
+        const QString type =
+            m_check.modelType == wan::ModelType::I2V ? tr("image to video") : tr("text to video");
         const QString firstLine = m_check.summary.section(QLatin1Char('\n'), 0, 0).toHtmlEscaped();
-        m_status->setText(QStringLiteral("<span style=\"color:#1e8449\">&#10003;</span> ") +
-                          tr("Wan2.1 %1 model, %2").arg(type, m_check.large ? QStringLiteral("14B") : QStringLiteral("1.3B")) +
-                          (firstLine.isEmpty() ? QString() : QStringLiteral("<br><small>%1</small>").arg(firstLine)));
+        m_status->setText(
+            QStringLiteral("<span style=\"color:#1e8449\">&#10003;</span> ") +
+            tr("Wan2.1 %1 model, %2")
+                .arg(type, m_check.large ? QStringLiteral("14B") : QStringLiteral("1.3B")) +
+            (firstLine.isEmpty() ? QString() : QStringLiteral("<br><small>%1</small>").arg(firstLine)));
         m_status->setToolTip(m_check.summary);
         return;
     }
-    QString text = QStringLiteral("<span style=\"color:#c0392b\">&#10007;</span> ") + m_check.problem.toHtmlEscaped();
+    QString text =
+        QStringLiteral("<span style=\"color:#c0392b\">&#10007;</span> ") + m_check.problem.toHtmlEscaped();
     if (!m_check.missing.isEmpty()) {
         QStringList items;
         for (const QString& file : m_check.missing)

@@ -126,7 +126,10 @@ void PlayerWidget::clear()
     m_frameLabel->clear();
 }
 
-int PlayerWidget::currentFrame() const { return int(m_player->position() * m_fps / 1000); }
+int PlayerWidget::currentFrame() const
+{
+    return int(m_player->position() * m_fps / 1000);
+}
 
 void PlayerWidget::stepFrames(int delta)
 {
@@ -144,7 +147,10 @@ void PlayerWidget::togglePlay()
         m_player->play();
 }
 
-void PlayerWidget::setLoop(bool loop) { m_player->setLoops(loop ? QMediaPlayer::Infinite : 1); }
+void PlayerWidget::setLoop(bool loop)
+{
+    m_player->setLoops(loop ? QMediaPlayer::Infinite : 1);
+}
 
 void PlayerWidget::onPosition(qint64 positionMs)
 {
@@ -159,14 +165,16 @@ void PlayerWidget::onFrame(const QVideoFrame& frame)
     const qint64 duration = m_player->duration();
     if (!frame.isValid() || duration <= 0 || m_strip->count() == 0)
         return;
-    const int slot = int(std::min<qint64>(kThumbnailCount - 1, m_player->position() * kThumbnailCount / duration));
+    const int slot =
+        int(std::min<qint64>(kThumbnailCount - 1, m_player->position() * kThumbnailCount / duration));
     QListWidgetItem* item = m_strip->item(slot);
     if (!item || !item->icon().isNull())
         return;
     const QImage image = frame.toImage();
     if (image.isNull())
         return;
-    item->setIcon(QIcon(QPixmap::fromImage(image.scaledToHeight(kThumbnailHeight, Qt::SmoothTransformation))));
+    item->setIcon(
+        QIcon(QPixmap::fromImage(image.scaledToHeight(kThumbnailHeight, Qt::SmoothTransformation))));
     item->setData(Qt::UserRole, m_player->position());
     item->setToolTip(tr("Frame %1").arg(currentFrame() + 1));
 }
@@ -188,8 +196,8 @@ void PlayerWidget::showPicture()
 {
     if (m_pictureSource.isNull())
         return;
-    m_picture->setPixmap(m_pictureSource.scaled(m_picture->size().expandedTo(QSize(16, 16)), Qt::KeepAspectRatio,
-                                                Qt::SmoothTransformation));
+    m_picture->setPixmap(m_pictureSource.scaled(m_picture->size().expandedTo(QSize(16, 16)),
+                                                Qt::KeepAspectRatio, Qt::SmoothTransformation));
 }
 
 void PlayerWidget::resizeEvent(QResizeEvent* event)

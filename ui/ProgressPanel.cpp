@@ -12,12 +12,18 @@ namespace wan::ui {
 QString stageText(wan::Stage stage)
 {
     switch (stage) {
-    case wan::Stage::Loading: return ProgressPanel::tr("Loading the model");
-    case wan::Stage::EncodingText: return ProgressPanel::tr("Reading the prompt");
-    case wan::Stage::EncodingImage: return ProgressPanel::tr("Reading the image");
-    case wan::Stage::Denoising: return ProgressPanel::tr("Generating");
-    case wan::Stage::Decoding: return ProgressPanel::tr("Decoding frames");
-    case wan::Stage::Writing: return ProgressPanel::tr("Writing the video");
+    case wan::Stage::Loading:
+        return ProgressPanel::tr("Loading the model");
+    case wan::Stage::EncodingText:
+        return ProgressPanel::tr("Reading the prompt");
+    case wan::Stage::EncodingImage:
+        return ProgressPanel::tr("Reading the image");
+    case wan::Stage::Denoising:
+        return ProgressPanel::tr("Generating");
+    case wan::Stage::Decoding:
+        return ProgressPanel::tr("Decoding frames");
+    case wan::Stage::Writing:
+        return ProgressPanel::tr("Writing the video");
     }
     return {};
 }
@@ -113,8 +119,14 @@ void ProgressPanel::setProgress(const JobProgress& p)
     m_eta->setText(tr("ETA %1").arg(formatDuration(p.etaSeconds)));
 }
 
-QString ProgressPanel::stepText() const { return m_step->text(); }
-QString ProgressPanel::etaText() const { return m_eta->text(); }
+QString ProgressPanel::stepText() const
+{
+    return m_step->text();
+}
+QString ProgressPanel::etaText() const
+{
+    return m_eta->text();
+}
 
 void ProgressPanel::setPreview(const QImage& image)
 {
@@ -127,8 +139,8 @@ void ProgressPanel::showPreview()
     if (m_preview.isNull())
         return;
     // Latent previews are tiny: scale up without smoothing so they stay crisp.
-    m_image->setPixmap(QPixmap::fromImage(
-        m_preview.scaled(m_image->size(), Qt::KeepAspectRatio, Qt::FastTransformation)));
+    m_image->setPixmap(
+        QPixmap::fromImage(m_preview.scaled(m_image->size(), Qt::KeepAspectRatio, Qt::FastTransformation)));
 }
 
 void ProgressPanel::showOutcome(const JobOutcome& outcome, const QString& message)
@@ -140,8 +152,12 @@ void ProgressPanel::showOutcome(const JobOutcome& outcome, const QString& messag
         m_stage->setText(tr("Done in %1").arg(formatDuration(outcome.seconds)));
         m_bar->setValue(100);
         break;
-    case wan::JobStatus::Failed: m_stage->setText(tr("Failed")); break;
-    case wan::JobStatus::Cancelled: m_stage->setText(tr("Cancelled")); break;
+    case wan::JobStatus::Failed:
+        m_stage->setText(tr("Failed"));
+        break;
+    case wan::JobStatus::Cancelled:
+        m_stage->setText(tr("Cancelled"));
+        break;
     }
     m_message->setText(message);
     m_message->setStyleSheet(outcome.status == wan::JobStatus::Failed ? QStringLiteral("color: #c0392b;")

@@ -23,6 +23,7 @@ PromptEditor::PromptEditor(QSettings* settings, QString historyKey, QWidget* par
     m_edit = new QPlainTextEdit(this);
     m_edit->setTabChangesFocus(true);
     m_edit->setMinimumHeight(70);
+    m_edit->setMaximumHeight(150); // long prompts scroll; the settings below stay in view
     m_count = new QLabel(this);
     m_historyButton = new QToolButton(this);
     m_historyButton->setPopupMode(QToolButton::InstantPopup);
@@ -42,10 +43,22 @@ PromptEditor::PromptEditor(QSettings* settings, QString historyKey, QWidget* par
     rebuildHistoryMenu();
 }
 
-QString PromptEditor::text() const { return m_edit->toPlainText(); }
-void PromptEditor::setText(const QString& text) { m_edit->setPlainText(text); }
-void PromptEditor::setPlaceholderText(const QString& text) { m_edit->setPlaceholderText(text); }
-int PromptEditor::estimatedTokens() const { return estimateTokens(text()); }
+QString PromptEditor::text() const
+{
+    return m_edit->toPlainText();
+}
+void PromptEditor::setText(const QString& text)
+{
+    m_edit->setPlainText(text);
+}
+void PromptEditor::setPlaceholderText(const QString& text)
+{
+    m_edit->setPlaceholderText(text);
+}
+int PromptEditor::estimatedTokens() const
+{
+    return estimateTokens(text());
+}
 
 QStringList PromptEditor::history() const
 {
@@ -72,9 +85,10 @@ void PromptEditor::updateCount()
     m_count->setText(tr("≈ %1 / %2 tokens").arg(tokens).arg(kTextTokenLimit));
     const bool over = tokens > kTextTokenLimit;
     m_count->setStyleSheet(over ? QStringLiteral("color: #c0392b; font-weight: bold;") : QString());
-    m_count->setToolTip(over ? tr("Probably longer than the model reads: text after about %1 tokens is cut off.")
-                                   .arg(kTextTokenLimit)
-                             : tr("A quick estimate, not the exact tokenizer count."));
+    m_count->setToolTip(
+        over ? tr("Probably longer than the model reads: text after about %1 tokens is cut off.")
+                   .arg(kTextTokenLimit)
+             : tr("A quick estimate, not the exact tokenizer count."));
 }
 
 void PromptEditor::rebuildHistoryMenu()

@@ -20,12 +20,18 @@ namespace {
 QString logStageText(wan::Stage stage)
 {
     switch (stage) {
-    case wan::Stage::Loading: return QStringLiteral("loading models");
-    case wan::Stage::EncodingText: return QStringLiteral("encoding the prompt");
-    case wan::Stage::EncodingImage: return QStringLiteral("encoding the image");
-    case wan::Stage::Denoising: return QStringLiteral("denoising");
-    case wan::Stage::Decoding: return QStringLiteral("decoding");
-    case wan::Stage::Writing: return QStringLiteral("writing");
+    case wan::Stage::Loading:
+        return QStringLiteral("loading models");
+    case wan::Stage::EncodingText:
+        return QStringLiteral("encoding the prompt");
+    case wan::Stage::EncodingImage:
+        return QStringLiteral("encoding the image");
+    case wan::Stage::Denoising:
+        return QStringLiteral("denoising");
+    case wan::Stage::Decoding:
+        return QStringLiteral("decoding");
+    case wan::Stage::Writing:
+        return QStringLiteral("writing");
     }
     return {};
 }
@@ -87,16 +93,18 @@ void QueueRunner::startNext()
     JobTicket ticket;
     ticket.id = job.id;
     QString folder = job.folder;
-    const bool resume = !job.resumeLatents.isEmpty() && QFileInfo(job.resumeLatents).isFile() && !folder.isEmpty();
+    const bool resume =
+        !job.resumeLatents.isEmpty() && QFileInfo(job.resumeLatents).isFile() && !folder.isEmpty();
     if (resume) {
         ticket.resumeLatents = job.resumeLatents;
     } else {
-        const QString name = readableJobName(QDateTime::currentDateTime(), QString::fromStdString(request.prompt),
-                                             request.seed);
+        const QString name = readableJobName(QDateTime::currentDateTime(),
+                                             QString::fromStdString(request.prompt), request.seed);
         folder = QDir(m_outputDir).filePath(name);
         for (int n = 2; QFileInfo::exists(folder); ++n)
             folder = QDir(m_outputDir).filePath(name + QStringLiteral("-%1").arg(n));
-        const QString extension = request.task == wan::Task::T2I ? QStringLiteral(".png") : QStringLiteral(".mp4");
+        const QString extension =
+            request.task == wan::Task::T2I ? QStringLiteral(".png") : QStringLiteral(".mp4");
         request.outputPath = QDir(folder).filePath(QFileInfo(folder).fileName() + extension).toStdString();
         request.latentsPath = QDir(folder).filePath(QStringLiteral("latents.safetensors")).toStdString();
     }
@@ -114,10 +122,11 @@ void QueueRunner::startNext()
     } else if (!resume) {
         QJsonObject settings = requestToJson(request);
         settings[QStringLiteral("job_id")] = job.id.toString(QUuid::WithoutBraces);
-        settings[QStringLiteral("application")] =
-            QStringLiteral("%1 %2").arg(QCoreApplication::applicationName(), QCoreApplication::applicationVersion());
+        settings[QStringLiteral("application")] = QStringLiteral("%1 %2").arg(
+            QCoreApplication::applicationName(), QCoreApplication::applicationVersion());
         QSaveFile file(QDir(folder).filePath(QStringLiteral("settings.json")));
-        if (!file.open(QIODevice::WriteOnly) || file.write(QJsonDocument(settings).toJson()) < 0 || !file.commit())
+        if (!file.open(QIODevice::WriteOnly) || file.write(QJsonDocument(settings).toJson()) < 0 ||
+            !file.commit())
             setupError = QCoreApplication::translate("QueueRunner", "Could not write %1: %2.")
                              .arg(QDir::toNativeSeparators(file.fileName()), file.errorString());
     }
@@ -163,10 +172,15 @@ void QueueRunner::onFinished(const QUuid& id, const JobOutcome& outcome)
 {
     switch (outcome.status) {
     case wan::JobStatus::Done:
-        appendLog(id, QStringLiteral("done in %1 s: %2").arg(outcome.seconds, 0, 'f', 1).arg(outcome.outputPath));
+        appendLog(id,
+                  QStringLiteral("done in %1 s: %2").arg(outcome.seconds, 0, 'f', 1).arg(outcome.outputPath));
         break;
-    case wan::JobStatus::Failed: appendLog(id, QStringLiteral("failed: %1").arg(outcome.error)); break;
-    case wan::JobStatus::Cancelled: appendLog(id, QStringLiteral("cancelled")); break;
+    case wan::JobStatus::Failed:
+        appendLog(id, QStringLiteral("failed: %1").arg(outcome.error));
+        break;
+    case wan::JobStatus::Cancelled:
+        appendLog(id, QStringLiteral("cancelled"));
+        break;
     }
     if (m_model)
         m_model->finishJob(id, outcome);
@@ -183,9 +197,8 @@ void QueueRunner::appendLog(const QUuid& id, const QString& line) const
         return;
     QFile file(QDir(job->folder).filePath(QStringLiteral("log.txt")));
     if (file.open(QIODevice::Append | QIODevice::Text))
-        file.write(QStringLiteral("%1 %2\n")
-                       .arg(QDateTime::currentDateTime().toString(Qt::ISODate), line)
-                       .toUtf8());
+        file.write(
+            QStringLiteral("%1 %2\n").arg(QDateTime::currentDateTime().toString(Qt::ISODate), line).toUtf8());
 }
 
 } // namespace wan::ui

@@ -10,15 +10,17 @@ namespace wan::ui {
 class InferenceBridge;
 class RenderQueueModel;
 
-// Feeds the render queue to the inference thread one job at a time: prepares each job's folder (settings.json,
-// log), starts the next Queued job when idle, and writes progress and outcomes back into the model.
+// Feeds the render queue to the inference thread one job at a time: prepares each job's folder
+// (settings.json, log), starts the next Queued job when idle, and writes progress and outcomes back into the
+// model.
 class QueueRunner final : public QObject
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(QueueRunner)
 
 public:
-    QueueRunner(RenderQueueModel* model, InferenceBridge* bridge, QString outputDir, QObject* parent = nullptr);
+    QueueRunner(RenderQueueModel* model, InferenceBridge* bridge, QString outputDir,
+                QObject* parent = nullptr);
 
     void setOutputDir(const QString& dir) { m_outputDir = dir; }
     const QString& outputDir() const { return m_outputDir; }

@@ -32,11 +32,12 @@ bool QueueStore::save(const QList<RenderJob>& jobs, QString* error) const
 
     QDir().mkpath(QFileInfo(m_filePath).absolutePath());
     QSaveFile file(m_filePath);
-    if (!file.open(QIODevice::WriteOnly) || file.write(QJsonDocument(root).toJson(QJsonDocument::Indented)) < 0 ||
-        !file.commit()) {
+    if (!file.open(QIODevice::WriteOnly) ||
+        file.write(QJsonDocument(root).toJson(QJsonDocument::Indented)) < 0 || !file.commit()) {
         const QString message =
-            QCoreApplication::translate("QueueStore", "Could not save the render queue to %1: %2. Check that the disk is not full and the folder is "
-               "writable.")
+            QCoreApplication::translate("QueueStore", "Could not save the render queue to %1: %2. Check that "
+                                                      "the disk is not full and the folder is "
+                                                      "writable.")
                 .arg(QDir::toNativeSeparators(m_filePath), file.errorString());
         spdlog::error("{}", message.toStdString());
         if (error)
@@ -65,14 +66,16 @@ QueueLoadReport QueueStore::load() const
     QString problem;
     int skipped = 0;
     if (parseError.error != QJsonParseError::NoError) {
-        problem = QCoreApplication::translate("QueueStore", "the file is damaged (%1 at byte %2), probably written only in part")
+        problem = QCoreApplication::translate(
+                      "QueueStore", "the file is damaged (%1 at byte %2), probably written only in part")
                       .arg(parseError.errorString())
                       .arg(parseError.offset);
-    } else if (!document.isObject() || document.object().value(QLatin1String("format")).toString() !=
-                                           QLatin1String(kFormat)) {
+    } else if (!document.isObject() ||
+               document.object().value(QLatin1String("format")).toString() != QLatin1String(kFormat)) {
         problem = QCoreApplication::translate("QueueStore", "the file is not a Wan Studio queue");
     } else if (document.object().value(QLatin1String("version")).toInt() > kVersion) {
-        problem = QCoreApplication::translate("QueueStore", "the file was written by a newer version of Wan Studio");
+        problem = QCoreApplication::translate("QueueStore",
+                                              "the file was written by a newer version of Wan Studio");
     } else {
         const QJsonArray array = document.object().value(QLatin1String("jobs")).toArray();
         for (const auto& value : array) {
@@ -95,7 +98,8 @@ QueueLoadReport QueueStore::load() const
             report.jobs.append(*job);
         }
         if (skipped > 0)
-            problem = QCoreApplication::translate("QueueStore", "%n job(s) could not be read", nullptr, skipped);
+            problem =
+                QCoreApplication::translate("QueueStore", "%n job(s) could not be read", nullptr, skipped);
     }
 
     if (problem.isEmpty())
@@ -103,12 +107,16 @@ QueueLoadReport QueueStore::load() const
 
     const QString backup = m_filePath + QStringLiteral(".corrupt-") +
                            QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmmss"));
-    const bool moved = QFile::rename(m_filePath, backup);
+    // Renamed so the next save cannot overwrite it; copied when renaming is refused (e.g. across devices).
+    const bool moved = QFile::rename(m_filePath, backup) || QFile::copy(m_filePath, backup);
     report.corruptBackup = moved ? backup : QString();
-    report.problem = moved ? QCoreApplication::translate("QueueStore", "The render queue file could not be fully read (%1). It was kept as %2.")
-                                 .arg(problem, QDir::toNativeSeparators(backup))
-                           : QCoreApplication::translate("QueueStore", "The render queue file %1 could not be fully read (%2).")
-                                 .arg(QDir::toNativeSeparators(m_filePath), problem);
+    report.problem =
+        moved ? QCoreApplication::translate(
+                    "QueueStore", "The render queue file could not be fully read (%1). It was kept as %2.")
+                    .arg(problem, QDir::toNativeSeparators(backup))
+              : QCoreApplication::translate("QueueStore",
+                                            "The render queue file %1 could not be fully read (%2).")
+                    .arg(QDir::toNativeSeparators(m_filePath), problem);
     spdlog::warn("{}", report.problem.toStdString());
     return report;
 }

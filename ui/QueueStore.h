@@ -16,7 +16,8 @@ struct QueueLoadReport
     int resumed = 0;       // of those, jobs that will be finished from their saved latents
 };
 
-// The render queue on disk: one JSON file written atomically, so a crash leaves either the old or the new file.
+// The render queue on disk: one JSON file written atomically, so a crash leaves either the old or the new
+// file.
 class QueueStore final
 {
 public:

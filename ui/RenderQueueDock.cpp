@@ -4,16 +4,16 @@
 #include "RenderQueueModel.h"
 
 #include <QAction>
+#include <QApplication>
 #include <QDesktopServices>
 #include <QEvent>
 #include <QFileInfo>
 #include <QHeaderView>
 #include <QIcon>
+#include <QStyledItemDelegate>
 #include <QTableView>
 #include <QToolBar>
 #include <QUrl>
-#include <QApplication>
-#include <QStyledItemDelegate>
 #include <QVBoxLayout>
 
 namespace wan::ui {
@@ -80,7 +80,8 @@ RenderQueueDock::RenderQueueDock(RenderQueueModel* model, QueueRunner* runner, Q
     setWidget(content);
 
     const auto action = [this](const char* icon) {
-        auto* a = new QAction(QIcon(QStringLiteral(":/icons/%1.svg").arg(QLatin1String(icon))), QString(), this);
+        auto* a =
+            new QAction(QIcon(QStringLiteral(":/icons/%1.svg").arg(QLatin1String(icon))), QString(), this);
         m_toolbar->addAction(a);
         m_view->addAction(a);
         return a;
@@ -119,7 +120,8 @@ RenderQueueDock::RenderQueueDock(RenderQueueModel* model, QueueRunner* runner, Q
         else if (job && isPending(job->state))
             Q_EMIT editRequested(id);
     });
-    connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this, &RenderQueueDock::updateActions);
+    connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this,
+            &RenderQueueDock::updateActions);
     connect(model, &QAbstractItemModel::dataChanged, this, &RenderQueueDock::updateActions);
     connect(model, &QAbstractItemModel::rowsRemoved, this, &RenderQueueDock::updateActions);
     retranslate();
@@ -170,8 +172,11 @@ void RenderQueueDock::retranslate()
 
 void RenderQueueDock::changeEvent(QEvent* event)
 {
-    if (event->type() == QEvent::LanguageChange)
+    if (event->type() == QEvent::LanguageChange) {
         retranslate();
+        Q_EMIT m_model->headerDataChanged(Qt::Horizontal, 0, RenderQueueModel::ColumnCount - 1);
+        m_view->viewport()->update();
+    }
     QDockWidget::changeEvent(event);
 }
 

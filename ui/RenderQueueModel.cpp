@@ -27,12 +27,19 @@ QString formatEta(double seconds)
 }
 } // namespace
 
-RenderQueueModel::RenderQueueModel(QueueStore* store, QObject* parent) : QAbstractTableModel(parent), m_store(store)
+RenderQueueModel::RenderQueueModel(QueueStore* store, QObject* parent)
+    : QAbstractTableModel(parent), m_store(store)
 {
 }
 
-int RenderQueueModel::rowCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : int(m_jobs.size()); }
-int RenderQueueModel::columnCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : ColumnCount; }
+int RenderQueueModel::rowCount(const QModelIndex& parent) const
+{
+    return parent.isValid() ? 0 : int(m_jobs.size());
+}
+int RenderQueueModel::columnCount(const QModelIndex& parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
 
 QVariant RenderQueueModel::data(const QModelIndex& index, int role) const
 {
@@ -48,14 +55,22 @@ QVariant RenderQueueModel::data(const QModelIndex& index, int role) const
     const auto& r = job.request;
     if (role == Qt::DisplayRole) {
         switch (index.column()) {
-        case PromptColumn: return QString::fromStdString(r.prompt).simplified();
-        case TaskColumn: return taskText(r.task);
-        case SizeColumn: return QStringLiteral("%1×%2").arg(r.width).arg(r.height);
-        case FramesColumn: return r.task == wan::Task::T2I ? 1 : r.frameNum;
-        case StateColumn: return jobStateText(job.state);
-        case ProgressColumn: return QStringLiteral("%1%").arg(int(job.progress * 100.0 + 0.5));
-        case EtaColumn: return job.state == JobState::Running ? formatEta(job.etaSeconds) : QString();
-        default: return {};
+        case PromptColumn:
+            return QString::fromStdString(r.prompt).simplified();
+        case TaskColumn:
+            return taskText(r.task);
+        case SizeColumn:
+            return QStringLiteral("%1×%2").arg(r.width).arg(r.height);
+        case FramesColumn:
+            return r.task == wan::Task::T2I ? 1 : r.frameNum;
+        case StateColumn:
+            return jobStateText(job.state);
+        case ProgressColumn:
+            return QStringLiteral("%1%").arg(int(job.progress * 100.0 + 0.5));
+        case EtaColumn:
+            return job.state == JobState::Running ? formatEta(job.etaSeconds) : QString();
+        default:
+            return {};
         }
     }
     if (role == Qt::ToolTipRole) {
@@ -74,15 +89,24 @@ QVariant RenderQueueModel::headerData(int section, Qt::Orientation orientation, 
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return {};
     switch (section) {
-    case ThumbnailColumn: return tr("Preview");
-    case PromptColumn: return tr("Prompt");
-    case TaskColumn: return tr("Task");
-    case SizeColumn: return tr("Size");
-    case FramesColumn: return tr("Frames");
-    case StateColumn: return tr("State");
-    case ProgressColumn: return tr("Progress");
-    case EtaColumn: return tr("ETA");
-    default: return {};
+    case ThumbnailColumn:
+        return tr("Preview");
+    case PromptColumn:
+        return tr("Prompt");
+    case TaskColumn:
+        return tr("Task");
+    case SizeColumn:
+        return tr("Size");
+    case FramesColumn:
+        return tr("Frames");
+    case StateColumn:
+        return tr("State");
+    case ProgressColumn:
+        return tr("Progress");
+    case EtaColumn:
+        return tr("ETA");
+    default:
+        return {};
     }
 }
 
@@ -93,8 +117,14 @@ Qt::ItemFlags RenderQueueModel::flags(const QModelIndex& index) const
     return Qt::ItemIsEnabled | Qt::ItemIsSelectable | Qt::ItemIsDragEnabled;
 }
 
-Qt::DropActions RenderQueueModel::supportedDropActions() const { return Qt::MoveAction; }
-QStringList RenderQueueModel::mimeTypes() const { return {kMimeType}; }
+Qt::DropActions RenderQueueModel::supportedDropActions() const
+{
+    return Qt::MoveAction;
+}
+QStringList RenderQueueModel::mimeTypes() const
+{
+    return {kMimeType};
+}
 
 QMimeData* RenderQueueModel::mimeData(const QModelIndexList& indexes) const
 {
@@ -157,7 +187,10 @@ const RenderJob* RenderQueueModel::job(const QUuid& id) const
     return row < 0 ? nullptr : &m_jobs[row];
 }
 
-QUuid RenderQueueModel::idAt(int row) const { return row >= 0 && row < m_jobs.size() ? m_jobs[row].id : QUuid(); }
+QUuid RenderQueueModel::idAt(int row) const
+{
+    return row >= 0 && row < m_jobs.size() ? m_jobs[row].id : QUuid();
+}
 
 void RenderQueueModel::setJobs(QList<RenderJob> jobs)
 {
@@ -312,12 +345,22 @@ void RenderQueueModel::setProgress(const QUuid& id, const JobProgress& progress)
     double fraction = 0.0;
     const double stepFraction = progress.totalSteps > 0 ? double(progress.step) / progress.totalSteps : 0.0;
     switch (progress.stage) {
-    case wan::Stage::Loading: fraction = 0.0; break;
+    case wan::Stage::Loading:
+        fraction = 0.0;
+        break;
     case wan::Stage::EncodingText:
-    case wan::Stage::EncodingImage: fraction = 0.03; break;
-    case wan::Stage::Denoising: fraction = 0.05 + 0.85 * stepFraction; break;
-    case wan::Stage::Decoding: fraction = 0.9 + 0.08 * stepFraction; break;
-    case wan::Stage::Writing: fraction = 0.98; break;
+    case wan::Stage::EncodingImage:
+        fraction = 0.03;
+        break;
+    case wan::Stage::Denoising:
+        fraction = 0.05 + 0.85 * stepFraction;
+        break;
+    case wan::Stage::Decoding:
+        fraction = 0.9 + 0.08 * stepFraction;
+        break;
+    case wan::Stage::Writing:
+        fraction = 0.98;
+        break;
     }
     job.progress = std::max(job.progress, fraction);
     job.etaSeconds = progress.etaSeconds;
@@ -344,9 +387,15 @@ bool RenderQueueModel::finishJob(const QUuid& id, const JobOutcome& outcome)
         return false;
     RenderJob& job = m_jobs[row];
     switch (outcome.status) {
-    case wan::JobStatus::Done: job.state = JobState::Done; break;
-    case wan::JobStatus::Failed: job.state = JobState::Failed; break;
-    case wan::JobStatus::Cancelled: job.state = JobState::Cancelled; break;
+    case wan::JobStatus::Done:
+        job.state = JobState::Done;
+        break;
+    case wan::JobStatus::Failed:
+        job.state = JobState::Failed;
+        break;
+    case wan::JobStatus::Cancelled:
+        job.state = JobState::Cancelled;
+        break;
     }
     if (job.state == JobState::Done) {
         job.progress = 1.0;

@@ -18,9 +18,24 @@ class RenderQueueModel final : public QAbstractTableModel
     Q_DISABLE_COPY_MOVE(RenderQueueModel)
 
 public:
-    enum Column { ThumbnailColumn = 0, PromptColumn, TaskColumn, SizeColumn, FramesColumn, StateColumn,
-                  ProgressColumn, EtaColumn, ColumnCount };
-    enum Role { JobIdRole = Qt::UserRole + 1, StateRole, ProgressRole };
+    enum Column
+    {
+        ThumbnailColumn = 0,
+        PromptColumn,
+        TaskColumn,
+        SizeColumn,
+        FramesColumn,
+        StateColumn,
+        ProgressColumn,
+        EtaColumn,
+        ColumnCount
+    };
+    enum Role
+    {
+        JobIdRole = Qt::UserRole + 1,
+        StateRole,
+        ProgressRole
+    };
 
     explicit RenderQueueModel(QueueStore* store, QObject* parent = nullptr);
 
@@ -42,15 +57,15 @@ public:
     const RenderJob* job(const QUuid& id) const;
     QUuid idAt(int row) const;
 
-    void setJobs(QList<RenderJob> jobs); // restore without writing
-    QUuid addJob(RenderJob job);         // new id, Queued
-    bool removeJob(const QUuid& id);     // anything but the running job
+    void setJobs(QList<RenderJob> jobs);  // restore without writing
+    QUuid addJob(RenderJob job);          // new id, Queued
+    bool removeJob(const QUuid& id);      // anything but the running job
     bool moveJob(int fromRow, int toRow); // toRow: the row it ends up at
-    QUuid duplicateJob(const QUuid& id); // a fresh Queued copy right below
+    QUuid duplicateJob(const QUuid& id);  // a fresh Queued copy right below
     bool updatePendingRequest(const QUuid& id, const wan::Request& request);
-    bool pauseJob(const QUuid& id);  // Queued -> Paused (held: the queue skips it)
-    bool resumeJob(const QUuid& id); // Paused -> Queued
-    bool retryJob(const QUuid& id);  // Failed/Cancelled -> Queued
+    bool pauseJob(const QUuid& id);         // Queued -> Paused (held: the queue skips it)
+    bool resumeJob(const QUuid& id);        // Paused -> Queued
+    bool retryJob(const QUuid& id);         // Failed/Cancelled -> Queued
     bool cancelPendingJob(const QUuid& id); // Queued/Paused -> Cancelled
 
     // Driven by the queue runner.

@@ -29,7 +29,8 @@ QString defaultOutputDir()
 SettingsDialog::SettingsDialog(QSettings* settings, QWidget* parent) : QDialog(parent), m_settings(settings)
 {
     setWindowTitle(tr("Settings"));
-    m_outputDir = new QLineEdit(settings->value(QLatin1String(settings_keys::kOutputDir), defaultOutputDir()).toString(), this);
+    m_outputDir = new QLineEdit(
+        settings->value(QLatin1String(settings_keys::kOutputDir), defaultOutputDir()).toString(), this);
     auto* browse = new QPushButton(tr("Browse…"), this);
     auto* outputRow = new QHBoxLayout;
     outputRow->addWidget(m_outputDir, 1);
@@ -39,13 +40,14 @@ SettingsDialog::SettingsDialog(QSettings* settings, QWidget* parent) : QDialog(p
     m_language->addItem(tr("Same as the system"), QString());
     m_language->addItem(QStringLiteral("English"), QStringLiteral("en"));
     m_language->addItem(QStringLiteral("简体中文"), QStringLiteral("zh_CN"));
-    m_language->setCurrentIndex(
-        std::max(0, m_language->findData(settings->value(QLatin1String(settings_keys::kLanguage)).toString())));
+    m_language->setCurrentIndex(std::max(
+        0, m_language->findData(settings->value(QLatin1String(settings_keys::kLanguage)).toString())));
 
     m_device = new QComboBox(this);
     m_device->setEditable(true);
     m_device->addItems({QStringLiteral("cpu"), QStringLiteral("cuda"), QStringLiteral("cuda:1")});
-    m_device->setCurrentText(settings->value(QLatin1String(settings_keys::kDevice), QStringLiteral("cpu")).toString());
+    m_device->setCurrentText(
+        settings->value(QLatin1String(settings_keys::kDevice), QStringLiteral("cpu")).toString());
 
     auto* form = new QFormLayout;
     form->addRow(tr("Output folder"), outputRow);
@@ -79,9 +81,18 @@ SettingsDialog::SettingsDialog(QSettings* settings, QWidget* parent) : QDialog(p
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
 }
 
-QString SettingsDialog::outputDir() const { return m_outputDir->text().trimmed(); }
-QString SettingsDialog::language() const { return m_language->currentData().toString(); }
-QString SettingsDialog::device() const { return m_device->currentText().trimmed(); }
+QString SettingsDialog::outputDir() const
+{
+    return m_outputDir->text().trimmed();
+}
+QString SettingsDialog::language() const
+{
+    return m_language->currentData().toString();
+}
+QString SettingsDialog::device() const
+{
+    return m_device->currentText().trimmed();
+}
 
 void SettingsDialog::save()
 {

@@ -22,11 +22,11 @@ class QueueRunner;
 struct FolderCheck
 {
     bool ok = false;
-    QString summary;      // model type, sizes, dtypes when ok
-    QString problem;      // the engine's message when not ok
-    QStringList missing;  // file names that are missing
+    QString summary;     // model type, sizes, dtypes when ok
+    QString problem;     // the engine's message when not ok
+    QStringList missing; // file names that are missing
     wan::ModelType modelType = wan::ModelType::T2V;
-    bool large = false;   // 14B (true) or 1.3B
+    bool large = false; // 14B (true) or 1.3B
 };
 
 using FolderInspector = std::function<FolderCheck(const QString& dir)>; // called on a worker thread
@@ -42,8 +42,8 @@ struct StudioServices
     FolderInspector inspectFolder;
     NegativePromptProvider negativePrompt;
     LanguageSwitcher switchLanguage;
-    QString logFile;       // the rotating log, opened from Help
-    QString queueProblem;  // a report from restoring the queue, shown once at start
+    QString logFile;      // the rotating log, opened from Help
+    QString queueProblem; // a report from restoring the queue, shown once at start
 };
 
 } // namespace wan::ui

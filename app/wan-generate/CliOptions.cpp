@@ -2,6 +2,9 @@
 
 #include "wan/Error.h"
 
+#include <algorithm>
+#include <cctype>
+#include <charconv>
 #include <functional>
 #include <sstream>
 #include <vector>
@@ -16,7 +19,48 @@ struct OptionSpec
     const char* metavar; // nullptr for a flag without value
     const char* help;
     std::function<void(CliOptions&, const std::string&)> apply;
+    bool valueOptional = false; // a bare flag means "true" (the value is taken only when it is a boolean word)
 };
+
+[[noreturn]] void badValue(const char* flag, const std::string& value, const std::string& expected)
+{
+    throw Error(ErrorKind::InvalidArgument,
+                std::string(flag) + ": '" + value + "' is not valid (expected " + expected + ")");
+}
+
+std::optional<bool> boolWord(std::string v)
+{
+    std::transform(v.begin(), v.end(), v.begin(), [](unsigned char c) { return char(std::tolower(c)); });
+    if (v == "true" || v == "1" || v == "yes" || v == "y" || v == "t")
+        return true;
+    if (v == "false" || v == "0" || v == "no" || v == "n" || v == "f")
+        return false;
+    return std::nullopt;
+}
+
+template<typename T>
+T parseNumber(const char* flag, const std::string& value, const std::string& expected)
+{
+    T result{};
+    const auto* end = value.data() + value.size();
+    const auto parsed = std::from_chars(value.data(), end, result);
+    if (value.empty() || parsed.ec != std::errc() || parsed.ptr != end)
+        badValue(flag, value, expected);
+    return result;
+}
+
+int parseCount(const char* flag, const std::string& value)
+{
+    const int v = parseNumber<int>(flag, value, "a positive integer");
+    if (v < 1)
+        badValue(flag, value, "a positive integer");
+    return v;
+}
+
+double parseReal(const char* flag, const std::string& value)
+{
+    return parseNumber<double>(flag, value, "a number");
+}
 
 const std::vector<OptionSpec>& optionTable()
 {
@@ -38,6 +82,102 @@ const std::vector<OptionSpec>& optionTable()
                  }
              throw Error(ErrorKind::InvalidArgument, "--log_level must be one of trace, debug, info, warn, error, off");
          }},
+        {"--task", "TASK", "t2v-1.3B, t2v-14B, i2v-14B or t2i-14B (default: from the folder's model_type)",
+         [](CliOptions& o, const std::string& v) {
+             if (v != "t2v-1.3B" && v != "t2v-14B" && v != "i2v-14B" && v != "t2i-14B")
+                 badValue("--task", v, "t2v-1.3B, t2v-14B, i2v-14B or t2i-14B");
+             o.task = v;
+         }},
+        {"--size", "W*H", "output size, width*height (i2v: the maximum area; the image's aspect ratio is kept)",
+         [](CliOptions& o, const std::string& v) {
+             const auto star = v.find_first_of("*x");
+             if (star == std::string::npos)
+                 badValue("--size", v, "WIDTH*HEIGHT, e.g. 832*480");
+             o.width = parseNumber<int>("--size", v.substr(0, star), "WIDTH*HEIGHT, e.g. 832*480");
+             o.height = parseNumber<int>("--size", v.substr(star + 1), "WIDTH*HEIGHT, e.g. 832*480");
+             if (o.width < 16 || o.height < 16 || o.width > 8192 || o.height > 8192)
+                 badValue("--size", v, "sides between 16 and 8192");
+             o.size = v;
+         }},
+        {"--frame_num", "N", "frames to generate, 4n+1 (default 81; t2i: 1)",
+         [](CliOptions& o, const std::string& v) {
+             const int n = parseCount("--frame_num", v);
+             if ((n - 1) % 4 != 0)
+                 badValue("--frame_num", v, "4n+1: 1, 5, 9, ..., 81");
+             o.frameNum = n;
+         }},
+        {"--offload_model", "BOOL",
+         "True/False: move models to host memory between stages (default: chosen from free GPU memory)",
+         [](CliOptions& o, const std::string& v) {
+             const auto b = v.empty() ? std::optional<bool>(true) : boolWord(v);
+             if (!b)
+                 badValue("--offload_model", v, "True or False");
+             o.offloadModel = b;
+         },
+         true},
+        {"--t5_cpu", nullptr, "keep the T5 text encoder on the CPU",
+         [](CliOptions& o, const std::string&) { o.t5Cpu = true; }},
+        {"--save_file", "FILE", "output .mp4 (t2i: .png); default: a name from task, size, prompt and time",
+         [](CliOptions& o, const std::string& v) { o.saveFile = v; }},
+        {"--prompt", "TEXT", "the prompt (default: the official example prompt of the task)",
+         [](CliOptions& o, const std::string& v) { o.prompt = v; }},
+        {"--negative_prompt", "TEXT", "negative prompt (default: the official one of the task)",
+         [](CliOptions& o, const std::string& v) { o.negativePrompt = v; }},
+        {"--base_seed", "SEED", "noise seed, -1 for a random one (default -1)",
+         [](CliOptions& o, const std::string& v) {
+             o.baseSeed = parseNumber<std::int64_t>("--base_seed", v, "an integer >= -1");
+             if (o.baseSeed < -1)
+                 badValue("--base_seed", v, "an integer >= -1");
+         }},
+        {"--image", "FILE", "i2v: the input image (PNG, JPEG, WebP, BMP)",
+         [](CliOptions& o, const std::string& v) { o.image = v; }},
+        {"--sample_solver", "NAME", "unipc (default), dpm++ or euler",
+         [](CliOptions& o, const std::string& v) {
+             if (v != "unipc" && v != "dpm++" && v != "euler")
+                 badValue("--sample_solver", v, "unipc, dpm++ or euler");
+             o.sampleSolver = v;
+         }},
+        {"--sample_steps", "N", "sampling steps (default 50; i2v: 40)",
+         [](CliOptions& o, const std::string& v) {
+             o.sampleSteps = parseCount("--sample_steps", v);
+             if (*o.sampleSteps > 1000)
+                 badValue("--sample_steps", v, "at most 1000");
+         }},
+        {"--sample_shift", "X", "flow shift (default 5.0; i2v at 832*480 or 480*832: 3.0)",
+         [](CliOptions& o, const std::string& v) {
+             const double x = parseReal("--sample_shift", v);
+             if (!(x > 0.0) || x > 1000.0)
+                 badValue("--sample_shift", v, "a positive number");
+             o.sampleShift = x;
+         }},
+        {"--sample_guide_scale", "X", "classifier-free guidance scale (default 5.0)",
+         [](CliOptions& o, const std::string& v) {
+             o.sampleGuideScale = parseReal("--sample_guide_scale", v);
+             if (!(o.sampleGuideScale >= -100.0 && o.sampleGuideScale <= 100.0))
+                 badValue("--sample_guide_scale", v, "a number between -100 and 100");
+         }},
+        {"--device", "DEV", "cpu, cuda or cuda:N (default: cuda when available, else cpu)",
+         [](CliOptions& o, const std::string& v) {
+             const bool cuda = v == "cuda" || (v.rfind("cuda:", 0) == 0 && v.size() > 5 &&
+                                               std::all_of(v.begin() + 5, v.end(), [](unsigned char c) {
+                                                   return std::isdigit(c) != 0;
+                                               }));
+             if (v != "cpu" && !cuda)
+                 badValue("--device", v, "cpu, cuda or cuda:N");
+             o.device = v;
+         }},
+        {"--precision", "P", "fp32, bf16 or fp16 (default: fp32 on CPU, bf16 on CUDA)",
+         [](CliOptions& o, const std::string& v) {
+             if (v != "fp32" && v != "bf16" && v != "fp16")
+                 badValue("--precision", v, "fp32, bf16 or fp16");
+             o.precision = v;
+         }},
+        {"--save_latents", "FILE", "also save the final latents (.safetensors, tensor \"latents\")",
+         [](CliOptions& o, const std::string& v) { o.saveLatents = v; }},
+        {"--save_frames", "DIR", "also save every frame as DIR/frame_0000.png ...",
+         [](CliOptions& o, const std::string& v) { o.saveFrames = v; }},
+        {"--quiet", nullptr, "no progress bar and only warnings and errors in the log",
+         [](CliOptions& o, const std::string&) { o.quiet = true; }},
     };
     return table;
 }
@@ -69,7 +209,10 @@ CliOptions parseCliOptions(int argc, const char* const* argv)
         const OptionSpec* spec = findOption(arg);
         if (!spec)
             throw Error(ErrorKind::InvalidArgument, "unknown argument '" + arg + "' (see --help)");
-        if (spec->metavar) {
+        if (spec->valueOptional) {
+            if (!inlineValue && i + 1 < argc && boolWord(argv[i + 1]))
+                value = argv[++i];
+        } else if (spec->metavar) {
             if (!inlineValue) {
                 if (i + 1 >= argc)
                     throw Error(ErrorKind::InvalidArgument, arg + " needs a value " + spec->metavar);
@@ -86,13 +229,20 @@ CliOptions parseCliOptions(int argc, const char* const* argv)
         throw Error(ErrorKind::InvalidArgument, "--json only applies to --inspect");
     if (options.ckptDir.empty())
         throw Error(ErrorKind::InvalidArgument, "--ckpt_dir DIR is required (a Wan2.1 model folder)");
+    if (options.task && *options.task == "t2i-14B" && options.frameNum && *options.frameNum != 1)
+        throw Error(ErrorKind::InvalidArgument, "--frame_num must be 1 for t2i-14B");
+    if (options.task && *options.task != "i2v-14B" && !options.image.empty())
+        throw Error(ErrorKind::InvalidArgument, "--image only applies to i2v-14B");
+    if (options.task && *options.task == "i2v-14B" && options.image.empty() && !options.inspect)
+        throw Error(ErrorKind::InvalidArgument, "i2v-14B needs --image FILE");
     return options;
 }
 
 std::string cliUsage(const std::string& program)
 {
     std::ostringstream os;
-    os << "Usage: " << program << " --ckpt_dir DIR --inspect [--json]\n\nOptions:\n";
+    os << "Usage: " << program << " --ckpt_dir DIR [--task TASK] [--size W*H] [--prompt TEXT] [--image FILE] ...\n"
+       << "       " << program << " --ckpt_dir DIR --inspect [--json]\n\nOptions:\n";
     for (const auto& spec : optionTable()) {
         std::string left = std::string("  ") + spec.name + (spec.metavar ? std::string(" ") + spec.metavar : "");
         if (left.size() < 24)

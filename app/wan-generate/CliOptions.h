@@ -1,8 +1,10 @@
 #pragma once
 // Command-line options of wan-generate. Each option is one row of a table (CliOptions.cpp): adding a flag means
-// adding a field here and a row there.
+// adding a field here and a row there. Generation flags keep the names of the official generate.py.
 
+#include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 
 namespace wan::cli {
@@ -14,10 +16,33 @@ struct CliOptions
     bool json = false;    // --inspect output as one JSON object
     std::filesystem::path ckptDir;
     std::string logLevel = "info";
+
+    // Generation (official generate.py names). Unset optionals take the task's official default.
+    std::optional<std::string> task; // t2v-1.3B, t2v-14B, i2v-14B, t2i-14B; unset: from the folder's model_type
+    std::optional<std::string> size; // "W*H" as given
+    int width = 0;                   // parsed from size
+    int height = 0;
+    std::optional<int> frameNum;
+    std::optional<bool> offloadModel;
+    bool t5Cpu = false;
+    std::filesystem::path saveFile;
+    std::optional<std::string> prompt;
+    std::optional<std::string> negativePrompt;
+    std::int64_t baseSeed = -1;
+    std::filesystem::path image;
+    std::string sampleSolver = "unipc"; // unipc, dpm++, euler
+    std::optional<int> sampleSteps;
+    std::optional<double> sampleShift;
+    double sampleGuideScale = 5.0;
+    std::string device;    // cpu, cuda, cuda:N; empty: cuda when available, else cpu
+    std::string precision; // fp32, bf16, fp16; empty: fp32 on CPU, bf16 on CUDA
+    std::filesystem::path saveLatents;
+    std::filesystem::path saveFrames;
+    bool quiet = false;
 };
 
-// Throws wan::Error(InvalidArgument) with a one-line reason on an unknown flag, a missing value or an
-// inconsistent combination.
+// Throws wan::Error(InvalidArgument) with a one-line reason on an unknown flag, a missing or malformed value or
+// an inconsistent combination.
 CliOptions parseCliOptions(int argc, const char* const* argv);
 
 // The --help text.

@@ -1,5 +1,6 @@
 // wan-generate: the command-line front end of the engine.
 #include "CliOptions.h"
+#include "GenerateCommand.h"
 
 #include "wan/Error.h"
 #include "wan/ModelFolder.h"
@@ -59,10 +60,10 @@ int main(int argc, char** argv)
             std::cout << wan::cli::cliUsage(argv[0]);
             return 0;
         }
-        spdlog::set_level(spdlog::level::from_str(options.logLevel));
+        spdlog::set_level(options.quiet ? spdlog::level::warn : spdlog::level::from_str(options.logLevel));
         if (options.inspect)
             return runInspect(options);
-        throw wan::Error(wan::ErrorKind::InvalidArgument, "nothing to do: pass --inspect");
+        return wan::cli::runGenerate(options);
     } catch (const wan::Error& e) {
         std::fprintf(stderr, "wan-generate: error: %s\n", oneLine(e.what()).c_str());
         return exitCodeFor(e.kind());

@@ -45,13 +45,14 @@ constexpr std::size_t kLogFiles = 3;
 
 QString setUpLogging()
 {
-    const QString dir = QDir(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)).filePath(QStringLiteral("logs"));
+    const QString dir = QDir(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation))
+                            .filePath(QStringLiteral("logs"));
     QDir().mkpath(dir);
     const QString file = QDir(dir).filePath(QStringLiteral("wan-studio.log"));
     try {
-        std::vector<spdlog::sink_ptr> sinks{
-            std::make_shared<spdlog::sinks::rotating_file_sink_mt>(file.toStdString(), kLogFileBytes, kLogFiles),
-            std::make_shared<spdlog::sinks::stderr_color_sink_mt>()};
+        std::vector<spdlog::sink_ptr> sinks{std::make_shared<spdlog::sinks::rotating_file_sink_mt>(
+                                                file.toStdString(), kLogFileBytes, kLogFiles),
+                                            std::make_shared<spdlog::sinks::stderr_color_sink_mt>()};
         auto logger = std::make_shared<spdlog::logger>("wan-studio", sinks.begin(), sinks.end());
         logger->flush_on(spdlog::level::info);
         spdlog::set_default_logger(logger);
@@ -88,14 +89,14 @@ private:
 int main(int argc, char** argv)
 {
     if (!displayAvailable()) {
-        std::fprintf(stderr,
-                     "wan-studio: no display found (neither DISPLAY nor WAYLAND_DISPLAY is set).\n"
-                     "Wan Studio is a desktop application. On a machine without a screen use the command line "
-                     "tool instead, for example:\n"
-                     "  wan-generate --task t2v-1.3B --size 832*480 --ckpt_dir /path/to/Wan2.1-T2V-1.3B \\\n"
-                     "      --prompt \"A cat surfing at sunset\" --save_file cat.mp4\n"
-                     "(see wan-generate --help), or run Wan Studio under a virtual display (xvfb-run) or with "
-                     "QT_QPA_PLATFORM=offscreen.\n");
+        std::fprintf(
+            stderr, "wan-studio: no display found (neither DISPLAY nor WAYLAND_DISPLAY is set).\n"
+                    "Wan Studio is a desktop application. On a machine without a screen use the command line "
+                    "tool instead, for example:\n"
+                    "  wan-generate --task t2v-1.3B --size 832*480 --ckpt_dir /path/to/Wan2.1-T2V-1.3B \\\n"
+                    "      --prompt \"A cat surfing at sunset\" --save_file cat.mp4\n"
+                    "(see wan-generate --help), or run Wan Studio under a virtual display (xvfb-run) or with "
+                    "QT_QPA_PLATFORM=offscreen.\n");
         return kExitNoDisplay;
     }
     // GStreamer (Qt 6.4's default) crashes without its plugin packages; FFmpeg works out of the box.
@@ -120,16 +121,18 @@ int main(int argc, char** argv)
     const wan::ui::QueueLoadReport report = store.load();
     wan::ui::RenderQueueModel queue(&store);
     queue.setJobs(report.jobs);
-    store.save(queue.jobs()); // the recovered states (running -> queued) from now on
+    if (report.requeued > 0 && (report.problem.isEmpty() || !report.corruptBackup.isEmpty()))
+        store.save(queue.jobs()); // the recovered states (running -> queued) from now on
 
     QStringList problems;
     if (!report.problem.isEmpty())
         problems.append(report.problem);
     if (report.requeued > 0)
         problems.append(QCoreApplication::translate(
-                            "main", "%n job(s) were running when Wan Studio stopped and are queued again (%1 will "
-                                    "only be decoded from their saved latents). The queue is paused: press "
-                                    "“Resume queue” to go on.",
+                            "main",
+                            "%n job(s) were running when Wan Studio stopped and are queued again (%1 will "
+                            "only be decoded from their saved latents). The queue is paused: press "
+                            "“Resume queue” to go on.",
                             nullptr, report.requeued)
                             .arg(report.resumed));
 
@@ -140,7 +143,8 @@ int main(int argc, char** argv)
         return wan::ui::engineRunnerFactory()();
     });
     const QString outputDir =
-        settings.value(QLatin1String(wan::ui::settings_keys::kOutputDir), wan::ui::defaultOutputDir()).toString();
+        settings.value(QLatin1String(wan::ui::settings_keys::kOutputDir), wan::ui::defaultOutputDir())
+            .toString();
     wan::ui::QueueRunner runner(&queue, &bridge, outputDir);
     // After a crash, a job may be what crashed: let the user decide when to go on.
     if (report.requeued > 0)

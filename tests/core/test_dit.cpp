@@ -104,10 +104,12 @@ private Q_SLOTS:
         QCOMPARE(i2v.clipDim, int64_t(64));
     }
 
-    // Every block's weights travel to the compute device for its forward only; results are unchanged.
+    // Every block's weights travel to the compute device for its forward only; results are unchanged. Runs
+    // under InferenceMode as the inference thread does.
     void blockStreaming()
     {
         WAN_REQUIRE_FIXTURES();
+        c10::InferenceMode inference;
         auto m = WanModel::load(fixture("wan-tiny-i2v"), torch::kFloat32, torch::kCPU);
         m->setBlockStreaming(torch::Device(torch::kCPU));
         QVERIFY(m->blockStreaming());
@@ -158,6 +160,25 @@ private Q_SLOTS:
         QFETCH(QString, expected);
         QCOMPARE(QString::fromStdString(wan::dit::renameKey(key.toStdString(), wan::dit::ditKeyRenames())),
                  expected);
+    }
+
+    void indexAfterPrefix_data()
+    {
+        QTest::addColumn<QString>("key");
+        QTest::addColumn<int>("expected"); // -1: none
+        QTest::newRow("block 12") << "blocks.12.ffn.0.weight" << 12;
+        QTest::newRow("block 0") << "blocks.0.modulation" << 0;
+        QTest::newRow("not a number") << "blocks.x.weight" << -1;
+        QTest::newRow("no dot after the number") << "blocks.3" << -1;
+        QTest::newRow("other prefix") << "head.head.weight" << -1;
+    }
+
+    void indexAfterPrefix()
+    {
+        QFETCH(QString, key);
+        QFETCH(int, expected);
+        const auto index = wan::dit::indexAfterPrefix(key.toStdString(), "blocks.");
+        QCOMPARE(index ? int(*index) : -1, expected);
     }
 
     // A ComfyUI single file (prefixed names, no config.json: dims from shapes, heads = dim/128 unless given)

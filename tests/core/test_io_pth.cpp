@@ -40,6 +40,7 @@ private Q_SLOTS:
     void fixtureT5Bf16();
     void fixtureVae();
     void fixtureClip();
+    void writtenByTorch();
     void generated_data();
     void generated();
     void corrupt_data();
@@ -97,6 +98,29 @@ void TestIoPth::fixtureClip()
     QCOMPARE(w.at("visual.pos_embedding").sizes().vec(), (std::vector<int64_t>{1, 257, 64}));
     QCOMPARE(w.at("visual.transformer.2.mlp.0.weight").sizes().vec(), (std::vector<int64_t>{256, 64}));
     QVERIFY(std::abs(sum64(w.at("visual.patch_embedding.weight")) - 8.314848613768959) < 1e-6);
+}
+
+void TestIoPth::writtenByTorch()
+{
+    // torch.save(OrderedDict) of every common dtype, a strided view and a 0-d tensor (seed of the fuzz corpus).
+    const fs::path file = fs::path(__FILE__).parent_path() / ".." / "fuzz" / "corpus" / "pth" / "torch_ordereddict";
+    if (!fs::exists(file))
+        QSKIP("tests/fuzz/corpus/pth/torch_ordereddict not found");
+    const TensorMap w = wan::io::loadPth(file);
+    QCOMPARE(w.size(), std::size_t(7));
+    QCOMPARE(w.at("w")[1][2].item<float>(), 5.0f);
+    QCOMPARE(w.at("v").sizes().vec(), (std::vector<int64_t>{2}));
+    QCOMPARE(w.at("v")[1].item<float>(), 4.0f);
+    QCOMPARE(w.at("e").scalar_type(), torch::kBFloat16);
+    QCOMPARE(w.at("e")[1].item<float>(), -2.0f);
+    QCOMPARE(w.at("i").scalar_type(), torch::kInt64);
+    QCOMPARE(w.at("i")[0].item<int64_t>(), int64_t(3));
+    QCOMPARE(w.at("b").scalar_type(), torch::kBool);
+    QCOMPARE(w.at("b")[0].item<bool>(), true);
+    QCOMPARE(w.at("h").scalar_type(), torch::kFloat16);
+    QCOMPARE(w.at("h").to(torch::kFloat32)[0].item<float>(), 0.5f);
+    QCOMPARE(w.at("s").dim(), int64_t(0));
+    QCOMPARE(w.at("s").item<float>(), 2.5f);
 }
 
 void TestIoPth::generated_data()

@@ -17,6 +17,7 @@
 #include <fstream>
 #include <map>
 #include <memory>
+#include <random>
 
 namespace fs = std::filesystem;
 using wan::text::Tokenizer;
@@ -82,17 +83,22 @@ private Q_SLOTS:
         QTest::newRow("empty") << std::string() << std::string();
         QTest::newRow("ascii runs") << std::string("  a \t\n b  ") << std::string("a b");
         QTest::newRow("ideographic space") << utf8(U"a\u3000\u3000b") << std::string("a b");
-        QTest::newRow("unicode spaces") << utf8(U"x\u00a0y\u2003z\u2028w\u205fv\u202ft\u1680s")
-                                        << std::string("x y z w v t s");
-        QTest::newRow("info separators removed")
-            << std::string("\x1c" "a\x1d" "b \x1e c\x1f") << std::string("ab c");
-        QTest::newRow("vertical tab removed") << std::string("a\x0b" "b") << std::string("ab");
+        QTest::newRow("unicode spaces")
+            << utf8(U"x\u00a0y\u2003z\u2028w\u205fv\u202ft\u1680s") << std::string("x y z w v t s");
+        QTest::newRow("info separators removed") << std::string("\x1c"
+                                                                "a\x1d"
+                                                                "b \x1e c\x1f")
+                                                 << std::string("ab c");
+        QTest::newRow("vertical tab removed") << std::string("a\x0b"
+                                                             "b")
+                                              << std::string("ab");
         // ftfy subset: C1 controls as windows-1252, curly quotes, terminal escapes, control characters.
         QTest::newRow("c1 next line is an ellipsis") << utf8(U"wait\u0085") << utf8(U"wait\u2026");
         QTest::newRow("c1 quotes") << std::string("\xc2\x93hi\xc2\x94") << std::string("\"hi\"");
         QTest::newRow("curly quotes") << utf8(U"\u201Ccat\u201D \u2018dog\u2019 it\u02BCs \u201E\u201F")
                                       << std::string("\"cat\" 'dog' it's \"\"");
-        QTest::newRow("terminal escapes") << std::string("\x1b[31;1mred\x1b[0m \x1b[xx") << std::string("red [xx");
+        QTest::newRow("terminal escapes")
+            << std::string("\x1b[31;1mred\x1b[0m \x1b[!") << std::string("red [!");
         QTest::newRow("bom and format controls") << utf8(U"\uFEFFcat\u206A\uFFFC") << std::string("cat");
         QTest::newRow("joiners kept") << utf8(U"a\u200Db") << utf8(U"a\u200Db");
         QTest::newRow("double escaped") << std::string("&amp;amp;") << std::string("&");
@@ -135,6 +141,34 @@ private Q_SLOTS:
         QFETCH(std::string, input);
         QFETCH(std::string, expected);
         QCOMPARE(QString::fromStdString(wan::text::cleanPrompt(input)), QString::fromStdString(expected));
+    }
+
+    // Random bytes (mostly invalid UTF-8, entities, controls) always clean to valid, stripped UTF-8.
+    void randomBytesNeverBreak()
+    {
+        std::mt19937 rng(7);
+        const std::string alphabet[] = {
+            "&",        "#",    "x",  ";",           "amp",      "lt",           "nbsp", "1",
+            "9",        " ",    "\t", "\x1b[",       "\xc2\x85", "\xe3\x80\x80", "\xff", "\xed\xa0\x80",
+            "\xf0\x9f", "\x00", "a",  "\xe7\x8c\xab"};
+        for (int round = 0; round < 2000; ++round) {
+            std::string input;
+            const int parts = int(rng() % 24);
+            for (int i = 0; i < parts; ++i)
+                input += alphabet[rng() % std::size(alphabet)];
+            if (rng() % 4 == 0)
+                input.push_back(char(rng() % 256));
+            const std::string out = wan::text::cleanPrompt(input);
+            bool invalid = false;
+            const auto decoded = wan::text::decodeUtf8(out, &invalid);
+            QVERIFY(!invalid);
+            QCOMPARE(wan::text::encodeUtf8(decoded), out);
+            if (!decoded.empty()) {
+                QVERIFY(!wan::text::isPythonSpace(decoded.front()));
+                QVERIFY(!wan::text::isPythonSpace(decoded.back()));
+            }
+            QCOMPARE(wan::text::cleanPrompt(out).size() <= out.size(), true);
+        }
     }
 
     void fixturePrompts_data()

@@ -55,7 +55,8 @@ public:
             if (callbacks.cancel && callbacks.cancel->isCancelled())
                 return cancelled(result);
             if (callbacks.onProgress)
-                callbacks.onProgress(wan::Progress{wan::Stage::Denoising, step, steps, 0.01, 0.01 * (steps - step)});
+                callbacks.onProgress(
+                    wan::Progress{wan::Stage::Denoising, step, steps, 0.01, 0.01 * (steps - step)});
             if (callbacks.onPreview && request.previewEverySteps > 0)
                 callbacks.onPreview(preview(step));
         }

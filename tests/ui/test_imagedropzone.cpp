@@ -60,7 +60,10 @@ private:
     QTemporaryDir m_dir;
 };
 
-void TestImageDropZone::initTestCase() { QVERIFY(m_dir.isValid()); }
+void TestImageDropZone::initTestCase()
+{
+    QVERIFY(m_dir.isValid());
+}
 
 void TestImageDropZone::acceptsImageFiles_data()
 {
@@ -93,8 +96,8 @@ void TestImageDropZone::acceptsImageFiles()
 void TestImageDropZone::acceptsImageData_data()
 {
     QTest::addColumn<QString>("kind");
-    QTest::newRow("image-data") << "image";       // application/x-qt-image, as Qt apps and some browsers send
-    QTest::newRow("png-bytes") << "image/png";    // encoded bytes, as browsers send for a dragged picture
+    QTest::newRow("image-data") << "image";    // application/x-qt-image, as Qt apps and some browsers send
+    QTest::newRow("png-bytes") << "image/png"; // encoded bytes, as browsers send for a dragged picture
     QTest::newRow("jpeg-bytes") << "image/jpeg";
     QTest::newRow("remote-url-with-data") << "url+image"; // a web page image: URL plus its pixels
 }
@@ -128,11 +131,16 @@ void TestImageDropZone::rejectsOtherThings_data()
 {
     QTest::addColumn<QString>("kind");
     QTest::addColumn<QString>("expectedWords");
-    QTest::newRow("text-file") << "notes.txt" << "not a supported image";
-    QTest::newRow("video-file") << "clip.mp4" << "not a supported image";
-    QTest::newRow("fake-png") << "broken.png" << "could not be read";
-    QTest::newRow("missing-file") << "missing.png" << "does not exist";
-    QTest::newRow("web-link-only") << "https" << "save it first";
+    QTest::newRow("text-file") << "notes.txt"
+                               << "not a supported image";
+    QTest::newRow("video-file") << "clip.mp4"
+                                << "not a supported image";
+    QTest::newRow("fake-png") << "broken.png"
+                              << "could not be read";
+    QTest::newRow("missing-file") << "missing.png"
+                                  << "does not exist";
+    QTest::newRow("web-link-only") << "https"
+                                   << "save it first";
 }
 
 void TestImageDropZone::rejectsOtherThings()
@@ -158,7 +166,8 @@ void TestImageDropZone::rejectsOtherThings()
     QVERIFY(!dropOnto(&zone, &mime));
     QCOMPARE(rejected.count(), 1);
     QCOMPARE(changed.count(), 0);
-    QVERIFY2(rejected.at(0).at(0).toString().contains(expectedWords), qPrintable(rejected.at(0).at(0).toString()));
+    QVERIFY2(rejected.at(0).at(0).toString().contains(expectedWords),
+             qPrintable(rejected.at(0).at(0).toString()));
     QVERIFY(zone.message().contains(rejected.at(0).at(0).toString()));
     QVERIFY(zone.imagePath().isEmpty());
 
@@ -185,7 +194,8 @@ void TestImageDropZone::webpIsReadOrExplained()
         QCOMPARE(zone.imageSize(), QSize(32, 32));
     } else {
         QVERIFY(!ok);
-        QVERIFY2(zone.message().contains(QStringLiteral("qt6-image-formats-plugins")), qPrintable(zone.message()));
+        QVERIFY2(zone.message().contains(QStringLiteral("qt6-image-formats-plugins")),
+                 qPrintable(zone.message()));
     }
 }
 

@@ -6,8 +6,8 @@
 #include <QTest>
 
 using namespace wan::ui;
-using wan::ui::test::FakeRunnerLog;
 using wan::ui::test::fakeRunnerFactory;
+using wan::ui::test::FakeRunnerLog;
 
 namespace {
 JobTicket ticket(const char* prompt, int steps = 3)
@@ -31,7 +31,10 @@ QList<QUuid> finishedIds(const QSignalSpy& spy)
     return ids;
 }
 
-JobOutcome outcomeAt(const QSignalSpy& spy, int i) { return spy.at(i).at(1).value<JobOutcome>(); }
+JobOutcome outcomeAt(const QSignalSpy& spy, int i)
+{
+    return spy.at(i).at(1).value<JobOutcome>();
+}
 } // namespace
 
 class TestInferenceWorker : public QObject
@@ -198,10 +201,11 @@ void TestInferenceWorker::shutdownWhileRunningCancelsAndJoins()
     {
         InferenceBridge bridge(fakeRunnerFactory(&log));
         QSignalSpy progress(&bridge, &InferenceBridge::jobProgress);
-        connect(&bridge, &InferenceBridge::jobFinished, this, [&](const QUuid& id, const JobOutcome& outcome) {
-            ended.append(id);
-            statuses.append(int(outcome.status));
-        });
+        connect(&bridge, &InferenceBridge::jobFinished, this,
+                [&](const QUuid& id, const JobOutcome& outcome) {
+                    ended.append(id);
+                    statuses.append(int(outcome.status));
+                });
         bridge.submit(ticket("wait"));
         bridge.submit(ticket("queued behind"));
         QTRY_VERIFY_WITH_TIMEOUT(progress.count() >= 2, 5000);

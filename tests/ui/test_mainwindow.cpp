@@ -26,10 +26,11 @@
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTranslator>
 
 using namespace wan::ui;
-using wan::ui::test::FakeRunnerLog;
 using wan::ui::test::fakeRunnerFactory;
+using wan::ui::test::FakeRunnerLog;
 
 namespace {
 FolderCheck fakeInspect(const QString& dir)
@@ -52,8 +53,8 @@ struct Studio
 {
     explicit Studio(const QString& root)
         : settings(QDir(root).filePath(QStringLiteral("settings.ini")), QSettings::IniFormat),
-          store(QDir(root).filePath(QStringLiteral("queue.json"))), queue(&store), bridge(fakeRunnerFactory(&log)),
-          runner(&queue, &bridge, QDir(root).filePath(QStringLiteral("out")))
+          store(QDir(root).filePath(QStringLiteral("queue.json"))), queue(&store),
+          bridge(fakeRunnerFactory(&log)), runner(&queue, &bridge, QDir(root).filePath(QStringLiteral("out")))
     {
     }
 
@@ -65,7 +66,9 @@ struct Studio
         s.runner = &runner;
         s.bridge = &bridge;
         s.inspectFolder = &fakeInspect;
-        s.negativePrompt = [](wan::Task task) { return QStringLiteral("negative for %1").arg(taskName(task)); };
+        s.negativePrompt = [](wan::Task task) {
+            return QStringLiteral("negative for %1").arg(taskName(task));
+        };
         return s;
     }
 
@@ -105,6 +108,7 @@ private Q_SLOTS:
     void chineseInputAndTokenEstimate();
     void runningAndFinishedWithScreenshots();
     void editPendingJob();
+    void switchesLanguageLive();
 };
 
 void TestMainWindow::folderValidation()
@@ -117,7 +121,8 @@ void TestMainWindow::folderValidation()
     const QString status = window.modelPicker()->statusText();
     QVERIFY2(status.contains(QStringLiteral("models_t5_umt5-xxl-enc-bf16.pth")), qPrintable(status));
     QVERIFY(status.contains(QStringLiteral("Wan2.1_VAE.pth")));
-    for (const char* model : {"Wan2.1-T2V-1.3B", "Wan2.1-T2V-14B", "Wan2.1-I2V-14B-480P", "Wan2.1-I2V-14B-720P"}) {
+    for (const char* model :
+         {"Wan2.1-T2V-1.3B", "Wan2.1-T2V-14B", "Wan2.1-I2V-14B-480P", "Wan2.1-I2V-14B-720P"}) {
         QVERIFY(status.contains(QStringLiteral("huggingface.co/Wan-AI/%1").arg(QLatin1String(model))));
         QVERIFY(status.contains(QStringLiteral("modelscope.cn/models/Wan-AI/%1").arg(QLatin1String(model))));
     }
@@ -125,7 +130,8 @@ void TestMainWindow::folderValidation()
     QVERIFY(waitForFolderCheck(window));
     QVERIFY(window.modelPicker()->check().ok);
     QCOMPARE(window.settingsPanel()->modelSize(), ModelSize::Large);
-    QCOMPARE(studio.settings.value(QStringLiteral("model/dir")).toString(), QStringLiteral("/models/Wan2.1-t2v-14B"));
+    QCOMPARE(studio.settings.value(QStringLiteral("model/dir")).toString(),
+             QStringLiteral("/models/Wan2.1-t2v-14B"));
     // An I2V folder moves the window to the I2V task.
     window.modelPicker()->setFolder(QStringLiteral("/models/Wan2.1-i2v-14B"));
     QVERIFY(waitForFolderCheck(window));
@@ -152,7 +158,7 @@ void TestMainWindow::taskSwitchKeepsPerTaskSettings()
         QVERIFY(window.imageDropZone()->isVisibleTo(&window));
         QCOMPARE(window.negativeEditor()->text(), QStringLiteral("negative for i2v"));
         window.settingsPanel()->fillRequest(&request);
-        QCOMPARE(request.steps, 40); // the official i2v default
+        QCOMPARE(request.steps, 40);  // the official i2v default
         QCOMPARE(request.shift, 3.0); // i2v at 480p
 
         window.setTask(wan::Task::T2I);
@@ -184,7 +190,8 @@ void TestMainWindow::formChecks_data()
     QTest::newRow("no-model") << "/models/empty" << int(wan::Task::T2V) << "a cat" << 81 << "model folder";
     QTest::newRow("no-prompt") << "/models/t2v" << int(wan::Task::T2V) << "  " << 81 << "prompt";
     QTest::newRow("bad-frames") << "/models/t2v" << int(wan::Task::T2V) << "a cat" << 80 << "4n+1";
-    QTest::newRow("i2v-no-image") << "/models/i2v-14B" << int(wan::Task::I2V) << "a cat" << 81 << "first frame";
+    QTest::newRow("i2v-no-image") << "/models/i2v-14B" << int(wan::Task::I2V) << "a cat" << 81
+                                  << "first frame";
     QTest::newRow("wrong-model") << "/models/t2v" << int(wan::Task::I2V) << "a cat" << 81 << "I2V model";
     QTest::newRow("ok") << "/models/t2v" << int(wan::Task::T2V) << "a cat" << 81 << "";
 }
@@ -308,6 +315,32 @@ void TestMainWindow::editPendingJob()
     QVERIFY(window.submit().isEmpty());
     QCOMPARE(studio.queue.rowCount(), 1);
     QCOMPARE(studio.queue.job(id)->request.prompt, std::string("second version"));
+}
+
+void TestMainWindow::switchesLanguageLive()
+{
+#ifndef WAN_UI_QM_DIR
+    QSKIP("the compiled translations are not part of this build");
+#else
+    QTemporaryDir dir;
+    Studio studio(dir.path());
+    MainWindow window(studio.services());
+    QTranslator chinese;
+    QVERIFY(chinese.load(QStringLiteral("wan_studio_zh_CN"), QStringLiteral(WAN_UI_QM_DIR)));
+    QCoreApplication::installTranslator(&chinese);
+    const auto buttonTexts = [&] {
+        QStringList texts;
+        for (const QPushButton* button : window.findChildren<QPushButton*>())
+            texts.append(button->text());
+        return texts;
+    };
+    QVERIFY2(buttonTexts().contains(QStringLiteral("加入队列")), qPrintable(buttonTexts().join(QLatin1Char('|'))));
+    QCOMPARE(studio.queue.headerData(RenderQueueModel::PromptColumn, Qt::Horizontal).toString(),
+             QStringLiteral("提示词"));
+    QCOMPARE(jobStateText(JobState::Queued), QStringLiteral("排队中"));
+    QCoreApplication::removeTranslator(&chinese);
+    QVERIFY(buttonTexts().contains(QStringLiteral("Add to queue")));
+#endif
 }
 
 int main(int argc, char** argv)

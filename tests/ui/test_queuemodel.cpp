@@ -67,18 +67,30 @@ void TestQueueModel::transitions_data()
     QTest::addColumn<QString>("steps");    // actions applied in order
     QTest::addColumn<QString>("expected"); // state name at the end
     QTest::addColumn<bool>("lastAccepted");
-    QTest::newRow("run-done") << "run,done" << "done" << true;
-    QTest::newRow("run-failed") << "run,fail" << "failed" << true;
-    QTest::newRow("run-cancel") << "run,cancel" << "cancelled" << true;
-    QTest::newRow("pause") << "pause" << "paused" << true;
-    QTest::newRow("pause-resume") << "pause,resume" << "queued" << true;
-    QTest::newRow("paused-cannot-run") << "pause,run" << "paused" << false;
-    QTest::newRow("pending-cancel") << "cancelpending" << "cancelled" << true;
-    QTest::newRow("retry-failed") << "run,fail,retry" << "queued" << true;
-    QTest::newRow("retry-cancelled") << "run,cancel,retry" << "queued" << true;
-    QTest::newRow("no-retry-done") << "run,done,retry" << "done" << false;
-    QTest::newRow("no-finish-twice") << "run,done,fail" << "done" << false;
-    QTest::newRow("no-finish-queued") << "done" << "queued" << false;
+    QTest::newRow("run-done") << "run,done"
+                              << "done" << true;
+    QTest::newRow("run-failed") << "run,fail"
+                                << "failed" << true;
+    QTest::newRow("run-cancel") << "run,cancel"
+                                << "cancelled" << true;
+    QTest::newRow("pause") << "pause"
+                           << "paused" << true;
+    QTest::newRow("pause-resume") << "pause,resume"
+                                  << "queued" << true;
+    QTest::newRow("paused-cannot-run") << "pause,run"
+                                       << "paused" << false;
+    QTest::newRow("pending-cancel") << "cancelpending"
+                                    << "cancelled" << true;
+    QTest::newRow("retry-failed") << "run,fail,retry"
+                                  << "queued" << true;
+    QTest::newRow("retry-cancelled") << "run,cancel,retry"
+                                     << "queued" << true;
+    QTest::newRow("no-retry-done") << "run,done,retry"
+                                   << "done" << false;
+    QTest::newRow("no-finish-twice") << "run,done,fail"
+                                     << "done" << false;
+    QTest::newRow("no-finish-queued") << "done"
+                                      << "queued" << false;
 }
 
 void TestQueueModel::transitions()
@@ -250,11 +262,13 @@ void TestQueueModel::damagedFileIsKeptAside_data()
 {
     QTest::addColumn<QByteArray>("content");
     QTest::addColumn<int>("jobsBack");
-    QTest::newRow("half-written") << QByteArray(R"({"format":"wan-studio-queue","version":1,"jobs":[{"id":"8)")
+    QTest::newRow("half-written") << QByteArray(
+                                         R"({"format":"wan-studio-queue","version":1,"jobs":[{"id":"8)")
                                   << 0;
     QTest::newRow("not-json") << QByteArray("\x00\x01garbage", 9) << 0;
     QTest::newRow("other-json") << QByteArray(R"({"hello":"world"})") << 0;
-    QTest::newRow("newer-version") << QByteArray(R"({"format":"wan-studio-queue","version":99,"jobs":[]})") << 0;
+    QTest::newRow("newer-version") << QByteArray(R"({"format":"wan-studio-queue","version":99,"jobs":[]})")
+                                   << 0;
 }
 
 void TestQueueModel::damagedFileIsKeptAside()

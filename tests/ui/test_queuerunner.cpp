@@ -12,8 +12,8 @@
 #include <QTest>
 
 using namespace wan::ui;
-using wan::ui::test::FakeRunnerLog;
 using wan::ui::test::fakeRunnerFactory;
+using wan::ui::test::FakeRunnerLog;
 
 namespace {
 RenderJob makeJob(const char* prompt, int steps = 3)
@@ -72,9 +72,11 @@ void TestQueueRunner::runsJobsInOrderWithFolders()
         QVERIFY(job->folder.endsWith(QString::number(job->request.seed)));
         QVERIFY(job->outputPath.endsWith(QStringLiteral(".mp4")));
         const QJsonObject settings =
-            QJsonDocument::fromJson(readAll(QDir(job->folder).filePath(QStringLiteral("settings.json"))).toUtf8())
+            QJsonDocument::fromJson(
+                readAll(QDir(job->folder).filePath(QStringLiteral("settings.json"))).toUtf8())
                 .object();
-        QCOMPARE(settings.value(QStringLiteral("prompt")).toString(), QString::fromStdString(job->request.prompt));
+        QCOMPARE(settings.value(QStringLiteral("prompt")).toString(),
+                 QString::fromStdString(job->request.prompt));
         QCOMPARE(settings.value(QStringLiteral("seed")).toString(), QString::number(job->request.seed));
         const QString jobLog = readAll(QDir(job->folder).filePath(QStringLiteral("log.txt")));
         QVERIFY(jobLog.contains(QStringLiteral("started")));
@@ -141,7 +143,8 @@ void TestQueueRunner::failedJobCanBeRetried()
     QVERIFY(finished.wait(5000));
     QCOMPARE(model.job(id)->state, JobState::Failed);
     QVERIFY(model.job(id)->error.contains(QStringLiteral("missing")));
-    QVERIFY(readAll(QDir(model.job(id)->folder).filePath(QStringLiteral("log.txt"))).contains(QStringLiteral("failed")));
+    QVERIFY(readAll(QDir(model.job(id)->folder).filePath(QStringLiteral("log.txt")))
+                .contains(QStringLiteral("failed")));
     wan::Request fixedRequest = model.job(id)->request;
     fixedRequest.prompt = "fixed";
     QVERIFY(model.retryJob(id));

@@ -26,6 +26,10 @@ wan_add_ui_test(test_inferenceworker)
 wan_add_ui_test(test_imagedropzone)
 wan_add_ui_test(test_queuerunner)
 wan_add_ui_test(test_mainwindow)
+if(TARGET test_mainwindow AND TARGET wan-studio_lrelease)
+    add_dependencies(test_mainwindow wan-studio_lrelease)
+    target_compile_definitions(test_mainwindow PRIVATE WAN_UI_QM_DIR="${CMAKE_BINARY_DIR}/app/wan-studio")
+endif()
 
 if(TARGET wan_pipeline AND EXISTS ${CMAKE_CURRENT_LIST_DIR}/test_ui_endtoend.cpp)
     wan_add_test(test_ui_endtoend SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_ui_endtoend.cpp LIBS wanui_engine wan_media

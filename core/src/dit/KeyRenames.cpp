@@ -28,4 +28,18 @@ std::string renameKey(std::string_view key, std::span<const KeyRename> table)
     return std::string(key);
 }
 
+std::optional<int64_t> indexAfterPrefix(std::string_view key, std::string_view prefix)
+{
+    if (!key.starts_with(prefix))
+        return std::nullopt;
+    key.remove_prefix(prefix.size());
+    int64_t value = 0;
+    size_t digits = 0;
+    while (digits < key.size() && digits < 9 && key[digits] >= '0' && key[digits] <= '9')
+        value = value * 10 + (key[digits++] - '0');
+    if (digits == 0 || digits >= key.size() || key[digits] != '.')
+        return std::nullopt;
+    return value;
+}
+
 } // namespace wan::dit

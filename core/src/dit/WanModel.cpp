@@ -106,8 +106,8 @@ WanConfig WanConfig::fromCheckpoint(const fs::path& configFile, const io::Tensor
     c.outDim = need("head.head.weight", 2).size(0) / patchVolume;
     int64_t layers = 0;
     for (const auto& item : weights) {
-        if (item.first.rfind("blocks.", 0) == 0)
-            layers = std::max<int64_t>(layers, std::stoll(item.first.substr(7)) + 1);
+        if (const auto index = indexAfterPrefix(item.first, "blocks."))
+            layers = std::max<int64_t>(layers, *index + 1);
     }
     c.numLayers = layers;
     if (weights.count("img_emb.proj.0.weight")) {

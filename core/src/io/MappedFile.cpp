@@ -64,6 +64,12 @@ std::shared_ptr<MappedFile> MappedFile::fromBytes(const void* data, std::size_t 
     return mapped;
 }
 
+void MappedFile::adviseWillNeed() const noexcept
+{
+    if (m_mapping)
+        ::madvise(m_mapping, m_size, MADV_WILLNEED);
+}
+
 MappedFile::~MappedFile()
 {
     if (m_mapping)

@@ -344,15 +344,7 @@ std::string typeName(ModelType t)
     return t == ModelType::I2V ? "i2v" : "t2v";
 }
 
-nlohmann::json fileJson(const FileInfo& f)
-{
-    return {{"path", f.path.string()}, {"size_bytes", f.sizeBytes}, {"dtype", f.dtype},
-            {"parameters", f.parameterCount}};
-}
-
-} // namespace
-
-ModelInfo inspectModelFolder(const fs::path& dir)
+ModelInfo inspectFolder(const fs::path& dir)
 {
     if (!fs::exists(dir))
         folderError("Model folder " + dir.string() + " does not exist.");
@@ -369,6 +361,23 @@ ModelInfo inspectModelFolder(const fs::path& dir)
     spdlog::debug("{}: {} model, dim {}, {} layers", dir.string(), typeName(info.modelType), info.dit.dim,
                   info.dit.numLayers);
     return info;
+}
+
+nlohmann::json fileJson(const FileInfo& f)
+{
+    return {{"path", f.path.string()}, {"size_bytes", f.sizeBytes}, {"dtype", f.dtype},
+            {"parameters", f.parameterCount}};
+}
+
+} // namespace
+
+ModelInfo inspectModelFolder(const fs::path& dir)
+{
+    try {
+        return inspectFolder(dir);
+    } catch (const fs::filesystem_error& e) {
+        throw Error(ErrorKind::Io, "cannot read the model folder " + dir.string() + ": " + e.what());
+    }
 }
 
 std::string modelInfoToJson(const ModelInfo& info)

@@ -99,6 +99,8 @@ TensorMap loadSafetensors(const fs::path& file)
 {
     const auto mapped = MappedFile::open(file);
     const auto header = parseSafetensorsHeader(mapped->data(), mapped->size(), file.string());
+    if (std::getenv("WAN_IO_WILLNEED"))
+        mapped->adviseWillNeed();
     TensorMap out;
     for (const auto& raw : header.tensors)
         out.emplace(raw.name, wrap(mapped, raw));
@@ -116,6 +118,8 @@ TensorMap loadPth(const fs::path& file)
 {
     const auto mapped = MappedFile::open(file);
     const auto archive = parsePthArchive(mapped->data(), mapped->size(), file.string());
+    if (std::getenv("WAN_IO_WILLNEED"))
+        mapped->adviseWillNeed();
     TensorMap out;
     // Tensors of one storage share one torch storage, as they did when saved.
     std::map<std::string, torch::Tensor> storages;

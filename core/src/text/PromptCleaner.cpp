@@ -203,7 +203,8 @@ std::u32string ftfyPass(std::u32string_view text)
             std::size_t j = i + 2;
             while (j < out.size() && (isAsciiDigit(out[j]) || out[j] == U';'))
                 ++j;
-            if (j < out.size() && ((out[j] >= U'a' && out[j] <= U'z') || (out[j] >= U'A' && out[j] <= U'Z'))) {
+            if (j < out.size() &&
+                ((out[j] >= U'a' && out[j] <= U'z') || (out[j] >= U'A' && out[j] <= U'Z'))) {
                 i = j;
                 continue;
             }

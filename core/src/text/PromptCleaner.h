@@ -25,9 +25,9 @@ bool isPythonSpace(char32_t c);
 // (unlike str.isspace(), it excludes U+001C..U+001F).
 bool isUnicodeWhiteSpace(char32_t c);
 
-// The parts of ftfy.fix_text (6.x defaults) that change SentencePiece tokens and need no heuristics, in ftfy's
-// order, repeated until nothing changes: fix_c1_controls (U+0080..U+009F read as windows-1252), uncurl_quotes,
-// remove_terminal_escapes (ESC [ digits/';' letter) and remove_control_chars.
+// The parts of ftfy.fix_text (6.x defaults) that change SentencePiece tokens and need no heuristics, in
+// ftfy's order, repeated until nothing changes: fix_c1_controls (U+0080..U+009F read as windows-1252),
+// uncurl_quotes, remove_terminal_escapes (ESC [ digits/';' letter) and remove_control_chars.
 std::u32string ftfySubset(std::u32string_view text);
 
 // The official HuggingfaceTokenizer._clean with clean='whitespace':
@@ -35,7 +35,8 @@ std::u32string ftfySubset(std::u32string_view text);
 // ftfy is Python only; ftfySubset() stands in for it. Left out, with why it matters little:
 //   - fix_encoding (mojibake repair such as "Ã©" -> "é"): heuristic; only garbled input differs;
 //   - fix_character_width, fix_latin_ligatures and NFC: spiece.model's NFKC normaliser gives the same tokens;
-//   - fix_line_breaks and fix_surrogates: line breaks are collapsed to one space anyway, and decoded UTF-8 has
+//   - fix_line_breaks and fix_surrogates: line breaks are collapsed to one space anyway, and decoded UTF-8
+//   has
 //     no surrogates;
 //   - ftfy's own HTML unescape (segments without '<'): adds a third unescape, visible only on triple-escaped
 //     entities such as "&amp;amp;amp;".

@@ -130,9 +130,22 @@ T5LinearImpl::T5LinearImpl(std::int64_t inFeatures, std::int64_t outFeatures, to
     weight = register_parameter("weight", uninitialised({outFeatures, inFeatures}, storage), false);
 }
 
+torch::Tensor WeightScratch::widen(const torch::Tensor& weight, torch::Dtype dtype)
+{
+    const auto n = weight.numel();
+    // An inference tensor cannot be written outside inference mode (and the other way round): reallocate
+    // then.
+    if (!m_buffer.defined() || m_buffer.numel() < n || m_buffer.scalar_type() != dtype ||
+        m_buffer.device() != weight.device() || m_buffer.is_inference() != c10::InferenceMode::is_enabled())
+        m_buffer = torch::empty({n}, weight.options().dtype(dtype));
+    return m_buffer.narrow(0, 0, n).view(weight.sizes()).copy_(weight);
+}
+
 torch::Tensor T5LinearImpl::forward(const torch::Tensor& x)
 {
-    return torch::linear(x, castTo(weight, x.scalar_type()));
+    if (weight.scalar_type() == x.scalar_type())
+        return torch::linear(x, weight);
+    return torch::linear(x, scratch ? scratch->widen(weight, x.scalar_type()) : weight.to(x.scalar_type()));
 }
 
 T5EmbeddingImpl::T5EmbeddingImpl(std::int64_t count, std::int64_t dim, torch::Dtype storage)
@@ -252,6 +265,9 @@ T5EncoderImpl::T5EncoderImpl(const T5Config& config, torch::Dtype storage) : m_c
     for (std::int64_t i = 0; i < config.numLayers; ++i)
         blocks->push_back(T5Block(config, storage));
     norm = register_module("norm", T5LayerNorm(config.dim, config.eps, storage));
+    for (const auto& module : modules(false))
+        if (auto* linear = module->as<T5LinearImpl>())
+            linear->scratch = m_scratch;
 }
 
 torch::Tensor T5EncoderImpl::forward(const torch::Tensor& ids, const torch::Tensor& mask,

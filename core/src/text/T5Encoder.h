@@ -40,8 +40,20 @@ struct T5Config
     std::int64_t parameterCount() const;
 };
 
-// Bias-free linear layer whose weight may be stored narrower (bf16) than the math: the weight is cast to the
-// input's dtype per call, so memory holds the stored size and only one layer is ever widened at a time.
+// One reusable buffer for widened weights. Widening into fresh memory on every call would page-fault (and
+// zero) hundreds of MB per layer, since allocations that large bypass the heap.
+class WeightScratch
+{
+public:
+    // `weight` converted to `dtype`, in the buffer; valid until the next call.
+    torch::Tensor widen(const torch::Tensor& weight, torch::Dtype dtype);
+
+private:
+    torch::Tensor m_buffer;
+};
+
+// Bias-free linear layer whose weight may be stored narrower (bf16) than the math: the weight is widened to
+// the input's dtype per call, so memory holds the stored size and only one weight is ever widened at a time.
 class T5LinearImpl : public torch::nn::Module
 {
 public:
@@ -49,6 +61,8 @@ public:
     // x: [..., in] -> [..., out], in x's dtype
     torch::Tensor forward(const torch::Tensor& x);
     torch::Tensor weight;
+    std::shared_ptr<WeightScratch>
+        scratch; // shared by all layers of one encoder; null: widen into new memory
 };
 TORCH_MODULE(T5Linear);
 
@@ -147,6 +161,7 @@ public:
 
 private:
     T5Config m_config;
+    std::shared_ptr<WeightScratch> m_scratch = std::make_shared<WeightScratch>();
 };
 TORCH_MODULE(T5Encoder);
 

@@ -1,6 +1,7 @@
 #include "vision/ClipVision.h"
 
 #include "dit/Attention.h"
+#include "dit/KeyRenames.h"
 #include "io/TensorIo.h"
 #include "wan/Error.h"
 
@@ -46,8 +47,8 @@ ClipVisionConfig configFromWeights(const io::TensorMap& weights, const fs::path&
     int64_t layers = 0;
     const std::string prefix = "visual.transformer.";
     for (const auto& item : weights) {
-        if (item.first.rfind(prefix, 0) == 0)
-            layers = std::max<int64_t>(layers, std::stoll(item.first.substr(prefix.size())) + 1);
+        if (const auto index = dit::indexAfterPrefix(item.first, prefix))
+            layers = std::max<int64_t>(layers, *index + 1);
     }
     c.layers = layers;
     if (c.layers < 2 || c.width % c.heads != 0)

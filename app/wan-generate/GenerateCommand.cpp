@@ -1,0 +1,258 @@
+#include "GenerateCommand.h"
+
+#include "wan/Error.h"
+#include "wan/ModelFolder.h"
+
+#include <spdlog/spdlog.h>
+#include <torch/cuda.h>
+
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <csignal>
+#include <cstdio>
+#include <ctime>
+#include <unistd.h>
+
+namespace wan::cli {
+
+namespace {
+
+constexpr const char* kExamplePromptT2v =
+    "Two anthropomorphic cats in comfy boxing gear and bright gloves fight intensely on a spotlighted stage.";
+constexpr const char* kExamplePromptT2i = "一个朴素端庄的美人";
+constexpr const char* kExamplePromptI2v =
+    "Summer beach vacation style, a white cat wearing sunglasses sits on a surfboard. The fluffy-furred feline "
+    "gazes directly at the camera with a relaxed expression. Blurred beach scenery forms the background featuring "
+    "crystal-clear waters, distant green hills, and a blue sky dotted with white clouds. The cat assumes a "
+    "naturally relaxed posture, as if savoring the sea breeze and warm sunlight. A close-up shot highlights the "
+    "feline's intricate details and the refreshing atmosphere of the seaside.";
+
+// Sizes the official models were trained at (generate.py SUPPORTED_SIZES).
+bool trainedSize(const std::string& task, int w, int h)
+{
+    const bool p480 = (w == 832 && h == 480) || (w == 480 && h == 832);
+    const bool p720 = (w == 1280 && h == 720) || (w == 720 && h == 1280);
+    if (task == "t2v-1.3B")
+        return p480;
+    if (task == "t2i-14B")
+        return p480 || p720 || (w == 1024 && h == 1024);
+    return p480 || p720;
+}
+
+// The official default file name: {task}_{size}_1_1_{prompt}_{time}.{mp4|png}.
+std::string defaultFileName(const std::string& task, const std::string& size, const std::string& prompt, bool image)
+{
+    std::string p = prompt;
+    for (auto& c : p)
+        if (c == ' ' || c == '/')
+            c = '_';
+    // Cut at 50 bytes without splitting a UTF-8 sequence.
+    if (p.size() > 50) {
+        std::size_t cut = 50;
+        while (cut > 0 && (static_cast<unsigned char>(p[cut]) & 0xC0) == 0x80)
+            --cut;
+        p.resize(cut);
+    }
+    char stamp[32];
+    const std::time_t now = std::time(nullptr);
+    std::tm local{};
+    localtime_r(&now, &local);
+    std::strftime(stamp, sizeof(stamp), "%Y%m%d_%H%M%S", &local);
+    return task + "_" + size + "_1_1_" + p + "_" + stamp + (image ? ".png" : ".mp4");
+}
+
+std::atomic<wan::CancelToken*> g_cancel{nullptr};
+
+extern "C" void onInterrupt(int)
+{
+    if (auto* token = g_cancel.load())
+        token->cancel();
+}
+
+std::string formatDuration(double seconds)
+{
+    const long s = long(std::lround(std::max(0.0, seconds)));
+    char text[32];
+    if (s >= 3600)
+        std::snprintf(text, sizeof(text), "%ld:%02ld:%02ld", s / 3600, (s / 60) % 60, s % 60);
+    else
+        std::snprintf(text, sizeof(text), "%ld:%02ld", s / 60, s % 60);
+    return text;
+}
+
+const char* stageName(Stage stage)
+{
+    switch (stage) {
+    case Stage::Loading:
+        return "loading";
+    case Stage::EncodingText:
+        return "text";
+    case Stage::EncodingImage:
+        return "image";
+    case Stage::Denoising:
+        return "denoising";
+    case Stage::Decoding:
+        return "decoding";
+    case Stage::Writing:
+        return "writing";
+    }
+    return "";
+}
+
+int exitCodeFor(ErrorKind kind)
+{
+    switch (kind) {
+    case ErrorKind::InvalidArgument:
+        return 2;
+    case ErrorKind::ModelFolder:
+    case ErrorKind::CorruptFile:
+        return 3;
+    case ErrorKind::Image:
+        return 4;
+    case ErrorKind::OutOfMemory:
+        return 5;
+    case ErrorKind::Cancelled:
+        return 130;
+    default:
+        return 1;
+    }
+}
+
+} // namespace
+
+Request buildRequest(const CliOptions& o, bool folderIsI2v, bool cudaAvailable)
+{
+    const auto bad = [](const std::string& m) { throw Error(ErrorKind::InvalidArgument, m); };
+    const std::string task = o.task.value_or(folderIsI2v ? "i2v-14B" : "t2v-14B");
+    const bool i2v = task == "i2v-14B";
+    if (i2v != folderIsI2v)
+        bad("--task " + task + " does not match the model folder '" + o.ckptDir.string() + "', which holds a" +
+            (folderIsI2v ? "n i2v" : " t2v") + " model" + (folderIsI2v ? " (use --task i2v-14B)" : ""));
+
+    Request r;
+    r.task = i2v ? Task::I2V : (task == "t2i-14B" ? Task::T2I : Task::T2V);
+    r.ckptDir = o.ckptDir;
+    const std::string size = o.size.value_or(task == "t2v-1.3B" ? "832*480" : "1280*720");
+    r.width = o.size ? o.width : (task == "t2v-1.3B" ? 832 : 1280);
+    r.height = o.size ? o.height : (task == "t2v-1.3B" ? 480 : 720);
+    if (!i2v && (r.width % 16 != 0 || r.height % 16 != 0))
+        bad("--size " + size + ": width and height must be multiples of 16");
+    if (!trainedSize(task, r.width, r.height))
+        spdlog::warn("size {} is not one {} was trained at; results may be poor", size, task);
+
+    r.frameNum = o.frameNum.value_or(r.task == Task::T2I ? 1 : 81);
+    if (r.task == Task::T2I && r.frameNum != 1)
+        bad("--frame_num must be 1 for t2i-14B");
+    r.steps = o.sampleSteps.value_or(i2v ? 40 : 50);
+    const bool size480 = (r.width == 832 && r.height == 480) || (r.width == 480 && r.height == 832);
+    r.shift = o.sampleShift.value_or(i2v && size480 ? 3.0 : 5.0);
+    r.guideScale = o.sampleGuideScale;
+    r.solver = o.sampleSolver == "dpm++" ? Solver::DpmPP : (o.sampleSolver == "euler" ? Solver::Euler : Solver::UniPC);
+    r.seed = o.baseSeed;
+    r.prompt = o.prompt.value_or(i2v ? kExamplePromptI2v : (r.task == Task::T2I ? kExamplePromptT2i : kExamplePromptT2v));
+    if (o.negativePrompt)
+        r.negativePrompt = *o.negativePrompt;
+    if (i2v) {
+        if (o.image.empty())
+            bad("i2v needs --image FILE");
+        r.image = o.image;
+    } else if (!o.image.empty()) {
+        bad("--image only applies to i2v-14B");
+    }
+
+    r.device = o.device.empty() ? (cudaAvailable ? "cuda" : "cpu") : o.device;
+    if (o.precision == "fp32")
+        r.precision = Precision::Float32;
+    else if (o.precision == "bf16")
+        r.precision = Precision::BFloat16;
+    else if (o.precision == "fp16")
+        r.precision = Precision::Float16;
+    r.t5Cpu = o.t5Cpu;
+    if (o.offloadModel) {
+        r.offloadModel = *o.offloadModel;
+        r.memory = *o.offloadModel ? MemoryMode::Offload : (o.t5Cpu ? MemoryMode::T5Cpu : MemoryMode::Full);
+    } else if (o.t5Cpu) {
+        r.memory = MemoryMode::T5Cpu;
+    }
+
+    r.outputPath = o.saveFile.empty() ? std::filesystem::path(defaultFileName(task, size, r.prompt, r.task == Task::T2I))
+                                      : o.saveFile;
+    r.latentsPath = o.saveLatents;
+    r.framesDir = o.saveFrames;
+    r.previewEverySteps = 0;
+    return r;
+}
+
+int runGenerate(const CliOptions& options)
+{
+    const ModelInfo info = inspectModelFolder(options.ckptDir);
+    const auto request = buildRequest(options, info.modelType == ModelType::I2V, torch::cuda::is_available());
+
+    CancelToken cancel;
+    g_cancel.store(&cancel);
+    std::signal(SIGINT, onInterrupt);
+    std::signal(SIGTERM, onInterrupt);
+
+    const bool bar = !options.quiet && isatty(STDERR_FILENO);
+    bool barOpen = false;
+    Callbacks callbacks;
+    callbacks.cancel = &cancel;
+    callbacks.onProgress = [&](const Progress& p) {
+        if (options.quiet)
+            return;
+        if (p.stage != Stage::Denoising) {
+            if (barOpen) {
+                std::fputc('\n', stderr);
+                barOpen = false;
+            }
+            return;
+        }
+        if (p.step == 0 || p.totalSteps == 0)
+            return;
+        if (bar) {
+            constexpr int kWidth = 30;
+            const int filled = p.step * kWidth / p.totalSteps;
+            std::fprintf(stderr, "\r%s [%.*s%*s] %d/%d  %.2f s/step  ETA %s ", stageName(p.stage), filled,
+                         "##############################", kWidth - filled, "", p.step, p.totalSteps,
+                         p.secondsPerStep, formatDuration(p.etaSeconds).c_str());
+            std::fflush(stderr);
+            barOpen = true;
+        } else {
+            spdlog::info("step {}/{}: {:.2f} s/step, ETA {}", p.step, p.totalSteps, p.secondsPerStep,
+                         formatDuration(p.etaSeconds));
+        }
+    };
+
+    spdlog::info("{} {}x{}, {} frames, {} steps ({}), shift {}, guide {}, seed {}, device {}", toString(request.task),
+                 request.width, request.height, request.frameNum, request.steps, toString(request.solver),
+                 request.shift, request.guideScale, request.seed, request.device);
+    Engine engine;
+    const auto result = engine.run(request, callbacks);
+    g_cancel.store(nullptr);
+    if (barOpen)
+        std::fputc('\n', stderr);
+
+    switch (result.status) {
+    case JobStatus::Done:
+        spdlog::info("done in {:.1f} s (seed {})", result.seconds, result.seed);
+        if (!result.latentsPath.empty())
+            std::printf("latents: %s\n", result.latentsPath.string().c_str());
+        std::printf("saved %s (%dx%d, %d frame%s, seed %lld)\n", result.outputPath.string().c_str(), result.width,
+                    result.height, result.frames, result.frames == 1 ? "" : "s", static_cast<long long>(result.seed));
+        return 0;
+    case JobStatus::Cancelled:
+        std::fprintf(stderr, "wan-generate: interrupted, nothing written\n");
+        return exitCodeFor(ErrorKind::Cancelled);
+    case JobStatus::Failed:
+        break;
+    }
+    std::string message = result.error;
+    for (auto& c : message)
+        if (c == '\n')
+            c = ' ';
+    std::fprintf(stderr, "wan-generate: error: %s\n", message.c_str());
+    return exitCodeFor(result.errorKind);
+}
+
+} // namespace wan::cli

@@ -1,0 +1,17 @@
+#pragma once
+// Turns parsed options into an engine Request (official defaults per task) and runs it with a progress bar.
+
+#include "CliOptions.h"
+
+#include "wan/Pipeline.h"
+
+namespace wan::cli {
+
+// The request the options describe. `folderIsI2v` is the model folder's type (config.json model_type), used when
+// --task is not given and to reject a task the folder cannot run. Throws wan::Error(InvalidArgument).
+Request buildRequest(const CliOptions& options, bool folderIsI2v, bool cudaAvailable);
+
+// Runs the job; returns the process exit code (0 done, 130 interrupted, else by error kind).
+int runGenerate(const CliOptions& options);
+
+} // namespace wan::cli

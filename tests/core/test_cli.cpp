@@ -1,0 +1,226 @@
+// wan-generate end to end through QProcess: fixture parity of the files it writes, exit codes and messages.
+#include "media/Png.h"
+#include "media/VideoReader.h"
+#include "pipeline/LatentsFile.h"
+#include "support/TestSupport.h"
+
+#include <QDir>
+#include <QFile>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <filesystem>
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Run
+{
+    int exitCode = -1;
+    QString out;
+    QString err;
+};
+
+Run runCli(const QStringList& args)
+{
+    QProcess process;
+    process.setProgram(QStringLiteral(WAN_GENERATE_PATH));
+    process.setArguments(args);
+    process.start();
+    Run run;
+    if (!process.waitForFinished(300000)) {
+        process.kill();
+        process.waitForFinished();
+        run.err = QStringLiteral("timed out");
+        return run;
+    }
+    run.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
+    run.out = QString::fromUtf8(process.readAllStandardOutput());
+    run.err = QString::fromUtf8(process.readAllStandardError());
+    return run;
+}
+
+QString path(const fs::path& p)
+{
+    return QString::fromStdString(p.string());
+}
+
+torch::Tensor framesFromPngs(const fs::path& dir, int count)
+{
+    std::vector<torch::Tensor> frames;
+    for (int i = 0; i < count; ++i) {
+        const auto image = wan::media::readPng(dir / wan::media::sequenceFrameName(i, count));
+        frames.push_back(torch::from_blob(const_cast<std::uint8_t*>(image.rgb.data()), {image.height, image.width, 3},
+                                          torch::kUInt8)
+                             .clone());
+    }
+    return torch::stack(frames);
+}
+
+} // namespace
+
+class TestCli : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void textToVideoMatchesReference();
+    void imageToVideoMatchesReference();
+    void inspectStillWorks();
+    void rejectsBadInput_data();
+    void rejectsBadInput();
+};
+
+void TestCli::textToVideoMatchesReference()
+{
+    WAN_REQUIRE_FIXTURES();
+    const auto fixture = wan::test::fixturesDir() / "wan-tiny-t2v";
+    const auto ref = wan::io::loadSafetensors(fixture / "reference" / "e2e_t2v_unipc.safetensors");
+    QTemporaryDir tmp;
+    const fs::path out = tmp.path().toStdString();
+    const auto run = runCli({QStringLiteral("--ckpt_dir"), path(fixture), QStringLiteral("--task"),
+                             QStringLiteral("t2v-1.3B"), QStringLiteral("--size"), QStringLiteral("48*32"),
+                             QStringLiteral("--frame_num"), QStringLiteral("9"), QStringLiteral("--sample_steps"),
+                             QStringLiteral("4"), QStringLiteral("--sample_shift"), QStringLiteral("5.0"),
+                             QStringLiteral("--sample_guide_scale"), QStringLiteral("5.0"),
+                             QStringLiteral("--sample_solver"), QStringLiteral("unipc"), QStringLiteral("--base_seed"),
+                             QStringLiteral("42"), QStringLiteral("--offload_model"), QStringLiteral("False"),
+                             QStringLiteral("--device"), QStringLiteral("cpu"), QStringLiteral("--precision"),
+                             QStringLiteral("fp32"), QStringLiteral("--prompt"),
+                             QStringLiteral("Two anthropomorphic cats in comfy boxing gear and bright gloves fight "
+                                            "intensely on a spotlighted stage."),
+                             QStringLiteral("--save_file"), path(out / "t2v.mp4"), QStringLiteral("--save_latents"),
+                             path(out / "t2v.safetensors"), QStringLiteral("--save_frames"), path(out / "frames")});
+    QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+    QVERIFY2(run.out.contains(QStringLiteral("seed 42")), qPrintable(run.out));
+
+    WAN_COMPARE_TENSORS(wan::pipeline::readLatents(out / "t2v.safetensors"), ref.at("x0"), 5e-4);
+    const auto& wantFrames = ref.at("frames_u8");
+    WAN_COMPARE_TENSORS(framesFromPngs(out / "frames", int(wantFrames.size(0))).to(torch::kInt32),
+                        wantFrames.to(torch::kInt32), 1);
+
+    wan::media::VideoInfo info = wan::media::probeVideo(out / "t2v.mp4");
+    QCOMPARE(info.frameCount, 9);
+    QCOMPARE(info.width, 48);
+    QCOMPARE(info.height, 32);
+    QCOMPARE(info.fps, 16.0);
+    QCOMPARE(QString::fromStdString(info.metadata.tags["seed"]), QStringLiteral("42"));
+    QCOMPARE(QString::fromStdString(info.metadata.tags["solver"]), QStringLiteral("unipc"));
+    // No partial files are left next to the outputs.
+    QCOMPARE(QDir(tmp.path()).entryList({QStringLiteral("*partial*")}, QDir::Files).size(), 0);
+}
+
+void TestCli::imageToVideoMatchesReference()
+{
+    WAN_REQUIRE_FIXTURES();
+    const auto fixture = wan::test::fixturesDir() / "wan-tiny-i2v";
+    const auto ref = wan::io::loadSafetensors(fixture / "reference" / "e2e_i2v_dpmpp.safetensors");
+    QTemporaryDir tmp;
+    const fs::path out = tmp.path().toStdString();
+    // max_area 3072 = 64*48; the task comes from the folder's model_type.
+    const auto run = runCli({QStringLiteral("--ckpt_dir"), path(fixture), QStringLiteral("--image"),
+                             path(fixture / "reference" / "i2v_input.png"), QStringLiteral("--size"),
+                             QStringLiteral("64*48"), QStringLiteral("--frame_num"), QStringLiteral("9"),
+                             QStringLiteral("--sample_steps"), QStringLiteral("4"), QStringLiteral("--sample_shift"),
+                             QStringLiteral("3"), QStringLiteral("--sample_solver"), QStringLiteral("dpm++"),
+                             QStringLiteral("--base_seed"), QStringLiteral("7"), QStringLiteral("--device"),
+                             QStringLiteral("cpu"), QStringLiteral("--quiet"), QStringLiteral("--save_file"),
+                             path(out / "i2v.mp4"), QStringLiteral("--save_latents"), path(out / "i2v.safetensors")});
+    QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+    QVERIFY2(run.err.isEmpty(), qPrintable(run.err)); // --quiet: nothing on stderr
+    WAN_COMPARE_TENSORS(wan::pipeline::readLatents(out / "i2v.safetensors"), ref.at("x0"), 5e-4);
+    const auto info = wan::media::probeVideo(out / "i2v.mp4");
+    QCOMPARE(info.frameCount, 9);
+    QCOMPARE(info.width, 64);
+    QCOMPARE(info.height, 32);
+}
+
+void TestCli::inspectStillWorks()
+{
+    WAN_REQUIRE_FIXTURES();
+    const auto run = runCli({QStringLiteral("--ckpt_dir"), path(wan::test::fixturesDir() / "wan-tiny-t2v"),
+                             QStringLiteral("--inspect"), QStringLiteral("--json")});
+    QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+    QVERIFY(run.out.contains(QStringLiteral("t2v")));
+}
+
+void TestCli::rejectsBadInput_data()
+{
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<QString>("message");
+    const auto t2v = QStringLiteral("@t2v");
+    const auto i2v = QStringLiteral("@i2v");
+    QTest::newRow("unknown flag") << QStringList{QStringLiteral("--ckpt_dir"), t2v, QStringLiteral("--bogus")}
+                                  << QStringLiteral("unknown argument");
+    QTest::newRow("missing ckpt_dir") << QStringList{QStringLiteral("--prompt"), QStringLiteral("x")}
+                                      << QStringLiteral("--ckpt_dir");
+    QTest::newRow("bad solver") << QStringList{QStringLiteral("--ckpt_dir"), t2v, QStringLiteral("--sample_solver"),
+                                               QStringLiteral("ddim")}
+                                << QStringLiteral("--sample_solver");
+    QTest::newRow("bad size") << QStringList{QStringLiteral("--ckpt_dir"), t2v, QStringLiteral("--size"),
+                                             QStringLiteral("huge")}
+                              << QStringLiteral("--size");
+    QTest::newRow("size not multiple of 16")
+        << QStringList{QStringLiteral("--ckpt_dir"), t2v, QStringLiteral("--size"), QStringLiteral("40*32")}
+        << QStringLiteral("multiples of 16");
+    QTest::newRow("bad frame_num") << QStringList{QStringLiteral("--ckpt_dir"), t2v, QStringLiteral("--frame_num"),
+                                                  QStringLiteral("10")}
+                                   << QStringLiteral("4n+1");
+    QTest::newRow("bad offload value") << QStringList{QStringLiteral("--ckpt_dir"), t2v,
+                                                      QStringLiteral("--offload_model=maybe")}
+                                       << QStringLiteral("True or False");
+    QTest::newRow("wrong task for folder")
+        << QStringList{QStringLiteral("--ckpt_dir"), t2v, QStringLiteral("--task"), QStringLiteral("i2v-14B"),
+                       QStringLiteral("--image"), QStringLiteral("@png")}
+        << QStringLiteral("does not match the model folder");
+    QTest::newRow("t2v task on i2v folder")
+        << QStringList{QStringLiteral("--ckpt_dir"), i2v, QStringLiteral("--task"), QStringLiteral("t2v-14B")}
+        << QStringLiteral("does not match the model folder");
+    QTest::newRow("bad image") << QStringList{QStringLiteral("--ckpt_dir"), i2v, QStringLiteral("--image"),
+                                              QStringLiteral("@notimage"), QStringLiteral("--size"),
+                                              QStringLiteral("64*48"), QStringLiteral("--frame_num"),
+                                              QStringLiteral("5"), QStringLiteral("--sample_steps"),
+                                              QStringLiteral("1"), QStringLiteral("--device"), QStringLiteral("cpu")}
+                               << QStringLiteral("cannot be read as an image");
+    QTest::newRow("missing folder") << QStringList{QStringLiteral("--ckpt_dir"), QStringLiteral("@missing")}
+                                    << QStringLiteral("@missing");
+}
+
+void TestCli::rejectsBadInput()
+{
+    WAN_REQUIRE_FIXTURES();
+    QFETCH(QStringList, args);
+    QFETCH(QString, message);
+    QTemporaryDir tmp;
+    const fs::path out = tmp.path().toStdString();
+    const QString notImage = path(out / "broken.png");
+    {
+        QFile file(notImage);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write("not a png at all");
+    }
+    const QString missing = path(out / "no-such-model");
+    const auto substitute = [&](QString s) {
+        s.replace(QStringLiteral("@t2v"), path(wan::test::fixturesDir() / "wan-tiny-t2v"));
+        s.replace(QStringLiteral("@i2v"), path(wan::test::fixturesDir() / "wan-tiny-i2v"));
+        s.replace(QStringLiteral("@png"), path(wan::test::fixturesDir() / "wan-tiny-i2v" / "reference" / "i2v_input.png"));
+        s.replace(QStringLiteral("@notimage"), notImage);
+        s.replace(QStringLiteral("@missing"), missing);
+        return s;
+    };
+    QStringList real;
+    for (const auto& a : args)
+        real << substitute(a);
+    real << QStringLiteral("--save_file") << path(out / "never.mp4");
+    const auto run = runCli(real);
+    QVERIFY2(run.exitCode > 0, qPrintable(QStringLiteral("exit %1: %2").arg(run.exitCode).arg(run.err)));
+    QVERIFY2(run.err.contains(substitute(message)), qPrintable(run.err));
+    // One clear line, prefixed with the program name.
+    QVERIFY2(run.err.contains(QStringLiteral("wan-generate: error: ")), qPrintable(run.err));
+    QVERIFY(!fs::exists(out / "never.mp4"));
+}
+
+QTEST_GUILESS_MAIN(TestCli)
+#include "test_cli.moc"
