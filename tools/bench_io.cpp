@@ -1,7 +1,7 @@
-// Checkpoint loading benchmark: writes a random safetensors file (F32) and a torch.save-style .pth (BF16, stored
-// zip records 64-byte aligned) of about SIZE GiB into DIR, then loads each with the engine's loaders in a fresh
-// process, touches every byte and reports throughput and peak RSS.
-//   bench_io DIR [--size-gb 2] [--keep]
+// Checkpoint loading benchmark: writes a random safetensors file (F32) and a torch.save-style .pth (BF16,
+// stored zip records 64-byte aligned) of about SIZE GiB into DIR, then loads each with the engine's loaders
+// in a fresh process, touches every byte and reports throughput and peak RSS.
+//   bench_io DIR [--size-gb 2] [--keep] [--reuse]   (--reuse: load files kept by an earlier --keep run)
 #include "io/TensorIo.h"
 #include "support/CheckpointWriter.h"
 
@@ -61,8 +61,9 @@ void writeSafetensors(const fs::path& file, int tensors)
     std::string header = "{\"__metadata__\":{\"format\":\"pt\"}";
     for (int i = 0; i < tensors; ++i) {
         const std::uint64_t b = i * kTensorBytes, e = b + kTensorBytes;
-        header += ",\"t." + std::to_string(i) + "\":{\"dtype\":\"F32\",\"shape\":[4096,4096],\"data_offsets\":[" +
-                  std::to_string(b) + "," + std::to_string(e) + "]}";
+        header += ",\"t." + std::to_string(i) +
+                  "\":{\"dtype\":\"F32\",\"shape\":[4096,4096],\"data_offsets\":[" + std::to_string(b) + "," +
+                  std::to_string(e) + "]}";
     }
     header += "}";
     header.append((8 - header.size() % 8) % 8, ' ');
@@ -84,7 +85,8 @@ void writePth(const fs::path& file, int tensors)
 {
     std::vector<wan::test::PthTensorSpec> specs;
     for (int i = 0; i < tensors; ++i)
-        specs.push_back({"t." + std::to_string(i), "BFloat16Storage", std::to_string(i), {8192, 4096}, {}, 0, -1});
+        specs.push_back(
+            {"t." + std::to_string(i), "BFloat16Storage", std::to_string(i), {8192, 4096}, {}, 0, -1});
     std::ofstream out(file, std::ios::binary);
     wan::test::ZipWriter zip(out);
     zip.addRecord("bench/data.pkl", wan::test::stateDictPickle(specs));
@@ -129,15 +131,18 @@ void measure(const fs::path& file, bool pth, const char* label)
         bytes += t.nbytes();
     }
     const double t2 = now();
-    struct rusage ru{};
+    struct rusage ru
+    {
+    };
     ::getrusage(RUSAGE_SELF, &ru);
     const double size = static_cast<double>(fs::file_size(file));
     const double gib = 1024.0 * 1024.0 * 1024.0;
-    std::printf("%-12s %-5s %8.2f GiB  load %8.1f ms  touch %7.2f s  %6.2f GB/s  peak RSS %6.0f MiB (%.2fx file)  "
-                "RssAnon %5ld MiB  [sum %016llx, %zu tensors]\n",
-                pth ? "pth/bf16" : "safetensors", label, size / gib, (t1 - t0) * 1e3, t2 - t1,
-                bytes / (t2 - t0) / 1e9, ru.ru_maxrss / 1024.0, ru.ru_maxrss * 1024.0 / size, rssAnonKb() / 1024,
-                static_cast<unsigned long long>(sum), tensors.size());
+    std::printf(
+        "%-12s %-5s %8.2f GiB  load %8.1f ms  touch %7.2f s  %6.2f GB/s  peak RSS %6.0f MiB (%.2fx file)  "
+        "RssAnon %5ld MiB  [sum %016llx, %zu tensors]\n",
+        pth ? "pth/bf16" : "safetensors", label, size / gib, (t1 - t0) * 1e3, t2 - t1,
+        bytes / (t2 - t0) / 1e9, ru.ru_maxrss / 1024.0, ru.ru_maxrss * 1024.0 / size, rssAnonKb() / 1024,
+        static_cast<unsigned long long>(sum), tensors.size());
     std::fflush(stdout);
 }
 
@@ -171,24 +176,33 @@ int main(int argc, char** argv)
     }
     const fs::path dir = argv[1];
     double sizeGb = 2.0;
-    bool keep = false;
+    bool keep = false, reuse = false;
     for (int i = 2; i < argc; ++i) {
         if (std::strcmp(argv[i], "--size-gb") == 0 && i + 1 < argc)
             sizeGb = std::stod(argv[++i]);
         else if (std::strcmp(argv[i], "--keep") == 0)
             keep = true;
+        else if (std::strcmp(argv[i], "--reuse") == 0)
+            reuse = keep = true;
     }
     const int tensors = std::max(1, static_cast<int>(sizeGb * (1ull << 30) / kTensorBytes + 0.5));
     fs::create_directories(dir);
     const fs::path st = dir / "bench_io.safetensors";
     const fs::path pth = dir / "bench_io.pth";
 
-    double t0 = now();
-    writeSafetensors(st, tensors);
-    std::printf("wrote %s (%.2f GiB) in %.1f s\n", st.c_str(), fs::file_size(st) / double(1ull << 30), now() - t0);
-    t0 = now();
-    writePth(pth, tensors);
-    std::printf("wrote %s (%.2f GiB) in %.1f s\n", pth.c_str(), fs::file_size(pth) / double(1ull << 30), now() - t0);
+    if (reuse && fs::exists(st) && fs::exists(pth)) {
+        dropFromCache(st);
+        dropFromCache(pth);
+    } else {
+        double t0 = now();
+        writeSafetensors(st, tensors);
+        std::printf("wrote %s (%.2f GiB) in %.1f s\n", st.c_str(), fs::file_size(st) / double(1ull << 30),
+                    now() - t0);
+        t0 = now();
+        writePth(pth, tensors);
+        std::printf("wrote %s (%.2f GiB) in %.1f s\n", pth.c_str(), fs::file_size(pth) / double(1ull << 30),
+                    now() - t0);
+    }
 
     int rc = runChild(st, false);
     rc |= runChild(pth, true);

@@ -19,7 +19,8 @@ struct OptionSpec
     const char* metavar; // nullptr for a flag without value
     const char* help;
     std::function<void(CliOptions&, const std::string&)> apply;
-    bool valueOptional = false; // a bare flag means "true" (the value is taken only when it is a boolean word)
+    bool valueOptional =
+        false; // a bare flag means "true" (the value is taken only when it is a boolean word)
 };
 
 [[noreturn]] void badValue(const char* flag, const std::string& value, const std::string& expected)
@@ -38,8 +39,7 @@ std::optional<bool> boolWord(std::string v)
     return std::nullopt;
 }
 
-template<typename T>
-T parseNumber(const char* flag, const std::string& value, const std::string& expected)
+template <typename T> T parseNumber(const char* flag, const std::string& value, const std::string& expected)
 {
     T result{};
     const auto* end = value.data() + value.size();
@@ -65,7 +65,8 @@ double parseReal(const char* flag, const std::string& value)
 const std::vector<OptionSpec>& optionTable()
 {
     static const std::vector<OptionSpec> table = {
-        {"--help", nullptr, "show this help and exit", [](CliOptions& o, const std::string&) { o.help = true; }},
+        {"--help", nullptr, "show this help and exit",
+         [](CliOptions& o, const std::string&) { o.help = true; }},
         {"--ckpt_dir", "DIR", "Wan2.1 model folder (as downloaded from Hugging Face / ModelScope)",
          [](CliOptions& o, const std::string& v) { o.ckptDir = v; }},
         {"--inspect", nullptr, "validate the model folder and print its dims and files",
@@ -80,7 +81,8 @@ const std::vector<OptionSpec>& optionTable()
                      o.logLevel = v;
                      return;
                  }
-             throw Error(ErrorKind::InvalidArgument, "--log_level must be one of trace, debug, info, warn, error, off");
+             throw Error(ErrorKind::InvalidArgument,
+                         "--log_level must be one of trace, debug, info, warn, error, off");
          }},
         {"--task", "TASK", "t2v-1.3B, t2v-14B, i2v-14B or t2i-14B (default: from the folder's model_type)",
          [](CliOptions& o, const std::string& v) {
@@ -88,7 +90,8 @@ const std::vector<OptionSpec>& optionTable()
                  badValue("--task", v, "t2v-1.3B, t2v-14B, i2v-14B or t2i-14B");
              o.task = v;
          }},
-        {"--size", "W*H", "output size, width*height (i2v: the maximum area; the image's aspect ratio is kept)",
+        {"--size", "W*H",
+         "output size, width*height (i2v: the maximum area; the image's aspect ratio is kept)",
          [](CliOptions& o, const std::string& v) {
              const auto star = v.find_first_of("*x");
              if (star == std::string::npos)
@@ -158,10 +161,10 @@ const std::vector<OptionSpec>& optionTable()
          }},
         {"--device", "DEV", "cpu, cuda or cuda:N (default: cuda when available, else cpu)",
          [](CliOptions& o, const std::string& v) {
-             const bool cuda = v == "cuda" || (v.rfind("cuda:", 0) == 0 && v.size() > 5 &&
-                                               std::all_of(v.begin() + 5, v.end(), [](unsigned char c) {
-                                                   return std::isdigit(c) != 0;
-                                               }));
+             const bool cuda =
+                 v == "cuda" ||
+                 (v.rfind("cuda:", 0) == 0 && v.size() > 5 &&
+                  std::all_of(v.begin() + 5, v.end(), [](unsigned char c) { return std::isdigit(c) != 0; }));
              if (v != "cpu" && !cuda)
                  badValue("--device", v, "cpu, cuda or cuda:N");
              o.device = v;
@@ -241,10 +244,12 @@ CliOptions parseCliOptions(int argc, const char* const* argv)
 std::string cliUsage(const std::string& program)
 {
     std::ostringstream os;
-    os << "Usage: " << program << " --ckpt_dir DIR [--task TASK] [--size W*H] [--prompt TEXT] [--image FILE] ...\n"
+    os << "Usage: " << program
+       << " --ckpt_dir DIR [--task TASK] [--size W*H] [--prompt TEXT] [--image FILE] ...\n"
        << "       " << program << " --ckpt_dir DIR --inspect [--json]\n\nOptions:\n";
     for (const auto& spec : optionTable()) {
-        std::string left = std::string("  ") + spec.name + (spec.metavar ? std::string(" ") + spec.metavar : "");
+        std::string left =
+            std::string("  ") + spec.name + (spec.metavar ? std::string(" ") + spec.metavar : "");
         if (left.size() < 24)
             left.resize(24, ' ');
         else

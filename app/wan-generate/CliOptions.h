@@ -1,6 +1,6 @@
 #pragma once
-// Command-line options of wan-generate. Each option is one row of a table (CliOptions.cpp): adding a flag means
-// adding a field here and a row there. Generation flags keep the names of the official generate.py.
+// Command-line options of wan-generate. Each option is one row of a table (CliOptions.cpp): adding a flag
+// means adding a field here and a row there. Generation flags keep the names of the official generate.py.
 
 #include <cstdint>
 #include <filesystem>
@@ -18,7 +18,8 @@ struct CliOptions
     std::string logLevel = "info";
 
     // Generation (official generate.py names). Unset optionals take the task's official default.
-    std::optional<std::string> task; // t2v-1.3B, t2v-14B, i2v-14B, t2i-14B; unset: from the folder's model_type
+    std::optional<std::string>
+        task; // t2v-1.3B, t2v-14B, i2v-14B, t2i-14B; unset: from the folder's model_type
     std::optional<std::string> size; // "W*H" as given
     int width = 0;                   // parsed from size
     int height = 0;
@@ -41,8 +42,8 @@ struct CliOptions
     bool quiet = false;
 };
 
-// Throws wan::Error(InvalidArgument) with a one-line reason on an unknown flag, a missing or malformed value or
-// an inconsistent combination.
+// Throws wan::Error(InvalidArgument) with a one-line reason on an unknown flag, a missing or malformed value
+// or an inconsistent combination.
 CliOptions parseCliOptions(int argc, const char* const* argv);
 
 // The --help text.

@@ -22,10 +22,13 @@ constexpr const char* kExamplePromptT2v =
     "Two anthropomorphic cats in comfy boxing gear and bright gloves fight intensely on a spotlighted stage.";
 constexpr const char* kExamplePromptT2i = "一个朴素端庄的美人";
 constexpr const char* kExamplePromptI2v =
-    "Summer beach vacation style, a white cat wearing sunglasses sits on a surfboard. The fluffy-furred feline "
-    "gazes directly at the camera with a relaxed expression. Blurred beach scenery forms the background featuring "
+    "Summer beach vacation style, a white cat wearing sunglasses sits on a surfboard. The fluffy-furred "
+    "feline "
+    "gazes directly at the camera with a relaxed expression. Blurred beach scenery forms the background "
+    "featuring "
     "crystal-clear waters, distant green hills, and a blue sky dotted with white clouds. The cat assumes a "
-    "naturally relaxed posture, as if savoring the sea breeze and warm sunlight. A close-up shot highlights the "
+    "naturally relaxed posture, as if savoring the sea breeze and warm sunlight. A close-up shot highlights "
+    "the "
     "feline's intricate details and the refreshing atmosphere of the seaside.";
 
 // Sizes the official models were trained at (generate.py SUPPORTED_SIZES).
@@ -41,7 +44,8 @@ bool trainedSize(const std::string& task, int w, int h)
 }
 
 // The official default file name: {task}_{size}_1_1_{prompt}_{time}.{mp4|png}.
-std::string defaultFileName(const std::string& task, const std::string& size, const std::string& prompt, bool image)
+std::string defaultFileName(const std::string& task, const std::string& size, const std::string& prompt,
+                            bool image)
 {
     std::string p = prompt;
     for (auto& c : p)
@@ -127,8 +131,9 @@ Request buildRequest(const CliOptions& o, bool folderIsI2v, bool cudaAvailable)
     const std::string task = o.task.value_or(folderIsI2v ? "i2v-14B" : "t2v-14B");
     const bool i2v = task == "i2v-14B";
     if (i2v != folderIsI2v)
-        bad("--task " + task + " does not match the model folder '" + o.ckptDir.string() + "', which holds a" +
-            (folderIsI2v ? "n i2v" : " t2v") + " model" + (folderIsI2v ? " (use --task i2v-14B)" : ""));
+        bad("--task " + task + " does not match the model folder '" + o.ckptDir.string() +
+            "', which holds a" + (folderIsI2v ? "n i2v" : " t2v") + " model" +
+            (folderIsI2v ? " (use --task i2v-14B)" : ""));
 
     Request r;
     r.task = i2v ? Task::I2V : (task == "t2i-14B" ? Task::T2I : Task::T2V);
@@ -148,9 +153,11 @@ Request buildRequest(const CliOptions& o, bool folderIsI2v, bool cudaAvailable)
     const bool size480 = (r.width == 832 && r.height == 480) || (r.width == 480 && r.height == 832);
     r.shift = o.sampleShift.value_or(i2v && size480 ? 3.0 : 5.0);
     r.guideScale = o.sampleGuideScale;
-    r.solver = o.sampleSolver == "dpm++" ? Solver::DpmPP : (o.sampleSolver == "euler" ? Solver::Euler : Solver::UniPC);
+    r.solver = o.sampleSolver == "dpm++" ? Solver::DpmPP
+                                         : (o.sampleSolver == "euler" ? Solver::Euler : Solver::UniPC);
     r.seed = o.baseSeed;
-    r.prompt = o.prompt.value_or(i2v ? kExamplePromptI2v : (r.task == Task::T2I ? kExamplePromptT2i : kExamplePromptT2v));
+    r.prompt = o.prompt.value_or(i2v ? kExamplePromptI2v
+                                     : (r.task == Task::T2I ? kExamplePromptT2i : kExamplePromptT2v));
     if (o.negativePrompt)
         r.negativePrompt = *o.negativePrompt;
     if (i2v) {
@@ -176,8 +183,9 @@ Request buildRequest(const CliOptions& o, bool folderIsI2v, bool cudaAvailable)
         r.memory = MemoryMode::T5Cpu;
     }
 
-    r.outputPath = o.saveFile.empty() ? std::filesystem::path(defaultFileName(task, size, r.prompt, r.task == Task::T2I))
-                                      : o.saveFile;
+    r.outputPath = o.saveFile.empty()
+                       ? std::filesystem::path(defaultFileName(task, size, r.prompt, r.task == Task::T2I))
+                       : o.saveFile;
     r.latentsPath = o.saveLatents;
     r.framesDir = o.saveFrames;
     r.previewEverySteps = 0;
@@ -224,9 +232,9 @@ int runGenerate(const CliOptions& options)
         }
     };
 
-    spdlog::info("{} {}x{}, {} frames, {} steps ({}), shift {}, guide {}, seed {}, device {}", toString(request.task),
-                 request.width, request.height, request.frameNum, request.steps, toString(request.solver),
-                 request.shift, request.guideScale, request.seed, request.device);
+    spdlog::info("{} {}x{}, {} frames, {} steps ({}), shift {}, guide {}, seed {}, device {}",
+                 toString(request.task), request.width, request.height, request.frameNum, request.steps,
+                 toString(request.solver), request.shift, request.guideScale, request.seed, request.device);
     Engine engine;
     const auto result = engine.run(request, callbacks);
     g_cancel.store(nullptr);
@@ -238,8 +246,9 @@ int runGenerate(const CliOptions& options)
         spdlog::info("done in {:.1f} s (seed {})", result.seconds, result.seed);
         if (!result.latentsPath.empty())
             std::printf("latents: %s\n", result.latentsPath.string().c_str());
-        std::printf("saved %s (%dx%d, %d frame%s, seed %lld)\n", result.outputPath.string().c_str(), result.width,
-                    result.height, result.frames, result.frames == 1 ? "" : "s", static_cast<long long>(result.seed));
+        std::printf("saved %s (%dx%d, %d frame%s, seed %lld)\n", result.outputPath.string().c_str(),
+                    result.width, result.height, result.frames, result.frames == 1 ? "" : "s",
+                    static_cast<long long>(result.seed));
         return 0;
     case JobStatus::Cancelled:
         std::fprintf(stderr, "wan-generate: interrupted, nothing written\n");

@@ -7,7 +7,8 @@
 
 namespace wan::cli {
 
-// The request the options describe. `folderIsI2v` is the model folder's type (config.json model_type), used when
+// The request the options describe. `folderIsI2v` is the model folder's type (config.json model_type), used
+// when
 // --task is not given and to reject a task the folder cannot run. Throws wan::Error(InvalidArgument).
 Request buildRequest(const CliOptions& options, bool folderIsI2v, bool cudaAvailable);
 

@@ -24,10 +24,13 @@ constexpr int kExitModelFolder = 3;
 int exitCodeFor(wan::ErrorKind kind)
 {
     switch (kind) {
-    case wan::ErrorKind::InvalidArgument: return kExitUsage;
+    case wan::ErrorKind::InvalidArgument:
+        return kExitUsage;
     case wan::ErrorKind::ModelFolder:
-    case wan::ErrorKind::CorruptFile: return kExitModelFolder;
-    default: return kExitFailure;
+    case wan::ErrorKind::CorruptFile:
+        return kExitModelFolder;
+    default:
+        return kExitFailure;
     }
 }
 

@@ -20,7 +20,7 @@
 #include <QTranslator>
 
 #include <spdlog/sinks/rotating_file_sink.h>
-#include <spdlog/sinks/stderr_color_sinks.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include <cstdio>

@@ -129,7 +129,9 @@ void TestCli::imageToVideoMatchesReference()
                              QStringLiteral("cpu"), QStringLiteral("--quiet"), QStringLiteral("--save_file"),
                              path(out / "i2v.mp4"), QStringLiteral("--save_latents"), path(out / "i2v.safetensors")});
     QVERIFY2(run.exitCode == 0, qPrintable(run.err));
-    QVERIFY2(run.err.isEmpty(), qPrintable(run.err)); // --quiet: nothing on stderr
+    // --quiet: no progress and no info lines (the off-trained-size warning stays).
+    QVERIFY2(!run.err.contains(QStringLiteral("[info]")) && !run.err.contains(QStringLiteral("step")),
+             qPrintable(run.err));
     WAN_COMPARE_TENSORS(wan::pipeline::readLatents(out / "i2v.safetensors"), ref.at("x0"), 5e-4);
     const auto info = wan::media::probeVideo(out / "i2v.mp4");
     QCOMPARE(info.frameCount, 9);

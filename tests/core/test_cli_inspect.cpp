@@ -122,7 +122,8 @@ void TestCliInspect::badArguments_data()
     QTest::newRow("unknown flag") << QStringList{"--inspekt"} << "unknown argument '--inspekt'";
     QTest::newRow("missing value") << QStringList{"--inspect", "--ckpt_dir"} << "--ckpt_dir needs a value";
     QTest::newRow("no folder") << QStringList{"--inspect"} << "--ckpt_dir DIR is required";
-    QTest::newRow("json alone") << QStringList{"--json", "--ckpt_dir", "/x"} << "--json only applies to --inspect";
+    QTest::newRow("json alone") << QStringList{"--json", "--ckpt_dir", "/x"}
+                                << "--json only applies to --inspect";
     QTest::newRow("flag with value") << QStringList{"--inspect=yes", "--ckpt_dir", "/x"} << "takes no value";
 }
 

@@ -79,7 +79,8 @@ void TestIoPth::fixtureVae()
     QCOMPARE(conv1.sizes().vec(), (std::vector<int64_t>{6, 3, 3, 3, 3}));
     QCOMPARE(conv1[2][1][0][1][2].item<float>(), -0.05942148715257645f);
     QVERIFY(std::abs(sum64(conv1) - 1.2372561413794756) < 1e-6);
-    QCOMPARE(w.at("encoder.downsamples.0.residual.0.gamma").sizes().vec(), (std::vector<int64_t>{6, 1, 1, 1}));
+    QCOMPARE(w.at("encoder.downsamples.0.residual.0.gamma").sizes().vec(),
+             (std::vector<int64_t>{6, 1, 1, 1}));
     int64_t total = 0;
     for (const auto& [name, t] : w)
         total += t.numel();
@@ -102,8 +103,10 @@ void TestIoPth::fixtureClip()
 
 void TestIoPth::writtenByTorch()
 {
-    // torch.save(OrderedDict) of every common dtype, a strided view and a 0-d tensor (seed of the fuzz corpus).
-    const fs::path file = fs::path(__FILE__).parent_path() / ".." / "fuzz" / "corpus" / "pth" / "torch_ordereddict";
+    // torch.save(OrderedDict) of every common dtype, a strided view and a 0-d tensor (seed of the fuzz
+    // corpus).
+    const fs::path file =
+        fs::path(__FILE__).parent_path() / ".." / "fuzz" / "corpus" / "pth" / "torch_ordereddict";
     if (!fs::exists(file))
         QSKIP("tests/fuzz/corpus/pth/torch_ordereddict not found");
     const TensorMap w = wan::io::loadPth(file);
@@ -179,7 +182,8 @@ void TestIoPth::forbiddenGlobalRunsNothing()
 {
     QTemporaryDir dir;
     const auto bad = wan::test::corruptPthCases();
-    const auto it = std::find_if(bad.begin(), bad.end(), [](const auto& c) { return c.name == "os.system via GLOBAL"; });
+    const auto it =
+        std::find_if(bad.begin(), bad.end(), [](const auto& c) { return c.name == "os.system via GLOBAL"; });
     QVERIFY(it != bad.end());
     const auto file = writeFile(dir, "evil.pth", it->bytes);
     const QString previous = QDir::currentPath();

@@ -30,8 +30,7 @@ void addCases(const std::vector<wan::test::CorruptCase>& cases)
                                       << QString::fromStdString(c.expectedMessage);
 }
 
-template <typename F>
-QString corruptMessage(F&& f)
+template <typename F> QString corruptMessage(F&& f)
 {
     try {
         f();
@@ -88,7 +87,8 @@ void TestIoRaw::safetensorsCorrupt()
     QFETCH(QByteArray, bytes);
     QFETCH(QString, message);
     const std::string s = bytes.toStdString();
-    const QString what = corruptMessage([&] { parseSafetensorsHeader(bytesOf(s), s.size(), "bad.safetensors"); });
+    const QString what =
+        corruptMessage([&] { parseSafetensorsHeader(bytesOf(s), s.size(), "bad.safetensors"); });
     QVERIFY2(what.contains(message) && what.contains("bad.safetensors"), qPrintable(what));
 }
 

@@ -30,8 +30,7 @@ std::string raw(const void* p, std::size_t n)
 }
 
 // Runs f and returns the wan::Error it throws; fails the test when it does not throw.
-template <typename F>
-std::optional<wan::Error> errorOf(F&& f)
+template <typename F> std::optional<wan::Error> errorOf(F&& f)
 {
     try {
         f();
@@ -95,8 +94,8 @@ void TestIoSafetensors::fixtureDit()
     QCOMPARE(w.at("head.modulation").sizes().vec(), (std::vector<int64_t>{1, 2, 64}));
     // Sums recorded from the file with numpy.
     QVERIFY(std::abs(patch.to(torch::kFloat64).sum().item<double>() - -6.224852648889737) < 1e-9);
-    QVERIFY(std::abs(w.at("text_embedding.0.weight").to(torch::kFloat64).sum().item<double>() - -1.907738514506491) <
-            1e-9);
+    QVERIFY(std::abs(w.at("text_embedding.0.weight").to(torch::kFloat64).sum().item<double>() -
+                     -1.907738514506491) < 1e-9);
     // Zero copy: tensors alias one mapping, so their addresses differ by their file offsets (< file size).
     const auto a = reinterpret_cast<std::uintptr_t>(w.at("blocks.0.cross_attn.k.bias").data_ptr());
     const auto b = reinterpret_cast<std::uintptr_t>(w.at("blocks.0.cross_attn.k.weight").data_ptr());
@@ -155,7 +154,8 @@ void TestIoSafetensors::generatedDtypes()
 void TestIoSafetensors::float8Decoded()
 {
     QTemporaryDir dir;
-    // e4m3fn: 0x38 = 1, 0xC0 = -2, 0x01 = 2^-9 (subnormal), 0x7E = 448, 0x7F = NaN. e5m2: 0x3C = 1, 0x7C = inf.
+    // e4m3fn: 0x38 = 1, 0xC0 = -2, 0x01 = 2^-9 (subnormal), 0x7E = 448, 0x7F = NaN. e5m2: 0x3C = 1, 0x7C =
+    // inf.
     const auto file = writeFile(dir, "f8.safetensors",
                                 wan::test::safetensorsFile({{"a", "F8_E4M3", {5}, "\x38\xC0\x01\x7E\x7F"},
                                                             {"b", "F8_E5M2", {2}, "\x3C\x7C"}}));
@@ -180,7 +180,8 @@ void TestIoSafetensors::misalignedDataIsCopied()
     std::string padded = header;
     while ((8 + padded.size()) % 4 != 1)
         padded += ' ';
-    const auto file = writeFile(dir, "odd.safetensors", wan::test::safetensorsFromHeader(padded, raw(f32, 12)));
+    const auto file =
+        writeFile(dir, "odd.safetensors", wan::test::safetensorsFromHeader(padded, raw(f32, 12)));
     const TensorMap w = wan::io::loadSafetensors(file);
     QCOMPARE(reinterpret_cast<std::uintptr_t>(w.at("a").data_ptr()) % 4, std::uintptr_t(0));
     QCOMPARE(w.at("a")[2].item<float>(), 3.0f);
@@ -271,7 +272,8 @@ void TestIoSafetensors::bindReportsMismatches()
     const QString what = err->what();
     QVERIFY2(what.contains("/models/dit.safetensors"), qPrintable(what));
     QVERIFY2(what.contains("1 missing: fc.bias"), qPrintable(what));
-    QVERIFY2(what.contains("1 with a wrong shape: fc.weight [3, 3] (model expects [2, 3])"), qPrintable(what));
+    QVERIFY2(what.contains("1 with a wrong shape: fc.weight [3, 3] (model expects [2, 3])"),
+             qPrintable(what));
     QVERIFY2(what.contains("1 unknown: extra.one"), qPrintable(what));
     // Nothing was bound: the module keeps its own tensors.
     QCOMPARE(model.fc->weight.sizes().vec(), (std::vector<int64_t>{2, 3}));

@@ -23,9 +23,10 @@ fs::path linkFolder(const QTemporaryDir& tmp, const std::string& fixture)
     const fs::path src = wan::test::fixturesDir() / fixture;
     const fs::path dst = fs::path(tmp.path().toStdString()) / fixture;
     fs::create_directories(dst / "google" / "umt5-xxl");
-    for (const auto& name : {"config.json", "diffusion_pytorch_model.safetensors", "models_t5_umt5-xxl-enc-bf16.pth",
-                             "Wan2.1_VAE.pth", "models_clip_open-clip-xlm-roberta-large-vit-huge-14.pth",
-                             "google/umt5-xxl/spiece.model"}) {
+    for (const auto& name :
+         {"config.json", "diffusion_pytorch_model.safetensors", "models_t5_umt5-xxl-enc-bf16.pth",
+          "Wan2.1_VAE.pth", "models_clip_open-clip-xlm-roberta-large-vit-huge-14.pth",
+          "google/umt5-xxl/spiece.model"}) {
         if (fs::exists(src / name))
             fs::create_symlink(src / name, dst / name);
     }
@@ -72,7 +73,8 @@ void shardDit(const fs::path& dir)
         std::vector<std::int64_t> shape(t.sizes().begin(), t.sizes().end());
         parts[shard].push_back({name, "F32", shape, tensorBytes(t)});
         weightMap += std::string(weightMap.empty() ? "" : ",") + "\"" + name +
-                     "\":\"diffusion_pytorch_model-0000" + std::to_string(shard + 1) + "-of-00002.safetensors\"";
+                     "\":\"diffusion_pytorch_model-0000" + std::to_string(shard + 1) +
+                     "-of-00002.safetensors\"";
     }
     for (int s = 0; s < 2; ++s)
         writeText(dir / ("diffusion_pytorch_model-0000" + std::to_string(s + 1) + "-of-00002.safetensors"),
@@ -131,7 +133,8 @@ void TestModelFolder::inspect()
     QCOMPARE(info.dit.patchSize, (std::vector<int>{1, 2, 2}));
     QCOMPARE(info.dit.files.size(), std::size_t(1));
     QCOMPARE(info.dit.files[0].dtype, std::string("F32"));
-    QCOMPARE(info.dit.files[0].sizeBytes, std::uint64_t(fs::file_size(dir / "diffusion_pytorch_model.safetensors")));
+    QCOMPARE(info.dit.files[0].sizeBytes,
+             std::uint64_t(fs::file_size(dir / "diffusion_pytorch_model.safetensors")));
     QCOMPARE(info.t5.vocab, 832);
     QCOMPARE(info.t5.dim, 32);
     QCOMPARE(info.t5.dimAttn, 32);
@@ -182,29 +185,67 @@ void TestModelFolder::json()
 void TestModelFolder::broken_data()
 {
     QTest::addColumn<QString>("fixture");
-    QTest::addColumn<QString>("remove");  // file to delete
-    QTest::addColumn<QString>("from");    // config.json edit
+    QTest::addColumn<QString>("remove"); // file to delete
+    QTest::addColumn<QString>("from");   // config.json edit
     QTest::addColumn<QString>("to");
     QTest::addColumn<QString>("message"); // expected in the error
     const QString t2v = "wan-tiny-t2v", i2v = "wan-tiny-i2v";
-    QTest::newRow("no config") << t2v << "config.json" << "" << "" << "config.json";
-    QTest::newRow("no dit") << t2v << "diffusion_pytorch_model.safetensors" << "" << ""
+    QTest::newRow("no config") << t2v << "config.json"
+                               << ""
+                               << ""
+                               << "config.json";
+    QTest::newRow("no dit") << t2v << "diffusion_pytorch_model.safetensors"
+                            << ""
+                            << ""
                             << "diffusion_pytorch_model.safetensors";
-    QTest::newRow("no t5") << t2v << "models_t5_umt5-xxl-enc-bf16.pth" << "" << ""
+    QTest::newRow("no t5") << t2v << "models_t5_umt5-xxl-enc-bf16.pth"
+                           << ""
+                           << ""
                            << "models_t5_umt5-xxl-enc-bf16.pth (the umT5-XXL text encoder)";
-    QTest::newRow("no vae") << t2v << "Wan2.1_VAE.pth" << "" << "" << "Wan2.1_VAE.pth (the Wan2.1 VAE)";
-    QTest::newRow("no tokenizer") << t2v << "google/umt5-xxl/spiece.model" << "" << "" << "spiece.model";
-    QTest::newRow("i2v without clip") << i2v << "models_clip_open-clip-xlm-roberta-large-vit-huge-14.pth" << ""
-                                      << "" << "models_clip_open-clip-xlm-roberta-large-vit-huge-14.pth";
-    QTest::newRow("unknown model_type") << t2v << "" << "\"t2v\"" << "\"x2v\"" << "\"model_type\" is 'x2v'";
-    QTest::newRow("t2v weights, i2v config") << t2v << "" << "\"t2v\"" << "\"i2v\"" << "no image embedding";
-    QTest::newRow("wrong num_layers") << t2v << "" << "\"num_layers\": 2" << "\"num_layers\": 3"
+    QTest::newRow("no vae") << t2v << "Wan2.1_VAE.pth"
+                            << ""
+                            << ""
+                            << "Wan2.1_VAE.pth (the Wan2.1 VAE)";
+    QTest::newRow("no tokenizer") << t2v << "google/umt5-xxl/spiece.model"
+                                  << ""
+                                  << ""
+                                  << "spiece.model";
+    QTest::newRow("i2v without clip") << i2v << "models_clip_open-clip-xlm-roberta-large-vit-huge-14.pth"
+                                      << ""
+                                      << ""
+                                      << "models_clip_open-clip-xlm-roberta-large-vit-huge-14.pth";
+    QTest::newRow("unknown model_type") << t2v << ""
+                                        << "\"t2v\""
+                                        << "\"x2v\""
+                                        << "\"model_type\" is 'x2v'";
+    QTest::newRow("t2v weights, i2v config") << t2v << ""
+                                             << "\"t2v\""
+                                             << "\"i2v\""
+                                             << "no image embedding";
+    QTest::newRow("wrong num_layers") << t2v << ""
+                                      << "\"num_layers\": 2"
+                                      << "\"num_layers\": 3"
                                       << "num_layers 3";
-    QTest::newRow("wrong dim") << t2v << "" << "\"dim\": 64" << "\"dim\": 48" << "patch_embedding.weight";
-    QTest::newRow("wrong ffn_dim") << t2v << "" << "\"ffn_dim\": 128" << "\"ffn_dim\": 256" << "ffn_dim";
-    QTest::newRow("negative dim") << t2v << "" << "\"dim\": 64" << "\"dim\": -64" << "positive integer";
-    QTest::newRow("config not json") << t2v << "" << "{" << "[" << "config.json";
-    QTest::newRow("Hugging Face hint") << t2v << "Wan2.1_VAE.pth" << "" << "" << "Wan-AI/Wan2.1-T2V-1.3B";
+    QTest::newRow("wrong dim") << t2v << ""
+                               << "\"dim\": 64"
+                               << "\"dim\": 48"
+                               << "patch_embedding.weight";
+    QTest::newRow("wrong ffn_dim") << t2v << ""
+                                   << "\"ffn_dim\": 128"
+                                   << "\"ffn_dim\": 256"
+                                   << "ffn_dim";
+    QTest::newRow("negative dim") << t2v << ""
+                                  << "\"dim\": 64"
+                                  << "\"dim\": -64"
+                                  << "positive integer";
+    QTest::newRow("config not json") << t2v << ""
+                                     << "{"
+                                     << "["
+                                     << "config.json";
+    QTest::newRow("Hugging Face hint") << t2v << "Wan2.1_VAE.pth"
+                                       << ""
+                                       << ""
+                                       << "Wan-AI/Wan2.1-T2V-1.3B";
 }
 
 void TestModelFolder::broken()

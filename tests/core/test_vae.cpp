@@ -137,21 +137,22 @@ void TestVae::loadsArchitectureFromShapes()
 void TestVae::runsInBfloat16()
 {
     WAN_REQUIRE_FIXTURES();
-    // The GPU path runs the VAE in bf16; on the CPU this checks that every op takes bf16 and that the result is
-    // the float32 one up to bf16 rounding (8 bits of mantissa, compounded over ~40 layers: measured 0.06).
+    // The GPU path runs the VAE in bf16; on the CPU this checks that every op takes bf16 and that the result
+    // is the float32 one up to bf16 rounding (8 bits of mantissa over ~40 layers; measured mean abs 0.0049 on
+    // decode and 0.0024 on encode).
     const auto vae = WanVae::load(fixture("wan-tiny-t2v") / "Wan2.1_VAE.pth", torch::kBFloat16, torch::kCPU);
     const auto ref = reference("wan-tiny-t2v", "vae_decode_b.safetensors");
     const torch::Tensor video = vae->decode(ref.at("latent"));
     QCOMPARE(video.scalar_type(), torch::kFloat32);
     const double meanAbs = (video - ref.at("video")).abs().mean().item<double>();
     qInfo("bf16 decode vs float32 reference: mean abs %.3g", meanAbs);
-    QVERIFY(meanAbs < 0.05);
+    QVERIFY(meanAbs < 0.02);
     const auto encodeRef = reference("wan-tiny-t2v", "vae_encode_b.safetensors");
     const torch::Tensor latent = vae->encode(encodeRef.at("video"));
     QCOMPARE(latent.scalar_type(), torch::kFloat32);
     const double latentMeanAbs = (latent - encodeRef.at("latent")).abs().mean().item<double>();
     qInfo("bf16 encode vs float32 reference: mean abs %.3g", latentMeanAbs);
-    QVERIFY(latentMeanAbs < 0.05);
+    QVERIFY(latentMeanAbs < 0.02);
 }
 
 void TestVae::rejectsBadInput_data()

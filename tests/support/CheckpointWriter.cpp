@@ -17,9 +17,13 @@ void putLe(std::string& s, std::uint64_t v, int bytes)
 std::string shapeJson(const std::vector<std::int64_t>& shape)
 {
     std::string s = "[";
-    for (std::size_t i = 0; i < shape.size(); ++i)
-        s += (i ? "," : "") + std::to_string(shape[i]);
-    return s + "]";
+    for (std::size_t i = 0; i < shape.size(); ++i) {
+        if (i)
+            s += ',';
+        s += std::to_string(shape[i]);
+    }
+    s += ']';
+    return s;
 }
 
 std::int64_t product(const std::vector<std::int64_t>& shape)
@@ -316,8 +320,8 @@ std::string safetensorsFile(const std::vector<SafetensorsSpec>& tensors, const s
     }
     for (const auto& t : tensors) {
         header += std::string(first ? "" : ",") + "\"" + t.name + "\":{\"dtype\":\"" + t.dtype +
-                  "\",\"shape\":" + shapeJson(t.shape) + ",\"data_offsets\":[" + std::to_string(data.size()) + "," +
-                  std::to_string(data.size() + t.data.size()) + "]}";
+                  "\",\"shape\":" + shapeJson(t.shape) + ",\"data_offsets\":[" + std::to_string(data.size()) +
+                  "," + std::to_string(data.size() + t.data.size()) + "]}";
         data += t.data;
         first = false;
     }

@@ -1,6 +1,6 @@
 #pragma once
-// Writers for checkpoint files made inside tests, fuzz seeds and benchmarks: stored zip archives laid out like
-// torch.save's, state-dict pickles, safetensors files. No torch, no Qt.
+// Writers for checkpoint files made inside tests, fuzz seeds and benchmarks: stored zip archives laid out
+// like torch.save's, state-dict pickles, safetensors files. No torch, no Qt.
 
 #include <cstdint>
 #include <ostream>
@@ -62,16 +62,16 @@ struct PthTensorSpec
     std::string storageType = "FloatStorage"; // torch.<storageType>
     std::string storageKey;                   // defaults to the index
     std::vector<std::int64_t> shape;
-    std::vector<std::int64_t> strides;        // defaults to C order
+    std::vector<std::int64_t> strides; // defaults to C order
     std::int64_t storageOffset = 0;
-    std::int64_t storageNumel = -1;           // defaults to the product of shape
+    std::int64_t storageNumel = -1; // defaults to the product of shape
 };
 
 // data.pkl of `torch.save(OrderedDict)` with a `_metadata` attribute, as torch writes it.
 std::string stateDictPickle(const std::vector<PthTensorSpec>& tensors);
 
-// A whole .pth archive ("<prefix>/data.pkl", "<prefix>/data/<key>", "<prefix>/version"); `storages` holds the raw
-// bytes of each spec's storage in the same order (specs sharing a key need only one entry: the first).
+// A whole .pth archive ("<prefix>/data.pkl", "<prefix>/data/<key>", "<prefix>/version"); `storages` holds the
+// raw bytes of each spec's storage in the same order (specs sharing a key need only one entry: the first).
 std::string pthArchive(const std::string& prefix, const std::vector<PthTensorSpec>& tensors,
                        const std::vector<std::string>& storages, bool forceZip64 = false);
 
@@ -84,7 +84,8 @@ struct SafetensorsSpec
 };
 
 // A safetensors file with its tensors packed in order; header padded to 8 bytes.
-std::string safetensorsFile(const std::vector<SafetensorsSpec>& tensors, const std::string& metadataJson = "");
+std::string safetensorsFile(const std::vector<SafetensorsSpec>& tensors,
+                            const std::string& metadataJson = "");
 // A safetensors file from a raw header string (no validation), followed by `data`.
 std::string safetensorsFromHeader(const std::string& header, const std::string& data);
 

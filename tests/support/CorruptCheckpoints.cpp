@@ -123,37 +123,44 @@ std::vector<CorruptCase> corruptSafetensorsCases()
         cases.push_back({"flipped header byte", flipped, "not valid JSON"});
     }
     cases.push_back({"header not an object", safetensorsFromHeader("[1,2,3]", ""), "not a JSON object"});
-    cases.push_back({"deep nesting", safetensorsFromHeader(std::string(5000, '[') + std::string(5000, ']'), ""),
+    cases.push_back({"deep nesting",
+                     safetensorsFromHeader(std::string(5000, '[') + std::string(5000, ']'), ""),
                      "not valid JSON"});
-    cases.push_back({"offsets past end",
-                     safetensorsFromHeader(R"({"a":{"dtype":"F32","shape":[6],"data_offsets":[0,240]}})", data24),
-                     "outside the data area"});
-    cases.push_back({"begin after end",
-                     safetensorsFromHeader(R"({"a":{"dtype":"F32","shape":[0],"data_offsets":[16,8]}})", data24),
-                     "outside the data area"});
+    cases.push_back(
+        {"offsets past end",
+         safetensorsFromHeader(R"({"a":{"dtype":"F32","shape":[6],"data_offsets":[0,240]}})", data24),
+         "outside the data area"});
+    cases.push_back(
+        {"begin after end",
+         safetensorsFromHeader(R"({"a":{"dtype":"F32","shape":[0],"data_offsets":[16,8]}})", data24),
+         "outside the data area"});
     cases.push_back({"overlapping tensors",
                      safetensorsFromHeader(R"({"a":{"dtype":"F32","shape":[4],"data_offsets":[0,16]},)"
                                            R"("b":{"dtype":"F32","shape":[4],"data_offsets":[8,24]}})",
                                            data24),
                      "overlap"});
-    cases.push_back({"wrong dtype string",
-                     safetensorsFromHeader(R"({"a":{"dtype":"F33","shape":[6],"data_offsets":[0,24]}})", data24),
-                     "unsupported dtype 'F33'"});
-    cases.push_back({"negative dimension",
-                     safetensorsFromHeader(R"({"a":{"dtype":"F32","shape":[-6],"data_offsets":[0,24]}})", data24),
-                     "negative or non-integer dimension"});
-    cases.push_back({"size mismatch",
-                     safetensorsFromHeader(R"({"a":{"dtype":"F32","shape":[5],"data_offsets":[0,24]}})", data24),
-                     "24 data bytes but its shape and dtype need 20"});
+    cases.push_back(
+        {"wrong dtype string",
+         safetensorsFromHeader(R"({"a":{"dtype":"F33","shape":[6],"data_offsets":[0,24]}})", data24),
+         "unsupported dtype 'F33'"});
+    cases.push_back(
+        {"negative dimension",
+         safetensorsFromHeader(R"({"a":{"dtype":"F32","shape":[-6],"data_offsets":[0,24]}})", data24),
+         "negative or non-integer dimension"});
+    cases.push_back(
+        {"size mismatch",
+         safetensorsFromHeader(R"({"a":{"dtype":"F32","shape":[5],"data_offsets":[0,24]}})", data24),
+         "24 data bytes but its shape and dtype need 20"});
     cases.push_back(
         {"numel overflow",
          safetensorsFromHeader(
              R"({"a":{"dtype":"F32","shape":[4294967296,4294967296,16],"data_offsets":[0,24]}})", data24),
          "element count overflows"});
-    cases.push_back({"missing data_offsets", safetensorsFromHeader(R"({"a":{"dtype":"F32","shape":[6]}})", data24),
+    cases.push_back({"missing data_offsets",
+                     safetensorsFromHeader(R"({"a":{"dtype":"F32","shape":[6]}})", data24),
                      "has no data_offsets"});
-    cases.push_back({"metadata not strings",
-                     safetensorsFromHeader(R"({"__metadata__":{"n":1}})", ""), "is not a string"});
+    cases.push_back({"metadata not strings", safetensorsFromHeader(R"({"__metadata__":{"n":1}})", ""),
+                     "is not a string"});
     return cases;
 }
 
@@ -191,7 +198,8 @@ std::vector<CorruptCase> corruptPthCases()
     }
     cases.push_back({"os.system via GLOBAL", archiveWithPickle(callingPickle("os", "system", false)),
                      "refuses global 'os.system'"});
-    cases.push_back({"builtins.eval via STACK_GLOBAL", archiveWithPickle(callingPickle("builtins", "eval", true)),
+    cases.push_back({"builtins.eval via STACK_GLOBAL",
+                     archiveWithPickle(callingPickle("builtins", "eval", true)),
                      "refuses global 'builtins.eval'"});
     cases.push_back({"torch.storage._load_from_bytes",
                      archiveWithPickle(callingPickle("torch.storage", "_load_from_bytes", false)),
@@ -202,7 +210,8 @@ std::vector<CorruptCase> corruptPthCases()
         zip.addRecord("archive/data.pkl", stateDictPickle(validSpecs()));
         zip.addRecord("archive/data/0", validStorages()[0]); // storage "1" missing
         zip.finish();
-        cases.push_back({"missing data record", out.str(), "record 'archive/data/1' of tensor 'e' is missing"});
+        cases.push_back(
+            {"missing data record", out.str(), "record 'archive/data/1' of tensor 'e' is missing"});
     }
     {
         std::ostringstream out;
@@ -211,13 +220,14 @@ std::vector<CorruptCase> corruptPthCases()
         zip.finish();
         cases.push_back({"no data.pkl", out.str(), "no <name>/data.pkl record"});
     }
-    cases.push_back({"record shorter than storage",
-                     pthArchive("archive", {{"w", "FloatStorage", "0", {2, 3}, {}, 0, 6}}, {floats({1, 2, 3})}),
-                     "fewer than its 6 F32 elements"});
-    cases.push_back({"view past storage end",
-                     pthArchive("archive", {{"w", "FloatStorage", "0", {3, 3}, {}, 0, 6}},
-                                {floats({0, 1, 2, 3, 4, 5})}),
-                     "reaches past the end of its storage"});
+    cases.push_back(
+        {"record shorter than storage",
+         pthArchive("archive", {{"w", "FloatStorage", "0", {2, 3}, {}, 0, 6}}, {floats({1, 2, 3})}),
+         "fewer than its 6 F32 elements"});
+    cases.push_back(
+        {"view past storage end",
+         pthArchive("archive", {{"w", "FloatStorage", "0", {3, 3}, {}, 0, 6}}, {floats({0, 1, 2, 3, 4, 5})}),
+         "reaches past the end of its storage"});
     cases.push_back({"huge stride",
                      pthArchive("archive", {{"w", "FloatStorage", "0", {2, 2}, {1ll << 62, 1}, 0, 6}},
                                 {floats({0, 1, 2, 3, 4, 5})}),
@@ -233,8 +243,8 @@ std::vector<CorruptCase> corruptPthCases()
                      "unsupported pickle opcode 0xff"});
     cases.push_back({"list instead of dict", archiveWithPickle(std::string("\x80\x02].", 4)),
                      "holds a list, not a state dict"});
-    cases.push_back({"undefined memo", archiveWithPickle(std::string("\x80\x02h\x07.", 5)),
-                     "memo key 7 is not defined"});
+    cases.push_back(
+        {"undefined memo", archiveWithPickle(std::string("\x80\x02h\x07.", 5)), "memo key 7 is not defined"});
     cases.push_back({"string past end", archiveWithPickle(std::string("\x80\x02X\xff\xff\xff\x7f", 8)),
                      "runs past the end of the pickle"});
     cases.push_back({"stack overflow", archiveWithPickle("\x80\x02" + std::string((1u << 16) + 2, ']') + "."),
@@ -252,7 +262,10 @@ std::vector<CorruptCase> corruptPthCases()
     }
     {
         // A dict that contains itself: flattening must stop.
-        const std::string pickle = std::string("\x80\x02}q\x00X\x01\x00\x00\x00" "a" "h\x00s.", 15);
+        const std::string pickle = std::string("\x80\x02}q\x00X\x01\x00\x00\x00"
+                                               "a"
+                                               "h\x00s.",
+                                               15);
         cases.push_back({"self-referencing dict", archiveWithPickle(pickle), "the same dict appears twice"});
     }
     cases.push_back({"bad local header",

@@ -66,13 +66,17 @@ torch::Tensor PatchConvImpl::forward(const torch::Tensor& x)
     return torch::conv2d(input, weight, bias, m_kernel);
 }
 
-void keepInFloat32(torch::nn::Module& module, const std::function<bool(const std::string& name)>& keep)
+void keepInFloat32(torch::nn::Module& module, const std::function<bool(const std::string& name)>& keep,
+                   const io::TensorMap* source)
 {
     for (auto& item : module.named_parameters(/*recurse=*/true)) {
         auto& p = item.value();
         const auto type = p.scalar_type();
-        if ((type == torch::kBFloat16 || type == torch::kFloat16) && keep(item.key()))
-            p.set_data(p.to(torch::kFloat32));
+        if ((type != torch::kBFloat16 && type != torch::kFloat16) || !keep(item.key()))
+            continue;
+        const auto original = source ? source->find(item.key()) : io::TensorMap::const_iterator{};
+        const bool exact = source && original != source->end() && original->second.sizes() == p.sizes();
+        p.set_data(exact ? original->second.to(p.device(), torch::kFloat32) : p.to(torch::kFloat32));
     }
 }
 

@@ -9,6 +9,8 @@
 // Precision rule (the official autocast): matmuls and convolutions run in the weight's dtype; norms run in
 // float32 and return float32.
 
+#include "io/TensorIo.h"
+
 #include <torch/torch.h>
 
 #include <cstdint>
@@ -82,7 +84,9 @@ TORCH_MODULE(PatchConv);
 
 // Casts to float32 every reduced-precision parameter whose full name `keep` accepts. Used after binding
 // bf16/fp16 weights for the small tensors that the official code keeps in float32 under autocast (norms,
-// modulation).
-void keepInFloat32(torch::nn::Module& module, const std::function<bool(const std::string& name)>& keep);
+// modulation). With `source` (the checkpoint tensors by parameter name), values are taken from there, so a
+// float32 file keeps its exact values instead of a bf16 round trip.
+void keepInFloat32(torch::nn::Module& module, const std::function<bool(const std::string& name)>& keep,
+                   const io::TensorMap* source = nullptr);
 
 } // namespace wan::dit

@@ -376,10 +376,9 @@ std::shared_ptr<WanModel> WanModel::fromWeights(io::TensorMap weights, const fs:
     options.dtype = dtype;
     options.device = device;
     io::bindStateDict(*model, weights, weightsFile, options);
+    if (dtype != torch::kFloat32)
+        keepInFloat32(*model, &WanModel::keepsFloat32, &weights);
     weights.clear();
-    if (dtype != torch::kFloat32) {
-        keepInFloat32(*model, &WanModel::keepsFloat32);
-    }
     spdlog::info("WanModel {}: dim {}, {} layers, {} heads, ffn {}, text_dim {}, in {} out {} ({})",
                  config.modelType == WanModelType::T2v
                      ? "t2v"

@@ -151,7 +151,8 @@ public:
     // A model folder (config.json + diffusion_pytorch_model*.safetensors) or a single .safetensors file in
     // another layout (renamed by ditKeyRenames()). Strict: a missing, unknown or wrong-shape tensor throws
     // wan::Error naming it and the file. Weights are cast to `dtype` except the small tensors kept in float32
-    // like the official autocast does (norms, modulation, time embedding, head).
+    // like the official autocast does (norms, modulation, time embedding, head). To stream blocks to a GPU
+    // (setBlockStreaming), load on the CPU first so the whole model never has to fit on the device.
     static std::shared_ptr<WanModel> load(const std::filesystem::path& checkpoint, torch::Dtype dtype,
                                           torch::Device device);
 

@@ -20,7 +20,9 @@ std::shared_ptr<MappedFile> MappedFile::open(const std::filesystem::path& file)
             throw Error(ErrorKind::ModelFolder, "file not found: " + file.string());
         throw Error(ErrorKind::Io, "cannot open " + file.string() + ": " + std::strerror(err));
     }
-    struct stat st{};
+    struct stat st
+    {
+    };
     if (::fstat(fd, &st) != 0) {
         const int err = errno;
         ::close(fd);
@@ -62,12 +64,6 @@ std::shared_ptr<MappedFile> MappedFile::fromBytes(const void* data, std::size_t 
         mapped->m_data = mapped->m_owned.get();
     }
     return mapped;
-}
-
-void MappedFile::adviseWillNeed() const noexcept
-{
-    if (m_mapping)
-        ::madvise(m_mapping, m_size, MADV_WILLNEED);
 }
 
 MappedFile::~MappedFile()

@@ -27,10 +27,6 @@ public:
     std::size_t size() const noexcept { return m_size; }
     const std::filesystem::path& path() const noexcept { return m_path; }
 
-    // Tells the kernel the whole file will be read soon (asynchronous readahead); loaders call it because every
-    // tensor is read right after loading, header-only readers do not.
-    void adviseWillNeed() const noexcept;
-
 private:
     MappedFile() = default;
 

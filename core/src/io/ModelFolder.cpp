@@ -52,11 +52,12 @@ struct ShapeTable
         const auto* t = find(name);
         if (!t)
             throw Error(ErrorKind::ModelFolder, file.string() + " has no tensor '" + name +
-                                                    "': it is not the file this folder needs. " + kWhereToGet);
+                                                    "': it is not the file this folder needs. " +
+                                                    kWhereToGet);
         if (t->shape.size() != rank)
-            throw Error(ErrorKind::ModelFolder, file.string() + ": tensor '" + name + "' has " +
-                                                    std::to_string(t->shape.size()) + " dimensions, expected " +
-                                                    std::to_string(rank) + ". " + kWhereToGet);
+            throw Error(ErrorKind::ModelFolder,
+                        file.string() + ": tensor '" + name + "' has " + std::to_string(t->shape.size()) +
+                            " dimensions, expected " + std::to_string(rank) + ". " + kWhereToGet);
         return t->shape;
     }
     // Number of distinct N in "<prefix>N." names; the indices must be 0..N-1.
@@ -68,11 +69,13 @@ struct ShapeTable
                 continue;
             const auto dot = name.find('.', prefix.size());
             const std::string index = name.substr(prefix.size(), dot - prefix.size());
-            if (!index.empty() && index.find_first_not_of("0123456789") == std::string::npos && index.size() < 9)
+            if (!index.empty() && index.find_first_not_of("0123456789") == std::string::npos &&
+                index.size() < 9)
                 seen.insert(std::stol(index));
         }
         if (!seen.empty() && (*seen.begin() != 0 || *seen.rbegin() != static_cast<long>(seen.size()) - 1))
-            throw Error(ErrorKind::ModelFolder, file.string() + ": the '" + prefix + "N' layers are not numbered 0.." +
+            throw Error(ErrorKind::ModelFolder, file.string() + ": the '" + prefix +
+                                                    "N' layers are not numbered 0.." +
                                                     std::to_string(seen.size() - 1) + ". " + kWhereToGet);
         return static_cast<int>(seen.size());
     }
@@ -147,10 +150,12 @@ void expectDim(const ShapeTable& table, const std::string& name, std::size_t axi
 {
     const auto& shape = table.shape(name, rank);
     if (shape[axis] != expected)
-        throw Error(ErrorKind::ModelFolder,
-                    table.file.string() + ": tensor '" + name + "' has " + std::to_string(shape[axis]) + " for " +
-                        meaning + ", but " + std::to_string(expected) + " is expected (config.json and the weights "
-                        "disagree: the files come from different models). " + kWhereToGet);
+        throw Error(ErrorKind::ModelFolder, table.file.string() + ": tensor '" + name + "' has " +
+                                                std::to_string(shape[axis]) + " for " + meaning + ", but " +
+                                                std::to_string(expected) +
+                                                " is expected (config.json and the weights "
+                                                "disagree: the files come from different models). " +
+                                                kWhereToGet);
 }
 
 int toInt(std::int64_t v)
@@ -163,7 +168,8 @@ int inspectDit(const fs::path& dir, ModelInfo& info)
 {
     const fs::path configFile = dir / "config.json";
     if (!fs::is_regular_file(configFile))
-        folderError("Missing " + configFile.string() + " (the DiT configuration: model_type, dim, num_layers, ...).");
+        folderError("Missing " + configFile.string() +
+                    " (the DiT configuration: model_type, dim, num_layers, ...).");
     nlohmann::json config;
     try {
         std::ifstream in(configFile, std::ios::binary);
@@ -196,7 +202,8 @@ int inspectDit(const fs::path& dir, ModelInfo& info)
         folderError(configFile.string() + ": dim " + std::to_string(d.dim) + " is not num_heads " +
                     std::to_string(d.numHeads) + " times an even head size.");
     if (info.modelType == ModelType::I2V && d.textLen != 512)
-        folderError(configFile.string() + ": an i2v model needs text_len 512, not " + std::to_string(d.textLen) + ".");
+        folderError(configFile.string() + ": an i2v model needs text_len 512, not " +
+                    std::to_string(d.textLen) + ".");
 
     // Weights: one file or shards listed by the index.
     std::vector<fs::path> shards;
@@ -210,7 +217,8 @@ int inspectDit(const fs::path& dir, ModelInfo& info)
             names.insert(shard);
         for (const auto& name : names) {
             if (!fs::is_regular_file(dir / name))
-                folderError("Missing DiT shard " + (dir / name).string() + " listed in " + index.string() + ".");
+                folderError("Missing DiT shard " + (dir / name).string() + " listed in " + index.string() +
+                            ".");
             shards.push_back(dir / name);
         }
     } else {
@@ -233,8 +241,8 @@ int inspectDit(const fs::path& dir, ModelInfo& info)
         // Every tensor of the index must be in the shard it names.
         for (const auto& [tensor, shard] : io::readDitIndex(index)) {
             if (!namesByShard[shard].count(tensor))
-                throw Error(ErrorKind::CorruptFile,
-                            index.string() + " maps '" + tensor + "' to " + shard + ", which has no such tensor");
+                throw Error(ErrorKind::CorruptFile, index.string() + " maps '" + tensor + "' to " + shard +
+                                                        ", which has no such tensor");
         }
     }
 
@@ -256,8 +264,9 @@ int inspectDit(const fs::path& dir, ModelInfo& info)
     if (info.modelType == ModelType::T2V)
         return 0;
     if (!all.find("img_emb.proj.0.weight"))
-        folderError(all.file.string() + " has no image embedding (img_emb.*): these are text-to-video weights, "
-                                        "but config.json says i2v.");
+        folderError(all.file.string() +
+                    " has no image embedding (img_emb.*): these are text-to-video weights, "
+                    "but config.json says i2v.");
     return toInt(all.shape("img_emb.proj.0.weight", 1)[0]);
 }
 
@@ -283,8 +292,8 @@ void inspectT5(const fs::path& dir, ModelInfo& info)
     expectDim(table, "blocks.0.attn.q.weight", 1, t.dim, "dim", 2);
     t.ffnDim = toInt(table.shape("blocks.0.ffn.fc1.weight", 2)[0]);
     if (t.numHeads <= 0 || t.dimAttn % t.numHeads != 0)
-        folderError(file.string() + ": attention width " + std::to_string(t.dimAttn) + " is not a multiple of " +
-                    std::to_string(t.numHeads) + " heads.");
+        folderError(file.string() + ": attention width " + std::to_string(t.dimAttn) +
+                    " is not a multiple of " + std::to_string(t.numHeads) + " heads.");
     if (t.dim != info.dit.textDim)
         folderError(file.string() + ": the text encoder width " + std::to_string(t.dim) +
                     " differs from the DiT's text_dim " + std::to_string(info.dit.textDim) +
@@ -304,8 +313,8 @@ void inspectVae(const fs::path& dir, ModelInfo& info)
         folderError(file.string() + ": the VAE latent has " + std::to_string(v.zDim) +
                     " channels but the DiT's out_dim is " + std::to_string(info.dit.outDim) + ".");
     if (info.modelType == ModelType::I2V && info.dit.inDim != 2 * v.zDim + 4)
-        folderError("config.json: an i2v DiT needs in_dim = 2 * z_dim + 4 = " + std::to_string(2 * v.zDim + 4) +
-                    ", not " + std::to_string(info.dit.inDim) + ".");
+        folderError("config.json: an i2v DiT needs in_dim = 2 * z_dim + 4 = " +
+                    std::to_string(2 * v.zDim + 4) + ", not " + std::to_string(info.dit.inDim) + ".");
     if (info.modelType == ModelType::T2V && info.dit.inDim != v.zDim)
         folderError("config.json: a t2v DiT needs in_dim = z_dim = " + std::to_string(v.zDim) + ", not " +
                     std::to_string(info.dit.inDim) + ".");
@@ -313,7 +322,8 @@ void inspectVae(const fs::path& dir, ModelInfo& info)
 
 void inspectClip(const fs::path& dir, ModelInfo& info, int ditImageWidth)
 {
-    const fs::path file = requireFile(dir, kClipFile, "the open-clip XLM-RoBERTa ViT-H/14 image encoder for i2v");
+    const fs::path file =
+        requireFile(dir, kClipFile, "the open-clip XLM-RoBERTa ViT-H/14 image encoder for i2v");
     ClipDims c;
     const auto table = readPthShapes(file, c.file);
     const auto& patch = table.shape("visual.patch_embedding.weight", 4);
@@ -321,7 +331,8 @@ void inspectClip(const fs::path& dir, ModelInfo& info, int ditImageWidth)
     c.patchSize = toInt(patch[2]);
     const auto& pos = table.shape("visual.pos_embedding", 3);
     const auto tokens = pos[1] - 1;
-    const auto side = static_cast<std::int64_t>(std::llround(std::sqrt(static_cast<double>(std::max<std::int64_t>(tokens, 0)))));
+    const auto side = static_cast<std::int64_t>(
+        std::llround(std::sqrt(static_cast<double>(std::max<std::int64_t>(tokens, 0)))));
     if (tokens <= 0 || side * side != tokens)
         folderError(file.string() + ": visual.pos_embedding has " + std::to_string(pos[1]) +
                     " positions, not 1 + a square number of patches.");
@@ -331,7 +342,8 @@ void inspectClip(const fs::path& dir, ModelInfo& info, int ditImageWidth)
     c.outDim = toInt(table.shape("visual.head", 2)[1]);
     c.heads = 16; // ViT-H/14: not recoverable from shapes
     if (c.width % c.heads != 0)
-        folderError(file.string() + ": vision width " + std::to_string(c.width) + " is not a multiple of 16 heads.");
+        folderError(file.string() + ": vision width " + std::to_string(c.width) +
+                    " is not a multiple of 16 heads.");
     if (c.width != ditImageWidth)
         folderError(file.string() + ": the image encoder width " + std::to_string(c.width) +
                     " differs from the DiT's image projection input " + std::to_string(ditImageWidth) +
@@ -365,7 +377,9 @@ ModelInfo inspectFolder(const fs::path& dir)
 
 nlohmann::json fileJson(const FileInfo& f)
 {
-    return {{"path", f.path.string()}, {"size_bytes", f.sizeBytes}, {"dtype", f.dtype},
+    return {{"path", f.path.string()},
+            {"size_bytes", f.sizeBytes},
+            {"dtype", f.dtype},
             {"parameters", f.parameterCount}};
 }
 
@@ -392,21 +406,34 @@ std::string modelInfoToJson(const ModelInfo& info)
         ditFiles.push_back(fileJson(f));
         ditParams += f.parameterCount;
     }
-    j["dit"] = {{"dim", d.dim},         {"ffn_dim", d.ffnDim},     {"num_heads", d.numHeads},
-                {"num_layers", d.numLayers}, {"in_dim", d.inDim},  {"out_dim", d.outDim},
-                {"text_len", d.textLen}, {"freq_dim", d.freqDim},  {"text_dim", d.textDim},
-                {"eps", d.eps},          {"patch_size", d.patchSize}, {"parameters", ditParams},
+    j["dit"] = {{"dim", d.dim},
+                {"ffn_dim", d.ffnDim},
+                {"num_heads", d.numHeads},
+                {"num_layers", d.numLayers},
+                {"in_dim", d.inDim},
+                {"out_dim", d.outDim},
+                {"text_len", d.textLen},
+                {"freq_dim", d.freqDim},
+                {"text_dim", d.textDim},
+                {"eps", d.eps},
+                {"patch_size", d.patchSize},
+                {"parameters", ditParams},
                 {"files", ditFiles}};
     const auto& t = info.t5;
-    j["t5"] = {{"dim", t.dim},           {"dim_attn", t.dimAttn}, {"num_layers", t.numLayers},
-               {"num_heads", t.numHeads}, {"ffn_dim", t.ffnDim},  {"vocab", t.vocab},
-               {"num_buckets", t.numBuckets}, {"file", fileJson(t.file)}};
+    j["t5"] = {{"dim", t.dim},
+               {"dim_attn", t.dimAttn},
+               {"num_layers", t.numLayers},
+               {"num_heads", t.numHeads},
+               {"ffn_dim", t.ffnDim},
+               {"vocab", t.vocab},
+               {"num_buckets", t.numBuckets},
+               {"file", fileJson(t.file)}};
     j["vae"] = {{"dim", info.vae.dim}, {"z_dim", info.vae.zDim}, {"file", fileJson(info.vae.file)}};
     if (info.clip) {
         const auto& c = *info.clip;
-        j["clip"] = {{"width", c.width},   {"layers", c.layers},     {"patch_size", c.patchSize},
-                     {"image_size", c.imageSize}, {"heads", c.heads}, {"mlp_dim", c.mlpDim},
-                     {"out_dim", c.outDim}, {"file", fileJson(c.file)}};
+        j["clip"] = {{"width", c.width},          {"layers", c.layers},      {"patch_size", c.patchSize},
+                     {"image_size", c.imageSize}, {"heads", c.heads},        {"mlp_dim", c.mlpDim},
+                     {"out_dim", c.outDim},       {"file", fileJson(c.file)}};
     }
     j["tokenizer"] = info.tokenizerModel.string();
     return j.dump(2);
@@ -432,20 +459,20 @@ std::string modelInfoToText(const ModelInfo& info)
     os << "Model folder: " << info.dir.string() << "\n";
     os << "Type: " << typeName(info.modelType) << "\n";
     os << "DiT: dim " << d.dim << ", ffn_dim " << d.ffnDim << ", " << d.numHeads << " heads, " << d.numLayers
-       << " layers, in_dim " << d.inDim << ", out_dim " << d.outDim << ", text_len " << d.textLen << ", freq_dim "
-       << d.freqDim << ", text_dim " << d.textDim << "\n";
+       << " layers, in_dim " << d.inDim << ", out_dim " << d.outDim << ", text_len " << d.textLen
+       << ", freq_dim " << d.freqDim << ", text_dim " << d.textDim << "\n";
     for (const auto& f : d.files)
         os << "  " << file(f) << "\n";
     const auto& t = info.t5;
-    os << "T5: dim " << t.dim << ", dim_attn " << t.dimAttn << ", " << t.numLayers << " layers, " << t.numHeads
-       << " heads, ffn_dim " << t.ffnDim << ", vocab " << t.vocab << ", " << t.numBuckets << " buckets\n  "
-       << file(t.file) << "\n";
+    os << "T5: dim " << t.dim << ", dim_attn " << t.dimAttn << ", " << t.numLayers << " layers, "
+       << t.numHeads << " heads, ffn_dim " << t.ffnDim << ", vocab " << t.vocab << ", " << t.numBuckets
+       << " buckets\n  " << file(t.file) << "\n";
     os << "VAE: dim " << info.vae.dim << ", z_dim " << info.vae.zDim << "\n  " << file(info.vae.file) << "\n";
     if (info.clip) {
         const auto& c = *info.clip;
         os << "CLIP: width " << c.width << ", " << c.layers << " layers, " << c.heads << " heads, patch "
-           << c.patchSize << ", image " << c.imageSize << ", mlp " << c.mlpDim << ", out " << c.outDim << "\n  "
-           << file(c.file) << "\n";
+           << c.patchSize << ", image " << c.imageSize << ", mlp " << c.mlpDim << ", out " << c.outDim
+           << "\n  " << file(c.file) << "\n";
     }
     os << "Tokenizer: " << info.tokenizerModel.string() << "\n";
     return os.str();

@@ -13,7 +13,8 @@
 
 namespace wan::io {
 
-enum class DType {
+enum class DType
+{
     F32 = 1,
     F16,
     BF16,
@@ -41,11 +42,11 @@ struct RawTensor
     std::string name;
     DType dtype = DType::F32;
     std::vector<std::int64_t> shape;
-    std::vector<std::int64_t> strides;   // C order for safetensors; from the pickle for .pth
-    std::int64_t storageOffset = 0;      // elements from `dataOffset`
-    std::uint64_t dataOffset = 0;        // file offset of the storage
-    std::uint64_t dataBytes = 0;         // bytes of the storage
-    std::string storageKey;              // .pth: the zip record key ("0", "1", ...); empty for safetensors
+    std::vector<std::int64_t> strides; // C order for safetensors; from the pickle for .pth
+    std::int64_t storageOffset = 0;    // elements from `dataOffset`
+    std::uint64_t dataOffset = 0;      // file offset of the storage
+    std::uint64_t dataBytes = 0;       // bytes of the storage
+    std::string storageKey;            // .pth: the zip record key ("0", "1", ...); empty for safetensors
 
     std::uint64_t numel() const noexcept;
 };
@@ -62,10 +63,11 @@ struct SafetensorsHeader
 };
 
 // `fileName` only names the file in error messages.
-SafetensorsHeader parseSafetensorsHeader(const std::uint8_t* data, std::size_t size, const std::string& fileName);
+SafetensorsHeader parseSafetensorsHeader(const std::uint8_t* data, std::size_t size,
+                                         const std::string& fileName);
 
-// diffusion_pytorch_model.safetensors.index.json: tensor name -> shard file name (validated to be a plain file
-// name). Throws ModelFolder when unreadable, CorruptFile when malformed.
+// diffusion_pytorch_model.safetensors.index.json: tensor name -> shard file name (validated to be a plain
+// file name). Throws ModelFolder when unreadable, CorruptFile when malformed.
 std::map<std::string, std::string> readDitIndex(const std::filesystem::path& indexFile);
 
 // ---- zip (stored entries, zip64) -------------------------------------------------------------------------
@@ -73,13 +75,14 @@ std::map<std::string, std::string> readDitIndex(const std::filesystem::path& ind
 struct ZipEntry
 {
     std::string name;
-    std::uint16_t method = 0;      // 0 = stored; anything else cannot be mapped
-    std::uint64_t dataOffset = 0;  // of the entry's bytes, validated to lie inside the file
-    std::uint64_t size = 0;        // compressed size (== uncompressed size for stored entries)
+    std::uint16_t method = 0;     // 0 = stored; anything else cannot be mapped
+    std::uint64_t dataOffset = 0; // of the entry's bytes, validated to lie inside the file
+    std::uint64_t size = 0;       // compressed size (== uncompressed size for stored entries)
     std::uint64_t uncompressedSize = 0;
 };
 
-std::vector<ZipEntry> readZipDirectory(const std::uint8_t* data, std::size_t size, const std::string& fileName);
+std::vector<ZipEntry> readZipDirectory(const std::uint8_t* data, std::size_t size,
+                                       const std::string& fileName);
 
 // ---- torch.save archives ---------------------------------------------------------------------------------
 
@@ -96,9 +99,9 @@ inline constexpr std::size_t kMaxPickleMemo = 1u << 21;
 inline constexpr std::size_t kMaxPickleValues = 1u << 22;
 inline constexpr int kMaxStateDictDepth = 8;
 
-// Parses the pickle bytes of data.pkl into tensors whose storages are named by key (dataOffset/dataBytes left 0).
-// Only the globals a state dict needs are allowed; any other one throws CorruptFile ("refuses global 'x.y'")
-// before anything happens.
+// Parses the pickle bytes of data.pkl into tensors whose storages are named by key (dataOffset/dataBytes left
+// 0). Only the globals a state dict needs are allowed; any other one throws CorruptFile ("refuses global
+// 'x.y'") before anything happens.
 PthArchive unpickleStateDict(const std::uint8_t* data, std::size_t size, const std::string& fileName);
 
 // Zip directory + data.pkl + every storage record, all validated (storage sizes, strides, offsets).

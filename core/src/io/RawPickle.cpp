@@ -17,40 +17,74 @@ namespace {
     throw Error(ErrorKind::CorruptFile, "cannot read .pth file " + fileName + ": " + what);
 }
 
-enum class Kind { None = 1, Bool, Int, Float, String, Bytes, List, Tuple, Dict, Global, Storage, Tensor };
+enum class Kind
+{
+    None = 1,
+    Bool,
+    Int,
+    Float,
+    String,
+    Bytes,
+    List,
+    Tuple,
+    Dict,
+    Global,
+    Storage,
+    Tensor
+};
 
 const char* kindName(Kind k)
 {
     switch (k) {
-    case Kind::None: return "None";
-    case Kind::Bool: return "bool";
-    case Kind::Int: return "int";
-    case Kind::Float: return "float";
-    case Kind::String: return "str";
-    case Kind::Bytes: return "bytes";
-    case Kind::List: return "list";
-    case Kind::Tuple: return "tuple";
-    case Kind::Dict: return "dict";
-    case Kind::Global: return "global";
-    case Kind::Storage: return "storage";
-    case Kind::Tensor: return "tensor";
+    case Kind::None:
+        return "None";
+    case Kind::Bool:
+        return "bool";
+    case Kind::Int:
+        return "int";
+    case Kind::Float:
+        return "float";
+    case Kind::String:
+        return "str";
+    case Kind::Bytes:
+        return "bytes";
+    case Kind::List:
+        return "list";
+    case Kind::Tuple:
+        return "tuple";
+    case Kind::Dict:
+        return "dict";
+    case Kind::Global:
+        return "global";
+    case Kind::Storage:
+        return "storage";
+    case Kind::Tensor:
+        return "tensor";
     }
     return "?";
 }
 
 // The callables a state dict may reference. Anything else is refused before it could be called.
-enum class Callable { None = 0, OrderedDict, RebuildTensorV2, RebuildTensor, RebuildParameter, Storage };
+enum class Callable
+{
+    None = 0,
+    OrderedDict,
+    RebuildTensorV2,
+    RebuildTensor,
+    RebuildParameter,
+    Storage
+};
 
 struct Value
 {
     Kind kind = Kind::None;
     std::int64_t i = 0; // Int, Bool; Storage: numel
     double f = 0.0;
-    std::string s; // String, Bytes, Global "module.name"; Storage: key
-    std::vector<Value*> items;                       // List, Tuple
-    std::vector<std::pair<Value*, Value*>> entries;  // Dict (insertion order)
-    Callable callable = Callable::None;              // Global
-    DType dtype = DType::F32;                        // Global (storage type), Storage, Tensor
+    std::string s;                                  // String, Bytes, Global "module.name"; Storage: key
+    std::vector<Value*> items;                      // List, Tuple
+    std::vector<std::pair<Value*, Value*>> entries; // Dict (insertion order)
+    Callable callable = Callable::None;             // Global
+    DType dtype = DType::F32;                       // Global (storage type), Storage, Tensor
     // Tensor
     Value* storage = nullptr;
     std::int64_t storageOffset = 0;
@@ -60,9 +94,9 @@ struct Value
 bool storageTypeDType(const std::string& name, DType& out)
 {
     static const std::pair<const char*, DType> kTypes[] = {
-        {"FloatStorage", DType::F32},  {"DoubleStorage", DType::F64}, {"HalfStorage", DType::F16},
-        {"BFloat16Storage", DType::BF16}, {"LongStorage", DType::I64}, {"IntStorage", DType::I32},
-        {"ShortStorage", DType::I16},  {"CharStorage", DType::I8},    {"ByteStorage", DType::U8},
+        {"FloatStorage", DType::F32},     {"DoubleStorage", DType::F64}, {"HalfStorage", DType::F16},
+        {"BFloat16Storage", DType::BF16}, {"LongStorage", DType::I64},   {"IntStorage", DType::I32},
+        {"ShortStorage", DType::I16},     {"CharStorage", DType::I8},    {"ByteStorage", DType::U8},
         {"BoolStorage", DType::Bool},
     };
     for (const auto& [n, d] : kTypes) {
@@ -198,9 +232,10 @@ Value* Unpickler::global(const std::string& module, const std::string& name)
     else if (module == "torch" && storageTypeDType(name, g->dtype))
         g->callable = Callable::Storage;
     else
-        corrupt(m_fileName, "refuses global '" + g->s +
-                                "': only state-dict tensors (OrderedDict, _rebuild_tensor_v2, torch storages) are "
-                                "allowed in a checkpoint; the file may be malicious or not a state dict");
+        corrupt(m_fileName,
+                "refuses global '" + g->s +
+                    "': only state-dict tensors (OrderedDict, _rebuild_tensor_v2, torch storages) are "
+                    "allowed in a checkpoint; the file may be malicious or not a state dict");
     return g;
 }
 
@@ -250,7 +285,8 @@ Value* Unpickler::persistentLoad(Value* pid)
 Value* Unpickler::reduce(Value* callable, Value* args)
 {
     if (callable->kind != Kind::Global)
-        fail("REDUCE of a " + std::string(kindName(callable->kind)) + " (only allowed globals may be called)");
+        fail("REDUCE of a " + std::string(kindName(callable->kind)) +
+             " (only allowed globals may be called)");
     if (args->kind != Kind::Tuple)
         fail("REDUCE arguments are not a tuple");
     const auto& a = args->items;
@@ -313,17 +349,29 @@ Value* Unpickler::run()
             auto* result = pop();
             return result;
         }
-        case '}': push(make(Kind::Dict)); break;
-        case ']': push(make(Kind::List)); break;
-        case ')': push(make(Kind::Tuple)); break;
+        case '}':
+            push(make(Kind::Dict));
+            break;
+        case ']':
+            push(make(Kind::List));
+            break;
+        case ')':
+            push(make(Kind::Tuple));
+            break;
         case '(':
             if (m_marks.size() >= kMaxPickleStack)
                 fail("too many MARKs");
             m_marks.push_back(m_stack.size());
             break;
-        case '0': pop(); break; // POP
-        case '1': popMark(); break; // POP_MARK
-        case '2': push(top()); break; // DUP
+        case '0':
+            pop();
+            break; // POP
+        case '1':
+            popMark();
+            break; // POP_MARK
+        case '2':
+            push(top());
+            break;   // DUP
         case 'X':    // BINUNICODE
         case 0x8c:   // SHORT_BINUNICODE
         case 0x8d:   // BINUNICODE8
@@ -332,7 +380,9 @@ Value* Unpickler::run()
         case 'B':    // BINBYTES
         case 'C':    // SHORT_BINBYTES
         case 0x8e: { // BINBYTES8
-            const int lenBytes = (op == 0x8c || op == 'U' || op == 'C') ? 1 : (op == 0x8d || op == 0x8e) ? 8 : 4;
+            const int lenBytes = (op == 0x8c || op == 'U' || op == 'C') ? 1
+                                 : (op == 0x8d || op == 0x8e)           ? 8
+                                                                        : 4;
             const std::uint64_t n = le(lenBytes);
             if (n > static_cast<std::uint64_t>(m_end - m_p))
                 fail("string length " + std::to_string(n) + " runs past the end of the pickle");
@@ -392,7 +442,9 @@ Value* Unpickler::run()
             push(v);
             break;
         }
-        case 'N': push(make(Kind::None)); break;
+        case 'N':
+            push(make(Kind::None));
+            break;
         case 't': { // TUPLE
             auto* v = make(Kind::Tuple);
             v->items = popMark();
@@ -441,11 +493,21 @@ Value* Unpickler::run()
             list->items.insert(list->items.end(), items.begin(), items.end());
             break;
         }
-        case 'q': memoPut(le(1), top()); break;              // BINPUT
-        case 'r': memoPut(le(4), top()); break;              // LONG_BINPUT
-        case 0x94: memoPut(m_memo.size(), top()); break;     // MEMOIZE
-        case 'h': push(memoGet(le(1))); break;               // BINGET
-        case 'j': push(memoGet(le(4))); break;               // LONG_BINGET
+        case 'q':
+            memoPut(le(1), top());
+            break; // BINPUT
+        case 'r':
+            memoPut(le(4), top());
+            break; // LONG_BINPUT
+        case 0x94:
+            memoPut(m_memo.size(), top());
+            break; // MEMOIZE
+        case 'h':
+            push(memoGet(le(1)));
+            break; // BINGET
+        case 'j':
+            push(memoGet(le(4)));
+            break;  // LONG_BINGET
         case 'c': { // GLOBAL
             const auto module = line();
             const auto name = line();
@@ -496,7 +558,8 @@ void flatten(Value* dict, const std::string& prefix, int depth, std::unordered_s
         corrupt(fileName, "data.pkl: the same dict appears twice in the state dict");
     for (const auto& [key, value] : dict->entries) {
         if (key->kind != Kind::String)
-            corrupt(fileName, "data.pkl: state dict key is a " + std::string(kindName(key->kind)) + ", not a str");
+            corrupt(fileName,
+                    "data.pkl: state dict key is a " + std::string(kindName(key->kind)) + ", not a str");
         const std::string name = prefix + key->s;
         if (value->kind == Kind::Dict) {
             flatten(value, name + ".", depth + 1, seen, out, fileName);
@@ -544,7 +607,8 @@ PthArchive parsePthArchive(const std::uint8_t* data, std::size_t size, const std
     for (const auto& e : entries) {
         byName.emplace(e.name, &e);
         const auto slash = e.name.find('/');
-        if (!pickle && slash != std::string::npos && e.name.compare(slash, std::string::npos, "/data.pkl") == 0) {
+        if (!pickle && slash != std::string::npos &&
+            e.name.compare(slash, std::string::npos, "/data.pkl") == 0) {
             pickle = &e;
             prefix = e.name.substr(0, slash);
         }
@@ -563,12 +627,14 @@ PthArchive parsePthArchive(const std::uint8_t* data, std::size_t size, const std
             corrupt(fileName, "record '" + recordName + "' of tensor '" + t.name + "' is missing");
         const ZipEntry& rec = *it->second;
         if (rec.method != 0)
-            corrupt(fileName, "record '" + recordName + "' is compressed; torch.save stores records uncompressed");
+            corrupt(fileName,
+                    "record '" + recordName + "' is compressed; torch.save stores records uncompressed");
         const std::uint64_t item = dtypeSize(t.dtype);
         const auto storageNumel = t.dataBytes;
         if (storageNumel > rec.size / item)
-            corrupt(fileName, "record '" + recordName + "' has " + std::to_string(rec.size) + " bytes, fewer than its " +
-                                  std::to_string(storageNumel) + " " + std::string(dtypeName(t.dtype)) + " elements");
+            corrupt(fileName, "record '" + recordName + "' has " + std::to_string(rec.size) +
+                                  " bytes, fewer than its " + std::to_string(storageNumel) + " " +
+                                  std::string(dtypeName(t.dtype)) + " elements");
         const std::string what = "tensor '" + t.name + "'";
         std::uint64_t numel = 0;
         try {
@@ -580,7 +646,8 @@ PthArchive parsePthArchive(const std::uint8_t* data, std::size_t size, const std
             // Highest element reached, computed wide so that no stride can overflow.
             unsigned __int128 last = static_cast<std::uint64_t>(t.storageOffset);
             for (std::size_t d = 0; d < t.shape.size(); ++d)
-                last += static_cast<unsigned __int128>(t.shape[d] - 1) * static_cast<std::uint64_t>(t.strides[d]);
+                last +=
+                    static_cast<unsigned __int128>(t.shape[d] - 1) * static_cast<std::uint64_t>(t.strides[d]);
             if (last >= storageNumel)
                 corrupt(fileName, what + " reaches past the end of its storage '" + t.storageKey + "'");
         }

@@ -5,8 +5,8 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
-#include <fstream>
 #include <cstring>
+#include <fstream>
 #include <limits>
 
 namespace wan::io {
@@ -22,11 +22,10 @@ struct DTypeRow
 };
 
 constexpr DTypeRow kDTypes[] = {
-    {DType::F32, "F32", 4, true},        {DType::F16, "F16", 2, true},    {DType::BF16, "BF16", 2, true},
-    {DType::F64, "F64", 8, true},        {DType::I64, "I64", 8, false},   {DType::I32, "I32", 4, false},
-    {DType::I16, "I16", 2, false},       {DType::I8, "I8", 1, false},     {DType::U8, "U8", 1, false},
-    {DType::Bool, "BOOL", 1, false},     {DType::F8E4M3, "F8_E4M3", 1, true},
-    {DType::F8E5M2, "F8_E5M2", 1, true},
+    {DType::F32, "F32", 4, true},    {DType::F16, "F16", 2, true},        {DType::BF16, "BF16", 2, true},
+    {DType::F64, "F64", 8, true},    {DType::I64, "I64", 8, false},       {DType::I32, "I32", 4, false},
+    {DType::I16, "I16", 2, false},   {DType::I8, "I8", 1, false},         {DType::U8, "U8", 1, false},
+    {DType::Bool, "BOOL", 1, false}, {DType::F8E4M3, "F8_E4M3", 1, true}, {DType::F8E5M2, "F8_E5M2", 1, true},
 };
 
 const DTypeRow* row(DType dtype) noexcept
@@ -39,8 +38,9 @@ const DTypeRow* row(DType dtype) noexcept
 
 [[noreturn]] void corrupt(const std::string& fileName, const std::string& what)
 {
-    throw Error(ErrorKind::CorruptFile, "corrupt safetensors file " + fileName + ": " + what +
-                                            " (re-download the file; it may be truncated or not a safetensors file)");
+    throw Error(ErrorKind::CorruptFile,
+                "corrupt safetensors file " + fileName + ": " + what +
+                    " (re-download the file; it may be truncated or not a safetensors file)");
 }
 
 std::uint64_t readLe64(const std::uint8_t* p)
@@ -105,10 +105,12 @@ std::uint64_t checkedNumel(const std::vector<std::int64_t>& shape, const std::st
     return n;
 }
 
-SafetensorsHeader parseSafetensorsHeader(const std::uint8_t* data, std::size_t size, const std::string& fileName)
+SafetensorsHeader parseSafetensorsHeader(const std::uint8_t* data, std::size_t size,
+                                         const std::string& fileName)
 {
     if (size < 8)
-        corrupt(fileName, "file is " + std::to_string(size) + " bytes, shorter than the 8-byte header length");
+        corrupt(fileName,
+                "file is " + std::to_string(size) + " bytes, shorter than the 8-byte header length");
     const std::uint64_t headerLen = readLe64(data);
     if (headerLen > kMaxSafetensorsHeaderBytes)
         corrupt(fileName, "header length " + std::to_string(headerLen) + " exceeds the 100 MB limit");
@@ -197,7 +199,8 @@ SafetensorsHeader parseSafetensorsHeader(const std::uint8_t* data, std::size_t s
         }
         const std::uint64_t item = dtypeSize(t.dtype);
         if (numel > std::numeric_limits<std::uint64_t>::max() / item || numel * item != e - b)
-            corrupt(fileName, what + " has " + std::to_string(e - b) + " data bytes but its shape and dtype need " +
+            corrupt(fileName, what + " has " + std::to_string(e - b) +
+                                  " data bytes but its shape and dtype need " +
                                   (numel > std::numeric_limits<std::uint64_t>::max() / item
                                        ? std::string("more than 2^64")
                                        : std::to_string(numel * item)));
@@ -246,8 +249,8 @@ std::map<std::string, std::string> readDitIndex(const std::filesystem::path& ind
         // Shards must be plain names inside the model folder.
         if (shard.empty() || shard.find('/') != std::string::npos || shard.find('\\') != std::string::npos ||
             shard == "." || shard == "..")
-            throw Error(ErrorKind::CorruptFile,
-                        indexFile.string() + ": shard name '" + shard + "' is not a file name in the model folder");
+            throw Error(ErrorKind::CorruptFile, indexFile.string() + ": shard name '" + shard +
+                                                    "' is not a file name in the model folder");
         map.emplace(it.key(), shard);
     }
     if (map.empty())

@@ -35,7 +35,8 @@ public:
     void need(std::uint64_t offset, std::uint64_t bytes, const char* what) const
     {
         if (offset > m_size || bytes > m_size - offset)
-            corrupt(m_fileName, std::string(what) + " at offset " + std::to_string(offset) + " lies past the end");
+            corrupt(m_fileName,
+                    std::string(what) + " at offset " + std::to_string(offset) + " lies past the end");
     }
     std::uint64_t le(std::uint64_t offset, int bytes, const char* what) const
     {
@@ -45,8 +46,14 @@ public:
             v = (v << 8) | m_data[offset + i];
         return v;
     }
-    std::uint16_t u16(std::uint64_t o, const char* w) const { return static_cast<std::uint16_t>(le(o, 2, w)); }
-    std::uint32_t u32(std::uint64_t o, const char* w) const { return static_cast<std::uint32_t>(le(o, 4, w)); }
+    std::uint16_t u16(std::uint64_t o, const char* w) const
+    {
+        return static_cast<std::uint16_t>(le(o, 2, w));
+    }
+    std::uint32_t u32(std::uint64_t o, const char* w) const
+    {
+        return static_cast<std::uint32_t>(le(o, 4, w));
+    }
     std::uint64_t u64(std::uint64_t o, const char* w) const { return le(o, 8, w); }
     const std::uint8_t* at(std::uint64_t o) const { return m_data + o; }
     std::size_t size() const { return m_size; }
@@ -59,7 +66,8 @@ private:
 
 } // namespace
 
-std::vector<ZipEntry> readZipDirectory(const std::uint8_t* data, std::size_t size, const std::string& fileName)
+std::vector<ZipEntry> readZipDirectory(const std::uint8_t* data, std::size_t size,
+                                       const std::string& fileName)
 {
     if (size < kEndSize)
         corrupt(fileName, "file is " + std::to_string(size) + " bytes, too short for a zip archive");
@@ -149,13 +157,15 @@ std::vector<ZipEntry> readZipDirectory(const std::uint8_t* data, std::size_t siz
         }
 
         if (r.u32(localOffset, "local header") != kLocalHeaderSig)
-            corrupt(fileName, "bad local header for '" + e.name + "' at offset " + std::to_string(localOffset));
+            corrupt(fileName,
+                    "bad local header for '" + e.name + "' at offset " + std::to_string(localOffset));
         const std::uint16_t localNameLen = r.u16(localOffset + 26, "local header");
         const std::uint16_t localExtraLen = r.u16(localOffset + 28, "local header");
         e.dataOffset = localOffset + kLocalHeaderSize + localNameLen + localExtraLen;
         r.need(e.dataOffset, e.size, ("data of zip record '" + e.name + "'").c_str());
         if (e.method == 0 && e.size != e.uncompressedSize)
-            corrupt(fileName, "stored record '" + e.name + "' has different compressed and uncompressed sizes");
+            corrupt(fileName,
+                    "stored record '" + e.name + "' has different compressed and uncompressed sizes");
         entries.push_back(std::move(e));
         pos = entryEnd;
     }

@@ -23,18 +23,29 @@ namespace fs = std::filesystem;
 torch::Dtype torchDtype(DType dtype)
 {
     switch (dtype) {
-    case DType::F32: return torch::kFloat32;
-    case DType::F16: return torch::kFloat16;
-    case DType::BF16: return torch::kBFloat16;
-    case DType::F64: return torch::kFloat64;
-    case DType::I64: return torch::kInt64;
-    case DType::I32: return torch::kInt32;
-    case DType::I16: return torch::kInt16;
-    case DType::I8: return torch::kInt8;
-    case DType::U8: return torch::kUInt8;
-    case DType::Bool: return torch::kBool;
+    case DType::F32:
+        return torch::kFloat32;
+    case DType::F16:
+        return torch::kFloat16;
+    case DType::BF16:
+        return torch::kBFloat16;
+    case DType::F64:
+        return torch::kFloat64;
+    case DType::I64:
+        return torch::kInt64;
+    case DType::I32:
+        return torch::kInt32;
+    case DType::I16:
+        return torch::kInt16;
+    case DType::I8:
+        return torch::kInt8;
+    case DType::U8:
+        return torch::kUInt8;
+    case DType::Bool:
+        return torch::kBool;
     case DType::F8E4M3:
-    case DType::F8E5M2: return torch::kUInt8; // raw bytes, decoded by decodeFloat8()
+    case DType::F8E5M2:
+        return torch::kUInt8; // raw bytes, decoded by decodeFloat8()
     }
     return torch::kUInt8;
 }
@@ -82,7 +93,8 @@ torch::Tensor wrap(const std::shared_ptr<MappedFile>& file, const RawTensor& raw
     } else if (reinterpret_cast<std::uintptr_t>(base) % item == 0) {
         auto keepAlive = file; // the mapping lives as long as any tensor sharing this storage
         storage = torch::from_blob(
-            base, {storageNumel}, [keepAlive](void*) mutable { keepAlive.reset(); }, torch::TensorOptions(dtype));
+            base, {storageNumel}, [keepAlive](void*) mutable { keepAlive.reset(); },
+            torch::TensorOptions(dtype));
     } else {
         storage = torch::empty({storageNumel}, dtype);
         std::memcpy(storage.data_ptr(), base, raw.dataBytes);
@@ -99,8 +111,6 @@ TensorMap loadSafetensors(const fs::path& file)
 {
     const auto mapped = MappedFile::open(file);
     const auto header = parseSafetensorsHeader(mapped->data(), mapped->size(), file.string());
-    if (std::getenv("WAN_IO_WILLNEED"))
-        mapped->adviseWillNeed();
     TensorMap out;
     for (const auto& raw : header.tensors)
         out.emplace(raw.name, wrap(mapped, raw));
@@ -118,8 +128,6 @@ TensorMap loadPth(const fs::path& file)
 {
     const auto mapped = MappedFile::open(file);
     const auto archive = parsePthArchive(mapped->data(), mapped->size(), file.string());
-    if (std::getenv("WAN_IO_WILLNEED"))
-        mapped->adviseWillNeed();
     TensorMap out;
     // Tensors of one storage share one torch storage, as they did when saved.
     std::map<std::string, torch::Tensor> storages;
@@ -138,8 +146,8 @@ TensorMap loadPth(const fs::path& file)
             throw Error(ErrorKind::CorruptFile, "cannot read .pth file " + file.string() + ": storage '" +
                                                     raw.storageKey + "' is used with two dtypes");
         if (!out.emplace(raw.name, it->second.as_strided(raw.shape, raw.strides, raw.storageOffset)).second)
-            throw Error(ErrorKind::CorruptFile,
-                        "cannot read .pth file " + file.string() + ": tensor '" + raw.name + "' appears twice");
+            throw Error(ErrorKind::CorruptFile, "cannot read .pth file " + file.string() + ": tensor '" +
+                                                    raw.name + "' appears twice");
     }
     spdlog::debug("{}: {} tensors (torch.save archive)", file.string(), out.size());
     return out;
@@ -152,11 +160,12 @@ TensorMap loadDitWeights(const fs::path& ckptDir)
     if (fs::is_regular_file(single))
         return loadSafetensors(single);
     if (!fs::is_regular_file(indexFile))
-        throw Error(ErrorKind::ModelFolder,
-                    "DiT weights not found in " + ckptDir.string() +
-                        ": expected diffusion_pytorch_model.safetensors or diffusion_pytorch_model.safetensors."
-                        "index.json with its shards (official weights: Wan-AI/Wan2.1-T2V-1.3B, Wan2.1-T2V-14B, "
-                        "Wan2.1-I2V-14B-480P/720P on Hugging Face or ModelScope)");
+        throw Error(
+            ErrorKind::ModelFolder,
+            "DiT weights not found in " + ckptDir.string() +
+                ": expected diffusion_pytorch_model.safetensors or diffusion_pytorch_model.safetensors."
+                "index.json with its shards (official weights: Wan-AI/Wan2.1-T2V-1.3B, Wan2.1-T2V-14B, "
+                "Wan2.1-I2V-14B-480P/720P on Hugging Face or ModelScope)");
 
     const auto weightMap = readDitIndex(indexFile);
     std::map<std::string, std::vector<std::string>> byShard;
@@ -243,8 +252,9 @@ void bindStateDict(torch::nn::Module& module, const TensorMap& weights, const fs
     }
     if (!missing.empty() || !wrongShape.empty() || !unknown.empty())
         throw Error(ErrorKind::ModelFolder,
-                    file.string() + " does not match the model (is it the right file for this model type and "
-                                    "size?):" +
+                    file.string() +
+                        " does not match the model (is it the right file for this model type and "
+                        "size?):" +
                         listing("missing", missing) + listing("with a wrong shape", wrongShape) +
                         listing("unknown", unknown));
 

@@ -10,12 +10,13 @@
 
 namespace wan::io {
 
-// Name -> tensor, ordered by name. Tensors read from files alias a read-only memory mapping (kept alive by the
-// tensors themselves) whenever no conversion is needed; never write into them.
+// Name -> tensor, ordered by name. Tensors read from files alias a read-only memory mapping (kept alive by
+// the tensors themselves) whenever no conversion is needed; never write into them.
 using TensorMap = std::map<std::string, torch::Tensor>;
 
 // Every tensor of one .safetensors file. F8_E4M3/F8_E5M2 tensors are decoded to float32 (LibTorch 1.13 has no
-// float8 dtype); tensors whose data offset is not aligned for their dtype are copied. Throws wan::Error(CorruptFile) naming the file on any header problem.
+// float8 dtype); tensors whose data offset is not aligned for their dtype are copied. Throws
+// wan::Error(CorruptFile) naming the file on any header problem.
 TensorMap loadSafetensors(const std::filesystem::path& file);
 
 // The `__metadata__` string map of a .safetensors file (empty when absent).
@@ -35,11 +36,11 @@ struct BindOptions
     std::vector<std::string> ignoredPrefixes; // file tensors under these prefixes are skipped on purpose
 };
 
-// Strict binding by name: every parameter and buffer of `module` must be in `weights` with the same shape, and
-// every tensor of `weights` (outside ignoredPrefixes) must be used. The module's tensors are replaced
+// Strict binding by name: every parameter and buffer of `module` must be in `weights` with the same shape,
+// and every tensor of `weights` (outside ignoredPrefixes) must be used. The module's tensors are replaced
 // (set_data), so a tensor already of the right dtype/device is used without a copy. On mismatch throws
-// wan::Error(ModelFolder) naming `file` and listing unknown, missing and wrong-shape tensors (first few of each,
-// with counts).
+// wan::Error(ModelFolder) naming `file` and listing unknown, missing and wrong-shape tensors (first few of
+// each, with counts).
 void bindStateDict(torch::nn::Module& module, const TensorMap& weights, const std::filesystem::path& file,
                    const BindOptions& options = {});
 

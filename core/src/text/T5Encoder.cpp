@@ -340,11 +340,27 @@ std::unique_ptr<TextEncoder> TextEncoder::loadFiles(const std::filesystem::path&
                         " pieces but " + weightsFile.string() + " embeds only " +
                         std::to_string(config.vocab) + " tokens: the two files do not belong together");
 
-    T5Encoder model(config, options.weightDtype);
-    io::BindOptions bind;
-    bind.dtype = options.weightDtype;
-    bind.device = options.device;
-    io::bindStateDict(*model, weights, weightsFile, bind);
+    T5Encoder model(nullptr);
+    try {
+        model = T5Encoder(config, options.weightDtype);
+        io::BindOptions bind;
+        bind.dtype = options.weightDtype;
+        bind.device = options.device;
+        io::bindStateDict(*model, weights, weightsFile, bind);
+    } catch (const c10::OutOfMemoryError&) {
+        throw Error(ErrorKind::OutOfMemory,
+                    "not enough " + options.device.str() +
+                        " memory for the umT5 text encoder; run it on the CPU (--t5_cpu)");
+    } catch (const std::bad_alloc&) {
+        const double gb =
+            double(config.parameterCount()) * double(c10::elementSize(options.weightDtype)) / 1e9;
+        throw Error(ErrorKind::OutOfMemory, "not enough memory to load the umT5 text encoder (" +
+                                                std::to_string(int(gb + 0.5)) + " GB of weights) on " +
+                                                options.device.str() + "; free memory or run it on the CPU");
+    } catch (const c10::Error& e) {
+        throw Error(ErrorKind::Internal, std::string("cannot place the umT5 text encoder on ") +
+                                             options.device.str() + ": " + e.what_without_backtrace());
+    }
     model->eval();
     spdlog::info("umT5 encoder {}: {} layers, dim {}, ffn {}, {} heads, vocab {}, weights {} on {}",
                  weightsFile.filename().string(), config.numLayers, config.dim, config.dimFfn,

@@ -149,9 +149,12 @@ std::shared_ptr<ClipVision> ClipVision::load(const fs::path& checkpoint, torch::
     io::bindStateDict(*model, weights, file, options);
     if (dtype != torch::kFloat32) {
         // The official LayerNorm computes in float32; the embeddings are added in float32 too.
-        dit::keepInFloat32(*model, [](const std::string& name) {
-            return name.find("norm") != std::string::npos || name.find("_embedding") != std::string::npos;
-        });
+        dit::keepInFloat32(
+            *model,
+            [](const std::string& name) {
+                return name.find("norm") != std::string::npos || name.find("_embedding") != std::string::npos;
+            },
+            &weights);
     }
     spdlog::info("CLIP vision: width {}, {} blocks used of {}, patch {}, image {} ({})", config.width,
                  config.layers - 1, config.layers, config.patchSize, config.imageSize, file.string());
