@@ -193,7 +193,8 @@ MainWindow::MainWindow(StudioServices services, QWidget* parent)
     loadTaskSettings(m_task);
     if (settings) {
         m_modelPicker->setFolder(settings->value(QLatin1String(settings_keys::kModelDir)).toString());
-        restoreGeometry(settings->value(QStringLiteral("window/geometry")).toByteArray());
+        if (!restoreGeometry(settings->value(QStringLiteral("window/geometry")).toByteArray()))
+            resize(1280, 820);
         if (!restoreState(settings->value(QStringLiteral("window/state")).toByteArray()))
             resizeDocks({m_queueDock}, {180}, Qt::Vertical);
     }

@@ -16,6 +16,8 @@
 #include <QVideoSink>
 #include <QVideoWidget>
 
+#include <cmath>
+
 namespace wan::ui {
 
 namespace {
@@ -126,6 +128,11 @@ void PlayerWidget::clear()
     m_frameLabel->clear();
 }
 
+int PlayerWidget::frameCount() const
+{
+    return int(std::lround(m_player->duration() * m_fps / 1000.0));
+}
+
 int PlayerWidget::currentFrame() const
 {
     return int(m_player->position() * m_fps / 1000);
@@ -156,8 +163,7 @@ void PlayerWidget::onPosition(qint64 positionMs)
 {
     if (!m_scrubber->isSliderDown())
         m_scrubber->setValue(int(positionMs));
-    const qint64 totalFrames = m_player->duration() * m_fps / 1000;
-    m_frameLabel->setText(tr("Frame %1/%2").arg(currentFrame() + 1).arg(totalFrames));
+    m_frameLabel->setText(tr("Frame %1/%2").arg(currentFrame() + 1).arg(frameCount()));
 }
 
 void PlayerWidget::onFrame(const QVideoFrame& frame)

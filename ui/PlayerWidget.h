@@ -29,6 +29,7 @@ public:
     void clear();
     QString currentFile() const { return m_file; }
     int currentFrame() const;
+    int frameCount() const; // 0 until the video is loaded
     void stepFrames(int delta);
     void togglePlay();
     void setLoop(bool loop);

@@ -52,8 +52,8 @@ torch::Tensor framesFromPngs(const fs::path& dir, int count)
     std::vector<torch::Tensor> frames;
     for (int i = 0; i < count; ++i) {
         const auto image = wan::media::readPng(dir / wan::media::sequenceFrameName(i, count));
-        frames.push_back(torch::from_blob(const_cast<std::uint8_t*>(image.rgb.data()), {image.height, image.width, 3},
-                                          torch::kUInt8)
+        frames.push_back(torch::from_blob(const_cast<std::uint8_t*>(image.rgb.data()),
+                                          {image.height, image.width, 3}, torch::kUInt8)
                              .clone());
     }
     return torch::stack(frames);
@@ -80,19 +80,40 @@ void TestCli::textToVideoMatchesReference()
     const auto ref = wan::io::loadSafetensors(fixture / "reference" / "e2e_t2v_unipc.safetensors");
     QTemporaryDir tmp;
     const fs::path out = tmp.path().toStdString();
-    const auto run = runCli({QStringLiteral("--ckpt_dir"), path(fixture), QStringLiteral("--task"),
-                             QStringLiteral("t2v-1.3B"), QStringLiteral("--size"), QStringLiteral("48*32"),
-                             QStringLiteral("--frame_num"), QStringLiteral("9"), QStringLiteral("--sample_steps"),
-                             QStringLiteral("4"), QStringLiteral("--sample_shift"), QStringLiteral("5.0"),
-                             QStringLiteral("--sample_guide_scale"), QStringLiteral("5.0"),
-                             QStringLiteral("--sample_solver"), QStringLiteral("unipc"), QStringLiteral("--base_seed"),
-                             QStringLiteral("42"), QStringLiteral("--offload_model"), QStringLiteral("False"),
-                             QStringLiteral("--device"), QStringLiteral("cpu"), QStringLiteral("--precision"),
-                             QStringLiteral("fp32"), QStringLiteral("--prompt"),
-                             QStringLiteral("Two anthropomorphic cats in comfy boxing gear and bright gloves fight "
-                                            "intensely on a spotlighted stage."),
-                             QStringLiteral("--save_file"), path(out / "t2v.mp4"), QStringLiteral("--save_latents"),
-                             path(out / "t2v.safetensors"), QStringLiteral("--save_frames"), path(out / "frames")});
+    const auto run =
+        runCli({QStringLiteral("--ckpt_dir"),
+                path(fixture),
+                QStringLiteral("--task"),
+                QStringLiteral("t2v-1.3B"),
+                QStringLiteral("--size"),
+                QStringLiteral("48*32"),
+                QStringLiteral("--frame_num"),
+                QStringLiteral("9"),
+                QStringLiteral("--sample_steps"),
+                QStringLiteral("4"),
+                QStringLiteral("--sample_shift"),
+                QStringLiteral("5.0"),
+                QStringLiteral("--sample_guide_scale"),
+                QStringLiteral("5.0"),
+                QStringLiteral("--sample_solver"),
+                QStringLiteral("unipc"),
+                QStringLiteral("--base_seed"),
+                QStringLiteral("42"),
+                QStringLiteral("--offload_model"),
+                QStringLiteral("False"),
+                QStringLiteral("--device"),
+                QStringLiteral("cpu"),
+                QStringLiteral("--precision"),
+                QStringLiteral("fp32"),
+                QStringLiteral("--prompt"),
+                QStringLiteral("Two anthropomorphic cats in comfy boxing gear and bright gloves fight "
+                               "intensely on a spotlighted stage."),
+                QStringLiteral("--save_file"),
+                path(out / "t2v.mp4"),
+                QStringLiteral("--save_latents"),
+                path(out / "t2v.safetensors"),
+                QStringLiteral("--save_frames"),
+                path(out / "frames")});
     QVERIFY2(run.exitCode == 0, qPrintable(run.err));
     QVERIFY2(run.out.contains(QStringLiteral("seed 42")), qPrintable(run.out));
 
@@ -120,14 +141,29 @@ void TestCli::imageToVideoMatchesReference()
     QTemporaryDir tmp;
     const fs::path out = tmp.path().toStdString();
     // max_area 3072 = 64*48; the task comes from the folder's model_type.
-    const auto run = runCli({QStringLiteral("--ckpt_dir"), path(fixture), QStringLiteral("--image"),
-                             path(fixture / "reference" / "i2v_input.png"), QStringLiteral("--size"),
-                             QStringLiteral("64*48"), QStringLiteral("--frame_num"), QStringLiteral("9"),
-                             QStringLiteral("--sample_steps"), QStringLiteral("4"), QStringLiteral("--sample_shift"),
-                             QStringLiteral("3"), QStringLiteral("--sample_solver"), QStringLiteral("dpm++"),
-                             QStringLiteral("--base_seed"), QStringLiteral("7"), QStringLiteral("--device"),
-                             QStringLiteral("cpu"), QStringLiteral("--quiet"), QStringLiteral("--save_file"),
-                             path(out / "i2v.mp4"), QStringLiteral("--save_latents"), path(out / "i2v.safetensors")});
+    const auto run = runCli({QStringLiteral("--ckpt_dir"),
+                             path(fixture),
+                             QStringLiteral("--image"),
+                             path(fixture / "reference" / "i2v_input.png"),
+                             QStringLiteral("--size"),
+                             QStringLiteral("64*48"),
+                             QStringLiteral("--frame_num"),
+                             QStringLiteral("9"),
+                             QStringLiteral("--sample_steps"),
+                             QStringLiteral("4"),
+                             QStringLiteral("--sample_shift"),
+                             QStringLiteral("3"),
+                             QStringLiteral("--sample_solver"),
+                             QStringLiteral("dpm++"),
+                             QStringLiteral("--base_seed"),
+                             QStringLiteral("7"),
+                             QStringLiteral("--device"),
+                             QStringLiteral("cpu"),
+                             QStringLiteral("--quiet"),
+                             QStringLiteral("--save_file"),
+                             path(out / "i2v.mp4"),
+                             QStringLiteral("--save_latents"),
+                             path(out / "i2v.safetensors")});
     QVERIFY2(run.exitCode == 0, qPrintable(run.err));
     // --quiet: no progress and no info lines (the off-trained-size warning stays).
     QVERIFY2(!run.err.contains(QStringLiteral("[info]")) && !run.err.contains(QStringLiteral("step")),
@@ -156,10 +192,10 @@ void TestCli::rejectsBadInput_data()
     const auto i2v = QStringLiteral("@i2v");
     QTest::newRow("unknown flag") << QStringList{QStringLiteral("--ckpt_dir"), t2v, QStringLiteral("--bogus")}
                                   << QStringLiteral("unknown argument");
-    QTest::newRow("missing ckpt_dir") << QStringList{QStringLiteral("--prompt"), QStringLiteral("x")}
-                                      << QStringLiteral("--ckpt_dir");
-    QTest::newRow("bad solver") << QStringList{QStringLiteral("--ckpt_dir"), t2v, QStringLiteral("--sample_solver"),
-                                               QStringLiteral("ddim")}
+    QTest::newRow("missing ckpt_dir")
+        << QStringList{QStringLiteral("--prompt"), QStringLiteral("x")} << QStringLiteral("--ckpt_dir");
+    QTest::newRow("bad solver") << QStringList{QStringLiteral("--ckpt_dir"), t2v,
+                                               QStringLiteral("--sample_solver"), QStringLiteral("ddim")}
                                 << QStringLiteral("--sample_solver");
     QTest::newRow("bad size") << QStringList{QStringLiteral("--ckpt_dir"), t2v, QStringLiteral("--size"),
                                              QStringLiteral("huge")}
@@ -167,24 +203,26 @@ void TestCli::rejectsBadInput_data()
     QTest::newRow("size not multiple of 16")
         << QStringList{QStringLiteral("--ckpt_dir"), t2v, QStringLiteral("--size"), QStringLiteral("40*32")}
         << QStringLiteral("multiples of 16");
-    QTest::newRow("bad frame_num") << QStringList{QStringLiteral("--ckpt_dir"), t2v, QStringLiteral("--frame_num"),
-                                                  QStringLiteral("10")}
+    QTest::newRow("bad frame_num") << QStringList{QStringLiteral("--ckpt_dir"), t2v,
+                                                  QStringLiteral("--frame_num"), QStringLiteral("10")}
                                    << QStringLiteral("4n+1");
-    QTest::newRow("bad offload value") << QStringList{QStringLiteral("--ckpt_dir"), t2v,
-                                                      QStringLiteral("--offload_model=maybe")}
-                                       << QStringLiteral("True or False");
+    QTest::newRow("bad offload value")
+        << QStringList{QStringLiteral("--ckpt_dir"), t2v, QStringLiteral("--offload_model=maybe")}
+        << QStringLiteral("True or False");
     QTest::newRow("wrong task for folder")
-        << QStringList{QStringLiteral("--ckpt_dir"), t2v, QStringLiteral("--task"), QStringLiteral("i2v-14B"),
-                       QStringLiteral("--image"), QStringLiteral("@png")}
+        << QStringList{QStringLiteral("--ckpt_dir"), t2v,
+                       QStringLiteral("--task"),     QStringLiteral("i2v-14B"),
+                       QStringLiteral("--image"),    QStringLiteral("@png")}
         << QStringLiteral("does not match the model folder");
     QTest::newRow("t2v task on i2v folder")
         << QStringList{QStringLiteral("--ckpt_dir"), i2v, QStringLiteral("--task"), QStringLiteral("t2v-14B")}
         << QStringLiteral("does not match the model folder");
-    QTest::newRow("bad image") << QStringList{QStringLiteral("--ckpt_dir"), i2v, QStringLiteral("--image"),
-                                              QStringLiteral("@notimage"), QStringLiteral("--size"),
-                                              QStringLiteral("64*48"), QStringLiteral("--frame_num"),
-                                              QStringLiteral("5"), QStringLiteral("--sample_steps"),
-                                              QStringLiteral("1"), QStringLiteral("--device"), QStringLiteral("cpu")}
+    QTest::newRow("bad image") << QStringList{QStringLiteral("--ckpt_dir"),     i2v,
+                                              QStringLiteral("--image"),        QStringLiteral("@notimage"),
+                                              QStringLiteral("--size"),         QStringLiteral("64*48"),
+                                              QStringLiteral("--frame_num"),    QStringLiteral("5"),
+                                              QStringLiteral("--sample_steps"), QStringLiteral("1"),
+                                              QStringLiteral("--device"),       QStringLiteral("cpu")}
                                << QStringLiteral("cannot be read as an image");
     QTest::newRow("missing folder") << QStringList{QStringLiteral("--ckpt_dir"), QStringLiteral("@missing")}
                                     << QStringLiteral("@missing");
@@ -207,7 +245,8 @@ void TestCli::rejectsBadInput()
     const auto substitute = [&](QString s) {
         s.replace(QStringLiteral("@t2v"), path(wan::test::fixturesDir() / "wan-tiny-t2v"));
         s.replace(QStringLiteral("@i2v"), path(wan::test::fixturesDir() / "wan-tiny-i2v"));
-        s.replace(QStringLiteral("@png"), path(wan::test::fixturesDir() / "wan-tiny-i2v" / "reference" / "i2v_input.png"));
+        s.replace(QStringLiteral("@png"),
+                  path(wan::test::fixturesDir() / "wan-tiny-i2v" / "reference" / "i2v_input.png"));
         s.replace(QStringLiteral("@notimage"), notImage);
         s.replace(QStringLiteral("@missing"), missing);
         return s;

@@ -114,6 +114,11 @@ private Q_SLOTS:
         m->setBlockStreaming(torch::Device(torch::kCPU));
         QVERIFY(m->blockStreaming());
         checkCall(*m, fixture("wan-tiny-i2v") / "reference" / "dit_call2.safetensors");
+        // Offloading and bringing back through Module::to keeps the model streamed.
+        static_cast<torch::nn::Module&>(*m).to(torch::Device(torch::kCPU));
+        QVERIFY(m->blockStreaming());
+        QVERIFY(!errorOf([&] { m->to(torch::kBFloat16); }).isEmpty());
+        checkCall(*m, fixture("wan-tiny-i2v") / "reference" / "dit_call2.safetensors");
         m->setBlockStreaming(std::nullopt);
         QVERIFY(!m->blockStreaming());
         checkCall(*m, fixture("wan-tiny-i2v") / "reference" / "dit_call1.safetensors");

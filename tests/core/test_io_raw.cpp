@@ -10,6 +10,7 @@
 
 #include <cstring>
 #include <fstream>
+#include <limits>
 #include <sstream>
 
 using namespace wan::io;
@@ -75,6 +76,16 @@ void TestIoRaw::safetensorsValid()
     QCOMPARE(h.tensors[1].dtype, DType::I64);
     QCOMPARE(h.tensors[2].dtype, DType::BF16);
     QCOMPARE(h.tensors[2].dataOffset + h.tensors[2].dataBytes, std::uint64_t(file.size()));
+
+    // An empty tensor with huge other dimensions: valid, and its strides must not overflow (UBSan checks).
+    const std::string empty = wan::test::safetensorsFromHeader(
+        R"({"e":{"dtype":"F32","shape":[0,4611686018427387904,4611686018427387904],"data_offsets":[0,0]}})", "");
+    const auto he = parseSafetensorsHeader(bytesOf(empty), empty.size(), "empty");
+    QCOMPARE(he.tensors.size(), std::size_t(1));
+    QCOMPARE(he.tensors[0].numel(), std::uint64_t(0));
+    QCOMPARE(he.tensors[0].strides[2], std::int64_t(1));
+    QCOMPARE(he.tensors[0].strides[1], std::int64_t(4611686018427387904));
+    QCOMPARE(he.tensors[0].strides[0], std::numeric_limits<std::int64_t>::max());
 }
 
 void TestIoRaw::safetensorsCorrupt_data()

@@ -1,5 +1,5 @@
-// End-to-end parity of the Engine with the official generate() runs recorded in the fixtures (e2e_*.safetensors),
-// plus cancellation, finishing from saved latents and job errors.
+// End-to-end parity of the Engine with the official generate() runs recorded in the fixtures
+// (e2e_*.safetensors), plus cancellation, finishing from saved latents and job errors.
 #include "pipeline/EngineInternals.h"
 #include "pipeline/Geometry.h"
 #include "pipeline/LatentsFile.h"
@@ -149,16 +149,30 @@ void TestPipeline::endToEnd()
     Trace trace;
     EngineInternals::setTrace(m_engine, trace.callback());
     int progressCalls = 0;
+    std::vector<PreviewImage> previews;
+    request.previewEverySteps = 2;
     Callbacks callbacks;
     callbacks.onProgress = [&](const Progress& p) {
-        if (p.stage == Stage::Denoising && p.step > 0)
+        if (p.stage == Stage::Denoising && p.step > 0) {
             ++progressCalls;
+            QVERIFY(p.totalSteps == request.steps && p.secondsPerStep > 0.0 && p.etaSeconds >= 0.0);
+        }
     };
+    callbacks.onPreview = [&](const PreviewImage& preview) { previews.push_back(preview); };
     const auto result = m_engine.run(request, callbacks);
     EngineInternals::setTrace(m_engine, {});
     QVERIFY2(result.status == JobStatus::Done, result.error.c_str());
     QCOMPARE(result.seed, request.seed);
     QCOMPARE(progressCalls, request.steps);
+    // Every 2nd step and the last one, at latent resolution, one picture per latent frame.
+    QCOMPARE(int(previews.size()), (request.steps + 1) / 2);
+    const auto& noiseRef = ref.at("noise");
+    QCOMPARE(previews.back().step, request.steps);
+    QCOMPARE(previews.back().frames, int(noiseRef.size(1)));
+    QCOMPARE(previews.back().height, int(noiseRef.size(2)));
+    QCOMPARE(previews.back().width, int(noiseRef.size(3)));
+    QCOMPARE(previews.back().rgb.size(),
+             std::size_t(noiseRef.size(1) * noiseRef.size(2) * noiseRef.size(3) * 3));
 
     WAN_COMPARE_TENSORS(trace.one("noise"), ref.at("noise"), 2e-6);
     WAN_COMPARE_TENSORS(trace.one("context"), ref.at("context"), 1e-4);
@@ -183,7 +197,9 @@ void TestPipeline::endToEnd()
     WAN_COMPARE_TENSORS(pipeline::readLatents(request.latentsPath), ref.at("x0"), 5e-4);
     QVERIFY(fs::exists(request.outputPath));
     const auto frames = ref.at("frames_u8").size(0);
-    QCOMPARE(int(QDir(QString::fromStdString(request.framesDir.string())).entryList({QStringLiteral("*.png")}).size()),
+    QCOMPARE(int(QDir(QString::fromStdString(request.framesDir.string()))
+                     .entryList({QStringLiteral("*.png")})
+                     .size()),
              int(frames));
     QCOMPARE(result.frames, int(frames));
     QCOMPARE(result.height, int(ref.at("frames_u8").size(1)));
@@ -274,8 +290,10 @@ void TestPipeline::jobErrors_data()
     QTest::addColumn<QString>("what");
     QTest::addColumn<int>("kind");
     QTest::newRow("missing folder") << QStringLiteral("missing folder") << int(ErrorKind::ModelFolder);
-    QTest::newRow("i2v task on t2v folder") << QStringLiteral("i2v on t2v") << int(ErrorKind::InvalidArgument);
-    QTest::newRow("t2v task on i2v folder") << QStringLiteral("t2v on i2v") << int(ErrorKind::InvalidArgument);
+    QTest::newRow("i2v task on t2v folder")
+        << QStringLiteral("i2v on t2v") << int(ErrorKind::InvalidArgument);
+    QTest::newRow("t2v task on i2v folder")
+        << QStringLiteral("t2v on i2v") << int(ErrorKind::InvalidArgument);
     QTest::newRow("unreadable image") << QStringLiteral("bad image") << int(ErrorKind::Image);
     QTest::newRow("size not multiple of 16") << QStringLiteral("bad size") << int(ErrorKind::InvalidArgument);
     QTest::newRow("frames not 4n+1") << QStringLiteral("bad frames") << int(ErrorKind::InvalidArgument);

@@ -1,5 +1,5 @@
-// Scheduler parity with the official FlowUniPC / FlowDPMSolver trajectories (model_output = 0.1 * x + t / 1000),
-// and Euler sanity checks.
+// Scheduler parity with the official FlowUniPC / FlowDPMSolver trajectories (model_output = 0.1 * x + t /
+// 1000), and Euler sanity checks.
 #include "sampling/Scheduler.h"
 #include "support/TestSupport.h"
 
@@ -32,7 +32,8 @@ void TestSchedulers::fixtureTrajectory_data()
     const auto root = test::fixturesDir();
     if (root.empty())
         return;
-    const QRegularExpression re(QStringLiteral("^scheduler_(unipc|dpmpp)_steps(\\d+)_shift(\\d+(?:\\.\\d+)?)\\.safetensors$"));
+    const QRegularExpression re(
+        QStringLiteral("^scheduler_(unipc|dpmpp)_steps(\\d+)_shift(\\d+(?:\\.\\d+)?)\\.safetensors$"));
     int count = 0;
     for (const char* fixture : {"wan-tiny-t2v", "wan-tiny-i2v"}) {
         const auto dir = root / fixture / "reference";
@@ -48,7 +49,7 @@ void TestSchedulers::fixtureTrajectory_data()
                 continue;
             const auto tag = QStringLiteral("%1/%2").arg(QString::fromLatin1(fixture), m.captured(0));
             QTest::newRow(qPrintable(tag)) << QString::fromStdString(path.string()) << m.captured(1)
-                                            << m.captured(2).toInt() << m.captured(3).toDouble();
+                                           << m.captured(2).toInt() << m.captured(3).toDouble();
             ++count;
         }
     }

@@ -2,10 +2,12 @@
 // MP4, then the video is read back. Also the engine adapters the app hands to the window.
 #include "EngineAdapters.h"
 #include "InferenceBridge.h"
+#include "PlayerWidget.h"
 #include "QueueRunner.h"
 #include "RenderQueueModel.h"
 #include "media/VideoReader.h"
 
+#include <QApplication>
 #include <QDir>
 #include <QFileInfo>
 #include <QJsonDocument>
@@ -103,7 +105,19 @@ void TestUiEndToEnd::fullJobWritesVideo()
     QVERIFY(folder.exists(QStringLiteral("settings.json")));
     QVERIFY(folder.exists(QStringLiteral("log.txt")));
     QVERIFY(folder.exists(QStringLiteral("thumbnail.png")));
+
+    // The player opens the real file (FFmpeg backend) and sees every frame.
+    PlayerWidget player;
+    player.openFile(video, 16);
+    QTRY_COMPARE_WITH_TIMEOUT(player.frameCount(), 9, 10000);
 }
 
-QTEST_MAIN(TestUiEndToEnd)
+int main(int argc, char** argv)
+{
+    if (qEnvironmentVariableIsEmpty("QT_MEDIA_BACKEND"))
+        qputenv("QT_MEDIA_BACKEND", "ffmpeg");
+    QApplication app(argc, argv);
+    TestUiEndToEnd test;
+    return QTest::qExec(&test, argc, argv);
+}
 #include "test_ui_endtoend.moc"

@@ -401,6 +401,35 @@ torch::Device WanModel::computeDevice() const
     return m_streamDevice.value_or(patch_embedding->weight.device());
 }
 
+void WanModel::to(torch::Device device, torch::Dtype dtype, bool nonBlocking)
+{
+    if (m_streamDevice)
+        throw Error(ErrorKind::Internal, "WanModel: set the dtype before enabling block streaming");
+    torch::nn::Module::to(device, dtype, nonBlocking);
+}
+
+void WanModel::to(torch::Dtype dtype, bool nonBlocking)
+{
+    if (m_streamDevice)
+        throw Error(ErrorKind::Internal, "WanModel: set the dtype before enabling block streaming");
+    torch::nn::Module::to(dtype, nonBlocking);
+}
+
+void WanModel::to(torch::Device device, bool nonBlocking)
+{
+    if (!m_streamDevice) {
+        torch::nn::Module::to(device, nonBlocking);
+        return;
+    }
+    m_streamDevice = device;
+    for (auto* module :
+         std::initializer_list<torch::nn::Module*>{patch_embedding.get(), text_embedding.get(),
+                                                   time_embedding.get(), time_projection.get(), head.get()})
+        module->to(device, nonBlocking);
+    if (img_emb)
+        img_emb->to(device, nonBlocking);
+}
+
 void WanModel::setBlockStreaming(std::optional<torch::Device> compute)
 {
     if (!compute) {
@@ -412,7 +441,6 @@ void WanModel::setBlockStreaming(std::optional<torch::Device> compute)
         blocks->to(device);
         return;
     }
-    m_streamDevice = *compute;
     m_blockHostWeights.clear();
     for (auto& block : m_blocks) {
         std::vector<torch::Tensor> host;
@@ -423,12 +451,8 @@ void WanModel::setBlockStreaming(std::optional<torch::Device> compute)
         }
         m_blockHostWeights.push_back(std::move(host));
     }
-    for (auto* module :
-         std::initializer_list<torch::nn::Module*>{patch_embedding.get(), text_embedding.get(),
-                                                   time_embedding.get(), time_projection.get(), head.get()})
-        module->to(*compute);
-    if (img_emb)
-        img_emb->to(*compute);
+    m_streamDevice = *compute;
+    to(*compute);
 }
 
 RopeTables WanModel::ropeTables(const std::vector<std::array<int64_t, 3>>& grids, int64_t seqLen,

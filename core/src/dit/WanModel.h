@@ -188,6 +188,14 @@ public:
     // Where forward() computes.
     torch::Device computeDevice() const;
 
+    // While streaming, moving the model to a device makes that the compute device (the weights outside
+    // `blocks` go there, the blocks stay in host memory), so offloading and bringing back a streamed model
+    // never puts all blocks on the device. Changing the dtype while streaming throws.
+    using torch::nn::Module::to;
+    void to(torch::Device device, torch::Dtype dtype, bool nonBlocking = false) override;
+    void to(torch::Dtype dtype, bool nonBlocking = false) override;
+    void to(torch::Device device, bool nonBlocking = false) override;
+
     PatchConv patch_embedding{nullptr};
     torch::nn::Sequential text_embedding{nullptr};  // Linear, GELU(tanh), Linear
     torch::nn::Sequential time_embedding{nullptr};  // Linear, SiLU, Linear

@@ -204,9 +204,16 @@ SafetensorsHeader parseSafetensorsHeader(const std::uint8_t* data, std::size_t s
                                   (numel > std::numeric_limits<std::uint64_t>::max() / item
                                        ? std::string("more than 2^64")
                                        : std::to_string(numel * item)));
+        // C-order strides; with a zero dimension the product can exceed int64, so it saturates (no element is
+        // ever addressed then).
         t.strides.assign(t.shape.size(), 1);
-        for (int i = static_cast<int>(t.shape.size()) - 2; i >= 0; --i)
-            t.strides[i] = t.strides[i + 1] * std::max<std::int64_t>(t.shape[i + 1], 1);
+        unsigned __int128 stride = 1;
+        for (int i = static_cast<int>(t.shape.size()) - 1; i >= 0; --i) {
+            t.strides[i] = static_cast<std::int64_t>(
+                std::min<unsigned __int128>(stride, std::numeric_limits<std::int64_t>::max()));
+            stride = std::min<unsigned __int128>(stride * std::max<std::int64_t>(t.shape[i], 1),
+                                                 std::numeric_limits<std::uint64_t>::max());
+        }
         t.dataOffset = out.dataStart + b;
         t.dataBytes = e - b;
         out.tensors.push_back(std::move(t));

@@ -29,8 +29,9 @@ torch::Device parseDevice(const std::string& text)
         }
         if (!torch::cuda::is_available())
             throw Error(ErrorKind::InvalidArgument,
-                        "device '" + text + "' requested, but no CUDA device is usable (this LibTorch build or "
-                                            "machine has none): use --device cpu");
+                        "device '" + text +
+                            "' requested, but no CUDA device is usable (this LibTorch build or "
+                            "machine has none): use --device cpu");
         const auto count = int(torch::cuda::device_count());
         if (index >= count)
             throw Error(ErrorKind::InvalidArgument, "device '" + text + "' does not exist: " +
@@ -52,7 +53,8 @@ std::uint64_t freeDeviceMemory(const torch::Device& device)
         if (status != cudaSuccess)
             return 0;
         // Blocks LibTorch caches but does not use count as free for our purposes.
-        const auto stats = c10::cuda::CUDACachingAllocator::getDeviceStats(device.index() < 0 ? 0 : device.index());
+        const auto stats =
+            c10::cuda::CUDACachingAllocator::getDeviceStats(device.index() < 0 ? 0 : device.index());
         const auto agg = static_cast<size_t>(c10::cuda::CUDACachingAllocator::StatType::AGGREGATE);
         const auto cachedUnused = stats.reserved_bytes[agg].current - stats.allocated_bytes[agg].current;
         return std::uint64_t(freeBytes) + std::uint64_t(std::max<std::int64_t>(cachedUnused, 0));
@@ -66,7 +68,8 @@ std::uint64_t peakDeviceMemory(const torch::Device& device)
 {
 #if WAN_WITH_CUDA
     if (device.is_cuda()) {
-        const auto stats = c10::cuda::CUDACachingAllocator::getDeviceStats(device.index() < 0 ? 0 : device.index());
+        const auto stats =
+            c10::cuda::CUDACachingAllocator::getDeviceStats(device.index() < 0 ? 0 : device.index());
         const auto agg = static_cast<size_t>(c10::cuda::CUDACachingAllocator::StatType::AGGREGATE);
         return std::uint64_t(std::max<std::int64_t>(stats.allocated_bytes[agg].peak, 0));
     }

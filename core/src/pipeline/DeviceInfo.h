@@ -1,5 +1,6 @@
 #pragma once
-// Device selection and CUDA memory queries; everything CUDA-specific compiles only in a CUDA build of LibTorch.
+// Device selection and CUDA memory queries; everything CUDA-specific compiles only in a CUDA build of
+// LibTorch.
 
 #include <torch/torch.h>
 
@@ -8,7 +9,8 @@
 
 namespace wan::pipeline {
 
-// "cpu", "cuda", "cuda:N". Throws wan::Error(InvalidArgument) for anything else or a CUDA device that is absent.
+// "cpu", "cuda", "cuda:N". Throws wan::Error(InvalidArgument) for anything else or a CUDA device that is
+// absent.
 torch::Device parseDevice(const std::string& text);
 
 // Free bytes on a CUDA device (cudaMemGetInfo), 0 for the CPU or a build without CUDA.

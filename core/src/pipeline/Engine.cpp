@@ -38,7 +38,8 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 constexpr const char* kSharedNegativePrompt =
-    "色调艳丽，过曝，静态，细节模糊不清，字幕，风格，作品，画作，画面，静止，整体发灰，最差质量，低质量，JPEG压缩残留，"
+    "色调艳丽，过曝，静态，细节模糊不清，字幕，风格，作品，画作，画面，静止，整体发灰，最差质量，低质量，JPEG"
+    "压缩残留，"
     "丑陋的，残缺的，多余的手指，画得不好的手部，画得不好的脸部，畸形的，毁容的，形态畸形的肢体，手指融合，"
     "静止不动的画面，杂乱的背景，三条腿，背景人很多，倒着走";
 constexpr const char* kI2vNegativePrefix = "镜头晃动，";
@@ -65,8 +66,9 @@ std::string folderModelType(const fs::path& dir)
     const auto config = dir / "config.json";
     std::ifstream in(config);
     if (!in)
-        throw Error(ErrorKind::ModelFolder, "'" + config.string() +
-                                                "' is missing: point --ckpt_dir at an official Wan2.1 model folder");
+        throw Error(ErrorKind::ModelFolder,
+                    "'" + config.string() +
+                        "' is missing: point --ckpt_dir at an official Wan2.1 model folder");
     try {
         const auto json = nlohmann::json::parse(in);
         return json.value("model_type", std::string("t2v"));
@@ -120,8 +122,9 @@ torch::Dtype ditDtype(Precision precision, const torch::Device& device)
         return torch::kBFloat16;
     case Precision::Float16:
         if (device.is_cpu())
-            throw Error(ErrorKind::InvalidArgument,
-                        "fp16 needs a CUDA device (LibTorch has no fp16 CPU kernels): use fp32 or bf16 on the CPU");
+            throw Error(
+                ErrorKind::InvalidArgument,
+                "fp16 needs a CUDA device (LibTorch has no fp16 CPU kernels): use fp32 or bf16 on the CPU");
         return torch::kFloat16;
     case Precision::Auto:
         break;
@@ -143,7 +146,8 @@ std::string dtypeName(torch::Dtype dtype)
     }
 }
 
-// cache_video's make_grid(normalize, value_range=(-1, 1)) then (x * 255).type(uint8): [3, F, H, W] -> [F, H, W, 3].
+// cache_video's make_grid(normalize, value_range=(-1, 1)) then (x * 255).type(uint8): [3, F, H, W] -> [F, H,
+// W, 3].
 torch::Tensor quantiseFrames(const torch::Tensor& video)
 {
     const auto v = video.detach().to(torch::kCPU, torch::kFloat32).clamp(-1.0, 1.0);
@@ -156,7 +160,8 @@ media::RgbImage quantiseStill(const torch::Tensor& video)
 {
     const auto v = video.detach().to(torch::kCPU, torch::kFloat32).clamp(-1.0, 1.0);
     const auto unit = (v - (-1.0)) / 2;
-    const auto u8 = (unit * 255).add(0.5).clamp(0, 255).to(torch::kUInt8).select(1, 0).permute({1, 2, 0}).contiguous();
+    const auto u8 =
+        (unit * 255).add(0.5).clamp(0, 255).to(torch::kUInt8).select(1, 0).permute({1, 2, 0}).contiguous();
     media::RgbImage image;
     image.height = int(u8.size(0));
     image.width = int(u8.size(1));
@@ -170,7 +175,8 @@ media::VideoFrames toVideoFrames(const torch::Tensor& framesU8)
     frames.count = int(framesU8.size(0));
     frames.height = int(framesU8.size(1));
     frames.width = int(framesU8.size(2));
-    frames.rgb.assign(framesU8.data_ptr<std::uint8_t>(), framesU8.data_ptr<std::uint8_t>() + framesU8.numel());
+    frames.rgb.assign(framesU8.data_ptr<std::uint8_t>(),
+                      framesU8.data_ptr<std::uint8_t>() + framesU8.numel());
     return frames;
 }
 
@@ -211,7 +217,8 @@ private:
 
 std::string defaultNegativePrompt(Task task)
 {
-    return task == Task::I2V ? std::string(kI2vNegativePrefix) + kSharedNegativePrompt : kSharedNegativePrompt;
+    return task == Task::I2V ? std::string(kI2vNegativePrefix) + kSharedNegativePrompt
+                             : kSharedNegativePrompt;
 }
 
 std::string toString(Task task)
@@ -301,13 +308,13 @@ struct Engine::Impl
             needs.t5Bytes = 11'400'000'000ull; // umT5-XXL encoder in bf16
             needs.vaeBytes = 510'000'000ull;
             needs.clipBytes = r.task == Task::I2V ? 1'300'000'000ull : 0;
-            const auto g = r.task == Task::I2V ? pipeline::imageToVideoGeometry(r.width, r.height,
-                                                                               std::int64_t(r.width) * r.height,
-                                                                               r.frameNum)
-                                               : pipeline::textToVideoGeometry(r.width, r.height,
-                                                                               r.task == Task::T2I ? 1 : r.frameNum);
-            // One DiT call keeps a few [seq, dim]/[seq, ffn] activations; the VAE decode of one latent frame at
-            // full resolution dominates the rest.
+            const auto g =
+                r.task == Task::I2V
+                    ? pipeline::imageToVideoGeometry(r.width, r.height, std::int64_t(r.width) * r.height,
+                                                     r.frameNum)
+                    : pipeline::textToVideoGeometry(r.width, r.height, r.task == Task::T2I ? 1 : r.frameNum);
+            // One DiT call keeps a few [seq, dim]/[seq, ffn] activations; the VAE decode of one latent frame
+            // at full resolution dominates the rest.
             const std::uint64_t dim = ditParams > 5'000'000'000ull ? 5120 : 1536;
             const std::uint64_t ditAct = std::uint64_t(g.seqLen) * dim * 4 * 12;
             const std::uint64_t vaeAct = std::uint64_t(g.height) * g.width * 4 * 96 * 6;
@@ -331,7 +338,9 @@ struct Engine::Impl
             text::TextEncoder::Options options;
             options.device = placement.t5OnCpu ? torch::Device(torch::kCPU) : device;
             options.weightDtype = torch::kBFloat16;
-            if (device.is_cpu())
+            // fp32 jobs are parity runs everywhere; otherwise the CPU computes in the job's dtype and CUDA in
+            // the weights' bf16, as the official T5 on the GPU.
+            if (dtype == torch::kFloat32 || device.is_cpu())
                 options.computeDtype = dtype;
             t5 = text::TextEncoder::load(r.ckptDir, options);
         }
@@ -344,7 +353,9 @@ struct Engine::Impl
         }
         if (r.task == Task::I2V && !clip) {
             progress(Stage::Loading, 0, 0);
-            clip = vision::ClipVision::load(r.ckptDir, device.is_cpu() ? dtype : torch::kFloat16, device);
+            // The official CLIP runs in fp16 on the GPU; fp32 jobs keep fp32 for parity.
+            const auto clipDtype = device.is_cpu() || dtype == torch::kFloat32 ? dtype : torch::kFloat16;
+            clip = vision::ClipVision::load(r.ckptDir, clipDtype, device);
         }
     }
 
@@ -384,8 +395,8 @@ struct Engine::Impl
     torch::Tensor drawNoise(const pipeline::Geometry& g, std::int64_t seed) const
     {
         auto generator = at::make_generator<at::CPUGeneratorImpl>(std::uint64_t(seed));
-        auto noise = torch::randn({pipeline::kLatentChannels, g.latFrames, g.latHeight, g.latWidth}, generator,
-                                  torch::TensorOptions().dtype(torch::kFloat32));
+        auto noise = torch::randn({pipeline::kLatentChannels, g.latFrames, g.latHeight, g.latWidth},
+                                  generator, torch::TensorOptions().dtype(torch::kFloat32));
         emit("noise", -1, noise);
         return noise.to(device);
     }
@@ -397,7 +408,8 @@ struct Engine::Impl
         auto scheduler = sampling::makeScheduler(r.solver, r.steps, r.shift);
         emit("timesteps", -1, scheduler->timesteps());
         emit("seq_len", -1, torch::full({1}, g.seqLen, torch::kInt64));
-        // A streamed DiT stays streamed (its blocks live in host memory); a whole one follows the offload rule.
+        // A streamed DiT stays streamed (its blocks live in host memory); a whole one follows the offload
+        // rule.
         if (!placement.streamDitBlocks)
             bringBack(*dit);
 
@@ -410,7 +422,8 @@ struct Engine::Impl
         progress(Stage::Denoising, 0, total);
         for (int k = 0; k < total; ++k) {
             throwIfCancelled(*callbacks);
-            const auto t = torch::full({1}, timesteps[k], torch::TensorOptions().dtype(torch::kInt64).device(device));
+            const auto t =
+                torch::full({1}, timesteps[k], torch::TensorOptions().dtype(torch::kInt64).device(device));
             const auto cond = dit->forward({latent}, t, {context}, g.seqLen, clipFea, ys).at(0);
             const auto uncond = dit->forward({latent}, t, {contextNull}, g.seqLen, clipFea, ys).at(0);
             const auto noisePred = uncond + r.guideScale * (cond - uncond);
@@ -473,8 +486,8 @@ struct Engine::Impl
     }
 
     // VAE decode, quantisation and every requested output. Latents must already be saved.
-    void decodeAndWrite(const Request& r, const torch::Tensor& x0, const std::map<std::string, std::string>& tags,
-                        Result& result)
+    void decodeAndWrite(const Request& r, const torch::Tensor& x0,
+                        const std::map<std::string, std::string>& tags, Result& result)
     {
         throwIfCancelled(*callbacks);
         vae::VaeRunOptions options;
@@ -511,7 +524,8 @@ struct Engine::Impl
             if (ext == ".png" || (r.task == Task::T2I && ext != ".mp4")) {
                 if (frames.count != 1)
                     throw Error(ErrorKind::InvalidArgument,
-                                "'" + r.outputPath.string() + "': a PNG holds one frame; use .mp4 for videos");
+                                "'" + r.outputPath.string() +
+                                    "': a PNG holds one frame; use .mp4 for videos");
                 media::writePng(r.outputPath, quantiseStill(video));
             } else {
                 media::Mp4Options mp4;
@@ -528,8 +542,8 @@ struct Engine::Impl
         progress(Stage::Writing, 1, 1);
     }
 
-    void saveLatents(const Request& r, const torch::Tensor& x0, const std::map<std::string, std::string>& tags,
-                     Result& result) const
+    void saveLatents(const Request& r, const torch::Tensor& x0,
+                     const std::map<std::string, std::string>& tags, Result& result) const
     {
         if (r.latentsPath.empty())
             return;
@@ -545,6 +559,12 @@ struct Engine::Impl
         callbacks = &cb;
         device = pipeline::parseDevice(r.device);
         dtype = ditDtype(r.precision, device);
+        if (device.is_cuda()) {
+            // fp32 jobs are the parity runs: no TF32 anywhere. Otherwise LibTorch's defaults, as the official
+            // script (TF32 convolutions, full-precision matmuls).
+            at::globalContext().setAllowTF32CuDNN(dtype != torch::kFloat32);
+            at::globalContext().setAllowTF32CuBLAS(false);
+        }
     }
 
     void generate(const Request& r, Result& result)
@@ -552,9 +572,10 @@ struct Engine::Impl
         validate(r);
         const auto folderType = folderModelType(r.ckptDir);
         if (folderType != taskFolderType(r.task))
-            throw Error(ErrorKind::InvalidArgument,
-                        "the model folder '" + r.ckptDir.string() + "' holds a " + folderType + " model, but task " +
-                            toString(r.task) + " needs a " + taskFolderType(r.task) + " model folder");
+            throw Error(ErrorKind::InvalidArgument, "the model folder '" + r.ckptDir.string() + "' holds a " +
+                                                        folderType + " model, but task " + toString(r.task) +
+                                                        " needs a " + taskFolderType(r.task) +
+                                                        " model folder");
         std::int64_t seed = r.seed;
         if (seed < 0) {
             std::random_device rd;
@@ -581,8 +602,8 @@ struct Engine::Impl
         if (r.task == Task::I2V) {
             progress(Stage::EncodingImage, 0, 2);
             const auto image = media::loadImageRgb(r.image, media::ExifOrientation::Ignore);
-            auto img = torch::from_blob(const_cast<std::uint8_t*>(image.rgb.data()), {image.height, image.width, 3},
-                                        torch::kUInt8)
+            auto img = torch::from_blob(const_cast<std::uint8_t*>(image.rgb.data()),
+                                        {image.height, image.width, 3}, torch::kUInt8)
                            .permute({2, 0, 1})
                            .to(torch::kFloat32)
                            .div(255)
@@ -592,7 +613,8 @@ struct Engine::Impl
             g = pipeline::imageToVideoGeometry(image.width, image.height, std::int64_t(r.width) * r.height,
                                                r.frameNum);
             if (g.latHeight < 2 || g.latWidth < 2)
-                throw Error(ErrorKind::InvalidArgument, "the maximum area is too small for this image's aspect ratio");
+                throw Error(ErrorKind::InvalidArgument,
+                            "the maximum area is too small for this image's aspect ratio");
             noise = drawNoise(g, seed); // first draw of the seeded generator, as the official order
 
             auto mask = torch::zeros({4, g.latFrames, g.latHeight, g.latWidth}, torch::kFloat32);
@@ -608,11 +630,12 @@ struct Engine::Impl
             progress(Stage::EncodingImage, 1, 2);
 
             namespace F = torch::nn::functional;
-            const auto resized = F::interpolate(img.unsqueeze(0), F::InterpolateFuncOptions()
-                                                                      .size(std::vector<int64_t>{g.height, g.width})
-                                                                      .mode(torch::kBicubic)
-                                                                      .align_corners(false))
-                                     .transpose(0, 1);
+            const auto resized =
+                F::interpolate(img.unsqueeze(0), F::InterpolateFuncOptions()
+                                                     .size(std::vector<int64_t>{g.height, g.width})
+                                                     .mode(torch::kBicubic)
+                                                     .align_corners(false))
+                    .transpose(0, 1);
             const auto vaeInput =
                 torch::cat({resized, torch::zeros({3, g.frames - 1, g.height, g.width}, torch::kFloat32)}, 1);
             emit("vae_encode_input", -1, vaeInput);
@@ -655,8 +678,7 @@ struct Engine::Impl
         decodeAndWrite(r, latents.to(device), settingsTags(r, g, r.seed), result);
     }
 
-    template<typename Body>
-    Result guarded(const Request& r, const Callbacks& cb, Body&& body)
+    template <typename Body> Result guarded(const Request& r, const Callbacks& cb, Body&& body)
     {
         c10::InferenceMode inference;
         const auto start = Clock::now();

@@ -1,8 +1,8 @@
 #pragma once
-// Internal access to an Engine for parity tests and tools: every intermediate tensor of a job, by name, as the
-// official pipeline produces it ("noise", "context", "context_null", "timesteps", "seq_len", "latent" (after each
-// step), "noise_pred_cond", "noise_pred_uncond", "noise_pred", "x0", "video", "frames_u8"; i2v also "img",
-// "clip_fea", "vae_encode_input", "y").
+// Internal access to an Engine for parity tests and tools: every intermediate tensor of a job, by name, as
+// the official pipeline produces it ("noise", "context", "context_null", "timesteps", "seq_len", "latent"
+// (after each step), "noise_pred_cond", "noise_pred_uncond", "noise_pred", "x0", "video", "frames_u8"; i2v
+// also "img", "clip_fea", "vae_encode_input", "y").
 
 #include "wan/Pipeline.h"
 

@@ -6,7 +6,8 @@ namespace wan::pipeline {
 
 double floorDivide(double a, double b)
 {
-    // CPython/numpy divmod: (a - fmod(a, b)) / b, corrected toward floor, then snapped to the nearest integer.
+    // CPython/numpy divmod: (a - fmod(a, b)) / b, corrected toward floor, then snapped to the nearest
+    // integer.
     double mod = std::fmod(a, b);
     double div = (a - mod) / b;
     if (mod != 0.0) {
@@ -33,8 +34,8 @@ Geometry textToVideoGeometry(int width, int height, int frames)
     g.latWidth = width / kVaeStrideHW;
     g.height = g.latHeight * kVaeStrideHW;
     g.width = g.latWidth * kVaeStrideHW;
-    const double tokens = double(std::int64_t(g.latHeight) * g.latWidth) / double(kPatchHW * kPatchHW) *
-                          double(g.latFrames);
+    const double tokens =
+        double(std::int64_t(g.latHeight) * g.latWidth) / double(kPatchHW * kPatchHW) * double(g.latFrames);
     g.seqLen = std::int64_t(std::ceil(tokens));
     return g;
 }

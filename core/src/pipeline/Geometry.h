@@ -12,7 +12,7 @@ inline constexpr int kLatentChannels = 16;
 
 struct Geometry
 {
-    int width = 0;  // video pixels
+    int width = 0; // video pixels
     int height = 0;
     int frames = 0; // video frames, 4n+1
     int latFrames = 0;

@@ -48,11 +48,12 @@ torch::Tensor readLatents(const std::filesystem::path& path)
     const auto it = tensors.find(kLatentsKey);
     if (it == tensors.end())
         throw Error(ErrorKind::CorruptFile,
-                    "'" + path.string() + "' holds no tensor named \"latents\": not a latents file of this program");
+                    "'" + path.string() +
+                        "' holds no tensor named \"latents\": not a latents file of this program");
     const auto& latents = it->second;
     if (latents.dim() != 4 || latents.size(0) != 16 || !latents.is_floating_point())
-        throw Error(ErrorKind::CorruptFile, "'" + path.string() +
-                                                "': \"latents\" must be a float tensor [16, T, H/8, W/8]");
+        throw Error(ErrorKind::CorruptFile,
+                    "'" + path.string() + "': \"latents\" must be a float tensor [16, T, H/8, W/8]");
     return latents.to(torch::kFloat32).clone();
 }
 

@@ -16,7 +16,8 @@ inline constexpr const char* kLatentsKey = "latents";
 void writeLatents(const std::filesystem::path& path, const torch::Tensor& latents,
                   const std::map<std::string, std::string>& metadata = {});
 
-// Reads `latents` [16, T, h, w] float32 back. Throws wan::Error(CorruptFile/Io/InvalidArgument) naming the file.
+// Reads `latents` [16, T, h, w] float32 back. Throws wan::Error(CorruptFile/Io/InvalidArgument) naming the
+// file.
 torch::Tensor readLatents(const std::filesystem::path& path);
 
 } // namespace wan::pipeline

@@ -67,8 +67,8 @@ Placement planPlacement(const Request& request, bool cudaDevice, std::uint64_t f
     p.description += p.streamDitBlocks ? ", DiT streamed block by block"
                                        : (p.offloadModels ? ", DiT on GPU then offloaded" : ", DiT on GPU");
     p.description += p.tileVae ? ", tiled VAE" : ", VAE on GPU";
-    p.description += " (free " + formatBytes(freeDeviceBytes) + ", needs ~" + formatBytes(peak(!p.t5OnCpu, true)) +
-                     " all resident)";
+    p.description += " (free " + formatBytes(freeDeviceBytes) + ", needs ~" +
+                     formatBytes(peak(!p.t5OnCpu, true)) + " all resident)";
     return p;
 }
 

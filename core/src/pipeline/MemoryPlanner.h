@@ -10,7 +10,7 @@ namespace wan::pipeline {
 
 struct MemoryNeeds
 {
-    std::uint64_t t5Bytes = 0;   // weights as kept on the device
+    std::uint64_t t5Bytes = 0; // weights as kept on the device
     std::uint64_t ditBytes = 0;
     std::uint64_t ditBlockBytes = 0; // one transformer block (streaming keeps ~2 resident)
     std::uint64_t vaeBytes = 0;
@@ -20,8 +20,8 @@ struct MemoryNeeds
 
 struct Placement
 {
-    bool accelerator = false;  // false: everything on the CPU
-    bool t5OnCpu = false;      // the official --t5_cpu
+    bool accelerator = false;   // false: everything on the CPU
+    bool t5OnCpu = false;       // the official --t5_cpu
     bool offloadModels = false; // the official --offload_model: models go back to host memory between stages
     bool streamDitBlocks = false; // DiT blocks copied to the device one at a time
     bool tileVae = false;

@@ -7,7 +7,8 @@ FlowEuler::FlowEuler(int steps, double shift)
     setSchedule(samplingSigmas(steps, shift));
 }
 
-torch::Tensor FlowEuler::step(const torch::Tensor& modelOutput, std::int64_t timestep, const torch::Tensor& sample)
+torch::Tensor FlowEuler::step(const torch::Tensor& modelOutput, std::int64_t timestep,
+                              const torch::Tensor& sample)
 {
     const int index = beginStep(timestep);
     const auto x = sample.to(torch::kFloat32);

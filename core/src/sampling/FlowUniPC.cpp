@@ -25,7 +25,8 @@ torch::Tensor FlowUniPC::lambdaAt(int index) const
     return torch::log(1 - sigma) - torch::log(sigma);
 }
 
-torch::Tensor FlowUniPC::step(const torch::Tensor& modelOutput, std::int64_t timestep, const torch::Tensor& sample)
+torch::Tensor FlowUniPC::step(const torch::Tensor& modelOutput, std::int64_t timestep,
+                              const torch::Tensor& sample)
 {
     const int index = beginStep(timestep);
     const auto x = sample.to(torch::kFloat32);
@@ -75,7 +76,8 @@ torch::Tensor FlowUniPC::predictor(const torch::Tensor& x, int order) const
 }
 
 // UniC: refines the sample the previous predictor produced, using this step's model output.
-torch::Tensor FlowUniPC::corrector(const torch::Tensor& modelT, const torch::Tensor& lastSample, int order) const
+torch::Tensor FlowUniPC::corrector(const torch::Tensor& modelT, const torch::Tensor& lastSample,
+                                   int order) const
 {
     const int index = m_stepIndex;
     const auto sigmaT = sigmaAt(index);

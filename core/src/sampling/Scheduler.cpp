@@ -64,8 +64,8 @@ int Scheduler::beginStep(std::int64_t timestep)
         if (t[i] == timestep)
             hits.push_back(i);
     if (hits.empty())
-        throw Error(ErrorKind::Internal, "scheduler: timestep " + std::to_string(timestep) +
-                                             " is not part of the schedule");
+        throw Error(ErrorKind::Internal,
+                    "scheduler: timestep " + std::to_string(timestep) + " is not part of the schedule");
     m_stepIndex = hits.size() > 1 ? hits[1] : hits[0];
     return m_stepIndex;
 }

@@ -1,6 +1,6 @@
 #pragma once
-// Internal (torch) flow-matching schedulers. All arithmetic follows the official solvers operation by operation
-// in float32 (0-dim tensors), so a CPU run reproduces the reference trajectories.
+// Internal (torch) flow-matching schedulers. All arithmetic follows the official solvers operation by
+// operation in float32 (0-dim tensors), so a CPU run reproduces the reference trajectories.
 
 #include <torch/torch.h>
 
@@ -24,8 +24,8 @@ public:
     int numSteps() const { return int(m_timesteps.size(0)); }
 
     // One solver step: `modelOutput` is the flow (velocity) prediction at `sample`; returns the next sample.
-    // The first call locates its timestep in timesteps() (second occurrence when duplicated); later calls advance
-    // by one.
+    // The first call locates its timestep in timesteps() (second occurrence when duplicated); later calls
+    // advance by one.
     virtual torch::Tensor step(const torch::Tensor& modelOutput, std::int64_t timestep,
                                const torch::Tensor& sample) = 0;
 
@@ -59,10 +59,12 @@ public:
 
 private:
     torch::Tensor predictor(const torch::Tensor& sample, int order) const;
-    torch::Tensor corrector(const torch::Tensor& thisModelOutput, const torch::Tensor& lastSample, int order) const;
+    torch::Tensor corrector(const torch::Tensor& thisModelOutput, const torch::Tensor& lastSample,
+                            int order) const;
     torch::Tensor lambdaAt(int index) const;
 
-    torch::Tensor m_prevOutput; // converted (x0) model outputs: m_prevOutput = step k-1, m_lastOutput = step k
+    torch::Tensor
+        m_prevOutput; // converted (x0) model outputs: m_prevOutput = step k-1, m_lastOutput = step k
     torch::Tensor m_lastOutput;
     torch::Tensor m_lastSample;
     int m_lowerOrderNums = 0;
@@ -70,8 +72,8 @@ private:
 };
 
 // FlowDPMSolverMultistepScheduler(shift=1) with sigmas = get_sampling_sigmas(steps, shift): dpmsolver++ 2M
-// midpoint, first order on the first and the final step. The first sigma is exactly 1: lambda = -inf there and
-// the inf arithmetic is part of the algorithm.
+// midpoint, first order on the first and the final step. The first sigma is exactly 1: lambda = -inf there
+// and the inf arithmetic is part of the algorithm.
 class FlowDpmSolver final : public Scheduler
 {
 public:

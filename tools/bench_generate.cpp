@@ -1,0 +1,246 @@
+// A whole T2V generation on random weights with the real T2V-1.3B dims: the DiT (dim 1536, ffn 8960, 12
+// heads, 30 layers) run as the pipeline does (two batch-1 calls per step for CFG, UniPC), then the VAE decode
+// (random Wan2.1 VAE). Reports s/step and peak GPU memory, with or without the official offload. The umT5
+// encoder is left out (random contexts of the right width): it runs once per job and its 11 GB never meet the
+// DiT when offloading.
+//
+//   bench_generate --random-weights --device cuda --size 832*480 --frame_num 81 --sample_steps 50
+//   bench_generate --random-weights --device cuda --offload_model True
+//   bench_generate --random-weights --device cpu --size 256*256 --frame_num 5 --sample_steps 2 --layers 2
+
+#include "dit/WanModel.h"
+#include "pipeline/DeviceInfo.h"
+#include "pipeline/Geometry.h"
+#include "pipeline/MemoryPlanner.h"
+#include "sampling/Scheduler.h"
+#include "vae/WanVae.h"
+#include "wan/Error.h"
+
+#include <ATen/CPUGeneratorImpl.h>
+#include <torch/torch.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <iostream>
+#include <string>
+#include <thread>
+
+namespace {
+
+struct Args
+{
+    bool randomWeights = false;
+    std::string device = "cuda";
+    std::string precision = "bf16";
+    int width = 832;
+    int height = 480;
+    int frames = 81;
+    int steps = 50;
+    double shift = 5.0;
+    double guide = 5.0;
+    int layers = 30;
+    bool offload = false;
+    bool stream = false;
+    bool decode = true;
+    bool tileVae = false;
+    std::uint64_t seed = 42;
+};
+
+[[noreturn]] void usage(int code)
+{
+    std::cout
+        << "usage: bench_generate --random-weights [--device cpu|cuda[:N]] [--precision fp32|bf16|fp16]\n"
+           "                      [--size W*H] [--frame_num N] [--sample_steps N] [--layers N]\n"
+           "                      [--offload_model True|False] [--stream] [--tile_vae] [--no-decode]\n"
+           "Defaults: T2V-1.3B dims, cuda, bf16, 832*480, 81 frames, 50 steps, no offload.\n";
+    std::exit(code);
+}
+
+Args parseArgs(int argc, char** argv)
+{
+    Args a;
+    for (int i = 1; i < argc; ++i) {
+        const std::string arg = argv[i];
+        const auto value = [&]() -> std::string {
+            if (i + 1 >= argc)
+                usage(2);
+            return argv[++i];
+        };
+        if (arg == "--random-weights")
+            a.randomWeights = true;
+        else if (arg == "--device")
+            a.device = value();
+        else if (arg == "--precision")
+            a.precision = value();
+        else if (arg == "--size") {
+            const auto v = value();
+            const auto star = v.find_first_of("*x");
+            if (star == std::string::npos)
+                usage(2);
+            a.width = std::stoi(v.substr(0, star));
+            a.height = std::stoi(v.substr(star + 1));
+        } else if (arg == "--frame_num")
+            a.frames = std::stoi(value());
+        else if (arg == "--sample_steps")
+            a.steps = std::stoi(value());
+        else if (arg == "--layers")
+            a.layers = std::stoi(value());
+        else if (arg == "--offload_model") {
+            const auto v = value();
+            a.offload = v == "True" || v == "true" || v == "1";
+        } else if (arg == "--stream")
+            a.stream = true;
+        else if (arg == "--tile_vae")
+            a.tileVae = true;
+        else if (arg == "--no-decode")
+            a.decode = false;
+        else if (arg == "--help" || arg == "-h")
+            usage(0);
+        else {
+            std::cerr << "bench_generate: unknown argument " << arg << "\n";
+            usage(2);
+        }
+    }
+    if (!a.randomWeights) {
+        std::cerr << "bench_generate: only --random-weights is supported (real folders: use wan-generate)\n";
+        usage(2);
+    }
+    return a;
+}
+
+double secondsSince(std::chrono::steady_clock::time_point start)
+{
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+// Weights of a plausible scale: small random matrices, unit norm scales, modulation ~ N(0, 1/dim).
+void randomFill(torch::nn::Module& model, double dim)
+{
+    torch::NoGradGuard noGrad;
+    for (auto& item : model.named_parameters()) {
+        const auto& name = item.key();
+        auto& p = item.value();
+        const bool isBias = name.size() >= 5 && name.compare(name.size() - 5, 5, ".bias") == 0;
+        if (isBias)
+            p.zero_();
+        else if (name.find("norm") != std::string::npos)
+            p.fill_(1.0);
+        else if (name.find("modulation") != std::string::npos)
+            p.normal_(0.0, 1.0 / std::sqrt(dim));
+        else
+            p.normal_(0.0, 0.02);
+    }
+}
+
+std::string gib(std::uint64_t bytes)
+{
+    return wan::pipeline::formatBytes(bytes);
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    const Args args = parseArgs(argc, argv);
+    at::set_num_threads(int(std::max(1u, std::thread::hardware_concurrency())));
+    try {
+        c10::InferenceMode inference;
+        const auto device = wan::pipeline::parseDevice(args.device);
+        const auto dtype = args.precision == "fp32"
+                               ? torch::kFloat32
+                               : (args.precision == "fp16" ? torch::kFloat16 : torch::kBFloat16);
+        const auto g = wan::pipeline::textToVideoGeometry(args.width, args.height, args.frames);
+
+        wan::dit::WanConfig config;
+        config.dim = 1536;
+        config.ffnDim = 8960;
+        config.numHeads = 12;
+        config.numLayers = args.layers;
+        config.textDim = 4096;
+
+        auto initStart = std::chrono::steady_clock::now();
+        auto model = std::make_shared<wan::dit::WanModel>(config);
+        torch::manual_seed(args.seed);
+        randomFill(*model, double(config.dim));
+        if (args.stream) {
+            model->to(dtype);
+            model->setBlockStreaming(device);
+        } else {
+            model->to(device, dtype);
+        }
+        if (dtype != torch::kFloat32)
+            wan::dit::keepInFloat32(*model, &wan::dit::WanModel::keepsFloat32);
+        auto vae = wan::vae::WanVae::randomInit(wan::vae::VaeArch{}, torch::kFloat32, device, args.seed + 1);
+        wan::pipeline::synchronize(device);
+        std::int64_t parameters = 0;
+        for (const auto& p : model->parameters())
+            parameters += p.numel();
+        std::printf("random T2V-1.3B dims: %d layers, %.2f B DiT parameters, %s %s%s%s; init %.1f s\n",
+                    args.layers, double(parameters) / 1e9, device.str().c_str(), args.precision.c_str(),
+                    args.offload ? ", offload_model" : "", args.stream ? ", DiT blocks streamed" : "",
+                    secondsSince(initStart));
+        std::printf("video %dx%d, %d frames -> latent 16x%dx%dx%d, seq_len %lld, %d steps (unipc), CFG 2 "
+                    "calls/step\n",
+                    g.width, g.height, g.frames, g.latFrames, g.latHeight, g.latWidth, (long long)g.seqLen,
+                    args.steps);
+
+        auto generator = at::make_generator<at::CPUGeneratorImpl>(args.seed);
+        auto latent = torch::randn({16, g.latFrames, g.latHeight, g.latWidth}, generator).to(device);
+        const auto context = torch::randn({100, 4096}, generator).to(device);
+        const auto contextNull = torch::randn({117, 4096}, generator).to(device);
+        auto scheduler = wan::sampling::makeScheduler(wan::Solver::UniPC, args.steps, args.shift);
+        const auto* timesteps = scheduler->timesteps().data_ptr<std::int64_t>();
+
+        wan::pipeline::synchronize(device);
+        wan::pipeline::resetPeakDeviceMemory(device);
+        const auto start = std::chrono::steady_clock::now();
+        double firstStep = 0.0;
+        for (int k = 0; k < scheduler->numSteps(); ++k) {
+            const auto stepStart = std::chrono::steady_clock::now();
+            const auto t =
+                torch::full({1}, timesteps[k], torch::TensorOptions().dtype(torch::kInt64).device(device));
+            const auto cond = model->forward({latent}, t, {context}, g.seqLen).at(0);
+            const auto uncond = model->forward({latent}, t, {contextNull}, g.seqLen).at(0);
+            latent = scheduler->step(uncond + args.guide * (cond - uncond), timesteps[k], latent);
+            wan::pipeline::synchronize(device);
+            const double s = secondsSince(stepStart);
+            if (k == 0)
+                firstStep = s;
+            std::fprintf(stderr, "\rstep %d/%d  %.2f s", k + 1, scheduler->numSteps(), s);
+        }
+        const double denoise = secondsSince(start);
+        const double steady =
+            scheduler->numSteps() > 1 ? (denoise - firstStep) / (scheduler->numSteps() - 1) : denoise;
+        std::fprintf(stderr, "\n");
+        std::printf(
+            "denoise: %.1f s total, %.3f s/step (first step %.3f s, later steps %.3f s/step), peak GPU "
+            "memory %s, latent finite %s\n",
+            denoise, denoise / scheduler->numSteps(), firstStep, steady,
+            gib(wan::pipeline::peakDeviceMemory(device)).c_str(),
+            torch::isfinite(latent).all().item<bool>() ? "yes" : "NO");
+
+        if (args.offload && device.is_cuda() && !args.stream) {
+            const auto moveStart = std::chrono::steady_clock::now();
+            model->to(torch::kCPU);
+            wan::pipeline::releaseCachedDeviceMemory();
+            std::printf("offload: DiT moved to host memory in %.1f s\n", secondsSince(moveStart));
+        }
+        if (args.decode) {
+            wan::pipeline::resetPeakDeviceMemory(device);
+            const auto decodeStart = std::chrono::steady_clock::now();
+            wan::vae::VaeRunOptions options;
+            options.tiling.enabled = args.tileVae;
+            const auto video = vae->decode(latent.to(torch::kFloat32), options);
+            wan::pipeline::synchronize(device);
+            std::printf("vae decode: %.1f s, video [%lld, %lld, %lld, %lld], peak GPU memory %s\n",
+                        secondsSince(decodeStart), (long long)video.size(0), (long long)video.size(1),
+                        (long long)video.size(2), (long long)video.size(3),
+                        gib(wan::pipeline::peakDeviceMemory(device)).c_str());
+        }
+    } catch (const std::exception& e) {
+        std::cerr << "bench_generate: " << e.what() << "\n";
+        return 1;
+    }
+    return 0;
+}
