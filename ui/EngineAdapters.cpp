@@ -3,7 +3,10 @@
 #include "wan/ModelFolder.h"
 
 #include <QDir>
-#include <QRegularExpression>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonDocument>
+#include <QJsonObject>
 
 namespace wan::ui {
 
@@ -26,6 +29,31 @@ private:
     wan::Engine m_engine;
 };
 
+// Every file of an official folder that is absent, so the user sees the whole list at once (the engine stops
+// at the first problem).
+QStringList missingOfficialFiles(const QString& dir)
+{
+    const QDir folder(dir);
+    QStringList missing;
+    const auto need = [&](const QString& name) {
+        if (!QFileInfo(folder.filePath(name)).isFile())
+            missing.append(name);
+    };
+    need(QStringLiteral("config.json"));
+    if (!QFileInfo(folder.filePath(QStringLiteral("diffusion_pytorch_model.safetensors.index.json")))
+             .isFile())
+        need(QStringLiteral("diffusion_pytorch_model.safetensors"));
+    need(QStringLiteral("models_t5_umt5-xxl-enc-bf16.pth"));
+    need(QStringLiteral("Wan2.1_VAE.pth"));
+    need(QStringLiteral("google/umt5-xxl/spiece.model"));
+    QFile config(folder.filePath(QStringLiteral("config.json")));
+    if (config.open(QIODevice::ReadOnly) &&
+        QJsonDocument::fromJson(config.readAll()).object().value(QLatin1String("model_type")).toString() ==
+            QLatin1String("i2v"))
+        need(QStringLiteral("models_clip_open-clip-xlm-roberta-large-vit-huge-14.pth"));
+    return missing;
+}
+
 } // namespace
 
 JobRunnerFactory engineRunnerFactory()
@@ -44,15 +72,7 @@ FolderCheck inspectModelFolderChecked(const QString& dir)
         check.summary = QString::fromStdString(wan::modelInfoToText(info));
     } catch (const wan::Error& error) {
         check.problem = QString::fromStdString(error.what());
-        // The engine names missing files in its message; pick out the official file names for a list.
-        static const QRegularExpression fileName(
-            QStringLiteral(R"(([\w.\-]+\.(?:safetensors|pth|json|model)|google/umt5-xxl(?:/[\w.\-]+)?))"));
-        auto it = fileName.globalMatch(check.problem);
-        while (it.hasNext()) {
-            const QString name = it.next().captured(1);
-            if (!check.missing.contains(name))
-                check.missing.append(name);
-        }
+        check.missing = missingOfficialFiles(dir);
     } catch (const std::exception& error) {
         check.problem = QString::fromStdString(error.what());
     }

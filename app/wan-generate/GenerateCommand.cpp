@@ -125,10 +125,10 @@ int exitCodeFor(ErrorKind kind)
 
 } // namespace
 
-Request buildRequest(const CliOptions& o, bool folderIsI2v, bool cudaAvailable)
+Request buildRequest(const CliOptions& o, bool folderIsI2v, bool cudaAvailable, bool smallT2v)
 {
     const auto bad = [](const std::string& m) { throw Error(ErrorKind::InvalidArgument, m); };
-    const std::string task = o.task.value_or(folderIsI2v ? "i2v-14B" : "t2v-14B");
+    const std::string task = o.task.value_or(folderIsI2v ? "i2v-14B" : (smallT2v ? "t2v-1.3B" : "t2v-14B"));
     const bool i2v = task == "i2v-14B";
     if (i2v != folderIsI2v)
         bad("--task " + task + " does not match the model folder '" + o.ckptDir.string() +
@@ -195,7 +195,14 @@ Request buildRequest(const CliOptions& o, bool folderIsI2v, bool cudaAvailable)
 int runGenerate(const CliOptions& options)
 {
     const ModelInfo info = inspectModelFolder(options.ckptDir);
-    const auto request = buildRequest(options, info.modelType == ModelType::I2V, torch::cuda::is_available());
+    // The official 1.3B DiT is 1536 wide, the 14B ones 5120.
+    const bool small = info.dit.dim > 0 && info.dit.dim <= 2048;
+    if (options.task && small != (*options.task == "t2v-1.3B") && info.modelType == ModelType::T2V &&
+        (info.dit.dim == 1536 || info.dit.dim == 5120))
+        spdlog::warn("--task {} but the folder holds a DiT of width {} ({})", *options.task, info.dit.dim,
+                     small ? "t2v-1.3B" : "a 14B model");
+    const auto request =
+        buildRequest(options, info.modelType == ModelType::I2V, torch::cuda::is_available(), small);
 
     CancelToken cancel;
     g_cancel.store(&cancel);

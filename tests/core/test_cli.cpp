@@ -69,6 +69,7 @@ private Q_SLOTS:
     void textToVideoMatchesReference();
     void imageToVideoMatchesReference();
     void inspectStillWorks();
+    void interruptLeavesNoFiles();
     void rejectsBadInput_data();
     void rejectsBadInput();
 };
@@ -182,6 +183,33 @@ void TestCli::inspectStillWorks()
                              QStringLiteral("--inspect"), QStringLiteral("--json")});
     QVERIFY2(run.exitCode == 0, qPrintable(run.err));
     QVERIFY(run.out.contains(QStringLiteral("t2v")));
+}
+
+void TestCli::interruptLeavesNoFiles()
+{
+    WAN_REQUIRE_FIXTURES();
+    QTemporaryDir tmp;
+    const fs::path out = tmp.path().toStdString();
+    QProcess process;
+    process.setProgram(QStringLiteral(WAN_GENERATE_PATH));
+    process.setArguments({QStringLiteral("--ckpt_dir"), path(wan::test::fixturesDir() / "wan-tiny-t2v"),
+                          QStringLiteral("--size"), QStringLiteral("48*32"), QStringLiteral("--frame_num"),
+                          QStringLiteral("9"), QStringLiteral("--sample_steps"), QStringLiteral("1000"),
+                          QStringLiteral("--device"), QStringLiteral("cpu"), QStringLiteral("--save_file"),
+                          path(out / "interrupted.mp4"), QStringLiteral("--save_latents"),
+                          path(out / "interrupted.safetensors")});
+    process.start();
+    QVERIFY(process.waitForStarted());
+    QByteArray err;
+    // Interrupt once denoising is under way (progress lines go to stderr when it is not a terminal).
+    QTRY_VERIFY_WITH_TIMEOUT((err += process.readAllStandardError(), err.contains("step 1/1000")), 120000);
+    process.terminate(); // SIGTERM, handled like Ctrl+C
+    QVERIFY(process.waitForFinished(60000));
+    err += process.readAllStandardError();
+    QCOMPARE(process.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(process.exitCode(), 130);
+    QVERIFY2(err.contains("interrupted"), err.constData());
+    QCOMPARE(QDir(tmp.path()).entryList(QDir::Files | QDir::NoDotAndDotDot).size(), 0);
 }
 
 void TestCli::rejectsBadInput_data()

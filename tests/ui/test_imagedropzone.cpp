@@ -229,6 +229,7 @@ void TestImageDropZone::outputSizeFollowsOfficialRounding_data()
     QTest::newRow("16:9 at 720p") << QSize(1920, 1080) << 1280 * 720 << QSize(1280, 720);
     QTest::newRow("square 720p") << QSize(512, 512) << 1280 * 720 << QSize(960, 960);
     QTest::newRow("4:3 at 480p") << QSize(640, 480) << 832 * 480 << QSize(720, 544);
+    QTest::newRow("tiny fixture") << QSize(80, 48) << 3072 << QSize(64, 32); // wan-tiny-i2v reference run
 }
 
 void TestImageDropZone::outputSizeFollowsOfficialRounding()

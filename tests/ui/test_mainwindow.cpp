@@ -18,6 +18,7 @@
 #include <QDir>
 #include <QInputMethodEvent>
 #include <QKeyEvent>
+#include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSettings>
@@ -26,6 +27,7 @@
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimer>
 #include <QTranslator>
 
 using namespace wan::ui;
@@ -109,6 +111,7 @@ private Q_SLOTS:
     void runningAndFinishedWithScreenshots();
     void editPendingJob();
     void switchesLanguageLive();
+    void closingWhileRunningAsksThenCancels();
 };
 
 void TestMainWindow::folderValidation()
@@ -343,6 +346,50 @@ void TestMainWindow::switchesLanguageLive()
     QCoreApplication::removeTranslator(&chinese);
     QTRY_VERIFY(buttonTexts().contains(QStringLiteral("Add to queue")));
 #endif
+}
+
+namespace {
+// Answers the next modal question box with `button` once it is open.
+void answerNextQuestion(QMessageBox::StandardButton button)
+{
+    QTimer::singleShot(50, [button] {
+        auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget());
+        if (box)
+            box->button(button)->click();
+        else
+            answerNextQuestion(button);
+    });
+}
+} // namespace
+
+void TestMainWindow::closingWhileRunningAsksThenCancels()
+{
+    QTemporaryDir dir;
+    Studio studio(dir.path());
+    MainWindow window(studio.services());
+    window.show();
+    window.modelPicker()->setFolder(QStringLiteral("/models/t2v"));
+    QVERIFY(waitForFolderCheck(window));
+    QSignalSpy started(&studio.runner, &QueueRunner::jobStarted);
+    QSignalSpy finished(&studio.runner, &QueueRunner::jobFinished);
+    window.promptEditor()->setText(QStringLiteral("wait"));
+    QVERIFY(window.submit().isEmpty());
+    window.promptEditor()->setText(QStringLiteral("queued behind"));
+    QVERIFY(window.submit().isEmpty());
+    QVERIFY(started.wait(5000));
+
+    answerNextQuestion(QMessageBox::No);
+    QVERIFY(!window.close()); // the user changed their mind: nothing stops
+    QVERIFY(window.isVisible());
+    QVERIFY(studio.bridge.isBusy());
+
+    answerNextQuestion(QMessageBox::Yes);
+    QVERIFY(window.close()); // returns after the job was cancelled and the thread joined
+    QVERIFY(!studio.bridge.isBusy());
+    QCOMPARE(finished.count(), 1);
+    QCOMPARE(studio.queue.jobs().at(0).state, JobState::Cancelled);
+    QCOMPARE(studio.queue.jobs().at(1).state, JobState::Queued); // stays for the next start
+    QCOMPARE(studio.store.load().jobs.at(1).state, JobState::Queued);
 }
 
 int main(int argc, char** argv)

@@ -31,6 +31,7 @@ class TestUiEndToEnd : public QObject
 private Q_SLOTS:
     void initTestCase();
     void adapters();
+    void fullJobWritesVideo_data();
     void fullJobWritesVideo();
 
 private:
@@ -51,16 +52,39 @@ void TestUiEndToEnd::adapters()
     QVERIFY2(good.ok, qPrintable(good.problem));
     QCOMPARE(int(good.modelType), int(wan::ModelType::T2V));
     QVERIFY(!good.large);
+    const FolderCheck i2v =
+        inspectModelFolderChecked(QFileInfo(m_fixture).dir().filePath(QStringLiteral("wan-tiny-i2v")));
+    QVERIFY2(i2v.ok, qPrintable(i2v.problem));
+    QCOMPARE(int(i2v.modelType), int(wan::ModelType::I2V));
     QTemporaryDir empty;
     const FolderCheck bad = inspectModelFolderChecked(empty.path());
     QVERIFY(!bad.ok);
     QVERIFY(!bad.problem.isEmpty());
+    QCOMPARE(bad.missing, (QStringList{"config.json", "diffusion_pytorch_model.safetensors",
+                                       "models_t5_umt5-xxl-enc-bf16.pth", "Wan2.1_VAE.pth",
+                                       "google/umt5-xxl/spiece.model"}));
     QVERIFY(!officialNegativePrompt(wan::Task::T2V).isEmpty());
     QVERIFY(officialNegativePrompt(wan::Task::I2V).startsWith(QStringLiteral("镜头晃动")));
 }
 
+void TestUiEndToEnd::fullJobWritesVideo_data()
+{
+    QTest::addColumn<QString>("fixture");
+    QTest::addColumn<int>("task");
+    QTest::addColumn<QSize>("size"); // i2v: width*height is the max area
+    QTest::addColumn<QSize>("expected");
+    QTest::newRow("t2v") << "wan-tiny-t2v" << int(wan::Task::T2V) << QSize(48, 32) << QSize(48, 32);
+    // The 80x48 input at max area 3072 gives 64x32, as in the fixture's reference run.
+    QTest::newRow("i2v") << "wan-tiny-i2v" << int(wan::Task::I2V) << QSize(64, 48) << QSize(64, 32);
+}
+
 void TestUiEndToEnd::fullJobWritesVideo()
 {
+    QFETCH(QString, fixture);
+    QFETCH(int, task);
+    QFETCH(QSize, size);
+    QFETCH(QSize, expected);
+    const QString fixtureDir = QFileInfo(m_fixture).dir().filePath(fixture);
     QTemporaryDir out;
     RenderQueueModel model(nullptr);
     InferenceBridge bridge(engineRunnerFactory());
@@ -70,11 +94,14 @@ void TestUiEndToEnd::fullJobWritesVideo()
     QSignalSpy finished(&runner, &QueueRunner::jobFinished);
 
     RenderJob job;
-    job.request.task = wan::Task::T2V;
-    job.request.ckptDir = m_fixture.toStdString();
+    job.request.task = wan::Task(task);
+    job.request.ckptDir = fixtureDir.toStdString();
     job.request.prompt = "a small red boat on a calm lake";
-    job.request.width = 48;
-    job.request.height = 32;
+    job.request.width = size.width();
+    job.request.height = size.height();
+    if (job.request.task == wan::Task::I2V)
+        job.request.image =
+            QDir(fixtureDir).filePath(QStringLiteral("reference/i2v_input.png")).toStdString();
     job.request.frameNum = 9;
     job.request.steps = 3;
     job.request.seed = 42;
@@ -98,8 +125,7 @@ void TestUiEndToEnd::fullJobWritesVideo()
     QVERIFY(video.startsWith(model.job(id)->folder));
     const auto info = wan::media::probeVideo(video.toStdString());
     QCOMPARE(info.frameCount, 9);
-    QCOMPARE(info.width, 48);
-    QCOMPARE(info.height, 32);
+    QCOMPARE(QSize(info.width, info.height), expected);
     QVERIFY(QFileInfo(model.job(id)->latentsPath).isFile());
     const QDir folder(model.job(id)->folder);
     QVERIFY(folder.exists(QStringLiteral("settings.json")));

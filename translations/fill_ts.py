@@ -1,13 +1,14 @@
 #!/usr/bin/env python3
 """Fills the .ts files after lupdate: zh_CN from zh_CN.py, en with the source text (complete, never "unfinished").
 
-Usage: tools/translations/fill_ts.py translations/wan_studio_zh_CN.ts translations/wan_studio_en.ts
+Usage: translations/fill_ts.py translations/wan_studio_zh_CN.ts translations/wan_studio_en.ts
 Exits non-zero and lists the strings that have no Chinese translation yet.
 """
 import os
 import sys
 import xml.etree.ElementTree as ET
 
+sys.dont_write_bytecode = True  # no __pycache__ next to the .ts files
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from zh_CN import ZH  # noqa: E402
 
