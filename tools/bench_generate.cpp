@@ -44,6 +44,7 @@ struct Args
     bool stream = false;
     bool decode = true;
     bool tileVae = false;
+    bool batchedCfg = false;
     std::uint64_t seed = 42;
 };
 
@@ -53,6 +54,7 @@ struct Args
         << "usage: bench_generate --random-weights [--device cpu|cuda[:N]] [--precision fp32|bf16|fp16]\n"
            "                      [--size W*H] [--frame_num N] [--sample_steps N] [--layers N]\n"
            "                      [--offload_model True|False] [--stream] [--tile_vae] [--no-decode]\n"
+           "                      [--batched_cfg]\n"
            "Defaults: T2V-1.3B dims, cuda, bf16, 832*480, 81 frames, 50 steps, no offload.\n";
     std::exit(code);
 }
@@ -93,6 +95,8 @@ Args parseArgs(int argc, char** argv)
             a.stream = true;
         else if (arg == "--tile_vae")
             a.tileVae = true;
+        else if (arg == "--batched_cfg")
+            a.batchedCfg = true;
         else if (arg == "--no-decode")
             a.decode = false;
         else if (arg == "--help" || arg == "-h")
@@ -180,10 +184,10 @@ int main(int argc, char** argv)
                     args.layers, double(parameters) / 1e9, device.str().c_str(), args.precision.c_str(),
                     args.offload ? ", offload_model" : "", args.stream ? ", DiT blocks streamed" : "",
                     secondsSince(initStart));
-        std::printf("video %dx%d, %d frames -> latent 16x%dx%dx%d, seq_len %lld, %d steps (unipc), CFG 2 "
-                    "calls/step\n",
-                    g.width, g.height, g.frames, g.latFrames, g.latHeight, g.latWidth, (long long)g.seqLen,
-                    args.steps);
+        std::printf(
+            "video %dx%d, %d frames -> latent 16x%dx%dx%d, seq_len %lld, %d steps (unipc), CFG as %s\n",
+            g.width, g.height, g.frames, g.latFrames, g.latHeight, g.latWidth, (long long)g.seqLen,
+            args.steps, args.batchedCfg ? "one batch-2 call per step" : "two batch-1 calls per step");
 
         auto generator = at::make_generator<at::CPUGeneratorImpl>(args.seed);
         auto latent = torch::randn({16, g.latFrames, g.latHeight, g.latWidth}, generator).to(device);
@@ -200,8 +204,16 @@ int main(int argc, char** argv)
             const auto stepStart = std::chrono::steady_clock::now();
             const auto t =
                 torch::full({1}, timesteps[k], torch::TensorOptions().dtype(torch::kInt64).device(device));
-            const auto cond = model->forward({latent}, t, {context}, g.seqLen).at(0);
-            const auto uncond = model->forward({latent}, t, {contextNull}, g.seqLen).at(0);
+            torch::Tensor cond, uncond;
+            if (args.batchedCfg) {
+                const auto out =
+                    model->forward({latent, latent}, t.repeat({2}), {context, contextNull}, g.seqLen);
+                cond = out.at(0);
+                uncond = out.at(1);
+            } else {
+                cond = model->forward({latent}, t, {context}, g.seqLen).at(0);
+                uncond = model->forward({latent}, t, {contextNull}, g.seqLen).at(0);
+            }
             latent = scheduler->step(uncond + args.guide * (cond - uncond), timesteps[k], latent);
             wan::pipeline::synchronize(device);
             const double s = secondsSince(stepStart);

@@ -8,7 +8,8 @@
 # Usage: tools/gpu_check.sh            (from anywhere; ~10 min on one H100, most of it the two 50-step runs)
 # Environment: PYTHON (default python3), WAN_FIXTURES_DIR (default <repo>/../shared/fixtures),
 #   WAN_GPU_BUILD_DIR (default <repo>/build/gpu), WAN_GPU_DEVICE (default cuda), WAN_BENCH_STEPS (default 50),
-#   WAN_BENCH_SIZE (default 832*480), WAN_BENCH_FRAMES (default 81), WAN_CMAKE_ARGS (extra configure flags).
+#   WAN_BENCH_SIZE (default 832*480), WAN_BENCH_FRAMES (default 81), WAN_BENCH_BATCHED=1 (also time the
+#   batch-2 CFG call), WAN_CMAKE_ARGS (extra configure flags).
 # Build dependencies besides PyTorch (Debian/Ubuntu): cmake ninja-build pkg-config libspdlog-dev
 #   nlohmann-json3-dev libsentencepiece-dev libavcodec-dev libavformat-dev libavutil-dev libswscale-dev
 #   libopencv-dev (or add -DWAN_WITH_FFMPEG=OFF / -DWAN_WITH_OPENCV=OFF to WAN_CMAKE_ARGS).
@@ -58,7 +59,7 @@ say "Configure and build ($BUILD)"
 GENERATOR=()
 command -v ninja >/dev/null 2>&1 && GENERATOR=(-G Ninja)
 # shellcheck disable=SC2086
-cmake -S "$ROOT" -B "$BUILD" "${GENERATOR[@]}" -DCMAKE_BUILD_TYPE=Release -DWAN_BUILD_GUI=OFF \
+cmake -S "$ROOT" -B "$BUILD" ${GENERATOR[@]+"${GENERATOR[@]}"} -DCMAKE_BUILD_TYPE=Release -DWAN_BUILD_GUI=OFF \
     -DWAN_BUILD_TESTS=OFF -DCMAKE_PREFIX_PATH="$TORCH_PREFIX" ${WAN_CMAKE_ARGS:-}
 grep -q 'WAN_WITH_CUDA=1' "$BUILD/build.ninja" 2>/dev/null || grep -rqs 'WAN_WITH_CUDA=1' "$BUILD/core/src/pipeline" ||
     printf 'note: the engine was configured without CUDA memory queries (LibTorch exposes no c10_cuda target)\n'
@@ -142,6 +143,12 @@ say "T2V-1.3B random weights, $SIZE x $FRAMES frames, $STEPS steps, bf16, withou
 say "T2V-1.3B random weights, $SIZE x $FRAMES frames, $STEPS steps, bf16, with --offload_model True"
 "$BENCH" --random-weights --device "$DEVICE" --precision bf16 --size "$SIZE" --frame_num "$FRAMES" \
     --sample_steps "$STEPS" --offload_model True || fail "bench_generate with offload"
+
+if [ "${WAN_BENCH_BATCHED:-0}" = 1 ]; then
+    say "T2V-1.3B random weights, $SIZE x $FRAMES frames, $STEPS steps, bf16, batch-2 CFG"
+    "$BENCH" --random-weights --device "$DEVICE" --precision bf16 --size "$SIZE" --frame_num "$FRAMES" \
+        --sample_steps "$STEPS" --batched_cfg --no-decode || fail "bench_generate with batched CFG"
+fi
 
 say "Summary"
 rm -rf "$OUT"

@@ -141,6 +141,8 @@ QJsonObject requestToJson(const wan::Request& r)
     o[QStringLiteral("task")] = taskName(r.task);
     o[QStringLiteral("ckpt_dir")] = pathString(r.ckptDir);
     o[QStringLiteral("prompt")] = QString::fromStdString(r.prompt);
+    if (!r.originalPrompt.empty())
+        o[QStringLiteral("original_prompt")] = QString::fromStdString(r.originalPrompt);
     if (r.negativePrompt)
         o[QStringLiteral("negative_prompt")] = QString::fromStdString(*r.negativePrompt);
     o[QStringLiteral("width")] = r.width;
@@ -182,6 +184,7 @@ bool requestFromJson(const QJsonObject& o, wan::Request* out)
     r.task = *task;
     r.ckptDir = toPath(text("ckpt_dir"));
     r.prompt = text("prompt").toStdString();
+    r.originalPrompt = text("original_prompt").toStdString();
     if (o.contains(QLatin1String("negative_prompt")))
         r.negativePrompt = text("negative_prompt").toStdString();
     r.width = integer("width", r.width);

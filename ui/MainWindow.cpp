@@ -31,6 +31,7 @@
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QScrollArea>
+#include <QPointer>
 #include <QSettings>
 #include <QSplitter>
 #include <QStandardPaths>
@@ -176,6 +177,21 @@ MainWindow::MainWindow(StudioServices services, QWidget* parent)
             m_progress->setPreview(image);
     });
     connect(m_services.runner, &QueueRunner::jobFinished, this, &MainWindow::onJobFinished);
+    if (m_services.runner && m_services.settings)
+        m_services.runner->setPromptAutoExtend([store = QPointer<QSettings>(m_services.settings)] {
+            PromptAutoExtend config;
+            if (store && wan::promptExtensionAvailable() && PromptEnhanceSettingsPage::loadEnabled(*store)) {
+                config.enabled = true;
+                config.settings = PromptEnhanceSettingsPage::loadSettings(*store);
+                config.language = PromptEnhanceSettingsPage::loadTargetLanguage(*store);
+            }
+            return config;
+        });
+    connect(m_services.runner, &QueueRunner::promptExtensionFinished, this,
+            [this](const QUuid&, bool ok, const QString& message) {
+                if (!ok && !message.isEmpty())
+                    statusBar()->showMessage(tr("Automatic prompt extension: %1").arg(message), 15000);
+            });
     connect(m_queueDock, &RenderQueueDock::editRequested, this, &MainWindow::editJob);
     connect(m_queueDock, &RenderQueueDock::openRequested, this, &MainWindow::showJobResult);
     connect(m_services.queue, &RenderQueueModel::saveFailed, this,

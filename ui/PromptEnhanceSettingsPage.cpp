@@ -27,7 +27,7 @@ QString fromStd(const std::string& text)
 PromptEnhanceSettingsPage::PromptEnhanceSettingsPage(QWidget* parent)
     : QWidget(parent), m_worker(new PromptEnhanceWorker(this))
 {
-    m_enabled = new QCheckBox(tr("Extend prompts before generating"), this);
+    m_enabled = new QCheckBox(tr("Extend prompts automatically when queuing"), this);
 
     m_backend = new QComboBox(this);
     m_backend->addItem(tr("Dashscope (Alibaba Cloud)"), int(wan::PromptBackend::Dashscope));

@@ -28,7 +28,7 @@ public:
     void setSettings(const wan::PromptExtendSettings& settings);
     wan::PromptLanguage targetLanguage() const;
     void setTargetLanguage(wan::PromptLanguage language);
-    bool isExtensionEnabled() const; // the "Extend prompts before generating" default
+    bool isExtensionEnabled() const; // "Extend prompts automatically when queuing"
     void setExtensionEnabled(bool enabled);
 
     // Group "promptExtension" of `store`. The API key is stored in plain text there (see the page's warning).

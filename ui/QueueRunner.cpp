@@ -2,6 +2,8 @@
 
 #include "GenerationRules.h"
 #include "InferenceBridge.h"
+#include "PromptEnhanceDialog.h"
+#include "PromptEnhanceWorker.h"
 #include "RenderQueueModel.h"
 
 #include <QCoreApplication>
@@ -62,10 +64,14 @@ void QueueRunner::setQueuePaused(bool paused)
 
 void QueueRunner::cancelJob(const QUuid& id)
 {
-    if (id == m_running)
+    if (id == m_running && m_extending) {
+        m_extensionCancelled = true;
+        m_extender->cancel();
+    } else if (id == m_running) {
         m_bridge->cancel(id);
-    else if (m_model)
+    } else if (m_model) {
         m_model->cancelPendingJob(id);
+    }
 }
 
 void QueueRunner::scheduleNext()
@@ -90,14 +96,10 @@ void QueueRunner::startNext()
     if (request.seed < 0)
         request.seed = qint64(QRandomGenerator::global()->bounded(quint64(1) << 53)); // named in the folder
 
-    JobTicket ticket;
-    ticket.id = job.id;
     QString folder = job.folder;
     const bool resume =
         !job.resumeLatents.isEmpty() && QFileInfo(job.resumeLatents).isFile() && !folder.isEmpty();
-    if (resume) {
-        ticket.resumeLatents = job.resumeLatents;
-    } else {
+    if (!resume) {
         const QString name = readableJobName(QDateTime::currentDateTime(),
                                              QString::fromStdString(request.prompt), request.seed);
         folder = QDir(m_outputDir).filePath(name);
@@ -108,39 +110,118 @@ void QueueRunner::startNext()
         request.outputPath = QDir(folder).filePath(QFileInfo(folder).fileName() + extension).toStdString();
         request.latentsPath = QDir(folder).filePath(QStringLiteral("latents.safetensors")).toStdString();
     }
-    ticket.request = request;
-
     m_model->markRunning(job.id, request, folder);
     m_running = job.id;
     m_thumbnailSaved = request.task == wan::Task::I2V && !job.thumbnailPath.isEmpty();
     m_lastStage = {};
 
-    QString setupError;
     if (!QDir().mkpath(folder)) {
-        setupError = QCoreApplication::translate("QueueRunner", "Could not create the job folder %1.")
-                         .arg(QDir::toNativeSeparators(folder));
-    } else if (!resume) {
+        JobOutcome outcome;
+        outcome.status = wan::JobStatus::Failed;
+        outcome.errorKind = wan::ErrorKind::Io;
+        outcome.error = QCoreApplication::translate("QueueRunner", "Could not create the job folder %1.")
+                            .arg(QDir::toNativeSeparators(folder));
+        onFinished(job.id, outcome);
+        return;
+    }
+    // A job whose prompt was extended already (a retry or a duplicate) keeps it.
+    if (!resume && request.originalPrompt.empty() && startPromptExtension(request)) {
+        appendLog(job.id, QStringLiteral("extending the prompt"));
+        return;
+    }
+    submitJob(job.id, request, resume ? job.resumeLatents : QString());
+}
+
+bool QueueRunner::startPromptExtension(const wan::Request& request)
+{
+    if (!m_autoExtend || QString::fromStdString(request.prompt).trimmed().isEmpty())
+        return false;
+    const PromptAutoExtend config = m_autoExtend();
+    if (!config.enabled)
+        return false;
+    wan::PromptExtendRequest extend;
+    extend.prompt = request.prompt;
+    extend.language = config.language;
+    extend.task = request.task == wan::Task::I2V   ? wan::PromptTask::ImageToVideo
+                  : request.task == wan::Task::T2I ? wan::PromptTask::TextToImage
+                                                   : wan::PromptTask::TextToVideo;
+    if (request.task == wan::Task::I2V)
+        extend.image = PromptEnhanceDialog::encodeImageForRequest(
+            QImage(QString::fromStdString(request.image.string())));
+    if (request.seed >= 0)
+        extend.seed = request.seed;
+    if (!m_extender) {
+        m_extender = new PromptEnhanceWorker(this);
+        connect(m_extender, &PromptEnhanceWorker::finished, this, &QueueRunner::onPromptExtended);
+    }
+    m_extending = true;
+    m_extensionCancelled = false;
+    m_extendingRequest = request;
+    m_extender->start(config.settings, extend);
+    return true;
+}
+
+void QueueRunner::onPromptExtended(const wan::PromptExtendResult& result)
+{
+    if (!m_extending || m_running.isNull())
+        return;
+    m_extending = false;
+    const QUuid id = m_running;
+    if (m_extensionCancelled) {
+        JobOutcome outcome;
+        outcome.status = wan::JobStatus::Cancelled;
+        outcome.errorKind = wan::ErrorKind::Cancelled;
+        onFinished(id, outcome);
+        return;
+    }
+    wan::Request request = m_extendingRequest;
+    const QString message = QString::fromStdString(result.message);
+    const bool extended = result.ok && !result.prompt.empty() && result.prompt != request.prompt;
+    if (extended) {
+        request.originalPrompt = request.prompt;
+        request.prompt = result.prompt;
+        if (m_model)
+            m_model->setRunningRequest(id, request);
+        appendLog(id, QStringLiteral("prompt extended by %1: %2")
+                          .arg(QString::fromStdString(result.model), QString::fromStdString(request.prompt)));
+    } else {
+        appendLog(id, message.isEmpty() ? QStringLiteral("prompt extension returned the prompt unchanged")
+                                        : message);
+        spdlog::warn("job {}: {}", id.toString().toStdString(), result.message);
+    }
+    Q_EMIT promptExtensionFinished(id, extended, message);
+    submitJob(id, request, QString());
+}
+
+void QueueRunner::submitJob(const QUuid& id, const wan::Request& request, const QString& resumeLatents)
+{
+    const RenderJob* job = m_model ? m_model->job(id) : nullptr;
+    const QString folder = job ? job->folder : QString();
+    if (resumeLatents.isEmpty()) {
         QJsonObject settings = requestToJson(request);
-        settings[QStringLiteral("job_id")] = job.id.toString(QUuid::WithoutBraces);
+        settings[QStringLiteral("job_id")] = id.toString(QUuid::WithoutBraces);
         settings[QStringLiteral("application")] = QStringLiteral("%1 %2").arg(
             QCoreApplication::applicationName(), QCoreApplication::applicationVersion());
         QSaveFile file(QDir(folder).filePath(QStringLiteral("settings.json")));
         if (!file.open(QIODevice::WriteOnly) || file.write(QJsonDocument(settings).toJson()) < 0 ||
-            !file.commit())
-            setupError = QCoreApplication::translate("QueueRunner", "Could not write %1: %2.")
-                             .arg(QDir::toNativeSeparators(file.fileName()), file.errorString());
+            !file.commit()) {
+            JobOutcome outcome;
+            outcome.status = wan::JobStatus::Failed;
+            outcome.errorKind = wan::ErrorKind::Io;
+            outcome.error = QCoreApplication::translate("QueueRunner", "Could not write %1: %2.")
+                                .arg(QDir::toNativeSeparators(file.fileName()), file.errorString());
+            onFinished(id, outcome);
+            return;
+        }
     }
-    if (!setupError.isEmpty()) {
-        JobOutcome outcome;
-        outcome.status = wan::JobStatus::Failed;
-        outcome.errorKind = wan::ErrorKind::Io;
-        outcome.error = setupError;
-        onFinished(job.id, outcome);
-        return;
-    }
-    appendLog(job.id, resume ? QStringLiteral("resumed: decoding saved latents %1").arg(job.resumeLatents)
-                             : QStringLiteral("started, seed %1").arg(request.seed));
-    spdlog::info("job {} started in {}", job.id.toString().toStdString(), folder.toStdString());
+    appendLog(id, !resumeLatents.isEmpty()
+                      ? QStringLiteral("resumed: decoding saved latents %1").arg(resumeLatents)
+                      : QStringLiteral("started, seed %1").arg(request.seed));
+    spdlog::info("job {} started in {}", id.toString().toStdString(), folder.toStdString());
+    JobTicket ticket;
+    ticket.id = id;
+    ticket.request = request;
+    ticket.resumeLatents = resumeLatents;
     m_bridge->submit(ticket);
 }
 

@@ -2,13 +2,28 @@
 
 #include "JobTypes.h"
 
+#include "wan/PromptExtend.h"
+
 #include <QObject>
 #include <QPointer>
+
+#include <functional>
+
+class PromptEnhanceWorker;
 
 namespace wan::ui {
 
 class InferenceBridge;
 class RenderQueueModel;
+
+// Whether and how the runner rewrites a job's prompt before starting it; read when each job starts.
+struct PromptAutoExtend
+{
+    bool enabled = false;
+    wan::PromptExtendSettings settings;
+    wan::PromptLanguage language = wan::PromptLanguage::Chinese;
+};
+using PromptAutoExtendProvider = std::function<PromptAutoExtend()>;
 
 // Feeds the render queue to the inference thread one job at a time: prepares each job's folder
 // (settings.json, log), starts the next Queued job when idle, and writes progress and outcomes back into the
@@ -29,6 +44,9 @@ public:
     void setQueuePaused(bool paused);
     void cancelJob(const QUuid& id);
     QUuid runningJob() const { return m_running; }
+    // With an enabled configuration, each new job's prompt is extended (off the UI thread) before the job
+    // runs; a failure is logged and the job runs with its original prompt.
+    void setPromptAutoExtend(PromptAutoExtendProvider provider) { m_autoExtend = std::move(provider); }
 
 Q_SIGNALS:
     void queuePausedChanged(bool paused);
@@ -36,10 +54,15 @@ Q_SIGNALS:
     void jobProgress(const QUuid& id, const wan::ui::JobProgress& progress);
     void jobPreview(const QUuid& id, const QImage& image);
     void jobFinished(const QUuid& id, const wan::ui::JobOutcome& outcome);
+    // After an automatic prompt extension; `message` says why it failed (the job goes on regardless).
+    void promptExtensionFinished(const QUuid& id, bool ok, const QString& message);
 
 private:
     void scheduleNext();
     void startNext();
+    bool startPromptExtension(const wan::Request& request);
+    void onPromptExtended(const wan::PromptExtendResult& result);
+    void submitJob(const QUuid& id, const wan::Request& request, const QString& resumeLatents);
     void onProgress(const QUuid& id, const JobProgress& progress);
     void onPreview(const QUuid& id, const QImage& image);
     void onFinished(const QUuid& id, const JobOutcome& outcome);
@@ -53,6 +76,11 @@ private:
     QUuid m_running;
     bool m_thumbnailSaved = false;
     wan::Stage m_lastStage{};
+    PromptAutoExtendProvider m_autoExtend;
+    PromptEnhanceWorker* m_extender = nullptr; // created on first use
+    bool m_extending = false;
+    bool m_extensionCancelled = false;
+    wan::Request m_extendingRequest; // the running job's request while its prompt is being extended
 };
 
 } // namespace wan::ui

@@ -76,6 +76,9 @@ QVariant RenderQueueModel::data(const QModelIndex& index, int role) const
     if (role == Qt::ToolTipRole) {
         if (index.column() == StateColumn && !job.error.isEmpty())
             return job.error;
+        if (index.column() == PromptColumn && !r.originalPrompt.empty())
+            return tr("%1\n\nExtended from: %2")
+                .arg(QString::fromStdString(r.prompt), QString::fromStdString(r.originalPrompt));
         if (index.column() == PromptColumn)
             return QString::fromStdString(r.prompt);
     }
@@ -331,6 +334,16 @@ bool RenderQueueModel::markRunning(const QUuid& id, const wan::Request& request,
     job.progress = 0.0;
     job.etaSeconds = -1.0;
     job.error.clear();
+    rowChanged(row);
+    return true;
+}
+
+bool RenderQueueModel::setRunningRequest(const QUuid& id, const wan::Request& request)
+{
+    const int row = rowOf(id);
+    if (row < 0 || m_jobs[row].state != JobState::Running)
+        return false;
+    m_jobs[row].request = request;
     rowChanged(row);
     return true;
 }

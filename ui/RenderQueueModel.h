@@ -70,6 +70,7 @@ public:
 
     // Driven by the queue runner.
     bool markRunning(const QUuid& id, const wan::Request& request, const QString& folder);
+    bool setRunningRequest(const QUuid& id, const wan::Request& request); // e.g. its extended prompt
     void setProgress(const QUuid& id, const JobProgress& progress);
     void setThumbnail(const QUuid& id, const QString& path);
     bool finishJob(const QUuid& id, const JobOutcome& outcome); // Running -> Done/Failed/Cancelled

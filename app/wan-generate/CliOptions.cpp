@@ -181,6 +181,43 @@ const std::vector<OptionSpec>& optionTable()
          [](CliOptions& o, const std::string& v) { o.saveFrames = v; }},
         {"--quiet", nullptr, "no progress bar and only warnings and errors in the log",
          [](CliOptions& o, const std::string&) { o.quiet = true; }},
+        {"--use_prompt_extend", nullptr,
+         "rewrite the prompt with a language model first (on failure the original prompt is used)",
+         [](CliOptions& o, const std::string&) { o.promptExtend.enabled = true; }},
+        {"--prompt_extend_method", "METHOD",
+         "dashscope or local_qwen (any OpenAI-compatible server at --prompt_extend_url; default)",
+         [](CliOptions& o, const std::string& v) {
+             if (v != "dashscope" && v != "local_qwen")
+                 badValue("--prompt_extend_method", v, "dashscope or local_qwen");
+             o.promptExtend.method = v;
+         }},
+        {"--prompt_extend_model", "NAME", "the model to ask (default: the method's default for the task)",
+         [](CliOptions& o, const std::string& v) { o.promptExtend.model = v; }},
+        {"--prompt_extend_target_lang", "LANG", "language of the extended prompt: zh (default) or en",
+         [](CliOptions& o, const std::string& v) {
+             if (v != "zh" && v != "en")
+                 badValue("--prompt_extend_target_lang", v, "zh or en");
+             o.promptExtend.targetLang = v;
+         }},
+        {"--prompt_extend_url", "URL",
+         "server base URL (dashscope: $DASH_API_URL or the international endpoint; local_qwen: "
+         "http://127.0.0.1:8000)",
+         [](CliOptions& o, const std::string& v) { o.promptExtend.url = v; }},
+        {"--prompt_extend_key", "KEY", "API key (default: $DASH_API_KEY; prefer the variable)",
+         [](CliOptions& o, const std::string& v) { o.promptExtend.apiKey = v; }},
+        {"--prompt_extend_timeout", "SECONDS",
+         "time limit for the whole extension, retries included (default 90)",
+         [](CliOptions& o, const std::string& v) {
+             o.promptExtend.timeoutSeconds = parseCount("--prompt_extend_timeout", v);
+             if (o.promptExtend.timeoutSeconds > 3600)
+                 badValue("--prompt_extend_timeout", v, "at most 3600");
+         }},
+        {"--prompt_extend_retries", "N", "attempts at most (default 4)",
+         [](CliOptions& o, const std::string& v) {
+             o.promptExtend.maxAttempts = parseCount("--prompt_extend_retries", v);
+             if (o.promptExtend.maxAttempts > 20)
+                 badValue("--prompt_extend_retries", v, "at most 20");
+         }},
     };
     return table;
 }

@@ -2,6 +2,8 @@
 // Command-line options of wan-generate. Each option is one row of a table (CliOptions.cpp): adding a flag
 // means adding a field here and a row there. Generation flags keep the names of the official generate.py.
 
+#include "wan/PromptExtend.h"
+
 #include <cstdint>
 #include <filesystem>
 #include <optional>
@@ -40,6 +42,9 @@ struct CliOptions
     std::filesystem::path saveLatents;
     std::filesystem::path saveFrames;
     bool quiet = false;
+
+    // --use_prompt_extend and the --prompt_extend_* flags; task, image and seed are filled in at run time.
+    wan::PromptExtendFlags promptExtend;
 };
 
 // Throws wan::Error(InvalidArgument) with a one-line reason on an unknown flag, a missing or malformed value

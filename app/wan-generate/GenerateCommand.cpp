@@ -2,6 +2,7 @@
 
 #include "wan/Error.h"
 #include "wan/ModelFolder.h"
+#include "wan/PromptExtend.h"
 
 #include <spdlog/spdlog.h>
 #include <torch/cuda.h>
@@ -123,6 +124,27 @@ int exitCodeFor(ErrorKind kind)
     }
 }
 
+// Replaces the request's prompt by its extension (the original is kept for the metadata). A failed
+// extension only warns (the library logs why) and keeps the original prompt; false only when interrupted.
+bool extendRequestPrompt(const CliOptions& options, Request& request, CancelToken& cancel)
+{
+    PromptExtendFlags flags = options.promptExtend;
+    flags.task = options.task.value_or(toString(request.task));
+    if (request.task == Task::I2V)
+        flags.imagePath = request.image.string(); // sent as is: no in-memory image encoder here
+    flags.seed = options.baseSeed;
+    const auto result = extendPromptFromFlags(flags, request.prompt, &cancel);
+    if (result.cancelled && cancel.isCancelled())
+        return false;
+    if (!result.ok || result.prompt.empty() || result.prompt == request.prompt)
+        return true;
+    request.originalPrompt = request.prompt;
+    request.prompt = result.prompt;
+    std::printf("Extended prompt: %s\n", request.prompt.c_str());
+    std::fflush(stdout);
+    return true;
+}
+
 } // namespace
 
 Request buildRequest(const CliOptions& o, bool folderIsI2v, bool cudaAvailable, bool smallT2v)
@@ -201,13 +223,19 @@ int runGenerate(const CliOptions& options)
         (info.dit.dim == 1536 || info.dit.dim == 5120))
         spdlog::warn("--task {} but the folder holds a DiT of width {} ({})", *options.task, info.dit.dim,
                      small ? "t2v-1.3B" : "a 14B model");
-    const auto request =
+    auto request =
         buildRequest(options, info.modelType == ModelType::I2V, torch::cuda::is_available(), small);
 
     CancelToken cancel;
     g_cancel.store(&cancel);
     std::signal(SIGINT, onInterrupt);
     std::signal(SIGTERM, onInterrupt);
+
+    if (options.promptExtend.enabled && !extendRequestPrompt(options, request, cancel)) {
+        g_cancel.store(nullptr);
+        std::fprintf(stderr, "wan-generate: interrupted, nothing written\n");
+        return exitCodeFor(ErrorKind::Cancelled);
+    }
 
     const bool bar = !options.quiet && isatty(STDERR_FILENO);
     bool barOpen = false;

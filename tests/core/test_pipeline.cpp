@@ -120,11 +120,17 @@ void TestPipeline::endToEnd_data()
 {
     QTest::addColumn<QString>("fixture");
     QTest::addColumn<QString>("name");
-    QTest::newRow("t2v_unipc") << QStringLiteral("wan-tiny-t2v") << QStringLiteral("t2v_unipc");
-    QTest::newRow("t2v_dpmpp") << QStringLiteral("wan-tiny-t2v") << QStringLiteral("t2v_dpmpp");
-    QTest::newRow("t2i_unipc") << QStringLiteral("wan-tiny-t2v") << QStringLiteral("t2i_unipc");
-    QTest::newRow("i2v_unipc") << QStringLiteral("wan-tiny-i2v") << QStringLiteral("i2v_unipc");
-    QTest::newRow("i2v_dpmpp") << QStringLiteral("wan-tiny-i2v") << QStringLiteral("i2v_dpmpp");
+    QTest::addColumn<bool>("batchedCfg");
+    const auto t2v = QStringLiteral("wan-tiny-t2v");
+    const auto i2v = QStringLiteral("wan-tiny-i2v");
+    QTest::newRow("t2v_unipc") << t2v << QStringLiteral("t2v_unipc") << false;
+    QTest::newRow("t2v_dpmpp") << t2v << QStringLiteral("t2v_dpmpp") << false;
+    QTest::newRow("t2i_unipc") << t2v << QStringLiteral("t2i_unipc") << false;
+    QTest::newRow("i2v_unipc") << i2v << QStringLiteral("i2v_unipc") << false;
+    QTest::newRow("i2v_dpmpp") << i2v << QStringLiteral("i2v_dpmpp") << false;
+    // The optional batch-2 CFG call must give the same results as the official two calls.
+    QTest::newRow("t2v_unipc batched cfg") << t2v << QStringLiteral("t2v_unipc") << true;
+    QTest::newRow("i2v_unipc batched cfg") << i2v << QStringLiteral("i2v_unipc") << true;
 }
 
 void TestPipeline::endToEnd()
@@ -132,6 +138,7 @@ void TestPipeline::endToEnd()
     WAN_REQUIRE_FIXTURES();
     QFETCH(QString, fixture);
     QFETCH(QString, name);
+    QFETCH(bool, batchedCfg);
     const auto dir = test::fixturesDir() / fixture.toStdString();
     const auto refDir = dir / "reference";
     const auto params = readJson(refDir / ("e2e_" + name.toStdString() + ".json"));
@@ -141,6 +148,7 @@ void TestPipeline::endToEnd()
     QTemporaryDir out;
     QVERIFY(out.isValid());
     auto request = requestFor(dir, params, name);
+    request.batchedCfg = batchedCfg;
     const fs::path outDir = out.path().toStdString();
     request.latentsPath = outDir / "latents.safetensors";
     request.outputPath = outDir / (request.task == Task::T2I ? "out.png" : "out.mp4");

@@ -25,6 +25,7 @@ struct Request
     Task task = Task::T2V;
     std::filesystem::path ckptDir;
     std::string prompt;
+    std::string originalPrompt; // the user's prompt when `prompt` is its extension; empty otherwise
     std::optional<std::string> negativePrompt; // nullopt: the official default for the task
     int width = 832;                          // t2v/t2i: output size; i2v: width*height is the max area
     int height = 480;
@@ -40,6 +41,8 @@ struct Request
     MemoryMode memory = MemoryMode::Auto;
     bool offloadModel = false; // official --offload_model
     bool t5Cpu = false;        // official --t5_cpu
+    bool batchedCfg = false;   // one batch-2 DiT call per step (cond, uncond) instead of the official two calls:
+                               // faster on a GPU, needs activation memory for two samples
     VaeTiling vaeTiling = VaeTiling::Auto;
     std::filesystem::path outputPath;  // .mp4 (video) or .png (T2I); empty: no media written
     std::filesystem::path latentsPath; // optional safetensors with "latents" [16,T,H/8,W/8] fp32

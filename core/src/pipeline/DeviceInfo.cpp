@@ -8,9 +8,17 @@
 #include <cuda_runtime_api.h>
 #endif
 
+#include <algorithm>
 #include <charconv>
 
 namespace wan::pipeline {
+
+#if WAN_WITH_CUDA
+namespace {
+// StatType::AGGREGATE, the first entry of every stat array (the enum moved between LibTorch versions).
+constexpr std::size_t kAggregate = 0;
+} // namespace
+#endif
 
 torch::Device parseDevice(const std::string& text)
 {
@@ -55,8 +63,7 @@ std::uint64_t freeDeviceMemory(const torch::Device& device)
         // Blocks LibTorch caches but does not use count as free for our purposes.
         const auto stats =
             c10::cuda::CUDACachingAllocator::getDeviceStats(device.index() < 0 ? 0 : device.index());
-        const auto agg = static_cast<size_t>(c10::cuda::CUDACachingAllocator::StatType::AGGREGATE);
-        const auto cachedUnused = stats.reserved_bytes[agg].current - stats.allocated_bytes[agg].current;
+        const auto cachedUnused = stats.reserved_bytes[kAggregate].current - stats.allocated_bytes[kAggregate].current;
         return std::uint64_t(freeBytes) + std::uint64_t(std::max<std::int64_t>(cachedUnused, 0));
     }
 #endif
@@ -70,8 +77,7 @@ std::uint64_t peakDeviceMemory(const torch::Device& device)
     if (device.is_cuda()) {
         const auto stats =
             c10::cuda::CUDACachingAllocator::getDeviceStats(device.index() < 0 ? 0 : device.index());
-        const auto agg = static_cast<size_t>(c10::cuda::CUDACachingAllocator::StatType::AGGREGATE);
-        return std::uint64_t(std::max<std::int64_t>(stats.allocated_bytes[agg].peak, 0));
+        return std::uint64_t(std::max<std::int64_t>(stats.allocated_bytes[kAggregate].peak, 0));
     }
 #endif
     (void)device;

@@ -1,5 +1,7 @@
 #include "wan/Pipeline.h"
 
+#include "wan/ModelFolder.h"
+
 #include "dit/WanModel.h"
 #include "media/Image.h"
 #include "media/Mp4Writer.h"
@@ -16,12 +18,11 @@
 #include "vision/ClipVision.h"
 
 #include <ATen/CPUGeneratorImpl.h>
-#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include <cctype>
 #include <chrono>
 #include <cmath>
-#include <fstream>
 #include <limits>
 #include <random>
 
@@ -56,25 +57,9 @@ void throwIfCancelled(const Callbacks& callbacks)
         throw Error(ErrorKind::Cancelled, "cancelled");
 }
 
-// model_type of <dir>/config.json ("t2v", "i2v", ...), the folder check done before any weight is read.
-std::string folderModelType(const fs::path& dir)
+std::string withArticle(const std::string& type)
 {
-    if (dir.empty())
-        throw Error(ErrorKind::InvalidArgument, "no model folder given (--ckpt_dir)");
-    if (!fs::is_directory(dir))
-        throw Error(ErrorKind::ModelFolder, "model folder '" + dir.string() + "' does not exist");
-    const auto config = dir / "config.json";
-    std::ifstream in(config);
-    if (!in)
-        throw Error(ErrorKind::ModelFolder,
-                    "'" + config.string() +
-                        "' is missing: point --ckpt_dir at an official Wan2.1 model folder");
-    try {
-        const auto json = nlohmann::json::parse(in);
-        return json.value("model_type", std::string("t2v"));
-    } catch (const nlohmann::json::exception& e) {
-        throw Error(ErrorKind::CorruptFile, "'" + config.string() + "' is not valid JSON: " + e.what());
-    }
+    return (type.front() == 'i' ? "an " : "a ") + type;
 }
 
 std::string taskFolderType(Task task)
@@ -109,6 +94,11 @@ void validate(const Request& r)
         bad("size " + std::to_string(r.width) + "*" + std::to_string(r.height) +
             " is not valid: width and height must be multiples of 16");
     }
+    auto ext = r.outputPath.extension().string();
+    for (auto& c : ext)
+        c = char(std::tolower(static_cast<unsigned char>(c)));
+    if (ext == ".png" && frames != 1)
+        bad("'" + r.outputPath.string() + "': a PNG holds one frame; use .mp4 for videos");
     if (r.fps < 1 || r.fps > 240)
         bad("fps must be between 1 and 240");
 }
@@ -424,8 +414,22 @@ struct Engine::Impl
             throwIfCancelled(*callbacks);
             const auto t =
                 torch::full({1}, timesteps[k], torch::TensorOptions().dtype(torch::kInt64).device(device));
-            const auto cond = dit->forward({latent}, t, {context}, g.seqLen, clipFea, ys).at(0);
-            const auto uncond = dit->forward({latent}, t, {contextNull}, g.seqLen, clipFea, ys).at(0);
+            torch::Tensor cond, uncond;
+            if (r.batchedCfg) {
+                std::optional<torch::Tensor> clipPair;
+                if (clipFea)
+                    clipPair = torch::cat({*clipFea, *clipFea}, 0);
+                std::optional<std::vector<torch::Tensor>> yPair;
+                if (y)
+                    yPair = std::vector<torch::Tensor>{*y, *y};
+                const auto out = dit->forward({latent, latent}, t.repeat({2}), {context, contextNull},
+                                              g.seqLen, clipPair, yPair);
+                cond = out.at(0);
+                uncond = out.at(1);
+            } else {
+                cond = dit->forward({latent}, t, {context}, g.seqLen, clipFea, ys).at(0);
+                uncond = dit->forward({latent}, t, {contextNull}, g.seqLen, clipFea, ys).at(0);
+            }
             const auto noisePred = uncond + r.guideScale * (cond - uncond);
             emit("noise_pred_cond", k, cond);
             emit("noise_pred_uncond", k, uncond);
@@ -462,6 +466,8 @@ struct Engine::Impl
     {
         std::map<std::string, std::string> tags;
         tags[media::tag::kPrompt] = r.prompt;
+        if (!r.originalPrompt.empty())
+            tags["original_prompt"] = r.originalPrompt;
         tags[media::tag::kNegativePrompt] = r.negativePrompt.value_or("");
         tags[media::tag::kSeed] = std::to_string(seed);
         tags[media::tag::kSteps] = std::to_string(r.steps);
@@ -570,12 +576,16 @@ struct Engine::Impl
     void generate(const Request& r, Result& result)
     {
         validate(r);
-        const auto folderType = folderModelType(r.ckptDir);
+        if (r.ckptDir.empty())
+            throw Error(ErrorKind::InvalidArgument, "no model folder given (--ckpt_dir)");
+        // Validates every file of the folder (names, shapes, dtypes) before anything is loaded.
+        const ModelInfo info = inspectModelFolder(r.ckptDir);
+        const std::string folderType = info.modelType == ModelType::I2V ? "i2v" : "t2v";
         if (folderType != taskFolderType(r.task))
-            throw Error(ErrorKind::InvalidArgument, "the model folder '" + r.ckptDir.string() + "' holds a " +
-                                                        folderType + " model, but task " + toString(r.task) +
-                                                        " needs a " + taskFolderType(r.task) +
-                                                        " model folder");
+            throw Error(ErrorKind::InvalidArgument,
+                        "the model folder '" + r.ckptDir.string() + "' holds " + withArticle(folderType) +
+                            " model, but task " + toString(r.task) + " needs " +
+                            withArticle(taskFolderType(r.task)) + " model folder");
         std::int64_t seed = r.seed;
         if (seed < 0) {
             std::random_device rd;
@@ -583,13 +593,10 @@ struct Engine::Impl
         }
         result.seed = seed;
 
-        // The DiT size decides the plan; read it from the weight files' sizes without loading them.
-        std::uint64_t ditBytesOnDisk = 0;
-        for (const auto& entry : fs::directory_iterator(r.ckptDir))
-            if (entry.path().filename().string().rfind("diffusion_pytorch_model", 0) == 0 &&
-                entry.path().extension() == ".safetensors")
-                ditBytesOnDisk += entry.file_size();
-        plan(r, ditBytesOnDisk / 2);
+        std::uint64_t ditParameters = 0;
+        for (const auto& file : info.dit.files)
+            ditParameters += file.parameterCount;
+        plan(r, ditParameters);
         result.placement = placement.description;
         spdlog::info("placement: {}", placement.description);
 

@@ -1,0 +1,184 @@
+// wan-generate --use_prompt_extend through QProcess against a loopback OpenAI-compatible server: the
+// extension is used and stored, and a failing server never fails the job nor leaks the API key.
+#include "support/LoopbackHttpServer.h"
+#include "support/TestSupport.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QProcess>
+#include <QProcessEnvironment>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+
+using json = nlohmann::json;
+
+namespace {
+
+constexpr const char* kPrompt = "a red kite over a windy beach";
+constexpr const char* kExtended = "A bright red kite dances above a windswept beach at golden hour.";
+constexpr const char* kKey = "sk-test-4f2a9c7e1b";
+
+struct Run
+{
+    int exitCode = -1;
+    QString out;
+    QString err;
+};
+
+Run runCli(const QStringList& args)
+{
+    QProcess process;
+    process.setProgram(QStringLiteral(WAN_GENERATE_PATH));
+    process.setArguments(args);
+    auto env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("DASH_API_KEY"), QString::fromLatin1(kKey));
+    process.setProcessEnvironment(env);
+    process.start();
+    Run run;
+    if (!process.waitForFinished(240000)) {
+        process.kill();
+        process.waitForFinished();
+        run.err = QStringLiteral("timed out");
+        return run;
+    }
+    run.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
+    run.out = QString::fromUtf8(process.readAllStandardOutput());
+    run.err = QString::fromUtf8(process.readAllStandardError());
+    return run;
+}
+
+QStringList tinyArgs(const QString& latents, const std::string& url)
+{
+    const auto fixture = wan::test::fixturesDir() / "wan-tiny-t2v";
+    return {QStringLiteral("--ckpt_dir"),
+            QString::fromStdString(fixture.string()),
+            QStringLiteral("--task"),
+            QStringLiteral("t2v-1.3B"),
+            QStringLiteral("--size"),
+            QStringLiteral("48*32"),
+            QStringLiteral("--frame_num"),
+            QStringLiteral("5"),
+            QStringLiteral("--sample_steps"),
+            QStringLiteral("2"),
+            QStringLiteral("--base_seed"),
+            QStringLiteral("7"),
+            QStringLiteral("--device"),
+            QStringLiteral("cpu"),
+            QStringLiteral("--save_file"),
+            QFileInfo(latents).dir().filePath(QStringLiteral("out.mp4")),
+            QStringLiteral("--save_latents"),
+            latents,
+            QStringLiteral("--prompt"),
+            QString::fromUtf8(kPrompt),
+            QStringLiteral("--use_prompt_extend"),
+            QStringLiteral("--prompt_extend_method"),
+            QStringLiteral("local_qwen"),
+            QStringLiteral("--prompt_extend_target_lang"),
+            QStringLiteral("en"),
+            QStringLiteral("--prompt_extend_url"),
+            QString::fromStdString(url),
+            QStringLiteral("--prompt_extend_key"),
+            QString::fromLatin1(kKey),
+            QStringLiteral("--prompt_extend_retries"),
+            QStringLiteral("2"),
+            QStringLiteral("--prompt_extend_timeout"),
+            QStringLiteral("20")};
+}
+
+// The __metadata__ of a .safetensors file.
+json latentsMetadata(const QString& path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return {};
+    const QByteArray head = file.read(8);
+    if (head.size() != 8)
+        return {};
+    std::uint64_t length = 0;
+    for (int i = 7; i >= 0; --i)
+        length = (length << 8) | std::uint8_t(head[i]);
+    const QByteArray header = file.read(qint64(length));
+    return json::parse(header.toStdString(), nullptr, false).value("__metadata__", json::object());
+}
+
+} // namespace
+
+class TestCliPromptExtend : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void extendedPromptIsUsedAndStored();
+    void failingServerKeepsOriginalPrompt();
+};
+
+void TestCliPromptExtend::extendedPromptIsUsedAndStored()
+{
+    WAN_REQUIRE_FIXTURES();
+    wan::test::LoopbackHttpServer server;
+    QVERIFY2(server.start(), server.errorString().c_str());
+    wan::test::LoopbackHttpServer::Reply reply;
+    reply.body =
+        json{{"id", "c1"},
+             {"object", "chat.completion"},
+             {"choices",
+              json::array({{{"index", 0}, {"message", {{"role", "assistant"}, {"content", kExtended}}}}})}}
+            .dump();
+    server.enqueue(reply);
+
+    QTemporaryDir tmp;
+    const QString latents = tmp.filePath(QStringLiteral("latents.safetensors"));
+    const auto run = runCli(tinyArgs(latents, server.baseUrl()));
+    QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+
+    const auto requests = server.requests();
+    QCOMPARE(requests.size(), std::size_t(1));
+    QCOMPARE(requests[0].method, std::string("POST"));
+    QCOMPARE(requests[0].path, std::string("/v1/chat/completions"));
+    QVERIFY(requests[0].body.find(kPrompt) != std::string::npos);
+
+    QVERIFY2(run.out.contains(QStringLiteral("Extended prompt: ") + QString::fromUtf8(kExtended)),
+             qPrintable(run.out));
+    QVERIFY(!run.out.contains(QString::fromLatin1(kKey)));
+    QVERIFY(!run.err.contains(QString::fromLatin1(kKey)));
+
+    const json meta = latentsMetadata(latents);
+    QCOMPARE(meta.value("prompt", std::string()), std::string(kExtended));
+    QCOMPARE(meta.value("original_prompt", std::string()), std::string(kPrompt));
+    QVERIFY(meta.dump().find(kKey) == std::string::npos);
+}
+
+void TestCliPromptExtend::failingServerKeepsOriginalPrompt()
+{
+    WAN_REQUIRE_FIXTURES();
+    wan::test::LoopbackHttpServer server;
+    QVERIFY2(server.start(), server.errorString().c_str());
+    for (int i = 0; i < 2; ++i) {
+        wan::test::LoopbackHttpServer::Reply reply;
+        reply.status = 500;
+        reply.body = R"({"error":{"message":"model overloaded"}})";
+        server.enqueue(reply);
+    }
+
+    QTemporaryDir tmp;
+    const QString latents = tmp.filePath(QStringLiteral("latents.safetensors"));
+    const auto run = runCli(tinyArgs(latents, server.baseUrl()));
+    QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+    QVERIFY(!server.requests().empty());
+    QVERIFY2(run.err.contains(QStringLiteral("original prompt")), qPrintable(run.err));
+    QVERIFY(!run.out.contains(QStringLiteral("Extended prompt")));
+    QVERIFY(!run.out.contains(QString::fromLatin1(kKey)));
+    QVERIFY(!run.err.contains(QString::fromLatin1(kKey)));
+
+    const json meta = latentsMetadata(latents);
+    QCOMPARE(meta.value("prompt", std::string()), std::string(kPrompt));
+    QVERIFY(!meta.contains("original_prompt"));
+}
+
+QTEST_GUILESS_MAIN(TestCliPromptExtend)
+#include "test_cli_prompt_extend.moc"
