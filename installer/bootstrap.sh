@@ -66,12 +66,9 @@ test)
     status=0
     ctest --test-dir "$build" --output-on-failure -j "$jobs" || status=1
     # Sanitizer build of the torch-free checkpoint parsers, then bounded fuzzing of the same parsers.
-    if [ -x "$src/tests/scripts/run_sanitizers.sh" ] || [ -f "$src/tests/scripts/run_sanitizers.sh" ]; then
-        bash "$src/tests/scripts/run_sanitizers.sh" "$build-asan" || status=1
-    fi
-    if [ -f "$src/tests/scripts/run_fuzzers.sh" ]; then
-        FUZZ_SECONDS="${FUZZ_SECONDS:-20}" bash "$src/tests/scripts/run_fuzzers.sh" "$build-fuzz" || status=1
-    fi
+    WAN_ASAN_BUILD_DIR="$build-asan" WAN_JOBS="$jobs" bash "$src/tests/scripts/run_sanitizers.sh" || status=1
+    WAN_FUZZ_BUILD_DIR="$build-fuzz" WAN_JOBS="$jobs" bash "$src/tests/scripts/run_fuzzers.sh" "${FUZZ_SECONDS:-20}" \
+        || status=1
     exit $status
     ;;
 *)

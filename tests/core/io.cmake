@@ -21,7 +21,7 @@ if(TARGET wan-generate)
     add_dependencies(test_cli_inspect wan-generate)
 endif()
 
-# The parse layer without torch (also built with sanitizers by tools/run_sanitizers.sh).
+# The parse layer without torch (also built with sanitizers by tests/scripts/run_sanitizers.sh).
 wan_add_test(test_io_raw SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_io_raw.cpp ${WAN_IO_TEST_HELPERS}
     LIBS wan_io_raw LABELS unit)
 set_target_properties(test_io_raw PROPERTIES AUTOMOC ON)

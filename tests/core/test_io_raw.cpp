@@ -1,4 +1,4 @@
-// The torch-free parse layer on its own: built with AddressSanitizer/UBSan by tools/run_sanitizers.sh.
+// The torch-free parse layer on its own: built with AddressSanitizer/UBSan by tests/scripts/run_sanitizers.sh.
 #include "io/MappedFile.h"
 #include "io/RawIo.h"
 #include "support/CheckpointWriter.h"

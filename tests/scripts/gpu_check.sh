@@ -5,7 +5,7 @@
 #   3. times a T2V-1.3B generation (random weights, real dims) at 832x480x81, 50 steps: s/step and peak GPU
 #      memory, without and with --offload_model.
 #
-# Usage: tools/gpu_check.sh            (from anywhere; ~10 min on one H100, most of it the two 50-step runs)
+# Usage: tests/scripts/gpu_check.sh            (from anywhere; ~10 min on one H100, most of it the two 50-step runs)
 # Environment: PYTHON (default python3), WAN_FIXTURES_DIR (default <repo>/../shared/fixtures),
 #   WAN_GPU_BUILD_DIR (default <repo>/build/gpu), WAN_GPU_DEVICE (default cuda), WAN_BENCH_STEPS (default 50),
 #   WAN_BENCH_SIZE (default 832*480), WAN_BENCH_FRAMES (default 81), WAN_BENCH_BATCHED=1 (also time the
@@ -15,7 +15,7 @@
 #   libopencv-dev (or add -DWAN_WITH_FFMPEG=OFF / -DWAN_WITH_OPENCV=OFF to WAN_CMAKE_ARGS).
 set -euo pipefail
 
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 PYTHON="${PYTHON:-python3}"
 BUILD="${WAN_GPU_BUILD_DIR:-$ROOT/build/gpu}"
 FIXTURES="${WAN_FIXTURES_DIR:-$ROOT/../shared/fixtures}"
@@ -65,7 +65,7 @@ grep -q 'WAN_WITH_CUDA=1' "$BUILD/build.ninja" 2>/dev/null || grep -rqs 'WAN_WIT
     printf 'note: the engine was configured without CUDA memory queries (LibTorch exposes no c10_cuda target)\n'
 cmake --build "$BUILD" --target wan-generate bench_generate -j "$(nproc)"
 GEN="$BUILD/app/wan-generate/wan-generate"
-BENCH="$BUILD/tools/bench_generate"
+BENCH="$BUILD/tests/bench/bench_generate"
 [ -x "$GEN" ] || die "wan-generate was not built"
 
 # Compares the "latents" tensor of a file we wrote with a reference key (max abs error <= tolerance).

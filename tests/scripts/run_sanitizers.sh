@@ -2,7 +2,7 @@
 # Builds the torch-free checkpoint parsers and their test (tests/core/test_io_raw.cpp) with AddressSanitizer and
 # UndefinedBehaviorSanitizer in build/asan, then runs the test. Exit status: the test's.
 set -euo pipefail
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 build="${WAN_ASAN_BUILD_DIR:-$root/build/asan}"
 compiler="${CXX:-}"
 if [[ -z "$compiler" ]]; then

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer harnesses of the checkpoint parsers (tests/fuzz) with clang in build/fuzz and runs each for
 # N seconds (default 30), starting from the committed seed corpus. New inputs go to build/fuzz/corpus/<harness>;
-# crashes to build/fuzz/artifacts. Usage: tools/run_fuzzers.sh [seconds] [harness...]
+# crashes to build/fuzz/artifacts. Usage: tests/scripts/run_fuzzers.sh [seconds] [harness...]
 set -euo pipefail
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 build="${WAN_FUZZ_BUILD_DIR:-$root/build/fuzz}"
 seconds="${1:-30}"
 shift || true

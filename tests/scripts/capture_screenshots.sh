@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Screenshot of the real application on a virtual display (Xvfb), in a given language, with a fresh profile.
-#   tools/screenshots/capture.sh BUILD_DIR OUT.png [LANG] [MODEL_DIR]
-# e.g. tools/screenshots/capture.sh build/ui /tmp/wan-studio-zh.png zh_CN.UTF-8 ../shared/fixtures/wan-tiny-t2v
+#   tests/scripts/capture_screenshots.sh BUILD_DIR OUT.png [LANG] [MODEL_DIR]
+# e.g. tests/scripts/capture_screenshots.sh build/ui /tmp/wan-studio-zh.png zh_CN.UTF-8 ../shared/fixtures/wan-tiny-t2v
 set -euo pipefail
 build="$1"
 out="$2"
