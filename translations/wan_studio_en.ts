@@ -151,10 +151,6 @@
 <context>
     <name>PromptEnhanceSettingsPage</name>
     <message>
-        <source>Extend prompts before generating</source>
-        <translation>Extend prompts before generating</translation>
-    </message>
-    <message>
         <source>Dashscope (Alibaba Cloud)</source>
         <translation>Dashscope (Alibaba Cloud)</translation>
     </message>
@@ -249,6 +245,10 @@
     <message>
         <source>Cancelled.</source>
         <translation>Cancelled.</translation>
+    </message>
+    <message>
+        <source>Extend prompts automatically when queuing</source>
+        <translation>Extend prompts automatically when queuing</translation>
     </message>
 </context>
 <context>
@@ -675,6 +675,10 @@ Video: %4×%5 (same area as the chosen size, aspect kept)</translation>
         <source>Let a language model rewrite the prompt with more detail (set it up in Settings → Prompt extension)</source>
         <translation>Let a language model rewrite the prompt with more detail (set it up in Settings → Prompt extension)</translation>
     </message>
+    <message>
+        <source>Automatic prompt extension: %1</source>
+        <translation>Automatic prompt extension: %1</translation>
+    </message>
 </context>
 <context>
     <name>wan::ui::ModelFolderPicker</name>
@@ -960,6 +964,14 @@ Video: %4×%5 (same area as the chosen size, aspect kept)</translation>
     <message>
         <source>ETA</source>
         <translation>ETA</translation>
+    </message>
+    <message>
+        <source>%1
+
+Extended from: %2</source>
+        <translation>%1
+
+Extended from: %2</translation>
     </message>
 </context>
 <context>

@@ -151,10 +151,6 @@
 <context>
     <name>PromptEnhanceSettingsPage</name>
     <message>
-        <source>Extend prompts before generating</source>
-        <translation>生成前扩写提示词</translation>
-    </message>
-    <message>
         <source>Dashscope (Alibaba Cloud)</source>
         <translation>Dashscope（阿里云）</translation>
     </message>
@@ -249,6 +245,10 @@
     <message>
         <source>Cancelled.</source>
         <translation>已取消。</translation>
+    </message>
+    <message>
+        <source>Extend prompts automatically when queuing</source>
+        <translation>加入队列时自动扩写提示词</translation>
     </message>
 </context>
 <context>
@@ -675,6 +675,10 @@ Video: %4×%5 (same area as the chosen size, aspect kept)</source>
         <source>Let a language model rewrite the prompt with more detail (set it up in Settings → Prompt extension)</source>
         <translation>让语言模型用更多细节改写提示词（在 设置 → 提示词扩写 中配置）</translation>
     </message>
+    <message>
+        <source>Automatic prompt extension: %1</source>
+        <translation>自动扩写提示词：%1</translation>
+    </message>
 </context>
 <context>
     <name>wan::ui::ModelFolderPicker</name>
@@ -960,6 +964,14 @@ Video: %4×%5 (same area as the chosen size, aspect kept)</source>
     <message>
         <source>ETA</source>
         <translation>剩余时间</translation>
+    </message>
+    <message>
+        <source>%1
+
+Extended from: %2</source>
+        <translation>%1
+
+扩写自：%2</translation>
     </message>
 </context>
 <context>

@@ -47,7 +47,6 @@ ZH = {
 "Rewrite:": "改写：",
 "Asking the model…": "正在请求模型…",
 "Rewritten by %1. Edit it if you like, then use it or keep the original.": "由 %1 改写。可以先修改，然后使用改写或保留原文。",
-"Extend prompts before generating": "生成前扩写提示词",
 "Extend prompts automatically when queuing": "加入队列时自动扩写提示词",
 "%1\n\nExtended from: %2": "%1\n\n扩写自：%2",
 "Automatic prompt extension: %1": "自动扩写提示词：%1",

@@ -115,6 +115,8 @@ class TestCliPromptExtend : public QObject
 private Q_SLOTS:
     void extendedPromptIsUsedAndStored();
     void failingServerKeepsOriginalPrompt();
+    void rejectsBadFlags_data();
+    void rejectsBadFlags();
 };
 
 void TestCliPromptExtend::extendedPromptIsUsedAndStored()
@@ -178,6 +180,32 @@ void TestCliPromptExtend::failingServerKeepsOriginalPrompt()
     const json meta = latentsMetadata(latents);
     QCOMPARE(meta.value("prompt", std::string()), std::string(kPrompt));
     QVERIFY(!meta.contains("original_prompt"));
+}
+
+void TestCliPromptExtend::rejectsBadFlags_data()
+{
+    QTest::addColumn<QStringList>("flags");
+    QTest::addColumn<QString>("message");
+    QTest::newRow("method") << QStringList{QStringLiteral("--prompt_extend_method"), QStringLiteral("gpt")}
+                            << QStringLiteral("dashscope or local_qwen");
+    QTest::newRow("language") << QStringList{QStringLiteral("--prompt_extend_target_lang"),
+                                             QStringLiteral("fr")}
+                              << QStringLiteral("zh or en");
+    QTest::newRow("retries") << QStringList{QStringLiteral("--prompt_extend_retries"), QStringLiteral("0")}
+                             << QStringLiteral("--prompt_extend_retries");
+    QTest::newRow("timeout") << QStringList{QStringLiteral("--prompt_extend_timeout"), QStringLiteral("x")}
+                             << QStringLiteral("--prompt_extend_timeout");
+}
+
+void TestCliPromptExtend::rejectsBadFlags()
+{
+    QFETCH(QStringList, flags);
+    QFETCH(QString, message);
+    QTemporaryDir tmp;
+    const auto run = runCli(
+        QStringList{QStringLiteral("--ckpt_dir"), tmp.path(), QStringLiteral("--use_prompt_extend")} + flags);
+    QCOMPARE(run.exitCode, 2);
+    QVERIFY2(run.err.contains(message), qPrintable(run.err));
 }
 
 QTEST_GUILESS_MAIN(TestCliPromptExtend)
