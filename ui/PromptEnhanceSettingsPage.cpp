@@ -13,13 +13,167 @@
 #include <QSpinBox>
 #include <QVBoxLayout>
 
+#include <spdlog/spdlog.h>
+
+#ifdef WAN_HAVE_QTKEYCHAIN
+#include <QEventLoop>
+#include <QTimer>
+#include <qt6keychain/keychain.h>
+#endif
+
 namespace {
 
 constexpr auto kGroup = "promptExtension";
+constexpr auto kApiKey = "apiKey";
+// Set when the key lives in the system keychain, so a key-less setup never waits for a keychain.
+constexpr auto kApiKeyInKeychain = "apiKeyInKeychain";
 
 QString fromStd(const std::string& text)
 {
     return QString::fromStdString(text);
+}
+
+#ifdef WAN_HAVE_QTKEYCHAIN
+
+constexpr auto kKeychainService = "Wan Studio";
+constexpr auto kKeychainKey = "prompt-extension/api-key";
+// Keychain jobs answer over D-Bus and may wait for an unlock prompt: never wait longer than this.
+constexpr int kKeychainTimeoutMs = 2000;
+
+struct KeychainAnswer
+{
+    QKeychain::Error error = QKeychain::OtherError;
+    QString errorString;
+    QString text; // read jobs
+};
+
+// Runs a keychain job (owned from here on) to completion in a local event loop: settings load and save
+// only. A job that does not answer in time counts as OtherError and deletes itself when it finishes.
+KeychainAnswer runKeychainJob(QKeychain::Job* job)
+{
+    job->setAutoDelete(false);
+    job->setKey(QLatin1String(kKeychainKey));
+    QEventLoop loop;
+    QTimer timeout;
+    timeout.setSingleShot(true);
+    bool done = false;
+    QObject::connect(job, &QKeychain::Job::finished, &loop, [&] {
+        done = true;
+        loop.quit();
+    });
+    QObject::connect(&timeout, &QTimer::timeout, &loop, &QEventLoop::quit);
+    timeout.start(kKeychainTimeoutMs);
+    job->start();
+    loop.exec(QEventLoop::ExcludeUserInputEvents);
+
+    KeychainAnswer answer;
+    if (!done) {
+        QObject::disconnect(job, nullptr, &loop, nullptr);
+        job->setAutoDelete(true);
+        answer.errorString = QStringLiteral("no answer within %1 s").arg(kKeychainTimeoutMs / 1000);
+        return answer;
+    }
+    answer.error = job->error();
+    answer.errorString = job->errorString();
+    if (answer.errorString.isEmpty() || answer.errorString == QLatin1String("Unknown error"))
+        answer.errorString = answer.error == QKeychain::NoBackendAvailable
+                                 ? QStringLiteral("no keychain service is running")
+                                 : QStringLiteral("no Secret Service or KWallet answered (keychain error %1)")
+                                       .arg(int(answer.error));
+    if (auto* read = qobject_cast<QKeychain::ReadPasswordJob*>(job);
+        read && answer.error == QKeychain::NoError)
+        answer.text = read->textData();
+    job->deleteLater();
+    return answer;
+}
+
+// The last key read from or written to the keychain: the queue reads the settings for every job, and one
+// keychain round trip per process is enough.
+struct KeychainCache
+{
+    bool valid = false;
+    bool ok = false;
+    QString key;
+};
+
+KeychainCache& keychainCache()
+{
+    static KeychainCache cache;
+    return cache;
+}
+
+#endif
+
+// Reads the key stored by save(): from the keychain when it went there (empty when that cannot be read),
+// else the plain settings value.
+QString readApiKey(QSettings& store)
+{
+    const QString plain = store.value(QLatin1String(kApiKey)).toString();
+    if (!plain.isEmpty() || !store.value(QLatin1String(kApiKeyInKeychain), false).toBool())
+        return plain;
+#ifdef WAN_HAVE_QTKEYCHAIN
+    KeychainCache& cache = keychainCache();
+    if (!cache.valid) {
+        const auto answer = runKeychainJob(new QKeychain::ReadPasswordJob(QLatin1String(kKeychainService)));
+        cache.valid = true;
+        cache.ok = answer.error == QKeychain::NoError;
+        cache.key = answer.text;
+        if (!cache.ok)
+            spdlog::warn("prompt extension: cannot read the API key from the system keychain: {}",
+                         answer.errorString.toStdString());
+    }
+    return cache.key;
+#else
+    spdlog::warn("prompt extension: the API key was stored in a system keychain, which this build cannot "
+                 "read (built without QtKeychain); enter it again");
+    return {};
+#endif
+}
+
+// Whether the key readApiKey() returned came from the keychain, without asking it again.
+bool keyReadFromKeychain(QSettings& store)
+{
+    if (!store.value(QLatin1String(kApiKey)).toString().isEmpty() ||
+        !store.value(QLatin1String(kApiKeyInKeychain), false).toBool())
+        return false;
+#ifdef WAN_HAVE_QTKEYCHAIN
+    return keychainCache().valid && keychainCache().ok;
+#else
+    return false;
+#endif
+}
+
+// Stores `key` in the keychain; false (with the reason logged) when no keychain is available.
+bool writeKeychainKey(const QString& key)
+{
+#ifdef WAN_HAVE_QTKEYCHAIN
+    auto* job = new QKeychain::WritePasswordJob(QLatin1String(kKeychainService));
+    job->setTextData(key);
+    const auto answer = runKeychainJob(job);
+    if (answer.error != QKeychain::NoError) {
+        spdlog::warn("prompt extension: cannot store the API key in a system keychain ({}); it goes to the "
+                     "settings file",
+                     answer.errorString.toStdString());
+        keychainCache() = {};
+        return false;
+    }
+    keychainCache() = {true, true, key};
+    return true;
+#else
+    Q_UNUSED(key);
+    return false;
+#endif
+}
+
+void deleteKeychainKey()
+{
+#ifdef WAN_HAVE_QTKEYCHAIN
+    const auto answer = runKeychainJob(new QKeychain::DeletePasswordJob(QLatin1String(kKeychainService)));
+    if (answer.error != QKeychain::NoError && answer.error != QKeychain::EntryNotFound)
+        spdlog::warn("prompt extension: cannot remove the API key from the system keychain: {}",
+                     answer.errorString.toStdString());
+    keychainCache() = {true, true, QString()};
+#endif
 }
 
 } // namespace
@@ -151,7 +305,7 @@ void PromptEnhanceSettingsPage::onBackendChanged()
 void PromptEnhanceSettingsPage::updateKeyWarning()
 {
     QStringList lines;
-    if (!m_apiKey->text().isEmpty())
+    if (!m_apiKey->text().isEmpty() && !m_keyInKeychain)
         lines << tr(
             "The key is stored unencrypted in the application's settings file. Setting the DASH_API_KEY "
             "environment variable instead keeps it out of that file.");
@@ -238,14 +392,23 @@ void PromptEnhanceSettingsPage::onTestFinished(const wan::PromptExtendResult& re
     Q_EMIT connectionTested(result.ok, message);
 }
 
+bool PromptEnhanceSettingsPage::isKeyInKeychain() const
+{
+    return m_keyInKeychain;
+}
+
 void PromptEnhanceSettingsPage::load(QSettings& store)
 {
-    setSettings(loadSettings(store));
+    const auto s = loadSettings(store);
+    store.beginGroup(QLatin1String(kGroup));
+    m_keyInKeychain = keyReadFromKeychain(store);
+    store.endGroup();
+    setSettings(s);
     setTargetLanguage(loadTargetLanguage(store));
     setExtensionEnabled(loadEnabled(store));
 }
 
-void PromptEnhanceSettingsPage::save(QSettings& store) const
+void PromptEnhanceSettingsPage::save(QSettings& store)
 {
     const auto s = settings();
     store.beginGroup(QLatin1String(kGroup));
@@ -256,10 +419,27 @@ void PromptEnhanceSettingsPage::save(QSettings& store) const
     store.setValue(QStringLiteral("url"), fromStd(s.baseUrl));
     store.setValue(QStringLiteral("textModel"), fromStd(s.textModel));
     store.setValue(QStringLiteral("visionModel"), fromStd(s.visionModel));
-    if (s.apiKey.empty())
-        store.remove(QStringLiteral("apiKey"));
-    else
-        store.setValue(QStringLiteral("apiKey"), fromStd(s.apiKey));
+    // The key never reaches the log; it goes to the keychain when one answers, else to this file.
+    const QString key = fromStd(s.apiKey);
+    const bool wasInKeychain = store.value(QLatin1String(kApiKeyInKeychain), false).toBool();
+    if (key.isEmpty()) {
+        if (wasInKeychain)
+            deleteKeychainKey();
+        m_keyInKeychain = false;
+    } else {
+        m_keyInKeychain = writeKeychainKey(key);
+    }
+    if (m_keyInKeychain) {
+        store.remove(QLatin1String(kApiKey));
+        store.setValue(QLatin1String(kApiKeyInKeychain), true);
+    } else {
+        store.remove(QLatin1String(kApiKeyInKeychain));
+        if (key.isEmpty())
+            store.remove(QLatin1String(kApiKey));
+        else
+            store.setValue(QLatin1String(kApiKey), key);
+    }
+    updateKeyWarning();
     store.setValue(QStringLiteral("timeoutSeconds"), s.totalTimeoutMs / 1000);
     store.setValue(QStringLiteral("attempts"), s.maxAttempts);
     store.setValue(QStringLiteral("language"), targetLanguage() == wan::PromptLanguage::English
@@ -278,7 +458,7 @@ wan::PromptExtendSettings PromptEnhanceSettingsPage::loadSettings(QSettings& sto
     s.baseUrl = store.value(QStringLiteral("url")).toString().toStdString();
     s.textModel = store.value(QStringLiteral("textModel")).toString().toStdString();
     s.visionModel = store.value(QStringLiteral("visionModel")).toString().toStdString();
-    s.apiKey = store.value(QStringLiteral("apiKey")).toString().toStdString();
+    s.apiKey = readApiKey(store).toStdString();
     s.totalTimeoutMs = std::clamp(store.value(QStringLiteral("timeoutSeconds"), 90).toInt(), 5, 600) * 1000;
     s.maxAttempts = std::clamp(store.value(QStringLiteral("attempts"), 4).toInt(), 1, 10);
     store.endGroup();

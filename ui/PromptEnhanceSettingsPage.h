@@ -31,9 +31,12 @@ public:
     bool isExtensionEnabled() const; // "Extend prompts automatically when queuing"
     void setExtensionEnabled(bool enabled);
 
-    // Group "promptExtension" of `store`. The API key is stored in plain text there (see the page's warning).
+    // Group "promptExtension" of `store`. The API key goes to the system keychain when the build has
+    // QtKeychain and a keychain answers within about 2 s (these calls then wait for it in a local event
+    // loop); otherwise it is stored in plain text in `store` and the page shows a warning.
     void load(QSettings& store);
-    void save(QSettings& store) const;
+    void save(QSettings& store);
+    bool isKeyInKeychain() const; // where the last load() or save() found or put the key
     static wan::PromptExtendSettings loadSettings(QSettings& store);
     static wan::PromptLanguage loadTargetLanguage(QSettings& store);
     static bool loadEnabled(QSettings& store);
@@ -62,4 +65,5 @@ private:
     QPushButton* m_test = nullptr;
     QLabel* m_testStatus = nullptr;
     PromptEnhanceWorker* m_worker = nullptr;
+    bool m_keyInKeychain = false;
 };

@@ -1,5 +1,6 @@
 #include "GenerateCommand.h"
 
+#include "media/Image.h"
 #include "wan/Error.h"
 #include "wan/ModelFolder.h"
 #include "wan/PromptExtend.h"
@@ -31,6 +32,9 @@ constexpr const char* kExamplePromptI2v =
     "naturally relaxed posture, as if savoring the sea breeze and warm sunlight. A close-up shot highlights "
     "the "
     "feline's intricate details and the refreshing atmosphere of the seaside.";
+
+// Vision models for prompt extension get the input image at about 512x512 pixels.
+constexpr int kPromptImagePixels = 512 * 512;
 
 // Sizes the official models were trained at (generate.py SUPPORTED_SIZES).
 bool trainedSize(const std::string& task, int w, int h)
@@ -130,8 +134,18 @@ bool extendRequestPrompt(const CliOptions& options, Request& request, CancelToke
 {
     PromptExtendFlags flags = options.promptExtend;
     flags.task = options.task.value_or(toString(request.task));
-    if (request.task == Task::I2V)
-        flags.imagePath = request.image.string(); // sent as is: no in-memory image encoder here
+    if (request.task == Task::I2V) {
+        flags.imagePath = request.image.string();
+        try {
+            // The orientation the generator uses (EXIF ignored), scaled down: vision models need no more.
+            flags.imageBytes = media::encodeImageForPrompt(
+                media::loadImageRgb(request.image, media::ExifOrientation::Ignore), kPromptImagePixels);
+        } catch (const Error& e) {
+            // The extender then sends the file as is; generation reports an unreadable image itself.
+            spdlog::warn("prompt extension: cannot scale the input image down ({}); sending the file as is",
+                         e.what());
+        }
+    }
     flags.seed = options.baseSeed;
     const auto result = extendPromptFromFlags(flags, request.prompt, &cancel);
     if (result.cancelled && cancel.isCancelled())

@@ -13,6 +13,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <algorithm>
 #include <array>
 #include <csignal>
 #include <cstdlib>
@@ -172,6 +173,9 @@ private Q_SLOTS:
     void imageFormats_data();
     void imageFormats();
     void exifOrientation();
+    void encodeForPrompt_data();
+    void encodeForPrompt();
+    void encodeForPromptRejectsBadImages();
     void missingBackendsSayWhy();
 };
 
@@ -665,6 +669,82 @@ void TestMedia::exifOrientation()
     QVERIFY(writeBytes(path, QByteArray(reinterpret_cast<const char*>(jpeg.data()), qsizetype(jpeg.size()))));
     QCOMPARE(loadImageRgb(toPath(path)).width, 16);
 #endif
+}
+
+void TestMedia::encodeForPrompt_data()
+{
+    QTest::addColumn<int>("width");
+    QTest::addColumn<int>("height");
+    QTest::addColumn<int>("maxPixels");
+    QTest::addColumn<int>("wantWidth");
+    QTest::addColumn<int>("wantHeight");
+
+    // sqrt(512*512 / (1024*512)) = 0.7071: 724.08 x 362.04, rounded down.
+    QTest::newRow("landscape 2:1 scaled down") << 1024 << 512 << 512 * 512 << 724 << 362;
+    // sqrt(262144 / 480000) = 0.7390: 443.4 x 591.2.
+    QTest::newRow("portrait 3:4 scaled down") << 600 << 800 << 512 * 512 << 443 << 591;
+    QTest::newRow("small enough: kept") << 300 << 200 << 512 * 512 << 300 << 200;
+    QTest::newRow("exactly at the limit: kept") << 512 << 512 << 512 * 512 << 512 << 512;
+    QTest::newRow("no limit") << 700 << 500 << 0 << 700 << 500;
+    QTest::newRow("thin strip keeps one row") << 4000 << 2 << 1000 << 1000 << 1; // 1414.2 x 0.7: one row
+}
+
+void TestMedia::encodeForPrompt()
+{
+#if !WAN_MEDIA_HAS_OPENCV
+    QSKIP("built without WAN_WITH_OPENCV");
+#else
+    QFETCH(int, width);
+    QFETCH(int, height);
+    QFETCH(int, maxPixels);
+    QFETCH(int, wantWidth);
+    QFETCH(int, wantHeight);
+
+    // Left half red, right half blue: a swapped channel order or a wrong crop shows at once.
+    RgbImage image{width, height, std::vector<std::uint8_t>(std::size_t(width) * height * 3)};
+    for (int y = 0; y < height; ++y) {
+        for (int x = 0; x < width; ++x) {
+            std::uint8_t* p = image.rgb.data() + (std::size_t(y) * width + x) * 3;
+            p[0] = x < width / 2 ? 230 : 10;
+            p[1] = 40;
+            p[2] = x < width / 2 ? 20 : 240;
+        }
+    }
+    const std::vector<std::uint8_t> png = encodeImageForPrompt(image, maxPixels);
+    const std::array<std::uint8_t, 8> signature = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
+    QVERIFY(png.size() > signature.size());
+    QVERIFY(std::equal(signature.begin(), signature.end(), png.begin()));
+
+    const RgbImage back = decodeImageRgb(png);
+    QCOMPARE(back.width, wantWidth);
+    QCOMPARE(back.height, wantHeight);
+    if (maxPixels > 0)
+        QVERIFY(std::int64_t(back.width) * back.height <= maxPixels);
+    if (back.width == width && back.height == height) {
+        QVERIFY(back.rgb == image.rgb); // PNG is lossless and nothing was resampled
+        return;
+    }
+    const auto pixel = [&](int x, int y) {
+        const std::uint8_t* p = back.rgb.data() + (std::size_t(y) * back.width + x) * 3;
+        return std::array<int, 3>{p[0], p[1], p[2]};
+    };
+    const int y = back.height / 2;
+    QCOMPARE(pixel(2, y), (std::array<int, 3>{230, 40, 20}));
+    QCOMPARE(pixel(back.width - 3, y), (std::array<int, 3>{10, 40, 240}));
+#endif
+}
+
+void TestMedia::encodeForPromptRejectsBadImages()
+{
+    const auto empty = errorFrom([] { encodeImageForPrompt(RgbImage{}); });
+    QVERIFY(empty);
+    QCOMPARE(empty->kind(), wan::ErrorKind::Image);
+    const auto mismatched = errorFrom([] {
+        encodeImageForPrompt(RgbImage{4, 4, std::vector<std::uint8_t>(10)});
+    });
+    QVERIFY(mismatched);
+    QCOMPARE(mismatched->kind(), wan::ErrorKind::Image);
+    QVERIFY2(QString::fromStdString(mismatched->what()).contains("4x4"), mismatched->what());
 }
 
 void TestMedia::missingBackendsSayWhy()

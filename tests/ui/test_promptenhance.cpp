@@ -1,12 +1,16 @@
 // The prompt-extension dialog and settings page against a loopback server: results arrive on the UI thread,
-// accept/discard semantics, failures shown, settings round trip, and closing while a request hangs.
+// accept/discard semantics, failures shown, settings round trip, and closing while a request hangs. The API
+// key's storage is tested without a system keychain (as on CI): it falls back to the settings file with a
+// visible warning, in builds with and without QtKeychain.
 
 #include "PromptEnhanceDialog.h"
 #include "PromptEnhanceSettingsPage.h"
 #include "support/LoopbackHttpServer.h"
 
 #include <QComboBox>
+#include <QElapsedTimer>
 #include <QImage>
+#include <QLabel>
 #include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QPushButton>
@@ -24,6 +28,15 @@ namespace {
 std::string openAiReply(const std::string& text)
 {
     return R"({"choices":[{"index":0,"message":{"role":"assistant","content":")" + text + R"("}}]})";
+}
+
+// The label that warns about a key stored in plain text, or null when none says so.
+QLabel* plainTextWarning(const QWidget& page)
+{
+    for (QLabel* label : page.findChildren<QLabel*>())
+        if (label->text().contains(QStringLiteral("unencrypted")))
+            return label;
+    return nullptr;
 }
 
 LoopbackHttpServer::Reply reply(std::string body, int status = 200)
@@ -63,6 +76,12 @@ private:
     }
 
 private Q_SLOTS:
+    void initTestCase()
+    {
+        // No Secret Service, whatever the machine has: the keychain must fail (fast) and the fallback apply.
+        qputenv("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/wan-test-bus");
+    }
+
     void init()
     {
         if (!wan::promptExtensionAvailable())
@@ -160,6 +179,57 @@ private Q_SLOTS:
         QVERIFY(tested.wait(5000));
         QCOMPARE(tested.at(0).at(0).toBool(), true);
         QCOMPARE(m_server->requests().at(0).headers.at("authorization"), std::string("Bearer local-key-1"));
+    }
+
+    void apiKeyFallsBackToSettingsWithoutKeychain()
+    {
+        QTemporaryDir dir;
+        QSettings store(dir.filePath(QStringLiteral("s.ini")), QSettings::IniFormat);
+        PromptEnhanceSettingsPage page;
+        auto s = settings();
+        s.apiKey = "fallback-key-2";
+        page.setSettings(s);
+        QVERIFY(plainTextWarning(page));
+        QVERIFY(plainTextWarning(page)->isVisibleTo(&page));
+
+        QElapsedTimer timer;
+        timer.start();
+        page.save(store);
+        QVERIFY2(timer.elapsed() < 2500, qPrintable(QString::number(timer.elapsed()))); // bounded wait
+        QVERIFY(!page.isKeyInKeychain());
+        store.sync();
+        QCOMPARE(store.value(QStringLiteral("promptExtension/apiKey")).toString(),
+                 QStringLiteral("fallback-key-2"));
+        QVERIFY(!store.contains(QStringLiteral("promptExtension/apiKeyInKeychain")));
+        QVERIFY(plainTextWarning(page) && plainTextWarning(page)->isVisibleTo(&page));
+
+        PromptEnhanceSettingsPage reloaded;
+        reloaded.load(store);
+        QCOMPARE(reloaded.settings().apiKey, std::string("fallback-key-2"));
+        QVERIFY(!reloaded.isKeyInKeychain());
+        QVERIFY(plainTextWarning(reloaded) && plainTextWarning(reloaded)->isVisibleTo(&reloaded));
+
+        // An emptied key leaves the file, and the warning goes.
+        s.apiKey.clear();
+        page.setSettings(s);
+        page.save(store);
+        QVERIFY(!store.contains(QStringLiteral("promptExtension/apiKey")));
+        QVERIFY(!plainTextWarning(page) || !plainTextWarning(page)->isVisibleTo(&page));
+    }
+
+    void unreadableKeychainGivesNoKeyQuickly()
+    {
+        // Settings saved where a keychain worked, read where none answers: no key, and no hang.
+        QTemporaryDir dir;
+        QSettings store(dir.filePath(QStringLiteral("s.ini")), QSettings::IniFormat);
+        store.setValue(QStringLiteral("promptExtension/backend"), QStringLiteral("openai"));
+        store.setValue(QStringLiteral("promptExtension/apiKeyInKeychain"), true);
+        QElapsedTimer timer;
+        timer.start();
+        const auto loaded = PromptEnhanceSettingsPage::loadSettings(store);
+        QVERIFY2(timer.elapsed() < 2500, qPrintable(QString::number(timer.elapsed())));
+        QCOMPARE(loaded.apiKey, std::string());
+        QCOMPARE(int(loaded.backend), int(wan::PromptBackend::OpenAiCompatible));
     }
 
     void imageIsScaledDown()

@@ -2,7 +2,9 @@
 
 #include "wan/Error.h"
 
+#include <algorithm>
 #include <cerrno>
+#include <cmath>
 #include <cstring>
 #include <fstream>
 #include <limits>
@@ -26,6 +28,16 @@ constexpr std::uintmax_t kMaxFileBytes = std::uintmax_t(1) << 30;
 [[noreturn]] void fail(const std::string& source, const std::string& detail = {})
 {
     throw Error(ErrorKind::Image, source + kSupported + (detail.empty() ? "" : ": " + detail));
+}
+
+void checkEncodable(const RgbImage& image)
+{
+    if (image.width <= 0 || image.height <= 0 ||
+        image.rgb.size() != std::size_t(image.width) * std::size_t(image.height) * 3)
+        throw Error(ErrorKind::Image,
+                    "Cannot encode the input image for prompt extension: it is empty or its "
+                    "pixel data does not match " +
+                        std::to_string(image.width) + "x" + std::to_string(image.height) + " RGB");
 }
 
 } // namespace
@@ -85,12 +97,50 @@ RgbImage decodeImageRgb(std::span<const std::uint8_t> bytes, ExifOrientation ori
     return image;
 }
 
+std::vector<std::uint8_t> encodeImageForPrompt(const RgbImage& image, int maxPixels)
+{
+    checkEncodable(image);
+    const cv::Mat rgb(image.height, image.width, CV_8UC3, const_cast<std::uint8_t*>(image.rgb.data()));
+    cv::Mat bgr;
+    const double pixels = double(image.width) * double(image.height);
+    if (maxPixels > 0 && pixels > maxPixels) {
+        // Rounding both sides down keeps the product within the limit.
+        const double factor = std::sqrt(double(maxPixels) / pixels);
+        int width = std::max(1, int(std::floor(image.width * factor)));
+        int height = std::max(1, int(std::floor(image.height * factor)));
+        // A strip thinner than the factor keeps one row (or column): shorten the other side instead.
+        width = std::max(1, std::min(width, maxPixels / height));
+        height = std::max(1, std::min(height, maxPixels / width));
+        cv::Mat scaled;
+        // INTER_AREA averages the covered source pixels: no aliasing when shrinking.
+        cv::resize(rgb, scaled, cv::Size(width, height), 0.0, 0.0, cv::INTER_AREA);
+        cv::cvtColor(scaled, bgr, cv::COLOR_RGB2BGR);
+    } else {
+        cv::cvtColor(rgb, bgr, cv::COLOR_RGB2BGR);
+    }
+    std::vector<std::uint8_t> png;
+    try {
+        if (!cv::imencode(".png", bgr, png) || png.empty())
+            throw Error(ErrorKind::Image, "Cannot encode the input image as PNG for prompt extension");
+    } catch (const cv::Exception& e) {
+        throw Error(ErrorKind::Image, "Cannot encode the input image as PNG for prompt extension: " + e.msg);
+    }
+    return png;
+}
+
 #else
 
 RgbImage decodeImageRgb(std::span<const std::uint8_t>, ExifOrientation, const std::string& source)
 {
     throw Error(ErrorKind::Image, source + " cannot be read: this build has no image support (built without "
                                            "WAN_WITH_OPENCV)");
+}
+
+std::vector<std::uint8_t> encodeImageForPrompt(const RgbImage& image, int)
+{
+    checkEncodable(image);
+    throw Error(ErrorKind::Image, "Cannot encode the input image for prompt extension: this build has no "
+                                  "image support (built without WAN_WITH_OPENCV)");
 }
 
 #endif

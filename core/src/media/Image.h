@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <span>
 #include <string>
+#include <vector>
 
 namespace wan::media {
 
@@ -28,5 +29,12 @@ RgbImage loadImageRgb(const std::filesystem::path& path,
 RgbImage decodeImageRgb(std::span<const std::uint8_t> bytes,
                         ExifOrientation orientation = ExifOrientation::Apply,
                         const std::string& source = "the image data");
+
+// The input image as sent to a vision model for prompt extension: scaled down with area averaging so that
+// width * height <= maxPixels (aspect ratio kept to within a pixel, except for strips a pixel thin), then
+// encoded as PNG. Images already small enough, and maxPixels <= 0, keep their size. Vision models need no
+// more than about 512x512 pixels, and Dashscope limits inline images to a few MB. Throws wan::Error(Image)
+// for an empty or inconsistent image (or in a build without OpenCV).
+std::vector<std::uint8_t> encodeImageForPrompt(const RgbImage& image, int maxPixels = 512 * 512);
 
 } // namespace wan::media
