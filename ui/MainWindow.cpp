@@ -29,9 +29,9 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QPlainTextEdit>
+#include <QPointer>
 #include <QPushButton>
 #include <QScrollArea>
-#include <QPointer>
 #include <QSettings>
 #include <QSplitter>
 #include <QStandardPaths>

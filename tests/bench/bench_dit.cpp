@@ -5,20 +5,22 @@
 //   fp32 CPU bench_dit --device cuda --dtype bf16 --size 832x480 --frames 81 bench_dit --layers 2 --runs 3 #
 //   a quick look with fewer blocks
 
+#include "BenchCommon.h"
 #include "dit/WanModel.h"
 #include "wan/Error.h"
 
-#include <torch/cuda.h>
 #include <torch/torch.h>
 
-#include <sys/resource.h>
-
 #include <chrono>
+#include <cmath>
 #include <cstdio>
-#include <fstream>
 #include <iostream>
 #include <string>
-#include <thread>
+
+using wan::bench::currentRssMiB;
+using wan::bench::peakRssMiB;
+using wan::bench::secondsSince;
+using wan::bench::synchronize;
 
 namespace {
 
@@ -52,100 +54,20 @@ void usage()
 Args parseArgs(int argc, char** argv)
 {
     Args a;
-    for (int i = 1; i < argc; ++i) {
-        const std::string arg = argv[i];
-        auto value = [&]() -> std::string {
-            if (i + 1 >= argc) {
-                usage();
-                std::exit(2);
-            }
-            return argv[++i];
-        };
-        if (arg == "--device")
-            a.device = value();
-        else if (arg == "--dtype")
-            a.dtype = value();
-        else if (arg == "--size") {
-            const std::string v = value();
-            const auto x = v.find('x');
-            if (x == std::string::npos) {
-                usage();
-                std::exit(2);
-            }
-            a.width = std::stoll(v.substr(0, x));
-            a.height = std::stoll(v.substr(x + 1));
-        } else if (arg == "--frames")
-            a.frames = std::stoll(value());
-        else if (arg == "--batch")
-            a.batch = std::stoll(value());
-        else if (arg == "--layers")
-            a.layers = std::stoll(value());
-        else if (arg == "--text-tokens")
-            a.textTokens = std::stoll(value());
-        else if (arg == "--runs")
-            a.runs = std::stoi(value());
-        else if (arg == "--threads")
-            a.threads = std::stoi(value());
-        else if (arg == "--stream")
-            a.stream = value();
-        else if (arg == "--seed")
-            a.seed = std::stoull(value());
-        else {
-            usage();
-            std::exit(arg == "--help" || arg == "-h" ? 0 : 2);
-        }
-    }
+    wan::bench::ArgParser parser(usage);
+    parser.option("--device", a.device);
+    parser.option("--dtype", a.dtype);
+    parser.sizeOption("--size", a.width, a.height);
+    parser.option("--frames", a.frames);
+    parser.option("--batch", a.batch);
+    parser.option("--layers", a.layers);
+    parser.option("--text-tokens", a.textTokens);
+    parser.option("--runs", a.runs);
+    parser.option("--threads", a.threads);
+    parser.option("--stream", a.stream);
+    parser.option("--seed", a.seed);
+    parser.parse(argc, argv);
     return a;
-}
-
-double peakRssMiB()
-{
-    rusage usage{};
-    getrusage(RUSAGE_SELF, &usage);
-    return double(usage.ru_maxrss) / 1024.0; // KiB on Linux
-}
-
-double currentRssMiB()
-{
-    std::ifstream status("/proc/self/status");
-    std::string line;
-    while (std::getline(status, line))
-        if (line.rfind("VmRSS:", 0) == 0)
-            return std::stod(line.substr(6)) / 1024.0;
-    return 0.0;
-}
-
-void synchronize(const torch::Device& device)
-{
-    if (device.is_cuda())
-        torch::cuda::synchronize(device.index() < 0 ? 0 : device.index());
-}
-
-double secondsSince(std::chrono::steady_clock::time_point start)
-{
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
-
-// Weights of a plausible scale: small random matrices, unit norm scales, modulation ~ N(0, 1/dim).
-void randomFill(wan::dit::WanModel& model, uint64_t seed)
-{
-    torch::NoGradGuard noGrad;
-    torch::manual_seed(seed);
-    const double dimScale = 1.0 / std::sqrt(double(model.config().dim));
-    for (auto& item : model.named_parameters()) {
-        const auto& name = item.key();
-        auto& p = item.value();
-        const bool isBias = name.size() >= 5 && name.compare(name.size() - 5, 5, ".bias") == 0;
-        if (isBias)
-            p.zero_();
-        else if (name.find("norm") != std::string::npos || name.rfind("img_emb.proj.0.", 0) == 0 ||
-                 name.rfind("img_emb.proj.4.", 0) == 0)
-            p.fill_(1.0);
-        else if (name.find("modulation") != std::string::npos)
-            p.normal_(0.0, dimScale);
-        else
-            p.normal_(0.0, 0.02);
-    }
 }
 
 } // namespace
@@ -153,8 +75,7 @@ void randomFill(wan::dit::WanModel& model, uint64_t seed)
 int main(int argc, char** argv)
 {
     const Args args = parseArgs(argc, argv);
-    const int threads =
-        args.threads > 0 ? args.threads : int(std::max(1u, std::thread::hardware_concurrency()));
+    const int threads = wan::bench::threadCount(args.threads);
     at::set_num_threads(threads);
     try {
         const torch::Device device(args.device);
@@ -176,7 +97,8 @@ int main(int argc, char** argv)
 
         const auto initStart = std::chrono::steady_clock::now();
         auto model = std::make_shared<wan::dit::WanModel>(config);
-        randomFill(*model, args.seed);
+        torch::manual_seed(args.seed);
+        wan::bench::randomFillDit(*model, double(config.dim));
         if (args.stream.empty()) {
             model->to(device, dtype);
         } else {

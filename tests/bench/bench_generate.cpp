@@ -8,6 +8,7 @@
 //   bench_generate --random-weights --device cuda --offload_model True
 //   bench_generate --random-weights --device cpu --size 256*256 --frame_num 5 --sample_steps 2 --layers 2
 
+#include "BenchCommon.h"
 #include "dit/WanModel.h"
 #include "pipeline/DeviceInfo.h"
 #include "pipeline/Geometry.h"
@@ -24,7 +25,8 @@
 #include <cstdio>
 #include <iostream>
 #include <string>
-#include <thread>
+
+using wan::bench::secondsSince;
 
 namespace {
 
@@ -62,79 +64,31 @@ struct Args
 Args parseArgs(int argc, char** argv)
 {
     Args a;
-    for (int i = 1; i < argc; ++i) {
-        const std::string arg = argv[i];
-        const auto value = [&]() -> std::string {
-            if (i + 1 >= argc)
-                usage(2);
-            return argv[++i];
-        };
-        if (arg == "--random-weights")
-            a.randomWeights = true;
-        else if (arg == "--device")
-            a.device = value();
-        else if (arg == "--precision")
-            a.precision = value();
-        else if (arg == "--size") {
-            const auto v = value();
-            const auto star = v.find_first_of("*x");
-            if (star == std::string::npos)
-                usage(2);
-            a.width = std::stoi(v.substr(0, star));
-            a.height = std::stoi(v.substr(star + 1));
-        } else if (arg == "--frame_num")
-            a.frames = std::stoi(value());
-        else if (arg == "--sample_steps")
-            a.steps = std::stoi(value());
-        else if (arg == "--layers")
-            a.layers = std::stoi(value());
-        else if (arg == "--offload_model") {
-            const auto v = value();
-            a.offload = v == "True" || v == "true" || v == "1";
-        } else if (arg == "--stream")
-            a.stream = true;
-        else if (arg == "--tile_vae")
-            a.tileVae = true;
-        else if (arg == "--batched_cfg")
-            a.batchedCfg = true;
-        else if (arg == "--no-decode")
-            a.decode = false;
-        else if (arg == "--help" || arg == "-h")
-            usage(0);
-        else {
+    wan::bench::ArgParser parser([] { usage(0); });
+    parser.onError([](wan::bench::ArgError error, const std::string& arg) {
+        if (error == wan::bench::ArgError::UnknownArgument)
             std::cerr << "bench_generate: unknown argument " << arg << "\n";
-            usage(2);
-        }
-    }
+        usage(2);
+    });
+    parser.flag("--random-weights", a.randomWeights);
+    parser.option("--device", a.device);
+    parser.option("--precision", a.precision);
+    parser.sizeOption("--size", a.width, a.height, "*x");
+    parser.option("--frame_num", a.frames);
+    parser.option("--sample_steps", a.steps);
+    parser.option("--layers", a.layers);
+    parser.option("--offload_model",
+                  [&a](const std::string& v) { a.offload = v == "True" || v == "true" || v == "1"; });
+    parser.flag("--stream", a.stream);
+    parser.flag("--tile_vae", a.tileVae);
+    parser.flag("--batched_cfg", a.batchedCfg);
+    parser.flag("--no-decode", a.decode, false);
+    parser.parse(argc, argv);
     if (!a.randomWeights) {
         std::cerr << "bench_generate: only --random-weights is supported (real folders: use wan-generate)\n";
         usage(2);
     }
     return a;
-}
-
-double secondsSince(std::chrono::steady_clock::time_point start)
-{
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
-
-// Weights of a plausible scale: small random matrices, unit norm scales, modulation ~ N(0, 1/dim).
-void randomFill(torch::nn::Module& model, double dim)
-{
-    torch::NoGradGuard noGrad;
-    for (auto& item : model.named_parameters()) {
-        const auto& name = item.key();
-        auto& p = item.value();
-        const bool isBias = name.size() >= 5 && name.compare(name.size() - 5, 5, ".bias") == 0;
-        if (isBias)
-            p.zero_();
-        else if (name.find("norm") != std::string::npos)
-            p.fill_(1.0);
-        else if (name.find("modulation") != std::string::npos)
-            p.normal_(0.0, 1.0 / std::sqrt(dim));
-        else
-            p.normal_(0.0, 0.02);
-    }
 }
 
 std::string gib(std::uint64_t bytes)
@@ -147,7 +101,7 @@ std::string gib(std::uint64_t bytes)
 int main(int argc, char** argv)
 {
     const Args args = parseArgs(argc, argv);
-    at::set_num_threads(int(std::max(1u, std::thread::hardware_concurrency())));
+    at::set_num_threads(wan::bench::threadCount(0));
     try {
         c10::InferenceMode inference;
         const auto device = wan::pipeline::parseDevice(args.device);
@@ -166,7 +120,7 @@ int main(int argc, char** argv)
         auto initStart = std::chrono::steady_clock::now();
         auto model = std::make_shared<wan::dit::WanModel>(config);
         torch::manual_seed(args.seed);
-        randomFill(*model, double(config.dim));
+        wan::bench::randomFillDit(*model, double(config.dim));
         if (args.stream) {
             model->to(dtype);
             model->setBlockStreaming(device);

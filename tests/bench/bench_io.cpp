@@ -2,13 +2,13 @@
 // stored zip records 64-byte aligned) of about SIZE GiB into DIR, then loads each with the engine's loaders
 // in a fresh process, touches every byte and reports throughput and peak RSS.
 //   bench_io DIR [--size-gb 2] [--keep] [--reuse]   (--reuse: load files kept by an earlier --keep run)
+#include "BenchCommon.h"
 #include "io/TensorIo.h"
 #include "support/CheckpointWriter.h"
 
 #include <spdlog/spdlog.h>
 
 #include <fcntl.h>
-#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -131,17 +131,14 @@ void measure(const fs::path& file, bool pth, const char* label)
         bytes += t.nbytes();
     }
     const double t2 = now();
-    struct rusage ru
-    {
-    };
-    ::getrusage(RUSAGE_SELF, &ru);
+    const double peakMiB = wan::bench::peakRssMiB();
     const double size = static_cast<double>(fs::file_size(file));
     const double gib = 1024.0 * 1024.0 * 1024.0;
     std::printf(
         "%-12s %-5s %8.2f GiB  load %8.1f ms  touch %7.2f s  %6.2f GB/s  peak RSS %6.0f MiB (%.2fx file)  "
         "RssAnon %5ld MiB  [sum %016llx, %zu tensors]\n",
         pth ? "pth/bf16" : "safetensors", label, size / gib, (t1 - t0) * 1e3, t2 - t1,
-        bytes / (t2 - t0) / 1e9, ru.ru_maxrss / 1024.0, ru.ru_maxrss * 1024.0 / size, rssAnonKb() / 1024,
+        bytes / (t2 - t0) / 1e9, peakMiB, peakMiB * 1024.0 * 1024.0 / size, rssAnonKb() / 1024,
         static_cast<unsigned long long>(sum), tensors.size());
     std::fflush(stdout);
 }

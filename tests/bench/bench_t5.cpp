@@ -5,6 +5,7 @@
 //   bench_t5                      # umT5-XXL: 24 layers, dim 4096, 64 heads, ffn 10240, vocab 256384 (~11.4
 //   GB) bench_t5 --layers 2 --dim 512 --heads 8 --ffn 1280 --vocab 32000   # quick check
 
+#include "BenchCommon.h"
 #include "io/TensorIo.h"
 #include "text/T5Encoder.h"
 #include "wan/Error.h"
@@ -12,7 +13,6 @@
 #include <nlohmann/json.hpp>
 #include <torch/torch.h>
 
-#include <sys/resource.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -23,10 +23,10 @@
 #include <iostream>
 #include <random>
 #include <string>
-#include <thread>
 #include <vector>
 
 namespace fs = std::filesystem;
+using wan::bench::secondsSince;
 using wan::text::T5Config;
 
 namespace {
@@ -55,51 +55,38 @@ Args parseArgs(int argc, char** argv)
 {
     Args a;
     bool dimAttnSet = false;
-    for (int i = 1; i < argc; ++i) {
-        const std::string arg = argv[i];
-        auto value = [&]() -> std::string {
-            if (i + 1 >= argc)
-                throw wan::Error(wan::ErrorKind::InvalidArgument, arg + " needs a value");
-            return argv[++i];
-        };
-        auto number = [&]() { return std::stoll(value()); };
-        if (arg == "--layers")
-            a.config.numLayers = number();
-        else if (arg == "--dim")
-            a.config.dim = number();
-        else if (arg == "--dim-attn")
-            a.config.dimAttn = number(), dimAttnSet = true;
-        else if (arg == "--heads")
-            a.config.numHeads = number();
-        else if (arg == "--ffn")
-            a.config.dimFfn = number();
-        else if (arg == "--vocab")
-            a.config.vocab = number();
-        else if (arg == "--buckets")
-            a.config.numBuckets = number();
-        else if (arg == "--repeat")
-            a.repeat = int(number());
-        else if (arg == "--threads")
-            a.threads = int(number());
-        else if (arg == "--file")
-            a.file = value();
-        else if (arg == "--keep")
-            a.keep = true;
-        else if (arg == "--tokens") {
-            a.tokens.clear();
-            std::string list = value();
-            for (std::size_t pos = 0; pos < list.size();) {
-                const auto comma = list.find(',', pos);
-                a.tokens.push_back(std::stoll(list.substr(pos, comma - pos)));
-                pos = comma == std::string::npos ? list.size() : comma + 1;
-            }
-        } else if (arg == "-h" || arg == "--help") {
-            usage();
-            std::exit(0);
-        } else {
-            throw wan::Error(wan::ErrorKind::InvalidArgument, "unknown argument " + arg);
+    const auto count = [](int& target) {
+        return [&target](const std::string& v) { target = int(std::stoll(v)); };
+    };
+    wan::bench::ArgParser parser(usage);
+    parser.onError([](wan::bench::ArgError error, const std::string& arg) {
+        throw wan::Error(wan::ErrorKind::InvalidArgument, error == wan::bench::ArgError::MissingValue
+                                                              ? arg + " needs a value"
+                                                              : "unknown argument " + arg);
+    });
+    parser.option("--layers", a.config.numLayers);
+    parser.option("--dim", a.config.dim);
+    parser.option("--dim-attn", [&](const std::string& v) {
+        a.config.dimAttn = std::stoll(v);
+        dimAttnSet = true;
+    });
+    parser.option("--heads", a.config.numHeads);
+    parser.option("--ffn", a.config.dimFfn);
+    parser.option("--vocab", a.config.vocab);
+    parser.option("--buckets", a.config.numBuckets);
+    parser.option("--repeat", count(a.repeat));
+    parser.option("--threads", count(a.threads));
+    parser.option("--file", [&a](const std::string& v) { a.file = v; });
+    parser.flag("--keep", a.keep);
+    parser.option("--tokens", [&a](const std::string& list) {
+        a.tokens.clear();
+        for (std::size_t pos = 0; pos < list.size();) {
+            const auto comma = list.find(',', pos);
+            a.tokens.push_back(std::stoll(list.substr(pos, comma - pos)));
+            pos = comma == std::string::npos ? list.size() : comma + 1;
         }
-    }
+    });
+    parser.parse(argc, argv);
     if (!dimAttnSet)
         a.config.dimAttn = a.config.dim;
     if (a.config.numHeads < 1 || a.config.dimAttn % a.config.numHeads != 0)
@@ -112,22 +99,12 @@ Args parseArgs(int argc, char** argv)
 
 double peakRssGb()
 {
-    rusage usage{};
-    getrusage(RUSAGE_SELF, &usage);
-    return double(usage.ru_maxrss) / (1024.0 * 1024.0); // ru_maxrss is in KiB on Linux
+    return wan::bench::peakRssMiB() / 1024.0;
 }
 
 double currentRssGb()
 {
-    std::ifstream statm("/proc/self/statm");
-    long pages = 0, resident = 0;
-    statm >> pages >> resident;
-    return double(resident) * double(sysconf(_SC_PAGESIZE)) / (1024.0 * 1024.0 * 1024.0);
-}
-
-double secondsSince(std::chrono::steady_clock::time_point t0)
-{
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    return wan::bench::currentRssMiB() / 1024.0;
 }
 
 struct Entry
@@ -225,8 +202,7 @@ int main(int argc, char** argv)
 {
     try {
         const Args args = parseArgs(argc, argv);
-        const int threads =
-            args.threads > 0 ? args.threads : int(std::max(1u, std::thread::hardware_concurrency()));
+        const int threads = wan::bench::threadCount(args.threads);
         at::set_num_threads(threads);
         const auto& c = args.config;
         std::printf("umT5 encoder: %lld layers, dim %lld, dim_attn %lld, %lld heads, ffn %lld, vocab %lld, "

@@ -7,20 +7,21 @@
 //   bench_vae --mode compare --size 480x832 --frames 5
 //   bench_vae --device cuda --dtype bf16
 
+#include "BenchCommon.h"
 #include "vae/WanVae.h"
 #include "wan/Error.h"
 
-#include <torch/cuda.h>
 #include <torch/torch.h>
-
-#include <sys/resource.h>
 
 #include <chrono>
 #include <cstdio>
-#include <fstream>
 #include <iostream>
 #include <string>
-#include <thread>
+
+using wan::bench::currentRssMiB;
+using wan::bench::peakRssMiB;
+using wan::bench::secondsSince;
+using wan::bench::synchronize;
 
 namespace {
 
@@ -54,73 +55,20 @@ void usage()
 Args parseArgs(int argc, char** argv)
 {
     Args a;
-    for (int i = 1; i < argc; ++i) {
-        const std::string arg = argv[i];
-        auto value = [&]() -> std::string {
-            if (i + 1 >= argc) {
-                usage();
-                std::exit(2);
-            }
-            return argv[++i];
-        };
-        if (arg == "--mode")
-            a.mode = value();
-        else if (arg == "--op")
-            a.op = value();
-        else if (arg == "--device")
-            a.device = value();
-        else if (arg == "--dtype")
-            a.dtype = value();
-        else if (arg == "--size") {
-            const std::string v = value();
-            const auto x = v.find('x');
-            if (x == std::string::npos) {
-                usage();
-                std::exit(2);
-            }
-            a.height = std::stoll(v.substr(0, x));
-            a.width = std::stoll(v.substr(x + 1));
-        } else if (arg == "--frames")
-            a.frames = std::stoll(value());
-        else if (arg == "--tile")
-            a.tile = std::stoi(value());
-        else if (arg == "--overlap")
-            a.overlap = std::stoi(value());
-        else if (arg == "--dim")
-            a.dim = std::stoll(value());
-        else if (arg == "--threads")
-            a.threads = std::stoi(value());
-        else if (arg == "--seed")
-            a.seed = std::stoull(value());
-        else {
-            usage();
-            std::exit(arg == "--help" || arg == "-h" ? 0 : 2);
-        }
-    }
+    wan::bench::ArgParser parser(usage);
+    parser.option("--mode", a.mode);
+    parser.option("--op", a.op);
+    parser.option("--device", a.device);
+    parser.option("--dtype", a.dtype);
+    parser.sizeOption("--size", a.height, a.width);
+    parser.option("--frames", a.frames);
+    parser.option("--tile", a.tile);
+    parser.option("--overlap", a.overlap);
+    parser.option("--dim", a.dim);
+    parser.option("--threads", a.threads);
+    parser.option("--seed", a.seed);
+    parser.parse(argc, argv);
     return a;
-}
-
-double peakRssMiB()
-{
-    rusage usage{};
-    getrusage(RUSAGE_SELF, &usage);
-    return double(usage.ru_maxrss) / 1024.0; // ru_maxrss is in KiB on Linux
-}
-
-double currentRssMiB()
-{
-    std::ifstream status("/proc/self/status");
-    std::string line;
-    while (std::getline(status, line))
-        if (line.rfind("VmRSS:", 0) == 0)
-            return std::stod(line.substr(6)) / 1024.0;
-    return 0.0;
-}
-
-void synchronize(const torch::Device& device)
-{
-    if (device.is_cuda())
-        torch::cuda::synchronize(device.index() < 0 ? 0 : device.index());
 }
 
 } // namespace
@@ -128,8 +76,7 @@ void synchronize(const torch::Device& device)
 int main(int argc, char** argv)
 {
     const Args args = parseArgs(argc, argv);
-    const int threads =
-        args.threads > 0 ? args.threads : int(std::max(1u, std::thread::hardware_concurrency()));
+    const int threads = wan::bench::threadCount(args.threads);
     at::set_num_threads(threads);
     try {
         const torch::Device device(args.device);
@@ -167,8 +114,7 @@ int main(int argc, char** argv)
             torch::Tensor out =
                 args.op == "encode" ? vae->encode(input, options) : vae->decode(input, options);
             synchronize(device);
-            const double seconds =
-                std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+            const double seconds = secondsSince(start);
             std::fprintf(stderr, "\n");
             std::printf("%-8s %8.2f s  (%d chunks)  peak RSS so far %.0f MiB  output %s\n",
                         tiled ? "tiled" : "untiled", seconds, chunks, peakRssMiB(),

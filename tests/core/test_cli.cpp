@@ -2,6 +2,7 @@
 #include "media/Png.h"
 #include "media/VideoReader.h"
 #include "pipeline/LatentsFile.h"
+#include "support/ProcessRun.h"
 #include "support/TestSupport.h"
 
 #include <QDir>
@@ -16,30 +17,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct Run
+wan::test::ProcessRun runCli(const QStringList& args)
 {
-    int exitCode = -1;
-    QString out;
-    QString err;
-};
-
-Run runCli(const QStringList& args)
-{
-    QProcess process;
-    process.setProgram(QStringLiteral(WAN_GENERATE_PATH));
-    process.setArguments(args);
-    process.start();
-    Run run;
-    if (!process.waitForFinished(300000)) {
-        process.kill();
-        process.waitForFinished();
-        run.err = QStringLiteral("timed out");
-        return run;
-    }
-    run.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
-    run.out = QString::fromUtf8(process.readAllStandardOutput());
-    run.err = QString::fromUtf8(process.readAllStandardError());
-    return run;
+    return wan::test::runProcess(QStringLiteral(WAN_GENERATE_PATH), args, 300000);
 }
 
 QString path(const fs::path& p)

@@ -1,6 +1,7 @@
 // wan-generate --use_prompt_extend through QProcess against a loopback OpenAI-compatible server: the
 // extension is used and stored, and a failing server never fails the job nor leaks the API key.
 #include "support/LoopbackHttpServer.h"
+#include "support/ProcessRun.h"
 #include "support/TestSupport.h"
 
 #include <QDir>
@@ -23,33 +24,11 @@ constexpr const char* kPrompt = "a red kite over a windy beach";
 constexpr const char* kExtended = "A bright red kite dances above a windswept beach at golden hour.";
 constexpr const char* kKey = "sk-test-4f2a9c7e1b";
 
-struct Run
+wan::test::ProcessRun runCli(const QStringList& args)
 {
-    int exitCode = -1;
-    QString out;
-    QString err;
-};
-
-Run runCli(const QStringList& args)
-{
-    QProcess process;
-    process.setProgram(QStringLiteral(WAN_GENERATE_PATH));
-    process.setArguments(args);
     auto env = QProcessEnvironment::systemEnvironment();
     env.insert(QStringLiteral("DASH_API_KEY"), QString::fromLatin1(kKey));
-    process.setProcessEnvironment(env);
-    process.start();
-    Run run;
-    if (!process.waitForFinished(240000)) {
-        process.kill();
-        process.waitForFinished();
-        run.err = QStringLiteral("timed out");
-        return run;
-    }
-    run.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
-    run.out = QString::fromUtf8(process.readAllStandardOutput());
-    run.err = QString::fromUtf8(process.readAllStandardError());
-    return run;
+    return wan::test::runProcess(QStringLiteral(WAN_GENERATE_PATH), args, 240000, env);
 }
 
 QStringList tinyArgs(const QString& latents, const std::string& url)

@@ -16,13 +16,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-fs::path writeFile(const QTemporaryDir& dir, const std::string& name, const std::string& bytes)
-{
-    const fs::path path = fs::path(dir.path().toStdString()) / name;
-    std::ofstream out(path, std::ios::binary);
-    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-    return path;
-}
+using wan::test::writeFile;
 
 std::string raw(const void* p, std::size_t n)
 {
@@ -203,11 +197,7 @@ void TestIoSafetensors::metadata()
 
 void TestIoSafetensors::corrupt_data()
 {
-    QTest::addColumn<QByteArray>("bytes");
-    QTest::addColumn<QString>("message");
-    for (const auto& c : wan::test::corruptSafetensorsCases())
-        QTest::newRow(c.name.c_str()) << QByteArray(c.bytes.data(), qsizetype(c.bytes.size()))
-                                      << QString::fromStdString(c.expectedMessage);
+    wan::test::addCorruptCaseRows(wan::test::corruptSafetensorsCases());
 }
 
 void TestIoSafetensors::corrupt()

@@ -1,14 +1,11 @@
 // umT5 encoder parity with the reference outputs (context.* of reference/t5.safetensors, atol 1e-4) for both
 // fixture folders, the padded-batch path, the relative position buckets and load failures.
 
+#include "support/FixturePrompts.h"
 #include "support/TestSupport.h"
 #include "text/T5Encoder.h"
 #include "wan/Error.h"
 
-#include <QFile>
-#include <QJsonArray>
-#include <QJsonDocument>
-#include <QJsonObject>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -24,22 +21,9 @@ Q_DECLARE_METATYPE(std::string)
 
 namespace {
 
-const char* const kFixtures[] = {"wan-tiny-t2v", "wan-tiny-i2v"};
+constexpr const auto& kFixtures = wan::test::kTinyFixtures;
+using wan::test::readFixturePrompts;
 constexpr double kAtol = 1e-4; // reference/README.md, t5.safetensors
-
-std::vector<std::pair<std::string, std::string>> readPrompts(const fs::path& file)
-{
-    QFile f(QString::fromStdString(file.string()));
-    if (!f.open(QIODevice::ReadOnly))
-        return {};
-    std::vector<std::pair<std::string, std::string>> out;
-    for (const auto& v : QJsonDocument::fromJson(f.readAll()).array()) {
-        const auto o = v.toObject();
-        out.emplace_back(o.value("name").toString().toStdString(),
-                         o.value("prompt").toString().toStdString());
-    }
-    return out;
-}
 
 // Copies a fixture's tokenizer into `dir` so a broken weights file can sit beside a valid tokenizer.
 fs::path folderWithWeights(const QTemporaryDir& dir, const std::string& weightsBytes)
@@ -100,20 +84,7 @@ private Q_SLOTS:
         QCOMPARE(encoder.computeDtype(), torch::kFloat32);
     }
 
-    void contexts_data()
-    {
-        QTest::addColumn<std::string>("fixture");
-        QTest::addColumn<int>("index");
-        const auto dir = wan::test::fixturesDir();
-        if (dir.empty())
-            return;
-        for (const char* fixture : kFixtures) {
-            const auto prompts = readPrompts(dir / fixture / "reference" / "tokenizer_prompts.json");
-            for (std::size_t i = 0; i < prompts.size(); ++i)
-                QTest::newRow(qPrintable(QStringLiteral("%1/%2").arg(fixture, prompts[i].first.c_str())))
-                    << std::string(fixture) << int(i);
-        }
-    }
+    void contexts_data() { wan::test::addFixturePromptRows(); }
 
     // Each prompt alone, on its real tokens only.
     void contexts()
@@ -122,13 +93,13 @@ private Q_SLOTS:
         QFETCH(std::string, fixture);
         QFETCH(int, index);
         const auto ref = wan::test::fixturesDir() / fixture / "reference";
-        const auto prompts = readPrompts(ref / "tokenizer_prompts.json");
+        const auto prompts = readFixturePrompts(ref / "tokenizer_prompts.json");
         const auto want = wan::io::loadSafetensors(ref / "t5.safetensors");
         const auto& wantContext = want.at("context." + std::to_string(index));
 
         std::vector<std::vector<std::int64_t>> ids;
         const auto got =
-            encoderFor(fixture).encode({prompts.at(std::size_t(index)).second}, torch::kCPU, &ids);
+            encoderFor(fixture).encode({prompts.at(std::size_t(index)).prompt}, torch::kCPU, &ids);
         QCOMPARE(int(got.size()), 1);
         QCOMPARE(got[0].scalar_type(), torch::kFloat32);
         const auto length = std::int64_t(ids.at(0).size());
@@ -167,9 +138,9 @@ private Q_SLOTS:
         options.computeDtype = torch::kBFloat16;
         auto encoder = TextEncoder::load(dir, options);
         QCOMPARE(encoder->computeDtype(), torch::kBFloat16);
-        const auto prompts = readPrompts(dir / "reference" / "tokenizer_prompts.json");
+        const auto prompts = readFixturePrompts(dir / "reference" / "tokenizer_prompts.json");
         const auto want = wan::io::loadSafetensors(dir / "reference" / "t5.safetensors");
-        const auto got = encoder->encode({prompts.at(0).second});
+        const auto got = encoder->encode({prompts.at(0).prompt});
         QCOMPARE(got[0].scalar_type(), torch::kFloat32);
         // Unscaled T5 attention logits make single elements drift in bf16; the average must stay small.
         WAN_COMPARE_TENSORS(got[0], want.at("context.0"), 0.5);

@@ -1,15 +1,12 @@
 // Tokenizer: the official prompt cleaning and SentencePiece ids against the reference fixtures (exact), plus
 // edge cases the fixtures do not cover.
 
+#include "support/FixturePrompts.h"
 #include "support/TestSupport.h"
 #include "text/PromptCleaner.h"
 #include "text/Tokenizer.h"
 #include "wan/Error.h"
 
-#include <QFile>
-#include <QJsonArray>
-#include <QJsonDocument>
-#include <QJsonObject>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -26,29 +23,8 @@ Q_DECLARE_METATYPE(std::string)
 
 namespace {
 
-const char* const kFixtures[] = {"wan-tiny-t2v", "wan-tiny-i2v"};
-
-struct PromptCase
-{
-    std::string name;
-    std::string prompt;
-    std::string cleaned;
-    int numTokens = 0;
-};
-
-std::vector<PromptCase> readPrompts(const fs::path& file)
-{
-    QFile f(QString::fromStdString(file.string()));
-    if (!f.open(QIODevice::ReadOnly))
-        return {};
-    std::vector<PromptCase> out;
-    for (const auto& v : QJsonDocument::fromJson(f.readAll()).array()) {
-        const auto o = v.toObject();
-        out.push_back({o.value("name").toString().toStdString(), o.value("prompt").toString().toStdString(),
-                       o.value("cleaned").toString().toStdString(), o.value("num_tokens").toInt()});
-    }
-    return out;
-}
+constexpr const auto& kFixtures = wan::test::kTinyFixtures;
+using wan::test::readFixturePrompts;
 
 std::string utf8(const char32_t* s)
 {
@@ -171,20 +147,7 @@ private Q_SLOTS:
         }
     }
 
-    void fixturePrompts_data()
-    {
-        QTest::addColumn<std::string>("fixture");
-        QTest::addColumn<int>("index");
-        const auto dir = wan::test::fixturesDir();
-        if (dir.empty())
-            return;
-        for (const char* fixture : kFixtures) {
-            const auto prompts = readPrompts(dir / fixture / "reference" / "tokenizer_prompts.json");
-            for (std::size_t i = 0; i < prompts.size(); ++i)
-                QTest::newRow(qPrintable(QStringLiteral("%1/%2").arg(fixture, prompts[i].name.c_str())))
-                    << std::string(fixture) << int(i);
-        }
-    }
+    void fixturePrompts_data() { wan::test::addFixturePromptRows(); }
 
     // ids, mask and length of each reference prompt, and the cleaned text, exactly.
     void fixturePrompts()
@@ -193,7 +156,7 @@ private Q_SLOTS:
         QFETCH(std::string, fixture);
         QFETCH(int, index);
         const auto ref = wan::test::fixturesDir() / fixture / "reference";
-        const auto prompts = readPrompts(ref / "tokenizer_prompts.json");
+        const auto prompts = readFixturePrompts(ref / "tokenizer_prompts.json");
         QVERIFY(index < int(prompts.size()));
         const auto& p = prompts[std::size_t(index)];
         QCOMPARE(QString::fromStdString(wan::text::cleanPrompt(p.prompt)), QString::fromStdString(p.cleaned));
@@ -229,7 +192,7 @@ private Q_SLOTS:
         QFETCH(std::string, fixture);
         const auto ref = wan::test::fixturesDir() / fixture / "reference";
         std::vector<std::string> texts;
-        for (const auto& p : readPrompts(ref / "tokenizer_prompts.json"))
+        for (const auto& p : readFixturePrompts(ref / "tokenizer_prompts.json"))
             texts.push_back(p.prompt);
         QCOMPARE(int(texts.size()), 10);
         const auto want = wan::io::loadSafetensors(ref / "tokenizer.safetensors");

@@ -1,6 +1,7 @@
 #include "support/TestSupport.h"
 
 #include <cstdlib>
+#include <fstream>
 #include <sstream>
 
 namespace wan::test {
@@ -32,7 +33,8 @@ TensorDiff compareTensors(const torch::Tensor& got, const torch::Tensor& want)
     const auto w = want.detach().to(torch::kCPU, torch::kFloat64).contiguous();
     auto err = (g - w).abs();
     // NaN anywhere counts as an infinite error.
-    err = torch::where(torch::isnan(err), torch::full_like(err, std::numeric_limits<double>::infinity()), err);
+    err =
+        torch::where(torch::isnan(err), torch::full_like(err, std::numeric_limits<double>::infinity()), err);
     const auto flat = err.flatten();
     const auto idx = flat.argmax().item<int64_t>();
     diff.maxAbs = flat[idx].item<double>();
@@ -49,6 +51,23 @@ TensorDiff compareTensors(const torch::Tensor& got, const torch::Tensor& want)
     os << "]: got " << g.flatten()[idx].item<double>() << " want " << w.flatten()[idx].item<double>();
     diff.where = os.str();
     return diff;
+}
+
+std::filesystem::path writeFile(const QTemporaryDir& dir, const std::string& name, const std::string& bytes)
+{
+    const std::filesystem::path path = std::filesystem::path(dir.path().toStdString()) / name;
+    std::ofstream out(path, std::ios::binary);
+    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    return path;
+}
+
+void addCorruptCaseRows(const std::vector<CorruptCase>& cases)
+{
+    QTest::addColumn<QByteArray>("bytes");
+    QTest::addColumn<QString>("message");
+    for (const auto& c : cases)
+        QTest::newRow(c.name.c_str()) << QByteArray(c.bytes.data(), qsizetype(c.bytes.size()))
+                                      << QString::fromStdString(c.expectedMessage);
 }
 
 } // namespace wan::test

@@ -2,11 +2,14 @@
 // Shared by the Qt Test executables: fixture lookup and tensor comparison with a useful failure message.
 
 #include "io/TensorIo.h"
+#include "support/CorruptCheckpoints.h"
 
+#include <QTemporaryDir>
 #include <QTest>
 
 #include <filesystem>
 #include <string>
+#include <vector>
 
 namespace wan::test {
 
@@ -21,6 +24,12 @@ struct TensorDiff
 };
 
 TensorDiff compareTensors(const torch::Tensor& got, const torch::Tensor& want);
+
+// Writes `bytes` to dir/name as is and returns the path.
+std::filesystem::path writeFile(const QTemporaryDir& dir, const std::string& name, const std::string& bytes);
+
+// Adds the columns "bytes" (QByteArray) and "message" (QString) and one row per case.
+void addCorruptCaseRows(const std::vector<CorruptCase>& cases);
 
 } // namespace wan::test
 

@@ -6,7 +6,8 @@
 namespace wan {
 
 // What went wrong, so callers (CLI exit codes, UI messages) can react without parsing text.
-enum class ErrorKind {
+enum class ErrorKind
+{
     InvalidArgument = 1, // bad flag, bad request value
     ModelFolder,         // a file of the model folder is missing or not what it should be
     CorruptFile,         // a file exists but cannot be parsed (truncated, bad header, forbidden pickle)

@@ -8,7 +8,11 @@
 
 namespace wan {
 
-enum class ModelType { T2V = 1, I2V };
+enum class ModelType
+{
+    T2V = 1,
+    I2V
+};
 
 struct FileInfo
 {

@@ -13,11 +13,38 @@
 
 namespace wan {
 
-enum class Task { T2V = 1, I2V, T2I };
-enum class Solver { UniPC = 1, DpmPP, Euler };
-enum class Precision { Auto = 1, Float32, BFloat16, Float16 };
-enum class MemoryMode { Auto = 1, Full, T5Cpu, Offload };
-enum class VaeTiling { Auto = 1, Off, On };
+enum class Task
+{
+    T2V = 1,
+    I2V,
+    T2I
+};
+enum class Solver
+{
+    UniPC = 1,
+    DpmPP,
+    Euler
+};
+enum class Precision
+{
+    Auto = 1,
+    Float32,
+    BFloat16,
+    Float16
+};
+enum class MemoryMode
+{
+    Auto = 1,
+    Full,
+    T5Cpu,
+    Offload
+};
+enum class VaeTiling
+{
+    Auto = 1,
+    Off,
+    On
+};
 
 // Everything a generation needs; also what settings.json stores to reproduce a job.
 struct Request
@@ -27,22 +54,22 @@ struct Request
     std::string prompt;
     std::string originalPrompt; // the user's prompt when `prompt` is its extension; empty otherwise
     std::optional<std::string> negativePrompt; // nullopt: the official default for the task
-    int width = 832;                          // t2v/t2i: output size; i2v: width*height is the max area
+    int width = 832;                           // t2v/t2i: output size; i2v: width*height is the max area
     int height = 480;
-    int frameNum = 81; // 4n+1; T2I forces 1
+    int frameNum = 81;      // 4n+1; T2I forces 1
     std::int64_t seed = -1; // -1: random, the seed used is reported in Result
     Solver solver = Solver::UniPC;
     int steps = 50;
     double shift = 5.0;
     double guideScale = 5.0;
-    std::filesystem::path image; // i2v conditioning image
-    std::string device = "cpu";  // "cpu", "cuda", "cuda:N"
+    std::filesystem::path image;           // i2v conditioning image
+    std::string device = "cpu";            // "cpu", "cuda", "cuda:N"
     Precision precision = Precision::Auto; // Auto: fp32 on CPU, bf16 on CUDA
     MemoryMode memory = MemoryMode::Auto;
     bool offloadModel = false; // official --offload_model
     bool t5Cpu = false;        // official --t5_cpu
-    bool batchedCfg = false;   // one batch-2 DiT call per step (cond, uncond) instead of the official two calls:
-                               // faster on a GPU, needs activation memory for two samples
+    bool batchedCfg = false;   // one batch-2 DiT call per step (cond, uncond) instead of the official two
+                               // calls: faster on a GPU, needs activation memory for two samples
     VaeTiling vaeTiling = VaeTiling::Auto;
     std::filesystem::path outputPath;  // .mp4 (video) or .png (T2I); empty: no media written
     std::filesystem::path latentsPath; // optional safetensors with "latents" [16,T,H/8,W/8] fp32
@@ -52,12 +79,20 @@ struct Request
     int crf = 17; // H.264 quality
 };
 
-enum class Stage { Loading = 1, EncodingText, EncodingImage, Denoising, Decoding, Writing };
+enum class Stage
+{
+    Loading = 1,
+    EncodingText,
+    EncodingImage,
+    Denoising,
+    Decoding,
+    Writing
+};
 
 struct Progress
 {
     Stage stage = Stage::Loading;
-    int step = 0;       // denoising step done (1..total) or VAE chunk
+    int step = 0; // denoising step done (1..total) or VAE chunk
     int totalSteps = 0;
     double secondsPerStep = 0.0;
     double etaSeconds = 0.0;
@@ -67,13 +102,18 @@ struct Progress
 struct PreviewImage
 {
     int step = 0;
-    int width = 0;  // latent width
-    int height = 0; // latent height
-    int frames = 0; // latent frames
+    int width = 0;                 // latent width
+    int height = 0;                // latent height
+    int frames = 0;                // latent frames
     std::vector<std::uint8_t> rgb; // frames * height * width * 3, RGB888
 };
 
-enum class JobStatus { Done = 1, Failed, Cancelled };
+enum class JobStatus
+{
+    Done = 1,
+    Failed,
+    Cancelled
+};
 
 struct Result
 {

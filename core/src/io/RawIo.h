@@ -1,7 +1,8 @@
 #pragma once
 // Checkpoint parsing without torch: safetensors headers, stored zip archives and the restricted unpickler of
 // torch.save files. Everything here validates untrusted bytes and throws wan::Error(CorruptFile) naming the
-// file; nothing reads tensor data. Fuzzed (tests/fuzz) and built with sanitizers (tests/scripts/run_sanitizers.sh).
+// file; nothing reads tensor data. Fuzzed (tests/fuzz) and built with sanitizers
+// (tests/scripts/run_sanitizers.sh).
 
 #include <cstddef>
 #include <cstdint>

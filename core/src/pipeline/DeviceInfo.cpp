@@ -63,7 +63,8 @@ std::uint64_t freeDeviceMemory(const torch::Device& device)
         // Blocks LibTorch caches but does not use count as free for our purposes.
         const auto stats =
             c10::cuda::CUDACachingAllocator::getDeviceStats(device.index() < 0 ? 0 : device.index());
-        const auto cachedUnused = stats.reserved_bytes[kAggregate].current - stats.allocated_bytes[kAggregate].current;
+        const auto cachedUnused =
+            stats.reserved_bytes[kAggregate].current - stats.allocated_bytes[kAggregate].current;
         return std::uint64_t(freeBytes) + std::uint64_t(std::max<std::int64_t>(cachedUnused, 0));
     }
 #endif
