@@ -12,7 +12,7 @@ build="${BUILD_DIR:-$src/build}"
 jobs="${JOBS:-$(nproc)}"
 
 packages=(
-    build-essential cmake ninja-build pkg-config ccache clang clang-format
+    build-essential cmake ninja-build pkg-config ccache clang libclang-rt-14-dev clang-format
     libtorch-dev libopenblas0-openmp libsentencepiece-dev
     qt6-base-dev qt6-multimedia-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools libgl1-mesa-dev libqt6svg6 qt6-image-formats-plugins
     libavcodec-dev libavformat-dev libavutil-dev libswscale-dev ffmpeg
