@@ -27,14 +27,6 @@ std::string quoted(const fs::path& path)
     throw Error(ErrorKind::InvalidArgument, "WanModel: " + what);
 }
 
-std::string shapeString(const torch::Tensor& t)
-{
-    std::string s = "[";
-    for (int64_t d = 0; d < t.dim(); ++d)
-        s += (d ? ", " : "") + std::to_string(t.size(d));
-    return s + "]";
-}
-
 // [kRopeMaxPositions, k/2] angles p * 10000^(-2j/k), float64 as in the official rope_params.
 torch::Tensor ropeAngles(int64_t k)
 {
@@ -83,15 +75,7 @@ WanConfig WanConfig::fromCheckpoint(const fs::path& configFile, const io::Tensor
                                     const fs::path& weightsFile)
 {
     const auto need = [&](const std::string& name, int64_t dims) -> const torch::Tensor& {
-        const auto it = weights.find(name);
-        if (it == weights.end())
-            throw Error(ErrorKind::ModelFolder, quoted(weightsFile) + " has no tensor '" + name +
-                                                    "': not a Wan2.1 DiT checkpoint, or an incomplete one");
-        if (it->second.dim() != dims)
-            throw Error(ErrorKind::ModelFolder, quoted(weightsFile) + ": tensor '" + name + "' has shape " +
-                                                    shapeString(it->second) + ", expected " +
-                                                    std::to_string(dims) + " dimensions");
-        return it->second;
+        return io::requireTensor(weights, name, dims, weightsFile, "a Wan2.1 DiT checkpoint");
     };
 
     WanConfig c;
@@ -510,7 +494,7 @@ std::vector<torch::Tensor> WanModel::forward(std::vector<torch::Tensor> x, torch
         const int64_t clipBatch = c.modelType == WanModelType::Flf2v ? 2 * batch : batch;
         if (clipFea->dim() != 3 || clipFea->size(0) != clipBatch || clipFea->size(2) != c.clipDim)
             invalidInput("CLIP features must be [" + std::to_string(clipBatch) + ", tokens, " +
-                         std::to_string(c.clipDim) + "], got " + shapeString(*clipFea));
+                         std::to_string(c.clipDim) + "], got " + io::shapeString(clipFea->sizes()));
     } else if (clipFea || y) {
         invalidInput("this text-to-video model takes no CLIP features or conditioning latent");
     }
@@ -527,8 +511,9 @@ std::vector<torch::Tensor> WanModel::forward(std::vector<torch::Tensor> x, torch
             u = torch::cat({u, (*y)[size_t(i)].to(device, torch::kFloat32)}, 0);
         if (u.dim() != 4 || u.size(0) != c.inDim || u.size(1) % pt || u.size(2) % ph || u.size(3) % pw ||
             u.size(1) == 0 || u.size(2) == 0 || u.size(3) == 0)
-            invalidInput("sample " + std::to_string(i) + ": input " + shapeString(u) + " must be [" +
-                         std::to_string(c.inDim) + ", F, H, W] with F, H, W multiples of the patch size");
+            invalidInput("sample " + std::to_string(i) + ": input " + io::shapeString(u.sizes()) +
+                         " must be [" + std::to_string(c.inDim) +
+                         ", F, H, W] with F, H, W multiples of the patch size");
         const std::array<int64_t, 3> grid{u.size(1) / pt, u.size(2) / ph, u.size(3) / pw};
         if (grid[0] > kRopeMaxPositions || grid[1] > kRopeMaxPositions || grid[2] > kRopeMaxPositions)
             invalidInput("sample " + std::to_string(i) + " is too large for the position tables");
@@ -556,8 +541,9 @@ std::vector<torch::Tensor> WanModel::forward(std::vector<torch::Tensor> x, torch
     for (int64_t i = 0; i < batch; ++i) {
         const auto& u = context[size_t(i)];
         if (u.dim() != 2 || u.size(1) != c.textDim || u.size(0) > c.textLen)
-            invalidInput("text context " + std::to_string(i) + " " + shapeString(u) + " must be [L <= " +
-                         std::to_string(c.textLen) + ", " + std::to_string(c.textDim) + "]");
+            invalidInput("text context " + std::to_string(i) + " " + io::shapeString(u.sizes()) +
+                         " must be [L <= " + std::to_string(c.textLen) + ", " + std::to_string(c.textDim) +
+                         "]");
         const auto rows = u.to(device, torch::kFloat32);
         padded.push_back(torch::cat({rows, rows.new_zeros({c.textLen - rows.size(0), c.textDim})}));
     }

@@ -193,14 +193,28 @@ TensorMap loadDitWeights(const fs::path& ckptDir)
     return out;
 }
 
-namespace {
-
 std::string shapeString(c10::IntArrayRef sizes)
 {
     std::ostringstream os;
     os << sizes;
     return os.str();
 }
+
+const torch::Tensor& requireTensor(const TensorMap& weights, const std::string& name, std::int64_t dims,
+                                   const std::filesystem::path& file, const std::string& expectedKind)
+{
+    const auto it = weights.find(name);
+    if (it == weights.end())
+        throw Error(ErrorKind::ModelFolder, "'" + file.string() + "' has no tensor '" + name + "': not " +
+                                                expectedKind + ", or an incomplete one");
+    if (it->second.dim() != dims)
+        throw Error(ErrorKind::ModelFolder, "'" + file.string() + "': tensor '" + name + "' has shape " +
+                                                shapeString(it->second.sizes()) + ", expected " +
+                                                std::to_string(dims) + " dimensions");
+    return it->second;
+}
+
+namespace {
 
 std::string listing(const char* title, const std::vector<std::string>& items)
 {

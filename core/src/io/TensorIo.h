@@ -44,4 +44,13 @@ struct BindOptions
 void bindStateDict(torch::nn::Module& module, const TensorMap& weights, const std::filesystem::path& file,
                    const BindOptions& options = {});
 
+// "[2, 3, 4]", for messages.
+std::string shapeString(c10::IntArrayRef sizes);
+
+// The tensor `name` of `weights` with `dims` dimensions, used to read model dims from a checkpoint. Throws
+// wan::Error(ModelFolder) naming `file` when it is missing ("not <expectedKind>, or an incomplete one") or
+// has another rank.
+const torch::Tensor& requireTensor(const TensorMap& weights, const std::string& name, std::int64_t dims,
+                                   const std::filesystem::path& file, const std::string& expectedKind);
+
 } // namespace wan::io

@@ -51,14 +51,6 @@ torch::Tensor uninitialised(torch::IntArrayRef shape, torch::Dtype dtype)
     return torch::empty(shape, torch::TensorOptions().dtype(dtype));
 }
 
-std::string shapeString(const torch::Tensor& t)
-{
-    std::string s = "[";
-    for (std::int64_t i = 0; i < t.dim(); ++i)
-        s += (i ? ", " : "") + std::to_string(t.size(i));
-    return s + "]";
-}
-
 } // namespace
 
 // ---- T5Config ---------------------------------------------------------------------------------------------
@@ -66,16 +58,7 @@ std::string shapeString(const torch::Tensor& t)
 T5Config T5Config::fromWeights(const io::TensorMap& weights, const std::filesystem::path& file)
 {
     auto need = [&](const std::string& name, std::int64_t dims) -> const torch::Tensor& {
-        const auto it = weights.find(name);
-        if (it == weights.end())
-            throw Error(ErrorKind::ModelFolder, file.string() +
-                                                    " is not a umT5 encoder checkpoint: tensor '" + name +
-                                                    "' is missing");
-        if (it->second.dim() != dims)
-            throw Error(ErrorKind::ModelFolder, file.string() + ": tensor '" + name + "' has shape " +
-                                                    shapeString(it->second) + ", expected " +
-                                                    std::to_string(dims) + " dimensions");
-        return it->second;
+        return io::requireTensor(weights, name, dims, file, "a umT5 encoder checkpoint");
     };
 
     T5Config c;
