@@ -408,6 +408,13 @@ struct Engine::Impl
         std::optional<std::vector<torch::Tensor>> ys;
         if (y)
             ys = std::vector<torch::Tensor>{*y};
+        // Batched CFG runs cond and uncond as one batch of 2: the image inputs are the same for both.
+        std::optional<torch::Tensor> clipPair;
+        std::optional<std::vector<torch::Tensor>> yPair;
+        if (r.batchedCfg && clipFea)
+            clipPair = torch::cat({*clipFea, *clipFea}, 0);
+        if (r.batchedCfg && y)
+            yPair = std::vector<torch::Tensor>{*y, *y};
         const auto start = Clock::now();
         progress(Stage::Denoising, 0, total);
         for (int k = 0; k < total; ++k) {
@@ -416,12 +423,6 @@ struct Engine::Impl
                 torch::full({1}, timesteps[k], torch::TensorOptions().dtype(torch::kInt64).device(device));
             torch::Tensor cond, uncond;
             if (r.batchedCfg) {
-                std::optional<torch::Tensor> clipPair;
-                if (clipFea)
-                    clipPair = torch::cat({*clipFea, *clipFea}, 0);
-                std::optional<std::vector<torch::Tensor>> yPair;
-                if (y)
-                    yPair = std::vector<torch::Tensor>{*y, *y};
                 const auto out = dit->forward({latent, latent}, t.repeat({2}), {context, contextNull},
                                               g.seqLen, clipPair, yPair);
                 cond = out.at(0);
