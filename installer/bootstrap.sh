@@ -2,7 +2,9 @@
 # Sets up a Debian 12 machine, builds Wan Studio and runs it (`run`) or its test suite (`test`).
 #   bash installer/bootstrap.sh run     # install packages, build, open Wan Studio
 #   bash installer/bootstrap.sh test    # install packages, build, run every test
-# Environment: BUILD_DIR (default build), JOBS (default: number of cores), WAN_SKIP_APT=1 to skip apt.
+# Environment: BUILD_DIR (default build), JOBS (default: number of cores), WAN_SKIP_APT=1 to skip apt,
+# WAN_TORCH_VENV (default ${XDG_CACHE_HOME:-$HOME/.cache}/wan-studio/torch-<pinned version>): where the pinned
+# torch wheel (LibTorch with CUDA) and NVIDIA's matching CUDA compiler/headers are installed and kept.
 set -euo pipefail
 
 mode="${1:-run}"
@@ -13,7 +15,7 @@ jobs="${JOBS:-$(nproc)}"
 
 packages=(
     build-essential cmake ninja-build pkg-config ccache clang libclang-rt-14-dev clang-format
-    libtorch-dev libopenblas0-openmp libsentencepiece-dev
+    python3 python3-venv libsentencepiece-dev
     qt6-base-dev qt6-multimedia-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools libgl1-mesa-dev libqt6svg6 qt6-image-formats-plugins
     libavcodec-dev libavformat-dev libavutil-dev libswscale-dev ffmpeg
     libopencv-dev libcurl4-openssl-dev ca-certificates libspdlog-dev nlohmann-json3-dev qtkeychain-qt6-dev
@@ -34,6 +36,47 @@ install_packages() {
     DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
 }
 
+# The pinned LibTorch: PyPI's torch wheel (CUDA build) in a virtual environment outside the source tree, reused by
+# every later clone. NVIDIA's PyPI packages provide the CUDA compiler and headers that LibTorch's CMake config
+# needs, so the machine needs no CUDA toolkit (and none is needed to run on the CPU).
+torch_requirements="$src/installer/torch-requirements.txt"
+torch_version="$(sed -n 's/^torch==//p' "$torch_requirements")"
+torch_venv="${WAN_TORCH_VENV:-${XDG_CACHE_HOME:-$HOME/.cache}/wan-studio/torch-$torch_version}"
+export WAN_TORCH_VENV="$torch_venv"
+
+install_torch() {
+    local stamp="$torch_venv/.wan-requirements"
+    if [ -f "$stamp" ] && cmp -s "$stamp" "$torch_requirements"; then
+        return
+    fi
+    echo "Installing LibTorch $torch_version (PyPI torch wheel, CUDA build) into $torch_venv"
+    mkdir -p "$(dirname "$torch_venv")"
+    [ -x "$torch_venv/bin/python" ] || /usr/bin/python3 -m venv "$torch_venv"
+    local attempt
+    for attempt in 1 2 3; do
+        if "$torch_venv/bin/python" -m pip install --disable-pip-version-check --progress-bar off -q \
+            -r "$torch_requirements"; then
+            break
+        fi
+        if [ "$attempt" = 3 ]; then
+            echo "Could not install the torch wheel from PyPI (see above). Check the network or proxy and run" \
+                "this command again: finished downloads are kept in pip's cache." >&2
+            exit 4
+        fi
+        echo "pip failed (attempt $attempt of 3); retrying in $((attempt * 10)) s" >&2
+        sleep $((attempt * 10))
+    done
+    # NVIDIA's wheels ship versioned sonames only (libcudart.so.13); CMake's CUDA search wants libcudart.so.
+    local lib base
+    for lib in "$torch_venv"/lib/python3*/site-packages/nvidia/*/lib/lib*.so.*; do
+        [ -e "$lib" ] || continue
+        base="$(basename "$lib")"
+        base="${base%%.so.*}.so"
+        [ -e "$(dirname "$lib")/$base" ] || ln -s "$(basename "$lib")" "$(dirname "$lib")/$base"
+    done
+    cp "$torch_requirements" "$stamp"
+}
+
 configure_and_build() {
     # ccache: relative paths make hits across clones; the sloppiness lets it cache sources using the torch PCH.
     export CCACHE_BASEDIR="$src"
@@ -46,6 +89,7 @@ configure_and_build() {
 case "$mode" in
 run)
     install_packages
+    install_torch
     configure_and_build
     if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ] && [ -z "${QT_QPA_PLATFORM:-}" ]; then
         echo
@@ -61,6 +105,7 @@ run)
     ;;
 test)
     install_packages
+    install_torch
     configure_and_build
     export QT_QPA_PLATFORM=offscreen
     status=0

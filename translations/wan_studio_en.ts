@@ -1,4 +1,4 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
 <!DOCTYPE TS>
 <TS version="2.1" language="en" sourcelanguage="en">
 <context>
@@ -219,8 +219,8 @@
         <translation>optional</translation>
     </message>
     <message>
-        <source>The key is stored unencrypted in the application's settings file. Setting the DASH_API_KEY environment variable instead keeps it out of that file.</source>
-        <translation>The key is stored unencrypted in the application's settings file. Setting the DASH_API_KEY environment variable instead keeps it out of that file.</translation>
+        <source>The key is stored unencrypted in the application&apos;s settings file. Setting the DASH_API_KEY environment variable instead keeps it out of that file.</source>
+        <translation>The key is stored unencrypted in the application&apos;s settings file. Setting the DASH_API_KEY environment variable instead keeps it out of that file.</translation>
     </message>
     <message>
         <source>No key: set DASH_API_KEY or enter one here.</source>
@@ -286,7 +286,10 @@
     </message>
     <message numerus="yes">
         <source>%n job(s) could not be read</source>
-        <translation><numerusform>%n job(s) could not be read</numerusform><numerusform>%n job(s) could not be read</numerusform></translation>
+        <translation>
+            <numerusform>%n job(s) could not be read</numerusform>
+            <numerusform>%n job(s) could not be read</numerusform>
+        </translation>
     </message>
     <message>
         <source>The render queue file could not be fully read (%1). It was kept as %2.</source>
@@ -316,7 +319,10 @@
     <name>main</name>
     <message numerus="yes">
         <source>%n job(s) were running when Wan Studio stopped and are queued again (%1 will only be decoded from their saved latents). The queue is paused: press “Resume queue” to go on.</source>
-        <translation><numerusform>%n job(s) were running when Wan Studio stopped and are queued again (%1 will only be decoded from their saved latents). The queue is paused: press “Resume queue” to go on.</numerusform><numerusform>%n job(s) were running when Wan Studio stopped and are queued again (%1 will only be decoded from their saved latents). The queue is paused: press “Resume queue” to go on.</numerusform></translation>
+        <translation>
+            <numerusform>%n job(s) were running when Wan Studio stopped and are queued again (%1 will only be decoded from their saved latents). The queue is paused: press “Resume queue” to go on.</numerusform>
+            <numerusform>%n job(s) were running when Wan Studio stopped and are queued again (%1 will only be decoded from their saved latents). The queue is paused: press “Resume queue” to go on.</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -1011,6 +1017,34 @@ Extended from: %2</translation>
     <message>
         <source>Prompt extension</source>
         <translation>Prompt extension</translation>
+    </message>
+    <message>
+        <source>CPU — %1, %2 GiB RAM</source>
+        <translation>CPU — %1, %2 GiB RAM</translation>
+    </message>
+    <message>
+        <source>GPU %1 — %2, %3 GiB, compute capability %4.%5</source>
+        <translation>GPU %1 — %2, %3 GiB, compute capability %4.%5</translation>
+    </message>
+    <message>
+        <source>%1 — not found on this computer</source>
+        <translation>%1 — not found on this computer</translation>
+    </message>
+    <message>
+        <source>CPU — a seed gives the same video on every computer</source>
+        <translation>CPU — a seed gives the same video on every computer</translation>
+    </message>
+    <message>
+        <source>Device — the GPU&apos;s own generator, as the official script</source>
+        <translation>Device — the GPU&apos;s own generator, as the official script</translation>
+    </message>
+    <message>
+        <source>Where the starting noise is drawn. &quot;Device&quot; reproduces videos made with the official Python script on an NVIDIA GPU; the same seed then gives another video on the CPU.</source>
+        <translation>Where the starting noise is drawn. &quot;Device&quot; reproduces videos made with the official Python script on an NVIDIA GPU; the same seed then gives another video on the CPU.</translation>
+    </message>
+    <message>
+        <source>Noise</source>
+        <translation>Noise</translation>
     </message>
 </context>
 </TS>

@@ -1,4 +1,4 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN" sourcelanguage="en">
 <context>
@@ -219,7 +219,7 @@
         <translation>可选</translation>
     </message>
     <message>
-        <source>The key is stored unencrypted in the application's settings file. Setting the DASH_API_KEY environment variable instead keeps it out of that file.</source>
+        <source>The key is stored unencrypted in the application&apos;s settings file. Setting the DASH_API_KEY environment variable instead keeps it out of that file.</source>
         <translation>密钥以明文保存在应用的设置文件中。改用 DASH_API_KEY 环境变量可避免写入该文件。</translation>
     </message>
     <message>
@@ -286,7 +286,9 @@
     </message>
     <message numerus="yes">
         <source>%n job(s) could not be read</source>
-        <translation><numerusform>有 %n 个任务无法读取</numerusform></translation>
+        <translation>
+            <numerusform>有 %n 个任务无法读取</numerusform>
+        </translation>
     </message>
     <message>
         <source>The render queue file could not be fully read (%1). It was kept as %2.</source>
@@ -316,7 +318,9 @@
     <name>main</name>
     <message numerus="yes">
         <source>%n job(s) were running when Wan Studio stopped and are queued again (%1 will only be decoded from their saved latents). The queue is paused: press “Resume queue” to go on.</source>
-        <translation><numerusform>Wan Studio 上次退出时有 %n 个任务正在运行，现已重新排队（其中 %1 个将直接从已保存的潜变量解码）。队列已暂停：点击“继续队列”以继续。</numerusform></translation>
+        <translation>
+            <numerusform>Wan Studio 上次退出时有 %n 个任务正在运行，现已重新排队（其中 %1 个将直接从已保存的潜变量解码）。队列已暂停：点击“继续队列”以继续。</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -1011,6 +1015,34 @@ Extended from: %2</source>
     <message>
         <source>Prompt extension</source>
         <translation>提示词扩写</translation>
+    </message>
+    <message>
+        <source>CPU — %1, %2 GiB RAM</source>
+        <translation>CPU — %1，内存 %2 GiB</translation>
+    </message>
+    <message>
+        <source>GPU %1 — %2, %3 GiB, compute capability %4.%5</source>
+        <translation>GPU %1 — %2，%3 GiB，计算能力 %4.%5</translation>
+    </message>
+    <message>
+        <source>%1 — not found on this computer</source>
+        <translation>%1 — 本机上未找到</translation>
+    </message>
+    <message>
+        <source>CPU — a seed gives the same video on every computer</source>
+        <translation>CPU — 同一种子在任何电脑上生成相同的视频</translation>
+    </message>
+    <message>
+        <source>Device — the GPU&apos;s own generator, as the official script</source>
+        <translation>设备 — 使用 GPU 自身的随机数生成器，与官方脚本一致</translation>
+    </message>
+    <message>
+        <source>Where the starting noise is drawn. &quot;Device&quot; reproduces videos made with the official Python script on an NVIDIA GPU; the same seed then gives another video on the CPU.</source>
+        <translation>初始噪声在哪里生成。“设备”可复现官方 Python 脚本在 NVIDIA GPU 上生成的视频；此时同一种子在 CPU 上会得到不同的视频。</translation>
+    </message>
+    <message>
+        <source>Noise</source>
+        <translation>噪声</translation>
     </message>
 </context>
 </TS>

@@ -25,6 +25,8 @@ constexpr EnumName<wan::Precision> kPrecisionNames[] = {{wan::Precision::Auto, "
                                                         {wan::Precision::Float32, "fp32"},
                                                         {wan::Precision::BFloat16, "bf16"},
                                                         {wan::Precision::Float16, "fp16"}};
+constexpr EnumName<wan::NoiseSource> kNoiseNames[] = {{wan::NoiseSource::Cpu, "cpu"},
+                                                      {wan::NoiseSource::Device, "device"}};
 constexpr EnumName<wan::MemoryMode> kMemoryNames[] = {{wan::MemoryMode::Auto, "auto"},
                                                       {wan::MemoryMode::Full, "full"},
                                                       {wan::MemoryMode::T5Cpu, "t5-cpu"},
@@ -157,6 +159,7 @@ QJsonObject requestToJson(const wan::Request& r)
         o[QStringLiteral("image")] = pathString(r.image);
     o[QStringLiteral("device")] = QString::fromStdString(r.device);
     o[QStringLiteral("precision")] = nameOf(kPrecisionNames, r.precision);
+    o[QStringLiteral("noise")] = nameOf(kNoiseNames, r.noise);
     o[QStringLiteral("memory")] = nameOf(kMemoryNames, r.memory);
     o[QStringLiteral("offload_model")] = r.offloadModel;
     o[QStringLiteral("t5_cpu")] = r.t5Cpu;
@@ -212,6 +215,12 @@ bool requestFromJson(const QJsonObject& o, wan::Request* out)
         if (!value)
             return false;
         r.precision = *value;
+    }
+    if (o.contains(QLatin1String("noise"))) {
+        const auto value = valueOf(kNoiseNames, text("noise"));
+        if (!value)
+            return false;
+        r.noise = *value;
     }
     if (o.contains(QLatin1String("memory"))) {
         const auto value = valueOf(kMemoryNames, text("memory"));

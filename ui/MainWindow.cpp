@@ -430,11 +430,16 @@ QString MainWindow::submit()
         request.image = m_dropZone->imagePath().toStdString();
         job.thumbnailPath = m_dropZone->imagePath();
     }
-    if (m_services.settings)
+    if (m_services.settings) {
         request.device =
-            m_services.settings->value(QLatin1String(settings_keys::kDevice), QStringLiteral("cpu"))
+            m_services.settings->value(QLatin1String(settings_keys::kDevice), QStringLiteral("auto"))
                 .toString()
                 .toStdString();
+        request.noise = m_services.settings->value(QLatin1String(settings_keys::kNoise)).toString() ==
+                                QLatin1String("device")
+                            ? wan::NoiseSource::Device
+                            : wan::NoiseSource::Cpu;
+    }
 
     m_prompt->addToHistory(prompt);
     if (negative != defaultNegative(m_task))
@@ -567,7 +572,16 @@ void MainWindow::exportAs()
 
 void MainWindow::openSettings()
 {
-    SettingsDialog dialog(m_services.settings, this);
+    std::vector<wan::ComputeDevice> devices;
+    if (m_services.listDevices)
+        devices = m_services.listDevices();
+    if (devices.empty()) {
+        wan::ComputeDevice cpu;
+        cpu.id = "cpu";
+        cpu.name = "CPU";
+        devices.push_back(cpu);
+    }
+    SettingsDialog dialog(m_services.settings, devices, this);
     if (dialog.exec() != QDialog::Accepted)
         return;
     const QString oldLanguage =

@@ -26,7 +26,28 @@ QString defaultOutputDir()
     return QDir(base).filePath(QStringLiteral("Wan Studio"));
 }
 
-SettingsDialog::SettingsDialog(QSettings* settings, QWidget* parent) : QDialog(parent), m_settings(settings)
+namespace {
+
+QString gibText(std::uint64_t bytes)
+{
+    return QString::number(double(bytes) / double(1ull << 30), 'f', 1);
+}
+
+} // namespace
+
+QString deviceLabel(const wan::ComputeDevice& d)
+{
+    if (!d.isCuda())
+        return SettingsDialog::tr("CPU — %1, %2 GiB RAM").arg(QString::fromStdString(d.name), gibText(d.totalBytes));
+    return SettingsDialog::tr("GPU %1 — %2, %3 GiB, compute capability %4.%5")
+        .arg(QString::fromStdString(d.id), QString::fromStdString(d.name), gibText(d.totalBytes))
+        .arg(d.computeMajor)
+        .arg(d.computeMinor);
+}
+
+SettingsDialog::SettingsDialog(QSettings* settings, const std::vector<wan::ComputeDevice>& devices,
+                               QWidget* parent)
+    : QDialog(parent), m_settings(settings)
 {
     setWindowTitle(tr("Settings"));
     m_outputDir = new QLineEdit(
@@ -43,16 +64,34 @@ SettingsDialog::SettingsDialog(QSettings* settings, QWidget* parent) : QDialog(p
     m_language->setCurrentIndex(std::max(
         0, m_language->findData(settings->value(QLatin1String(settings_keys::kLanguage)).toString())));
 
+    // One entry per device found; the stored choice is kept even when its device is gone (a job then fails
+    // with the devices found, before any model loads). No stored choice: the first GPU, else the CPU.
     m_device = new QComboBox(this);
-    m_device->setEditable(true);
-    m_device->addItems({QStringLiteral("cpu"), QStringLiteral("cuda"), QStringLiteral("cuda:1")});
-    m_device->setCurrentText(
-        settings->value(QLatin1String(settings_keys::kDevice), QStringLiteral("cpu")).toString());
+    m_device->setObjectName(QStringLiteral("devicePicker"));
+    for (const auto& d : devices)
+        m_device->addItem(deviceLabel(d), QString::fromStdString(d.id));
+    QString stored = settings->value(QLatin1String(settings_keys::kDevice)).toString();
+    if (stored == QLatin1String("cuda"))
+        stored = QStringLiteral("cuda:0");
+    if (!stored.isEmpty() && stored != QLatin1String("auto") && m_device->findData(stored) < 0)
+        m_device->addItem(tr("%1 — not found on this computer").arg(stored), stored);
+    m_device->setCurrentIndex(std::max(0, m_device->findData(stored)));
+
+    m_noise = new QComboBox(this);
+    m_noise->setObjectName(QStringLiteral("noisePicker"));
+    m_noise->addItem(tr("CPU — a seed gives the same video on every computer"), QStringLiteral("cpu"));
+    m_noise->addItem(tr("Device — the GPU's own generator, as the official script"), QStringLiteral("device"));
+    m_noise->setCurrentIndex(
+        std::max(0, m_noise->findData(settings->value(QLatin1String(settings_keys::kNoise)).toString())));
+    m_noise->setToolTip(tr("Where the starting noise is drawn. \"Device\" reproduces videos made with the "
+                           "official Python script on an NVIDIA GPU; the same seed then gives another video on "
+                           "the CPU."));
 
     auto* form = new QFormLayout;
     form->addRow(tr("Output folder"), outputRow);
     form->addRow(tr("Language"), m_language);
     form->addRow(tr("Device"), m_device);
+    form->addRow(tr("Noise"), m_noise);
     auto* note = new QLabel(tr("Each job gets its own folder inside the output folder: the video, its final "
                                "latents, settings.json and a log."),
                             this);
@@ -91,7 +130,12 @@ QString SettingsDialog::language() const
 }
 QString SettingsDialog::device() const
 {
-    return m_device->currentText().trimmed();
+    const QString id = m_device->currentData().toString();
+    return id.isEmpty() ? QStringLiteral("auto") : id;
+}
+QString SettingsDialog::noise() const
+{
+    return m_noise->currentData().toString();
 }
 
 void SettingsDialog::save()
@@ -99,6 +143,7 @@ void SettingsDialog::save()
     m_settings->setValue(QLatin1String(settings_keys::kOutputDir), outputDir());
     m_settings->setValue(QLatin1String(settings_keys::kLanguage), language());
     m_settings->setValue(QLatin1String(settings_keys::kDevice), device());
+    m_settings->setValue(QLatin1String(settings_keys::kNoise), noise());
     m_promptPage->save(*m_settings);
 }
 

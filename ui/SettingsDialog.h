@@ -1,6 +1,10 @@
 #pragma once
 
+#include "wan/Devices.h"
+
 #include <QDialog>
+
+#include <vector>
 
 class QComboBox;
 class QLineEdit;
@@ -12,25 +16,31 @@ namespace wan::ui {
 namespace settings_keys {
 inline constexpr char kOutputDir[] = "output/dir";
 inline constexpr char kLanguage[] = "ui/language"; // "" follows the system, else "en" or "zh_CN"
-inline constexpr char kDevice[] = "engine/device";
+inline constexpr char kDevice[] = "engine/device"; // a wan::ComputeDevice id; absent: "auto"
+inline constexpr char kNoise[] = "engine/noise";   // "cpu" (default) or "device"
 inline constexpr char kModelDir[] = "model/dir";
 inline constexpr char kCurrentTask[] = "task/current";
 } // namespace settings_keys
 
 QString defaultOutputDir();
+// "GPU cuda:0 — NVIDIA H200, 139.8 GiB, compute capability 9.0" / "CPU — ..., 23.4 GiB RAM"
+QString deviceLabel(const wan::ComputeDevice& device);
 
-// Output folder, language and compute device; prompt extension on its own page.
+// Output folder, language, compute device and noise source; prompt extension on its own page.
 class SettingsDialog final : public QDialog
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(SettingsDialog)
 
 public:
-    SettingsDialog(QSettings* settings, QWidget* parent = nullptr);
+    // `devices`: what wan::listDevices() found (GPUs first, the CPU last); empty in tests without an engine.
+    SettingsDialog(QSettings* settings, const std::vector<wan::ComputeDevice>& devices,
+                   QWidget* parent = nullptr);
 
     QString outputDir() const;
     QString language() const;
-    QString device() const;
+    QString device() const; // the chosen device's id ("cuda:0", "cpu")
+    QString noise() const;  // "cpu" or "device"
     void save(); // writes the fields into the settings
 
 private:
@@ -38,6 +48,7 @@ private:
     QLineEdit* m_outputDir = nullptr;
     QComboBox* m_language = nullptr;
     QComboBox* m_device = nullptr;
+    QComboBox* m_noise = nullptr;
     PromptEnhanceSettingsPage* m_promptPage = nullptr;
 };
 

@@ -3,6 +3,7 @@
 // widgets build and are tested without a working engine.
 
 #include "JobRunner.h"
+#include "wan/Devices.h"
 #include "wan/ModelFolder.h"
 
 #include <QString>
@@ -31,6 +32,7 @@ struct FolderCheck
 
 using FolderInspector = std::function<FolderCheck(const QString& dir)>; // called on a worker thread
 using NegativePromptProvider = std::function<QString(wan::Task)>;
+using DeviceLister = std::function<std::vector<wan::ComputeDevice>()>; // GPUs first, the CPU last
 using LanguageSwitcher = std::function<void(const QString& language)>; // "" = the system's
 
 struct StudioServices
@@ -42,6 +44,7 @@ struct StudioServices
     FolderInspector inspectFolder;
     NegativePromptProvider negativePrompt;
     LanguageSwitcher switchLanguage;
+    DeviceLister listDevices; // unset (tests): the settings offer the CPU only
     QString logFile;      // the rotating log, opened from Help
     QString queueProblem; // a report from restoring the queue, shown once at start
 };

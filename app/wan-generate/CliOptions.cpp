@@ -6,6 +6,7 @@
 #include <cctype>
 #include <charconv>
 #include <functional>
+#include <iterator>
 #include <sstream>
 #include <vector>
 
@@ -71,7 +72,10 @@ const std::vector<OptionSpec>& optionTable()
          [](CliOptions& o, const std::string& v) { o.ckptDir = v; }},
         {"--inspect", nullptr, "validate the model folder and print its dims and files",
          [](CliOptions& o, const std::string&) { o.inspect = true; }},
-        {"--json", nullptr, "with --inspect: print one JSON object",
+        {"--version", nullptr,
+         "print the version, the LibTorch build (CUDA, cuDNN) and the devices seen, then exit",
+         [](CliOptions& o, const std::string&) { o.version = true; }},
+        {"--json", nullptr, "with --inspect or --version: print one JSON object",
          [](CliOptions& o, const std::string&) { o.json = true; }},
         {"--log_level", "LEVEL", "trace, debug, info, warn, error or off (default info)",
          [](CliOptions& o, const std::string& v) {
@@ -84,10 +88,14 @@ const std::vector<OptionSpec>& optionTable()
              throw Error(ErrorKind::InvalidArgument,
                          "--log_level must be one of trace, debug, info, warn, error, off");
          }},
-        {"--task", "TASK", "t2v-1.3B, t2v-14B, i2v-14B or t2i-14B (default: from the folder's model_type)",
+        {"--task", "TASK",
+         "t2v-1.3B, t2v-14B, i2v-14B, t2i-14B, flf2v-14B, vace-1.3B or vace-14B (default: from the folder's "
+         "model_type)",
          [](CliOptions& o, const std::string& v) {
-             if (v != "t2v-1.3B" && v != "t2v-14B" && v != "i2v-14B" && v != "t2i-14B")
-                 badValue("--task", v, "t2v-1.3B, t2v-14B, i2v-14B or t2i-14B");
+             static const char* kTasks[] = {"t2v-1.3B",  "t2v-14B",   "i2v-14B", "t2i-14B",
+                                            "flf2v-14B", "vace-1.3B", "vace-14B"};
+             if (std::find(std::begin(kTasks), std::end(kTasks), v) == std::end(kTasks))
+                 badValue("--task", v, "t2v-1.3B, t2v-14B, i2v-14B, t2i-14B, flf2v-14B, vace-1.3B or vace-14B");
              o.task = v;
          }},
         {"--size", "W*H",
@@ -134,6 +142,35 @@ const std::vector<OptionSpec>& optionTable()
          }},
         {"--image", "FILE", "i2v: the input image (PNG, JPEG, WebP, BMP)",
          [](CliOptions& o, const std::string& v) { o.image = v; }},
+        {"--first_frame", "FILE", "flf2v: the first frame (its aspect ratio sets the video's)",
+         [](CliOptions& o, const std::string& v) { o.firstFrame = v; }},
+        {"--last_frame", "FILE", "flf2v: the last frame",
+         [](CliOptions& o, const std::string& v) { o.lastFrame = v; }},
+        {"--src_video", "V",
+         "vace: the source video, a video file or a folder of PNG frames (sorted by name); its size and frame "
+         "count are used unless --size/--frame_num ask for others",
+         [](CliOptions& o, const std::string& v) { o.srcVideo = v; }},
+        {"--src_mask", "M", "vace: the mask (white = generate, black = keep), same kind, size and length as V",
+         [](CliOptions& o, const std::string& v) { o.srcMask = v; }},
+        {"--src_ref_images", "A[,B...]", "vace: reference images, comma-separated",
+         [](CliOptions& o, const std::string& v) {
+             o.srcRefImages.clear();
+             std::size_t begin = 0;
+             while (begin <= v.size()) {
+                 const auto comma = std::min(v.find(',', begin), v.size());
+                 if (comma == begin)
+                     badValue("--src_ref_images", v, "image files separated by commas");
+                 o.srcRefImages.emplace_back(v.substr(begin, comma - begin));
+                 begin = comma + 1;
+             }
+         }},
+        {"--context_scale", "S", "vace: weight of the source context (default 1.0)",
+         [](CliOptions& o, const std::string& v) {
+             const double x = parseReal("--context_scale", v);
+             if (!(x >= -100.0 && x <= 100.0))
+                 badValue("--context_scale", v, "a number between -100 and 100");
+             o.contextScale = x;
+         }},
         {"--sample_solver", "NAME", "unipc (default), dpm++ or euler",
          [](CliOptions& o, const std::string& v) {
              if (v != "unipc" && v != "dpm++" && v != "euler")
@@ -159,21 +196,31 @@ const std::vector<OptionSpec>& optionTable()
              if (!(o.sampleGuideScale >= -100.0 && o.sampleGuideScale <= 100.0))
                  badValue("--sample_guide_scale", v, "a number between -100 and 100");
          }},
-        {"--device", "DEV", "cpu, cuda or cuda:N (default: cuda when available, else cpu)",
+        {"--device", "DEV", "auto, cpu, cuda or cuda:N (default auto: the first CUDA GPU, else the CPU)",
          [](CliOptions& o, const std::string& v) {
              const bool cuda =
                  v == "cuda" ||
                  (v.rfind("cuda:", 0) == 0 && v.size() > 5 &&
                   std::all_of(v.begin() + 5, v.end(), [](unsigned char c) { return std::isdigit(c) != 0; }));
-             if (v != "cpu" && !cuda)
-                 badValue("--device", v, "cpu, cuda or cuda:N");
+             if (v != "auto" && v != "cpu" && !cuda)
+                 badValue("--device", v, "auto, cpu, cuda or cuda:N");
              o.device = v;
          }},
-        {"--precision", "P", "fp32, bf16 or fp16 (default: fp32 on CPU, bf16 on CUDA)",
+        {"--precision", "P",
+         "auto, fp32, bf16 or fp16 (default auto: fp32 on the CPU, bf16 on GPUs of compute capability 8.0 and "
+         "newer, fp16 on older GPUs)",
          [](CliOptions& o, const std::string& v) {
-             if (v != "fp32" && v != "bf16" && v != "fp16")
-                 badValue("--precision", v, "fp32, bf16 or fp16");
+             if (v != "auto" && v != "fp32" && v != "bf16" && v != "fp16")
+                 badValue("--precision", v, "auto, fp32, bf16 or fp16");
              o.precision = v;
+         }},
+        {"--noise", "SOURCE",
+         "cpu (default: a seed gives the same video on every device) or device (the device's own generator, "
+         "as the official script draws on CUDA)",
+         [](CliOptions& o, const std::string& v) {
+             if (v != "cpu" && v != "device")
+                 badValue("--noise", v, "cpu or device");
+             o.noise = v;
          }},
         {"--save_latents", "FILE", "also save the final latents (.safetensors, tensor \"latents\")",
          [](CliOptions& o, const std::string& v) { o.saveLatents = v; }},
@@ -263,10 +310,10 @@ CliOptions parseCliOptions(int argc, const char* const* argv)
         }
         spec->apply(options, value);
     }
-    if (options.help)
+    if (options.help || options.version)
         return options;
     if (options.json && !options.inspect)
-        throw Error(ErrorKind::InvalidArgument, "--json only applies to --inspect");
+        throw Error(ErrorKind::InvalidArgument, "--json only applies to --inspect and --version");
     if (options.ckptDir.empty())
         throw Error(ErrorKind::InvalidArgument, "--ckpt_dir DIR is required (a Wan2.1 model folder)");
     if (options.task && *options.task == "t2i-14B" && options.frameNum && *options.frameNum != 1)

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace wan::cli {
 
@@ -15,13 +16,14 @@ struct CliOptions
 {
     bool help = false;
     bool inspect = false; // print the model folder's dims and files, then exit
-    bool json = false;    // --inspect output as one JSON object
+    bool version = false; // print the build and the devices, then exit
+    bool json = false;    // --inspect / --version output as one JSON object
     std::filesystem::path ckptDir;
     std::string logLevel = "info";
 
     // Generation (official generate.py names). Unset optionals take the task's official default.
-    std::optional<std::string>
-        task; // t2v-1.3B, t2v-14B, i2v-14B, t2i-14B; unset: from the folder's model_type
+    // t2v-1.3B, t2v-14B, i2v-14B, t2i-14B, flf2v-14B, vace-1.3B, vace-14B; unset: from the folder's model_type
+    std::optional<std::string> task;
     std::optional<std::string> size; // "W*H" as given
     int width = 0;                   // parsed from size
     int height = 0;
@@ -33,12 +35,19 @@ struct CliOptions
     std::optional<std::string> negativePrompt;
     std::int64_t baseSeed = -1;
     std::filesystem::path image;
+    std::filesystem::path firstFrame; // flf2v
+    std::filesystem::path lastFrame;  // flf2v
+    std::filesystem::path srcVideo;   // vace: a video file or a folder of PNG frames
+    std::filesystem::path srcMask;    // vace: the same kind as srcVideo
+    std::vector<std::filesystem::path> srcRefImages; // vace: from the comma-separated list
+    std::optional<double> contextScale;               // vace
     std::string sampleSolver = "unipc"; // unipc, dpm++, euler
     std::optional<int> sampleSteps;
     std::optional<double> sampleShift;
     double sampleGuideScale = 5.0;
-    std::string device;    // cpu, cuda, cuda:N; empty: cuda when available, else cpu
-    std::string precision; // fp32, bf16, fp16; empty: fp32 on CPU, bf16 on CUDA
+    std::string device = "auto";    // auto, cpu, cuda, cuda:N
+    std::string precision = "auto"; // auto, fp32, bf16, fp16
+    std::string noise = "cpu";      // cpu, device
     std::filesystem::path saveLatents;
     std::filesystem::path saveFrames;
     bool quiet = false;

@@ -1,12 +1,13 @@
 #include "GenerateCommand.h"
 
 #include "media/Image.h"
+#include "media/Mp4Writer.h"
+#include "wan/Devices.h"
 #include "wan/Error.h"
 #include "wan/ModelFolder.h"
 #include "wan/PromptExtend.h"
 
 #include <spdlog/spdlog.h>
-#include <torch/cuda.h>
 
 #include <atomic>
 #include <chrono>
@@ -32,6 +33,14 @@ constexpr const char* kExamplePromptI2v =
     "naturally relaxed posture, as if savoring the sea breeze and warm sunlight. A close-up shot highlights "
     "the "
     "feline's intricate details and the refreshing atmosphere of the seaside.";
+constexpr const char* kExamplePromptFlf2v =
+    "CG动画风格，一只蓝色的小鸟从地面起飞，煽动翅膀。小鸟羽毛细腻，胸前有独特的花纹，背景是蓝天白云，阳光明媚。"
+    "镜跟随小鸟向上移动，展现出小鸟飞翔的姿态和天空的广阔。近景，仰视视角。";
+constexpr const char* kExamplePromptVace =
+    "在一个欢乐而充满节日气氛的场景中，穿着鲜艳红色春服的小女孩正与她的可爱卡通蛇嬉戏。她的春服上绣着金色吉祥图"
+    "案，散发着喜庆的气息，脸上洋溢着灿烂的笑容。蛇身呈现出亮眼的绿色，形状圆润，宽大的眼睛让它显得既友善又幽默"
+    "。小女孩欢快地用手轻轻抚摸着蛇的头部，共同享受着这温馨的时刻。周围五彩斑斓的灯笼和彩带装饰着环境，阳光透过"
+    "洒在她们身上，营造出一个充满友爱与幸福的新年氛围。";
 
 // Vision models for prompt extension get the input image at about 512x512 pixels.
 constexpr int kPromptImagePixels = 512 * 512;
@@ -41,7 +50,7 @@ bool trainedSize(const std::string& task, int w, int h)
 {
     const bool p480 = (w == 832 && h == 480) || (w == 480 && h == 832);
     const bool p720 = (w == 1280 && h == 720) || (w == 720 && h == 1280);
-    if (task == "t2v-1.3B")
+    if (task == "t2v-1.3B" || task == "vace-1.3B")
         return p480;
     if (task == "t2i-14B")
         return p480 || p720 || (w == 1024 && h == 1024);
@@ -161,39 +170,62 @@ bool extendRequestPrompt(const CliOptions& options, Request& request, CancelToke
 
 } // namespace
 
-Request buildRequest(const CliOptions& o, bool folderIsI2v, bool cudaAvailable, bool smallT2v)
+Request buildRequest(const CliOptions& o, ModelType folderType, bool smallModel)
 {
     const auto bad = [](const std::string& m) { throw Error(ErrorKind::InvalidArgument, m); };
-    const std::string task = o.task.value_or(folderIsI2v ? "i2v-14B" : (smallT2v ? "t2v-1.3B" : "t2v-14B"));
+    std::string folderTask = smallModel ? "t2v-1.3B" : "t2v-14B";
+    if (folderType == ModelType::I2V)
+        folderTask = "i2v-14B";
+    else if (folderType == ModelType::FLF2V)
+        folderTask = "flf2v-14B";
+    else if (folderType == ModelType::VACE)
+        folderTask = smallModel ? "vace-1.3B" : "vace-14B";
+    const std::string task = o.task.value_or(folderTask);
     const bool i2v = task == "i2v-14B";
-    if (i2v != folderIsI2v)
-        bad("--task " + task + " does not match the model folder '" + o.ckptDir.string() +
-            "', which holds a" + (folderIsI2v ? "n i2v" : " t2v") + " model" +
-            (folderIsI2v ? " (use --task i2v-14B)" : ""));
+    const bool flf2v = task == "flf2v-14B";
+    const bool vace = task.rfind("vace-", 0) == 0;
+    const ModelType taskType = i2v ? ModelType::I2V : (flf2v ? ModelType::FLF2V : (vace ? ModelType::VACE : ModelType::T2V));
+    if (taskType != folderType) {
+        const auto type = toString(folderType);
+        bad("--task " + task + " does not match the model folder '" + o.ckptDir.string() + "', which holds a" +
+            (type.front() == 'i' || type.front() == 'f' ? "n " : " ") + type + " model (use --task " + folderTask +
+            ")");
+    }
 
     Request r;
-    r.task = i2v ? Task::I2V : (task == "t2i-14B" ? Task::T2I : Task::T2V);
+    r.task = i2v ? Task::I2V
+                 : (flf2v ? Task::FLF2V : (vace ? Task::VACE : (task == "t2i-14B" ? Task::T2I : Task::T2V)));
     r.ckptDir = o.ckptDir;
-    const std::string size = o.size.value_or(task == "t2v-1.3B" ? "832*480" : "1280*720");
-    r.width = o.size ? o.width : (task == "t2v-1.3B" ? 832 : 1280);
-    r.height = o.size ? o.height : (task == "t2v-1.3B" ? 480 : 720);
-    if (!i2v && (r.width % 16 != 0 || r.height % 16 != 0))
+    const bool small = task == "t2v-1.3B" || task == "vace-1.3B";
+    // VACE with a source video: its own size and frame count unless asked otherwise.
+    const bool fromSource = vace && !o.srcVideo.empty();
+    std::string size = o.size.value_or(small ? "832*480" : "1280*720");
+    r.width = o.size ? o.width : (small ? 832 : 1280);
+    r.height = o.size ? o.height : (small ? 480 : 720);
+    if (fromSource && !o.size) {
+        size = "src";
+        r.width = 0;
+        r.height = 0;
+    }
+    if (!i2v && !flf2v && (r.width % 16 != 0 || r.height % 16 != 0))
         bad("--size " + size + ": width and height must be multiples of 16");
-    if (!trainedSize(task, r.width, r.height))
+    if (r.width > 0 && !trainedSize(task, r.width, r.height))
         spdlog::warn("size {} is not one {} was trained at; results may be poor", size, task);
 
-    r.frameNum = o.frameNum.value_or(r.task == Task::T2I ? 1 : 81);
+    r.frameNum = o.frameNum.value_or(r.task == Task::T2I ? 1 : (fromSource ? 0 : 81));
     if (r.task == Task::T2I && r.frameNum != 1)
         bad("--frame_num must be 1 for t2i-14B");
     r.steps = o.sampleSteps.value_or(i2v ? 40 : 50);
     const bool size480 = (r.width == 832 && r.height == 480) || (r.width == 480 && r.height == 832);
-    r.shift = o.sampleShift.value_or(i2v && size480 ? 3.0 : 5.0);
+    r.shift = o.sampleShift.value_or(i2v && size480 ? 3.0 : (flf2v || vace ? 16.0 : 5.0));
     r.guideScale = o.sampleGuideScale;
     r.solver = o.sampleSolver == "dpm++" ? Solver::DpmPP
                                          : (o.sampleSolver == "euler" ? Solver::Euler : Solver::UniPC);
     r.seed = o.baseSeed;
-    r.prompt = o.prompt.value_or(i2v ? kExamplePromptI2v
-                                     : (r.task == Task::T2I ? kExamplePromptT2i : kExamplePromptT2v));
+    r.prompt = o.prompt.value_or(
+        i2v ? kExamplePromptI2v
+            : (flf2v ? kExamplePromptFlf2v
+                     : (vace ? kExamplePromptVace : (r.task == Task::T2I ? kExamplePromptT2i : kExamplePromptT2v))));
     if (o.negativePrompt)
         r.negativePrompt = *o.negativePrompt;
     if (i2v) {
@@ -203,8 +235,36 @@ Request buildRequest(const CliOptions& o, bool folderIsI2v, bool cudaAvailable, 
     } else if (!o.image.empty()) {
         bad("--image only applies to i2v-14B");
     }
+    if (flf2v) {
+        if (o.firstFrame.empty() || o.lastFrame.empty())
+            bad("flf2v-14B needs --first_frame FILE and --last_frame FILE");
+        r.firstFrame = o.firstFrame;
+        r.lastFrame = o.lastFrame;
+    } else if (!o.firstFrame.empty() || !o.lastFrame.empty()) {
+        bad("--first_frame '" + (o.firstFrame.empty() ? o.lastFrame : o.firstFrame).string() +
+            "': --first_frame and --last_frame only apply to flf2v-14B");
+    }
+    if (vace) {
+        r.srcVideo = o.srcVideo;
+        r.srcMask = o.srcMask;
+        r.srcRefImages = o.srcRefImages;
+        r.contextScale = o.contextScale.value_or(1.0);
+    } else {
+        const auto vaceOnly = [&](const char* flag, const std::filesystem::path& file) {
+            bad(std::string(flag) + " '" + file.string() + "': only vace-1.3B and vace-14B take it, not " + task);
+        };
+        if (!o.srcVideo.empty())
+            vaceOnly("--src_video", o.srcVideo);
+        if (!o.srcMask.empty())
+            vaceOnly("--src_mask", o.srcMask);
+        if (!o.srcRefImages.empty())
+            vaceOnly("--src_ref_images", o.srcRefImages.front());
+        if (o.contextScale)
+            bad("--context_scale only applies to vace-1.3B and vace-14B");
+    }
 
-    r.device = o.device.empty() ? (cudaAvailable ? "cuda" : "cpu") : o.device;
+    r.device = o.device;
+    r.noise = o.noise == "device" ? NoiseSource::Device : NoiseSource::Cpu;
     if (o.precision == "fp32")
         r.precision = Precision::Float32;
     else if (o.precision == "bf16")
@@ -222,6 +282,12 @@ Request buildRequest(const CliOptions& o, bool folderIsI2v, bool cudaAvailable, 
     r.outputPath = o.saveFile.empty()
                        ? std::filesystem::path(defaultFileName(task, size, r.prompt, r.task == Task::T2I))
                        : o.saveFile;
+    // Engine-only builds (no FFmpeg) write no video unless asked to; the latents or frames are the output.
+    if (o.saveFile.empty() && r.task != Task::T2I && !media::mp4Supported() &&
+        (!o.saveLatents.empty() || !o.saveFrames.empty())) {
+        spdlog::warn("this build writes no MP4 (built without FFmpeg): only the latents/frames are saved");
+        r.outputPath.clear();
+    }
     r.latentsPath = o.saveLatents;
     r.framesDir = o.saveFrames;
     r.previewEverySteps = 0;
@@ -237,8 +303,12 @@ int runGenerate(const CliOptions& options)
         (info.dit.dim == 1536 || info.dit.dim == 5120))
         spdlog::warn("--task {} but the folder holds a DiT of width {} ({})", *options.task, info.dit.dim,
                      small ? "t2v-1.3B" : "a 14B model");
-    auto request =
-        buildRequest(options, info.modelType == ModelType::I2V, torch::cuda::is_available(), small);
+    auto request = buildRequest(options, info.modelType, small);
+    // A wrong or vanished device fails here, before prompt extension or any model load.
+    const std::string device = resolveDevice(request.device);
+    spdlog::info("device {} ({}), noise drawn on {}", device,
+                 request.device == "auto" ? "auto" : "as asked",
+                 request.noise == NoiseSource::Device && device != "cpu" ? "the device" : "the CPU");
 
     CancelToken cancel;
     g_cancel.store(&cancel);
@@ -295,7 +365,8 @@ int runGenerate(const CliOptions& options)
         spdlog::info("done in {:.1f} s (seed {})", result.seconds, result.seed);
         if (!result.latentsPath.empty())
             std::printf("latents: %s\n", result.latentsPath.string().c_str());
-        std::printf("saved %s (%dx%d, %d frame%s, seed %lld)\n", result.outputPath.string().c_str(),
+        if (!result.outputPath.empty())
+            std::printf("saved %s (%dx%d, %d frame%s, seed %lld)\n", result.outputPath.string().c_str(),
                     result.width, result.height, result.frames, result.frames == 1 ? "" : "s",
                     static_cast<long long>(result.seed));
         return 0;

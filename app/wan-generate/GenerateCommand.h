@@ -3,14 +3,15 @@
 
 #include "CliOptions.h"
 
+#include "wan/ModelFolder.h"
 #include "wan/Pipeline.h"
 
 namespace wan::cli {
 
-// The request the options describe. `folderIsI2v` is the folder's config.json model_type, used when --task
-// is not given and to reject a task the folder cannot run; `smallT2v` (a DiT no wider than the 1.3B one)
-// makes t2v-1.3B the default task instead of t2v-14B. Throws wan::Error(InvalidArgument).
-Request buildRequest(const CliOptions& options, bool folderIsI2v, bool cudaAvailable, bool smallT2v = false);
+// The request the options describe. `folderType` is the folder's config.json model_type, used when --task
+// is not given and to reject a task the folder cannot run; `smallModel` (a DiT no wider than the 1.3B one)
+// makes t2v-1.3B / vace-1.3B the default task instead of the 14B one. Throws wan::Error(InvalidArgument).
+Request buildRequest(const CliOptions& options, ModelType folderType, bool smallModel = false);
 
 // Runs the job; returns the process exit code (0 done, 130 interrupted, else by error kind).
 int runGenerate(const CliOptions& options);

@@ -2,6 +2,7 @@
 #include "CliOptions.h"
 #include "GenerateCommand.h"
 
+#include "wan/Devices.h"
 #include "wan/Error.h"
 #include "wan/ModelFolder.h"
 
@@ -64,6 +65,13 @@ int main(int argc, char** argv)
             return 0;
         }
         spdlog::set_level(options.quiet ? spdlog::level::warn : spdlog::level::from_str(options.logLevel));
+        if (options.version) {
+            const auto build = wan::buildInfo();
+            const auto devices = wan::listDevices();
+            std::cout << (options.json ? wan::buildInfoToJson(build, devices) + "\n"
+                                       : wan::buildInfoToText(build, devices));
+            return 0;
+        }
         if (options.inspect)
             return runInspect(options);
         return wan::cli::runGenerate(options);

@@ -7,6 +7,7 @@
 #include "QueueStore.h"
 #include "RenderQueueModel.h"
 #include "SettingsDialog.h"
+#include "wan/Devices.h"
 
 #include <ATen/Parallel.h>
 
@@ -156,6 +157,7 @@ int main(int argc, char** argv)
     services.runner = &runner;
     services.bridge = &bridge;
     services.inspectFolder = &wan::ui::inspectModelFolderChecked;
+    services.listDevices = &wan::listDevices;
     services.negativePrompt = &wan::ui::officialNegativePrompt;
     services.switchLanguage = [&translations](const QString& language) { translations.install(language); };
     services.logFile = logFile;

@@ -20,9 +20,12 @@
 #include <ATen/CPUGeneratorImpl.h>
 #include <torch/torch.h>
 
+#include <nlohmann/json.hpp>
+
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <fstream>
 #include <iostream>
 #include <string>
 
@@ -48,6 +51,8 @@ struct Args
     bool tileVae = false;
     bool batchedCfg = false;
     std::uint64_t seed = 42;
+    std::string model = "1.3B"; // DiT dims: 1.3B or 14B
+    std::string json;           // also write the figures to this file
 };
 
 [[noreturn]] void usage(int code)
@@ -56,8 +61,9 @@ struct Args
         << "usage: bench_generate --random-weights [--device cpu|cuda[:N]] [--precision fp32|bf16|fp16]\n"
            "                      [--size W*H] [--frame_num N] [--sample_steps N] [--layers N]\n"
            "                      [--offload_model True|False] [--stream] [--tile_vae] [--no-decode]\n"
-           "                      [--batched_cfg]\n"
-           "Defaults: T2V-1.3B dims, cuda, bf16, 832*480, 81 frames, 50 steps, no offload.\n";
+           "                      [--batched_cfg] [--model 1.3B|14B] [--json FILE]\n"
+           "Defaults: T2V-1.3B dims, cuda, bf16, 832*480, 81 frames, 50 steps, no offload.\n"
+           "--layers N runs N of the model's blocks (14B: 40); --json writes the figures as one object.\n";
     std::exit(code);
 }
 
@@ -83,7 +89,21 @@ Args parseArgs(int argc, char** argv)
     parser.flag("--tile_vae", a.tileVae);
     parser.flag("--batched_cfg", a.batchedCfg);
     parser.flag("--no-decode", a.decode, false);
+    parser.option("--model", a.model);
+    parser.option("--json", a.json);
+    const bool layersGiven = [&] {
+        for (int i = 1; i < argc; ++i)
+            if (std::string(argv[i]) == "--layers")
+                return true;
+        return false;
+    }();
     parser.parse(argc, argv);
+    if (a.model != "1.3B" && a.model != "14B") {
+        std::cerr << "bench_generate: --model must be 1.3B or 14B\n";
+        usage(2);
+    }
+    if (a.model == "14B" && !layersGiven)
+        a.layers = 40;
     if (!a.randomWeights) {
         std::cerr << "bench_generate: only --random-weights is supported (real folders: use wan-generate)\n";
         usage(2);
@@ -105,15 +125,26 @@ int main(int argc, char** argv)
     try {
         c10::InferenceMode inference;
         const auto device = wan::pipeline::parseDevice(args.device);
+        // The CUDA context and the allocator's first block, before any model: what the driver charges the
+        // process beyond LibTorch's own reservations.
+        std::uint64_t contextBytes = 0;
+        if (device.is_cuda()) {
+            const auto touch = torch::zeros({1}, torch::TensorOptions().device(device));
+            wan::pipeline::synchronize(device);
+            const auto used = wan::pipeline::usedDeviceMemory(device);
+            const auto reserved = wan::pipeline::reservedDeviceMemory(device);
+            contextBytes = used > reserved ? used - reserved : 0;
+        }
         const auto dtype = args.precision == "fp32"
                                ? torch::kFloat32
                                : (args.precision == "fp16" ? torch::kFloat16 : torch::kBFloat16);
         const auto g = wan::pipeline::textToVideoGeometry(args.width, args.height, args.frames);
 
         wan::dit::WanConfig config;
-        config.dim = 1536;
-        config.ffnDim = 8960;
-        config.numHeads = 12;
+        const bool large = args.model == "14B";
+        config.dim = large ? 5120 : 1536;
+        config.ffnDim = large ? 13824 : 8960;
+        config.numHeads = large ? 40 : 12;
         config.numLayers = args.layers;
         config.textDim = 4096;
 
@@ -134,10 +165,11 @@ int main(int argc, char** argv)
         std::int64_t parameters = 0;
         for (const auto& p : model->parameters())
             parameters += p.numel();
-        std::printf("random T2V-1.3B dims: %d layers, %.2f B DiT parameters, %s %s%s%s; init %.1f s\n",
-                    args.layers, double(parameters) / 1e9, device.str().c_str(), args.precision.c_str(),
-                    args.offload ? ", offload_model" : "", args.stream ? ", DiT blocks streamed" : "",
-                    secondsSince(initStart));
+        const double initSeconds = secondsSince(initStart);
+        std::printf("random T2V-%s dims: %d layers, %.2f B DiT parameters, %s %s%s%s; init %.1f s\n",
+                    args.model.c_str(), args.layers, double(parameters) / 1e9, device.str().c_str(),
+                    args.precision.c_str(), args.offload ? ", offload_model" : "",
+                    args.stream ? ", DiT blocks streamed" : "", initSeconds);
         std::printf(
             "video %dx%d, %d frames -> latent 16x%dx%dx%d, seq_len %lld, %d steps (unipc), CFG as %s\n",
             g.width, g.height, g.frames, g.latFrames, g.latHeight, g.latWidth, (long long)g.seqLen,
@@ -179,12 +211,22 @@ int main(int argc, char** argv)
         const double steady =
             scheduler->numSteps() > 1 ? (denoise - firstStep) / (scheduler->numSteps() - 1) : denoise;
         std::fprintf(stderr, "\n");
+        const auto peakAllocated = wan::pipeline::peakDeviceMemory(device);
+        const auto peakReserved = wan::pipeline::peakReservedDeviceMemory(device);
+        const bool finite = torch::isfinite(latent).all().item<bool>();
         std::printf(
             "denoise: %.1f s total, %.3f s/step (first step %.3f s, later steps %.3f s/step), peak GPU "
-            "memory %s, latent finite %s\n",
-            denoise, denoise / scheduler->numSteps(), firstStep, steady,
-            gib(wan::pipeline::peakDeviceMemory(device)).c_str(),
-            torch::isfinite(latent).all().item<bool>() ? "yes" : "NO");
+            "memory %s allocated, %s reserved, %s with the CUDA context; latent finite %s\n",
+            denoise, denoise / scheduler->numSteps(), firstStep, steady, gib(peakAllocated).c_str(),
+            gib(peakReserved).c_str(), gib(peakReserved + contextBytes).c_str(), finite ? "yes" : "NO");
+        nlohmann::json report = {
+            {"model", args.model}, {"layers", args.layers}, {"device", device.str()},
+            {"precision", args.precision}, {"width", g.width}, {"height", g.height}, {"frames", g.frames},
+            {"steps", scheduler->numSteps()}, {"offload", args.offload}, {"stream", args.stream},
+            {"batched_cfg", args.batchedCfg}, {"init_s", initSeconds}, {"denoise_s", denoise},
+            {"first_step_s", firstStep}, {"s_per_step", steady}, {"peak_allocated_bytes", peakAllocated},
+            {"peak_reserved_bytes", peakReserved}, {"context_bytes", contextBytes},
+            {"peak_total_bytes", peakReserved + contextBytes}, {"latent_finite", finite}};
 
         if (args.offload && device.is_cuda() && !args.stream) {
             const auto moveStart = std::chrono::steady_clock::now();
@@ -199,10 +241,19 @@ int main(int argc, char** argv)
             options.tiling.enabled = args.tileVae;
             const auto video = vae->decode(latent.to(torch::kFloat32), options);
             wan::pipeline::synchronize(device);
-            std::printf("vae decode: %.1f s, video [%lld, %lld, %lld, %lld], peak GPU memory %s\n",
-                        secondsSince(decodeStart), (long long)video.size(0), (long long)video.size(1),
+            const double decodeSeconds = secondsSince(decodeStart);
+            std::printf("vae decode: %.1f s, video [%lld, %lld, %lld, %lld], peak GPU memory %s reserved\n",
+                        decodeSeconds, (long long)video.size(0), (long long)video.size(1),
                         (long long)video.size(2), (long long)video.size(3),
-                        gib(wan::pipeline::peakDeviceMemory(device)).c_str());
+                        gib(wan::pipeline::peakReservedDeviceMemory(device)).c_str());
+            report["vae_decode_s"] = decodeSeconds;
+            report["vae_peak_reserved_bytes"] = wan::pipeline::peakReservedDeviceMemory(device);
+        }
+        if (!args.json.empty()) {
+            std::ofstream out(args.json);
+            out << report.dump(2) << "\n";
+            if (!out)
+                throw wan::Error(wan::ErrorKind::Io, "cannot write " + args.json);
         }
     } catch (const std::exception& e) {
         std::cerr << "bench_generate: " << e.what() << "\n";

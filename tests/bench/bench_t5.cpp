@@ -7,6 +7,7 @@
 
 #include "BenchCommon.h"
 #include "io/TensorIo.h"
+#include "pipeline/DeviceInfo.h"
 #include "text/T5Encoder.h"
 #include "wan/Error.h"
 
@@ -39,13 +40,14 @@ struct Args
     int repeat = 1;
     fs::path file;
     bool keep = false;
+    std::string device = "cpu";
 };
 
 void usage()
 {
     std::cout << "usage: bench_t5 [--layers N] [--dim N] [--dim-attn N] [--heads N] [--ffn N] [--vocab N]\n"
                  "                [--buckets N] [--tokens 60,512] [--repeat N] [--threads N] [--file PATH] "
-                 "[--keep]\n"
+                 "[--keep] [--device cpu|cuda[:N]]\n"
                  "Defaults are the umT5-XXL encoder dims. The random bf16 weights are written to --file\n"
                  "(default: a temporary .safetensors, removed afterwards unless --keep; an existing file of\n"
                  "the right size is reused) and memory-mapped like a real checkpoint.\n";
@@ -78,6 +80,7 @@ Args parseArgs(int argc, char** argv)
     parser.option("--threads", count(a.threads));
     parser.option("--file", [&a](const std::string& v) { a.file = v; });
     parser.flag("--keep", a.keep);
+    parser.option("--device", a.device);
     parser.option("--tokens", [&a](const std::string& list) {
         a.tokens.clear();
         for (std::size_t pos = 0; pos < list.size();) {
@@ -222,7 +225,9 @@ int main(int argc, char** argv)
         const double rssBeforeLoad = currentRssGb();
 
         t0 = std::chrono::steady_clock::now();
-        wan::text::TextEncoder::Options options; // CPU, bf16 weights, float32 math
+        wan::text::TextEncoder::Options options; // bf16 weights; float32 math on the CPU, bf16 on a GPU
+        const auto device = wan::pipeline::parseDevice(args.device);
+        options.device = device;
         auto encoder = wan::text::TextEncoder::loadFiles(file, {}, options);
         std::printf("load (mmap + bind): %.2f s, RSS %.2f GB (before load %.2f GB)\n", secondsSince(t0),
                     currentRssGb(), rssBeforeLoad);
@@ -237,6 +242,7 @@ int main(int argc, char** argv)
                 ids.back() = 1; // EOS
                 t0 = std::chrono::steady_clock::now();
                 const auto out = encoder->encodeIds(ids);
+                wan::pipeline::synchronize(device);
                 const double seconds = secondsSince(t0);
                 std::printf("encode %4lld tokens: %7.2f s  (out [%lld, %lld], finite %s, mean |x| %.3f)  RSS "
                             "%.2f GB, "
@@ -246,6 +252,9 @@ int main(int argc, char** argv)
                             out.abs().mean().item<double>(), currentRssGb(), peakRssGb());
             }
         }
+        if (device.is_cuda())
+            std::printf("peak GPU memory: %.2f GB reserved\n",
+                        double(wan::pipeline::peakReservedDeviceMemory(device)) / 1e9);
         encoder.reset();
         if (args.file.empty() && !args.keep)
             fs::remove(file);

@@ -25,3 +25,13 @@ endif()
 wan_add_test(test_io_raw SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_io_raw.cpp ${WAN_IO_TEST_HELPERS}
     LIBS wan_io_raw LABELS unit)
 set_target_properties(test_io_raw PROPERTIES AUTOMOC ON)
+
+# Devices, precision rules and `wan-generate --version --json`.
+if(TARGET wan-generate)
+    wan_add_test(test_devices TORCH SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_devices.cpp LIBS wan_pipeline
+        LABELS unit)
+    set_target_properties(test_devices PROPERTIES AUTOMOC ON)
+    target_compile_definitions(test_devices PRIVATE WAN_GENERATE_PATH="$<TARGET_FILE:wan-generate>"
+        WAN_PROJECT_VERSION="${PROJECT_VERSION}" WAN_WITH_CUDA=${WAN_WITH_CUDA})
+    add_dependencies(test_devices wan-generate)
+endif()

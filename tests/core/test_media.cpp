@@ -10,6 +10,7 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QRegularExpression>
+#include <QScopeGuard>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -159,6 +160,8 @@ private Q_SLOTS:
     void mp4UnfinishedWriterLeavesNothing();
     void mp4BadDestination_data();
     void mp4BadDestination();
+    void mp4ProtocolLikeNames_data();
+    void mp4ProtocolLikeNames();
     void writeFailureKeepsExistingFile_data();
     void writeFailureKeepsExistingFile();
     void mp4RejectsBadInput();
@@ -358,6 +361,47 @@ void TestMedia::mp4BadDestination()
         QVERIFY(QFile::setPermissions(dir.filePath("ro"),
                                       QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner));
     QCOMPARE(filesIn(dir.path()), QStringList{});
+}
+
+void TestMedia::mp4ProtocolLikeNames_data()
+{
+    QTest::addColumn<QString>("target"); // relative to the temporary folder, which is the working folder
+    QTest::addColumn<QString>("folder"); // made first when not empty
+
+    // FFmpeg reads "name:" at the start of a path as a protocol: pipe: is stdin/stdout, concat: other files.
+    QTest::newRow("pipe:1.mp4") << "pipe:1.mp4" << "";
+    QTest::newRow("concat:x.mp4") << "concat:x.mp4" << "";
+    QTest::newRow("file in a folder pipe:") << "pipe:/clip.mp4" << "pipe:";
+    QTest::newRow("file in a folder concat:") << "concat:/clip.mp4" << "concat:";
+}
+
+void TestMedia::mp4ProtocolLikeNames()
+{
+#if !WAN_MEDIA_HAS_FFMPEG
+    QSKIP("built without WAN_WITH_FFMPEG");
+#endif
+    QFETCH(QString, target);
+    QFETCH(QString, folder);
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    if (!folder.isEmpty())
+        QVERIFY(QDir(dir.path()).mkdir(folder));
+    const QString previous = QDir::currentPath();
+    QVERIFY(QDir::setCurrent(dir.path()));
+    const auto restore = qScopeGuard([&] { QDir::setCurrent(previous); });
+
+    const fs::path relative = toPath(target);
+    const auto writeError = errorFrom([&] { writeMp4(relative, gradientFrames(32, 32, 3)); });
+    QVERIFY2(!writeError, writeError ? writeError->what() : "");
+    const QFileInfo written(dir.filePath(target));
+    QVERIFY2(written.isFile() && written.size() > 1000, qPrintable(target));
+
+    std::optional<VideoFrames> frames;
+    const auto readError = errorFrom([&] { frames = readVideoFrames(relative); });
+    QVERIFY2(!readError, readError ? readError->what() : "");
+    QCOMPARE(frames->count, 3);
+    QCOMPARE(probeVideo(relative).frameCount, 3);
+    QCOMPARE(filesIn(folder.isEmpty() ? dir.path() : dir.filePath(folder)), QStringList{written.fileName()});
 }
 
 void TestMedia::writeFailureKeepsExistingFile_data()

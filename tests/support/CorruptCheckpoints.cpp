@@ -86,6 +86,86 @@ std::string callingPickle(const std::string& module, const std::string& name, bo
     return p.bytes();
 }
 
+// Pushes _rebuild_tensor_v2(storage '0' of `numel` floats, 0, (numel,), (1,), False, OrderedDict()).
+void pushTensor(PickleWriter& p, const std::string& storageKey, std::int64_t numel)
+{
+    p.global("torch._utils", "_rebuild_tensor_v2").mark();
+    p.mark().string("storage").global("torch", "FloatStorage").string(storageKey).string("cpu");
+    p.integer(numel).op('t').op('Q');
+    p.integer(0).mark().integer(numel).op('t').mark().integer(1).op('t').boolean(false);
+    p.global("collections", "OrderedDict").op(')').op('R').op('t').op('R');
+}
+
+PickleWriter& binget(PickleWriter& p, int index)
+{
+    return p.op('h').op(static_cast<char>(index));
+}
+
+// `count` key/value pairs, each pushed by `pair(i)`, set into the dict on top of the stack with SETITEMS in
+// batches that stay below the unpickler's stack limit.
+template <typename F> void setItems(PickleWriter& p, std::size_t count, F&& pair)
+{
+    for (std::size_t i = 0; i < count; ++i) {
+        if (i % 16384 == 0)
+            p.mark();
+        pair(i);
+        if (i % 16384 == 16383 || i + 1 == count)
+            p.op('u');
+    }
+}
+
+// {key: t} then `entries` more (key, t) pairs through BINGET: a few bytes each, however long the key.
+std::string memoisedKeyPickle(std::size_t keyBytes, std::size_t entries)
+{
+    PickleWriter p;
+    p.proto(2).op('}').string(std::string(keyBytes, 'k')).binput(0);
+    pushTensor(p, "0", 1);
+    p.binput(1).op('s');
+    setItems(p, entries, [&](std::size_t) { binget(binget(p, 0), 1); });
+    p.stop();
+    return p.bytes();
+}
+
+// root{K: {K: ... {K: t, K: t, ...}}} nested 8 deep with one memoised key K: every name is 9 copies of K.
+std::string nestedMemoisedKeyPickle(std::size_t keyBytes, std::size_t entries)
+{
+    PickleWriter p;
+    p.proto(2).string(std::string(keyBytes, 'k')).binput(0).op('0');
+    pushTensor(p, "0", 1);
+    p.binput(1).op('0').op('}');
+    setItems(p, entries, [&](std::size_t) { binget(binget(p, 0), 1); });
+    for (int level = 0; level < 8; ++level) {
+        p.binput(2 + level).op('0').op('}');
+        binget(binget(p, 0), 2 + level).op('s');
+    }
+    p.stop();
+    return p.bytes();
+}
+
+// {P: {"0": t, "1": t, ...}}: distinct names just under the length limit, a dozen pickle bytes each.
+std::string longPrefixPickle(std::size_t prefixBytes, std::size_t entries)
+{
+    PickleWriter p;
+    p.proto(2).op('}').string(std::string(prefixBytes, 'p')).op('}');
+    pushTensor(p, "0", 1);
+    p.binput(0).op('0');
+    setItems(p, entries, [&](std::size_t i) { binget(p.string(std::to_string(i)), 0); });
+    p.op('s').stop();
+    return p.bytes();
+}
+
+// {"0": t, "1": t, ...}
+std::string manyTensorsPickle(std::size_t entries)
+{
+    PickleWriter p;
+    p.proto(2).op('}');
+    pushTensor(p, "0", 1);
+    p.binput(0).op('0');
+    setItems(p, entries, [&](std::size_t i) { binget(p.string(std::to_string(i)), 0); });
+    p.stop();
+    return p.bytes();
+}
+
 std::string replaceFirst(std::string s, const std::string& from, const std::string& to)
 {
     const auto at = s.find(from);
@@ -268,6 +348,39 @@ std::vector<CorruptCase> corruptPthCases()
                                                15);
         cases.push_back({"self-referencing dict", archiveWithPickle(pickle), "the same dict appears twice"});
     }
+    // Amplification: each costs a few bytes of pickle per entry and would make gigabytes of names.
+    cases.push_back({"memoised 1 MiB key", archiveWithPickle(memoisedKeyPickle(1u << 20, 100000)),
+                     "tensor name longer than 1024 bytes"});
+    // Under 64 KiB, so that it is also a seed of the fuzz corpus (tests/fuzz/corpus/pth/nested_memoised_key).
+    cases.push_back({"nested memoised key", archiveWithPickle(nestedMemoisedKeyPickle(30000, 8400)),
+                     "tensor name longer than 1024 bytes"});
+    cases.push_back({"names beyond the byte budget", archiveWithPickle(longPrefixPickle(1000, 20000)),
+                     "bytes of tensor names and shapes"});
+    cases.push_back({"too many tensors", archiveWithPickle(manyTensorsPickle((1u << 16) + 1)),
+                     "more than 65536 tensors"});
+    cases.push_back({"long storage key", archiveWithPickle([] {
+                         PickleWriter p;
+                         p.proto(2).op('}').string("w");
+                         pushTensor(p, std::string(1000, '0'), 1);
+                         p.op('s').stop();
+                         return p.bytes();
+                     }()),
+                     "storage key longer than 256 bytes"});
+    cases.push_back({"duplicate tensor name",
+                     pthArchive("archive", {{"w", "FloatStorage", "0", {2, 3}, {}, 0, 6},
+                                            {"w", "FloatStorage", "0", {6}, {}, 0, 6}},
+                                {floats({0, 1, 2, 3, 4, 5})}),
+                     "tensor 'w' appears twice"});
+    cases.push_back({"storage declared with two sizes",
+                     pthArchive("archive", {{"w", "FloatStorage", "0", {2, 3}, {}, 0, 6},
+                                            {"v", "FloatStorage", "0", {12}, {}, 0, 12}},
+                                {floats({0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11})}),
+                     "storage '0' is declared with 6 and 12 elements"});
+    cases.push_back({"storage declared with two dtypes",
+                     pthArchive("archive", {{"w", "FloatStorage", "0", {2}, {}, 0, 2},
+                                            {"v", "IntStorage", "0", {2}, {}, 0, 2}},
+                                {floats({0, 1})}),
+                     "storage '0' is declared as F32 and I32"});
     cases.push_back({"bad local header",
                      replaceFirst(valid, std::string("PK\x03\x04", 4), std::string("PK\x03\x05", 4)),
                      "bad local header"});

@@ -13,8 +13,10 @@
 #include "QueueStore.h"
 #include "RenderQueueDock.h"
 #include "RenderQueueModel.h"
+#include "SettingsDialog.h"
 
 #include <QApplication>
+#include <QComboBox>
 #include <QDir>
 #include <QInputMethodEvent>
 #include <QKeyEvent>
@@ -112,6 +114,9 @@ private Q_SLOTS:
     void editPendingJob();
     void switchesLanguageLive();
     void closingWhileRunningAsksThenCancels();
+    void devicePickerListsDevicesWithScreenshot();
+    void devicePickerKeepsAVanishedChoice();
+    void jobsTakeTheChosenDeviceAndNoise();
 };
 
 void TestMainWindow::folderValidation()
@@ -401,6 +406,88 @@ int main(int argc, char** argv)
     QApplication::setApplicationName(QStringLiteral("wan-studio-test"));
     TestMainWindow test;
     return QTest::qExec(&test, argc, argv);
+}
+
+namespace {
+std::vector<wan::ComputeDevice> fakeDevices()
+{
+    wan::ComputeDevice a{"cuda:0", "NVIDIA GeForce RTX 4090", std::uint64_t(24) << 30, std::uint64_t(22) << 30, 8, 9};
+    wan::ComputeDevice b{"cuda:1", "NVIDIA GeForce RTX 2080 Ti", std::uint64_t(11) << 30, std::uint64_t(10) << 30, 7, 5};
+    wan::ComputeDevice cpu{"cpu", "AMD Ryzen 9 7950X", std::uint64_t(64) << 30, std::uint64_t(50) << 30, 0, 0};
+    return {a, b, cpu};
+}
+} // namespace
+
+void TestMainWindow::devicePickerListsDevicesWithScreenshot()
+{
+    QTemporaryDir dir;
+    QSettings settings(dir.filePath(QStringLiteral("s.ini")), QSettings::IniFormat);
+    SettingsDialog dialog(&settings, fakeDevices());
+    auto* picker = dialog.findChild<QComboBox*>(QStringLiteral("devicePicker"));
+    QVERIFY(picker);
+    QCOMPARE(picker->isEditable(), false);
+    QCOMPARE(picker->count(), 3);
+    // Nothing stored: the first GPU.
+    QCOMPARE(dialog.device(), QStringLiteral("cuda:0"));
+    QVERIFY2(picker->itemText(0).contains(QStringLiteral("RTX 4090")) &&
+                 picker->itemText(0).contains(QStringLiteral("24.0 GiB")) &&
+                 picker->itemText(0).contains(QStringLiteral("8.9")),
+             qPrintable(picker->itemText(0)));
+    QVERIFY2(picker->itemText(2).contains(QStringLiteral("CPU")), qPrintable(picker->itemText(2)));
+    picker->setCurrentIndex(1);
+    auto* noise = dialog.findChild<QComboBox*>(QStringLiteral("noisePicker"));
+    QVERIFY(noise);
+    QCOMPARE(dialog.noise(), QStringLiteral("cpu"));
+    noise->setCurrentIndex(noise->findData(QStringLiteral("device")));
+    dialog.resize(760, 420);
+    dialog.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+    saveScreenshot(&dialog, QStringLiteral("settings-devices.png"));
+    dialog.save();
+    QCOMPARE(settings.value(QLatin1String(settings_keys::kDevice)).toString(), QStringLiteral("cuda:1"));
+    QCOMPARE(settings.value(QLatin1String(settings_keys::kNoise)).toString(), QStringLiteral("device"));
+    // Remembered: a new dialog opens on the saved choice.
+    SettingsDialog again(&settings, fakeDevices());
+    QCOMPARE(again.device(), QStringLiteral("cuda:1"));
+    QCOMPARE(again.noise(), QStringLiteral("device"));
+}
+
+void TestMainWindow::devicePickerKeepsAVanishedChoice()
+{
+    QTemporaryDir dir;
+    QSettings settings(dir.filePath(QStringLiteral("s.ini")), QSettings::IniFormat);
+    settings.setValue(QLatin1String(settings_keys::kDevice), QStringLiteral("cuda:3"));
+    wan::ComputeDevice cpu{"cpu", "CPU", std::uint64_t(8) << 30, std::uint64_t(4) << 30, 0, 0};
+    SettingsDialog dialog(&settings, {cpu});
+    auto* picker = dialog.findChild<QComboBox*>(QStringLiteral("devicePicker"));
+    QCOMPARE(picker->count(), 2);
+    QCOMPARE(dialog.device(), QStringLiteral("cuda:3"));
+    QVERIFY2(picker->currentText().contains(QStringLiteral("not found")), qPrintable(picker->currentText()));
+    // Only a CPU, nothing stored: the CPU.
+    QSettings empty(dir.filePath(QStringLiteral("e.ini")), QSettings::IniFormat);
+    SettingsDialog cpuOnly(&empty, {cpu});
+    QCOMPARE(cpuOnly.device(), QStringLiteral("cpu"));
+}
+
+void TestMainWindow::jobsTakeTheChosenDeviceAndNoise()
+{
+    QTemporaryDir dir;
+    Studio studio(dir.path());
+    MainWindow window(studio.services());
+    window.modelPicker()->setFolder(QStringLiteral("/models/Wan2.1-t2v-1.3B"));
+    QVERIFY(waitForFolderCheck(window));
+    window.promptEditor()->setText(QStringLiteral("default device"));
+    studio.runner.setQueuePaused(true);
+    QVERIFY(window.submit().isEmpty());
+    QCOMPARE(studio.queue.job(studio.queue.idAt(0))->request.device, std::string("auto"));
+    QCOMPARE(studio.queue.job(studio.queue.idAt(0))->request.noise, wan::NoiseSource::Cpu);
+    studio.settings.setValue(QLatin1String(settings_keys::kDevice), QStringLiteral("cuda:1"));
+    studio.settings.setValue(QLatin1String(settings_keys::kNoise), QStringLiteral("device"));
+    window.promptEditor()->setText(QStringLiteral("second GPU"));
+    QVERIFY(window.submit().isEmpty());
+    const auto* job = studio.queue.job(studio.queue.idAt(studio.queue.rowCount() - 1));
+    QCOMPARE(job->request.device, std::string("cuda:1"));
+    QCOMPARE(job->request.noise, wan::NoiseSource::Device);
 }
 
 #include "test_mainwindow.moc"

@@ -8,10 +8,13 @@
 
 namespace wan {
 
+// config.json's model_type.
 enum class ModelType
 {
     T2V = 1,
-    I2V
+    I2V,
+    FLF2V, // first-last-frame-to-video: an i2v-like DiT whose img_emb has emb_pos for two images
+    VACE   // VaceWanModel: a t2v DiT plus vace_blocks / vace_patch_embedding
 };
 
 struct FileInfo
@@ -28,6 +31,8 @@ struct DitDims
     int textDim = 0; // from text_embedding.0.weight
     double eps = 1e-6;
     std::vector<int> patchSize{1, 2, 2};
+    std::vector<int> vaceLayers; // vace: base blocks that receive a hint (config.json or every 2nd block)
+    int vaceInDim = 0;           // vace: vace_patch_embedding input channels
     std::vector<FileInfo> files; // one per shard
 };
 
@@ -57,9 +62,15 @@ struct ModelInfo
     DitDims dit;
     T5Dims t5;
     VaeDims vae;
-    std::optional<ClipDims> clip; // i2v only
+    std::optional<ClipDims> clip; // i2v and flf2v only
     std::filesystem::path tokenizerModel;
 };
+
+// The official --task names a folder can run: t2v: t2v-1.3B (a DiT no wider than 2048) or t2v-14B, and
+// t2i-14B; i2v: i2v-14B; flf2v: flf2v-14B; vace: vace-1.3B or vace-14B (by width, like t2v).
+std::vector<std::string> folderTasks(const ModelInfo& info);
+// "t2v", "i2v", "flf2v", "vace".
+std::string toString(ModelType type);
 
 // Throws wan::Error(ErrorKind::ModelFolder or CorruptFile) naming the missing/bad file and what it should be.
 ModelInfo inspectModelFolder(const std::filesystem::path& dir);

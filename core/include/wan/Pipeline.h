@@ -17,7 +17,9 @@ enum class Task
 {
     T2V = 1,
     I2V,
-    T2I
+    T2I,
+    FLF2V, // first-last-frame-to-video (an flf2v folder)
+    VACE   // video editing from a source video, mask and reference images (a vace folder)
 };
 enum class Solver
 {
@@ -39,6 +41,14 @@ enum class MemoryMode
     T5Cpu,
     Offload
 };
+// Where the initial noise is drawn. Cpu: LibTorch's CPU generator, so a seed gives the same video on every
+// machine and device. Device: the device's own generator, as the official script draws on CUDA, to reproduce
+// an official GPU run (differs between CPU and GPU, and may between GPU models).
+enum class NoiseSource
+{
+    Cpu = 1,
+    Device
+};
 enum class VaeTiling
 {
     Auto = 1,
@@ -54,7 +64,7 @@ struct Request
     std::string prompt;
     std::string originalPrompt; // the user's prompt when `prompt` is its extension; empty otherwise
     std::optional<std::string> negativePrompt; // nullopt: the official default for the task
-    int width = 832;                           // t2v/t2i: output size; i2v: width*height is the max area
+    int width = 832; // t2v/t2i: output size; i2v/flf2v: width*height is the max area; vace: see srcVideo
     int height = 480;
     int frameNum = 81;      // 4n+1; T2I forces 1
     std::int64_t seed = -1; // -1: random, the seed used is reported in Result
@@ -63,8 +73,19 @@ struct Request
     double shift = 5.0;
     double guideScale = 5.0;
     std::filesystem::path image;           // i2v conditioning image
-    std::string device = "cpu";            // "cpu", "cuda", "cuda:N"
-    Precision precision = Precision::Auto; // Auto: fp32 on CPU, bf16 on CUDA
+    std::filesystem::path firstFrame;      // flf2v: first frame (its aspect ratio sets the video's)
+    std::filesystem::path lastFrame;       // flf2v: last frame (center-cropped to the first's ratio)
+    // vace: source video (a video file or a folder of PNG frames sorted by name) and mask (same kind, same
+    // size and frame count; white = generate, black = keep); both empty: a blank canvas of width*height and
+    // frameNum frames. With a source, width/height/frameNum 0 take its size and frame count; other values
+    // resize (scale and center crop) and trim it.
+    std::filesystem::path srcVideo;
+    std::filesystem::path srcMask;
+    std::vector<std::filesystem::path> srcRefImages; // vace: reference images, one latent frame each
+    double contextScale = 1.0;                       // vace: weight of the hints (official context_scale)
+    std::string device = "auto";           // "auto" (first CUDA GPU, else cpu), "cpu", "cuda", "cuda:N"
+    Precision precision = Precision::Auto; // Auto: fp32 on CPU, bf16 on GPUs >= sm_80, fp16 on older ones
+    NoiseSource noise = NoiseSource::Cpu;
     MemoryMode memory = MemoryMode::Auto;
     bool offloadModel = false; // official --offload_model
     bool t5Cpu = false;        // official --t5_cpu
@@ -158,7 +179,7 @@ private:
     std::unique_ptr<Impl> m_impl;
 };
 
-// Official default negative prompts (i2v adds its prefix).
+// Official default negative prompts (i2v adds its prefix, flf2v another before that).
 std::string defaultNegativePrompt(Task task);
 std::string toString(Task task);
 std::string toString(Solver solver);

@@ -2,18 +2,9 @@
 
 #include "wan/Error.h"
 
-#include <torch/version.h>
-
 #include <algorithm>
 #include <cmath>
 #include <string>
-
-// at::scaled_dot_product_attention takes a `scale` argument from 2.1 on.
-#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 1)
-#define WAN_ATTENTION_HAS_SDPA 1
-#else
-#define WAN_ATTENTION_HAS_SDPA 0
-#endif
 
 namespace wan::dit {
 
@@ -22,15 +13,8 @@ namespace {
 // q: [B, H, Lq, D], k: [B, H, Lk, D], v: [B, H, Lk, Dv] -> [B, H, Lq, Dv]
 torch::Tensor attend(const torch::Tensor& q, const torch::Tensor& k, const torch::Tensor& v, double scale)
 {
-#if WAN_ATTENTION_HAS_SDPA
     return at::scaled_dot_product_attention(q, k, v, /*attn_mask=*/{}, /*dropout_p=*/0.0, /*is_causal=*/false,
                                             scale);
-#else
-    // Softmax in float32 even for half inputs, as flash attention accumulates.
-    const auto scores = torch::matmul(q, k.transpose(-2, -1)).mul_(scale);
-    const auto probs = torch::softmax(scores, -1, torch::kFloat32);
-    return torch::matmul(probs.to(v.scalar_type()), v);
-#endif
 }
 
 // Same layout as attend(); chunks the queries on CPU.

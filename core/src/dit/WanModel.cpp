@@ -97,6 +97,20 @@ WanConfig WanConfig::fromCheckpoint(const fs::path& configFile, const io::Tensor
     if (weights.count("img_emb.proj.0.weight")) {
         c.modelType = weights.count("img_emb.emb_pos") ? WanModelType::Flf2v : WanModelType::I2v;
         c.clipDim = need("img_emb.proj.0.weight", 1).size(0);
+        if (c.modelType == WanModelType::Flf2v)
+            c.imageTokens = need("img_emb.emb_pos", 3).size(1) / 2;
+    }
+    if (weights.count("vace_patch_embedding.weight")) {
+        c.modelType = WanModelType::Vace;
+        c.vaceInDim = need("vace_patch_embedding.weight", 5).size(1);
+        int64_t vaceBlocks = 0;
+        for (const auto& item : weights) {
+            if (const auto index = indexAfterPrefix(item.first, "vace_blocks."))
+                vaceBlocks = std::max<int64_t>(vaceBlocks, *index + 1);
+        }
+        // Official default when config.json does not list them: every second block from 0.
+        for (int64_t i = 0; i < c.numLayers && int64_t(c.vaceLayers.size()) < vaceBlocks; i += 2)
+            c.vaceLayers.push_back(i);
     }
     c.numHeads = std::max<int64_t>(1, c.dim / kWanHeadDim);
 
@@ -123,10 +137,14 @@ WanConfig WanConfig::fromCheckpoint(const fs::path& configFile, const io::Tensor
                     c.modelType = WanModelType::I2v;
                 else if (type == "flf2v")
                     c.modelType = WanModelType::Flf2v;
+                else if (type == "vace")
+                    c.modelType = WanModelType::Vace;
                 else
                     throw Error(ErrorKind::ModelFolder, quoted(configFile) + ": model_type '" + type +
-                                                            "' is not supported (t2v, i2v, flf2v are)");
+                                                            "' is not supported (t2v, i2v, flf2v, vace are)");
             }
+            take("vace_layers", c.vaceLayers);
+            take("vace_in_dim", c.vaceInDim);
             take("dim", c.dim);
             take("ffn_dim", c.ffnDim);
             take("freq_dim", c.freqDim);
@@ -157,6 +175,26 @@ WanConfig WanConfig::fromCheckpoint(const fs::path& configFile, const io::Tensor
     if (c.hasImageInput() && c.textLen != kT5ContextTokens)
         throw Error(ErrorKind::ModelFolder, quoted(where) + ": image-conditioned models need text_len " +
                                                 std::to_string(kT5ContextTokens));
+    if (c.modelType == WanModelType::Flf2v && c.imageTokens < 1)
+        throw Error(ErrorKind::ModelFolder, quoted(weightsFile) + ": img_emb.emb_pos holds no image tokens");
+    if (c.modelType == WanModelType::Vace) {
+        // The official VaceWanModel asserts 0 in vace_layers; each base block takes at most one hint.
+        std::set<int64_t> seen;
+        bool valid = !c.vaceLayers.empty() && c.vaceInDim > 0;
+        for (const auto layer : c.vaceLayers)
+            valid = valid && layer >= 0 && layer < c.numLayers && seen.insert(layer).second;
+        if (!valid || !seen.count(0)) {
+            std::string layers;
+            for (const auto layer : c.vaceLayers)
+                layers += (layers.empty() ? "" : ", ") + std::to_string(layer);
+            throw Error(ErrorKind::ModelFolder,
+                        quoted(where) + ": vace_layers [" + layers + "] must be distinct blocks below num_layers " +
+                            std::to_string(c.numLayers) + " including 0, and vace_in_dim (" +
+                            std::to_string(c.vaceInDim) + ") positive");
+        }
+    } else if (!c.vaceLayers.empty()) {
+        c.vaceLayers.clear();
+    }
     return c;
 }
 
@@ -263,14 +301,14 @@ torch::Tensor HeadImpl::forward(const torch::Tensor& x, const torch::Tensor& e)
     return head(norm(x) * (1 + m[1]) + m[0]).to(torch::kFloat32);
 }
 
-MlpProjImpl::MlpProjImpl(int64_t inDim, int64_t outDim, bool firstLastFrame)
+MlpProjImpl::MlpProjImpl(int64_t inDim, int64_t outDim, int64_t imageTokens)
 {
     // LayerNorm eps is torch's default 1e-5 here, unlike the blocks' 1e-6; the GELU is the exact erf one.
     proj = register_module("proj", torch::nn::Sequential(LayerNorm(inDim, 1e-5, true), Linear(inDim, inDim),
                                                          torch::nn::GELU(), Linear(inDim, outDim),
                                                          LayerNorm(outDim, 1e-5, true)));
-    if (firstLastFrame)
-        emb_pos = register_parameter("emb_pos", torch::empty({1, 2 * 257, inDim}), false);
+    if (imageTokens > 0)
+        emb_pos = register_parameter("emb_pos", torch::empty({1, 2 * imageTokens, inDim}), false);
 }
 
 torch::Tensor MlpProjImpl::forward(const torch::Tensor& x)
@@ -307,7 +345,20 @@ WanModel::WanModel(const WanConfig& config) : m_config(config)
     const int64_t patchVolume = c.patchSize[0] * c.patchSize[1] * c.patchSize[2];
     head = register_module("head", Head(c.dim, c.outDim * patchVolume, c.eps));
     if (c.hasImageInput())
-        img_emb = register_module("img_emb", MlpProj(c.clipDim, c.dim, c.modelType == WanModelType::Flf2v));
+        img_emb = register_module(
+            "img_emb", MlpProj(c.clipDim, c.dim, c.modelType == WanModelType::Flf2v ? c.imageTokens : 0));
+    m_hintOfBlock.assign(size_t(c.numLayers), -1);
+    if (c.modelType == WanModelType::Vace) {
+        vace_blocks = register_module("vace_blocks", torch::nn::ModuleList());
+        for (size_t j = 0; j < c.vaceLayers.size(); ++j) {
+            m_vaceBlocks.emplace_back(c, j == 0);
+            vace_blocks->push_back(m_vaceBlocks.back());
+            m_hintOfBlock[size_t(c.vaceLayers[j])] = int64_t(j);
+        }
+        vace_patch_embedding = register_module(
+            "vace_patch_embedding",
+            PatchConv(c.vaceInDim, c.dim, std::vector<int64_t>(c.patchSize.begin(), c.patchSize.end()), true));
+    }
 
     // Not registered: these tables are derived, never in a checkpoint, and stay float64 whatever the weights.
     const int64_t d = c.dim / c.numHeads;
@@ -363,10 +414,9 @@ std::shared_ptr<WanModel> WanModel::fromWeights(io::TensorMap weights, const fs:
     if (dtype != torch::kFloat32)
         keepInFloat32(*model, &WanModel::keepsFloat32, &weights);
     weights.clear();
+    static constexpr const char* kTypeNames[] = {"", "t2v", "i2v", "flf2v", "vace"};
     spdlog::info("WanModel {}: dim {}, {} layers, {} heads, ffn {}, text_dim {}, in {} out {} ({})",
-                 config.modelType == WanModelType::T2v
-                     ? "t2v"
-                     : (config.modelType == WanModelType::I2v ? "i2v" : "flf2v"),
+                 kTypeNames[int(config.modelType)],
                  config.dim, config.numLayers, config.numHeads, config.ffnDim, config.textDim, config.inDim,
                  config.outDim, weightsFile.string());
     return model;
@@ -412,6 +462,36 @@ void WanModel::to(torch::Device device, bool nonBlocking)
         module->to(device, nonBlocking);
     if (img_emb)
         img_emb->to(device, nonBlocking);
+    if (vace_patch_embedding)
+        vace_patch_embedding->to(device, nonBlocking);
+}
+
+std::vector<torch::nn::Module*> WanModel::streamedBlocks()
+{
+    std::vector<torch::nn::Module*> modules;
+    for (auto& block : m_blocks)
+        modules.push_back(block.get());
+    for (auto& block : m_vaceBlocks)
+        modules.push_back(block.get());
+    return modules;
+}
+
+void WanModel::fetchBlock(size_t index)
+{
+    if (!m_streamDevice)
+        return;
+    auto params = streamedBlocks()[index]->parameters();
+    for (size_t j = 0; j < params.size(); ++j)
+        params[j].set_data(m_blockHostWeights[index][j].to(*m_streamDevice));
+}
+
+void WanModel::releaseBlock(size_t index)
+{
+    if (!m_streamDevice)
+        return;
+    auto params = streamedBlocks()[index]->parameters();
+    for (size_t j = 0; j < params.size(); ++j)
+        params[j].set_data(m_blockHostWeights[index][j]);
 }
 
 void WanModel::setBlockStreaming(std::optional<torch::Device> compute)
@@ -423,10 +503,12 @@ void WanModel::setBlockStreaming(std::optional<torch::Device> compute)
         m_streamDevice.reset();
         m_blockHostWeights.clear();
         blocks->to(device);
+        if (vace_blocks)
+            vace_blocks->to(device);
         return;
     }
     m_blockHostWeights.clear();
-    for (auto& block : m_blocks) {
+    for (auto* block : streamedBlocks()) {
         std::vector<torch::Tensor> host;
         for (auto& p : block->parameters()) {
             // A tensor of its own (not sharing p's TensorImpl), so that swapping p's data leaves it intact.
@@ -471,7 +553,9 @@ RopeTables WanModel::ropeTables(const std::vector<std::array<int64_t, 3>>& grids
 std::vector<torch::Tensor> WanModel::forward(std::vector<torch::Tensor> x, torch::Tensor t,
                                              std::vector<torch::Tensor> context, int64_t seqLen,
                                              std::optional<torch::Tensor> clipFea,
-                                             std::optional<std::vector<torch::Tensor>> y)
+                                             std::optional<std::vector<torch::Tensor>> y,
+                                             std::optional<std::vector<torch::Tensor>> vaceContext,
+                                             double vaceContextScale)
 {
     // x: B x [C_in, F, H, W] -> B x [outDim, F, H, W] float32
     torch::NoGradGuard noGrad;
@@ -495,8 +579,25 @@ std::vector<torch::Tensor> WanModel::forward(std::vector<torch::Tensor> x, torch
         if (clipFea->dim() != 3 || clipFea->size(0) != clipBatch || clipFea->size(2) != c.clipDim)
             invalidInput("CLIP features must be [" + std::to_string(clipBatch) + ", tokens, " +
                          std::to_string(c.clipDim) + "], got " + io::shapeString(clipFea->sizes()));
+        if (c.modelType == WanModelType::Flf2v && clipFea->size(1) != c.imageTokens)
+            invalidInput("CLIP features must have " + std::to_string(c.imageTokens) +
+                         " tokens per image (img_emb.emb_pos), got " + io::shapeString(clipFea->sizes()));
     } else if (clipFea || y) {
         invalidInput("this text-to-video model takes no CLIP features or conditioning latent");
+    }
+    if (c.modelType == WanModelType::Vace) {
+        if (!vaceContext || int64_t(vaceContext->size()) != batch)
+            invalidInput("a VACE model needs one VACE context per latent (" + std::to_string(batch) + ")");
+        for (int64_t i = 0; i < batch; ++i) {
+            const auto& u = (*vaceContext)[size_t(i)];
+            const auto& v = x[size_t(i)];
+            if (u.dim() != 4 || v.dim() != 4 || u.size(0) != c.vaceInDim || u.sizes().slice(1) != v.sizes().slice(1))
+                invalidInput("VACE context " + std::to_string(i) + " " + io::shapeString(u.sizes()) + " must be [" +
+                             std::to_string(c.vaceInDim) + ", F, H, W] with the latent's F, H, W " +
+                             io::shapeString(v.sizes()));
+        }
+    } else if (vaceContext) {
+        invalidInput("only a VACE model takes a VACE context");
     }
 
     // Patchify: tokens in (f, h, w) row-major order, zero-padded to seqLen.
@@ -554,20 +655,16 @@ std::vector<torch::Tensor> WanModel::forward(std::vector<torch::Tensor> x, torch
     }
 
     const auto rope = ropeTables(grids, seqLen, device);
+    std::vector<torch::Tensor> hints;
+    if (vaceContext)
+        hints = vaceHints(*vaceContext, tokens, e0, lengths, rope, ctx, seqLen);
     auto hidden = tokens;
     for (size_t i = 0; i < m_blocks.size(); ++i) {
-        auto& block = m_blocks[i];
-        std::vector<torch::Tensor> params;
-        if (m_streamDevice) {
-            params = block->parameters();
-            for (size_t j = 0; j < params.size(); ++j)
-                params[j].set_data(m_blockHostWeights[i][j].to(device));
-        }
-        hidden = block->forward(hidden, e0, lengths, rope, ctx);
-        if (m_streamDevice) {
-            for (size_t j = 0; j < params.size(); ++j)
-                params[j].set_data(m_blockHostWeights[i][j]);
-        }
+        fetchBlock(i);
+        hidden = m_blocks[i]->forward(hidden, e0, lengths, rope, ctx);
+        releaseBlock(i);
+        if (const auto hint = m_hintOfBlock[i]; hint >= 0)
+            hidden = hidden + hints[size_t(hint)] * vaceContextScale;
     }
     const auto out = head(hidden, e); // [B, seqLen, pt*ph*pw*outDim]
 

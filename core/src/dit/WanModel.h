@@ -22,6 +22,7 @@ enum class WanModelType
     T2v = 1, // text-to-video (also text-to-image)
     I2v,     // image-to-video: CLIP features + conditioning latent
     Flf2v,   // first-last-frame-to-video: like I2v with two images and a learned position embedding
+    Vace,    // VaceWanModel: t2v blocks plus hint blocks fed by a source video / mask / reference context
 };
 
 // Every Wan2.1 release uses 128-dim attention heads; single-file checkpoints carry no config.json, so their
@@ -48,6 +49,11 @@ struct WanConfig
     int64_t numLayers = 32;
     double eps = 1e-6;
     int64_t clipDim = 1280; // img_emb input features (I2v, Flf2v)
+    int64_t imageTokens = 257; // CLIP tokens per image; Flf2v's emb_pos is [1, 2 * imageTokens, clipDim]
+    // Vace: vaceLayers[j] is the base block that receives hint j (vace_blocks.j); vace_patch_embedding
+    // takes vaceInDim channels (2 * z_dim latent + 64 mask channels in the official models).
+    std::vector<int64_t> vaceLayers;
+    int64_t vaceInDim = 0;
 
     bool hasImageInput() const { return modelType == WanModelType::I2v || modelType == WanModelType::Flf2v; }
 
@@ -116,6 +122,23 @@ public:
 };
 TORCH_MODULE(WanAttentionBlock);
 
+// A VACE hint block (vace_blocks.N): a full t2v block on the context tokens, plus before_proj (block 0 only,
+// which mixes in the video tokens) and after_proj (the hint it hands to a base block).
+class VaceWanAttentionBlockImpl : public WanAttentionBlockImpl
+{
+public:
+    VaceWanAttentionBlockImpl(const WanConfig& config, bool first);
+    // c: [B, L, dim] context tokens (block 0: patch-embedded), x: [B, L, dim] patch-embedded video tokens
+    // (used by block 0 only) -> {c after the block [B, L, dim] float32, hint [B, L, dim]}
+    std::pair<torch::Tensor, torch::Tensor> forward(const torch::Tensor& c, const torch::Tensor& x,
+                                                    const torch::Tensor& e0, const std::vector<int64_t>& seqLens,
+                                                    const RopeTables& rope, const torch::Tensor& context);
+
+    Linear before_proj{nullptr}; // block 0 only
+    Linear after_proj{nullptr};
+};
+TORCH_MODULE(VaceWanAttentionBlock);
+
 class HeadImpl : public torch::nn::Module
 {
 public:
@@ -133,12 +156,13 @@ TORCH_MODULE(Head);
 class MlpProjImpl : public torch::nn::Module
 {
 public:
-    MlpProjImpl(int64_t inDim, int64_t outDim, bool firstLastFrame);
+    // imageTokens > 0: first-last-frame projection with emb_pos [1, 2 * imageTokens, inDim]
+    MlpProjImpl(int64_t inDim, int64_t outDim, int64_t imageTokens);
     // x: [B, n, inDim] -> [B, n, outDim] (Flf2v: [2B, n, inDim] -> [B, 2n, outDim])
     torch::Tensor forward(const torch::Tensor& x);
 
     torch::nn::Sequential proj{nullptr}; // LayerNorm, Linear, GELU(erf), Linear, LayerNorm
-    torch::Tensor emb_pos;               // Flf2v only: [1, 2 * 257, inDim]
+    torch::Tensor emb_pos;               // Flf2v only: [1, 2 * imageTokens, inDim]
 };
 TORCH_MODULE(MlpProj);
 
@@ -166,11 +190,15 @@ public:
     // The official WanModel.__call__: x [C_in - C_y, F, H, W] per sample, t [B] (or [1]) int64 timesteps,
     // context [L_i <= textLen, textDim] per sample, seqLen >= every sample's F*H*W/4 token count; I2v also
     // clipFea [B, 257, clipDim] and y [C_y, F, H, W] per sample. Returns [outDim, F, H, W] float32 per
-    // sample, on the compute device. Throws wan::Error(InvalidArgument) on inconsistent inputs.
+    // sample, on the compute device. Flf2v takes clipFea [2B, tokens, clipDim] (first, last frame of each
+    // sample). Vace takes vaceContext [vaceInDim, F, H, W] per sample (F, H, W as x) and the hint scale.
+    // Throws wan::Error(InvalidArgument) on inconsistent inputs.
     std::vector<torch::Tensor> forward(std::vector<torch::Tensor> x, torch::Tensor t,
                                        std::vector<torch::Tensor> context, int64_t seqLen,
                                        std::optional<torch::Tensor> clipFea = std::nullopt,
-                                       std::optional<std::vector<torch::Tensor>> y = std::nullopt);
+                                       std::optional<std::vector<torch::Tensor>> y = std::nullopt,
+                                       std::optional<std::vector<torch::Tensor>> vaceContext = std::nullopt,
+                                       double vaceContextScale = 1.0);
 
     // Parameters kept in float32 whatever the load dtype (norms, modulation, time embedding, head, img_emb
     // norms), as the official autocast computes them in float32.
@@ -203,18 +231,33 @@ public:
     torch::nn::ModuleList blocks{nullptr};
     Head head{nullptr};
     MlpProj img_emb{nullptr}; // I2v and Flf2v only
+    torch::nn::ModuleList vace_blocks{nullptr};  // Vace only: one per config().vaceLayers entry
+    PatchConv vace_patch_embedding{nullptr};      // Vace only: vaceInDim -> dim, kernel = stride = patch
 
 private:
     RopeTables ropeTables(const std::vector<std::array<int64_t, 3>>& grids, int64_t seqLen,
                           torch::Device device) const;
+    // The official forward_vace: one hint [B, seqLen, dim] per vace block, all computed before the base
+    // blocks run. x: the patch-embedded, zero-padded video tokens.
+    std::vector<torch::Tensor> vaceHints(const std::vector<torch::Tensor>& vaceContext, const torch::Tensor& x,
+                                         const torch::Tensor& e0, const std::vector<int64_t>& seqLens,
+                                         const RopeTables& rope, const torch::Tensor& context, int64_t seqLen);
+    // Base blocks first, then vace blocks: the modules whose weights are streamed one at a time.
+    std::vector<torch::nn::Module*> streamedBlocks();
+    // While streaming: copy streamed block `index` (streamedBlocks() order) to the compute device before it
+    // runs, and point it back at its host weights after. No-ops otherwise.
+    void fetchBlock(size_t index);
+    void releaseBlock(size_t index);
 
     WanConfig m_config;
     std::vector<WanAttentionBlock> m_blocks; // the modules of `blocks`, typed
+    std::vector<VaceWanAttentionBlock> m_vaceBlocks; // the modules of `vace_blocks`, typed
+    std::vector<int64_t> m_hintOfBlock;             // per base block: the hint it adds, -1 for none
     // [kRopeMaxPositions, headDim/2] float64 cos/sin of the (frame | row | column) angle tables side by side.
     torch::Tensor m_ropeCos;
     torch::Tensor m_ropeSin;
     std::optional<torch::Device> m_streamDevice;
-    std::vector<std::vector<torch::Tensor>> m_blockHostWeights; // per block, in parameters() order
+    std::vector<std::vector<torch::Tensor>> m_blockHostWeights; // per streamed block, parameters() order
 };
 
 } // namespace wan::dit

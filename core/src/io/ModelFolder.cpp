@@ -184,9 +184,15 @@ int inspectDit(const fs::path& dir, ModelInfo& info)
         info.modelType = ModelType::T2V;
     else if (type == "i2v")
         info.modelType = ModelType::I2V;
+    else if (type == "flf2v")
+        info.modelType = ModelType::FLF2V;
+    else if (type == "vace")
+        info.modelType = ModelType::VACE;
     else
         folderError(configFile.string() + ": \"model_type\" is '" + type +
-                    "'; supported are \"t2v\" (text-to-video, also used for text-to-image) and \"i2v\".");
+                    "'; supported are \"t2v\" (text-to-video, also used for text-to-image), \"i2v\", "
+                    "\"flf2v\" and \"vace\".");
+    const bool imageModel = info.modelType == ModelType::I2V || info.modelType == ModelType::FLF2V;
     DitDims& d = info.dit;
     d.dim = positiveInt(config, "dim", configFile);
     d.ffnDim = positiveInt(config, "ffn_dim", configFile);
@@ -201,8 +207,8 @@ int inspectDit(const fs::path& dir, ModelInfo& info)
     if (d.dim % d.numHeads != 0 || (d.dim / d.numHeads) % 2 != 0)
         folderError(configFile.string() + ": dim " + std::to_string(d.dim) + " is not num_heads " +
                     std::to_string(d.numHeads) + " times an even head size.");
-    if (info.modelType == ModelType::I2V && d.textLen != 512)
-        folderError(configFile.string() + ": an i2v model needs text_len 512, not " +
+    if (imageModel && d.textLen != 512)
+        folderError(configFile.string() + ": an " + toString(info.modelType) + " model needs text_len 512, not " +
                     std::to_string(d.textLen) + ".");
 
     // Weights: one file or shards listed by the index.
@@ -261,13 +267,61 @@ int inspectDit(const fs::path& dir, ModelInfo& info)
         throw Error(ErrorKind::ModelFolder, all.file.string() + " has " + std::to_string(layers) +
                                                 " blocks but config.json says num_layers " +
                                                 std::to_string(d.numLayers) + ". " + kWhereToGet);
+    if (info.modelType == ModelType::VACE) {
+        if (!all.find("vace_patch_embedding.weight"))
+            folderError(all.file.string() + " has no vace_patch_embedding: these are not VACE weights, but "
+                                            "config.json says vace.");
+        const auto& vacePatch = all.shape("vace_patch_embedding.weight", 5);
+        d.vaceInDim = config.contains("vace_in_dim") ? positiveInt(config, "vace_in_dim", configFile)
+                                                     : toInt(vacePatch[1]);
+        expectDim(all, "vace_patch_embedding.weight", 1, d.vaceInDim, "vace_in_dim", 5);
+        expectDim(all, "vace_patch_embedding.weight", 0, d.dim, "dim", 5);
+        const int vaceBlocks = all.countIndexed("vace_blocks.");
+        if (config.contains("vace_layers")) {
+            const auto& layers = config["vace_layers"];
+            if (!layers.is_array())
+                folderError(configFile.string() + ": \"vace_layers\" must be a list of block numbers.");
+            for (const auto& layer : layers) {
+                if (!layer.is_number_integer())
+                    folderError(configFile.string() + ": \"vace_layers\" must be a list of block numbers.");
+                d.vaceLayers.push_back(layer.get<int>());
+            }
+        } else {
+            for (int i = 0; i < d.numLayers; i += 2)
+                d.vaceLayers.push_back(i);
+        }
+        std::set<int> distinct(d.vaceLayers.begin(), d.vaceLayers.end());
+        if (d.vaceLayers.empty() || !distinct.count(0) || distinct.size() != d.vaceLayers.size() ||
+            *distinct.begin() < 0 || *distinct.rbegin() >= d.numLayers)
+            folderError(configFile.string() + ": \"vace_layers\" must list distinct blocks below num_layers " +
+                        std::to_string(d.numLayers) + ", including 0.");
+        if (vaceBlocks != static_cast<int>(d.vaceLayers.size()))
+            throw Error(ErrorKind::ModelFolder, all.file.string() + " has " + std::to_string(vaceBlocks) +
+                                                    " vace_blocks but vace_layers lists " +
+                                                    std::to_string(d.vaceLayers.size()) + " blocks. " +
+                                                    kWhereToGet);
+        return 0;
+    }
+    if (all.find("vace_patch_embedding.weight"))
+        folderError(all.file.string() + " holds VACE weights (vace_patch_embedding), but config.json says " +
+                    toString(info.modelType) + ".");
     if (info.modelType == ModelType::T2V)
         return 0;
     if (!all.find("img_emb.proj.0.weight"))
         folderError(all.file.string() +
                     " has no image embedding (img_emb.*): these are text-to-video weights, "
-                    "but config.json says i2v.");
-    return toInt(all.shape("img_emb.proj.0.weight", 1)[0]);
+                    "but config.json says " + toString(info.modelType) + ".");
+    const int imageWidth = toInt(all.shape("img_emb.proj.0.weight", 1)[0]);
+    if (info.modelType == ModelType::FLF2V) {
+        if (!all.find("img_emb.emb_pos"))
+            folderError(all.file.string() + " has no img_emb.emb_pos: these are image-to-video weights, but "
+                                            "config.json says flf2v.");
+        expectDim(all, "img_emb.emb_pos", 2, imageWidth, "the CLIP width", 3);
+    } else if (all.find("img_emb.emb_pos")) {
+        folderError(all.file.string() + " has img_emb.emb_pos (first-last-frame weights), but config.json "
+                                        "says i2v.");
+    }
+    return imageWidth;
 }
 
 void inspectT5(const fs::path& dir, ModelInfo& info)
@@ -312,18 +366,24 @@ void inspectVae(const fs::path& dir, ModelInfo& info)
     if (info.dit.outDim != v.zDim)
         folderError(file.string() + ": the VAE latent has " + std::to_string(v.zDim) +
                     " channels but the DiT's out_dim is " + std::to_string(info.dit.outDim) + ".");
-    if (info.modelType == ModelType::I2V && info.dit.inDim != 2 * v.zDim + 4)
-        folderError("config.json: an i2v DiT needs in_dim = 2 * z_dim + 4 = " +
+    const bool imageModel = info.modelType == ModelType::I2V || info.modelType == ModelType::FLF2V;
+    if (imageModel && info.dit.inDim != 2 * v.zDim + 4)
+        folderError("config.json: an " + toString(info.modelType) + " DiT needs in_dim = 2 * z_dim + 4 = " +
                     std::to_string(2 * v.zDim + 4) + ", not " + std::to_string(info.dit.inDim) + ".");
-    if (info.modelType == ModelType::T2V && info.dit.inDim != v.zDim)
-        folderError("config.json: a t2v DiT needs in_dim = z_dim = " + std::to_string(v.zDim) + ", not " +
-                    std::to_string(info.dit.inDim) + ".");
+    if (!imageModel && info.dit.inDim != v.zDim)
+        folderError("config.json: a " + toString(info.modelType) + " DiT needs in_dim = z_dim = " +
+                    std::to_string(v.zDim) + ", not " + std::to_string(info.dit.inDim) + ".");
+    // The VACE context: inactive + reactive latents and the 8x8 pixel offsets of the mask as channels.
+    if (info.modelType == ModelType::VACE && info.dit.vaceInDim != 2 * v.zDim + 64)
+        folderError("config.json: a vace DiT needs vace_in_dim = 2 * z_dim + 64 = " +
+                    std::to_string(2 * v.zDim + 64) + ", not " + std::to_string(info.dit.vaceInDim) + ".");
 }
 
-void inspectClip(const fs::path& dir, ModelInfo& info, int ditImageWidth)
+void inspectClip(const fs::path& dir, ModelInfo& info, int ditImageWidth, int firstLastTokens)
 {
-    const fs::path file =
-        requireFile(dir, kClipFile, "the open-clip XLM-RoBERTa ViT-H/14 image encoder for i2v");
+    const fs::path file = requireFile(dir, kClipFile,
+                                      "the open-clip XLM-RoBERTa ViT-H/14 image encoder for " +
+                                          toString(info.modelType));
     ClipDims c;
     const auto table = readPthShapes(file, c.file);
     const auto& patch = table.shape("visual.patch_embedding.weight", 4);
@@ -348,13 +408,13 @@ void inspectClip(const fs::path& dir, ModelInfo& info, int ditImageWidth)
         folderError(file.string() + ": the image encoder width " + std::to_string(c.width) +
                     " differs from the DiT's image projection input " + std::to_string(ditImageWidth) +
                     " (img_emb.proj.0.weight): the files come from different models.");
+    if (firstLastTokens > 0 && firstLastTokens != 2 * pos[1])
+        folderError(file.string() + ": the image encoder gives " + std::to_string(pos[1]) +
+                    " tokens per image, but the DiT's img_emb.emb_pos holds " + std::to_string(firstLastTokens) +
+                    " for two images: the files come from different models.");
     info.clip = c;
 }
 
-std::string typeName(ModelType t)
-{
-    return t == ModelType::I2V ? "i2v" : "t2v";
-}
 
 ModelInfo inspectFolder(const fs::path& dir)
 {
@@ -367,10 +427,21 @@ ModelInfo inspectFolder(const fs::path& dir)
     const int ditImageWidth = inspectDit(dir, info);
     inspectT5(dir, info);
     inspectVae(dir, info);
-    if (info.modelType == ModelType::I2V)
-        inspectClip(dir, info, ditImageWidth);
+    if (info.modelType == ModelType::I2V || info.modelType == ModelType::FLF2V) {
+        int firstLastTokens = 0;
+        if (info.modelType == ModelType::FLF2V) {
+            // Only the header is read; the shape says how many CLIP tokens the DiT expects.
+            std::vector<RawTensor> list;
+            for (const auto& f : info.dit.files) {
+                const auto table = readSafetensorsShapes(f.path, list);
+                if (const auto* t = table.find("img_emb.emb_pos"))
+                    firstLastTokens = toInt(t->shape.at(1));
+            }
+        }
+        inspectClip(dir, info, ditImageWidth, firstLastTokens);
+    }
     info.tokenizerModel = requireFile(dir, kTokenizerFile, "the umT5 SentencePiece tokenizer");
-    spdlog::debug("{}: {} model, dim {}, {} layers", dir.string(), typeName(info.modelType), info.dit.dim,
+    spdlog::debug("{}: {} model, dim {}, {} layers", dir.string(), toString(info.modelType), info.dit.dim,
                   info.dit.numLayers);
     return info;
 }
@@ -385,6 +456,38 @@ nlohmann::json fileJson(const FileInfo& f)
 
 } // namespace
 
+std::string toString(ModelType type)
+{
+    switch (type) {
+    case ModelType::T2V:
+        return "t2v";
+    case ModelType::I2V:
+        return "i2v";
+    case ModelType::FLF2V:
+        return "flf2v";
+    case ModelType::VACE:
+        return "vace";
+    }
+    return "unknown";
+}
+
+std::vector<std::string> folderTasks(const ModelInfo& info)
+{
+    // The official 1.3B DiT is 1536 wide, the 14B ones 5120.
+    const bool small = info.dit.dim > 0 && info.dit.dim <= 2048;
+    switch (info.modelType) {
+    case ModelType::T2V:
+        return {small ? "t2v-1.3B" : "t2v-14B", "t2i-14B"};
+    case ModelType::I2V:
+        return {"i2v-14B"};
+    case ModelType::FLF2V:
+        return {"flf2v-14B"};
+    case ModelType::VACE:
+        return {small ? "vace-1.3B" : "vace-14B"};
+    }
+    return {};
+}
+
 ModelInfo inspectModelFolder(const fs::path& dir)
 {
     try {
@@ -398,7 +501,7 @@ std::string modelInfoToJson(const ModelInfo& info)
 {
     nlohmann::json j;
     j["dir"] = info.dir.string();
-    j["model_type"] = typeName(info.modelType);
+    j["model_type"] = toString(info.modelType);
     const auto& d = info.dit;
     nlohmann::json ditFiles = nlohmann::json::array();
     std::uint64_t ditParams = 0;
@@ -435,7 +538,12 @@ std::string modelInfoToJson(const ModelInfo& info)
                      {"image_size", c.imageSize}, {"heads", c.heads},        {"mlp_dim", c.mlpDim},
                      {"out_dim", c.outDim},       {"file", fileJson(c.file)}};
     }
+    if (info.modelType == ModelType::VACE) {
+        j["dit"]["vace_layers"] = d.vaceLayers;
+        j["dit"]["vace_in_dim"] = d.vaceInDim;
+    }
     j["tokenizer"] = info.tokenizerModel.string();
+    j["tasks"] = folderTasks(info);
     return j.dump(2);
 }
 
@@ -457,10 +565,20 @@ std::string modelInfoToText(const ModelInfo& info)
     std::ostringstream os;
     const auto& d = info.dit;
     os << "Model folder: " << info.dir.string() << "\n";
-    os << "Type: " << typeName(info.modelType) << "\n";
+    os << "Type: " << toString(info.modelType) << "\n";
+    os << "Tasks:";
+    for (const auto& task : folderTasks(info))
+        os << " " << task;
+    os << "\n";
     os << "DiT: dim " << d.dim << ", ffn_dim " << d.ffnDim << ", " << d.numHeads << " heads, " << d.numLayers
        << " layers, in_dim " << d.inDim << ", out_dim " << d.outDim << ", text_len " << d.textLen
        << ", freq_dim " << d.freqDim << ", text_dim " << d.textDim << "\n";
+    if (info.modelType == ModelType::VACE) {
+        os << "VACE: vace_in_dim " << d.vaceInDim << ", hint blocks at layers";
+        for (const auto layer : d.vaceLayers)
+            os << " " << layer;
+        os << "\n";
+    }
     for (const auto& f : d.files)
         os << "  " << file(f) << "\n";
     const auto& t = info.t5;

@@ -26,7 +26,7 @@ enum class DType
     I8,
     U8,
     Bool,
-    F8E4M3, // no torch dtype in LibTorch 1.13: converted to float32 on load
+    F8E4M3, // torch::kFloat8_e4m3fn
     F8E5M2,
 };
 
@@ -99,13 +99,23 @@ inline constexpr std::size_t kMaxPickleStack = 1u << 16;
 inline constexpr std::size_t kMaxPickleMemo = 1u << 21;
 inline constexpr std::size_t kMaxPickleValues = 1u << 22;
 inline constexpr int kMaxStateDictDepth = 8;
+// A hostile pickle can name a memoised string again and again for a few bytes each; these bound what the
+// names of the state dict may cost, whatever the pickle references.
+inline constexpr std::size_t kMaxTensorNameBytes = 1024; // joined name ("blocks.0.attn.q.weight")
+inline constexpr std::size_t kMaxStorageKeyBytes = 256;  // torch writes "0", "1", ...
+inline constexpr std::size_t kMaxPthTensors = 1u << 16;
+// Bytes of names, storage keys and shapes the parse may produce: this many per pickle byte, plus the base.
+inline constexpr std::size_t kPickleBudgetPerByte = 32;
+inline constexpr std::size_t kPickleBudgetBaseBytes = 1u << 20;
 
 // Parses the pickle bytes of data.pkl into tensors whose storages are named by key (dataOffset/dataBytes left
 // 0). Only the globals a state dict needs are allowed; any other one throws CorruptFile ("refuses global
-// 'x.y'") before anything happens.
+// 'x.y'") before anything happens. Duplicate names, names or storage keys over the limits above, more than
+// kMaxPthTensors tensors, or more than the byte budget throw CorruptFile while parsing.
 PthArchive unpickleStateDict(const std::uint8_t* data, std::size_t size, const std::string& fileName);
 
-// Zip directory + data.pkl + every storage record, all validated (storage sizes, strides, offsets).
+// Zip directory + data.pkl + every storage record, all validated (storage sizes, strides, offsets; tensors
+// sharing a storage must declare it with the same dtype and size).
 PthArchive parsePthArchive(const std::uint8_t* data, std::size_t size, const std::string& fileName);
 
 // Number of elements of an [shape] tensor, or throws CorruptFile when it overflows 2^62.

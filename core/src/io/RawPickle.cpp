@@ -108,11 +108,36 @@ bool storageTypeDType(const std::string& name, DType& out)
     return false;
 }
 
+// Bytes the parse may still produce beyond the values themselves: names joined from memoised strings,
+// storage keys, the tensor list. Proportional to the pickle's size (kPickleBudgetPerByte).
+class Budget
+{
+public:
+    Budget(std::size_t pickleBytes, const std::string& fileName)
+        : m_total(kPickleBudgetPerByte * pickleBytes + kPickleBudgetBaseBytes), m_left(m_total),
+          m_pickleBytes(pickleBytes), m_fileName(fileName)
+    {
+    }
+
+    void charge(std::size_t bytes)
+    {
+        if (bytes > m_left)
+            corrupt(m_fileName, "data.pkl: more than " + std::to_string(m_total) +
+                                    " bytes of tensor names and shapes from a pickle of " +
+                                    std::to_string(m_pickleBytes) + " bytes");
+        m_left -= bytes;
+    }
+
+private:
+    std::size_t m_total, m_left, m_pickleBytes;
+    const std::string& m_fileName;
+};
+
 class Unpickler
 {
 public:
-    Unpickler(const std::uint8_t* data, std::size_t size, const std::string& fileName)
-        : m_p(data), m_end(data + size), m_fileName(fileName)
+    Unpickler(const std::uint8_t* data, std::size_t size, const std::string& fileName, Budget& budget)
+        : m_p(data), m_end(data + size), m_fileName(fileName), m_budget(budget)
     {
     }
 
@@ -211,6 +236,7 @@ private:
     const std::uint8_t* m_p;
     const std::uint8_t* m_end;
     const std::string& m_fileName;
+    Budget& m_budget;
     std::deque<Value> m_arena; // owns every value: cycles made by a hostile pickle cannot leak
     std::vector<Value*> m_stack;
     std::vector<std::size_t> m_marks;
@@ -273,9 +299,13 @@ Value* Unpickler::persistentLoad(Value* pid)
         fail("persistent id does not name a torch storage type");
     if (pid->items[2]->kind != Kind::String)
         fail("storage key is not a string");
+    const std::string& key = pid->items[2]->s;
+    if (key.size() > kMaxStorageKeyBytes)
+        fail("storage key longer than " + std::to_string(kMaxStorageKeyBytes) + " bytes");
+    m_budget.charge(key.size());
     auto* s = make(Kind::Storage);
     s->dtype = type->dtype;
-    s->s = pid->items[2]->s;
+    s->s = key;
     s->i = intArg(pid->items[4], "storage size");
     if (s->i < 0)
         fail("storage '" + s->s + "' has a negative size");
@@ -549,21 +579,43 @@ Value* Unpickler::run()
     }
 }
 
-void flatten(Value* dict, const std::string& prefix, int depth, std::unordered_set<const Value*>& seen,
-             std::vector<RawTensor>& out, const std::string& fileName)
+// The tensors of a state dict, names joined with '.'. Checked while walking, before anything is copied:
+// name length, tensor count, duplicate names and the byte budget.
+class Flattener
 {
-    if (depth > kMaxStateDictDepth)
-        corrupt(fileName, "data.pkl: state dict nested deeper than " + std::to_string(kMaxStateDictDepth));
-    if (!seen.insert(dict).second)
-        corrupt(fileName, "data.pkl: the same dict appears twice in the state dict");
-    for (const auto& [key, value] : dict->entries) {
-        if (key->kind != Kind::String)
-            corrupt(fileName,
-                    "data.pkl: state dict key is a " + std::string(kindName(key->kind)) + ", not a str");
-        const std::string name = prefix + key->s;
-        if (value->kind == Kind::Dict) {
-            flatten(value, name + ".", depth + 1, seen, out, fileName);
-        } else if (value->kind == Kind::Tensor) {
+public:
+    Flattener(const std::string& fileName, Budget& budget, std::vector<RawTensor>& out)
+        : m_fileName(fileName), m_budget(budget), m_out(out)
+    {
+    }
+
+    void run(Value* dict, const std::string& prefix, int depth)
+    {
+        if (depth > kMaxStateDictDepth)
+            fail("state dict nested deeper than " + std::to_string(kMaxStateDictDepth));
+        if (!m_seenDicts.insert(dict).second)
+            fail("the same dict appears twice in the state dict");
+        for (const auto& [key, value] : dict->entries) {
+            if (key->kind != Kind::String)
+                fail("state dict key is a " + std::string(kindName(key->kind)) + ", not a str");
+            // Other entries (epoch counters, config strings) are not weights.
+            if (value->kind != Kind::Dict && value->kind != Kind::Tensor)
+                continue;
+            if (prefix.size() + key->s.size() > kMaxTensorNameBytes)
+                fail("a tensor name longer than " + std::to_string(kMaxTensorNameBytes) + " bytes ('" +
+                     (prefix + key->s.substr(0, 32)).substr(0, 64) + "...')");
+            const std::string name = prefix + key->s;
+            m_budget.charge(name.size() + 1);
+            if (value->kind == Kind::Dict) {
+                run(value, name + ".", depth + 1);
+                continue;
+            }
+            if (m_out.size() >= kMaxPthTensors)
+                fail("more than " + std::to_string(kMaxPthTensors) + " tensors");
+            m_budget.charge(sizeof(RawTensor) + 2 * name.size() + value->storage->s.size() +
+                            2 * sizeof(std::int64_t) * value->shape.size());
+            if (!m_names.insert(name).second)
+                fail("tensor '" + name + "' appears twice");
             RawTensor t;
             t.name = name;
             t.dtype = value->dtype;
@@ -573,11 +625,19 @@ void flatten(Value* dict, const std::string& prefix, int depth, std::unordered_s
             t.storageKey = value->storage->s;
             // Storage size in elements until the archive layer replaces it with the record's bytes.
             t.dataBytes = static_cast<std::uint64_t>(value->storage->i);
-            out.push_back(std::move(t));
+            m_out.push_back(std::move(t));
         }
-        // Other entries (epoch counters, config strings) are not weights.
     }
-}
+
+private:
+    [[noreturn]] void fail(const std::string& what) const { corrupt(m_fileName, "data.pkl: " + what); }
+
+    const std::string& m_fileName;
+    Budget& m_budget;
+    std::vector<RawTensor>& m_out;
+    std::unordered_set<const Value*> m_seenDicts;
+    std::unordered_set<std::string> m_names;
+};
 
 } // namespace
 
@@ -585,14 +645,14 @@ PthArchive unpickleStateDict(const std::uint8_t* data, std::size_t size, const s
 {
     if (size > kMaxPickleBytes)
         corrupt(fileName, "data.pkl is larger than " + std::to_string(kMaxPickleBytes) + " bytes");
-    Unpickler unpickler(data, size, fileName);
+    Budget budget(size, fileName);
+    Unpickler unpickler(data, size, fileName, budget);
     Value* root = unpickler.run();
     if (root->kind != Kind::Dict)
         corrupt(fileName, std::string("data.pkl holds a ") + kindName(root->kind) +
                               ", not a state dict (save model.state_dict())");
     PthArchive archive;
-    std::unordered_set<const Value*> seen;
-    flatten(root, "", 0, seen, archive.tensors, fileName);
+    Flattener(fileName, budget, archive.tensors).run(root, "", 0);
     return archive;
 }
 
@@ -620,6 +680,8 @@ PthArchive parsePthArchive(const std::uint8_t* data, std::size_t size, const std
 
     PthArchive archive = unpickleStateDict(data + pickle->dataOffset, pickle->size, fileName);
     archive.prefix = prefix;
+    // Storage key -> (dtype, element count) as the first tensor using it declared them.
+    std::unordered_map<std::string, std::pair<DType, std::uint64_t>> storages;
     for (auto& t : archive.tensors) {
         const std::string recordName = prefix + "/data/" + t.storageKey;
         const auto it = byName.find(recordName);
@@ -631,6 +693,15 @@ PthArchive parsePthArchive(const std::uint8_t* data, std::size_t size, const std
                     "record '" + recordName + "' is compressed; torch.save stores records uncompressed");
         const std::uint64_t item = dtypeSize(t.dtype);
         const auto storageNumel = t.dataBytes;
+        const auto [declared, first] = storages.try_emplace(t.storageKey, t.dtype, storageNumel);
+        if (!first && declared->second.first != t.dtype)
+            corrupt(fileName, "storage '" + t.storageKey + "' is declared as " +
+                                  std::string(dtypeName(declared->second.first)) + " and " +
+                                  std::string(dtypeName(t.dtype)) + " (tensor '" + t.name + "')");
+        if (!first && declared->second.second != storageNumel)
+            corrupt(fileName, "storage '" + t.storageKey + "' is declared with " +
+                                  std::to_string(declared->second.second) + " and " +
+                                  std::to_string(storageNumel) + " elements (tensor '" + t.name + "')");
         if (storageNumel > rec.size / item)
             corrupt(fileName, "record '" + recordName + "' has " + std::to_string(rec.size) +
                                   " bytes, fewer than its " + std::to_string(storageNumel) + " " +

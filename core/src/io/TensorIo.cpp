@@ -44,40 +44,11 @@ torch::Dtype torchDtype(DType dtype)
     case DType::Bool:
         return torch::kBool;
     case DType::F8E4M3:
+        return torch::kFloat8_e4m3fn;
     case DType::F8E5M2:
-        return torch::kUInt8; // raw bytes, decoded by decodeFloat8()
+        return torch::kFloat8_e5m2;
     }
     return torch::kUInt8;
-}
-
-// float8 has no LibTorch 1.13 dtype: decode through a 256-entry table into float32.
-torch::Tensor decodeFloat8(const torch::Tensor& bytes, DType dtype)
-{
-    std::array<float, 256> table{};
-    for (int b = 0; b < 256; ++b) {
-        const int sign = b >> 7;
-        float v = 0.0f;
-        if (dtype == DType::F8E4M3) { // e4m3fn: bias 7, no infinities, 0x7f/0xff are NaN
-            const int e = (b >> 3) & 0xF, m = b & 0x7;
-            if (e == 0xF && m == 0x7)
-                v = std::nanf("");
-            else if (e == 0)
-                v = std::ldexp(static_cast<float>(m) / 8.0f, -6);
-            else
-                v = std::ldexp(1.0f + static_cast<float>(m) / 8.0f, e - 7);
-        } else { // e5m2: bias 15, IEEE-like
-            const int e = (b >> 2) & 0x1F, m = b & 0x3;
-            if (e == 0x1F)
-                v = m ? std::nanf("") : INFINITY;
-            else if (e == 0)
-                v = std::ldexp(static_cast<float>(m) / 4.0f, -14);
-            else
-                v = std::ldexp(1.0f + static_cast<float>(m) / 4.0f, e - 15);
-        }
-        table[b] = sign ? -v : v;
-    }
-    const auto lut = torch::from_blob(table.data(), {256}, torch::kFloat32).clone();
-    return lut.index_select(0, bytes.reshape({-1}).to(torch::kInt64)).reshape(bytes.sizes());
 }
 
 // A tensor aliasing the mapping when the storage start is aligned for its dtype, otherwise a copy.
@@ -99,10 +70,7 @@ torch::Tensor wrap(const std::shared_ptr<MappedFile>& file, const RawTensor& raw
         storage = torch::empty({storageNumel}, dtype);
         std::memcpy(storage.data_ptr(), base, raw.dataBytes);
     }
-    torch::Tensor t = storage.as_strided(raw.shape, raw.strides, raw.storageOffset);
-    if (raw.dtype == DType::F8E4M3 || raw.dtype == DType::F8E5M2)
-        t = decodeFloat8(t, raw.dtype);
-    return t;
+    return storage.as_strided(raw.shape, raw.strides, raw.storageOffset);
 }
 
 } // namespace
@@ -145,7 +113,15 @@ TensorMap loadPth(const fs::path& file)
         if (it->second.scalar_type() != torchDtype(raw.dtype))
             throw Error(ErrorKind::CorruptFile, "cannot read .pth file " + file.string() + ": storage '" +
                                                     raw.storageKey + "' is used with two dtypes");
-        if (!out.emplace(raw.name, it->second.as_strided(raw.shape, raw.strides, raw.storageOffset)).second)
+        torch::Tensor view;
+        try { // parsePthArchive checked the view against its storage; torch must never be the one to say no
+            view = it->second.as_strided(raw.shape, raw.strides, raw.storageOffset);
+        } catch (const c10::Error& e) {
+            throw Error(ErrorKind::CorruptFile, "cannot read .pth file " + file.string() + ": tensor '" +
+                                                    raw.name + "' does not fit its storage '" +
+                                                    raw.storageKey + "': " + e.what_without_backtrace());
+        }
+        if (!out.emplace(raw.name, std::move(view)).second)
             throw Error(ErrorKind::CorruptFile, "cannot read .pth file " + file.string() + ": tensor '" +
                                                     raw.name + "' appears twice");
     }

@@ -14,8 +14,8 @@ namespace wan::io {
 // the tensors themselves) whenever no conversion is needed; never write into them.
 using TensorMap = std::map<std::string, torch::Tensor>;
 
-// Every tensor of one .safetensors file. F8_E4M3/F8_E5M2 tensors are decoded to float32 (LibTorch 1.13 has no
-// float8 dtype); tensors whose data offset is not aligned for their dtype are copied. Throws
+// Every tensor of one .safetensors file. F8_E4M3/F8_E5M2 tensors keep their native float8 dtype (callers cast on
+// use); tensors whose data offset is not aligned for their dtype are copied. Throws
 // wan::Error(CorruptFile) naming the file on any header problem.
 TensorMap loadSafetensors(const std::filesystem::path& file);
 

@@ -57,6 +57,11 @@ std::string errorText(int averror)
     return buffer;
 }
 
+std::string fileUrl(const std::filesystem::path& path)
+{
+    return "file:" + path.string();
+}
+
 void throwError(const std::string& action, const std::filesystem::path& path, int averror)
 {
     throw Error(ErrorKind::Io, "Cannot " + action + " '" + path.string() + "': " + errorText(averror));

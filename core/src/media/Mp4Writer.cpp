@@ -74,7 +74,9 @@ struct Mp4Writer::Impl
             throw Error(ErrorKind::InvalidArgument,
                         "Cannot write '" + path.string() + "': this FFmpeg has no libx264 H.264 encoder");
         // The container is MP4 whatever the extension; the partial file keeps the target's extension.
-        check(avformat_alloc_output_context2(&format, nullptr, "mp4", partial->path().c_str()), "write");
+        // The URL is also what the faststart pass reopens: it must name the file, never a protocol.
+        const std::string url = ffmpeg::fileUrl(partial->path());
+        check(avformat_alloc_output_context2(&format, nullptr, "mp4", url.c_str()), "write");
 
         encoder = avcodec_alloc_context3(codec);
         frame = av_frame_alloc();
@@ -119,7 +121,7 @@ struct Mp4Writer::Impl
         if (const auto prompt = tags.find(tag::kPrompt); prompt != tags.end())
             av_dict_set(&format->metadata, "title", prompt->second.c_str(), 0);
 
-        check(avio_open(&format->pb, partial->path().c_str(), AVIO_FLAG_WRITE), "write");
+        check(avio_open(&format->pb, url.c_str(), AVIO_FLAG_WRITE), "write");
         AVDictionary* muxerOptions = nullptr;
         av_dict_set(&muxerOptions, "movflags", "+faststart", 0);
         const int header = avformat_write_header(format, &muxerOptions);
@@ -321,6 +323,11 @@ void writeMp4(const std::filesystem::path& path, const VideoFrames& frames, cons
     }
     throwIfCancelled(writer);
     writer.finish();
+}
+
+bool mp4Supported()
+{
+    return WAN_MEDIA_HAS_FFMPEG != 0;
 }
 
 } // namespace wan::media

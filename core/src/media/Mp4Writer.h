@@ -47,6 +47,9 @@ private:
     std::unique_ptr<Impl> m_impl;
 };
 
+// Whether this build writes MP4 (built with FFmpeg).
+bool mp4Supported();
+
 // Writes all `frames` to `path` atomically. `cancel` is checked before each frame: when set, nothing is left
 // on disk and wan::Error(Cancelled) is thrown.
 void writeMp4(const std::filesystem::path& path, const VideoFrames& frames, const Mp4Options& options = {},

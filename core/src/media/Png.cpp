@@ -11,6 +11,10 @@
 #include <opencv2/core.hpp>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
+#else
+#include <zlib.h>
+
+#include <cstring>
 #endif
 
 namespace wan::media {
@@ -40,8 +44,43 @@ void writePngPixels(const fs::path& path, int width, int height, const std::uint
     file.write(encoded.data(), encoded.size());
     file.commit();
 #else
-    throw Error(ErrorKind::InvalidArgument,
-                where + "this build has no PNG support (built without WAN_WITH_OPENCV)");
+    // Without OpenCV: filter 0 on every row, zlib level 3 (engine-only builds such as the GPU check).
+    const std::size_t stride = std::size_t(width) * 3;
+    std::vector<std::uint8_t> raw((stride + 1) * std::size_t(height));
+    for (int y = 0; y < height; ++y) {
+        raw[std::size_t(y) * (stride + 1)] = 0;
+        std::memcpy(&raw[std::size_t(y) * (stride + 1) + 1], rgb + std::size_t(y) * stride, stride);
+    }
+    uLongf packedSize = compressBound(uLong(raw.size()));
+    std::vector<std::uint8_t> packed(packedSize);
+    if (compress2(packed.data(), &packedSize, raw.data(), uLong(raw.size()), 3) != Z_OK)
+        throw Error(ErrorKind::Internal, where + "the PNG encoder failed");
+    packed.resize(packedSize);
+    std::vector<std::uint8_t> encoded = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+    const auto chunk = [&encoded](const char* type, const std::vector<std::uint8_t>& data) {
+        const auto put32 = [&encoded](std::uint32_t v) {
+            for (int shift = 24; shift >= 0; shift -= 8)
+                encoded.push_back(std::uint8_t(v >> shift));
+        };
+        put32(std::uint32_t(data.size()));
+        const std::size_t start = encoded.size();
+        encoded.insert(encoded.end(), type, type + 4);
+        encoded.insert(encoded.end(), data.begin(), data.end());
+        put32(std::uint32_t(crc32(0L, encoded.data() + start, uInt(encoded.size() - start))));
+    };
+    std::vector<std::uint8_t> header(13, 0);
+    for (int i = 0; i < 4; ++i) {
+        header[std::size_t(i)] = std::uint8_t(std::uint32_t(width) >> (24 - 8 * i));
+        header[std::size_t(4 + i)] = std::uint8_t(std::uint32_t(height) >> (24 - 8 * i));
+    }
+    header[8] = 8; // bit depth
+    header[9] = 2; // RGB
+    chunk("IHDR", header);
+    chunk("IDAT", packed);
+    chunk("IEND", {});
+    PartialFile file(path);
+    file.write(encoded.data(), encoded.size());
+    file.commit();
 #endif
 }
 

@@ -32,7 +32,7 @@ public:
         std::error_code ec;
         if (!fs::is_regular_file(path, ec))
             throw Error(ErrorKind::Io, "Cannot read video '" + path.string() + "': no such file");
-        int ret = avformat_open_input(&m_format, path.c_str(), nullptr, nullptr);
+        int ret = avformat_open_input(&m_format, ffmpeg::fileUrl(path).c_str(), nullptr, nullptr);
         if (ret < 0)
             corrupt("it is not a video file FFmpeg can open", ret);
         ret = avformat_find_stream_info(m_format, nullptr);

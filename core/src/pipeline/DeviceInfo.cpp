@@ -85,6 +85,48 @@ std::uint64_t peakDeviceMemory(const torch::Device& device)
     return 0;
 }
 
+std::uint64_t peakReservedDeviceMemory(const torch::Device& device)
+{
+#if WAN_WITH_CUDA
+    if (device.is_cuda()) {
+        const auto stats =
+            c10::cuda::CUDACachingAllocator::getDeviceStats(device.index() < 0 ? 0 : device.index());
+        return std::uint64_t(std::max<std::int64_t>(stats.reserved_bytes[kAggregate].peak, 0));
+    }
+#endif
+    (void)device;
+    return 0;
+}
+
+std::uint64_t reservedDeviceMemory(const torch::Device& device)
+{
+#if WAN_WITH_CUDA
+    if (device.is_cuda()) {
+        const auto stats =
+            c10::cuda::CUDACachingAllocator::getDeviceStats(device.index() < 0 ? 0 : device.index());
+        return std::uint64_t(std::max<std::int64_t>(stats.reserved_bytes[kAggregate].current, 0));
+    }
+#endif
+    (void)device;
+    return 0;
+}
+
+std::uint64_t usedDeviceMemory(const torch::Device& device)
+{
+#if WAN_WITH_CUDA
+    if (device.is_cuda()) {
+        const auto previous = c10::cuda::current_device();
+        c10::cuda::set_device(device.index() < 0 ? 0 : device.index());
+        size_t freeBytes = 0, totalBytes = 0;
+        const auto status = cudaMemGetInfo(&freeBytes, &totalBytes);
+        c10::cuda::set_device(previous);
+        return status == cudaSuccess ? std::uint64_t(totalBytes - freeBytes) : 0;
+    }
+#endif
+    (void)device;
+    return 0;
+}
+
 void resetPeakDeviceMemory(const torch::Device& device)
 {
 #if WAN_WITH_CUDA

@@ -17,6 +17,13 @@ torch::Device parseDevice(const std::string& text);
 std::uint64_t freeDeviceMemory(const torch::Device& device);
 // Peak bytes held by LibTorch's CUDA allocator since the last reset; 0 without CUDA.
 std::uint64_t peakDeviceMemory(const torch::Device& device);
+// Peak bytes the allocator held from the driver (allocated + cached) since the last reset; 0 without CUDA.
+std::uint64_t peakReservedDeviceMemory(const torch::Device& device);
+// Bytes in use on the device as the driver counts them (total - free): the CUDA context, every allocator, and
+// other processes; 0 for the CPU.
+std::uint64_t usedDeviceMemory(const torch::Device& device);
+// Bytes the allocator holds from the driver now.
+std::uint64_t reservedDeviceMemory(const torch::Device& device);
 void resetPeakDeviceMemory(const torch::Device& device);
 // Returns cached blocks to the driver (the official torch.cuda.empty_cache()).
 void releaseCachedDeviceMemory();

@@ -1,11 +1,13 @@
 #include "wan/Pipeline.h"
 
+#include "wan/Devices.h"
 #include "wan/ModelFolder.h"
 
 #include "dit/WanModel.h"
 #include "media/Image.h"
 #include "media/Mp4Writer.h"
 #include "media/Png.h"
+#include "pipeline/Conditioning.h"
 #include "pipeline/DeviceInfo.h"
 #include "pipeline/EngineInternals.h"
 #include "pipeline/Geometry.h"
@@ -18,6 +20,7 @@
 #include "vision/ClipVision.h"
 
 #include <ATen/CPUGeneratorImpl.h>
+#include <ATen/detail/CUDAHooksInterface.h>
 #include <spdlog/spdlog.h>
 
 #include <cctype>
@@ -44,6 +47,7 @@ constexpr const char* kSharedNegativePrompt =
     "丑陋的，残缺的，多余的手指，画得不好的手部，画得不好的脸部，畸形的，毁容的，形态畸形的肢体，手指融合，"
     "静止不动的画面，杂乱的背景，三条腿，背景人很多，倒着走";
 constexpr const char* kI2vNegativePrefix = "镜头晃动，";
+constexpr const char* kFlf2vNegativePrefix = "镜头切换，";
 constexpr const char* kVaeFileName = "Wan2.1_VAE.pth";
 
 double secondsSince(Clock::time_point start)
@@ -59,12 +63,23 @@ void throwIfCancelled(const Callbacks& callbacks)
 
 std::string withArticle(const std::string& type)
 {
-    return (type.front() == 'i' ? "an " : "a ") + type;
+    return (type.front() == 'i' || type.front() == 'f' ? "an " : "a ") + type;
 }
 
 std::string taskFolderType(Task task)
 {
-    return task == Task::I2V ? "i2v" : "t2v";
+    switch (task) {
+    case Task::I2V:
+        return "i2v";
+    case Task::FLF2V:
+        return "flf2v";
+    case Task::VACE:
+        return "vace";
+    case Task::T2V:
+    case Task::T2I:
+        break;
+    }
+    return "t2v";
 }
 
 void validate(const Request& r)
@@ -78,11 +93,31 @@ void validate(const Request& r)
         bad("guide scale must be a finite number");
     if (r.seed < -1)
         bad("seed must be >= 0, or -1 for a random seed");
-    if (r.width <= 0 || r.height <= 0 || r.width > 8192 || r.height > 8192)
+    // vace with a source video: 0 takes the source's size or frame count.
+    const bool vaceSource = r.task == Task::VACE && !r.srcVideo.empty();
+    const bool sizeFromSource = vaceSource && r.width == 0 && r.height == 0;
+    const bool framesFromSource = vaceSource && r.frameNum == 0;
+    if (!sizeFromSource && (r.width <= 0 || r.height <= 0 || r.width > 8192 || r.height > 8192))
         bad("size " + std::to_string(r.width) + "*" + std::to_string(r.height) + " is out of range");
     const int frames = r.task == Task::T2I ? 1 : r.frameNum;
-    if (frames < 1 || (frames - 1) % 4 != 0)
+    if (!framesFromSource && (frames < 1 || (frames - 1) % 4 != 0))
         bad("frame count must be 4n+1 (1, 5, 9, ..., 81), got " + std::to_string(frames));
+    const auto onlyFor = [&](const std::filesystem::path& file, const char* what) {
+        if (!file.empty())
+            bad("'" + file.string() + "': " + what + " (task " + toString(r.task) + " takes none)");
+    };
+    if (r.task != Task::VACE) {
+        onlyFor(r.srcVideo, "only VACE takes a source video (--src_video)");
+        onlyFor(r.srcMask, "only VACE takes a source mask (--src_mask)");
+        for (const auto& file : r.srcRefImages)
+            onlyFor(file, "only VACE takes reference images (--src_ref_images)");
+    } else if (!std::isfinite(r.contextScale)) {
+        bad("context scale must be a finite number");
+    }
+    if (r.task != Task::FLF2V) {
+        onlyFor(r.firstFrame, "only first-last-frame-to-video takes a first frame (--first_frame)");
+        onlyFor(r.lastFrame, "only first-last-frame-to-video takes a last frame (--last_frame)");
+    }
     if (r.task == Task::T2I && r.frameNum != 1 && r.frameNum != 81)
         bad("text-to-image makes exactly one frame (frame_num 1), got " + std::to_string(r.frameNum));
     if (r.task == Task::I2V) {
@@ -90,7 +125,14 @@ void validate(const Request& r)
             bad("image-to-video needs an input image (--image)");
         if (std::int64_t(r.width) * r.height < 256)
             bad("the maximum area for image-to-video is too small");
-    } else if (r.width % 16 != 0 || r.height % 16 != 0) {
+    } else if (r.task == Task::FLF2V) {
+        if (r.firstFrame.empty() || r.lastFrame.empty())
+            bad("first-last-frame-to-video needs a first and a last frame (--first_frame, --last_frame)");
+        if (std::int64_t(r.width) * r.height < 256)
+            bad("the maximum area for first-last-frame-to-video is too small");
+        if (frames < 5)
+            bad("first-last-frame-to-video needs at least 5 frames, got " + std::to_string(frames));
+    } else if (!sizeFromSource && (r.width % 16 != 0 || r.height % 16 != 0)) {
         bad("size " + std::to_string(r.width) + "*" + std::to_string(r.height) +
             " is not valid: width and height must be multiples of 16");
     }
@@ -207,6 +249,8 @@ private:
 
 std::string defaultNegativePrompt(Task task)
 {
+    if (task == Task::FLF2V)
+        return std::string(kFlf2vNegativePrefix) + kI2vNegativePrefix + kSharedNegativePrompt;
     return task == Task::I2V ? std::string(kI2vNegativePrefix) + kSharedNegativePrompt
                              : kSharedNegativePrompt;
 }
@@ -220,6 +264,10 @@ std::string toString(Task task)
         return "i2v";
     case Task::T2I:
         return "t2i";
+    case Task::FLF2V:
+        return "flf2v";
+    case Task::VACE:
+        return "vace";
     }
     return "unknown";
 }
@@ -297,9 +345,10 @@ struct Engine::Impl
             needs.ditBlockBytes = needs.ditBytes / 40;
             needs.t5Bytes = 11'400'000'000ull; // umT5-XXL encoder in bf16
             needs.vaeBytes = 510'000'000ull;
-            needs.clipBytes = r.task == Task::I2V ? 1'300'000'000ull : 0;
+            const bool imageTask = r.task == Task::I2V || r.task == Task::FLF2V;
+            needs.clipBytes = imageTask ? 1'300'000'000ull : 0;
             const auto g =
-                r.task == Task::I2V
+                imageTask
                     ? pipeline::imageToVideoGeometry(r.width, r.height, std::int64_t(r.width) * r.height,
                                                      r.frameNum)
                     : pipeline::textToVideoGeometry(r.width, r.height, r.task == Task::T2I ? 1 : r.frameNum);
@@ -341,7 +390,7 @@ struct Engine::Impl
             if (placement.streamDitBlocks)
                 dit->setBlockStreaming(device);
         }
-        if (r.task == Task::I2V && !clip) {
+        if ((r.task == Task::I2V || r.task == Task::FLF2V) && !clip) {
             progress(Stage::Loading, 0, 0);
             // The official CLIP runs in fp16 on the GPU; fp32 jobs keep fp32 for parity.
             const auto clipDtype = device.is_cpu() || dtype == torch::kFloat32 ? dtype : torch::kFloat16;
@@ -384,16 +433,25 @@ struct Engine::Impl
 
     torch::Tensor drawNoise(const pipeline::Geometry& g, std::int64_t seed) const
     {
-        auto generator = at::make_generator<at::CPUGeneratorImpl>(std::uint64_t(seed));
-        auto noise = torch::randn({pipeline::kLatentChannels, g.latFrames, g.latHeight, g.latWidth},
-                                  generator, torch::TensorOptions().dtype(torch::kFloat32));
+        const std::vector<std::int64_t> shape{pipeline::kLatentChannels, g.latFrames, g.latHeight, g.latWidth};
+        torch::Tensor noise;
+        if (request->noise == NoiseSource::Device && device.is_cuda()) {
+            // The official script: torch.Generator(device).manual_seed(seed), randn on that device in fp32.
+            auto generator = at::detail::getCUDAHooks().getNewGenerator(device.index());
+            generator.set_current_seed(std::uint64_t(seed));
+            noise = torch::randn(shape, generator, torch::TensorOptions().dtype(torch::kFloat32).device(device));
+        } else {
+            auto generator = at::make_generator<at::CPUGeneratorImpl>(std::uint64_t(seed));
+            noise = torch::randn(shape, generator, torch::TensorOptions().dtype(torch::kFloat32));
+        }
         emit("noise", -1, noise);
         return noise.to(device);
     }
 
     torch::Tensor denoise(const Request& r, const pipeline::Geometry& g, torch::Tensor latent,
                           const torch::Tensor& context, const torch::Tensor& contextNull,
-                          const std::optional<torch::Tensor>& clipFea, const std::optional<torch::Tensor>& y)
+                          const std::optional<torch::Tensor>& clipFea, const std::optional<torch::Tensor>& y,
+                          const std::optional<torch::Tensor>& vaceContext = std::nullopt)
     {
         auto scheduler = sampling::makeScheduler(r.solver, r.steps, r.shift);
         emit("timesteps", -1, scheduler->timesteps());
@@ -415,6 +473,12 @@ struct Engine::Impl
             clipPair = torch::cat({*clipFea, *clipFea}, 0);
         if (r.batchedCfg && y)
             yPair = std::vector<torch::Tensor>{*y, *y};
+        // VACE: the same source context (and scale) for the cond and the uncond call.
+        std::optional<std::vector<torch::Tensor>> vace, vacePair;
+        if (vaceContext) {
+            vace = std::vector<torch::Tensor>{*vaceContext};
+            vacePair = std::vector<torch::Tensor>{*vaceContext, *vaceContext};
+        }
         const auto start = Clock::now();
         progress(Stage::Denoising, 0, total);
         for (int k = 0; k < total; ++k) {
@@ -424,12 +488,13 @@ struct Engine::Impl
             torch::Tensor cond, uncond;
             if (r.batchedCfg) {
                 const auto out = dit->forward({latent, latent}, t.repeat({2}), {context, contextNull},
-                                              g.seqLen, clipPair, yPair);
+                                              g.seqLen, clipPair, yPair, vacePair, r.contextScale);
                 cond = out.at(0);
                 uncond = out.at(1);
             } else {
-                cond = dit->forward({latent}, t, {context}, g.seqLen, clipFea, ys).at(0);
-                uncond = dit->forward({latent}, t, {contextNull}, g.seqLen, clipFea, ys).at(0);
+                cond = dit->forward({latent}, t, {context}, g.seqLen, clipFea, ys, vace, r.contextScale).at(0);
+                uncond =
+                    dit->forward({latent}, t, {contextNull}, g.seqLen, clipFea, ys, vace, r.contextScale).at(0);
             }
             const auto noisePred = uncond + r.guideScale * (cond - uncond);
             emit("noise_pred_cond", k, cond);
@@ -485,9 +550,26 @@ struct Engine::Impl
         tags["task"] = toString(r.task);
         tags["precision"] = dtypeName(dtype);
         tags["device"] = device.str();
+        tags["noise"] = r.noise == NoiseSource::Device && device.is_cuda() ? "device" : "cpu";
         if (r.task == Task::I2V) {
             tags["image"] = r.image.filename().string();
             tags["max_area"] = std::to_string(std::int64_t(r.width) * r.height);
+        } else if (r.task == Task::FLF2V) {
+            tags["first_frame"] = r.firstFrame.filename().string();
+            tags["last_frame"] = r.lastFrame.filename().string();
+            tags["max_area"] = std::to_string(std::int64_t(r.width) * r.height);
+        } else if (r.task == Task::VACE) {
+            if (!r.srcVideo.empty())
+                tags["src_video"] = r.srcVideo.filename().string();
+            if (!r.srcMask.empty())
+                tags["src_mask"] = r.srcMask.filename().string();
+            std::string refs;
+            for (const auto& file : r.srcRefImages)
+                refs += (refs.empty() ? "" : ",") + file.filename().string();
+            if (!refs.empty())
+                tags["src_ref_images"] = refs;
+            std::snprintf(number, sizeof(number), "%g", r.contextScale);
+            tags["context_scale"] = number;
         }
         return tags;
     }
@@ -564,14 +646,36 @@ struct Engine::Impl
     {
         request = &r;
         callbacks = &cb;
-        device = pipeline::parseDevice(r.device);
-        dtype = ditDtype(r.precision, device);
+        const std::string deviceId = resolveDevice(r.device);
+        device = pipeline::parseDevice(deviceId);
+        dtype = ditDtype(resolvePrecision(r.precision, deviceId), device);
         if (device.is_cuda()) {
             // fp32 jobs are the parity runs: no TF32 anywhere. Otherwise LibTorch's defaults, as the official
             // script (TF32 convolutions, full-precision matmuls).
             at::globalContext().setAllowTF32CuDNN(dtype != torch::kFloat32);
             at::globalContext().setAllowTF32CuBLAS(false);
         }
+    }
+
+    // What the FLF2V / VACE conditioning (pipeline/Conditioning.h) uses of the loaded models.
+    pipeline::ConditioningHooks conditioningHooks()
+    {
+        pipeline::ConditioningHooks hooks;
+        hooks.emit = [this](const char* name, const torch::Tensor& value) { emit(name, -1, value); };
+        hooks.vaeEncode = [this](const torch::Tensor& video) {
+            throwIfCancelled(*callbacks);
+            vae::VaeRunOptions options;
+            options.cancel = callbacks->cancel;
+            options.tiling.enabled = placement.tileVae;
+            return vae->encode(video.to(vae->device()), options);
+        };
+        hooks.clipEncode = [this](const std::vector<torch::Tensor>& images) {
+            std::vector<torch::Tensor> onDevice;
+            for (const auto& image : images)
+                onDevice.push_back(image.to(device));
+            return clip->encode(onDevice);
+        };
+        return hooks;
     }
 
     void generate(const Request& r, Result& result)
@@ -581,7 +685,7 @@ struct Engine::Impl
             throw Error(ErrorKind::InvalidArgument, "no model folder given (--ckpt_dir)");
         // Validates every file of the folder (names, shapes, dtypes) before anything is loaded.
         const ModelInfo info = inspectModelFolder(r.ckptDir);
-        const std::string folderType = info.modelType == ModelType::I2V ? "i2v" : "t2v";
+        const std::string folderType = toString(info.modelType);
         if (folderType != taskFolderType(r.task))
             throw Error(ErrorKind::InvalidArgument,
                         "the model folder '" + r.ckptDir.string() + "' holds " + withArticle(folderType) +
@@ -594,10 +698,20 @@ struct Engine::Impl
         }
         result.seed = seed;
 
+        // VACE: the source decides the geometry, so it is read (and checked) before anything is loaded.
+        std::optional<pipeline::VaceSource> vaceSource;
+        Request planned = r;
+        if (r.task == Task::VACE) {
+            vaceSource = pipeline::loadVaceSource(r);
+            planned.width = vaceSource->width;
+            planned.height = vaceSource->height;
+            planned.frameNum = vaceSource->frames + pipeline::kVaeStrideT * int(vaceSource->refs.size());
+        }
+
         std::uint64_t ditParameters = 0;
         for (const auto& file : info.dit.files)
             ditParameters += file.parameterCount;
-        plan(r, ditParameters);
+        plan(planned, ditParameters);
         result.placement = placement.description;
         spdlog::info("placement: {}", placement.description);
 
@@ -606,7 +720,8 @@ struct Engine::Impl
 
         pipeline::Geometry g;
         torch::Tensor noise, context, contextNull;
-        std::optional<torch::Tensor> clipFea, y;
+        std::optional<torch::Tensor> clipFea, y, vaceContext;
+        int refFrames = 0; // VACE: leading latent frames that are reference images
         if (r.task == Task::I2V) {
             progress(Stage::EncodingImage, 0, 2);
             const auto image = media::loadImageRgb(r.image, media::ExifOrientation::Ignore);
@@ -654,6 +769,33 @@ struct Engine::Impl
             y = torch::cat({mask.to(latent.device()), latent}, 0).to(device);
             emit("y", -1, *y);
             progress(Stage::EncodingImage, 2, 2);
+        } else if (r.task == Task::FLF2V) {
+            std::tie(context, contextNull) = encodeText(r);
+            throwIfCancelled(*callbacks);
+            progress(Stage::EncodingImage, 0, 1);
+            bringBack(*clip);
+            auto conditioning = pipeline::firstLastConditioning(r, conditioningHooks());
+            offload(*clip);
+            progress(Stage::EncodingImage, 1, 1);
+            g = conditioning.geometry;
+            clipFea = conditioning.clipFea.to(device);
+            y = conditioning.y.to(device);
+            noise = drawNoise(g, seed);
+        } else if (r.task == Task::VACE) {
+            std::tie(context, contextNull) = encodeText(r);
+            throwIfCancelled(*callbacks);
+            progress(Stage::EncodingImage, 0, 1);
+            emit("src_video", -1, vaceSource->video);
+            emit("src_mask", -1, vaceSource->mask);
+            if (!vaceSource->refs.empty())
+                emit("ref_image", -1, vaceSource->refs.front());
+            auto conditioning = pipeline::vaceConditioning(*vaceSource, conditioningHooks());
+            vaceSource.reset();
+            progress(Stage::EncodingImage, 1, 1);
+            g = conditioning.geometry;
+            refFrames = conditioning.refFrames;
+            vaceContext = conditioning.context.to(device);
+            noise = drawNoise(g, seed);
         } else {
             const int frames = r.task == Task::T2I ? 1 : r.frameNum;
             g = pipeline::textToVideoGeometry(r.width, r.height, frames);
@@ -662,7 +804,12 @@ struct Engine::Impl
         }
         throwIfCancelled(*callbacks);
 
-        const auto x0 = denoise(r, g, noise, context, contextNull, clipFea, y);
+        auto x0 = denoise(r, g, noise, context, contextNull, clipFea, y, vaceContext);
+        if (r.task == Task::VACE) {
+            // The reference frames only steer the generation: the saved latents and the video leave them out.
+            x0 = x0.narrow(1, refFrames, x0.size(1) - refFrames).contiguous();
+            emit("decode_input", -1, x0);
+        }
         const auto tags = settingsTags(r, g, seed);
         saveLatents(r, x0, tags, result);
         decodeAndWrite(r, x0, tags, result);

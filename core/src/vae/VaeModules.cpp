@@ -55,25 +55,7 @@ torch::Tensor imagesToFrames(const torch::Tensor& x, int64_t batch)
 // q, k, v: [N, L, C] -> [N, L, C], softmax(q k^T / sqrt(C)) v.
 torch::Tensor singleHeadAttention(const torch::Tensor& q, const torch::Tensor& k, const torch::Tensor& v)
 {
-#if TORCH_VERSION_MAJOR >= 2
     return at::scaled_dot_product_attention(q.unsqueeze(1), k.unsqueeze(1), v.unsqueeze(1)).squeeze(1);
-#else
-    const double scale = 1.0 / std::sqrt(static_cast<double>(q.size(2)));
-    const int64_t length = q.size(1);
-    // Query rows in blocks keep the score matrix near 256 MB at 720p latents (L = 14400) instead of 830 MB;
-    // rows are independent, so the result is the same.
-    const int64_t rowsPerBlock = std::max<int64_t>(1, (int64_t(64) << 20) / std::max<int64_t>(1, length));
-    const torch::Tensor kt = k.transpose(1, 2);
-    if (rowsPerBlock >= length)
-        return torch::matmul(torch::softmax(torch::matmul(q, kt).mul_(scale), -1), v);
-    torch::Tensor out = torch::empty_like(q);
-    for (int64_t start = 0; start < length; start += rowsPerBlock) {
-        const int64_t n = std::min(rowsPerBlock, length - start);
-        const torch::Tensor scores = torch::matmul(q.narrow(1, start, n), kt).mul_(scale);
-        out.narrow(1, start, n).copy_(torch::matmul(torch::softmax(scores, -1), v));
-    }
-    return out;
-#endif
 }
 
 torch::Tensor normThenSilu(RmsNormImpl& norm, const torch::Tensor& x)

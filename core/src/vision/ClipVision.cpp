@@ -187,4 +187,15 @@ torch::Tensor ClipVision::encode(const torch::Tensor& image)
     return visual(preprocess(image.to(device)));
 }
 
+torch::Tensor ClipVision::encode(const std::vector<torch::Tensor>& images)
+{
+    // images: N x [3, H_i, W_i] -> [N, 1 + (S/patch)^2, width] float32
+    torch::NoGradGuard noGrad;
+    const auto device = visual->pos_embedding.device();
+    std::vector<torch::Tensor> batch;
+    for (const auto& image : images)
+        batch.push_back(preprocess(image.to(device)));
+    return visual(torch::cat(batch));
+}
+
 } // namespace wan::vision

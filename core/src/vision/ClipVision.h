@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <vector>
 
 namespace wan::vision {
 
@@ -95,6 +96,9 @@ public:
     // image: [3, H, W] in [-1, 1] -> [1, 1 + (S/patch)^2, width] float32 features after all but the last
     // block.
     torch::Tensor encode(const torch::Tensor& image);
+    // Several images of any sizes, each preprocessed on its own, as one batch (the official clip.visual of a
+    // list): N x [3, H_i, W_i] -> [N, 1 + (S/patch)^2, width] float32.
+    torch::Tensor encode(const std::vector<torch::Tensor>& images);
 
     const ClipVisionConfig& config() const { return m_config; }
 

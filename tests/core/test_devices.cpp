@@ -1,0 +1,233 @@
+// Device listing, device/precision resolution and `wan-generate --version --json`, on whatever machine runs the
+// suite: the expectations follow what LibTorch itself reports (no GPU on CI: zero CUDA devices, the CPU listed).
+#include "support/TestSupport.h"
+
+#include "wan/Devices.h"
+#include "wan/Error.h"
+
+#include <torch/cuda.h>
+#include <torch/version.h>
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTest>
+
+namespace {
+
+struct Run
+{
+    int exitCode = -1;
+    QByteArray out, err;
+};
+
+// Runs wan-generate with no LD_LIBRARY_PATH: LibTorch and the CUDA libraries must be found by RPATH.
+Run runCli(const QStringList& args)
+{
+    QProcess p;
+    auto env = QProcessEnvironment::systemEnvironment();
+    env.remove(QStringLiteral("LD_LIBRARY_PATH"));
+    p.setProcessEnvironment(env);
+    p.start(QStringLiteral(WAN_GENERATE_PATH), args);
+    Run r;
+    if (!p.waitForFinished(60000)) {
+        p.kill();
+        p.waitForFinished();
+        return r;
+    }
+    r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
+    r.out = p.readAllStandardOutput();
+    r.err = p.readAllStandardError();
+    return r;
+}
+
+int cudaCount()
+{
+    return torch::cuda::is_available() ? int(torch::cuda::device_count()) : 0;
+}
+
+} // namespace
+
+class TestDevices : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void listEndsWithTheCpu();
+    void versionJson();
+    void versionText();
+    void resolveAuto();
+    void resolveRejects_data();
+    void resolveRejects();
+    void autoPrecision_data();
+    void autoPrecision();
+    void explicitPrecisionKept();
+    void cliRefusesAbsentDeviceBeforeLoading();
+    void cliRejectsBadDeviceFlags_data();
+    void cliRejectsBadDeviceFlags();
+};
+
+void TestDevices::listEndsWithTheCpu()
+{
+    const auto devices = wan::listDevices();
+    QCOMPARE(int(devices.size()), cudaCount() + 1);
+    const auto& cpu = devices.back();
+    QCOMPARE(QString::fromStdString(cpu.id), QStringLiteral("cpu"));
+    QVERIFY(!cpu.name.empty());
+    QVERIFY(cpu.totalBytes > (std::uint64_t(256) << 20));
+    QVERIFY(cpu.freeBytes > 0 && cpu.freeBytes <= cpu.totalBytes);
+    for (int i = 0; i + 1 < int(devices.size()); ++i) {
+        QCOMPARE(QString::fromStdString(devices[size_t(i)].id), QStringLiteral("cuda:%1").arg(i));
+        QVERIFY(devices[size_t(i)].computeMajor >= 3);
+        QVERIFY(devices[size_t(i)].totalBytes > 0);
+    }
+}
+
+void TestDevices::versionJson()
+{
+    const Run r = runCli({"--version", "--json"});
+    QVERIFY2(r.exitCode == 0, r.err.constData());
+    QJsonParseError error;
+    const auto doc = QJsonDocument::fromJson(r.out, &error);
+    QVERIFY2(doc.isObject(), qPrintable(error.errorString() + ": " + QString::fromUtf8(r.out)));
+    const auto o = doc.object();
+    QCOMPARE(o["app_version"].toString(), QStringLiteral(WAN_PROJECT_VERSION));
+    QCOMPARE(o["libtorch_version"].toString(), QStringLiteral(TORCH_VERSION));
+#if WAN_WITH_CUDA
+    // The pinned wheel is a CUDA build: CUDA (and cuDNN) are compiled in even where no GPU exists.
+    QVERIFY(o["cuda_compiled"].toBool());
+    QVERIFY2(o["cuda_version"].toString().contains(QLatin1Char('.')), qPrintable(o["cuda_version"].toString()));
+    QVERIFY(o["cudnn_compiled"].toBool());
+#else
+    QVERIFY(!o["cuda_compiled"].toBool());
+#endif
+    QCOMPARE(o["cuda_device_count"].toInt(), cudaCount());
+    if (cudaCount() == 0)
+        QVERIFY2(!o["cuda_problem"].toString().isEmpty(), "no GPU: the reason is reported");
+    const auto devices = o["devices"].toArray();
+    QCOMPARE(devices.size(), cudaCount() + 1);
+    const auto cpu = devices.last().toObject();
+    QCOMPARE(cpu["id"].toString(), QStringLiteral("cpu"));
+    QCOMPARE(cpu["type"].toString(), QStringLiteral("cpu"));
+    QVERIFY(cpu["total_memory_bytes"].toDouble() > 0);
+    QVERIFY(!cpu.contains("compute_capability"));
+    for (int i = 0; i < cudaCount(); ++i) {
+        const auto gpu = devices[i].toObject();
+        QCOMPARE(gpu["type"].toString(), QStringLiteral("cuda"));
+        QVERIFY(gpu["compute_capability"].toString().contains(QLatin1Char('.')));
+    }
+    QCOMPARE(o["default_device"].toString(),
+             cudaCount() > 0 ? QStringLiteral("cuda:0") : QStringLiteral("cpu"));
+}
+
+void TestDevices::versionText()
+{
+    const Run r = runCli({"--version"});
+    QVERIFY2(r.exitCode == 0, r.err.constData());
+    const QString out = QString::fromUtf8(r.out);
+    QVERIFY2(out.contains(QStringLiteral("LibTorch " TORCH_VERSION)), qPrintable(out));
+    QVERIFY2(out.contains(QStringLiteral("  cpu  ")), qPrintable(out));
+}
+
+void TestDevices::resolveAuto()
+{
+    const QString expected = cudaCount() > 0 ? QStringLiteral("cuda:0") : QStringLiteral("cpu");
+    QCOMPARE(QString::fromStdString(wan::resolveDevice("auto")), expected);
+    QCOMPARE(QString::fromStdString(wan::resolveDevice("")), expected);
+    QCOMPARE(QString::fromStdString(wan::resolveDevice("cpu")), QStringLiteral("cpu"));
+}
+
+void TestDevices::resolveRejects_data()
+{
+    QTest::addColumn<QString>("device");
+    QTest::addColumn<QString>("expected");
+    QTest::newRow("absent index") << QStringLiteral("cuda:%1").arg(cudaCount() + 3) << "devices found: ";
+    QTest::newRow("negative") << "cuda:-1" << "not valid";
+    QTest::newRow("no index") << "cuda:" << "not valid";
+    QTest::newRow("junk after") << "cuda:0x" << "not valid";
+    QTest::newRow("other backend") << "mps" << "not valid";
+    QTest::newRow("gpu") << "gpu" << "not valid";
+    if (cudaCount() == 0)
+        QTest::newRow("cuda without a GPU") << "cuda" << "devices found: cpu";
+}
+
+void TestDevices::resolveRejects()
+{
+    QFETCH(QString, device);
+    QFETCH(QString, expected);
+    try {
+        wan::resolveDevice(device.toStdString());
+        QFAIL("accepted");
+    } catch (const wan::Error& e) {
+        QCOMPARE(e.kind(), wan::ErrorKind::InvalidArgument);
+        const QString message = QString::fromUtf8(e.what());
+        QVERIFY2(message.contains(expected), qPrintable(message));
+        QVERIFY2(message.contains(device), qPrintable(message));
+    }
+}
+
+void TestDevices::autoPrecision_data()
+{
+    QTest::addColumn<QString>("id");
+    QTest::addColumn<int>("major");
+    QTest::addColumn<int>("expected");
+    QTest::newRow("cpu") << "cpu" << 0 << int(wan::Precision::Float32);
+    QTest::newRow("pascal 6.1") << "cuda:0" << 6 << int(wan::Precision::Float16);
+    QTest::newRow("turing 7.5") << "cuda:0" << 7 << int(wan::Precision::Float16);
+    QTest::newRow("ampere 8.6") << "cuda:1" << 8 << int(wan::Precision::BFloat16);
+    QTest::newRow("hopper 9.0") << "cuda:0" << 9 << int(wan::Precision::BFloat16);
+}
+
+void TestDevices::autoPrecision()
+{
+    QFETCH(QString, id);
+    QFETCH(int, major);
+    QFETCH(int, expected);
+    wan::ComputeDevice d;
+    d.id = id.toStdString();
+    d.computeMajor = major;
+    QCOMPARE(int(wan::autoPrecisionFor(d)), expected);
+}
+
+void TestDevices::explicitPrecisionKept()
+{
+    QCOMPARE(wan::resolvePrecision(wan::Precision::Auto, "cpu"), wan::Precision::Float32);
+    QCOMPARE(wan::resolvePrecision(wan::Precision::BFloat16, "cpu"), wan::Precision::BFloat16);
+    QCOMPARE(wan::resolvePrecision(wan::Precision::Float16, "cuda:0"), wan::Precision::Float16);
+}
+
+void TestDevices::cliRefusesAbsentDeviceBeforeLoading()
+{
+    WAN_REQUIRE_FIXTURES();
+    const QString dir = QString::fromStdString((wan::test::fixturesDir() / "wan-tiny-t2v").string());
+    const QString device = QStringLiteral("cuda:%1").arg(cudaCount() + 1);
+    const Run r = runCli({"--ckpt_dir", dir, "--device", device, "--frame_num", "1", "--size", "64*64",
+                          "--sample_steps", "1", "--save_file", "/nonexistent-dir/never.mp4"});
+    QCOMPARE(r.exitCode, 2);
+    const QString err = QString::fromUtf8(r.err);
+    QVERIFY2(err.contains(device) && err.contains(QStringLiteral("devices found")), qPrintable(err));
+    QVERIFY2(!err.contains(QStringLiteral("loading")) && !err.contains(QStringLiteral("Loading")),
+             qPrintable(err));
+}
+
+void TestDevices::cliRejectsBadDeviceFlags_data()
+{
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<QString>("expected");
+    QTest::newRow("device") << QStringList{"--device", "gpu0"} << "--device";
+    QTest::newRow("precision") << QStringList{"--precision", "fp8"} << "--precision";
+    QTest::newRow("noise") << QStringList{"--noise", "gpu"} << "--noise";
+}
+
+void TestDevices::cliRejectsBadDeviceFlags()
+{
+    QFETCH(QStringList, args);
+    QFETCH(QString, expected);
+    const Run r = runCli(args);
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY2(QString::fromUtf8(r.err).contains(expected), r.err.constData());
+}
+
+QTEST_GUILESS_MAIN(TestDevices)
+#include "test_devices.moc"
