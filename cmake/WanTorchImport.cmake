@@ -4,12 +4,20 @@
 # WAN_WITH_CUDA and WAN_TORCH_RPATH.
 
 set(_root "${WAN_TORCH_ROOT}")
-if(NOT EXISTS "${_root}/include/torch/version.h" OR NOT EXISTS "${_root}/lib/libtorch.so")
-    message(FATAL_ERROR "WAN_TORCH_ROOT=${_root} is not a torch package folder (no include/torch/version.h or "
+set(_version_h "${_root}/include/torch/csrc/api/include/torch/version.h")
+if(NOT EXISTS "${_version_h}" OR NOT EXISTS "${_root}/lib/libtorch.so")
+    message(FATAL_ERROR "WAN_TORCH_ROOT=${_root} is not a torch package folder (no torch/version.h or "
                         "lib/libtorch.so); use the output of: python3 -c 'import torch, os; "
                         "print(os.path.dirname(torch.__file__))'")
 endif()
-file(STRINGS "${_root}/include/torch/version.h" _ver REGEX "#define TORCH_VERSION_(MAJOR|MINOR|PATCH) ")
+# The numbers are in torch/version.h up to 2.8, in torch/headeronly/version.h (which it includes) after.
+set(_ver "")
+foreach(_h "${_version_h}" "${_root}/include/torch/headeronly/version.h")
+    if(EXISTS "${_h}")
+        file(STRINGS "${_h}" _lines REGEX "#define TORCH_VERSION_(MAJOR|MINOR|PATCH) ")
+        list(APPEND _ver ${_lines})
+    endif()
+endforeach()
 foreach(_part MAJOR MINOR PATCH)
     string(REGEX MATCH "TORCH_VERSION_${_part} ([0-9]+)" _m "${_ver}")
     set(_v_${_part} "${CMAKE_MATCH_1}")

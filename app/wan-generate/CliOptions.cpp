@@ -95,7 +95,8 @@ const std::vector<OptionSpec>& optionTable()
              static const char* kTasks[] = {"t2v-1.3B",  "t2v-14B",   "i2v-14B", "t2i-14B",
                                             "flf2v-14B", "vace-1.3B", "vace-14B"};
              if (std::find(std::begin(kTasks), std::end(kTasks), v) == std::end(kTasks))
-                 badValue("--task", v, "t2v-1.3B, t2v-14B, i2v-14B, t2i-14B, flf2v-14B, vace-1.3B or vace-14B");
+                 badValue("--task", v,
+                          "t2v-1.3B, t2v-14B, i2v-14B, t2i-14B, flf2v-14B, vace-1.3B or vace-14B");
              o.task = v;
          }},
         {"--size", "W*H",
@@ -147,10 +148,12 @@ const std::vector<OptionSpec>& optionTable()
         {"--last_frame", "FILE", "flf2v: the last frame",
          [](CliOptions& o, const std::string& v) { o.lastFrame = v; }},
         {"--src_video", "V",
-         "vace: the source video, a video file or a folder of PNG frames (sorted by name); its size and frame "
+         "vace: the source video, a video file or a folder of PNG frames (sorted by name); its size and "
+         "frame "
          "count are used unless --size/--frame_num ask for others",
          [](CliOptions& o, const std::string& v) { o.srcVideo = v; }},
-        {"--src_mask", "M", "vace: the mask (white = generate, black = keep), same kind, size and length as V",
+        {"--src_mask", "M",
+         "vace: the mask (white = generate, black = keep), same kind, size and length as V",
          [](CliOptions& o, const std::string& v) { o.srcMask = v; }},
         {"--src_ref_images", "A[,B...]", "vace: reference images, comma-separated",
          [](CliOptions& o, const std::string& v) {

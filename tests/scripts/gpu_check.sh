@@ -41,6 +41,7 @@ ROWS="$WORK/rows.jsonl"
 : >"$ROWS"
 T0=$SECONDS
 JOBS="$(nproc)"
+export PYTHONWARNINGS=ignore # torch warns that numpy is absent, which nothing here needs
 DRY="${WAN_GPU_DRY_RUN:-0}"
 GEN_SIZE=(--size '832*480' --frame_num 81 --sample_steps 8)
 T5_ARGS=(--layers 4 --tokens 512)
@@ -92,9 +93,8 @@ unzip_wheel() { # wheel dir
     "$PYTHON" -m zipfile -e "$1" "$2" && find "$2" -path '*/data/bin/*' -type f -exec chmod +x {} +
 }
 CMAKE=cmake
-if ! tool_ok cmake || ! cmake -P /dev/stdin <<<'if(CMAKE_VERSION VERSION_LESS 3.24)
-message(FATAL_ERROR old)
-endif()' >/dev/null 2>&1; then
+printf 'if(CMAKE_VERSION VERSION_LESS 3.24)\n  message(FATAL_ERROR old)\nendif()\n' >"$WORK/version.cmake"
+if ! tool_ok cmake || ! cmake -P "$WORK/version.cmake" >/dev/null 2>&1; then
     wheel="$(ls "$BUNDLE"/wheels/cmake-*.whl 2>/dev/null | head -1)"
     [ -n "$wheel" ] || { echo "gpu_check: no cmake >= 3.24 and no cmake wheel in $BUNDLE/wheels" >&2; exit 1; }
     unzip_wheel "$wheel" "$BUILD/tools/cmake"
@@ -208,6 +208,10 @@ def load(path, key):
     assert v["dtype"] == "F32", v["dtype"]
     return torch.frombuffer(data, dtype=torch.float32).reshape(v["shape"]).double()
 ours, ref = load(sys.argv[1], "latents"), load(sys.argv[2], "x0")
+# VACE: the reference keeps the reference-image latent frames in front; saved latents may leave them out.
+refs = json.load(open(sys.argv[2][: -len(".safetensors")] + ".json")).get("num_ref_latent_frames", 0)
+if refs and ours.dim() == ref.dim() and ours.shape[1] + refs == ref.shape[1]:
+    ref = ref[:, refs:]
 if ours.shape != ref.shape:
     print(f"shape {tuple(ours.shape)} != {tuple(ref.shape)}")
     raise SystemExit(1)
@@ -232,7 +236,7 @@ if [ -d "$FIXTURES" ]; then
                 [ "$precision" = fp32 ] && PARITY_FAIL=1
                 continue
             fi
-            err="$(compare "$out" "${spec%.json}.safetensors" 2>&1)"
+            err="$(compare "$out" "${spec%.json}.safetensors" 2>"$WORK/compare.err" || tail -1 "$WORK/compare.err")"
             if [ "$precision" = fp32 ]; then
                 status="$("$PYTHON" -c "import sys; print('ok' if float(sys.argv[1]) <= 5e-4 else 'FAIL')" "$err" 2>/dev/null || echo FAIL)"
                 [ "$status" = ok ] || PARITY_FAIL=1
