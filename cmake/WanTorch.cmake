@@ -8,6 +8,26 @@
 # CUDA_TOOLKIT_ROOT_DIR) is given, the ones NVIDIA publishes on PyPI inside the same environment are used: they
 # are pinned to the wheel's CUDA version, and the machine needs no CUDA toolkit of its own.
 
+# The wheel ships its own {fmt} (a newer major version) in torch/include/fmt, which would shadow the system {fmt}
+# that Debian's spdlog is built against (spdlog includes <fmt/...>). wan_fmt_shim() makes a folder holding only a
+# link to the system's fmt headers, to go in front of LibTorch's include directories (LibTorch's public headers
+# that we include do not use fmt; its own copy stays private to its libraries). Sets OUT to "" without fmt.
+function(wan_fmt_shim out)
+    set(${out} "" PARENT_SCOPE)
+    find_package(fmt QUIET)
+    if(NOT TARGET fmt::fmt)
+        return()
+    endif()
+    get_target_property(inc fmt::fmt INTERFACE_INCLUDE_DIRECTORIES)
+    list(GET inc 0 inc)
+    if(EXISTS "${inc}/fmt/core.h")
+        set(shim "${CMAKE_BINARY_DIR}/wan-fmt-shim")
+        file(MAKE_DIRECTORY "${shim}")
+        file(CREATE_LINK "${inc}/fmt" "${shim}/fmt" SYMBOLIC)
+        set(${out} "${shim}" PARENT_SCOPE)
+    endif()
+endfunction()
+
 # WAN_TORCH_ROOT=/path/to/site-packages/torch imports an installed torch package directly, without its CMake config:
 # no CUDA compiler is needed then (the config of a CUDA build wants nvcc; nothing of ours is compiled for the
 # device). tests/scripts/gpu_check.sh uses it on machines that have PyTorch but no CUDA toolkit.
@@ -107,22 +127,11 @@ else()
     message(WARNING "LibTorch ${Torch_VERSION} without CUDA: Wan Studio will run on the CPU only.")
 endif()
 
-# The wheel ships its own {fmt} (a newer major version) in torch/include/fmt, which would shadow the system {fmt}
-# that Debian's spdlog is built against (spdlog includes <fmt/...>). A folder holding only a link to the system's
-# fmt headers goes in front of LibTorch's include directories; LibTorch's public headers that we include do not
-# use fmt, and its own copy stays private to its libraries.
-find_package(fmt QUIET)
-if(TARGET fmt::fmt)
-    get_target_property(_wan_fmt_inc fmt::fmt INTERFACE_INCLUDE_DIRECTORIES)
-    list(GET _wan_fmt_inc 0 _wan_fmt_inc)
-    if(EXISTS "${_wan_fmt_inc}/fmt/core.h")
-        set(_wan_fmt_shim "${CMAKE_BINARY_DIR}/wan-fmt-shim")
-        file(MAKE_DIRECTORY "${_wan_fmt_shim}")
-        file(CREATE_LINK "${_wan_fmt_inc}/fmt" "${_wan_fmt_shim}/fmt" SYMBOLIC)
-        get_target_property(_wan_torch_incs torch INTERFACE_INCLUDE_DIRECTORIES)
-        set_target_properties(torch PROPERTIES INTERFACE_INCLUDE_DIRECTORIES "${_wan_fmt_shim};${_wan_torch_incs}")
-        list(PREPEND TORCH_INCLUDE_DIRS "${_wan_fmt_shim}")
-    endif()
+wan_fmt_shim(_wan_fmt_shim)
+if(_wan_fmt_shim)
+    get_target_property(_wan_torch_incs torch INTERFACE_INCLUDE_DIRECTORIES)
+    set_target_properties(torch PROPERTIES INTERFACE_INCLUDE_DIRECTORIES "${_wan_fmt_shim};${_wan_torch_incs}")
+    list(PREPEND TORCH_INCLUDE_DIRS "${_wan_fmt_shim}")
 endif()
 
 # Binaries find LibTorch and the wheel's NVIDIA libraries by RPATH, in the build tree and once installed.

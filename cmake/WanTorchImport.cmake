@@ -30,13 +30,8 @@ set(TORCH_CXX_FLAGS "-D_GLIBCXX_USE_CXX11_ABI=1")
 
 # The system {fmt} ahead of the wheel's own copy (see cmake/WanTorch.cmake).
 set(_incs "${_root}/include" "${_root}/include/torch/csrc/api/include")
-find_package(fmt QUIET)
-if(TARGET fmt::fmt)
-    get_target_property(_fmt_inc fmt::fmt INTERFACE_INCLUDE_DIRECTORIES)
-    list(GET _fmt_inc 0 _fmt_inc)
-    set(_shim "${CMAKE_BINARY_DIR}/wan-fmt-shim")
-    file(MAKE_DIRECTORY "${_shim}")
-    file(CREATE_LINK "${_fmt_inc}/fmt" "${_shim}/fmt" SYMBOLIC)
+wan_fmt_shim(_shim)
+if(_shim)
     list(PREPEND _incs "${_shim}")
 endif()
 

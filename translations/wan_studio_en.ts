@@ -1,4 +1,4 @@
-<?xml version="1.0" encoding="utf-8"?>
+<?xml version='1.0' encoding='utf-8'?>
 <!DOCTYPE TS>
 <TS version="2.1" language="en" sourcelanguage="en">
 <context>
@@ -219,8 +219,8 @@
         <translation>optional</translation>
     </message>
     <message>
-        <source>The key is stored unencrypted in the application&apos;s settings file. Setting the DASH_API_KEY environment variable instead keeps it out of that file.</source>
-        <translation>The key is stored unencrypted in the application&apos;s settings file. Setting the DASH_API_KEY environment variable instead keeps it out of that file.</translation>
+        <source>The key is stored unencrypted in the application's settings file. Setting the DASH_API_KEY environment variable instead keeps it out of that file.</source>
+        <translation>The key is stored unencrypted in the application's settings file. Setting the DASH_API_KEY environment variable instead keeps it out of that file.</translation>
     </message>
     <message>
         <source>No key: set DASH_API_KEY or enter one here.</source>
@@ -269,10 +269,6 @@
         <translation>Could not save the render queue to %1: %2. Check that the disk is not full and the folder is writable.</translation>
     </message>
     <message>
-        <source>Could not read the render queue %1: %2.</source>
-        <translation>Could not read the render queue %1: %2.</translation>
-    </message>
-    <message>
         <source>the file is damaged (%1 at byte %2), probably written only in part</source>
         <translation>the file is damaged (%1 at byte %2), probably written only in part</translation>
     </message>
@@ -286,10 +282,7 @@
     </message>
     <message numerus="yes">
         <source>%n job(s) could not be read</source>
-        <translation>
-            <numerusform>%n job(s) could not be read</numerusform>
-            <numerusform>%n job(s) could not be read</numerusform>
-        </translation>
+        <translation><numerusform>%n job(s) could not be read</numerusform><numerusform>%n job(s) could not be read</numerusform></translation>
     </message>
     <message>
         <source>The render queue file could not be fully read (%1). It was kept as %2.</source>
@@ -298,6 +291,18 @@
     <message>
         <source>The render queue file %1 could not be fully read (%2).</source>
         <translation>The render queue file %1 could not be fully read (%2).</translation>
+    </message>
+    <message>
+        <source>The render queue is not saved: %1 could not be read nor moved aside, and saving would replace it.</source>
+        <translation>The render queue is not saved: %1 could not be read nor moved aside, and saving would replace it.</translation>
+    </message>
+    <message>
+        <source>the file cannot be read: %1</source>
+        <translation>the file cannot be read: %1</translation>
+    </message>
+    <message>
+        <source>the file cannot be opened: %1</source>
+        <translation>the file cannot be opened: %1</translation>
     </message>
 </context>
 <context>
@@ -314,15 +319,20 @@
         <source>Text to image</source>
         <translation>Text to image</translation>
     </message>
+    <message>
+        <source>First &amp; last frame to video</source>
+        <translation>First &amp; last frame to video</translation>
+    </message>
+    <message>
+        <source>Video editing (VACE)</source>
+        <translation>Video editing (VACE)</translation>
+    </message>
 </context>
 <context>
     <name>main</name>
     <message numerus="yes">
         <source>%n job(s) were running when Wan Studio stopped and are queued again (%1 will only be decoded from their saved latents). The queue is paused: press “Resume queue” to go on.</source>
-        <translation>
-            <numerusform>%n job(s) were running when Wan Studio stopped and are queued again (%1 will only be decoded from their saved latents). The queue is paused: press “Resume queue” to go on.</numerusform>
-            <numerusform>%n job(s) were running when Wan Studio stopped and are queued again (%1 will only be decoded from their saved latents). The queue is paused: press “Resume queue” to go on.</numerusform>
-        </translation>
+        <translation><numerusform>%n job(s) were running when Wan Studio stopped and are queued again (%1 will only be decoded from their saved latents). The queue is paused: press “Resume queue” to go on.</numerusform><numerusform>%n job(s) were running when Wan Studio stopped and are queued again (%1 will only be decoded from their saved latents). The queue is paused: press “Resume queue” to go on.</numerusform></translation>
     </message>
 </context>
 <context>
@@ -598,14 +608,6 @@ Video: %4×%5 (same area as the chosen size, aspect kept)</translation>
         <translation>Choose a usable model folder first. %1</translation>
     </message>
     <message>
-        <source>This model folder holds a text-to-video model; image to video needs an I2V model (Wan2.1-I2V-14B-480P or -720P).</source>
-        <translation>This model folder holds a text-to-video model; image to video needs an I2V model (Wan2.1-I2V-14B-480P or -720P).</translation>
-    </message>
-    <message>
-        <source>This model folder holds an image-to-video model; choose a T2V model folder for this task.</source>
-        <translation>This model folder holds an image-to-video model; choose a T2V model folder for this task.</translation>
-    </message>
-    <message>
         <source>Write a prompt first.</source>
         <translation>Write a prompt first.</translation>
     </message>
@@ -684,6 +686,90 @@ Video: %4×%5 (same area as the chosen size, aspect kept)</translation>
     <message>
         <source>Automatic prompt extension: %1</source>
         <translation>Automatic prompt extension: %1</translation>
+    </message>
+    <message>
+        <source>First and last frame</source>
+        <translation>First and last frame</translation>
+    </message>
+    <message>
+        <source>Last frame</source>
+        <translation>Last frame</translation>
+    </message>
+    <message>
+        <source>Choose the first frame</source>
+        <translation>Choose the first frame</translation>
+    </message>
+    <message>
+        <source>Choose the last frame</source>
+        <translation>Choose the last frame</translation>
+    </message>
+    <message>
+        <source>Video to edit</source>
+        <translation>Video to edit</translation>
+    </message>
+    <message>
+        <source>The video takes the first frame's aspect ratio; the last frame is center-cropped to it.</source>
+        <translation>The video takes the first frame's aspect ratio; the last frame is center-cropped to it.</translation>
+    </message>
+    <message>
+        <source>Video: %1×%2 (the first frame's aspect ratio, same area as the chosen size)</source>
+        <translation>Video: %1×%2 (the first frame's aspect ratio, same area as the chosen size)</translation>
+    </message>
+    <message>
+        <source>a text-to-video model</source>
+        <translation>a text-to-video model</translation>
+    </message>
+    <message>
+        <source>an image-to-video model</source>
+        <translation>an image-to-video model</translation>
+    </message>
+    <message>
+        <source>a first-and-last-frame model</source>
+        <translation>a first-and-last-frame model</translation>
+    </message>
+    <message>
+        <source>a VACE video-editing model</source>
+        <translation>a VACE video-editing model</translation>
+    </message>
+    <message>
+        <source>This model folder holds %1; image to video needs an I2V model (Wan2.1-I2V-14B-480P or -720P).</source>
+        <translation>This model folder holds %1; image to video needs an I2V model (Wan2.1-I2V-14B-480P or -720P).</translation>
+    </message>
+    <message>
+        <source>This model folder holds %1; first &amp; last frame to video needs an FLF2V model (Wan2.1-FLF2V-14B-720P).</source>
+        <translation>This model folder holds %1; first &amp; last frame to video needs an FLF2V model (Wan2.1-FLF2V-14B-720P).</translation>
+    </message>
+    <message>
+        <source>This model folder holds %1; video editing needs a VACE model (Wan2.1-VACE-1.3B or -14B).</source>
+        <translation>This model folder holds %1; video editing needs a VACE model (Wan2.1-VACE-1.3B or -14B).</translation>
+    </message>
+    <message>
+        <source>This model folder holds %1; choose a T2V model folder for this task.</source>
+        <translation>This model folder holds %1; choose a T2V model folder for this task.</translation>
+    </message>
+    <message>
+        <source>First &amp; last frame to video needs both frames: drop, paste or browse a first and a last frame image.</source>
+        <translation>First &amp; last frame to video needs both frames: drop, paste or browse a first and a last frame image.</translation>
+    </message>
+    <message>
+        <source>The first frame is missing: drop, paste or browse an image for it.</source>
+        <translation>The first frame is missing: drop, paste or browse an image for it.</translation>
+    </message>
+    <message>
+        <source>The last frame is missing: drop, paste or browse an image for it.</source>
+        <translation>The last frame is missing: drop, paste or browse an image for it.</translation>
+    </message>
+    <message>
+        <source>A mask needs a source video: choose the video the mask belongs to, or clear the mask.</source>
+        <translation>A mask needs a source video: choose the video the mask belongs to, or clear the mask.</translation>
+    </message>
+    <message>
+        <source>The source video %1 does not exist.</source>
+        <translation>The source video %1 does not exist.</translation>
+    </message>
+    <message>
+        <source>The mask %1 does not exist.</source>
+        <translation>The mask %1 does not exist.</translation>
     </message>
 </context>
 <context>
@@ -1035,16 +1121,99 @@ Extended from: %2</translation>
         <translation>CPU — a seed gives the same video on every computer</translation>
     </message>
     <message>
-        <source>Device — the GPU&apos;s own generator, as the official script</source>
-        <translation>Device — the GPU&apos;s own generator, as the official script</translation>
+        <source>Device — the GPU's own generator, as the official script</source>
+        <translation>Device — the GPU's own generator, as the official script</translation>
     </message>
     <message>
-        <source>Where the starting noise is drawn. &quot;Device&quot; reproduces videos made with the official Python script on an NVIDIA GPU; the same seed then gives another video on the CPU.</source>
-        <translation>Where the starting noise is drawn. &quot;Device&quot; reproduces videos made with the official Python script on an NVIDIA GPU; the same seed then gives another video on the CPU.</translation>
+        <source>Where the starting noise is drawn. "Device" reproduces videos made with the official Python script on an NVIDIA GPU; the same seed then gives another video on the CPU.</source>
+        <translation>Where the starting noise is drawn. "Device" reproduces videos made with the official Python script on an NVIDIA GPU; the same seed then gives another video on the CPU.</translation>
     </message>
     <message>
         <source>Noise</source>
         <translation>Noise</translation>
+    </message>
+</context>
+<context>
+    <name>wan::ui::VaceInputPanel</name>
+    <message>
+        <source>Images (%1)</source>
+        <translation>Images (%1)</translation>
+    </message>
+    <message>
+        <source>Choose the source video</source>
+        <translation>Choose the source video</translation>
+    </message>
+    <message>
+        <source>Choose the mask video</source>
+        <translation>Choose the mask video</translation>
+    </message>
+    <message>
+        <source>Videos (*.mp4 *.mov *.mkv *.webm *.avi);;All files (*)</source>
+        <translation>Videos (*.mp4 *.mov *.mkv *.webm *.avi);;All files (*)</translation>
+    </message>
+    <message>
+        <source>Choose a folder of source frames (PNG)</source>
+        <translation>Choose a folder of source frames (PNG)</translation>
+    </message>
+    <message>
+        <source>Choose a folder of mask frames (PNG)</source>
+        <translation>Choose a folder of mask frames (PNG)</translation>
+    </message>
+    <message>
+        <source>Add reference images</source>
+        <translation>Add reference images</translation>
+    </message>
+    <message>
+        <source>Source video</source>
+        <translation>Source video</translation>
+    </message>
+    <message>
+        <source>Video file or folder of PNG frames (optional)</source>
+        <translation>Video file or folder of PNG frames (optional)</translation>
+    </message>
+    <message>
+        <source>File…</source>
+        <translation>File…</translation>
+    </message>
+    <message>
+        <source>Folder…</source>
+        <translation>Folder…</translation>
+    </message>
+    <message>
+        <source>Mask</source>
+        <translation>Mask</translation>
+    </message>
+    <message>
+        <source>White = generate, black = keep (optional)</source>
+        <translation>White = generate, black = keep (optional)</translation>
+    </message>
+    <message>
+        <source>Reference images</source>
+        <translation>Reference images</translation>
+    </message>
+    <message>
+        <source>Add…</source>
+        <translation>Add…</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>Remove</translation>
+    </message>
+    <message>
+        <source>Context scale</source>
+        <translation>Context scale</translation>
+    </message>
+    <message>
+        <source>How strongly the source video and references steer the result (default 1.0)</source>
+        <translation>How strongly the source video and references steer the result (default 1.0)</translation>
+    </message>
+    <message>
+        <source>Keep the source's size and length</source>
+        <translation>Keep the source's size and length</translation>
+    </message>
+    <message>
+        <source>Without a source video the video is generated at the chosen size and length; a mask needs a source video.</source>
+        <translation>Without a source video the video is generated at the chosen size and length; a mask needs a source video.</translation>
     </message>
 </context>
 </TS>

@@ -1,4 +1,4 @@
-<?xml version="1.0" encoding="utf-8"?>
+<?xml version='1.0' encoding='utf-8'?>
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN" sourcelanguage="en">
 <context>
@@ -219,7 +219,7 @@
         <translation>可选</translation>
     </message>
     <message>
-        <source>The key is stored unencrypted in the application&apos;s settings file. Setting the DASH_API_KEY environment variable instead keeps it out of that file.</source>
+        <source>The key is stored unencrypted in the application's settings file. Setting the DASH_API_KEY environment variable instead keeps it out of that file.</source>
         <translation>密钥以明文保存在应用的设置文件中。改用 DASH_API_KEY 环境变量可避免写入该文件。</translation>
     </message>
     <message>
@@ -269,10 +269,6 @@
         <translation>无法将渲染队列保存到 %1：%2。请确认磁盘未满且文件夹可写。</translation>
     </message>
     <message>
-        <source>Could not read the render queue %1: %2.</source>
-        <translation>无法读取渲染队列 %1：%2。</translation>
-    </message>
-    <message>
         <source>the file is damaged (%1 at byte %2), probably written only in part</source>
         <translation>文件已损坏（第 %2 字节处：%1），可能只写入了一部分</translation>
     </message>
@@ -286,9 +282,7 @@
     </message>
     <message numerus="yes">
         <source>%n job(s) could not be read</source>
-        <translation>
-            <numerusform>有 %n 个任务无法读取</numerusform>
-        </translation>
+        <translation><numerusform>有 %n 个任务无法读取</numerusform></translation>
     </message>
     <message>
         <source>The render queue file could not be fully read (%1). It was kept as %2.</source>
@@ -297,6 +291,18 @@
     <message>
         <source>The render queue file %1 could not be fully read (%2).</source>
         <translation>渲染队列文件 %1 未能完整读取（%2）。</translation>
+    </message>
+    <message>
+        <source>The render queue is not saved: %1 could not be read nor moved aside, and saving would replace it.</source>
+        <translation>渲染队列未保存：%1 既无法读取也无法移到一旁，保存会覆盖它。</translation>
+    </message>
+    <message>
+        <source>the file cannot be read: %1</source>
+        <translation>无法读取该文件：%1</translation>
+    </message>
+    <message>
+        <source>the file cannot be opened: %1</source>
+        <translation>无法打开该文件：%1</translation>
     </message>
 </context>
 <context>
@@ -313,14 +319,20 @@
         <source>Text to image</source>
         <translation>文生图</translation>
     </message>
+    <message>
+        <source>First &amp; last frame to video</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Video editing (VACE)</source>
+        <translation type="unfinished" />
+    </message>
 </context>
 <context>
     <name>main</name>
     <message numerus="yes">
         <source>%n job(s) were running when Wan Studio stopped and are queued again (%1 will only be decoded from their saved latents). The queue is paused: press “Resume queue” to go on.</source>
-        <translation>
-            <numerusform>Wan Studio 上次退出时有 %n 个任务正在运行，现已重新排队（其中 %1 个将直接从已保存的潜变量解码）。队列已暂停：点击“继续队列”以继续。</numerusform>
-        </translation>
+        <translation><numerusform>Wan Studio 上次退出时有 %n 个任务正在运行，现已重新排队（其中 %1 个将直接从已保存的潜变量解码）。队列已暂停：点击“继续队列”以继续。</numerusform></translation>
     </message>
 </context>
 <context>
@@ -596,14 +608,6 @@ Video: %4×%5 (same area as the chosen size, aspect kept)</source>
         <translation>请先选择一个可用的模型文件夹。%1</translation>
     </message>
     <message>
-        <source>This model folder holds a text-to-video model; image to video needs an I2V model (Wan2.1-I2V-14B-480P or -720P).</source>
-        <translation>该模型文件夹是文生视频模型；图生视频需要 I2V 模型（Wan2.1-I2V-14B-480P 或 -720P）。</translation>
-    </message>
-    <message>
-        <source>This model folder holds an image-to-video model; choose a T2V model folder for this task.</source>
-        <translation>该模型文件夹是图生视频模型；此任务请选择 T2V 模型文件夹。</translation>
-    </message>
-    <message>
         <source>Write a prompt first.</source>
         <translation>请先填写提示词。</translation>
     </message>
@@ -682,6 +686,90 @@ Video: %4×%5 (same area as the chosen size, aspect kept)</source>
     <message>
         <source>Automatic prompt extension: %1</source>
         <translation>自动扩写提示词：%1</translation>
+    </message>
+    <message>
+        <source>First and last frame</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Last frame</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Choose the first frame</source>
+        <translation>选择首帧图片</translation>
+    </message>
+    <message>
+        <source>Choose the last frame</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Video to edit</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>The video takes the first frame's aspect ratio; the last frame is center-cropped to it.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Video: %1×%2 (the first frame's aspect ratio, same area as the chosen size)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>a text-to-video model</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>an image-to-video model</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>a first-and-last-frame model</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>a VACE video-editing model</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>This model folder holds %1; image to video needs an I2V model (Wan2.1-I2V-14B-480P or -720P).</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>This model folder holds %1; first &amp; last frame to video needs an FLF2V model (Wan2.1-FLF2V-14B-720P).</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>This model folder holds %1; video editing needs a VACE model (Wan2.1-VACE-1.3B or -14B).</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>This model folder holds %1; choose a T2V model folder for this task.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>First &amp; last frame to video needs both frames: drop, paste or browse a first and a last frame image.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>The first frame is missing: drop, paste or browse an image for it.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>The last frame is missing: drop, paste or browse an image for it.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>A mask needs a source video: choose the video the mask belongs to, or clear the mask.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>The source video %1 does not exist.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>The mask %1 does not exist.</source>
+        <translation type="unfinished" />
     </message>
 </context>
 <context>
@@ -1018,31 +1106,114 @@ Extended from: %2</source>
     </message>
     <message>
         <source>CPU — %1, %2 GiB RAM</source>
-        <translation>CPU — %1，内存 %2 GiB</translation>
+        <translation type="unfinished" />
     </message>
     <message>
         <source>GPU %1 — %2, %3 GiB, compute capability %4.%5</source>
-        <translation>GPU %1 — %2，%3 GiB，计算能力 %4.%5</translation>
+        <translation type="unfinished" />
     </message>
     <message>
         <source>%1 — not found on this computer</source>
-        <translation>%1 — 本机上未找到</translation>
+        <translation type="unfinished" />
     </message>
     <message>
         <source>CPU — a seed gives the same video on every computer</source>
-        <translation>CPU — 同一种子在任何电脑上生成相同的视频</translation>
+        <translation type="unfinished" />
     </message>
     <message>
-        <source>Device — the GPU&apos;s own generator, as the official script</source>
-        <translation>设备 — 使用 GPU 自身的随机数生成器，与官方脚本一致</translation>
+        <source>Device — the GPU's own generator, as the official script</source>
+        <translation type="unfinished" />
     </message>
     <message>
-        <source>Where the starting noise is drawn. &quot;Device&quot; reproduces videos made with the official Python script on an NVIDIA GPU; the same seed then gives another video on the CPU.</source>
-        <translation>初始噪声在哪里生成。“设备”可复现官方 Python 脚本在 NVIDIA GPU 上生成的视频；此时同一种子在 CPU 上会得到不同的视频。</translation>
+        <source>Where the starting noise is drawn. "Device" reproduces videos made with the official Python script on an NVIDIA GPU; the same seed then gives another video on the CPU.</source>
+        <translation type="unfinished" />
     </message>
     <message>
         <source>Noise</source>
-        <translation>噪声</translation>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>wan::ui::VaceInputPanel</name>
+    <message>
+        <source>Images (%1)</source>
+        <translation>图片 (%1)</translation>
+    </message>
+    <message>
+        <source>Choose the source video</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Choose the mask video</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Videos (*.mp4 *.mov *.mkv *.webm *.avi);;All files (*)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Choose a folder of source frames (PNG)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Choose a folder of mask frames (PNG)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Add reference images</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Source video</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Video file or folder of PNG frames (optional)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>File…</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Folder…</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Mask</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>White = generate, black = keep (optional)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Reference images</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Add…</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>移除</translation>
+    </message>
+    <message>
+        <source>Context scale</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>How strongly the source video and references steer the result (default 1.0)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Keep the source's size and length</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Without a source video the video is generated at the chosen size and length; a mask needs a source video.</source>
+        <translation type="unfinished" />
     </message>
 </context>
 </TS>

@@ -42,6 +42,8 @@ double durationSeconds(int frames, int fps)
 double defaultShift(wan::Task task, QSize size)
 {
     const bool is480 = (size == QSize(832, 480) || size == QSize(480, 832));
+    if (task == wan::Task::FLF2V || task == wan::Task::VACE)
+        return 16.0; // generate.py's default for flf2v and vace
     return task == wan::Task::I2V && is480 ? 3.0 : 5.0;
 }
 

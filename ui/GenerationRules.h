@@ -27,8 +27,8 @@ bool isValidFrameCount(int frames); // 4n+1
 int nearestValidFrameCount(int frames);
 double durationSeconds(int frames, int fps = kFps);
 
-// Official defaults per task (generate.py): steps 50 (i2v 40), shift 5 (i2v at 480p 3), guidance 5, 81
-// frames.
+// Official defaults per task (generate.py): steps 50 (i2v 40), shift 5 (i2v at 480p 3, flf2v and vace 16),
+// guidance 5, 81 frames.
 wan::Request defaultRequest(wan::Task task);
 double defaultShift(wan::Task task, QSize size);
 

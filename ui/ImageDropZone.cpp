@@ -170,12 +170,18 @@ void ImageDropZone::refresh()
     m_info->setText(text);
 }
 
+void ImageDropZone::setBrowseTitle(const QString& title)
+{
+    m_browseTitle = title;
+}
+
 void ImageDropZone::browse()
 {
     QStringList patterns;
     for (const QString& suffix : acceptedImageSuffixes())
         patterns.append(QStringLiteral("*.") + suffix);
-    const QString path = QFileDialog::getOpenFileName(this, tr("Choose the first frame"), QString(),
+    const QString title = m_browseTitle.isEmpty() ? tr("Choose the first frame") : m_browseTitle;
+    const QString path = QFileDialog::getOpenFileName(this, title, QString(),
                                                       tr("Images (%1)").arg(patterns.join(QLatin1Char(' '))));
     if (!path.isEmpty())
         setImageFile(path);

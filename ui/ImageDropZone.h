@@ -25,6 +25,7 @@ public:
     void pasteFromClipboard();
     void clear();
     void setMaxArea(int maxArea); // width*height of the chosen size
+    void setBrowseTitle(const QString& title); // the file dialog's title; default "Choose the first frame"
 
     QString imagePath() const { return m_imagePath; }
     QSize imageSize() const { return m_image.size(); }
@@ -52,6 +53,7 @@ private:
     QImage m_image;
     QString m_imagePath;
     QString m_error;
+    QString m_browseTitle;
     int m_maxArea = 832 * 480;
     QLabel* m_thumbnail = nullptr;
     QLabel* m_info = nullptr;

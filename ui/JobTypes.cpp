@@ -18,7 +18,9 @@ constexpr EnumName<JobState> kStateNames[] = {
     {JobState::Done, "done"},     {JobState::Failed, "failed"},   {JobState::Cancelled, "cancelled"},
 };
 constexpr EnumName<wan::Task> kTaskNames[] = {
-    {wan::Task::T2V, "t2v"}, {wan::Task::I2V, "i2v"}, {wan::Task::T2I, "t2i"}};
+    {wan::Task::T2V, "t2v"},     {wan::Task::I2V, "i2v"},   {wan::Task::T2I, "t2i"},
+    {wan::Task::FLF2V, "flf2v"}, {wan::Task::VACE, "vace"},
+};
 constexpr EnumName<wan::Solver> kSolverNames[] = {
     {wan::Solver::UniPC, "unipc"}, {wan::Solver::DpmPP, "dpm++"}, {wan::Solver::Euler, "euler"}};
 constexpr EnumName<wan::Precision> kPrecisionNames[] = {{wan::Precision::Auto, "auto"},
@@ -116,6 +118,10 @@ QString taskText(wan::Task task)
         return QCoreApplication::translate("Task", "Image to video");
     case wan::Task::T2I:
         return QCoreApplication::translate("Task", "Text to image");
+    case wan::Task::FLF2V:
+        return QCoreApplication::translate("Task", "First & last frame to video");
+    case wan::Task::VACE:
+        return QCoreApplication::translate("Task", "Video editing (VACE)");
     }
     return {};
 }
@@ -157,6 +163,22 @@ QJsonObject requestToJson(const wan::Request& r)
     o[QStringLiteral("guide_scale")] = r.guideScale;
     if (!r.image.empty())
         o[QStringLiteral("image")] = pathString(r.image);
+    if (!r.firstFrame.empty())
+        o[QStringLiteral("first_frame")] = pathString(r.firstFrame);
+    if (!r.lastFrame.empty())
+        o[QStringLiteral("last_frame")] = pathString(r.lastFrame);
+    if (!r.srcVideo.empty())
+        o[QStringLiteral("src_video")] = pathString(r.srcVideo);
+    if (!r.srcMask.empty())
+        o[QStringLiteral("src_mask")] = pathString(r.srcMask);
+    if (!r.srcRefImages.empty()) {
+        QJsonArray refs;
+        for (const auto& ref : r.srcRefImages)
+            refs.append(pathString(ref));
+        o[QStringLiteral("src_ref_images")] = refs;
+    }
+    if (r.task == wan::Task::VACE)
+        o[QStringLiteral("context_scale")] = r.contextScale;
     o[QStringLiteral("device")] = QString::fromStdString(r.device);
     o[QStringLiteral("precision")] = nameOf(kPrecisionNames, r.precision);
     o[QStringLiteral("noise")] = nameOf(kNoiseNames, r.noise);
@@ -208,6 +230,13 @@ bool requestFromJson(const QJsonObject& o, wan::Request* out)
     r.shift = number("shift", r.shift);
     r.guideScale = number("guide_scale", r.guideScale);
     r.image = toPath(text("image"));
+    r.firstFrame = toPath(text("first_frame"));
+    r.lastFrame = toPath(text("last_frame"));
+    r.srcVideo = toPath(text("src_video"));
+    r.srcMask = toPath(text("src_mask"));
+    for (const QJsonValue& ref : o.value(QLatin1String("src_ref_images")).toArray())
+        r.srcRefImages.push_back(toPath(ref.toString()));
+    r.contextScale = number("context_scale", r.contextScale);
     if (o.contains(QLatin1String("device")))
         r.device = text("device").toStdString();
     if (o.contains(QLatin1String("precision"))) {

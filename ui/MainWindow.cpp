@@ -14,6 +14,7 @@
 #include "RenderQueueDock.h"
 #include "RenderQueueModel.h"
 #include "SettingsDialog.h"
+#include "VaceInputPanel.h"
 
 #include <QAction>
 #include <QApplication>
@@ -23,6 +24,7 @@
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QGroupBox>
+#include <QGridLayout>
 #include <QHBoxLayout>
 #include <QJsonDocument>
 #include <QLabel>
@@ -48,7 +50,31 @@
 namespace wan::ui {
 
 namespace {
-constexpr wan::Task kTasks[] = {wan::Task::T2V, wan::Task::I2V, wan::Task::T2I};
+constexpr wan::Task kTasks[] = {wan::Task::T2V, wan::Task::I2V, wan::Task::T2I, wan::Task::FLF2V,
+                                wan::Task::VACE};
+
+// The model folder type a task runs on.
+wan::ModelType modelTypeFor(wan::Task task)
+{
+    switch (task) {
+    case wan::Task::T2V:
+    case wan::Task::T2I:
+        return wan::ModelType::T2V;
+    case wan::Task::I2V:
+        return wan::ModelType::I2V;
+    case wan::Task::FLF2V:
+        return wan::ModelType::FLF2V;
+    case wan::Task::VACE:
+        return wan::ModelType::VACE;
+    }
+    return wan::ModelType::T2V;
+}
+
+// Tasks that only their own model folders run; their tabs show when such a folder is chosen.
+bool needsOwnFolder(wan::Task task)
+{
+    return task == wan::Task::FLF2V || task == wan::Task::VACE;
+}
 
 QString taskSettingsKey(wan::Task task)
 {
@@ -101,11 +127,36 @@ MainWindow::MainWindow(StudioServices services, QWidget* parent)
     m_dropZone = new ImageDropZone(stash, m_imageBox);
     (new QVBoxLayout(m_imageBox))->addWidget(m_dropZone);
 
+    m_flf2vBox = new QGroupBox(this);
+    m_firstFrameLabel = new QLabel(m_flf2vBox);
+    m_lastFrameLabel = new QLabel(m_flf2vBox);
+    m_firstFrame = new ImageDropZone(stash, m_flf2vBox);
+    m_firstFrame->setObjectName(QStringLiteral("firstFrameDropZone"));
+    m_lastFrame = new ImageDropZone(stash, m_flf2vBox);
+    m_lastFrame->setObjectName(QStringLiteral("lastFrameDropZone"));
+    m_flf2vOutput = new QLabel(m_flf2vBox);
+    m_flf2vOutput->setWordWrap(true);
+    auto* frames = new QGridLayout;
+    frames->addWidget(m_firstFrameLabel, 0, 0);
+    frames->addWidget(m_lastFrameLabel, 0, 1);
+    frames->addWidget(m_firstFrame, 1, 0);
+    frames->addWidget(m_lastFrame, 1, 1);
+    frames->setColumnStretch(0, 1);
+    frames->setColumnStretch(1, 1);
+    auto* flf2vLayout = new QVBoxLayout(m_flf2vBox);
+    flf2vLayout->addLayout(frames);
+    flf2vLayout->addWidget(m_flf2vOutput);
+
+    m_vaceBox = new QGroupBox(this);
+    m_vacePanel = new VaceInputPanel(m_vaceBox);
+    (new QVBoxLayout(m_vaceBox))->addWidget(m_vacePanel);
+
     m_settingsBox = new QGroupBox(this);
     m_settingsPanel = new GenerationSettingsPanel(m_settingsBox);
     (new QVBoxLayout(m_settingsBox))->addWidget(m_settingsPanel);
 
     m_formMessage = new QLabel(this);
+    m_formMessage->setTextFormat(Qt::PlainText);
     m_formMessage->setWordWrap(true);
     m_formMessage->setStyleSheet(QStringLiteral("color: #c0392b;"));
     m_formMessage->hide();
@@ -125,6 +176,8 @@ MainWindow::MainWindow(StudioServices services, QWidget* parent)
     formLayout->addWidget(m_modelBox);
     formLayout->addWidget(m_promptBox);
     formLayout->addWidget(m_imageBox);
+    formLayout->addWidget(m_flf2vBox);
+    formLayout->addWidget(m_vaceBox);
     formLayout->addWidget(m_settingsBox);
     formLayout->addWidget(m_formMessage);
     formLayout->addLayout(buttons);
@@ -159,7 +212,17 @@ MainWindow::MainWindow(StudioServices services, QWidget* parent)
     });
     connect(m_modelPicker, &ModelFolderPicker::folderChecked, this, &MainWindow::onFolderChecked);
     connect(m_settingsPanel, &GenerationSettingsPanel::sizeChanged, this,
-            [this](QSize size) { m_dropZone->setMaxArea(size.width() * size.height()); });
+            [this](QSize size) {
+                m_dropZone->setMaxArea(size.width() * size.height());
+                m_firstFrame->setMaxArea(size.width() * size.height());
+                m_lastFrame->setMaxArea(size.width() * size.height());
+                updateFlf2vOutputSize();
+            });
+    for (ImageDropZone* zone : {m_firstFrame, m_lastFrame})
+        connect(zone, &ImageDropZone::imageRejected, this,
+                [this](const QString& message) { statusBar()->showMessage(message, 8000); });
+    connect(m_firstFrame, &ImageDropZone::imageChanged, this, &MainWindow::updateFlf2vOutputSize);
+    connect(m_lastFrame, &ImageDropZone::imageChanged, this, &MainWindow::updateFlf2vOutputSize);
     connect(m_dropZone, &ImageDropZone::imageRejected, this,
             [this](const QString& message) { statusBar()->showMessage(message, 8000); });
     connect(m_submit, &QPushButton::clicked, this, [this] { submit(); });
@@ -207,6 +270,7 @@ MainWindow::MainWindow(StudioServices services, QWidget* parent)
             int(std::find(std::begin(kTasks), std::end(kTasks), m_task) - std::begin(kTasks)));
     }
     loadTaskSettings(m_task);
+    updateTaskTabs();
     if (settings) {
         m_modelPicker->setFolder(settings->value(QLatin1String(settings_keys::kModelDir)).toString());
         if (!restoreGeometry(settings->value(QStringLiteral("window/geometry")).toByteArray()))
@@ -289,6 +353,13 @@ void MainWindow::retranslate()
     m_extendPrompt->setToolTip(tr("Let a language model rewrite the prompt with more detail (set it up in "
                                   "Settings → Prompt extension)"));
     m_imageBox->setTitle(tr("First frame"));
+    m_flf2vBox->setTitle(tr("First and last frame"));
+    m_firstFrameLabel->setText(tr("First frame"));
+    m_lastFrameLabel->setText(tr("Last frame"));
+    m_firstFrame->setBrowseTitle(tr("Choose the first frame"));
+    m_lastFrame->setBrowseTitle(tr("Choose the last frame"));
+    updateFlf2vOutputSize();
+    m_vaceBox->setTitle(tr("Video to edit"));
     m_settingsBox->setTitle(tr("Generation"));
     m_submit->setText(m_editing.isNull() ? tr("Add to queue") : tr("Update queued job"));
     m_cancelEdit->setText(tr("Stop editing"));
@@ -332,6 +403,7 @@ void MainWindow::setTask(wan::Task task)
     }
     saveTaskSettings();
     m_task = task;
+    updateTaskTabs();
     {
         const QSignalBlocker blocker(m_taskBar);
         m_taskBar->setCurrentIndex(index);
@@ -356,6 +428,8 @@ void MainWindow::saveTaskSettings() const
 void MainWindow::loadTaskSettings(wan::Task task)
 {
     m_imageBox->setVisible(task == wan::Task::I2V);
+    m_flf2vBox->setVisible(task == wan::Task::FLF2V);
+    m_vaceBox->setVisible(task == wan::Task::VACE);
     m_settingsPanel->setTask(task);
     wan::Request request = defaultRequest(task);
     if (m_services.settings) {
@@ -373,6 +447,77 @@ void MainWindow::loadTaskSettings(wan::Task task)
         m_services.settings ? m_services.settings->value(negativeSettingsKey(task)) : QVariant();
     m_negative->setText(negative.isValid() ? negative.toString() : defaultNegative(task));
     m_dropZone->setMaxArea(m_settingsPanel->maxArea());
+    m_firstFrame->setMaxArea(m_settingsPanel->maxArea());
+    m_lastFrame->setMaxArea(m_settingsPanel->maxArea());
+    updateFlf2vOutputSize();
+}
+
+bool MainWindow::isTaskOffered(wan::Task task) const
+{
+    const int index = int(std::find(std::begin(kTasks), std::end(kTasks), task) - std::begin(kTasks));
+    return index < m_taskBar->count() && m_taskBar->isTabVisible(index);
+}
+
+void MainWindow::updateTaskTabs()
+{
+    const FolderCheck& check = m_modelPicker->check();
+    for (int i = 0; i < m_taskBar->count(); ++i) {
+        const wan::Task task = kTasks[i];
+        const bool offered = !needsOwnFolder(task) || task == m_task ||
+                             (check.ok && check.modelType == modelTypeFor(task));
+        m_taskBar->setTabVisible(i, offered);
+    }
+}
+
+void MainWindow::updateFlf2vOutputSize()
+{
+    const QSize first = m_firstFrame->imageSize();
+    if (first.isEmpty()) {
+        m_flf2vOutput->setText(tr("The video takes the first frame's aspect ratio; the last frame is "
+                                  "center-cropped to it."));
+        return;
+    }
+    const QSize out = m_firstFrame->outputSize();
+    m_flf2vOutput->setText(tr("Video: %1×%2 (the first frame's aspect ratio, same area as the chosen size)")
+                               .arg(out.width())
+                               .arg(out.height()));
+}
+
+QString MainWindow::modelMismatchMessage(wan::ModelType folderType) const
+{
+    QString holds;
+    switch (folderType) {
+    case wan::ModelType::T2V:
+        holds = tr("a text-to-video model");
+        break;
+    case wan::ModelType::I2V:
+        holds = tr("an image-to-video model");
+        break;
+    case wan::ModelType::FLF2V:
+        holds = tr("a first-and-last-frame model");
+        break;
+    case wan::ModelType::VACE:
+        holds = tr("a VACE video-editing model");
+        break;
+    }
+    switch (m_task) {
+    case wan::Task::I2V:
+        return tr("This model folder holds %1; image to video needs an I2V model (Wan2.1-I2V-14B-480P or "
+                  "-720P).")
+            .arg(holds);
+    case wan::Task::FLF2V:
+        return tr("This model folder holds %1; first & last frame to video needs an FLF2V model "
+                  "(Wan2.1-FLF2V-14B-720P).")
+            .arg(holds);
+    case wan::Task::VACE:
+        return tr("This model folder holds %1; video editing needs a VACE model (Wan2.1-VACE-1.3B or "
+                  "-14B).")
+            .arg(holds);
+    case wan::Task::T2V:
+    case wan::Task::T2I:
+        break;
+    }
+    return tr("This model folder holds %1; choose a T2V model folder for this task.").arg(holds);
 }
 
 void MainWindow::onFolderChecked(const FolderCheck& check)
@@ -381,10 +526,23 @@ void MainWindow::onFolderChecked(const FolderCheck& check)
         m_services.settings->setValue(QLatin1String(settings_keys::kModelDir), m_modelPicker->folder());
     if (check.ok)
         m_settingsPanel->setModelSize(check.large ? ModelSize::Large : ModelSize::Small);
-    if (check.ok && check.modelType == wan::ModelType::I2V && m_task != wan::Task::I2V)
-        setTask(wan::Task::I2V);
-    else if (check.ok && check.modelType == wan::ModelType::T2V && m_task == wan::Task::I2V)
-        setTask(wan::Task::T2V);
+    if (check.ok && check.modelType != modelTypeFor(m_task)) {
+        switch (check.modelType) {
+        case wan::ModelType::T2V:
+            setTask(wan::Task::T2V);
+            break;
+        case wan::ModelType::I2V:
+            setTask(wan::Task::I2V);
+            break;
+        case wan::ModelType::FLF2V:
+            setTask(wan::Task::FLF2V);
+            break;
+        case wan::ModelType::VACE:
+            setTask(wan::Task::VACE);
+            break;
+        }
+    }
+    updateTaskTabs();
 }
 
 QString MainWindow::submit()
@@ -396,16 +554,29 @@ QString MainWindow::submit()
         error = tr("The model folder is still being checked; try again in a moment.");
     else if (!check.ok)
         error = tr("Choose a usable model folder first. %1").arg(check.problem);
-    else if ((check.modelType == wan::ModelType::I2V) != (m_task == wan::Task::I2V))
-        error = m_task == wan::Task::I2V
-                    ? tr("This model folder holds a text-to-video model; image to video needs "
-                         "an I2V model (Wan2.1-I2V-14B-480P or -720P).")
-                    : tr("This model folder holds an image-to-video model; choose a T2V "
-                         "model folder for this task.");
+    else if (check.modelType != modelTypeFor(m_task))
+        error = modelMismatchMessage(check.modelType);
     else if (prompt.isEmpty())
         error = tr("Write a prompt first.");
     else if (m_task == wan::Task::I2V && m_dropZone->imagePath().isEmpty())
         error = tr("Image to video needs a first frame: drop, paste or browse an image.");
+    else if (m_task == wan::Task::FLF2V && m_firstFrame->imagePath().isEmpty())
+        error = m_lastFrame->imagePath().isEmpty()
+                    ? tr("First & last frame to video needs both frames: drop, paste or browse a first "
+                         "and a last frame image.")
+                    : tr("The first frame is missing: drop, paste or browse an image for it.");
+    else if (m_task == wan::Task::FLF2V && m_lastFrame->imagePath().isEmpty())
+        error = tr("The last frame is missing: drop, paste or browse an image for it.");
+    else if (m_task == wan::Task::VACE && !m_vacePanel->sourceMask().isEmpty() &&
+             m_vacePanel->sourceVideo().isEmpty())
+        error = tr("A mask needs a source video: choose the video the mask belongs to, or clear the mask.");
+    else if (m_task == wan::Task::VACE && !m_vacePanel->sourceVideo().isEmpty() &&
+             !QFileInfo::exists(m_vacePanel->sourceVideo()))
+        error = tr("The source video %1 does not exist.")
+                    .arg(QDir::toNativeSeparators(m_vacePanel->sourceVideo()));
+    else if (m_task == wan::Task::VACE && !m_vacePanel->sourceMask().isEmpty() &&
+             !QFileInfo::exists(m_vacePanel->sourceMask()))
+        error = tr("The mask %1 does not exist.").arg(QDir::toNativeSeparators(m_vacePanel->sourceMask()));
     else
         error = m_settingsPanel->validationError();
     if (!error.isEmpty()) {
@@ -429,6 +600,22 @@ QString MainWindow::submit()
     if (m_task == wan::Task::I2V) {
         request.image = m_dropZone->imagePath().toStdString();
         job.thumbnailPath = m_dropZone->imagePath();
+    }
+    if (m_task == wan::Task::FLF2V) {
+        request.firstFrame = m_firstFrame->imagePath().toStdString();
+        request.lastFrame = m_lastFrame->imagePath().toStdString();
+    }
+    if (m_task == wan::Task::VACE) {
+        request.srcVideo = QDir::fromNativeSeparators(m_vacePanel->sourceVideo()).toStdString();
+        request.srcMask = QDir::fromNativeSeparators(m_vacePanel->sourceMask()).toStdString();
+        for (const QString& ref : m_vacePanel->referenceImages())
+            request.srcRefImages.push_back(ref.toStdString());
+        request.contextScale = m_vacePanel->contextScale();
+        if (!request.srcVideo.empty() && m_vacePanel->useSourceSize()) {
+            request.width = 0; // the source's size and frame count
+            request.height = 0;
+            request.frameNum = 0;
+        }
     }
     if (m_services.settings) {
         request.device =
@@ -477,6 +664,22 @@ void MainWindow::editJob(const QUuid& id)
                                                : defaultNegative(request.task));
     if (request.task == wan::Task::I2V && !request.image.empty())
         m_dropZone->setImageFile(QString::fromStdString(request.image.string()));
+    if (request.task == wan::Task::FLF2V) {
+        if (!request.firstFrame.empty())
+            m_firstFrame->setImageFile(QString::fromStdString(request.firstFrame.string()));
+        if (!request.lastFrame.empty())
+            m_lastFrame->setImageFile(QString::fromStdString(request.lastFrame.string()));
+    }
+    if (request.task == wan::Task::VACE) {
+        m_vacePanel->setSourceVideo(QString::fromStdString(request.srcVideo.string()));
+        m_vacePanel->setSourceMask(QString::fromStdString(request.srcMask.string()));
+        QStringList refs;
+        for (const auto& ref : request.srcRefImages)
+            refs.append(QString::fromStdString(ref.string()));
+        m_vacePanel->setReferenceImages(refs);
+        m_vacePanel->setContextScale(request.contextScale);
+        m_vacePanel->setUseSourceSize(!request.srcVideo.empty() && request.width == 0);
+    }
     if (m_modelPicker->folder() != QString::fromStdString(request.ckptDir.string()))
         m_modelPicker->setFolder(QString::fromStdString(request.ckptDir.string()));
     m_cancelEdit->show();
@@ -612,10 +815,18 @@ void MainWindow::extendPrompt()
     case wan::Task::T2I:
         request.task = wan::PromptTask::TextToImage;
         break;
+    case wan::Task::FLF2V:
+        request.task = wan::PromptTask::ImageToVideo; // described from the first frame
+        break;
+    case wan::Task::VACE:
+        request.task = wan::PromptTask::TextToVideo;
+        break;
     }
     request.language = PromptEnhanceSettingsPage::loadTargetLanguage(*m_services.settings);
     if (m_task == wan::Task::I2V && !m_dropZone->imagePath().isEmpty())
         request.image = PromptEnhanceDialog::encodeImageForRequest(QImage(m_dropZone->imagePath()));
+    if (m_task == wan::Task::FLF2V && !m_firstFrame->imagePath().isEmpty())
+        request.image = PromptEnhanceDialog::encodeImageForRequest(QImage(m_firstFrame->imagePath()));
     PromptEnhanceDialog dialog(PromptEnhanceSettingsPage::loadSettings(*m_services.settings), request, this);
     connect(&dialog, &PromptEnhanceDialog::requestFinished, this, [this](bool ok, const QString& message) {
         if (!message.isEmpty())

@@ -22,6 +22,7 @@ class PlayerWidget;
 class ProgressPanel;
 class PromptEditor;
 class RenderQueueDock;
+class VaceInputPanel;
 
 class MainWindow final : public QMainWindow
 {
@@ -44,6 +45,10 @@ public:
     PromptEditor* negativeEditor() const { return m_negative; }
     ModelFolderPicker* modelPicker() const { return m_modelPicker; }
     ImageDropZone* imageDropZone() const { return m_dropZone; }
+    ImageDropZone* firstFrameDropZone() const { return m_firstFrame; }
+    ImageDropZone* lastFrameDropZone() const { return m_lastFrame; }
+    VaceInputPanel* vacePanel() const { return m_vacePanel; }
+    bool isTaskOffered(wan::Task task) const; // a tab shown for it
     GenerationSettingsPanel* settingsPanel() const { return m_settingsPanel; }
     ProgressPanel* progressPanel() const { return m_progress; }
     PlayerWidget* player() const { return m_player; }
@@ -60,6 +65,9 @@ private:
     void saveTaskSettings() const;
     void loadTaskSettings(wan::Task task);
     void onFolderChecked(const FolderCheck& check);
+    void updateTaskTabs();
+    void updateFlf2vOutputSize();
+    QString modelMismatchMessage(wan::ModelType folderType) const;
     void onJobStarted(const QUuid& id);
     void onJobFinished(const QUuid& id, const JobOutcome& outcome);
     void exportAs();
@@ -86,6 +94,14 @@ private:
     QPushButton* m_extendPrompt = nullptr;
     PromptEditor* m_negative = nullptr;
     ImageDropZone* m_dropZone = nullptr;
+    QGroupBox* m_flf2vBox = nullptr;
+    QLabel* m_firstFrameLabel = nullptr;
+    QLabel* m_lastFrameLabel = nullptr;
+    ImageDropZone* m_firstFrame = nullptr;
+    ImageDropZone* m_lastFrame = nullptr;
+    QLabel* m_flf2vOutput = nullptr;
+    QGroupBox* m_vaceBox = nullptr;
+    VaceInputPanel* m_vacePanel = nullptr;
     GenerationSettingsPanel* m_settingsPanel = nullptr;
     QPushButton* m_submit = nullptr;
     QPushButton* m_cancelEdit = nullptr;

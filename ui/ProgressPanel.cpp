@@ -42,7 +42,9 @@ QString formatDuration(double seconds)
 
 ProgressPanel::ProgressPanel(QWidget* parent) : QWidget(parent)
 {
+    // Prompts and error messages (some from a prompt-extension server) are shown as typed, never as HTML.
     m_title = new QLabel(this);
+    m_title->setTextFormat(Qt::PlainText);
     m_title->setWordWrap(true);
     QFont titleFont = m_title->font();
     titleFont.setBold(true);
@@ -59,6 +61,7 @@ ProgressPanel::ProgressPanel(QWidget* parent) : QWidget(parent)
     m_image->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Ignored);
     m_image->setStyleSheet(QStringLiteral("background: #202020; color: #aaaaaa;"));
     m_message = new QLabel(this);
+    m_message->setTextFormat(Qt::PlainText);
     m_message->setWordWrap(true);
     m_message->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_cancel = new QPushButton(this);

@@ -39,6 +39,7 @@ PromptEnhanceDialog::PromptEnhanceDialog(const wan::PromptExtendSettings& settin
     m_busy->setTextVisible(false);
     m_busy->setMaximumHeight(8);
     m_status = new QLabel(this);
+    m_status->setTextFormat(Qt::PlainText); // server error messages: never rendered as HTML
     m_status->setWordWrap(true);
     m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
 

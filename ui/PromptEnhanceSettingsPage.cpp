@@ -219,6 +219,7 @@ PromptEnhanceSettingsPage::PromptEnhanceSettingsPage(QWidget* parent)
 
     m_test = new QPushButton(tr("Test connection"), this);
     m_testStatus = new QLabel(this);
+    m_testStatus->setTextFormat(Qt::PlainText); // server error messages: never rendered as HTML
     m_testStatus->setWordWrap(true);
     m_testStatus->setTextInteractionFlags(Qt::TextSelectableByMouse);
     auto* testRow = new QHBoxLayout;

@@ -30,6 +30,16 @@ bool QueueStore::save(const QList<RenderJob>& jobs, QString* error) const
     root[QStringLiteral("version")] = kVersion;
     root[QStringLiteral("jobs")] = array;
 
+    if (m_keepExisting) {
+        const QString message =
+            QCoreApplication::translate("QueueStore", "The render queue is not saved: %1 could not be read nor "
+                                                      "moved aside, and saving would replace it.")
+                .arg(QDir::toNativeSeparators(m_filePath));
+        spdlog::error("{}", message.toStdString());
+        if (error)
+            *error = message;
+        return false;
+    }
     QDir().mkpath(QFileInfo(m_filePath).absolutePath());
     QSaveFile file(m_filePath);
     if (!file.open(QIODevice::WriteOnly) ||
@@ -53,19 +63,27 @@ QueueLoadReport QueueStore::load() const
     QFile file(m_filePath);
     if (!file.exists())
         return report;
-    if (!file.open(QIODevice::ReadOnly)) {
-        report.problem = QCoreApplication::translate("QueueStore", "Could not read the render queue %1: %2.")
-                             .arg(QDir::toNativeSeparators(m_filePath), file.errorString());
-        return report;
-    }
-    const QByteArray bytes = file.readAll();
-    file.close();
-
-    QJsonParseError parseError;
-    const QJsonDocument document = QJsonDocument::fromJson(bytes, &parseError);
     QString problem;
+    QByteArray bytes;
+    // Unreadable (permissions, I/O error, a folder in its place): kept aside like a damaged file, so that the
+    // next save cannot replace what may still be a good queue.
+    const bool readable = file.open(QIODevice::ReadOnly);
+    if (readable) {
+        bytes = file.readAll();
+        if (file.error() != QFileDevice::NoError)
+            problem = QCoreApplication::translate("QueueStore", "the file cannot be read: %1").arg(file.errorString());
+        file.close();
+    } else {
+        problem = QCoreApplication::translate("QueueStore", "the file cannot be opened: %1").arg(file.errorString());
+    }
+
+    QJsonParseError parseError{};
+    const QJsonDocument document =
+        problem.isEmpty() ? QJsonDocument::fromJson(bytes, &parseError) : QJsonDocument();
     int skipped = 0;
-    if (parseError.error != QJsonParseError::NoError) {
+    if (!problem.isEmpty()) {
+        // reported below
+    } else if (parseError.error != QJsonParseError::NoError) {
         problem = QCoreApplication::translate(
                       "QueueStore", "the file is damaged (%1 at byte %2), probably written only in part")
                       .arg(parseError.errorString())
@@ -108,7 +126,8 @@ QueueLoadReport QueueStore::load() const
     const QString backup = m_filePath + QStringLiteral(".corrupt-") +
                            QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmmss"));
     // Renamed so the next save cannot overwrite it; copied when renaming is refused (e.g. across devices).
-    const bool moved = QFile::rename(m_filePath, backup) || QFile::copy(m_filePath, backup);
+    const bool moved = QFile::rename(m_filePath, backup) || (readable && QFile::copy(m_filePath, backup));
+    m_keepExisting = !moved;
     report.corruptBackup = moved ? backup : QString();
     report.problem =
         moved ? QCoreApplication::translate(

@@ -26,12 +26,14 @@ public:
 
     const QString& filePath() const { return m_filePath; }
     bool save(const QList<RenderJob>& jobs, QString* error = nullptr) const;
-    // A missing file is an empty queue. An unreadable one is renamed *.corrupt-<date> and reported, never
-    // overwritten: the jobs that could still be read come back.
+    // A missing file is an empty queue. A damaged or unreadable one is renamed *.corrupt-<date> and reported,
+    // never overwritten: the jobs that could still be read come back. When it can be neither read nor moved,
+    // save() refuses rather than replace it.
     QueueLoadReport load() const;
 
 private:
     QString m_filePath;
+    mutable bool m_keepExisting = false;
 };
 
 } // namespace wan::ui

@@ -38,7 +38,8 @@ QString gibText(std::uint64_t bytes)
 QString deviceLabel(const wan::ComputeDevice& d)
 {
     if (!d.isCuda())
-        return SettingsDialog::tr("CPU — %1, %2 GiB RAM").arg(QString::fromStdString(d.name), gibText(d.totalBytes));
+        return SettingsDialog::tr("CPU — %1, %2 GiB RAM")
+            .arg(QString::fromStdString(d.name), gibText(d.totalBytes));
     return SettingsDialog::tr("GPU %1 — %2, %3 GiB, compute capability %4.%5")
         .arg(QString::fromStdString(d.id), QString::fromStdString(d.name), gibText(d.totalBytes))
         .arg(d.computeMajor)
@@ -80,12 +81,14 @@ SettingsDialog::SettingsDialog(QSettings* settings, const std::vector<wan::Compu
     m_noise = new QComboBox(this);
     m_noise->setObjectName(QStringLiteral("noisePicker"));
     m_noise->addItem(tr("CPU — a seed gives the same video on every computer"), QStringLiteral("cpu"));
-    m_noise->addItem(tr("Device — the GPU's own generator, as the official script"), QStringLiteral("device"));
+    m_noise->addItem(tr("Device — the GPU's own generator, as the official script"),
+                     QStringLiteral("device"));
     m_noise->setCurrentIndex(
         std::max(0, m_noise->findData(settings->value(QLatin1String(settings_keys::kNoise)).toString())));
-    m_noise->setToolTip(tr("Where the starting noise is drawn. \"Device\" reproduces videos made with the "
-                           "official Python script on an NVIDIA GPU; the same seed then gives another video on "
-                           "the CPU."));
+    m_noise->setToolTip(
+        tr("Where the starting noise is drawn. \"Device\" reproduces videos made with the "
+           "official Python script on an NVIDIA GPU; the same seed then gives another video on "
+           "the CPU."));
 
     auto* form = new QFormLayout;
     form->addRow(tr("Output folder"), outputRow);

@@ -41,7 +41,7 @@ public:
     QString language() const;
     QString device() const; // the chosen device's id ("cuda:0", "cpu")
     QString noise() const;  // "cpu" or "device"
-    void save(); // writes the fields into the settings
+    void save();            // writes the fields into the settings
 
 private:
     QSettings* m_settings;

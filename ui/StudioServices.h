@@ -45,8 +45,8 @@ struct StudioServices
     NegativePromptProvider negativePrompt;
     LanguageSwitcher switchLanguage;
     DeviceLister listDevices; // unset (tests): the settings offer the CPU only
-    QString logFile;      // the rotating log, opened from Help
-    QString queueProblem; // a report from restoring the queue, shown once at start
+    QString logFile;          // the rotating log, opened from Help
+    QString queueProblem;     // a report from restoring the queue, shown once at start
 };
 
 } // namespace wan::ui

@@ -210,7 +210,8 @@ const std::vector<OptionSpec>& optionTable()
              o.device = v;
          }},
         {"--precision", "P",
-         "auto, fp32, bf16 or fp16 (default auto: fp32 on the CPU, bf16 on GPUs of compute capability 8.0 and "
+         "auto, fp32, bf16 or fp16 (default auto: fp32 on the CPU, bf16 on GPUs of compute capability 8.0 "
+         "and "
          "newer, fp16 on older GPUs)",
          [](CliOptions& o, const std::string& v) {
              if (v != "auto" && v != "fp32" && v != "bf16" && v != "fp16")

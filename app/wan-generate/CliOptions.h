@@ -22,7 +22,8 @@ struct CliOptions
     std::string logLevel = "info";
 
     // Generation (official generate.py names). Unset optionals take the task's official default.
-    // t2v-1.3B, t2v-14B, i2v-14B, t2i-14B, flf2v-14B, vace-1.3B, vace-14B; unset: from the folder's model_type
+    // t2v-1.3B, t2v-14B, i2v-14B, t2i-14B, flf2v-14B, vace-1.3B, vace-14B; unset: from the folder's
+    // model_type
     std::optional<std::string> task;
     std::optional<std::string> size; // "W*H" as given
     int width = 0;                   // parsed from size
@@ -35,13 +36,13 @@ struct CliOptions
     std::optional<std::string> negativePrompt;
     std::int64_t baseSeed = -1;
     std::filesystem::path image;
-    std::filesystem::path firstFrame; // flf2v
-    std::filesystem::path lastFrame;  // flf2v
-    std::filesystem::path srcVideo;   // vace: a video file or a folder of PNG frames
-    std::filesystem::path srcMask;    // vace: the same kind as srcVideo
+    std::filesystem::path firstFrame;                // flf2v
+    std::filesystem::path lastFrame;                 // flf2v
+    std::filesystem::path srcVideo;                  // vace: a video file or a folder of PNG frames
+    std::filesystem::path srcMask;                   // vace: the same kind as srcVideo
     std::vector<std::filesystem::path> srcRefImages; // vace: from the comma-separated list
-    std::optional<double> contextScale;               // vace
-    std::string sampleSolver = "unipc"; // unipc, dpm++, euler
+    std::optional<double> contextScale;              // vace
+    std::string sampleSolver = "unipc";              // unipc, dpm++, euler
     std::optional<int> sampleSteps;
     std::optional<double> sampleShift;
     double sampleGuideScale = 5.0;

@@ -34,13 +34,16 @@ constexpr const char* kExamplePromptI2v =
     "the "
     "feline's intricate details and the refreshing atmosphere of the seaside.";
 constexpr const char* kExamplePromptFlf2v =
-    "CG动画风格，一只蓝色的小鸟从地面起飞，煽动翅膀。小鸟羽毛细腻，胸前有独特的花纹，背景是蓝天白云，阳光明媚。"
+    "CG动画风格，一只蓝色的小鸟从地面起飞，煽动翅膀。小鸟羽毛细腻，胸前有独特的花纹，背景是蓝天白云，阳光明媚"
+    "。"
     "镜跟随小鸟向上移动，展现出小鸟飞翔的姿态和天空的广阔。近景，仰视视角。";
-constexpr const char* kExamplePromptVace =
-    "在一个欢乐而充满节日气氛的场景中，穿着鲜艳红色春服的小女孩正与她的可爱卡通蛇嬉戏。她的春服上绣着金色吉祥图"
-    "案，散发着喜庆的气息，脸上洋溢着灿烂的笑容。蛇身呈现出亮眼的绿色，形状圆润，宽大的眼睛让它显得既友善又幽默"
-    "。小女孩欢快地用手轻轻抚摸着蛇的头部，共同享受着这温馨的时刻。周围五彩斑斓的灯笼和彩带装饰着环境，阳光透过"
-    "洒在她们身上，营造出一个充满友爱与幸福的新年氛围。";
+constexpr const char* kExamplePromptVace = "在一个欢乐而充满节日气氛的场景中，穿着鲜艳红色春服的小女孩正与她"
+                                           "的可爱卡通蛇嬉戏。她的春服上绣着金色吉祥图"
+                                           "案，散发着喜庆的气息，脸上洋溢着灿烂的笑容。蛇身呈现出亮眼的绿色"
+                                           "，形状圆润，宽大的眼睛让它显得既友善又幽默"
+                                           "。小女孩欢快地用手轻轻抚摸着蛇的头部，共同享受着这温馨的时刻。周"
+                                           "围五彩斑斓的灯笼和彩带装饰着环境，阳光透过"
+                                           "洒在她们身上，营造出一个充满友爱与幸福的新年氛围。";
 
 // Vision models for prompt extension get the input image at about 512x512 pixels.
 constexpr int kPromptImagePixels = 512 * 512;
@@ -82,10 +85,17 @@ std::string defaultFileName(const std::string& task, const std::string& size, co
 
 std::atomic<wan::CancelToken*> g_cancel{nullptr};
 
+// The first Ctrl+C (or SIGTERM) stops cleanly after the current step; the default action is back from then on,
+// so a second one quits at once. Only async-signal-safe calls here.
 extern "C" void onInterrupt(int)
 {
+    std::signal(SIGINT, SIG_DFL);
+    std::signal(SIGTERM, SIG_DFL);
     if (auto* token = g_cancel.load())
         token->cancel();
+    static constexpr char kMessage[] =
+        "\nwan-generate: stopping after this step (press Ctrl+C again to quit at once)\n";
+    [[maybe_unused]] const auto written = ::write(STDERR_FILENO, kMessage, sizeof kMessage - 1);
 }
 
 std::string formatDuration(double seconds)
@@ -143,12 +153,14 @@ bool extendRequestPrompt(const CliOptions& options, Request& request, CancelToke
 {
     PromptExtendFlags flags = options.promptExtend;
     flags.task = options.task.value_or(toString(request.task));
-    if (request.task == Task::I2V) {
-        flags.imagePath = request.image.string();
+    if (request.task == Task::I2V || request.task == Task::FLF2V) {
+        // flf2v: the vision model sees the first frame.
+        const auto& image = request.task == Task::I2V ? request.image : request.firstFrame;
+        flags.imagePath = image.string();
         try {
             // The orientation the generator uses (EXIF ignored), scaled down: vision models need no more.
             flags.imageBytes = media::encodeImageForPrompt(
-                media::loadImageRgb(request.image, media::ExifOrientation::Ignore), kPromptImagePixels);
+                media::loadImageRgb(image, media::ExifOrientation::Ignore), kPromptImagePixels);
         } catch (const Error& e) {
             // The extender then sends the file as is; generation reports an unreadable image itself.
             spdlog::warn("prompt extension: cannot scale the input image down ({}); sending the file as is",
@@ -184,12 +196,13 @@ Request buildRequest(const CliOptions& o, ModelType folderType, bool smallModel)
     const bool i2v = task == "i2v-14B";
     const bool flf2v = task == "flf2v-14B";
     const bool vace = task.rfind("vace-", 0) == 0;
-    const ModelType taskType = i2v ? ModelType::I2V : (flf2v ? ModelType::FLF2V : (vace ? ModelType::VACE : ModelType::T2V));
+    const ModelType taskType =
+        i2v ? ModelType::I2V : (flf2v ? ModelType::FLF2V : (vace ? ModelType::VACE : ModelType::T2V));
     if (taskType != folderType) {
-        const auto type = toString(folderType);
-        bad("--task " + task + " does not match the model folder '" + o.ckptDir.string() + "', which holds a" +
-            (type.front() == 'i' || type.front() == 'f' ? "n " : " ") + type + " model (use --task " + folderTask +
-            ")");
+        const auto type = modelTypeName(folderType);
+        bad("--task " + task + " does not match the model folder '" + o.ckptDir.string() +
+            "', which holds a" + (type.front() == 'i' || type.front() == 'f' ? "n " : " ") + type +
+            " model (use --task " + folderTask + ")");
     }
 
     Request r;
@@ -225,7 +238,8 @@ Request buildRequest(const CliOptions& o, ModelType folderType, bool smallModel)
     r.prompt = o.prompt.value_or(
         i2v ? kExamplePromptI2v
             : (flf2v ? kExamplePromptFlf2v
-                     : (vace ? kExamplePromptVace : (r.task == Task::T2I ? kExamplePromptT2i : kExamplePromptT2v))));
+                     : (vace ? kExamplePromptVace
+                             : (r.task == Task::T2I ? kExamplePromptT2i : kExamplePromptT2v))));
     if (o.negativePrompt)
         r.negativePrompt = *o.negativePrompt;
     if (i2v) {
@@ -251,7 +265,8 @@ Request buildRequest(const CliOptions& o, ModelType folderType, bool smallModel)
         r.contextScale = o.contextScale.value_or(1.0);
     } else {
         const auto vaceOnly = [&](const char* flag, const std::filesystem::path& file) {
-            bad(std::string(flag) + " '" + file.string() + "': only vace-1.3B and vace-14B take it, not " + task);
+            bad(std::string(flag) + " '" + file.string() + "': only vace-1.3B and vace-14B take it, not " +
+                task);
         };
         if (!o.srcVideo.empty())
             vaceOnly("--src_video", o.srcVideo);

@@ -219,14 +219,26 @@ int main(int argc, char** argv)
             "memory %s allocated, %s reserved, %s with the CUDA context; latent finite %s\n",
             denoise, denoise / scheduler->numSteps(), firstStep, steady, gib(peakAllocated).c_str(),
             gib(peakReserved).c_str(), gib(peakReserved + contextBytes).c_str(), finite ? "yes" : "NO");
-        nlohmann::json report = {
-            {"model", args.model}, {"layers", args.layers}, {"device", device.str()},
-            {"precision", args.precision}, {"width", g.width}, {"height", g.height}, {"frames", g.frames},
-            {"steps", scheduler->numSteps()}, {"offload", args.offload}, {"stream", args.stream},
-            {"batched_cfg", args.batchedCfg}, {"init_s", initSeconds}, {"denoise_s", denoise},
-            {"first_step_s", firstStep}, {"s_per_step", steady}, {"peak_allocated_bytes", peakAllocated},
-            {"peak_reserved_bytes", peakReserved}, {"context_bytes", contextBytes},
-            {"peak_total_bytes", peakReserved + contextBytes}, {"latent_finite", finite}};
+        nlohmann::json report = {{"model", args.model},
+                                 {"layers", args.layers},
+                                 {"device", device.str()},
+                                 {"precision", args.precision},
+                                 {"width", g.width},
+                                 {"height", g.height},
+                                 {"frames", g.frames},
+                                 {"steps", scheduler->numSteps()},
+                                 {"offload", args.offload},
+                                 {"stream", args.stream},
+                                 {"batched_cfg", args.batchedCfg},
+                                 {"init_s", initSeconds},
+                                 {"denoise_s", denoise},
+                                 {"first_step_s", firstStep},
+                                 {"s_per_step", steady},
+                                 {"peak_allocated_bytes", peakAllocated},
+                                 {"peak_reserved_bytes", peakReserved},
+                                 {"context_bytes", contextBytes},
+                                 {"peak_total_bytes", peakReserved + contextBytes},
+                                 {"latent_finite", finite}};
 
         if (args.offload && device.is_cuda() && !args.stream) {
             const auto moveStart = std::chrono::steady_clock::now();

@@ -76,6 +76,9 @@ void writeLosslessMp4(const std::filesystem::path& path, const torch::Tensor& fr
                 if (ret == AVERROR(EAGAIN) || (flush && ret == AVERROR_EOF))
                     return;
                 check(ret, "encode");
+                // Every frame lasts one tick; without a duration the MP4 edit list drops the last frame.
+                if (packet->duration <= 0)
+                    packet->duration = 1;
                 av_packet_rescale_ts(packet, encoder->time_base, stream->time_base);
                 packet->stream_index = stream->index;
                 check(av_interleaved_write_frame(format, packet), "write");
@@ -85,8 +88,8 @@ void writeLosslessMp4(const std::filesystem::path& path, const torch::Tensor& fr
             check(av_frame_make_writable(frame), "frame");
             const auto* src = rgb[i].data_ptr<std::uint8_t>();
             for (int y = 0; y < height; ++y)
-                std::memcpy(frame->data[0] + std::ptrdiff_t(y) * frame->linesize[0], src + std::ptrdiff_t(y) * width * 3,
-                            std::size_t(width) * 3);
+                std::memcpy(frame->data[0] + std::ptrdiff_t(y) * frame->linesize[0],
+                            src + std::ptrdiff_t(y) * width * 3, std::size_t(width) * 3);
             frame->pts = i;
             check(avcodec_send_frame(encoder, frame), "encode");
             drain(false);

@@ -50,6 +50,7 @@ private Q_SLOTS:
     void imageToVideoMatchesReference();
     void inspectStillWorks();
     void interruptLeavesNoFiles();
+    void secondInterruptQuitsAtOnce();
     void rejectsBadInput_data();
     void rejectsBadInput();
 };
@@ -190,6 +191,26 @@ void TestCli::interruptLeavesNoFiles()
     QCOMPARE(process.exitCode(), 130);
     QVERIFY2(err.contains("interrupted"), err.constData());
     QCOMPARE(QDir(tmp.path()).entryList(QDir::Files | QDir::NoDotAndDotDot).size(), 0);
+}
+
+void TestCli::secondInterruptQuitsAtOnce()
+{
+    WAN_REQUIRE_FIXTURES();
+    QTemporaryDir tmp;
+    const fs::path out = tmp.path().toStdString();
+    // 832*480 makes each step of the tiny model long enough that the first Ctrl+C cannot end the run before the
+    // second arrives.
+    const auto run = wan::test::runProcessInterrupted(
+        QStringLiteral(WAN_GENERATE_PATH),
+        {QStringLiteral("--ckpt_dir"), path(wan::test::fixturesDir() / "wan-tiny-t2v"), QStringLiteral("--size"),
+         QStringLiteral("832*480"), QStringLiteral("--frame_num"), QStringLiteral("9"),
+         QStringLiteral("--sample_steps"), QStringLiteral("1000"), QStringLiteral("--device"),
+         QStringLiteral("cpu"), QStringLiteral("--save_file"), path(out / "interrupted.mp4")},
+        "step 1/1000", "press Ctrl+C again", 180000);
+    QVERIFY2(run.err.contains(QLatin1String("press Ctrl+C again to quit at once")), qPrintable(run.err));
+    // Ended by the second SIGINT itself (default action), not by the clean stop after the step.
+    QVERIFY2(run.exitCode == -1, qPrintable(QStringLiteral("exit code %1: %2").arg(run.exitCode).arg(run.err)));
+    QVERIFY2(!run.err.contains(QLatin1String("interrupted, nothing written")), qPrintable(run.err));
 }
 
 void TestCli::rejectsBadInput_data()

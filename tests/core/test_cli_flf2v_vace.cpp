@@ -46,9 +46,9 @@ torch::Tensor framesFromPngs(const fs::path& dir, int count)
     std::vector<torch::Tensor> frames;
     for (int i = 0; i < count; ++i) {
         const auto image = wan::media::readPng(dir / wan::media::sequenceFrameName(i, count));
-        frames.push_back(
-            torch::from_blob(const_cast<std::uint8_t*>(image.rgb.data()), {image.height, image.width, 3}, torch::kUInt8)
-                .clone());
+        frames.push_back(torch::from_blob(const_cast<std::uint8_t*>(image.rgb.data()),
+                                          {image.height, image.width, 3}, torch::kUInt8)
+                             .clone());
     }
     return torch::stack(frames);
 }
@@ -69,12 +69,12 @@ void copyVaceFrames(const fs::path& dir)
 
 QStringList common(const fs::path& out)
 {
-    return {QStringLiteral("--device"),       QStringLiteral("cpu"),
-            QStringLiteral("--precision"),    QStringLiteral("fp32"),
+    return {QStringLiteral("--device"),        QStringLiteral("cpu"),
+            QStringLiteral("--precision"),     QStringLiteral("fp32"),
             QStringLiteral("--offload_model"), QStringLiteral("False"),
-            QStringLiteral("--save_file"),    path(out / "out.mp4"),
-            QStringLiteral("--save_latents"), path(out / "latents.safetensors"),
-            QStringLiteral("--save_frames"),  path(out / "frames")};
+            QStringLiteral("--save_file"),     path(out / "out.mp4"),
+            QStringLiteral("--save_latents"),  path(out / "latents.safetensors"),
+            QStringLiteral("--save_frames"),   path(out / "frames")};
 }
 
 } // namespace
@@ -100,32 +100,34 @@ void TestCliFlf2vVace::firstLastFrameMatchesReference()
     QTemporaryDir tmp;
     const fs::path out = tmp.path().toStdString();
     // max_area 640 = 40*16 (the area counts, as for i2v); shift 16 is the flf2v default.
-    auto args = QStringList{QStringLiteral("--ckpt_dir"),
-                            path(dir),
-                            QStringLiteral("--task"),
-                            QStringLiteral("flf2v-14B"),
-                            QStringLiteral("--first_frame"),
-                            path(dir / "reference" / "flf2v_first.png"),
-                            QStringLiteral("--last_frame"),
-                            path(dir / "reference" / "flf2v_last.png"),
-                            QStringLiteral("--size"),
-                            QStringLiteral("40*16"),
-                            QStringLiteral("--sample_steps"),
-                            QStringLiteral("4"),
-                            QStringLiteral("--sample_guide_scale"),
-                            QStringLiteral("5.5"),
-                            QStringLiteral("--base_seed"),
-                            QStringLiteral("11"),
-                            QStringLiteral("--prompt"),
-                            QStringLiteral("CG animation style, a small blue bird takes off from the ground, flapping "
-                                           "its wings; the camera follows it upward.")};
+    auto args = QStringList{
+        QStringLiteral("--ckpt_dir"),
+        path(dir),
+        QStringLiteral("--task"),
+        QStringLiteral("flf2v-14B"),
+        QStringLiteral("--first_frame"),
+        path(dir / "reference" / "flf2v_first.png"),
+        QStringLiteral("--last_frame"),
+        path(dir / "reference" / "flf2v_last.png"),
+        QStringLiteral("--size"),
+        QStringLiteral("40*16"),
+        QStringLiteral("--sample_steps"),
+        QStringLiteral("4"),
+        QStringLiteral("--sample_guide_scale"),
+        QStringLiteral("5.5"),
+        QStringLiteral("--base_seed"),
+        QStringLiteral("11"),
+        QStringLiteral("--prompt"),
+        QStringLiteral("CG animation style, a small blue bird takes off from the ground, flapping "
+                       "its wings; the camera follows it upward.")};
     args << common(out);
     const auto run = runCli(args);
     QVERIFY2(run.exitCode == 0, qPrintable(run.err));
     WAN_COMPARE_TENSORS(wan::pipeline::readLatents(out / "latents.safetensors"), ref.at("x0"), kLatentAtol);
     const auto& want = ref.at("frames_u8");
-    WAN_COMPARE_TENSORS(framesFromPngs(out / "frames", int(want.size(0))).to(torch::kInt32), want.to(torch::kInt32), 1);
-    const auto info = wan::media::probeVideo(out / "out.mp4");
+    WAN_COMPARE_TENSORS(framesFromPngs(out / "frames", int(want.size(0))).to(torch::kInt32),
+                        want.to(torch::kInt32), 1);
+    auto info = wan::media::probeVideo(out / "out.mp4");
     QCOMPARE(info.frameCount, 81);
     QCOMPARE(info.width, 32);
     QCOMPARE(info.height, 16);
@@ -169,10 +171,12 @@ void TestCliFlf2vVace::vaceFromPngFolders()
     const auto run = runCli(args);
     QVERIFY2(run.exitCode == 0, qPrintable(run.err));
     // The saved latents leave the reference frame out, as the decoder input.
-    WAN_COMPARE_TENSORS(wan::pipeline::readLatents(out / "latents.safetensors"), ref.at("decode_input"), kLatentAtol);
+    WAN_COMPARE_TENSORS(wan::pipeline::readLatents(out / "latents.safetensors"), ref.at("decode_input"),
+                        kLatentAtol);
     const auto& want = ref.at("frames_u8");
-    WAN_COMPARE_TENSORS(framesFromPngs(out / "frames", int(want.size(0))).to(torch::kInt32), want.to(torch::kInt32), 1);
-    const auto info = wan::media::probeVideo(out / "out.mp4");
+    WAN_COMPARE_TENSORS(framesFromPngs(out / "frames", int(want.size(0))).to(torch::kInt32),
+                        want.to(torch::kInt32), 1);
+    auto info = wan::media::probeVideo(out / "out.mp4");
     QCOMPARE(info.frameCount, 9);
     QCOMPARE(info.width, 48);
     QCOMPARE(info.height, 32);
@@ -209,24 +213,28 @@ void TestCliFlf2vVace::vaceFromLosslessMp4()
     args << common(out);
     const auto run = runCli(args); // the task comes from the folder's model_type (vace, 1.3B-sized)
     QVERIFY2(run.exitCode == 0, qPrintable(run.err));
-    WAN_COMPARE_TENSORS(wan::pipeline::readLatents(out / "latents.safetensors"), ref.at("decode_input"), kLatentAtol);
+    WAN_COMPARE_TENSORS(wan::pipeline::readLatents(out / "latents.safetensors"), ref.at("decode_input"),
+                        kLatentAtol);
     const auto& want = ref.at("frames_u8");
-    WAN_COMPARE_TENSORS(framesFromPngs(out / "frames", int(want.size(0))).to(torch::kInt32), want.to(torch::kInt32), 1);
+    WAN_COMPARE_TENSORS(framesFromPngs(out / "frames", int(want.size(0))).to(torch::kInt32),
+                        want.to(torch::kInt32), 1);
 }
 
 void TestCliFlf2vVace::inspectShowsTasks()
 {
     WAN_REQUIRE_FIXTURES();
-    auto run = runCli({QStringLiteral("--ckpt_dir"), path(fixture("wan-tiny-vace")), QStringLiteral("--inspect"),
-                       QStringLiteral("--json")});
+    auto run = runCli({QStringLiteral("--ckpt_dir"), path(fixture("wan-tiny-vace")),
+                       QStringLiteral("--inspect"), QStringLiteral("--json")});
     QVERIFY2(run.exitCode == 0, qPrintable(run.err));
     const auto json = QJsonDocument::fromJson(run.out.toUtf8()).object();
     QCOMPARE(json.value(QStringLiteral("model_type")).toString(), QStringLiteral("vace"));
     QCOMPARE(json.value(QStringLiteral("tasks")).toArray().first().toString(), QStringLiteral("vace-1.3B"));
-    const auto layers = json.value(QStringLiteral("dit")).toObject().value(QStringLiteral("vace_layers")).toArray();
+    const auto layers =
+        json.value(QStringLiteral("dit")).toObject().value(QStringLiteral("vace_layers")).toArray();
     QCOMPARE(layers.size(), 2);
     QCOMPARE(layers.at(1).toInt(), 2);
-    run = runCli({QStringLiteral("--ckpt_dir"), path(fixture("wan-tiny-flf2v")), QStringLiteral("--inspect")});
+    run =
+        runCli({QStringLiteral("--ckpt_dir"), path(fixture("wan-tiny-flf2v")), QStringLiteral("--inspect")});
     QVERIFY2(run.exitCode == 0, qPrintable(run.err));
     QVERIFY2(run.out.contains(QStringLiteral("flf2v-14B")), qPrintable(run.out));
 }
@@ -237,28 +245,31 @@ void TestCliFlf2vVace::rejectsBadInput_data()
     QTest::addColumn<QString>("message");
     const auto vace = QStringLiteral("@vace");
     QTest::newRow("mask with fewer frames")
-        << QStringList{QStringLiteral("--ckpt_dir"), vace, QStringLiteral("--src_video"), QStringLiteral("@src"),
-                       QStringLiteral("--src_mask"), QStringLiteral("@shortmask")}
+        << QStringList{QStringLiteral("--ckpt_dir"),  vace,
+                       QStringLiteral("--src_video"), QStringLiteral("@src"),
+                       QStringLiteral("--src_mask"),  QStringLiteral("@shortmask")}
         << QStringLiteral("@shortmask");
     QTest::newRow("unreadable reference")
-        << QStringList{QStringLiteral("--ckpt_dir"), vace, QStringLiteral("--src_video"), QStringLiteral("@src"),
+        << QStringList{QStringLiteral("--ckpt_dir"),       vace,
+                       QStringLiteral("--src_video"),      QStringLiteral("@src"),
                        QStringLiteral("--src_ref_images"), QStringLiteral("@broken")}
         << QStringLiteral("@broken");
     QTest::newRow("reference image for t2v")
-        << QStringList{QStringLiteral("--ckpt_dir"), QStringLiteral("@t2v"), QStringLiteral("--size"),
-                       QStringLiteral("48*32"), QStringLiteral("--src_ref_images"), QStringLiteral("@ref")}
+        << QStringList{QStringLiteral("--ckpt_dir"),       QStringLiteral("@t2v"),
+                       QStringLiteral("--size"),           QStringLiteral("48*32"),
+                       QStringLiteral("--src_ref_images"), QStringLiteral("@ref")}
         << QStringLiteral("--src_ref_images '@ref'");
     QTest::newRow("flf2v without last frame")
-        << QStringList{QStringLiteral("--ckpt_dir"), QStringLiteral("@flf2v"), QStringLiteral("--first_frame"),
-                       QStringLiteral("@ref")}
+        << QStringList{QStringLiteral("--ckpt_dir"), QStringLiteral("@flf2v"),
+                       QStringLiteral("--first_frame"), QStringLiteral("@ref")}
         << QStringLiteral("--last_frame");
     QTest::newRow("vace task on flf2v folder")
         << QStringList{QStringLiteral("--ckpt_dir"), QStringLiteral("@flf2v"), QStringLiteral("--task"),
                        QStringLiteral("vace-14B")}
         << QStringLiteral("does not match the model folder");
-    QTest::newRow("bad context scale")
-        << QStringList{QStringLiteral("--ckpt_dir"), vace, QStringLiteral("--context_scale"), QStringLiteral("x")}
-        << QStringLiteral("--context_scale");
+    QTest::newRow("bad context scale") << QStringList{QStringLiteral("--ckpt_dir"), vace,
+                                                      QStringLiteral("--context_scale"), QStringLiteral("x")}
+                                       << QStringLiteral("--context_scale");
 }
 
 void TestCliFlf2vVace::rejectsBadInput()

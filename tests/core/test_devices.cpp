@@ -1,5 +1,7 @@
-// Device listing, device/precision resolution and `wan-generate --version --json`, on whatever machine runs the
-// suite: the expectations follow what LibTorch itself reports (no GPU on CI: zero CUDA devices, the CPU listed).
+// Device listing, device/precision resolution and `wan-generate --version --json`, on whatever machine runs
+// the suite: the expectations follow what LibTorch itself reports (no GPU on CI: zero CUDA devices, the CPU
+// listed).
+#include "support/ProcessRun.h"
 #include "support/TestSupport.h"
 
 #include "wan/Devices.h"
@@ -11,35 +13,18 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QProcess>
 #include <QTest>
 
 namespace {
 
-struct Run
-{
-    int exitCode = -1;
-    QByteArray out, err;
-};
+using Run = wan::test::ProcessRun;
 
 // Runs wan-generate with no LD_LIBRARY_PATH: LibTorch and the CUDA libraries must be found by RPATH.
 Run runCli(const QStringList& args)
 {
-    QProcess p;
     auto env = QProcessEnvironment::systemEnvironment();
     env.remove(QStringLiteral("LD_LIBRARY_PATH"));
-    p.setProcessEnvironment(env);
-    p.start(QStringLiteral(WAN_GENERATE_PATH), args);
-    Run r;
-    if (!p.waitForFinished(60000)) {
-        p.kill();
-        p.waitForFinished();
-        return r;
-    }
-    r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
-    r.out = p.readAllStandardOutput();
-    r.err = p.readAllStandardError();
-    return r;
+    return wan::test::runProcess(QStringLiteral(WAN_GENERATE_PATH), args, 60000, env);
 }
 
 int cudaCount()
@@ -87,17 +72,18 @@ void TestDevices::listEndsWithTheCpu()
 void TestDevices::versionJson()
 {
     const Run r = runCli({"--version", "--json"});
-    QVERIFY2(r.exitCode == 0, r.err.constData());
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
     QJsonParseError error;
-    const auto doc = QJsonDocument::fromJson(r.out, &error);
-    QVERIFY2(doc.isObject(), qPrintable(error.errorString() + ": " + QString::fromUtf8(r.out)));
+    const auto doc = QJsonDocument::fromJson(r.out.toUtf8(), &error);
+    QVERIFY2(doc.isObject(), qPrintable(error.errorString() + ": " + r.out));
     const auto o = doc.object();
     QCOMPARE(o["app_version"].toString(), QStringLiteral(WAN_PROJECT_VERSION));
     QCOMPARE(o["libtorch_version"].toString(), QStringLiteral(TORCH_VERSION));
 #if WAN_WITH_CUDA
     // The pinned wheel is a CUDA build: CUDA (and cuDNN) are compiled in even where no GPU exists.
     QVERIFY(o["cuda_compiled"].toBool());
-    QVERIFY2(o["cuda_version"].toString().contains(QLatin1Char('.')), qPrintable(o["cuda_version"].toString()));
+    QVERIFY2(o["cuda_version"].toString().contains(QLatin1Char('.')),
+             qPrintable(o["cuda_version"].toString()));
     QVERIFY(o["cudnn_compiled"].toBool());
 #else
     QVERIFY(!o["cuda_compiled"].toBool());
@@ -124,8 +110,8 @@ void TestDevices::versionJson()
 void TestDevices::versionText()
 {
     const Run r = runCli({"--version"});
-    QVERIFY2(r.exitCode == 0, r.err.constData());
-    const QString out = QString::fromUtf8(r.out);
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    const QString out = r.out;
     QVERIFY2(out.contains(QStringLiteral("LibTorch " TORCH_VERSION)), qPrintable(out));
     QVERIFY2(out.contains(QStringLiteral("  cpu  ")), qPrintable(out));
 }
@@ -143,13 +129,19 @@ void TestDevices::resolveRejects_data()
     QTest::addColumn<QString>("device");
     QTest::addColumn<QString>("expected");
     QTest::newRow("absent index") << QStringLiteral("cuda:%1").arg(cudaCount() + 3) << "devices found: ";
-    QTest::newRow("negative") << "cuda:-1" << "not valid";
-    QTest::newRow("no index") << "cuda:" << "not valid";
-    QTest::newRow("junk after") << "cuda:0x" << "not valid";
-    QTest::newRow("other backend") << "mps" << "not valid";
-    QTest::newRow("gpu") << "gpu" << "not valid";
+    QTest::newRow("negative") << "cuda:-1"
+                              << "not valid";
+    QTest::newRow("no index") << "cuda:"
+                              << "not valid";
+    QTest::newRow("junk after") << "cuda:0x"
+                                << "not valid";
+    QTest::newRow("other backend") << "mps"
+                                   << "not valid";
+    QTest::newRow("gpu") << "gpu"
+                         << "not valid";
     if (cudaCount() == 0)
-        QTest::newRow("cuda without a GPU") << "cuda" << "devices found: cpu";
+        QTest::newRow("cuda without a GPU") << "cuda"
+                                            << "devices found: cpu";
 }
 
 void TestDevices::resolveRejects()
@@ -205,7 +197,7 @@ void TestDevices::cliRefusesAbsentDeviceBeforeLoading()
     const Run r = runCli({"--ckpt_dir", dir, "--device", device, "--frame_num", "1", "--size", "64*64",
                           "--sample_steps", "1", "--save_file", "/nonexistent-dir/never.mp4"});
     QCOMPARE(r.exitCode, 2);
-    const QString err = QString::fromUtf8(r.err);
+    const QString err = r.err;
     QVERIFY2(err.contains(device) && err.contains(QStringLiteral("devices found")), qPrintable(err));
     QVERIFY2(!err.contains(QStringLiteral("loading")) && !err.contains(QStringLiteral("Loading")),
              qPrintable(err));
@@ -226,7 +218,7 @@ void TestDevices::cliRejectsBadDeviceFlags()
     QFETCH(QString, expected);
     const Run r = runCli(args);
     QCOMPARE(r.exitCode, 2);
-    QVERIFY2(QString::fromUtf8(r.err).contains(expected), r.err.constData());
+    QVERIFY2(r.err.contains(expected), qPrintable(r.err));
 }
 
 QTEST_GUILESS_MAIN(TestDevices)

@@ -99,10 +99,8 @@ void TestIoPth::writtenByTorch()
 {
     // torch.save(OrderedDict) of every common dtype, a strided view and a 0-d tensor (seed of the fuzz
     // corpus).
-    const fs::path file =
-        fs::path(__FILE__).parent_path() / ".." / "fuzz" / "corpus" / "pth" / "torch_ordereddict";
-    if (!fs::exists(file))
-        QSKIP("tests/fuzz/corpus/pth/torch_ordereddict not found");
+    const fs::path file = wan::test::sourcePath("tests/fuzz/corpus/pth/torch_ordereddict");
+    WAN_REQUIRE_SOURCE_FILE(file);
     const TensorMap w = wan::io::loadPth(file);
     QCOMPARE(w.size(), std::size_t(7));
     QCOMPARE(w.at("w")[1][2].item<float>(), 5.0f);

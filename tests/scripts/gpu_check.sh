@@ -122,7 +122,7 @@ log "cmake $("$CMAKE" --version | head -1 | awk '{print $3}'), ninja $("$NINJA" 
 # --- 2. Configure and build ------------------------------------------------------------------------------------
 "$CMAKE" -S "$ROOT" -B "$BUILD/tree" -G Ninja -DCMAKE_MAKE_PROGRAM="$NINJA" -DCMAKE_BUILD_TYPE=Release \
     -DWAN_BUILD_GUI=OFF -DWAN_BUILD_TESTS=OFF -DWAN_WITH_FFMPEG=OFF -DWAN_WITH_OPENCV=OFF -DWAN_WITH_CURL=OFF \
-    -DWAN_USE_CCACHE=OFF -DWAN_TORCH_ROOT="$TORCH_ROOT" \
+    -DWAN_USE_CCACHE=OFF -DWAN_TORCH_ROOT="$TORCH_ROOT" -DCMAKE_DISABLE_FIND_PACKAGE_PkgConfig=ON \
     -DCMAKE_PREFIX_PATH="$PREFIX/usr;$ARCH_LIB/cmake;$PREFIX/usr/share/cmake" \
     -DCMAKE_LIBRARY_PATH="$ARCH_LIB" -DCMAKE_INCLUDE_PATH="$PREFIX/usr/include" >"$WORK/configure.log" 2>&1 ||
     { tail -40 "$WORK/configure.log"; echo "gpu_check: configure failed" >&2; exit 1; }

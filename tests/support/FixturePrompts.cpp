@@ -30,8 +30,10 @@ void addFixturePromptRows()
     QTest::addColumn<std::string>("fixture");
     QTest::addColumn<int>("index");
     const auto dir = fixturesDir();
-    if (dir.empty())
+    if (dir.empty()) { // one row, so that the test runs and WAN_REQUIRE_FIXTURES skips or fails it
+        QTest::newRow("fixtures") << std::string() << -1;
         return;
+    }
     for (const char* fixture : kTinyFixtures) {
         const auto prompts = readFixturePrompts(dir / fixture / "reference" / "tokenizer_prompts.json");
         for (std::size_t i = 0; i < prompts.size(); ++i)

@@ -18,4 +18,10 @@ struct ProcessRun
 ProcessRun runProcess(const QString& program, const QStringList& args, int timeoutMs,
                       const QProcessEnvironment& environment = {});
 
+// Like runProcess(), interrupted like a user pressing Ctrl+C: once its stderr shows `firstText`, SIGINT;
+// then, when `secondText` is not empty and appears on stderr before the program ends, SIGINT again.
+// exitCode is -1 when a signal ended it.
+ProcessRun runProcessInterrupted(const QString& program, const QStringList& args, const QByteArray& firstText,
+                                 const QByteArray& secondText, int timeoutMs);
+
 } // namespace wan::test

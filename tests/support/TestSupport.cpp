@@ -6,16 +6,6 @@
 
 namespace wan::test {
 
-std::filesystem::path fixturesDir()
-{
-    namespace fs = std::filesystem;
-    if (const char* env = std::getenv("WAN_FIXTURES_DIR"); env && *env) {
-        return fs::is_directory(env) ? fs::path(env) : fs::path();
-    }
-    const fs::path fallback = WAN_DEFAULT_FIXTURES_DIR;
-    return fs::is_directory(fallback) ? fs::weakly_canonical(fallback) : fs::path();
-}
-
 TensorDiff compareTensors(const torch::Tensor& got, const torch::Tensor& want)
 {
     TensorDiff diff;

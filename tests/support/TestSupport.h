@@ -3,6 +3,7 @@
 
 #include "io/TensorIo.h"
 #include "support/CorruptCheckpoints.h"
+#include "support/Fixtures.h"
 
 #include <QTemporaryDir>
 #include <QTest>
@@ -12,9 +13,6 @@
 #include <vector>
 
 namespace wan::test {
-
-// $WAN_FIXTURES_DIR, else <source>/../shared/fixtures. Empty when neither exists.
-std::filesystem::path fixturesDir();
 
 struct TensorDiff
 {
@@ -32,13 +30,6 @@ std::filesystem::path writeFile(const QTemporaryDir& dir, const std::string& nam
 void addCorruptCaseRows(const std::vector<CorruptCase>& cases);
 
 } // namespace wan::test
-
-// Skips the current test (QSKIP) with a clear message when the reference fixtures are absent.
-#define WAN_REQUIRE_FIXTURES()                                                                                 \
-    do {                                                                                                       \
-        if (wan::test::fixturesDir().empty())                                                                  \
-            QSKIP("reference fixtures not found: set WAN_FIXTURES_DIR or place them at ../shared/fixtures");   \
-    } while (false)
 
 // Fails with the max abs error and its location when |got - want| > atol anywhere (or shapes differ).
 #define WAN_COMPARE_TENSORS(got, want, atol)                                                                   \

@@ -20,6 +20,7 @@
 #include <QDir>
 #include <QInputMethodEvent>
 #include <QKeyEvent>
+#include <QLabel>
 #include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QPushButton>
@@ -117,7 +118,30 @@ private Q_SLOTS:
     void devicePickerListsDevicesWithScreenshot();
     void devicePickerKeepsAVanishedChoice();
     void jobsTakeTheChosenDeviceAndNoise();
+    void serverTextIsNeverHtml();
 };
+
+// Prompts and error messages can come from a prompt-extension server: a label must show them as text, not
+// render their markup (links, remote images).
+void TestMainWindow::serverTextIsNeverHtml()
+{
+    ProgressPanel panel;
+    const QString prompt = QStringLiteral("<b>bold</b> <a href=\"http://example.com\">link</a>");
+    const QString error = QStringLiteral("<img src=\"http://example.com/x.png\"><h1>server says</h1>");
+    panel.startJob(QUuid::createUuid(), prompt);
+    JobOutcome outcome;
+    outcome.status = wan::JobStatus::Failed;
+    outcome.error = error;
+    panel.showOutcome(outcome, error);
+    int checked = 0;
+    for (const QLabel* label : panel.findChildren<QLabel*>()) {
+        if (!label->text().contains(QLatin1Char('<')))
+            continue;
+        ++checked;
+        QVERIFY2(label->textFormat() == Qt::PlainText, qPrintable(label->text()));
+    }
+    QVERIFY(checked >= 2); // the title and the message
+}
 
 void TestMainWindow::folderValidation()
 {
@@ -411,9 +435,12 @@ int main(int argc, char** argv)
 namespace {
 std::vector<wan::ComputeDevice> fakeDevices()
 {
-    wan::ComputeDevice a{"cuda:0", "NVIDIA GeForce RTX 4090", std::uint64_t(24) << 30, std::uint64_t(22) << 30, 8, 9};
-    wan::ComputeDevice b{"cuda:1", "NVIDIA GeForce RTX 2080 Ti", std::uint64_t(11) << 30, std::uint64_t(10) << 30, 7, 5};
-    wan::ComputeDevice cpu{"cpu", "AMD Ryzen 9 7950X", std::uint64_t(64) << 30, std::uint64_t(50) << 30, 0, 0};
+    wan::ComputeDevice a{
+        "cuda:0", "NVIDIA GeForce RTX 4090", std::uint64_t(24) << 30, std::uint64_t(22) << 30, 8, 9};
+    wan::ComputeDevice b{
+        "cuda:1", "NVIDIA GeForce RTX 2080 Ti", std::uint64_t(11) << 30, std::uint64_t(10) << 30, 7, 5};
+    wan::ComputeDevice cpu{"cpu", "AMD Ryzen 9 7950X", std::uint64_t(64) << 30, std::uint64_t(50) << 30, 0,
+                           0};
     return {a, b, cpu};
 }
 } // namespace

@@ -4,10 +4,13 @@
 
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QMimeData>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <unistd.h>
 
 using namespace wan::ui;
 
@@ -58,6 +61,8 @@ private Q_SLOTS:
     void everyChangeIsSaved();
     void damagedFileIsKeptAside_data();
     void damagedFileIsKeptAside();
+    void unreadableFileIsKeptAside_data();
+    void unreadableFileIsKeptAside();
     void runningJobComesBackQueued();
     void runningJobWithLatentsIsResumed();
 };
@@ -294,6 +299,44 @@ void TestQueueModel::damagedFileIsKeptAside()
     // The next save starts a fresh file and leaves the damaged one alone.
     QVERIFY(store.save({makeJob(QStringLiteral("new"))}));
     QVERIFY(QFile::exists(report.corruptBackup));
+}
+
+void TestQueueModel::unreadableFileIsKeptAside_data()
+{
+    QTest::addColumn<QString>("how");
+    QTest::newRow("a folder in its place") << QStringLiteral("folder");
+    if (::geteuid() != 0) // root reads any file
+        QTest::newRow("no read permission") << QStringLiteral("chmod");
+}
+
+// Not parsable is not the only way to lose the queue: a file that cannot even be read must not be replaced by
+// the next save either.
+void TestQueueModel::unreadableFileIsKeptAside()
+{
+    QFETCH(QString, how);
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("queue.json"));
+    if (how == QLatin1String("folder")) {
+        QVERIFY(QDir().mkpath(path));
+        QFile inside(path + QStringLiteral("/keep"));
+        QVERIFY(inside.open(QIODevice::WriteOnly) && inside.write("keep") == 4);
+    } else {
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::WriteOnly) && file.write("{}") == 2);
+        file.close();
+        QVERIFY(QFile::setPermissions(path, QFileDevice::WriteOwner));
+    }
+    QueueStore store(path);
+    const QueueLoadReport report = store.load();
+    QVERIFY(report.jobs.isEmpty());
+    QVERIFY(!report.problem.isEmpty());
+    QVERIFY2(report.corruptBackup.contains(QStringLiteral("queue.json.corrupt-")), qPrintable(report.problem));
+    QVERIFY(QFileInfo::exists(report.corruptBackup));
+    QVERIFY(store.save({makeJob(QStringLiteral("new"))}));
+    QVERIFY(QFileInfo::exists(report.corruptBackup));
+    if (how == QLatin1String("folder"))
+        QVERIFY(QFile::exists(report.corruptBackup + QStringLiteral("/keep")));
+    QVERIFY(QFileInfo(path).isFile()); // a fresh queue file next to the one kept aside
 }
 
 void TestQueueModel::runningJobComesBackQueued()

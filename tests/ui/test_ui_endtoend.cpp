@@ -17,10 +17,7 @@
 
 #include <filesystem>
 
-// From tests/support (declared here so this test does not compile the torch headers TestSupport.h brings).
-namespace wan::test {
-std::filesystem::path fixturesDir();
-}
+#include "support/Fixtures.h" // not TestSupport.h: this test does not compile the torch headers
 
 using namespace wan::ui;
 
@@ -40,9 +37,8 @@ private:
 
 void TestUiEndToEnd::initTestCase()
 {
+    WAN_REQUIRE_FIXTURES();
     const auto dir = wan::test::fixturesDir();
-    if (dir.empty())
-        QSKIP("reference fixtures not found: set WAN_FIXTURES_DIR or place them at ../shared/fixtures");
     m_fixture = QString::fromStdString((dir / "wan-tiny-t2v").string());
 }
 

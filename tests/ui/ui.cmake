@@ -19,6 +19,7 @@ function(wan_add_ui_test name)
 endfunction()
 
 wan_add_ui_test(test_queuemodel)
+wan_add_ui_test(test_jobtypes)
 wan_add_ui_test(test_inferenceworker)
 wan_add_ui_test(test_imagedropzone)
 wan_add_ui_test(test_queuerunner)

@@ -11,11 +11,11 @@ namespace wan {
 
 struct ComputeDevice
 {
-    std::string id;                // "cuda:0", ..., "cpu": the value of Request::device
-    std::string name;              // "NVIDIA H200", or the CPU's model name
-    std::uint64_t totalBytes = 0;  // device memory; system RAM for the CPU
-    std::uint64_t freeBytes = 0;   // free now (MemAvailable for the CPU)
-    int computeMajor = 0;          // CUDA compute capability, 0.0 for the CPU
+    std::string id;               // "cuda:0", ..., "cpu": the value of Request::device
+    std::string name;             // "NVIDIA H200", or the CPU's model name
+    std::uint64_t totalBytes = 0; // device memory; system RAM for the CPU
+    std::uint64_t freeBytes = 0;  // free now (MemAvailable for the CPU)
+    int computeMajor = 0;         // CUDA compute capability, 0.0 for the CPU
     int computeMinor = 0;
     bool isCuda() const { return id != "cpu"; }
 };
@@ -24,12 +24,12 @@ struct BuildInfo
 {
     std::string appVersion;
     std::string torchVersion;
-    bool cudaCompiled = false;  // this LibTorch carries CUDA kernels (libtorch_cuda)
-    std::string cudaVersion;    // CUDA runtime it was built with, "13.2"; empty without CUDA
+    bool cudaCompiled = false; // this LibTorch carries CUDA kernels (libtorch_cuda)
+    std::string cudaVersion;   // CUDA runtime it was built with, "13.2"; empty without CUDA
     bool cudnnCompiled = false;
-    std::string cudnnVersion;   // "9.26.0"; empty without cuDNN
+    std::string cudnnVersion; // "9.26.0"; empty without cuDNN
     int cudaDeviceCount = 0;
-    std::string cudaProblem;    // why no CUDA device is usable (no driver, no GPU), empty when one is
+    std::string cudaProblem; // why no CUDA device is usable (no driver, no GPU), empty when one is
 };
 
 BuildInfo buildInfo();

@@ -70,7 +70,7 @@ struct ModelInfo
 // t2i-14B; i2v: i2v-14B; flf2v: flf2v-14B; vace: vace-1.3B or vace-14B (by width, like t2v).
 std::vector<std::string> folderTasks(const ModelInfo& info);
 // "t2v", "i2v", "flf2v", "vace".
-std::string toString(ModelType type);
+std::string modelTypeName(ModelType type);
 
 // Throws wan::Error(ErrorKind::ModelFolder or CorruptFile) naming the missing/bad file and what it should be.
 ModelInfo inspectModelFolder(const std::filesystem::path& dir);

@@ -72,9 +72,9 @@ struct Request
     int steps = 50;
     double shift = 5.0;
     double guideScale = 5.0;
-    std::filesystem::path image;           // i2v conditioning image
-    std::filesystem::path firstFrame;      // flf2v: first frame (its aspect ratio sets the video's)
-    std::filesystem::path lastFrame;       // flf2v: last frame (center-cropped to the first's ratio)
+    std::filesystem::path image;      // i2v conditioning image
+    std::filesystem::path firstFrame; // flf2v: first frame (its aspect ratio sets the video's)
+    std::filesystem::path lastFrame;  // flf2v: last frame (center-cropped to the first's ratio)
     // vace: source video (a video file or a folder of PNG frames sorted by name) and mask (same kind, same
     // size and frame count; white = generate, black = keep); both empty: a blank canvas of width*height and
     // frameNum frames. With a source, width/height/frameNum 0 take its size and frame count; other values

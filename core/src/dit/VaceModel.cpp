@@ -15,12 +15,10 @@ VaceWanAttentionBlockImpl::VaceWanAttentionBlockImpl(const WanConfig& config, bo
     after_proj = register_module("after_proj", Linear(config.dim, config.dim));
 }
 
-std::pair<torch::Tensor, torch::Tensor> VaceWanAttentionBlockImpl::forward(const torch::Tensor& c,
-                                                                           const torch::Tensor& x,
-                                                                           const torch::Tensor& e0,
-                                                                           const std::vector<int64_t>& seqLens,
-                                                                           const RopeTables& rope,
-                                                                           const torch::Tensor& context)
+std::pair<torch::Tensor, torch::Tensor>
+VaceWanAttentionBlockImpl::forward(const torch::Tensor& c, const torch::Tensor& x, const torch::Tensor& e0,
+                                   const std::vector<int64_t>& seqLens, const RopeTables& rope,
+                                   const torch::Tensor& context)
 {
     // c, x: [B, L, dim] -> {[B, L, dim] float32, [B, L, dim] in after_proj's dtype}
     auto in = before_proj ? (before_proj(c) + x).to(torch::kFloat32) : c.to(torch::kFloat32);

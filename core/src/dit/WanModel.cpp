@@ -188,9 +188,9 @@ WanConfig WanConfig::fromCheckpoint(const fs::path& configFile, const io::Tensor
             for (const auto layer : c.vaceLayers)
                 layers += (layers.empty() ? "" : ", ") + std::to_string(layer);
             throw Error(ErrorKind::ModelFolder,
-                        quoted(where) + ": vace_layers [" + layers + "] must be distinct blocks below num_layers " +
-                            std::to_string(c.numLayers) + " including 0, and vace_in_dim (" +
-                            std::to_string(c.vaceInDim) + ") positive");
+                        quoted(where) + ": vace_layers [" + layers +
+                            "] must be distinct blocks below num_layers " + std::to_string(c.numLayers) +
+                            " including 0, and vace_in_dim (" + std::to_string(c.vaceInDim) + ") positive");
         }
     } else if (!c.vaceLayers.empty()) {
         c.vaceLayers.clear();
@@ -355,9 +355,10 @@ WanModel::WanModel(const WanConfig& config) : m_config(config)
             vace_blocks->push_back(m_vaceBlocks.back());
             m_hintOfBlock[size_t(c.vaceLayers[j])] = int64_t(j);
         }
-        vace_patch_embedding = register_module(
-            "vace_patch_embedding",
-            PatchConv(c.vaceInDim, c.dim, std::vector<int64_t>(c.patchSize.begin(), c.patchSize.end()), true));
+        vace_patch_embedding =
+            register_module("vace_patch_embedding",
+                            PatchConv(c.vaceInDim, c.dim,
+                                      std::vector<int64_t>(c.patchSize.begin(), c.patchSize.end()), true));
     }
 
     // Not registered: these tables are derived, never in a checkpoint, and stay float64 whatever the weights.
@@ -416,9 +417,8 @@ std::shared_ptr<WanModel> WanModel::fromWeights(io::TensorMap weights, const fs:
     weights.clear();
     static constexpr const char* kTypeNames[] = {"", "t2v", "i2v", "flf2v", "vace"};
     spdlog::info("WanModel {}: dim {}, {} layers, {} heads, ffn {}, text_dim {}, in {} out {} ({})",
-                 kTypeNames[int(config.modelType)],
-                 config.dim, config.numLayers, config.numHeads, config.ffnDim, config.textDim, config.inDim,
-                 config.outDim, weightsFile.string());
+                 kTypeNames[int(config.modelType)], config.dim, config.numLayers, config.numHeads,
+                 config.ffnDim, config.textDim, config.inDim, config.outDim, weightsFile.string());
     return model;
 }
 
@@ -591,10 +591,11 @@ std::vector<torch::Tensor> WanModel::forward(std::vector<torch::Tensor> x, torch
         for (int64_t i = 0; i < batch; ++i) {
             const auto& u = (*vaceContext)[size_t(i)];
             const auto& v = x[size_t(i)];
-            if (u.dim() != 4 || v.dim() != 4 || u.size(0) != c.vaceInDim || u.sizes().slice(1) != v.sizes().slice(1))
-                invalidInput("VACE context " + std::to_string(i) + " " + io::shapeString(u.sizes()) + " must be [" +
-                             std::to_string(c.vaceInDim) + ", F, H, W] with the latent's F, H, W " +
-                             io::shapeString(v.sizes()));
+            if (u.dim() != 4 || v.dim() != 4 || u.size(0) != c.vaceInDim ||
+                u.sizes().slice(1) != v.sizes().slice(1))
+                invalidInput("VACE context " + std::to_string(i) + " " + io::shapeString(u.sizes()) +
+                             " must be [" + std::to_string(c.vaceInDim) +
+                             ", F, H, W] with the latent's F, H, W " + io::shapeString(v.sizes()));
         }
     } else if (vaceContext) {
         invalidInput("only a VACE model takes a VACE context");

@@ -48,7 +48,7 @@ struct WanConfig
     int64_t numHeads = 16;
     int64_t numLayers = 32;
     double eps = 1e-6;
-    int64_t clipDim = 1280; // img_emb input features (I2v, Flf2v)
+    int64_t clipDim = 1280;    // img_emb input features (I2v, Flf2v)
     int64_t imageTokens = 257; // CLIP tokens per image; Flf2v's emb_pos is [1, 2 * imageTokens, clipDim]
     // Vace: vaceLayers[j] is the base block that receives hint j (vace_blocks.j); vace_patch_embedding
     // takes vaceInDim channels (2 * z_dim latent + 64 mask channels in the official models).
@@ -131,7 +131,8 @@ public:
     // c: [B, L, dim] context tokens (block 0: patch-embedded), x: [B, L, dim] patch-embedded video tokens
     // (used by block 0 only) -> {c after the block [B, L, dim] float32, hint [B, L, dim]}
     std::pair<torch::Tensor, torch::Tensor> forward(const torch::Tensor& c, const torch::Tensor& x,
-                                                    const torch::Tensor& e0, const std::vector<int64_t>& seqLens,
+                                                    const torch::Tensor& e0,
+                                                    const std::vector<int64_t>& seqLens,
                                                     const RopeTables& rope, const torch::Tensor& context);
 
     Linear before_proj{nullptr}; // block 0 only
@@ -230,18 +231,19 @@ public:
     torch::nn::Sequential time_projection{nullptr}; // SiLU, Linear
     torch::nn::ModuleList blocks{nullptr};
     Head head{nullptr};
-    MlpProj img_emb{nullptr}; // I2v and Flf2v only
-    torch::nn::ModuleList vace_blocks{nullptr};  // Vace only: one per config().vaceLayers entry
-    PatchConv vace_patch_embedding{nullptr};      // Vace only: vaceInDim -> dim, kernel = stride = patch
+    MlpProj img_emb{nullptr};                   // I2v and Flf2v only
+    torch::nn::ModuleList vace_blocks{nullptr}; // Vace only: one per config().vaceLayers entry
+    PatchConv vace_patch_embedding{nullptr};    // Vace only: vaceInDim -> dim, kernel = stride = patch
 
 private:
     RopeTables ropeTables(const std::vector<std::array<int64_t, 3>>& grids, int64_t seqLen,
                           torch::Device device) const;
     // The official forward_vace: one hint [B, seqLen, dim] per vace block, all computed before the base
     // blocks run. x: the patch-embedded, zero-padded video tokens.
-    std::vector<torch::Tensor> vaceHints(const std::vector<torch::Tensor>& vaceContext, const torch::Tensor& x,
-                                         const torch::Tensor& e0, const std::vector<int64_t>& seqLens,
-                                         const RopeTables& rope, const torch::Tensor& context, int64_t seqLen);
+    std::vector<torch::Tensor> vaceHints(const std::vector<torch::Tensor>& vaceContext,
+                                         const torch::Tensor& x, const torch::Tensor& e0,
+                                         const std::vector<int64_t>& seqLens, const RopeTables& rope,
+                                         const torch::Tensor& context, int64_t seqLen);
     // Base blocks first, then vace blocks: the modules whose weights are streamed one at a time.
     std::vector<torch::nn::Module*> streamedBlocks();
     // While streaming: copy streamed block `index` (streamedBlocks() order) to the compute device before it
@@ -250,9 +252,9 @@ private:
     void releaseBlock(size_t index);
 
     WanConfig m_config;
-    std::vector<WanAttentionBlock> m_blocks; // the modules of `blocks`, typed
+    std::vector<WanAttentionBlock> m_blocks;         // the modules of `blocks`, typed
     std::vector<VaceWanAttentionBlock> m_vaceBlocks; // the modules of `vace_blocks`, typed
-    std::vector<int64_t> m_hintOfBlock;             // per base block: the hint it adds, -1 for none
+    std::vector<int64_t> m_hintOfBlock;              // per base block: the hint it adds, -1 for none
     // [kRopeMaxPositions, headDim/2] float64 cos/sin of the (frame | row | column) angle tables side by side.
     torch::Tensor m_ropeCos;
     torch::Tensor m_ropeSin;

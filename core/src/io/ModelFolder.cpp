@@ -22,7 +22,8 @@ using io::RawTensor;
 
 constexpr const char* kWhereToGet =
     "Download an official Wan2.1 folder (Wan-AI/Wan2.1-T2V-1.3B, Wan-AI/Wan2.1-T2V-14B, "
-    "Wan-AI/Wan2.1-I2V-14B-480P or Wan-AI/Wan2.1-I2V-14B-720P on Hugging Face or ModelScope).";
+    "Wan-AI/Wan2.1-I2V-14B-480P, Wan-AI/Wan2.1-I2V-14B-720P, Wan-AI/Wan2.1-FLF2V-14B-720P, "
+    "Wan-AI/Wan2.1-VACE-1.3B or Wan-AI/Wan2.1-VACE-14B on Hugging Face or ModelScope).";
 
 constexpr const char* kDitFile = "diffusion_pytorch_model.safetensors";
 constexpr const char* kDitIndex = "diffusion_pytorch_model.safetensors.index.json";
@@ -208,8 +209,8 @@ int inspectDit(const fs::path& dir, ModelInfo& info)
         folderError(configFile.string() + ": dim " + std::to_string(d.dim) + " is not num_heads " +
                     std::to_string(d.numHeads) + " times an even head size.");
     if (imageModel && d.textLen != 512)
-        folderError(configFile.string() + ": an " + toString(info.modelType) + " model needs text_len 512, not " +
-                    std::to_string(d.textLen) + ".");
+        folderError(configFile.string() + ": an " + modelTypeName(info.modelType) +
+                    " model needs text_len 512, not " + std::to_string(d.textLen) + ".");
 
     // Weights: one file or shards listed by the index.
     std::vector<fs::path> shards;
@@ -293,24 +294,26 @@ int inspectDit(const fs::path& dir, ModelInfo& info)
         std::set<int> distinct(d.vaceLayers.begin(), d.vaceLayers.end());
         if (d.vaceLayers.empty() || !distinct.count(0) || distinct.size() != d.vaceLayers.size() ||
             *distinct.begin() < 0 || *distinct.rbegin() >= d.numLayers)
-            folderError(configFile.string() + ": \"vace_layers\" must list distinct blocks below num_layers " +
+            folderError(configFile.string() +
+                        ": \"vace_layers\" must list distinct blocks below num_layers " +
                         std::to_string(d.numLayers) + ", including 0.");
         if (vaceBlocks != static_cast<int>(d.vaceLayers.size()))
             throw Error(ErrorKind::ModelFolder, all.file.string() + " has " + std::to_string(vaceBlocks) +
                                                     " vace_blocks but vace_layers lists " +
-                                                    std::to_string(d.vaceLayers.size()) + " blocks. " +
+                                                    std::to_string(d.vaceLayers.size()) + ". " +
                                                     kWhereToGet);
         return 0;
     }
     if (all.find("vace_patch_embedding.weight"))
         folderError(all.file.string() + " holds VACE weights (vace_patch_embedding), but config.json says " +
-                    toString(info.modelType) + ".");
+                    modelTypeName(info.modelType) + ".");
     if (info.modelType == ModelType::T2V)
         return 0;
     if (!all.find("img_emb.proj.0.weight"))
         folderError(all.file.string() +
                     " has no image embedding (img_emb.*): these are text-to-video weights, "
-                    "but config.json says " + toString(info.modelType) + ".");
+                    "but config.json says " +
+                    modelTypeName(info.modelType) + ".");
     const int imageWidth = toInt(all.shape("img_emb.proj.0.weight", 1)[0]);
     if (info.modelType == ModelType::FLF2V) {
         if (!all.find("img_emb.emb_pos"))
@@ -368,10 +371,11 @@ void inspectVae(const fs::path& dir, ModelInfo& info)
                     " channels but the DiT's out_dim is " + std::to_string(info.dit.outDim) + ".");
     const bool imageModel = info.modelType == ModelType::I2V || info.modelType == ModelType::FLF2V;
     if (imageModel && info.dit.inDim != 2 * v.zDim + 4)
-        folderError("config.json: an " + toString(info.modelType) + " DiT needs in_dim = 2 * z_dim + 4 = " +
-                    std::to_string(2 * v.zDim + 4) + ", not " + std::to_string(info.dit.inDim) + ".");
+        folderError("config.json: an " + modelTypeName(info.modelType) +
+                    " DiT needs in_dim = 2 * z_dim + 4 = " + std::to_string(2 * v.zDim + 4) + ", not " +
+                    std::to_string(info.dit.inDim) + ".");
     if (!imageModel && info.dit.inDim != v.zDim)
-        folderError("config.json: a " + toString(info.modelType) + " DiT needs in_dim = z_dim = " +
+        folderError("config.json: a " + modelTypeName(info.modelType) + " DiT needs in_dim = z_dim = " +
                     std::to_string(v.zDim) + ", not " + std::to_string(info.dit.inDim) + ".");
     // The VACE context: inactive + reactive latents and the 8x8 pixel offsets of the mask as channels.
     if (info.modelType == ModelType::VACE && info.dit.vaceInDim != 2 * v.zDim + 64)
@@ -381,9 +385,9 @@ void inspectVae(const fs::path& dir, ModelInfo& info)
 
 void inspectClip(const fs::path& dir, ModelInfo& info, int ditImageWidth, int firstLastTokens)
 {
-    const fs::path file = requireFile(dir, kClipFile,
-                                      "the open-clip XLM-RoBERTa ViT-H/14 image encoder for " +
-                                          toString(info.modelType));
+    const fs::path file =
+        requireFile(dir, kClipFile,
+                    "the open-clip XLM-RoBERTa ViT-H/14 image encoder for " + modelTypeName(info.modelType));
     ClipDims c;
     const auto table = readPthShapes(file, c.file);
     const auto& patch = table.shape("visual.patch_embedding.weight", 4);
@@ -410,11 +414,11 @@ void inspectClip(const fs::path& dir, ModelInfo& info, int ditImageWidth, int fi
                     " (img_emb.proj.0.weight): the files come from different models.");
     if (firstLastTokens > 0 && firstLastTokens != 2 * pos[1])
         folderError(file.string() + ": the image encoder gives " + std::to_string(pos[1]) +
-                    " tokens per image, but the DiT's img_emb.emb_pos holds " + std::to_string(firstLastTokens) +
+                    " tokens per image, but the DiT's img_emb.emb_pos holds " +
+                    std::to_string(firstLastTokens) +
                     " for two images: the files come from different models.");
     info.clip = c;
 }
-
 
 ModelInfo inspectFolder(const fs::path& dir)
 {
@@ -441,8 +445,8 @@ ModelInfo inspectFolder(const fs::path& dir)
         inspectClip(dir, info, ditImageWidth, firstLastTokens);
     }
     info.tokenizerModel = requireFile(dir, kTokenizerFile, "the umT5 SentencePiece tokenizer");
-    spdlog::debug("{}: {} model, dim {}, {} layers", dir.string(), toString(info.modelType), info.dit.dim,
-                  info.dit.numLayers);
+    spdlog::debug("{}: {} model, dim {}, {} layers", dir.string(), modelTypeName(info.modelType),
+                  info.dit.dim, info.dit.numLayers);
     return info;
 }
 
@@ -456,7 +460,7 @@ nlohmann::json fileJson(const FileInfo& f)
 
 } // namespace
 
-std::string toString(ModelType type)
+std::string modelTypeName(ModelType type)
 {
     switch (type) {
     case ModelType::T2V:
@@ -501,7 +505,7 @@ std::string modelInfoToJson(const ModelInfo& info)
 {
     nlohmann::json j;
     j["dir"] = info.dir.string();
-    j["model_type"] = toString(info.modelType);
+    j["model_type"] = modelTypeName(info.modelType);
     const auto& d = info.dit;
     nlohmann::json ditFiles = nlohmann::json::array();
     std::uint64_t ditParams = 0;
@@ -565,7 +569,7 @@ std::string modelInfoToText(const ModelInfo& info)
     std::ostringstream os;
     const auto& d = info.dit;
     os << "Model folder: " << info.dir.string() << "\n";
-    os << "Type: " << toString(info.modelType) << "\n";
+    os << "Type: " << modelTypeName(info.modelType) << "\n";
     os << "Tasks:";
     for (const auto& task : folderTasks(info))
         os << " " << task;

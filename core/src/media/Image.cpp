@@ -153,8 +153,9 @@ RgbImage decodeImageRgb(std::span<const std::uint8_t> bytes, ExifOrientation, co
 {
     static constexpr std::uint8_t kSignature[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
     if (bytes.size() < 8 || std::memcmp(bytes.data(), kSignature, 8) != 0)
-        throw Error(ErrorKind::Image, source + " cannot be read: this build reads PNG files only (it was built "
-                                               "without WAN_WITH_OPENCV)");
+        throw Error(ErrorKind::Image, source +
+                                          " cannot be read: this build reads PNG files only (it was built "
+                                          "without WAN_WITH_OPENCV)");
     std::uint32_t width = 0, height = 0;
     int colorType = -1, channels = 0;
     std::vector<std::uint8_t> idat, palette;
@@ -210,12 +211,23 @@ RgbImage decodeImageRgb(std::span<const std::uint8_t> bytes, ExifOrientation, co
             const int c = i >= std::size_t(channels) ? previous[i - channels] : 0;
             int predicted = 0;
             switch (filter) {
-            case 0: predicted = 0; break;
-            case 1: predicted = a; break;
-            case 2: predicted = b; break;
-            case 3: predicted = (a + b) / 2; break;
-            case 4: predicted = paeth(a, b, c); break;
-            default: fail(source, "bad PNG filter");
+            case 0:
+                predicted = 0;
+                break;
+            case 1:
+                predicted = a;
+                break;
+            case 2:
+                predicted = b;
+                break;
+            case 3:
+                predicted = (a + b) / 2;
+                break;
+            case 4:
+                predicted = paeth(a, b, c);
+                break;
+            default:
+                fail(source, "bad PNG filter");
             }
             row[i] = std::uint8_t(in[i] + predicted);
         }

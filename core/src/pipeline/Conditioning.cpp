@@ -64,7 +64,8 @@ torch::Tensor bicubic(const torch::Tensor& image, int64_t height, int64_t width)
 bool isPng(const fs::path& file)
 {
     auto ext = file.extension().string();
-    std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return char(std::tolower(c)); });
+    std::transform(ext.begin(), ext.end(), ext.begin(),
+                   [](unsigned char c) { return char(std::tolower(c)); });
     return ext == ".png";
 }
 
@@ -87,7 +88,8 @@ torch::Tensor fitLastFrame(const torch::Tensor& last, int firstWidth, int firstH
     const int64_t lastHeight = last.size(1), lastWidth = last.size(2);
     if (lastWidth == firstWidth && lastHeight == firstHeight)
         return last;
-    const double ratio = std::max(double(firstWidth) / double(lastWidth), double(firstHeight) / double(lastHeight));
+    const double ratio =
+        std::max(double(firstWidth) / double(lastWidth), double(firstHeight) / double(lastHeight));
     // The (width, height) list read as (height, width): the official quirk, kept for parity.
     const int64_t cropHeight = roundHalfEven(double(lastWidth) * ratio);
     const int64_t cropWidth = roundHalfEven(double(lastHeight) * ratio);
@@ -126,11 +128,12 @@ FirstLastConditioning firstLastConditioning(const Request& r, const Conditioning
 
     FirstLastConditioning out;
     auto& g = out.geometry;
-    g = imageToVideoGeometry(firstImage.width, firstImage.height, std::int64_t(r.width) * r.height, r.frameNum);
+    g = imageToVideoGeometry(firstImage.width, firstImage.height, std::int64_t(r.width) * r.height,
+                             r.frameNum);
     if (g.latHeight < 2 || g.latWidth < 2)
         invalid("the maximum area " + std::to_string(std::int64_t(r.width) * r.height) +
-                " is too small for the first frame's aspect ratio (" + sizeText(firstImage.width, firstImage.height) +
-                ")");
+                " is too small for the first frame's aspect ratio (" +
+                sizeText(firstImage.width, firstImage.height) + ")");
 
     out.clipFea = hooks.clipEncode({first, last});
     hooks.emit("clip_fea", out.clipFea);
@@ -161,15 +164,18 @@ torch::Tensor readFrames(const fs::path& path, const std::string& flag)
             invalid(flag + ": the folder " + quoted(path) + " cannot be listed: " + ec.message());
         if (files.empty())
             invalid(flag + ": the folder " + quoted(path) + " holds no PNG frames (*.png)");
-        std::sort(files.begin(), files.end(),
-                  [](const fs::path& a, const fs::path& b) { return a.filename().string() < b.filename().string(); });
+        std::sort(files.begin(), files.end(), [](const fs::path& a, const fs::path& b) {
+            return a.filename().string() < b.filename().string();
+        });
         std::vector<torch::Tensor> frames;
         for (const auto& file : files) {
             const auto image = loadInputImage(file, flag);
-            if (!frames.empty() && (image.height != frames.front().size(0) || image.width != frames.front().size(1)))
+            if (!frames.empty() &&
+                (image.height != frames.front().size(0) || image.width != frames.front().size(1)))
                 invalid(flag + ": frame " + quoted(file) + " is " + sizeText(image.width, image.height) +
                         ", but " + quoted(files.front()) + " is " +
-                        sizeText(frames.front().size(1), frames.front().size(0)) + ": all frames need one size");
+                        sizeText(frames.front().size(1), frames.front().size(0)) +
+                        ": all frames need one size");
             frames.push_back(u8Tensor(image));
         }
         return torch::stack(frames);
@@ -186,7 +192,8 @@ torch::Tensor readFrames(const fs::path& path, const std::string& flag)
     }
     if (video.count < 1)
         invalid(flag + ": the video " + quoted(path) + " holds no frames");
-    return torch::from_blob(video.rgb.data(), {video.count, video.height, video.width, 3}, torch::kUInt8).clone();
+    return torch::from_blob(video.rgb.data(), {video.count, video.height, video.width, 3}, torch::kUInt8)
+        .clone();
 }
 
 torch::Tensor resizeCropFrames(const torch::Tensor& frames, int outHeight, int outWidth)
@@ -220,7 +227,8 @@ VaceSource loadVaceSource(const Request& r)
     VaceSource s;
     if (r.srcVideo.empty()) {
         if (!r.srcMask.empty())
-            invalid("--src_mask: the mask " + quoted(r.srcMask) + " needs the source video it masks (--src_video)");
+            invalid("--src_mask: the mask " + quoted(r.srcMask) +
+                    " needs the source video it masks (--src_video)");
         s.width = r.width;
         s.height = r.height;
         s.frames = r.frameNum;
@@ -239,9 +247,9 @@ VaceSource loadVaceSource(const Request& r)
                         " frames but the source video " + quoted(r.srcVideo) + " has " +
                         std::to_string(video.size(0)) + ": they must match frame for frame");
             if (mask.size(1) != video.size(1) || mask.size(2) != video.size(2))
-                invalid("--src_mask: the mask " + quoted(r.srcMask) + " is " + sizeText(mask.size(2), mask.size(1)) +
-                        " but the source video " + quoted(r.srcVideo) + " is " +
-                        sizeText(video.size(2), video.size(1)) + ": they must have the same size");
+                invalid("--src_mask: the mask " + quoted(r.srcMask) + " is " +
+                        sizeText(mask.size(2), mask.size(1)) + " but the source video " + quoted(r.srcVideo) +
+                        " is " + sizeText(video.size(2), video.size(1)) + ": they must have the same size");
         }
         const int available = int(video.size(0));
         s.frames = r.frameNum > 0 ? r.frameNum : (available - 1) / 4 * 4 + 1;
@@ -249,8 +257,8 @@ VaceSource loadVaceSource(const Request& r)
             invalid("--src_video: " + quoted(r.srcVideo) + " has " + std::to_string(available) +
                     " frames, fewer than the " + std::to_string(s.frames) + " asked for");
         if (r.frameNum <= 0 && s.frames != available)
-            spdlog::info("{}: {} frames; using the first {} (a VACE video has 4n+1 frames)", r.srcVideo.string(),
-                         available, s.frames);
+            spdlog::info("{}: {} frames; using the first {} (a VACE video has 4n+1 frames)",
+                         r.srcVideo.string(), available, s.frames);
         // Without a size asked for, the source's own, cut down to multiples of 16 (the mask packs 8x8 pixel
         // cells into channels over a latent grid of even size).
         s.height = r.height > 0 ? r.height : int(video.size(1)) / 16 * 16;
@@ -305,7 +313,10 @@ torch::Tensor vaceMaskChannels(const torch::Tensor& mask, int refs)
     // mask: [1, F, H, W] -> [64, refs + (F+3)/4, H/8, W/8]
     const int64_t frames = mask.size(1);
     const int64_t height = 2 * (mask.size(2) / 16), width = 2 * (mask.size(3) / 16);
-    auto m = mask[0].reshape({frames, height, 8, width, 8}).permute({2, 4, 0, 1, 3}).reshape({64, frames, height, width});
+    auto m = mask[0]
+                 .reshape({frames, height, 8, width, 8})
+                 .permute({2, 4, 0, 1, 3})
+                 .reshape({64, frames, height, width});
     m = F::interpolate(m.unsqueeze(0), F::InterpolateFuncOptions()
                                            .size(std::vector<int64_t>{(frames + 3) / 4, height, width})
                                            .mode(torch::kNearestExact))[0];

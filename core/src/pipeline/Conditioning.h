@@ -22,7 +22,8 @@ struct ConditioningHooks
     std::function<void(const char* name, const torch::Tensor&)> emit;
 };
 
-// --- first-last-frame-to-video ------------------------------------------------------------------------------
+// --- first-last-frame-to-video
+// ------------------------------------------------------------------------------
 
 // The official fit of a last frame whose size differs from the first's: r = max(Wf/Wl, Hf/Hl) and the size
 // [round(Wl*r), round(Hl*r)] go to TF.center_crop, which reads that list as (height, width): the frame is
@@ -46,7 +47,8 @@ struct FirstLastConditioning
 // r.width * r.height pixels. Emits "first", "last", "clip_fea", "vae_encode_input", "y".
 FirstLastConditioning firstLastConditioning(const Request& r, const ConditioningHooks& hooks);
 
-// --- VACE ---------------------------------------------------------------------------------------------------
+// --- VACE
+// ---------------------------------------------------------------------------------------------------
 
 // Frames of a video file (FFmpeg) or of a folder of PNG files sorted by name: [F, H, W, 3] uint8. `flag`
 // names the input in messages. Throws wan::Error(InvalidArgument) naming the file that cannot be read.
@@ -65,8 +67,9 @@ struct VaceSource
     int width = 0, height = 0, frames = 0;
 };
 
-// Reads and checks r.srcVideo / r.srcMask / r.srcRefImages (or builds the blank canvas), resizing and trimming
-// to r.width/r.height/r.frameNum where those are not 0. Throws wan::Error(InvalidArgument) naming the file.
+// Reads and checks r.srcVideo / r.srcMask / r.srcRefImages (or builds the blank canvas), resizing and
+// trimming to r.width/r.height/r.frameNum where those are not 0. Throws wan::Error(InvalidArgument) naming
+// the file.
 VaceSource loadVaceSource(const Request& r);
 
 // The official vace_encode_masks: [1, F, H, W] -> [64, refs + (F+3)/4, H/8, W/8]; channel = 8 * row offset +

@@ -1,5 +1,6 @@
 #include "pipeline/DeviceInfo.h"
 
+#include "wan/Devices.h"
 #include "wan/Error.h"
 
 #if WAN_WITH_CUDA
@@ -9,7 +10,7 @@
 #endif
 
 #include <algorithm>
-#include <charconv>
+#include <string>
 
 namespace wan::pipeline {
 
@@ -22,50 +23,76 @@ constexpr std::size_t kAggregate = 0;
 
 torch::Device parseDevice(const std::string& text)
 {
-    if (text.empty() || text == "cpu")
+    const std::string id = resolveDevice(text); // validated: "cpu" or "cuda:N" of a device present
+    if (id == "cpu")
         return torch::kCPU;
-    int index = 0;
-    if (text.rfind("cuda", 0) == 0) {
-        const auto rest = text.substr(4);
-        if (!rest.empty()) {
-            const auto* begin = rest.data() + 1;
-            const auto* end = rest.data() + rest.size();
-            const auto parsed = std::from_chars(begin, end, index);
-            if (rest[0] != ':' || parsed.ec != std::errc() || parsed.ptr != end || index < 0)
-                throw Error(ErrorKind::InvalidArgument,
-                            "device '" + text + "' is not valid: use cpu, cuda or cuda:N");
-        }
-        if (!torch::cuda::is_available())
-            throw Error(ErrorKind::InvalidArgument,
-                        "device '" + text +
-                            "' requested, but no CUDA device is usable (this LibTorch build or "
-                            "machine has none): use --device cpu");
-        const auto count = int(torch::cuda::device_count());
-        if (index >= count)
-            throw Error(ErrorKind::InvalidArgument, "device '" + text + "' does not exist: " +
-                                                        std::to_string(count) + " CUDA device(s) found");
-        return torch::Device(torch::kCUDA, static_cast<c10::DeviceIndex>(index));
-    }
-    throw Error(ErrorKind::InvalidArgument, "device '" + text + "' is not valid: use cpu, cuda or cuda:N");
+    return torch::Device(torch::kCUDA, static_cast<c10::DeviceIndex>(std::stoi(id.substr(5))));
 }
+
+#if WAN_WITH_CUDA
+namespace {
+
+int indexOf(const torch::Device& device)
+{
+    return device.index() < 0 ? 0 : device.index();
+}
+
+// cudaMemGetInfo on `device`: {free, total}, {0, 0} when the driver does not answer.
+std::pair<std::uint64_t, std::uint64_t> driverMemory(const torch::Device& device)
+{
+    const auto previous = c10::cuda::current_device();
+    c10::cuda::set_device(indexOf(device));
+    size_t freeBytes = 0, totalBytes = 0;
+    const auto status = cudaMemGetInfo(&freeBytes, &totalBytes);
+    c10::cuda::set_device(previous);
+    if (status != cudaSuccess)
+        return {0, 0};
+    return {freeBytes, totalBytes};
+}
+
+enum class Stat
+{
+    AllocatedPeak = 1,
+    ReservedPeak,
+    ReservedNow,
+    CachedUnused
+};
+
+std::uint64_t allocatorStat(const torch::Device& device, Stat stat)
+{
+    const auto stats = c10::cuda::CUDACachingAllocator::getDeviceStats(indexOf(device));
+    const auto& allocated = stats.allocated_bytes[kAggregate];
+    const auto& reserved = stats.reserved_bytes[kAggregate];
+    std::int64_t value = 0;
+    switch (stat) {
+    case Stat::AllocatedPeak:
+        value = allocated.peak;
+        break;
+    case Stat::ReservedPeak:
+        value = reserved.peak;
+        break;
+    case Stat::ReservedNow:
+        value = reserved.current;
+        break;
+    case Stat::CachedUnused:
+        value = reserved.current - allocated.current;
+        break;
+    }
+    return std::uint64_t(std::max<std::int64_t>(value, 0));
+}
+
+} // namespace
+#endif
 
 std::uint64_t freeDeviceMemory(const torch::Device& device)
 {
 #if WAN_WITH_CUDA
     if (device.is_cuda()) {
-        const auto previous = c10::cuda::current_device();
-        c10::cuda::set_device(device.index() < 0 ? 0 : device.index());
-        size_t freeBytes = 0, totalBytes = 0;
-        const auto status = cudaMemGetInfo(&freeBytes, &totalBytes);
-        c10::cuda::set_device(previous);
-        if (status != cudaSuccess)
+        const auto [freeBytes, totalBytes] = driverMemory(device);
+        if (totalBytes == 0)
             return 0;
         // Blocks LibTorch caches but does not use count as free for our purposes.
-        const auto stats =
-            c10::cuda::CUDACachingAllocator::getDeviceStats(device.index() < 0 ? 0 : device.index());
-        const auto cachedUnused =
-            stats.reserved_bytes[kAggregate].current - stats.allocated_bytes[kAggregate].current;
-        return std::uint64_t(freeBytes) + std::uint64_t(std::max<std::int64_t>(cachedUnused, 0));
+        return freeBytes + allocatorStat(device, Stat::CachedUnused);
     }
 #endif
     (void)device;
@@ -75,11 +102,8 @@ std::uint64_t freeDeviceMemory(const torch::Device& device)
 std::uint64_t peakDeviceMemory(const torch::Device& device)
 {
 #if WAN_WITH_CUDA
-    if (device.is_cuda()) {
-        const auto stats =
-            c10::cuda::CUDACachingAllocator::getDeviceStats(device.index() < 0 ? 0 : device.index());
-        return std::uint64_t(std::max<std::int64_t>(stats.allocated_bytes[kAggregate].peak, 0));
-    }
+    if (device.is_cuda())
+        return allocatorStat(device, Stat::AllocatedPeak);
 #endif
     (void)device;
     return 0;
@@ -88,11 +112,8 @@ std::uint64_t peakDeviceMemory(const torch::Device& device)
 std::uint64_t peakReservedDeviceMemory(const torch::Device& device)
 {
 #if WAN_WITH_CUDA
-    if (device.is_cuda()) {
-        const auto stats =
-            c10::cuda::CUDACachingAllocator::getDeviceStats(device.index() < 0 ? 0 : device.index());
-        return std::uint64_t(std::max<std::int64_t>(stats.reserved_bytes[kAggregate].peak, 0));
-    }
+    if (device.is_cuda())
+        return allocatorStat(device, Stat::ReservedPeak);
 #endif
     (void)device;
     return 0;
@@ -101,11 +122,8 @@ std::uint64_t peakReservedDeviceMemory(const torch::Device& device)
 std::uint64_t reservedDeviceMemory(const torch::Device& device)
 {
 #if WAN_WITH_CUDA
-    if (device.is_cuda()) {
-        const auto stats =
-            c10::cuda::CUDACachingAllocator::getDeviceStats(device.index() < 0 ? 0 : device.index());
-        return std::uint64_t(std::max<std::int64_t>(stats.reserved_bytes[kAggregate].current, 0));
-    }
+    if (device.is_cuda())
+        return allocatorStat(device, Stat::ReservedNow);
 #endif
     (void)device;
     return 0;
@@ -115,12 +133,8 @@ std::uint64_t usedDeviceMemory(const torch::Device& device)
 {
 #if WAN_WITH_CUDA
     if (device.is_cuda()) {
-        const auto previous = c10::cuda::current_device();
-        c10::cuda::set_device(device.index() < 0 ? 0 : device.index());
-        size_t freeBytes = 0, totalBytes = 0;
-        const auto status = cudaMemGetInfo(&freeBytes, &totalBytes);
-        c10::cuda::set_device(previous);
-        return status == cudaSuccess ? std::uint64_t(totalBytes - freeBytes) : 0;
+        const auto [freeBytes, totalBytes] = driverMemory(device);
+        return totalBytes - freeBytes;
     }
 #endif
     (void)device;
@@ -131,7 +145,7 @@ void resetPeakDeviceMemory(const torch::Device& device)
 {
 #if WAN_WITH_CUDA
     if (device.is_cuda())
-        c10::cuda::CUDACachingAllocator::resetPeakStats(device.index() < 0 ? 0 : device.index());
+        c10::cuda::CUDACachingAllocator::resetPeakStats(indexOf(device));
 #endif
     (void)device;
 }

@@ -9,8 +9,8 @@
 
 namespace wan::pipeline {
 
-// "cpu", "cuda", "cuda:N". Throws wan::Error(InvalidArgument) for anything else or a CUDA device that is
-// absent.
+// "auto", "cpu", "cuda", "cuda:N" (wan::resolveDevice). Throws wan::Error(InvalidArgument) for anything else
+// or a CUDA device that is absent.
 torch::Device parseDevice(const std::string& text);
 
 // Free bytes on a CUDA device (cudaMemGetInfo), 0 for the CPU or a build without CUDA.

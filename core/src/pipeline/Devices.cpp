@@ -2,6 +2,8 @@
 
 #include "wan/Error.h"
 
+#include "pipeline/DeviceInfo.h"
+
 #include <ATen/Context.h>
 #include <ATen/detail/CUDAHooksInterface.h>
 #include <torch/cuda.h>
@@ -100,8 +102,8 @@ BuildInfo buildInfo()
         if (info.cudnnCompiled) {
             try {
                 const long v = hooks.versionCuDNN(); // 92600 -> 9.26.0
-                info.cudnnVersion = std::to_string(v / 10000) + "." + std::to_string((v % 10000) / 100) + "." +
-                                    std::to_string(v % 100);
+                info.cudnnVersion = std::to_string(v / 10000) + "." + std::to_string((v % 10000) / 100) +
+                                    "." + std::to_string(v % 100);
             } catch (const std::exception&) {
             }
         }
@@ -117,9 +119,11 @@ BuildInfo buildInfo()
         if (status == cudaErrorInsufficientDriver || status == cudaErrorNoDevice) {
             void* driver = dlopen("libcuda.so.1", RTLD_LAZY | RTLD_LOCAL);
             if (!driver)
-                info.cudaProblem = "no NVIDIA driver found (libcuda.so.1): install the NVIDIA driver to use a GPU";
+                info.cudaProblem =
+                    "no NVIDIA driver found (libcuda.so.1): install the NVIDIA driver to use a GPU";
             else if (status == cudaErrorInsufficientDriver)
-                info.cudaProblem = "the NVIDIA driver is older than CUDA " + info.cudaVersion + " needs: update it";
+                info.cudaProblem =
+                    "the NVIDIA driver is older than CUDA " + info.cudaVersion + " needs: update it";
             else
                 info.cudaProblem = "the NVIDIA driver sees no GPU";
             if (driver)
@@ -149,16 +153,7 @@ std::vector<ComputeDevice> listDevices()
             d.computeMajor = props.major;
             d.computeMinor = props.minor;
         }
-        int previous = 0;
-        cudaGetDevice(&previous);
-        if (cudaSetDevice(i) == cudaSuccess) {
-            size_t freeBytes = 0, totalBytes = 0;
-            if (cudaMemGetInfo(&freeBytes, &totalBytes) == cudaSuccess) {
-                d.freeBytes = freeBytes;
-                d.totalBytes = totalBytes;
-            }
-            cudaSetDevice(previous);
-        }
+        d.freeBytes = pipeline::freeDeviceMemory(torch::Device(torch::kCUDA, c10::DeviceIndex(i)));
         cudaGetLastError();
         devices.push_back(std::move(d));
     }

@@ -227,11 +227,18 @@ struct ModelKey
     }
 };
 
-// Cleans up what a job wrote when it does not finish.
+// Cleans up the files a job created when it does not finish. Files that existed before the job are never
+// removed (a failed write leaves them as they were; PartialFile replaces a file only once complete).
 class OutputGuard
 {
 public:
-    void add(fs::path path) { m_paths.push_back(std::move(path)); }
+    // Call before writing `path`.
+    void addIfNew(fs::path path)
+    {
+        std::error_code ec;
+        if (!fs::exists(fs::symlink_status(path, ec)))
+            m_paths.push_back(std::move(path));
+    }
     void commit() { m_paths.clear(); }
     ~OutputGuard()
     {
@@ -433,13 +440,15 @@ struct Engine::Impl
 
     torch::Tensor drawNoise(const pipeline::Geometry& g, std::int64_t seed) const
     {
-        const std::vector<std::int64_t> shape{pipeline::kLatentChannels, g.latFrames, g.latHeight, g.latWidth};
+        const std::vector<std::int64_t> shape{pipeline::kLatentChannels, g.latFrames, g.latHeight,
+                                              g.latWidth};
         torch::Tensor noise;
         if (request->noise == NoiseSource::Device && device.is_cuda()) {
             // The official script: torch.Generator(device).manual_seed(seed), randn on that device in fp32.
             auto generator = at::detail::getCUDAHooks().getNewGenerator(device.index());
             generator.set_current_seed(std::uint64_t(seed));
-            noise = torch::randn(shape, generator, torch::TensorOptions().dtype(torch::kFloat32).device(device));
+            noise =
+                torch::randn(shape, generator, torch::TensorOptions().dtype(torch::kFloat32).device(device));
         } else {
             auto generator = at::make_generator<at::CPUGeneratorImpl>(std::uint64_t(seed));
             noise = torch::randn(shape, generator, torch::TensorOptions().dtype(torch::kFloat32));
@@ -492,9 +501,10 @@ struct Engine::Impl
                 cond = out.at(0);
                 uncond = out.at(1);
             } else {
-                cond = dit->forward({latent}, t, {context}, g.seqLen, clipFea, ys, vace, r.contextScale).at(0);
-                uncond =
-                    dit->forward({latent}, t, {contextNull}, g.seqLen, clipFea, ys, vace, r.contextScale).at(0);
+                cond =
+                    dit->forward({latent}, t, {context}, g.seqLen, clipFea, ys, vace, r.contextScale).at(0);
+                uncond = dit->forward({latent}, t, {contextNull}, g.seqLen, clipFea, ys, vace, r.contextScale)
+                             .at(0);
             }
             const auto noisePred = uncond + r.guideScale * (cond - uncond);
             emit("noise_pred_cond", k, cond);
@@ -602,11 +612,13 @@ struct Engine::Impl
             for (int i = 0; i < frames.count; ++i) {
                 throwIfCancelled(*callbacks);
                 const auto path = r.framesDir / media::sequenceFrameName(i, frames.count);
-                guard.add(path);
+                guard.addIfNew(path);
                 media::writePng(path, frames, i);
             }
         }
         if (!r.outputPath.empty()) {
+            throwIfCancelled(*callbacks);
+            guard.addIfNew(r.outputPath);
             auto ext = r.outputPath.extension().string();
             for (auto& c : ext)
                 c = char(std::tolower(static_cast<unsigned char>(c)));
@@ -623,10 +635,9 @@ struct Engine::Impl
                 mp4.metadata.tags = tags;
                 media::writeMp4(r.outputPath, frames, mp4, callbacks->cancel);
             }
-            guard.add(r.outputPath);
             result.outputPath = r.outputPath;
         }
-        throwIfCancelled(*callbacks);
+        // The output is the final commit: once it replaced the old file, nothing may remove it or the frames.
         guard.commit();
         progress(Stage::Writing, 1, 1);
     }
@@ -685,7 +696,7 @@ struct Engine::Impl
             throw Error(ErrorKind::InvalidArgument, "no model folder given (--ckpt_dir)");
         // Validates every file of the folder (names, shapes, dtypes) before anything is loaded.
         const ModelInfo info = inspectModelFolder(r.ckptDir);
-        const std::string folderType = toString(info.modelType);
+        const std::string folderType = modelTypeName(info.modelType);
         if (folderType != taskFolderType(r.task))
             throw Error(ErrorKind::InvalidArgument,
                         "the model folder '" + r.ckptDir.string() + "' holds " + withArticle(folderType) +
