@@ -37,6 +37,21 @@
     </message>
 </context>
 <context>
+    <name>ExportFile</name>
+    <message>
+        <source>%1 is the job's own file: choose another name or folder.</source>
+        <translation>%1 is the job's own file: choose another name or folder.</translation>
+    </message>
+    <message>
+        <source>Could not read %1: %2.</source>
+        <translation>Could not read %1: %2.</translation>
+    </message>
+    <message>
+        <source>Could not write %1: %2.</source>
+        <translation>Could not write %1: %2.</translation>
+    </message>
+</context>
+<context>
     <name>ImageInput</name>
     <message>
         <source>%1 is not a supported image. Use a PNG, JPEG, WebP or BMP file.</source>
@@ -334,6 +349,14 @@
         <source>%n job(s) were running when Wan Studio stopped and are queued again (%1 will only be decoded from their saved latents). The queue is paused: press “Resume queue” to go on.</source>
         <translation><numerusform>%n job(s) were running when Wan Studio stopped and are queued again (%1 will only be decoded from their saved latents). The queue is paused: press “Resume queue” to go on.</numerusform><numerusform>%n job(s) were running when Wan Studio stopped and are queued again (%1 will only be decoded from their saved latents). The queue is paused: press “Resume queue” to go on.</numerusform></translation>
     </message>
+    <message>
+        <source>Wan Studio is already running for this user (its data folder %1 is in use). Switch to the open window, or close it first.</source>
+        <translation>Wan Studio is already running for this user (its data folder %1 is in use). Switch to the open window, or close it first.</translation>
+    </message>
+    <message>
+        <source>Wan Studio</source>
+        <translation>Wan Studio</translation>
+    </message>
 </context>
 <context>
     <name>wan::ui::GenerationSettingsPanel</name>
@@ -487,6 +510,12 @@ Video: %4×%5 (same area as the chosen size, aspect kept)</translation>
     <message>
         <source>Images (%1)</source>
         <translation>Images (%1)</translation>
+    </message>
+    <message>
+        <source>%1
+Image: %2×%3</source>
+        <translation>%1
+Image: %2×%3</translation>
     </message>
 </context>
 <context>
@@ -652,10 +681,6 @@ Video: %4×%5 (same area as the chosen size, aspect kept)</translation>
         <translation>MP4 video (*.mp4)</translation>
     </message>
     <message>
-        <source>Could not write %1. Check that the folder is writable and the disk is not full.</source>
-        <translation>Could not write %1. Check that the folder is writable and the disk is not full.</translation>
-    </message>
-    <message>
         <source>Exported to %1</source>
         <translation>Exported to %1</translation>
     </message>
@@ -771,6 +796,10 @@ Video: %4×%5 (same area as the chosen size, aspect kept)</translation>
         <source>The mask %1 does not exist.</source>
         <translation>The mask %1 does not exist.</translation>
     </message>
+    <message>
+        <source>Check that the folder is writable and the disk is not full.</source>
+        <translation>Check that the folder is writable and the disk is not full.</translation>
+    </message>
 </context>
 <context>
     <name>wan::ui::ModelFolderPicker</name>
@@ -813,6 +842,14 @@ Video: %4×%5 (same area as the chosen size, aspect kept)</translation>
     <message>
         <source>Folder with diffusion_pytorch_model*.safetensors, Wan2.1_VAE.pth, …</source>
         <translation>Folder with diffusion_pytorch_model*.safetensors, Wan2.1_VAE.pth, …</translation>
+    </message>
+    <message>
+        <source>first &amp; last frame to video</source>
+        <translation>first &amp; last frame to video</translation>
+    </message>
+    <message>
+        <source>video editing (VACE)</source>
+        <translation>video editing (VACE)</translation>
     </message>
 </context>
 <context>

@@ -37,6 +37,21 @@
     </message>
 </context>
 <context>
+    <name>ExportFile</name>
+    <message>
+        <source>%1 is the job's own file: choose another name or folder.</source>
+        <translation>%1 是该任务自己的文件：请选择其他文件名或文件夹。</translation>
+    </message>
+    <message>
+        <source>Could not read %1: %2.</source>
+        <translation>无法读取 %1：%2。</translation>
+    </message>
+    <message>
+        <source>Could not write %1: %2.</source>
+        <translation>无法写入 %1：%2。</translation>
+    </message>
+</context>
+<context>
     <name>ImageInput</name>
     <message>
         <source>%1 is not a supported image. Use a PNG, JPEG, WebP or BMP file.</source>
@@ -321,11 +336,11 @@
     </message>
     <message>
         <source>First &amp; last frame to video</source>
-        <translation type="unfinished" />
+        <translation>首尾帧生成视频</translation>
     </message>
     <message>
         <source>Video editing (VACE)</source>
-        <translation type="unfinished" />
+        <translation>视频编辑（VACE）</translation>
     </message>
 </context>
 <context>
@@ -333,6 +348,14 @@
     <message numerus="yes">
         <source>%n job(s) were running when Wan Studio stopped and are queued again (%1 will only be decoded from their saved latents). The queue is paused: press “Resume queue” to go on.</source>
         <translation><numerusform>Wan Studio 上次退出时有 %n 个任务正在运行，现已重新排队（其中 %1 个将直接从已保存的潜变量解码）。队列已暂停：点击“继续队列”以继续。</numerusform></translation>
+    </message>
+    <message>
+        <source>Wan Studio is already running for this user (its data folder %1 is in use). Switch to the open window, or close it first.</source>
+        <translation>Wan Studio 已在为当前用户运行（其数据文件夹 %1 正在使用中）。请切换到已打开的窗口，或先将其关闭。</translation>
+    </message>
+    <message>
+        <source>Wan Studio</source>
+        <translation>Wan Studio</translation>
     </message>
 </context>
 <context>
@@ -487,6 +510,12 @@ Video: %4×%5 (same area as the chosen size, aspect kept)</source>
     <message>
         <source>Images (%1)</source>
         <translation>图片 (%1)</translation>
+    </message>
+    <message>
+        <source>%1
+Image: %2×%3</source>
+        <translation>%1
+图片：%2×%3</translation>
     </message>
 </context>
 <context>
@@ -652,10 +681,6 @@ Video: %4×%5 (same area as the chosen size, aspect kept)</source>
         <translation>MP4 视频 (*.mp4)</translation>
     </message>
     <message>
-        <source>Could not write %1. Check that the folder is writable and the disk is not full.</source>
-        <translation>无法写入 %1。请确认文件夹可写且磁盘未满。</translation>
-    </message>
-    <message>
         <source>Exported to %1</source>
         <translation>已导出到 %1</translation>
     </message>
@@ -689,11 +714,11 @@ Video: %4×%5 (same area as the chosen size, aspect kept)</source>
     </message>
     <message>
         <source>First and last frame</source>
-        <translation type="unfinished" />
+        <translation>首帧与尾帧</translation>
     </message>
     <message>
         <source>Last frame</source>
-        <translation type="unfinished" />
+        <translation>尾帧</translation>
     </message>
     <message>
         <source>Choose the first frame</source>
@@ -701,75 +726,79 @@ Video: %4×%5 (same area as the chosen size, aspect kept)</source>
     </message>
     <message>
         <source>Choose the last frame</source>
-        <translation type="unfinished" />
+        <translation>选择尾帧</translation>
     </message>
     <message>
         <source>Video to edit</source>
-        <translation type="unfinished" />
+        <translation>要编辑的视频</translation>
     </message>
     <message>
         <source>The video takes the first frame's aspect ratio; the last frame is center-cropped to it.</source>
-        <translation type="unfinished" />
+        <translation>视频采用首帧的宽高比；尾帧将居中裁剪为该比例。</translation>
     </message>
     <message>
         <source>Video: %1×%2 (the first frame's aspect ratio, same area as the chosen size)</source>
-        <translation type="unfinished" />
+        <translation>视频：%1×%2（首帧的宽高比，面积与所选尺寸相同）</translation>
     </message>
     <message>
         <source>a text-to-video model</source>
-        <translation type="unfinished" />
+        <translation>文生视频模型</translation>
     </message>
     <message>
         <source>an image-to-video model</source>
-        <translation type="unfinished" />
+        <translation>图生视频模型</translation>
     </message>
     <message>
         <source>a first-and-last-frame model</source>
-        <translation type="unfinished" />
+        <translation>首尾帧模型</translation>
     </message>
     <message>
         <source>a VACE video-editing model</source>
-        <translation type="unfinished" />
+        <translation>VACE 视频编辑模型</translation>
     </message>
     <message>
         <source>This model folder holds %1; image to video needs an I2V model (Wan2.1-I2V-14B-480P or -720P).</source>
-        <translation type="unfinished" />
+        <translation>此模型文件夹中是%1；图生视频需要 I2V 模型（Wan2.1-I2V-14B-480P 或 -720P）。</translation>
     </message>
     <message>
         <source>This model folder holds %1; first &amp; last frame to video needs an FLF2V model (Wan2.1-FLF2V-14B-720P).</source>
-        <translation type="unfinished" />
+        <translation>此模型文件夹中是%1；首尾帧生成视频需要 FLF2V 模型（Wan2.1-FLF2V-14B-720P）。</translation>
     </message>
     <message>
         <source>This model folder holds %1; video editing needs a VACE model (Wan2.1-VACE-1.3B or -14B).</source>
-        <translation type="unfinished" />
+        <translation>此模型文件夹中是%1；视频编辑需要 VACE 模型（Wan2.1-VACE-1.3B 或 -14B）。</translation>
     </message>
     <message>
         <source>This model folder holds %1; choose a T2V model folder for this task.</source>
-        <translation type="unfinished" />
+        <translation>此模型文件夹中是%1；此任务请选择 T2V 模型文件夹。</translation>
     </message>
     <message>
         <source>First &amp; last frame to video needs both frames: drop, paste or browse a first and a last frame image.</source>
-        <translation type="unfinished" />
+        <translation>首尾帧生成视频需要两帧：请拖入、粘贴或浏览选择首帧和尾帧图片。</translation>
     </message>
     <message>
         <source>The first frame is missing: drop, paste or browse an image for it.</source>
-        <translation type="unfinished" />
+        <translation>缺少首帧：请拖入、粘贴或浏览选择一张图片。</translation>
     </message>
     <message>
         <source>The last frame is missing: drop, paste or browse an image for it.</source>
-        <translation type="unfinished" />
+        <translation>缺少尾帧：请拖入、粘贴或浏览选择一张图片。</translation>
     </message>
     <message>
         <source>A mask needs a source video: choose the video the mask belongs to, or clear the mask.</source>
-        <translation type="unfinished" />
+        <translation>蒙版需要源视频：请选择该蒙版对应的视频，或清除蒙版。</translation>
     </message>
     <message>
         <source>The source video %1 does not exist.</source>
-        <translation type="unfinished" />
+        <translation>源视频 %1 不存在。</translation>
     </message>
     <message>
         <source>The mask %1 does not exist.</source>
-        <translation type="unfinished" />
+        <translation>蒙版 %1 不存在。</translation>
+    </message>
+    <message>
+        <source>Check that the folder is writable and the disk is not full.</source>
+        <translation>请检查文件夹是否可写、磁盘是否已满。</translation>
     </message>
 </context>
 <context>
@@ -813,6 +842,14 @@ Video: %4×%5 (same area as the chosen size, aspect kept)</source>
     <message>
         <source>Folder with diffusion_pytorch_model*.safetensors, Wan2.1_VAE.pth, …</source>
         <translation>包含 diffusion_pytorch_model*.safetensors、Wan2.1_VAE.pth 等文件的文件夹</translation>
+    </message>
+    <message>
+        <source>first &amp; last frame to video</source>
+        <translation>首尾帧生成视频</translation>
+    </message>
+    <message>
+        <source>video editing (VACE)</source>
+        <translation>视频编辑（VACE）</translation>
     </message>
 </context>
 <context>
@@ -1106,31 +1143,31 @@ Extended from: %2</source>
     </message>
     <message>
         <source>CPU — %1, %2 GiB RAM</source>
-        <translation type="unfinished" />
+        <translation>CPU — %1，%2 GiB 内存</translation>
     </message>
     <message>
         <source>GPU %1 — %2, %3 GiB, compute capability %4.%5</source>
-        <translation type="unfinished" />
+        <translation>GPU %1 — %2，%3 GiB，计算能力 %4.%5</translation>
     </message>
     <message>
         <source>%1 — not found on this computer</source>
-        <translation type="unfinished" />
+        <translation>%1 — 在此电脑上未找到</translation>
     </message>
     <message>
         <source>CPU — a seed gives the same video on every computer</source>
-        <translation type="unfinished" />
+        <translation>CPU — 同一种子在每台电脑上生成相同的视频</translation>
     </message>
     <message>
         <source>Device — the GPU's own generator, as the official script</source>
-        <translation type="unfinished" />
+        <translation>设备 — 使用 GPU 自身的随机数生成器，与官方脚本一致</translation>
     </message>
     <message>
         <source>Where the starting noise is drawn. "Device" reproduces videos made with the official Python script on an NVIDIA GPU; the same seed then gives another video on the CPU.</source>
-        <translation type="unfinished" />
+        <translation>初始噪声在哪里生成。“设备”可复现官方 Python 脚本在 NVIDIA GPU 上生成的视频；此时同一种子在 CPU 上会生成不同的视频。</translation>
     </message>
     <message>
         <source>Noise</source>
-        <translation type="unfinished" />
+        <translation>噪声</translation>
     </message>
 </context>
 <context>
@@ -1141,59 +1178,59 @@ Extended from: %2</source>
     </message>
     <message>
         <source>Choose the source video</source>
-        <translation type="unfinished" />
+        <translation>选择源视频</translation>
     </message>
     <message>
         <source>Choose the mask video</source>
-        <translation type="unfinished" />
+        <translation>选择蒙版视频</translation>
     </message>
     <message>
         <source>Videos (*.mp4 *.mov *.mkv *.webm *.avi);;All files (*)</source>
-        <translation type="unfinished" />
+        <translation>视频 (*.mp4 *.mov *.mkv *.webm *.avi);;所有文件 (*)</translation>
     </message>
     <message>
         <source>Choose a folder of source frames (PNG)</source>
-        <translation type="unfinished" />
+        <translation>选择源视频帧文件夹（PNG）</translation>
     </message>
     <message>
         <source>Choose a folder of mask frames (PNG)</source>
-        <translation type="unfinished" />
+        <translation>选择蒙版帧文件夹（PNG）</translation>
     </message>
     <message>
         <source>Add reference images</source>
-        <translation type="unfinished" />
+        <translation>添加参考图片</translation>
     </message>
     <message>
         <source>Source video</source>
-        <translation type="unfinished" />
+        <translation>源视频</translation>
     </message>
     <message>
         <source>Video file or folder of PNG frames (optional)</source>
-        <translation type="unfinished" />
+        <translation>视频文件或 PNG 帧文件夹（可选）</translation>
     </message>
     <message>
         <source>File…</source>
-        <translation type="unfinished" />
+        <translation>文件…</translation>
     </message>
     <message>
         <source>Folder…</source>
-        <translation type="unfinished" />
+        <translation>文件夹…</translation>
     </message>
     <message>
         <source>Mask</source>
-        <translation type="unfinished" />
+        <translation>蒙版</translation>
     </message>
     <message>
         <source>White = generate, black = keep (optional)</source>
-        <translation type="unfinished" />
+        <translation>白色 = 生成，黑色 = 保留（可选）</translation>
     </message>
     <message>
         <source>Reference images</source>
-        <translation type="unfinished" />
+        <translation>参考图片</translation>
     </message>
     <message>
         <source>Add…</source>
-        <translation type="unfinished" />
+        <translation>添加…</translation>
     </message>
     <message>
         <source>Remove</source>
@@ -1201,19 +1238,19 @@ Extended from: %2</source>
     </message>
     <message>
         <source>Context scale</source>
-        <translation type="unfinished" />
+        <translation>上下文强度</translation>
     </message>
     <message>
         <source>How strongly the source video and references steer the result (default 1.0)</source>
-        <translation type="unfinished" />
+        <translation>源视频和参考图片对结果的影响程度（默认 1.0）</translation>
     </message>
     <message>
         <source>Keep the source's size and length</source>
-        <translation type="unfinished" />
+        <translation>保持源视频的尺寸和长度</translation>
     </message>
     <message>
         <source>Without a source video the video is generated at the chosen size and length; a mask needs a source video.</source>
-        <translation type="unfinished" />
+        <translation>没有源视频时，按所选尺寸和长度生成视频；蒙版需要配合源视频使用。</translation>
     </message>
 </context>
 </TS>

@@ -83,6 +83,10 @@ ZH = {
 "the file is damaged (%1 at byte %2), probably written only in part": "文件已损坏（第 %2 字节处：%1），可能只写入了一部分",
 "the file is not a Wan Studio queue": "该文件不是 Wan Studio 的队列文件",
 "the file cannot be read: %1": "无法读取该文件：%1",
+"%1 is the job's own file: choose another name or folder.": "%1 是该任务自己的文件：请选择其他文件名或文件夹。",
+"Could not read %1: %2.": "无法读取 %1：%2。",
+"Check that the folder is writable and the disk is not full.": "请检查文件夹是否可写、磁盘是否已满。",
+"Wan Studio is already running for this user (its data folder %1 is in use). Switch to the open window, or close it first.": "Wan Studio 已在为当前用户运行（其数据文件夹 %1 正在使用中）。请切换到已打开的窗口，或先将其关闭。",
 "the file cannot be opened: %1": "无法打开该文件：%1",
 "The render queue is not saved: %1 could not be read nor moved aside, and saving would replace it.": "渲染队列未保存：%1 既无法读取也无法移到一旁，保存会覆盖它。",
 "the file was written by a newer version of Wan Studio": "该文件由更新版本的 Wan Studio 写入",
@@ -249,4 +253,70 @@ ZH = {
     "让语言模型用更多细节改写提示词（在 设置 → 提示词扩写 中配置）",
 "General": "常规",
 "Prompt extension": "提示词扩写",
+# First & last frame to video, video editing (VACE)
+"First & last frame to video": "首尾帧生成视频",
+"Video editing (VACE)": "视频编辑（VACE）",
+"%1\nImage: %2×%3": "%1\n图片：%2×%3",
+"First and last frame": "首帧与尾帧",
+"Last frame": "尾帧",
+"Choose the last frame": "选择尾帧",
+"Video to edit": "要编辑的视频",
+"The video takes the first frame's aspect ratio; the last frame is center-cropped to it.":
+    "视频采用首帧的宽高比；尾帧将居中裁剪为该比例。",
+"Video: %1×%2 (the first frame's aspect ratio, same area as the chosen size)":
+    "视频：%1×%2（首帧的宽高比，面积与所选尺寸相同）",
+"a text-to-video model": "文生视频模型",
+"an image-to-video model": "图生视频模型",
+"a first-and-last-frame model": "首尾帧模型",
+"a VACE video-editing model": "VACE 视频编辑模型",
+"This model folder holds %1; image to video needs an I2V model (Wan2.1-I2V-14B-480P or -720P).":
+    "此模型文件夹中是%1；图生视频需要 I2V 模型（Wan2.1-I2V-14B-480P 或 -720P）。",
+"This model folder holds %1; first & last frame to video needs an FLF2V model (Wan2.1-FLF2V-14B-720P).":
+    "此模型文件夹中是%1；首尾帧生成视频需要 FLF2V 模型（Wan2.1-FLF2V-14B-720P）。",
+"This model folder holds %1; video editing needs a VACE model (Wan2.1-VACE-1.3B or -14B).":
+    "此模型文件夹中是%1；视频编辑需要 VACE 模型（Wan2.1-VACE-1.3B 或 -14B）。",
+"This model folder holds %1; choose a T2V model folder for this task.":
+    "此模型文件夹中是%1；此任务请选择 T2V 模型文件夹。",
+"First & last frame to video needs both frames: drop, paste or browse a first and a last frame image.":
+    "首尾帧生成视频需要两帧：请拖入、粘贴或浏览选择首帧和尾帧图片。",
+"The first frame is missing: drop, paste or browse an image for it.":
+    "缺少首帧：请拖入、粘贴或浏览选择一张图片。",
+"The last frame is missing: drop, paste or browse an image for it.":
+    "缺少尾帧：请拖入、粘贴或浏览选择一张图片。",
+"A mask needs a source video: choose the video the mask belongs to, or clear the mask.":
+    "蒙版需要源视频：请选择该蒙版对应的视频，或清除蒙版。",
+"The source video %1 does not exist.": "源视频 %1 不存在。",
+"The mask %1 does not exist.": "蒙版 %1 不存在。",
+"first & last frame to video": "首尾帧生成视频",
+"video editing (VACE)": "视频编辑（VACE）",
+"Choose the source video": "选择源视频",
+"Choose the mask video": "选择蒙版视频",
+"Videos (*.mp4 *.mov *.mkv *.webm *.avi);;All files (*)":
+    "视频 (*.mp4 *.mov *.mkv *.webm *.avi);;所有文件 (*)",
+"Choose a folder of source frames (PNG)": "选择源视频帧文件夹（PNG）",
+"Choose a folder of mask frames (PNG)": "选择蒙版帧文件夹（PNG）",
+"Add reference images": "添加参考图片",
+"Source video": "源视频",
+"Video file or folder of PNG frames (optional)": "视频文件或 PNG 帧文件夹（可选）",
+"File…": "文件…",
+"Folder…": "文件夹…",
+"Mask": "蒙版",
+"White = generate, black = keep (optional)": "白色 = 生成，黑色 = 保留（可选）",
+"Reference images": "参考图片",
+"Add…": "添加…",
+"Context scale": "上下文强度",
+"How strongly the source video and references steer the result (default 1.0)":
+    "源视频和参考图片对结果的影响程度（默认 1.0）",
+"Keep the source's size and length": "保持源视频的尺寸和长度",
+"Without a source video the video is generated at the chosen size and length; a mask needs a source video.":
+    "没有源视频时，按所选尺寸和长度生成视频；蒙版需要配合源视频使用。",
+# Device and noise pickers
+"CPU — %1, %2 GiB RAM": "CPU — %1，%2 GiB 内存",
+"GPU %1 — %2, %3 GiB, compute capability %4.%5": "GPU %1 — %2，%3 GiB，计算能力 %4.%5",
+"%1 — not found on this computer": "%1 — 在此电脑上未找到",
+"CPU — a seed gives the same video on every computer": "CPU — 同一种子在每台电脑上生成相同的视频",
+"Device — the GPU's own generator, as the official script": "设备 — 使用 GPU 自身的随机数生成器，与官方脚本一致",
+"Where the starting noise is drawn. \"Device\" reproduces videos made with the official Python script on an NVIDIA GPU; the same seed then gives another video on the CPU.":
+    "初始噪声在哪里生成。“设备”可复现官方 Python 脚本在 NVIDIA GPU 上生成的视频；此时同一种子在 CPU 上会生成不同的视频。",
+"Noise": "噪声",
 }

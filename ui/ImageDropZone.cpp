@@ -23,7 +23,7 @@ namespace {
 constexpr int kThumbnailSide = 160;
 }
 
-ImageDropZone::ImageDropZone(QString stashDir, QWidget* parent)
+ImageDropZone::ImageDropZone(QString stashDir, QWidget* parent, Arrangement arrangement)
     : QFrame(parent), m_stashDir(std::move(stashDir))
 {
     setAcceptDrops(true);
@@ -47,12 +47,25 @@ ImageDropZone::ImageDropZone(QString stashDir, QWidget* parent)
     buttons->addWidget(m_paste);
     buttons->addWidget(m_clear);
     buttons->addStretch();
-    auto* right = new QVBoxLayout;
-    right->addWidget(m_info, 1);
-    right->addLayout(buttons);
-    auto* layout = new QHBoxLayout(this);
-    layout->addWidget(m_thumbnail);
-    layout->addLayout(right, 1);
+    if (arrangement == Arrangement::Stacked) {
+        m_info->setAlignment(Qt::AlignTop | Qt::AlignLeft);
+        auto* layout = new QVBoxLayout(this);
+        layout->addWidget(m_thumbnail, 0, Qt::AlignHCenter);
+        layout->addWidget(m_info, 1);
+        layout->addLayout(buttons);
+        // A scroll area does not ask wrapped labels for their height: reserve room for the text.
+        const int textHeight = 5 * fontMetrics().lineSpacing();
+        m_info->setMinimumHeight(textHeight);
+        setMinimumHeight(kThumbnailSide + textHeight + m_browse->sizeHint().height() + 4 * layout->spacing() +
+                         24);
+    } else {
+        auto* right = new QVBoxLayout;
+        right->addWidget(m_info, 1);
+        right->addLayout(buttons);
+        auto* layout = new QHBoxLayout(this);
+        layout->addWidget(m_thumbnail);
+        layout->addLayout(right, 1);
+    }
 
     connect(m_browse, &QPushButton::clicked, this, &ImageDropZone::browse);
     connect(m_paste, &QPushButton::clicked, this, &ImageDropZone::pasteFromClipboard);
@@ -154,7 +167,12 @@ void ImageDropZone::refresh()
             m_image.scaled(kThumbnailSide, kThumbnailSide, Qt::KeepAspectRatio, Qt::SmoothTransformation)));
     }
     QString text;
-    if (!m_image.isNull()) {
+    if (!m_image.isNull() && !m_showsOutputSize) {
+        text = tr("%1\nImage: %2×%3")
+                   .arg(QFileInfo(m_imagePath).fileName())
+                   .arg(m_image.width())
+                   .arg(m_image.height());
+    } else if (!m_image.isNull()) {
         const QSize out = outputSize();
         text = tr("%1\nImage: %2×%3\nVideo: %4×%5 (same area as the chosen size, aspect kept)")
                    .arg(QFileInfo(m_imagePath).fileName())
@@ -168,6 +186,12 @@ void ImageDropZone::refresh()
     if (!m_error.isEmpty())
         text += QStringLiteral("\n\n") + m_error;
     m_info->setText(text);
+}
+
+void ImageDropZone::setShowsOutputSize(bool show)
+{
+    m_showsOutputSize = show;
+    refresh();
 }
 
 void ImageDropZone::setBrowseTitle(const QString& title)

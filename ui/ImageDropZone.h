@@ -17,14 +17,22 @@ class ImageDropZone final : public QFrame
     Q_DISABLE_COPY_MOVE(ImageDropZone)
 
 public:
+    enum class Arrangement
+    {
+        Beside = 1, // thumbnail left, text and buttons right
+        Stacked     // thumbnail, text and buttons one below the other (for zones side by side)
+    };
+
     // stashDir: where pasted/dropped image data is saved as PNG, since the engine reads files.
-    explicit ImageDropZone(QString stashDir, QWidget* parent = nullptr);
+    explicit ImageDropZone(QString stashDir, QWidget* parent = nullptr,
+                           Arrangement arrangement = Arrangement::Beside);
 
     bool setImageFromMime(const QMimeData* mime);
     bool setImageFile(const QString& path);
     void pasteFromClipboard();
     void clear();
-    void setMaxArea(int maxArea); // width*height of the chosen size
+    void setMaxArea(int maxArea);              // width*height of the chosen size
+    void setShowsOutputSize(bool show);        // the "Video: W×H" line; off where the image does not set it
     void setBrowseTitle(const QString& title); // the file dialog's title; default "Choose the first frame"
 
     QString imagePath() const { return m_imagePath; }
@@ -54,6 +62,7 @@ private:
     QString m_imagePath;
     QString m_error;
     QString m_browseTitle;
+    bool m_showsOutputSize = true;
     int m_maxArea = 832 * 480;
     QLabel* m_thumbnail = nullptr;
     QLabel* m_info = nullptr;

@@ -1,6 +1,7 @@
 #include "MainWindow.h"
 
 #include "ErrorText.h"
+#include "ExportFile.h"
 #include "GenerationSettingsPanel.h"
 #include "ImageDropZone.h"
 #include "InferenceBridge.h"
@@ -23,8 +24,8 @@
 #include <QDir>
 #include <QFileDialog>
 #include <QFileInfo>
-#include <QGroupBox>
 #include <QGridLayout>
+#include <QGroupBox>
 #include <QHBoxLayout>
 #include <QJsonDocument>
 #include <QLabel>
@@ -50,6 +51,14 @@
 namespace wan::ui {
 
 namespace {
+constexpr int kFormWidth = 620; // room for four task tabs and two frame drop zones side by side
+
+// A tab label: a QTabBar takes '&' as a mnemonic marker.
+QString tabText(wan::Task task)
+{
+    return taskText(task).replace(QLatin1Char('&'), QStringLiteral("&&"));
+}
+
 constexpr wan::Task kTasks[] = {wan::Task::T2V, wan::Task::I2V, wan::Task::T2I, wan::Task::FLF2V,
                                 wan::Task::VACE};
 
@@ -95,7 +104,7 @@ MainWindow::MainWindow(StudioServices services, QWidget* parent)
 
     m_taskBar = new QTabBar(this);
     for (wan::Task task : kTasks)
-        m_taskBar->addTab(taskText(task));
+        m_taskBar->addTab(tabText(task));
     m_taskBar->setExpanding(false);
 
     m_modelBox = new QGroupBox(this);
@@ -130,12 +139,16 @@ MainWindow::MainWindow(StudioServices services, QWidget* parent)
     m_flf2vBox = new QGroupBox(this);
     m_firstFrameLabel = new QLabel(m_flf2vBox);
     m_lastFrameLabel = new QLabel(m_flf2vBox);
-    m_firstFrame = new ImageDropZone(stash, m_flf2vBox);
+    m_firstFrame = new ImageDropZone(stash, m_flf2vBox, ImageDropZone::Arrangement::Stacked);
     m_firstFrame->setObjectName(QStringLiteral("firstFrameDropZone"));
-    m_lastFrame = new ImageDropZone(stash, m_flf2vBox);
+    m_lastFrame = new ImageDropZone(stash, m_flf2vBox, ImageDropZone::Arrangement::Stacked);
+    // The video size is shown once, under both: the first frame sets it, the last is cropped to it.
+    m_firstFrame->setShowsOutputSize(false);
+    m_lastFrame->setShowsOutputSize(false);
     m_lastFrame->setObjectName(QStringLiteral("lastFrameDropZone"));
     m_flf2vOutput = new QLabel(m_flf2vBox);
     m_flf2vOutput->setWordWrap(true);
+    m_flf2vOutput->setMinimumHeight(2 * m_flf2vOutput->fontMetrics().lineSpacing());
     auto* frames = new QGridLayout;
     frames->addWidget(m_firstFrameLabel, 0, 0);
     frames->addWidget(m_lastFrameLabel, 0, 1);
@@ -198,6 +211,7 @@ MainWindow::MainWindow(StudioServices services, QWidget* parent)
     splitter->addWidget(scroll);
     splitter->addWidget(m_output);
     splitter->setStretchFactor(1, 1);
+    splitter->setSizes({kFormWidth, 1280 - kFormWidth});
     setCentralWidget(splitter);
 
     m_queueDock = new RenderQueueDock(m_services.queue, m_services.runner, this);
@@ -211,13 +225,12 @@ MainWindow::MainWindow(StudioServices services, QWidget* parent)
         m_negativeToggle->setArrowType(open ? Qt::DownArrow : Qt::RightArrow);
     });
     connect(m_modelPicker, &ModelFolderPicker::folderChecked, this, &MainWindow::onFolderChecked);
-    connect(m_settingsPanel, &GenerationSettingsPanel::sizeChanged, this,
-            [this](QSize size) {
-                m_dropZone->setMaxArea(size.width() * size.height());
-                m_firstFrame->setMaxArea(size.width() * size.height());
-                m_lastFrame->setMaxArea(size.width() * size.height());
-                updateFlf2vOutputSize();
-            });
+    connect(m_settingsPanel, &GenerationSettingsPanel::sizeChanged, this, [this](QSize size) {
+        m_dropZone->setMaxArea(size.width() * size.height());
+        m_firstFrame->setMaxArea(size.width() * size.height());
+        m_lastFrame->setMaxArea(size.width() * size.height());
+        updateFlf2vOutputSize();
+    });
     for (ImageDropZone* zone : {m_firstFrame, m_lastFrame})
         connect(zone, &ImageDropZone::imageRejected, this,
                 [this](const QString& message) { statusBar()->showMessage(message, 8000); });
@@ -343,7 +356,7 @@ void MainWindow::retranslate()
     m_output->setTabText(m_output->indexOf(m_progress), tr("Progress"));
     m_output->setTabText(m_output->indexOf(m_player), tr("Result"));
     for (int i = 0; i < m_taskBar->count(); ++i)
-        m_taskBar->setTabText(i, taskText(kTasks[i]));
+        m_taskBar->setTabText(i, tabText(kTasks[i]));
     m_modelBox->setTitle(tr("Model folder"));
     m_promptBox->setTitle(tr("Prompt"));
     m_prompt->setPlaceholderText(tr("Describe the video: subject, action, scene, camera, style. Chinese and "
@@ -404,10 +417,6 @@ void MainWindow::setTask(wan::Task task)
     saveTaskSettings();
     m_task = task;
     updateTaskTabs();
-    {
-        const QSignalBlocker blocker(m_taskBar);
-        m_taskBar->setCurrentIndex(index);
-    }
     loadTaskSettings(task);
     if (m_services.settings)
         m_services.settings->setValue(QLatin1String(settings_keys::kCurrentTask), taskName(task));
@@ -460,11 +469,16 @@ bool MainWindow::isTaskOffered(wan::Task task) const
 
 void MainWindow::updateTaskTabs()
 {
+    // Hiding the current tab would move the selection and so switch the task: select first, quietly.
+    const QSignalBlocker blocker(m_taskBar);
     const FolderCheck& check = m_modelPicker->check();
+    const int current = int(std::find(std::begin(kTasks), std::end(kTasks), m_task) - std::begin(kTasks));
+    m_taskBar->setTabVisible(current, true);
+    m_taskBar->setCurrentIndex(current);
     for (int i = 0; i < m_taskBar->count(); ++i) {
         const wan::Task task = kTasks[i];
-        const bool offered = !needsOwnFolder(task) || task == m_task ||
-                             (check.ok && check.modelType == modelTypeFor(task));
+        const bool offered =
+            !needsOwnFolder(task) || i == current || (check.ok && check.modelType == modelTypeFor(task));
         m_taskBar->setTabVisible(i, offered);
     }
 }
@@ -761,13 +775,11 @@ void MainWindow::exportAs()
         source.suffix() == QLatin1String("png") ? tr("PNG image (*.png)") : tr("MP4 video (*.mp4)"));
     if (target.isEmpty())
         return;
-    if (QFileInfo::exists(target))
-        QFile::remove(target);
-    if (!QFile::copy(source.absoluteFilePath(), target)) {
-        QMessageBox::warning(
-            this, tr("Export as"),
-            tr("Could not write %1. Check that the folder is writable and the disk is not full.")
-                .arg(QDir::toNativeSeparators(target)));
+    QString error;
+    if (!exportFile(source.absoluteFilePath(), target, &error)) {
+        QMessageBox::warning(this, tr("Export as"),
+                             error + QLatin1Char(' ') +
+                                 tr("Check that the folder is writable and the disk is not full."));
         return;
     }
     statusBar()->showMessage(tr("Exported to %1").arg(QDir::toNativeSeparators(target)), 8000);

@@ -124,8 +124,21 @@ void ModelFolderPicker::updateStatus()
         return;
     }
     if (m_check.ok) {
-        const QString type =
-            m_check.modelType == wan::ModelType::I2V ? tr("image to video") : tr("text to video");
+        QString type;
+        switch (m_check.modelType) {
+        case wan::ModelType::T2V:
+            type = tr("text to video");
+            break;
+        case wan::ModelType::I2V:
+            type = tr("image to video");
+            break;
+        case wan::ModelType::FLF2V:
+            type = tr("first & last frame to video");
+            break;
+        case wan::ModelType::VACE:
+            type = tr("video editing (VACE)");
+            break;
+        }
         const QString firstLine = m_check.summary.section(QLatin1Char('\n'), 0, 0).toHtmlEscaped();
         m_status->setText(
             QStringLiteral("<span style=\"color:#1e8449\">&#10003;</span> ") +

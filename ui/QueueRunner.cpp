@@ -99,12 +99,22 @@ void QueueRunner::startNext()
     QString folder = job.folder;
     const bool resume =
         !job.resumeLatents.isEmpty() && QFileInfo(job.resumeLatents).isFile() && !folder.isEmpty();
+    bool created = true;
     if (!resume) {
         const QString name = readableJobName(QDateTime::currentDateTime(),
                                              QString::fromStdString(request.prompt), request.seed);
-        folder = QDir(m_outputDir).filePath(name);
-        for (int n = 2; QFileInfo::exists(folder); ++n)
-            folder = QDir(m_outputDir).filePath(name + QStringLiteral("-%1").arg(n));
+        const QDir output(m_outputDir);
+        QDir().mkpath(m_outputDir);
+        folder = output.filePath(name);
+        // Made exclusively (mkdir fails on an existing folder): a folder another instance or job made in the
+        // meantime is never shared.
+        for (int n = 2; !output.mkdir(QFileInfo(folder).fileName()); ++n) {
+            if (!QFileInfo::exists(folder) || n > 10000) {
+                created = false;
+                break;
+            }
+            folder = output.filePath(name + QStringLiteral("-%1").arg(n));
+        }
         const QString extension =
             request.task == wan::Task::T2I ? QStringLiteral(".png") : QStringLiteral(".mp4");
         request.outputPath = QDir(folder).filePath(QFileInfo(folder).fileName() + extension).toStdString();
@@ -115,7 +125,7 @@ void QueueRunner::startNext()
     m_thumbnailSaved = request.task == wan::Task::I2V && !job.thumbnailPath.isEmpty();
     m_lastStage = {};
 
-    if (!QDir().mkpath(folder)) {
+    if (!created || !QDir().mkpath(folder)) {
         JobOutcome outcome;
         outcome.status = wan::JobStatus::Failed;
         outcome.errorKind = wan::ErrorKind::Io;

@@ -207,7 +207,8 @@ void VaceInputPanel::browseFolder(PathKind kind)
 
 void VaceInputPanel::browseReferences()
 {
-    addReferenceImages(QFileDialog::getOpenFileNames(this, tr("Add reference images"), QString(), imageFilter()));
+    addReferenceImages(
+        QFileDialog::getOpenFileNames(this, tr("Add reference images"), QString(), imageFilter()));
 }
 
 void VaceInputPanel::removeSelectedReferences()

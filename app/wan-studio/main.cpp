@@ -7,6 +7,7 @@
 #include "QueueStore.h"
 #include "RenderQueueModel.h"
 #include "SettingsDialog.h"
+#include "StalePartials.h"
 #include "wan/Devices.h"
 
 #include <ATen/Parallel.h>
@@ -15,6 +16,8 @@
 #include <QDir>
 #include <QLibraryInfo>
 #include <QLocale>
+#include <QLockFile>
+#include <QMessageBox>
 #include <QSettings>
 #include <QStandardPaths>
 #include <QThread>
@@ -89,6 +92,7 @@ private:
 
 int main(int argc, char** argv)
 {
+    const QDateTime processStart = QDateTime::currentDateTime();
     if (!displayAvailable()) {
         std::fprintf(
             stderr, "wan-studio: no display found (neither DISPLAY nor WAYLAND_DISPLAY is set).\n"
@@ -118,6 +122,19 @@ int main(int argc, char** argv)
     translations.install(settings.value(QLatin1String(wan::ui::settings_keys::kLanguage)).toString());
 
     const QString dataDir = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
+    // One instance per data folder: two would both rewrite queue.json and run the same jobs.
+    QDir().mkpath(dataDir);
+    QLockFile instanceLock(QDir(dataDir).filePath(QStringLiteral("wan-studio.lock")));
+    instanceLock.setStaleLockTime(0); // a crashed instance's lock is recognised by its dead process id
+    if (!instanceLock.tryLock(500)) {
+        const QString message =
+            QCoreApplication::translate("main", "Wan Studio is already running for this user (its data folder "
+                                                "%1 is in use). Switch to the open window, or close it first.")
+                .arg(QDir::toNativeSeparators(dataDir));
+        spdlog::error("{}", message.toStdString());
+        QMessageBox::critical(nullptr, QCoreApplication::translate("main", "Wan Studio"), message);
+        return 1;
+    }
     wan::ui::QueueStore store(QDir(dataDir).filePath(QStringLiteral("queue.json")));
     const wan::ui::QueueLoadReport report = store.load();
     wan::ui::RenderQueueModel queue(&store);
@@ -146,6 +163,8 @@ int main(int argc, char** argv)
     const QString outputDir =
         settings.value(QLatin1String(wan::ui::settings_keys::kOutputDir), wan::ui::defaultOutputDir())
             .toString();
+    // Files a killed run left half-written (older than this process: never one being written now).
+    wan::ui::removeStalePartialFiles(outputDir, processStart);
     wan::ui::QueueRunner runner(&queue, &bridge, outputDir);
     // After a crash, a job may be what crashed: let the user decide when to go on.
     if (report.requeued > 0)

@@ -311,6 +311,60 @@ private Q_SLOTS:
         }
     }
 
+    // A key never goes over plain http to another computer, nor silently where DASH_API_URL points.
+    void keyNeverSentUnencrypted_data()
+    {
+        QTest::addColumn<QString>("url");
+        QTest::addColumn<bool>("allowed");
+        QTest::newRow("https") << "https://dashscope-intl.aliyuncs.com/api/v1" << true;
+        QTest::newRow("http loopback") << "http://127.0.0.1:8000/v1" << true;
+        QTest::newRow("http localhost") << "http://localhost:8000/v1" << true;
+        QTest::newRow("http ipv6 loopback") << "http://[::1]:8000/v1" << true;
+        QTest::newRow("http other computer") << "http://192.0.2.1:8000/v1" << false;
+        QTest::newRow("http host named like loopback") << "http://localhost.example.com/v1" << false;
+        QTest::newRow("http user@ trick") << "http://127.0.0.1@192.0.2.1/v1" << false;
+    }
+
+    void keyNeverSentUnencrypted()
+    {
+        QFETCH(QString, url);
+        QFETCH(bool, allowed);
+        QCOMPARE(wan::prompt::keyMayGoTo(url.toStdString()), allowed);
+        if (allowed)
+            return;
+        REQUIRE_CURL();
+        auto s = settings(wan::PromptBackend::OpenAiCompatible);
+        s.baseUrl = url.toStdString();
+        s.connectTimeoutMs = 200;
+        s.totalTimeoutMs = 500;
+        s.maxAttempts = 1;
+        const auto result = wan::makePromptExtender(s)->extend(request());
+        QVERIFY(!result.ok);
+        QVERIFY2(QString::fromStdString(result.message).contains(QLatin1String("not sent to")),
+                 result.message.c_str());
+        QVERIFY(result.message.find(kKey) == std::string::npos);
+    }
+
+    void dashApiUrlIsNotSilent()
+    {
+        REQUIRE_CURL();
+        qputenv("DASH_API_URL", "http://192.0.2.1:8000");
+        auto s = settings();
+        s.baseUrl.clear();
+        s.connectTimeoutMs = 200;
+        s.totalTimeoutMs = 500;
+        s.maxAttempts = 1;
+        const auto result = wan::makePromptExtender(s)->extend(request());
+        qunsetenv("DASH_API_URL");
+        QVERIFY(!result.ok);
+        QVERIFY2(QString::fromStdString(result.message).contains(QLatin1String("not sent to http://192.0.2.1:8000")),
+                 result.message.c_str());
+        bool warned = false;
+        for (const auto& line : m_logSink->last_formatted())
+            warned = warned || line.find("DASH_API_URL sends") != std::string::npos;
+        QVERIFY(warned);
+    }
+
     void localEndpointWithoutKeySendsNoAuthorization()
     {
         REQUIRE_CURL();

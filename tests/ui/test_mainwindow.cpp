@@ -1,5 +1,6 @@
 // The main window with a scripted engine: folder validation, per-task defaults, form checks, a job running
 // and finished. Saves screenshots (idle, running, finished) into the build folder.
+#include "ExportFile.h"
 #include "FakeJobRunner.h"
 #include "GenerationSettingsPanel.h"
 #include "ImageDropZone.h"
@@ -14,6 +15,7 @@
 #include "RenderQueueDock.h"
 #include "RenderQueueModel.h"
 #include "SettingsDialog.h"
+#include "VaceInputPanel.h"
 
 #include <QApplication>
 #include <QComboBox>
@@ -21,11 +23,15 @@
 #include <QInputMethodEvent>
 #include <QKeyEvent>
 #include <QLabel>
+#include <QLinearGradient>
 #include <QMessageBox>
+#include <QPainter>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QScrollArea>
 #include <QSettings>
 #include <QSignalSpy>
+#include <QSlider>
 #include <QSpinBox>
 #include <QTableView>
 #include <QTemporaryDir>
@@ -41,7 +47,13 @@ namespace {
 FolderCheck fakeInspect(const QString& dir)
 {
     FolderCheck check;
-    if (dir.contains(QLatin1String("t2v")) || dir.contains(QLatin1String("i2v"))) {
+    if (dir.contains(QLatin1String("flf2v")) || dir.contains(QLatin1String("vace"))) {
+        check.ok = true;
+        check.modelType = dir.contains(QLatin1String("flf2v")) ? wan::ModelType::FLF2V : wan::ModelType::VACE;
+        check.large = dir.contains(QLatin1String("14B"));
+        check.summary = check.large ? QStringLiteral("model_type %1, dim 5120, 40 layers, bf16").arg(dir)
+                                    : QStringLiteral("model_type %1, dim 1536, 30 layers, bf16").arg(dir);
+    } else if (dir.contains(QLatin1String("t2v")) || dir.contains(QLatin1String("i2v"))) {
         check.ok = true;
         check.modelType = dir.contains(QLatin1String("i2v")) ? wan::ModelType::I2V : wan::ModelType::T2V;
         check.large = dir.contains(QLatin1String("14B"));
@@ -95,6 +107,33 @@ void saveScreenshot(QWidget* widget, const QString& name)
     qInfo("screenshot: %s", qPrintable(path));
 }
 
+// A picture worth looking at in a screenshot: a diagonal gradient between two colours.
+QString writeTestImage(const QString& dir, const QString& name, QSize size, QColor from, QColor to)
+{
+    QImage image(size, QImage::Format_RGB32);
+    QPainter painter(&image);
+    QLinearGradient gradient(0, 0, size.width(), size.height());
+    gradient.setColorAt(0, from);
+    gradient.setColorAt(1, to);
+    painter.fillRect(image.rect(), gradient);
+    painter.end();
+    const QString path = QDir(dir).filePath(name);
+    return image.save(path) ? path : QString();
+}
+
+// Scrolls the form so that the widget (plus `below` pixels under it) shows.
+void scrollIntoView(QWidget* widget, int below)
+{
+    QWidget* parent = widget->parentWidget();
+    while (parent && !qobject_cast<QScrollArea*>(parent))
+        parent = parent->parentWidget();
+    if (auto* area = qobject_cast<QScrollArea*>(parent)) {
+        const QPoint bottom = widget->mapTo(area->widget(), QPoint(0, widget->height() + below));
+        area->ensureVisible(bottom.x(), bottom.y(), 0, 0);
+        QCoreApplication::processEvents();
+    }
+}
+
 bool waitForFolderCheck(MainWindow& window)
 {
     return QTest::qWaitFor([&] { return !window.modelPicker()->isChecking(); }, 5000);
@@ -118,8 +157,43 @@ private Q_SLOTS:
     void devicePickerListsDevicesWithScreenshot();
     void devicePickerKeepsAVanishedChoice();
     void jobsTakeTheChosenDeviceAndNoise();
+    void tasksFollowTheModelFolder();
+    void flf2vFormBuildsRequestWithScreenshot();
+    void vaceFormBuildsRequestWithScreenshot();
+    void vaceKeepsChosenSizeWhenAsked();
     void serverTextIsNeverHtml();
+    void exportNeverLosesFiles();
 };
+
+// "Export as…": onto the job's own file is refused, a failed copy keeps the old target, a good one replaces it.
+void TestMainWindow::exportNeverLosesFiles()
+{
+    QTemporaryDir dir;
+    auto write = [&](const QString& name, const QByteArray& bytes) {
+        QFile file(dir.filePath(name));
+        return file.open(QIODevice::WriteOnly) && file.write(bytes) == bytes.size();
+    };
+    auto read = [&](const QString& name) {
+        QFile file(dir.filePath(name));
+        return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray("<missing>");
+    };
+    QVERIFY(write(QStringLiteral("job.mp4"), "the video"));
+    QVERIFY(write(QStringLiteral("old.mp4"), "an older export"));
+    QString error;
+    QVERIFY(!exportFile(dir.filePath(QStringLiteral("job.mp4")), dir.filePath(QStringLiteral("job.mp4")), &error));
+    QVERIFY2(error.contains(QLatin1String("own file")), qPrintable(error));
+    QCOMPARE(read(QStringLiteral("job.mp4")), QByteArray("the video"));
+    // The same file through another name.
+    QVERIFY(QFile::link(dir.filePath(QStringLiteral("job.mp4")), dir.filePath(QStringLiteral("link.mp4"))));
+    QVERIFY(!exportFile(dir.filePath(QStringLiteral("job.mp4")), dir.filePath(QStringLiteral("link.mp4"))));
+    QCOMPARE(read(QStringLiteral("job.mp4")), QByteArray("the video"));
+    // A copy that cannot happen leaves the old target alone.
+    QVERIFY(!exportFile(dir.filePath(QStringLiteral("gone.mp4")), dir.filePath(QStringLiteral("old.mp4")), &error));
+    QCOMPARE(read(QStringLiteral("old.mp4")), QByteArray("an older export"));
+    QVERIFY(exportFile(dir.filePath(QStringLiteral("job.mp4")), dir.filePath(QStringLiteral("old.mp4"))));
+    QCOMPARE(read(QStringLiteral("old.mp4")), QByteArray("the video"));
+    QCOMPARE(QDir(dir.path()).entryList(QDir::Files).size(), 3); // no temporary file left behind
+}
 
 // Prompts and error messages can come from a prompt-extension server: a label must show them as text, not
 // render their markup (links, remote images).
@@ -225,6 +299,14 @@ void TestMainWindow::formChecks_data()
     QTest::newRow("i2v-no-image") << "/models/i2v-14B" << int(wan::Task::I2V) << "a cat" << 81
                                   << "first frame";
     QTest::newRow("wrong-model") << "/models/t2v" << int(wan::Task::I2V) << "a cat" << 81 << "I2V model";
+    QTest::newRow("flf2v-wrong-model")
+        << "/models/t2v" << int(wan::Task::FLF2V) << "a cat" << 81 << "FLF2V model";
+    QTest::newRow("vace-wrong-model")
+        << "/models/i2v-14B" << int(wan::Task::VACE) << "a cat" << 81 << "VACE model";
+    QTest::newRow("flf2v-no-frames") << "/models/flf2v-14B" << int(wan::Task::FLF2V) << "a cat" << 81
+                                     << "both frames";
+    QTest::newRow("t2v-on-vace-folder")
+        << "/models/vace-1.3B" << int(wan::Task::T2V) << "a cat" << 81 << "VACE video-editing model";
     QTest::newRow("ok") << "/models/t2v" << int(wan::Task::T2V) << "a cat" << 81 << "";
 }
 
@@ -515,6 +597,189 @@ void TestMainWindow::jobsTakeTheChosenDeviceAndNoise()
     const auto* job = studio.queue.job(studio.queue.idAt(studio.queue.rowCount() - 1));
     QCOMPARE(job->request.device, std::string("cuda:1"));
     QCOMPARE(job->request.noise, wan::NoiseSource::Device);
+}
+
+void TestMainWindow::tasksFollowTheModelFolder()
+{
+    QTemporaryDir dir;
+    Studio studio(dir.path());
+    MainWindow window(studio.services());
+    QVERIFY(window.isTaskOffered(wan::Task::T2V));
+    QVERIFY(!window.isTaskOffered(wan::Task::FLF2V));
+    QVERIFY(!window.isTaskOffered(wan::Task::VACE));
+    window.modelPicker()->setFolder(QStringLiteral("/models/Wan2.1-flf2v-14B"));
+    QVERIFY(waitForFolderCheck(window));
+    QCOMPARE(int(window.task()), int(wan::Task::FLF2V));
+    QVERIFY(window.isTaskOffered(wan::Task::FLF2V));
+    QVERIFY(!window.isTaskOffered(wan::Task::VACE));
+    QVERIFY(window.firstFrameDropZone()->isVisibleTo(&window));
+    QVERIFY(!window.imageDropZone()->isVisibleTo(&window));
+    window.modelPicker()->setFolder(QStringLiteral("/models/Wan2.1-vace-1.3B"));
+    QVERIFY(waitForFolderCheck(window));
+    QCOMPARE(int(window.task()), int(wan::Task::VACE));
+    QVERIFY(!window.isTaskOffered(wan::Task::FLF2V));
+    QVERIFY(window.vacePanel()->isVisibleTo(&window));
+    QVERIFY(!window.firstFrameDropZone()->isVisibleTo(&window));
+    window.modelPicker()->setFolder(QStringLiteral("/models/Wan2.1-t2v-1.3B"));
+    QVERIFY(waitForFolderCheck(window));
+    QCOMPARE(int(window.task()), int(wan::Task::T2V));
+    QVERIFY(!window.isTaskOffered(wan::Task::VACE));
+    QVERIFY(!window.vacePanel()->isVisibleTo(&window));
+}
+
+void TestMainWindow::flf2vFormBuildsRequestWithScreenshot()
+{
+    QTemporaryDir dir;
+    Studio studio(dir.path());
+    studio.runner.setQueuePaused(true);
+    MainWindow window(studio.services());
+    window.resize(1280, 980);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    window.modelPicker()->setFolder(QStringLiteral("/models/Wan2.1-flf2v-14B-720P"));
+    QVERIFY(waitForFolderCheck(window));
+    QCOMPARE(int(window.task()), int(wan::Task::FLF2V));
+    window.promptEditor()->setText(QStringLiteral("A flower opens at dawn, time-lapse"));
+    wan::Request sizes;
+    window.settingsPanel()->fillRequest(&sizes);
+    sizes.width = 1280;
+    sizes.height = 720;
+    window.settingsPanel()->applyRequest(sizes);
+
+    const QString first = writeTestImage(dir.path(), QStringLiteral("first.png"), QSize(1024, 768),
+                                         QColor(0x1d, 0x35, 0x57), QColor(0xe6, 0x39, 0x46));
+    const QString last = writeTestImage(dir.path(), QStringLiteral("last.png"), QSize(800, 800),
+                                        QColor(0xf1, 0xfa, 0xee), QColor(0x45, 0x7b, 0x9d));
+    QVERIFY(!first.isEmpty() && !last.isEmpty());
+    QString error = window.submit();
+    QVERIFY2(error.contains(QStringLiteral("both frames")), qPrintable(error));
+    QVERIFY(window.firstFrameDropZone()->setImageFile(first));
+    error = window.submit();
+    QVERIFY2(error.contains(QStringLiteral("last frame")), qPrintable(error));
+    QVERIFY(window.lastFrameDropZone()->setImageFile(last));
+    QCOMPARE(window.firstFrameDropZone()->outputSize(), i2vOutputSize(QSize(1024, 768), 1280 * 720));
+    QCoreApplication::processEvents();               // the pending layout requests
+    scrollIntoView(window.lastFrameDropZone(), 120); // the frames, the output size and the message
+    saveScreenshot(&window, QStringLiteral("mainwindow-flf2v.png"));
+
+    error = window.submit();
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    QCOMPARE(studio.queue.rowCount(), 1);
+    const wan::Request& request = studio.queue.job(studio.queue.idAt(0))->request;
+    QCOMPARE(int(request.task), int(wan::Task::FLF2V));
+    QCOMPARE(request.ckptDir.string(), std::string("/models/Wan2.1-flf2v-14B-720P"));
+    QCOMPARE(QString::fromStdString(request.firstFrame.string()), window.firstFrameDropZone()->imagePath());
+    QCOMPARE(QString::fromStdString(request.lastFrame.string()), window.lastFrameDropZone()->imagePath());
+    QVERIFY(!request.firstFrame.empty() && request.firstFrame != request.lastFrame);
+    QCOMPARE(request.width * request.height, 1280 * 720); // the max area, like i2v
+    QCOMPARE(request.frameNum, 81);
+    QCOMPARE(request.shift, 16.0); // generate.py's flf2v default
+    QVERIFY(request.image.empty() && request.srcVideo.empty());
+    window.close();
+}
+
+void TestMainWindow::vaceFormBuildsRequestWithScreenshot()
+{
+    QTemporaryDir dir;
+    Studio studio(dir.path());
+    studio.runner.setQueuePaused(true);
+    MainWindow window(studio.services());
+    window.resize(1280, 980);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    window.modelPicker()->setFolder(QStringLiteral("/models/Wan2.1-vace-1.3B"));
+    QVERIFY(waitForFolderCheck(window));
+    QCOMPARE(int(window.task()), int(wan::Task::VACE));
+    window.promptEditor()->setText(QStringLiteral("The dog wears a red scarf"));
+
+    const QString source = QDir(dir.path()).filePath(QStringLiteral("dog.mp4"));
+    {
+        QFile file(source);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+    }
+    const QString maskDir = QDir(dir.path()).filePath(QStringLiteral("mask_frames"));
+    QVERIFY(QDir().mkpath(maskDir));
+    const QString ref1 =
+        writeTestImage(dir.path(), QStringLiteral("scarf.png"), QSize(256, 256), Qt::red, Qt::darkRed);
+    const QString ref2 =
+        writeTestImage(dir.path(), QStringLiteral("dog.png"), QSize(256, 256), Qt::yellow, Qt::darkGray);
+
+    VaceInputPanel* vace = window.vacePanel();
+    QCOMPARE(vace->contextScale(), 1.0); // the official default
+    vace->setSourceMask(maskDir);
+    QString error = window.submit();
+    QVERIFY2(error.contains(QStringLiteral("source video")), qPrintable(error));
+    QCOMPARE(studio.queue.rowCount(), 0);
+    vace->setSourceVideo(QDir(dir.path()).filePath(QStringLiteral("missing.mp4")));
+    error = window.submit();
+    QVERIFY2(error.contains(QStringLiteral("does not exist")), qPrintable(error));
+
+    vace->setSourceVideo(source);
+    vace->addReferenceImages({ref1, ref2, ref1}); // the repeat is dropped
+    QCOMPARE(vace->referenceImages(), QStringList({ref1, ref2}));
+    vace->setContextScale(0.75);
+    auto* slider = vace->findChild<QSlider*>(QStringLiteral("vaceContextScale"));
+    QVERIFY(slider);
+    QCOMPARE(slider->value(), 75);
+    QCoreApplication::processEvents(); // the pending layout requests
+    saveScreenshot(&window, QStringLiteral("mainwindow-vace.png"));
+
+    error = window.submit();
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    QCOMPARE(studio.queue.rowCount(), 1);
+    const wan::Request& request = studio.queue.job(studio.queue.idAt(0))->request;
+    QCOMPARE(int(request.task), int(wan::Task::VACE));
+    QCOMPARE(QString::fromStdString(request.srcVideo.string()), source);
+    QCOMPARE(QString::fromStdString(request.srcMask.string()), maskDir);
+    QCOMPARE(request.srcRefImages.size(), std::size_t(2));
+    QCOMPARE(QString::fromStdString(request.srcRefImages[0].string()), ref1);
+    QCOMPARE(QString::fromStdString(request.srcRefImages[1].string()), ref2);
+    QCOMPARE(request.contextScale, 0.75);
+    QCOMPARE(request.width, 0); // the source's size and length
+    QCOMPARE(request.height, 0);
+    QCOMPARE(request.frameNum, 0);
+    QVERIFY(request.firstFrame.empty() && request.image.empty());
+
+    // Editing the queued job brings every VACE input back.
+    vace->clear();
+    window.editJob(studio.queue.idAt(0));
+    QCOMPARE(vace->sourceVideo(), QDir::toNativeSeparators(source));
+    QCOMPARE(vace->referenceImages(), QStringList({ref1, ref2}));
+    QCOMPARE(vace->contextScale(), 0.75);
+    QVERIFY(vace->useSourceSize());
+    window.close();
+}
+
+void TestMainWindow::vaceKeepsChosenSizeWhenAsked()
+{
+    QTemporaryDir dir;
+    Studio studio(dir.path());
+    studio.runner.setQueuePaused(true);
+    MainWindow window(studio.services());
+    window.modelPicker()->setFolder(QStringLiteral("/models/Wan2.1-vace-1.3B"));
+    QVERIFY(waitForFolderCheck(window));
+    window.promptEditor()->setText(QStringLiteral("a paper boat on a river"));
+    // No source: a blank canvas at the chosen size and length.
+    QString error = window.submit();
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    wan::Request request = studio.queue.job(studio.queue.idAt(0))->request;
+    QCOMPARE(request.width, 832);
+    QCOMPARE(request.height, 480);
+    QCOMPARE(request.frameNum, 81);
+    QVERIFY(request.srcVideo.empty() && request.srcRefImages.empty());
+    // A source resized to the chosen size.
+    const QString frames = QDir(dir.path()).filePath(QStringLiteral("source_frames"));
+    QVERIFY(QDir().mkpath(frames));
+    window.vacePanel()->setSourceVideo(frames);
+    window.vacePanel()->setUseSourceSize(false);
+    error = window.submit();
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    request = studio.queue.job(studio.queue.idAt(1))->request;
+    QCOMPARE(QString::fromStdString(request.srcVideo.string()), frames);
+    QVERIFY(request.srcMask.empty());
+    QCOMPARE(request.width, 832);
+    QCOMPARE(request.frameNum, 81);
+    QCOMPARE(request.contextScale, 1.0);
 }
 
 #include "test_mainwindow.moc"

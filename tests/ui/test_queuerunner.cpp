@@ -3,6 +3,7 @@
 #include "InferenceBridge.h"
 #include "QueueRunner.h"
 #include "RenderQueueModel.h"
+#include "StalePartials.h"
 
 #include <QDir>
 #include <QFile>
@@ -45,7 +46,34 @@ private Q_SLOTS:
     void failedJobCanBeRetried();
     void unwritableOutputFailsJobWithMessage();
     void resumesFromSavedLatents();
+    void stalePartialFilesAreRemovedAtStart();
 };
+
+// Partial files a killed run left behind: ours (by name) and older than this run go, nothing else.
+void TestQueueRunner::stalePartialFilesAreRemovedAtStart()
+{
+    QTemporaryDir dir;
+    QVERIFY(QDir(dir.path()).mkpath(QStringLiteral("20260101-120000_a_cat_1")));
+    const QDateTime started = QDateTime::currentDateTime();
+    auto make = [&](const QString& name, qint64 ageSeconds) {
+        QFile file(dir.filePath(name));
+        return file.open(QIODevice::WriteOnly) && file.write("x") == 1 && file.flush() &&
+               file.setFileTime(started.addSecs(-ageSeconds), QFileDevice::FileModificationTime);
+    };
+    QVERIFY(make(QStringLiteral("out.partial-abc123.mp4"), 3600));
+    QVERIFY(make(QStringLiteral("20260101-120000_a_cat_1/video.partial-zz99xx.mp4"), 60));
+    QVERIFY(make(QStringLiteral("20260101-120000_a_cat_1/latents.partial-q1w2e3.safetensors"), 60));
+    QVERIFY(make(QStringLiteral("being-written.partial-abc123.mp4"), -5)); // newer than this run
+    QVERIFY(make(QStringLiteral("notes.partial-abc.txt"), 3600));          // not our pattern
+    QVERIFY(make(QStringLiteral("20260101-120000_a_cat_1/video.mp4"), 3600));
+
+    QCOMPARE(removeStalePartialFiles(dir.path(), started), 3);
+    QStringList left = QDir(dir.path()).entryList(QDir::Files);
+    left += QDir(dir.filePath(QStringLiteral("20260101-120000_a_cat_1"))).entryList(QDir::Files);
+    left.sort();
+    QCOMPARE(left, (QStringList{QStringLiteral("being-written.partial-abc123.mp4"),
+                                QStringLiteral("notes.partial-abc.txt"), QStringLiteral("video.mp4")}));
+}
 
 void TestQueueRunner::runsJobsInOrderWithFolders()
 {

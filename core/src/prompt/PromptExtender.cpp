@@ -86,6 +86,10 @@ public:
         if (request.image.size() > kMaxImageBytes)
             return fail("the image is larger than 10 MiB; use a smaller first frame");
 
+        if (!apiKey.empty() && !prompt::keyMayGoTo(endpoint.url))
+            return fail("the API key is not sent to " + endpoint.url +
+                        ": it would cross the network unencrypted. Use an https:// address (plain http only to "
+                        "this computer: localhost or 127.0.0.1)");
         prompt::HttpRequest http;
         http.url = endpoint.url;
         http.headers = {"Content-Type: application/json", "Accept: application/json"};

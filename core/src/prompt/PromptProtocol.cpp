@@ -1,6 +1,7 @@
 #include "prompt/PromptProtocol.h"
 
 #include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <cctype>
@@ -180,6 +181,9 @@ Endpoint resolveEndpoint(const PromptExtendSettings& settings, const PromptExten
     if (settings.backend == PromptBackend::Dashscope) {
         std::string base =
             settings.baseUrl.empty() ? envOr("DASH_API_URL", kDashscopeInternationalUrl) : settings.baseUrl;
+        // The environment redirects where the key goes: never silently (and keyMayGoTo() still applies).
+        if (settings.baseUrl.empty() && base != kDashscopeInternationalUrl)
+            spdlog::warn("prompt extension: DASH_API_URL sends the Dashscope request and its API key to {}", base);
         base = trimTrailingSlashes(base);
         if (endsWith(base, "/api/v1"))
             base.resize(base.size() - 7);
@@ -201,6 +205,25 @@ Endpoint resolveEndpoint(const PromptExtendSettings& settings, const PromptExten
                   : (settings.textModel.empty() ? kLocalDefaultTextModel : settings.textModel);
     }
     return endpoint;
+}
+
+bool keyMayGoTo(const std::string& url)
+{
+    auto lower = url;
+    std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return char(std::tolower(c)); });
+    if (lower.rfind("https://", 0) == 0)
+        return true;
+    if (lower.rfind("http://", 0) != 0)
+        return false;
+    std::string authority = lower.substr(7, lower.find_first_of("/?#", 7) - 7);
+    if (const auto at = authority.rfind('@'); at != std::string::npos)
+        authority = authority.substr(at + 1);
+    std::string host = authority;
+    if (!host.empty() && host.front() == '[')
+        host = host.substr(0, host.find(']') + 1);
+    else
+        host = host.substr(0, host.find(':'));
+    return host == "localhost" || host == "[::1]" || host.rfind("127.", 0) == 0;
 }
 
 std::string resolveApiKey(const PromptExtendSettings& settings)

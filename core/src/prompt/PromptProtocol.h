@@ -27,6 +27,10 @@ struct Endpoint
     std::string model;
 };
 
+// Whether an API key may be sent to `url`: https anywhere, plain http only to this computer (localhost,
+// 127.x.x.x, [::1]), where nothing crosses a network.
+bool keyMayGoTo(const std::string& url);
+
 // Resolves the defaults (environment included) into the URL to POST and the model to name.
 Endpoint resolveEndpoint(const PromptExtendSettings& settings, const PromptExtendRequest& request);
 std::string resolveApiKey(const PromptExtendSettings& settings);
