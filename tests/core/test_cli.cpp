@@ -2,6 +2,7 @@
 #include "media/Png.h"
 #include "media/VideoReader.h"
 #include "pipeline/LatentsFile.h"
+#include "support/PngFrames.h"
 #include "support/ProcessRun.h"
 #include "support/TestSupport.h"
 
@@ -25,18 +26,6 @@ wan::test::ProcessRun runCli(const QStringList& args)
 QString path(const fs::path& p)
 {
     return QString::fromStdString(p.string());
-}
-
-torch::Tensor framesFromPngs(const fs::path& dir, int count)
-{
-    std::vector<torch::Tensor> frames;
-    for (int i = 0; i < count; ++i) {
-        const auto image = wan::media::readPng(dir / wan::media::sequenceFrameName(i, count));
-        frames.push_back(torch::from_blob(const_cast<std::uint8_t*>(image.rgb.data()),
-                                          {image.height, image.width, 3}, torch::kUInt8)
-                             .clone());
-    }
-    return torch::stack(frames);
 }
 
 } // namespace
@@ -101,7 +90,7 @@ void TestCli::textToVideoMatchesReference()
 
     WAN_COMPARE_TENSORS(wan::pipeline::readLatents(out / "t2v.safetensors"), ref.at("x0"), 5e-4);
     const auto& wantFrames = ref.at("frames_u8");
-    WAN_COMPARE_TENSORS(framesFromPngs(out / "frames", int(wantFrames.size(0))).to(torch::kInt32),
+    WAN_COMPARE_TENSORS(wan::test::readPngFrames(out / "frames", int(wantFrames.size(0))).to(torch::kInt32),
                         wantFrames.to(torch::kInt32), 1);
 
     wan::media::VideoInfo info = wan::media::probeVideo(out / "t2v.mp4");
@@ -198,18 +187,20 @@ void TestCli::secondInterruptQuitsAtOnce()
     WAN_REQUIRE_FIXTURES();
     QTemporaryDir tmp;
     const fs::path out = tmp.path().toStdString();
-    // 832*480 makes each step of the tiny model long enough that the first Ctrl+C cannot end the run before the
-    // second arrives.
+    // 832*480 makes each step of the tiny model long enough that the first Ctrl+C cannot end the run before
+    // the second arrives.
     const auto run = wan::test::runProcessInterrupted(
         QStringLiteral(WAN_GENERATE_PATH),
-        {QStringLiteral("--ckpt_dir"), path(wan::test::fixturesDir() / "wan-tiny-t2v"), QStringLiteral("--size"),
-         QStringLiteral("832*480"), QStringLiteral("--frame_num"), QStringLiteral("9"),
-         QStringLiteral("--sample_steps"), QStringLiteral("1000"), QStringLiteral("--device"),
-         QStringLiteral("cpu"), QStringLiteral("--save_file"), path(out / "interrupted.mp4")},
+        {QStringLiteral("--ckpt_dir"), path(wan::test::fixturesDir() / "wan-tiny-t2v"),
+         QStringLiteral("--size"), QStringLiteral("832*480"), QStringLiteral("--frame_num"),
+         QStringLiteral("9"), QStringLiteral("--sample_steps"), QStringLiteral("1000"),
+         QStringLiteral("--device"), QStringLiteral("cpu"), QStringLiteral("--save_file"),
+         path(out / "interrupted.mp4")},
         "step 1/1000", "press Ctrl+C again", 180000);
     QVERIFY2(run.err.contains(QLatin1String("press Ctrl+C again to quit at once")), qPrintable(run.err));
     // Ended by the second SIGINT itself (default action), not by the clean stop after the step.
-    QVERIFY2(run.exitCode == -1, qPrintable(QStringLiteral("exit code %1: %2").arg(run.exitCode).arg(run.err)));
+    QVERIFY2(run.exitCode == -1,
+             qPrintable(QStringLiteral("exit code %1: %2").arg(run.exitCode).arg(run.err)));
     QVERIFY2(!run.err.contains(QLatin1String("interrupted, nothing written")), qPrintable(run.err));
 }
 

@@ -5,6 +5,7 @@
 #include "media/VideoReader.h"
 #include "pipeline/Conditioning.h"
 #include "pipeline/LatentsFile.h"
+#include "support/PngFrames.h"
 #include "support/ProcessRun.h"
 #include "support/TestSupport.h"
 
@@ -39,18 +40,6 @@ QString path(const fs::path& p)
 fs::path fixture(const char* name)
 {
     return wan::test::fixturesDir() / name;
-}
-
-torch::Tensor framesFromPngs(const fs::path& dir, int count)
-{
-    std::vector<torch::Tensor> frames;
-    for (int i = 0; i < count; ++i) {
-        const auto image = wan::media::readPng(dir / wan::media::sequenceFrameName(i, count));
-        frames.push_back(torch::from_blob(const_cast<std::uint8_t*>(image.rgb.data()),
-                                          {image.height, image.width, 3}, torch::kUInt8)
-                             .clone());
-    }
-    return torch::stack(frames);
 }
 
 // Copies the fixture's source and mask PNGs into dir/src and dir/mask.
@@ -125,7 +114,7 @@ void TestCliFlf2vVace::firstLastFrameMatchesReference()
     QVERIFY2(run.exitCode == 0, qPrintable(run.err));
     WAN_COMPARE_TENSORS(wan::pipeline::readLatents(out / "latents.safetensors"), ref.at("x0"), kLatentAtol);
     const auto& want = ref.at("frames_u8");
-    WAN_COMPARE_TENSORS(framesFromPngs(out / "frames", int(want.size(0))).to(torch::kInt32),
+    WAN_COMPARE_TENSORS(wan::test::readPngFrames(out / "frames", int(want.size(0))).to(torch::kInt32),
                         want.to(torch::kInt32), 1);
     auto info = wan::media::probeVideo(out / "out.mp4");
     QCOMPARE(info.frameCount, 81);
@@ -174,7 +163,7 @@ void TestCliFlf2vVace::vaceFromPngFolders()
     WAN_COMPARE_TENSORS(wan::pipeline::readLatents(out / "latents.safetensors"), ref.at("decode_input"),
                         kLatentAtol);
     const auto& want = ref.at("frames_u8");
-    WAN_COMPARE_TENSORS(framesFromPngs(out / "frames", int(want.size(0))).to(torch::kInt32),
+    WAN_COMPARE_TENSORS(wan::test::readPngFrames(out / "frames", int(want.size(0))).to(torch::kInt32),
                         want.to(torch::kInt32), 1);
     auto info = wan::media::probeVideo(out / "out.mp4");
     QCOMPARE(info.frameCount, 9);
@@ -216,7 +205,7 @@ void TestCliFlf2vVace::vaceFromLosslessMp4()
     WAN_COMPARE_TENSORS(wan::pipeline::readLatents(out / "latents.safetensors"), ref.at("decode_input"),
                         kLatentAtol);
     const auto& want = ref.at("frames_u8");
-    WAN_COMPARE_TENSORS(framesFromPngs(out / "frames", int(want.size(0))).to(torch::kInt32),
+    WAN_COMPARE_TENSORS(wan::test::readPngFrames(out / "frames", int(want.size(0))).to(torch::kInt32),
                         want.to(torch::kInt32), 1);
 }
 

@@ -657,9 +657,8 @@ struct Engine::Impl
     {
         request = &r;
         callbacks = &cb;
-        const std::string deviceId = resolveDevice(r.device);
-        device = pipeline::parseDevice(deviceId);
-        dtype = ditDtype(resolvePrecision(r.precision, deviceId), device);
+        device = pipeline::parseDevice(r.device); // "auto" resolved, absent devices refused
+        dtype = ditDtype(resolvePrecision(r.precision, device.str()), device);
         if (device.is_cuda()) {
             // fp32 jobs are the parity runs: no TF32 anywhere. Otherwise LibTorch's defaults, as the official
             // script (TF32 convolutions, full-precision matmuls).
