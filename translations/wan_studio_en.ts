@@ -265,6 +265,14 @@
         <source>Extend prompts automatically when queuing</source>
         <translation>Extend prompts automatically when queuing</translation>
     </message>
+    <message>
+        <source>DASH_API_URL is set: requests and the key go to %1.</source>
+        <translation>DASH_API_URL is set: requests and the key go to %1.</translation>
+    </message>
+    <message>
+        <source>DASH_API_URL (%1) is neither https nor this computer: the key is not sent there. Use an https:// address or enter the URL here.</source>
+        <translation>DASH_API_URL (%1) is neither https nor this computer: the key is not sent there. Use an https:// address or enter the URL here.</translation>
+    </message>
 </context>
 <context>
     <name>QueueRunner</name>
@@ -321,6 +329,33 @@
     </message>
 </context>
 <context>
+    <name>SourceFrames</name>
+    <message>
+        <source>Cannot read the video %1: %2</source>
+        <translation>Cannot read the video %1: %2</translation>
+    </message>
+    <message>
+        <source>Cannot read the frame %1 (%2). Replace it with a readable PNG file.</source>
+        <translation>Cannot read the frame %1 (%2). Replace it with a readable PNG file.</translation>
+    </message>
+    <message>
+        <source>%1 does not exist. Choose a video file or a folder of PNG frames.</source>
+        <translation>%1 does not exist. Choose a video file or a folder of PNG frames.</translation>
+    </message>
+    <message>
+        <source>The folder %1 holds no PNG frames (*.png). Choose a folder of numbered PNG frames or a video file.</source>
+        <translation>The folder %1 holds no PNG frames (*.png). Choose a folder of numbered PNG frames or a video file.</translation>
+    </message>
+    <message>
+        <source>This build cannot decode the video %1. Export its frames as PNG files into a folder and choose the folder.</source>
+        <translation>This build cannot decode the video %1. Export its frames as PNG files into a folder and choose the folder.</translation>
+    </message>
+    <message>
+        <source>The video %1 holds no readable frames. Choose another video or a folder of PNG frames.</source>
+        <translation>The video %1 holds no readable frames. Choose another video or a folder of PNG frames.</translation>
+    </message>
+</context>
+<context>
     <name>Task</name>
     <message>
         <source>Text to video</source>
@@ -356,6 +391,21 @@
     <message>
         <source>Wan Studio</source>
         <translation>Wan Studio</translation>
+    </message>
+</context>
+<context>
+    <name>wan::ui::ClipPickerDialog</name>
+    <message>
+        <source>Bridge two clips</source>
+        <translation>Bridge two clips</translation>
+    </message>
+    <message>
+        <source>The new clip starts on the last frame of the clip shown and ends on the first frame of the clip you pick:</source>
+        <translation>The new clip starts on the last frame of the clip shown and ends on the first frame of the clip you pick:</translation>
+    </message>
+    <message>
+        <source>%1 · %2</source>
+        <translation>%1 · %2</translation>
     </message>
 </context>
 <context>
@@ -463,6 +513,14 @@
     <message>
         <source>Offload (least memory, slower)</source>
         <translation>Offload (least memory, slower)</translation>
+    </message>
+    <message>
+        <source>Taken from the source video</source>
+        <translation>Taken from the source video</translation>
+    </message>
+    <message>
+        <source>Speed</source>
+        <translation>Speed</translation>
     </message>
 </context>
 <context>
@@ -800,6 +858,156 @@ Image: %2×%3</translation>
         <source>Check that the folder is writable and the disk is not full.</source>
         <translation>Check that the folder is writable and the disk is not full.</translation>
     </message>
+    <message>
+        <source>Choose a finished job whose result file still exists.</source>
+        <translation>Choose a finished job whose result file still exists.</translation>
+    </message>
+    <message>
+        <source>Could not save the frame to %1. Check that the folder is writable and the disk is not full.</source>
+        <translation>Could not save the frame to %1. Check that the folder is writable and the disk is not full.</translation>
+    </message>
+    <message>
+        <source>The clip's last frame is the new first frame. Review the form, then add it to the queue.</source>
+        <translation>The clip's last frame is the new first frame. Review the form, then add it to the queue.</translation>
+    </message>
+    <message>
+        <source>Choose two different finished clips to bridge.</source>
+        <translation>Choose two different finished clips to bridge.</translation>
+    </message>
+    <message>
+        <source>The bridge starts on the first clip's last frame and ends on the second clip's first frame. Review the form, then add it to the queue.</source>
+        <translation>The bridge starts on the first clip's last frame and ends on the second clip's first frame. Review the form, then add it to the queue.</translation>
+    </message>
+    <message>
+        <source>Show a finished clip in the player first.</source>
+        <translation>Show a finished clip in the player first.</translation>
+    </message>
+    <message>
+        <source>Bridging needs a second finished clip in the render queue: generate or keep one first.</source>
+        <translation>Bridging needs a second finished clip in the render queue: generate or keep one first.</translation>
+    </message>
+    <message>
+        <source>Still stopping</source>
+        <translation>Still stopping</translation>
+    </message>
+    <message>
+        <source>Finish in the background</source>
+        <translation>Finish in the background</translation>
+    </message>
+    <message>
+        <source>Force quit</source>
+        <translation>Force quit</translation>
+    </message>
+    <message>
+        <source>The running job has not stopped yet (it may be loading a model or in the middle of a step). Wan Studio closes its window now and quits as soon as it has stopped; queued jobs stay in the queue.
+
+Force quit ends Wan Studio at once.</source>
+        <translation>The running job has not stopped yet (it may be loading a model or in the middle of a step). Wan Studio closes its window now and quits as soon as it has stopped; queued jobs stay in the queue.
+
+Force quit ends Wan Studio at once.</translation>
+    </message>
+</context>
+<context>
+    <name>wan::ui::MaskPainter</name>
+    <message>
+        <source>The mask has no frames to write.</source>
+        <translation>The mask has no frames to write.</translation>
+    </message>
+    <message>
+        <source>%1 already exists; choose another folder for the mask.</source>
+        <translation>%1 already exists; choose another folder for the mask.</translation>
+    </message>
+    <message>
+        <source>Could not create the folder %1. Check that it is writable.</source>
+        <translation>Could not create the folder %1. Check that it is writable.</translation>
+    </message>
+    <message>
+        <source>Could not create a folder in %1. Check that it is writable.</source>
+        <translation>Could not create a folder in %1. Check that it is writable.</translation>
+    </message>
+    <message>
+        <source>Could not write the mask frame %1. Check that the disk is not full.</source>
+        <translation>Could not write the mask frame %1. Check that the disk is not full.</translation>
+    </message>
+    <message>
+        <source>Could not move the mask frames into %1.</source>
+        <translation>Could not move the mask frames into %1.</translation>
+    </message>
+</context>
+<context>
+    <name>wan::ui::MaskPainterDialog</name>
+    <message>
+        <source>The mask is empty: paint or draw a box where the video should change (white), or cancel.</source>
+        <translation>The mask is empty: paint or draw a box where the video should change (white), or cancel.</translation>
+    </message>
+    <message>
+        <source>Frame %1 of %2</source>
+        <translation>Frame %1 of %2</translation>
+    </message>
+    <message>
+        <source>No key frames yet: drag a box on this frame.</source>
+        <translation>No key frames yet: drag a box on this frame.</translation>
+    </message>
+    <message>
+        <source>Box key frames: %1</source>
+        <translation>Box key frames: %1</translation>
+    </message>
+    <message>
+        <source>Draw a mask</source>
+        <translation>Draw a mask</translation>
+    </message>
+    <message>
+        <source>Brush</source>
+        <translation>Brush</translation>
+    </message>
+    <message>
+        <source>Paint the area to generate</source>
+        <translation>Paint the area to generate</translation>
+    </message>
+    <message>
+        <source>Eraser</source>
+        <translation>Eraser</translation>
+    </message>
+    <message>
+        <source>Paint the area to keep</source>
+        <translation>Paint the area to keep</translation>
+    </message>
+    <message>
+        <source>Box</source>
+        <translation>Box</translation>
+    </message>
+    <message>
+        <source>Drag a box to generate inside it</source>
+        <translation>Drag a box to generate inside it</translation>
+    </message>
+    <message>
+        <source>Radius</source>
+        <translation>Radius</translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation>Clear</translation>
+    </message>
+    <message>
+        <source>Over time</source>
+        <translation>Over time</translation>
+    </message>
+    <message>
+        <source>Same mask for all frames</source>
+        <translation>Same mask for all frames</translation>
+    </message>
+    <message>
+        <source>Box track over the frames</source>
+        <translation>Box track over the frames</translation>
+    </message>
+    <message>
+        <source>Remove key</source>
+        <translation>Remove key</translation>
+    </message>
+    <message>
+        <source>Tinted areas are generated (white in the mask); the rest of the video is kept. A box track moves a box between key frames: pick a frame, drag a box, repeat; before the first and after the last key the box stays put.</source>
+        <translation>Tinted areas are generated (white in the mask); the rest of the video is kept. A box track moves a box between key frames: pick a frame, drag a box, repeat; before the first and after the last key the box stays put.</translation>
+    </message>
 </context>
 <context>
     <name>wan::ui::ModelFolderPicker</name>
@@ -885,6 +1093,22 @@ Image: %2×%3</translation>
     <message>
         <source>Next frame</source>
         <translation>Next frame</translation>
+    </message>
+    <message>
+        <source>Continue from last frame</source>
+        <translation>Continue from last frame</translation>
+    </message>
+    <message>
+        <source>Start a new image-to-video job on this clip's last frame</source>
+        <translation>Start a new image-to-video job on this clip's last frame</translation>
+    </message>
+    <message>
+        <source>Bridge two clips…</source>
+        <translation>Bridge two clips…</translation>
+    </message>
+    <message>
+        <source>A first-and-last-frame job from this clip's end to the start of another finished clip</source>
+        <translation>A first-and-last-frame job from this clip's end to the start of another finished clip</translation>
     </message>
 </context>
 <context>
@@ -1052,12 +1276,24 @@ Image: %2×%3</translation>
         <translation>Retry</translation>
     </message>
     <message>
-        <source>Hold a queued job (the queue skips it) or release it</source>
-        <translation>Hold a queued job (the queue skips it) or release it</translation>
-    </message>
-    <message>
         <source>Open folder</source>
         <translation>Open folder</translation>
+    </message>
+    <message>
+        <source>Pause and free GPU</source>
+        <translation>Pause and free GPU</translation>
+    </message>
+    <message>
+        <source>Hold a queued job (the queue skips it) or release it; pause the running job at the next step and free the GPU (releasing it continues from there)</source>
+        <translation>Hold a queued job (the queue skips it) or release it; pause the running job at the next step and free the GPU (releasing it continues from there)</translation>
+    </message>
+    <message>
+        <source>Promote to final</source>
+        <translation>Promote to final</translation>
+    </message>
+    <message>
+        <source>Queue this draft again with the full sampler, the same settings and seed</source>
+        <translation>Queue this draft again with the full sampler, the same settings and seed</translation>
     </message>
 </context>
 <context>
@@ -1171,6 +1407,81 @@ Extended from: %2</translation>
     </message>
 </context>
 <context>
+    <name>wan::ui::SpeedSettingsWidget</name>
+    <message>
+        <source>Strength of this LoRA (0 turns it off)</source>
+        <translation>Strength of this LoRA (0 turns it off)</translation>
+    </message>
+    <message>
+        <source>Add LoRA</source>
+        <translation>Add LoRA</translation>
+    </message>
+    <message>
+        <source>LoRA weights (*.safetensors)</source>
+        <translation>LoRA weights (*.safetensors)</translation>
+    </message>
+    <message>
+        <source>Final (full sampler)</source>
+        <translation>Final (full sampler)</translation>
+    </message>
+    <message>
+        <source>Draft (distilled, 4 steps)</source>
+        <translation>Draft (distilled, 4 steps)</translation>
+    </message>
+    <message>
+        <source>Draft needs a step-distilled LoRA (such as lightx2v's): 4 steps, no guidance, about 20 times fewer model calls. Final uses the full sampler.</source>
+        <translation>Draft needs a step-distilled LoRA (such as lightx2v's): 4 steps, no guidance, about 20 times fewer model calls. Final uses the full sampler.</translation>
+    </message>
+    <message>
+        <source>No step cache</source>
+        <translation>No step cache</translation>
+    </message>
+    <message>
+        <source>TeaCache: quality</source>
+        <translation>TeaCache: quality</translation>
+    </message>
+    <message>
+        <source>TeaCache: balanced</source>
+        <translation>TeaCache: balanced</translation>
+    </message>
+    <message>
+        <source>TeaCache: fast</source>
+        <translation>TeaCache: fast</translation>
+    </message>
+    <message>
+        <source>MagCache: quality</source>
+        <translation>MagCache: quality</translation>
+    </message>
+    <message>
+        <source>MagCache: balanced</source>
+        <translation>MagCache: balanced</translation>
+    </message>
+    <message>
+        <source>MagCache: fast</source>
+        <translation>MagCache: fast</translation>
+    </message>
+    <message>
+        <source>Reuse the model's work of earlier steps when little changes: faster, slightly different result. The job log says how many steps were skipped.</source>
+        <translation>Reuse the model's work of earlier steps when little changes: faster, slightly different result. The job log says how many steps were skipped.</translation>
+    </message>
+    <message>
+        <source>LoRA</source>
+        <translation>LoRA</translation>
+    </message>
+    <message>
+        <source>Strength</source>
+        <translation>Strength</translation>
+    </message>
+    <message>
+        <source>Add LoRA…</source>
+        <translation>Add LoRA…</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>Remove</translation>
+    </message>
+</context>
+<context>
     <name>wan::ui::VaceInputPanel</name>
     <message>
         <source>Images (%1)</source>
@@ -1251,6 +1562,30 @@ Extended from: %2</translation>
     <message>
         <source>Without a source video the video is generated at the chosen size and length; a mask needs a source video.</source>
         <translation>Without a source video the video is generated at the chosen size and length; a mask needs a source video.</translation>
+    </message>
+    <message>
+        <source>Not added: %1. Reference images must be PNG, JPEG, WebP or BMP files; drop image files from a folder.</source>
+        <translation>Not added: %1. Reference images must be PNG, JPEG, WebP or BMP files; drop image files from a folder.</translation>
+    </message>
+    <message>
+        <source>Nothing to add: drop image files (PNG, JPEG, WebP or BMP) onto the reference list.</source>
+        <translation>Nothing to add: drop image files (PNG, JPEG, WebP or BMP) onto the reference list.</translation>
+    </message>
+    <message>
+        <source>Choose the source video first: the mask is drawn over its first frame.</source>
+        <translation>Choose the source video first: the mask is drawn over its first frame.</translation>
+    </message>
+    <message>
+        <source>Draw…</source>
+        <translation>Draw…</translation>
+    </message>
+    <message>
+        <source>Paint the mask over the source video's first frame</source>
+        <translation>Paint the mask over the source video's first frame</translation>
+    </message>
+    <message>
+        <source>Drop image files here, or add them with the button</source>
+        <translation>Drop image files here, or add them with the button</translation>
     </message>
 </context>
 </TS>

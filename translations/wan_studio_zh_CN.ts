@@ -265,6 +265,14 @@
         <source>Extend prompts automatically when queuing</source>
         <translation>加入队列时自动扩写提示词</translation>
     </message>
+    <message>
+        <source>DASH_API_URL is set: requests and the key go to %1.</source>
+        <translation>已设置 DASH_API_URL：请求和密钥将发送到 %1。</translation>
+    </message>
+    <message>
+        <source>DASH_API_URL (%1) is neither https nor this computer: the key is not sent there. Use an https:// address or enter the URL here.</source>
+        <translation>DASH_API_URL（%1）既不是 https 地址，也不是本机：密钥不会发送到那里。请使用 https:// 地址，或在此处填写 URL。</translation>
+    </message>
 </context>
 <context>
     <name>QueueRunner</name>
@@ -321,6 +329,33 @@
     </message>
 </context>
 <context>
+    <name>SourceFrames</name>
+    <message>
+        <source>Cannot read the video %1: %2</source>
+        <translation>无法读取视频 %1：%2</translation>
+    </message>
+    <message>
+        <source>Cannot read the frame %1 (%2). Replace it with a readable PNG file.</source>
+        <translation>无法读取帧 %1（%2）。请换成可读取的 PNG 文件。</translation>
+    </message>
+    <message>
+        <source>%1 does not exist. Choose a video file or a folder of PNG frames.</source>
+        <translation>%1 不存在。请选择视频文件或包含 PNG 帧的文件夹。</translation>
+    </message>
+    <message>
+        <source>The folder %1 holds no PNG frames (*.png). Choose a folder of numbered PNG frames or a video file.</source>
+        <translation>文件夹 %1 中没有 PNG 帧（*.png）。请选择包含按序编号的 PNG 帧的文件夹，或选择视频文件。</translation>
+    </message>
+    <message>
+        <source>This build cannot decode the video %1. Export its frames as PNG files into a folder and choose the folder.</source>
+        <translation>此版本无法解码视频 %1。请将其各帧导出为 PNG 文件放入一个文件夹，然后选择该文件夹。</translation>
+    </message>
+    <message>
+        <source>The video %1 holds no readable frames. Choose another video or a folder of PNG frames.</source>
+        <translation>视频 %1 中没有可读取的帧。请选择其他视频或包含 PNG 帧的文件夹。</translation>
+    </message>
+</context>
+<context>
     <name>Task</name>
     <message>
         <source>Text to video</source>
@@ -356,6 +391,21 @@
     <message>
         <source>Wan Studio</source>
         <translation>Wan Studio</translation>
+    </message>
+</context>
+<context>
+    <name>wan::ui::ClipPickerDialog</name>
+    <message>
+        <source>Bridge two clips</source>
+        <translation>衔接两个片段</translation>
+    </message>
+    <message>
+        <source>The new clip starts on the last frame of the clip shown and ends on the first frame of the clip you pick:</source>
+        <translation>新片段以当前片段的最后一帧开始，以你选择的片段的第一帧结束：</translation>
+    </message>
+    <message>
+        <source>%1 · %2</source>
+        <translation>%1 · %2</translation>
     </message>
 </context>
 <context>
@@ -463,6 +513,14 @@
     <message>
         <source>Offload (least memory, slower)</source>
         <translation>卸载（最省内存，较慢）</translation>
+    </message>
+    <message>
+        <source>Taken from the source video</source>
+        <translation>取自源视频</translation>
+    </message>
+    <message>
+        <source>Speed</source>
+        <translation>速度</translation>
     </message>
 </context>
 <context>
@@ -800,6 +858,156 @@ Image: %2×%3</source>
         <source>Check that the folder is writable and the disk is not full.</source>
         <translation>请检查文件夹是否可写、磁盘是否已满。</translation>
     </message>
+    <message>
+        <source>Choose a finished job whose result file still exists.</source>
+        <translation>请选择一个已完成且结果文件仍然存在的任务。</translation>
+    </message>
+    <message>
+        <source>Could not save the frame to %1. Check that the folder is writable and the disk is not full.</source>
+        <translation>无法将帧保存到 %1。请确认文件夹可写且磁盘没有满。</translation>
+    </message>
+    <message>
+        <source>The clip's last frame is the new first frame. Review the form, then add it to the queue.</source>
+        <translation>该片段的最后一帧已作为新的首帧。请检查表单，然后加入队列。</translation>
+    </message>
+    <message>
+        <source>Choose two different finished clips to bridge.</source>
+        <translation>请选择两个不同的已完成片段进行衔接。</translation>
+    </message>
+    <message>
+        <source>The bridge starts on the first clip's last frame and ends on the second clip's first frame. Review the form, then add it to the queue.</source>
+        <translation>衔接片段以第一个片段的最后一帧开始，以第二个片段的第一帧结束。请检查表单，然后加入队列。</translation>
+    </message>
+    <message>
+        <source>Show a finished clip in the player first.</source>
+        <translation>请先在播放器中显示一个已完成的片段。</translation>
+    </message>
+    <message>
+        <source>Bridging needs a second finished clip in the render queue: generate or keep one first.</source>
+        <translation>衔接需要渲染队列中还有另一个已完成的片段：请先生成或保留一个。</translation>
+    </message>
+    <message>
+        <source>Still stopping</source>
+        <translation>仍在停止</translation>
+    </message>
+    <message>
+        <source>Finish in the background</source>
+        <translation>在后台完成</translation>
+    </message>
+    <message>
+        <source>Force quit</source>
+        <translation>强制退出</translation>
+    </message>
+    <message>
+        <source>The running job has not stopped yet (it may be loading a model or in the middle of a step). Wan Studio closes its window now and quits as soon as it has stopped; queued jobs stay in the queue.
+
+Force quit ends Wan Studio at once.</source>
+        <translation>正在运行的任务尚未停止（可能正在加载模型或处于某一步的中途）。Wan Studio 现在关闭窗口，并在任务停止后立即退出；排队中的任务会保留在队列中。
+
+强制退出会立即结束 Wan Studio。</translation>
+    </message>
+</context>
+<context>
+    <name>wan::ui::MaskPainter</name>
+    <message>
+        <source>The mask has no frames to write.</source>
+        <translation>蒙版没有可写入的帧。</translation>
+    </message>
+    <message>
+        <source>%1 already exists; choose another folder for the mask.</source>
+        <translation>%1 已存在；请为蒙版选择其他文件夹。</translation>
+    </message>
+    <message>
+        <source>Could not create the folder %1. Check that it is writable.</source>
+        <translation>无法创建文件夹 %1。请确认其可写。</translation>
+    </message>
+    <message>
+        <source>Could not create a folder in %1. Check that it is writable.</source>
+        <translation>无法在 %1 中创建文件夹。请确认其可写。</translation>
+    </message>
+    <message>
+        <source>Could not write the mask frame %1. Check that the disk is not full.</source>
+        <translation>无法写入蒙版帧 %1。请确认磁盘没有满。</translation>
+    </message>
+    <message>
+        <source>Could not move the mask frames into %1.</source>
+        <translation>无法将蒙版帧移动到 %1。</translation>
+    </message>
+</context>
+<context>
+    <name>wan::ui::MaskPainterDialog</name>
+    <message>
+        <source>The mask is empty: paint or draw a box where the video should change (white), or cancel.</source>
+        <translation>蒙版为空：请在视频需要改变的地方涂抹或画框（白色），或者取消。</translation>
+    </message>
+    <message>
+        <source>Frame %1 of %2</source>
+        <translation>第 %1 帧，共 %2 帧</translation>
+    </message>
+    <message>
+        <source>No key frames yet: drag a box on this frame.</source>
+        <translation>还没有关键帧：请在此帧上拖出一个框。</translation>
+    </message>
+    <message>
+        <source>Box key frames: %1</source>
+        <translation>框的关键帧：%1</translation>
+    </message>
+    <message>
+        <source>Draw a mask</source>
+        <translation>绘制蒙版</translation>
+    </message>
+    <message>
+        <source>Brush</source>
+        <translation>画笔</translation>
+    </message>
+    <message>
+        <source>Paint the area to generate</source>
+        <translation>涂抹要生成的区域</translation>
+    </message>
+    <message>
+        <source>Eraser</source>
+        <translation>橡皮擦</translation>
+    </message>
+    <message>
+        <source>Paint the area to keep</source>
+        <translation>涂抹要保留的区域</translation>
+    </message>
+    <message>
+        <source>Box</source>
+        <translation>框</translation>
+    </message>
+    <message>
+        <source>Drag a box to generate inside it</source>
+        <translation>拖出一个框，在框内生成</translation>
+    </message>
+    <message>
+        <source>Radius</source>
+        <translation>半径</translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation>清除</translation>
+    </message>
+    <message>
+        <source>Over time</source>
+        <translation>随时间</translation>
+    </message>
+    <message>
+        <source>Same mask for all frames</source>
+        <translation>所有帧使用同一蒙版</translation>
+    </message>
+    <message>
+        <source>Box track over the frames</source>
+        <translation>逐帧框轨迹</translation>
+    </message>
+    <message>
+        <source>Remove key</source>
+        <translation>删除关键帧</translation>
+    </message>
+    <message>
+        <source>Tinted areas are generated (white in the mask); the rest of the video is kept. A box track moves a box between key frames: pick a frame, drag a box, repeat; before the first and after the last key the box stays put.</source>
+        <translation>着色区域将被生成（蒙版中为白色），视频其余部分保持不变。框轨迹让框在关键帧之间移动：选择一帧，拖出一个框，重复此操作；在第一个关键帧之前和最后一个关键帧之后，框保持不动。</translation>
+    </message>
 </context>
 <context>
     <name>wan::ui::ModelFolderPicker</name>
@@ -885,6 +1093,22 @@ Image: %2×%3</source>
     <message>
         <source>Next frame</source>
         <translation>下一帧</translation>
+    </message>
+    <message>
+        <source>Continue from last frame</source>
+        <translation>从最后一帧继续</translation>
+    </message>
+    <message>
+        <source>Start a new image-to-video job on this clip's last frame</source>
+        <translation>以该片段的最后一帧开始一个新的图生视频任务</translation>
+    </message>
+    <message>
+        <source>Bridge two clips…</source>
+        <translation>衔接两个片段…</translation>
+    </message>
+    <message>
+        <source>A first-and-last-frame job from this clip's end to the start of another finished clip</source>
+        <translation>一个首尾帧任务：从该片段的结尾过渡到另一个已完成片段的开头</translation>
     </message>
 </context>
 <context>
@@ -1052,12 +1276,24 @@ Image: %2×%3</source>
         <translation>重试</translation>
     </message>
     <message>
-        <source>Hold a queued job (the queue skips it) or release it</source>
-        <translation>搁置排队中的任务（队列会跳过它）或放行</translation>
-    </message>
-    <message>
         <source>Open folder</source>
         <translation>打开文件夹</translation>
+    </message>
+    <message>
+        <source>Pause and free GPU</source>
+        <translation>暂停并释放 GPU</translation>
+    </message>
+    <message>
+        <source>Hold a queued job (the queue skips it) or release it; pause the running job at the next step and free the GPU (releasing it continues from there)</source>
+        <translation>搁置排队中的任务（队列会跳过它）或放行；在下一步暂停正在运行的任务并释放 GPU（放行后从暂停处继续）</translation>
+    </message>
+    <message>
+        <source>Promote to final</source>
+        <translation>提升为终稿</translation>
+    </message>
+    <message>
+        <source>Queue this draft again with the full sampler, the same settings and seed</source>
+        <translation>用完整采样器、相同的设置和种子重新排队此草稿</translation>
     </message>
 </context>
 <context>
@@ -1171,6 +1407,81 @@ Extended from: %2</source>
     </message>
 </context>
 <context>
+    <name>wan::ui::SpeedSettingsWidget</name>
+    <message>
+        <source>Strength of this LoRA (0 turns it off)</source>
+        <translation>此 LoRA 的强度（0 表示关闭）</translation>
+    </message>
+    <message>
+        <source>Add LoRA</source>
+        <translation>添加 LoRA</translation>
+    </message>
+    <message>
+        <source>LoRA weights (*.safetensors)</source>
+        <translation>LoRA 权重 (*.safetensors)</translation>
+    </message>
+    <message>
+        <source>Final (full sampler)</source>
+        <translation>终稿（完整采样）</translation>
+    </message>
+    <message>
+        <source>Draft (distilled, 4 steps)</source>
+        <translation>草稿（蒸馏，4 步）</translation>
+    </message>
+    <message>
+        <source>Draft needs a step-distilled LoRA (such as lightx2v's): 4 steps, no guidance, about 20 times fewer model calls. Final uses the full sampler.</source>
+        <translation>草稿需要步数蒸馏的 LoRA（例如 lightx2v 的）：4 步、无引导，模型调用次数约少 20 倍。终稿使用完整采样器。</translation>
+    </message>
+    <message>
+        <source>No step cache</source>
+        <translation>不使用步骤缓存</translation>
+    </message>
+    <message>
+        <source>TeaCache: quality</source>
+        <translation>TeaCache：质量优先</translation>
+    </message>
+    <message>
+        <source>TeaCache: balanced</source>
+        <translation>TeaCache：均衡</translation>
+    </message>
+    <message>
+        <source>TeaCache: fast</source>
+        <translation>TeaCache：速度优先</translation>
+    </message>
+    <message>
+        <source>MagCache: quality</source>
+        <translation>MagCache：质量优先</translation>
+    </message>
+    <message>
+        <source>MagCache: balanced</source>
+        <translation>MagCache：均衡</translation>
+    </message>
+    <message>
+        <source>MagCache: fast</source>
+        <translation>MagCache：速度优先</translation>
+    </message>
+    <message>
+        <source>Reuse the model's work of earlier steps when little changes: faster, slightly different result. The job log says how many steps were skipped.</source>
+        <translation>变化很小时复用模型在前几步的计算：更快，结果略有不同。任务日志会说明跳过了多少步。</translation>
+    </message>
+    <message>
+        <source>LoRA</source>
+        <translation>LoRA</translation>
+    </message>
+    <message>
+        <source>Strength</source>
+        <translation>强度</translation>
+    </message>
+    <message>
+        <source>Add LoRA…</source>
+        <translation>添加 LoRA…</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>移除</translation>
+    </message>
+</context>
+<context>
     <name>wan::ui::VaceInputPanel</name>
     <message>
         <source>Images (%1)</source>
@@ -1251,6 +1562,30 @@ Extended from: %2</source>
     <message>
         <source>Without a source video the video is generated at the chosen size and length; a mask needs a source video.</source>
         <translation>没有源视频时，按所选尺寸和长度生成视频；蒙版需要配合源视频使用。</translation>
+    </message>
+    <message>
+        <source>Not added: %1. Reference images must be PNG, JPEG, WebP or BMP files; drop image files from a folder.</source>
+        <translation>未添加：%1。参考图片必须是 PNG、JPEG、WebP 或 BMP 文件；请从文件夹中拖入图片文件。</translation>
+    </message>
+    <message>
+        <source>Nothing to add: drop image files (PNG, JPEG, WebP or BMP) onto the reference list.</source>
+        <translation>没有可添加的内容：请将图片文件（PNG、JPEG、WebP 或 BMP）拖到参考图片列表上。</translation>
+    </message>
+    <message>
+        <source>Choose the source video first: the mask is drawn over its first frame.</source>
+        <translation>请先选择源视频：蒙版绘制在其第一帧上。</translation>
+    </message>
+    <message>
+        <source>Draw…</source>
+        <translation>绘制…</translation>
+    </message>
+    <message>
+        <source>Paint the mask over the source video's first frame</source>
+        <translation>在源视频的第一帧上绘制蒙版</translation>
+    </message>
+    <message>
+        <source>Drop image files here, or add them with the button</source>
+        <translation>将图片文件拖到这里，或用按钮添加</translation>
     </message>
 </context>
 </TS>

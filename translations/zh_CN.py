@@ -236,6 +236,8 @@ ZH = {
 "Edit": "编辑",
 "Load this queued job into the editor to change it": "将此排队任务载入编辑区进行修改",
 "Hold a queued job (the queue skips it) or release it": "搁置排队中的任务（队列会跳过它）或放行",
+"Pause and free GPU": "暂停并释放 GPU",
+"Hold a queued job (the queue skips it) or release it; pause the running job at the next step and free the GPU (releasing it continues from there)": "搁置排队中的任务（队列会跳过它）或放行；在下一步暂停正在运行的任务并释放 GPU（放行后从暂停处继续）",
 "Open folder": "打开文件夹",
 "Preview": "预览",
 "Task": "任务",
@@ -319,4 +321,102 @@ ZH = {
 "Where the starting noise is drawn. \"Device\" reproduces videos made with the official Python script on an NVIDIA GPU; the same seed then gives another video on the CPU.":
     "初始噪声在哪里生成。“设备”可复现官方 Python 脚本在 NVIDIA GPU 上生成的视频；此时同一种子在 CPU 上会生成不同的视频。",
 "Noise": "噪声",
+# Issue #14 (h14): mask painter, player actions, FLF2V/VACE queue thumbnails, reference drops.
+"Cannot read the video %1: %2": "无法读取视频 %1：%2",
+"Cannot read the frame %1 (%2). Replace it with a readable PNG file.":
+    "无法读取帧 %1（%2）。请换成可读取的 PNG 文件。",
+"%1 does not exist. Choose a video file or a folder of PNG frames.":
+    "%1 不存在。请选择视频文件或包含 PNG 帧的文件夹。",
+"The folder %1 holds no PNG frames (*.png). Choose a folder of numbered PNG frames or a video file.":
+    "文件夹 %1 中没有 PNG 帧（*.png）。请选择包含按序编号的 PNG 帧的文件夹，或选择视频文件。",
+"This build cannot decode the video %1. Export its frames as PNG files into a folder and choose the folder.":
+    "此版本无法解码视频 %1。请将其各帧导出为 PNG 文件放入一个文件夹，然后选择该文件夹。",
+"The video %1 holds no readable frames. Choose another video or a folder of PNG frames.":
+    "视频 %1 中没有可读取的帧。请选择其他视频或包含 PNG 帧的文件夹。",
+"Bridge two clips": "衔接两个片段",
+"The new clip starts on the last frame of the clip shown and ends on the first frame of the clip you pick:":
+    "新片段以当前片段的最后一帧开始，以你选择的片段的第一帧结束：",
+"%1 · %2": "%1 · %2",
+"Taken from the source video": "取自源视频",
+"Choose a finished job whose result file still exists.": "请选择一个已完成且结果文件仍然存在的任务。",
+"Could not save the frame to %1. Check that the folder is writable and the disk is not full.":
+    "无法将帧保存到 %1。请确认文件夹可写且磁盘没有满。",
+"The clip's last frame is the new first frame. Review the form, then add it to the queue.":
+    "该片段的最后一帧已作为新的首帧。请检查表单，然后加入队列。",
+"Choose two different finished clips to bridge.": "请选择两个不同的已完成片段进行衔接。",
+"The bridge starts on the first clip's last frame and ends on the second clip's first frame. Review the form, then add it to the queue.":
+    "衔接片段以第一个片段的最后一帧开始，以第二个片段的第一帧结束。请检查表单，然后加入队列。",
+"Show a finished clip in the player first.": "请先在播放器中显示一个已完成的片段。",
+"Bridging needs a second finished clip in the render queue: generate or keep one first.":
+    "衔接需要渲染队列中还有另一个已完成的片段：请先生成或保留一个。",
+"The mask has no frames to write.": "蒙版没有可写入的帧。",
+"%1 already exists; choose another folder for the mask.": "%1 已存在；请为蒙版选择其他文件夹。",
+"Could not create the folder %1. Check that it is writable.": "无法创建文件夹 %1。请确认其可写。",
+"Could not create a folder in %1. Check that it is writable.": "无法在 %1 中创建文件夹。请确认其可写。",
+"Could not write the mask frame %1. Check that the disk is not full.": "无法写入蒙版帧 %1。请确认磁盘没有满。",
+"Could not move the mask frames into %1.": "无法将蒙版帧移动到 %1。",
+"The mask is empty: paint or draw a box where the video should change (white), or cancel.":
+    "蒙版为空：请在视频需要改变的地方涂抹或画框（白色），或者取消。",
+"Frame %1 of %2": "第 %1 帧，共 %2 帧",
+"No key frames yet: drag a box on this frame.": "还没有关键帧：请在此帧上拖出一个框。",
+"Box key frames: %1": "框的关键帧：%1",
+"Draw a mask": "绘制蒙版",
+"Brush": "画笔",
+"Paint the area to generate": "涂抹要生成的区域",
+"Eraser": "橡皮擦",
+"Paint the area to keep": "涂抹要保留的区域",
+"Box": "框",
+"Drag a box to generate inside it": "拖出一个框，在框内生成",
+"Radius": "半径",
+"Over time": "随时间",
+"Same mask for all frames": "所有帧使用同一蒙版",
+"Box track over the frames": "逐帧框轨迹",
+"Remove key": "删除关键帧",
+"Tinted areas are generated (white in the mask); the rest of the video is kept. A box track moves a box between key frames: pick a frame, drag a box, repeat; before the first and after the last key the box stays put.":
+    "着色区域将被生成（蒙版中为白色），视频其余部分保持不变。框轨迹让框在关键帧之间移动：选择一帧，拖出一个框，重复此操作；在第一个关键帧之前和最后一个关键帧之后，框保持不动。",
+"Continue from last frame": "从最后一帧继续",
+"Start a new image-to-video job on this clip's last frame": "以该片段的最后一帧开始一个新的图生视频任务",
+"Bridge two clips…": "衔接两个片段…",
+"A first-and-last-frame job from this clip's end to the start of another finished clip":
+    "一个首尾帧任务：从该片段的结尾过渡到另一个已完成片段的开头",
+"Not added: %1. Reference images must be PNG, JPEG, WebP or BMP files; drop image files from a folder.":
+    "未添加：%1。参考图片必须是 PNG、JPEG、WebP 或 BMP 文件；请从文件夹中拖入图片文件。",
+"Nothing to add: drop image files (PNG, JPEG, WebP or BMP) onto the reference list.":
+    "没有可添加的内容：请将图片文件（PNG、JPEG、WebP 或 BMP）拖到参考图片列表上。",
+"Choose the source video first: the mask is drawn over its first frame.": "请先选择源视频：蒙版绘制在其第一帧上。",
+"Draw…": "绘制…",
+"Paint the mask over the source video's first frame": "在源视频的第一帧上绘制蒙版",
+"Drop image files here, or add them with the button": "将图片文件拖到这里，或用按钮添加",
+# Quitting with a job that does not stop, and per-service prompt-extension settings
+"Still stopping": "仍在停止",
+"The running job has not stopped yet (it may be loading a model or in the middle of a step). Wan Studio closes its window now and quits as soon as it has stopped; queued jobs stay in the queue.\n\nForce quit ends Wan Studio at once.":
+    "正在运行的任务尚未停止（可能正在加载模型或处于某一步的中途）。Wan Studio 现在关闭窗口，并在任务停止后立即退出；排队中的任务会保留在队列中。\n\n强制退出会立即结束 Wan Studio。",
+"Finish in the background": "在后台完成",
+"Force quit": "强制退出",
+"DASH_API_URL is set: requests and the key go to %1.": "已设置 DASH_API_URL：请求和密钥将发送到 %1。",
+"DASH_API_URL (%1) is neither https nor this computer: the key is not sent there. Use an https:// address or enter the URL here.":
+    "DASH_API_URL（%1）既不是 https 地址，也不是本机：密钥不会发送到那里。请使用 https:// 地址，或在此处填写 URL。",
+# Draft / final sampling, step cache and LoRAs (generation settings)
+"Speed": "速度",
+"Strength of this LoRA (0 turns it off)": "此 LoRA 的强度（0 表示关闭）",
+"Add LoRA": "添加 LoRA",
+"LoRA weights (*.safetensors)": "LoRA 权重 (*.safetensors)",
+"Final (full sampler)": "终稿（完整采样）",
+"Draft (distilled, 4 steps)": "草稿（蒸馏，4 步）",
+"Draft needs a step-distilled LoRA (such as lightx2v's): 4 steps, no guidance, about 20 times fewer model calls. Final uses the full sampler.":
+    "草稿需要步数蒸馏的 LoRA（例如 lightx2v 的）：4 步、无引导，模型调用次数约少 20 倍。终稿使用完整采样器。",
+"No step cache": "不使用步骤缓存",
+"TeaCache: quality": "TeaCache：质量优先",
+"TeaCache: balanced": "TeaCache：均衡",
+"TeaCache: fast": "TeaCache：速度优先",
+"MagCache: quality": "MagCache：质量优先",
+"MagCache: balanced": "MagCache：均衡",
+"MagCache: fast": "MagCache：速度优先",
+"Reuse the model's work of earlier steps when little changes: faster, slightly different result. The job log says how many steps were skipped.":
+    "变化很小时复用模型在前几步的计算：更快，结果略有不同。任务日志会说明跳过了多少步。",
+"LoRA": "LoRA",
+"Strength": "强度",
+"Add LoRA…": "添加 LoRA…",
+"Promote to final": "提升为终稿",
+"Queue this draft again with the full sampler, the same settings and seed": "用完整采样器、相同的设置和种子重新排队此草稿",
 }

@@ -1,5 +1,7 @@
 #include "GenerationSettingsPanel.h"
 
+#include "SpeedSettingsWidget.h"
+
 #include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QEvent>
@@ -79,16 +81,25 @@ GenerationSettingsPanel::GenerationSettingsPanel(QWidget* parent) : QWidget(pare
     seedLayout->addWidget(m_reuseSeed);
 
     m_memory = new QComboBox(this);
+    m_speed = new SpeedSettingsWidget(this);
 
     m_form = new QFormLayout(this);
     m_form->setContentsMargins(0, 0, 0, 0);
     // Labels get their text in retranslate(); an empty text would create no label at all.
-    for (QWidget* field : {m_sizeRow, m_framesRow, static_cast<QWidget*>(m_steps),
-                           static_cast<QWidget*>(m_solver), static_cast<QWidget*>(m_shift),
-                           static_cast<QWidget*>(m_guidance), m_seedRow, static_cast<QWidget*>(m_memory)})
+    for (QWidget* field :
+         {m_sizeRow, m_framesRow, static_cast<QWidget*>(m_steps), static_cast<QWidget*>(m_solver),
+          static_cast<QWidget*>(m_shift), static_cast<QWidget*>(m_guidance), m_seedRow,
+          static_cast<QWidget*>(m_memory), static_cast<QWidget*>(m_speed)})
         m_form->addRow(new QLabel(this), field);
 
     connect(m_preset, &QComboBox::currentIndexChanged, this, &GenerationSettingsPanel::onPresetChanged);
+    connect(m_speed, &SpeedSettingsWidget::changed, this, &GenerationSettingsPanel::changed);
+    // Draft uses the distilled schedule: steps, solver, shift and guidance do not apply.
+    connect(m_speed, &SpeedSettingsWidget::draftChanged, this, [this](bool draft) {
+        for (QWidget* field : {static_cast<QWidget*>(m_steps), static_cast<QWidget*>(m_solver),
+                               static_cast<QWidget*>(m_shift), static_cast<QWidget*>(m_guidance)})
+            field->setEnabled(!draft);
+    });
     for (QSpinBox* box : {m_width, m_height})
         connect(box, &QSpinBox::valueChanged, this, [this] {
             Q_EMIT sizeChanged(chosenSize());
@@ -114,9 +125,19 @@ GenerationSettingsPanel::GenerationSettingsPanel(QWidget* parent) : QWidget(pare
 void GenerationSettingsPanel::setTask(wan::Task task)
 {
     m_task = task;
-    m_framesRow->setEnabled(task != wan::Task::T2I);
+    m_framesRow->setEnabled(task != wan::Task::T2I && !m_sizeFromSource);
     rebuildPresets();
     updateDuration();
+}
+
+void GenerationSettingsPanel::setSizeFromSource(bool fromSource)
+{
+    m_sizeFromSource = fromSource;
+    m_sizeRow->setEnabled(!fromSource);
+    m_framesRow->setEnabled(m_task != wan::Task::T2I && !fromSource);
+    const QString tip = fromSource ? tr("Taken from the source video") : QString();
+    m_sizeRow->setToolTip(tip);
+    m_framesRow->setToolTip(tip);
 }
 
 void GenerationSettingsPanel::setModelSize(ModelSize model)
@@ -203,6 +224,7 @@ void GenerationSettingsPanel::applyRequest(const wan::Request& r)
     m_seedMode->setCurrentIndex(m_seedMode->findData(int(r.seed >= 0 ? SeedMode::Fixed : SeedMode::Random)));
     m_seed->setText(r.seed >= 0 ? QString::number(r.seed) : QString());
     m_memory->setCurrentIndex(std::max(0, m_memory->findData(int(r.memory))));
+    m_speed->applyRequest(r);
     onPresetChanged();
     updateDuration();
     updateSeedMode();
@@ -222,6 +244,7 @@ void GenerationSettingsPanel::fillRequest(wan::Request* r) const
     r->memory = wan::MemoryMode(m_memory->currentData().toInt());
     r->t5Cpu = r->memory == wan::MemoryMode::T5Cpu || r->memory == wan::MemoryMode::Offload;
     r->offloadModel = r->memory == wan::MemoryMode::Offload;
+    m_speed->fillRequest(r);
 }
 
 void GenerationSettingsPanel::setLastSeed(qint64 seed)
@@ -255,6 +278,7 @@ void GenerationSettingsPanel::retranslate()
     label(m_guidance, tr("Guidance"));
     label(m_seedRow, tr("Seed"));
     label(m_memory, tr("Memory"));
+    label(m_speed, tr("Speed"));
     m_shift->setToolTip(tr("Noise schedule shift: 5 for most videos, 3 for image to video at 480p."));
     m_guidance->setToolTip(tr("How strongly the prompt is followed (classifier-free guidance)."));
     m_steps->setToolTip(tr("More steps: more detail, slower. Official: 50 (image to video: 40)."));
@@ -280,6 +304,7 @@ void GenerationSettingsPanel::retranslate()
     if (m_preset->count() > 0)
         m_preset->setItemText(m_preset->count() - 1, tr("Custom"));
     updateDuration();
+    setSizeFromSource(m_sizeFromSource); // its tooltip
 }
 
 void GenerationSettingsPanel::changeEvent(QEvent* event)

@@ -14,6 +14,8 @@ class QSpinBox;
 
 namespace wan::ui {
 
+class SpeedSettingsWidget;
+
 // Size, frames, steps, solver, shift, guidance, seed and memory mode, limited to what the model accepts.
 class GenerationSettingsPanel final : public QWidget
 {
@@ -25,6 +27,9 @@ public:
 
     void setTask(wan::Task task);
     void setModelSize(ModelSize model);
+    // True: the size and frame count come from an input (VACE's source video); their fields are disabled.
+    void setSizeFromSource(bool fromSource);
+    bool sizeFromSource() const { return m_sizeFromSource; }
     wan::Task task() const { return m_task; }
     ModelSize modelSize() const { return m_model; }
 
@@ -52,6 +57,7 @@ private:
     wan::Task m_task = wan::Task::T2V;
     ModelSize m_model = ModelSize::Small;
     qint64 m_lastSeed = -1;
+    bool m_sizeFromSource = false;
     QFormLayout* m_form = nullptr;
     QComboBox* m_preset = nullptr;
     QSpinBox* m_width = nullptr;
@@ -66,6 +72,7 @@ private:
     QLineEdit* m_seed = nullptr;
     QPushButton* m_reuseSeed = nullptr;
     QComboBox* m_memory = nullptr;
+    SpeedSettingsWidget* m_speed = nullptr; // draft/final, step cache, LoRAs
     QWidget* m_sizeRow = nullptr;
     QWidget* m_framesRow = nullptr;
     QWidget* m_seedRow = nullptr;

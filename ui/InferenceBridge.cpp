@@ -1,6 +1,7 @@
 #include "InferenceBridge.h"
 
 #include <QCoreApplication>
+#include <QDeadlineTimer>
 #include <QMetaObject>
 
 namespace wan::ui {
@@ -49,14 +50,15 @@ void InferenceBridge::cancel(const QUuid& id)
         m_worker->cancel(id);
 }
 
-void InferenceBridge::shutdown()
+bool InferenceBridge::shutdown(int timeoutMs)
 {
-    if (!m_thread.isRunning())
-        return;
+    if (!m_thread.isRunning() && m_submitted.isEmpty())
+        return true;
     for (const QUuid& id : std::as_const(m_submitted))
         m_worker->cancel(id);
     m_thread.quit();
-    m_thread.wait();
+    if (!m_thread.wait(timeoutMs < 0 ? QDeadlineTimer(QDeadlineTimer::Forever) : QDeadlineTimer(timeoutMs)))
+        return false;
     // Deliver the outcomes the thread posted before it stopped; jobs it never started end here as Cancelled,
     // so every submitted job still ends exactly once.
     QCoreApplication::sendPostedEvents(this, QEvent::MetaCall);
@@ -68,6 +70,7 @@ void InferenceBridge::shutdown()
         outcome.errorKind = wan::ErrorKind::Cancelled;
         Q_EMIT jobFinished(id, outcome);
     }
+    return true;
 }
 
 void InferenceBridge::takePreview()

@@ -22,7 +22,10 @@ public:
     void cancel(const QUuid& id);
     bool isBusy() const { return m_pending > 0; }
     // Cancels what runs, waits for it to end, stops the thread. Idempotent.
-    void shutdown();
+    void shutdown() { shutdown(-1); }
+    // Same, waiting at most `timeoutMs` (-1: no limit). False when the thread is still busy then (a step or a
+    // load between two cancel checks): it stops on its own, and a later shutdown() finishes the job.
+    bool shutdown(int timeoutMs);
 
 Q_SIGNALS:
     void jobStarted(const QUuid& id);

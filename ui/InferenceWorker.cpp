@@ -140,6 +140,9 @@ void InferenceWorker::runJob(const JobTicket& ticket)
         QMutexLocker lock(&m_cancelMutex);
         m_currentJob = QUuid();
     }
+    // "Pause and free GPU": the models go now, on this thread; the next job loads them again.
+    if (ticket.releaseModelsAfter && ticket.releaseModelsAfter->load())
+        releaseRunner();
     Q_EMIT jobFinished(id, outcome);
 }
 

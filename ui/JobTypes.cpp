@@ -1,7 +1,10 @@
 #include "JobTypes.h"
 
 #include <QCoreApplication>
+#include <QDir>
+#include <QFile>
 #include <QJsonArray>
+#include <QJsonDocument>
 
 namespace wan::ui {
 
@@ -35,6 +38,18 @@ constexpr EnumName<wan::MemoryMode> kMemoryNames[] = {{wan::MemoryMode::Auto, "a
                                                       {wan::MemoryMode::Offload, "offload"}};
 constexpr EnumName<wan::VaeTiling> kTilingNames[] = {
     {wan::VaeTiling::Auto, "auto"}, {wan::VaeTiling::Off, "off"}, {wan::VaeTiling::On, "on"}};
+// The CLI's spellings (--lora_mode, --distill, --cache, --cache_preset).
+constexpr EnumName<wan::LoraApply> kLoraApplyNames[] = {{wan::LoraApply::Auto, "auto"},
+                                                        {wan::LoraApply::Merge, "merge"},
+                                                        {wan::LoraApply::OnTheFly, "on_the_fly"}};
+constexpr EnumName<wan::SamplerMode> kSamplerModeNames[] = {{wan::SamplerMode::Full, "full"},
+                                                            {wan::SamplerMode::Distilled, "distill"}};
+constexpr EnumName<wan::StepCacheMode> kStepCacheNames[] = {{wan::StepCacheMode::Off, "off"},
+                                                            {wan::StepCacheMode::TeaCache, "teacache"},
+                                                            {wan::StepCacheMode::MagCache, "magcache"}};
+constexpr EnumName<wan::CachePreset> kCachePresetNames[] = {{wan::CachePreset::Quality, "quality"},
+                                                            {wan::CachePreset::Balanced, "balanced"},
+                                                            {wan::CachePreset::Fast, "fast"}};
 
 template <typename Enum, std::size_t N> QString nameOf(const EnumName<Enum> (&table)[N], Enum value)
 {
@@ -140,8 +155,43 @@ JobOutcome outcomeFromResult(const wan::Result& result)
     outcome.latentsPath = pathString(result.latentsPath);
     outcome.seconds = result.seconds;
     outcome.placement = QString::fromStdString(result.placement);
+    outcome.ditCalls = result.ditCalls;
+    outcome.cachedCalls = result.cachedCalls;
+    outcome.stepsSkipped = result.stepsSkipped;
     return outcome;
 }
+
+namespace {
+
+// LoRAs, sampler mode and step cache; absent keys keep the defaults. False on an unknown name.
+bool speedOptionsFromJson(const QJsonObject& o, wan::Request& r)
+{
+    for (const QJsonValue& value : o.value(QLatin1String("loras")).toArray()) {
+        const auto lora = value.toObject();
+        const auto path = lora.value(QLatin1String("path")).toString();
+        if (path.isEmpty())
+            return false;
+        r.loras.push_back(wan::LoraSpec{toPath(path), lora.value(QLatin1String("strength")).toDouble(1.0)});
+    }
+    const auto pick = [&](const char* key, const auto& table, auto& field) {
+        if (!o.contains(QLatin1String(key)))
+            return true;
+        const auto value = valueOf(table, o.value(QLatin1String(key)).toString());
+        if (value)
+            field = *value;
+        return value.has_value();
+    };
+    if (!pick("lora_mode", kLoraApplyNames, r.loraApply) ||
+        !pick("sampler_mode", kSamplerModeNames, r.samplerMode) ||
+        !pick("cache", kStepCacheNames, r.stepCache) ||
+        !pick("cache_preset", kCachePresetNames, r.cachePreset))
+        return false;
+    if (o.contains(QLatin1String("cache_threshold")))
+        r.cacheThreshold = o.value(QLatin1String("cache_threshold")).toDouble();
+    return true;
+}
+
+} // namespace
 
 QJsonObject requestToJson(const wan::Request& r)
 {
@@ -188,8 +238,23 @@ QJsonObject requestToJson(const wan::Request& r)
     o[QStringLiteral("vae_tiling")] = nameOf(kTilingNames, r.vaeTiling);
     o[QStringLiteral("output")] = pathString(r.outputPath);
     o[QStringLiteral("latents")] = pathString(r.latentsPath);
+    if (!r.resumeStatePath.empty())
+        o[QStringLiteral("resume_state")] = pathString(r.resumeStatePath);
     o[QStringLiteral("fps")] = r.fps;
     o[QStringLiteral("crf")] = r.crf;
+    if (!r.loras.empty()) {
+        QJsonArray loras;
+        for (const auto& lora : r.loras)
+            loras.append(QJsonObject{{QStringLiteral("path"), pathString(lora.path)},
+                                     {QStringLiteral("strength"), lora.strength}});
+        o[QStringLiteral("loras")] = loras;
+        o[QStringLiteral("lora_mode")] = nameOf(kLoraApplyNames, r.loraApply);
+    }
+    o[QStringLiteral("sampler_mode")] = nameOf(kSamplerModeNames, r.samplerMode);
+    o[QStringLiteral("cache")] = nameOf(kStepCacheNames, r.stepCache);
+    o[QStringLiteral("cache_preset")] = nameOf(kCachePresetNames, r.cachePreset);
+    if (r.cacheThreshold)
+        o[QStringLiteral("cache_threshold")] = *r.cacheThreshold;
     return o;
 }
 
@@ -267,10 +332,45 @@ bool requestFromJson(const QJsonObject& o, wan::Request* out)
     }
     r.outputPath = toPath(text("output"));
     r.latentsPath = toPath(text("latents"));
+    r.resumeStatePath = toPath(text("resume_state"));
     r.fps = integer("fps", r.fps);
     r.crf = integer("crf", r.crf);
+    if (!speedOptionsFromJson(o, r))
+        return false;
     *out = std::move(r);
     return true;
+}
+
+void clearJobCheckpoint(RenderJob& job)
+{
+    if (!job.request.resumeStatePath.empty())
+        QFile::remove(pathString(job.request.resumeStatePath));
+    job.request.resumeStatePath.clear();
+    job.resumeLatents.clear();
+}
+
+std::optional<RenderJob> promotedToFinal(const RenderJob& draft)
+{
+    if (draft.state != JobState::Done || draft.request.samplerMode != wan::SamplerMode::Distilled)
+        return std::nullopt;
+    RenderJob job;
+    job.id = QUuid::createUuid();
+    job.request = draft.request;
+    if (job.request.seed < 0) {
+        QFile file(QDir(draft.folder).filePath(QStringLiteral("settings.json")));
+        wan::Request used;
+        if (draft.folder.isEmpty() || !file.open(QIODevice::ReadOnly) ||
+            !requestFromJson(QJsonDocument::fromJson(file.readAll()).object(), &used) || used.seed < 0)
+            return std::nullopt;
+        job.request.seed = used.seed;
+    }
+    job.request.samplerMode = wan::SamplerMode::Full;
+    job.request.outputPath.clear();
+    job.request.latentsPath.clear();
+    job.request.resumeStatePath.clear();
+    job.thumbnailPath = draft.thumbnailPath;
+    job.createdAt = QDateTime::currentDateTime();
+    return job;
 }
 
 QJsonObject jobToJson(const RenderJob& job)

@@ -10,6 +10,9 @@
 #include <QString>
 #include <QUuid>
 
+#include <atomic>
+#include <memory>
+
 namespace wan::ui {
 
 enum class JobState
@@ -52,6 +55,9 @@ struct JobOutcome
     QString latentsPath;
     double seconds = 0.0;
     QString placement;
+    int ditCalls = 0;     // DiT calls that ran the blocks
+    int cachedCalls = 0;  // DiT calls answered by the step cache
+    int stepsSkipped = 0; // denoising steps fully answered by the step cache
 };
 
 JobOutcome outcomeFromResult(const wan::Result& result);
@@ -62,6 +68,9 @@ struct JobTicket
     QUuid id;
     wan::Request request;
     QString resumeLatents; // non-empty: decode these saved latents instead of sampling
+    // Set (from the UI thread) before cancelling the job to pause it: the inference thread then also drops
+    // the models, freeing their memory, once the job has stopped.
+    std::shared_ptr<std::atomic<bool>> releaseModelsAfter;
 };
 
 // A row of the render queue (also its persisted form).
@@ -83,9 +92,20 @@ struct RenderJob
     double seconds = 0.0;
 };
 
+// The denoising checkpoint of a job (Request::resumeStatePath) lives in its folder under this name.
+inline constexpr const char* kJobCheckpointName = "resume.safetensors";
+// Deletes the job's checkpoint file and forgets it (and its saved latents to resume from): the job runs
+// from the start next time. Used on edit, retry, duplicate and a user's Cancel.
+void clearJobCheckpoint(RenderJob& job);
+
 QJsonObject requestToJson(const wan::Request& request);
 // Missing keys keep the Request defaults; unknown enum names are errors (returned false).
 bool requestFromJson(const QJsonObject& object, wan::Request* request);
+
+// "Promote to final": a finished Draft (distilled) job's exact settings and seed as a new Final job (the full
+// sampler with the job's steps, shift and guidance). The seed comes from the job, or from its folder's
+// settings.json when the job asked for a random one. nullopt for other jobs or when the seed is unknown.
+std::optional<RenderJob> promotedToFinal(const RenderJob& draft);
 
 QJsonObject jobToJson(const RenderJob& job);
 std::optional<RenderJob> jobFromJson(const QJsonObject& object);

@@ -1,5 +1,6 @@
 #include "MainWindow.h"
 
+#include "ClipPickerDialog.h"
 #include "ErrorText.h"
 #include "ExportFile.h"
 #include "GenerationSettingsPanel.h"
@@ -34,6 +35,7 @@
 #include <QPlainTextEdit>
 #include <QPointer>
 #include <QPushButton>
+#include <QSaveFile>
 #include <QScrollArea>
 #include <QSettings>
 #include <QSplitter>
@@ -47,6 +49,8 @@
 #include <QVBoxLayout>
 
 #include <spdlog/spdlog.h>
+
+#include <cstdlib>
 
 namespace wan::ui {
 
@@ -162,6 +166,9 @@ MainWindow::MainWindow(StudioServices services, QWidget* parent)
 
     m_vaceBox = new QGroupBox(this);
     m_vacePanel = new VaceInputPanel(m_vaceBox);
+    m_vacePanel->setVideoFrameReader(m_services.readVideoFrames);
+    m_vacePanel->setDraftDir(QDir(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation))
+                                 .filePath(QStringLiteral("drafts")));
     (new QVBoxLayout(m_vaceBox))->addWidget(m_vacePanel);
 
     m_settingsBox = new QGroupBox(this);
@@ -236,6 +243,19 @@ MainWindow::MainWindow(StudioServices services, QWidget* parent)
                 [this](const QString& message) { statusBar()->showMessage(message, 8000); });
     connect(m_firstFrame, &ImageDropZone::imageChanged, this, &MainWindow::updateFlf2vOutputSize);
     connect(m_lastFrame, &ImageDropZone::imageChanged, this, &MainWindow::updateFlf2vOutputSize);
+    // A problem shown under the form is about the inputs it was found in: new inputs make it stale.
+    for (ImageDropZone* zone : {m_dropZone, m_firstFrame, m_lastFrame})
+        connect(zone, &ImageDropZone::imageChanged, this, &MainWindow::clearFormMessage);
+    connect(m_prompt, &PromptEditor::textChanged, this, &MainWindow::clearFormMessage);
+    connect(m_vacePanel, &VaceInputPanel::changed, this, &MainWindow::clearFormMessage);
+    connect(m_vacePanel, &VaceInputPanel::changed, this, &MainWindow::updateSizeLock);
+    connect(m_vacePanel, &VaceInputPanel::inputRejected, this,
+            [this](const QString& message) { statusBar()->showMessage(message, 8000); });
+    connect(m_player, &PlayerWidget::continueFromLastFrameRequested, this, [this] {
+        if (const QString error = continueFromLastFrame(m_lastShown); !error.isEmpty())
+            statusBar()->showMessage(error, 8000);
+    });
+    connect(m_player, &PlayerWidget::bridgeRequested, this, &MainWindow::pickClipToBridge);
     connect(m_dropZone, &ImageDropZone::imageRejected, this,
             [this](const QString& message) { statusBar()->showMessage(message, 8000); });
     connect(m_submit, &QPushButton::clicked, this, [this] { submit(); });
@@ -416,8 +436,10 @@ void MainWindow::setTask(wan::Task task)
     }
     saveTaskSettings();
     m_task = task;
+    clearFormMessage();
     updateTaskTabs();
     loadTaskSettings(task);
+    updateSizeLock();
     if (m_services.settings)
         m_services.settings->setValue(QLatin1String(settings_keys::kCurrentTask), taskName(task));
 }
@@ -481,6 +503,131 @@ void MainWindow::updateTaskTabs()
             !needsOwnFolder(task) || i == current || (check.ok && check.modelType == modelTypeFor(task));
         m_taskBar->setTabVisible(i, offered);
     }
+}
+
+void MainWindow::updateSizeLock()
+{
+    m_settingsPanel->setSizeFromSource(m_task == wan::Task::VACE && m_vacePanel->sizeFromSource());
+}
+
+void MainWindow::clearFormMessage()
+{
+    if (m_formMessage->isHidden())
+        return;
+    if (statusBar()->currentMessage() == m_formMessage->text())
+        statusBar()->clearMessage();
+    m_formMessage->hide();
+}
+
+QString MainWindow::formMessage() const
+{
+    return m_formMessage->isHidden() ? QString() : m_formMessage->text();
+}
+
+// Saves the first or last frame of a finished job's result as a PNG in its folder; returns the path.
+QString MainWindow::extractFrame(const RenderJob& job, bool last, QString* error) const
+{
+    if (job.state != JobState::Done || job.outputPath.isEmpty() || !QFileInfo(job.outputPath).isFile()) {
+        *error = tr("Choose a finished job whose result file still exists.");
+        return {};
+    }
+    const SourceFrames frames = readSourceFrames(job.outputPath, m_services.readVideoFrames);
+    if (!frames.isValid()) {
+        *error = frames.error;
+        return {};
+    }
+    const QString folder =
+        QFileInfo(job.folder).isDir() ? job.folder : QFileInfo(job.outputPath).absolutePath();
+    const QString path =
+        QDir(folder).filePath(last ? QStringLiteral("last-frame.png") : QStringLiteral("first-frame.png"));
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly) || !(last ? frames.last : frames.first).save(&file, "PNG") ||
+        !file.commit()) {
+        *error = tr("Could not save the frame to %1. Check that the folder is writable and the disk is not "
+                    "full.")
+                     .arg(QDir::toNativeSeparators(path));
+        return {};
+    }
+    return path;
+}
+
+QString MainWindow::continueFromLastFrame(const QUuid& id)
+{
+    const RenderJob* job = m_services.queue->job(id);
+    QString error;
+    const QString frame = job ? extractFrame(*job, true, &error) : QString();
+    if (frame.isEmpty()) {
+        if (error.isEmpty())
+            error = tr("Choose a finished job whose result file still exists.");
+        return error;
+    }
+    const wan::Request source = job->request;
+    const FolderCheck& check = m_modelPicker->check();
+    const bool flf2v = check.ok && check.modelType == wan::ModelType::FLF2V;
+    if (!m_editing.isNull())
+        stopEditing();
+    setTask(flf2v ? wan::Task::FLF2V : wan::Task::I2V);
+    m_prompt->setText(
+        QString::fromStdString(source.originalPrompt.empty() ? source.prompt : source.originalPrompt));
+    // Both forms get the frame: dropping a last frame in the FLF2V tab makes it a first-and-last-frame job.
+    m_dropZone->setImageFile(frame);
+    m_firstFrame->setImageFile(frame);
+    m_lastFrame->clear();
+    statusBar()->showMessage(
+        tr("The clip's last frame is the new first frame. Review the form, then add it to the queue."),
+        10000);
+    return {};
+}
+
+QString MainWindow::bridgeClips(const QUuid& first, const QUuid& second)
+{
+    const RenderJob* a = m_services.queue->job(first);
+    const RenderJob* b = m_services.queue->job(second);
+    if (!a || !b || first == second)
+        return tr("Choose two different finished clips to bridge.");
+    QString error;
+    const QString start = extractFrame(*a, true, &error);
+    if (start.isEmpty())
+        return error;
+    const QString end = extractFrame(*b, false, &error);
+    if (end.isEmpty())
+        return error;
+    const wan::Request source = a->request;
+    if (!m_editing.isNull())
+        stopEditing();
+    setTask(wan::Task::FLF2V);
+    m_prompt->setText(
+        QString::fromStdString(source.originalPrompt.empty() ? source.prompt : source.originalPrompt));
+    m_firstFrame->setImageFile(start);
+    m_lastFrame->setImageFile(end);
+    statusBar()->showMessage(
+        tr("The bridge starts on the first clip's last frame and ends on the second clip's "
+           "first frame. Review the form, then add it to the queue."),
+        10000);
+    return {};
+}
+
+ClipPickerDialog* MainWindow::pickClipToBridge()
+{
+    const QUuid first = m_lastShown;
+    if (!m_services.queue->job(first)) {
+        statusBar()->showMessage(tr("Show a finished clip in the player first."), 8000);
+        return nullptr;
+    }
+    if (ClipPickerDialog::finishedClips(m_services.queue, first).isEmpty()) {
+        statusBar()->showMessage(
+            tr("Bridging needs a second finished clip in the render queue: generate or keep one first."),
+            8000);
+        return nullptr;
+    }
+    auto* dialog = new ClipPickerDialog(m_services.queue, first, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this, [this, dialog, first] {
+        if (const QString error = bridgeClips(first, dialog->selectedJob()); !error.isEmpty())
+            statusBar()->showMessage(error, 8000);
+    });
+    dialog->open();
+    return dialog;
 }
 
 void MainWindow::updateFlf2vOutputSize()
@@ -887,9 +1034,35 @@ void MainWindow::closeEvent(QCloseEvent* event)
         m_services.settings->setValue(QStringLiteral("window/geometry"), saveGeometry());
         m_services.settings->setValue(QStringLiteral("window/state"), saveState());
     }
-    // No new job may start while the thread winds down; the running one is cancelled and joined.
+    // No new job may start while the thread winds down; the running one is cancelled and joined, but the GUI
+    // thread waits only a few seconds for it (a step or a model load may take longer to notice).
     m_services.runner->setQueuePaused(true);
-    m_services.bridge->shutdown();
+    if (m_services.queue)
+        m_services.queue->flush();
+    if (!m_services.bridge->shutdown(m_quitWaitMs)) {
+        spdlog::warn("the inference thread did not stop within {} ms", m_quitWaitMs);
+        QMessageBox box(
+            QMessageBox::Warning, tr("Still stopping"),
+            tr("The running job has not stopped yet (it may be loading a model or in the middle "
+               "of a step). Wan Studio closes its window now and quits as soon as it has stopped; "
+               "queued jobs stay in the queue.\n\nForce quit ends Wan Studio at once."),
+            QMessageBox::NoButton, this);
+        QPushButton* background = box.addButton(tr("Finish in the background"), QMessageBox::AcceptRole);
+        QPushButton* force = box.addButton(tr("Force quit"), QMessageBox::DestructiveRole);
+        box.setDefaultButton(background);
+        box.exec();
+        if (box.clickedButton() == force) {
+            spdlog::warn("force quit while a job was running");
+            if (m_services.queue)
+                m_services.queue->flush();
+            if (m_forceQuit) {
+                m_forceQuit();
+            } else {
+                spdlog::default_logger()->flush();
+                std::_Exit(0); // the queue is saved; the running job is requeued at the next start
+            }
+        }
+    }
     spdlog::info("main window closed");
     event->accept();
 }

@@ -5,6 +5,8 @@
 
 #include <QMainWindow>
 
+#include <functional>
+
 class QAction;
 class QLabel;
 class QPushButton;
@@ -15,6 +17,7 @@ class QGroupBox;
 
 namespace wan::ui {
 
+class ClipPickerDialog;
 class GenerationSettingsPanel;
 class ImageDropZone;
 class ModelFolderPicker;
@@ -39,6 +42,15 @@ public:
     QString submit();
     void editJob(const QUuid& id);
     void showJobResult(const QUuid& id);
+    QUuid shownJob() const { return m_lastShown; } // the finished job in the player
+    // Player actions: fill the form (the user reviews, then queues). Return an error, or empty.
+    // An I2V form (FLF2V when the model folder is FLF2V) whose first frame is the job's last frame.
+    QString continueFromLastFrame(const QUuid& id);
+    // An FLF2V form from the last frame of `first` to the first frame of `second`.
+    QString bridgeClips(const QUuid& first, const QUuid& second);
+    // Asks for the second clip (window-modal) and bridges the shown one to it; nullptr when there is none.
+    ClipPickerDialog* pickClipToBridge();
+    QString formMessage() const; // the form's problem line, or empty when hidden
 
     // For tests and screenshots.
     PromptEditor* promptEditor() const { return m_prompt; }
@@ -55,6 +67,12 @@ public:
     RenderQueueDock* queueDock() const { return m_queueDock; }
     bool isShowingPlayer() const;
 
+    // Quitting with a job running: cancel it, wait this long for the inference thread, then ask whether to
+    // finish in the background or force quit (which calls the handler; by default it ends the process).
+    static constexpr int kQuitWaitMs = 3000;
+    void setQuitWaitMs(int ms) { m_quitWaitMs = ms; }
+    void setForceQuitHandler(std::function<void()> handler) { m_forceQuit = std::move(handler); }
+
 protected:
     void closeEvent(QCloseEvent* event) override;
     void changeEvent(QEvent* event) override;
@@ -67,6 +85,9 @@ private:
     void onFolderChecked(const FolderCheck& check);
     void updateTaskTabs();
     void updateFlf2vOutputSize();
+    void updateSizeLock();
+    void clearFormMessage();
+    QString extractFrame(const RenderJob& job, bool last, QString* error) const;
     QString modelMismatchMessage(wan::ModelType folderType) const;
     void onJobStarted(const QUuid& id);
     void onJobFinished(const QUuid& id, const JobOutcome& outcome);
@@ -125,6 +146,8 @@ private:
     QAction* m_openLogFolderAction = nullptr;
     QAction* m_weightsAction = nullptr;
     QAction* m_aboutAction = nullptr;
+    int m_quitWaitMs = kQuitWaitMs;
+    std::function<void()> m_forceQuit;
 };
 
 } // namespace wan::ui

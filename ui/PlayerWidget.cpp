@@ -64,16 +64,28 @@ PlayerWidget::PlayerWidget(QWidget* parent) : QWidget(parent)
     controls->addWidget(m_frameLabel);
     controls->addWidget(m_loop);
 
+    m_continue = new QPushButton(this);
+    m_continue->setObjectName(QStringLiteral("continueFromLastFrame"));
+    m_bridge = new QPushButton(this);
+    m_bridge->setObjectName(QStringLiteral("bridgeClips"));
+    auto* actions = new QHBoxLayout;
+    actions->addStretch();
+    actions->addWidget(m_continue);
+    actions->addWidget(m_bridge);
+
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(m_stack, 1);
     layout->addWidget(m_strip);
     layout->addWidget(m_controls);
+    layout->addLayout(actions);
 
     connect(m_play, &QPushButton::clicked, this, &PlayerWidget::togglePlay);
     connect(m_back, &QPushButton::clicked, this, [this] { stepFrames(-1); });
     connect(m_forward, &QPushButton::clicked, this, [this] { stepFrames(1); });
     connect(m_loop, &QCheckBox::toggled, this, &PlayerWidget::setLoop);
+    connect(m_continue, &QPushButton::clicked, this, &PlayerWidget::continueFromLastFrameRequested);
+    connect(m_bridge, &QPushButton::clicked, this, &PlayerWidget::bridgeRequested);
     connect(m_player, &QMediaPlayer::durationChanged, this,
             [this](qint64 duration) { m_scrubber->setRange(0, int(duration)); });
     connect(m_player, &QMediaPlayer::positionChanged, this, &PlayerWidget::onPosition);
@@ -93,6 +105,8 @@ void PlayerWidget::openFile(const QString& path, int fps)
 {
     m_file = path;
     m_fps = std::max(fps, 1);
+    m_continue->setEnabled(true);
+    m_bridge->setEnabled(true);
     m_strip->clear();
     const bool picture = QFileInfo(path).suffix().compare(QLatin1String("png"), Qt::CaseInsensitive) == 0;
     m_controls->setVisible(!picture);
@@ -118,6 +132,8 @@ void PlayerWidget::openFile(const QString& path, int fps)
 void PlayerWidget::clear()
 {
     m_file.clear();
+    m_continue->setEnabled(false);
+    m_bridge->setEnabled(false);
     m_player->stop();
     m_player->setSource({});
     m_strip->clear();
@@ -196,6 +212,11 @@ void PlayerWidget::retranslate()
     m_loop->setText(tr("Loop"));
     m_back->setToolTip(tr("Previous frame"));
     m_forward->setToolTip(tr("Next frame"));
+    m_continue->setText(tr("Continue from last frame"));
+    m_continue->setToolTip(tr("Start a new image-to-video job on this clip's last frame"));
+    m_bridge->setText(tr("Bridge two clips…"));
+    m_bridge->setToolTip(tr("A first-and-last-frame job from this clip's end to the start of another "
+                            "finished clip"));
 }
 
 void PlayerWidget::showPicture()

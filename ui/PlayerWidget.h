@@ -33,6 +33,13 @@ public:
     void stepFrames(int delta);
     void togglePlay();
     void setLoop(bool loop);
+    // Shown under the result: chain a new clip onto this one.
+    QPushButton* continueButton() const { return m_continue; }
+    QPushButton* bridgeButton() const { return m_bridge; }
+
+Q_SIGNALS:
+    void continueFromLastFrameRequested(); // an I2V (or FLF2V) job starting on the last frame
+    void bridgeRequested();                // an FLF2V job from this clip's end to another clip's start
 
 protected:
     void changeEvent(QEvent* event) override;
@@ -61,6 +68,8 @@ private:
     QCheckBox* m_loop = nullptr;
     QListWidget* m_strip = nullptr;
     QWidget* m_controls = nullptr;
+    QPushButton* m_continue = nullptr;
+    QPushButton* m_bridge = nullptr;
 };
 
 } // namespace wan::ui

@@ -6,11 +6,13 @@
 #include <QComboBox>
 #include <QFormLayout>
 #include <QHBoxLayout>
+#include <QHash>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
 #include <QSettings>
 #include <QSpinBox>
+#include <QUrl>
 #include <QVBoxLayout>
 
 #include <spdlog/spdlog.h>
@@ -27,16 +29,31 @@ constexpr auto kGroup = "promptExtension";
 constexpr auto kApiKey = "apiKey";
 // Set when the key lives in the system keychain, so a key-less setup never waits for a keychain.
 constexpr auto kApiKeyInKeychain = "apiKeyInKeychain";
+// Before keys were kept per service, one URL, model pair and key sat directly in kGroup, for the service
+// selected then (the keychain entry below without a service suffix).
+constexpr auto kLegacyKeychainEntry = "prompt-extension/api-key";
+constexpr wan::PromptBackend kBackends[] = {wan::PromptBackend::Dashscope,
+                                            wan::PromptBackend::OpenAiCompatible};
 
 QString fromStd(const std::string& text)
 {
     return QString::fromStdString(text);
 }
 
+// The settings subgroup of a service, also its name in the settings file's "backend" value.
+QString serviceName(wan::PromptBackend backend)
+{
+    return backend == wan::PromptBackend::Dashscope ? QStringLiteral("dashscope") : QStringLiteral("openai");
+}
+
+QString keychainEntry(wan::PromptBackend backend)
+{
+    return QLatin1String(kLegacyKeychainEntry) + QLatin1Char('/') + serviceName(backend);
+}
+
 #ifdef WAN_HAVE_QTKEYCHAIN
 
 constexpr auto kKeychainService = "Wan Studio";
-constexpr auto kKeychainKey = "prompt-extension/api-key";
 // Keychain jobs answer over D-Bus and may wait for an unlock prompt: never wait longer than this.
 constexpr int kKeychainTimeoutMs = 2000;
 
@@ -47,12 +64,12 @@ struct KeychainAnswer
     QString text; // read jobs
 };
 
-// Runs a keychain job (owned from here on) to completion in a local event loop: settings load and save
-// only. A job that does not answer in time counts as OtherError and deletes itself when it finishes.
-KeychainAnswer runKeychainJob(QKeychain::Job* job)
+// Runs a keychain job (owned from here on) for `entry` to completion in a local event loop: settings load and
+// save only. A job that does not answer in time counts as OtherError and deletes itself when it finishes.
+KeychainAnswer runKeychainJob(QKeychain::Job* job, const QString& entry)
 {
     job->setAutoDelete(false);
-    job->setKey(QLatin1String(kKeychainKey));
+    job->setKey(entry);
     QEventLoop loop;
     QTimer timeout;
     timeout.setSingleShot(true);
@@ -87,8 +104,8 @@ KeychainAnswer runKeychainJob(QKeychain::Job* job)
     return answer;
 }
 
-// The last key read from or written to the keychain: the queue reads the settings for every job, and one
-// keychain round trip per process is enough.
+// The last key read from or written to each keychain entry: the queue reads the settings for every job, and
+// one keychain round trip per entry and process is enough.
 struct KeychainCache
 {
     bool valid = false;
@@ -96,25 +113,26 @@ struct KeychainCache
     QString key;
 };
 
-KeychainCache& keychainCache()
+KeychainCache& keychainCache(const QString& entry)
 {
-    static KeychainCache cache;
-    return cache;
+    static QHash<QString, KeychainCache> cache;
+    return cache[entry];
 }
 
 #endif
 
-// Reads the key stored by save(): from the keychain when it went there (empty when that cannot be read),
-// else the plain settings value.
-QString readApiKey(QSettings& store)
+// Reads the key stored by save() in the current group: from the keychain `entry` when it went there (empty
+// when that cannot be read), else the plain settings value.
+QString readApiKey(QSettings& store, const QString& entry)
 {
     const QString plain = store.value(QLatin1String(kApiKey)).toString();
     if (!plain.isEmpty() || !store.value(QLatin1String(kApiKeyInKeychain), false).toBool())
         return plain;
 #ifdef WAN_HAVE_QTKEYCHAIN
-    KeychainCache& cache = keychainCache();
+    KeychainCache& cache = keychainCache(entry);
     if (!cache.valid) {
-        const auto answer = runKeychainJob(new QKeychain::ReadPasswordJob(QLatin1String(kKeychainService)));
+        const auto answer =
+            runKeychainJob(new QKeychain::ReadPasswordJob(QLatin1String(kKeychainService)), entry);
         cache.valid = true;
         cache.ok = answer.error == QKeychain::NoError;
         cache.key = answer.text;
@@ -124,6 +142,7 @@ QString readApiKey(QSettings& store)
     }
     return cache.key;
 #else
+    Q_UNUSED(entry);
     spdlog::warn("prompt extension: the API key was stored in a system keychain, which this build cannot "
                  "read (built without QtKeychain); enter it again");
     return {};
@@ -131,49 +150,83 @@ QString readApiKey(QSettings& store)
 }
 
 // Whether the key readApiKey() returned came from the keychain, without asking it again.
-bool keyReadFromKeychain(QSettings& store)
+bool keyReadFromKeychain(QSettings& store, const QString& entry)
 {
     if (!store.value(QLatin1String(kApiKey)).toString().isEmpty() ||
         !store.value(QLatin1String(kApiKeyInKeychain), false).toBool())
         return false;
 #ifdef WAN_HAVE_QTKEYCHAIN
-    return keychainCache().valid && keychainCache().ok;
+    return keychainCache(entry).valid && keychainCache(entry).ok;
 #else
+    Q_UNUSED(entry);
     return false;
 #endif
 }
 
-// Stores `key` in the keychain; false (with the reason logged) when no keychain is available.
-bool writeKeychainKey(const QString& key)
+// Stores `key` in the keychain `entry`; false (with the reason logged) when no keychain is available.
+bool writeKeychainKey(const QString& key, const QString& entry)
 {
 #ifdef WAN_HAVE_QTKEYCHAIN
     auto* job = new QKeychain::WritePasswordJob(QLatin1String(kKeychainService));
     job->setTextData(key);
-    const auto answer = runKeychainJob(job);
+    const auto answer = runKeychainJob(job, entry);
     if (answer.error != QKeychain::NoError) {
         spdlog::warn("prompt extension: cannot store the API key in a system keychain ({}); it goes to the "
                      "settings file",
                      answer.errorString.toStdString());
-        keychainCache() = {};
+        keychainCache(entry) = {};
         return false;
     }
-    keychainCache() = {true, true, key};
+    keychainCache(entry) = {true, true, key};
     return true;
 #else
     Q_UNUSED(key);
+    Q_UNUSED(entry);
     return false;
 #endif
 }
 
-void deleteKeychainKey()
+void deleteKeychainKey(const QString& entry)
 {
 #ifdef WAN_HAVE_QTKEYCHAIN
-    const auto answer = runKeychainJob(new QKeychain::DeletePasswordJob(QLatin1String(kKeychainService)));
+    const auto answer =
+        runKeychainJob(new QKeychain::DeletePasswordJob(QLatin1String(kKeychainService)), entry);
     if (answer.error != QKeychain::NoError && answer.error != QKeychain::EntryNotFound)
         spdlog::warn("prompt extension: cannot remove the API key from the system keychain: {}",
                      answer.errorString.toStdString());
-    keychainCache() = {true, true, QString()};
+    keychainCache(entry) = {true, true, QString()};
+#else
+    Q_UNUSED(entry);
 #endif
+}
+
+wan::PromptBackend savedBackend(QSettings& store)
+{
+    return store.value(QStringLiteral("backend")).toString() == QLatin1String("openai")
+               ? wan::PromptBackend::OpenAiCompatible
+               : wan::PromptBackend::Dashscope;
+}
+
+// One service's URL, models and key as saved (`store` in kGroup). Settings from before per-service storage
+// belong to the service that was selected.
+PromptEnhanceSettingsPage::Service readService(QSettings& store, wan::PromptBackend backend)
+{
+    PromptEnhanceSettingsPage::Service service;
+    const QString name = serviceName(backend);
+    const bool legacy = !store.childGroups().contains(name);
+    if (legacy && backend != savedBackend(store))
+        return service;
+    if (!legacy)
+        store.beginGroup(name);
+    const QString entry = legacy ? QLatin1String(kLegacyKeychainEntry) : keychainEntry(backend);
+    service.url = store.value(QStringLiteral("url")).toString();
+    service.textModel = store.value(QStringLiteral("textModel")).toString();
+    service.visionModel = store.value(QStringLiteral("visionModel")).toString();
+    service.apiKey = readApiKey(store, entry);
+    service.keyInKeychain = keyReadFromKeychain(store, entry);
+    if (!legacy)
+        store.endGroup();
+    return service;
 }
 
 } // namespace
@@ -272,9 +325,35 @@ PromptEnhanceSettingsPage::PromptEnhanceSettingsPage(QWidget* parent)
 
 PromptEnhanceSettingsPage::~PromptEnhanceSettingsPage() = default;
 
+PromptEnhanceSettingsPage::Service& PromptEnhanceSettingsPage::service(wan::PromptBackend backend)
+{
+    return backend == wan::PromptBackend::Dashscope ? m_dashscope : m_openAi;
+}
+
+const PromptEnhanceSettingsPage::Service& PromptEnhanceSettingsPage::service(wan::PromptBackend backend) const
+{
+    return backend == wan::PromptBackend::Dashscope ? m_dashscope : m_openAi;
+}
+
+PromptEnhanceSettingsPage::Service PromptEnhanceSettingsPage::shownFields() const
+{
+    Service fields;
+    fields.url = m_url->currentText().trimmed();
+    fields.textModel = m_textModel->text().trimmed();
+    fields.visionModel = m_visionModel->text().trimmed();
+    fields.apiKey = m_apiKey->text().trimmed();
+    fields.keyInKeychain = m_keyInKeychain;
+    return fields;
+}
+
 void PromptEnhanceSettingsPage::onBackendChanged()
 {
     const auto backend = wan::PromptBackend(m_backend->currentData().toInt());
+    // The fields on screen belong to the service shown so far: keep them with it, then show the new one's.
+    if (backend != m_shown)
+        service(m_shown) = shownFields();
+    m_shown = backend;
+    const Service& fields = service(backend);
     m_url->blockSignals(true);
     m_url->clear();
     if (backend == wan::PromptBackend::Dashscope) {
@@ -293,12 +372,13 @@ void PromptEnhanceSettingsPage::onBackendChanged()
         m_visionModel->setPlaceholderText(fromStd(wan::kLocalDefaultVisionModel));
         m_apiKey->setPlaceholderText(tr("optional"));
     }
-    // URLs and model names of one service mean nothing to the other: empty means its defaults.
     m_url->setCurrentIndex(-1);
-    m_url->setEditText(QString());
+    m_url->setEditText(fields.url);
     m_url->blockSignals(false);
-    m_textModel->clear();
-    m_visionModel->clear();
+    m_textModel->setText(fields.textModel);
+    m_visionModel->setText(fields.visionModel);
+    m_keyInKeychain = fields.keyInKeychain;
+    m_apiKey->setText(fields.apiKey);
     updateKeyWarning();
     Q_EMIT settingsChanged();
 }
@@ -317,32 +397,63 @@ void PromptEnhanceSettingsPage::updateKeyWarning()
                       ? tr("No key: set DASH_API_KEY or enter one here.")
                       : tr("DASH_API_KEY is set in the environment and will be used."));
     }
+    // DASH_API_URL replaces the Dashscope address when the URL field is empty: say where the key goes.
+    const QString envUrl = qEnvironmentVariable("DASH_API_URL").trimmed();
+    if (dashscope && m_url->currentText().trimmed().isEmpty() && !envUrl.isEmpty()) {
+        const QUrl url(envUrl);
+        const QString host = url.host().toLower();
+        const bool loopback = host == QLatin1String("localhost") || host.startsWith(QLatin1String("127.")) ||
+                              host == QLatin1String("::1");
+        if (url.scheme().toLower() == QLatin1String("https") ||
+            (url.scheme().toLower() == QLatin1String("http") && loopback))
+            lines << tr("DASH_API_URL is set: requests and the key go to %1.").arg(envUrl);
+        else
+            lines
+                << tr("DASH_API_URL (%1) is neither https nor this computer: the key is not sent there. Use "
+                      "an https:// address or enter the URL here.")
+                       .arg(envUrl);
+    }
     m_keyWarning->setText(lines.join(QLatin1Char(' ')));
     m_keyWarning->setVisible(!lines.isEmpty());
 }
 
-wan::PromptExtendSettings PromptEnhanceSettingsPage::settings() const
+wan::PromptExtendSettings PromptEnhanceSettingsPage::settingsFor(wan::PromptBackend backend) const
 {
+    const Service fields = backend == m_shown ? shownFields() : service(backend);
     wan::PromptExtendSettings s;
-    s.backend = wan::PromptBackend(m_backend->currentData().toInt());
-    s.baseUrl = m_url->currentText().trimmed().toStdString();
-    s.textModel = m_textModel->text().trimmed().toStdString();
-    s.visionModel = m_visionModel->text().trimmed().toStdString();
-    s.apiKey = m_apiKey->text().trimmed().toStdString();
+    s.backend = backend;
+    s.baseUrl = fields.url.toStdString();
+    s.textModel = fields.textModel.toStdString();
+    s.visionModel = fields.visionModel.toStdString();
+    s.apiKey = fields.apiKey.toStdString();
     s.totalTimeoutMs = m_timeoutSeconds->value() * 1000;
     s.maxAttempts = m_attempts->value();
     return s;
 }
 
+wan::PromptExtendSettings PromptEnhanceSettingsPage::settings() const
+{
+    return settingsFor(wan::PromptBackend(m_backend->currentData().toInt()));
+}
+
 void PromptEnhanceSettingsPage::setSettings(const wan::PromptExtendSettings& s)
 {
     const int index = m_backend->findData(int(s.backend));
+    const auto backend = wan::PromptBackend(m_backend->itemData(index < 0 ? 0 : index).toInt());
+    // Switch first (the fields on screen go to the service shown so far), then fill this service's.
     m_backend->setCurrentIndex(index < 0 ? 0 : index);
-    onBackendChanged();
-    m_url->setEditText(fromStd(s.baseUrl));
-    m_textModel->setText(fromStd(s.textModel));
-    m_visionModel->setText(fromStd(s.visionModel));
-    m_apiKey->setText(fromStd(s.apiKey));
+    if (backend != m_shown)
+        onBackendChanged();
+    Service& fields = service(backend);
+    const QString key = fromStd(s.apiKey);
+    if (key != fields.apiKey)
+        fields.keyInKeychain = false; // a new key is where save() puts it
+    fields.url = fromStd(s.baseUrl);
+    fields.textModel = fromStd(s.textModel);
+    fields.visionModel = fromStd(s.visionModel);
+    fields.apiKey = key;
+    m_shown = backend;
+    onBackendChanged(); // shows them
     m_timeoutSeconds->setValue(std::max(5, s.totalTimeoutMs / 1000));
     m_attempts->setValue(s.maxAttempts);
     updateKeyWarning();
@@ -400,10 +511,13 @@ bool PromptEnhanceSettingsPage::isKeyInKeychain() const
 
 void PromptEnhanceSettingsPage::load(QSettings& store)
 {
-    const auto s = loadSettings(store);
+    const auto s = loadSettings(store); // the selected service, timeouts
     store.beginGroup(QLatin1String(kGroup));
-    m_keyInKeychain = keyReadFromKeychain(store);
+    for (const auto backend : kBackends)
+        service(backend) = readService(store, backend);
     store.endGroup();
+    // Show the loaded fields as they are (the ones on screen belong to nothing now).
+    m_shown = s.backend;
     setSettings(s);
     setTargetLanguage(loadTargetLanguage(store));
     setExtensionEnabled(loadEnabled(store));
@@ -411,36 +525,49 @@ void PromptEnhanceSettingsPage::load(QSettings& store)
 
 void PromptEnhanceSettingsPage::save(QSettings& store)
 {
-    const auto s = settings();
+    service(m_shown) = shownFields();
+    const auto selected = wan::PromptBackend(m_backend->currentData().toInt());
     store.beginGroup(QLatin1String(kGroup));
     store.setValue(QStringLiteral("enabled"), isExtensionEnabled());
-    store.setValue(QStringLiteral("backend"), s.backend == wan::PromptBackend::Dashscope
-                                                  ? QStringLiteral("dashscope")
-                                                  : QStringLiteral("openai"));
-    store.setValue(QStringLiteral("url"), fromStd(s.baseUrl));
-    store.setValue(QStringLiteral("textModel"), fromStd(s.textModel));
-    store.setValue(QStringLiteral("visionModel"), fromStd(s.visionModel));
-    // The key never reaches the log; it goes to the keychain when one answers, else to this file.
-    const QString key = fromStd(s.apiKey);
-    const bool wasInKeychain = store.value(QLatin1String(kApiKeyInKeychain), false).toBool();
-    if (key.isEmpty()) {
-        if (wasInKeychain)
-            deleteKeychainKey();
-        m_keyInKeychain = false;
-    } else {
-        m_keyInKeychain = writeKeychainKey(key);
-    }
-    if (m_keyInKeychain) {
-        store.remove(QLatin1String(kApiKey));
-        store.setValue(QLatin1String(kApiKeyInKeychain), true);
-    } else {
-        store.remove(QLatin1String(kApiKeyInKeychain));
-        if (key.isEmpty())
+    store.setValue(QStringLiteral("backend"), serviceName(selected));
+    // Settings from before per-service storage: taken over by load(), removed here.
+    const bool legacyInKeychain = store.value(QLatin1String(kApiKeyInKeychain), false).toBool();
+    for (const char* legacy : {"url", "textModel", "visionModel", kApiKey, kApiKeyInKeychain})
+        store.remove(QLatin1String(legacy));
+    if (legacyInKeychain)
+        deleteKeychainKey(QLatin1String(kLegacyKeychainEntry));
+
+    for (const auto backend : kBackends) {
+        Service& fields = service(backend);
+        store.beginGroup(serviceName(backend));
+        store.setValue(QStringLiteral("url"), fields.url);
+        store.setValue(QStringLiteral("textModel"), fields.textModel);
+        store.setValue(QStringLiteral("visionModel"), fields.visionModel);
+        // The key never reaches the log; it goes to the keychain when one answers, else to this file.
+        const QString entry = keychainEntry(backend);
+        const bool wasInKeychain = store.value(QLatin1String(kApiKeyInKeychain), false).toBool();
+        if (fields.apiKey.isEmpty()) {
+            if (wasInKeychain)
+                deleteKeychainKey(entry);
+            fields.keyInKeychain = false;
+        } else {
+            fields.keyInKeychain = writeKeychainKey(fields.apiKey, entry);
+        }
+        if (fields.keyInKeychain) {
             store.remove(QLatin1String(kApiKey));
-        else
-            store.setValue(QLatin1String(kApiKey), key);
+            store.setValue(QLatin1String(kApiKeyInKeychain), true);
+        } else {
+            store.remove(QLatin1String(kApiKeyInKeychain));
+            if (fields.apiKey.isEmpty())
+                store.remove(QLatin1String(kApiKey));
+            else
+                store.setValue(QLatin1String(kApiKey), fields.apiKey);
+        }
+        store.endGroup();
     }
+    m_keyInKeychain = service(m_shown).keyInKeychain;
     updateKeyWarning();
+    const auto s = settings();
     store.setValue(QStringLiteral("timeoutSeconds"), s.totalTimeoutMs / 1000);
     store.setValue(QStringLiteral("attempts"), s.maxAttempts);
     store.setValue(QStringLiteral("language"), targetLanguage() == wan::PromptLanguage::English
@@ -453,13 +580,12 @@ wan::PromptExtendSettings PromptEnhanceSettingsPage::loadSettings(QSettings& sto
 {
     wan::PromptExtendSettings s;
     store.beginGroup(QLatin1String(kGroup));
-    s.backend = store.value(QStringLiteral("backend")).toString() == QLatin1String("openai")
-                    ? wan::PromptBackend::OpenAiCompatible
-                    : wan::PromptBackend::Dashscope;
-    s.baseUrl = store.value(QStringLiteral("url")).toString().toStdString();
-    s.textModel = store.value(QStringLiteral("textModel")).toString().toStdString();
-    s.visionModel = store.value(QStringLiteral("visionModel")).toString().toStdString();
-    s.apiKey = readApiKey(store).toStdString();
+    s.backend = savedBackend(store);
+    const Service fields = readService(store, s.backend); // the selected service's own, nobody else's
+    s.baseUrl = fields.url.toStdString();
+    s.textModel = fields.textModel.toStdString();
+    s.visionModel = fields.visionModel.toStdString();
+    s.apiKey = fields.apiKey.toStdString();
     s.totalTimeoutMs = std::clamp(store.value(QStringLiteral("timeoutSeconds"), 90).toInt(), 5, 600) * 1000;
     s.maxAttempts = std::clamp(store.value(QStringLiteral("attempts"), 4).toInt(), 1, 10);
     store.endGroup();

@@ -21,19 +21,36 @@ class PromptEnhanceSettingsPage final : public QWidget
     Q_DISABLE_COPY_MOVE(PromptEnhanceSettingsPage)
 
 public:
+    // What each service keeps of its own: switching the service shows the other one's fields and never
+    // sends one service's key (or URL) to another.
+    struct Service
+    {
+        QString url;
+        QString textModel;
+        QString visionModel;
+        QString apiKey;
+        bool keyInKeychain = false;
+    };
+
     explicit PromptEnhanceSettingsPage(QWidget* parent = nullptr);
     ~PromptEnhanceSettingsPage() override;
 
+    // The selected service with its own URL, models and key.
     wan::PromptExtendSettings settings() const;
+    // Selects settings.backend and sets its fields; the other service's fields stay as they are.
     void setSettings(const wan::PromptExtendSettings& settings);
+    // Any service's settings as they would be sent if it were selected.
+    wan::PromptExtendSettings settingsFor(wan::PromptBackend backend) const;
     wan::PromptLanguage targetLanguage() const;
     void setTargetLanguage(wan::PromptLanguage language);
     bool isExtensionEnabled() const; // "Extend prompts automatically when queuing"
     void setExtensionEnabled(bool enabled);
 
-    // Group "promptExtension" of `store`. The API key goes to the system keychain when the build has
-    // QtKeychain and a keychain answers within about 2 s (these calls then wait for it in a local event
-    // loop); otherwise it is stored in plain text in `store` and the page shows a warning.
+    // Group "promptExtension" of `store`, one subgroup per service ("dashscope", "openai"); settings written
+    // before that (one URL, models and key for the selected service) are taken over. Each service's API key
+    // goes to its own system keychain entry when the build has QtKeychain and a keychain answers within
+    // about 2 s (these calls then wait for it in a local event loop); otherwise it is stored in plain text in
+    // `store` and the page shows a warning.
     void load(QSettings& store);
     void save(QSettings& store);
     bool isKeyInKeychain() const; // where the last load() or save() found or put the key
@@ -50,6 +67,9 @@ private:
     void onTestClicked();
     void onTestFinished(const wan::PromptExtendResult& result);
     void updateKeyWarning();
+    Service& service(wan::PromptBackend backend);
+    const Service& service(wan::PromptBackend backend) const;
+    Service shownFields() const; // the widgets' values, for the service shown
 
     QCheckBox* m_enabled = nullptr;
     QComboBox* m_backend = nullptr;
@@ -65,5 +85,8 @@ private:
     QPushButton* m_test = nullptr;
     QLabel* m_testStatus = nullptr;
     PromptEnhanceWorker* m_worker = nullptr;
-    bool m_keyInKeychain = false;
+    bool m_keyInKeychain = false; // of the service shown
+    Service m_dashscope;
+    Service m_openAi;
+    wan::PromptBackend m_shown = wan::PromptBackend::Dashscope; // whose fields the widgets hold
 };

@@ -2,6 +2,7 @@
 
 #include "GenerationRules.h"
 #include "InferenceBridge.h"
+#include "JobThumbnail.h"
 #include "PromptEnhanceDialog.h"
 #include "PromptEnhanceWorker.h"
 #include "RenderQueueModel.h"
@@ -65,13 +66,37 @@ void QueueRunner::setQueuePaused(bool paused)
 void QueueRunner::cancelJob(const QUuid& id)
 {
     if (id == m_running && m_extending) {
+        m_userCancelled = true;
         m_extensionCancelled = true;
         m_extender->cancel();
     } else if (id == m_running) {
+        m_userCancelled = true;
         m_bridge->cancel(id);
     } else if (m_model) {
-        m_model->cancelPendingJob(id);
+        const RenderJob* job = m_model->job(id);
+        const bool pending = job && isPending(job->state);
+        const QString checkpoint =
+            pending ? QString::fromStdString(job->request.resumeStatePath.string()) : QString();
+        if (m_model->cancelPendingJob(id) && !checkpoint.isEmpty())
+            QFile::remove(checkpoint); // a cancelled job is not continued
     }
+}
+
+bool QueueRunner::pauseRunningJob(const QUuid& id)
+{
+    if (id.isNull() || id != m_running)
+        return false;
+    m_pausing = true;
+    if (m_extending) {
+        m_extensionCancelled = true;
+        m_extender->cancel();
+        return true;
+    }
+    if (m_releaseModels)
+        m_releaseModels->store(true);
+    m_bridge->cancel(id);
+    appendLog(id, QStringLiteral("pausing: stopping at the next step"));
+    return true;
 }
 
 void QueueRunner::scheduleNext()
@@ -99,8 +124,12 @@ void QueueRunner::startNext()
     QString folder = job.folder;
     const bool resume =
         !job.resumeLatents.isEmpty() && QFileInfo(job.resumeLatents).isFile() && !folder.isEmpty();
+    // A paused or interrupted job goes on in its folder, from its checkpoint when one was saved, with the
+    // request (seed, extended prompt) it started with.
+    const bool continued =
+        !resume && !folder.isEmpty() && !request.resumeStatePath.empty() && QFileInfo(folder).isDir();
     bool created = true;
-    if (!resume) {
+    if (!resume && !continued) {
         const QString name = readableJobName(QDateTime::currentDateTime(),
                                              QString::fromStdString(request.prompt), request.seed);
         const QDir output(m_outputDir);
@@ -119,11 +148,15 @@ void QueueRunner::startNext()
             request.task == wan::Task::T2I ? QStringLiteral(".png") : QStringLiteral(".mp4");
         request.outputPath = QDir(folder).filePath(QFileInfo(folder).fileName() + extension).toStdString();
         request.latentsPath = QDir(folder).filePath(QStringLiteral("latents.safetensors")).toStdString();
+        request.resumeStatePath =
+            QDir(folder).filePath(QString::fromLatin1(kJobCheckpointName)).toStdString();
     }
     m_model->markRunning(job.id, request, folder);
     m_running = job.id;
     m_thumbnailSaved = request.task == wan::Task::I2V && !job.thumbnailPath.isEmpty();
     m_lastStage = {};
+    m_pausing = false;
+    m_userCancelled = false;
 
     if (!created || !QDir().mkpath(folder)) {
         JobOutcome outcome;
@@ -135,7 +168,7 @@ void QueueRunner::startNext()
         return;
     }
     // A job whose prompt was extended already (a retry or a duplicate) keeps it.
-    if (!resume && request.originalPrompt.empty() && startPromptExtension(request)) {
+    if (!resume && !continued && request.originalPrompt.empty() && startPromptExtension(request)) {
         appendLog(job.id, QStringLiteral("extending the prompt"));
         return;
     }
@@ -224,14 +257,20 @@ void QueueRunner::submitJob(const QUuid& id, const wan::Request& request, const 
             return;
         }
     }
+    const bool fromCheckpoint = resumeLatents.isEmpty() && !request.resumeStatePath.empty() &&
+                                QFileInfo::exists(QString::fromStdString(request.resumeStatePath.string()));
     appendLog(id, !resumeLatents.isEmpty()
                       ? QStringLiteral("resumed: decoding saved latents %1").arg(resumeLatents)
-                      : QStringLiteral("started, seed %1").arg(request.seed));
+                  : fromCheckpoint ? QStringLiteral("resumed from the checkpoint %1")
+                                         .arg(QString::fromStdString(request.resumeStatePath.string()))
+                                   : QStringLiteral("started, seed %1").arg(request.seed));
     spdlog::info("job {} started in {}", id.toString().toStdString(), folder.toStdString());
     JobTicket ticket;
     ticket.id = id;
     ticket.request = request;
     ticket.resumeLatents = resumeLatents;
+    m_releaseModels = std::make_shared<std::atomic<bool>>(m_pausing);
+    ticket.releaseModelsAfter = m_releaseModels;
     m_bridge->submit(ticket);
 }
 
@@ -251,7 +290,8 @@ void QueueRunner::onPreview(const QUuid& id, const QImage& image)
     if (!m_thumbnailSaved && m_model) {
         if (const RenderJob* job = m_model->job(id); job && !job->folder.isEmpty()) {
             const QString path = QDir(job->folder).filePath(QStringLiteral("thumbnail.png"));
-            if (image.save(path))
+            // Jobs with input pictures (I2V, FLF2V, most VACE) keep showing those in the queue.
+            if (image.save(path) && inputThumbnailSources(job->request).isEmpty())
                 m_model->setThumbnail(id, path);
             m_thumbnailSaved = true;
         }
@@ -261,10 +301,40 @@ void QueueRunner::onPreview(const QUuid& id, const QImage& image)
 
 void QueueRunner::onFinished(const QUuid& id, const JobOutcome& outcome)
 {
+    const bool running = id == m_running;
+    if (running && m_pausing && outcome.status == wan::JobStatus::Cancelled) {
+        appendLog(id, QStringLiteral("paused"));
+        if (m_model)
+            m_model->pauseRunningJob(id);
+        m_running = QUuid();
+        m_pausing = false;
+        m_releaseModels.reset();
+        Q_EMIT jobFinished(id, outcome);
+        Q_EMIT jobPaused(id);
+        scheduleNext();
+        return;
+    }
+    // Done: nothing to continue (a job finished from its saved latents still has the checkpoint made before
+    // decoding). A user's Cancel: the job is not meant to go on.
+    const bool dropCheckpoint = outcome.status == wan::JobStatus::Done ||
+                                (running && m_userCancelled && outcome.status == wan::JobStatus::Cancelled);
+    if (dropCheckpoint && m_model) {
+        if (const RenderJob* job = m_model->job(id); job && !job->request.resumeStatePath.empty())
+            QFile::remove(QString::fromStdString(job->request.resumeStatePath.string()));
+    }
+    if (running) {
+        m_pausing = false;
+        m_userCancelled = false;
+        m_releaseModels.reset();
+    }
     switch (outcome.status) {
     case wan::JobStatus::Done:
         appendLog(id,
                   QStringLiteral("done in %1 s: %2").arg(outcome.seconds, 0, 'f', 1).arg(outcome.outputPath));
+        appendLog(id, QStringLiteral("%1 DiT calls, %2 from the step cache, %3 steps skipped")
+                          .arg(outcome.ditCalls)
+                          .arg(outcome.cachedCalls)
+                          .arg(outcome.stepsSkipped));
         break;
     case wan::JobStatus::Failed:
         appendLog(id, QStringLiteral("failed: %1").arg(outcome.error));

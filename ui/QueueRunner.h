@@ -42,7 +42,12 @@ public:
     bool isQueuePaused() const { return m_paused; }
     // Paused: the running job goes on, no new one starts.
     void setQueuePaused(bool paused);
+    // Cancels the running job (its checkpoint is deleted) or a pending one.
     void cancelJob(const QUuid& id);
+    // "Pause and free GPU": the running job stops at the next step boundary, keeps its checkpoint, the
+    // models are dropped and the job becomes Paused; resuming it (RenderQueueModel::resumeJob) continues from
+    // the checkpoint in its folder. False when `id` is not the running job.
+    bool pauseRunningJob(const QUuid& id);
     QUuid runningJob() const { return m_running; }
     // With an enabled configuration, each new job's prompt is extended (off the UI thread) before the job
     // runs; a failure is logged and the job runs with its original prompt.
@@ -54,6 +59,8 @@ Q_SIGNALS:
     void jobProgress(const QUuid& id, const wan::ui::JobProgress& progress);
     void jobPreview(const QUuid& id, const QImage& image);
     void jobFinished(const QUuid& id, const wan::ui::JobOutcome& outcome);
+    // The running job stopped for a pause (after its jobFinished with status Cancelled).
+    void jobPaused(const QUuid& id);
     // After an automatic prompt extension; `message` says why it failed (the job goes on regardless).
     void promptExtensionFinished(const QUuid& id, bool ok, const QString& message);
 
@@ -81,6 +88,9 @@ private:
     bool m_extending = false;
     bool m_extensionCancelled = false;
     wan::Request m_extendingRequest; // the running job's request while its prompt is being extended
+    bool m_pausing = false;          // the running job stops for a pause, not a cancel
+    bool m_userCancelled = false;    // the running job was cancelled by the user: its checkpoint goes
+    std::shared_ptr<std::atomic<bool>> m_releaseModels; // of the running job's ticket
 };
 
 } // namespace wan::ui

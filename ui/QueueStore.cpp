@@ -7,6 +7,9 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QSaveFile>
+#include <QSet>
+
+#include <algorithm>
 
 #include <spdlog/spdlog.h>
 
@@ -20,16 +23,8 @@ constexpr int kVersion = 1;
 
 QueueStore::QueueStore(QString filePath) : m_filePath(std::move(filePath)) {}
 
-bool QueueStore::save(const QList<RenderJob>& jobs, QString* error) const
+bool QueueStore::save(const QList<RenderJob>& jobs, QString* error)
 {
-    QJsonArray array;
-    for (const auto& job : jobs)
-        array.append(jobToJson(job));
-    QJsonObject root;
-    root[QStringLiteral("format")] = QLatin1String(kFormat);
-    root[QStringLiteral("version")] = kVersion;
-    root[QStringLiteral("jobs")] = array;
-
     if (m_keepExisting) {
         const QString message =
             QCoreApplication::translate("QueueStore", "The render queue is not saved: %1 could not be read nor "
@@ -40,21 +35,101 @@ bool QueueStore::save(const QList<RenderJob>& jobs, QString* error) const
             *error = message;
         return false;
     }
-    QDir().mkpath(QFileInfo(m_filePath).absolutePath());
-    QSaveFile file(m_filePath);
+    if (!write(m_filePath, jobs, error))
+        return false;
+    ++m_saveCount;
+    return true;
+}
+
+bool QueueStore::write(const QString& path, const QList<RenderJob>& jobs, QString* error) const
+{
+    QJsonArray array;
+    for (const auto& job : jobs)
+        array.append(jobToJson(job));
+    QJsonObject root;
+    root[QStringLiteral("format")] = QLatin1String(kFormat);
+    root[QStringLiteral("version")] = kVersion;
+    root[QStringLiteral("jobs")] = array;
+
+    QDir().mkpath(QFileInfo(path).absolutePath());
+    QSaveFile file(path);
     if (!file.open(QIODevice::WriteOnly) ||
         file.write(QJsonDocument(root).toJson(QJsonDocument::Indented)) < 0 || !file.commit()) {
         const QString message =
             QCoreApplication::translate("QueueStore", "Could not save the render queue to %1: %2. Check that "
                                                       "the disk is not full and the folder is "
                                                       "writable.")
-                .arg(QDir::toNativeSeparators(m_filePath), file.errorString());
+                .arg(QDir::toNativeSeparators(path), file.errorString());
         spdlog::error("{}", message.toStdString());
         if (error)
             *error = message;
         return false;
     }
     return true;
+}
+
+QString QueueStore::archivePath() const
+{
+    const QFileInfo info(m_filePath);
+    return info.dir().filePath(info.completeBaseName() + QStringLiteral("-archive.json"));
+}
+
+QueueLoadReport QueueStore::loadArchive() const
+{
+    // The archive holds finished jobs only; nothing in it is ever requeued.
+    QueueStore archive(archivePath());
+    QueueLoadReport report = archive.load();
+    report.requeued = 0;
+    report.resumed = 0;
+    return report;
+}
+
+bool QueueStore::appendToArchive(const QList<RenderJob>& jobs, QString* error)
+{
+    if (jobs.isEmpty())
+        return true;
+    QueueStore archive(archivePath());
+    const QueueLoadReport existing = archive.load(); // a damaged archive is renamed aside, never replaced
+    if (archive.m_keepExisting) {
+        if (error)
+            *error = existing.problem;
+        return false;
+    }
+    QList<RenderJob> all = existing.jobs;
+    QSet<QUuid> known;
+    for (const auto& job : all)
+        known.insert(job.id);
+    for (const auto& job : jobs)
+        if (!known.contains(job.id)) // archived before a crash kept it in the queue file too
+            all.append(job);
+    return archive.write(archive.m_filePath, all, error);
+}
+
+QList<RenderJob> QueueStore::takeArchivable(QList<RenderJob>& jobs, int keepFinished)
+{
+    QList<int> finished;
+    for (int i = 0; i < jobs.size(); ++i)
+        if (isTerminal(jobs[i].state))
+            finished.append(i);
+    const int excess = int(finished.size()) - std::max(0, keepFinished);
+    if (excess <= 0)
+        return {};
+    // Oldest first; a job without a finish time counts as oldest, the queue order breaks ties.
+    std::stable_sort(finished.begin(), finished.end(), [&](int a, int b) {
+        const QDateTime& ta = jobs[a].finishedAt;
+        const QDateTime& tb = jobs[b].finishedAt;
+        if (ta.isValid() != tb.isValid())
+            return !ta.isValid();
+        return ta < tb;
+    });
+    QList<int> taken = finished.mid(0, excess);
+    std::sort(taken.begin(), taken.end());
+    QList<RenderJob> out;
+    for (int i : taken)
+        out.append(jobs[i]);
+    for (auto it = taken.crbegin(); it != taken.crend(); ++it)
+        jobs.removeAt(*it);
+    return out;
 }
 
 QueueLoadReport QueueStore::load() const

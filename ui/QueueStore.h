@@ -25,15 +25,29 @@ public:
     Q_DISABLE_COPY_MOVE(QueueStore)
 
     const QString& filePath() const { return m_filePath; }
-    bool save(const QList<RenderJob>& jobs, QString* error = nullptr) const;
+    bool save(const QList<RenderJob>& jobs, QString* error = nullptr);
     // A missing file is an empty queue. A damaged or unreadable one is renamed *.corrupt-<date> and reported,
     // never overwritten: the jobs that could still be read come back. When it can be neither read nor moved,
     // save() refuses rather than replace it.
     QueueLoadReport load() const;
+    int saveCount() const { return m_saveCount; } // files written by save() so far
+
+    // Finished jobs moved out of the queue: <queue name>-archive.json next to the queue file, written
+    // atomically. appendToArchive() adds to what is there (a damaged archive is kept aside first, as load()
+    // does); loadArchive() reads it (missing: empty).
+    QString archivePath() const;
+    bool appendToArchive(const QList<RenderJob>& jobs, QString* error = nullptr);
+    QueueLoadReport loadArchive() const;
+    // Removes from `jobs` the finished (Done/Failed/Cancelled) jobs beyond the newest `keepFinished` of them,
+    // oldest first by finish time, and returns them in queue order.
+    static QList<RenderJob> takeArchivable(QList<RenderJob>& jobs, int keepFinished);
 
 private:
+    bool write(const QString& path, const QList<RenderJob>& jobs, QString* error) const;
+
     QString m_filePath;
     mutable bool m_keepExisting = false;
+    int m_saveCount = 0;
 };
 
 } // namespace wan::ui

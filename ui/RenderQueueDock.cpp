@@ -91,6 +91,7 @@ RenderQueueDock::RenderQueueDock(RenderQueueModel* model, QueueRunner* runner, Q
     m_cancel = action("cancel");
     m_remove = action("remove");
     m_duplicate = action("duplicate");
+    m_promote = action("duplicate");
     m_edit = action("edit");
     m_retry = action("retry");
     m_hold = action("hold");
@@ -104,11 +105,18 @@ RenderQueueDock::RenderQueueDock(RenderQueueModel* model, QueueRunner* runner, Q
     connect(m_cancel, &QAction::triggered, this, [this] { m_runner->cancelJob(selectedJob()); });
     connect(m_remove, &QAction::triggered, this, [this] { m_model->removeJob(selectedJob()); });
     connect(m_duplicate, &QAction::triggered, this, [this] { m_model->duplicateJob(selectedJob()); });
+    connect(m_promote, &QAction::triggered, this, [this] {
+        if (const RenderJob* job = m_model->job(selectedJob()))
+            if (auto final = promotedToFinal(*job))
+                m_model->addJob(std::move(*final));
+    });
     connect(m_edit, &QAction::triggered, this, [this] { Q_EMIT editRequested(selectedJob()); });
     connect(m_retry, &QAction::triggered, this, [this] { m_model->retryJob(selectedJob()); });
     connect(m_hold, &QAction::triggered, this, [this] {
         const QUuid id = selectedJob();
-        if (!m_model->pauseJob(id))
+        if (id == m_runner->runningJob())
+            m_runner->pauseRunningJob(id); // stops at the next step, keeps its checkpoint, frees the GPU
+        else if (!m_model->pauseJob(id))
             m_model->resumeJob(id);
     });
     connect(m_openFolder, &QAction::triggered, this, &RenderQueueDock::openFolder);
@@ -141,10 +149,14 @@ void RenderQueueDock::updateActions()
     m_cancel->setEnabled(job && (isPending(state) || state == JobState::Running));
     m_remove->setEnabled(job && state != JobState::Running);
     m_duplicate->setEnabled(job != nullptr);
+    m_promote->setEnabled(job && state == JobState::Done &&
+                          job->request.samplerMode == wan::SamplerMode::Distilled);
     m_edit->setEnabled(job && isPending(state));
     m_retry->setEnabled(job && (state == JobState::Failed || state == JobState::Cancelled));
-    m_hold->setEnabled(job && isPending(state));
-    m_hold->setText(state == JobState::Paused ? tr("Release") : tr("Hold"));
+    m_hold->setEnabled(job && (isPending(state) || state == JobState::Running));
+    m_hold->setText(state == JobState::Running  ? tr("Pause and free GPU")
+                    : state == JobState::Paused ? tr("Release")
+                                                : tr("Hold"));
     m_openFolder->setEnabled(job && !job->folder.isEmpty() && QFileInfo(job->folder).isDir());
 }
 
@@ -162,10 +174,13 @@ void RenderQueueDock::retranslate()
     m_cancel->setText(tr("Cancel"));
     m_remove->setText(tr("Remove"));
     m_duplicate->setText(tr("Duplicate"));
+    m_promote->setText(tr("Promote to final"));
+    m_promote->setToolTip(tr("Queue this draft again with the full sampler, the same settings and seed"));
     m_edit->setText(tr("Edit"));
     m_edit->setToolTip(tr("Load this queued job into the editor to change it"));
     m_retry->setText(tr("Retry"));
-    m_hold->setToolTip(tr("Hold a queued job (the queue skips it) or release it"));
+    m_hold->setToolTip(tr("Hold a queued job (the queue skips it) or release it; pause the running job at "
+                          "the next step and free the GPU (releasing it continues from there)"));
     m_openFolder->setText(tr("Open folder"));
     updateActions();
 }

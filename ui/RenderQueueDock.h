@@ -46,6 +46,7 @@ private:
     QAction* m_cancel = nullptr;
     QAction* m_remove = nullptr;
     QAction* m_duplicate = nullptr;
+    QAction* m_promote = nullptr; // a finished Draft job again as a Final job
     QAction* m_edit = nullptr;
     QAction* m_retry = nullptr;
     QAction* m_hold = nullptr;

@@ -1,17 +1,22 @@
 #include "RenderQueueModel.h"
 
+#include "JobThumbnail.h"
 #include "QueueStore.h"
 
 #include <QDataStream>
 #include <QFileInfo>
 #include <QIODevice>
 #include <QMimeData>
+#include <QTimer>
+
+#include <algorithm>
 
 namespace wan::ui {
 
 namespace {
 const QString kMimeType = QStringLiteral("application/x-wan-studio-job-ids");
 constexpr int kThumbnailHeight = 40;
+constexpr int kThumbnailMaxWidth = 80; // the dock's preview column is 84 px wide
 
 QString formatEta(double seconds)
 {
@@ -28,8 +33,31 @@ QString formatEta(double seconds)
 } // namespace
 
 RenderQueueModel::RenderQueueModel(QueueStore* store, QObject* parent)
-    : QAbstractTableModel(parent), m_store(store)
+    : QAbstractTableModel(parent), m_store(store), m_saveTimer(new QTimer(this))
 {
+    m_saveTimer->setSingleShot(true);
+    m_saveTimer->setInterval(kDefaultSaveDelayMs);
+    connect(m_saveTimer, &QTimer::timeout, this, &RenderQueueModel::flush);
+}
+
+RenderQueueModel::~RenderQueueModel()
+{
+    flush();
+}
+
+int RenderQueueModel::saveDelayMs() const
+{
+    return m_saveTimer->interval();
+}
+
+void RenderQueueModel::setSaveDelayMs(int ms)
+{
+    m_saveTimer->setInterval(std::max(0, ms));
+}
+
+void RenderQueueModel::setFinishedJobLimit(int jobs)
+{
+    m_finishedJobLimit = std::max(0, jobs);
 }
 
 int RenderQueueModel::rowCount(const QModelIndex& parent) const
@@ -82,8 +110,12 @@ QVariant RenderQueueModel::data(const QModelIndex& index, int role) const
         if (index.column() == PromptColumn)
             return QString::fromStdString(r.prompt);
     }
-    if (role == Qt::DecorationRole && index.column() == ThumbnailColumn && !job.thumbnailPath.isEmpty())
-        return thumbnail(job.thumbnailPath);
+    if (role == Qt::DecorationRole && index.column() == ThumbnailColumn) {
+        if (!job.thumbnailPath.isEmpty())
+            return thumbnail(job.thumbnailPath);
+        if (const QPixmap inputs = inputThumbnailPixmap(r); !inputs.isNull())
+            return inputs;
+    }
     return {};
 }
 
@@ -256,6 +288,7 @@ QUuid RenderQueueModel::duplicateJob(const QUuid& id)
     copy.request = m_jobs[row].request;
     copy.request.outputPath.clear();
     copy.request.latentsPath.clear();
+    copy.request.resumeStatePath.clear(); // the copy never continues the original's steps
     copy.thumbnailPath = m_jobs[row].request.task == wan::Task::I2V ? m_jobs[row].thumbnailPath : QString();
     copy.createdAt = QDateTime::currentDateTime();
     beginInsertRows({}, row + 1, row + 1);
@@ -270,7 +303,11 @@ bool RenderQueueModel::updatePendingRequest(const QUuid& id, const wan::Request&
     const int row = rowOf(id);
     if (row < 0 || !isPending(m_jobs[row].state))
         return false;
+    // Latents and a checkpoint saved by an earlier run belong to the old settings: the edited job samples
+    // again.
+    clearJobCheckpoint(m_jobs[row]);
     m_jobs[row].request = request;
+    m_jobs[row].request.resumeStatePath.clear();
     rowChanged(row);
     return true;
 }
@@ -306,6 +343,7 @@ bool RenderQueueModel::retryJob(const QUuid& id)
     job.etaSeconds = -1.0;
     job.error.clear();
     job.finishedAt = {};
+    clearJobCheckpoint(job); // a retry runs the whole job, not the decode or the steps that failed
     rowChanged(row);
     return true;
 }
@@ -334,6 +372,17 @@ bool RenderQueueModel::markRunning(const QUuid& id, const wan::Request& request,
     job.progress = 0.0;
     job.etaSeconds = -1.0;
     job.error.clear();
+    rowChanged(row);
+    return true;
+}
+
+bool RenderQueueModel::pauseRunningJob(const QUuid& id)
+{
+    const int row = rowOf(id);
+    if (row < 0 || m_jobs[row].state != JobState::Running)
+        return false;
+    m_jobs[row].state = JobState::Paused;
+    m_jobs[row].etaSeconds = -1.0;
     rowChanged(row);
     return true;
 }
@@ -380,7 +429,7 @@ void RenderQueueModel::setProgress(const QUuid& id, const JobProgress& progress)
     const QModelIndex first = index(row, ProgressColumn);
     const QModelIndex last = index(row, EtaColumn);
     Q_EMIT dataChanged(first, last);
-    persist();
+    // Progress stays in memory: a restart requeues a running job anyway.
 }
 
 void RenderQueueModel::setThumbnail(const QUuid& id, const QString& path)
@@ -445,8 +494,38 @@ std::optional<QUuid> RenderQueueModel::runningJob() const
 
 void RenderQueueModel::persist()
 {
+    if (!m_store)
+        return;
+    m_unsaved = true;
+    // Not restarted by later changes: a busy queue is still written at least every saveDelayMs().
+    if (!m_saveTimer->isActive())
+        m_saveTimer->start();
+}
+
+void RenderQueueModel::flush()
+{
+    m_saveTimer->stop();
+    if (!m_store || !m_unsaved)
+        return;
+    m_unsaved = false;
     QString error;
-    if (m_store && !m_store->save(m_jobs, &error))
+    QList<RenderJob> kept = m_jobs;
+    const QList<RenderJob> archived = QueueStore::takeArchivable(kept, m_finishedJobLimit);
+    if (!archived.isEmpty()) {
+        // Archived first: a crash before the queue is written leaves a job in both files, never in neither.
+        if (m_store->appendToArchive(archived, &error)) {
+            for (const auto& job : archived) {
+                const int row = rowOf(job.id);
+                beginRemoveRows({}, row, row);
+                m_jobs.removeAt(row);
+                endRemoveRows();
+            }
+        } else {
+            Q_EMIT saveFailed(error);
+            error.clear();
+        }
+    }
+    if (!m_store->save(m_jobs, &error))
         Q_EMIT saveFailed(error);
 }
 
@@ -454,6 +533,19 @@ void RenderQueueModel::rowChanged(int row)
 {
     Q_EMIT dataChanged(index(row, 0), index(row, ColumnCount - 1));
     persist();
+}
+
+QPixmap RenderQueueModel::inputThumbnailPixmap(const wan::Request& request) const
+{
+    const QStringList sources = inputThumbnailSources(request);
+    if (sources.isEmpty())
+        return {};
+    const QString key = QStringLiteral("inputs:") + sources.join(QLatin1Char('\n'));
+    auto it = m_thumbnails.find(key);
+    if (it == m_thumbnails.end())
+        it = m_thumbnails.insert(
+            key, QPixmap::fromImage(inputThumbnail(request, QSize(kThumbnailMaxWidth, kThumbnailHeight))));
+    return *it;
 }
 
 QPixmap RenderQueueModel::thumbnail(const QString& path) const

@@ -6,12 +6,16 @@
 #include <QHash>
 #include <QList>
 #include <QPixmap>
+#include <QTimer>
 
 namespace wan::ui {
 
 class QueueStore;
 
-// The render queue as a table. Every change is written through the store (when one is given).
+// The render queue as a table. State changes (added, removed, moved, edited, status) are written through the
+// store (when one is given), coalesced: one write at most every saveDelayMs(), and at once by flush() (on
+// quit, and when the model is destroyed). Progress ticks stay in memory. Finished jobs beyond
+// finishedJobLimit() move to the store's archive file.
 class RenderQueueModel final : public QAbstractTableModel
 {
     Q_OBJECT
@@ -38,6 +42,17 @@ public:
     };
 
     explicit RenderQueueModel(QueueStore* store, QObject* parent = nullptr);
+    ~RenderQueueModel() override; // flushes
+
+    static constexpr int kDefaultSaveDelayMs = 500;
+    static constexpr int kDefaultFinishedJobLimit = 200;
+    int saveDelayMs() const;
+    void setSaveDelayMs(int ms);
+    int finishedJobLimit() const { return m_finishedJobLimit; }
+    void setFinishedJobLimit(int jobs);
+    bool hasUnsavedChanges() const { return m_unsaved; }
+    // Writes a pending change now (and archives what is over the limit). No-op when nothing changed.
+    void flush();
 
     int rowCount(const QModelIndex& parent = {}) const override;
     int columnCount(const QModelIndex& parent = {}) const override;
@@ -74,6 +89,8 @@ public:
     void setProgress(const QUuid& id, const JobProgress& progress);
     void setThumbnail(const QUuid& id, const QString& path);
     bool finishJob(const QUuid& id, const JobOutcome& outcome); // Running -> Done/Failed/Cancelled
+    // Running -> Paused after "Pause and free GPU": keeps the folder and the checkpoint, so Resume continues.
+    bool pauseRunningJob(const QUuid& id);
 
     std::optional<QUuid> nextQueued() const;
     std::optional<QUuid> runningJob() const;
@@ -85,8 +102,12 @@ private:
     void persist();
     void rowChanged(int row);
     QPixmap thumbnail(const QString& path) const;
+    QPixmap inputThumbnailPixmap(const wan::Request& request) const; // the job's input images, if any
 
     QueueStore* m_store = nullptr;
+    QTimer* m_saveTimer = nullptr;
+    bool m_unsaved = false;
+    int m_finishedJobLimit = kDefaultFinishedJobLimit;
     QList<RenderJob> m_jobs;
     mutable QHash<QString, QPixmap> m_thumbnails;
 };

@@ -3,6 +3,7 @@
 // widgets build and are tested without a working engine.
 
 #include "JobRunner.h"
+#include "SourceFrames.h"
 #include "wan/Devices.h"
 #include "wan/ModelFolder.h"
 
@@ -47,6 +48,9 @@ struct StudioServices
     DeviceLister listDevices; // unset (tests): the settings offer the CPU only
     QString logFile;          // the rotating log, opened from Help
     QString queueProblem;     // a report from restoring the queue, shown once at start
+    // Decodes video files for the mask painter and the player actions; unset (tests): only PNG frames
+    // and pictures are read.
+    VideoFrameReader readVideoFrames;
 };
 
 } // namespace wan::ui

@@ -1,19 +1,27 @@
 #include "VaceInputPanel.h"
 
 #include "ImageInput.h"
+#include "MaskPainterDialog.h"
 
 #include <QCheckBox>
+#include <QDateTime>
 #include <QDir>
+#include <QDragEnterEvent>
+#include <QDropEvent>
 #include <QEvent>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QGridLayout>
 #include <QHBoxLayout>
+#include <QImageReader>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
+#include <QMimeData>
 #include <QPushButton>
 #include <QSlider>
+#include <QStandardPaths>
+#include <QUrl>
 
 #include <cmath>
 
@@ -45,11 +53,15 @@ VaceInputPanel::VaceInputPanel(QWidget* parent) : QWidget(parent)
     m_mask->setClearButtonEnabled(true);
     m_maskFile = new QPushButton(this);
     m_maskFolder = new QPushButton(this);
+    m_maskDraw = new QPushButton(this);
+    m_maskDraw->setObjectName(QStringLiteral("vaceDrawMask"));
     m_refsLabel = new QLabel(this);
     m_refs = new QListWidget(this);
     m_refs->setObjectName(QStringLiteral("vaceReferences"));
     m_refs->setSelectionMode(QAbstractItemView::ExtendedSelection);
     m_refs->setMaximumHeight(84);
+    m_refs->setIconSize(QSize(48, 32));
+    m_refs->viewport()->installEventFilter(this); // drops on the list land here too
     m_addRefs = new QPushButton(this);
     m_removeRefs = new QPushButton(this);
     m_scaleLabel = new QLabel(this);
@@ -69,20 +81,30 @@ VaceInputPanel::VaceInputPanel(QWidget* parent) : QWidget(parent)
     m_hint = new QLabel(this);
     m_hint->setWordWrap(true);
     m_hint->setEnabled(false); // the palette's muted text
+    m_message = new QLabel(this);
+    m_message->setObjectName(QStringLiteral("vaceMessage"));
+    m_message->setTextFormat(Qt::PlainText);
+    m_message->setWordWrap(true);
+    m_message->setStyleSheet(QStringLiteral("color: #c0392b;"));
+    m_message->hide();
+    setAcceptDrops(true);
 
     auto* grid = new QGridLayout(this);
     grid->setContentsMargins(0, 0, 0, 0);
     int row = 0;
-    const auto pathRow = [&](QLabel* label, QLineEdit* edit, QPushButton* file, QPushButton* folder) {
+    const auto pathRow = [&](QLabel* label, QLineEdit* edit, QPushButton* file, QPushButton* folder,
+                             QPushButton* extra) {
         grid->addWidget(label, row, 0);
         auto* line = new QHBoxLayout;
         line->addWidget(edit, 1);
         line->addWidget(file);
         line->addWidget(folder);
+        if (extra)
+            line->addWidget(extra);
         grid->addLayout(line, row++, 1);
     };
-    pathRow(m_sourceLabel, m_source, m_sourceFile, m_sourceFolder);
-    pathRow(m_maskLabel, m_mask, m_maskFile, m_maskFolder);
+    pathRow(m_sourceLabel, m_source, m_sourceFile, m_sourceFolder, nullptr);
+    pathRow(m_maskLabel, m_mask, m_maskFile, m_maskFolder, m_maskDraw);
     grid->addWidget(m_refsLabel, row, 0, Qt::AlignTop);
     auto* refs = new QHBoxLayout;
     refs->addWidget(m_refs, 1);
@@ -99,6 +121,7 @@ VaceInputPanel::VaceInputPanel(QWidget* parent) : QWidget(parent)
     grid->addLayout(scale, row++, 1);
     grid->addWidget(m_useSourceSize, row++, 1);
     grid->addWidget(m_hint, row++, 0, 1, 2);
+    grid->addWidget(m_message, row++, 0, 1, 2);
     grid->setColumnStretch(1, 1);
 
     connect(m_sourceFile, &QPushButton::clicked, this, [this] { browseFile(PathKind::Source); });
@@ -107,8 +130,10 @@ VaceInputPanel::VaceInputPanel(QWidget* parent) : QWidget(parent)
     connect(m_maskFolder, &QPushButton::clicked, this, [this] { browseFolder(PathKind::Mask); });
     connect(m_addRefs, &QPushButton::clicked, this, &VaceInputPanel::browseReferences);
     connect(m_removeRefs, &QPushButton::clicked, this, &VaceInputPanel::removeSelectedReferences);
+    connect(m_maskDraw, &QPushButton::clicked, this, &VaceInputPanel::drawMask);
     connect(m_refs, &QListWidget::itemSelectionChanged, this, &VaceInputPanel::updateButtons);
     connect(m_source, &QLineEdit::textChanged, this, &VaceInputPanel::changed);
+    connect(this, &VaceInputPanel::changed, m_message, &QLabel::hide); // a problem shown is about old inputs
     connect(m_mask, &QLineEdit::textChanged, this, &VaceInputPanel::changed);
     connect(m_useSourceSize, &QCheckBox::toggled, this, &VaceInputPanel::changed);
     connect(m_scale, &QSlider::valueChanged, this, [this] {
@@ -154,6 +179,11 @@ void VaceInputPanel::addReferenceImages(const QStringList& paths)
         if (path.isEmpty() || referenceImages().contains(path))
             continue;
         auto* item = new QListWidgetItem(QFileInfo(path).fileName(), m_refs);
+        QImageReader reader(path);
+        if (reader.size().isValid())
+            reader.setScaledSize(reader.size().scaled(m_refs->iconSize(), Qt::KeepAspectRatio));
+        if (const QImage icon = reader.read(); !icon.isNull())
+            item->setIcon(QIcon(QPixmap::fromImage(icon)));
         item->setData(Qt::UserRole, path);
         item->setToolTip(QDir::toNativeSeparators(path));
     }
@@ -223,6 +253,117 @@ void VaceInputPanel::updateButtons()
     m_removeRefs->setEnabled(!m_refs->selectedItems().isEmpty());
 }
 
+QString VaceInputPanel::message() const
+{
+    return m_message->isHidden() ? QString() : m_message->text();
+}
+
+void VaceInputPanel::showMessage(const QString& message)
+{
+    m_message->setText(message);
+    m_message->setVisible(!message.isEmpty());
+    if (!message.isEmpty())
+        Q_EMIT inputRejected(message);
+}
+
+bool VaceInputPanel::addReferencesFromMime(const QMimeData* mime)
+{
+    QStringList images;
+    QStringList refused;
+    if (mime && mime->hasUrls()) {
+        for (const QUrl& url : mime->urls()) {
+            const QString path = url.toLocalFile();
+            if (path.isEmpty()) {
+                refused.append(url.toDisplayString());
+                continue;
+            }
+            const QFileInfo info(path);
+            // The engine reads files by their content; the suffix keeps folders and videos out early.
+            if (info.isFile() && acceptedImageSuffixes().contains(info.suffix().toLower()) &&
+                QImageReader(path).canRead())
+                images.append(info.absoluteFilePath());
+            else
+                refused.append(QDir::toNativeSeparators(path));
+        }
+    }
+    if (!images.isEmpty())
+        addReferenceImages(images);
+    if (!refused.isEmpty())
+        showMessage(tr("Not added: %1. Reference images must be PNG, JPEG, WebP or BMP files; drop image "
+                       "files from a folder.")
+                        .arg(refused.join(QStringLiteral(", "))));
+    else if (images.isEmpty())
+        showMessage(tr("Nothing to add: drop image files (PNG, JPEG, WebP or BMP) onto the reference list."));
+    return !images.isEmpty();
+}
+
+void VaceInputPanel::dragEnterEvent(QDragEnterEvent* event)
+{
+    // Anything with files is taken, so a wrong file gets an explanation rather than a "no" cursor.
+    if (event->mimeData()->hasUrls())
+        event->acceptProposedAction();
+    else
+        event->ignore();
+}
+
+void VaceInputPanel::dropEvent(QDropEvent* event)
+{
+    if (addReferencesFromMime(event->mimeData()))
+        event->acceptProposedAction();
+    else
+        event->ignore();
+}
+
+bool VaceInputPanel::eventFilter(QObject* watched, QEvent* event)
+{
+    if (watched == m_refs->viewport()) {
+        if (event->type() == QEvent::DragEnter || event->type() == QEvent::DragMove) {
+            auto* drag = static_cast<QDragMoveEvent*>(event);
+            if (drag->mimeData()->hasUrls())
+                drag->acceptProposedAction();
+            else
+                drag->ignore();
+            return true;
+        }
+        if (event->type() == QEvent::Drop) {
+            dropEvent(static_cast<QDropEvent*>(event));
+            return true;
+        }
+    }
+    return QWidget::eventFilter(watched, event);
+}
+
+MaskPainterDialog* VaceInputPanel::drawMask()
+{
+    const QString source = QDir::fromNativeSeparators(sourceVideo());
+    if (source.isEmpty()) {
+        showMessage(tr("Choose the source video first: the mask is drawn over its first frame."));
+        return nullptr;
+    }
+    const SourceFrames frames = readSourceFrames(source, m_readVideo);
+    if (!frames.isValid()) {
+        showMessage(frames.error);
+        return nullptr;
+    }
+    const QString drafts = m_draftDir.isEmpty()
+                               ? QDir(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation))
+                                     .filePath(QStringLiteral("drafts"))
+                               : m_draftDir;
+    QString folder = QDir(drafts).filePath(QStringLiteral("mask-%1").arg(
+        QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmmss-zzz"))));
+    for (int n = 2; QFileInfo::exists(folder); ++n)
+        folder = QDir(drafts).filePath(
+            QStringLiteral("mask-%1-%2")
+                .arg(QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmmss-zzz")))
+                .arg(n));
+    auto* dialog = new MaskPainterDialog(frames.first, frames.frameCount, folder, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this, [this, dialog] { setSourceMask(dialog->outputFolder()); });
+    showMessage({});
+    dialog->open();
+    return dialog;
+}
+
 void VaceInputPanel::retranslate()
 {
     m_sourceLabel->setText(tr("Source video"));
@@ -233,7 +374,10 @@ void VaceInputPanel::retranslate()
     m_mask->setPlaceholderText(tr("White = generate, black = keep (optional)"));
     m_maskFile->setText(tr("File…"));
     m_maskFolder->setText(tr("Folder…"));
+    m_maskDraw->setText(tr("Draw…"));
+    m_maskDraw->setToolTip(tr("Paint the mask over the source video's first frame"));
     m_refsLabel->setText(tr("Reference images"));
+    m_refs->setToolTip(tr("Drop image files here, or add them with the button"));
     m_addRefs->setText(tr("Add…"));
     m_removeRefs->setText(tr("Remove"));
     m_scaleLabel->setText(tr("Context scale"));

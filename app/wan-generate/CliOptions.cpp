@@ -226,10 +226,73 @@ const std::vector<OptionSpec>& optionTable()
                  badValue("--noise", v, "cpu or device");
              o.noise = v;
          }},
+        {"--lora", "FILE[:S]",
+         "apply a LoRA (.safetensors: diffusers/PEFT, ComfyUI or kohya/musubi names) with strength S "
+         "(default 1.0); repeat for several",
+         [](CliOptions& o, const std::string& v) {
+             std::filesystem::path file = v;
+             double strength = 1.0;
+             // FILE:STRENGTH when the part after the last ':' is a number (a path may hold ':' itself).
+             if (const auto colon = v.rfind(':'); colon != std::string::npos && colon + 1 < v.size()) {
+                 double parsed = 0.0;
+                 const auto* first = v.data() + colon + 1;
+                 const auto* last = v.data() + v.size();
+                 const auto r = std::from_chars(first, last, parsed);
+                 if (r.ec == std::errc() && r.ptr == last) {
+                     file = v.substr(0, colon);
+                     strength = parsed;
+                 }
+             }
+             if (file.empty() || !(strength >= -100.0 && strength <= 100.0))
+                 badValue("--lora", v, "FILE or FILE:STRENGTH with a strength between -100 and 100");
+             o.loras.emplace_back(file, strength);
+         }},
+        {"--lora_mode", "MODE",
+         "auto (default: merged into resident weights, on the fly for streamed blocks), merge or on_the_fly",
+         [](CliOptions& o, const std::string& v) {
+             if (v != "auto" && v != "merge" && v != "on_the_fly")
+                 badValue("--lora_mode", v, "auto, merge or on_the_fly");
+             o.loraMode = v;
+         }},
+        {"--distill", nullptr,
+         "few-step distilled sampling for step/CFG-distilled LoRAs (lightx2v): timesteps 1000, 750, 500, 250 "
+         "with shift 5, no guidance, no negative prompt",
+         [](CliOptions& o, const std::string&) { o.distill = true; }},
+        {"--cache", "METHOD", "step caching: off (default), teacache or magcache",
+         [](CliOptions& o, const std::string& v) {
+             if (v != "off" && v != "teacache" && v != "magcache")
+                 badValue("--cache", v, "off, teacache or magcache");
+             o.cache = v;
+         }},
+        {"--cache_preset", "P", "quality, balanced (default) or fast",
+         [](CliOptions& o, const std::string& v) {
+             if (v != "quality" && v != "balanced" && v != "fast")
+                 badValue("--cache_preset", v, "quality, balanced or fast");
+             o.cachePreset = v;
+         }},
+        {"--cache_threshold", "X", "step cache threshold instead of the preset's (0: never skip)",
+         [](CliOptions& o, const std::string& v) {
+             const double x = parseReal("--cache_threshold", v);
+             if (!(x >= 0.0 && x <= 10.0))
+                 badValue("--cache_threshold", v, "a number between 0 and 10");
+             o.cacheThreshold = x;
+         }},
         {"--save_latents", "FILE", "also save the final latents (.safetensors, tensor \"latents\")",
          [](CliOptions& o, const std::string& v) { o.saveLatents = v; }},
         {"--save_frames", "DIR", "also save every frame as DIR/frame_0000.png ...",
          [](CliOptions& o, const std::string& v) { o.saveFrames = v; }},
+        {"--resume_state", "FILE",
+         "denoising checkpoint (.safetensors): saved while sampling and before decoding, kept when the "
+         "run is interrupted; run the same command again to continue from it (removed once done)",
+         [](CliOptions& o, const std::string& v) { o.resumeState = v; }},
+        {"--checkpoint_every", "N",
+         "with --resume_state: save every N steps (default 0: after each step slower than 20 s, and before "
+         "decoding)",
+         [](CliOptions& o, const std::string& v) {
+             o.checkpointEvery = int(parseNumber<std::int64_t>("--checkpoint_every", v, "an integer >= 0"));
+             if (o.checkpointEvery < 0 || o.checkpointEvery > 1000)
+                 badValue("--checkpoint_every", v, "an integer between 0 and 1000");
+         }},
         {"--quiet", nullptr, "no progress bar and only warnings and errors in the log",
          [](CliOptions& o, const std::string&) { o.quiet = true; }},
         {"--use_prompt_extend", nullptr,

@@ -49,8 +49,17 @@ struct CliOptions
     std::string device = "auto";    // auto, cpu, cuda, cuda:N
     std::string precision = "auto"; // auto, fp32, bf16, fp16
     std::string noise = "cpu";      // cpu, device
+    // LoRAs, distilled sampling, step caching.
+    std::vector<std::pair<std::filesystem::path, double>> loras; // --lora FILE[:STRENGTH], repeatable
+    std::string loraMode = "auto";                               // auto, merge, on_the_fly
+    bool distill = false;
+    std::string cache = "off";            // off, teacache, magcache
+    std::string cachePreset = "balanced"; // quality, balanced, fast
+    std::optional<double> cacheThreshold;
     std::filesystem::path saveLatents;
     std::filesystem::path saveFrames;
+    std::filesystem::path resumeState; // denoising checkpoint: continued from when it exists
+    int checkpointEvery = 0;           // steps between checkpoints; 0: each step slower than 20 s
     bool quiet = false;
 
     // --use_prompt_extend and the --prompt_extend_* flags; task, image and seed are filled in at run time.

@@ -15,6 +15,7 @@
 #include <csignal>
 #include <cstdio>
 #include <ctime>
+#include <optional>
 #include <unistd.h>
 
 namespace wan::cli {
@@ -305,7 +306,28 @@ Request buildRequest(const CliOptions& o, ModelType folderType, bool smallModel)
     }
     r.latentsPath = o.saveLatents;
     r.framesDir = o.saveFrames;
+    r.resumeStatePath = o.resumeState;
+    r.checkpointEverySteps = o.checkpointEvery;
+    if (o.checkpointEvery > 0 && o.resumeState.empty())
+        bad("--checkpoint_every needs --resume_state FILE (where the checkpoints go)");
     r.previewEverySteps = 0;
+    for (const auto& [file, strength] : o.loras)
+        r.loras.push_back(LoraSpec{file, strength});
+    r.loraApply = o.loraMode == "merge"        ? LoraApply::Merge
+                  : o.loraMode == "on_the_fly" ? LoraApply::OnTheFly
+                                               : LoraApply::Auto;
+    r.samplerMode = o.distill ? SamplerMode::Distilled : SamplerMode::Full;
+    if (o.distill && o.sampleSteps)
+        bad("--distill uses the published 4-step schedule: leave out --sample_steps");
+    if (o.distill)
+        r.steps = 4; // the distilled timestep list (sampling/Scheduler.h kDistilledStepList)
+    r.stepCache = o.cache == "teacache"   ? StepCacheMode::TeaCache
+                  : o.cache == "magcache" ? StepCacheMode::MagCache
+                                          : StepCacheMode::Off;
+    r.cachePreset = o.cachePreset == "quality" ? CachePreset::Quality
+                    : o.cachePreset == "fast"  ? CachePreset::Fast
+                                               : CachePreset::Balanced;
+    r.cacheThreshold = o.cacheThreshold;
     return r;
 }
 
@@ -340,7 +362,12 @@ int runGenerate(const CliOptions& options)
     bool barOpen = false;
     Callbacks callbacks;
     callbacks.cancel = &cancel;
+    std::optional<Stage> lastStage;
     callbacks.onProgress = [&](const Progress& p) {
+        if (p.stage != lastStage) { // stage boundaries in the debug log (the kill test reads them)
+            lastStage = p.stage;
+            spdlog::debug("stage {}", stageName(p.stage));
+        }
         if (options.quiet)
             return;
         if (p.stage != Stage::Denoising) {
@@ -377,7 +404,8 @@ int runGenerate(const CliOptions& options)
 
     switch (result.status) {
     case JobStatus::Done:
-        spdlog::info("done in {:.1f} s (seed {})", result.seconds, result.seed);
+        spdlog::info("done in {:.1f} s (seed {}); {} DiT calls, {} from the step cache, {} steps skipped",
+                     result.seconds, result.seed, result.ditCalls, result.cachedCalls, result.stepsSkipped);
         if (!result.latentsPath.empty())
             std::printf("latents: %s\n", result.latentsPath.string().c_str());
         if (!result.outputPath.empty())
@@ -386,7 +414,13 @@ int runGenerate(const CliOptions& options)
                     static_cast<long long>(result.seed));
         return 0;
     case JobStatus::Cancelled:
-        std::fprintf(stderr, "wan-generate: interrupted, nothing written\n");
+        if (!request.resumeStatePath.empty() && std::filesystem::exists(request.resumeStatePath))
+            std::fprintf(stderr,
+                         "wan-generate: interrupted; progress kept in %s: run the same command again to "
+                         "continue\n",
+                         request.resumeStatePath.string().c_str());
+        else
+            std::fprintf(stderr, "wan-generate: interrupted, nothing written\n");
         return exitCodeFor(ErrorKind::Cancelled);
     case JobStatus::Failed:
         break;

@@ -3,6 +3,7 @@
 #include "EngineAdapters.h"
 #include "InferenceBridge.h"
 #include "MainWindow.h"
+#include "MediaAdapters.h"
 #include "QueueRunner.h"
 #include "QueueStore.h"
 #include "RenderQueueModel.h"
@@ -177,6 +178,7 @@ int main(int argc, char** argv)
     services.bridge = &bridge;
     services.inspectFolder = &wan::ui::inspectModelFolderChecked;
     services.listDevices = &wan::listDevices;
+    services.readVideoFrames = &wan::ui::readVideoEnds;
     services.negativePrompt = &wan::ui::officialNegativePrompt;
     services.switchLanguage = [&translations](const QString& language) { translations.install(language); };
     services.logFile = logFile;

@@ -42,6 +42,7 @@ private Q_SLOTS:
     void secondInterruptQuitsAtOnce();
     void rejectsBadInput_data();
     void rejectsBadInput();
+    void distilledWithStepCache();
 };
 
 void TestCli::textToVideoMatchesReference()
@@ -246,6 +247,40 @@ void TestCli::rejectsBadInput_data()
                                << QStringLiteral("cannot be read as an image");
     QTest::newRow("missing folder") << QStringList{QStringLiteral("--ckpt_dir"), QStringLiteral("@missing")}
                                     << QStringLiteral("@missing");
+    QTest::newRow("bad cache") << QStringList{QStringLiteral("--ckpt_dir"), t2v, QStringLiteral("--cache"),
+                                              QStringLiteral("deepcache")}
+                               << QStringLiteral("--cache");
+    QTest::newRow("bad cache threshold")
+        << QStringList{QStringLiteral("--ckpt_dir"), t2v, QStringLiteral("--cache_threshold"),
+                       QStringLiteral("-1")}
+        << QStringLiteral("--cache_threshold");
+    QTest::newRow("missing lora") << QStringList{QStringLiteral("--ckpt_dir"), t2v, QStringLiteral("--lora"),
+                                                 QStringLiteral("@missing.safetensors:0.5")}
+                                  << QStringLiteral("@missing.safetensors");
+    QTest::newRow("distill with steps")
+        << QStringList{QStringLiteral("--ckpt_dir"), t2v, QStringLiteral("--distill"),
+                       QStringLiteral("--sample_steps"), QStringLiteral("8")}
+        << QStringLiteral("--distill");
+}
+
+// --distill makes 4 DiT calls; --cache with threshold 0 skips none; the MP4 metadata records the settings.
+void TestCli::distilledWithStepCache()
+{
+    WAN_REQUIRE_FIXTURES();
+    QTemporaryDir tmp;
+    const fs::path out = tmp.path().toStdString();
+    const auto run =
+        runCli({QStringLiteral("--ckpt_dir"), path(wan::test::fixturesDir() / "wan-tiny-t2v"),
+                QStringLiteral("--size"), QStringLiteral("48*32"), QStringLiteral("--frame_num"),
+                QStringLiteral("9"), QStringLiteral("--device"), QStringLiteral("cpu"),
+                QStringLiteral("--distill"), QStringLiteral("--cache"), QStringLiteral("magcache"),
+                QStringLiteral("--cache_threshold"), QStringLiteral("0"), QStringLiteral("--save_latents"),
+                path(out / "latents.safetensors"), QStringLiteral("--save_file"), path(out / "out.mp4")});
+    QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+    const auto log = run.err + run.out;
+    QVERIFY2(log.contains(QStringLiteral("4 DiT calls, 0 from the step cache, 0 steps skipped")),
+             qPrintable(log));
+    QVERIFY(fs::exists(out / "latents.safetensors"));
 }
 
 void TestCli::rejectsBadInput()

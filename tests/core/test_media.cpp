@@ -1,5 +1,6 @@
 // MP4 export and read-back, atomic writes, PNG and input image decoding (wan_media).
 
+#include "media/ExifOrientation.h"
 #include "media/Image.h"
 #include "media/Mp4Writer.h"
 #include "media/Png.h"
@@ -27,6 +28,7 @@
 #if WAN_MEDIA_HAS_OPENCV
 #include <opencv2/core.hpp>
 #include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
 #endif
 
 using namespace wan::media;
@@ -176,6 +178,10 @@ private Q_SLOTS:
     void imageFormats_data();
     void imageFormats();
     void exifOrientation();
+    void exifOrientationsAreApplied_data();
+    void exifOrientationsAreApplied();
+    void exifOrientationTransforms();
+    void exifParserSurvivesDamage();
     void encodeForPrompt_data();
     void encodeForPrompt();
     void encodeForPromptRejectsBadImages();
@@ -713,6 +719,254 @@ void TestMedia::exifOrientation()
     QVERIFY(writeBytes(path, QByteArray(reinterpret_cast<const char*>(jpeg.data()), qsizetype(jpeg.size()))));
     QCOMPARE(loadImageRgb(toPath(path)).width, 16);
 #endif
+}
+
+namespace {
+
+// A TIFF structure (the EXIF payload) whose IFD0 holds one Orientation entry, in either byte order.
+std::vector<std::uint8_t> exifTiff(int orientation, bool littleEndian)
+{
+    const auto u16 = [&](std::vector<std::uint8_t>& out, int v) {
+        if (littleEndian)
+            out.insert(out.end(), {std::uint8_t(v), std::uint8_t(v >> 8)});
+        else
+            out.insert(out.end(), {std::uint8_t(v >> 8), std::uint8_t(v)});
+    };
+    const auto u32 = [&](std::vector<std::uint8_t>& out, std::uint32_t v) {
+        if (littleEndian)
+            out.insert(out.end(),
+                       {std::uint8_t(v), std::uint8_t(v >> 8), std::uint8_t(v >> 16), std::uint8_t(v >> 24)});
+        else
+            out.insert(out.end(),
+                       {std::uint8_t(v >> 24), std::uint8_t(v >> 16), std::uint8_t(v >> 8), std::uint8_t(v)});
+    };
+    std::vector<std::uint8_t> tiff;
+    tiff.push_back(littleEndian ? 'I' : 'M');
+    tiff.push_back(littleEndian ? 'I' : 'M');
+    u16(tiff, 42);
+    u32(tiff, 8);
+    u16(tiff, 2); // two entries: an unrelated one first (ImageWidth), then Orientation
+    u16(tiff, 0x0100);
+    u16(tiff, 4);
+    u32(tiff, 1);
+    u32(tiff, 640);
+    u16(tiff, 0x0112);
+    u16(tiff, 3);
+    u32(tiff, 1);
+    u16(tiff, orientation);
+    u16(tiff, 0);
+    u32(tiff, 0); // no next IFD
+    return tiff;
+}
+
+// `jpeg` with an APP1 "Exif" segment right after SOI.
+std::vector<std::uint8_t> withExifSegment(std::vector<std::uint8_t> jpeg,
+                                          const std::vector<std::uint8_t>& tiff)
+{
+    std::vector<std::uint8_t> app1 = {0xFF, 0xE1};
+    const std::size_t length = 2 + 6 + tiff.size();
+    app1.push_back(std::uint8_t(length >> 8));
+    app1.push_back(std::uint8_t(length));
+    app1.insert(app1.end(), {'E', 'x', 'i', 'f', 0, 0});
+    app1.insert(app1.end(), tiff.begin(), tiff.end());
+    jpeg.insert(jpeg.begin() + 2, app1.begin(), app1.end());
+    return jpeg;
+}
+
+std::uint32_t crc32Of(const std::uint8_t* data, std::size_t size)
+{
+    std::uint32_t crc = 0xFFFFFFFFu;
+    for (std::size_t i = 0; i < size; ++i) {
+        crc ^= data[i];
+        for (int k = 0; k < 8; ++k)
+            crc = (crc >> 1) ^ (0xEDB88320u & (0u - (crc & 1u)));
+    }
+    return ~crc;
+}
+
+// `png` with an eXIf chunk right after IHDR.
+std::vector<std::uint8_t> withExifChunk(std::vector<std::uint8_t> png, const std::vector<std::uint8_t>& tiff)
+{
+    std::vector<std::uint8_t> chunk;
+    const std::uint32_t length = std::uint32_t(tiff.size());
+    chunk.insert(chunk.end(), {std::uint8_t(length >> 24), std::uint8_t(length >> 16),
+                               std::uint8_t(length >> 8), std::uint8_t(length)});
+    chunk.insert(chunk.end(), {'e', 'X', 'I', 'f'});
+    chunk.insert(chunk.end(), tiff.begin(), tiff.end());
+    const std::uint32_t crc = crc32Of(chunk.data() + 4, chunk.size() - 4);
+    chunk.insert(chunk.end(), {std::uint8_t(crc >> 24), std::uint8_t(crc >> 16), std::uint8_t(crc >> 8),
+                               std::uint8_t(crc)});
+    png.insert(png.begin() + 8 + 25, chunk.begin(), chunk.end()); // signature + IHDR (13 bytes + 12)
+    return png;
+}
+
+#if WAN_MEDIA_HAS_OPENCV
+// Upright: 48 x 32 (BGR), six 16 x 16 blocks (red, green, blue / white, black, yellow): block edges on the
+// JPEG's 16 x 16 colour grid, so compression keeps every pixel close to its block's colour.
+cv::Mat uprightPicture()
+{
+    const cv::Vec3b colours[2][3] = {{{0, 0, 255}, {0, 255, 0}, {255, 0, 0}},
+                                     {{255, 255, 255}, {0, 0, 0}, {0, 255, 255}}};
+    cv::Mat picture(32, 48, CV_8UC3);
+    for (int y = 0; y < 32; ++y)
+        for (int x = 0; x < 48; ++x)
+            picture.at<cv::Vec3b>(y, x) = colours[y / 16][x / 16];
+    return picture;
+}
+
+// How a camera stores `upright` when it writes `orientation` (built with OpenCV, not with the code under
+// test).
+cv::Mat storedAs(const cv::Mat& upright, int orientation)
+{
+    cv::Mat stored;
+    switch (orientation) {
+    case 2:
+        cv::flip(upright, stored, 1);
+        break;
+    case 3:
+        cv::rotate(upright, stored, cv::ROTATE_180);
+        break;
+    case 4:
+        cv::flip(upright, stored, 0);
+        break;
+    case 5:
+        cv::transpose(upright, stored);
+        break;
+    case 6: // shown rotated clockwise, so stored counter-clockwise
+        cv::rotate(upright, stored, cv::ROTATE_90_COUNTERCLOCKWISE);
+        break;
+    case 7: {
+        cv::Mat transposed;
+        cv::transpose(upright, transposed);
+        cv::rotate(transposed, stored, cv::ROTATE_180);
+        break;
+    }
+    case 8:
+        cv::rotate(upright, stored, cv::ROTATE_90_CLOCKWISE);
+        break;
+    default:
+        stored = upright.clone();
+    }
+    return stored;
+}
+
+// Largest per-channel difference between an RGB image and a BGR picture of the same size; with `margin`, only
+// over pixels at least that far from the 16 x 16 block edges (JPEG's chroma upsampling blends across them).
+int maxDifference(const RgbImage& image, const cv::Mat& bgr, int margin = 0)
+{
+    const auto inside = [margin](int v) { return v % 16 >= margin && v % 16 < 16 - margin; };
+    int worst = 0;
+    for (int y = 0; y < bgr.rows; ++y)
+        for (int x = 0; x < bgr.cols; ++x)
+            for (int c = 0; c < 3 && inside(x) && inside(y); ++c)
+                worst = std::max(worst, std::abs(int(image.rgb[(std::size_t(y) * image.width + x) * 3 + c]) -
+                                                 int(bgr.at<cv::Vec3b>(y, x)[2 - c])));
+    return worst;
+}
+#endif
+
+} // namespace
+
+void TestMedia::exifOrientationsAreApplied_data()
+{
+    QTest::addColumn<int>("orientation");
+    QTest::addColumn<bool>("png");
+    for (int orientation = 1; orientation <= 8; ++orientation) {
+        QTest::addRow("jpeg %d", orientation) << orientation << false;
+        QTest::addRow("png eXIf %d", orientation) << orientation << true;
+    }
+}
+
+void TestMedia::exifOrientationsAreApplied()
+{
+#if !WAN_MEDIA_HAS_OPENCV
+    QSKIP("built without WAN_WITH_OPENCV (the test encodes its pictures with OpenCV)");
+#else
+    QFETCH(int, orientation);
+    QFETCH(bool, png);
+    const cv::Mat upright = uprightPicture();
+    const cv::Mat stored = storedAs(upright, orientation);
+    std::vector<std::uint8_t> encoded;
+    QVERIFY(cv::imencode(png ? ".png" : ".jpg", stored, encoded, {cv::IMWRITE_JPEG_QUALITY, 98}));
+    const auto tiff = exifTiff(orientation, orientation % 2 == 1);
+    encoded = png ? withExifChunk(encoded, tiff) : withExifSegment(encoded, tiff);
+    QCOMPARE(readExifOrientation(encoded), orientation);
+
+    const RgbImage shown = decodeImageRgb(encoded);
+    QCOMPARE(shown.width, upright.cols);
+    QCOMPARE(shown.height, upright.rows);
+    const int difference = maxDifference(shown, upright, png ? 0 : 4);
+    QVERIFY2(difference <= (png ? 0 : 24), qPrintable(QStringLiteral("max difference %1").arg(difference)));
+
+    // Ignore: the stored pixels; and from a file, the same as from memory.
+    const RgbImage raw = decodeImageRgb(encoded, ExifOrientation::Ignore);
+    QCOMPARE(raw.width, stored.cols);
+    QCOMPARE(raw.height, stored.rows);
+    QTemporaryDir dir;
+    const QString path = dir.filePath(png ? "photo.png" : "photo.jpg");
+    QVERIFY(writeBytes(path,
+                       QByteArray(reinterpret_cast<const char*>(encoded.data()), qsizetype(encoded.size()))));
+    QVERIFY(loadImageRgb(toPath(path)).rgb == shown.rgb);
+    if (!png) {
+        // OpenCV's own EXIF handling (JPEG only) agrees pixel for pixel.
+        const cv::Mat oracle = cv::imdecode(encoded, cv::IMREAD_COLOR);
+        QCOMPARE(oracle.cols, shown.width);
+        QCOMPARE(maxDifference(shown, oracle), 0);
+    }
+#endif
+}
+
+void TestMedia::exifOrientationTransforms()
+{
+    // 3 x 2 stored, pixel value = its index: where each stored pixel is shown, per orientation.
+    RgbImage stored;
+    stored.width = 3;
+    stored.height = 2;
+    for (int i = 0; i < 6; ++i)
+        stored.rgb.insert(stored.rgb.end(), {std::uint8_t(i), 0, 0});
+    const auto shownOrder = [](const RgbImage& image) {
+        QString order;
+        for (std::size_t i = 0; i < image.rgb.size(); i += 3)
+            order += QString::number(image.rgb[i]);
+        return QStringLiteral("%1x%2:").arg(image.width).arg(image.height) + order;
+    };
+    // Stored rows "012" / "345".
+    QCOMPARE(shownOrder(applyExifOrientation(stored, 1)), QStringLiteral("3x2:012345"));
+    QCOMPARE(shownOrder(applyExifOrientation(stored, 2)), QStringLiteral("3x2:210543"));
+    QCOMPARE(shownOrder(applyExifOrientation(stored, 3)), QStringLiteral("3x2:543210"));
+    QCOMPARE(shownOrder(applyExifOrientation(stored, 4)), QStringLiteral("3x2:345012"));
+    QCOMPARE(shownOrder(applyExifOrientation(stored, 5)), QStringLiteral("2x3:031425"));
+    QCOMPARE(shownOrder(applyExifOrientation(stored, 6)), QStringLiteral("2x3:304152"));
+    QCOMPARE(shownOrder(applyExifOrientation(stored, 7)), QStringLiteral("2x3:524130"));
+    QCOMPARE(shownOrder(applyExifOrientation(stored, 8)), QStringLiteral("2x3:251403"));
+    QCOMPARE(shownOrder(applyExifOrientation(stored, 9)), QStringLiteral("3x2:012345"));
+}
+
+void TestMedia::exifParserSurvivesDamage()
+{
+    // A minimal JPEG-looking stream: SOI, APP1 Exif, then EOI.
+    const auto tiff = exifTiff(6, false);
+    const std::vector<std::uint8_t> jpeg = withExifSegment({0xFF, 0xD8, 0xFF, 0xD9}, tiff);
+    QCOMPARE(readExifOrientation(jpeg), 6);
+    // Every truncation and every single-byte corruption: some orientation 1..8, never a crash or a read
+    // past the end (the sanitizer and fuzz builds check the latter).
+    for (std::size_t size = 0; size < jpeg.size(); ++size) {
+        const int value = readExifOrientation(std::span(jpeg.data(), size));
+        QVERIFY(value >= 1 && value <= 8);
+    }
+    for (std::size_t i = 0; i < jpeg.size(); ++i)
+        for (const std::uint8_t byte : {std::uint8_t(0x00), std::uint8_t(0xFF), std::uint8_t(0x7F)}) {
+            auto damaged = jpeg;
+            damaged[i] = byte;
+            const int value = readExifOrientation(damaged);
+            QVERIFY(value >= 1 && value <= 8);
+        }
+    QCOMPARE(readExifOrientation(withExifSegment({0xFF, 0xD8, 0xFF, 0xD9}, exifTiff(9, true))), 1);
+    QCOMPARE(readExifOrientation(withExifSegment({0xFF, 0xD8, 0xFF, 0xD9}, exifTiff(0, false))), 1);
+    auto farIfd = tiff;
+    farIfd[7] = 0xF0; // IFD0 offset past the end
+    QCOMPARE(readExifOrientation(withExifSegment({0xFF, 0xD8, 0xFF, 0xD9}, farIfd)), 1);
+    QCOMPARE(readExifOrientation(std::vector<std::uint8_t>{'G', 'I', 'F', '8'}), 1);
 }
 
 void TestMedia::encodeForPrompt_data()

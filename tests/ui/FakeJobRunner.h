@@ -3,9 +3,15 @@
 //   "fail"   -> Result{Failed, ModelFolder}
 //   "throw"  -> throws wan::Error(OutOfMemory)
 //   "wait"   -> one step, then waits until cancelled (at most 10 s)
+//   "block"  -> "loads" without looking at the cancel token until FakeRunnerLog::release is set (at most
+//               20 s), then ends Cancelled
+//   "slow"   -> request.steps steps of 20 ms each, checking the cancel token before each
 //   other    -> request.steps steps with a progress report and a preview each; a .png output is written
+// With request.resumeStatePath, steps start after the step saved there ("step N"), every step saves its
+// number there, a cancelled run keeps the file and a finished one removes it, as the engine does.
 #include "JobRunner.h"
 
+#include <QFile>
 #include <QImage>
 #include <QThread>
 
@@ -22,12 +28,20 @@ struct FakeRunnerLog
     std::atomic<QThread*> createdOn{nullptr};
     std::atomic<QThread*> destroyedOn{nullptr};
     std::atomic<QThread*> ranOn{nullptr};
+    std::atomic<bool> blocking{false}; // a "block" job is in its uncancellable part
+    std::atomic<bool> release{false};  // ends it
+    std::atomic<int> created{0};       // runners made (one per model load)
+    std::atomic<int> resumedFrom{-1};  // the step the last run started after (its checkpoint)
 };
 
 class FakeJobRunner final : public JobRunner
 {
 public:
-    explicit FakeJobRunner(FakeRunnerLog* log) : m_log(log) { m_log->createdOn = QThread::currentThread(); }
+    explicit FakeJobRunner(FakeRunnerLog* log) : m_log(log)
+    {
+        m_log->createdOn = QThread::currentThread();
+        ++m_log->created;
+    }
     ~FakeJobRunner() override { m_log->destroyedOn = QThread::currentThread(); }
 
     wan::Result run(const wan::Request& request, const wan::Callbacks& callbacks) override
@@ -47,13 +61,41 @@ public:
         }
         if (request.prompt == "throw")
             throw wan::Error(wan::ErrorKind::OutOfMemory, "CUDA out of memory");
+        if (request.prompt == "block") {
+            if (callbacks.onProgress)
+                callbacks.onProgress(wan::Progress{wan::Stage::Loading, 0, 0, 0.0, 0.0});
+            m_log->blocking = true;
+            const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+            while (!m_log->release && std::chrono::steady_clock::now() < until)
+                std::this_thread::sleep_for(std::chrono::milliseconds(1));
+            m_log->blocking = false;
+            return cancelled(result);
+        }
         const bool wait = request.prompt == "wait";
+        const bool slow = request.prompt == "slow";
         const int steps = wait ? 1 : request.steps;
+        const QString checkpoint = QString::fromStdString(request.resumeStatePath.string());
+        int first = 1;
+        if (!checkpoint.isEmpty()) {
+            QFile saved(checkpoint);
+            if (saved.open(QIODevice::ReadOnly)) {
+                const QByteArray text = saved.readAll();
+                first = text.startsWith("step ") ? text.mid(5).toInt() + 1 : 1;
+            }
+            m_log->resumedFrom = first - 1;
+        }
         if (callbacks.onProgress)
             callbacks.onProgress(wan::Progress{wan::Stage::Loading, 0, steps, 0.0, 0.0});
-        for (int step = 1; step <= steps; ++step) {
+        for (int step = first; step <= steps; ++step) {
             if (callbacks.cancel && callbacks.cancel->isCancelled())
                 return cancelled(result);
+            if (slow)
+                std::this_thread::sleep_for(std::chrono::milliseconds(20));
+            if (!checkpoint.isEmpty()) {
+                QFile saved(checkpoint);
+                if (saved.open(QIODevice::WriteOnly))
+                    saved.write("step " + QByteArray::number(step));
+            }
             if (callbacks.onProgress)
                 callbacks.onProgress(
                     wan::Progress{wan::Stage::Denoising, step, steps, 0.01, 0.01 * (steps - step)});
@@ -70,6 +112,8 @@ public:
         }
         result.status = wan::JobStatus::Done;
         result.outputPath = request.outputPath;
+        if (!checkpoint.isEmpty())
+            QFile::remove(checkpoint);
         if (request.outputPath.extension() == ".png") {
             QImage picture(request.width, request.height, QImage::Format_RGB32);
             for (int y = 0; y < picture.height(); ++y)

@@ -1,7 +1,10 @@
 // Request <-> JSON for every task, including the FLF2V and VACE inputs.
 #include "JobTypes.h"
 
+#include <QDir>
+#include <QFile>
 #include <QJsonDocument>
+#include <QTemporaryDir>
 #include <QTest>
 
 using namespace wan::ui;
@@ -15,6 +18,8 @@ private Q_SLOTS:
     void taskNamesRoundTrip();
     void flf2vRequestRoundTrip();
     void vaceRequestRoundTrip();
+    void speedOptionsRoundTrip();
+    void promoteDraftToFinal();
 };
 
 void TestJobTypes::taskNamesRoundTrip_data()
@@ -87,6 +92,78 @@ void TestJobTypes::vaceRequestRoundTrip()
 
     wan::Request plain; // a T2V request keeps the VACE defaults
     QCOMPARE(throughJson(plain).contextScale, 1.0);
+}
+
+// LoRAs, distilled sampling and the step cache survive settings.json / the queue file.
+void TestJobTypes::speedOptionsRoundTrip()
+{
+    wan::Request r;
+    r.loras = {{"/loras/style one.safetensors", 0.8}, {"/loras/lightx2v_4step.safetensors", 1.0}};
+    r.loraApply = wan::LoraApply::OnTheFly;
+    r.samplerMode = wan::SamplerMode::Distilled;
+    r.stepCache = wan::StepCacheMode::MagCache;
+    r.cachePreset = wan::CachePreset::Fast;
+    r.cacheThreshold = 0.18;
+    const wan::Request back = throughJson(r);
+    QVERIFY(back.loras == r.loras);
+    QVERIFY(back.loraApply == wan::LoraApply::OnTheFly);
+    QVERIFY(back.samplerMode == wan::SamplerMode::Distilled);
+    QVERIFY(back.stepCache == wan::StepCacheMode::MagCache);
+    QVERIFY(back.cachePreset == wan::CachePreset::Fast);
+    QCOMPARE(back.cacheThreshold.value_or(-1.0), 0.18);
+
+    const wan::Request plain = throughJson(wan::Request{});
+    QVERIFY(plain.loras.empty() && plain.samplerMode == wan::SamplerMode::Full);
+    QVERIFY(plain.stepCache == wan::StepCacheMode::Off && !plain.cacheThreshold);
+
+    auto json = requestToJson(r);
+    json[QStringLiteral("cache")] = QStringLiteral("warpcache");
+    wan::Request rejected;
+    QVERIFY(!requestFromJson(json, &rejected));
+}
+
+// A finished draft comes back as a Final job with the same settings and the seed it used.
+void TestJobTypes::promoteDraftToFinal()
+{
+    RenderJob draft;
+    draft.id = QUuid::createUuid();
+    draft.state = JobState::Done;
+    draft.request.samplerMode = wan::SamplerMode::Distilled;
+    draft.request.prompt = "a red fox in the snow";
+    draft.request.steps = 40;
+    draft.request.loras = {{"/loras/lightx2v.safetensors", 1.0}};
+    draft.request.stepCache = wan::StepCacheMode::TeaCache;
+    draft.request.outputPath = "/out/draft.mp4";
+
+    // A random-seed draft: the seed it used is in its folder's settings.json.
+    QTemporaryDir dir;
+    draft.folder = dir.path();
+    wan::Request used = draft.request;
+    used.seed = 123456789;
+    QFile file(QDir(dir.path()).filePath(QStringLiteral("settings.json")));
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(QJsonDocument(requestToJson(used)).toJson());
+    file.close();
+
+    const auto promoted = promotedToFinal(draft);
+    QVERIFY(promoted.has_value());
+    QVERIFY(promoted->id != draft.id);
+    QVERIFY(promoted->request.samplerMode == wan::SamplerMode::Full);
+    QCOMPARE(promoted->request.seed, qint64(123456789));
+    QCOMPARE(promoted->request.prompt, draft.request.prompt);
+    QCOMPARE(promoted->request.steps, 40);
+    QVERIFY(promoted->request.loras == draft.request.loras);
+    QVERIFY(promoted->request.stepCache == wan::StepCacheMode::TeaCache);
+    QVERIFY(promoted->request.outputPath.empty());
+
+    draft.request.seed = 7; // a fixed seed needs no folder
+    draft.folder.clear();
+    QCOMPARE(promotedToFinal(draft)->request.seed, qint64(7));
+    draft.state = JobState::Failed;
+    QVERIFY(!promotedToFinal(draft));
+    draft.state = JobState::Done;
+    draft.request.samplerMode = wan::SamplerMode::Full;
+    QVERIFY(!promotedToFinal(draft));
 }
 
 QTEST_GUILESS_MAIN(TestJobTypes)

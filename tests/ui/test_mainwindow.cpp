@@ -20,6 +20,7 @@
 #include <QApplication>
 #include <QComboBox>
 #include <QDir>
+#include <QElapsedTimer>
 #include <QInputMethodEvent>
 #include <QKeyEvent>
 #include <QLabel>
@@ -38,6 +39,8 @@
 #include <QTest>
 #include <QTimer>
 #include <QTranslator>
+
+#include <memory>
 
 using namespace wan::ui;
 using wan::ui::test::fakeRunnerFactory;
@@ -154,6 +157,8 @@ private Q_SLOTS:
     void editPendingJob();
     void switchesLanguageLive();
     void closingWhileRunningAsksThenCancels();
+    void quittingNeverWaitsLongForAStuckJob_data();
+    void quittingNeverWaitsLongForAStuckJob();
     void devicePickerListsDevicesWithScreenshot();
     void devicePickerKeepsAVanishedChoice();
     void jobsTakeTheChosenDeviceAndNoise();
@@ -501,6 +506,79 @@ void TestMainWindow::closingWhileRunningAsksThenCancels()
     QCOMPARE(studio.queue.jobs().at(0).state, JobState::Cancelled);
     QCOMPARE(studio.queue.jobs().at(1).state, JobState::Queued); // stays for the next start
     QCOMPARE(studio.store.load().jobs.at(1).state, JobState::Queued);
+}
+
+namespace {
+// Clicks the button `text` of the next message box that has one, once it is shown (tries for 10 s); with a
+// screenshot name, saves the box first.
+void clickNextMessageButton(const QString& text, std::shared_ptr<QString> boxText, const QString& screenshot,
+                            int attempts = 200)
+{
+    QTimer::singleShot(50, [text, boxText, screenshot, attempts] {
+        if (auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget())) {
+            for (QAbstractButton* button : box->buttons())
+                if (button->text() == text) {
+                    *boxText = box->text();
+                    if (!screenshot.isEmpty())
+                        saveScreenshot(box, screenshot);
+                    button->click();
+                    return;
+                }
+        }
+        if (attempts > 0)
+            clickNextMessageButton(text, boxText, screenshot, attempts - 1);
+    });
+}
+} // namespace
+
+// A job that does not look at the cancel token (a model still loading): closing waits a bounded time, then
+// offers to finish in the background or to force quit; the GUI thread is never blocked until the job ends.
+void TestMainWindow::quittingNeverWaitsLongForAStuckJob_data()
+{
+    QTest::addColumn<bool>("force");
+    QTest::newRow("finish in the background") << false;
+    QTest::newRow("force quit") << true;
+}
+
+void TestMainWindow::quittingNeverWaitsLongForAStuckJob()
+{
+    QFETCH(bool, force);
+    QTemporaryDir dir;
+    Studio studio(dir.path());
+    MainWindow window(studio.services());
+    window.setQuitWaitMs(300);
+    int forceQuits = 0;
+    window.setForceQuitHandler([&] { ++forceQuits; });
+    window.show();
+    window.modelPicker()->setFolder(QStringLiteral("/models/t2v"));
+    QVERIFY(waitForFolderCheck(window));
+    QSignalSpy started(&studio.runner, &QueueRunner::jobStarted);
+    window.promptEditor()->setText(QStringLiteral("block"));
+    QVERIFY(window.submit().isEmpty());
+    QVERIFY(started.wait(5000));
+    QTRY_VERIFY(studio.log.blocking.load());
+
+    answerNextQuestion(QMessageBox::Yes); // "quit anyway?"
+    const auto shown = std::make_shared<QString>();
+    clickNextMessageButton(force ? QStringLiteral("Force quit") : QStringLiteral("Finish in the background"),
+                           shown, force ? QString() : QStringLiteral("quit-still-stopping.png"));
+    QElapsedTimer timer;
+    timer.start();
+    QVERIFY(window.close());
+    const qint64 ms = timer.elapsed();
+    qInfo("close() returned after %lld ms with the job still running", static_cast<long long>(ms));
+    QVERIFY2(ms < 5000, qPrintable(QStringLiteral("%1 ms").arg(ms)));
+    QVERIFY(studio.log.blocking.load()); // the job has not ended: close() did not wait for it
+    QVERIFY2(shown->contains(QStringLiteral("has not stopped yet")), qPrintable(*shown));
+    QCOMPARE(forceQuits, force ? 1 : 0);
+    QVERIFY(studio.bridge.isBusy());
+    QVERIFY(!studio.queue.hasUnsavedChanges()); // the queue was written before asking
+
+    // The job ends in the background; a later shutdown (the app's exit) delivers its outcome.
+    studio.log.release = true;
+    studio.bridge.shutdown();
+    QVERIFY(!studio.bridge.isBusy());
+    QCOMPARE(studio.queue.jobs().at(0).state, JobState::Cancelled);
 }
 
 int main(int argc, char** argv)

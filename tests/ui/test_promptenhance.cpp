@@ -8,6 +8,7 @@
 #include "support/LoopbackHttpServer.h"
 
 #include <QComboBox>
+#include <QDir>
 #include <QElapsedTimer>
 #include <QImage>
 #include <QLabel>
@@ -198,9 +199,10 @@ private Q_SLOTS:
         QVERIFY2(timer.elapsed() < 2500, qPrintable(QString::number(timer.elapsed()))); // bounded wait
         QVERIFY(!page.isKeyInKeychain());
         store.sync();
-        QCOMPARE(store.value(QStringLiteral("promptExtension/apiKey")).toString(),
+        QCOMPARE(store.value(QStringLiteral("promptExtension/openai/apiKey")).toString(),
                  QStringLiteral("fallback-key-2"));
-        QVERIFY(!store.contains(QStringLiteral("promptExtension/apiKeyInKeychain")));
+        QVERIFY(!store.contains(QStringLiteral("promptExtension/openai/apiKeyInKeychain")));
+        QVERIFY(!store.contains(QStringLiteral("promptExtension/dashscope/apiKey")));
         QVERIFY(plainTextWarning(page) && plainTextWarning(page)->isVisibleTo(&page));
 
         PromptEnhanceSettingsPage reloaded;
@@ -213,8 +215,140 @@ private Q_SLOTS:
         s.apiKey.clear();
         page.setSettings(s);
         page.save(store);
-        QVERIFY(!store.contains(QStringLiteral("promptExtension/apiKey")));
+        QVERIFY(!store.contains(QStringLiteral("promptExtension/openai/apiKey")));
         QVERIFY(!plainTextWarning(page) || !plainTextWarning(page)->isVisibleTo(&page));
+    }
+
+    // Each service keeps its own URL, models and key: switching never shows (or sends) one service's key
+    // for another, and never clears the other's fields; both survive a save and a reload.
+    void keysStayWithTheirService()
+    {
+        QTemporaryDir dir;
+        QSettings store(dir.filePath(QStringLiteral("s.ini")), QSettings::IniFormat);
+        PromptEnhanceSettingsPage page;
+        auto local = settings();
+        local.apiKey = "local-key-3";
+        page.setSettings(local);
+        auto* service = page.findChild<QComboBox*>();
+        QVERIFY(service);
+        QCOMPARE(service->currentData().toInt(), int(wan::PromptBackend::OpenAiCompatible));
+
+        // To Dashscope: nothing of the local server's shows there.
+        service->setCurrentIndex(service->findData(int(wan::PromptBackend::Dashscope)));
+        auto dashscope = page.settings();
+        QCOMPARE(int(dashscope.backend), int(wan::PromptBackend::Dashscope));
+        QCOMPARE(dashscope.apiKey, std::string());
+        QCOMPARE(dashscope.baseUrl, std::string());
+        QCOMPARE(dashscope.textModel, std::string());
+        // Its own fields, typed in.
+        dashscope.apiKey = "dashscope-key-4";
+        dashscope.baseUrl = "https://dashscope.example";
+        dashscope.textModel = "qwen-max";
+        page.setSettings(dashscope);
+
+        // Back to the local server: its fields are as they were; Dashscope's are kept aside.
+        service->setCurrentIndex(service->findData(int(wan::PromptBackend::OpenAiCompatible)));
+        QCOMPARE(page.settings().apiKey, std::string("local-key-3"));
+        QCOMPARE(page.settings().baseUrl, local.baseUrl);
+        QCOMPARE(page.settings().textModel, std::string("test-model"));
+        QCOMPARE(page.settingsFor(wan::PromptBackend::Dashscope).apiKey, std::string("dashscope-key-4"));
+        QCOMPARE(page.settingsFor(wan::PromptBackend::Dashscope).textModel, std::string("qwen-max"));
+
+        // The connection test of the local server carries its own key only.
+        m_server->enqueue(reply(openAiReply("A red kite.")));
+        QSignalSpy tested(&page, &PromptEnhanceSettingsPage::connectionTested);
+        auto* button = page.findChild<QPushButton*>();
+        QVERIFY(button);
+        button->click();
+        QVERIFY(tested.wait(5000));
+        QCOMPARE(m_server->requests().size(), std::size_t(1));
+        QCOMPARE(m_server->requests().at(0).headers.at("authorization"), std::string("Bearer local-key-3"));
+
+        page.save(store);
+        store.sync();
+        QCOMPARE(store.value(QStringLiteral("promptExtension/backend")).toString(), QStringLiteral("openai"));
+        QCOMPARE(store.value(QStringLiteral("promptExtension/dashscope/url")).toString(),
+                 QStringLiteral("https://dashscope.example"));
+        const auto loaded = PromptEnhanceSettingsPage::loadSettings(store);
+        QCOMPARE(loaded.apiKey, std::string("local-key-3")); // the selected service's, nobody else's
+        QCOMPARE(loaded.baseUrl, local.baseUrl);
+
+        PromptEnhanceSettingsPage reloaded;
+        reloaded.load(store);
+        QCOMPARE(reloaded.settings().apiKey, std::string("local-key-3"));
+        QCOMPARE(reloaded.settingsFor(wan::PromptBackend::Dashscope).apiKey, std::string("dashscope-key-4"));
+        QCOMPARE(reloaded.settingsFor(wan::PromptBackend::Dashscope).baseUrl,
+                 std::string("https://dashscope.example"));
+        auto* reloadedService = reloaded.findChild<QComboBox*>();
+        reloadedService->setCurrentIndex(reloadedService->findData(int(wan::PromptBackend::Dashscope)));
+        QCOMPARE(reloaded.settings().apiKey, std::string("dashscope-key-4"));
+        reloaded.save(store);
+        const auto dashscopeLoaded = PromptEnhanceSettingsPage::loadSettings(store);
+        QCOMPARE(int(dashscopeLoaded.backend), int(wan::PromptBackend::Dashscope));
+        QCOMPARE(dashscopeLoaded.apiKey, std::string("dashscope-key-4"));
+    }
+
+    // Settings saved before keys were per service belong to the service selected then.
+    void legacySettingsAreTakenOver()
+    {
+        QTemporaryDir dir;
+        QSettings store(dir.filePath(QStringLiteral("s.ini")), QSettings::IniFormat);
+        store.setValue(QStringLiteral("promptExtension/backend"), QStringLiteral("openai"));
+        store.setValue(QStringLiteral("promptExtension/url"), QStringLiteral("http://127.0.0.1:9"));
+        store.setValue(QStringLiteral("promptExtension/textModel"), QStringLiteral("old-model"));
+        store.setValue(QStringLiteral("promptExtension/apiKey"), QStringLiteral("old-key"));
+        const auto loaded = PromptEnhanceSettingsPage::loadSettings(store);
+        QCOMPARE(loaded.apiKey, std::string("old-key"));
+        QCOMPARE(loaded.textModel, std::string("old-model"));
+
+        PromptEnhanceSettingsPage page;
+        page.load(store);
+        QCOMPARE(page.settings().apiKey, std::string("old-key"));
+        QCOMPARE(page.settingsFor(wan::PromptBackend::Dashscope).apiKey, std::string()); // never shared
+        page.save(store);
+        store.sync();
+        QVERIFY(!store.contains(QStringLiteral("promptExtension/apiKey")));
+        QVERIFY(!store.contains(QStringLiteral("promptExtension/url")));
+        QCOMPARE(store.value(QStringLiteral("promptExtension/openai/apiKey")).toString(),
+                 QStringLiteral("old-key"));
+        QCOMPARE(store.value(QStringLiteral("promptExtension/openai/url")).toString(),
+                 QStringLiteral("http://127.0.0.1:9"));
+        QCOMPARE(PromptEnhanceSettingsPage::loadSettings(store).apiKey, std::string("old-key"));
+    }
+
+    // DASH_API_URL replaces an empty Dashscope URL: the page says where the key goes, or that it will not.
+    void dashApiUrlIsShown()
+    {
+        const auto warningText = [](const PromptEnhanceSettingsPage& page) {
+            QString text;
+            for (QLabel* label : page.findChildren<QLabel*>())
+                if (label->text().contains(QStringLiteral("DASH_API_URL")))
+                    text += label->text();
+            return text;
+        };
+        qputenv("DASH_API_URL", "http://192.0.2.1:8000");
+        {
+            PromptEnhanceSettingsPage page; // Dashscope, empty URL
+            QVERIFY2(warningText(page).contains(QStringLiteral("the key is not sent there")),
+                     qPrintable(warningText(page)));
+            page.resize(640, 420);
+            QDir().mkpath(QStringLiteral(WAN_UI_TEST_OUTPUT_DIR));
+            const QString shot = QDir(QStringLiteral(WAN_UI_TEST_OUTPUT_DIR))
+                                     .filePath(QStringLiteral("promptenhance-dash-api-url.png"));
+            QVERIFY(page.grab().save(shot));
+            qInfo("screenshot: %s", qPrintable(shot));
+        }
+        qputenv("DASH_API_URL", "https://proxy.example");
+        {
+            PromptEnhanceSettingsPage page;
+            QVERIFY2(warningText(page).contains(QStringLiteral("go to https://proxy.example")),
+                     qPrintable(warningText(page)));
+            auto s = page.settings();
+            s.baseUrl = "https://dashscope.aliyuncs.com"; // an explicit URL: the variable does not apply
+            page.setSettings(s);
+            QVERIFY(!warningText(page).contains(QStringLiteral("proxy.example")));
+        }
+        qunsetenv("DASH_API_URL");
     }
 
     void unreadableKeychainGivesNoKeyQuickly()

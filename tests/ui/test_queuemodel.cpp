@@ -6,6 +6,7 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QMimeData>
+#include <QPixmap>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -59,12 +60,18 @@ private Q_SLOTS:
     void duplicateAndRetry();
     void persistenceRoundTrip();
     void everyChangeIsSaved();
+    void progressTicksAreNotWritten();
+    void changesAreCoalesced();
+    void finishedJobsBeyondLimitAreArchived();
+    void editOrRetryClearsResumeState();
     void damagedFileIsKeptAside_data();
     void damagedFileIsKeptAside();
     void unreadableFileIsKeptAside_data();
     void unreadableFileIsKeptAside();
     void runningJobComesBackQueued();
     void runningJobWithLatentsIsResumed();
+    void thumbnailsShowTheInputs_data();
+    void thumbnailsShowTheInputs();
 };
 
 void TestQueueModel::transitions_data()
@@ -256,11 +263,150 @@ void TestQueueModel::everyChangeIsSaved()
     RenderQueueModel model(&store);
     model.addJob(makeJob(QStringLiteral("a")));
     const QUuid b = model.addJob(makeJob(QStringLiteral("b")));
-    QCOMPARE(store.load().jobs.size(), 2);
+    QTRY_COMPARE(store.load().jobs.size(), 2); // written after the debounce, without a flush
     model.moveJob(1, 0);
-    QCOMPARE(store.load().jobs.first().id, b);
+    QTRY_COMPARE(store.load().jobs.first().id, b);
     model.removeJob(b);
-    QCOMPARE(store.load().jobs.size(), 1);
+    QTRY_COMPARE(store.load().jobs.size(), 1);
+    QVERIFY(!model.hasUnsavedChanges());
+}
+
+void TestQueueModel::progressTicksAreNotWritten()
+{
+    QTemporaryDir dir;
+    QueueStore store(dir.filePath(QStringLiteral("queue.json")));
+    RenderQueueModel model(&store);
+    QCOMPARE(model.saveDelayMs(), RenderQueueModel::kDefaultSaveDelayMs);
+    model.setSaveDelayMs(100);
+    const QUuid a = model.addJob(makeJob(QStringLiteral("a")));
+    QVERIFY(model.markRunning(a, model.job(a)->request, dir.filePath(QStringLiteral("a"))));
+    model.flush();
+    const int before = store.saveCount();
+    QCOMPARE(before, 1); // the add and the start, in one write
+
+    for (int step = 1; step <= 200; ++step) {
+        JobProgress progress;
+        progress.stage = wan::Stage::Denoising;
+        progress.step = step;
+        progress.totalSteps = 200;
+        progress.etaSeconds = 200 - step;
+        model.setProgress(a, progress);
+    }
+    QVERIFY(model.job(a)->progress > 0.8); // kept in memory
+    QVERIFY(!model.hasUnsavedChanges());
+    QTest::qWait(3 * model.saveDelayMs());
+    QCOMPARE(store.saveCount(), before); // 200 ticks, no write
+
+    // A status change: one write, after the delay rather than at once.
+    QVERIFY(model.finishJob(a, outcomeOf(wan::JobStatus::Done)));
+    QCOMPARE(store.saveCount(), before);
+    QTRY_COMPARE_WITH_TIMEOUT(store.saveCount(), before + 1, 2000);
+    QTest::qWait(3 * model.saveDelayMs());
+    QCOMPARE(store.saveCount(), before + 1);
+    QCOMPARE(store.load().jobs.first().state, JobState::Done);
+}
+
+void TestQueueModel::changesAreCoalesced()
+{
+    QTemporaryDir dir;
+    QueueStore store(dir.filePath(QStringLiteral("queue.json")));
+    {
+        RenderQueueModel model(&store);
+        model.setSaveDelayMs(100);
+        for (int i = 0; i < 20; ++i)
+            model.addJob(makeJob(QStringLiteral("job %1").arg(i)));
+        model.moveJob(0, 19);
+        QTRY_COMPARE(store.saveCount(), 1);
+        QTest::qWait(3 * model.saveDelayMs());
+        QCOMPARE(store.saveCount(), 1);
+        QCOMPARE(store.load().jobs.size(), 20);
+
+        // Destroyed (the app quits) within the delay: the last change is written at once.
+        model.setSaveDelayMs(60 * 1000);
+        model.removeJob(model.jobs().first().id);
+        QVERIFY(model.hasUnsavedChanges());
+    }
+    QCOMPARE(store.saveCount(), 2);
+    QCOMPARE(store.load().jobs.size(), 19);
+}
+
+void TestQueueModel::finishedJobsBeyondLimitAreArchived()
+{
+    QTemporaryDir dir;
+    QueueStore store(dir.filePath(QStringLiteral("queue.json")));
+    QCOMPARE(QFileInfo(store.archivePath()).fileName(), QStringLiteral("queue-archive.json"));
+    QList<QUuid> finished;
+    QUuid pending;
+    {
+        RenderQueueModel model(&store);
+        QCOMPARE(model.finishedJobLimit(), RenderQueueModel::kDefaultFinishedJobLimit);
+        model.setFinishedJobLimit(3);
+        pending = model.addJob(makeJob(QStringLiteral("pending")));
+        QVERIFY(model.pauseJob(pending));
+        for (int i = 0; i < 5; ++i) {
+            const QUuid id = model.addJob(makeJob(QStringLiteral("finished %1").arg(i)));
+            QVERIFY(model.markRunning(id, model.job(id)->request, dir.filePath(QString::number(i))));
+            QVERIFY(model.finishJob(id, outcomeOf(i == 2 ? wan::JobStatus::Failed : wan::JobStatus::Done)));
+            finished.append(id);
+            QTest::qWait(5); // distinct finish times
+        }
+        model.flush();
+        // The two oldest finished jobs left the queue; the paused one is never archived.
+        QCOMPARE(model.rowCount(), 4);
+        QVERIFY(model.job(pending));
+        QVERIFY(!model.job(finished[0]) && !model.job(finished[1]));
+        QVERIFY(model.job(finished[2]) && model.job(finished[4]));
+    }
+    QueueLoadReport queue = store.load();
+    QVERIFY2(queue.problem.isEmpty(), qPrintable(queue.problem));
+    QCOMPARE(queue.jobs.size(), 4);
+    QCOMPARE(queue.jobs.first().id, pending);
+    QueueLoadReport archive = store.loadArchive();
+    QVERIFY2(archive.problem.isEmpty(), qPrintable(archive.problem));
+    QCOMPARE(archive.jobs.size(), 2);
+    QCOMPARE(archive.jobs[0].id, finished[0]);
+    QCOMPARE(archive.jobs[1].id, finished[1]);
+    QCOMPARE(archive.jobs[0].state, JobState::Done);
+    QCOMPARE(QString::fromStdString(archive.jobs[1].request.prompt), QStringLiteral("finished 1"));
+
+    // Reloaded, one more job finishes: the archive grows by one, without duplicates.
+    {
+        RenderQueueModel model(&store);
+        model.setJobs(queue.jobs);
+        model.setFinishedJobLimit(3);
+        QVERIFY(model.resumeJob(pending));
+        QVERIFY(model.markRunning(pending, model.job(pending)->request, dir.filePath(QStringLiteral("p"))));
+        QVERIFY(model.finishJob(pending, outcomeOf(wan::JobStatus::Cancelled)));
+        model.flush();
+        QCOMPARE(model.rowCount(), 3);
+    }
+    QCOMPARE(store.load().jobs.size(), 3);
+    archive = store.loadArchive();
+    QCOMPARE(archive.jobs.size(), 3);
+    QCOMPARE(archive.jobs[2].id, finished[2]);
+    // Not a valid queue file of its own? It is: the same format, loadable by any QueueStore.
+    QCOMPARE(QueueStore(store.archivePath()).load().jobs.size(), 3);
+}
+
+void TestQueueModel::editOrRetryClearsResumeState()
+{
+    RenderQueueModel model(nullptr);
+    RenderJob queued = makeJob(QStringLiteral("recovered"));
+    queued.id = QUuid::createUuid();
+    queued.state = JobState::Queued;
+    queued.resumeLatents = QStringLiteral("/tmp/old/latents.safetensors");
+    RenderJob failed = makeJob(QStringLiteral("failed decode"));
+    failed.id = QUuid::createUuid();
+    failed.state = JobState::Failed;
+    failed.resumeLatents = QStringLiteral("/tmp/other/latents.safetensors");
+    model.setJobs({queued, failed});
+
+    auto edited = queued.request;
+    edited.prompt = "edited";
+    QVERIFY(model.updatePendingRequest(queued.id, edited));
+    QVERIFY(model.job(queued.id)->resumeLatents.isEmpty());
+    QVERIFY(model.retryJob(failed.id));
+    QVERIFY(model.job(failed.id)->resumeLatents.isEmpty());
 }
 
 void TestQueueModel::damagedFileIsKeptAside_data()
@@ -383,6 +529,77 @@ void TestQueueModel::runningJobWithLatentsIsResumed()
     QCOMPARE(report.jobs[0].state, JobState::Queued);
     QCOMPARE(report.jobs[0].resumeLatents, latents);
     QCOMPARE(report.resumed, 1);
+}
+
+// The preview column: I2V's image, FLF2V's first and last frames side by side (left, right), VACE's first
+// source frame or else its first reference image; a saved preview wins when there is one.
+void TestQueueModel::thumbnailsShowTheInputs_data()
+{
+    QTest::addColumn<int>("task");
+    QTest::addColumn<QStringList>("colours"); // expected from left to right; empty: no picture
+    QTest::addColumn<bool>("sourceFolder");
+    QTest::addColumn<bool>("references");
+    QTest::newRow("t2v") << int(wan::Task::T2V) << QStringList() << false << false;
+    QTest::newRow("i2v") << int(wan::Task::I2V) << QStringList{"red"} << false << false;
+    QTest::newRow("flf2v") << int(wan::Task::FLF2V) << QStringList{"red", "blue"} << false << false;
+    QTest::newRow("vace-source-frames") << int(wan::Task::VACE) << QStringList{"#00ff00"} << true << true;
+    QTest::newRow("vace-reference") << int(wan::Task::VACE) << QStringList{"yellow"} << false << true;
+    QTest::newRow("vace-blank") << int(wan::Task::VACE) << QStringList() << false << false;
+}
+
+void TestQueueModel::thumbnailsShowTheInputs()
+{
+    QFETCH(int, task);
+    QFETCH(QStringList, colours);
+    QFETCH(bool, sourceFolder);
+    QFETCH(bool, references);
+    QTemporaryDir dir;
+    const auto write = [&](const QString& name, const QColor& colour, QSize size = QSize(160, 90)) {
+        QImage image(size, QImage::Format_RGB32);
+        image.fill(colour);
+        const QString path = dir.filePath(name);
+        QDir().mkpath(QFileInfo(path).absolutePath());
+        return image.save(path) ? path.toStdString() : std::string();
+    };
+    RenderJob job = makeJob(QStringLiteral("inputs"), wan::Task(task));
+    job.request.image = write(QStringLiteral("image.png"), Qt::red);
+    job.request.firstFrame = write(QStringLiteral("first.png"), Qt::red);
+    job.request.lastFrame = write(QStringLiteral("last.png"), Qt::blue, QSize(90, 160));
+    if (sourceFolder) {
+        write(QStringLiteral("source/frame_0001.png"), Qt::darkGray); // sorted by name: not the first
+        write(QStringLiteral("source/frame_0000.png"), Qt::green);
+        job.request.srcVideo = dir.filePath(QStringLiteral("source")).toStdString();
+    }
+    if (references)
+        job.request.srcRefImages = {write(QStringLiteral("ref.png"), Qt::yellow)};
+    RenderQueueModel model(nullptr);
+    const QUuid id = model.addJob(job);
+    const QModelIndex cell = model.index(0, RenderQueueModel::ThumbnailColumn);
+    const QPixmap pixmap = model.data(cell, Qt::DecorationRole).value<QPixmap>();
+    QCOMPARE(pixmap.isNull(), colours.isEmpty());
+    if (colours.isEmpty())
+        return;
+    const QImage thumb = pixmap.toImage();
+    QVERIFY(thumb.height() <= 40 && thumb.width() <= 80); // fits the preview column
+    for (int i = 0; i < colours.size(); ++i) {
+        // The middle of each picture's share, from left to right.
+        const int x = thumb.width() * (2 * i + 1) / (2 * int(colours.size()));
+        const QColor expected(colours[i]);
+        const QColor actual = thumb.pixelColor(x, thumb.height() / 2);
+        QVERIFY2(
+            std::abs(actual.red() - expected.red()) < 8 && std::abs(actual.green() - expected.green()) < 8 &&
+                std::abs(actual.blue() - expected.blue()) < 8,
+            qPrintable(
+                QStringLiteral("picture %1 is %2, expected %3").arg(i).arg(actual.name(), expected.name())));
+    }
+    // A saved preview is shown instead.
+    QImage preview(20, 10, QImage::Format_RGB32);
+    preview.fill(Qt::white);
+    const QString previewPath = dir.filePath(QStringLiteral("thumbnail.png"));
+    QVERIFY(preview.save(previewPath));
+    model.setThumbnail(id, previewPath);
+    const QImage shown = model.data(cell, Qt::DecorationRole).value<QPixmap>().toImage();
+    QCOMPARE(shown.pixelColor(shown.width() / 2, shown.height() / 2), QColor(Qt::white));
 }
 
 QTEST_MAIN(TestQueueModel)

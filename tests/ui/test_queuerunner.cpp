@@ -2,13 +2,17 @@
 #include "FakeJobRunner.h"
 #include "InferenceBridge.h"
 #include "QueueRunner.h"
+#include "RenderQueueDock.h"
 #include "RenderQueueModel.h"
 #include "StalePartials.h"
 
+#include <QAction>
 #include <QDir>
 #include <QFile>
 #include <QJsonDocument>
+#include <QPixmap>
 #include <QSignalSpy>
+#include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -47,6 +51,12 @@ private Q_SLOTS:
     void unwritableOutputFailsJobWithMessage();
     void resumesFromSavedLatents();
     void stalePartialFilesAreRemovedAtStart();
+    void inputPicturesStayTheThumbnail();
+    void pauseRunningJobKeepsCheckpointAndResumes();
+    void cancelRunningJobDeletesCheckpoint();
+    void interruptedJobResumesFromCheckpoint();
+    void retryAndEditClearCheckpoint();
+    void dockPausesRunningJob();
 };
 
 // Partial files a killed run left behind: ours (by name) and older than this run go, nothing else.
@@ -228,6 +238,270 @@ void TestQueueRunner::resumesFromSavedLatents()
     QCOMPARE(model.job(job.id)->state, JobState::Done);
     QCOMPARE(model.job(job.id)->folder, folder); // same folder, same output
     QVERIFY(model.job(job.id)->resumeLatents.isEmpty());
+}
+
+// Jobs with input pictures (here FLF2V) keep showing them in the queue; a job without any gets its first
+// preview as its thumbnail (every job folder keeps the first preview as thumbnail.png).
+void TestQueueRunner::inputPicturesStayTheThumbnail()
+{
+    QTemporaryDir dir;
+    FakeRunnerLog log;
+    RenderQueueModel model(nullptr);
+    InferenceBridge bridge(fakeRunnerFactory(&log));
+    QueueRunner runner(&model, &bridge, dir.filePath(QStringLiteral("out")));
+    QSignalSpy finished(&runner, &QueueRunner::jobFinished);
+    const auto write = [&](const QString& name, const QColor& colour) {
+        QImage image(64, 48, QImage::Format_RGB32);
+        image.fill(colour);
+        const QString path = dir.filePath(name);
+        return image.save(path) ? path.toStdString() : std::string();
+    };
+    RenderJob flf2v = makeJob("sunrise to sunset");
+    flf2v.request.task = wan::Task::FLF2V;
+    flf2v.request.firstFrame = write(QStringLiteral("first.png"), Qt::red);
+    flf2v.request.lastFrame = write(QStringLiteral("last.png"), Qt::blue);
+    const QUuid a = model.addJob(flf2v);
+    const QUuid b = model.addJob(makeJob("a plain text job"));
+    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 2, 5000);
+    QCOMPARE(model.job(a)->state, JobState::Done);
+    QVERIFY(model.job(a)->thumbnailPath.isEmpty()); // no preview replaced the frames
+    QVERIFY(QFileInfo::exists(QDir(model.job(a)->folder).filePath(QStringLiteral("thumbnail.png")))); // kept
+    const QImage shown =
+        model.data(model.index(model.rowOf(a), RenderQueueModel::ThumbnailColumn), Qt::DecorationRole)
+            .value<QPixmap>()
+            .toImage();
+    QVERIFY(!shown.isNull());
+    QCOMPARE(shown.pixelColor(shown.width() / 4, shown.height() / 2), QColor(Qt::red));
+    QCOMPARE(shown.pixelColor(3 * shown.width() / 4, shown.height() / 2), QColor(Qt::blue));
+    QVERIFY(QFileInfo(model.job(b)->thumbnailPath).isFile()); // the first preview
+}
+
+namespace {
+QByteArray fileText(const QString& path)
+{
+    QFile file(path);
+    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+}
+} // namespace
+
+// "Pause and free GPU": the job stops at a step boundary, keeps its checkpoint, the models are dropped, the
+// job shows Paused; releasing it continues from the checkpoint in the same folder.
+void TestQueueRunner::pauseRunningJobKeepsCheckpointAndResumes()
+{
+    QTemporaryDir dir;
+    FakeRunnerLog log;
+    RenderQueueModel model(nullptr);
+    InferenceBridge bridge(fakeRunnerFactory(&log));
+    QueueRunner runner(&model, &bridge, dir.path());
+    QSignalSpy finished(&runner, &QueueRunner::jobFinished);
+    QSignalSpy paused(&runner, &QueueRunner::jobPaused);
+    int lastStep = 0;
+    connect(&runner, &QueueRunner::jobProgress, this,
+            [&](const QUuid&, const JobProgress& p) { lastStep = std::max(lastStep, p.step); });
+    RenderJob job = makeJob("slow", 400);
+    job.request.seed = -1; // resolved at the first start, kept for the continuation
+    const QUuid id = model.addJob(job);
+    QTRY_VERIFY_WITH_TIMEOUT(lastStep >= 3, 5000);
+    QVERIFY(!runner.pauseRunningJob(QUuid::createUuid())); // only the running job
+    QVERIFY(runner.pauseRunningJob(id));
+    QVERIFY(finished.wait(5000));
+    QCOMPARE(paused.size(), 1);
+    QCOMPARE(model.job(id)->state, JobState::Paused);
+    QVERIFY(runner.runningJob().isNull());
+    // The models went with the runner, on the inference thread.
+    QTRY_VERIFY_WITH_TIMEOUT(log.destroyedOn.load() != nullptr, 2000);
+    QCOMPARE(log.created.load(), 1);
+
+    const QString folder = model.job(id)->folder;
+    const QString checkpoint = QString::fromStdString(model.job(id)->request.resumeStatePath.string());
+    QCOMPARE(QFileInfo(checkpoint).absolutePath(), QFileInfo(folder).absoluteFilePath());
+    const QByteArray saved = fileText(checkpoint);
+    QVERIFY2(saved.startsWith("step "), saved.constData());
+    const int savedStep = saved.mid(5).toInt();
+    QVERIFY(savedStep >= 3 && savedStep < 400);
+    const qint64 seed = model.job(id)->request.seed;
+    QVERIFY(seed >= 0);
+
+    // The paused job waits; releasing it continues where it stopped.
+    QTest::qWait(50);
+    QCOMPARE(log.runs.load(), 1);
+    QVERIFY(model.resumeJob(id));
+    QVERIFY(finished.wait(20000));
+    QCOMPARE(model.job(id)->state, JobState::Done);
+    QCOMPARE(log.runs.load(), 2);
+    QCOMPARE(log.created.load(), 2); // loaded again
+    QCOMPARE(log.resumedFrom.load(), savedStep);
+    QCOMPARE(model.job(id)->folder, folder);
+    QCOMPARE(model.job(id)->request.seed, seed);
+    QVERIFY2(!QFileInfo::exists(checkpoint), "a finished job leaves no checkpoint");
+    QVERIFY(readAll(QDir(folder).filePath(QStringLiteral("log.txt"))).contains(QLatin1String("paused")));
+}
+
+void TestQueueRunner::cancelRunningJobDeletesCheckpoint()
+{
+    QTemporaryDir dir;
+    FakeRunnerLog log;
+    RenderQueueModel model(nullptr);
+    InferenceBridge bridge(fakeRunnerFactory(&log));
+    QueueRunner runner(&model, &bridge, dir.path());
+    QSignalSpy finished(&runner, &QueueRunner::jobFinished);
+    int lastStep = 0;
+    connect(&runner, &QueueRunner::jobProgress, this,
+            [&](const QUuid&, const JobProgress& p) { lastStep = std::max(lastStep, p.step); });
+    const QUuid id = model.addJob(makeJob("slow", 400));
+    QTRY_VERIFY_WITH_TIMEOUT(lastStep >= 2, 5000);
+    const QString checkpoint = QString::fromStdString(model.job(id)->request.resumeStatePath.string());
+    QVERIFY(QFileInfo::exists(checkpoint));
+    runner.cancelJob(id);
+    QVERIFY(finished.wait(5000));
+    QCOMPARE(model.job(id)->state, JobState::Cancelled);
+    QVERIFY2(!QFileInfo::exists(checkpoint), "a user's Cancel deletes the checkpoint");
+    QVERIFY(log.destroyedOn.load() == nullptr); // a cancel keeps the models loaded
+
+    // A paused job cancelled from the queue loses its checkpoint too.
+    lastStep = 0;
+    const QUuid second = model.addJob(makeJob("slow", 400));
+    QTRY_VERIFY_WITH_TIMEOUT(runner.runningJob() == second && lastStep >= 2, 5000);
+    QVERIFY(runner.pauseRunningJob(second));
+    QVERIFY(finished.wait(5000));
+    const QString secondCheckpoint =
+        QString::fromStdString(model.job(second)->request.resumeStatePath.string());
+    QVERIFY(QFileInfo::exists(secondCheckpoint));
+    runner.cancelJob(second);
+    QCOMPARE(model.job(second)->state, JobState::Cancelled);
+    QVERIFY(!QFileInfo::exists(secondCheckpoint));
+}
+
+// After a crash the store requeues the running job (folder and request kept): it goes on from its
+// checkpoint in the same folder, without a new folder, a new seed or a prompt extension.
+void TestQueueRunner::interruptedJobResumesFromCheckpoint()
+{
+    QTemporaryDir dir;
+    const QString folder = dir.filePath(QStringLiteral("job"));
+    QVERIFY(QDir().mkpath(folder));
+    const QString checkpoint = QDir(folder).filePath(QString::fromLatin1(kJobCheckpointName));
+    {
+        QFile file(checkpoint);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write("step 4");
+    }
+    RenderJob job = makeJob("crashed while denoising", 6);
+    job.id = QUuid::createUuid();
+    job.folder = folder;
+    job.request.seed = 77;
+    job.request.outputPath = QDir(folder).filePath(QStringLiteral("job.png")).toStdString();
+    job.request.latentsPath = QDir(folder).filePath(QStringLiteral("latents.safetensors")).toStdString();
+    job.request.resumeStatePath = checkpoint.toStdString();
+    // Through the queue file, as after a restart.
+    const auto restored = jobFromJson(jobToJson(job));
+    QVERIFY(restored);
+    QCOMPARE(QString::fromStdString(restored->request.resumeStatePath.string()), checkpoint);
+
+    FakeRunnerLog log;
+    RenderQueueModel model(nullptr);
+    model.setJobs({*restored});
+    InferenceBridge bridge(fakeRunnerFactory(&log));
+    QueueRunner runner(&model, &bridge, dir.path());
+    QSignalSpy finished(&runner, &QueueRunner::jobFinished);
+    QVERIFY(finished.wait(5000));
+    QCOMPARE(model.job(job.id)->state, JobState::Done);
+    QCOMPARE(log.resumedFrom.load(), 4);
+    QCOMPARE(model.job(job.id)->folder, folder);
+    QCOMPARE(model.job(job.id)->request.seed, qint64(77));
+    QCOMPARE(QDir(dir.path()).entryList(QDir::Dirs | QDir::NoDotAndDotDot),
+             QStringList{QStringLiteral("job")});
+    QVERIFY(!QFileInfo::exists(checkpoint));
+    QVERIFY(readAll(QDir(folder).filePath(QStringLiteral("log.txt"))).contains(QLatin1String("checkpoint")));
+}
+
+void TestQueueRunner::retryAndEditClearCheckpoint()
+{
+    QTemporaryDir dir;
+    const auto makeCheckpoint = [&](const QString& name) {
+        const QString path = dir.filePath(name);
+        QFile file(path);
+        file.open(QIODevice::WriteOnly);
+        file.write("step 2");
+        return path;
+    };
+    RenderJob failed = makeJob("failed");
+    failed.id = QUuid::createUuid();
+    failed.state = JobState::Failed;
+    failed.folder = dir.path();
+    failed.request.resumeStatePath = makeCheckpoint(QStringLiteral("a.safetensors")).toStdString();
+    failed.resumeLatents = dir.filePath(QStringLiteral("latents.safetensors"));
+    RenderJob paused = makeJob("paused");
+    paused.id = QUuid::createUuid();
+    paused.state = JobState::Paused;
+    paused.folder = dir.path();
+    paused.request.resumeStatePath = makeCheckpoint(QStringLiteral("b.safetensors")).toStdString();
+    RenderQueueModel model(nullptr);
+    model.setJobs({failed, paused});
+
+    QVERIFY(model.retryJob(failed.id));
+    QVERIFY(model.job(failed.id)->request.resumeStatePath.empty());
+    QVERIFY(model.job(failed.id)->resumeLatents.isEmpty());
+    QVERIFY(!QFileInfo::exists(dir.filePath(QStringLiteral("a.safetensors"))));
+
+    // An edit starts over: the steps saved belong to the old settings. The editor's request may even carry
+    // the old path; it is dropped.
+    wan::Request edited = paused.request;
+    edited.prompt = "edited";
+    QVERIFY(model.updatePendingRequest(paused.id, edited));
+    QVERIFY(model.job(paused.id)->request.resumeStatePath.empty());
+    QVERIFY(!QFileInfo::exists(dir.filePath(QStringLiteral("b.safetensors"))));
+
+    // A duplicate never shares the original's checkpoint.
+    const QString c = makeCheckpoint(QStringLiteral("c.safetensors"));
+    RenderJob original = makeJob("original");
+    original.request.resumeStatePath = c.toStdString();
+    const QUuid originalId = model.addJob(original);
+    const QUuid copy = model.duplicateJob(originalId);
+    QVERIFY(model.job(copy)->request.resumeStatePath.empty());
+    QVERIFY(QFileInfo::exists(c));
+}
+
+// The queue dock's Hold action reads "Pause and free GPU" on the running job and pauses it; on the paused
+// job it reads "Release" and continues it.
+void TestQueueRunner::dockPausesRunningJob()
+{
+    QTemporaryDir dir;
+    FakeRunnerLog log;
+    RenderQueueModel model(nullptr);
+    InferenceBridge bridge(fakeRunnerFactory(&log));
+    QueueRunner runner(&model, &bridge, dir.path());
+    RenderQueueDock dock(&model, &runner);
+    dock.resize(900, 260);
+    dock.show();
+    QSignalSpy finished(&runner, &QueueRunner::jobFinished);
+    int lastStep = 0;
+    connect(&runner, &QueueRunner::jobProgress, this,
+            [&](const QUuid&, const JobProgress& p) { lastStep = std::max(lastStep, p.step); });
+    const QUuid id = model.addJob(makeJob("slow", 400));
+    QTRY_VERIFY_WITH_TIMEOUT(lastStep >= 2, 5000);
+    dock.view()->selectRow(model.rowOf(id));
+    QAction* hold = nullptr;
+    for (QAction* action : dock.findChildren<QAction*>())
+        if (action->text() == QLatin1String("Pause and free GPU"))
+            hold = action;
+    QVERIFY2(hold, "no \"Pause and free GPU\" action for the running job");
+    QVERIFY(hold->isEnabled());
+    const QString shots = QStringLiteral(WAN_UI_TEST_OUTPUT_DIR);
+    QDir().mkpath(shots);
+    QTest::qWait(50); // the toolbar lays out the new text
+    QVERIFY(dock.grab().save(QDir(shots).filePath(QStringLiteral("queue_pause_running.png"))));
+    hold->trigger();
+    QVERIFY(finished.wait(5000));
+    QCOMPARE(model.job(id)->state, JobState::Paused);
+    QTRY_COMPARE(hold->text(), QStringLiteral("Release"));
+    QTest::qWait(50); // the toolbar lays out the new text
+    QVERIFY(dock.grab().save(QDir(shots).filePath(QStringLiteral("queue_paused.png"))));
+    hold->trigger();
+    QTRY_COMPARE_WITH_TIMEOUT(model.job(id)->state, JobState::Running, 5000);
+    QTRY_VERIFY_WITH_TIMEOUT(log.resumedFrom.load() >= 2, 5000); // continued from its checkpoint
+    QCOMPARE(log.runs.load(), 2);
+    runner.cancelJob(id);
+    QVERIFY(finished.wait(5000));
 }
 
 QTEST_MAIN(TestQueueRunner)

@@ -56,6 +56,44 @@ enum class VaeTiling
     On
 };
 
+// Full: the request's solver, steps, shift and guidance. Distilled: for step- and CFG-distilled weights (the
+// lightx2v Wan2.1 4-step LoRAs): their published timestep list [1000, 750, 500, 250] with shift 5,
+// flow-matching Euler, one DiT call per step without guidance; the negative prompt is not encoded at all.
+enum class SamplerMode
+{
+    Full = 1,
+    Distilled
+};
+// Step caching: reuse the transformer blocks' residual of an earlier step when the step-to-step change is
+// predicted to be small (TeaCache: accumulated rescaled rel-L1 of the modulated timestep embedding; MagCache:
+// accumulated error of the published residual magnitude ratios).
+enum class StepCacheMode
+{
+    Off = 1,
+    TeaCache,
+    MagCache
+};
+enum class CachePreset
+{
+    Quality = 1,
+    Balanced,
+    Fast
+};
+// How LoRAs reach the DiT. Auto: merged into resident weights, applied on the fly to streamed blocks.
+enum class LoraApply
+{
+    Auto = 1,
+    Merge,
+    OnTheFly
+};
+struct LoraSpec
+{
+    std::filesystem::path path; // .safetensors (diffusers/PEFT, ComfyUI, kohya/musubi layouts)
+    double strength = 1.0;
+
+    bool operator==(const LoraSpec&) const = default;
+};
+
 // Everything a generation needs; also what settings.json stores to reproduce a job.
 struct Request
 {
@@ -98,6 +136,23 @@ struct Request
     int previewEverySteps = 1;         // 0: no previews
     int fps = 16;
     int crf = 17; // H.264 quality
+    // Resumable denoising: this job's checkpoint file (.safetensors: latents, sampler state, step, seed and
+    // the settings it belongs to). Empty: none. When the file exists at start, the run checks that it belongs
+    // to this request (a foreign or broken one fails the job, naming the file), recomputes the conditioning
+    // and continues the denoising loop from the saved step with the same result bit for bit; seed -1 takes
+    // the saved seed. It is written atomically during denoising (see checkpointEverySteps), when a cancel
+    // stops the loop, and always before decoding; it is kept when the job is cancelled or fails (the caller
+    // deletes it on a user's Cancel) and removed once the job is done. The step cache's own state (TeaCache,
+    // MagCache) is not saved: with a step cache on, a resumed run may differ a little from an uninterrupted
+    // one.
+    std::filesystem::path resumeStatePath;
+    int checkpointEverySteps = 0; // > 0: save after every N steps; 0: after each step that took > 20 s
+    std::vector<LoraSpec> loras;  // applied in order, each W += strength * alpha / rank * B A
+    LoraApply loraApply = LoraApply::Auto;
+    SamplerMode samplerMode = SamplerMode::Full;
+    StepCacheMode stepCache = StepCacheMode::Off;
+    CachePreset cachePreset = CachePreset::Balanced;
+    std::optional<double> cacheThreshold; // overrides the preset's threshold; <= 0 never skips
 };
 
 enum class Stage
@@ -147,6 +202,9 @@ struct Result
     std::filesystem::path latentsPath;
     double seconds = 0.0;
     std::string placement; // what the memory planner chose, in words
+    int ditCalls = 0;      // DiT forward calls that ran the transformer blocks (batched CFG: one per step)
+    int cachedCalls = 0;   // DiT forward calls answered from the step cache
+    int stepsSkipped = 0;  // denoising steps whose every DiT call came from the step cache
 };
 
 struct Callbacks
@@ -183,5 +241,9 @@ private:
 std::string defaultNegativePrompt(Task task);
 std::string toString(Task task);
 std::string toString(Solver solver);
+std::string toString(SamplerMode mode);   // "full", "distill"
+std::string toString(StepCacheMode mode); // "off", "teacache", "magcache"
+std::string toString(CachePreset preset); // "quality", "balanced", "fast"
+std::string toString(LoraApply apply);    // "auto", "merge", "on_the_fly"
 
 } // namespace wan

@@ -14,7 +14,17 @@ LinearImpl::LinearImpl(int64_t inFeatures, int64_t outFeatures, bool withBias)
 torch::Tensor LinearImpl::forward(const torch::Tensor& x)
 {
     // x: [..., in] -> [..., out]
-    return torch::linear(x.to(weight.scalar_type()), weight, bias);
+    const auto input = x.to(weight.scalar_type());
+    auto y = torch::linear(input, weight, bias);
+    for (const auto& a : adapters) {
+        if (a.up.defined())
+            y = y + torch::linear(torch::linear(input, a.down), a.up) * a.scale;
+        else if (a.down.defined())
+            y = y + torch::linear(input, a.down, a.bias) * a.scale;
+        else
+            y = y + a.bias * a.scale;
+    }
+    return y;
 }
 
 LayerNormImpl::LayerNormImpl(int64_t dim, double eps, bool affine) : m_dim(dim), m_eps(eps)

@@ -20,6 +20,17 @@
 
 namespace wan::dit {
 
+// A low-rank (or full-weight) update applied on the fly: y += scale * (x down^T) up^T; with `up` undefined
+// y += scale * (x down^T + bias); with only `bias`, y += scale * bias. Not a registered parameter, so binding
+// and block streaming ignore it.
+struct LinearAdapter
+{
+    torch::Tensor down; // [rank, in] (LoRA A), or the full [out, in] difference when `up` is undefined
+    torch::Tensor up;   // [out, rank] (LoRA B)
+    torch::Tensor bias; // [out] or undefined (a diff_b)
+    double scale = 1.0;
+};
+
 class LinearImpl : public torch::nn::Module
 {
 public:
@@ -28,7 +39,8 @@ public:
     torch::Tensor forward(const torch::Tensor& x);
 
     torch::Tensor weight;
-    torch::Tensor bias; // undefined when the layer has none
+    torch::Tensor bias;                  // undefined when the layer has none
+    std::vector<LinearAdapter> adapters; // on-the-fly LoRAs, in the weight's dtype on its device
 };
 TORCH_MODULE(Linear);
 

@@ -50,9 +50,8 @@ std::vector<torch::Tensor> WanModel::vaceHints(const std::vector<torch::Tensor>&
     std::vector<torch::Tensor> hints;
     const size_t first = m_blocks.size();
     for (size_t j = 0; j < m_vaceBlocks.size(); ++j) {
-        fetchBlock(first + j);
+        const FetchedBlock fetched(*this, first + j);
         auto [next, hint] = m_vaceBlocks[j]->forward(c, x, e0, seqLens, rope, context);
-        releaseBlock(first + j);
         c = std::move(next);
         hints.push_back(std::move(hint));
     }

@@ -369,7 +369,8 @@ WanModel::WanModel(const WanConfig& config) : m_config(config)
     m_ropeSin = angles.sin();
 }
 
-std::shared_ptr<WanModel> WanModel::load(const fs::path& checkpoint, torch::Dtype dtype, torch::Device device)
+std::shared_ptr<WanModel> WanModel::load(const fs::path& checkpoint, torch::Dtype dtype, torch::Device device,
+                                         const CancelToken* cancel)
 {
     fs::path configFile;
     fs::path weightsFile;
@@ -394,12 +395,12 @@ std::shared_ptr<WanModel> WanModel::load(const fs::path& checkpoint, torch::Dtyp
                                                 " does not exist: pass a Wan2.1 model folder or "
                                                 "a single-file DiT .safetensors");
     }
-    return fromWeights(std::move(weights), configFile, weightsFile, dtype, device);
+    return fromWeights(std::move(weights), configFile, weightsFile, dtype, device, cancel);
 }
 
 std::shared_ptr<WanModel> WanModel::fromWeights(io::TensorMap weights, const fs::path& configFile,
                                                 const fs::path& weightsFile, torch::Dtype dtype,
-                                                torch::Device device)
+                                                torch::Device device, const CancelToken* cancel)
 {
     if (dtype == torch::kFloat16 && device.is_cpu())
         throw Error(ErrorKind::InvalidArgument,
@@ -411,6 +412,7 @@ std::shared_ptr<WanModel> WanModel::fromWeights(io::TensorMap weights, const fs:
     io::BindOptions options;
     options.dtype = dtype;
     options.device = device;
+    options.cancel = cancel;
     io::bindStateDict(*model, weights, weightsFile, options);
     if (dtype != torch::kFloat32)
         keepInFloat32(*model, &WanModel::keepsFloat32, &weights);
@@ -480,6 +482,7 @@ void WanModel::fetchBlock(size_t index)
 {
     if (!m_streamDevice)
         return;
+    ++m_fetchedBlocks; // counted first: a copy failing halfway still needs the release
     auto params = streamedBlocks()[index]->parameters();
     for (size_t j = 0; j < params.size(); ++j)
         params[j].set_data(m_blockHostWeights[index][j].to(*m_streamDevice));
@@ -492,6 +495,30 @@ void WanModel::releaseBlock(size_t index)
     auto params = streamedBlocks()[index]->parameters();
     for (size_t j = 0; j < params.size(); ++j)
         params[j].set_data(m_blockHostWeights[index][j]);
+    --m_fetchedBlocks;
+}
+
+WanModel::FetchedBlock::FetchedBlock(WanModel& model, size_t index) : m_model(model), m_index(index)
+{
+    try {
+        m_model.fetchBlock(m_index);
+        if (m_model.m_blockHook)
+            m_model.m_blockHook(m_index);
+    } catch (...) {
+        m_model.releaseBlock(m_index);
+        throw;
+    }
+}
+
+WanModel::FetchedBlock::~FetchedBlock()
+{
+    // Pointing parameters back at host tensors allocates nothing; a failure here would leave one block's
+    // weights on the device, which the next fetch of that block replaces anyway.
+    try {
+        m_model.releaseBlock(m_index);
+    } catch (const std::exception& e) {
+        spdlog::warn("DiT block {}: cannot release its streamed weights: {}", m_index, e.what());
+    }
 }
 
 void WanModel::setBlockStreaming(std::optional<torch::Device> compute)
@@ -555,7 +582,7 @@ std::vector<torch::Tensor> WanModel::forward(std::vector<torch::Tensor> x, torch
                                              std::optional<torch::Tensor> clipFea,
                                              std::optional<std::vector<torch::Tensor>> y,
                                              std::optional<std::vector<torch::Tensor>> vaceContext,
-                                             double vaceContextScale)
+                                             double vaceContextScale, BlockCache* cache)
 {
     // x: B x [C_in, F, H, W] -> B x [outDim, F, H, W] float32
     torch::NoGradGuard noGrad;
@@ -568,8 +595,8 @@ std::vector<torch::Tensor> WanModel::forward(std::vector<torch::Tensor> x, torch
     if (int64_t(context.size()) != batch)
         invalidInput("got " + std::to_string(batch) + " latents but " + std::to_string(context.size()) +
                      " text contexts");
-    if (!t.defined() || t.dim() != 1 || (t.size(0) != batch && t.size(0) != 1) || t.is_floating_point())
-        invalidInput("timesteps must be an integer tensor [" + std::to_string(batch) + "] (or [1])");
+    if (!t.defined() || t.dim() != 1 || (t.size(0) != batch && t.size(0) != 1))
+        invalidInput("timesteps must be a tensor [" + std::to_string(batch) + "] (or [1])");
     if (c.hasImageInput()) {
         if (!clipFea || !y)
             invalidInput("an image-to-video model needs CLIP features and the conditioning latent y");
@@ -655,17 +682,25 @@ std::vector<torch::Tensor> WanModel::forward(std::vector<torch::Tensor> x, torch
         ctx = torch::cat({image.to(ctx.scalar_type()), ctx}, 1);
     }
 
-    const auto rope = ropeTables(grids, seqLen, device);
-    std::vector<torch::Tensor> hints;
-    if (vaceContext)
-        hints = vaceHints(*vaceContext, tokens, e0, lengths, rope, ctx, seqLen);
+    const auto residual = cache ? cache->cachedResidual(e, e0) : torch::Tensor();
     auto hidden = tokens;
-    for (size_t i = 0; i < m_blocks.size(); ++i) {
-        fetchBlock(i);
-        hidden = m_blocks[i]->forward(hidden, e0, lengths, rope, ctx);
-        releaseBlock(i);
-        if (const auto hint = m_hintOfBlock[i]; hint >= 0)
-            hidden = hidden + hints[size_t(hint)] * vaceContextScale;
+    if (residual.defined()) {
+        hidden = tokens + residual;
+    } else {
+        const auto rope = ropeTables(grids, seqLen, device);
+        std::vector<torch::Tensor> hints;
+        if (vaceContext)
+            hints = vaceHints(*vaceContext, tokens, e0, lengths, rope, ctx, seqLen);
+        for (size_t i = 0; i < m_blocks.size(); ++i) {
+            {
+                const FetchedBlock fetched(*this, i);
+                hidden = m_blocks[i]->forward(hidden, e0, lengths, rope, ctx);
+            }
+            if (const auto hint = m_hintOfBlock[i]; hint >= 0)
+                hidden = hidden + hints[size_t(hint)] * vaceContextScale;
+        }
+        if (cache)
+            cache->store(hidden - tokens);
     }
     const auto out = head(hidden, e); // [B, seqLen, pt*ph*pw*outDim]
 

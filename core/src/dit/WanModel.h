@@ -4,12 +4,14 @@
 
 #include "dit/Layers.h"
 #include "io/TensorIo.h"
+#include "wan/CancelToken.h"
 
 #include <torch/torch.h>
 
 #include <array>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -167,6 +169,19 @@ public:
 };
 TORCH_MODULE(MlpProj);
 
+// Step caching for one forward call (pipeline/StepCache.h): the blocks' residual of an earlier call stands in
+// for running them.
+class BlockCache
+{
+public:
+    virtual ~BlockCache() = default;
+    // Before the blocks, with the time embeddings e [B, dim] and e0 [B, 6, dim] (float32): the residual
+    // [B, seqLen, dim] to add to the block input instead of running the blocks, or an undefined tensor.
+    virtual torch::Tensor cachedResidual(const torch::Tensor& e, const torch::Tensor& e0) = 0;
+    // After the blocks ran: their residual (output - input), [B, seqLen, dim] float32.
+    virtual void store(const torch::Tensor& residual) = 0;
+};
+
 class WanModel : public torch::nn::Module
 {
 public:
@@ -178,28 +193,31 @@ public:
     // wan::Error naming it and the file. Weights are cast to `dtype` except the small tensors kept in float32
     // like the official autocast does (norms, modulation, time embedding, head). To stream blocks to a GPU
     // (setBlockStreaming), load on the CPU first so the whole model never has to fit on the device.
+    // `cancel` is checked between tensors (throws wan::Error(Cancelled); nothing is returned).
     static std::shared_ptr<WanModel> load(const std::filesystem::path& checkpoint, torch::Dtype dtype,
-                                          torch::Device device);
+                                          torch::Device device, const CancelToken* cancel = nullptr);
 
     // load() for tensors already in memory: `weights` in the official or a renamed layout, `configFile` empty
     // for shapes only, `source` names the weights in error messages.
     static std::shared_ptr<WanModel> fromWeights(io::TensorMap weights,
                                                  const std::filesystem::path& configFile,
                                                  const std::filesystem::path& source, torch::Dtype dtype,
-                                                 torch::Device device);
+                                                 torch::Device device, const CancelToken* cancel = nullptr);
 
-    // The official WanModel.__call__: x [C_in - C_y, F, H, W] per sample, t [B] (or [1]) int64 timesteps,
+    // The official WanModel.__call__: x [C_in - C_y, F, H, W] per sample, t [B] (or [1]) timesteps (int64 as
+    // the official solvers give them, or floating point as step-distilled schedules do),
     // context [L_i <= textLen, textDim] per sample, seqLen >= every sample's F*H*W/4 token count; I2v also
     // clipFea [B, 257, clipDim] and y [C_y, F, H, W] per sample. Returns [outDim, F, H, W] float32 per
     // sample, on the compute device. Flf2v takes clipFea [2B, tokens, clipDim] (first, last frame of each
     // sample). Vace takes vaceContext [vaceInDim, F, H, W] per sample (F, H, W as x) and the hint scale.
-    // Throws wan::Error(InvalidArgument) on inconsistent inputs.
+    // With `cache`, the blocks may be skipped for a cached residual (see BlockCache). Throws
+    // wan::Error(InvalidArgument) on inconsistent inputs.
     std::vector<torch::Tensor> forward(std::vector<torch::Tensor> x, torch::Tensor t,
                                        std::vector<torch::Tensor> context, int64_t seqLen,
                                        std::optional<torch::Tensor> clipFea = std::nullopt,
                                        std::optional<std::vector<torch::Tensor>> y = std::nullopt,
                                        std::optional<std::vector<torch::Tensor>> vaceContext = std::nullopt,
-                                       double vaceContextScale = 1.0);
+                                       double vaceContextScale = 1.0, BlockCache* cache = nullptr);
 
     // Parameters kept in float32 whatever the load dtype (norms, modulation, time embedding, head, img_emb
     // norms), as the official autocast computes them in float32.
@@ -213,6 +231,12 @@ public:
     // the blocks to the compute device.
     void setBlockStreaming(std::optional<torch::Device> compute);
     bool blockStreaming() const { return m_streamDevice.has_value(); }
+    // Streamed blocks whose weights are on the compute device now: 0 between calls, also after a call that
+    // threw (each fetched block is released by a scope guard).
+    int fetchedBlockCount() const { return m_fetchedBlocks; }
+    // Test hook: called with the streamedBlocks() index of every block about to run (after its weights were
+    // fetched). May throw, as a failing kernel would.
+    void setBlockHook(std::function<void(size_t block)> hook) { m_blockHook = std::move(hook); }
 
     // Where forward() computes.
     torch::Device computeDevice() const;
@@ -250,6 +274,19 @@ private:
     // runs, and point it back at its host weights after. No-ops otherwise.
     void fetchBlock(size_t index);
     void releaseBlock(size_t index);
+    // Fetches a block for the scope of one block call and releases it however the scope ends.
+    class FetchedBlock
+    {
+    public:
+        FetchedBlock(WanModel& model, size_t index);
+        ~FetchedBlock();
+        FetchedBlock(const FetchedBlock&) = delete;
+        FetchedBlock& operator=(const FetchedBlock&) = delete;
+
+    private:
+        WanModel& m_model;
+        size_t m_index;
+    };
 
     WanConfig m_config;
     std::vector<WanAttentionBlock> m_blocks;         // the modules of `blocks`, typed
@@ -260,6 +297,8 @@ private:
     torch::Tensor m_ropeSin;
     std::optional<torch::Device> m_streamDevice;
     std::vector<std::vector<torch::Tensor>> m_blockHostWeights; // per streamed block, parameters() order
+    int m_fetchedBlocks = 0;
+    std::function<void(size_t)> m_blockHook;
 };
 
 } // namespace wan::dit

@@ -250,6 +250,9 @@ void bindStateDict(torch::nn::Module& module, const TensorMap& weights, const fs
 
     torch::NoGradGuard noGrad;
     for (auto& [name, target] : targets) {
+        // Converting (and paging in) a tensor is the slow part of loading a 14B model: stop between tensors.
+        if (options.cancel && options.cancel->isCancelled())
+            throw Error(ErrorKind::Cancelled, "cancelled while loading " + file.string());
         const torch::Tensor& source = weights.at(name);
         const auto dtype = source.is_floating_point() ? options.dtype : source.scalar_type();
         // .to() returns the same tensor when nothing changes, so mapped weights are not copied.

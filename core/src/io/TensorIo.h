@@ -1,6 +1,8 @@
 #pragma once
 // Internal (torch) side of checkpoint reading. Public headers never include this.
 
+#include "wan/CancelToken.h"
+
 #include <torch/torch.h>
 
 #include <filesystem>
@@ -34,6 +36,9 @@ struct BindOptions
     torch::Dtype dtype = torch::kFloat32; // floating tensors are cast to this; integer tensors keep theirs
     torch::Device device = torch::kCPU;
     std::vector<std::string> ignoredPrefixes; // file tensors under these prefixes are skipped on purpose
+    // Checked before every tensor is converted: a cancelled bind throws wan::Error(Cancelled) and leaves the
+    // module to be thrown away (some tensors bound, some not).
+    const CancelToken* cancel = nullptr;
 };
 
 // Strict binding by name: every parameter and buffer of `module` must be in `weights` with the same shape,

@@ -1,5 +1,7 @@
 #include "media/Image.h"
 
+#include "media/ExifOrientation.h"
+
 #include "wan/Error.h"
 
 #include <algorithm>
@@ -76,10 +78,9 @@ RgbImage decodeImageRgb(std::span<const std::uint8_t> bytes, ExifOrientation ori
     if (bytes.size() > kMaxFileBytes)
         fail(source, "larger than 1 GiB");
     // IMREAD_COLOR: always 8-bit BGR, grey expanded and alpha stripped (no blending), like PIL
-    // convert('RGB').
-    int flags = cv::IMREAD_COLOR;
-    if (orientation == ExifOrientation::Ignore)
-        flags |= cv::IMREAD_IGNORE_ORIENTATION;
+    // convert('RGB'). The orientation is our own parser's (JPEG and PNG eXIf alike, whatever OpenCV's
+    // version reads), the same one the GUI's drop zone shows through Qt.
+    const int flags = cv::IMREAD_COLOR | cv::IMREAD_IGNORE_ORIENTATION;
     cv::Mat bgr;
     try {
         const cv::Mat encoded(1, int(bytes.size()), CV_8U, const_cast<std::uint8_t*>(bytes.data()));
@@ -96,6 +97,8 @@ RgbImage decodeImageRgb(std::span<const std::uint8_t> bytes, ExifOrientation ori
     image.rgb.resize(std::size_t(image.width) * std::size_t(image.height) * 3);
     cv::Mat rgb(image.height, image.width, CV_8UC3, image.rgb.data());
     cv::cvtColor(bgr, rgb, cv::COLOR_BGR2RGB);
+    if (orientation == ExifOrientation::Apply)
+        return applyExifOrientation(image, readExifOrientation(bytes));
     return image;
 }
 
@@ -149,7 +152,8 @@ int paeth(int a, int b, int c)
 
 } // namespace
 
-RgbImage decodeImageRgb(std::span<const std::uint8_t> bytes, ExifOrientation, const std::string& source)
+RgbImage decodeImageRgb(std::span<const std::uint8_t> bytes, ExifOrientation orientation,
+                        const std::string& source)
 {
     static constexpr std::uint8_t kSignature[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
     if (bytes.size() < 8 || std::memcmp(bytes.data(), kSignature, 8) != 0)
@@ -246,6 +250,8 @@ RgbImage decodeImageRgb(std::span<const std::uint8_t> bytes, ExifOrientation, co
         }
         std::swap(previous, row);
     }
+    if (orientation == ExifOrientation::Apply)
+        return applyExifOrientation(image, readExifOrientation(bytes));
     return image;
 }
 

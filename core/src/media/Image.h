@@ -11,8 +11,9 @@
 
 namespace wan::media {
 
-// Whether a JPEG's EXIF orientation turns the picture upright. The official script (PIL Image.open) ignores
-// it.
+// Whether the EXIF orientation of a JPEG (APP1) or PNG (eXIf) turns the picture upright, as the GUI shows it
+// (media/ExifOrientation.h). The engine applies it to every input image; the official script (PIL
+// Image.open) ignores it, which only matters for photos that carry one.
 enum class ExifOrientation
 {
     Apply = 1,

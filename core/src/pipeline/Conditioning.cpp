@@ -72,7 +72,7 @@ bool isPng(const fs::path& file)
 media::RgbImage loadInputImage(const fs::path& file, const std::string& flag)
 {
     try {
-        return media::loadImageRgb(file, media::ExifOrientation::Ignore);
+        return media::loadImageRgb(file, media::ExifOrientation::Apply); // as the GUI shows it
     } catch (const Error& e) {
         invalid(flag + ": " + e.what());
     }
@@ -119,8 +119,8 @@ torch::Tensor firstLastMask(const Geometry& g)
 
 FirstLastConditioning firstLastConditioning(const Request& r, const ConditioningHooks& hooks)
 {
-    const auto firstImage = media::loadImageRgb(r.firstFrame, media::ExifOrientation::Ignore);
-    const auto lastImage = media::loadImageRgb(r.lastFrame, media::ExifOrientation::Ignore);
+    const auto firstImage = media::loadImageRgb(r.firstFrame, media::ExifOrientation::Apply);
+    const auto lastImage = media::loadImageRgb(r.lastFrame, media::ExifOrientation::Apply);
     const auto first = unitTensor(firstImage);
     const auto last = fitLastFrame(unitTensor(lastImage), firstImage.width, firstImage.height);
     hooks.emit("first", first);

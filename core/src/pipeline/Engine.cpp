@@ -3,6 +3,7 @@
 #include "wan/Devices.h"
 #include "wan/ModelFolder.h"
 
+#include "dit/Lora.h"
 #include "dit/WanModel.h"
 #include "media/Image.h"
 #include "media/Mp4Writer.h"
@@ -11,8 +12,10 @@
 #include "pipeline/DeviceInfo.h"
 #include "pipeline/EngineInternals.h"
 #include "pipeline/Geometry.h"
+#include "io/TensorIo.h"
 #include "pipeline/LatentsFile.h"
 #include "pipeline/MemoryPlanner.h"
+#include "pipeline/StepCache.h"
 #include "sampling/Scheduler.h"
 #include "text/T5Encoder.h"
 #include "vae/LatentPreview.h"
@@ -93,6 +96,15 @@ void validate(const Request& r)
         bad("guide scale must be a finite number");
     if (r.seed < -1)
         bad("seed must be >= 0, or -1 for a random seed");
+    for (const auto& lora : r.loras) {
+        if (lora.path.empty() || !std::isfinite(lora.strength))
+            bad("a LoRA needs a file and a finite strength (--lora FILE[:STRENGTH])");
+        std::error_code ec;
+        if (!std::filesystem::is_regular_file(lora.path, ec))
+            bad("LoRA '" + lora.path.string() + "' does not exist: pass a LoRA .safetensors file");
+    }
+    if (r.cacheThreshold && !std::isfinite(*r.cacheThreshold))
+        bad("the step cache threshold must be a finite number");
     // vace with a source video: 0 takes the source's size or frame count.
     const bool vaceSource = r.task == Task::VACE && !r.srcVideo.empty();
     const bool sizeFromSource = vaceSource && r.width == 0 && r.height == 0;
@@ -102,6 +114,12 @@ void validate(const Request& r)
     const int frames = r.task == Task::T2I ? 1 : r.frameNum;
     if (!framesFromSource && (frames < 1 || (frames - 1) % 4 != 0))
         bad("frame count must be 4n+1 (1, 5, 9, ..., 81), got " + std::to_string(frames));
+    if (frames > pipeline::kMaxFrames)
+        bad("frame count " + std::to_string(frames) + " is above the maximum of " +
+            std::to_string(pipeline::kMaxFrames) + ": make longer videos in parts");
+    if (r.outputPath.empty() && r.framesDir.empty() && r.latentsPath.empty())
+        bad("the request writes nothing: give an output file (--save_file), a frames folder or a latents "
+            "file");
     const auto onlyFor = [&](const std::filesystem::path& file, const char* what) {
         if (!file.empty())
             bad("'" + file.string() + "': " + what + " (task " + toString(r.task) + " takes none)");
@@ -295,6 +313,8 @@ std::string toString(Solver solver)
 struct Engine::Impl
 {
     TraceFn trace;
+    std::optional<std::uint64_t> availableHostMemoryOverride; // tests: the "available RAM" figure
+    std::function<void(std::size_t)> blockHook;               // tests: installed on every loaded DiT
 
     std::optional<ModelKey> key;
     std::unique_ptr<text::TextEncoder> t5;
@@ -308,6 +328,10 @@ struct Engine::Impl
     torch::Device device = torch::kCPU;
     torch::Dtype dtype = torch::kFloat32;
     pipeline::Placement placement;
+    dit::LoraState loras;                                  // LoRAs applied to `dit`
+    int ditCalls = 0, cachedCalls = 0, stepsSkipped = 0;   // of the last denoise()
+    std::optional<pipeline::DenoiseCheckpoint> resumeFrom; // the checkpoint the next denoise() continues
+    std::int64_t jobSeed = 0;                              // the seed generate() uses
 
     void emit(const char* name, int step, const torch::Tensor& value) const
     {
@@ -369,16 +393,54 @@ struct Engine::Impl
         placement = pipeline::planPlacement(r, cuda, pipeline::freeDeviceMemory(device), needs);
     }
 
+    // Refuses a job whose host memory estimate exceeds the available RAM (the OOM killer would end the app).
+    void checkHostMemory(const Request& r, const ModelInfo& info, std::uint64_t ditParameters) const
+    {
+        const std::uint64_t available =
+            availableHostMemoryOverride ? *availableHostMemoryOverride : pipeline::availableHostMemory();
+        if (available == 0)
+            return; // unknown (no /proc): nothing to compare with
+        pipeline::HostMemoryInput in;
+        in.ditParameters = ditParameters;
+        in.t5Parameters = info.t5.file.parameterCount;
+        in.vaeParameters = info.vae.file.parameterCount;
+        if (info.clip && (r.task == Task::I2V || r.task == Task::FLF2V)) {
+            // The vision tower only (the checkpoint also holds a text tower the engine never loads).
+            const auto& c = *info.clip;
+            const std::uint64_t w = std::uint64_t(c.width);
+            const std::uint64_t grid = c.patchSize > 0 ? std::uint64_t(c.imageSize / c.patchSize) : 0;
+            in.clipParameters = std::uint64_t(c.layers) * (4 * w * w + 2 * w * std::uint64_t(c.mlpDim)) +
+                                3 * std::uint64_t(c.patchSize) * std::uint64_t(c.patchSize) * w +
+                                (grid * grid + 1) * w + w * std::uint64_t(c.outDim);
+        }
+        in.ditDim = info.dit.dim;
+        in.ditFfnDim = info.dit.ffnDim;
+        in.ditElementBytes = dtype == torch::kFloat32 ? 4 : 2;
+        in.clipElementBytes = device.is_cpu() || dtype == torch::kFloat32 ? in.ditElementBytes : 2;
+        in.width = r.width;
+        in.height = r.height;
+        in.frames = r.task == Task::T2I ? 1 : r.frameNum;
+        in.batchedCfg = r.batchedCfg;
+        in.encodesVideo = r.task == Task::I2V || r.task == Task::FLF2V || r.task == Task::VACE;
+        const auto estimate = pipeline::estimateHostMemory(in, placement);
+        spdlog::info("host memory: needs ~{} ({}), available {}", pipeline::formatBytes(estimate.total()),
+                     estimate.breakdown(), pipeline::formatBytes(available));
+        const auto refusal = pipeline::hostMemoryRefusal(in, placement, available);
+        if (!refusal.empty())
+            throw Error(ErrorKind::OutOfMemory, refusal);
+    }
+
     void ensureModels(const Request& r, bool needDit)
     {
         const auto canonical = fs::weakly_canonical(r.ckptDir);
         useKey(ModelKey{canonical, device.str(), dtype, placement.t5OnCpu, placement.streamDitBlocks});
         if (!vae) {
             progress(Stage::Loading, 0, 0);
-            vae = vae::WanVae::load(r.ckptDir / kVaeFileName, torch::kFloat32, device);
+            vae = vae::WanVae::load(r.ckptDir / kVaeFileName, torch::kFloat32, device, callbacks->cancel);
         }
         if (!needDit)
             return;
+        throwIfCancelled(*callbacks);
         if (!t5) {
             progress(Stage::Loading, 0, 0);
             text::TextEncoder::Options options;
@@ -388,20 +450,25 @@ struct Engine::Impl
             // the weights' bf16, as the official T5 on the GPU.
             if (dtype == torch::kFloat32 || device.is_cpu())
                 options.computeDtype = dtype;
+            options.cancel = callbacks->cancel;
             t5 = text::TextEncoder::load(r.ckptDir, options);
         }
         if (!dit) {
             progress(Stage::Loading, 0, 0);
-            dit = dit::WanModel::load(r.ckptDir, dtype,
-                                      placement.streamDitBlocks ? torch::Device(torch::kCPU) : device);
+            // Assigned only once complete: a cancelled or failed load leaves nothing half-loaded cached.
+            auto loaded = dit::WanModel::load(r.ckptDir, dtype,
+                                              placement.streamDitBlocks ? torch::Device(torch::kCPU) : device,
+                                              callbacks->cancel);
             if (placement.streamDitBlocks)
-                dit->setBlockStreaming(device);
+                loaded->setBlockStreaming(device);
+            loaded->setBlockHook(blockHook);
+            dit = std::move(loaded);
         }
         if ((r.task == Task::I2V || r.task == Task::FLF2V) && !clip) {
             progress(Stage::Loading, 0, 0);
             // The official CLIP runs in fp16 on the GPU; fp32 jobs keep fp32 for parity.
             const auto clipDtype = device.is_cpu() || dtype == torch::kFloat32 ? dtype : torch::kFloat16;
-            clip = vision::ClipVision::load(r.ckptDir, clipDtype, device);
+            clip = vision::ClipVision::load(r.ckptDir, clipDtype, device, callbacks->cancel);
         }
     }
 
@@ -419,21 +486,64 @@ struct Engine::Impl
             module.to(device);
     }
 
+    // A model on the compute device for one stage, back at its resting place (host memory when offloading)
+    // however the stage ends: a c10::Error or wan::Error inside leaves no weights behind on the device.
+    class OnDevice
+    {
+    public:
+        OnDevice(const Impl& impl, torch::nn::Module& module, bool enabled = true)
+            : m_impl(impl), m_module(module), m_enabled(enabled)
+        {
+            if (!m_enabled)
+                return;
+            try {
+                m_impl.bringBack(m_module);
+            } catch (...) {
+                rest();
+                throw;
+            }
+        }
+        ~OnDevice()
+        {
+            if (m_enabled)
+                rest();
+        }
+        OnDevice(const OnDevice&) = delete;
+        OnDevice& operator=(const OnDevice&) = delete;
+
+    private:
+        void rest() noexcept
+        {
+            try {
+                m_impl.offload(m_module);
+            } catch (const std::exception& e) {
+                spdlog::warn("cannot move a model back to host memory: {}", e.what());
+            }
+        }
+        const Impl& m_impl;
+        torch::nn::Module& m_module;
+        bool m_enabled;
+    };
+
     std::pair<torch::Tensor, torch::Tensor> encodeText(const Request& r)
     {
         progress(Stage::EncodingText, 0, 2);
         const auto negative = r.negativePrompt.value_or("");
         // As the official script: an empty negative prompt means the task's default.
         const auto n = negative.empty() ? defaultNegativePrompt(r.task) : negative;
-        if (!placement.t5OnCpu)
-            bringBack(*t5->model());
-        auto context = t5->encode({r.prompt}, device, nullptr, callbacks->cancel).at(0);
-        throwIfCancelled(*callbacks);
-        auto contextNull = t5->encode({n}, device, nullptr, callbacks->cancel).at(0);
-        if (!placement.t5OnCpu)
-            offload(*t5->model());
+        // Distilled sampling makes no unconditional call: the negative prompt is not encoded.
+        const bool guided = r.samplerMode != SamplerMode::Distilled;
+        torch::Tensor context, contextNull;
+        {
+            const OnDevice resident(*this, *t5->model(), !placement.t5OnCpu);
+            context = t5->encode({r.prompt}, device, nullptr, callbacks->cancel).at(0);
+            throwIfCancelled(*callbacks);
+            if (guided)
+                contextNull = t5->encode({n}, device, nullptr, callbacks->cancel).at(0);
+        }
         emit("context", -1, context);
-        emit("context_null", -1, contextNull);
+        if (guided)
+            emit("context_null", -1, contextNull);
         progress(Stage::EncodingText, 2, 2);
         return {context, contextNull};
     }
@@ -457,12 +567,58 @@ struct Engine::Impl
         return noise.to(device);
     }
 
+    // Reads and checks the request's checkpoint before anything is loaded; returns the seed to use (the
+    // saved one when the request asks for a random seed).
+    std::int64_t prepareResume(const Request& r, std::int64_t seed)
+    {
+        resumeFrom.reset();
+        jobSeed = seed;
+        std::error_code ec;
+        if (r.resumeStatePath.empty() || !fs::exists(r.resumeStatePath, ec))
+            return seed;
+        auto checkpoint = pipeline::readDenoiseCheckpoint(r.resumeStatePath);
+        pipeline::checkDenoiseCheckpoint(
+            r.resumeStatePath, checkpoint,
+            pipeline::denoiseFingerprint(r, dtypeName(dtype), device.type() == torch::kCPU ? "cpu" : "cuda"),
+            r.seed);
+        spdlog::info("resuming from '{}': {} of {} steps done", r.resumeStatePath.string(),
+                     checkpoint.stepsDone, r.steps);
+        jobSeed = checkpoint.seed;
+        resumeFrom = std::move(checkpoint);
+        return jobSeed;
+    }
+
+    // Writes the checkpoint after `stepsDone` steps. A failed save costs only the ability to resume: it is
+    // logged, and the job goes on.
+    void saveCheckpoint(const Request& r, int stepsDone, const torch::Tensor& latent,
+                        const sampling::Scheduler& scheduler) const
+    {
+        if (r.resumeStatePath.empty())
+            return;
+        const auto start = Clock::now();
+        pipeline::DenoiseCheckpoint checkpoint;
+        checkpoint.stepsDone = stepsDone;
+        checkpoint.seed = jobSeed;
+        checkpoint.latents = latent;
+        checkpoint.sampler = scheduler.exportState();
+        checkpoint.fingerprint =
+            pipeline::denoiseFingerprint(r, dtypeName(dtype), device.type() == torch::kCPU ? "cpu" : "cuda");
+        try {
+            pipeline::writeDenoiseCheckpoint(r.resumeStatePath, checkpoint);
+            spdlog::debug("checkpoint after step {} saved in {:.2f} s", stepsDone, secondsSince(start));
+        } catch (const Error& e) {
+            spdlog::warn("could not save the denoising checkpoint: {}", e.what());
+        }
+    }
+
     torch::Tensor denoise(const Request& r, const pipeline::Geometry& g, torch::Tensor latent,
                           const torch::Tensor& context, const torch::Tensor& contextNull,
                           const std::optional<torch::Tensor>& clipFea, const std::optional<torch::Tensor>& y,
                           const std::optional<torch::Tensor>& vaceContext = std::nullopt)
     {
-        auto scheduler = sampling::makeScheduler(r.solver, r.steps, r.shift);
+        const bool distilled = r.samplerMode == SamplerMode::Distilled;
+        auto scheduler = distilled ? std::make_unique<sampling::FlowDistilled>()
+                                   : sampling::makeScheduler(r.solver, r.steps, r.shift);
         emit("timesteps", -1, scheduler->timesteps());
         emit("seq_len", -1, torch::full({1}, g.seqLen, torch::kInt64));
         // A streamed DiT stays streamed (its blocks live in host memory); a whole one follows the offload
@@ -488,34 +644,80 @@ struct Engine::Impl
             vace = std::vector<torch::Tensor>{*vaceContext};
             vacePair = std::vector<torch::Tensor>{*vaceContext, *vaceContext};
         }
+        std::optional<pipeline::StepCache> cache;
+        if (r.stepCache != StepCacheMode::Off) {
+            const auto calibration = pipeline::cacheCalibrationFor(dit->config(), r);
+            cache.emplace(pipeline::stepCacheSettings(r, calibration), total);
+            spdlog::info("step cache {}: {} calibration, threshold {}", toString(r.stepCache),
+                         pipeline::toString(calibration), cache->settings().threshold);
+        }
+        ditCalls = 0;
+        int first = 0; // resumed: the steps the checkpoint already holds
+        if (resumeFrom) {
+            if (resumeFrom->latents.sizes() != latent.sizes())
+                throw Error(ErrorKind::InvalidArgument,
+                            "'" + r.resumeStatePath.string() + "' holds latents of another size (" +
+                                io::shapeString(resumeFrom->latents.sizes()) + ", this job needs " +
+                                io::shapeString(latent.sizes()) + "): delete it to start over");
+            try {
+                scheduler->importState(resumeFrom->sampler, device);
+            } catch (const Error& e) {
+                throw Error(e.kind(), "'" + r.resumeStatePath.string() + "': " + e.what() +
+                                          ": delete it to start the job from the beginning");
+            }
+            latent = resumeFrom->latents.to(device);
+            first = resumeFrom->stepsDone;
+            resumeFrom.reset();
+        }
+        int saved = first;
         const auto start = Clock::now();
-        progress(Stage::Denoising, 0, total);
-        for (int k = 0; k < total; ++k) {
+        progress(Stage::Denoising, first, total);
+        for (int k = first; k < total; ++k) {
+            if (callbacks->cancel && callbacks->cancel->isCancelled() && k > saved)
+                saveCheckpoint(r, k, latent, *scheduler); // a Pause resumes from here
             throwIfCancelled(*callbacks);
-            const auto t =
-                torch::full({1}, timesteps[k], torch::TensorOptions().dtype(torch::kInt64).device(device));
-            torch::Tensor cond, uncond;
-            if (r.batchedCfg) {
+            const auto stepStart = Clock::now();
+            const auto t = scheduler->modelTimestep(k).to(device);
+            if (cache)
+                cache->beginStep(k);
+            auto* hook = cache ? &*cache : nullptr;
+            torch::Tensor cond, uncond, noisePred;
+            ditCalls += distilled || r.batchedCfg ? 1 : 2;
+            if (distilled) {
+                cond = dit->forward({latent}, t, {context}, g.seqLen, clipFea, ys, vace, r.contextScale, hook)
+                           .at(0);
+            } else if (r.batchedCfg) {
                 const auto out = dit->forward({latent, latent}, t.repeat({2}), {context, contextNull},
-                                              g.seqLen, clipPair, yPair, vacePair, r.contextScale);
+                                              g.seqLen, clipPair, yPair, vacePair, r.contextScale, hook);
                 cond = out.at(0);
                 uncond = out.at(1);
             } else {
-                cond =
-                    dit->forward({latent}, t, {context}, g.seqLen, clipFea, ys, vace, r.contextScale).at(0);
-                uncond = dit->forward({latent}, t, {contextNull}, g.seqLen, clipFea, ys, vace, r.contextScale)
+                cond = dit->forward({latent}, t, {context}, g.seqLen, clipFea, ys, vace, r.contextScale, hook)
+                           .at(0);
+                uncond = dit->forward({latent}, t, {contextNull}, g.seqLen, clipFea, ys, vace, r.contextScale,
+                                      hook)
                              .at(0);
             }
-            const auto noisePred = uncond + r.guideScale * (cond - uncond);
+            noisePred = distilled ? cond : uncond + r.guideScale * (cond - uncond);
             emit("noise_pred_cond", k, cond);
-            emit("noise_pred_uncond", k, uncond);
+            if (!distilled)
+                emit("noise_pred_uncond", k, uncond);
             emit("noise_pred", k, noisePred);
             const auto previous = latent;
             latent = scheduler->step(noisePred, timesteps[k], latent);
             emit("latent", k, latent);
 
             pipeline::synchronize(device);
-            const double perStep = secondsSince(start) / double(k + 1);
+            // The policy: every N steps when asked, else each slow step (losing it would hurt), and always
+            // after the last one, before decoding.
+            constexpr double kSlowStepSeconds = 20.0;
+            const bool due = r.checkpointEverySteps > 0 ? (k + 1) % r.checkpointEverySteps == 0
+                                                         : secondsSince(stepStart) > kSlowStepSeconds;
+            if (due || k + 1 == total) {
+                saveCheckpoint(r, k + 1, latent, *scheduler);
+                saved = k + 1;
+            }
+            const double perStep = secondsSince(start) / double(k + 1 - first);
             progress(Stage::Denoising, k + 1, total, perStep, perStep * double(total - k - 1));
             const int every = r.previewEverySteps;
             if (callbacks->onPreview && every > 0 && ((k + 1) % every == 0 || k + 1 == total)) {
@@ -531,6 +733,11 @@ struct Engine::Impl
                 callbacks->onPreview(preview);
             }
         }
+        cachedCalls = cache ? (cache->finish(), cache->cachedCalls()) : 0;
+        stepsSkipped = cache ? cache->stepsSkipped() : 0;
+        ditCalls -= cachedCalls;
+        spdlog::info("denoising: {} DiT calls, {} answered by the step cache, {} of {} steps skipped",
+                     ditCalls, cachedCalls, stepsSkipped, total);
         if (!placement.streamDitBlocks)
             offload(*dit);
         emit("x0", -1, latent);
@@ -558,6 +765,23 @@ struct Engine::Impl
         tags[media::tag::kFrames] = std::to_string(g.frames);
         tags[media::tag::kAppVersion] = WAN_VERSION;
         tags["task"] = toString(r.task);
+        if (r.samplerMode != SamplerMode::Full)
+            tags["sampler_mode"] = toString(r.samplerMode);
+        std::string loraList;
+        for (const auto& lora : r.loras) {
+            std::snprintf(number, sizeof(number), "%g", lora.strength);
+            loraList += (loraList.empty() ? "" : ",") + lora.path.filename().string() + ":" + number;
+        }
+        if (!loraList.empty())
+            tags["loras"] = loraList;
+        if (r.stepCache != StepCacheMode::Off) {
+            tags["cache"] = toString(r.stepCache);
+            tags["cache_preset"] = toString(r.cachePreset);
+            if (r.cacheThreshold) {
+                std::snprintf(number, sizeof(number), "%g", *r.cacheThreshold);
+                tags["cache_threshold"] = number;
+            }
+        }
         tags["precision"] = dtypeName(dtype);
         tags["device"] = device.str();
         tags["noise"] = r.noise == NoiseSource::Device && device.is_cuda() ? "device" : "cpu";
@@ -706,6 +930,7 @@ struct Engine::Impl
             std::random_device rd;
             seed = std::int64_t((std::uint64_t(rd()) << 32 | rd()) & std::uint64_t(INT64_MAX));
         }
+        seed = prepareResume(r, seed); // a foreign or broken checkpoint fails here, before any loading
         result.seed = seed;
 
         // VACE: the source decides the geometry, so it is read (and checked) before anything is loaded.
@@ -724,8 +949,17 @@ struct Engine::Impl
         plan(planned, ditParameters);
         result.placement = placement.description;
         spdlog::info("placement: {}", placement.description);
+        checkHostMemory(planned, info, ditParameters); // before anything is loaded
 
         ensureModels(r, true);
+        // Merged into resident weights; on the fly into streamed blocks (or when asked).
+        if (r.loraApply == LoraApply::Merge && dit->blockStreaming() && !r.loras.empty())
+            throw Error(ErrorKind::InvalidArgument,
+                        "LoRAs cannot be merged into a DiT streamed block by block: "
+                        "use --lora_mode on_the_fly or auto");
+        loras.apply(dit, r.loras,
+                    r.loraApply == LoraApply::OnTheFly ||
+                        (r.loraApply == LoraApply::Auto && dit->blockStreaming()));
         throwIfCancelled(*callbacks);
 
         pipeline::Geometry g;
@@ -734,7 +968,8 @@ struct Engine::Impl
         int refFrames = 0; // VACE: leading latent frames that are reference images
         if (r.task == Task::I2V) {
             progress(Stage::EncodingImage, 0, 2);
-            const auto image = media::loadImageRgb(r.image, media::ExifOrientation::Ignore);
+            // Upright, as the GUI shows it.
+            const auto image = media::loadImageRgb(r.image, media::ExifOrientation::Apply);
             auto img = torch::from_blob(const_cast<std::uint8_t*>(image.rgb.data()),
                                         {image.height, image.width, 3}, torch::kUInt8)
                            .permute({2, 0, 1})
@@ -756,9 +991,10 @@ struct Engine::Impl
             std::tie(context, contextNull) = encodeText(r);
             throwIfCancelled(*callbacks);
 
-            bringBack(*clip);
-            clipFea = clip->encode(img.to(device));
-            offload(*clip);
+            {
+                const OnDevice resident(*this, *clip);
+                clipFea = clip->encode(img.to(device));
+            }
             emit("clip_fea", -1, *clipFea);
             progress(Stage::EncodingImage, 1, 2);
 
@@ -783,9 +1019,10 @@ struct Engine::Impl
             std::tie(context, contextNull) = encodeText(r);
             throwIfCancelled(*callbacks);
             progress(Stage::EncodingImage, 0, 1);
-            bringBack(*clip);
-            auto conditioning = pipeline::firstLastConditioning(r, conditioningHooks());
-            offload(*clip);
+            const auto conditioning = [&] {
+                const OnDevice resident(*this, *clip);
+                return pipeline::firstLastConditioning(r, conditioningHooks());
+            }();
             progress(Stage::EncodingImage, 1, 1);
             g = conditioning.geometry;
             clipFea = conditioning.clipFea.to(device);
@@ -814,7 +1051,15 @@ struct Engine::Impl
         }
         throwIfCancelled(*callbacks);
 
-        auto x0 = denoise(r, g, noise, context, contextNull, clipFea, y, vaceContext);
+        // denoise() brings the DiT to the device and offloads it after; the guard does the latter also when a
+        // step throws. A streamed DiT stays streamed (WanModel releases its blocks itself).
+        auto x0 = [&] {
+            const OnDevice resident(*this, *dit, !placement.streamDitBlocks);
+            return denoise(r, g, noise, context, contextNull, clipFea, y, vaceContext);
+        }();
+        result.ditCalls = ditCalls;
+        result.cachedCalls = cachedCalls;
+        result.stepsSkipped = stepsSkipped;
         if (r.task == Task::VACE) {
             // The reference frames only steer the generation: the saved latents and the video leave them out.
             x0 = x0.narrow(1, refFrames, x0.size(1) - refFrames).contiguous();
@@ -823,10 +1068,18 @@ struct Engine::Impl
         const auto tags = settingsTags(r, g, seed);
         saveLatents(r, x0, tags, result);
         decodeAndWrite(r, x0, tags, result);
+        if (!r.resumeStatePath.empty()) {
+            std::error_code ec;
+            fs::remove(r.resumeStatePath, ec); // done: nothing left to resume
+        }
     }
 
     void finishFromLatents(const Request& r, const fs::path& latentsFile, Result& result)
     {
+        if (r.outputPath.empty() && r.framesDir.empty())
+            throw Error(ErrorKind::InvalidArgument,
+                        "finishing from '" + latentsFile.string() +
+                            "' writes nothing: give an output file (--save_file) or a frames folder");
         const auto latents = pipeline::readLatents(latentsFile);
         plan(r, 0);
         result.placement = placement.description;
@@ -911,6 +1164,33 @@ void Engine::unload()
 void EngineInternals::setTrace(Engine& engine, TraceFn trace)
 {
     engine.m_impl->trace = std::move(trace);
+}
+
+void EngineInternals::setBlockHook(Engine& engine, std::function<void(std::size_t)> hook)
+{
+    engine.m_impl->blockHook = std::move(hook);
+    if (engine.m_impl->dit)
+        engine.m_impl->dit->setBlockHook(engine.m_impl->blockHook);
+}
+
+std::vector<std::string> EngineInternals::cachedModels(const Engine& engine)
+{
+    std::vector<std::string> names;
+    const auto& impl = *engine.m_impl;
+    if (impl.t5)
+        names.emplace_back("t5");
+    if (impl.dit)
+        names.emplace_back("dit");
+    if (impl.vae)
+        names.emplace_back("vae");
+    if (impl.clip)
+        names.emplace_back("clip");
+    return names;
+}
+
+void EngineInternals::setAvailableHostMemory(Engine& engine, std::optional<std::uint64_t> bytes)
+{
+    engine.m_impl->availableHostMemoryOverride = bytes;
 }
 
 } // namespace wan

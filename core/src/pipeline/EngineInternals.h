@@ -8,8 +8,11 @@
 
 #include <torch/torch.h>
 
+#include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
+#include <vector>
 
 namespace wan {
 
@@ -20,6 +23,14 @@ struct EngineInternals
 {
     // Installs (or clears, with an empty function) the trace callback for the following jobs.
     static void setTrace(Engine& engine, TraceFn trace);
+    // Replaces the host memory pre-flight's "available RAM" (MemAvailable or the cgroup limit) for the
+    // following jobs; std::nullopt reads the system again.
+    static void setAvailableHostMemory(Engine& engine, std::optional<std::uint64_t> bytes);
+    // Called with the index of every DiT block about to run (dit::WanModel::setBlockHook), for the cached
+    // model and the ones loaded later; may throw. An empty function removes it.
+    static void setBlockHook(Engine& engine, std::function<void(std::size_t block)> hook);
+    // The models the engine keeps between jobs ("t5", "dit", "vae", "clip").
+    static std::vector<std::string> cachedModels(const Engine& engine);
 };
 
 } // namespace wan

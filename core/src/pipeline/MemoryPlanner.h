@@ -3,6 +3,7 @@
 
 #include "wan/Pipeline.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 
@@ -34,5 +35,67 @@ Placement planPlacement(const Request& request, bool cudaDevice, std::uint64_t f
                         const MemoryNeeds& needs);
 
 std::string formatBytes(std::uint64_t bytes);
+
+// Host (CPU) memory pre-flight: what a job needs in RAM at its peak, before anything is loaded. The sizes
+// come from the model folder's parameter counts and the job's geometry; the placement says which weights live
+// in host memory (all of them on a CPU job; T5 on CPU, offloaded or streamed models on a GPU job).
+struct HostMemoryInput
+{
+    std::uint64_t ditParameters = 0;
+    std::uint64_t t5Parameters = 0;
+    std::uint64_t vaeParameters = 0;
+    std::uint64_t clipParameters = 0; // the vision tower only; 0 for tasks without CLIP
+    int ditDim = 0;
+    int ditFfnDim = 0;
+    int ditElementBytes = 4;  // 4 for fp32, 2 for bf16/fp16
+    int clipElementBytes = 4; // CLIP on the CPU keeps the job's dtype
+    int t5ElementBytes = 2;   // the T5 weights are kept in bf16
+    int width = 0;            // video pixels (i2v/flf2v: the maximum area as width*height)
+    int height = 0;
+    int frames = 1;
+    bool batchedCfg = false;   // cond and uncond in one DiT call: twice the activations
+    bool encodesVideo = false; // i2v/flf2v/vace: a VAE encode of a full-length video first
+};
+
+struct HostMemoryEstimate
+{
+    std::uint64_t ditWeights = 0;
+    std::uint64_t t5Weights = 0;
+    std::uint64_t vaeWeights = 0;
+    std::uint64_t clipWeights = 0;
+    std::uint64_t ditActivations = 0; // one DiT call on the CPU (0 on a GPU job)
+    std::uint64_t vaeWorkingSet = 0;  // VAE encode/decode of one causal chunk on the CPU (0 on a GPU job)
+    std::uint64_t frames = 0;         // the decoded video in fp32 plus its 8-bit copies, latents
+    std::uint64_t runtime = 0;        // LibTorch, the allocator's slack, the app itself
+
+    std::uint64_t weights() const { return ditWeights + t5Weights + vaeWeights + clipWeights; }
+    // Weights stay; the denoising and the decoding peaks do not overlap.
+    std::uint64_t total() const
+    {
+        return weights() + runtime + std::max(ditActivations, vaeWorkingSet + frames);
+    }
+    // "DiT weights 5.3 GiB, T5 10.6 GiB, ..." for messages and the log.
+    std::string breakdown() const;
+};
+
+HostMemoryEstimate estimateHostMemory(const HostMemoryInput& input, const Placement& placement);
+
+// Refusal text when `estimate` does not fit in `availableBytes`, saying what is needed, what is free and what
+// would fit (fewer frames, a smaller size, moving models off the host); empty when it fits.
+std::string hostMemoryRefusal(const HostMemoryInput& input, const Placement& placement,
+                              std::uint64_t availableBytes);
+
+// MemAvailable of a /proc/meminfo text, in bytes; 0 when absent.
+std::uint64_t parseMemAvailable(const std::string& meminfo);
+// Room left under a cgroup limit: v2 memory.max ("max" = none), memory.current and memory.stat, or v1
+// limit_in_bytes, usage_in_bytes and memory.stat; inactive page cache counts as free. UINT64_MAX when there
+// is no limit or the texts are not numbers.
+std::uint64_t cgroupHeadroom(const std::string& limitText, const std::string& usageText,
+                             const std::string& statText = {});
+// The host memory a new job may use: MemAvailable, or the cgroup's headroom when lower. 0 when unknown.
+std::uint64_t availableHostMemory();
+
+// Video frame counts above this are refused by request validation whatever the memory.
+inline constexpr int kMaxFrames = 1001;
 
 } // namespace wan::pipeline

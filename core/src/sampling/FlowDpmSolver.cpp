@@ -17,6 +17,25 @@ FlowDpmSolver::FlowDpmSolver(int steps, double shift)
     setSchedule(shiftSigmas(samplingSigmas(steps, shift), 1.0));
 }
 
+void FlowDpmSolver::exportHistory(SchedulerState& state) const
+{
+    if (m_prevOutput.defined())
+        state.tensors["prev_output"] = m_prevOutput;
+    if (m_lastOutput.defined())
+        state.tensors["last_output"] = m_lastOutput;
+    state.integers["lower_order_nums"] = m_lowerOrderNums;
+}
+
+void FlowDpmSolver::importHistory(const SchedulerState& state, const torch::Device& device)
+{
+    // step() shifts last -> prev before it reads prev, so only the last output matters; prev is kept for a
+    // faithful copy.
+    const auto done = state.integers.at("step_index");
+    m_prevOutput = stateTensor(state, "prev_output", done >= 2, device);
+    m_lastOutput = stateTensor(state, "last_output", done >= 1, device);
+    m_lowerOrderNums = int(stateInteger(state, "lower_order_nums", 0, 2));
+}
+
 torch::Tensor FlowDpmSolver::step(const torch::Tensor& modelOutput, std::int64_t timestep,
                                   const torch::Tensor& sample)
 {

@@ -50,6 +50,30 @@ torch::Tensor FlowUniPC::step(const torch::Tensor& modelOutput, std::int64_t tim
     return next.to(sample.scalar_type());
 }
 
+void FlowUniPC::exportHistory(SchedulerState& state) const
+{
+    if (m_prevOutput.defined())
+        state.tensors["prev_output"] = m_prevOutput;
+    if (m_lastOutput.defined())
+        state.tensors["last_output"] = m_lastOutput;
+    if (m_lastSample.defined())
+        state.tensors["last_sample"] = m_lastSample;
+    state.integers["lower_order_nums"] = m_lowerOrderNums;
+    state.integers["this_order"] = m_thisOrder;
+}
+
+void FlowUniPC::importHistory(const SchedulerState& state, const torch::Device& device)
+{
+    const auto done = state.integers.at("step_index");
+    // After step k the corrector of step k + 1 reads the last sample and output, the order-2 terms the one
+    // before.
+    m_prevOutput = stateTensor(state, "prev_output", done >= 2, device);
+    m_lastOutput = stateTensor(state, "last_output", done >= 1, device);
+    m_lastSample = stateTensor(state, "last_sample", done >= 1, device);
+    m_lowerOrderNums = int(stateInteger(state, "lower_order_nums", 0, kSolverOrder));
+    m_thisOrder = int(stateInteger(state, "this_order", 0, kSolverOrder));
+}
+
 // UniP, B(h) = expm1(-h) (bh2), data prediction.
 torch::Tensor FlowUniPC::predictor(const torch::Tensor& x, int order) const
 {

@@ -70,6 +70,84 @@ int Scheduler::beginStep(std::int64_t timestep)
     return m_stepIndex;
 }
 
+namespace {
+
+std::int64_t integerOf(const SchedulerState& state, const std::string& name)
+{
+    const auto it = state.integers.find(name);
+    if (it == state.integers.end())
+        throw Error(ErrorKind::CorruptFile, "sampler state: \"" + name + "\" is missing");
+    return it->second;
+}
+
+std::string solverName(std::int64_t solver)
+{
+    switch (Solver(solver)) {
+    case Solver::UniPC:
+        return "UniPC";
+    case Solver::DpmPP:
+        return "DPM++";
+    case Solver::Euler:
+        return "Euler";
+    }
+    return "unknown (" + std::to_string(solver) + ")";
+}
+
+} // namespace
+
+SchedulerState Scheduler::exportState() const
+{
+    SchedulerState state;
+    state.integers["solver"] = std::int64_t(solver());
+    state.integers["num_steps"] = numSteps();
+    state.integers["step_index"] = stepsDone();
+    exportHistory(state);
+    for (auto& [name, tensor] : state.tensors)
+        tensor = tensor.detach().to(torch::kCPU, torch::kFloat32).contiguous();
+    return state;
+}
+
+void Scheduler::importState(const SchedulerState& state, const torch::Device& device)
+{
+    if (integerOf(state, "solver") != std::int64_t(solver()))
+        throw Error(ErrorKind::CorruptFile,
+                    "sampler state: saved by the " + solverName(integerOf(state, "solver")) +
+                        " sampler, this run uses " + solverName(std::int64_t(solver())));
+    if (integerOf(state, "num_steps") != numSteps())
+        throw Error(ErrorKind::CorruptFile, "sampler state: saved for " +
+                                                std::to_string(integerOf(state, "num_steps")) +
+                                                " steps, this run has " + std::to_string(numSteps()));
+    const auto index = integerOf(state, "step_index");
+    if (index < 0 || index > numSteps())
+        throw Error(ErrorKind::CorruptFile,
+                    "sampler state: step index " + std::to_string(index) + " is out of range");
+    importHistory(state, device);
+    // 0: the first step() locates its timestep exactly as a fresh scheduler does.
+    m_stepIndex = index == 0 ? -1 : int(index);
+}
+
+torch::Tensor Scheduler::stateTensor(const SchedulerState& state, const std::string& name, bool required,
+                                     const torch::Device& device)
+{
+    const auto it = state.tensors.find(name);
+    if (it == state.tensors.end() || !it->second.defined()) {
+        if (required)
+            throw Error(ErrorKind::CorruptFile, "sampler state: tensor \"" + name + "\" is missing");
+        return {};
+    }
+    return it->second.to(device, torch::kFloat32);
+}
+
+std::int64_t Scheduler::stateInteger(const SchedulerState& state, const std::string& name, std::int64_t min,
+                                     std::int64_t max)
+{
+    const auto value = integerOf(state, name);
+    if (value < min || value > max)
+        throw Error(ErrorKind::CorruptFile,
+                    "sampler state: \"" + name + "\" = " + std::to_string(value) + " is out of range");
+    return value;
+}
+
 std::unique_ptr<Scheduler> makeScheduler(Solver solver, int steps, double shift)
 {
     if (steps < 1 || steps > 1000)

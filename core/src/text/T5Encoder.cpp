@@ -329,6 +329,7 @@ std::unique_ptr<TextEncoder> TextEncoder::loadFiles(const std::filesystem::path&
         io::BindOptions bind;
         bind.dtype = options.weightDtype;
         bind.device = options.device;
+        bind.cancel = options.cancel;
         io::bindStateDict(*model, weights, weightsFile, bind);
     } catch (const c10::OutOfMemoryError&) {
         throw Error(ErrorKind::OutOfMemory,

@@ -179,6 +179,7 @@ public:
         // Dtype of the math; unset: float32 on CPU (matches the reference), the weight dtype on CUDA.
         std::optional<torch::Dtype> computeDtype;
         int textLen = Tokenizer::kDefaultTextLen;
+        const CancelToken* cancel = nullptr; // loading: checked between tensors (throws Error(Cancelled))
     };
 
     // <ckptDir>/models_t5_umt5-xxl-enc-bf16.pth and <ckptDir>/google/umt5-xxl/spiece.model.

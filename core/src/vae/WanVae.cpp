@@ -135,7 +135,7 @@ WanVae::WanVae(VaeModel model, torch::Dtype dtype, torch::Device device)
 }
 
 std::unique_ptr<WanVae> WanVae::load(const std::filesystem::path& vaePth, torch::Dtype dtype,
-                                     torch::Device device)
+                                     torch::Device device, const CancelToken* cancel)
 {
     if (dtype == torch::kFloat16 && device.is_cpu())
         throw Error(ErrorKind::InvalidArgument,
@@ -159,6 +159,7 @@ std::unique_ptr<WanVae> WanVae::load(const std::filesystem::path& vaePth, torch:
     io::BindOptions bind;
     bind.dtype = dtype;
     bind.device = device;
+    bind.cancel = cancel;
     io::bindStateDict(*model, weights, vaePth, bind);
     spdlog::info("VAE {}: dim {}, z_dim {}, {} on {}", vaePth.filename().string(), arch.dim, arch.zDim,
                  c10::toString(dtype), device.str());

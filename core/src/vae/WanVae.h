@@ -55,8 +55,9 @@ class WanVae
 public:
     // Reads Wan2.1_VAE.pth; base dim and z_dim come from the tensor shapes. Throws wan::Error(ModelFolder or
     // CorruptFile) naming the file.
+    // `cancel` is checked between tensors (throws wan::Error(Cancelled)).
     static std::unique_ptr<WanVae> load(const std::filesystem::path& vaePth, torch::Dtype dtype,
-                                        torch::Device device);
+                                        torch::Device device, const CancelToken* cancel = nullptr);
     // Random weights with the given architecture (benchmarks, tests).
     static std::unique_ptr<WanVae> randomInit(const VaeArch& arch, torch::Dtype dtype, torch::Device device,
                                               uint64_t seed);

@@ -124,7 +124,7 @@ ClipVision::ClipVision(const ClipVisionConfig& config) : m_config(config)
 }
 
 std::shared_ptr<ClipVision> ClipVision::load(const fs::path& checkpoint, torch::Dtype dtype,
-                                             torch::Device device)
+                                             torch::Device device, const CancelToken* cancel)
 {
     if (dtype == torch::kFloat16 && device.is_cpu())
         throw Error(ErrorKind::InvalidArgument,
@@ -142,6 +142,7 @@ std::shared_ptr<ClipVision> ClipVision::load(const fs::path& checkpoint, torch::
     io::BindOptions options;
     options.dtype = dtype;
     options.device = device;
+    options.cancel = cancel;
     // Skipped on purpose: the text tower and contrastive scale (I2V uses image features only), and what comes
     // after the feature layer (the last block, post_norm, head).
     options.ignoredPrefixes = {"textual.", "log_scale", "visual.post_norm.", "visual.head",

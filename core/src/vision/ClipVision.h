@@ -2,6 +2,7 @@
 // The visual tower of the XLM-RoBERTa CLIP ViT-H/14 (open-clip) that image-to-video conditions on.
 
 #include "dit/Layers.h"
+#include "wan/CancelToken.h"
 
 #include <torch/torch.h>
 
@@ -86,8 +87,9 @@ public:
     // `checkpoint`: a model folder holding kClipCheckpointName, or the .pth file itself. Dims come from the
     // shapes (heads = kClipHeads). The text tower, log_scale, the last visual block, post_norm and head are
     // skipped on purpose; anything else missing, unknown or mis-shaped throws wan::Error naming it.
+    // `cancel` is checked between tensors (throws wan::Error(Cancelled)).
     static std::shared_ptr<ClipVision> load(const std::filesystem::path& checkpoint, torch::Dtype dtype,
-                                            torch::Device device);
+                                            torch::Device device, const CancelToken* cancel = nullptr);
 
     // image: [3, H, W] in [-1, 1] (the original image) -> [1, 3, S, S]: bicubic resize to S x S (a = -0.75,
     // align_corners false, no antialias), back to [0, 1], OpenAI CLIP mean/std. float32, on image's device.

@@ -1,0 +1,251 @@
+// Host memory pre-flight of pipeline/MemoryPlanner.h: estimates for the official model sizes, the refusal
+// text and what it proposes, and the /proc/meminfo and cgroup parsing. Pure functions, no model files.
+#include "pipeline/MemoryPlanner.h"
+
+#include <QRegularExpression>
+#include <QTest>
+
+#include <cstdint>
+#include <limits>
+
+using namespace wan;
+using namespace wan::pipeline;
+
+namespace {
+
+constexpr double kGiB = double(1ull << 30);
+
+// Parameter counts and widths of the official checkpoints (Wan2.1 1.3B / 14B DiT, umT5-XXL encoder, Wan VAE,
+// the ViT-H/14 vision tower of the open-clip checkpoint).
+constexpr std::uint64_t kDit13B = 1'418'996'800ull;
+constexpr std::uint64_t kDit14B = 14'288'491'584ull;
+constexpr std::uint64_t kT5 = 5'680'910'336ull;
+constexpr std::uint64_t kVae = 126'892'531ull;
+constexpr std::uint64_t kClip = 632'076'800ull;
+
+HostMemoryInput official(bool big, int width, int height, int frames)
+{
+    HostMemoryInput in;
+    in.ditParameters = big ? kDit14B : kDit13B;
+    in.t5Parameters = kT5;
+    in.vaeParameters = kVae;
+    in.ditDim = big ? 5120 : 1536;
+    in.ditFfnDim = big ? 13824 : 8960;
+    in.width = width;
+    in.height = height;
+    in.frames = frames;
+    return in;
+}
+
+Placement cpuPlacement()
+{
+    return {};
+}
+
+Placement gpuPlacement(bool t5OnCpu, bool offload, bool stream)
+{
+    Placement p;
+    p.accelerator = true;
+    p.t5OnCpu = t5OnCpu;
+    p.offloadModels = offload;
+    p.streamDitBlocks = stream;
+    return p;
+}
+
+} // namespace
+
+class TestMemoryPlanner : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void estimates_data();
+    void estimates();
+    void growsWithFramesAndSize();
+    void refusal();
+    void refusalWhenWeightsAloneDoNotFit();
+    void gpuRefusalProposesKeepingModelsOnTheGpu();
+    void meminfo();
+    void cgroup();
+    void systemFigure();
+};
+
+void TestMemoryPlanner::estimates_data()
+{
+    QTest::addColumn<bool>("big");
+    QTest::addColumn<int>("width");
+    QTest::addColumn<int>("height");
+    QTest::addColumn<int>("frames");
+    QTest::addColumn<int>("placement"); // 0 cpu fp32, 1 gpu resident, 2 gpu T5 on cpu, 3 gpu offload+stream
+    QTest::addColumn<bool>("clip");
+    QTest::addColumn<double>("minGiB");
+    QTest::addColumn<double>("maxGiB");
+
+    // CPU fp32: DiT 5.3 GiB + T5 10.6 GiB (bf16) + VAE 0.5 GiB + 32760 tokens of activations (~4 GiB).
+    QTest::newRow("1.3B t2v 832*480 81f cpu") << false << 832 << 480 << 81 << 0 << false << 18.0 << 28.0;
+    QTest::newRow("1.3B t2v 832*480 1f cpu") << false << 832 << 480 << 1 << 0 << false << 16.0 << 20.0;
+    // 14B: 53 GiB of fp32 weights and 75600 tokens of 5120-wide activations.
+    QTest::newRow("14B t2v 1280*720 81f cpu") << true << 1280 << 720 << 81 << 0 << false << 75.0 << 110.0;
+    QTest::newRow("14B i2v 832*480 81f cpu") << true << 832 << 480 << 81 << 0 << true << 68.0 << 90.0;
+    // GPU, everything resident: only the decoded video and the runtime stay in RAM.
+    QTest::newRow("14B t2v 1280*720 81f gpu") << true << 1280 << 720 << 81 << 1 << false << 1.0 << 4.0;
+    QTest::newRow("14B t2v 1280*720 81f gpu t5 cpu")
+        << true << 1280 << 720 << 81 << 2 << false << 11.5 << 16.0;
+    // Offloaded and streamed: the bf16 DiT (26.6 GiB) and T5 live in RAM.
+    QTest::newRow("14B t2v 1280*720 81f gpu offload")
+        << true << 1280 << 720 << 81 << 3 << false << 38.0 << 48.0;
+}
+
+void TestMemoryPlanner::estimates()
+{
+    QFETCH(bool, big);
+    QFETCH(int, width);
+    QFETCH(int, height);
+    QFETCH(int, frames);
+    QFETCH(int, placement);
+    QFETCH(bool, clip);
+    QFETCH(double, minGiB);
+    QFETCH(double, maxGiB);
+
+    auto in = official(big, width, height, frames);
+    in.clipParameters = clip ? kClip : 0;
+    in.encodesVideo = clip;
+    Placement p = cpuPlacement();
+    if (placement > 0) {
+        in.ditElementBytes = 2;
+        in.clipElementBytes = 2;
+        p = gpuPlacement(placement >= 2, placement == 3, placement == 3);
+    }
+    const auto e = estimateHostMemory(in, p);
+    const double gib = double(e.total()) / kGiB;
+    QVERIFY2(gib >= minGiB && gib <= maxGiB, qPrintable(QStringLiteral("%1 GiB outside [%2, %3]: %4")
+                                                            .arg(gib)
+                                                            .arg(minGiB)
+                                                            .arg(maxGiB)
+                                                            .arg(QString::fromStdString(e.breakdown()))));
+    // Weights as stored on the host, exactly.
+    if (placement == 0) {
+        QCOMPARE(e.ditWeights, in.ditParameters * 4);
+        QCOMPARE(e.t5Weights, kT5 * 2);
+        QCOMPARE(e.vaeWeights, kVae * 4);
+        QCOMPARE(e.clipWeights, clip ? kClip * 4 : 0);
+        QVERIFY(e.ditActivations > 0 && e.vaeWorkingSet > 0);
+    } else {
+        QCOMPARE(e.vaeWeights, std::uint64_t(0));
+        QCOMPARE(e.ditActivations, std::uint64_t(0));
+        QCOMPARE(e.t5Weights, placement >= 2 ? kT5 * 2 : 0);
+        QCOMPARE(e.ditWeights, placement == 3 ? in.ditParameters * 2 : 0);
+    }
+    QVERIFY(e.frames >
+            std::uint64_t(3) * std::uint64_t(frames) * std::uint64_t(width) * std::uint64_t(height) * 4 - 1);
+    QVERIFY(!e.breakdown().empty());
+}
+
+void TestMemoryPlanner::growsWithFramesAndSize()
+{
+    std::uint64_t previous = 0;
+    for (int frames = 1; frames <= 161; frames += 16) {
+        const auto total = estimateHostMemory(official(false, 832, 480, frames), cpuPlacement()).total();
+        QVERIFY2(total > previous, qPrintable(QStringLiteral("frames %1").arg(frames)));
+        previous = total;
+    }
+    QVERIFY(estimateHostMemory(official(false, 1280, 720, 81), cpuPlacement()).total() >
+            estimateHostMemory(official(false, 832, 480, 81), cpuPlacement()).total());
+    // Batched CFG doubles the DiT activations.
+    auto batched = official(false, 832, 480, 81);
+    batched.batchedCfg = true;
+    QCOMPARE(estimateHostMemory(batched, cpuPlacement()).ditActivations,
+             2 * estimateHostMemory(official(false, 832, 480, 81), cpuPlacement()).ditActivations);
+}
+
+void TestMemoryPlanner::refusal()
+{
+    const auto in = official(false, 832, 480, 81);
+    const auto needed = estimateHostMemory(in, cpuPlacement()).total();
+    QVERIFY(hostMemoryRefusal(in, cpuPlacement(), needed).empty());
+    QVERIFY(hostMemoryRefusal(in, cpuPlacement(), needed + 1).empty());
+
+    const std::uint64_t available = 20ull << 30; // below the ~22 GiB of this job, above its weights
+    QVERIFY(available < needed);
+    const auto text = hostMemoryRefusal(in, cpuPlacement(), available);
+    QVERIFY(!text.empty());
+    const QString message = QString::fromStdString(text);
+    QVERIFY2(message.contains(QString::fromStdString(formatBytes(needed))), qPrintable(message));
+    QVERIFY2(message.contains(QStringLiteral("only 20.0 GiB is available")), qPrintable(message));
+    QVERIFY2(message.contains(QStringLiteral("DiT weights")), qPrintable(message));
+    QVERIFY2(message.contains(QStringLiteral("--device cuda")), qPrintable(message));
+
+    // The frame count it proposes fits, and 4 more frames would not.
+    const QRegularExpression framesPattern(QStringLiteral("at most (\\d+) frames"));
+    const auto framesMatch = framesPattern.match(message);
+    QVERIFY2(framesMatch.hasMatch(), qPrintable(message));
+    const int frames = framesMatch.captured(1).toInt();
+    QVERIFY(frames >= 1 && frames < 81 && (frames - 1) % 4 == 0);
+    QVERIFY(estimateHostMemory(official(false, 832, 480, frames), cpuPlacement()).total() <= available);
+    QVERIFY(estimateHostMemory(official(false, 832, 480, frames + 4), cpuPlacement()).total() > available);
+
+    // So does the size (multiples of 16, aspect kept within rounding).
+    const QRegularExpression sizePattern(QStringLiteral("a size of at most (\\d+)\\*(\\d+)"));
+    const auto sizeMatch = sizePattern.match(message);
+    QVERIFY2(sizeMatch.hasMatch(), qPrintable(message));
+    const int width = sizeMatch.captured(1).toInt(), height = sizeMatch.captured(2).toInt();
+    QVERIFY(width % 16 == 0 && height % 16 == 0 && width < 832 && height < 480);
+    QVERIFY(estimateHostMemory(official(false, width, height, 81), cpuPlacement()).total() <= available);
+}
+
+void TestMemoryPlanner::refusalWhenWeightsAloneDoNotFit()
+{
+    const auto in = official(true, 1280, 720, 81);
+    const QString message = QString::fromStdString(hostMemoryRefusal(in, cpuPlacement(), 8ull << 30));
+    QVERIFY2(message.contains(QStringLiteral("the model weights alone need")), qPrintable(message));
+    QVERIFY2(!message.contains(QStringLiteral("at most")), qPrintable(message)); // no frame count would do
+    QVERIFY2(message.contains(QStringLiteral("only 8.0 GiB is available")), qPrintable(message));
+}
+
+void TestMemoryPlanner::gpuRefusalProposesKeepingModelsOnTheGpu()
+{
+    auto in = official(true, 1280, 720, 81);
+    in.ditElementBytes = 2;
+    const QString message =
+        QString::fromStdString(hostMemoryRefusal(in, gpuPlacement(true, true, true), 16ull << 30));
+    QVERIFY2(message.contains(QStringLiteral("kept on the GPU")), qPrintable(message));
+    QVERIFY(hostMemoryRefusal(in, gpuPlacement(false, false, false), 16ull << 30).empty());
+}
+
+void TestMemoryPlanner::meminfo()
+{
+    const std::string text = "MemTotal:       32791904 kB\nMemFree:         1022340 kB\n"
+                             "MemAvailable:   23379336 kB\nBuffers:          411532 kB\n";
+    QCOMPARE(parseMemAvailable(text), std::uint64_t(23379336) * 1024);
+    QCOMPARE(parseMemAvailable("MemTotal: 100 kB\n"), std::uint64_t(0));
+    QCOMPARE(parseMemAvailable("MemAvailable: lots\n"), std::uint64_t(0));
+    QCOMPARE(parseMemAvailable("MemAvailable: 99999999999999999999999 kB\n"), std::uint64_t(0));
+    QCOMPARE(parseMemAvailable(""), std::uint64_t(0));
+}
+
+void TestMemoryPlanner::cgroup()
+{
+    constexpr auto none = std::numeric_limits<std::uint64_t>::max();
+    QCOMPARE(cgroupHeadroom("max\n", "1000\n"), none);
+    QCOMPARE(cgroupHeadroom("", ""), none);
+    QCOMPARE(cgroupHeadroom("9223372036854771712\n", "1000\n"), none); // cgroup v1 "unlimited"
+    QCOMPARE(cgroupHeadroom("8589934592\n", "2147483648\n"), std::uint64_t(6) << 30);
+    QCOMPARE(cgroupHeadroom("1000\n", "2000\n"), std::uint64_t(0));
+    // Inactive page cache is reclaimable.
+    QCOMPARE(
+        cgroupHeadroom("8589934592\n", "4294967296\n", "anon 100\ninactive_file 1073741824\nactive_file 5\n"),
+        std::uint64_t(5) << 30);
+    QCOMPARE(cgroupHeadroom("8589934592\n", "4294967296\n", "total_inactive_file 1073741824\n"),
+             std::uint64_t(5) << 30);
+}
+
+void TestMemoryPlanner::systemFigure()
+{
+    // This test machine has /proc/meminfo: some memory is available, and not more than physically exists.
+    const auto available = availableHostMemory();
+    QVERIFY(available > 0);
+    QVERIFY(available < (std::uint64_t(1) << 50));
+}
+
+QTEST_GUILESS_MAIN(TestMemoryPlanner)
+#include "test_memoryplanner.moc"

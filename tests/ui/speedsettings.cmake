@@ -1,0 +1,11 @@
+# Draft / final, step cache and LoRA list of the generation settings panel (no engine).
+if(NOT TARGET wanui)
+    return()
+endif()
+add_executable(test_speedsettings ${CMAKE_CURRENT_LIST_DIR}/test_speedsettings.cpp)
+target_link_libraries(test_speedsettings PRIVATE Qt6::Test wanui)
+set_target_properties(test_speedsettings PROPERTIES AUTOMOC ON)
+target_compile_definitions(test_speedsettings PRIVATE WAN_UI_TEST_OUTPUT_DIR="${CMAKE_BINARY_DIR}/screenshots")
+wan_target_defaults(test_speedsettings)
+add_test(NAME test_speedsettings COMMAND test_speedsettings)
+set_tests_properties(test_speedsettings PROPERTIES LABELS unit TIMEOUT 60 ENVIRONMENT "QT_QPA_PLATFORM=offscreen")
