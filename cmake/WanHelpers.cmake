@@ -31,6 +31,8 @@ endfunction()
 function(wan_add_test name)
     cmake_parse_arguments(ARG "TORCH" "TIMEOUT" "SOURCES;LIBS;LABELS" ${ARGN})
     add_executable(${name} ${ARG_SOURCES})
+    # Every test is a QObject with Q_SLOTS (and most include their .moc).
+    set_target_properties(${name} PROPERTIES AUTOMOC ON)
     target_link_libraries(${name} PRIVATE Qt6::Test wan_test_support ${ARG_LIBS})
     target_compile_definitions(${name} PRIVATE QT_NO_KEYWORDS)
     target_include_directories(${name} PRIVATE ${PROJECT_SOURCE_DIR}/core/src ${PROJECT_SOURCE_DIR}/tests)

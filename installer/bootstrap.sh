@@ -77,6 +77,16 @@ install_torch() {
     cp "$torch_requirements" "$stamp"
 }
 
+# Python packages only the tests use (installer/test-requirements.txt: llama.cpp's gguf package, the oracle of the
+# GGUF dequantiser tests), into the same virtual environment; never needed to run Wan Studio. ctest's
+# gguf_oracle_files fixture installs them as well when they are missing.
+install_test_python() {
+    local requirements="$src/installer/test-requirements.txt"
+    "$torch_venv/bin/python" -m pip install --disable-pip-version-check --progress-bar off -q --no-deps \
+        -r "$requirements" && cp "$requirements" "$torch_venv/.wan-test-requirements" ||
+        echo "Could not install the test-only Python packages; the GGUF oracle test will try again." >&2
+}
+
 configure_and_build() {
     # ccache: relative paths make hits across clones; the sloppiness lets it cache sources using the torch PCH.
     export CCACHE_BASEDIR="$src"
@@ -106,6 +116,7 @@ run)
 test)
     install_packages
     install_torch
+    install_test_python
     configure_and_build
     export QT_QPA_PLATFORM=offscreen
     status=0

@@ -35,6 +35,18 @@
         <source>This is a bug. The log (Help → Open log) has the details; please include it in a report.</source>
         <translation>This is a bug. The log (Help → Open log) has the details; please include it in a report.</translation>
     </message>
+    <message>
+        <source>Add the LoRA file again in the LoRA list, or remove it from the job.</source>
+        <translation>Add the LoRA file again in the LoRA list, or remove it from the job.</translation>
+    </message>
+    <message>
+        <source>Drop the input image (or both frames) on the form.</source>
+        <translation>Drop the input image (or both frames) on the form.</translation>
+    </message>
+    <message>
+        <source>Set the LoRA mode to Automatic or On the fly.</source>
+        <translation>Set the LoRA mode to Automatic or On the fly.</translation>
+    </message>
 </context>
 <context>
     <name>ExportFile</name>
@@ -91,6 +103,21 @@
     <message>
         <source>Unknown error in the engine.</source>
         <translation>Unknown error in the engine.</translation>
+    </message>
+</context>
+<context>
+    <name>JobInputs</name>
+    <message>
+        <source>Could not create the folder %1 for the job's input pictures. Check that the disk is writable.</source>
+        <translation>Could not create the folder %1 for the job's input pictures. Check that the disk is writable.</translation>
+    </message>
+    <message>
+        <source>Could not create a folder in %1 for the job's input pictures. Check that the disk is writable.</source>
+        <translation>Could not create a folder in %1 for the job's input pictures. Check that the disk is writable.</translation>
+    </message>
+    <message>
+        <source>Could not copy %1 into the job's input folder %2. Check that the picture still exists and the disk has free space.</source>
+        <translation>Could not copy %1 into the job's input folder %2. Check that the picture still exists and the disk has free space.</translation>
     </message>
 </context>
 <context>
@@ -521,6 +548,10 @@
     <message>
         <source>Speed</source>
         <translation>Speed</translation>
+    </message>
+    <message>
+        <source>Offload each model after its stage</source>
+        <translation>Offload each model after its stage</translation>
     </message>
 </context>
 <context>

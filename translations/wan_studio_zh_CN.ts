@@ -35,6 +35,18 @@
         <source>This is a bug. The log (Help → Open log) has the details; please include it in a report.</source>
         <translation>这是程序缺陷。日志（帮助 → 打开日志）中有详细信息，报告问题时请附上日志。</translation>
     </message>
+    <message>
+        <source>Add the LoRA file again in the LoRA list, or remove it from the job.</source>
+        <translation>请在 LoRA 列表中重新添加该 LoRA 文件，或将其从任务中移除。</translation>
+    </message>
+    <message>
+        <source>Drop the input image (or both frames) on the form.</source>
+        <translation>请把输入图像（或首尾两帧）拖到表单上。</translation>
+    </message>
+    <message>
+        <source>Set the LoRA mode to Automatic or On the fly.</source>
+        <translation>请将 LoRA 模式设为“自动”或“即时应用”。</translation>
+    </message>
 </context>
 <context>
     <name>ExportFile</name>
@@ -91,6 +103,21 @@
     <message>
         <source>Unknown error in the engine.</source>
         <translation>推理引擎发生未知错误。</translation>
+    </message>
+</context>
+<context>
+    <name>JobInputs</name>
+    <message>
+        <source>Could not create the folder %1 for the job's input pictures. Check that the disk is writable.</source>
+        <translation>无法创建用于存放任务输入图片的文件夹 %1。请检查磁盘是否可写。</translation>
+    </message>
+    <message>
+        <source>Could not create a folder in %1 for the job's input pictures. Check that the disk is writable.</source>
+        <translation>无法在 %1 中创建用于存放任务输入图片的文件夹。请检查磁盘是否可写。</translation>
+    </message>
+    <message>
+        <source>Could not copy %1 into the job's input folder %2. Check that the picture still exists and the disk has free space.</source>
+        <translation>无法将 %1 复制到任务的输入文件夹 %2。请检查图片是否仍然存在，以及磁盘是否有剩余空间。</translation>
     </message>
 </context>
 <context>
@@ -521,6 +548,10 @@
     <message>
         <source>Speed</source>
         <translation>速度</translation>
+    </message>
+    <message>
+        <source>Offload each model after its stage</source>
+        <translation>每个模型用完即卸载</translation>
     </message>
 </context>
 <context>

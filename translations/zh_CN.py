@@ -124,6 +124,7 @@ ZH = {
 "Everything on the device (fastest)": "全部放在设备上（最快）",
 "Text encoder on CPU": "文本编码器放在 CPU",
 "Offload (least memory, slower)": "卸载（最省内存，较慢）",
+"Offload each model after its stage": "每个模型用完即卸载",
 "The clipboard holds no image. Copy an image (or an image file) first.": "剪贴板中没有图片。请先复制一张图片（或图片文件）。",
 "Could not save the pasted image to %1. Check that the disk is not full.": "无法将粘贴的图片保存到 %1。请确认磁盘未满。",
 "Browse…": "浏览…",
@@ -419,4 +420,13 @@ ZH = {
 "Add LoRA…": "添加 LoRA…",
 "Promote to final": "提升为终稿",
 "Queue this draft again with the full sampler, the same settings and seed": "用完整采样器、相同的设置和种子重新排队此草稿",
+"Add the LoRA file again in the LoRA list, or remove it from the job.": "请在 LoRA 列表中重新添加该 LoRA 文件，或将其从任务中移除。",
+"Drop the input image (or both frames) on the form.": "请把输入图像（或首尾两帧）拖到表单上。",
+"Set the LoRA mode to Automatic or On the fly.": "请将 LoRA 模式设为“自动”或“即时应用”。",
+"Could not create the folder %1 for the job's input pictures. Check that the disk is writable.":
+    "无法创建用于存放任务输入图片的文件夹 %1。请检查磁盘是否可写。",
+"Could not create a folder in %1 for the job's input pictures. Check that the disk is writable.":
+    "无法在 %1 中创建用于存放任务输入图片的文件夹。请检查磁盘是否可写。",
+"Could not copy %1 into the job's input folder %2. Check that the picture still exists and the disk has free space.":
+    "无法将 %1 复制到任务的输入文件夹 %2。请检查图片是否仍然存在，以及磁盘是否有剩余空间。",
 }

@@ -1,11 +1,27 @@
 #include "ErrorText.h"
 
+#include "wan/Request.h"
+
 #include <QCoreApplication>
 
 namespace wan::ui {
 
-QString errorAdvice(wan::ErrorKind kind)
+namespace {
+bool is(const QString& reason, std::string_view code)
 {
+    return reason == QLatin1String(code.data(), qsizetype(code.size()));
+}
+} // namespace
+
+QString errorAdvice(wan::ErrorKind kind, const QString& reason)
+{
+    if (is(reason, wan::reason::kLoraMissing))
+        return QCoreApplication::translate(
+            "ErrorText", "Add the LoRA file again in the LoRA list, or remove it from the job.");
+    if (is(reason, wan::reason::kImageMissing))
+        return QCoreApplication::translate("ErrorText", "Drop the input image (or both frames) on the form.");
+    if (is(reason, wan::reason::kLoraMergeStreamed))
+        return QCoreApplication::translate("ErrorText", "Set the LoRA mode to Automatic or On the fly.");
     switch (kind) {
     case wan::ErrorKind::ModelFolder:
         return QCoreApplication::translate(
@@ -48,9 +64,9 @@ QString errorAdvice(wan::ErrorKind kind)
     return {};
 }
 
-QString userErrorMessage(wan::ErrorKind kind, const QString& detail)
+QString userErrorMessage(wan::ErrorKind kind, const QString& detail, const QString& reason)
 {
-    const QString advice = errorAdvice(kind);
+    const QString advice = errorAdvice(kind, reason);
     if (advice.isEmpty())
         return detail;
     if (detail.isEmpty())

@@ -8,11 +8,9 @@ namespace wan::ui {
 
 QList<QSize> sizePresets(wan::Task task, ModelSize model)
 {
-    if (model == ModelSize::Small)
-        return {QSize(832, 480), QSize(480, 832)};
-    QList<QSize> sizes{QSize(1280, 720), QSize(720, 1280), QSize(832, 480), QSize(480, 832)};
-    if (task == wan::Task::T2I)
-        sizes.append(QSize(1024, 1024));
+    QList<QSize> sizes;
+    for (const auto& [width, height] : wan::trainedSizes(task, model))
+        sizes.append(QSize(width, height));
     return sizes;
 }
 
@@ -41,25 +39,12 @@ double durationSeconds(int frames, int fps)
 
 double defaultShift(wan::Task task, QSize size)
 {
-    const bool is480 = (size == QSize(832, 480) || size == QSize(480, 832));
-    if (task == wan::Task::FLF2V || task == wan::Task::VACE)
-        return 16.0; // generate.py's default for flf2v and vace
-    return task == wan::Task::I2V && is480 ? 3.0 : 5.0;
+    return wan::defaultShift(task, size.width(), size.height());
 }
 
 wan::Request defaultRequest(wan::Task task)
 {
-    wan::Request r;
-    r.task = task;
-    r.width = 832;
-    r.height = 480;
-    r.frameNum = task == wan::Task::T2I ? 1 : 81;
-    r.steps = task == wan::Task::I2V ? 40 : 50;
-    r.shift = defaultShift(task, QSize(r.width, r.height));
-    r.guideScale = 5.0;
-    r.solver = wan::Solver::UniPC;
-    r.seed = -1;
-    return r;
+    return wan::defaultRequest(task, ModelSize::Small);
 }
 
 QSize i2vOutputSize(QSize image, int maxArea)

@@ -1,7 +1,7 @@
 #pragma once
 // The rules of the official models that the settings panel enforces (sizes, frame counts, defaults).
 
-#include "wan/Pipeline.h"
+#include "wan/Request.h"
 
 #include <QDateTime>
 #include <QList>
@@ -10,15 +10,11 @@
 
 namespace wan::ui {
 
-enum class ModelSize
-{
-    Small = 1,
-    Large
-}; // 1.3B, 14B
+using wan::ModelSize; // 1.3B, 14B
 
-constexpr int kFps = 16;
-constexpr int kTextTokenLimit = 512; // umT5 context length of the official models
-constexpr int kSizeMultiple = 16;    // VAE stride 8 x patch 2
+constexpr int kFps = wan::kOfficialFps;
+using wan::kSizeMultiple;   // VAE stride 8 x patch 2
+using wan::kTextTokenLimit; // umT5 context length of the official models
 
 // Official sizes for a task and model ("1280x720" etc.), landscape first.
 QList<QSize> sizePresets(wan::Task task, ModelSize model);
@@ -27,8 +23,7 @@ bool isValidFrameCount(int frames); // 4n+1
 int nearestValidFrameCount(int frames);
 double durationSeconds(int frames, int fps = kFps);
 
-// Official defaults per task (generate.py): steps 50 (i2v 40), shift 5 (i2v at 480p 3, flf2v and vace 16),
-// guidance 5, 81 frames.
+// The core's official defaults (wan::defaultRequest) at 832*480, the size the form starts with.
 wan::Request defaultRequest(wan::Task task);
 double defaultShift(wan::Task task, QSize size);
 

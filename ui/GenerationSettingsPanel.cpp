@@ -56,9 +56,10 @@ GenerationSettingsPanel::GenerationSettingsPanel(QWidget* parent) : QWidget(pare
     m_steps = new QSpinBox(this);
     m_steps->setRange(1, 200);
     m_solver = new QComboBox(this);
-    m_solver->addItem(QStringLiteral("UniPC"), int(wan::Solver::UniPC));
-    m_solver->addItem(QStringLiteral("DPM++ 2M"), int(wan::Solver::DpmPP));
-    m_solver->addItem(QStringLiteral("Euler"), int(wan::Solver::Euler));
+    // Solver names are proper nouns: the core's display keys, untranslated.
+    for (const auto& solver : wan::enumEntries<wan::Solver>())
+        m_solver->addItem(QString::fromUtf8(solver.displayKey.data(), qsizetype(solver.displayKey.size())),
+                          int(solver.value));
     m_shift = new QDoubleSpinBox(this);
     m_shift->setRange(0.1, 30.0);
     m_shift->setSingleStep(0.5);
@@ -242,8 +243,6 @@ void GenerationSettingsPanel::fillRequest(wan::Request* r) const
     const bool fixed = m_seedMode->currentData().toInt() == int(SeedMode::Fixed);
     r->seed = fixed && !m_seed->text().isEmpty() ? m_seed->text().toLongLong() : -1;
     r->memory = wan::MemoryMode(m_memory->currentData().toInt());
-    r->t5Cpu = r->memory == wan::MemoryMode::T5Cpu || r->memory == wan::MemoryMode::Offload;
-    r->offloadModel = r->memory == wan::MemoryMode::Offload;
     m_speed->fillRequest(r);
 }
 
@@ -299,7 +298,8 @@ void GenerationSettingsPanel::retranslate()
     m_memory->addItem(tr("Automatic"), int(wan::MemoryMode::Auto));
     m_memory->addItem(tr("Everything on the device (fastest)"), int(wan::MemoryMode::Full));
     m_memory->addItem(tr("Text encoder on CPU"), int(wan::MemoryMode::T5Cpu));
-    m_memory->addItem(tr("Offload (least memory, slower)"), int(wan::MemoryMode::Offload));
+    m_memory->addItem(tr("Offload each model after its stage"), int(wan::MemoryMode::Offload));
+    m_memory->addItem(tr("Offload (least memory, slower)"), int(wan::MemoryMode::OffloadT5Cpu));
     m_memory->setCurrentIndex(std::max(0, m_memory->findData(memory)));
     if (m_preset->count() > 0)
         m_preset->setItemText(m_preset->count() - 1, tr("Custom"));

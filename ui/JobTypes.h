@@ -46,6 +46,7 @@ struct JobOutcome
 {
     wan::JobStatus status = wan::JobStatus::Failed;
     wan::ErrorKind errorKind = wan::ErrorKind::Internal;
+    QString errorReason; // wan::reason code of the failure, when the engine gave one
     QString error;
     qint64 seed = 0;
     int width = 0;
@@ -98,9 +99,10 @@ inline constexpr const char* kJobCheckpointName = "resume.safetensors";
 // from the start next time. Used on edit, retry, duplicate and a user's Cancel.
 void clearJobCheckpoint(RenderJob& job);
 
+// The core's JSON form (wan::toJson / wan::fromJson) as a QJsonObject. Missing keys keep the Request
+// defaults; unknown names or keys are errors (false, with the reason in `error` when given).
 QJsonObject requestToJson(const wan::Request& request);
-// Missing keys keep the Request defaults; unknown enum names are errors (returned false).
-bool requestFromJson(const QJsonObject& object, wan::Request* request);
+bool requestFromJson(const QJsonObject& object, wan::Request* request, QString* error = nullptr);
 
 // "Promote to final": a finished Draft (distilled) job's exact settings and seed as a new Final job (the full
 // sampler with the job's steps, shift and guidance). The seed comes from the job, or from its folder's

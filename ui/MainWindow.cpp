@@ -789,6 +789,16 @@ QString MainWindow::submit()
                             : wan::NoiseSource::Cpu;
     }
 
+    // The job keeps its own copies of the pictures: moving or deleting the originals does not break it.
+    if (!m_services.queue->stageInputs(&request, &error)) {
+        m_formMessage->setText(error);
+        m_formMessage->show();
+        statusBar()->showMessage(error, 8000);
+        return error;
+    }
+    if (m_task == wan::Task::I2V)
+        job.thumbnailPath = QString::fromStdString(request.image.string());
+
     m_prompt->addToHistory(prompt);
     if (negative != defaultNegative(m_task))
         m_negative->addToHistory(negative);
@@ -878,7 +888,7 @@ void MainWindow::onJobFinished(const QUuid& id, const JobOutcome& outcome)
             m_settingsPanel->setLastSeed(job->request.seed);
         break;
     case wan::JobStatus::Failed:
-        message = userErrorMessage(outcome.errorKind, outcome.error);
+        message = userErrorMessage(outcome.errorKind, outcome.error, outcome.errorReason);
         break;
     case wan::JobStatus::Cancelled:
         message = tr("The job was cancelled.");
@@ -964,23 +974,7 @@ void MainWindow::extendPrompt()
         statusBar()->showMessage(tr("Write a prompt first."), 5000);
         return;
     }
-    switch (m_task) {
-    case wan::Task::T2V:
-        request.task = wan::PromptTask::TextToVideo;
-        break;
-    case wan::Task::I2V:
-        request.task = wan::PromptTask::ImageToVideo;
-        break;
-    case wan::Task::T2I:
-        request.task = wan::PromptTask::TextToImage;
-        break;
-    case wan::Task::FLF2V:
-        request.task = wan::PromptTask::ImageToVideo; // described from the first frame
-        break;
-    case wan::Task::VACE:
-        request.task = wan::PromptTask::TextToVideo;
-        break;
-    }
+    request.task = wan::promptTaskFor(m_task); // flf2v: described from the first frame
     request.language = PromptEnhanceSettingsPage::loadTargetLanguage(*m_services.settings);
     if (m_task == wan::Task::I2V && !m_dropZone->imagePath().isEmpty())
         request.image = PromptEnhanceDialog::encodeImageForRequest(QImage(m_dropZone->imagePath()));

@@ -19,27 +19,6 @@
 
 namespace wan::ui {
 
-namespace {
-QString logStageText(wan::Stage stage)
-{
-    switch (stage) {
-    case wan::Stage::Loading:
-        return QStringLiteral("loading models");
-    case wan::Stage::EncodingText:
-        return QStringLiteral("encoding the prompt");
-    case wan::Stage::EncodingImage:
-        return QStringLiteral("encoding the image");
-    case wan::Stage::Denoising:
-        return QStringLiteral("denoising");
-    case wan::Stage::Decoding:
-        return QStringLiteral("decoding");
-    case wan::Stage::Writing:
-        return QStringLiteral("writing");
-    }
-    return {};
-}
-} // namespace
-
 QueueRunner::QueueRunner(RenderQueueModel* model, InferenceBridge* bridge, QString outputDir, QObject* parent)
     : QObject(parent), m_model(model), m_bridge(bridge), m_outputDir(std::move(outputDir))
 {
@@ -185,12 +164,10 @@ bool QueueRunner::startPromptExtension(const wan::Request& request)
     wan::PromptExtendRequest extend;
     extend.prompt = request.prompt;
     extend.language = config.language;
-    extend.task = request.task == wan::Task::I2V   ? wan::PromptTask::ImageToVideo
-                  : request.task == wan::Task::T2I ? wan::PromptTask::TextToImage
-                                                   : wan::PromptTask::TextToVideo;
-    if (request.task == wan::Task::I2V)
-        extend.image = PromptEnhanceDialog::encodeImageForRequest(
-            QImage(QString::fromStdString(request.image.string())));
+    extend.task = wan::promptTaskFor(request.task);
+    if (extend.task == wan::PromptTask::ImageToVideo) // i2v: its image; flf2v: the first frame
+        extend.image = PromptEnhanceDialog::encodeImageForRequest(QImage(QString::fromStdString(
+            (request.task == wan::Task::FLF2V ? request.firstFrame : request.image).string())));
     if (request.seed >= 0)
         extend.seed = request.seed;
     if (!m_extender) {
@@ -278,7 +255,7 @@ void QueueRunner::onProgress(const QUuid& id, const JobProgress& progress)
 {
     if (progress.stage != m_lastStage) {
         m_lastStage = progress.stage;
-        appendLog(id, logStageText(progress.stage));
+        appendLog(id, QStringLiteral("stage %1").arg(QLatin1String(wan::enumName(progress.stage).data())));
     }
     if (m_model)
         m_model->setProgress(id, progress);

@@ -1,13 +1,16 @@
 #include "RenderQueueModel.h"
 
+#include "JobInputs.h"
 #include "JobThumbnail.h"
 #include "QueueStore.h"
 
 #include <QDataStream>
+#include <QDir>
 #include <QFileInfo>
 #include <QIODevice>
 #include <QMimeData>
 #include <QTimer>
+#include <QUuid>
 
 #include <algorithm>
 
@@ -20,15 +23,7 @@ constexpr int kThumbnailMaxWidth = 80; // the dock's preview column is 84 px wid
 
 QString formatEta(double seconds)
 {
-    if (seconds < 0)
-        return {};
-    const int total = int(seconds + 0.5);
-    if (total >= 3600)
-        return QStringLiteral("%1:%2:%3")
-            .arg(total / 3600)
-            .arg(total / 60 % 60, 2, 10, QLatin1Char('0'))
-            .arg(total % 60, 2, 10, QLatin1Char('0'));
-    return QStringLiteral("%1:%2").arg(total / 60).arg(total % 60, 2, 10, QLatin1Char('0'));
+    return QString::fromStdString(wan::formatClock(seconds));
 }
 } // namespace
 
@@ -255,9 +250,11 @@ bool RenderQueueModel::removeJob(const QUuid& id)
     const int row = rowOf(id);
     if (row < 0 || m_jobs[row].state == JobState::Running)
         return false;
+    const wan::Request gone = m_jobs[row].request;
     beginRemoveRows({}, row, row);
     m_jobs.removeAt(row);
     endRemoveRows();
+    releaseInputs(gone);
     persist();
     return true;
 }
@@ -306,10 +303,41 @@ bool RenderQueueModel::updatePendingRequest(const QUuid& id, const wan::Request&
     // Latents and a checkpoint saved by an earlier run belong to the old settings: the edited job samples
     // again.
     clearJobCheckpoint(m_jobs[row]);
+    const wan::Request old = m_jobs[row].request;
     m_jobs[row].request = request;
     m_jobs[row].request.resumeStatePath.clear();
+    releaseInputs(old);
     rowChanged(row);
     return true;
+}
+
+bool RenderQueueModel::stageInputs(wan::Request* request, QString* error) const
+{
+    return stageJobInputs(request, m_inputStash, error);
+}
+
+void RenderQueueModel::pruneInputStash()
+{
+    if (m_inputStash.isEmpty())
+        return;
+    QStringList used;
+    for (const RenderJob& job : m_jobs)
+        used += stagedInputFolders(job.request, m_inputStash);
+    const QDir stash(m_inputStash);
+    // Only the folders stageJobInputs() makes (named by a UUID): nothing else a user put there is touched.
+    for (const QString& name : stash.entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
+        if (QUuid::fromString(name).isNull())
+            continue;
+        const QString folder = QDir::cleanPath(QFileInfo(stash.filePath(name)).absoluteFilePath());
+        if (!used.contains(folder))
+            QDir(folder).removeRecursively();
+    }
+}
+
+void RenderQueueModel::releaseInputs(const wan::Request& gone)
+{
+    if (!m_inputStash.isEmpty())
+        releaseJobInputs(gone, m_jobs, m_inputStash);
 }
 
 bool RenderQueueModel::pauseJob(const QUuid& id)
@@ -403,27 +431,7 @@ void RenderQueueModel::setProgress(const QUuid& id, const JobProgress& progress)
     if (row < 0 || m_jobs[row].state != JobState::Running)
         return;
     RenderJob& job = m_jobs[row];
-    // Denoising is most of the time; loading and decoding get a small share either side.
-    double fraction = 0.0;
-    const double stepFraction = progress.totalSteps > 0 ? double(progress.step) / progress.totalSteps : 0.0;
-    switch (progress.stage) {
-    case wan::Stage::Loading:
-        fraction = 0.0;
-        break;
-    case wan::Stage::EncodingText:
-    case wan::Stage::EncodingImage:
-        fraction = 0.03;
-        break;
-    case wan::Stage::Denoising:
-        fraction = 0.05 + 0.85 * stepFraction;
-        break;
-    case wan::Stage::Decoding:
-        fraction = 0.9 + 0.08 * stepFraction;
-        break;
-    case wan::Stage::Writing:
-        fraction = 0.98;
-        break;
-    }
+    const double fraction = wan::stageProgress(progress.stage, progress.step, progress.totalSteps);
     job.progress = std::max(job.progress, fraction);
     job.etaSeconds = progress.etaSeconds;
     const QModelIndex first = index(row, ProgressColumn);
@@ -520,6 +528,10 @@ void RenderQueueModel::flush()
                 m_jobs.removeAt(row);
                 endRemoveRows();
             }
+            // An archived job is a record, not something to run again: its copied pictures go once no
+            // job in the queue uses them.
+            for (const auto& job : archived)
+                releaseInputs(job.request);
         } else {
             Q_EMIT saveFailed(error);
             error.clear();

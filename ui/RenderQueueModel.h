@@ -78,6 +78,16 @@ public:
     bool moveJob(int fromRow, int toRow); // toRow: the row it ends up at
     QUuid duplicateJob(const QUuid& id);  // a fresh Queued copy right below
     bool updatePendingRequest(const QUuid& id, const wan::Request& request);
+
+    // The folder that queued jobs' input pictures are copied into (see JobInputs.h); empty (the default):
+    // jobs keep the paths the user chose.
+    void setInputStash(const QString& folder) { m_inputStash = folder; }
+    const QString& inputStash() const { return m_inputStash; }
+    // Copies the request's pictures into the stash and points it at the copies; call before addJob() or
+    // updatePendingRequest(). False with a message naming the file when a copy fails.
+    bool stageInputs(wan::Request* request, QString* error) const;
+    // Removes folders in the stash that no job refers to (left by a crash between copying and queueing).
+    void pruneInputStash();
     bool pauseJob(const QUuid& id);         // Queued -> Paused (held: the queue skips it)
     bool resumeJob(const QUuid& id);        // Paused -> Queued
     bool retryJob(const QUuid& id);         // Failed/Cancelled -> Queued
@@ -101,6 +111,7 @@ Q_SIGNALS:
 private:
     void persist();
     void rowChanged(int row);
+    void releaseInputs(const wan::Request& gone); // after the job left m_jobs or changed its request
     QPixmap thumbnail(const QString& path) const;
     QPixmap inputThumbnailPixmap(const wan::Request& request) const; // the job's input images, if any
 
@@ -109,6 +120,7 @@ private:
     bool m_unsaved = false;
     int m_finishedJobLimit = kDefaultFinishedJobLimit;
     QList<RenderJob> m_jobs;
+    QString m_inputStash;
     mutable QHash<QString, QPixmap> m_thumbnails;
 };
 

@@ -1,10 +1,12 @@
 #include "CliOptions.h"
 
 #include "wan/Error.h"
+#include "wan/Request.h"
 
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <fstream>
 #include <functional>
 #include <iterator>
 #include <sstream>
@@ -18,7 +20,7 @@ struct OptionSpec
 {
     const char* name;    // "--ckpt_dir"
     const char* metavar; // nullptr for a flag without value
-    const char* help;
+    std::string help;
     std::function<void(CliOptions&, const std::string&)> apply;
     bool valueOptional =
         false; // a bare flag means "true" (the value is taken only when it is a boolean word)
@@ -63,6 +65,21 @@ double parseReal(const char* flag, const std::string& value)
     return parseNumber<double>(flag, value, "a number");
 }
 
+// A value of an option with a table in wan/Request.h.
+template <typename Enum> void checkName(const char* flag, const std::string& value)
+{
+    if (!enumFromName<Enum>(value))
+        badValue(flag, value, enumNameList<Enum>());
+}
+
+std::string listOf(const std::vector<std::string>& names)
+{
+    std::string list;
+    for (std::size_t i = 0; i < names.size(); ++i)
+        list += (i == 0 ? "" : (i + 1 == names.size() ? " or " : ", ")) + names[i];
+    return list;
+}
+
 const std::vector<OptionSpec>& optionTable()
 {
     static const std::vector<OptionSpec> table = {
@@ -88,15 +105,10 @@ const std::vector<OptionSpec>& optionTable()
              throw Error(ErrorKind::InvalidArgument,
                          "--log_level must be one of trace, debug, info, warn, error, off");
          }},
-        {"--task", "TASK",
-         "t2v-1.3B, t2v-14B, i2v-14B, t2i-14B, flf2v-14B, vace-1.3B or vace-14B (default: from the folder's "
-         "model_type)",
+        {"--task", "TASK", listOf(officialTaskNames()) + " (default: from the folder's model_type)",
          [](CliOptions& o, const std::string& v) {
-             static const char* kTasks[] = {"t2v-1.3B",  "t2v-14B",   "i2v-14B", "t2i-14B",
-                                            "flf2v-14B", "vace-1.3B", "vace-14B"};
-             if (std::find(std::begin(kTasks), std::end(kTasks), v) == std::end(kTasks))
-                 badValue("--task", v,
-                          "t2v-1.3B, t2v-14B, i2v-14B, t2i-14B, flf2v-14B, vace-1.3B or vace-14B");
+             if (!officialTaskFromName(v))
+                 badValue("--task", v, listOf(officialTaskNames()));
              o.task = v;
          }},
         {"--size", "W*H",
@@ -174,10 +186,9 @@ const std::vector<OptionSpec>& optionTable()
                  badValue("--context_scale", v, "a number between -100 and 100");
              o.contextScale = x;
          }},
-        {"--sample_solver", "NAME", "unipc (default), dpm++ or euler",
+        {"--sample_solver", "NAME", enumNameList<Solver>() + " (default unipc)",
          [](CliOptions& o, const std::string& v) {
-             if (v != "unipc" && v != "dpm++" && v != "euler")
-                 badValue("--sample_solver", v, "unipc, dpm++ or euler");
+             checkName<Solver>("--sample_solver", v);
              o.sampleSolver = v;
          }},
         {"--sample_steps", "N", "sampling steps (default 50; i2v: 40)",
@@ -210,20 +221,18 @@ const std::vector<OptionSpec>& optionTable()
              o.device = v;
          }},
         {"--precision", "P",
-         "auto, fp32, bf16 or fp16 (default auto: fp32 on the CPU, bf16 on GPUs of compute capability 8.0 "
-         "and "
-         "newer, fp16 on older GPUs)",
+         enumNameList<Precision>() +
+             " (default auto: fp32 on the CPU, bf16 on GPUs of compute capability 8.0 and newer, fp16 on "
+             "older GPUs)",
          [](CliOptions& o, const std::string& v) {
-             if (v != "auto" && v != "fp32" && v != "bf16" && v != "fp16")
-                 badValue("--precision", v, "auto, fp32, bf16 or fp16");
+             checkName<Precision>("--precision", v);
              o.precision = v;
          }},
         {"--noise", "SOURCE",
          "cpu (default: a seed gives the same video on every device) or device (the device's own generator, "
          "as the official script draws on CUDA)",
          [](CliOptions& o, const std::string& v) {
-             if (v != "cpu" && v != "device")
-                 badValue("--noise", v, "cpu or device");
+             checkName<NoiseSource>("--noise", v);
              o.noise = v;
          }},
         {"--lora", "FILE[:S]",
@@ -250,24 +259,21 @@ const std::vector<OptionSpec>& optionTable()
         {"--lora_mode", "MODE",
          "auto (default: merged into resident weights, on the fly for streamed blocks), merge or on_the_fly",
          [](CliOptions& o, const std::string& v) {
-             if (v != "auto" && v != "merge" && v != "on_the_fly")
-                 badValue("--lora_mode", v, "auto, merge or on_the_fly");
+             checkName<LoraApply>("--lora_mode", v);
              o.loraMode = v;
          }},
         {"--distill", nullptr,
          "few-step distilled sampling for step/CFG-distilled LoRAs (lightx2v): timesteps 1000, 750, 500, 250 "
          "with shift 5, no guidance, no negative prompt",
          [](CliOptions& o, const std::string&) { o.distill = true; }},
-        {"--cache", "METHOD", "step caching: off (default), teacache or magcache",
+        {"--cache", "METHOD", "step caching: " + enumNameList<StepCacheMode>() + " (default off)",
          [](CliOptions& o, const std::string& v) {
-             if (v != "off" && v != "teacache" && v != "magcache")
-                 badValue("--cache", v, "off, teacache or magcache");
+             checkName<StepCacheMode>("--cache", v);
              o.cache = v;
          }},
-        {"--cache_preset", "P", "quality, balanced (default) or fast",
+        {"--cache_preset", "P", enumNameList<CachePreset>() + " (default balanced)",
          [](CliOptions& o, const std::string& v) {
-             if (v != "quality" && v != "balanced" && v != "fast")
-                 badValue("--cache_preset", v, "quality, balanced or fast");
+             checkName<CachePreset>("--cache_preset", v);
              o.cachePreset = v;
          }},
         {"--cache_threshold", "X", "step cache threshold instead of the preset's (0: never skip)",
@@ -293,6 +299,12 @@ const std::vector<OptionSpec>& optionTable()
              if (o.checkpointEvery < 0 || o.checkpointEvery > 1000)
                  badValue("--checkpoint_every", v, "an integer between 0 and 1000");
          }},
+        {"--settings", "FILE",
+         "run the settings of a saved settings.json (written by the app for each job, or by "
+         "--save_settings); other flags override them; its output paths are not used",
+         [](CliOptions& o, const std::string& v) { o.settingsFile = v; }},
+        {"--save_settings", nullptr, "also write the settings as settings.json next to the output",
+         [](CliOptions& o, const std::string&) { o.saveSettings = true; }},
         {"--quiet", nullptr, "no progress bar and only warnings and errors in the log",
          [](CliOptions& o, const std::string&) { o.quiet = true; }},
         {"--use_prompt_extend", nullptr,
@@ -336,6 +348,72 @@ const std::vector<OptionSpec>& optionTable()
     return table;
 }
 
+std::string readTextFile(const std::filesystem::path& file)
+{
+    std::ifstream in(file, std::ios::binary);
+    if (!in)
+        throw Error(ErrorKind::Io, "--settings: cannot read '" + file.string() + "': check the path");
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+std::string sizeText(int width, int height)
+{
+    return std::to_string(width) + "*" + std::to_string(height);
+}
+
+// The flags a saved request stands for; the command line's own flags are applied after these.
+void applySettings(CliOptions& o, const Request& r)
+{
+    if (!r.ckptDir.empty())
+        o.ckptDir = r.ckptDir;
+    // 1.3B exists for t2v and vace only: the folder decides between them, the 14B-only tasks are named.
+    if (r.task == Task::I2V || r.task == Task::T2I || r.task == Task::FLF2V)
+        o.task = officialTaskName(r.task, ModelSize::Large);
+    if (r.width > 0 && r.height > 0) {
+        o.size = sizeText(r.width, r.height);
+        o.width = r.width;
+        o.height = r.height;
+    }
+    o.frameNum = r.frameNum;
+    o.prompt = r.prompt;
+    o.negativePrompt = r.negativePrompt;
+    o.baseSeed = r.seed;
+    o.image = r.image;
+    o.firstFrame = r.firstFrame;
+    o.lastFrame = r.lastFrame;
+    o.srcVideo = r.srcVideo;
+    o.srcMask = r.srcMask;
+    o.srcRefImages = r.srcRefImages;
+    if (r.task == Task::VACE)
+        o.contextScale = r.contextScale;
+    o.sampleSolver = std::string(enumName(r.solver));
+    if (r.samplerMode != SamplerMode::Distilled)
+        o.sampleSteps = r.steps; // distilled sampling has its own step list
+    o.sampleShift = r.shift;
+    o.sampleGuideScale = r.guideScale;
+    o.device = r.device;
+    o.precision = std::string(enumName(r.precision));
+    o.noise = std::string(enumName(r.noise));
+    // MemoryMode onto the official flags (GenerateCommand maps them back).
+    o.offloadModel.reset();
+    o.t5Cpu = r.memory == MemoryMode::T5Cpu || r.memory == MemoryMode::OffloadT5Cpu;
+    if (r.memory == MemoryMode::Full)
+        o.offloadModel = false;
+    else if (r.memory == MemoryMode::Offload || r.memory == MemoryMode::OffloadT5Cpu)
+        o.offloadModel = true;
+    o.loras.clear();
+    for (const auto& lora : r.loras)
+        o.loras.emplace_back(lora.path, lora.strength);
+    o.loraMode = std::string(enumName(r.loraApply));
+    o.distill = r.samplerMode == SamplerMode::Distilled;
+    o.cache = std::string(enumName(r.stepCache));
+    o.cachePreset = std::string(enumName(r.cachePreset));
+    o.cacheThreshold = r.cacheThreshold;
+    o.settings = r;
+}
+
 const OptionSpec* findOption(const std::string& name)
 {
     for (const auto& spec : optionTable())
@@ -349,6 +427,20 @@ const OptionSpec* findOption(const std::string& name)
 CliOptions parseCliOptions(int argc, const char* const* argv)
 {
     CliOptions options;
+    // --settings first, so that every other flag overrides what it holds.
+    for (int i = 1; i < argc; ++i) {
+        const std::string arg = argv[i];
+        std::filesystem::path file;
+        if (arg.rfind("--settings=", 0) == 0)
+            file = arg.substr(11);
+        else if (arg == "--settings" && i + 1 < argc)
+            file = argv[i + 1];
+        else
+            continue;
+        if (options.settings)
+            throw Error(ErrorKind::InvalidArgument, "--settings may be given once");
+        applySettings(options, fromJson(readTextFile(file), file.string()));
+    }
     for (int i = 1; i < argc; ++i) {
         std::string arg = argv[i];
         if (arg == "-h")
@@ -376,6 +468,7 @@ CliOptions parseCliOptions(int argc, const char* const* argv)
             throw Error(ErrorKind::InvalidArgument, arg + " takes no value");
         }
         spec->apply(options, value);
+        options.taskFlag = options.taskFlag || arg == "--task";
     }
     if (options.help || options.version)
         return options;

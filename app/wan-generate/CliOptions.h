@@ -3,6 +3,7 @@
 // means adding a field here and a row there. Generation flags keep the names of the official generate.py.
 
 #include "wan/PromptExtend.h"
+#include "wan/Request.h"
 
 #include <cstdint>
 #include <filesystem>
@@ -25,6 +26,7 @@ struct CliOptions
     // t2v-1.3B, t2v-14B, i2v-14B, t2i-14B, flf2v-14B, vace-1.3B, vace-14B; unset: from the folder's
     // model_type
     std::optional<std::string> task;
+    bool taskFlag = false;           // --task was on the command line (not only in --settings)
     std::optional<std::string> size; // "W*H" as given
     int width = 0;                   // parsed from size
     int height = 0;
@@ -61,6 +63,11 @@ struct CliOptions
     std::filesystem::path resumeState; // denoising checkpoint: continued from when it exists
     int checkpointEvery = 0;           // steps between checkpoints; 0: each step slower than 20 s
     bool quiet = false;
+    // --settings FILE: a saved settings.json (wan::toJson; the GUI writes one per job) read before the other
+    // flags, which override it. Its output paths are not taken: the run names its own output.
+    std::filesystem::path settingsFile;
+    std::optional<Request> settings; // as read from settingsFile
+    bool saveSettings = false;       // --save_settings: write settings.json next to the output
 
     // --use_prompt_extend and the --prompt_extend_* flags; task, image and seed are filled in at run time.
     wan::PromptExtendFlags promptExtend;

@@ -2,6 +2,7 @@
 
 #include "media/Image.h"
 #include "media/Mp4Writer.h"
+#include "media/PartialFile.h"
 #include "wan/Devices.h"
 #include "wan/Error.h"
 #include "wan/ModelFolder.h"
@@ -15,6 +16,8 @@
 #include <csignal>
 #include <cstdio>
 #include <ctime>
+#include <filesystem>
+#include <fstream>
 #include <optional>
 #include <unistd.h>
 
@@ -22,44 +25,8 @@ namespace wan::cli {
 
 namespace {
 
-constexpr const char* kExamplePromptT2v =
-    "Two anthropomorphic cats in comfy boxing gear and bright gloves fight intensely on a spotlighted stage.";
-constexpr const char* kExamplePromptT2i = "一个朴素端庄的美人";
-constexpr const char* kExamplePromptI2v =
-    "Summer beach vacation style, a white cat wearing sunglasses sits on a surfboard. The fluffy-furred "
-    "feline "
-    "gazes directly at the camera with a relaxed expression. Blurred beach scenery forms the background "
-    "featuring "
-    "crystal-clear waters, distant green hills, and a blue sky dotted with white clouds. The cat assumes a "
-    "naturally relaxed posture, as if savoring the sea breeze and warm sunlight. A close-up shot highlights "
-    "the "
-    "feline's intricate details and the refreshing atmosphere of the seaside.";
-constexpr const char* kExamplePromptFlf2v =
-    "CG动画风格，一只蓝色的小鸟从地面起飞，煽动翅膀。小鸟羽毛细腻，胸前有独特的花纹，背景是蓝天白云，阳光明媚"
-    "。"
-    "镜跟随小鸟向上移动，展现出小鸟飞翔的姿态和天空的广阔。近景，仰视视角。";
-constexpr const char* kExamplePromptVace = "在一个欢乐而充满节日气氛的场景中，穿着鲜艳红色春服的小女孩正与她"
-                                           "的可爱卡通蛇嬉戏。她的春服上绣着金色吉祥图"
-                                           "案，散发着喜庆的气息，脸上洋溢着灿烂的笑容。蛇身呈现出亮眼的绿色"
-                                           "，形状圆润，宽大的眼睛让它显得既友善又幽默"
-                                           "。小女孩欢快地用手轻轻抚摸着蛇的头部，共同享受着这温馨的时刻。周"
-                                           "围五彩斑斓的灯笼和彩带装饰着环境，阳光透过"
-                                           "洒在她们身上，营造出一个充满友爱与幸福的新年氛围。";
-
 // Vision models for prompt extension get the input image at about 512x512 pixels.
 constexpr int kPromptImagePixels = 512 * 512;
-
-// Sizes the official models were trained at (generate.py SUPPORTED_SIZES).
-bool trainedSize(const std::string& task, int w, int h)
-{
-    const bool p480 = (w == 832 && h == 480) || (w == 480 && h == 832);
-    const bool p720 = (w == 1280 && h == 720) || (w == 720 && h == 1280);
-    if (task == "t2v-1.3B" || task == "vace-1.3B")
-        return p480;
-    if (task == "t2i-14B")
-        return p480 || p720 || (w == 1024 && h == 1024);
-    return p480 || p720;
-}
 
 // The official default file name: {task}_{size}_1_1_{prompt}_{time}.{mp4|png}.
 std::string defaultFileName(const std::string& task, const std::string& size, const std::string& prompt,
@@ -85,10 +52,12 @@ std::string defaultFileName(const std::string& task, const std::string& size, co
 }
 
 std::atomic<wan::CancelToken*> g_cancel{nullptr};
+// When this process started: partial files older than this are not being written by it.
+const std::filesystem::file_time_type g_startedAt = std::filesystem::file_time_type::clock::now();
 
-// The first Ctrl+C (or SIGTERM) stops cleanly after the current step; the default action is back from then on,
-// so a second one quits at once. Only async-signal-safe calls here.
-extern "C" void onInterrupt(int)
+// The first Ctrl+C (or SIGTERM) stops cleanly after the current step; the default action is back from then
+// on, so a second one quits at once. Only async-signal-safe calls here.
+extern "C" void onGenerateInterrupt(int)
 {
     std::signal(SIGINT, SIG_DFL);
     std::signal(SIGTERM, SIG_DFL);
@@ -99,53 +68,44 @@ extern "C" void onInterrupt(int)
     [[maybe_unused]] const auto written = ::write(STDERR_FILENO, kMessage, sizeof kMessage - 1);
 }
 
-std::string formatDuration(double seconds)
+// The engine's messages are neutral; the advice in flag terms is added here.
+std::string cliAdvice(const Result& result, const Request& request)
 {
-    const long s = long(std::lround(std::max(0.0, seconds)));
-    char text[32];
-    if (s >= 3600)
-        std::snprintf(text, sizeof(text), "%ld:%02ld:%02ld", s / 3600, (s / 60) % 60, s % 60);
-    else
-        std::snprintf(text, sizeof(text), "%ld:%02ld", s / 60, s % 60);
-    return text;
+    const std::string& why = result.errorReason;
+    if (result.errorKind == ErrorKind::OutOfMemory)
+        return " (try --offload_model True, --t5_cpu, a smaller --size or fewer --frame_num)";
+    if (why == reason::kNoOutput)
+        return " (give --save_file FILE, --save_frames DIR or --save_latents FILE)";
+    if (why == reason::kLoraMergeStreamed)
+        return " (use --lora_mode on_the_fly or auto)";
+    if (why == reason::kLora || why == reason::kLoraMissing)
+        return " (--lora FILE[:STRENGTH])";
+    if (why == reason::kImageMissing)
+        return request.task == Task::FLF2V ? " (--first_frame FILE --last_frame FILE)" : " (--image FILE)";
+    return {};
 }
 
-const char* stageName(Stage stage)
+// Writes `request` (with the seed the run used) as settings.json next to the run's output.
+std::filesystem::path saveSettings(Request request, const Result& result)
 {
-    switch (stage) {
-    case Stage::Loading:
-        return "loading";
-    case Stage::EncodingText:
-        return "text";
-    case Stage::EncodingImage:
-        return "image";
-    case Stage::Denoising:
-        return "denoising";
-    case Stage::Decoding:
-        return "decoding";
-    case Stage::Writing:
-        return "writing";
+    request.seed = result.seed;
+    const std::filesystem::path anchor = !result.outputPath.empty()    ? result.outputPath
+                                         : !result.latentsPath.empty() ? result.latentsPath
+                                                                       : request.framesDir / "frames";
+    const auto file = anchor.parent_path() / "settings.json";
+    const auto temporary = std::filesystem::path(file.string() + ".tmp");
+    {
+        std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
+        out << toJson(request) << "\n";
+        if (!out.flush())
+            throw Error(ErrorKind::Io,
+                        "cannot write '" + temporary.string() + "': check the folder and free space");
     }
-    return "";
-}
-
-int exitCodeFor(ErrorKind kind)
-{
-    switch (kind) {
-    case ErrorKind::InvalidArgument:
-        return 2;
-    case ErrorKind::ModelFolder:
-    case ErrorKind::CorruptFile:
-        return 3;
-    case ErrorKind::Image:
-        return 4;
-    case ErrorKind::OutOfMemory:
-        return 5;
-    case ErrorKind::Cancelled:
-        return 130;
-    default:
-        return 1;
-    }
+    std::error_code ec;
+    std::filesystem::rename(temporary, file, ec);
+    if (ec)
+        throw Error(ErrorKind::Io, "cannot write '" + file.string() + "': " + ec.message());
+    return file;
 }
 
 // Replaces the request's prompt by its extension (the original is kept for the metadata). A failed
@@ -183,20 +143,42 @@ bool extendRequestPrompt(const CliOptions& options, Request& request, CancelToke
 
 } // namespace
 
+int exitCodeFor(ErrorKind kind)
+{
+    switch (kind) {
+    case ErrorKind::InvalidArgument:
+        return 2;
+    case ErrorKind::ModelFolder:
+    case ErrorKind::CorruptFile:
+        return 3;
+    case ErrorKind::Image:
+        return 4;
+    case ErrorKind::OutOfMemory:
+        return 5;
+    case ErrorKind::Cancelled:
+        return 130;
+    default:
+        return 1;
+    }
+}
+
 Request buildRequest(const CliOptions& o, ModelType folderType, bool smallModel)
 {
     const auto bad = [](const std::string& m) { throw Error(ErrorKind::InvalidArgument, m); };
-    std::string folderTask = smallModel ? "t2v-1.3B" : "t2v-14B";
-    if (folderType == ModelType::I2V)
-        folderTask = "i2v-14B";
-    else if (folderType == ModelType::FLF2V)
-        folderTask = "flf2v-14B";
-    else if (folderType == ModelType::VACE)
-        folderTask = smallModel ? "vace-1.3B" : "vace-14B";
+    const Task folderKind = folderType == ModelType::I2V     ? Task::I2V
+                            : folderType == ModelType::FLF2V ? Task::FLF2V
+                            : folderType == ModelType::VACE  ? Task::VACE
+                                                             : Task::T2V;
+    const std::string folderTask =
+        officialTaskName(folderKind, smallModel ? ModelSize::Small : ModelSize::Large);
     const std::string task = o.task.value_or(folderTask);
-    const bool i2v = task == "i2v-14B";
-    const bool flf2v = task == "flf2v-14B";
-    const bool vace = task.rfind("vace-", 0) == 0;
+    const auto official = officialTaskFromName(task);
+    if (!official)
+        bad("--task " + task + " is not one of the official tasks");
+    const auto [kind, modelSize] = *official;
+    const bool i2v = kind == Task::I2V;
+    const bool flf2v = kind == Task::FLF2V;
+    const bool vace = kind == Task::VACE;
     const ModelType taskType =
         i2v ? ModelType::I2V : (flf2v ? ModelType::FLF2V : (vace ? ModelType::VACE : ModelType::T2V));
     if (taskType != folderType) {
@@ -206,16 +188,20 @@ Request buildRequest(const CliOptions& o, ModelType folderType, bool smallModel)
             " model (use --task " + folderTask + ")");
     }
 
-    Request r;
-    r.task = i2v ? Task::I2V
-                 : (flf2v ? Task::FLF2V : (vace ? Task::VACE : (task == "t2i-14B" ? Task::T2I : Task::T2V)));
+    if (o.settings && !o.taskFlag && o.settings->task != kind)
+        bad("--settings '" + o.settingsFile.string() + "' is for task " + toString(o.settings->task) +
+            " but the model folder '" + o.ckptDir.string() + "' runs " + task +
+            " (pass --ckpt_dir with a matching folder, or --task)");
+
+    Request r = defaultRequest(kind, modelSize);
     r.ckptDir = o.ckptDir;
-    const bool small = task == "t2v-1.3B" || task == "vace-1.3B";
     // VACE with a source video: its own size and frame count unless asked otherwise.
     const bool fromSource = vace && !o.srcVideo.empty();
-    std::string size = o.size.value_or(small ? "832*480" : "1280*720");
-    r.width = o.size ? o.width : (small ? 832 : 1280);
-    r.height = o.size ? o.height : (small ? 480 : 720);
+    std::string size = o.size.value_or(std::to_string(r.width) + "*" + std::to_string(r.height));
+    if (o.size) {
+        r.width = o.width;
+        r.height = o.height;
+    }
     if (fromSource && !o.size) {
         size = "src";
         r.width = 0;
@@ -223,24 +209,19 @@ Request buildRequest(const CliOptions& o, ModelType folderType, bool smallModel)
     }
     if (!i2v && !flf2v && (r.width % 16 != 0 || r.height % 16 != 0))
         bad("--size " + size + ": width and height must be multiples of 16");
-    if (r.width > 0 && !trainedSize(task, r.width, r.height))
+    if (r.width > 0 && !isTrainedSize(kind, modelSize, r.width, r.height))
         spdlog::warn("size {} is not one {} was trained at; results may be poor", size, task);
 
     r.frameNum = o.frameNum.value_or(r.task == Task::T2I ? 1 : (fromSource ? 0 : 81));
     if (r.task == Task::T2I && r.frameNum != 1)
         bad("--frame_num must be 1 for t2i-14B");
-    r.steps = o.sampleSteps.value_or(i2v ? 40 : 50);
-    const bool size480 = (r.width == 832 && r.height == 480) || (r.width == 480 && r.height == 832);
-    r.shift = o.sampleShift.value_or(i2v && size480 ? 3.0 : (flf2v || vace ? 16.0 : 5.0));
+    r.steps = o.sampleSteps.value_or(r.steps);
+    r.shift = o.sampleShift.value_or(defaultShift(kind, r.width, r.height));
     r.guideScale = o.sampleGuideScale;
-    r.solver = o.sampleSolver == "dpm++" ? Solver::DpmPP
-                                         : (o.sampleSolver == "euler" ? Solver::Euler : Solver::UniPC);
+    // The option values were checked against the core's tables by the parser.
+    r.solver = enumFromName<Solver>(o.sampleSolver).value_or(Solver::UniPC);
     r.seed = o.baseSeed;
-    r.prompt = o.prompt.value_or(
-        i2v ? kExamplePromptI2v
-            : (flf2v ? kExamplePromptFlf2v
-                     : (vace ? kExamplePromptVace
-                             : (r.task == Task::T2I ? kExamplePromptT2i : kExamplePromptT2v))));
+    r.prompt = o.prompt.value_or(std::string(examplePrompt(kind)));
     if (o.negativePrompt)
         r.negativePrompt = *o.negativePrompt;
     if (i2v) {
@@ -280,20 +261,15 @@ Request buildRequest(const CliOptions& o, ModelType folderType, bool smallModel)
     }
 
     r.device = o.device;
-    r.noise = o.noise == "device" ? NoiseSource::Device : NoiseSource::Cpu;
-    if (o.precision == "fp32")
-        r.precision = Precision::Float32;
-    else if (o.precision == "bf16")
-        r.precision = Precision::BFloat16;
-    else if (o.precision == "fp16")
-        r.precision = Precision::Float16;
-    r.t5Cpu = o.t5Cpu;
-    if (o.offloadModel) {
-        r.offloadModel = *o.offloadModel;
-        r.memory = *o.offloadModel ? MemoryMode::Offload : (o.t5Cpu ? MemoryMode::T5Cpu : MemoryMode::Full);
-    } else if (o.t5Cpu) {
+    r.noise = enumFromName<NoiseSource>(o.noise).value_or(NoiseSource::Cpu);
+    r.precision = enumFromName<Precision>(o.precision).value_or(Precision::Auto);
+    // The official --offload_model / --t5_cpu onto the one memory mode.
+    if (o.offloadModel && *o.offloadModel)
+        r.memory = o.t5Cpu ? MemoryMode::OffloadT5Cpu : MemoryMode::Offload;
+    else if (o.t5Cpu)
         r.memory = MemoryMode::T5Cpu;
-    }
+    else if (o.offloadModel)
+        r.memory = MemoryMode::Full;
 
     r.outputPath = o.saveFile.empty()
                        ? std::filesystem::path(defaultFileName(task, size, r.prompt, r.task == Task::T2I))
@@ -313,21 +289,23 @@ Request buildRequest(const CliOptions& o, ModelType folderType, bool smallModel)
     r.previewEverySteps = 0;
     for (const auto& [file, strength] : o.loras)
         r.loras.push_back(LoraSpec{file, strength});
-    r.loraApply = o.loraMode == "merge"        ? LoraApply::Merge
-                  : o.loraMode == "on_the_fly" ? LoraApply::OnTheFly
-                                               : LoraApply::Auto;
+    r.loraApply = enumFromName<LoraApply>(o.loraMode).value_or(LoraApply::Auto);
     r.samplerMode = o.distill ? SamplerMode::Distilled : SamplerMode::Full;
     if (o.distill && o.sampleSteps)
         bad("--distill uses the published 4-step schedule: leave out --sample_steps");
     if (o.distill)
         r.steps = 4; // the distilled timestep list (sampling/Scheduler.h kDistilledStepList)
-    r.stepCache = o.cache == "teacache"   ? StepCacheMode::TeaCache
-                  : o.cache == "magcache" ? StepCacheMode::MagCache
-                                          : StepCacheMode::Off;
-    r.cachePreset = o.cachePreset == "quality" ? CachePreset::Quality
-                    : o.cachePreset == "fast"  ? CachePreset::Fast
-                                               : CachePreset::Balanced;
+    r.stepCache = enumFromName<StepCacheMode>(o.cache).value_or(StepCacheMode::Off);
+    r.cachePreset = enumFromName<CachePreset>(o.cachePreset).value_or(CachePreset::Balanced);
     r.cacheThreshold = o.cacheThreshold;
+    if (o.settings) {
+        // What a saved request holds beyond the official flags.
+        r.fps = o.settings->fps;
+        r.crf = o.settings->crf;
+        r.vaeTiling = o.settings->vaeTiling;
+        if (r.prompt == o.settings->prompt)
+            r.originalPrompt = o.settings->originalPrompt;
+    }
     return r;
 }
 
@@ -343,14 +321,13 @@ int runGenerate(const CliOptions& options)
     auto request = buildRequest(options, info.modelType, small);
     // A wrong or vanished device fails here, before prompt extension or any model load.
     const std::string device = resolveDevice(request.device);
-    spdlog::info("device {} ({}), noise drawn on {}", device,
-                 request.device == "auto" ? "auto" : "as asked",
+    spdlog::info("device {} ({}), noise drawn on {}", device, request.device == "auto" ? "auto" : "as asked",
                  request.noise == NoiseSource::Device && device != "cpu" ? "the device" : "the CPU");
 
     CancelToken cancel;
     g_cancel.store(&cancel);
-    std::signal(SIGINT, onInterrupt);
-    std::signal(SIGTERM, onInterrupt);
+    std::signal(SIGINT, onGenerateInterrupt);
+    std::signal(SIGTERM, onGenerateInterrupt);
 
     if (options.promptExtend.enabled && !extendRequestPrompt(options, request, cancel)) {
         g_cancel.store(nullptr);
@@ -366,7 +343,7 @@ int runGenerate(const CliOptions& options)
     callbacks.onProgress = [&](const Progress& p) {
         if (p.stage != lastStage) { // stage boundaries in the debug log (the kill test reads them)
             lastStage = p.stage;
-            spdlog::debug("stage {}", stageName(p.stage));
+            spdlog::debug("stage {}", enumName(p.stage));
         }
         if (options.quiet)
             return;
@@ -382,20 +359,23 @@ int runGenerate(const CliOptions& options)
         if (bar) {
             constexpr int kWidth = 30;
             const int filled = p.step * kWidth / p.totalSteps;
-            std::fprintf(stderr, "\r%s [%.*s%*s] %d/%d  %.2f s/step  ETA %s ", stageName(p.stage), filled,
-                         "##############################", kWidth - filled, "", p.step, p.totalSteps,
-                         p.secondsPerStep, formatDuration(p.etaSeconds).c_str());
+            std::fprintf(stderr, "\r%s [%.*s%*s] %d/%d  %.2f s/step  ETA %s ", enumName(p.stage).data(),
+                         filled, "##############################", kWidth - filled, "", p.step, p.totalSteps,
+                         p.secondsPerStep, formatClock(std::max(0.0, p.etaSeconds)).c_str());
             std::fflush(stderr);
             barOpen = true;
         } else {
             spdlog::info("step {}/{}: {:.2f} s/step, ETA {}", p.step, p.totalSteps, p.secondsPerStep,
-                         formatDuration(p.etaSeconds));
+                         formatClock(std::max(0.0, p.etaSeconds)));
         }
     };
 
     spdlog::info("{} {}x{}, {} frames, {} steps ({}), shift {}, guide {}, seed {}, device {}",
                  toString(request.task), request.width, request.height, request.frameNum, request.steps,
                  toString(request.solver), request.shift, request.guideScale, request.seed, request.device);
+    // Partial files of these very outputs that a killed earlier run left behind.
+    for (const auto& target : {request.outputPath, request.latentsPath, request.resumeStatePath})
+        media::removeStalePartials(target, g_startedAt);
     Engine engine;
     const auto result = engine.run(request, callbacks);
     g_cancel.store(nullptr);
@@ -408,10 +388,12 @@ int runGenerate(const CliOptions& options)
                      result.seconds, result.seed, result.ditCalls, result.cachedCalls, result.stepsSkipped);
         if (!result.latentsPath.empty())
             std::printf("latents: %s\n", result.latentsPath.string().c_str());
+        if (options.saveSettings)
+            std::printf("settings: %s\n", saveSettings(request, result).string().c_str());
         if (!result.outputPath.empty())
             std::printf("saved %s (%dx%d, %d frame%s, seed %lld)\n", result.outputPath.string().c_str(),
-                    result.width, result.height, result.frames, result.frames == 1 ? "" : "s",
-                    static_cast<long long>(result.seed));
+                        result.width, result.height, result.frames, result.frames == 1 ? "" : "s",
+                        static_cast<long long>(result.seed));
         return 0;
     case JobStatus::Cancelled:
         if (!request.resumeStatePath.empty() && std::filesystem::exists(request.resumeStatePath))
@@ -425,7 +407,7 @@ int runGenerate(const CliOptions& options)
     case JobStatus::Failed:
         break;
     }
-    std::string message = result.error;
+    std::string message = result.error + cliAdvice(result, request);
     for (auto& c : message)
         if (c == '\n')
             c = ' ';

@@ -13,6 +13,10 @@ namespace wan::cli {
 // makes t2v-1.3B / vace-1.3B the default task instead of the 14B one. Throws wan::Error(InvalidArgument).
 Request buildRequest(const CliOptions& options, ModelType folderType, bool smallModel = false);
 
+// The process exit code for an error kind: 2 bad arguments, 3 model folder or checkpoint, 4 input image,
+// 5 out of memory, 130 interrupted, 1 otherwise.
+int exitCodeFor(ErrorKind kind);
+
 // Runs the job; returns the process exit code (0 done, 130 interrupted, else by error kind).
 int runGenerate(const CliOptions& options);
 

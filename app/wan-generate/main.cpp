@@ -1,5 +1,6 @@
 // wan-generate: the command-line front end of the engine.
 #include "CliOptions.h"
+#include "DownloadCommand.h"
 #include "GenerateCommand.h"
 
 #include "wan/Devices.h"
@@ -17,23 +18,8 @@
 
 namespace {
 
-// Exit codes: 0 success, 1 unexpected failure, 2 bad arguments, 3 model folder / checkpoint problem.
+// Exit codes: wan::cli::exitCodeFor (GenerateCommand.h); 1 for an unexpected failure.
 constexpr int kExitFailure = 1;
-constexpr int kExitUsage = 2;
-constexpr int kExitModelFolder = 3;
-
-int exitCodeFor(wan::ErrorKind kind)
-{
-    switch (kind) {
-    case wan::ErrorKind::InvalidArgument:
-        return kExitUsage;
-    case wan::ErrorKind::ModelFolder:
-    case wan::ErrorKind::CorruptFile:
-        return kExitModelFolder;
-    default:
-        return kExitFailure;
-    }
-}
 
 // Errors are printed on one line so scripts can show them as they are.
 std::string oneLine(std::string message)
@@ -58,6 +44,8 @@ int main(int argc, char** argv)
     spdlog::set_default_logger(logger);
     at::set_num_threads(static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
 
+    if (wan::cli::isDownloadCommand(argc, argv)) // --download / --list-models have their own flags
+        return wan::cli::runDownloadCommand(argc, argv);
     try {
         const auto options = wan::cli::parseCliOptions(argc, argv);
         if (options.help) {
@@ -77,7 +65,7 @@ int main(int argc, char** argv)
         return wan::cli::runGenerate(options);
     } catch (const wan::Error& e) {
         std::fprintf(stderr, "wan-generate: error: %s\n", oneLine(e.what()).c_str());
-        return exitCodeFor(e.kind());
+        return wan::cli::exitCodeFor(e.kind());
     } catch (const std::exception& e) {
         std::fprintf(stderr, "wan-generate: unexpected error: %s\n", oneLine(e.what()).c_str());
         return kExitFailure;

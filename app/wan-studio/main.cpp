@@ -128,10 +128,10 @@ int main(int argc, char** argv)
     QLockFile instanceLock(QDir(dataDir).filePath(QStringLiteral("wan-studio.lock")));
     instanceLock.setStaleLockTime(0); // a crashed instance's lock is recognised by its dead process id
     if (!instanceLock.tryLock(500)) {
-        const QString message =
-            QCoreApplication::translate("main", "Wan Studio is already running for this user (its data folder "
-                                                "%1 is in use). Switch to the open window, or close it first.")
-                .arg(QDir::toNativeSeparators(dataDir));
+        const QString message = QCoreApplication::translate(
+                                    "main", "Wan Studio is already running for this user (its data folder "
+                                            "%1 is in use). Switch to the open window, or close it first.")
+                                    .arg(QDir::toNativeSeparators(dataDir));
         spdlog::error("{}", message.toStdString());
         QMessageBox::critical(nullptr, QCoreApplication::translate("main", "Wan Studio"), message);
         return 1;
@@ -140,6 +140,11 @@ int main(int argc, char** argv)
     const wan::ui::QueueLoadReport report = store.load();
     wan::ui::RenderQueueModel queue(&store);
     queue.setJobs(report.jobs);
+    queue.setInputStash(QDir(dataDir).filePath(QStringLiteral("job-inputs")));
+    // Copies no queued job refers to (a crash between copying and queueing). Not after a queue that could
+    // not be read: its jobs may still need theirs.
+    if (report.problem.isEmpty())
+        queue.pruneInputStash();
     if (report.requeued > 0 && (report.problem.isEmpty() || !report.corruptBackup.isEmpty()))
         store.save(queue.jobs()); // the recovered states (running -> queued) from now on
 

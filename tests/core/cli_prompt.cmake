@@ -6,7 +6,6 @@ if(TARGET wan-generate)
         LIBS nlohmann_json::nlohmann_json
         LABELS unit
         TIMEOUT 300)
-    set_target_properties(test_cli_prompt_extend PROPERTIES AUTOMOC ON)
     target_compile_definitions(test_cli_prompt_extend PRIVATE WAN_GENERATE_PATH="$<TARGET_FILE:wan-generate>")
     add_dependencies(test_cli_prompt_extend wan-generate)
 endif()

@@ -2,4 +2,3 @@
 wan_add_test(test_dit TORCH SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_dit.cpp LIBS wan_dit wan_io LABELS model)
 wan_add_test(test_clip TORCH SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_clip.cpp LIBS wan_vision wan_dit wan_io
     LABELS model)
-set_target_properties(test_dit test_clip PROPERTIES AUTOMOC ON)

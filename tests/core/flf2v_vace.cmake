@@ -5,7 +5,6 @@ if(WAN_WITH_FFMPEG)
         SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_flf2v_vace.cpp ${CMAKE_CURRENT_LIST_DIR}/LosslessVideo.cpp
         LIBS wan_pipeline wan_dit wan_vision wan_vae wan_media wan_io PkgConfig::WAN_FFMPEG
         LABELS model)
-    set_target_properties(test_flf2v_vace PROPERTIES AUTOMOC ON)
     target_include_directories(test_flf2v_vace PRIVATE ${CMAKE_CURRENT_LIST_DIR})
 
     # wan-generate --task flf2v-14B / vace-*: the files it writes against the same references.
@@ -14,7 +13,6 @@ if(WAN_WITH_FFMPEG)
             SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_cli_flf2v_vace.cpp ${CMAKE_CURRENT_LIST_DIR}/LosslessVideo.cpp
             LIBS wan_pipeline wan_media wan_io PkgConfig::WAN_FFMPEG
             LABELS model)
-        set_target_properties(test_cli_flf2v_vace PROPERTIES AUTOMOC ON)
         target_include_directories(test_cli_flf2v_vace PRIVATE ${CMAKE_CURRENT_LIST_DIR})
         target_compile_definitions(test_cli_flf2v_vace PRIVATE WAN_GENERATE_PATH="$<TARGET_FILE:wan-generate>")
         add_dependencies(test_cli_flf2v_vace wan-generate)

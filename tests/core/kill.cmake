@@ -2,7 +2,6 @@
 # the same latents and video as an uninterrupted run (about a minute on two cores).
 if(TARGET wan-generate)
     wan_add_test(test_kill SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_kill.cpp LABELS model kill TIMEOUT 300)
-    set_target_properties(test_kill PROPERTIES AUTOMOC ON)
     target_compile_definitions(test_kill PRIVATE WAN_GENERATE_PATH="$<TARGET_FILE:wan-generate>")
     add_dependencies(test_kill wan-generate)
 endif()

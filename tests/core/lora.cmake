@@ -4,4 +4,3 @@ wan_add_test(test_lora TORCH SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_lora.cpp
     LIBS wan_pipeline wan_dit wan_io LABELS model)
 wan_add_test(test_stepcache TORCH SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_stepcache.cpp
     LIBS wan_pipeline wan_sampling wan_dit wan_io LABELS model)
-set_target_properties(test_lora test_stepcache PROPERTIES AUTOMOC ON)

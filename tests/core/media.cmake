@@ -1,5 +1,4 @@
 wan_add_test(test_media SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_media.cpp LIBS wan_media LABELS unit)
-set_target_properties(test_media PROPERTIES AUTOMOC ON)
 target_compile_definitions(test_media PRIVATE
     WAN_MEDIA_HAS_FFMPEG=$<BOOL:${WAN_WITH_FFMPEG}>
     WAN_MEDIA_HAS_OPENCV=$<BOOL:${WAN_WITH_OPENCV}>)

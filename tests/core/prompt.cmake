@@ -5,4 +5,3 @@ wan_add_test(test_prompt_extend
     LIBS wan_prompt nlohmann_json::nlohmann_json spdlog::spdlog
     LABELS unit
     TIMEOUT 60)
-set_target_properties(test_prompt_extend PROPERTIES AUTOMOC ON)

@@ -2,7 +2,5 @@
 # refusal, frame cap, writing nothing.
 wan_add_test(test_memoryplanner TORCH SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_memoryplanner.cpp
     LIBS wan_pipeline LABELS unit)
-set_target_properties(test_memoryplanner PROPERTIES AUTOMOC ON)
 wan_add_test(test_engine_robustness TORCH SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_engine_robustness.cpp
     LIBS wan_pipeline wan_dit wan_io LABELS model)
-set_target_properties(test_engine_robustness PROPERTIES AUTOMOC ON)

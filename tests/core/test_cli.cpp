@@ -5,6 +5,7 @@
 #include "support/PngFrames.h"
 #include "support/ProcessRun.h"
 #include "support/TestSupport.h"
+#include "wan/Request.h"
 
 #include <QDir>
 #include <QFile>
@@ -36,6 +37,7 @@ class TestCli : public QObject
 
 private Q_SLOTS:
     void textToVideoMatchesReference();
+    void settingsFileRoundTrip();
     void imageToVideoMatchesReference();
     void inspectStillWorks();
     void interruptLeavesNoFiles();
@@ -85,7 +87,8 @@ void TestCli::textToVideoMatchesReference()
                 QStringLiteral("--save_latents"),
                 path(out / "t2v.safetensors"),
                 QStringLiteral("--save_frames"),
-                path(out / "frames")});
+                path(out / "frames"),
+                QStringLiteral("--save_settings")});
     QVERIFY2(run.exitCode == 0, qPrintable(run.err));
     QVERIFY2(run.out.contains(QStringLiteral("seed 42")), qPrintable(run.out));
 
@@ -103,6 +106,81 @@ void TestCli::textToVideoMatchesReference()
     QCOMPARE(QString::fromStdString(info.metadata.tags["solver"]), QStringLiteral("unipc"));
     // No partial files are left next to the outputs.
     QCOMPARE(QDir(tmp.path()).entryList({QStringLiteral("*partial*")}, QDir::Files).size(), 0);
+}
+
+// --save_settings writes settings.json next to the output; --settings runs it again (same latents), and the
+// flags given with it override it.
+void TestCli::settingsFileRoundTrip()
+{
+    WAN_REQUIRE_FIXTURES();
+    const auto fixture = wan::test::fixturesDir() / "wan-tiny-t2v";
+    const auto ref = wan::io::loadSafetensors(fixture / "reference" / "e2e_t2v_unipc.safetensors");
+    QTemporaryDir tmp;
+    const fs::path out = tmp.path().toStdString();
+    const QStringList first{
+        QStringLiteral("--ckpt_dir"),
+        path(fixture),
+        QStringLiteral("--size"),
+        QStringLiteral("48*32"),
+        QStringLiteral("--frame_num"),
+        QStringLiteral("9"),
+        QStringLiteral("--sample_steps"),
+        QStringLiteral("4"),
+        QStringLiteral("--base_seed"),
+        QStringLiteral("42"),
+        QStringLiteral("--device"),
+        QStringLiteral("cpu"),
+        QStringLiteral("--t5_cpu"),
+        QStringLiteral("--prompt"),
+        QStringLiteral("Two anthropomorphic cats in comfy boxing gear and bright gloves fight "
+                       "intensely on a spotlighted stage."),
+        QStringLiteral("--save_latents"),
+        path(out / "first.safetensors"),
+        QStringLiteral("--save_file"),
+        path(out / "first.mp4"),
+        QStringLiteral("--quiet"),
+        QStringLiteral("--save_settings")};
+    const auto run = runCli(first);
+    QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+    QFile file(path(out / "settings.json"));
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const wan::Request saved = wan::fromJson(file.readAll().toStdString());
+    QCOMPARE(saved.seed, std::int64_t(42));
+    QCOMPARE(saved.steps, 4);
+    QVERIFY(saved.memory == wan::MemoryMode::T5Cpu);
+    QCOMPARE(saved.width, 48);
+
+    const auto again =
+        runCli({QStringLiteral("--settings"), path(out / "settings.json"), QStringLiteral("--save_latents"),
+                path(out / "again.safetensors"), QStringLiteral("--save_file"), path(out / "again.mp4"),
+                QStringLiteral("--quiet")});
+    QVERIFY2(again.exitCode == 0, qPrintable(again.err));
+    WAN_COMPARE_TENSORS(wan::pipeline::readLatents(out / "again.safetensors"), ref.at("x0"), 5e-4);
+    WAN_COMPARE_TENSORS(wan::pipeline::readLatents(out / "again.safetensors"),
+                        wan::pipeline::readLatents(out / "first.safetensors"), 0.0);
+
+    // A flag after (or before) --settings wins: another seed, other latents.
+    const auto other = runCli(
+        {QStringLiteral("--base_seed"), QStringLiteral("43"), QStringLiteral("--settings"),
+         path(out / "settings.json"), QStringLiteral("--save_latents"), path(out / "other.safetensors"),
+         QStringLiteral("--save_file"), path(out / "other.mp4"), QStringLiteral("--quiet")});
+    QVERIFY2(other.exitCode == 0, qPrintable(other.err));
+    const auto diff = (wan::pipeline::readLatents(out / "other.safetensors") - ref.at("x0")).abs().max();
+    QVERIFY(diff.item<double>() > 1e-3);
+
+    // A broken file: exit 2, the file and the key named.
+    QFile broken(path(out / "broken.json"));
+    QVERIFY(broken.open(QIODevice::WriteOnly));
+    broken.write(R"({"version": 1, "task": "t2v", "stpes": 4})");
+    broken.close();
+    const auto bad = runCli({QStringLiteral("--settings"), path(out / "broken.json"),
+                             QStringLiteral("--ckpt_dir"), path(fixture)});
+    QCOMPARE(bad.exitCode, 2);
+    QVERIFY2(bad.err.contains(QStringLiteral("broken.json")) && bad.err.contains(QStringLiteral("stpes")),
+             qPrintable(bad.err));
+    const auto missing = runCli({QStringLiteral("--settings"), path(out / "nowhere.json")});
+    QVERIFY2(missing.exitCode != 0 && missing.err.contains(QStringLiteral("nowhere.json")),
+             qPrintable(missing.err));
 }
 
 void TestCli::imageToVideoMatchesReference()

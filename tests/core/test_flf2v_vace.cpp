@@ -734,7 +734,7 @@ void TestFlf2vVace::badInputs_data()
     QTest::newRow("more frames than the source")
         << QStringLiteral("too many frames") << QStringLiteral("@src");
     QTest::newRow("flf2v without last frame")
-        << QStringLiteral("no last frame") << QStringLiteral("--last_frame");
+        << QStringLiteral("no last frame") << QStringLiteral("a last frame");
     QTest::newRow("vace task on t2v folder") << QStringLiteral("vace on t2v") << QStringLiteral("vace");
 }
 

@@ -3,7 +3,9 @@
 #include "media/ExifOrientation.h"
 #include "media/Image.h"
 #include "media/Mp4Writer.h"
+#include "media/PartialFile.h"
 #include "media/Png.h"
+#include "media/VideoExport.h"
 #include "media/VideoReader.h"
 #include "wan/Error.h"
 
@@ -158,6 +160,12 @@ private Q_SLOTS:
     void mp4RoundTrip_data();
     void mp4RoundTrip();
     void mp4FirstFrameOnly();
+    void stalePartialsOfATargetAreRemoved();
+    void exportFormats_data();
+    void exportFormats();
+    void exportPngSequence();
+    void exportRefusals();
+    void pngMetadataRoundTrip();
     void mp4CancelLeavesNothing();
     void mp4UnfinishedWriterLeavesNothing();
     void mp4BadDestination_data();
@@ -317,6 +325,196 @@ void TestMedia::mp4UnfinishedWriterLeavesNothing()
     QVERIFY(errorFrom([&] { writer.writeFrame(frames.frame(1)); }));
 }
 
+void TestMedia::stalePartialsOfATargetAreRemoved()
+{
+    namespace fs = std::filesystem;
+    QTemporaryDir dir;
+    const fs::path target = toPath(dir.filePath("out.mp4"));
+    auto touch = [&](const char* name) {
+        QFile file(dir.filePath(name));
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write("x");
+    };
+    // Left by a killed run: this target's partials, plus names that are not (another target, another
+    // extension, a user's file that only looks alike) and must stay.
+    for (const char* name :
+         {"out.partial-abc123.mp4", "out.partial-zz9999.mp4", "other.partial-abc123.mp4",
+          "out.partial-abc123.png", "out.partial-ABC123.mp4", "out.partial-abc12.mp4", "out.mp4"})
+        touch(name);
+    const auto old = fs::file_time_type::clock::now() - std::chrono::hours(1);
+    for (const auto& entry : fs::directory_iterator(toPath(dir.path())))
+        fs::last_write_time(entry.path(), old);
+    // One written after the cut-off: a writer running now.
+    touch("out.partial-new111.mp4");
+    const auto cutoff = fs::file_time_type::clock::now() - std::chrono::minutes(30);
+    QCOMPARE(wan::media::removeStalePartials(target, cutoff), 2);
+    QStringList left = filesIn(dir.path());
+    left.sort();
+    QCOMPARE(left,
+             (QStringList{"other.partial-abc123.mp4", "out.mp4", "out.partial-ABC123.mp4",
+                          "out.partial-abc12.mp4", "out.partial-abc123.png", "out.partial-new111.mp4"}));
+    QCOMPARE(wan::media::removeStalePartials(fs::path(), cutoff), 0);
+    QCOMPARE(wan::media::removeStalePartials(toPath(dir.filePath("missing/out.mp4")), cutoff), 0);
+}
+
+void TestMedia::exportFormats_data()
+{
+    QTest::addColumn<int>("format");
+    QTest::addColumn<QString>("codec");
+    QTest::addColumn<int>("fps");
+    QTest::addColumn<bool>("keepsMetadata");
+    QTest::addColumn<double>("meanAbsBound"); // against the source video's decoded frames; 0: exact
+
+    QTest::newRow("H.264 MP4, 24 fps") << int(ExportFormat::Mp4H264) << "h264" << 24 << true << 3.0;
+    QTest::newRow("H.265 MP4") << int(ExportFormat::Mp4H265) << "hevc" << 16 << true << 3.0;
+    QTest::newRow("VP9 WebM, 30 fps") << int(ExportFormat::WebmVp9) << "vp9" << 30 << true << 3.0;
+    QTest::newRow("FFV1 MKV (lossless)") << int(ExportFormat::MkvFfv1) << "ffv1" << 16 << true << 0.0;
+    QTest::newRow("GIF") << int(ExportFormat::Gif) << "gif" << 10 << false << 12.0;
+}
+
+void TestMedia::exportFormats()
+{
+#if !WAN_MEDIA_HAS_FFMPEG
+    QSKIP("built without WAN_WITH_FFMPEG");
+#endif
+    QFETCH(int, format);
+    QFETCH(QString, codec);
+    QFETCH(int, fps);
+    QFETCH(bool, keepsMetadata);
+    QFETCH(double, meanAbsBound);
+    const auto exportFormat = ExportFormat(format);
+    QVERIFY2(exportSupported(exportFormat), "the FFmpeg this project installs has every export encoder");
+
+    QTemporaryDir dir;
+    const fs::path source = toPath(dir.filePath("result.mp4"));
+    Mp4Options original;
+    original.metadata = settingsMetadata();
+    writeMp4(source, gradientFrames(48, 32, 9), original);
+    const QByteArray sourceBytes = readAll(dir.filePath("result.mp4"));
+    const VideoFrames decodedSource = readVideoFrames(source);
+
+    const fs::path target = toPath(
+        dir.filePath(QStringLiteral("export.") + QString::fromStdString(exportExtension(exportFormat))));
+    ExportOptions options;
+    options.format = exportFormat;
+    options.fps = fps;
+    options.metadata.tags["exported"] = "yes";
+    const auto error = errorFrom([&] { exportVideo(source, target, options); });
+    QVERIFY2(!error, error ? error->what() : "");
+    QCOMPARE(readAll(dir.filePath("result.mp4")), sourceBytes); // the original is untouched
+    QCOMPARE(filesIn(dir.path()).size(), 2);                    // no partial file left
+
+    VideoInfo info;
+    const VideoFrames output = readVideoFrames(target, -1, &info);
+    QCOMPARE(QString::fromStdString(info.codec), codec);
+    QCOMPARE(info.frameCount, 9);
+    QCOMPARE(info.width, 48);
+    QCOMPARE(info.height, 32);
+    // GIF delays are whole 1/100 s: 10 fps is exact there, 16 is not.
+    QVERIFY2(std::abs(info.fps - fps) < 1e-6, qPrintable(QString::number(info.fps)));
+    if (keepsMetadata) {
+        MediaMetadata expected = settingsMetadata();
+        expected.tags["exported"] = "yes";
+        QVERIFY(info.metadata.tags == expected.tags);
+    } else {
+        QVERIFY(info.metadata.tags.empty());
+    }
+    double sum = 0.0;
+    for (std::size_t i = 0; i < output.rgb.size(); ++i)
+        sum += std::abs(int(output.rgb[i]) - int(decodedSource.rgb[i]));
+    const double meanAbs = sum / double(output.rgb.size());
+    qInfo("%s: mean abs error %.3f against the source's frames, %lld bytes", qPrintable(codec), meanAbs,
+          qlonglong(fs::file_size(target)));
+    if (meanAbsBound == 0.0)
+        QVERIFY(output.rgb == decodedSource.rgb);
+    else
+        QVERIFY2(meanAbs < meanAbsBound, qPrintable(QString::number(meanAbs)));
+}
+
+void TestMedia::exportPngSequence()
+{
+#if !WAN_MEDIA_HAS_FFMPEG
+    QSKIP("built without WAN_WITH_FFMPEG");
+#endif
+    QTemporaryDir dir;
+    const fs::path source = toPath(dir.filePath("result.mp4"));
+    Mp4Options original;
+    original.metadata = settingsMetadata();
+    writeMp4(source, gradientFrames(48, 32, 5), original);
+    const VideoFrames decoded = readVideoFrames(source);
+    const fs::path target = toPath(dir.filePath("frames"));
+    ExportOptions options;
+    options.format = ExportFormat::PngSequence;
+    exportVideo(source, target, options);
+    const QStringList names = QDir(dir.filePath("frames")).entryList(QDir::Files);
+    QCOMPARE(names, (QStringList{"frame_0000.png", "frame_0001.png", "frame_0002.png", "frame_0003.png",
+                                 "frame_0004.png"}));
+    for (int i = 0; i < 5; ++i) {
+        const fs::path frame = target / names[i].toStdString();
+        const RgbImage image = readPng(frame);
+        QVERIFY(std::equal(image.rgb.begin(), image.rgb.end(), decoded.frame(i)));
+        QVERIFY(readPngMetadata(frame).tags == settingsMetadata().tags);
+    }
+    // Only the folder and the source: the temporary folder was renamed.
+    QCOMPARE(QDir(dir.path()).entryList(QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot).size(), 2);
+
+    // Exported again over it (3 frames now): the old sequence is replaced as a whole.
+    writeMp4(source, gradientFrames(48, 32, 3), original);
+    exportVideo(source, target, options);
+    QCOMPARE(QDir(dir.filePath("frames")).entryList(QDir::Files).size(), 3);
+    QCOMPARE(QDir(dir.path()).entryList(QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot).size(), 2);
+}
+
+void TestMedia::exportRefusals()
+{
+#if !WAN_MEDIA_HAS_FFMPEG
+    QSKIP("built without WAN_WITH_FFMPEG");
+#endif
+    QTemporaryDir dir;
+    const fs::path source = toPath(dir.filePath("result.mp4"));
+    writeMp4(source, gradientFrames(48, 32, 3));
+    const QByteArray before = readAll(dir.filePath("result.mp4"));
+    ExportOptions options;
+    // Onto itself (also through another spelling of the path): refused, the file unchanged.
+    for (const fs::path& same : {source, toPath(dir.filePath("./result.mp4"))}) {
+        const auto error = errorFrom([&] { exportVideo(source, same, options); });
+        QVERIFY(error && error->kind() == wan::ErrorKind::InvalidArgument);
+        QVERIFY2(QString::fromStdString(error->what()).contains("onto itself"), error->what());
+    }
+    QCOMPARE(readAll(dir.filePath("result.mp4")), before);
+    // Not a video: a clear error, nothing written.
+    QVERIFY(writeBytes(dir.filePath("notes.mp4"), "not a video"));
+    const auto corrupt = errorFrom(
+        [&] { exportVideo(toPath(dir.filePath("notes.mp4")), toPath(dir.filePath("x.mp4")), options); });
+    QVERIFY(corrupt && corrupt->kind() == wan::ErrorKind::CorruptFile);
+    QVERIFY(!QFileInfo::exists(dir.filePath("x.mp4")));
+    // Cancelled before writing: nothing left.
+    wan::CancelToken cancel;
+    cancel.cancel();
+    const auto cancelled =
+        errorFrom([&] { exportVideo(source, toPath(dir.filePath("y.webm")), options, &cancel); });
+    QVERIFY(cancelled && cancelled->kind() == wan::ErrorKind::Cancelled);
+    QCOMPARE(filesIn(dir.path()), (QStringList{"notes.mp4", "result.mp4"}));
+    options.fps = 500;
+    QVERIFY(errorFrom([&] { exportVideo(source, toPath(dir.filePath("z.mp4")), options); }));
+}
+
+void TestMedia::pngMetadataRoundTrip()
+{
+    QTemporaryDir dir;
+    const fs::path path = toPath(dir.filePath("t2i.png"));
+    RgbImage image{5, 3, std::vector<std::uint8_t>(45, 200)};
+    writePng(path, image, settingsMetadata());
+    QVERIFY(readPngMetadata(path).tags == settingsMetadata().tags); // UTF-8 prompt included
+    QVERIFY(readPng(path).rgb == image.rgb);                        // still a valid PNG for every reader
+    writePng(path, image);
+    QVERIFY(readPngMetadata(path).tags.empty());
+    QVERIFY(writeBytes(dir.filePath("bad.png"), "GIF89a not a png"));
+    const auto error = errorFrom([&] { readPngMetadata(toPath(dir.filePath("bad.png"))); });
+    QVERIFY(error && error->kind() == wan::ErrorKind::Image);
+    QVERIFY(errorFrom([&] { readPngMetadata(toPath(dir.filePath("missing.png"))); }));
+}
+
 void TestMedia::mp4BadDestination_data()
 {
     QTest::addColumn<QString>("target"); // relative to the temporary folder unless absolute
@@ -375,10 +573,14 @@ void TestMedia::mp4ProtocolLikeNames_data()
     QTest::addColumn<QString>("folder"); // made first when not empty
 
     // FFmpeg reads "name:" at the start of a path as a protocol: pipe: is stdin/stdout, concat: other files.
-    QTest::newRow("pipe:1.mp4") << "pipe:1.mp4" << "";
-    QTest::newRow("concat:x.mp4") << "concat:x.mp4" << "";
-    QTest::newRow("file in a folder pipe:") << "pipe:/clip.mp4" << "pipe:";
-    QTest::newRow("file in a folder concat:") << "concat:/clip.mp4" << "concat:";
+    QTest::newRow("pipe:1.mp4") << "pipe:1.mp4"
+                                << "";
+    QTest::newRow("concat:x.mp4") << "concat:x.mp4"
+                                  << "";
+    QTest::newRow("file in a folder pipe:") << "pipe:/clip.mp4"
+                                            << "pipe:";
+    QTest::newRow("file in a folder concat:") << "concat:/clip.mp4"
+                                              << "concat:";
 }
 
 void TestMedia::mp4ProtocolLikeNames()

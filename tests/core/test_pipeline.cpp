@@ -1,10 +1,10 @@
 // End-to-end parity of the Engine with the official generate() runs recorded in the fixtures
 // (e2e_*.safetensors), plus cancellation, finishing from saved latents and job errors.
+#include "media/Png.h"
 #include "pipeline/EngineInternals.h"
 #include "pipeline/Geometry.h"
 #include "pipeline/LatentsFile.h"
 #include "pipeline/MemoryPlanner.h"
-#include "media/Png.h"
 #include "support/TestSupport.h"
 #include "text/Tokenizer.h"
 #include "wan/Pipeline.h"
@@ -210,7 +210,8 @@ void TestPipeline::endToEnd()
     if (ref.count("ids_cond") && ref.count("ids_null")) {
         const text::Tokenizer tokenizer(text::Tokenizer::modelPathIn(dir));
         const auto negative = params.value(QStringLiteral("n_prompt_used")).toString().toStdString();
-        QVERIFY2(torch::equal(tokenizer.encodeBatch({request.prompt}).ids, ref.at("ids_cond")), "ids_cond differ");
+        QVERIFY2(torch::equal(tokenizer.encodeBatch({request.prompt}).ids, ref.at("ids_cond")),
+                 "ids_cond differ");
         QVERIFY2(torch::equal(tokenizer.encodeBatch({negative}).ids, ref.at("ids_null")), "ids_null differ");
     }
 
@@ -360,10 +361,11 @@ void TestPipeline::failedWriteKeepsExistingFiles()
     QCOMPARE(result.status, JobStatus::Failed);
     QCOMPARE(result.errorKind, ErrorKind::Io);
     // The video is written after the frames: its error means all frames were written first.
-    QVERIFY2(QString::fromStdString(result.error).contains(QLatin1String("no-such-folder")), result.error.c_str());
+    QVERIFY2(QString::fromStdString(result.error).contains(QLatin1String("no-such-folder")),
+             result.error.c_str());
     QVERIFY2(fs::exists(existing), "a file that existed before the job was deleted");
-    const QStringList left =
-        QDir(QString::fromStdString(request.framesDir.string())).entryList(QDir::Files | QDir::NoDotAndDotDot);
+    const QStringList left = QDir(QString::fromStdString(request.framesDir.string()))
+                                 .entryList(QDir::Files | QDir::NoDotAndDotDot);
     QCOMPARE(left, QStringList{QString::fromStdString(existing.filename().string())});
 }
 
@@ -472,10 +474,17 @@ void TestPipeline::planner()
     QVERIFY(mid.offloadModels && !mid.streamDitBlocks);
     const auto small = pipeline::planPlacement(r, true, 4ull << 30, needs);
     QVERIFY(small.t5OnCpu && small.streamDitBlocks);
-    r.t5Cpu = true;
+    r.memory = wan::MemoryMode::T5Cpu;
     const auto forced = pipeline::planPlacement(r, true, 80ull << 30, needs);
     QVERIFY(forced.t5OnCpu && !forced.offloadModels);
     QVERIFY(!forced.description.empty());
+    // The official --offload_model True alone keeps T5 on the device between offloads; with --t5_cpu not.
+    r.memory = wan::MemoryMode::Offload;
+    const auto offload = pipeline::planPlacement(r, true, 80ull << 30, needs);
+    QVERIFY(offload.offloadModels && !offload.t5OnCpu);
+    r.memory = wan::MemoryMode::OffloadT5Cpu;
+    const auto least = pipeline::planPlacement(r, true, 80ull << 30, needs);
+    QVERIFY(least.offloadModels && least.t5OnCpu);
 }
 
 QTEST_GUILESS_MAIN(TestPipeline)

@@ -9,7 +9,7 @@ seconds="${1:-30}"
 shift || true
 harnesses=("$@")
 if [[ ${#harnesses[@]} -eq 0 ]]; then
-    harnesses=(safetensors zip pickle pth exif)
+    harnesses=(safetensors zip pickle pth gguf exif)
 fi
 jobs="${WAN_JOBS:-2}"
 # A parser must never need much memory for an input of at most 64 KiB: an input whose parse grows past this

@@ -355,7 +355,14 @@ void TestEditWorkflow::queueShowsFlf2vFramesWithScreenshot()
                                     gradient({320, 180}, QColor(0, 30, 120), QColor(0, 0, 60)));
     QVERIFY(window.firstFrameDropZone()->setImageFile(first));
     QVERIFY(window.lastFrameDropZone()->setImageFile(last));
+    const QString stash = QDir(dir.path()).filePath(QStringLiteral("job-inputs"));
+    studio.queue.setInputStash(stash);
     QVERIFY(window.submit().isEmpty());
+    // The job has its own copies: the user moving the originals away changes nothing.
+    const wan::Request& queued = studio.queue.jobs().first().request;
+    for (const auto& path : {queued.firstFrame, queued.lastFrame})
+        QVERIFY2(QString::fromStdString(path.string()).startsWith(stash), path.string().c_str());
+    QVERIFY(QFile::remove(first) && QFile::remove(last));
     const QModelIndex cell = studio.queue.index(0, RenderQueueModel::ThumbnailColumn);
     const QPixmap pixmap = studio.queue.data(cell, Qt::DecorationRole).value<QPixmap>();
     QVERIFY(!pixmap.isNull());

@@ -72,6 +72,10 @@ private Q_SLOTS:
     void runningJobWithLatentsIsResumed();
     void thumbnailsShowTheInputs_data();
     void thumbnailsShowTheInputs();
+    void inputPicturesAreCopiedAtQueueTime();
+    void copiedInputsGoWithTheLastJobUsingThem();
+    void failedCopyLeavesNothing();
+    void onlyStashFoldersAreEverRemoved();
 };
 
 void TestQueueModel::transitions_data()
@@ -476,7 +480,8 @@ void TestQueueModel::unreadableFileIsKeptAside()
     const QueueLoadReport report = store.load();
     QVERIFY(report.jobs.isEmpty());
     QVERIFY(!report.problem.isEmpty());
-    QVERIFY2(report.corruptBackup.contains(QStringLiteral("queue.json.corrupt-")), qPrintable(report.problem));
+    QVERIFY2(report.corruptBackup.contains(QStringLiteral("queue.json.corrupt-")),
+             qPrintable(report.problem));
     QVERIFY(QFileInfo::exists(report.corruptBackup));
     QVERIFY(store.save({makeJob(QStringLiteral("new"))}));
     QVERIFY(QFileInfo::exists(report.corruptBackup));
@@ -600,6 +605,184 @@ void TestQueueModel::thumbnailsShowTheInputs()
     model.setThumbnail(id, previewPath);
     const QImage shown = model.data(cell, Qt::DecorationRole).value<QPixmap>().toImage();
     QCOMPARE(shown.pixelColor(shown.width() / 2, shown.height() / 2), QColor(Qt::white));
+}
+
+namespace {
+QString writeBytes(const QString& path, const QByteArray& bytes)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size())
+        return {};
+    return path;
+}
+
+QByteArray readBytes(const std::filesystem::path& path)
+{
+    QFile file(QString::fromStdString(path.string()));
+    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+}
+
+QString parentOf(const std::filesystem::path& path)
+{
+    return QFileInfo(QString::fromStdString(path.string())).absolutePath();
+}
+
+QStringList stashFolders(const QString& stash)
+{
+    return QDir(stash).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
+}
+} // namespace
+
+void TestQueueModel::inputPicturesAreCopiedAtQueueTime()
+{
+    QTemporaryDir dir;
+    const QString stash = dir.filePath(QStringLiteral("job-inputs"));
+    RenderQueueModel model(nullptr);
+    model.setInputStash(stash);
+    const QString first = writeBytes(dir.filePath(QStringLiteral("first.png")), "first frame bytes");
+    const QString last = writeBytes(dir.filePath(QStringLiteral("last.jpeg")), "last frame bytes");
+    QVERIFY(!first.isEmpty() && !last.isEmpty());
+
+    RenderJob job = makeJob(QStringLiteral("flf2v"), wan::Task::FLF2V);
+    job.request.firstFrame = first.toStdString();
+    job.request.lastFrame = last.toStdString();
+    job.request.srcRefImages = {first.toStdString()};
+    QString error;
+    QVERIFY2(model.stageInputs(&job.request, &error), qPrintable(error));
+    // Every picture now names a copy in one new folder below the stash, with its file type kept.
+    const QString folder = parentOf(job.request.firstFrame);
+    QCOMPARE(QFileInfo(folder).absolutePath(), QFileInfo(stash).absoluteFilePath());
+    QCOMPARE(parentOf(job.request.lastFrame), folder);
+    QCOMPARE(parentOf(job.request.srcRefImages[0]), folder);
+    QCOMPARE(QFileInfo(QString::fromStdString(job.request.lastFrame.string())).suffix(),
+             QStringLiteral("jpeg"));
+    QCOMPARE(readBytes(job.request.firstFrame), QByteArray("first frame bytes"));
+    QCOMPARE(readBytes(job.request.lastFrame), QByteArray("last frame bytes"));
+    const QUuid id = model.addJob(job);
+
+    // The user moves the originals away: the queued job still has its pictures.
+    QVERIFY(QFile::remove(first) && QFile::remove(last));
+    QCOMPARE(readBytes(model.job(id)->request.firstFrame), QByteArray("first frame bytes"));
+
+    // Staging the job's own request again (an edit that kept the pictures) copies nothing.
+    wan::Request again = model.job(id)->request;
+    QVERIFY2(model.stageInputs(&again, &error), qPrintable(error));
+    QCOMPARE(again.firstFrame, model.job(id)->request.firstFrame);
+    QCOMPARE(stashFolders(stash).size(), 1);
+
+    // No stash (the default): paths stay as chosen and nothing is created.
+    RenderQueueModel plain(nullptr);
+    wan::Request untouched;
+    untouched.image = "/somewhere/else.png";
+    QVERIFY(plain.stageInputs(&untouched, &error));
+    QCOMPARE(untouched.image, std::filesystem::path("/somewhere/else.png"));
+}
+
+void TestQueueModel::copiedInputsGoWithTheLastJobUsingThem()
+{
+    QTemporaryDir dir;
+    const QString stash = dir.filePath(QStringLiteral("job-inputs"));
+    QueueStore store(dir.filePath(QStringLiteral("queue.json")));
+    RenderQueueModel model(&store);
+    model.setInputStash(stash);
+    model.setFinishedJobLimit(1);
+    const QString image = writeBytes(dir.filePath(QStringLiteral("cat.png")), "cat");
+    QString error;
+
+    RenderJob job = makeJob(QStringLiteral("a cat"), wan::Task::I2V);
+    job.request.image = image.toStdString();
+    QVERIFY(model.stageInputs(&job.request, &error));
+    const QString folder = parentOf(job.request.image);
+    const QUuid a = model.addJob(job);
+    const QUuid b = model.duplicateJob(a); // shares the copy
+    QCOMPARE(model.job(b)->request.image, model.job(a)->request.image);
+    QVERIFY(model.removeJob(a));
+    QVERIFY2(QFileInfo::exists(folder), "still used by the duplicate");
+    QVERIFY(model.removeJob(b));
+    QVERIFY2(!QFileInfo::exists(folder), "the last job using it left the queue");
+    QVERIFY(QFileInfo::exists(image)); // the user's original is never touched
+
+    // An edit that picks another picture releases the old copy.
+    RenderJob edited = makeJob(QStringLiteral("a dog"), wan::Task::I2V);
+    edited.request.image = image.toStdString();
+    QVERIFY(model.stageInputs(&edited.request, &error));
+    const QUuid c = model.addJob(edited);
+    const QString oldFolder = parentOf(model.job(c)->request.image);
+    wan::Request changed = model.job(c)->request;
+    changed.image = writeBytes(dir.filePath(QStringLiteral("dog.png")), "dog").toStdString();
+    QVERIFY(model.stageInputs(&changed, &error));
+    QVERIFY(model.updatePendingRequest(c, changed));
+    QVERIFY(!QFileInfo::exists(oldFolder));
+    QCOMPARE(readBytes(model.job(c)->request.image), QByteArray("dog"));
+
+    // Finished jobs beyond the limit are archived: their copies go (a record, not something to run again).
+    const QString newFolder = parentOf(model.job(c)->request.image);
+    QVERIFY(model.markRunning(c, model.job(c)->request, dir.filePath(QStringLiteral("c"))));
+    QVERIFY(model.finishJob(c, outcomeOf(wan::JobStatus::Done)));
+    QTest::qWait(5);
+    RenderJob later = makeJob(QStringLiteral("later"));
+    const QUuid d = model.addJob(later);
+    QVERIFY(model.markRunning(d, model.job(d)->request, dir.filePath(QStringLiteral("d"))));
+    QVERIFY(model.finishJob(d, outcomeOf(wan::JobStatus::Done)));
+    model.flush();
+    QVERIFY(!model.job(c));
+    QVERIFY(!QFileInfo::exists(newFolder));
+}
+
+void TestQueueModel::failedCopyLeavesNothing()
+{
+    QTemporaryDir dir;
+    const QString stash = dir.filePath(QStringLiteral("job-inputs"));
+    RenderQueueModel model(nullptr);
+    model.setInputStash(stash);
+    const QString good = writeBytes(dir.filePath(QStringLiteral("good.png")), "good");
+    const QString missing = dir.filePath(QStringLiteral("moved-away.png"));
+    wan::Request request;
+    request.task = wan::Task::FLF2V;
+    request.firstFrame = good.toStdString();
+    request.lastFrame = missing.toStdString();
+    const wan::Request before = request;
+    QString error;
+    QVERIFY(!model.stageInputs(&request, &error));
+    QVERIFY2(error.contains(QDir::toNativeSeparators(missing)), qPrintable(error));
+    QCOMPARE(request.firstFrame, before.firstFrame); // unchanged
+    QCOMPARE(request.lastFrame, before.lastFrame);
+    QVERIFY(stashFolders(stash).isEmpty()); // the half-made folder is gone
+}
+
+void TestQueueModel::onlyStashFoldersAreEverRemoved()
+{
+    QTemporaryDir dir;
+    const QString stash = dir.filePath(QStringLiteral("job-inputs"));
+    QVERIFY(QDir().mkpath(stash));
+    RenderQueueModel model(nullptr);
+    model.setInputStash(stash);
+    // A job whose picture lies outside the stash (queued before copies existed): removing it deletes nothing.
+    const QString outside = writeBytes(dir.filePath(QStringLiteral("outside.png")), "mine");
+    RenderJob old = makeJob(QStringLiteral("old"), wan::Task::I2V);
+    old.request.image = outside.toStdString();
+    old.id = QUuid::createUuid();
+    old.state = JobState::Queued;
+    model.setJobs({old});
+    QVERIFY(model.removeJob(old.id));
+    QVERIFY(QFileInfo::exists(outside));
+
+    // At start-up: folders made by staging that no job uses are removed; the used one and anything a user
+    // put there (not named by the stash) stay.
+    RenderJob used = makeJob(QStringLiteral("used"), wan::Task::I2V);
+    used.request.image = outside.toStdString();
+    QString error;
+    QVERIFY(model.stageInputs(&used.request, &error));
+    model.addJob(used);
+    const QString orphan = QDir(stash).filePath(QUuid::createUuid().toString(QUuid::WithoutBraces));
+    QVERIFY(QDir().mkpath(orphan));
+    QVERIFY(!writeBytes(QDir(orphan).filePath(QStringLiteral("image.png")), "x").isEmpty());
+    const QString users = QDir(stash).filePath(QStringLiteral("my-pictures"));
+    QVERIFY(QDir().mkpath(users));
+    model.pruneInputStash();
+    QVERIFY(!QFileInfo::exists(orphan));
+    QVERIFY(QFileInfo::exists(users));
+    QVERIFY(QFileInfo::exists(QString::fromStdString(model.jobs().first().request.image.string())));
 }
 
 QTEST_MAIN(TestQueueModel)

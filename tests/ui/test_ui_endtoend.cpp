@@ -23,8 +23,13 @@
 #include <filesystem>
 
 #include "support/Fixtures.h" // not TestSupport.h: this test does not compile the torch headers
+#include "support/ProcessRun.h"
 
 using namespace wan::ui;
+
+namespace {
+std::vector<float> readF32(const QString& path, const QString& key, QList<int>* shape);
+} // namespace
 
 class TestUiEndToEnd : public QObject
 {
@@ -138,6 +143,31 @@ void TestUiEndToEnd::fullJobWritesVideo()
     PlayerWidget player;
     player.openFile(video, 16);
     QTRY_COMPARE_WITH_TIMEOUT(player.frameCount(), 9, 10000);
+
+#ifdef WAN_GENERATE_PATH
+    // The job's settings.json run through the CLI (wan-generate --settings) ends on the same latents.
+    QTemporaryDir cliOut;
+    const QString cliLatents = QDir(cliOut.path()).filePath(QStringLiteral("cli.safetensors"));
+    const auto cli = wan::test::runProcess(
+        QStringLiteral(WAN_GENERATE_PATH),
+        {QStringLiteral("--settings"), folder.filePath(QStringLiteral("settings.json")),
+         QStringLiteral("--save_latents"), cliLatents, QStringLiteral("--save_file"),
+         QDir(cliOut.path()).filePath(QStringLiteral("cli.mp4")), QStringLiteral("--quiet")},
+        600 * 1000);
+    QVERIFY2(cli.exitCode == 0, qPrintable(cli.err));
+    QList<int> guiShape;
+    QList<int> cliShape;
+    const auto guiValues = readF32(model.job(id)->latentsPath, QStringLiteral("latents"), &guiShape);
+    const auto cliValues = readF32(cliLatents, QStringLiteral("latents"), &cliShape);
+    QVERIFY(!guiValues.empty());
+    QCOMPARE(cliShape, guiShape);
+    QCOMPARE(cliValues.size(), guiValues.size());
+    double worst = 0.0;
+    for (std::size_t i = 0; i < guiValues.size(); ++i)
+        worst = std::max(worst, double(std::abs(cliValues[i] - guiValues[i])));
+    qInfo("CLI --settings vs GUI latents: max abs diff %g over %zu values", worst, guiValues.size());
+    QVERIFY2(worst <= 1e-5, qPrintable(QStringLiteral("max abs diff %1").arg(worst)));
+#endif
 }
 
 namespace {

@@ -44,7 +44,11 @@ endif()
 if(TARGET wan_pipeline AND TARGET wan_media)
     wan_add_test(test_ui_endtoend SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_ui_endtoend.cpp LIBS wanui_engine wan_media
         LABELS model TIMEOUT 900)
-    set_target_properties(test_ui_endtoend PROPERTIES AUTOMOC ON)
     target_include_directories(test_ui_endtoend PRIVATE ${CMAKE_CURRENT_LIST_DIR})
     target_compile_definitions(test_ui_endtoend PRIVATE WAN_UI_TEST_OUTPUT_DIR="${CMAKE_BINARY_DIR}/screenshots")
+    # The job's settings.json through the CLI gives the same latents.
+    if(TARGET wan-generate)
+        target_compile_definitions(test_ui_endtoend PRIVATE WAN_GENERATE_PATH="$<TARGET_FILE:wan-generate>")
+        add_dependencies(test_ui_endtoend wan-generate)
+    endif()
 endif()

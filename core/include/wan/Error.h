@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 namespace wan {
 
@@ -19,15 +20,22 @@ enum class ErrorKind
     Internal,
 };
 
-// Every error the engine reports: a message written for the user (names the file and the fix).
+// Every error the engine reports: a message written for the user (names the file and the fix). `reason`:
+// a stable machine-readable code where a front end may want to add its own advice (see wan::reason in
+// wan/Request.h); empty otherwise.
 class Error : public std::runtime_error
 {
 public:
-    Error(ErrorKind kind, const std::string& message) : std::runtime_error(message), m_kind(kind) {}
+    Error(ErrorKind kind, const std::string& message, std::string_view reason = {})
+        : std::runtime_error(message), m_kind(kind), m_reason(reason)
+    {
+    }
     ErrorKind kind() const noexcept { return m_kind; }
+    const std::string& reason() const noexcept { return m_reason; }
 
 private:
     ErrorKind m_kind;
+    std::string m_reason;
 };
 
 } // namespace wan

@@ -5,6 +5,7 @@
 // gets a usable prompt back (the original one) and a message saying why.
 
 #include "wan/CancelToken.h"
+#include "wan/Request.h"
 
 #include <cstdint>
 #include <memory>
@@ -20,6 +21,10 @@ enum class PromptTask
     ImageToVideo,
     TextToImage,
 };
+
+// What the extender is asked to describe for a generation task: i2v and flf2v (from the first frame) are
+// image-to-video, t2i text-to-image, t2v and vace text-to-video.
+PromptTask promptTaskFor(Task task);
 
 enum class PromptLanguage
 {

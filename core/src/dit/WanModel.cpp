@@ -585,7 +585,9 @@ std::vector<torch::Tensor> WanModel::forward(std::vector<torch::Tensor> x, torch
                                              double vaceContextScale, BlockCache* cache)
 {
     // x: B x [C_in, F, H, W] -> B x [outDim, F, H, W] float32
-    torch::NoGradGuard noGrad;
+    std::optional<torch::NoGradGuard> noGrad;
+    if (!m_gradEnabled)
+        noGrad.emplace();
     const auto& c = m_config;
     const auto device = computeDevice();
     const int64_t batch = int64_t(x.size());

@@ -241,6 +241,10 @@ public:
     // Where forward() computes.
     torch::Device computeDevice() const;
 
+    // Training (app/wan-train): forward() records autograd history. Off by default, so inference never keeps
+    // activations; the outputs are the same either way.
+    void setGradEnabled(bool enabled) { m_gradEnabled = enabled; }
+
     // While streaming, moving the model to a device makes that the compute device (the weights outside
     // `blocks` go there, the blocks stay in host memory), so offloading and bringing back a streamed model
     // never puts all blocks on the device. Changing the dtype while streaming throws.
@@ -299,6 +303,7 @@ private:
     std::vector<std::vector<torch::Tensor>> m_blockHostWeights; // per streamed block, parameters() order
     int m_fetchedBlocks = 0;
     std::function<void(size_t)> m_blockHook;
+    bool m_gradEnabled = false;
 };
 
 } // namespace wan::dit

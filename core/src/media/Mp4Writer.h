@@ -1,5 +1,6 @@
 #pragma once
-// H.264 MP4 export (libx264, yuv420p, BT.709, +faststart) with the generation settings as metadata.
+// Video export with the generation settings as metadata: H.264 MP4 by default (libx264, yuv420p, BT.709,
+// +faststart); H.265 MP4, VP9 WebM, lossless FFV1 Matroska (exact RGB) and GIF where this FFmpeg has them.
 
 #include "media/MediaTypes.h"
 #include "wan/CancelToken.h"
@@ -11,14 +12,34 @@
 
 namespace wan::media {
 
+// The codec decides the container: H264/H265 -> MP4, Vp9 -> WebM, Ffv1 -> Matroska, Gif -> GIF.
+enum class VideoCodec
+{
+    H264,
+    H265,
+    Vp9,
+    Ffv1, // lossless: the RGB frames come back exactly
+    Gif   // 256 colours (one palette for the whole clip); no metadata; delays in 1/100 s
+};
+
 struct Mp4Options
 {
+    VideoCodec codec = VideoCodec::H264;
     int fps = 16; // 1..240; the time base is 1/fps and every frame lasts one tick
-    int crf = 17; // libx264 constant rate factor, 0 (lossless) .. 51; 17 is visually lossless
-    std::string preset = "medium"; // libx264 speed/size trade-off ("ultrafast" .. "veryslow")
-    // Stored as a JSON object in the MP4 `comment` tag; the `prompt` tag also becomes the `title`.
+    // Constant rate factor (H.264/H.265 0..51, VP9 0..63); -1: the codec's visually lossless default
+    // (H.264 17, H.265 20, VP9 24). Ignored by FFV1 and GIF.
+    int crf = -1;
+    std::string preset = "medium"; // H.264/H.265 speed/size trade-off ("ultrafast" .. "veryslow")
+    // Stored as a JSON object in the container's `comment` tag; the `prompt` tag also becomes the `title`.
     MediaMetadata metadata;
 };
+
+// The FFmpeg encoder behind a codec ("libx264", "libx265", "libvpx-vp9", "ffv1", "gif").
+const char* encoderName(VideoCodec codec);
+// The file name extension that fits a codec's container ("mp4", "webm", "mkv", "gif").
+const char* containerExtension(VideoCodec codec);
+// Whether this build can write `codec` (built with FFmpeg, and its encoder is present).
+bool codecSupported(VideoCodec codec);
 
 // Streams frames into an MP4. The file appears under its final name only when finish() succeeds: frames go to
 // `<stem>.partial-XXXXXX.mp4` in the same folder, which is removed on any error, on discard() and when the

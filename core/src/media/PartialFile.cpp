@@ -57,6 +57,38 @@ void throwIoError(const std::string& action, const fs::path& path, int err)
     throw Error(ErrorKind::Io, "Cannot " + action + " '" + path.string() + "': " + describeErrno(err));
 }
 
+int removeStalePartials(const fs::path& target, fs::file_time_type before) noexcept
+{
+    if (target.empty() || !target.has_filename())
+        return 0;
+    const fs::path folder = target.parent_path().empty() ? fs::path(".") : target.parent_path();
+    const std::string prefix = target.stem().string() + ".partial-";
+    const std::string extension = target.extension().string();
+    int removed = 0;
+    std::error_code ec;
+    for (fs::directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec)) {
+        const std::string name = it->path().filename().string();
+        if (name.size() != prefix.size() + 6 + extension.size() ||
+            name.compare(0, prefix.size(), prefix) != 0 ||
+            name.compare(prefix.size() + 6, std::string::npos, extension) != 0)
+            continue;
+        bool suffixOk = true;
+        for (size_t i = prefix.size(); i < prefix.size() + 6; ++i)
+            suffixOk = suffixOk && ((name[i] >= 'a' && name[i] <= 'z') || (name[i] >= '0' && name[i] <= '9'));
+        std::error_code fileEc;
+        if (!suffixOk || !it->is_regular_file(fileEc) || it->is_symlink(fileEc))
+            continue;
+        const auto written = fs::last_write_time(it->path(), fileEc);
+        if (fileEc || written >= before)
+            continue;
+        if (fs::remove(it->path(), fileEc)) {
+            ++removed;
+            spdlog::info("removed {} left by an interrupted run", it->path().string());
+        }
+    }
+    return removed;
+}
+
 PartialFile::PartialFile(fs::path target) : m_target(std::move(target))
 {
     if (m_target.empty() || !m_target.has_filename())

@@ -36,6 +36,11 @@ private:
     bool m_done = false;
 };
 
+// Removes the partial files a killed run left next to `target` (exactly `<stem>.partial-XXXXXX<ext>`, six
+// lower-case letters or digits) last written before `before`: a writer running now keeps touching its own.
+// Returns how many were removed; never throws.
+int removeStalePartials(const std::filesystem::path& target, std::filesystem::file_time_type before) noexcept;
+
 // "No space left on device (the disk is full)": errno text with a hint for the common causes.
 std::string describeErrno(int err);
 // Throws wan::Error(Io): "Cannot <action> '<path>': <errno text>".

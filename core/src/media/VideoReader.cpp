@@ -77,8 +77,10 @@ public:
         const AVDictionaryEntry* entry = nullptr;
         while ((entry = av_dict_get(m_format->metadata, "", entry, AV_DICT_IGNORE_SUFFIX)))
             info.containerTags[entry->key] = entry->value;
-        if (const auto comment = info.containerTags.find("comment"); comment != info.containerTags.end())
-            metadataFromJson(comment->second, info.metadata);
+        // MP4 keeps the tag's case; Matroska/WebM report it upper-case ("COMMENT").
+        if (const AVDictionaryEntry* comment = av_dict_get(m_format->metadata, "comment", nullptr, 0))
+            metadataFromJson(comment->value, info.metadata);
+        info.codec = avcodec_get_name(m_stream->codecpar->codec_id);
         return info;
     }
 

@@ -15,6 +15,7 @@ struct VideoInfo
     int height = 0;
     int frameCount = 0; // frames actually decoded (the container's count can be an estimate)
     double fps = 0.0;
+    std::string codec;      // FFmpeg's codec name: "h264", "hevc", "vp9", "ffv1", "gif", ...
     MediaMetadata metadata; // the generation settings from the `comment` JSON; empty for other videos
     std::map<std::string, std::string> containerTags; // every container tag as FFmpeg reports it
 };

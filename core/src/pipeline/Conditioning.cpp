@@ -227,8 +227,7 @@ VaceSource loadVaceSource(const Request& r)
     VaceSource s;
     if (r.srcVideo.empty()) {
         if (!r.srcMask.empty())
-            invalid("--src_mask: the mask " + quoted(r.srcMask) +
-                    " needs the source video it masks (--src_video)");
+            invalid("the VACE mask " + quoted(r.srcMask) + " needs the source video it masks");
         s.width = r.width;
         s.height = r.height;
         s.frames = r.frameNum;
@@ -238,23 +237,23 @@ VaceSource loadVaceSource(const Request& r)
         s.video = torch::zeros({3, s.frames, s.height, s.width}, torch::kFloat32);
         s.mask = torch::ones({1, s.frames, s.height, s.width}, torch::kFloat32);
     } else {
-        auto video = readFrames(r.srcVideo, "--src_video");
+        auto video = readFrames(r.srcVideo, "source video");
         torch::Tensor mask;
         if (!r.srcMask.empty()) {
-            mask = readFrames(r.srcMask, "--src_mask");
+            mask = readFrames(r.srcMask, "mask");
             if (mask.size(0) != video.size(0))
-                invalid("--src_mask: the mask " + quoted(r.srcMask) + " has " + std::to_string(mask.size(0)) +
+                invalid("the mask " + quoted(r.srcMask) + " has " + std::to_string(mask.size(0)) +
                         " frames but the source video " + quoted(r.srcVideo) + " has " +
                         std::to_string(video.size(0)) + ": they must match frame for frame");
             if (mask.size(1) != video.size(1) || mask.size(2) != video.size(2))
-                invalid("--src_mask: the mask " + quoted(r.srcMask) + " is " +
-                        sizeText(mask.size(2), mask.size(1)) + " but the source video " + quoted(r.srcVideo) +
-                        " is " + sizeText(video.size(2), video.size(1)) + ": they must have the same size");
+                invalid("the mask " + quoted(r.srcMask) + " is " + sizeText(mask.size(2), mask.size(1)) +
+                        " but the source video " + quoted(r.srcVideo) + " is " +
+                        sizeText(video.size(2), video.size(1)) + ": they must have the same size");
         }
         const int available = int(video.size(0));
         s.frames = r.frameNum > 0 ? r.frameNum : (available - 1) / 4 * 4 + 1;
         if (s.frames > available)
-            invalid("--src_video: " + quoted(r.srcVideo) + " has " + std::to_string(available) +
+            invalid("the source video " + quoted(r.srcVideo) + " has " + std::to_string(available) +
                     " frames, fewer than the " + std::to_string(s.frames) + " asked for");
         if (r.frameNum <= 0 && s.frames != available)
             spdlog::info("{}: {} frames; using the first {} (a VACE video has 4n+1 frames)",
@@ -264,8 +263,8 @@ VaceSource loadVaceSource(const Request& r)
         s.height = r.height > 0 ? r.height : int(video.size(1)) / 16 * 16;
         s.width = r.width > 0 ? r.width : int(video.size(2)) / 16 * 16;
         if (s.height < 16 || s.width < 16)
-            invalid("--src_video: " + quoted(r.srcVideo) + " is " + sizeText(video.size(2), video.size(1)) +
-                    ", smaller than the 16x16 a VACE video needs");
+            invalid("the source video " + quoted(r.srcVideo) + " is " +
+                    sizeText(video.size(2), video.size(1)) + ", smaller than the 16x16 a VACE video needs");
         video = resizeCropFrames(video.narrow(0, 0, s.frames), s.height, s.width);
         s.video = video.permute({3, 0, 1, 2}).to(torch::kFloat32).div(127.5).sub(1.0);
         if (mask.defined()) {
@@ -283,7 +282,7 @@ VaceSource loadVaceSource(const Request& r)
         invalid("frame count must be 4n+1 (1, 5, 9, ..., 81), got " + std::to_string(s.frames));
 
     for (const auto& file : r.srcRefImages) {
-        auto ref = unitTensor(loadInputImage(file, "--src_ref_images")).unsqueeze(1); // [3, 1, h, w]
+        auto ref = unitTensor(loadInputImage(file, "reference image")).unsqueeze(1); // [3, 1, h, w]
         const int64_t h = ref.size(2), w = ref.size(3);
         if (h != s.height || w != s.width) {
             // prepare_source: fitted inside a white canvas, centred, bilinear.

@@ -5,6 +5,7 @@
 
 #include "dit/Lora.h"
 #include "dit/WanModel.h"
+#include "io/TensorIo.h"
 #include "media/Image.h"
 #include "media/Mp4Writer.h"
 #include "media/Png.h"
@@ -12,7 +13,6 @@
 #include "pipeline/DeviceInfo.h"
 #include "pipeline/EngineInternals.h"
 #include "pipeline/Geometry.h"
-#include "io/TensorIo.h"
 #include "pipeline/LatentsFile.h"
 #include "pipeline/MemoryPlanner.h"
 #include "pipeline/StepCache.h"
@@ -44,13 +44,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-constexpr const char* kSharedNegativePrompt =
-    "色调艳丽，过曝，静态，细节模糊不清，字幕，风格，作品，画作，画面，静止，整体发灰，最差质量，低质量，JPEG"
-    "压缩残留，"
-    "丑陋的，残缺的，多余的手指，画得不好的手部，画得不好的脸部，畸形的，毁容的，形态畸形的肢体，手指融合，"
-    "静止不动的画面，杂乱的背景，三条腿，背景人很多，倒着走";
-constexpr const char* kI2vNegativePrefix = "镜头晃动，";
-constexpr const char* kFlf2vNegativePrefix = "镜头切换，";
 constexpr const char* kVaeFileName = "Wan2.1_VAE.pth";
 
 double secondsSince(Clock::time_point start)
@@ -83,84 +76,6 @@ std::string taskFolderType(Task task)
         break;
     }
     return "t2v";
-}
-
-void validate(const Request& r)
-{
-    const auto bad = [](const std::string& message) { throw Error(ErrorKind::InvalidArgument, message); };
-    if (r.steps < 1 || r.steps > 1000)
-        bad("sample steps must be between 1 and 1000 (got " + std::to_string(r.steps) + ")");
-    if (!(r.shift > 0.0) || !std::isfinite(r.shift))
-        bad("sample shift must be a positive number");
-    if (!std::isfinite(r.guideScale))
-        bad("guide scale must be a finite number");
-    if (r.seed < -1)
-        bad("seed must be >= 0, or -1 for a random seed");
-    for (const auto& lora : r.loras) {
-        if (lora.path.empty() || !std::isfinite(lora.strength))
-            bad("a LoRA needs a file and a finite strength (--lora FILE[:STRENGTH])");
-        std::error_code ec;
-        if (!std::filesystem::is_regular_file(lora.path, ec))
-            bad("LoRA '" + lora.path.string() + "' does not exist: pass a LoRA .safetensors file");
-    }
-    if (r.cacheThreshold && !std::isfinite(*r.cacheThreshold))
-        bad("the step cache threshold must be a finite number");
-    // vace with a source video: 0 takes the source's size or frame count.
-    const bool vaceSource = r.task == Task::VACE && !r.srcVideo.empty();
-    const bool sizeFromSource = vaceSource && r.width == 0 && r.height == 0;
-    const bool framesFromSource = vaceSource && r.frameNum == 0;
-    if (!sizeFromSource && (r.width <= 0 || r.height <= 0 || r.width > 8192 || r.height > 8192))
-        bad("size " + std::to_string(r.width) + "*" + std::to_string(r.height) + " is out of range");
-    const int frames = r.task == Task::T2I ? 1 : r.frameNum;
-    if (!framesFromSource && (frames < 1 || (frames - 1) % 4 != 0))
-        bad("frame count must be 4n+1 (1, 5, 9, ..., 81), got " + std::to_string(frames));
-    if (frames > pipeline::kMaxFrames)
-        bad("frame count " + std::to_string(frames) + " is above the maximum of " +
-            std::to_string(pipeline::kMaxFrames) + ": make longer videos in parts");
-    if (r.outputPath.empty() && r.framesDir.empty() && r.latentsPath.empty())
-        bad("the request writes nothing: give an output file (--save_file), a frames folder or a latents "
-            "file");
-    const auto onlyFor = [&](const std::filesystem::path& file, const char* what) {
-        if (!file.empty())
-            bad("'" + file.string() + "': " + what + " (task " + toString(r.task) + " takes none)");
-    };
-    if (r.task != Task::VACE) {
-        onlyFor(r.srcVideo, "only VACE takes a source video (--src_video)");
-        onlyFor(r.srcMask, "only VACE takes a source mask (--src_mask)");
-        for (const auto& file : r.srcRefImages)
-            onlyFor(file, "only VACE takes reference images (--src_ref_images)");
-    } else if (!std::isfinite(r.contextScale)) {
-        bad("context scale must be a finite number");
-    }
-    if (r.task != Task::FLF2V) {
-        onlyFor(r.firstFrame, "only first-last-frame-to-video takes a first frame (--first_frame)");
-        onlyFor(r.lastFrame, "only first-last-frame-to-video takes a last frame (--last_frame)");
-    }
-    if (r.task == Task::T2I && r.frameNum != 1 && r.frameNum != 81)
-        bad("text-to-image makes exactly one frame (frame_num 1), got " + std::to_string(r.frameNum));
-    if (r.task == Task::I2V) {
-        if (r.image.empty())
-            bad("image-to-video needs an input image (--image)");
-        if (std::int64_t(r.width) * r.height < 256)
-            bad("the maximum area for image-to-video is too small");
-    } else if (r.task == Task::FLF2V) {
-        if (r.firstFrame.empty() || r.lastFrame.empty())
-            bad("first-last-frame-to-video needs a first and a last frame (--first_frame, --last_frame)");
-        if (std::int64_t(r.width) * r.height < 256)
-            bad("the maximum area for first-last-frame-to-video is too small");
-        if (frames < 5)
-            bad("first-last-frame-to-video needs at least 5 frames, got " + std::to_string(frames));
-    } else if (!sizeFromSource && (r.width % 16 != 0 || r.height % 16 != 0)) {
-        bad("size " + std::to_string(r.width) + "*" + std::to_string(r.height) +
-            " is not valid: width and height must be multiples of 16");
-    }
-    auto ext = r.outputPath.extension().string();
-    for (auto& c : ext)
-        c = char(std::tolower(static_cast<unsigned char>(c)));
-    if (ext == ".png" && frames != 1)
-        bad("'" + r.outputPath.string() + "': a PNG holds one frame; use .mp4 for videos");
-    if (r.fps < 1 || r.fps > 240)
-        bad("fps must be between 1 and 240");
 }
 
 torch::Dtype ditDtype(Precision precision, const torch::Device& device)
@@ -271,44 +186,6 @@ private:
 };
 
 } // namespace
-
-std::string defaultNegativePrompt(Task task)
-{
-    if (task == Task::FLF2V)
-        return std::string(kFlf2vNegativePrefix) + kI2vNegativePrefix + kSharedNegativePrompt;
-    return task == Task::I2V ? std::string(kI2vNegativePrefix) + kSharedNegativePrompt
-                             : kSharedNegativePrompt;
-}
-
-std::string toString(Task task)
-{
-    switch (task) {
-    case Task::T2V:
-        return "t2v";
-    case Task::I2V:
-        return "i2v";
-    case Task::T2I:
-        return "t2i";
-    case Task::FLF2V:
-        return "flf2v";
-    case Task::VACE:
-        return "vace";
-    }
-    return "unknown";
-}
-
-std::string toString(Solver solver)
-{
-    switch (solver) {
-    case Solver::UniPC:
-        return "unipc";
-    case Solver::DpmPP:
-        return "dpm++";
-    case Solver::Euler:
-        return "euler";
-    }
-    return "unknown";
-}
 
 struct Engine::Impl
 {
@@ -712,7 +589,7 @@ struct Engine::Impl
             // after the last one, before decoding.
             constexpr double kSlowStepSeconds = 20.0;
             const bool due = r.checkpointEverySteps > 0 ? (k + 1) % r.checkpointEverySteps == 0
-                                                         : secondsSince(stepStart) > kSlowStepSeconds;
+                                                        : secondsSince(stepStart) > kSlowStepSeconds;
             if (due || k + 1 == total) {
                 saveCheckpoint(r, k + 1, latent, *scheduler);
                 saved = k + 1;
@@ -916,7 +793,7 @@ struct Engine::Impl
     {
         validate(r);
         if (r.ckptDir.empty())
-            throw Error(ErrorKind::InvalidArgument, "no model folder given (--ckpt_dir)");
+            throw Error(ErrorKind::InvalidArgument, "no model folder given", "ckpt_dir");
         // Validates every file of the folder (names, shapes, dtypes) before anything is loaded.
         const ModelInfo info = inspectModelFolder(r.ckptDir);
         const std::string folderType = modelTypeName(info.modelType);
@@ -956,7 +833,8 @@ struct Engine::Impl
         if (r.loraApply == LoraApply::Merge && dit->blockStreaming() && !r.loras.empty())
             throw Error(ErrorKind::InvalidArgument,
                         "LoRAs cannot be merged into a DiT streamed block by block: "
-                        "use --lora_mode on_the_fly or auto");
+                        "apply them on the fly (LoRA mode on_the_fly or auto)",
+                        reason::kLoraMergeStreamed);
         loras.apply(dit, r.loras,
                     r.loraApply == LoraApply::OnTheFly ||
                         (r.loraApply == LoraApply::Auto && dit->blockStreaming()));
@@ -1079,7 +957,8 @@ struct Engine::Impl
         if (r.outputPath.empty() && r.framesDir.empty())
             throw Error(ErrorKind::InvalidArgument,
                         "finishing from '" + latentsFile.string() +
-                            "' writes nothing: give an output file (--save_file) or a frames folder");
+                            "' writes nothing: give an output file or a frames folder",
+                        reason::kNoOutput);
         const auto latents = pipeline::readLatents(latentsFile);
         plan(r, 0);
         result.placement = placement.description;
@@ -1108,6 +987,7 @@ struct Engine::Impl
         } catch (const Error& e) {
             result.status = e.kind() == ErrorKind::Cancelled ? JobStatus::Cancelled : JobStatus::Failed;
             result.errorKind = e.kind();
+            result.errorReason = e.reason();
             result.error = e.kind() == ErrorKind::Cancelled ? "cancelled" : e.what();
         } catch (const c10::Error& e) {
             const std::string message = e.what_without_backtrace();
@@ -1116,7 +996,8 @@ struct Engine::Impl
                 message.find("DefaultCPUAllocator: can't allocate") != std::string::npos) {
                 result.errorKind = ErrorKind::OutOfMemory;
                 result.error = "out of memory: " + message.substr(0, message.find('\n')) +
-                               " (try --offload_model True, --t5_cpu, a smaller size or fewer frames)";
+                               " (try offloading the models, the text encoder on the CPU, a smaller size or "
+                               "fewer frames)";
             } else {
                 result.errorKind = ErrorKind::Internal;
                 result.error = "internal error: " + message;
@@ -1124,7 +1005,7 @@ struct Engine::Impl
         } catch (const std::bad_alloc&) {
             result.status = JobStatus::Failed;
             result.errorKind = ErrorKind::OutOfMemory;
-            result.error = "out of memory (try a smaller size, fewer frames or --offload_model True)";
+            result.error = "out of memory (try a smaller size, fewer frames or offloading the models)";
         } catch (const std::exception& e) {
             result.status = JobStatus::Failed;
             result.errorKind = ErrorKind::Internal;

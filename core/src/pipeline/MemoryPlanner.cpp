@@ -34,8 +34,8 @@ Placement planPlacement(const Request& request, bool cudaDevice, std::uint64_t f
         return p;
     }
     p.accelerator = true;
-    p.t5OnCpu = request.t5Cpu || request.memory == MemoryMode::T5Cpu;
-    p.offloadModels = request.offloadModel || request.memory == MemoryMode::Offload;
+    p.t5OnCpu = request.memory == MemoryMode::T5Cpu || request.memory == MemoryMode::OffloadT5Cpu;
+    p.offloadModels = request.memory == MemoryMode::Offload || request.memory == MemoryMode::OffloadT5Cpu;
 
     // Keep a margin for the allocator's fragmentation and the CUDA context of other libraries.
     const std::uint64_t budget = freeDeviceBytes - freeDeviceBytes / 10;
@@ -48,7 +48,7 @@ Placement planPlacement(const Request& request, bool cudaDevice, std::uint64_t f
         return total;
     };
 
-    if (request.memory == MemoryMode::Auto && !request.offloadModel && !request.t5Cpu) {
+    if (request.memory == MemoryMode::Auto) {
         if (peak(true, true) <= budget) {
             // everything stays resident
         } else if (peak(false, true) <= budget && needs.t5Bytes + needs.activationBytes / 4 <= budget) {
@@ -226,11 +226,9 @@ std::string hostMemoryRefusal(const HostMemoryInput& input, const Placement& pla
                 formatBytes(estimate.weights() + estimate.runtime) + " with the runtime";
     }
     if (!placement.accelerator)
-        options.push_back("a CUDA GPU (--device cuda) with the models on it");
+        options.push_back("a CUDA GPU with the models on it");
     else if (placement.t5OnCpu || placement.offloadModels || placement.streamDitBlocks)
-        options.push_back(
-            "the models kept on the GPU (memory mode full, without --t5_cpu and --offload_model) "
-            "if it has room");
+        options.push_back("the models kept on the GPU (memory mode full) if it has room");
     text += ". It would fit with ";
     for (std::size_t i = 0; i < options.size(); ++i)
         text += (i == 0 ? "" : (i + 1 == options.size() ? ", or " : ", ")) + options[i];

@@ -29,7 +29,7 @@ struct Placement
     std::string description; // for Result::placement and the log
 };
 
-// `freeDeviceBytes` is ignored for a CPU job. Explicit user choices (Request::memory, offloadModel, t5Cpu,
+// `freeDeviceBytes` is ignored for a CPU job. Explicit user choices (Request::memory,
 // vaeTiling) are kept; only what they leave open is picked, the cheapest placement that fits first.
 Placement planPlacement(const Request& request, bool cudaDevice, std::uint64_t freeDeviceBytes,
                         const MemoryNeeds& needs);
@@ -96,6 +96,6 @@ std::uint64_t cgroupHeadroom(const std::string& limitText, const std::string& us
 std::uint64_t availableHostMemory();
 
 // Video frame counts above this are refused by request validation whatever the memory.
-inline constexpr int kMaxFrames = 1001;
+using wan::kMaxFrames;
 
 } // namespace wan::pipeline

@@ -87,9 +87,10 @@ public:
             return fail("the image is larger than 10 MiB; use a smaller first frame");
 
         if (!apiKey.empty() && !prompt::keyMayGoTo(endpoint.url))
-            return fail("the API key is not sent to " + endpoint.url +
-                        ": it would cross the network unencrypted. Use an https:// address (plain http only to "
-                        "this computer: localhost or 127.0.0.1)");
+            return fail(
+                "the API key is not sent to " + endpoint.url +
+                ": it would cross the network unencrypted. Use an https:// address (plain http only to "
+                "this computer: localhost or 127.0.0.1)");
         prompt::HttpRequest http;
         http.url = endpoint.url;
         http.headers = {"Content-Type: application/json", "Accept: application/json"};
@@ -244,6 +245,21 @@ PromptExtendResult testPromptExtendConnection(const PromptExtendSettings& settin
     return makePromptExtender(quick)->extend(request, cancel);
 }
 
+PromptTask promptTaskFor(Task task)
+{
+    switch (task) {
+    case Task::I2V:
+    case Task::FLF2V:
+        return PromptTask::ImageToVideo;
+    case Task::T2I:
+        return PromptTask::TextToImage;
+    case Task::T2V:
+    case Task::VACE:
+        break;
+    }
+    return PromptTask::TextToVideo;
+}
+
 PromptExtendResult extendPromptFromFlags(const PromptExtendFlags& flags, const std::string& prompt,
                                          CancelToken* cancel)
 {
@@ -276,13 +292,10 @@ PromptExtendResult extendPromptFromFlags(const PromptExtendFlags& flags, const s
     else
         return warn("unknown --prompt_extend_target_lang \"" + flags.targetLang + "\" (use zh or en)");
 
-    const std::string task = lowered(flags.task);
-    if (task.find("i2v") != std::string::npos || task.find("flf2v") != std::string::npos)
-        request.task = PromptTask::ImageToVideo;
-    else if (task.find("t2i") != std::string::npos)
-        request.task = PromptTask::TextToImage;
-    else
-        request.task = PromptTask::TextToVideo;
+    // An official task name ("i2v-14B") or a task's stable name ("i2v"); anything else is text-to-video.
+    const auto official = officialTaskFromName(flags.task);
+    const auto plain = enumFromName<Task>(lowered(flags.task));
+    request.task = promptTaskFor(official ? official->first : plain.value_or(Task::T2V));
 
     if (request.task == PromptTask::ImageToVideo) {
         settings.visionModel = flags.model;

@@ -82,15 +82,8 @@ std::int64_t integerOf(const SchedulerState& state, const std::string& name)
 
 std::string solverName(std::int64_t solver)
 {
-    switch (Solver(solver)) {
-    case Solver::UniPC:
-        return "UniPC";
-    case Solver::DpmPP:
-        return "DPM++";
-    case Solver::Euler:
-        return "Euler";
-    }
-    return "unknown (" + std::to_string(solver) + ")";
+    const auto name = enumDisplayKey(Solver(solver));
+    return name.empty() ? "unknown (" + std::to_string(solver) + ")" : std::string(name);
 }
 
 } // namespace

@@ -1,0 +1,27 @@
+# The files creators have (issue #20): the GGUF reader and dequantisers, fp8 weights, content detection.
+set(WAN_GGUF_TEST_HELPERS ${CMAKE_CURRENT_LIST_DIR}/../support/GgufWriter.cpp)
+wan_add_test(test_gguf SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_gguf.cpp ${WAN_GGUF_TEST_HELPERS}
+    LIBS wan_io_raw LABELS unit)
+set_target_properties(test_gguf PROPERTIES AUTOMOC ON)
+
+# Bit-exact against llama.cpp's gguf-py: the fixture test installs the pinned package (test only) into the torch
+# virtual environment and writes the oracle files that test_gguf_oracle reads.
+wan_add_test(test_gguf_oracle SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_gguf_oracle.cpp LIBS wan_io_raw LABELS unit)
+set_target_properties(test_gguf_oracle PROPERTIES AUTOMOC ON)
+add_test(NAME gguf_oracle_files COMMAND bash ${PROJECT_SOURCE_DIR}/tests/scripts/gguf_oracle.sh
+    ${WAN_TORCH_VENV}/bin/python ${CMAKE_CURRENT_BINARY_DIR}/gguf_oracle)
+set_tests_properties(gguf_oracle_files PROPERTIES FIXTURES_SETUP wan_gguf_oracle LABELS unit TIMEOUT 600)
+set_tests_properties(test_gguf_oracle PROPERTIES FIXTURES_REQUIRED wan_gguf_oracle)
+set_property(TEST test_gguf_oracle APPEND PROPERTY ENVIRONMENT
+    WAN_GGUF_ORACLE_DIR=${CMAKE_CURRENT_BINARY_DIR}/gguf_oracle)
+
+# fp8 weights against LibTorch's Float8 casts; GGUF tensors as torch tensors.
+wan_add_test(test_fp8 TORCH SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_fp8.cpp ${WAN_GGUF_TEST_HELPERS}
+    ${CMAKE_CURRENT_LIST_DIR}/../support/CheckpointWriter.cpp LIBS wan_io wan_io_raw LABELS unit)
+set_target_properties(test_fp8 PROPERTIES AUTOMOC ON)
+
+# Content detection on the fixtures, on fixtures converted to Comfy/fp8/GGUF files, and on other models' headers.
+wan_add_test(test_format_detect TORCH SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_format_detect.cpp ${WAN_GGUF_TEST_HELPERS}
+    ${CMAKE_CURRENT_LIST_DIR}/../support/FormatConverter.cpp ${CMAKE_CURRENT_LIST_DIR}/../support/CheckpointWriter.cpp
+    LIBS wan_io wan_io_raw LABELS unit)
+set_target_properties(test_format_detect PROPERTIES AUTOMOC ON)
