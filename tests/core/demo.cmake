@@ -2,5 +2,5 @@
 wan_add_test(test_demo_train TORCH
     SOURCES ${CMAKE_CURRENT_LIST_DIR}/../demo/test_demo_train.cpp ${CMAKE_CURRENT_LIST_DIR}/../demo/ClipScorer.cpp
     LIBS wan_train wan_pipeline wan_text wan_media wan_io
-    LABELS model TIMEOUT 240)
+    LABELS model TIMEOUT 400)
 set_target_properties(test_demo_train PROPERTIES AUTOMOC ON)

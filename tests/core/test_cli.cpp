@@ -266,13 +266,13 @@ void TestCli::secondInterruptQuitsAtOnce()
     WAN_REQUIRE_FIXTURES();
     QTemporaryDir tmp;
     const fs::path out = tmp.path().toStdString();
-    // 832*480 makes each step of the tiny model long enough that the first Ctrl+C cannot end the run before
-    // the second arrives.
+    // 832*480 with 41 frames makes each step of the tiny model long enough (seconds, also on a loaded
+    // machine) that the first Ctrl+C cannot end the run before the second arrives.
     const auto run = wan::test::runProcessInterrupted(
         QStringLiteral(WAN_GENERATE_PATH),
         {QStringLiteral("--ckpt_dir"), path(wan::test::fixturesDir() / "wan-tiny-t2v"),
          QStringLiteral("--size"), QStringLiteral("832*480"), QStringLiteral("--frame_num"),
-         QStringLiteral("9"), QStringLiteral("--sample_steps"), QStringLiteral("1000"),
+         QStringLiteral("41"), QStringLiteral("--sample_steps"), QStringLiteral("1000"),
          QStringLiteral("--device"), QStringLiteral("cpu"), QStringLiteral("--save_file"),
          path(out / "interrupted.mp4")},
         "step 1/1000", "press Ctrl+C again", 180000);

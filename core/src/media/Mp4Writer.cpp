@@ -68,22 +68,6 @@ struct Mp4Writer::Impl
             ffmpeg::throwError(action, path, ret);
     }
 
-    static const char* containerName(VideoCodec codec)
-    {
-        switch (codec) {
-        case VideoCodec::H264:
-        case VideoCodec::H265:
-            return "mp4";
-        case VideoCodec::Vp9:
-            return "webm";
-        case VideoCodec::Ffv1:
-            return "matroska";
-        case VideoCodec::Gif:
-            return "gif";
-        }
-        return "mp4";
-    }
-
     static AVPixelFormat pixelFormat(VideoCodec codec)
     {
         switch (codec) {
@@ -112,7 +96,8 @@ struct Mp4Writer::Impl
         // extension. The URL is also what the faststart pass reopens: it must name the file, never a
         // protocol.
         const std::string url = ffmpeg::fileUrl(partial->path());
-        check(avformat_alloc_output_context2(&format, nullptr, containerName(codec), url.c_str()), "write");
+        check(avformat_alloc_output_context2(&format, nullptr, codecFormat(codec).muxer, url.c_str()),
+              "write");
 
         encoder = avcodec_alloc_context3(avCodec);
         frame = av_frame_alloc();
@@ -551,35 +536,12 @@ bool mp4Supported()
 
 const char* encoderName(VideoCodec codec)
 {
-    switch (codec) {
-    case VideoCodec::H264:
-        return "libx264";
-    case VideoCodec::H265:
-        return "libx265";
-    case VideoCodec::Vp9:
-        return "libvpx-vp9";
-    case VideoCodec::Ffv1:
-        return "ffv1";
-    case VideoCodec::Gif:
-        return "gif";
-    }
-    return "libx264";
+    return codecFormat(codec).encoder;
 }
 
 const char* containerExtension(VideoCodec codec)
 {
-    switch (codec) {
-    case VideoCodec::H264:
-    case VideoCodec::H265:
-        return "mp4";
-    case VideoCodec::Vp9:
-        return "webm";
-    case VideoCodec::Ffv1:
-        return "mkv";
-    case VideoCodec::Gif:
-        return "gif";
-    }
-    return "mp4";
+    return codecFormat(codec).extension;
 }
 
 bool codecSupported(VideoCodec codec)

@@ -34,6 +34,30 @@ struct Mp4Options
     MediaMetadata metadata;
 };
 
+// What a codec is written with: FFmpeg's encoder and muxer, and the file name extension.
+struct CodecFormat
+{
+    const char* encoder;
+    const char* muxer;
+    const char* extension;
+};
+inline constexpr CodecFormat codecFormat(VideoCodec codec)
+{
+    switch (codec) {
+    case VideoCodec::H265:
+        return {"libx265", "mp4", "mp4"};
+    case VideoCodec::Vp9:
+        return {"libvpx-vp9", "webm", "webm"};
+    case VideoCodec::Ffv1:
+        return {"ffv1", "matroska", "mkv"};
+    case VideoCodec::Gif:
+        return {"gif", "gif", "gif"};
+    case VideoCodec::H264:
+        break;
+    }
+    return {"libx264", "mp4", "mp4"};
+}
+
 // The FFmpeg encoder behind a codec ("libx264", "libx265", "libvpx-vp9", "ffv1", "gif").
 const char* encoderName(VideoCodec codec);
 // The file name extension that fits a codec's container ("mp4", "webm", "mkv", "gif").
