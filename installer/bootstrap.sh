@@ -18,7 +18,7 @@ packages=(
     python3 python3-venv libsentencepiece-dev
     qt6-base-dev qt6-multimedia-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools libgl1-mesa-dev libqt6svg6 qt6-image-formats-plugins
     libavcodec-dev libavformat-dev libavutil-dev libswscale-dev ffmpeg
-    libopencv-dev libcurl4-openssl-dev ca-certificates libspdlog-dev nlohmann-json3-dev qtkeychain-qt6-dev
+    libopencv-dev libcurl4-openssl-dev libssl-dev ca-certificates libspdlog-dev nlohmann-json3-dev qtkeychain-qt6-dev
     xvfb xauth
 )
 
