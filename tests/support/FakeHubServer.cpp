@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <set>
 
@@ -237,6 +238,15 @@ void FakeHubServer::acceptLoop()
 
 bool FakeHubServer::sendAll(int fd, const std::string& data)
 {
+    if (data.rfind("HTTP/1.1 ", 0) == 0) {
+        std::lock_guard lock(m_mutex);
+        const auto it = m_pending.find(fd);
+        if (it != m_pending.end()) {
+            it->second.status = std::atoi(data.c_str() + 9);
+            m_requests.push_back(it->second);
+            m_pending.erase(it);
+        }
+    }
     std::size_t sent = 0;
     while (sent < data.size()) {
         if (m_stopping)
@@ -300,10 +310,21 @@ void FakeHubServer::serve(int fd)
     record.range = headers.count("range") ? headers["range"] : "";
     record.authorization = headers.count("authorization") ? headers["authorization"] : "";
     record.received = std::chrono::steady_clock::now();
-    record.status = handle(fd, method, target, headers, record);
+    {
+        // Recorded when the status line goes out (sendAll), so a client that has its answer always finds its
+        // request in requests().
+        std::lock_guard lock(m_mutex);
+        m_pending[fd] = record;
+    }
+    const int status = handle(fd, method, target, headers, record);
     {
         std::lock_guard lock(m_mutex);
-        m_requests.push_back(record);
+        const auto it = m_pending.find(fd);
+        if (it != m_pending.end()) {
+            it->second.status = status;
+            m_requests.push_back(it->second);
+            m_pending.erase(it);
+        }
     }
     ::shutdown(fd, SHUT_WR);
     ::close(fd);
@@ -321,11 +342,13 @@ int FakeHubServer::handle(int fd, const std::string& method, const std::string& 
     const auto question = target.find('?');
     const std::string path = percentDecode(target.substr(0, question));
     const std::string query = question == std::string::npos ? "" : target.substr(question + 1);
+    bool authorised = true;
     {
         std::lock_guard lock(m_mutex);
-        if (!m_token.empty() && record.authorization != "Bearer " + m_token)
-            return reply(401, R"({"error":"Invalid credentials in Authorization header"})");
+        authorised = m_token.empty() || record.authorization == "Bearer " + m_token;
     }
+    if (!authorised)
+        return reply(401, R"({"error":"Invalid credentials in Authorization header"})");
     if (method != "GET")
         return reply(400, R"({"error":"GET only"})");
 

@@ -97,6 +97,7 @@ private:
     std::string m_token;
     int m_pageSize = 0;
     std::vector<Request> m_requests;
+    std::map<int, Request> m_pending; // by socket: parsed, status line not yet sent
     std::vector<std::thread> m_threads;
     std::atomic<int> m_active{0};
     std::atomic<int> m_maxConcurrent{0};
