@@ -148,160 +148,6 @@
     </message>
 </context>
 <context>
-    <name>PromptEnhanceDialog</name>
-    <message>
-        <source>Extend prompt</source>
-        <translation>Extend prompt</translation>
-    </message>
-    <message>
-        <source>The rewritten prompt appears here; you can edit it before using it.</source>
-        <translation>The rewritten prompt appears here; you can edit it before using it.</translation>
-    </message>
-    <message>
-        <source>Use rewrite</source>
-        <translation>Use rewrite</translation>
-    </message>
-    <message>
-        <source>Retry</source>
-        <translation>Retry</translation>
-    </message>
-    <message>
-        <source>Keep original</source>
-        <translation>Keep original</translation>
-    </message>
-    <message>
-        <source>Rewrite in:</source>
-        <translation>Rewrite in:</translation>
-    </message>
-    <message>
-        <source>Original:</source>
-        <translation>Original:</translation>
-    </message>
-    <message>
-        <source>Rewrite:</source>
-        <translation>Rewrite:</translation>
-    </message>
-    <message>
-        <source>Asking the model…</source>
-        <translation>Asking the model…</translation>
-    </message>
-    <message>
-        <source>Rewritten by %1. Edit it if you like, then use it or keep the original.</source>
-        <translation>Rewritten by %1. Edit it if you like, then use it or keep the original.</translation>
-    </message>
-</context>
-<context>
-    <name>PromptEnhanceSettingsPage</name>
-    <message>
-        <source>Dashscope (Alibaba Cloud)</source>
-        <translation>Dashscope (Alibaba Cloud)</translation>
-    </message>
-    <message>
-        <source>Local OpenAI-compatible server (vLLM, llama.cpp, Ollama)</source>
-        <translation>Local OpenAI-compatible server (vLLM, llama.cpp, Ollama)</translation>
-    </message>
-    <message>
-        <source>Show</source>
-        <translation>Show</translation>
-    </message>
-    <message>
-        <source> s</source>
-        <translation> s</translation>
-    </message>
-    <message>
-        <source>Test connection</source>
-        <translation>Test connection</translation>
-    </message>
-    <message>
-        <source>Service:</source>
-        <translation>Service:</translation>
-    </message>
-    <message>
-        <source>URL:</source>
-        <translation>URL:</translation>
-    </message>
-    <message>
-        <source>Text model:</source>
-        <translation>Text model:</translation>
-    </message>
-    <message>
-        <source>Vision model (I2V):</source>
-        <translation>Vision model (I2V):</translation>
-    </message>
-    <message>
-        <source>API key:</source>
-        <translation>API key:</translation>
-    </message>
-    <message>
-        <source>Rewrite in:</source>
-        <translation>Rewrite in:</translation>
-    </message>
-    <message>
-        <source>Give up after:</source>
-        <translation>Give up after:</translation>
-    </message>
-    <message>
-        <source>Attempts:</source>
-        <translation>Attempts:</translation>
-    </message>
-    <message>
-        <source>This build has no network support (built without libcurl): prompt extension is unavailable.</source>
-        <translation>This build has no network support (built without libcurl): prompt extension is unavailable.</translation>
-    </message>
-    <message>
-        <source>empty: $DASH_API_URL or the international endpoint</source>
-        <translation>empty: $DASH_API_URL or the international endpoint</translation>
-    </message>
-    <message>
-        <source>empty: $DASH_API_KEY</source>
-        <translation>empty: $DASH_API_KEY</translation>
-    </message>
-    <message>
-        <source>optional</source>
-        <translation>optional</translation>
-    </message>
-    <message>
-        <source>The key is stored unencrypted in the application's settings file. Setting the DASH_API_KEY environment variable instead keeps it out of that file.</source>
-        <translation>The key is stored unencrypted in the application's settings file. Setting the DASH_API_KEY environment variable instead keeps it out of that file.</translation>
-    </message>
-    <message>
-        <source>No key: set DASH_API_KEY or enter one here.</source>
-        <translation>No key: set DASH_API_KEY or enter one here.</translation>
-    </message>
-    <message>
-        <source>DASH_API_KEY is set in the environment and will be used.</source>
-        <translation>DASH_API_KEY is set in the environment and will be used.</translation>
-    </message>
-    <message>
-        <source>Cancel</source>
-        <translation>Cancel</translation>
-    </message>
-    <message>
-        <source>Connecting…</source>
-        <translation>Connecting…</translation>
-    </message>
-    <message>
-        <source>Connected: %1 answered.</source>
-        <translation>Connected: %1 answered.</translation>
-    </message>
-    <message>
-        <source>Cancelled.</source>
-        <translation>Cancelled.</translation>
-    </message>
-    <message>
-        <source>Extend prompts automatically when queuing</source>
-        <translation>Extend prompts automatically when queuing</translation>
-    </message>
-    <message>
-        <source>DASH_API_URL is set: requests and the key go to %1.</source>
-        <translation>DASH_API_URL is set: requests and the key go to %1.</translation>
-    </message>
-    <message>
-        <source>DASH_API_URL (%1) is neither https nor this computer: the key is not sent there. Use an https:// address or enter the URL here.</source>
-        <translation>DASH_API_URL (%1) is neither https nor this computer: the key is not sent there. Use an https:// address or enter the URL here.</translation>
-    </message>
-</context>
-<context>
     <name>QueueRunner</name>
     <message>
         <source>Could not create the job folder %1.</source>
@@ -552,6 +398,10 @@
     <message>
         <source>Offload each model after its stage</source>
         <translation>Offload each model after its stage</translation>
+    </message>
+    <message>
+        <source>The built-in demo model makes %1×%2, %3 frames only.</source>
+        <translation>The built-in demo model makes %1×%2, %3 frames only.</translation>
     </message>
 </context>
 <context>
@@ -937,6 +787,10 @@ Force quit ends Wan Studio at once.</source>
 
 Force quit ends Wan Studio at once.</translation>
     </message>
+    <message>
+        <source>The built-in demo model makes videos only: choose Text to video, or another model folder.</source>
+        <translation>The built-in demo model makes videos only: choose Text to video, or another model folder.</translation>
+    </message>
 </context>
 <context>
     <name>wan::ui::MaskPainter</name>
@@ -1089,6 +943,22 @@ Force quit ends Wan Studio at once.</translation>
     <message>
         <source>video editing (VACE)</source>
         <translation>video editing (VACE)</translation>
+    </message>
+    <message>
+        <source>Built-in demo model: %1×%2, %3 frames, a few seconds per clip on the CPU. It knows only simple shapes, colours and motions.</source>
+        <translation>Built-in demo model: %1×%2, %3 frames, a few seconds per clip on the CPU. It knows only simple shapes, colours and motions.</translation>
+    </message>
+    <message>
+        <source>For example: “%1”</source>
+        <translation>For example: “%1”</translation>
+    </message>
+    <message>
+        <source>Built-in demo</source>
+        <translation>Built-in demo</translation>
+    </message>
+    <message>
+        <source>A tiny model that comes with Wan Studio: small clips of simple shapes in seconds on any CPU</source>
+        <translation>A tiny model that comes with Wan Studio: small clips of simple shapes in seconds on any CPU</translation>
     </message>
 </context>
 <context>
@@ -1250,6 +1120,160 @@ Force quit ends Wan Studio at once.</translation>
     <message>
         <source>Use a recent prompt again</source>
         <translation>Use a recent prompt again</translation>
+    </message>
+</context>
+<context>
+    <name>wan::ui::PromptExtendDialog</name>
+    <message>
+        <source>Extend prompt</source>
+        <translation>Extend prompt</translation>
+    </message>
+    <message>
+        <source>The rewritten prompt appears here; you can edit it before using it.</source>
+        <translation>The rewritten prompt appears here; you can edit it before using it.</translation>
+    </message>
+    <message>
+        <source>Use rewrite</source>
+        <translation>Use rewrite</translation>
+    </message>
+    <message>
+        <source>Retry</source>
+        <translation>Retry</translation>
+    </message>
+    <message>
+        <source>Keep original</source>
+        <translation>Keep original</translation>
+    </message>
+    <message>
+        <source>Rewrite in:</source>
+        <translation>Rewrite in:</translation>
+    </message>
+    <message>
+        <source>Original:</source>
+        <translation>Original:</translation>
+    </message>
+    <message>
+        <source>Rewrite:</source>
+        <translation>Rewrite:</translation>
+    </message>
+    <message>
+        <source>Asking the model…</source>
+        <translation>Asking the model…</translation>
+    </message>
+    <message>
+        <source>Rewritten by %1. Edit it if you like, then use it or keep the original.</source>
+        <translation>Rewritten by %1. Edit it if you like, then use it or keep the original.</translation>
+    </message>
+</context>
+<context>
+    <name>wan::ui::PromptExtendSettingsPage</name>
+    <message>
+        <source>Dashscope (Alibaba Cloud)</source>
+        <translation>Dashscope (Alibaba Cloud)</translation>
+    </message>
+    <message>
+        <source>Local OpenAI-compatible server (vLLM, llama.cpp, Ollama)</source>
+        <translation>Local OpenAI-compatible server (vLLM, llama.cpp, Ollama)</translation>
+    </message>
+    <message>
+        <source>Show</source>
+        <translation>Show</translation>
+    </message>
+    <message>
+        <source> s</source>
+        <translation> s</translation>
+    </message>
+    <message>
+        <source>Test connection</source>
+        <translation>Test connection</translation>
+    </message>
+    <message>
+        <source>Service:</source>
+        <translation>Service:</translation>
+    </message>
+    <message>
+        <source>URL:</source>
+        <translation>URL:</translation>
+    </message>
+    <message>
+        <source>Text model:</source>
+        <translation>Text model:</translation>
+    </message>
+    <message>
+        <source>Vision model (I2V):</source>
+        <translation>Vision model (I2V):</translation>
+    </message>
+    <message>
+        <source>API key:</source>
+        <translation>API key:</translation>
+    </message>
+    <message>
+        <source>Rewrite in:</source>
+        <translation>Rewrite in:</translation>
+    </message>
+    <message>
+        <source>Give up after:</source>
+        <translation>Give up after:</translation>
+    </message>
+    <message>
+        <source>Attempts:</source>
+        <translation>Attempts:</translation>
+    </message>
+    <message>
+        <source>This build has no network support (built without libcurl): prompt extension is unavailable.</source>
+        <translation>This build has no network support (built without libcurl): prompt extension is unavailable.</translation>
+    </message>
+    <message>
+        <source>empty: $DASH_API_URL or the international endpoint</source>
+        <translation>empty: $DASH_API_URL or the international endpoint</translation>
+    </message>
+    <message>
+        <source>empty: $DASH_API_KEY</source>
+        <translation>empty: $DASH_API_KEY</translation>
+    </message>
+    <message>
+        <source>optional</source>
+        <translation>optional</translation>
+    </message>
+    <message>
+        <source>The key is stored unencrypted in the application's settings file. Setting the DASH_API_KEY environment variable instead keeps it out of that file.</source>
+        <translation>The key is stored unencrypted in the application's settings file. Setting the DASH_API_KEY environment variable instead keeps it out of that file.</translation>
+    </message>
+    <message>
+        <source>No key: set DASH_API_KEY or enter one here.</source>
+        <translation>No key: set DASH_API_KEY or enter one here.</translation>
+    </message>
+    <message>
+        <source>DASH_API_KEY is set in the environment and will be used.</source>
+        <translation>DASH_API_KEY is set in the environment and will be used.</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>Connecting…</source>
+        <translation>Connecting…</translation>
+    </message>
+    <message>
+        <source>Connected: %1 answered.</source>
+        <translation>Connected: %1 answered.</translation>
+    </message>
+    <message>
+        <source>Cancelled.</source>
+        <translation>Cancelled.</translation>
+    </message>
+    <message>
+        <source>Extend prompts automatically when queuing</source>
+        <translation>Extend prompts automatically when queuing</translation>
+    </message>
+    <message>
+        <source>DASH_API_URL is set: requests and the key go to %1.</source>
+        <translation>DASH_API_URL is set: requests and the key go to %1.</translation>
+    </message>
+    <message>
+        <source>DASH_API_URL (%1) is neither https nor this computer: the key is not sent there. Use an https:// address or enter the URL here.</source>
+        <translation>DASH_API_URL (%1) is neither https nor this computer: the key is not sent there. Use an https:// address or enter the URL here.</translation>
     </message>
 </context>
 <context>

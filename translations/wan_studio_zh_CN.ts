@@ -148,160 +148,6 @@
     </message>
 </context>
 <context>
-    <name>PromptEnhanceDialog</name>
-    <message>
-        <source>Extend prompt</source>
-        <translation>扩写提示词</translation>
-    </message>
-    <message>
-        <source>The rewritten prompt appears here; you can edit it before using it.</source>
-        <translation>改写后的提示词显示在这里，使用前可以修改。</translation>
-    </message>
-    <message>
-        <source>Use rewrite</source>
-        <translation>使用改写</translation>
-    </message>
-    <message>
-        <source>Retry</source>
-        <translation>重试</translation>
-    </message>
-    <message>
-        <source>Keep original</source>
-        <translation>保留原文</translation>
-    </message>
-    <message>
-        <source>Rewrite in:</source>
-        <translation>改写语言：</translation>
-    </message>
-    <message>
-        <source>Original:</source>
-        <translation>原文：</translation>
-    </message>
-    <message>
-        <source>Rewrite:</source>
-        <translation>改写：</translation>
-    </message>
-    <message>
-        <source>Asking the model…</source>
-        <translation>正在请求模型…</translation>
-    </message>
-    <message>
-        <source>Rewritten by %1. Edit it if you like, then use it or keep the original.</source>
-        <translation>由 %1 改写。可以先修改，然后使用改写或保留原文。</translation>
-    </message>
-</context>
-<context>
-    <name>PromptEnhanceSettingsPage</name>
-    <message>
-        <source>Dashscope (Alibaba Cloud)</source>
-        <translation>Dashscope（阿里云）</translation>
-    </message>
-    <message>
-        <source>Local OpenAI-compatible server (vLLM, llama.cpp, Ollama)</source>
-        <translation>本地 OpenAI 兼容服务（vLLM、llama.cpp、Ollama）</translation>
-    </message>
-    <message>
-        <source>Show</source>
-        <translation>显示</translation>
-    </message>
-    <message>
-        <source> s</source>
-        <translation> 秒</translation>
-    </message>
-    <message>
-        <source>Test connection</source>
-        <translation>测试连接</translation>
-    </message>
-    <message>
-        <source>Service:</source>
-        <translation>服务：</translation>
-    </message>
-    <message>
-        <source>URL:</source>
-        <translation>地址：</translation>
-    </message>
-    <message>
-        <source>Text model:</source>
-        <translation>文本模型：</translation>
-    </message>
-    <message>
-        <source>Vision model (I2V):</source>
-        <translation>视觉模型（图生视频）：</translation>
-    </message>
-    <message>
-        <source>API key:</source>
-        <translation>API 密钥：</translation>
-    </message>
-    <message>
-        <source>Rewrite in:</source>
-        <translation>改写语言：</translation>
-    </message>
-    <message>
-        <source>Give up after:</source>
-        <translation>超时放弃：</translation>
-    </message>
-    <message>
-        <source>Attempts:</source>
-        <translation>尝试次数：</translation>
-    </message>
-    <message>
-        <source>This build has no network support (built without libcurl): prompt extension is unavailable.</source>
-        <translation>此版本没有网络支持（构建时未包含 libcurl），无法使用提示词扩写。</translation>
-    </message>
-    <message>
-        <source>empty: $DASH_API_URL or the international endpoint</source>
-        <translation>留空：使用 $DASH_API_URL 或国际站地址</translation>
-    </message>
-    <message>
-        <source>empty: $DASH_API_KEY</source>
-        <translation>留空：使用 $DASH_API_KEY</translation>
-    </message>
-    <message>
-        <source>optional</source>
-        <translation>可选</translation>
-    </message>
-    <message>
-        <source>The key is stored unencrypted in the application's settings file. Setting the DASH_API_KEY environment variable instead keeps it out of that file.</source>
-        <translation>密钥以明文保存在应用的设置文件中。改用 DASH_API_KEY 环境变量可避免写入该文件。</translation>
-    </message>
-    <message>
-        <source>No key: set DASH_API_KEY or enter one here.</source>
-        <translation>没有密钥：请设置 DASH_API_KEY 或在此输入。</translation>
-    </message>
-    <message>
-        <source>DASH_API_KEY is set in the environment and will be used.</source>
-        <translation>环境变量中已设置 DASH_API_KEY，将使用它。</translation>
-    </message>
-    <message>
-        <source>Cancel</source>
-        <translation>取消</translation>
-    </message>
-    <message>
-        <source>Connecting…</source>
-        <translation>正在连接…</translation>
-    </message>
-    <message>
-        <source>Connected: %1 answered.</source>
-        <translation>已连接：%1 已响应。</translation>
-    </message>
-    <message>
-        <source>Cancelled.</source>
-        <translation>已取消。</translation>
-    </message>
-    <message>
-        <source>Extend prompts automatically when queuing</source>
-        <translation>加入队列时自动扩写提示词</translation>
-    </message>
-    <message>
-        <source>DASH_API_URL is set: requests and the key go to %1.</source>
-        <translation>已设置 DASH_API_URL：请求和密钥将发送到 %1。</translation>
-    </message>
-    <message>
-        <source>DASH_API_URL (%1) is neither https nor this computer: the key is not sent there. Use an https:// address or enter the URL here.</source>
-        <translation>DASH_API_URL（%1）既不是 https 地址，也不是本机：密钥不会发送到那里。请使用 https:// 地址，或在此处填写 URL。</translation>
-    </message>
-</context>
-<context>
     <name>QueueRunner</name>
     <message>
         <source>Could not create the job folder %1.</source>
@@ -552,6 +398,10 @@
     <message>
         <source>Offload each model after its stage</source>
         <translation>每个模型用完即卸载</translation>
+    </message>
+    <message>
+        <source>The built-in demo model makes %1×%2, %3 frames only.</source>
+        <translation>内置演示模型只能生成 %1×%2、%3 帧的视频。</translation>
     </message>
 </context>
 <context>
@@ -937,6 +787,10 @@ Force quit ends Wan Studio at once.</source>
 
 强制退出会立即结束 Wan Studio。</translation>
     </message>
+    <message>
+        <source>The built-in demo model makes videos only: choose Text to video, or another model folder.</source>
+        <translation>内置演示模型只能生成视频：请选择“文本生成视频”，或换用其他模型文件夹。</translation>
+    </message>
 </context>
 <context>
     <name>wan::ui::MaskPainter</name>
@@ -1089,6 +943,22 @@ Force quit ends Wan Studio at once.</source>
     <message>
         <source>video editing (VACE)</source>
         <translation>视频编辑（VACE）</translation>
+    </message>
+    <message>
+        <source>Built-in demo model: %1×%2, %3 frames, a few seconds per clip on the CPU. It knows only simple shapes, colours and motions.</source>
+        <translation>内置演示模型：%1×%2，%3 帧，在 CPU 上每段只需几秒。它只认识简单的形状、颜色和运动。</translation>
+    </message>
+    <message>
+        <source>For example: “%1”</source>
+        <translation>例如：“%1”</translation>
+    </message>
+    <message>
+        <source>Built-in demo</source>
+        <translation>内置演示</translation>
+    </message>
+    <message>
+        <source>A tiny model that comes with Wan Studio: small clips of simple shapes in seconds on any CPU</source>
+        <translation>Wan Studio 自带的微型模型：在任何 CPU 上几秒内生成简单形状的小片段</translation>
     </message>
 </context>
 <context>
@@ -1250,6 +1120,160 @@ Force quit ends Wan Studio at once.</source>
     <message>
         <source>Use a recent prompt again</source>
         <translation>再次使用最近的提示词</translation>
+    </message>
+</context>
+<context>
+    <name>wan::ui::PromptExtendDialog</name>
+    <message>
+        <source>Extend prompt</source>
+        <translation>扩写提示词</translation>
+    </message>
+    <message>
+        <source>The rewritten prompt appears here; you can edit it before using it.</source>
+        <translation>改写后的提示词显示在这里，使用前可以修改。</translation>
+    </message>
+    <message>
+        <source>Use rewrite</source>
+        <translation>使用改写</translation>
+    </message>
+    <message>
+        <source>Retry</source>
+        <translation>重试</translation>
+    </message>
+    <message>
+        <source>Keep original</source>
+        <translation>保留原文</translation>
+    </message>
+    <message>
+        <source>Rewrite in:</source>
+        <translation>改写语言：</translation>
+    </message>
+    <message>
+        <source>Original:</source>
+        <translation>原文：</translation>
+    </message>
+    <message>
+        <source>Rewrite:</source>
+        <translation>改写：</translation>
+    </message>
+    <message>
+        <source>Asking the model…</source>
+        <translation>正在请求模型…</translation>
+    </message>
+    <message>
+        <source>Rewritten by %1. Edit it if you like, then use it or keep the original.</source>
+        <translation>由 %1 改写。可以先修改，然后使用改写或保留原文。</translation>
+    </message>
+</context>
+<context>
+    <name>wan::ui::PromptExtendSettingsPage</name>
+    <message>
+        <source>Dashscope (Alibaba Cloud)</source>
+        <translation>Dashscope（阿里云）</translation>
+    </message>
+    <message>
+        <source>Local OpenAI-compatible server (vLLM, llama.cpp, Ollama)</source>
+        <translation>本地 OpenAI 兼容服务（vLLM、llama.cpp、Ollama）</translation>
+    </message>
+    <message>
+        <source>Show</source>
+        <translation>显示</translation>
+    </message>
+    <message>
+        <source> s</source>
+        <translation> 秒</translation>
+    </message>
+    <message>
+        <source>Test connection</source>
+        <translation>测试连接</translation>
+    </message>
+    <message>
+        <source>Service:</source>
+        <translation>服务：</translation>
+    </message>
+    <message>
+        <source>URL:</source>
+        <translation>地址：</translation>
+    </message>
+    <message>
+        <source>Text model:</source>
+        <translation>文本模型：</translation>
+    </message>
+    <message>
+        <source>Vision model (I2V):</source>
+        <translation>视觉模型（图生视频）：</translation>
+    </message>
+    <message>
+        <source>API key:</source>
+        <translation>API 密钥：</translation>
+    </message>
+    <message>
+        <source>Rewrite in:</source>
+        <translation>改写语言：</translation>
+    </message>
+    <message>
+        <source>Give up after:</source>
+        <translation>超时放弃：</translation>
+    </message>
+    <message>
+        <source>Attempts:</source>
+        <translation>尝试次数：</translation>
+    </message>
+    <message>
+        <source>This build has no network support (built without libcurl): prompt extension is unavailable.</source>
+        <translation>此版本没有网络支持（构建时未包含 libcurl），无法使用提示词扩写。</translation>
+    </message>
+    <message>
+        <source>empty: $DASH_API_URL or the international endpoint</source>
+        <translation>留空：使用 $DASH_API_URL 或国际站地址</translation>
+    </message>
+    <message>
+        <source>empty: $DASH_API_KEY</source>
+        <translation>留空：使用 $DASH_API_KEY</translation>
+    </message>
+    <message>
+        <source>optional</source>
+        <translation>可选</translation>
+    </message>
+    <message>
+        <source>The key is stored unencrypted in the application's settings file. Setting the DASH_API_KEY environment variable instead keeps it out of that file.</source>
+        <translation>密钥以明文保存在应用的设置文件中。改用 DASH_API_KEY 环境变量可避免写入该文件。</translation>
+    </message>
+    <message>
+        <source>No key: set DASH_API_KEY or enter one here.</source>
+        <translation>没有密钥：请设置 DASH_API_KEY 或在此输入。</translation>
+    </message>
+    <message>
+        <source>DASH_API_KEY is set in the environment and will be used.</source>
+        <translation>环境变量中已设置 DASH_API_KEY，将使用它。</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Connecting…</source>
+        <translation>正在连接…</translation>
+    </message>
+    <message>
+        <source>Connected: %1 answered.</source>
+        <translation>已连接：%1 已响应。</translation>
+    </message>
+    <message>
+        <source>Cancelled.</source>
+        <translation>已取消。</translation>
+    </message>
+    <message>
+        <source>Extend prompts automatically when queuing</source>
+        <translation>加入队列时自动扩写提示词</translation>
+    </message>
+    <message>
+        <source>DASH_API_URL is set: requests and the key go to %1.</source>
+        <translation>已设置 DASH_API_URL：请求和密钥将发送到 %1。</translation>
+    </message>
+    <message>
+        <source>DASH_API_URL (%1) is neither https nor this computer: the key is not sent there. Use an https:// address or enter the URL here.</source>
+        <translation>DASH_API_URL（%1）既不是 https 地址，也不是本机：密钥不会发送到那里。请使用 https:// 地址，或在此处填写 URL。</translation>
     </message>
 </context>
 <context>

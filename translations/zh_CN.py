@@ -429,4 +429,16 @@ ZH = {
     "无法在 %1 中创建用于存放任务输入图片的文件夹。请检查磁盘是否可写。",
 "Could not copy %1 into the job's input folder %2. Check that the picture still exists and the disk has free space.":
     "无法将 %1 复制到任务的输入文件夹 %2。请检查图片是否仍然存在，以及磁盘是否有剩余空间。",
+"The built-in demo model makes %1×%2, %3 frames only.":
+    "内置演示模型只能生成 %1×%2、%3 帧的视频。",
+"The built-in demo model makes videos only: choose Text to video, or another model folder.":
+    "内置演示模型只能生成视频：请选择“文本生成视频”，或换用其他模型文件夹。",
+"Built-in demo model: %1×%2, %3 frames, a few seconds per clip on the CPU. It knows only simple shapes, colours and motions.":
+    "内置演示模型：%1×%2，%3 帧，在 CPU 上每段只需几秒。它只认识简单的形状、颜色和运动。",
+"For example: “%1”":
+    "例如：“%1”",
+"Built-in demo":
+    "内置演示",
+"A tiny model that comes with Wan Studio: small clips of simple shapes in seconds on any CPU":
+    "Wan Studio 自带的微型模型：在任何 CPU 上几秒内生成简单形状的小片段",
 }

@@ -28,9 +28,9 @@ ClipPickerDialog::ClipPickerDialog(const RenderQueueModel* queue, const QUuid& e
         const QString prompt = QString::fromStdString(job->request.prompt).simplified();
         auto* item = new QListWidgetItem(
             tr("%1 · %2").arg(QFileInfo(job->outputPath).fileName(), prompt.left(80)), m_list);
-        item->setIcon(
-            QIcon(queue->data(queue->index(row, RenderQueueModel::ThumbnailColumn), Qt::DecorationRole)
-                      .value<QPixmap>()));
+        item->setIcon(QIcon(QPixmap::fromImage(
+            queue->data(queue->index(row, RenderQueueModel::ThumbnailColumn), Qt::DecorationRole)
+                .value<QImage>())));
         item->setToolTip(prompt);
         item->setData(Qt::UserRole, id);
     }

@@ -70,6 +70,7 @@ FolderCheck inspectModelFolderChecked(const QString& dir)
         check.modelType = info.modelType;
         check.large = info.dit.dim >= 4096 || info.dit.numLayers >= 40;
         check.summary = QString::fromStdString(wan::modelInfoToText(info));
+        check.demo = wan::readDemoModelInfo(dir.toStdString());
     } catch (const wan::Error& error) {
         check.problem = QString::fromStdString(error.what());
         check.missing = missingOfficialFiles(dir);

@@ -126,7 +126,7 @@ GenerationSettingsPanel::GenerationSettingsPanel(QWidget* parent) : QWidget(pare
 void GenerationSettingsPanel::setTask(wan::Task task)
 {
     m_task = task;
-    m_framesRow->setEnabled(task != wan::Task::T2I && !m_sizeFromSource);
+    m_framesRow->setEnabled(task != wan::Task::T2I && !m_sizeFromSource && !m_demo);
     rebuildPresets();
     updateDuration();
 }
@@ -134,11 +134,46 @@ void GenerationSettingsPanel::setTask(wan::Task task)
 void GenerationSettingsPanel::setSizeFromSource(bool fromSource)
 {
     m_sizeFromSource = fromSource;
-    m_sizeRow->setEnabled(!fromSource);
-    m_framesRow->setEnabled(m_task != wan::Task::T2I && !fromSource);
+    m_sizeRow->setEnabled(!fromSource && !m_demo);
+    m_framesRow->setEnabled(m_task != wan::Task::T2I && !fromSource && !m_demo);
     const QString tip = fromSource ? tr("Taken from the source video") : QString();
     m_sizeRow->setToolTip(tip);
     m_framesRow->setToolTip(tip);
+}
+
+void GenerationSettingsPanel::setDemoModel(const std::optional<wan::DemoModelInfo>& demo)
+{
+    const bool was = m_demo.has_value();
+    m_demo = demo;
+    if (demo) {
+        m_width->setValue(demo->width);
+        m_height->setValue(demo->height);
+        m_frames->setValue(demo->frameNum);
+        if (!was) {
+            m_steps->setValue(demo->steps);
+            m_shift->setValue(demo->shift);
+            m_guidance->setValue(demo->guideScale);
+        }
+    } else if (was) {
+        const wan::Request defaults = wan::defaultRequest(m_task, m_model);
+        m_frames->setValue(m_task == wan::Task::T2I ? 1 : defaults.frameNum);
+        m_steps->setValue(defaults.steps);
+        m_shift->setValue(defaults.shift);
+        m_guidance->setValue(defaults.guideScale);
+    }
+    m_sizeRow->setEnabled(!demo && !m_sizeFromSource);
+    m_framesRow->setEnabled(!demo && m_task != wan::Task::T2I && !m_sizeFromSource);
+    const QString tip = demo ? tr("The built-in demo model makes %1×%2, %3 frames only.")
+                                   .arg(demo->width)
+                                   .arg(demo->height)
+                                   .arg(demo->frameNum)
+                             : QString();
+    m_sizeRow->setToolTip(tip);
+    m_framesRow->setToolTip(tip);
+    rebuildPresets();
+    if (was && !demo)
+        m_preset->setCurrentIndex(0);
+    updateDuration();
 }
 
 void GenerationSettingsPanel::setModelSize(ModelSize model)
@@ -154,9 +189,12 @@ void GenerationSettingsPanel::rebuildPresets()
     const QSize current(m_width->value(), m_height->value());
     const QSignalBlocker blocker(m_preset);
     m_preset->clear();
-    for (const QSize& size : sizePresets(m_task, m_model))
+    const QList<QSize> presets =
+        m_demo ? QList<QSize>{QSize(m_demo->width, m_demo->height)} : sizePresets(m_task, m_model);
+    for (const QSize& size : presets)
         m_preset->addItem(QStringLiteral("%1×%2").arg(size.width()).arg(size.height()), size);
-    m_preset->addItem(tr("Custom"), kCustomPreset);
+    if (!m_demo)
+        m_preset->addItem(tr("Custom"), kCustomPreset);
     const int index = m_preset->findData(current);
     m_preset->setCurrentIndex(index >= 0 ? index : m_preset->count() - 1);
     onPresetChanged();

@@ -4,6 +4,8 @@
 
 #include <QWidget>
 
+#include <optional>
+
 class QComboBox;
 class QDoubleSpinBox;
 class QFormLayout;
@@ -30,6 +32,10 @@ public:
     // True: the size and frame count come from an input (VACE's source video); their fields are disabled.
     void setSizeFromSource(bool fromSource);
     bool sizeFromSource() const { return m_sizeFromSource; }
+    // The built-in demo model: its one size and frame count only (fields locked), its sampling settings
+    // shown once when it is chosen; nullopt restores the official choices and defaults.
+    void setDemoModel(const std::optional<wan::DemoModelInfo>& demo);
+    bool isDemoModel() const { return m_demo.has_value(); }
     wan::Task task() const { return m_task; }
     ModelSize modelSize() const { return m_model; }
 
@@ -58,6 +64,7 @@ private:
     ModelSize m_model = ModelSize::Small;
     qint64 m_lastSeed = -1;
     bool m_sizeFromSource = false;
+    std::optional<wan::DemoModelInfo> m_demo;
     QFormLayout* m_form = nullptr;
     QComboBox* m_preset = nullptr;
     QSpinBox* m_width = nullptr;

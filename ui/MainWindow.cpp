@@ -10,8 +10,9 @@
 #include "PlayerWidget.h"
 #include "ProgressPanel.h"
 #include "PromptEditor.h"
-#include "PromptEnhanceDialog.h"
-#include "PromptEnhanceSettingsPage.h"
+#include "PromptExtendDialog.h"
+#include "PromptExtendSettingsPage.h"
+#include "PromptExtendWorker.h"
 #include "QueueRunner.h"
 #include "RenderQueueDock.h"
 #include "RenderQueueModel.h"
@@ -113,6 +114,7 @@ MainWindow::MainWindow(StudioServices services, QWidget* parent)
 
     m_modelBox = new QGroupBox(this);
     m_modelPicker = new ModelFolderPicker(m_services.inspectFolder, m_modelBox);
+    m_modelPicker->setDemoFolder(m_services.demoModelFolder);
     (new QVBoxLayout(m_modelBox))->addWidget(m_modelPicker);
 
     m_promptBox = new QGroupBox(this);
@@ -276,10 +278,10 @@ MainWindow::MainWindow(StudioServices services, QWidget* parent)
     if (m_services.runner && m_services.settings)
         m_services.runner->setPromptAutoExtend([store = QPointer<QSettings>(m_services.settings)] {
             PromptAutoExtend config;
-            if (store && wan::promptExtensionAvailable() && PromptEnhanceSettingsPage::loadEnabled(*store)) {
+            if (store && wan::promptExtensionAvailable() && PromptExtendSettingsPage::loadEnabled(*store)) {
                 config.enabled = true;
-                config.settings = PromptEnhanceSettingsPage::loadSettings(*store);
-                config.language = PromptEnhanceSettingsPage::loadTargetLanguage(*store);
+                config.settings = PromptExtendSettingsPage::loadSettings(*store);
+                config.language = PromptExtendSettingsPage::loadTargetLanguage(*store);
             }
             return config;
         });
@@ -305,7 +307,8 @@ MainWindow::MainWindow(StudioServices services, QWidget* parent)
     loadTaskSettings(m_task);
     updateTaskTabs();
     if (settings) {
-        m_modelPicker->setFolder(settings->value(QLatin1String(settings_keys::kModelDir)).toString());
+        const QString saved = settings->value(QLatin1String(settings_keys::kModelDir)).toString();
+        m_modelPicker->setFolder(saved.isEmpty() ? m_services.demoModelFolder : saved);
         if (!restoreGeometry(settings->value(QStringLiteral("window/geometry")).toByteArray()))
             resize(1280, 820);
         if (!restoreState(settings->value(QStringLiteral("window/state")).toByteArray()))
@@ -687,6 +690,9 @@ void MainWindow::onFolderChecked(const FolderCheck& check)
         m_services.settings->setValue(QLatin1String(settings_keys::kModelDir), m_modelPicker->folder());
     if (check.ok)
         m_settingsPanel->setModelSize(check.large ? ModelSize::Large : ModelSize::Small);
+    m_settingsPanel->setDemoModel(check.ok ? check.demo : std::nullopt);
+    if (check.ok && check.demo && m_prompt->text().trimmed().isEmpty() && !check.demo->examplePrompts.empty())
+        m_prompt->setText(QString::fromStdString(check.demo->examplePrompts.front()));
     if (check.ok && check.modelType != modelTypeFor(m_task)) {
         switch (check.modelType) {
         case wan::ModelType::T2V:
@@ -717,6 +723,9 @@ QString MainWindow::submit()
         error = tr("Choose a usable model folder first. %1").arg(check.problem);
     else if (check.modelType != modelTypeFor(m_task))
         error = modelMismatchMessage(check.modelType);
+    else if (check.demo && m_task != wan::Task::T2V)
+        error = tr("The built-in demo model makes videos only: choose Text to video, or another model "
+                   "folder.");
     else if (prompt.isEmpty())
         error = tr("Write a prompt first.");
     else if (m_task == wan::Task::I2V && m_dropZone->imagePath().isEmpty())
@@ -975,13 +984,13 @@ void MainWindow::extendPrompt()
         return;
     }
     request.task = wan::promptTaskFor(m_task); // flf2v: described from the first frame
-    request.language = PromptEnhanceSettingsPage::loadTargetLanguage(*m_services.settings);
+    request.language = PromptExtendSettingsPage::loadTargetLanguage(*m_services.settings);
     if (m_task == wan::Task::I2V && !m_dropZone->imagePath().isEmpty())
-        request.image = PromptEnhanceDialog::encodeImageForRequest(QImage(m_dropZone->imagePath()));
+        request.image = PromptExtendWorker::encodeImageForRequest(QImage(m_dropZone->imagePath()));
     if (m_task == wan::Task::FLF2V && !m_firstFrame->imagePath().isEmpty())
-        request.image = PromptEnhanceDialog::encodeImageForRequest(QImage(m_firstFrame->imagePath()));
-    PromptEnhanceDialog dialog(PromptEnhanceSettingsPage::loadSettings(*m_services.settings), request, this);
-    connect(&dialog, &PromptEnhanceDialog::requestFinished, this, [this](bool ok, const QString& message) {
+        request.image = PromptExtendWorker::encodeImageForRequest(QImage(m_firstFrame->imagePath()));
+    PromptExtendDialog dialog(PromptExtendSettingsPage::loadSettings(*m_services.settings), request, this);
+    connect(&dialog, &PromptExtendDialog::requestFinished, this, [this](bool ok, const QString& message) {
         if (!message.isEmpty())
             statusBar()->showMessage(message, 8000);
         spdlog::info("prompt extension {}: {}", ok ? "done" : "failed", message.toStdString());

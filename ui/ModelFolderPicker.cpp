@@ -37,6 +37,9 @@ ModelFolderPicker::ModelFolderPicker(FolderInspector inspector, QWidget* parent)
 {
     m_edit = new QLineEdit(this);
     m_browse = new QPushButton(this);
+    m_demo = new QPushButton(this);
+    m_demo->setObjectName(QStringLiteral("builtInDemo"));
+    m_demo->hide();
     m_status = new QLabel(this);
     m_status->setWordWrap(true);
     m_status->setTextFormat(Qt::RichText);
@@ -49,6 +52,7 @@ ModelFolderPicker::ModelFolderPicker(FolderInspector inspector, QWidget* parent)
     auto* row = new QHBoxLayout;
     row->addWidget(m_edit, 1);
     row->addWidget(m_browse);
+    row->addWidget(m_demo);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addLayout(row);
@@ -57,6 +61,8 @@ ModelFolderPicker::ModelFolderPicker(FolderInspector inspector, QWidget* parent)
     connect(m_edit, &QLineEdit::textChanged, m_debounce, qOverload<>(&QTimer::start));
     connect(m_debounce, &QTimer::timeout, this, &ModelFolderPicker::startCheck);
     connect(m_browse, &QPushButton::clicked, this, &ModelFolderPicker::browse);
+    connect(m_demo, &QPushButton::clicked, this,
+            [this] { setFolder(QDir::toNativeSeparators(m_demoFolder)); });
     retranslate();
 }
 
@@ -70,6 +76,12 @@ void ModelFolderPicker::setFolder(const QString& dir)
     m_edit->setText(dir);
     m_debounce->stop();
     startCheck();
+}
+
+void ModelFolderPicker::setDemoFolder(const QString& dir)
+{
+    m_demoFolder = dir;
+    m_demo->setVisible(!dir.isEmpty());
 }
 
 void ModelFolderPicker::startCheck()
@@ -123,6 +135,22 @@ void ModelFolderPicker::updateStatus()
                           officialWeightsHtml());
         return;
     }
+    if (m_check.ok && m_check.demo) {
+        const auto& demo = *m_check.demo;
+        QString text =
+            tr("Built-in demo model: %1×%2, %3 frames, a few seconds per clip on the CPU. It knows "
+               "only simple shapes, colours and motions.")
+                .arg(demo.width)
+                .arg(demo.height)
+                .arg(demo.frameNum);
+        if (!demo.examplePrompts.empty())
+            text += QLatin1Char(' ') +
+                    tr("For example: “%1”").arg(QString::fromStdString(demo.examplePrompts.front()));
+        m_status->setText(QStringLiteral("<span style=\"color:#1e8449\">&#10003;</span> ") +
+                          text.toHtmlEscaped() + QStringLiteral("<br>") + officialWeightsHtml());
+        m_status->setToolTip(m_check.summary);
+        return;
+    }
     if (m_check.ok) {
         QString type;
         switch (m_check.modelType) {
@@ -171,6 +199,10 @@ void ModelFolderPicker::browse()
 void ModelFolderPicker::retranslate()
 {
     m_browse->setText(tr("Browse…"));
+    m_demo->setText(tr("Built-in demo"));
+    m_demo->setToolTip(
+        tr("A tiny model that comes with Wan Studio: small clips of simple shapes in seconds on "
+           "any CPU"));
     m_edit->setPlaceholderText(tr("Folder with diffusion_pytorch_model*.safetensors, Wan2.1_VAE.pth, …"));
     updateStatus();
 }

@@ -23,6 +23,8 @@ public:
 
     QString folder() const;
     void setFolder(const QString& dir);
+    // Shows a "Built-in demo" button that chooses this folder; empty hides it.
+    void setDemoFolder(const QString& dir);
     const FolderCheck& check() const { return m_check; }
     bool isChecking() const { return m_checking; }
     QString statusText() const;
@@ -43,6 +45,8 @@ private:
     FolderInspector m_inspector;
     QLineEdit* m_edit = nullptr;
     QPushButton* m_browse = nullptr;
+    QPushButton* m_demo = nullptr;
+    QString m_demoFolder;
     QLabel* m_status = nullptr;
     QTimer* m_debounce = nullptr;
     FolderCheck m_check;

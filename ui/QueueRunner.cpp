@@ -3,8 +3,7 @@
 #include "GenerationRules.h"
 #include "InferenceBridge.h"
 #include "JobThumbnail.h"
-#include "PromptEnhanceDialog.h"
-#include "PromptEnhanceWorker.h"
+#include "PromptExtendWorker.h"
 #include "RenderQueueModel.h"
 
 #include <QCoreApplication>
@@ -166,13 +165,14 @@ bool QueueRunner::startPromptExtension(const wan::Request& request)
     extend.language = config.language;
     extend.task = wan::promptTaskFor(request.task);
     if (extend.task == wan::PromptTask::ImageToVideo) // i2v: its image; flf2v: the first frame
-        extend.image = PromptEnhanceDialog::encodeImageForRequest(QImage(QString::fromStdString(
+        extend.image = PromptExtendWorker::encodeImageForRequest(QImage(QString::fromStdString(
             (request.task == wan::Task::FLF2V ? request.firstFrame : request.image).string())));
     if (request.seed >= 0)
         extend.seed = request.seed;
     if (!m_extender) {
-        m_extender = new PromptEnhanceWorker(this);
-        connect(m_extender, &PromptEnhanceWorker::finished, this, &QueueRunner::onPromptExtended);
+        m_extender = new PromptExtendWorker(this);
+        connect(m_extender, &PromptExtendWorker::extended, this, &QueueRunner::onPromptExtended);
+        connect(m_extender, &PromptExtendWorker::failed, this, &QueueRunner::onPromptExtensionFailed);
     }
     m_extending = true;
     m_extensionCancelled = false;
@@ -181,7 +181,17 @@ bool QueueRunner::startPromptExtension(const wan::Request& request)
     return true;
 }
 
-void QueueRunner::onPromptExtended(const wan::PromptExtendResult& result)
+void QueueRunner::onPromptExtended(const wan::PromptExtension& extension)
+{
+    finishPromptExtension(&extension, QString());
+}
+
+void QueueRunner::onPromptExtensionFailed(wan::ErrorKind /*kind*/, const QString& message)
+{
+    finishPromptExtension(nullptr, message);
+}
+
+void QueueRunner::finishPromptExtension(const wan::PromptExtension* extension, const QString& error)
 {
     if (!m_extending || m_running.isNull())
         return;
@@ -195,19 +205,21 @@ void QueueRunner::onPromptExtended(const wan::PromptExtendResult& result)
         return;
     }
     wan::Request request = m_extendingRequest;
-    const QString message = QString::fromStdString(result.message);
-    const bool extended = result.ok && !result.prompt.empty() && result.prompt != request.prompt;
+    const QString message =
+        error.isEmpty() ? QString() : error + QStringLiteral("; continuing with the original prompt");
+    const bool extended = extension && !extension->prompt.empty() && extension->prompt != request.prompt;
     if (extended) {
         request.originalPrompt = request.prompt;
-        request.prompt = result.prompt;
+        request.prompt = extension->prompt;
         if (m_model)
             m_model->setRunningRequest(id, request);
-        appendLog(id, QStringLiteral("prompt extended by %1: %2")
-                          .arg(QString::fromStdString(result.model), QString::fromStdString(request.prompt)));
+        appendLog(id,
+                  QStringLiteral("prompt extended by %1: %2")
+                      .arg(QString::fromStdString(extension->model), QString::fromStdString(request.prompt)));
     } else {
         appendLog(id, message.isEmpty() ? QStringLiteral("prompt extension returned the prompt unchanged")
                                         : message);
-        spdlog::warn("job {}: {}", id.toString().toStdString(), result.message);
+        spdlog::warn("job {}: {}", id.toString().toStdString(), message.toStdString());
     }
     Q_EMIT promptExtensionFinished(id, extended, message);
     submitJob(id, request, QString());

@@ -9,11 +9,10 @@
 
 #include <functional>
 
-class PromptEnhanceWorker;
-
 namespace wan::ui {
 
 class InferenceBridge;
+class PromptExtendWorker;
 class RenderQueueModel;
 
 // Whether and how the runner rewrites a job's prompt before starting it; read when each job starts.
@@ -68,7 +67,9 @@ private:
     void scheduleNext();
     void startNext();
     bool startPromptExtension(const wan::Request& request);
-    void onPromptExtended(const wan::PromptExtendResult& result);
+    void onPromptExtended(const wan::PromptExtension& extension);
+    void onPromptExtensionFailed(wan::ErrorKind kind, const QString& message);
+    void finishPromptExtension(const wan::PromptExtension* extension, const QString& error);
     void submitJob(const QUuid& id, const wan::Request& request, const QString& resumeLatents);
     void onProgress(const QUuid& id, const JobProgress& progress);
     void onPreview(const QUuid& id, const QImage& image);
@@ -84,7 +85,7 @@ private:
     bool m_thumbnailSaved = false;
     wan::Stage m_lastStage{};
     PromptAutoExtendProvider m_autoExtend;
-    PromptEnhanceWorker* m_extender = nullptr; // created on first use
+    PromptExtendWorker* m_extender = nullptr; // created on first use
     bool m_extending = false;
     bool m_extensionCancelled = false;
     wan::Request m_extendingRequest; // the running job's request while its prompt is being extended

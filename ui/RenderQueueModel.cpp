@@ -108,7 +108,7 @@ QVariant RenderQueueModel::data(const QModelIndex& index, int role) const
     if (role == Qt::DecorationRole && index.column() == ThumbnailColumn) {
         if (!job.thumbnailPath.isEmpty())
             return thumbnail(job.thumbnailPath);
-        if (const QPixmap inputs = inputThumbnailPixmap(r); !inputs.isNull())
+        if (const QImage inputs = inputThumbnailImage(r); !inputs.isNull())
             return inputs;
     }
     return {};
@@ -547,7 +547,7 @@ void RenderQueueModel::rowChanged(int row)
     persist();
 }
 
-QPixmap RenderQueueModel::inputThumbnailPixmap(const wan::Request& request) const
+QImage RenderQueueModel::inputThumbnailImage(const wan::Request& request) const
 {
     const QStringList sources = inputThumbnailSources(request);
     if (sources.isEmpty())
@@ -555,19 +555,18 @@ QPixmap RenderQueueModel::inputThumbnailPixmap(const wan::Request& request) cons
     const QString key = QStringLiteral("inputs:") + sources.join(QLatin1Char('\n'));
     auto it = m_thumbnails.find(key);
     if (it == m_thumbnails.end())
-        it = m_thumbnails.insert(
-            key, QPixmap::fromImage(inputThumbnail(request, QSize(kThumbnailMaxWidth, kThumbnailHeight))));
+        it = m_thumbnails.insert(key, inputThumbnail(request, QSize(kThumbnailMaxWidth, kThumbnailHeight)));
     return *it;
 }
 
-QPixmap RenderQueueModel::thumbnail(const QString& path) const
+QImage RenderQueueModel::thumbnail(const QString& path) const
 {
     auto it = m_thumbnails.find(path);
     if (it == m_thumbnails.end()) {
-        QPixmap pixmap;
-        if (pixmap.load(path))
-            pixmap = pixmap.scaledToHeight(kThumbnailHeight, Qt::SmoothTransformation);
-        it = m_thumbnails.insert(path, pixmap);
+        QImage image;
+        if (image.load(path))
+            image = image.scaledToHeight(kThumbnailHeight, Qt::SmoothTransformation);
+        it = m_thumbnails.insert(path, image);
     }
     return *it;
 }

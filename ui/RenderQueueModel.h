@@ -4,8 +4,8 @@
 
 #include <QAbstractTableModel>
 #include <QHash>
+#include <QImage>
 #include <QList>
-#include <QPixmap>
 #include <QTimer>
 
 namespace wan::ui {
@@ -112,8 +112,9 @@ private:
     void persist();
     void rowChanged(int row);
     void releaseInputs(const wan::Request& gone); // after the job left m_jobs or changed its request
-    QPixmap thumbnail(const QString& path) const;
-    QPixmap inputThumbnailPixmap(const wan::Request& request) const; // the job's input images, if any
+    // Thumbnails are QImages (no QPixmap in a model: it needs the GUI thread and a window system).
+    QImage thumbnail(const QString& path) const;
+    QImage inputThumbnailImage(const wan::Request& request) const; // the job's input images, if any
 
     QueueStore* m_store = nullptr;
     QTimer* m_saveTimer = nullptr;
@@ -121,7 +122,7 @@ private:
     int m_finishedJobLimit = kDefaultFinishedJobLimit;
     QList<RenderJob> m_jobs;
     QString m_inputStash;
-    mutable QHash<QString, QPixmap> m_thumbnails;
+    mutable QHash<QString, QImage> m_thumbnails;
 };
 
 } // namespace wan::ui

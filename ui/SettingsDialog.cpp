@@ -1,6 +1,6 @@
 #include "SettingsDialog.h"
 
-#include "PromptEnhanceSettingsPage.h"
+#include "PromptExtendSettingsPage.h"
 
 #include <QComboBox>
 #include <QDialogButtonBox>
@@ -105,7 +105,7 @@ SettingsDialog::SettingsDialog(QSettings* settings, const std::vector<wan::Compu
     generalLayout->addLayout(form);
     generalLayout->addWidget(note);
     generalLayout->addStretch();
-    m_promptPage = new PromptEnhanceSettingsPage(this);
+    m_promptPage = new PromptExtendSettingsPage(this);
     m_promptPage->load(*settings);
     auto* tabs = new QTabWidget(this);
     tabs->addTab(general, tr("General"));

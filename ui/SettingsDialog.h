@@ -9,9 +9,10 @@
 class QComboBox;
 class QLineEdit;
 class QSettings;
-class PromptEnhanceSettingsPage;
 
 namespace wan::ui {
+
+class PromptExtendSettingsPage;
 
 namespace settings_keys {
 inline constexpr char kOutputDir[] = "output/dir";
@@ -49,7 +50,7 @@ private:
     QComboBox* m_language = nullptr;
     QComboBox* m_device = nullptr;
     QComboBox* m_noise = nullptr;
-    PromptEnhanceSettingsPage* m_promptPage = nullptr;
+    PromptExtendSettingsPage* m_promptPage = nullptr;
 };
 
 } // namespace wan::ui

@@ -11,6 +11,7 @@
 #include <QStringList>
 
 #include <functional>
+#include <optional>
 
 class QSettings;
 
@@ -28,7 +29,8 @@ struct FolderCheck
     QString problem;     // the engine's message when not ok
     QStringList missing; // file names that are missing
     wan::ModelType modelType = wan::ModelType::T2V;
-    bool large = false; // 14B (true) or 1.3B
+    bool large = false;                     // 14B (true) or 1.3B
+    std::optional<wan::DemoModelInfo> demo; // the built-in demo model (its folder holds demo.json)
 };
 
 using FolderInspector = std::function<FolderCheck(const QString& dir)>; // called on a worker thread
@@ -47,6 +49,8 @@ struct StudioServices
     LanguageSwitcher switchLanguage;
     DeviceLister listDevices; // unset (tests): the settings offer the CPU only
     QString logFile;          // the rotating log, opened from Help
+    QString demoModelFolder;  // the built-in demo model (wan::builtInDemoFolder); empty: not installed
+                              // (or tests). The first start, with no folder saved, opens it.
     QString queueProblem;     // a report from restoring the queue, shown once at start
     // Decodes video files for the mask painter and the player actions; unset (tests): only PNG frames
     // and pictures are read.

@@ -87,6 +87,10 @@ const std::vector<OptionSpec>& optionTable()
          [](CliOptions& o, const std::string&) { o.help = true; }},
         {"--ckpt_dir", "DIR", "Wan2.1 model folder (as downloaded from Hugging Face / ModelScope)",
          [](CliOptions& o, const std::string& v) { o.ckptDir = v; }},
+        {"--demo", nullptr,
+         "use the built-in demo model: 64*64, 9 frames, in seconds on any CPU; it knows only simple shapes, "
+         "colours and motions (\"a red circle moves to the right on a blue background\")",
+         [](CliOptions& o, const std::string&) { o.demo = true; }},
         {"--inspect", nullptr, "validate the model folder and print its dims and files",
          [](CliOptions& o, const std::string&) { o.inspect = true; }},
         {"--version", nullptr,
@@ -207,6 +211,7 @@ const std::vector<OptionSpec>& optionTable()
         {"--sample_guide_scale", "X", "classifier-free guidance scale (default 5.0)",
          [](CliOptions& o, const std::string& v) {
              o.sampleGuideScale = parseReal("--sample_guide_scale", v);
+             o.guideScaleSet = true;
              if (!(o.sampleGuideScale >= -100.0 && o.sampleGuideScale <= 100.0))
                  badValue("--sample_guide_scale", v, "a number between -100 and 100");
          }},
@@ -393,6 +398,7 @@ void applySettings(CliOptions& o, const Request& r)
         o.sampleSteps = r.steps; // distilled sampling has its own step list
     o.sampleShift = r.shift;
     o.sampleGuideScale = r.guideScale;
+    o.guideScaleSet = true;
     o.device = r.device;
     o.precision = std::string(enumName(r.precision));
     o.noise = std::string(enumName(r.noise));
@@ -474,8 +480,19 @@ CliOptions parseCliOptions(int argc, const char* const* argv)
         return options;
     if (options.json && !options.inspect)
         throw Error(ErrorKind::InvalidArgument, "--json only applies to --inspect and --version");
+    if (options.demo && options.ckptDir.empty()) {
+        options.ckptDir = builtInDemoFolder();
+        if (options.ckptDir.empty())
+            throw Error(ErrorKind::ModelFolder,
+                        "--demo: the built-in demo model is not installed (no share/wan-studio/demo-model/" +
+                            std::string(kDemoInfoFile) +
+                            " next to this program). Reinstall Wan Studio, or set WAN_DEMO_MODEL_DIR to the "
+                            "folder that holds it.");
+    }
     if (options.ckptDir.empty())
-        throw Error(ErrorKind::InvalidArgument, "--ckpt_dir DIR is required (a Wan2.1 model folder)");
+        throw Error(
+            ErrorKind::InvalidArgument,
+            "--ckpt_dir DIR is required (a Wan2.1 model folder), or --demo for the built-in demo model");
     if (options.task && *options.task == "t2i-14B" && options.frameNum && *options.frameNum != 1)
         throw Error(ErrorKind::InvalidArgument, "--frame_num must be 1 for t2i-14B");
     if (options.task && *options.task != "i2v-14B" && !options.image.empty())
@@ -490,6 +507,7 @@ std::string cliUsage(const std::string& program)
     std::ostringstream os;
     os << "Usage: " << program
        << " --ckpt_dir DIR [--task TASK] [--size W*H] [--prompt TEXT] [--image FILE] ...\n"
+       << "       " << program << " --demo [--prompt TEXT] [--base_seed N]\n"
        << "       " << program << " --ckpt_dir DIR --inspect [--json]\n\nOptions:\n";
     for (const auto& spec : optionTable()) {
         std::string left =

@@ -20,6 +20,7 @@ struct CliOptions
     bool version = false; // print the build and the devices, then exit
     bool json = false;    // --inspect / --version output as one JSON object
     std::filesystem::path ckptDir;
+    bool demo = false; // --demo: the built-in demo model (wan::builtInDemoFolder) unless --ckpt_dir names one
     std::string logLevel = "info";
 
     // Generation (official generate.py names). Unset optionals take the task's official default.
@@ -48,6 +49,7 @@ struct CliOptions
     std::optional<int> sampleSteps;
     std::optional<double> sampleShift;
     double sampleGuideScale = 5.0;
+    bool guideScaleSet = false;     // --sample_guide_scale given (or read from --settings)
     std::string device = "auto";    // auto, cpu, cuda, cuda:N
     std::string precision = "auto"; // auto, fp32, bf16, fp16
     std::string noise = "cpu";      // cpu, device

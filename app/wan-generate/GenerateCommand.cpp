@@ -109,7 +109,7 @@ std::filesystem::path saveSettings(Request request, const Result& result)
 }
 
 // Replaces the request's prompt by its extension (the original is kept for the metadata). A failed
-// extension only warns (the library logs why) and keeps the original prompt; false only when interrupted.
+// extension only warns and keeps the original prompt; false only when interrupted.
 bool extendRequestPrompt(const CliOptions& options, Request& request, CancelToken& cancel)
 {
     PromptExtendFlags flags = options.promptExtend;
@@ -129,13 +129,19 @@ bool extendRequestPrompt(const CliOptions& options, Request& request, CancelToke
         }
     }
     flags.seed = options.baseSeed;
-    const auto result = extendPromptFromFlags(flags, request.prompt, &cancel);
-    if (result.cancelled && cancel.isCancelled())
-        return false;
-    if (!result.ok || result.prompt.empty() || result.prompt == request.prompt)
+    PromptExtension extension;
+    try {
+        extension = extendPromptFromFlags(flags, request.prompt, &cancel);
+    } catch (const Error& error) {
+        if (error.kind() == ErrorKind::Cancelled && cancel.isCancelled())
+            return false;
+        spdlog::warn("{}; continuing with the original prompt", error.what());
+        return true;
+    }
+    if (extension.prompt.empty() || extension.prompt == request.prompt)
         return true;
     request.originalPrompt = request.prompt;
-    request.prompt = result.prompt;
+    request.prompt = extension.prompt;
     std::printf("Extended prompt: %s\n", request.prompt.c_str());
     std::fflush(stdout);
     return true;
@@ -176,6 +182,11 @@ Request buildRequest(const CliOptions& o, ModelType folderType, bool smallModel)
     if (!official)
         bad("--task " + task + " is not one of the official tasks");
     const auto [kind, modelSize] = *official;
+    // The built-in demo model (a folder with demo.json) makes one size and frame count only.
+    const std::optional<DemoModelInfo> demo = readDemoModelInfo(o.ckptDir);
+    if (demo && kind != Task::T2V)
+        bad("--task " + task + ": the demo model '" + o.ckptDir.string() + "' only makes videos (t2v-1.3B)");
+
     const bool i2v = kind == Task::I2V;
     const bool flf2v = kind == Task::FLF2V;
     const bool vace = kind == Task::VACE;
@@ -209,8 +220,19 @@ Request buildRequest(const CliOptions& o, ModelType folderType, bool smallModel)
     }
     if (!i2v && !flf2v && (r.width % 16 != 0 || r.height % 16 != 0))
         bad("--size " + size + ": width and height must be multiples of 16");
-    if (r.width > 0 && !isTrainedSize(kind, modelSize, r.width, r.height))
+    if (demo) {
+        const std::string native = std::to_string(demo->width) + "*" + std::to_string(demo->height);
+        if (o.size && (r.width != demo->width || r.height != demo->height))
+            spdlog::warn("--size {}: the demo model makes {} only; using that", size, native);
+        if (o.frameNum && *o.frameNum != demo->frameNum)
+            spdlog::warn("--frame_num {}: the demo model makes {} frames only; using that", *o.frameNum,
+                         demo->frameNum);
+        size = native;
+        r.width = demo->width;
+        r.height = demo->height;
+    } else if (r.width > 0 && !isTrainedSize(kind, modelSize, r.width, r.height)) {
         spdlog::warn("size {} is not one {} was trained at; results may be poor", size, task);
+    }
 
     r.frameNum = o.frameNum.value_or(r.task == Task::T2I ? 1 : (fromSource ? 0 : 81));
     if (r.task == Task::T2I && r.frameNum != 1)
@@ -221,7 +243,17 @@ Request buildRequest(const CliOptions& o, ModelType folderType, bool smallModel)
     // The option values were checked against the core's tables by the parser.
     r.solver = enumFromName<Solver>(o.sampleSolver).value_or(Solver::UniPC);
     r.seed = o.baseSeed;
-    r.prompt = o.prompt.value_or(std::string(examplePrompt(kind)));
+    if (demo) {
+        r.frameNum = demo->frameNum;
+        r.steps = o.sampleSteps.value_or(demo->steps);
+        r.shift = o.sampleShift.value_or(demo->shift);
+        r.guideScale = o.guideScaleSet ? o.sampleGuideScale : demo->guideScale;
+        spdlog::info(
+            "built-in demo model: {}*{}, {} frames; it knows only simple shapes, colours and motions",
+            demo->width, demo->height, demo->frameNum);
+    }
+    r.prompt = o.prompt.value_or(demo && !demo->examplePrompts.empty() ? demo->examplePrompts.front()
+                                                                       : std::string(examplePrompt(kind)));
     if (o.negativePrompt)
         r.negativePrompt = *o.negativePrompt;
     if (i2v) {

@@ -10,6 +10,7 @@
 #include "SettingsDialog.h"
 #include "StalePartials.h"
 #include "wan/Devices.h"
+#include "wan/Request.h"
 
 #include <ATen/Parallel.h>
 
@@ -182,6 +183,7 @@ int main(int argc, char** argv)
     services.runner = &runner;
     services.bridge = &bridge;
     services.inspectFolder = &wan::ui::inspectModelFolderChecked;
+    services.demoModelFolder = QString::fromStdString(wan::builtInDemoFolder().string());
     services.listDevices = &wan::listDevices;
     services.readVideoFrames = &wan::ui::readVideoEnds;
     services.negativePrompt = &wan::ui::officialNegativePrompt;

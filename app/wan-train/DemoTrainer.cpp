@@ -377,6 +377,32 @@ void DemoTrainer::run()
     trainDit();
 }
 
+void DemoTrainer::writeDemoInfo() const
+{
+    DemoModelInfo info;
+    info.width = kClipWidth;
+    info.height = kClipHeight;
+    info.frameNum = kClipFrames;
+    info.steps = m_options.sampleSteps;
+    info.shift = m_options.shift;
+    info.guideScale = m_options.guideScale;
+    // Captions of combinations it was trained on, alternately English and Chinese, each with another shape,
+    // motion and pair of colours.
+    const int shapeCount = int(shapes().size()), motionCount = int(motions().size());
+    const int colourCount = int(palette().size());
+    for (int i = 0; i < 4; ++i) {
+        for (const ClipSpec& spec : trainingSpecs()) {
+            if (spec.shape == i % shapeCount && spec.motion == (2 * i) % motionCount &&
+                spec.foreground == (3 * i) % colourCount) {
+                info.examplePrompts.push_back(
+                    caption(spec, i % 2 == 0 ? Language::English : Language::Chinese));
+                break;
+            }
+        }
+    }
+    writeFileAtomically(modelDir() / std::string(kDemoInfoFile), demoModelInfoJson(info));
+}
+
 void DemoTrainer::prepareText()
 {
     const fs::path dir = modelDir();
@@ -820,7 +846,8 @@ PhaseResult DemoTrainer::trainDit()
         weights.emplace_back(params[i].first, ema[i]);
     writeSafetensors(ditFile, weights);
     writeFileAtomically(modelDir() / "config.json", configJson(o));
-    spdlog::info("dit: {} and config.json written", ditFile.string());
+    writeDemoInfo();
+    spdlog::info("dit: {}, config.json and {} written", ditFile.string(), kDemoInfoFile);
     result.complete = true;
     return result;
 }

@@ -44,6 +44,8 @@ struct TrainOptions
     double emaDecay = 0.998;
     double captionDropout = 0.1; // replaced by the official default negative prompt
     double shift = 3.0;          // sigma = shift*u / (1 + (shift-1)*u), as the sampler's shift
+    int sampleSteps = 10;        // demo.json: the sampling settings front ends force
+    double guideScale = 5.0;
     int ditStopStep = -1;
 
     int checkpointSeconds = 180;
@@ -79,6 +81,9 @@ public:
     void encodeLatents();
     // Phase 4: DiT training; when complete, writes the EMA weights and config.json.
     PhaseResult trainDit();
+
+    // demo.json in the model folder: native size, frame count and sampling settings, example prompts.
+    void writeDemoInfo() const;
 
     std::filesystem::path modelDir() const;
     std::filesystem::path vaeCheckpoint() const { return m_options.workDir / "vae.ckpt"; }

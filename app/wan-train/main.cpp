@@ -15,10 +15,12 @@ void usage()
 {
     std::cout << "usage: wan-train [--work DIR] [--export DIR] [--resume] [--seed N] [--threads N]\n"
                  "                 [--vae-steps N] [--vae-batch N] [--latent-clips N] [--dit-steps N]\n"
-                 "                 [--dit-batch N] [--checkpoint-minutes M]\n"
+                 "                 [--dit-batch N] [--checkpoint-minutes M] [--sample-steps N]\n"
+                 "                 [--guide-scale G] [--write-demo-info]\n"
                  "  --work DIR   checkpoints, latents, curves.tsv (default ~/.cache/wan-studio/demo-train)\n"
                  "  --export DIR the model folder (default <work>/model)\n"
-                 "  --resume     continue from the checkpoints in the work folder\n";
+                 "  --resume     continue from the checkpoints in the work folder\n"
+                 "  --write-demo-info  only (re)write demo.json into the model folder\n";
 }
 
 } // namespace
@@ -29,6 +31,7 @@ int main(int argc, char** argv)
     const char* home = std::getenv("HOME");
     options.workDir = std::filesystem::path(home ? home : ".") / ".cache" / "wan-studio" / "demo-train";
     bool resume = false;
+    bool demoInfoOnly = false;
     try {
         for (int i = 1; i < argc; ++i) {
             const std::string arg = argv[i];
@@ -58,6 +61,12 @@ int main(int argc, char** argv)
                 options.ditSteps = number();
             else if (arg == "--dit-batch")
                 options.ditBatch = number();
+            else if (arg == "--sample-steps")
+                options.sampleSteps = number();
+            else if (arg == "--guide-scale")
+                options.guideScale = std::stod(value());
+            else if (arg == "--write-demo-info")
+                demoInfoOnly = true;
             else if (arg == "--checkpoint-minutes")
                 options.checkpointSeconds = int(std::stod(value()) * 60.0);
             else if (arg == "--help" || arg == "-h") {
@@ -66,6 +75,11 @@ int main(int argc, char** argv)
             } else {
                 throw std::invalid_argument("unknown option " + arg + " (see --help)");
             }
+        }
+        if (demoInfoOnly) {
+            wan::demo::DemoTrainer trainer(options);
+            trainer.writeDemoInfo();
+            return 0;
         }
         if (!resume && std::filesystem::exists(options.workDir / "curves.tsv")) {
             std::cerr

@@ -25,3 +25,18 @@ wan_add_test(test_format_detect TORCH SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_for
     ${CMAKE_CURRENT_LIST_DIR}/../support/FormatConverter.cpp ${CMAKE_CURRENT_LIST_DIR}/../support/CheckpointWriter.cpp
     LIBS wan_io wan_io_raw LABELS unit)
 set_target_properties(test_format_detect PROPERTIES AUTOMOC ON)
+
+# End to end on the t2v fixture converted to ComfyUI single files and (by gguf-py, test set-up only) to GGUF files
+# of every type gguf-py can write: latents bit-identical to a float32 folder of the same values, and within the
+# measured tolerance of the official fp32 reference.
+wan_add_test(test_formats_e2e TORCH SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_formats_e2e.cpp ${WAN_GGUF_TEST_HELPERS}
+    ${CMAKE_CURRENT_LIST_DIR}/../support/FormatConverter.cpp ${CMAKE_CURRENT_LIST_DIR}/../support/CheckpointWriter.cpp
+    LIBS wan_pipeline wan_dit wan_io wan_io_raw LABELS model)
+set_target_properties(test_formats_e2e PROPERTIES AUTOMOC ON)
+add_test(NAME gguf_fixture_files COMMAND bash ${PROJECT_SOURCE_DIR}/tests/scripts/gguf_fixture.sh
+    ${WAN_TORCH_VENV}/bin/python ${PROJECT_SOURCE_DIR}/../shared/fixtures/wan-tiny-t2v
+    ${CMAKE_CURRENT_BINARY_DIR}/gguf_fixture)
+set_tests_properties(gguf_fixture_files PROPERTIES FIXTURES_SETUP wan_gguf_fixture LABELS model TIMEOUT 600)
+set_tests_properties(test_formats_e2e PROPERTIES FIXTURES_REQUIRED wan_gguf_fixture TIMEOUT 1500)
+set_property(TEST test_formats_e2e APPEND PROPERTY ENVIRONMENT
+    WAN_GGUF_FIXTURE_DIR=${CMAKE_CURRENT_BINARY_DIR}/gguf_fixture)

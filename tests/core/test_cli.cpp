@@ -45,6 +45,7 @@ private Q_SLOTS:
     void rejectsBadInput_data();
     void rejectsBadInput();
     void distilledWithStepCache();
+    void builtInDemoModel();
 };
 
 void TestCli::textToVideoMatchesReference()
@@ -394,6 +395,54 @@ void TestCli::rejectsBadInput()
     // One clear line, prefixed with the program name.
     QVERIFY2(run.err.contains(QStringLiteral("wan-generate: error: ")), qPrintable(run.err));
     QVERIFY(!fs::exists(out / "never.mp4"));
+}
+
+void TestCli::builtInDemoModel()
+{
+    // The shipped demo folder (resources/demo-model in the build tree): its one size and frame count are
+    // forced, with a warning for other values, and its sampling settings are the defaults.
+    const fs::path demo = wan::builtInDemoFolder();
+    QVERIFY2(!demo.empty(), "the built-in demo model is missing (resources/demo-model/demo.json)");
+    const auto native = wan::readDemoModelInfo(demo);
+    QVERIFY(native.has_value());
+    QTemporaryDir tmp;
+    const fs::path out = tmp.path().toStdString();
+    const auto run =
+        runCli({QStringLiteral("--demo"), QStringLiteral("--prompt"),
+                QStringLiteral("a red circle moves to the right on a blue background"),
+                QStringLiteral("--size"), QStringLiteral("832*480"), QStringLiteral("--frame_num"),
+                QStringLiteral("81"), QStringLiteral("--base_seed"), QStringLiteral("3"),
+                QStringLiteral("--device"), QStringLiteral("cpu"), QStringLiteral("--save_file"),
+                path(out / "demo.mp4"), QStringLiteral("--save_settings")});
+    QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+    QVERIFY2(run.err.contains(
+                 QStringLiteral("the demo model makes %1*%2 only").arg(native->width).arg(native->height)),
+             qPrintable(run.err));
+    const auto info = wan::media::probeVideo(out / "demo.mp4");
+    QCOMPARE(info.width, native->width);
+    QCOMPARE(info.height, native->height);
+    QCOMPARE(info.frameCount, native->frameNum);
+    QFile settings(QString::fromStdString((out / "settings.json").string()));
+    QVERIFY(settings.open(QIODevice::ReadOnly));
+    const wan::Request saved = wan::fromJson(settings.readAll().toStdString());
+    QCOMPARE(saved.steps, native->steps);
+    QCOMPARE(saved.shift, native->shift);
+    QCOMPARE(saved.guideScale, native->guideScale);
+    QCOMPARE(saved.ckptDir, demo);
+
+    // The demo makes videos only; without it installed, --demo says where it should be.
+    const auto i2v = runCli({QStringLiteral("--demo"), QStringLiteral("--task"), QStringLiteral("i2v-14B"),
+                             QStringLiteral("--image"), path(out / "none.png")});
+    QCOMPARE(i2v.exitCode, 2);
+    QVERIFY2(i2v.err.contains(QStringLiteral("only makes videos")), qPrintable(i2v.err));
+    auto env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("WAN_DEMO_MODEL_DIR"), path(out / "nowhere"));
+    const auto missing =
+        wan::test::runProcess(QStringLiteral(WAN_GENERATE_PATH), {QStringLiteral("--demo")}, 60000, env);
+    QVERIFY(missing.exitCode != 0);
+    QVERIFY2(missing.err.contains(QStringLiteral("built-in demo model is not installed")) &&
+                 missing.err.contains(QStringLiteral("WAN_DEMO_MODEL_DIR")),
+             qPrintable(missing.err));
 }
 
 QTEST_GUILESS_MAIN(TestCli)

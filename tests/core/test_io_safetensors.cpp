@@ -245,7 +245,8 @@ void TestIoSafetensors::bindZeroCopyAndCast()
     QCOMPARE(model.fc->forward(torch::ones({1, 3}))[0][1].item<float>(), 12.0f - 0.5f);
 
     Tiny half;
-    wan::io::bindStateDict(half, weights, "tiny.safetensors", {torch::kBFloat16, torch::kCPU, {}});
+    wan::io::bindStateDict(half, weights, "tiny.safetensors",
+                           {torch::kBFloat16, torch::kCPU, {}, nullptr, {}});
     QCOMPARE(half.fc->weight.scalar_type(), torch::kBFloat16);
     QCOMPARE(half.steps.scalar_type(), torch::kInt64); // integer tensors keep their dtype
     QCOMPARE(half.named_parameters()["fc.weight"].scalar_type(), torch::kBFloat16);
@@ -287,7 +288,7 @@ void TestIoSafetensors::bindIgnoredPrefixes()
     weights["textual.b"] = torch::zeros({1});
     Tiny model;
     QVERIFY(errorOf([&] { wan::io::bindStateDict(model, weights, "x"); }).has_value());
-    wan::io::bindStateDict(model, weights, "x", {torch::kFloat32, torch::kCPU, {"textual."}});
+    wan::io::bindStateDict(model, weights, "x", {torch::kFloat32, torch::kCPU, {"textual."}, nullptr, {}});
     QCOMPARE(model.fc->bias[0].item<float>(), 0.5f);
 }
 

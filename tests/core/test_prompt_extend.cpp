@@ -14,6 +14,7 @@
 #include <spdlog/spdlog.h>
 
 #include <chrono>
+#include <optional>
 #include <thread>
 
 using namespace std::chrono_literals;
@@ -33,6 +34,17 @@ constexpr const char* kKey = "sk-test-4f9c2b7e1d";
         if (!wan::promptExtensionAvailable())                                                                \
             QSKIP("built without libcurl");                                                                  \
     } while (false)
+
+// The PromptExtendError that `call` throws; nothing when it returns.
+template <typename Call> std::optional<wan::PromptExtendError> failureOf(Call call)
+{
+    try {
+        call();
+    } catch (const wan::PromptExtendError& error) {
+        return error;
+    }
+    return std::nullopt;
+}
 
 std::string dashscopeReply(const std::string& text)
 {
@@ -259,11 +271,9 @@ private Q_SLOTS:
         auto r = request(task, language);
         r.seed = 42;
         const auto result = wan::makePromptExtender(s)->extend(r);
-        QVERIFY2(result.ok, result.message.c_str());
         QCOMPARE(result.prompt, text);
         QCOMPARE(result.attempts, 1);
         QCOMPARE(result.httpStatus, 200L);
-        QVERIFY(result.message.empty());
 
         const auto requests = m_server->requests();
         QCOMPARE(requests.size(), std::size_t(1));
@@ -338,11 +348,12 @@ private Q_SLOTS:
         s.connectTimeoutMs = 200;
         s.totalTimeoutMs = 500;
         s.maxAttempts = 1;
-        const auto result = wan::makePromptExtender(s)->extend(request());
-        QVERIFY(!result.ok);
-        QVERIFY2(QString::fromStdString(result.message).contains(QLatin1String("not sent to")),
-                 result.message.c_str());
-        QVERIFY(result.message.find(kKey) == std::string::npos);
+        const auto error = failureOf([&] { wan::makePromptExtender(s)->extend(request()); });
+        QVERIFY(error);
+        QCOMPARE(error->kind(), wan::ErrorKind::InvalidArgument);
+        const std::string message = error->what();
+        QVERIFY2(QString::fromStdString(message).contains(QLatin1String("not sent to")), message.c_str());
+        QVERIFY(message.find(kKey) == std::string::npos);
     }
 
     void dashApiUrlIsNotSilent()
@@ -354,11 +365,12 @@ private Q_SLOTS:
         s.connectTimeoutMs = 200;
         s.totalTimeoutMs = 500;
         s.maxAttempts = 1;
-        const auto result = wan::makePromptExtender(s)->extend(request());
+        const auto error = failureOf([&] { wan::makePromptExtender(s)->extend(request()); });
         qunsetenv("DASH_API_URL");
-        QVERIFY(!result.ok);
-        QVERIFY2(QString::fromStdString(result.message).contains(QLatin1String("not sent to http://192.0.2.1:8000")),
-                 result.message.c_str());
+        QVERIFY(error);
+        QVERIFY2(
+            QString::fromUtf8(error->what()).contains(QLatin1String("not sent to http://192.0.2.1:8000")),
+            error->what());
         bool warned = false;
         for (const auto& line : m_logSink->last_formatted())
             warned = warned || line.find("DASH_API_URL sends") != std::string::npos;
@@ -371,8 +383,7 @@ private Q_SLOTS:
         m_server->enqueue(ok(openAiReply("A cat surfs.")));
         auto s = settings(wan::PromptBackend::OpenAiCompatible);
         s.apiKey.clear();
-        const auto result = wan::makePromptExtender(s)->extend(request());
-        QVERIFY2(result.ok, result.message.c_str());
+        QCOMPARE(wan::makePromptExtender(s)->extend(request()).prompt, std::string("A cat surfs."));
         QCOMPARE(m_server->requests().at(0).headers.count("authorization"), std::size_t(0));
     }
 
@@ -394,15 +405,16 @@ private Q_SLOTS:
         // The server echoes the key: it must not reach the message or the log.
         m_server->enqueue(
             status(code, json{{"code", "InvalidApiKey"}, {"message", std::string("bad ") + kKey}}.dump()));
-        const auto result = wan::makePromptExtender(settings())->extend(request());
-        QVERIFY(!result.ok);
-        QCOMPARE(result.prompt, std::string("a cat surfing"));
-        QCOMPARE(result.attempts, 1);
-        QCOMPARE(result.httpStatus, long(code));
-        QVERIFY2(result.message.find(fragment.toStdString()) != std::string::npos, result.message.c_str());
-        QVERIFY2(result.message.ends_with("continuing with the original prompt"), result.message.c_str());
-        QVERIFY(result.message.find(kKey) == std::string::npos);
-        QVERIFY(result.message.find("InvalidApiKey") != std::string::npos);
+        const auto error = failureOf([&] { wan::makePromptExtender(settings())->extend(request()); });
+        QVERIFY(error);
+        QCOMPARE(error->kind(), wan::ErrorKind::Network);
+        QCOMPARE(error->attempts(), 1);
+        QCOMPARE(error->httpStatus(), long(code));
+        const std::string message = error->what();
+        QVERIFY2(message.find(fragment.toStdString()) != std::string::npos, message.c_str());
+        QVERIFY2(message.starts_with("prompt extension failed: "), message.c_str());
+        QVERIFY(message.find(kKey) == std::string::npos);
+        QVERIFY(message.find("InvalidApiKey") != std::string::npos);
     }
 
     void rateLimitedThenSuccessHonoursRetryAfter()
@@ -413,7 +425,7 @@ private Q_SLOTS:
         m_server->enqueue(limited);
         m_server->enqueue(ok(dashscopeReply("A cat surfs a wave.")));
         const auto result = wan::makePromptExtender(settings())->extend(request());
-        QVERIFY2(result.ok, result.message.c_str());
+        QCOMPARE(result.prompt, std::string("A cat surfs a wave."));
         QCOMPARE(result.attempts, 2);
         const auto requests = m_server->requests();
         QCOMPARE(requests.size(), std::size_t(2));
@@ -430,11 +442,12 @@ private Q_SLOTS:
         limited.headers = {{"Retry-After", "120"}};
         m_server->enqueue(limited);
         const auto start = std::chrono::steady_clock::now();
-        const auto result = wan::makePromptExtender(settings())->extend(request());
-        QVERIFY(!result.ok);
-        QCOMPARE(result.attempts, 1);
+        const auto error = failureOf([&] { wan::makePromptExtender(settings())->extend(request()); });
+        QVERIFY(error);
+        QCOMPARE(error->kind(), wan::ErrorKind::Network);
+        QCOMPARE(error->attempts(), 1);
         QVERIFY(msSince(start) < 1000);
-        QVERIFY2(result.message.find("limit") != std::string::npos, result.message.c_str());
+        QVERIFY2(std::string(error->what()).find("limit") != std::string::npos, error->what());
     }
 
     void serverErrorsExhaustRetries()
@@ -442,13 +455,15 @@ private Q_SLOTS:
         REQUIRE_CURL();
         for (int i = 0; i < 3; ++i)
             m_server->enqueue(status(500));
-        const auto result = wan::makePromptExtender(settings())->extend(request());
-        QVERIFY(!result.ok);
-        QCOMPARE(result.attempts, 3);
-        QCOMPARE(result.httpStatus, 500L);
+        const auto error = failureOf([&] { wan::makePromptExtender(settings())->extend(request()); });
+        QVERIFY(error);
+        QCOMPARE(error->kind(), wan::ErrorKind::Network);
+        QCOMPARE(error->attempts(), 3);
+        QCOMPARE(error->httpStatus(), 500L);
         QCOMPARE(m_server->requests().size(), std::size_t(3));
-        QVERIFY2(result.message.find("HTTP 500") != std::string::npos, result.message.c_str());
-        QVERIFY2(result.message.find("after 3 attempt") != std::string::npos, result.message.c_str());
+        const std::string message = error->what();
+        QVERIFY2(message.find("HTTP 500") != std::string::npos, message.c_str());
+        QVERIFY2(message.find("after 3 attempt") != std::string::npos, message.c_str());
     }
 
     void hangTimesOutFast()
@@ -460,13 +475,13 @@ private Q_SLOTS:
         auto s = settings();
         s.totalTimeoutMs = 300;
         const auto start = std::chrono::steady_clock::now();
-        const auto result = wan::makePromptExtender(s)->extend(request());
+        const auto error = failureOf([&] { wan::makePromptExtender(s)->extend(request()); });
         const auto elapsed = msSince(start);
         qInfo("hang with a 300 ms limit returned after %lld ms", elapsed);
-        QVERIFY(!result.ok);
+        QVERIFY(error);
+        QCOMPARE(error->kind(), wan::ErrorKind::Network);
         QVERIFY2(elapsed >= 250 && elapsed < 1000, std::to_string(elapsed).c_str());
-        QVERIFY2(result.message.find("timed out") != std::string::npos, result.message.c_str());
-        QCOMPARE(result.prompt, std::string("a cat surfing"));
+        QVERIFY2(std::string(error->what()).find("timed out") != std::string::npos, error->what());
     }
 
     void badReplies_data()
@@ -493,11 +508,11 @@ private Q_SLOTS:
         QFETCH(QString, body);
         QFETCH(QString, fragment);
         m_server->enqueue(ok(body.toStdString()));
-        const auto result = wan::makePromptExtender(settings())->extend(request());
-        QVERIFY(!result.ok);
-        QCOMPARE(result.attempts, 1);
-        QCOMPARE(result.prompt, std::string("a cat surfing"));
-        QVERIFY2(result.message.find(fragment.toStdString()) != std::string::npos, result.message.c_str());
+        const auto error = failureOf([&] { wan::makePromptExtender(settings())->extend(request()); });
+        QVERIFY(error);
+        QCOMPARE(error->kind(), wan::ErrorKind::Network);
+        QCOMPARE(error->attempts(), 1);
+        QVERIFY2(std::string(error->what()).find(fragment.toStdString()) != std::string::npos, error->what());
     }
 
     void oversizedReplyIsRejected()
@@ -506,10 +521,12 @@ private Q_SLOTS:
         m_server->enqueue(ok(dashscopeReply(std::string(8192, 'x'))));
         auto s = settings();
         s.maxReplyBytes = 4096;
-        const auto result = wan::makePromptExtender(s)->extend(request());
-        QVERIFY(!result.ok);
-        QCOMPARE(result.attempts, 1);
-        QVERIFY2(result.message.find("larger than 4096 bytes") != std::string::npos, result.message.c_str());
+        const auto error = failureOf([&] { wan::makePromptExtender(s)->extend(request()); });
+        QVERIFY(error);
+        QCOMPARE(error->kind(), wan::ErrorKind::Network);
+        QCOMPARE(error->attempts(), 1);
+        QVERIFY2(std::string(error->what()).find("larger than 4096 bytes") != std::string::npos,
+                 error->what());
     }
 
     void slowStreamIsCancelledFromAnotherThread()
@@ -525,15 +542,15 @@ private Q_SLOTS:
             cancel.cancel();
         });
         const auto start = std::chrono::steady_clock::now();
-        const auto result = wan::makePromptExtender(settings())->extend(request(), &cancel);
+        const auto error =
+            failureOf([&] { wan::makePromptExtender(settings())->extend(request(), &cancel); });
         const auto elapsed = msSince(start);
         canceller.join();
         qInfo("cancelled a slow stream after %lld ms (cancel at 300 ms)", elapsed);
-        QVERIFY(!result.ok);
-        QVERIFY(result.cancelled);
+        QVERIFY(error);
+        QCOMPARE(error->kind(), wan::ErrorKind::Cancelled);
         QVERIFY2(elapsed < 300 + 200, std::to_string(elapsed).c_str());
-        QCOMPARE(result.prompt, std::string("a cat surfing"));
-        QVERIFY2(result.message.find("cancelled") != std::string::npos, result.message.c_str());
+        QVERIFY2(std::string(error->what()).find("cancelled") != std::string::npos, error->what());
     }
 
     void hangIsCancelledDuringBackoff()
@@ -548,11 +565,15 @@ private Q_SLOTS:
             cancel.cancel();
         });
         const auto start = std::chrono::steady_clock::now();
-        const auto result = wan::makePromptExtender(settings())->extend(request(), &cancel);
+        const auto error =
+            failureOf([&] { wan::makePromptExtender(settings())->extend(request(), &cancel); });
         const auto elapsed = msSince(start);
         canceller.join();
         qInfo("cancelled during a 3 s Retry-After wait after %lld ms (cancel at 200 ms)", elapsed);
-        QVERIFY(result.cancelled);
+        QVERIFY(error);
+        QCOMPARE(error->kind(), wan::ErrorKind::Cancelled);
+        QCOMPARE(error->attempts(), 1);
+        QCOMPARE(error->httpStatus(), 429L);
         QVERIFY2(elapsed < 200 + 200, std::to_string(elapsed).c_str());
     }
 
@@ -564,11 +585,12 @@ private Q_SLOTS:
         auto s = settings(wan::PromptBackend::OpenAiCompatible);
         s.baseUrl = url;
         s.maxAttempts = 2;
-        const auto result = wan::makePromptExtender(s)->extend(request());
-        QVERIFY(!result.ok);
-        QCOMPARE(result.attempts, 2);
-        QCOMPARE(result.httpStatus, 0L);
-        QVERIFY2(result.message.find("cannot reach") != std::string::npos, result.message.c_str());
+        const auto error = failureOf([&] { wan::makePromptExtender(s)->extend(request()); });
+        QVERIFY(error);
+        QCOMPARE(error->kind(), wan::ErrorKind::Network);
+        QCOMPARE(error->attempts(), 2);
+        QCOMPARE(error->httpStatus(), 0L);
+        QVERIFY2(std::string(error->what()).find("cannot reach") != std::string::npos, error->what());
     }
 
     void missingDashscopeKeyFailsWithoutRequest()
@@ -577,12 +599,13 @@ private Q_SLOTS:
         qunsetenv("DASH_API_KEY");
         auto s = settings();
         s.apiKey.clear();
-        const auto result = wan::makePromptExtender(s)->extend(request());
+        const auto error = failureOf([&] { wan::makePromptExtender(s)->extend(request()); });
         if (!saved.isNull())
             qputenv("DASH_API_KEY", saved);
-        QVERIFY(!result.ok);
-        QCOMPARE(result.attempts, 0);
-        QVERIFY2(result.message.find("DASH_API_KEY") != std::string::npos, result.message.c_str());
+        QVERIFY(error);
+        QCOMPARE(error->kind(), wan::ErrorKind::InvalidArgument);
+        QCOMPARE(error->attempts(), 0);
+        QVERIFY2(std::string(error->what()).find("DASH_API_KEY") != std::string::npos, error->what());
         QVERIFY(m_server->requests().empty());
     }
 
@@ -598,7 +621,7 @@ private Q_SLOTS:
         const auto result = wan::makePromptExtender(s)->extend(request());
         qunsetenv("DASH_API_KEY");
         qunsetenv("DASH_API_URL");
-        QVERIFY2(result.ok, result.message.c_str());
+        QCOMPARE(result.prompt, std::string("A cat surfs."));
         QCOMPARE(m_server->requests().at(0).headers.at("authorization"),
                  std::string("Bearer env-key-123456"));
     }
@@ -652,15 +675,19 @@ private Q_SLOTS:
         f.url = m_server->baseUrl();
         f.apiKey = kKey;
         f.timeoutSeconds = 5;
-        const auto result = wan::extendPromptFromFlags(f, "a cat surfing");
-        QCOMPARE(result.ok, expectOk);
-        QCOMPARE(result.prompt, std::string(expectOk ? "Rewritten." : "a cat surfing"));
+        std::optional<wan::PromptExtension> result;
+        const auto error = failureOf([&] { result = wan::extendPromptFromFlags(f, "a cat surfing"); });
         if (fragment.isEmpty()) {
-            QVERIFY2(result.message.empty(), result.message.c_str());
+            QVERIFY2(!error, error ? error->what() : "");
+            QVERIFY(result);
+            QCOMPARE(result->prompt, std::string(expectOk ? "Rewritten." : "a cat surfing"));
+            QCOMPARE(result->attempts, expectOk ? 1 : 0);
         } else {
-            QVERIFY2(result.message.find(fragment.toStdString()) != std::string::npos,
-                     result.message.c_str());
-            QVERIFY(result.message.ends_with("continuing with the original prompt"));
+            QVERIFY(error);
+            QCOMPARE(error->kind(), wan::ErrorKind::InvalidArgument);
+            QVERIFY2(std::string(error->what()).find(fragment.toStdString()) != std::string::npos,
+                     error->what());
+            QVERIFY(m_server->requests().empty());
         }
         if (expectOk) {
             const json body = json::parse(m_server->requests().at(0).body);
@@ -693,7 +720,6 @@ private Q_SLOTS:
         f.apiKey = kKey;
         f.seed = 7;
         const auto result = wan::extendPromptFromFlags(f, "the cat keeps surfing");
-        QVERIFY2(result.ok, result.message.c_str());
         QCOMPARE(result.prompt, std::string("The cat rides on."));
         const auto req = m_server->requests().at(0);
         QCOMPARE(req.path, std::string("/api/v1/services/aigc/multimodal-generation/generation"));
@@ -710,9 +736,9 @@ private Q_SLOTS:
     {
         if (wan::promptExtensionAvailable())
             QSKIP("built with libcurl");
-        const auto result = wan::makePromptExtender(settings())->extend(request());
-        QVERIFY(!result.ok);
-        QVERIFY(result.message.find("built without libcurl") != std::string::npos);
+        const auto error = failureOf([&] { wan::makePromptExtender(settings())->extend(request()); });
+        QVERIFY(error);
+        QVERIFY(std::string(error->what()).find("built without libcurl") != std::string::npos);
     }
 };
 

@@ -168,9 +168,11 @@ private Q_SLOTS:
     void vaceKeepsChosenSizeWhenAsked();
     void serverTextIsNeverHtml();
     void exportNeverLosesFiles();
+    void builtInDemoOpensFirstAndLocksItsSettings();
 };
 
-// "Export as…": onto the job's own file is refused, a failed copy keeps the old target, a good one replaces it.
+// "Export as…": onto the job's own file is refused, a failed copy keeps the old target, a good one replaces
+// it.
 void TestMainWindow::exportNeverLosesFiles()
 {
     QTemporaryDir dir;
@@ -185,7 +187,8 @@ void TestMainWindow::exportNeverLosesFiles()
     QVERIFY(write(QStringLiteral("job.mp4"), "the video"));
     QVERIFY(write(QStringLiteral("old.mp4"), "an older export"));
     QString error;
-    QVERIFY(!exportFile(dir.filePath(QStringLiteral("job.mp4")), dir.filePath(QStringLiteral("job.mp4")), &error));
+    QVERIFY(!exportFile(dir.filePath(QStringLiteral("job.mp4")), dir.filePath(QStringLiteral("job.mp4")),
+                        &error));
     QVERIFY2(error.contains(QLatin1String("own file")), qPrintable(error));
     QCOMPARE(read(QStringLiteral("job.mp4")), QByteArray("the video"));
     // The same file through another name.
@@ -193,7 +196,8 @@ void TestMainWindow::exportNeverLosesFiles()
     QVERIFY(!exportFile(dir.filePath(QStringLiteral("job.mp4")), dir.filePath(QStringLiteral("link.mp4"))));
     QCOMPARE(read(QStringLiteral("job.mp4")), QByteArray("the video"));
     // A copy that cannot happen leaves the old target alone.
-    QVERIFY(!exportFile(dir.filePath(QStringLiteral("gone.mp4")), dir.filePath(QStringLiteral("old.mp4")), &error));
+    QVERIFY(!exportFile(dir.filePath(QStringLiteral("gone.mp4")), dir.filePath(QStringLiteral("old.mp4")),
+                        &error));
     QCOMPARE(read(QStringLiteral("old.mp4")), QByteArray("an older export"));
     QVERIFY(exportFile(dir.filePath(QStringLiteral("job.mp4")), dir.filePath(QStringLiteral("old.mp4"))));
     QCOMPARE(read(QStringLiteral("old.mp4")), QByteArray("the video"));
@@ -860,4 +864,60 @@ void TestMainWindow::vaceKeepsChosenSizeWhenAsked()
     QCOMPARE(request.contextScale, 1.0);
 }
 
-#include "test_mainwindow.moc"
+#include "test_mainwindow.moc" // The first start (nothing saved) opens the built-in demo model; its size and frame count are locked, its
+// sampling settings shown; another folder gives the official choices back.
+void TestMainWindow::builtInDemoOpensFirstAndLocksItsSettings()
+{
+    const QString demoFolder = QString::fromStdString(wan::builtInDemoFolder().string());
+    QVERIFY2(!demoFolder.isEmpty(), "the built-in demo model is missing (resources/demo-model/demo.json)");
+    const auto demo = wan::readDemoModelInfo(demoFolder.toStdString());
+    QVERIFY(demo.has_value());
+    QTemporaryDir dir;
+    Studio studio(dir.path());
+    studio.runner.setQueuePaused(true);
+    StudioServices services = studio.services();
+    services.demoModelFolder = demoFolder;
+    services.inspectFolder = [demoFolder](const QString& folder) {
+        if (folder != demoFolder)
+            return fakeInspect(folder);
+        FolderCheck check; // what the app's inspector adds for a folder with demo.json
+        check.ok = true;
+        check.demo = wan::readDemoModelInfo(folder.toStdString());
+        return check;
+    };
+    MainWindow window(services);
+    window.resize(1280, 900);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QCOMPARE(window.modelPicker()->folder(), demoFolder);
+    QVERIFY(waitForFolderCheck(window));
+    QVERIFY2(window.modelPicker()->check().ok, qPrintable(window.modelPicker()->check().problem));
+    QVERIFY(window.modelPicker()->check().demo.has_value());
+    QVERIFY(window.settingsPanel()->isDemoModel());
+    QCOMPARE(window.settingsPanel()->chosenSize(), QSize(demo->width, demo->height));
+    QVERIFY(window.modelPicker()->statusText().contains(QStringLiteral("Built-in demo model")));
+    QVERIFY(!window.promptEditor()->text().isEmpty()); // one of its example prompts
+    saveScreenshot(&window, QStringLiteral("mainwindow-demo.png"));
+
+    QCOMPARE(window.submit(), QString());
+    QCOMPARE(studio.queue.rowCount(), 1);
+    const wan::Request& request = studio.queue.job(studio.queue.idAt(0))->request;
+    QCOMPARE(request.ckptDir.string(), demoFolder.toStdString());
+    QCOMPARE(request.width, demo->width);
+    QCOMPARE(request.height, demo->height);
+    QCOMPARE(request.frameNum, demo->frameNum);
+    QCOMPARE(request.steps, demo->steps);
+    QCOMPARE(request.shift, demo->shift);
+    QCOMPARE(request.guideScale, demo->guideScale);
+
+    // Another folder: the official sizes and defaults again.
+    window.modelPicker()->setFolder(QStringLiteral("/models/Wan2.1-t2v-1.3B"));
+    QVERIFY(waitForFolderCheck(window));
+    QVERIFY(!window.settingsPanel()->isDemoModel());
+    QCOMPARE(window.settingsPanel()->chosenSize(), QSize(832, 480));
+    wan::Request official;
+    window.settingsPanel()->fillRequest(&official);
+    QCOMPARE(official.frameNum, 81);
+    QCOMPARE(official.steps, 50);
+    window.close();
+}

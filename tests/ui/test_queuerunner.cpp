@@ -9,8 +9,8 @@
 #include <QAction>
 #include <QDir>
 #include <QFile>
+#include <QImage>
 #include <QJsonDocument>
-#include <QPixmap>
 #include <QSignalSpy>
 #include <QTableView>
 #include <QTemporaryDir>
@@ -268,8 +268,7 @@ void TestQueueRunner::inputPicturesStayTheThumbnail()
     QVERIFY(QFileInfo::exists(QDir(model.job(a)->folder).filePath(QStringLiteral("thumbnail.png")))); // kept
     const QImage shown =
         model.data(model.index(model.rowOf(a), RenderQueueModel::ThumbnailColumn), Qt::DecorationRole)
-            .value<QPixmap>()
-            .toImage();
+            .value<QImage>();
     QVERIFY(!shown.isNull());
     QCOMPARE(shown.pixelColor(shown.width() / 4, shown.height() / 2), QColor(Qt::red));
     QCOMPARE(shown.pixelColor(3 * shown.width() / 4, shown.height() / 2), QColor(Qt::blue));

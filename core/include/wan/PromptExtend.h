@@ -1,10 +1,13 @@
 #pragma once
 // Prompt extension: a language model rewrites a short prompt into a richer one before generation.
 // Two back ends: Alibaba Cloud Dashscope (qwen-plus / qwen-vl-max) and any OpenAI-compatible chat endpoint
-// (vLLM, llama.cpp server, Ollama, LM Studio serving Qwen). A failure never stops a job: the caller always
-// gets a usable prompt back (the original one) and a message saying why.
+// (vLLM, llama.cpp server, Ollama, LM Studio serving Qwen). Failures throw PromptExtendError (a wan::Error):
+// ErrorKind::Network when the service cannot be reached or answers badly, InvalidArgument for settings or
+// input that cannot work, Image for an unusable image, Cancelled. A failure need not stop a job: front ends
+// catch it and continue with the original prompt.
 
 #include "wan/CancelToken.h"
+#include "wan/Error.h"
 #include "wan/Request.h"
 
 #include <cstdint>
@@ -76,15 +79,29 @@ struct PromptExtendRequest
     std::optional<std::int64_t> seed;
 };
 
-struct PromptExtendResult
+// A successful rewrite.
+struct PromptExtension
 {
-    bool ok = false;
-    bool cancelled = false;
-    std::string prompt;  // the rewrite when ok, else the original prompt unchanged
-    std::string message; // why it failed, ending with "continuing with the original prompt"; empty when ok
+    std::string prompt; // the rewrite, never empty
+    std::string model;  // the model that answered
     int attempts = 0;
-    long httpStatus = 0; // of the last attempt; 0 when no HTTP reply came
-    std::string model;   // the model that was asked
+    long httpStatus = 0; // of the last attempt
+};
+
+// A failed extension: a wan::Error (message without the API key) plus what the call got to.
+class PromptExtendError : public Error
+{
+public:
+    PromptExtendError(ErrorKind kind, const std::string& message, int attempts = 0, long httpStatus = 0)
+        : Error(kind, message), m_attempts(attempts), m_httpStatus(httpStatus)
+    {
+    }
+    int attempts() const noexcept { return m_attempts; }
+    long httpStatus() const noexcept { return m_httpStatus; } // 0 when no HTTP reply came
+
+private:
+    int m_attempts;
+    long m_httpStatus;
 };
 
 class PromptExtender
@@ -93,13 +110,14 @@ public:
     virtual ~PromptExtender() = default;
 
     // Blocking; call it off the UI thread. Thread-safe: each call has its own connection.
-    // `cancel` may be set from any thread; a pending request then stops within about 100 ms.
-    virtual PromptExtendResult extend(const PromptExtendRequest& request, CancelToken* cancel = nullptr) = 0;
+    // `cancel` may be set from any thread; a pending request then stops within about 100 ms and throws
+    // ErrorKind::Cancelled. Throws PromptExtendError on every failure.
+    virtual PromptExtension extend(const PromptExtendRequest& request, CancelToken* cancel = nullptr) = 0;
 
     virtual PromptBackend backend() const = 0;
 };
 
-// Never null; without libcurl the extender reports "built without libcurl" on every call.
+// Never null; without libcurl the extender throws "built without libcurl" on every call.
 std::unique_ptr<PromptExtender> makePromptExtender(const PromptExtendSettings& settings);
 
 // False when the engine was built without libcurl (WAN_WITH_CURL=OFF).
@@ -108,9 +126,9 @@ bool promptExtensionAvailable();
 // The instruction sent as the system message.
 std::string promptExtendSystemPrompt(PromptTask task, PromptLanguage language);
 
-// Sends a short text rewrite to check the URL, key and model; the result says what is wrong.
-PromptExtendResult testPromptExtendConnection(const PromptExtendSettings& settings,
-                                              CancelToken* cancel = nullptr);
+// Sends a short text rewrite to check the URL, key and model; throws PromptExtendError saying what is wrong.
+PromptExtension testPromptExtendConnection(const PromptExtendSettings& settings,
+                                           CancelToken* cancel = nullptr);
 
 // The command-line flags, as in the official generate.py plus our own connection flags.
 struct PromptExtendFlags
@@ -132,10 +150,9 @@ struct PromptExtendFlags
     std::int64_t seed = -1; // --base_seed; negative: none
 };
 
-// Everything the CLI needs. Disabled: the prompt unchanged, ok false and an empty message. Enabled: the
-// rewrite, or the original with a warning in `message` to print (bad flag values included: this never
-// throws).
-PromptExtendResult extendPromptFromFlags(const PromptExtendFlags& flags, const std::string& prompt,
-                                         CancelToken* cancel = nullptr);
+// Everything the CLI needs. Disabled: the prompt unchanged (attempts 0, no model). Enabled: the rewrite;
+// throws PromptExtendError on failure, InvalidArgument for bad flag values.
+PromptExtension extendPromptFromFlags(const PromptExtendFlags& flags, const std::string& prompt,
+                                      CancelToken* cancel = nullptr);
 
 } // namespace wan

@@ -334,4 +334,36 @@ std::string toJson(const Request& request);
 // in front of the messages when given.
 Request fromJson(std::string_view json, const std::string& source = {});
 
+// ---- Built-in demo model
+// -----------------------------------------------------------------------------------------
+
+// A model folder with the Wan2.1 T2V layout trained on rendered clips of one shape on a plain background
+// (app/wan-train). Its folder holds `demo.json` beside the official files: the one size, frame count and
+// sampling settings it was trained for. Front ends force them when such a folder is chosen.
+inline constexpr std::string_view kDemoInfoFile = "demo.json";
+
+struct DemoModelInfo
+{
+    int width = 64;
+    int height = 64;
+    int frameNum = 9;
+    int steps = 10;
+    double shift = 3.0;
+    double guideScale = 5.0;
+    std::vector<std::string> examplePrompts; // English and Chinese captions it knows
+};
+
+// nullopt when `folder` holds no demo.json; throws wan::Error(ModelFolder) naming the file when it is
+// malformed (missing keys, sizes that are not multiples of 16, frame counts that are not 4n+1).
+std::optional<DemoModelInfo> readDemoModelInfo(const std::filesystem::path& folder);
+// The JSON written by the trainer (inverse of readDemoModelInfo).
+std::string demoModelInfoJson(const DemoModelInfo& info);
+// The installed built-in demo folder, first that holds demo.json: $WAN_DEMO_MODEL_DIR,
+// <executable>/../share/wan-studio/demo-model, the source tree's resources/demo-model (build-tree runs).
+// Empty when none does.
+std::filesystem::path builtInDemoFolder();
+// Text to video in the demo's native size, frame count, steps, shift and guidance; the rest of `request`
+// (prompt, seed, output, device) is kept.
+void applyDemoModel(Request& request, const DemoModelInfo& info);
+
 } // namespace wan

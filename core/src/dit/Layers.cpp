@@ -1,10 +1,13 @@
 #include "dit/Layers.h"
 
+#include "io/QuantTensors.h"
+
 namespace wan::dit {
 
 namespace F = torch::nn::functional;
 
 LinearImpl::LinearImpl(int64_t inFeatures, int64_t outFeatures, bool withBias)
+    : m_inFeatures(inFeatures), m_outFeatures(outFeatures)
 {
     weight = register_parameter("weight", torch::empty({outFeatures, inFeatures}), /*requires_grad=*/false);
     if (withBias)
@@ -14,8 +17,10 @@ LinearImpl::LinearImpl(int64_t inFeatures, int64_t outFeatures, bool withBias)
 torch::Tensor LinearImpl::forward(const torch::Tensor& x)
 {
     // x: [..., in] -> [..., out]
-    const auto input = x.to(weight.scalar_type());
-    auto y = torch::linear(input, weight, bias);
+    const auto input = x.to(computeDtype());
+    auto y = m_quantized
+                 ? torch::linear(input, dequantizedWeight(), bias.defined() ? bias.to(computeDtype()) : bias)
+                 : torch::linear(input, weight, bias);
     for (const auto& a : adapters) {
         if (a.up.defined())
             y = y + torch::linear(torch::linear(input, a.down), a.up) * a.scale;
@@ -25,6 +30,27 @@ torch::Tensor LinearImpl::forward(const torch::Tensor& x)
             y = y + a.bias * a.scale;
     }
     return y;
+}
+
+void LinearImpl::setQuantized(torch::Dtype computeDtype, double scale, int ggmlType)
+{
+    m_quantized = true;
+    m_computeDtype = computeDtype;
+    m_scale = scale;
+    m_ggmlType = ggmlType;
+}
+
+torch::Tensor LinearImpl::dequantizedWeight() const
+{
+    if (!m_quantized)
+        return weight;
+    if (m_ggmlType >= 0)
+        return io::dequantizeGgufBlocks(weight, std::uint32_t(m_ggmlType), {m_outFeatures, m_inFeatures},
+                                        m_computeDtype);
+    // fp8 -> float32 is exact; the scale product is the one rounding (in float32, as dequantizeScaledFp8).
+    if (m_scale == 1.0)
+        return weight.to(m_computeDtype);
+    return (weight.to(torch::kFloat32) * static_cast<float>(m_scale)).to(m_computeDtype);
 }
 
 LayerNormImpl::LayerNormImpl(int64_t dim, double eps, bool affine) : m_dim(dim), m_eps(eps)

@@ -35,12 +35,33 @@ class LinearImpl : public torch::nn::Module
 {
 public:
     LinearImpl(int64_t inFeatures, int64_t outFeatures, bool withBias = true);
-    // x: [..., in] (any float dtype) -> [..., out] in the weight's dtype
+    // x: [..., in] (any float dtype) -> [..., out] in computeDtype()
     torch::Tensor forward(const torch::Tensor& x);
+
+    // Quantised storage, dequantised at every call: `weight` keeps the file's values, either float8
+    // (e4m3fn/e5m2, [out, in], real value = stored value x `scale`) or, with `ggmlType` >= 0, raw GGUF blocks
+    // of that ggml type (1-D uint8). The bias stays a plain tensor. Strict binding sees weightShape().
+    void setQuantized(torch::Dtype computeDtype, double scale = 1.0, int ggmlType = -1);
+    bool quantized() const { return m_quantized; }
+    // The dtype matmuls run in: the weight's, or the dequantisation target of a quantised weight.
+    torch::Dtype computeDtype() const { return m_quantized ? m_computeDtype : weight.scalar_type(); }
+    // [out, in] whatever the storage.
+    std::vector<int64_t> weightShape() const { return {m_outFeatures, m_inFeatures}; }
+    // The weight as a [out, in] tensor of computeDtype() on the weight's device (a new tensor when
+    // quantised).
+    torch::Tensor dequantizedWeight() const;
 
     torch::Tensor weight;
     torch::Tensor bias;                  // undefined when the layer has none
-    std::vector<LinearAdapter> adapters; // on-the-fly LoRAs, in the weight's dtype on its device
+    std::vector<LinearAdapter> adapters; // on-the-fly LoRAs, in computeDtype() on the weight's device
+
+private:
+    int64_t m_inFeatures;
+    int64_t m_outFeatures;
+    bool m_quantized = false;
+    torch::Dtype m_computeDtype = torch::kFloat32;
+    double m_scale = 1.0;
+    int m_ggmlType = -1;
 };
 TORCH_MODULE(Linear);
 

@@ -237,10 +237,10 @@ LoraFile loadLora(const fs::path& path, WanModel& model)
                 unmatched.push_back(key);
                 break;
             }
-            const auto& w = linear->second->weight;
+            const auto w = linear->second->weightShape();
             const bool down = rule->part == Part::Down;
-            if (value.dim() != 2 || value.size(down ? 1 : 0) != w.size(down ? 1 : 0)) {
-                badShape.push_back(key + " " + shape + " (weight " + io::shapeString(w.sizes()) + ")");
+            if (value.dim() != 2 || value.size(down ? 1 : 0) != w[down ? 1 : 0]) {
+                badShape.push_back(key + " " + shape + " (weight " + io::shapeString(w) + ")");
                 break;
             }
             (down ? target.down : target.up) = value;
@@ -401,9 +401,10 @@ void LoraState::apply(const std::shared_ptr<WanModel>& model, const std::vector<
             for (const auto& [module, target] : file.targets) {
                 const auto linear = linears.find(module);
                 const bool linearWeight = linear != linears.end();
-                if (onTheFly && linearWeight) {
+                // A quantised weight cannot take a merged delta: its LoRAs always run on the fly.
+                if (linearWeight && (onTheFly || linear->second->quantized())) {
                     auto& layer = *linear->second;
-                    const auto dtype = layer.weight.scalar_type();
+                    const auto dtype = layer.computeDtype();
                     LinearAdapter adapter;
                     if (target.down.defined()) {
                         adapter.down = target.down.to(device, dtype);

@@ -2,6 +2,8 @@
 
 #include "dit/Attention.h"
 #include "dit/KeyRenames.h"
+#include "io/QuantTensors.h"
+#include "io/RawGguf.h"
 #include "wan/Error.h"
 
 #include <nlohmann/json.hpp>
@@ -65,6 +67,55 @@ io::TensorMap renameWeights(io::TensorMap weights, const fs::path& file)
     spdlog::info("{}: DiT tensor names mapped from a single-file layout onto the official ones",
                  file.string());
     return out;
+}
+
+bool isGgufFile(const fs::path& file)
+{
+    std::ifstream in(file, std::ios::binary);
+    std::uint8_t magic[4] = {};
+    in.read(reinterpret_cast<char*>(magic), sizeof magic);
+    return in.gcount() == sizeof magic && io::looksLikeGguf(magic, sizeof magic);
+}
+
+// ComfyUI "fp8_scaled": removes every `<module>.scale_weight` (and the `scaled_fp8` marker, and the
+// `scale_input` activation scales that only fp8 matmuls use) from `weights` and returns the scales by weight
+// name. Throws wan::Error(ModelFolder) naming the file for a scale without an fp8 weight.
+std::map<std::string, double> takeFp8Scales(io::TensorMap& weights, const fs::path& file)
+{
+    static constexpr std::string_view kScaleWeight = ".scale_weight";
+    static constexpr std::string_view kScaleInput = ".scale_input";
+    std::map<std::string, double> scales;
+    for (auto it = weights.begin(); it != weights.end();) {
+        const std::string_view name = it->first;
+        if (name == "scaled_fp8") {
+            it = weights.erase(it);
+            continue;
+        }
+        if (name.ends_with(kScaleInput)) {
+            it = weights.erase(it);
+            continue;
+        }
+        if (!name.ends_with(kScaleWeight)) {
+            ++it;
+            continue;
+        }
+        const std::string weightName =
+            std::string(name.substr(0, name.size() - kScaleWeight.size())) + ".weight";
+        const auto weight = weights.find(weightName);
+        if (weight == weights.end())
+            throw Error(ErrorKind::ModelFolder, quoted(file) + " has '" + it->first + "' but no '" +
+                                                    weightName + "': an incomplete fp8_scaled file");
+        try {
+            // Validates dtype and element count with the shared messages.
+            io::dequantizeScaledFp8(weight->second.flatten().slice(0, 0, 1), it->second, torch::kFloat32,
+                                    weightName);
+        } catch (const Error& e) {
+            throw Error(ErrorKind::ModelFolder, quoted(file) + ": " + e.what());
+        }
+        scales[weightName] = it->second.to(torch::kFloat32).reshape({}).item<double>();
+        it = weights.erase(it);
+    }
+    return scales;
 }
 
 } // namespace
@@ -243,7 +294,7 @@ torch::Tensor WanCrossAttentionImpl::forward(const torch::Tensor& x, const torch
     // x: [B, L, dim], context: [B, Lc, dim] -> [B, L, dim]
     const int64_t b = x.size(0);
     const auto heads = [&](const torch::Tensor& t) { return t.view({b, t.size(1), m_numHeads, -1}); };
-    const auto dtypeOf = [](const Linear& l) { return l->weight.scalar_type(); };
+    const auto dtypeOf = [](const Linear& l) { return l->computeDtype(); };
     const auto query = heads(norm_q(q(x))).to(dtypeOf(v));
     if (!k_img) {
         const auto value = heads(v(context));
@@ -388,40 +439,130 @@ std::shared_ptr<WanModel> WanModel::load(const fs::path& checkpoint, torch::Dtyp
             weightsFile = checkpoint / "diffusion_pytorch_model.safetensors.index.json";
         weights = io::loadDitWeights(checkpoint);
     } else if (fs::is_regular_file(checkpoint, ec)) {
-        weightsFile = checkpoint;
-        weights = io::loadSafetensors(checkpoint);
+        return loadFile(checkpoint, {}, dtype, device, cancel);
     } else {
         throw Error(ErrorKind::ModelFolder, quoted(checkpoint) +
                                                 " does not exist: pass a Wan2.1 model folder or "
                                                 "a single-file DiT .safetensors");
     }
-    return fromWeights(std::move(weights), configFile, weightsFile, dtype, device, cancel);
+    return fromStoredWeights(std::move(weights), {}, configFile, weightsFile, dtype, device, cancel);
+}
+
+std::shared_ptr<WanModel> WanModel::loadFile(const fs::path& checkpoint, const fs::path& configFile,
+                                             torch::Dtype dtype, torch::Device device,
+                                             const CancelToken* cancel)
+{
+    const fs::path& weightsFile = checkpoint;
+    {
+        if (isGgufFile(checkpoint)) {
+            auto gguf = io::loadGgufWeights(checkpoint);
+            if (gguf.architecture != "wan")
+                throw Error(ErrorKind::ModelFolder,
+                            quoted(checkpoint) + " is a GGUF file of architecture '" + gguf.architecture +
+                                "', not a Wan2.1 DiT (general.architecture 'wan'); pick a Wan GGUF such as "
+                                "city96's Wan2.1 quantisations");
+            return fromStoredWeights(std::move(gguf.tensors), std::move(gguf.blocks), configFile, weightsFile,
+                                     dtype, device, cancel);
+        }
+    }
+    return fromStoredWeights(io::loadSafetensors(checkpoint), {}, configFile, weightsFile, dtype, device,
+                             cancel);
 }
 
 std::shared_ptr<WanModel> WanModel::fromWeights(io::TensorMap weights, const fs::path& configFile,
                                                 const fs::path& weightsFile, torch::Dtype dtype,
                                                 torch::Device device, const CancelToken* cancel)
 {
+    return fromStoredWeights(std::move(weights), {}, configFile, weightsFile, dtype, device, cancel);
+}
+
+std::shared_ptr<WanModel> WanModel::fromStoredWeights(io::TensorMap weights,
+                                                      std::map<std::string, io::GgufBlocks> blocks,
+                                                      const fs::path& configFile, const fs::path& weightsFile,
+                                                      torch::Dtype dtype, torch::Device device,
+                                                      const CancelToken* cancel)
+{
     if (dtype == torch::kFloat16 && device.is_cpu())
         throw Error(ErrorKind::InvalidArgument,
                     "WanModel: float16 is not supported on the CPU; use float32 or bfloat16 there");
     weights = renameWeights(std::move(weights), weightsFile);
-    const auto config = WanConfig::fromCheckpoint(configFile, weights, weightsFile);
+    if (!blocks.empty()) {
+        std::map<std::string, io::GgufBlocks> renamed;
+        for (auto& [name, b] : blocks)
+            renamed.emplace(renameKey(name, ditKeyRenames()), std::move(b));
+        blocks = std::move(renamed);
+    }
+    const auto scales = takeFp8Scales(weights, weightsFile);
+
+    // The config reads shapes only: GGUF blocks stand in as shape-only tensors of their real shape.
+    io::TensorMap shapes = weights;
+    for (const auto& [name, b] : blocks)
+        shapes[name] = torch::empty(b.shape, torch::TensorOptions(torch::kFloat32).device(torch::kMeta));
+    const auto config = WanConfig::fromCheckpoint(configFile, shapes, weightsFile);
+    shapes.clear();
 
     auto model = std::make_shared<WanModel>(config);
+    std::map<std::string, LinearImpl*> linears;
+    for (const auto& item : model->named_modules("", /*include_self=*/false)) {
+        if (auto* linear = item.value()->as<LinearImpl>())
+            linears.emplace(item.key() + ".weight", linear);
+    }
+    struct Quantized
+    {
+        LinearImpl* layer;
+        double scale;
+        int ggmlType;
+    };
+    std::map<std::string, Quantized> quantized;
     io::BindOptions options;
+    for (auto& [name, tensor] : weights) {
+        const auto block = blocks.find(name);
+        const bool fp8 =
+            tensor.scalar_type() == torch::kFloat8_e4m3fn || tensor.scalar_type() == torch::kFloat8_e5m2;
+        if (block == blocks.end() && !fp8)
+            continue;
+        const auto scale = scales.find(name);
+        const double s = scale == scales.end() ? 1.0 : scale->second;
+        const auto linear = linears.find(name);
+        if (linear != linears.end()) {
+            const auto& stored = block != blocks.end() ? block->second.shape : tensor.sizes().vec();
+            options.quantized.emplace(name, stored);
+            quantized.emplace(
+                name, Quantized{linear->second, s, block != blocks.end() ? int(block->second.type) : -1});
+        } else if (block != blocks.end()) {
+            tensor =
+                io::dequantizeGgufBlocks(tensor, block->second.type, block->second.shape, torch::kFloat32);
+        } else {
+            tensor = (tensor.to(torch::kFloat32) * static_cast<float>(s));
+        }
+    }
     options.dtype = dtype;
     options.device = device;
     options.cancel = cancel;
     io::bindStateDict(*model, weights, weightsFile, options);
+    for (const auto& [name, q] : quantized)
+        q.layer->setQuantized(keepsFloat32(name) ? torch::kFloat32 : dtype, q.scale, q.ggmlType);
     if (dtype != torch::kFloat32)
         keepInFloat32(*model, &WanModel::keepsFloat32, &weights);
     weights.clear();
+    if (!quantized.empty())
+        spdlog::info("{}: {} linear weights stay quantised ({}), dequantised per layer at use",
+                     weightsFile.string(), quantized.size(), blocks.empty() ? "fp8" : "GGUF");
     static constexpr const char* kTypeNames[] = {"", "t2v", "i2v", "flf2v", "vace"};
     spdlog::info("WanModel {}: dim {}, {} layers, {} heads, ffn {}, text_dim {}, in {} out {} ({})",
                  kTypeNames[int(config.modelType)], config.dim, config.numLayers, config.numHeads,
                  config.ffnDim, config.textDim, config.inDim, config.outDim, weightsFile.string());
     return model;
+}
+
+int WanModel::quantizedLinearCount() const
+{
+    int count = 0;
+    for (const auto& item : named_modules("", false)) {
+        if (const auto* linear = item.value()->as<LinearImpl>())
+            count += linear->quantized() ? 1 : 0;
+    }
+    return count;
 }
 
 bool WanModel::keepsFloat32(const std::string& name)

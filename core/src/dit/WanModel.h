@@ -3,6 +3,7 @@
 // directly.
 
 #include "dit/Layers.h"
+#include "io/QuantTensors.h"
 #include "io/TensorIo.h"
 #include "wan/CancelToken.h"
 
@@ -12,6 +13,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -188,8 +190,9 @@ public:
     // Uninitialised weights (see Layers.h): bind a checkpoint or fill them before use.
     explicit WanModel(const WanConfig& config);
 
-    // A model folder (config.json + diffusion_pytorch_model*.safetensors) or a single .safetensors file in
-    // another layout (renamed by ditKeyRenames()). Strict: a missing, unknown or wrong-shape tensor throws
+    // A model folder (config.json + diffusion_pytorch_model*.safetensors) or a single .safetensors or GGUF
+    // file (recognised by content) in another layout (renamed by ditKeyRenames(); fp8 and GGUF weights stay
+    // quantised, see fromStoredWeights()). Strict: a missing, unknown or wrong-shape tensor throws
     // wan::Error naming it and the file. Weights are cast to `dtype` except the small tensors kept in float32
     // like the official autocast does (norms, modulation, time embedding, head). To stream blocks to a GPU
     // (setBlockStreaming), load on the CPU first so the whole model never has to fit on the device.
@@ -197,12 +200,31 @@ public:
     static std::shared_ptr<WanModel> load(const std::filesystem::path& checkpoint, torch::Dtype dtype,
                                           torch::Device device, const CancelToken* cancel = nullptr);
 
+    // load() of a single .safetensors or GGUF file with a config.json (empty: none; the head count is then
+    // dim / kWanHeadDim, as in every Wan2.1 release).
+    static std::shared_ptr<WanModel> loadFile(const std::filesystem::path& file,
+                                              const std::filesystem::path& configFile, torch::Dtype dtype,
+                                              torch::Device device, const CancelToken* cancel = nullptr);
+
     // load() for tensors already in memory: `weights` in the official or a renamed layout, `configFile` empty
     // for shapes only, `source` names the weights in error messages.
     static std::shared_ptr<WanModel> fromWeights(io::TensorMap weights,
                                                  const std::filesystem::path& configFile,
                                                  const std::filesystem::path& source, torch::Dtype dtype,
                                                  torch::Device device, const CancelToken* cancel = nullptr);
+
+    // fromWeights() that also takes quantised storage: float8 weights (ComfyUI fp8_e4m3fn / e5m2, and
+    // fp8_scaled with its `<module>.scale_weight` tensors and `scaled_fp8` marker) and GGUF blocks (`blocks`:
+    // the entries of `weights` holding raw blocks, see io::loadGgufWeights). The weights of Linear layers
+    // stay quantised and are dequantised into the compute dtype at every call; every other quantised tensor
+    // is dequantised once here. Plain tensors keep the precision they are stored in until the usual cast.
+    static std::shared_ptr<WanModel>
+    fromStoredWeights(io::TensorMap weights, std::map<std::string, io::GgufBlocks> blocks,
+                      const std::filesystem::path& configFile, const std::filesystem::path& source,
+                      torch::Dtype dtype, torch::Device device, const CancelToken* cancel = nullptr);
+
+    // Linear layers whose weights stay quantised (fp8 or GGUF blocks).
+    int quantizedLinearCount() const;
 
     // The official WanModel.__call__: x [C_in - C_y, F, H, W] per sample, t [B] (or [1]) timesteps (int64 as
     // the official solvers give them, or floating point as step-distilled schedules do),

@@ -33,6 +33,73 @@ TensorMap loadGgufDequantized(const std::filesystem::path& path, torch::Dtype dt
     return out;
 }
 
+GgufWeights loadGgufWeights(const std::filesystem::path& path)
+{
+    const auto file = MappedFile::open(path);
+    const auto gguf = parseGguf(file->data(), file->size(), path.string());
+    GgufWeights out;
+    out.architecture = gguf.architecture();
+    for (const auto& t : gguf.tensors) {
+        std::vector<std::int64_t> shape = t.shape;
+        // ComfyUI-GGUF stores some tensors flattened (rows of 256 for the K types, 5-D convolutions as 4-D)
+        // and records their real shape here.
+        if (const auto* orig = gguf.find("comfy.gguf.orig_shape." + t.name)) {
+            std::vector<std::int64_t> real;
+            std::uint64_t numel = 1;
+            bool valid =
+                orig->type == GgufValueType::Array && !orig->numbers.empty() && orig->numbers.size() <= 8;
+            for (const double d : orig->numbers) {
+                if (!valid || !(d >= 1.0 && d <= 1e12) || d != double(std::int64_t(d))) {
+                    valid = false;
+                    break;
+                }
+                real.push_back(std::int64_t(d));
+                numel *= std::uint64_t(d);
+                valid = numel <= t.numel;
+            }
+            if (!valid || numel != t.numel)
+                throw Error(ErrorKind::CorruptFile, path.string() + ": comfy.gguf.orig_shape." + t.name +
+                                                        " does not fit the tensor's " +
+                                                        std::to_string(t.numel) + " elements");
+            shape = std::move(real);
+        }
+        const auto type = static_cast<GgmlType>(t.type);
+        if (type == GgmlType::F32 || type == GgmlType::F16 || type == GgmlType::BF16) {
+            const auto dtype = type == GgmlType::F32   ? torch::kFloat32
+                               : type == GgmlType::F16 ? torch::kFloat16
+                                                       : torch::kBFloat16;
+            // Through float32: exact for all three, and independent of the data's alignment.
+            out.tensors.emplace(t.name, ggufTensorToTorch(*file, t, dtype).reshape(shape));
+            continue;
+        }
+        const auto* info = ggmlTypeInfo(t.type);
+        if (!info || !info->dequantizable || info->blockElements == 1)
+            throw Error(ErrorKind::ModelFolder,
+                        path.string() + ": tensor '" + t.name + "' is stored as " +
+                            (info ? std::string(info->name) : std::to_string(t.type)) +
+                            ", which Wan Studio cannot dequantise (use an F16, BF16, Q8_0, Q6_K, Q5_K, Q5_0, "
+                            "Q5_1, Q4_K, Q4_0, Q4_1, Q3_K or Q2_K file)");
+        auto keepAlive = file;
+        auto* base = const_cast<std::uint8_t*>(file->data()) + t.dataOffset;
+        auto raw = torch::from_blob(
+            base, {static_cast<std::int64_t>(t.dataBytes)}, [keepAlive](void*) mutable { keepAlive.reset(); },
+            torch::TensorOptions(torch::kUInt8));
+        out.tensors.emplace(t.name, std::move(raw));
+        out.blocks.emplace(t.name, GgufBlocks{t.type, std::move(shape)});
+    }
+    return out;
+}
+
+torch::Tensor dequantizeGgufBlocks(const torch::Tensor& blocks, std::uint32_t type, c10::IntArrayRef shape,
+                                   torch::Dtype dtype)
+{
+    const auto cpu = blocks.to(torch::kCPU).contiguous();
+    auto out = torch::empty(shape, torch::kFloat32);
+    dequantizeGgml(type, cpu.data_ptr<std::uint8_t>(), std::uint64_t(cpu.numel()), out.data_ptr<float>(),
+                   std::uint64_t(out.numel()));
+    return out.to(blocks.device(), dtype);
+}
+
 torch::Tensor dequantizeScaledFp8(const torch::Tensor& weight, const torch::Tensor& scale, torch::Dtype dtype,
                                   const std::string& name)
 {

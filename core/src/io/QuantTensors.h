@@ -9,6 +9,9 @@
 #include <torch/torch.h>
 
 #include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
 
 namespace wan::io {
 
@@ -25,5 +28,29 @@ TensorMap loadGgufDequantized(const std::filesystem::path& file, torch::Dtype dt
 // otherwise, naming `name`.
 torch::Tensor dequantizeScaledFp8(const torch::Tensor& weight, const torch::Tensor& scale, torch::Dtype dtype,
                                   const std::string& name);
+
+// A GGUF file with its quantised tensors left quantised: `tensors` holds F32/F16/BF16 tensors in their stored
+// dtype (exact) and, for every block type, the raw blocks as a 1-D uint8 tensor aliasing the mapping, whose
+// ggml type and real shape (torch order, after any `comfy.gguf.orig_shape.<name>` reshape) are in `blocks`.
+struct GgufBlocks
+{
+    std::uint32_t type = 0;
+    std::vector<std::int64_t> shape;
+};
+struct GgufWeights
+{
+    TensorMap tensors;
+    std::map<std::string, GgufBlocks> blocks;
+    std::string architecture; // general.architecture
+};
+
+// Throws wan::Error(CorruptFile) naming the file for a malformed file, Error(ModelFolder) for a tensor type
+// it cannot dequantise or an orig_shape that does not fit the tensor.
+GgufWeights loadGgufWeights(const std::filesystem::path& file);
+
+// The float values of raw GGUF blocks (`blocks`: contiguous uint8 on any device) as a tensor of `shape` and
+// `dtype` on the blocks' device; the decoding runs on the CPU (bit-identical to gguf-py before the cast).
+torch::Tensor dequantizeGgufBlocks(const torch::Tensor& blocks, std::uint32_t type, c10::IntArrayRef shape,
+                                   torch::Dtype dtype);
 
 } // namespace wan::io

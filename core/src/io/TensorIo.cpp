@@ -225,10 +225,14 @@ void bindStateDict(torch::nn::Module& module, const TensorMap& weights, const fs
     for (const auto& [name, target] : targets) {
         expected.insert(name);
         const auto it = weights.find(name);
+        const auto quantized = options.quantized.find(name);
+        const c10::IntArrayRef stored = quantized != options.quantized.end()
+                                            ? c10::IntArrayRef(quantized->second)
+                                            : (it == weights.end() ? c10::IntArrayRef() : it->second.sizes());
         if (it == weights.end())
             missing.push_back(name);
-        else if (it->second.sizes() != target.sizes())
-            wrongShape.push_back(name + " " + shapeString(it->second.sizes()) + " (model expects " +
+        else if (stored != target.sizes())
+            wrongShape.push_back(name + " " + shapeString(stored) + " (model expects " +
                                  shapeString(target.sizes()) + ")");
     }
     std::size_t skipped = 0;
@@ -254,7 +258,8 @@ void bindStateDict(torch::nn::Module& module, const TensorMap& weights, const fs
         if (options.cancel && options.cancel->isCancelled())
             throw Error(ErrorKind::Cancelled, "cancelled while loading " + file.string());
         const torch::Tensor& source = weights.at(name);
-        const auto dtype = source.is_floating_point() ? options.dtype : source.scalar_type();
+        const bool keepStored = options.quantized.count(name) > 0;
+        const auto dtype = source.is_floating_point() && !keepStored ? options.dtype : source.scalar_type();
         // .to() returns the same tensor when nothing changes, so mapped weights are not copied.
         target.set_data(source.to(options.device, dtype));
     }

@@ -16,8 +16,8 @@ namespace wan::io {
 // the tensors themselves) whenever no conversion is needed; never write into them.
 using TensorMap = std::map<std::string, torch::Tensor>;
 
-// Every tensor of one .safetensors file. F8_E4M3/F8_E5M2 tensors keep their native float8 dtype (callers cast on
-// use); tensors whose data offset is not aligned for their dtype are copied. Throws
+// Every tensor of one .safetensors file. F8_E4M3/F8_E5M2 tensors keep their native float8 dtype (callers cast
+// on use); tensors whose data offset is not aligned for their dtype are copied. Throws
 // wan::Error(CorruptFile) naming the file on any header problem.
 TensorMap loadSafetensors(const std::filesystem::path& file);
 
@@ -39,6 +39,9 @@ struct BindOptions
     // Checked before every tensor is converted: a cancelled bind throws wan::Error(Cancelled) and leaves the
     // module to be thrown away (some tensors bound, some not).
     const CancelToken* cancel = nullptr;
+    // Quantised weights (fp8, GGUF blocks) dequantised at use: bound as stored (only moved to `device`),
+    // their shape checked as the real shape given here instead of the stored tensor's.
+    std::map<std::string, std::vector<std::int64_t>> quantized;
 };
 
 // Strict binding by name: every parameter and buffer of `module` must be in `weights` with the same shape,

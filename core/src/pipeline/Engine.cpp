@@ -152,11 +152,13 @@ struct ModelKey
     torch::Dtype dtype = torch::kFloat32;
     bool t5OnCpu = false;
     bool streamDit = false;
+    fs::path ditFile;
+    fs::path ditConfig;
 
     bool operator==(const ModelKey& o) const
     {
         return dir == o.dir && device == o.device && dtype == o.dtype && t5OnCpu == o.t5OnCpu &&
-               streamDit == o.streamDit;
+               streamDit == o.streamDit && ditFile == o.ditFile && ditConfig == o.ditConfig;
     }
 };
 
@@ -191,7 +193,9 @@ struct Engine::Impl
 {
     TraceFn trace;
     std::optional<std::uint64_t> availableHostMemoryOverride; // tests: the "available RAM" figure
-    std::function<void(std::size_t)> blockHook;               // tests: installed on every loaded DiT
+    fs::path ditFileOverride;                   // tests: a single-file DiT loaded instead of the folder's
+    fs::path ditConfigOverride;                 // and its config.json (empty: none)
+    std::function<void(std::size_t)> blockHook; // tests: installed on every loaded DiT
 
     std::optional<ModelKey> key;
     std::unique_ptr<text::TextEncoder> t5;
@@ -310,7 +314,8 @@ struct Engine::Impl
     void ensureModels(const Request& r, bool needDit)
     {
         const auto canonical = fs::weakly_canonical(r.ckptDir);
-        useKey(ModelKey{canonical, device.str(), dtype, placement.t5OnCpu, placement.streamDitBlocks});
+        useKey(ModelKey{canonical, device.str(), dtype, placement.t5OnCpu, placement.streamDitBlocks,
+                        ditFileOverride, ditConfigOverride});
         if (!vae) {
             progress(Stage::Loading, 0, 0);
             vae = vae::WanVae::load(r.ckptDir / kVaeFileName, torch::kFloat32, device, callbacks->cancel);
@@ -333,9 +338,11 @@ struct Engine::Impl
         if (!dit) {
             progress(Stage::Loading, 0, 0);
             // Assigned only once complete: a cancelled or failed load leaves nothing half-loaded cached.
-            auto loaded = dit::WanModel::load(r.ckptDir, dtype,
-                                              placement.streamDitBlocks ? torch::Device(torch::kCPU) : device,
-                                              callbacks->cancel);
+            const auto ditDevice = placement.streamDitBlocks ? torch::Device(torch::kCPU) : device;
+            auto loaded = ditFileOverride.empty()
+                              ? dit::WanModel::load(r.ckptDir, dtype, ditDevice, callbacks->cancel)
+                              : dit::WanModel::loadFile(ditFileOverride, ditConfigOverride, dtype, ditDevice,
+                                                        callbacks->cancel);
             if (placement.streamDitBlocks)
                 loaded->setBlockStreaming(device);
             loaded->setBlockHook(blockHook);
@@ -1067,6 +1074,12 @@ std::vector<std::string> EngineInternals::cachedModels(const Engine& engine)
     if (impl.clip)
         names.emplace_back("clip");
     return names;
+}
+
+void EngineInternals::setDitFile(Engine& engine, std::filesystem::path file, std::filesystem::path configFile)
+{
+    engine.m_impl->ditFileOverride = std::move(file);
+    engine.m_impl->ditConfigOverride = std::move(configFile);
 }
 
 void EngineInternals::setAvailableHostMemory(Engine& engine, std::optional<std::uint64_t> bytes)

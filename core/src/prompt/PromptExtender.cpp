@@ -18,7 +18,6 @@ namespace {
 using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
 
-constexpr const char* kFallbackSuffix = "; continuing with the original prompt";
 constexpr std::size_t kMaxImageBytes = 10u << 20;
 
 const char* backendName(PromptBackend backend)
@@ -62,35 +61,37 @@ public:
 
     PromptBackend backend() const override { return m_settings.backend; }
 
-    PromptExtendResult extend(const PromptExtendRequest& request, CancelToken* cancel) override
+    PromptExtension extend(const PromptExtendRequest& request, CancelToken* cancel) override
     {
-        PromptExtendResult result;
-        result.prompt = request.prompt;
+        PromptExtension result;
         const std::string apiKey = prompt::resolveApiKey(m_settings);
         const prompt::Endpoint endpoint = prompt::resolveEndpoint(m_settings, request);
         result.model = endpoint.model;
 
-        auto fail = [&](std::string reason) {
-            result.ok = false;
-            result.prompt = request.prompt;
-            result.message = prompt::redact("prompt extension failed: " + reason + kFallbackSuffix, apiKey);
-            spdlog::warn("{}", result.message);
-            return result;
+        auto fail = [&](ErrorKind kind, const std::string& reason) {
+            return PromptExtendError(kind, prompt::redact("prompt extension failed: " + reason, apiKey),
+                                     result.attempts, result.httpStatus);
+        };
+        auto cancelled = [&] {
+            return PromptExtendError(ErrorKind::Cancelled, "prompt extension cancelled", result.attempts,
+                                     result.httpStatus);
         };
 
         if (request.prompt.find_first_not_of(" \t\r\n") == std::string::npos)
-            return fail("the prompt is empty");
+            throw fail(ErrorKind::InvalidArgument, "the prompt is empty");
         if (m_settings.backend == PromptBackend::Dashscope && apiKey.empty())
-            return fail("no Dashscope API key: set the DASH_API_KEY environment variable or enter the key in "
-                        "Settings > Prompt extension");
+            throw fail(ErrorKind::InvalidArgument,
+                       "no Dashscope API key: set the DASH_API_KEY environment variable or enter the key in "
+                       "Settings > Prompt extension");
         if (request.image.size() > kMaxImageBytes)
-            return fail("the image is larger than 10 MiB; use a smaller first frame");
+            throw fail(ErrorKind::Image, "the image is larger than 10 MiB; use a smaller first frame");
 
         if (!apiKey.empty() && !prompt::keyMayGoTo(endpoint.url))
-            return fail(
+            throw fail(
+                ErrorKind::InvalidArgument,
                 "the API key is not sent to " + endpoint.url +
-                ": it would cross the network unencrypted. Use an https:// address (plain http only to "
-                "this computer: localhost or 127.0.0.1)");
+                    ": it would cross the network unencrypted. Use an https:// address (plain http only to "
+                    "this computer: localhost or 127.0.0.1)");
         prompt::HttpRequest http;
         http.url = endpoint.url;
         http.headers = {"Content-Type: application/json", "Accept: application/json"};
@@ -107,10 +108,11 @@ public:
 
         for (int attempt = 1; attempt <= maxAttempts; ++attempt) {
             if (cancel && cancel->isCancelled())
-                return cancelled(result, request);
+                throw cancelled();
             const auto remaining = std::chrono::duration_cast<milliseconds>(deadline - Clock::now());
             if (remaining.count() <= 0)
-                return fail("no answer within " + std::to_string(total.count()) + " ms (" + lastReason + ")");
+                throw fail(ErrorKind::Network,
+                           "no answer within " + std::to_string(total.count()) + " ms (" + lastReason + ")");
             http.totalTimeout = remaining;
             result.attempts = attempt;
             spdlog::info("prompt extension: asking {} ({}) at {}, attempt {}/{}", endpoint.model,
@@ -122,16 +124,16 @@ public:
             std::string reason;
             switch (response.error) {
             case prompt::TransportError::Cancelled:
-                return cancelled(result, request);
+                throw cancelled();
             case prompt::TransportError::Oversized:
-                return fail("the reply from " + endpoint.url + " is larger than " +
-                            std::to_string(m_settings.maxReplyBytes) + " bytes");
+                throw fail(ErrorKind::Network, "the reply from " + endpoint.url + " is larger than " +
+                                                   std::to_string(m_settings.maxReplyBytes) + " bytes");
             case prompt::TransportError::Unsupported:
-                return fail(response.errorText + " (" + endpoint.url + ")");
+                throw fail(ErrorKind::InvalidArgument, response.errorText + " (" + endpoint.url + ")");
             case prompt::TransportError::Timeout:
                 if (Clock::now() >= deadline - milliseconds(5))
-                    return fail("timed out: no answer from " + endpoint.url + " within " +
-                                std::to_string(total.count()) + " ms");
+                    throw fail(ErrorKind::Network, "timed out: no answer from " + endpoint.url + " within " +
+                                                       std::to_string(total.count()) + " ms");
                 reason = "timed out connecting to " + endpoint.url + ": " + response.errorText;
                 retryable = true;
                 break;
@@ -154,10 +156,9 @@ public:
                     std::string error;
                     auto text = prompt::parseReply(m_settings.backend, response.body, error);
                     if (!text)
-                        return fail(error + " (model " + endpoint.model + " at " + endpoint.url + ")");
-                    result.ok = true;
+                        throw fail(ErrorKind::Network,
+                                   error + " (model " + endpoint.model + " at " + endpoint.url + ")");
                     result.prompt = std::move(*text);
-                    result.message.clear();
                     spdlog::info("prompt extension: {} rewrote the prompt after {} attempt(s)",
                                  endpoint.model, attempt);
                     return result;
@@ -166,51 +167,43 @@ public:
                 const std::string detail =
                     "HTTP " + std::to_string(status) + (server.empty() ? "" : ": " + server);
                 if (status == 401 || status == 403) {
-                    return fail(std::string(backendName(m_settings.backend)) + " rejected the API key (" +
-                                detail +
-                                (m_settings.backend == PromptBackend::Dashscope
-                                     ? "); check DASH_API_KEY or the key in Settings > Prompt extension"
-                                     : "); check the key configured for this endpoint"));
+                    throw fail(ErrorKind::Network,
+                               std::string(backendName(m_settings.backend)) + " rejected the API key (" +
+                                   detail +
+                                   (m_settings.backend == PromptBackend::Dashscope
+                                        ? "); check DASH_API_KEY or the key in Settings > Prompt extension"
+                                        : "); check the key configured for this endpoint"));
                 }
                 if (status == 404)
-                    return fail("model \"" + endpoint.model + "\" or the endpoint " + endpoint.url +
-                                " was not found (" + detail + "); check the model name and the base URL");
+                    throw fail(ErrorKind::Network, "model \"" + endpoint.model + "\" or the endpoint " +
+                                                       endpoint.url + " was not found (" + detail +
+                                                       "); check the model name and the base URL");
                 if (!isRetryableStatus(status))
-                    return fail("the service refused the request (" + detail + ")");
+                    throw fail(ErrorKind::Network, "the service refused the request (" + detail + ")");
                 reason = (status == 429 ? "rate limited (" : "server error (") + detail + ")";
                 retryable = true;
             }
 
             lastReason = reason;
             if (!retryable || attempt == maxAttempts)
-                return fail(reason + " after " + std::to_string(attempt) + " attempt(s)");
+                throw fail(ErrorKind::Network, reason + " after " + std::to_string(attempt) + " attempt(s)");
 
             milliseconds wait = backoffDelay(m_settings, attempt);
             if (response.retryAfterMs >= 0)
                 wait = milliseconds(response.retryAfterMs);
             const auto left = std::chrono::duration_cast<milliseconds>(deadline - Clock::now());
             if (wait >= left)
-                return fail(reason + "; the next attempt would come after the " +
-                            std::to_string(total.count()) + " ms limit");
+                throw fail(ErrorKind::Network, reason + "; the next attempt would come after the " +
+                                                   std::to_string(total.count()) + " ms limit");
             spdlog::info("prompt extension: {}; retrying in {} ms", prompt::redact(reason, apiKey),
                          wait.count());
             if (!waitCancellable(wait, cancel))
-                return cancelled(result, request);
+                throw cancelled();
         }
-        return fail(lastReason);
+        throw fail(ErrorKind::Network, lastReason);
     }
 
 private:
-    static PromptExtendResult cancelled(PromptExtendResult result, const PromptExtendRequest& request)
-    {
-        result.ok = false;
-        result.cancelled = true;
-        result.prompt = request.prompt;
-        result.message = std::string("prompt extension cancelled") + kFallbackSuffix;
-        spdlog::info("{}", result.message);
-        return result;
-    }
-
     PromptExtendSettings m_settings;
     std::unique_ptr<prompt::HttpTransport> m_transport;
 };
@@ -233,7 +226,7 @@ bool promptExtensionAvailable()
     return prompt::httpTransportAvailable();
 }
 
-PromptExtendResult testPromptExtendConnection(const PromptExtendSettings& settings, CancelToken* cancel)
+PromptExtension testPromptExtendConnection(const PromptExtendSettings& settings, CancelToken* cancel)
 {
     PromptExtendSettings quick = settings;
     quick.maxAttempts = 1;
@@ -260,17 +253,16 @@ PromptTask promptTaskFor(Task task)
     return PromptTask::TextToVideo;
 }
 
-PromptExtendResult extendPromptFromFlags(const PromptExtendFlags& flags, const std::string& prompt,
-                                         CancelToken* cancel)
+PromptExtension extendPromptFromFlags(const PromptExtendFlags& flags, const std::string& prompt,
+                                      CancelToken* cancel)
 {
-    PromptExtendResult result;
-    result.prompt = prompt;
-    if (!flags.enabled)
-        return result;
-    auto warn = [&](const std::string& reason) {
-        result.message = "prompt extension failed: " + reason + kFallbackSuffix;
-        spdlog::warn("{}", result.message);
-        return result;
+    if (!flags.enabled) {
+        PromptExtension unchanged;
+        unchanged.prompt = prompt;
+        return unchanged;
+    }
+    auto fail = [](ErrorKind kind, const std::string& reason) {
+        return PromptExtendError(kind, "prompt extension failed: " + reason);
     };
 
     PromptExtendSettings settings;
@@ -280,7 +272,8 @@ PromptExtendResult extendPromptFromFlags(const PromptExtendFlags& flags, const s
     else if (method == "local_qwen" || method == "local" || method == "openai")
         settings.backend = PromptBackend::OpenAiCompatible;
     else
-        return warn("unknown --prompt_extend_method \"" + flags.method + "\" (use dashscope or local_qwen)");
+        throw fail(ErrorKind::InvalidArgument,
+                   "unknown --prompt_extend_method \"" + flags.method + "\" (use dashscope or local_qwen)");
 
     PromptExtendRequest request;
     request.prompt = prompt;
@@ -290,7 +283,8 @@ PromptExtendResult extendPromptFromFlags(const PromptExtendFlags& flags, const s
     else if (lang == "en")
         request.language = PromptLanguage::English;
     else
-        return warn("unknown --prompt_extend_target_lang \"" + flags.targetLang + "\" (use zh or en)");
+        throw fail(ErrorKind::InvalidArgument,
+                   "unknown --prompt_extend_target_lang \"" + flags.targetLang + "\" (use zh or en)");
 
     // An official task name ("i2v-14B") or a task's stable name ("i2v"); anything else is text-to-video.
     const auto official = officialTaskFromName(flags.task);
@@ -303,19 +297,20 @@ PromptExtendResult extendPromptFromFlags(const PromptExtendFlags& flags, const s
             request.image = flags.imageBytes;
         } else {
             if (flags.imagePath.empty())
-                return warn("image-to-video prompt extension needs the input image (--image)");
+                throw fail(ErrorKind::InvalidArgument,
+                           "image-to-video prompt extension needs the input image (--image)");
             std::ifstream file(flags.imagePath, std::ios::binary);
             if (!file)
-                return warn("cannot read the image " + flags.imagePath);
+                throw fail(ErrorKind::Image, "cannot read the image " + flags.imagePath);
             file.seekg(0, std::ios::end);
             const auto size = static_cast<std::size_t>(std::max<std::streamoff>(0, file.tellg()));
             if (size > kMaxImageBytes)
-                return warn("the image " + flags.imagePath + " is larger than 10 MiB");
+                throw fail(ErrorKind::Image, "the image " + flags.imagePath + " is larger than 10 MiB");
             file.seekg(0);
             request.image.resize(size);
             file.read(reinterpret_cast<char*>(request.image.data()), static_cast<std::streamsize>(size));
             if (!file || size == 0)
-                return warn("cannot read the image " + flags.imagePath);
+                throw fail(ErrorKind::Image, "cannot read the image " + flags.imagePath);
         }
     } else {
         settings.textModel = flags.model;

@@ -6,7 +6,6 @@
 
 #include <QWidget>
 
-class PromptEnhanceWorker;
 class QCheckBox;
 class QComboBox;
 class QLabel;
@@ -15,10 +14,14 @@ class QPushButton;
 class QSettings;
 class QSpinBox;
 
-class PromptEnhanceSettingsPage final : public QWidget
+namespace wan::ui {
+
+class PromptExtendWorker;
+
+class PromptExtendSettingsPage final : public QWidget
 {
     Q_OBJECT
-    Q_DISABLE_COPY_MOVE(PromptEnhanceSettingsPage)
+    Q_DISABLE_COPY_MOVE(PromptExtendSettingsPage)
 
 public:
     // What each service keeps of its own: switching the service shows the other one's fields and never
@@ -32,8 +35,8 @@ public:
         bool keyInKeychain = false;
     };
 
-    explicit PromptEnhanceSettingsPage(QWidget* parent = nullptr);
-    ~PromptEnhanceSettingsPage() override;
+    explicit PromptExtendSettingsPage(QWidget* parent = nullptr);
+    ~PromptExtendSettingsPage() override;
 
     // The selected service with its own URL, models and key.
     wan::PromptExtendSettings settings() const;
@@ -65,7 +68,9 @@ Q_SIGNALS:
 private:
     void onBackendChanged();
     void onTestClicked();
-    void onTestFinished(const wan::PromptExtendResult& result);
+    void onTestPassed(const wan::PromptExtension& extension);
+    void onTestFailed(wan::ErrorKind kind, const QString& message);
+    void showTestResult(bool ok, const QString& message);
     void updateKeyWarning();
     Service& service(wan::PromptBackend backend);
     const Service& service(wan::PromptBackend backend) const;
@@ -84,9 +89,11 @@ private:
     QSpinBox* m_attempts = nullptr;
     QPushButton* m_test = nullptr;
     QLabel* m_testStatus = nullptr;
-    PromptEnhanceWorker* m_worker = nullptr;
+    PromptExtendWorker* m_worker = nullptr;
     bool m_keyInKeychain = false; // of the service shown
     Service m_dashscope;
     Service m_openAi;
     wan::PromptBackend m_shown = wan::PromptBackend::Dashscope; // whose fields the widgets hold
 };
+
+} // namespace wan::ui

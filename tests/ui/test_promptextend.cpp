@@ -3,8 +3,9 @@
 // key's storage is tested without a system keychain (as on CI): it falls back to the settings file with a
 // visible warning, in builds with and without QtKeychain.
 
-#include "PromptEnhanceDialog.h"
-#include "PromptEnhanceSettingsPage.h"
+#include "PromptExtendDialog.h"
+#include "PromptExtendSettingsPage.h"
+#include "PromptExtendWorker.h"
 #include "support/LoopbackHttpServer.h"
 
 #include <QComboBox>
@@ -23,6 +24,9 @@
 #include <chrono>
 
 using wan::test::LoopbackHttpServer;
+
+using wan::ui::PromptExtendDialog;
+using wan::ui::PromptExtendSettingsPage;
 
 namespace {
 
@@ -50,7 +54,7 @@ LoopbackHttpServer::Reply reply(std::string body, int status = 200)
 
 } // namespace
 
-class TestPromptEnhance : public QObject
+class TestPromptExtend : public QObject
 {
     Q_OBJECT
 
@@ -100,9 +104,9 @@ private Q_SLOTS:
     void dialogShowsRewriteAndAcceptsEdit()
     {
         m_server->enqueue(reply(openAiReply("A ginger cat surfs a wave.")));
-        PromptEnhanceDialog dialog(settings(), request());
-        QSignalSpy finished(&dialog, &PromptEnhanceDialog::requestFinished);
-        QSignalSpy accepted(&dialog, &PromptEnhanceDialog::promptAccepted);
+        PromptExtendDialog dialog(settings(), request());
+        QSignalSpy finished(&dialog, &PromptExtendDialog::requestFinished);
+        QSignalSpy accepted(&dialog, &PromptExtendDialog::promptAccepted);
         QVERIFY(finished.wait(5000));
         QCOMPARE(finished.at(0).at(0).toBool(), true);
         auto* rewrite = dialog.findChildren<QPlainTextEdit*>().at(1);
@@ -118,9 +122,9 @@ private Q_SLOTS:
     void dialogShowsFailureAndKeepsOriginal()
     {
         m_server->enqueue(reply(R"({"error":{"message":"invalid key"}})", 401));
-        PromptEnhanceDialog dialog(settings(), request());
-        QSignalSpy finished(&dialog, &PromptEnhanceDialog::requestFinished);
-        QSignalSpy accepted(&dialog, &PromptEnhanceDialog::promptAccepted);
+        PromptExtendDialog dialog(settings(), request());
+        QSignalSpy finished(&dialog, &PromptExtendDialog::requestFinished);
+        QSignalSpy accepted(&dialog, &PromptExtendDialog::promptAccepted);
         QVERIFY(finished.wait(5000));
         QCOMPARE(finished.at(0).at(0).toBool(), false);
         QVERIFY(finished.at(0).at(1).toString().contains(QStringLiteral("API key")));
@@ -137,7 +141,7 @@ private Q_SLOTS:
         m_server->enqueue(hang);
         const auto start = std::chrono::steady_clock::now();
         {
-            PromptEnhanceDialog dialog(settings(), request());
+            PromptExtendDialog dialog(settings(), request());
             QTest::qWait(100);
             dialog.reject();
         }
@@ -151,7 +155,7 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         QSettings store(dir.filePath(QStringLiteral("s.ini")), QSettings::IniFormat);
-        PromptEnhanceSettingsPage page;
+        PromptExtendSettingsPage page;
         auto s = settings();
         s.apiKey = "local-key-1";
         s.totalTimeoutMs = 30000;
@@ -161,19 +165,18 @@ private Q_SLOTS:
         page.setExtensionEnabled(true);
         page.save(store);
 
-        const auto loaded = PromptEnhanceSettingsPage::loadSettings(store);
+        const auto loaded = PromptExtendSettingsPage::loadSettings(store);
         QCOMPARE(int(loaded.backend), int(wan::PromptBackend::OpenAiCompatible));
         QCOMPARE(loaded.baseUrl, s.baseUrl);
         QCOMPARE(loaded.textModel, std::string("test-model"));
         QCOMPARE(loaded.apiKey, std::string("local-key-1"));
         QCOMPARE(loaded.totalTimeoutMs, 30000);
         QCOMPARE(loaded.maxAttempts, 2);
-        QCOMPARE(int(PromptEnhanceSettingsPage::loadTargetLanguage(store)),
-                 int(wan::PromptLanguage::English));
-        QVERIFY(PromptEnhanceSettingsPage::loadEnabled(store));
+        QCOMPARE(int(PromptExtendSettingsPage::loadTargetLanguage(store)), int(wan::PromptLanguage::English));
+        QVERIFY(PromptExtendSettingsPage::loadEnabled(store));
 
         m_server->enqueue(reply(openAiReply("A red kite.")));
-        QSignalSpy tested(&page, &PromptEnhanceSettingsPage::connectionTested);
+        QSignalSpy tested(&page, &PromptExtendSettingsPage::connectionTested);
         auto* button = page.findChild<QPushButton*>();
         QVERIFY(button);
         button->click();
@@ -186,7 +189,7 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         QSettings store(dir.filePath(QStringLiteral("s.ini")), QSettings::IniFormat);
-        PromptEnhanceSettingsPage page;
+        PromptExtendSettingsPage page;
         auto s = settings();
         s.apiKey = "fallback-key-2";
         page.setSettings(s);
@@ -205,7 +208,7 @@ private Q_SLOTS:
         QVERIFY(!store.contains(QStringLiteral("promptExtension/dashscope/apiKey")));
         QVERIFY(plainTextWarning(page) && plainTextWarning(page)->isVisibleTo(&page));
 
-        PromptEnhanceSettingsPage reloaded;
+        PromptExtendSettingsPage reloaded;
         reloaded.load(store);
         QCOMPARE(reloaded.settings().apiKey, std::string("fallback-key-2"));
         QVERIFY(!reloaded.isKeyInKeychain());
@@ -225,7 +228,7 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         QSettings store(dir.filePath(QStringLiteral("s.ini")), QSettings::IniFormat);
-        PromptEnhanceSettingsPage page;
+        PromptExtendSettingsPage page;
         auto local = settings();
         local.apiKey = "local-key-3";
         page.setSettings(local);
@@ -256,7 +259,7 @@ private Q_SLOTS:
 
         // The connection test of the local server carries its own key only.
         m_server->enqueue(reply(openAiReply("A red kite.")));
-        QSignalSpy tested(&page, &PromptEnhanceSettingsPage::connectionTested);
+        QSignalSpy tested(&page, &PromptExtendSettingsPage::connectionTested);
         auto* button = page.findChild<QPushButton*>();
         QVERIFY(button);
         button->click();
@@ -269,11 +272,11 @@ private Q_SLOTS:
         QCOMPARE(store.value(QStringLiteral("promptExtension/backend")).toString(), QStringLiteral("openai"));
         QCOMPARE(store.value(QStringLiteral("promptExtension/dashscope/url")).toString(),
                  QStringLiteral("https://dashscope.example"));
-        const auto loaded = PromptEnhanceSettingsPage::loadSettings(store);
+        const auto loaded = PromptExtendSettingsPage::loadSettings(store);
         QCOMPARE(loaded.apiKey, std::string("local-key-3")); // the selected service's, nobody else's
         QCOMPARE(loaded.baseUrl, local.baseUrl);
 
-        PromptEnhanceSettingsPage reloaded;
+        PromptExtendSettingsPage reloaded;
         reloaded.load(store);
         QCOMPARE(reloaded.settings().apiKey, std::string("local-key-3"));
         QCOMPARE(reloaded.settingsFor(wan::PromptBackend::Dashscope).apiKey, std::string("dashscope-key-4"));
@@ -283,7 +286,7 @@ private Q_SLOTS:
         reloadedService->setCurrentIndex(reloadedService->findData(int(wan::PromptBackend::Dashscope)));
         QCOMPARE(reloaded.settings().apiKey, std::string("dashscope-key-4"));
         reloaded.save(store);
-        const auto dashscopeLoaded = PromptEnhanceSettingsPage::loadSettings(store);
+        const auto dashscopeLoaded = PromptExtendSettingsPage::loadSettings(store);
         QCOMPARE(int(dashscopeLoaded.backend), int(wan::PromptBackend::Dashscope));
         QCOMPARE(dashscopeLoaded.apiKey, std::string("dashscope-key-4"));
     }
@@ -297,11 +300,11 @@ private Q_SLOTS:
         store.setValue(QStringLiteral("promptExtension/url"), QStringLiteral("http://127.0.0.1:9"));
         store.setValue(QStringLiteral("promptExtension/textModel"), QStringLiteral("old-model"));
         store.setValue(QStringLiteral("promptExtension/apiKey"), QStringLiteral("old-key"));
-        const auto loaded = PromptEnhanceSettingsPage::loadSettings(store);
+        const auto loaded = PromptExtendSettingsPage::loadSettings(store);
         QCOMPARE(loaded.apiKey, std::string("old-key"));
         QCOMPARE(loaded.textModel, std::string("old-model"));
 
-        PromptEnhanceSettingsPage page;
+        PromptExtendSettingsPage page;
         page.load(store);
         QCOMPARE(page.settings().apiKey, std::string("old-key"));
         QCOMPARE(page.settingsFor(wan::PromptBackend::Dashscope).apiKey, std::string()); // never shared
@@ -313,13 +316,13 @@ private Q_SLOTS:
                  QStringLiteral("old-key"));
         QCOMPARE(store.value(QStringLiteral("promptExtension/openai/url")).toString(),
                  QStringLiteral("http://127.0.0.1:9"));
-        QCOMPARE(PromptEnhanceSettingsPage::loadSettings(store).apiKey, std::string("old-key"));
+        QCOMPARE(PromptExtendSettingsPage::loadSettings(store).apiKey, std::string("old-key"));
     }
 
     // DASH_API_URL replaces an empty Dashscope URL: the page says where the key goes, or that it will not.
     void dashApiUrlIsShown()
     {
-        const auto warningText = [](const PromptEnhanceSettingsPage& page) {
+        const auto warningText = [](const PromptExtendSettingsPage& page) {
             QString text;
             for (QLabel* label : page.findChildren<QLabel*>())
                 if (label->text().contains(QStringLiteral("DASH_API_URL")))
@@ -328,19 +331,19 @@ private Q_SLOTS:
         };
         qputenv("DASH_API_URL", "http://192.0.2.1:8000");
         {
-            PromptEnhanceSettingsPage page; // Dashscope, empty URL
+            PromptExtendSettingsPage page; // Dashscope, empty URL
             QVERIFY2(warningText(page).contains(QStringLiteral("the key is not sent there")),
                      qPrintable(warningText(page)));
             page.resize(640, 420);
             QDir().mkpath(QStringLiteral(WAN_UI_TEST_OUTPUT_DIR));
             const QString shot = QDir(QStringLiteral(WAN_UI_TEST_OUTPUT_DIR))
-                                     .filePath(QStringLiteral("promptenhance-dash-api-url.png"));
+                                     .filePath(QStringLiteral("promptextend-dash-api-url.png"));
             QVERIFY(page.grab().save(shot));
             qInfo("screenshot: %s", qPrintable(shot));
         }
         qputenv("DASH_API_URL", "https://proxy.example");
         {
-            PromptEnhanceSettingsPage page;
+            PromptExtendSettingsPage page;
             QVERIFY2(warningText(page).contains(QStringLiteral("go to https://proxy.example")),
                      qPrintable(warningText(page)));
             auto s = page.settings();
@@ -360,7 +363,7 @@ private Q_SLOTS:
         store.setValue(QStringLiteral("promptExtension/apiKeyInKeychain"), true);
         QElapsedTimer timer;
         timer.start();
-        const auto loaded = PromptEnhanceSettingsPage::loadSettings(store);
+        const auto loaded = PromptExtendSettingsPage::loadSettings(store);
         QVERIFY2(timer.elapsed() < 2500, qPrintable(QString::number(timer.elapsed())));
         QCOMPARE(loaded.apiKey, std::string());
         QCOMPARE(int(loaded.backend), int(wan::PromptBackend::OpenAiCompatible));
@@ -370,7 +373,7 @@ private Q_SLOTS:
     {
         QImage image(1024, 512, QImage::Format_RGB32);
         image.fill(Qt::red);
-        const auto png = PromptEnhanceDialog::encodeImageForRequest(image, 512 * 512);
+        const auto png = wan::ui::PromptExtendWorker::encodeImageForRequest(image, 512 * 512);
         QVERIFY(!png.empty());
         QImage back;
         QVERIFY(back.loadFromData(png.data(), int(png.size()), "PNG"));
@@ -379,5 +382,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_MAIN(TestPromptEnhance)
-#include "test_promptenhance.moc"
+QTEST_MAIN(TestPromptExtend)
+#include "test_promptextend.moc"

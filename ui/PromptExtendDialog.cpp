@@ -1,23 +1,21 @@
-#include "PromptEnhanceDialog.h"
+#include "PromptExtendDialog.h"
 
-#include "PromptEnhanceWorker.h"
+#include "PromptExtendWorker.h"
 
-#include <QBuffer>
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QHBoxLayout>
-#include <QImage>
 #include <QLabel>
 #include <QPlainTextEdit>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QVBoxLayout>
 
-#include <cmath>
+namespace wan::ui {
 
-PromptEnhanceDialog::PromptEnhanceDialog(const wan::PromptExtendSettings& settings,
-                                         const wan::PromptExtendRequest& request, QWidget* parent)
-    : QDialog(parent), m_settings(settings), m_request(request), m_worker(new PromptEnhanceWorker(this))
+PromptExtendDialog::PromptExtendDialog(const wan::PromptExtendSettings& settings,
+                                       const wan::PromptExtendRequest& request, QWidget* parent)
+    : QDialog(parent), m_settings(settings), m_request(request), m_worker(new PromptExtendWorker(this))
 {
     setWindowTitle(tr("Extend prompt"));
     resize(640, 480);
@@ -65,9 +63,10 @@ PromptEnhanceDialog::PromptEnhanceDialog(const wan::PromptExtendSettings& settin
 
     connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
-    connect(m_retry, &QPushButton::clicked, this, &PromptEnhanceDialog::startRequest);
-    connect(m_language, &QComboBox::currentIndexChanged, this, &PromptEnhanceDialog::startRequest);
-    connect(m_worker, &PromptEnhanceWorker::finished, this, &PromptEnhanceDialog::onFinished);
+    connect(m_retry, &QPushButton::clicked, this, &PromptExtendDialog::startRequest);
+    connect(m_language, &QComboBox::currentIndexChanged, this, &PromptExtendDialog::startRequest);
+    connect(m_worker, &PromptExtendWorker::extended, this, &PromptExtendDialog::onExtended);
+    connect(m_worker, &PromptExtendWorker::failed, this, &PromptExtendDialog::onFailed);
     connect(m_rewrite, &QPlainTextEdit::textChanged, this, [this] {
         m_accept->setEnabled(!m_worker->isRunning() && !m_rewrite->toPlainText().trimmed().isEmpty());
     });
@@ -75,19 +74,19 @@ PromptEnhanceDialog::PromptEnhanceDialog(const wan::PromptExtendSettings& settin
     startRequest();
 }
 
-PromptEnhanceDialog::~PromptEnhanceDialog() = default;
+PromptExtendDialog::~PromptExtendDialog() = default;
 
-QString PromptEnhanceDialog::acceptedPrompt() const
+QString PromptExtendDialog::acceptedPrompt() const
 {
     return m_rewrite->toPlainText().trimmed();
 }
 
-wan::PromptLanguage PromptEnhanceDialog::language() const
+wan::PromptLanguage PromptExtendDialog::language() const
 {
     return wan::PromptLanguage(m_language->currentData().toInt());
 }
 
-void PromptEnhanceDialog::startRequest()
+void PromptExtendDialog::startRequest()
 {
     m_request.language = language();
     m_accept->setEnabled(false);
@@ -98,24 +97,31 @@ void PromptEnhanceDialog::startRequest()
     m_worker->start(m_settings, m_request);
 }
 
-void PromptEnhanceDialog::onFinished(const wan::PromptExtendResult& result)
+void PromptExtendDialog::onExtended(const wan::PromptExtension& extension)
+{
+    m_rewrite->setPlainText(QString::fromStdString(extension.prompt));
+    m_status->setText(tr("Rewritten by %1. Edit it if you like, then use it or keep the original.")
+                          .arg(QString::fromStdString(extension.model)));
+    showFinished(true, QString());
+}
+
+void PromptExtendDialog::onFailed(wan::ErrorKind /*kind*/, const QString& error)
+{
+    const QString message = error + QStringLiteral("; continuing with the original prompt");
+    m_status->setText(message);
+    showFinished(false, message);
+}
+
+void PromptExtendDialog::showFinished(bool ok, const QString& message)
 {
     m_busy->setVisible(false);
     m_retry->setEnabled(true);
     m_rewrite->setReadOnly(false);
-    const QString message = QString::fromStdString(result.message);
-    if (result.ok) {
-        m_rewrite->setPlainText(QString::fromStdString(result.prompt));
-        m_status->setText(tr("Rewritten by %1. Edit it if you like, then use it or keep the original.")
-                              .arg(QString::fromStdString(result.model)));
-    } else {
-        m_status->setText(message);
-    }
     m_accept->setEnabled(!m_rewrite->toPlainText().trimmed().isEmpty());
-    Q_EMIT requestFinished(result.ok, result.ok ? QString() : message);
+    Q_EMIT requestFinished(ok, message);
 }
 
-void PromptEnhanceDialog::done(int result)
+void PromptExtendDialog::done(int result)
 {
     m_worker->cancel();
     if (result == QDialog::Accepted) {
@@ -127,22 +133,4 @@ void PromptEnhanceDialog::done(int result)
     QDialog::done(result);
 }
 
-std::vector<std::uint8_t> PromptEnhanceDialog::encodeImageForRequest(const QImage& image, int maxPixels)
-{
-    if (image.isNull())
-        return {};
-    QImage scaled = image;
-    const double pixels = double(image.width()) * image.height();
-    if (maxPixels > 0 && pixels > maxPixels) {
-        const double factor = std::sqrt(maxPixels / pixels);
-        scaled = image.scaled(std::max(1, int(std::lround(image.width() * factor))),
-                              std::max(1, int(std::lround(image.height() * factor))), Qt::IgnoreAspectRatio,
-                              Qt::SmoothTransformation);
-    }
-    QByteArray bytes;
-    QBuffer buffer(&bytes);
-    buffer.open(QIODevice::WriteOnly);
-    scaled.convertToFormat(QImage::Format_RGB888).save(&buffer, "PNG");
-    return {reinterpret_cast<const std::uint8_t*>(bytes.constData()),
-            reinterpret_cast<const std::uint8_t*>(bytes.constData()) + bytes.size()};
-}
+} // namespace wan::ui

@@ -1,6 +1,6 @@
-#include "PromptEnhanceSettingsPage.h"
+#include "PromptExtendSettingsPage.h"
 
-#include "PromptEnhanceWorker.h"
+#include "PromptExtendWorker.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -22,6 +22,8 @@
 #include <QTimer>
 #include <qt6keychain/keychain.h>
 #endif
+
+namespace wan::ui {
 
 namespace {
 
@@ -209,9 +211,9 @@ wan::PromptBackend savedBackend(QSettings& store)
 
 // One service's URL, models and key as saved (`store` in kGroup). Settings from before per-service storage
 // belong to the service that was selected.
-PromptEnhanceSettingsPage::Service readService(QSettings& store, wan::PromptBackend backend)
+PromptExtendSettingsPage::Service readService(QSettings& store, wan::PromptBackend backend)
 {
-    PromptEnhanceSettingsPage::Service service;
+    PromptExtendSettingsPage::Service service;
     const QString name = serviceName(backend);
     const bool legacy = !store.childGroups().contains(name);
     if (legacy && backend != savedBackend(store))
@@ -231,8 +233,8 @@ PromptEnhanceSettingsPage::Service readService(QSettings& store, wan::PromptBack
 
 } // namespace
 
-PromptEnhanceSettingsPage::PromptEnhanceSettingsPage(QWidget* parent)
-    : QWidget(parent), m_worker(new PromptEnhanceWorker(this))
+PromptExtendSettingsPage::PromptExtendSettingsPage(QWidget* parent)
+    : QWidget(parent), m_worker(new PromptExtendWorker(this))
 {
     m_enabled = new QCheckBox(tr("Extend prompts automatically when queuing"), this);
 
@@ -308,34 +310,35 @@ PromptEnhanceSettingsPage::PromptEnhanceSettingsPage(QWidget* parent)
     setSettings(wan::PromptExtendSettings{});
     setTargetLanguage(wan::PromptLanguage::Chinese);
 
-    connect(m_backend, &QComboBox::currentIndexChanged, this, &PromptEnhanceSettingsPage::onBackendChanged);
+    connect(m_backend, &QComboBox::currentIndexChanged, this, &PromptExtendSettingsPage::onBackendChanged);
     connect(m_showKey, &QCheckBox::toggled, this,
             [this](bool show) { m_apiKey->setEchoMode(show ? QLineEdit::Normal : QLineEdit::Password); });
-    connect(m_test, &QPushButton::clicked, this, &PromptEnhanceSettingsPage::onTestClicked);
-    connect(m_worker, &PromptEnhanceWorker::finished, this, &PromptEnhanceSettingsPage::onTestFinished);
-    connect(m_apiKey, &QLineEdit::textChanged, this, &PromptEnhanceSettingsPage::updateKeyWarning);
+    connect(m_test, &QPushButton::clicked, this, &PromptExtendSettingsPage::onTestClicked);
+    connect(m_worker, &PromptExtendWorker::extended, this, &PromptExtendSettingsPage::onTestPassed);
+    connect(m_worker, &PromptExtendWorker::failed, this, &PromptExtendSettingsPage::onTestFailed);
+    connect(m_apiKey, &QLineEdit::textChanged, this, &PromptExtendSettingsPage::updateKeyWarning);
     for (QLineEdit* edit : {m_textModel, m_visionModel, m_apiKey})
-        connect(edit, &QLineEdit::textChanged, this, &PromptEnhanceSettingsPage::settingsChanged);
-    connect(m_url, &QComboBox::currentTextChanged, this, &PromptEnhanceSettingsPage::settingsChanged);
-    connect(m_language, &QComboBox::currentIndexChanged, this, &PromptEnhanceSettingsPage::settingsChanged);
-    connect(m_enabled, &QCheckBox::toggled, this, &PromptEnhanceSettingsPage::settingsChanged);
-    connect(m_timeoutSeconds, &QSpinBox::valueChanged, this, &PromptEnhanceSettingsPage::settingsChanged);
-    connect(m_attempts, &QSpinBox::valueChanged, this, &PromptEnhanceSettingsPage::settingsChanged);
+        connect(edit, &QLineEdit::textChanged, this, &PromptExtendSettingsPage::settingsChanged);
+    connect(m_url, &QComboBox::currentTextChanged, this, &PromptExtendSettingsPage::settingsChanged);
+    connect(m_language, &QComboBox::currentIndexChanged, this, &PromptExtendSettingsPage::settingsChanged);
+    connect(m_enabled, &QCheckBox::toggled, this, &PromptExtendSettingsPage::settingsChanged);
+    connect(m_timeoutSeconds, &QSpinBox::valueChanged, this, &PromptExtendSettingsPage::settingsChanged);
+    connect(m_attempts, &QSpinBox::valueChanged, this, &PromptExtendSettingsPage::settingsChanged);
 }
 
-PromptEnhanceSettingsPage::~PromptEnhanceSettingsPage() = default;
+PromptExtendSettingsPage::~PromptExtendSettingsPage() = default;
 
-PromptEnhanceSettingsPage::Service& PromptEnhanceSettingsPage::service(wan::PromptBackend backend)
+PromptExtendSettingsPage::Service& PromptExtendSettingsPage::service(wan::PromptBackend backend)
 {
     return backend == wan::PromptBackend::Dashscope ? m_dashscope : m_openAi;
 }
 
-const PromptEnhanceSettingsPage::Service& PromptEnhanceSettingsPage::service(wan::PromptBackend backend) const
+const PromptExtendSettingsPage::Service& PromptExtendSettingsPage::service(wan::PromptBackend backend) const
 {
     return backend == wan::PromptBackend::Dashscope ? m_dashscope : m_openAi;
 }
 
-PromptEnhanceSettingsPage::Service PromptEnhanceSettingsPage::shownFields() const
+PromptExtendSettingsPage::Service PromptExtendSettingsPage::shownFields() const
 {
     Service fields;
     fields.url = m_url->currentText().trimmed();
@@ -346,7 +349,7 @@ PromptEnhanceSettingsPage::Service PromptEnhanceSettingsPage::shownFields() cons
     return fields;
 }
 
-void PromptEnhanceSettingsPage::onBackendChanged()
+void PromptExtendSettingsPage::onBackendChanged()
 {
     const auto backend = wan::PromptBackend(m_backend->currentData().toInt());
     // The fields on screen belong to the service shown so far: keep them with it, then show the new one's.
@@ -383,7 +386,7 @@ void PromptEnhanceSettingsPage::onBackendChanged()
     Q_EMIT settingsChanged();
 }
 
-void PromptEnhanceSettingsPage::updateKeyWarning()
+void PromptExtendSettingsPage::updateKeyWarning()
 {
     QStringList lines;
     if (!m_apiKey->text().isEmpty() && !m_keyInKeychain)
@@ -417,7 +420,7 @@ void PromptEnhanceSettingsPage::updateKeyWarning()
     m_keyWarning->setVisible(!lines.isEmpty());
 }
 
-wan::PromptExtendSettings PromptEnhanceSettingsPage::settingsFor(wan::PromptBackend backend) const
+wan::PromptExtendSettings PromptExtendSettingsPage::settingsFor(wan::PromptBackend backend) const
 {
     const Service fields = backend == m_shown ? shownFields() : service(backend);
     wan::PromptExtendSettings s;
@@ -431,12 +434,12 @@ wan::PromptExtendSettings PromptEnhanceSettingsPage::settingsFor(wan::PromptBack
     return s;
 }
 
-wan::PromptExtendSettings PromptEnhanceSettingsPage::settings() const
+wan::PromptExtendSettings PromptExtendSettingsPage::settings() const
 {
     return settingsFor(wan::PromptBackend(m_backend->currentData().toInt()));
 }
 
-void PromptEnhanceSettingsPage::setSettings(const wan::PromptExtendSettings& s)
+void PromptExtendSettingsPage::setSettings(const wan::PromptExtendSettings& s)
 {
     const int index = m_backend->findData(int(s.backend));
     const auto backend = wan::PromptBackend(m_backend->itemData(index < 0 ? 0 : index).toInt());
@@ -459,27 +462,27 @@ void PromptEnhanceSettingsPage::setSettings(const wan::PromptExtendSettings& s)
     updateKeyWarning();
 }
 
-wan::PromptLanguage PromptEnhanceSettingsPage::targetLanguage() const
+wan::PromptLanguage PromptExtendSettingsPage::targetLanguage() const
 {
     return wan::PromptLanguage(m_language->currentData().toInt());
 }
 
-void PromptEnhanceSettingsPage::setTargetLanguage(wan::PromptLanguage language)
+void PromptExtendSettingsPage::setTargetLanguage(wan::PromptLanguage language)
 {
     m_language->setCurrentIndex(std::max(0, m_language->findData(int(language))));
 }
 
-bool PromptEnhanceSettingsPage::isExtensionEnabled() const
+bool PromptExtendSettingsPage::isExtensionEnabled() const
 {
     return m_enabled->isChecked();
 }
 
-void PromptEnhanceSettingsPage::setExtensionEnabled(bool enabled)
+void PromptExtendSettingsPage::setExtensionEnabled(bool enabled)
 {
     m_enabled->setChecked(enabled);
 }
 
-void PromptEnhanceSettingsPage::onTestClicked()
+void PromptExtendSettingsPage::onTestClicked()
 {
     if (m_worker->isRunning()) {
         m_worker->cancel();
@@ -490,26 +493,29 @@ void PromptEnhanceSettingsPage::onTestClicked()
     m_worker->startConnectionTest(settings());
 }
 
-void PromptEnhanceSettingsPage::onTestFinished(const wan::PromptExtendResult& result)
+void PromptExtendSettingsPage::onTestPassed(const wan::PromptExtension& extension)
 {
-    m_test->setText(tr("Test connection"));
-    QString message;
-    if (result.ok)
-        message = tr("Connected: %1 answered.").arg(fromStd(result.model));
-    else if (result.cancelled)
-        message = tr("Cancelled.");
-    else
-        message = fromStd(result.message);
-    m_testStatus->setText(message);
-    Q_EMIT connectionTested(result.ok, message);
+    showTestResult(true, tr("Connected: %1 answered.").arg(fromStd(extension.model)));
 }
 
-bool PromptEnhanceSettingsPage::isKeyInKeychain() const
+void PromptExtendSettingsPage::onTestFailed(wan::ErrorKind kind, const QString& message)
+{
+    showTestResult(false, kind == wan::ErrorKind::Cancelled ? tr("Cancelled.") : message);
+}
+
+void PromptExtendSettingsPage::showTestResult(bool ok, const QString& message)
+{
+    m_test->setText(tr("Test connection"));
+    m_testStatus->setText(message);
+    Q_EMIT connectionTested(ok, message);
+}
+
+bool PromptExtendSettingsPage::isKeyInKeychain() const
 {
     return m_keyInKeychain;
 }
 
-void PromptEnhanceSettingsPage::load(QSettings& store)
+void PromptExtendSettingsPage::load(QSettings& store)
 {
     const auto s = loadSettings(store); // the selected service, timeouts
     store.beginGroup(QLatin1String(kGroup));
@@ -523,7 +529,7 @@ void PromptEnhanceSettingsPage::load(QSettings& store)
     setExtensionEnabled(loadEnabled(store));
 }
 
-void PromptEnhanceSettingsPage::save(QSettings& store)
+void PromptExtendSettingsPage::save(QSettings& store)
 {
     service(m_shown) = shownFields();
     const auto selected = wan::PromptBackend(m_backend->currentData().toInt());
@@ -576,7 +582,7 @@ void PromptEnhanceSettingsPage::save(QSettings& store)
     store.endGroup();
 }
 
-wan::PromptExtendSettings PromptEnhanceSettingsPage::loadSettings(QSettings& store)
+wan::PromptExtendSettings PromptExtendSettingsPage::loadSettings(QSettings& store)
 {
     wan::PromptExtendSettings s;
     store.beginGroup(QLatin1String(kGroup));
@@ -592,13 +598,15 @@ wan::PromptExtendSettings PromptEnhanceSettingsPage::loadSettings(QSettings& sto
     return s;
 }
 
-wan::PromptLanguage PromptEnhanceSettingsPage::loadTargetLanguage(QSettings& store)
+wan::PromptLanguage PromptExtendSettingsPage::loadTargetLanguage(QSettings& store)
 {
     const QString language = store.value(QLatin1String(kGroup) + QStringLiteral("/language")).toString();
     return language == QLatin1String("en") ? wan::PromptLanguage::English : wan::PromptLanguage::Chinese;
 }
 
-bool PromptEnhanceSettingsPage::loadEnabled(QSettings& store)
+bool PromptExtendSettingsPage::loadEnabled(QSettings& store)
 {
     return store.value(QLatin1String(kGroup) + QStringLiteral("/enabled"), false).toBool();
 }
+
+} // namespace wan::ui

@@ -10,33 +10,31 @@
 #include <cstdint>
 #include <vector>
 
-class PromptEnhanceWorker;
 class QComboBox;
-class QImage;
 class QLabel;
 class QPlainTextEdit;
 class QProgressBar;
 class QPushButton;
 
-class PromptEnhanceDialog final : public QDialog
+namespace wan::ui {
+
+class PromptExtendWorker;
+
+class PromptExtendDialog final : public QDialog
 {
     Q_OBJECT
-    Q_DISABLE_COPY_MOVE(PromptEnhanceDialog)
+    Q_DISABLE_COPY_MOVE(PromptExtendDialog)
 
 public:
-    // `request.image` should already be small (see encodeImageForRequest); `request.language` preselects the
-    // language box.
-    PromptEnhanceDialog(const wan::PromptExtendSettings& settings, const wan::PromptExtendRequest& request,
-                        QWidget* parent = nullptr);
-    ~PromptEnhanceDialog() override;
+    // `request.image` should already be small (see PromptExtendWorker::encodeImageForRequest);
+    // `request.language` preselects the language box.
+    PromptExtendDialog(const wan::PromptExtendSettings& settings, const wan::PromptExtendRequest& request,
+                       QWidget* parent = nullptr);
+    ~PromptExtendDialog() override;
 
     // The text to use after exec() == Accepted: the rewrite as edited by the user.
     QString acceptedPrompt() const;
     wan::PromptLanguage language() const;
-
-    // PNG bytes of `image` scaled down to at most `maxPixels` (keeping its aspect ratio), as vision models
-    // need no more and uploads stay small. Empty for a null image.
-    static std::vector<std::uint8_t> encodeImageForRequest(const QImage& image, int maxPixels = 512 * 512);
 
 Q_SIGNALS:
     void promptAccepted(const QString& prompt);
@@ -48,11 +46,13 @@ public Q_SLOTS:
 
 private:
     void startRequest();
-    void onFinished(const wan::PromptExtendResult& result);
+    void onExtended(const wan::PromptExtension& extension);
+    void onFailed(wan::ErrorKind kind, const QString& error);
+    void showFinished(bool ok, const QString& message);
 
     wan::PromptExtendSettings m_settings;
     wan::PromptExtendRequest m_request;
-    PromptEnhanceWorker* m_worker = nullptr;
+    PromptExtendWorker* m_worker = nullptr;
     QPlainTextEdit* m_original = nullptr;
     QPlainTextEdit* m_rewrite = nullptr;
     QComboBox* m_language = nullptr;
@@ -62,3 +62,5 @@ private:
     QPushButton* m_retry = nullptr;
     QPushButton* m_discard = nullptr;
 };
+
+} // namespace wan::ui
