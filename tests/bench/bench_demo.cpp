@@ -3,6 +3,7 @@
 //
 //   bench_demo [--clips 10] [--threads 2] [--ckpt_dir DIR]
 
+#include "BenchCommon.h"
 #include "wan/Pipeline.h"
 #include "wan/Request.h"
 
@@ -15,15 +16,6 @@
 #include <iostream>
 #include <string>
 #include <vector>
-
-namespace {
-
-double secondsSince(std::chrono::steady_clock::time_point start)
-{
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
-
-} // namespace
 
 int main(int argc, char** argv)
 {
@@ -69,7 +61,7 @@ int main(int argc, char** argv)
         request.previewEverySteps = 0;
         const auto start = std::chrono::steady_clock::now();
         const auto result = engine.run(request);
-        const double seconds = secondsSince(start);
+        const double seconds = wan::bench::secondsSince(start);
         if (result.status != wan::JobStatus::Done) {
             std::cerr << "bench_demo: " << result.error << '\n';
             return 1;

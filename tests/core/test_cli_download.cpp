@@ -18,29 +18,14 @@
 #include <sstream>
 
 using wan::test::FakeHubServer;
+using wan::test::randomBytes;
+using wan::test::readFileBytes;
 namespace fs = std::filesystem;
 
 namespace {
 
 const std::string kRepo = "Wan-AI/Wan2.1-T2V-1.3B";
 const std::string kDit = "diffusion_pytorch_model.safetensors";
-
-std::string randomBytes(std::size_t size, unsigned seed)
-{
-    std::mt19937 generator(seed);
-    std::string data(size, '\0');
-    for (char& c : data)
-        c = char(generator() & 0xff);
-    return data;
-}
-
-std::string readFile(const fs::path& path)
-{
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream buffer;
-    buffer << in.rdbuf();
-    return buffer.str();
-}
 
 QProcessEnvironment cleanEnvironment()
 {
@@ -122,7 +107,7 @@ private Q_SLOTS:
                  qPrintable(run.out));
         const fs::path folder = fs::path(dir.path().toStdString()) / "t2v-1.3B";
         for (const auto& [path, content] : files)
-            QVERIFY2(readFile(folder / path) == content, path.c_str());
+            QVERIFY2(readFileBytes(folder / path) == content, path.c_str());
         const auto list = wan::test::runProcess(WAN_GENERATE_PATH, {"--list-models", "--to", dir.path()},
                                                 30000, cleanEnvironment());
         QVERIFY(list.out.contains("[installed]"));
@@ -170,7 +155,7 @@ private Q_SLOTS:
         server.setFaults(kRepo, kDit, {});
         const auto run = wan::test::runProcess(WAN_GENERATE_PATH, args, 60000, cleanEnvironment());
         QVERIFY2(run.exitCode == 0, qPrintable(run.err));
-        QVERIFY(readFile(folder / kDit) == files.at(kDit));
+        QVERIFY(readFileBytes(folder / kDit) == files.at(kDit));
         QVERIFY(!fs::exists(part));
         const auto requests = server.requestsFor(kDit);
         QVERIFY(requests.size() >= 2);

@@ -22,28 +22,13 @@
 #include <thread>
 
 using wan::test::FakeHubServer;
+using wan::test::randomBytes;
+using wan::test::readFileBytes;
 namespace fs = std::filesystem;
 
 namespace {
 
 const std::string kRepo = "Wan-AI/Wan2.1-T2V-1.3B";
-
-std::string randomBytes(std::size_t size, unsigned seed)
-{
-    std::mt19937 generator(seed);
-    std::string data(size, '\0');
-    for (char& c : data)
-        c = char(generator() & 0xff);
-    return data;
-}
-
-std::string readFile(const fs::path& path)
-{
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream buffer;
-    buffer << in.rdbuf();
-    return buffer.str();
-}
 
 struct RepoFiles
 {
@@ -72,7 +57,7 @@ void verifyFolder(const fs::path& folder, const RepoFiles& files)
 {
     for (const auto& [path, content] : files.wanted) {
         QVERIFY2(fs::exists(folder / path), path.c_str());
-        QVERIFY2(readFile(folder / path) == content, path.c_str());
+        QVERIFY2(readFileBytes(folder / path) == content, path.c_str());
         QVERIFY2(!fs::exists(folder / (path + ".part")), path.c_str());
     }
     QVERIFY(!fs::exists(folder / "README.md"));

@@ -70,6 +70,7 @@ class TestRequest : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
+    void demoModelInfo();
     void enumTables();
     void enumValuesThroughJson();
     void stableNames();
@@ -500,6 +501,58 @@ void TestRequest::promptTasks()
     QVERIFY(promptTaskFor(Task::T2I) == PromptTask::TextToImage);
     QVERIFY(promptTaskFor(Task::FLF2V) == PromptTask::ImageToVideo); // described from the first frame
     QVERIFY(promptTaskFor(Task::VACE) == PromptTask::TextToVideo);
+}
+
+// demo.json: written and read back; a folder without one is no demo; a broken one names the file.
+void TestRequest::demoModelInfo()
+{
+    QTemporaryDir tmp;
+    const std::filesystem::path folder = tmp.path().toStdString();
+    QVERIFY(!wan::readDemoModelInfo(folder).has_value());
+    wan::DemoModelInfo info;
+    info.width = 96;
+    info.height = 48;
+    info.frameNum = 13;
+    info.steps = 12;
+    info.shift = 2.5;
+    info.guideScale = 4.0;
+    info.examplePrompts = {"a red circle", "红色背景"};
+    std::ofstream(folder / "demo.json") << wan::demoModelInfoJson(info);
+    const auto back = wan::readDemoModelInfo(folder);
+    QVERIFY(back.has_value());
+    QCOMPARE(back->width, 96);
+    QCOMPARE(back->height, 48);
+    QCOMPARE(back->frameNum, 13);
+    QCOMPARE(back->steps, 12);
+    QCOMPARE(back->shift, 2.5);
+    QCOMPARE(back->guideScale, 4.0);
+    QVERIFY(back->examplePrompts == info.examplePrompts);
+
+    wan::Request request = wan::defaultRequest(wan::Task::I2V, wan::ModelSize::Large);
+    request.image = "picture.png";
+    request.prompt = "kept";
+    wan::applyDemoModel(request, *back);
+    QCOMPARE(int(request.task), int(wan::Task::T2V));
+    QCOMPARE(request.width, 96);
+    QCOMPARE(request.frameNum, 13);
+    QCOMPARE(request.steps, 12);
+    QVERIFY(request.image.empty());
+    QCOMPARE(request.prompt, std::string("kept"));
+
+    for (const char* broken : {"{", R"({"width": 64})",
+                               R"({"width": 60, "height": 64, "frame_num": 9, "sample_steps": 10,
+                                   "sample_shift": 3, "sample_guide_scale": 5})",
+                               R"({"width": 64, "height": 64, "frame_num": 8, "sample_steps": 10,
+                                   "sample_shift": 3, "sample_guide_scale": 5})"}) {
+        std::ofstream(folder / "demo.json", std::ios::trunc) << broken;
+        try {
+            wan::readDemoModelInfo(folder);
+            QFAIL(broken);
+        } catch (const wan::Error& e) {
+            QCOMPARE(int(e.kind()), int(wan::ErrorKind::ModelFolder));
+            QVERIFY2(std::string(e.what()).find("demo.json") != std::string::npos, e.what());
+        }
+    }
 }
 
 QTEST_GUILESS_MAIN(TestRequest)

@@ -14,7 +14,10 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
+#include <random>
 #include <set>
+#include <sstream>
 
 namespace wan::test {
 
@@ -558,6 +561,23 @@ int FakeHubServer::serveModelScopeList(int fd, const std::string& repo)
     sendAll(fd, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " +
                     std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body);
     return 200;
+}
+
+std::string randomBytes(std::size_t size, unsigned seed)
+{
+    std::mt19937 generator(seed);
+    std::string data(size, '\0');
+    for (char& c : data)
+        c = char(generator() & 0xff);
+    return data;
+}
+
+std::string readFileBytes(const std::filesystem::path& path)
+{
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream buffer;
+    buffer << in.rdbuf();
+    return buffer.str();
 }
 
 } // namespace wan::test

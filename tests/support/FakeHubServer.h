@@ -6,6 +6,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <filesystem>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -103,5 +104,10 @@ private:
     std::atomic<int> m_maxConcurrent{0};
     std::atomic<std::uint64_t> m_bodyBytes{0};
 };
+
+// Test content: `size` pseudo-random bytes from `seed` (same seed, same bytes).
+std::string randomBytes(std::size_t size, unsigned seed);
+// A whole file's bytes ("" when it cannot be read).
+std::string readFileBytes(const std::filesystem::path& path);
 
 } // namespace wan::test
