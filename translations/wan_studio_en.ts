@@ -895,6 +895,121 @@ Force quit ends Wan Studio at once.</translation>
     </message>
 </context>
 <context>
+    <name>wan::ui::ModelFilesDialog</name>
+    <message>
+        <source>Model files (*.safetensors *.gguf *.pth *.pt *.model)</source>
+        <translation>Model files (*.safetensors *.gguf *.pth *.pt *.model)</translation>
+    </message>
+    <message>
+        <source>All files (*)</source>
+        <translation>All files (*)</translation>
+    </message>
+    <message>
+        <source>Choose the %1 file</source>
+        <translation>Choose the %1 file</translation>
+    </message>
+    <message>
+        <source>Checking the model files…</source>
+        <translation>Checking the model files…</translation>
+    </message>
+    <message>
+        <source>text to video</source>
+        <translation>text to video</translation>
+    </message>
+    <message>
+        <source>image to video</source>
+        <translation>image to video</translation>
+    </message>
+    <message>
+        <source>first &amp; last frame to video</source>
+        <translation>first &amp; last frame to video</translation>
+    </message>
+    <message>
+        <source>video editing (VACE)</source>
+        <translation>video editing (VACE)</translation>
+    </message>
+    <message>
+        <source>Ready: %1, %2</source>
+        <translation>Ready: %1, %2</translation>
+    </message>
+    <message>
+        <source>This model set cannot run yet:</source>
+        <translation>This model set cannot run yet:</translation>
+    </message>
+    <message>
+        <source>Not needed: only image-to-video models read an image encoder.</source>
+        <translation>Not needed: only image-to-video models read an image encoder.</translation>
+    </message>
+    <message>
+        <source>Not used: only image-to-video models read an image encoder.</source>
+        <translation>Not used: only image-to-video models read an image encoder.</translation>
+    </message>
+    <message>
+        <source>Uses %1</source>
+        <translation>Uses %1</translation>
+    </message>
+    <message>
+        <source>From the model folder: %1 · %2</source>
+        <translation>From the model folder: %1 · %2</translation>
+    </message>
+    <message>
+        <source>Model files</source>
+        <translation>Model files</translation>
+    </message>
+    <message>
+        <source>Use single model files (ComfyUI, GGUF, …) in place of the model folder's own. An empty row takes that part from the model folder. You can also drop files here.</source>
+        <translation>Use single model files (ComfyUI, GGUF, …) in place of the model folder's own. An empty row takes that part from the model folder. You can also drop files here.</translation>
+    </message>
+    <message>
+        <source>No model folder: choose the DiT, text encoder and VAE files (and CLIP for image models).</source>
+        <translation>No model folder: choose the DiT, text encoder and VAE files (and CLIP for image models).</translation>
+    </message>
+    <message>
+        <source>Model folder: %1</source>
+        <translation>Model folder: %1</translation>
+    </message>
+    <message>
+        <source>DiT (diffusion model)</source>
+        <translation>DiT (diffusion model)</translation>
+    </message>
+    <message>
+        <source>Text encoder (umT5)</source>
+        <translation>Text encoder (umT5)</translation>
+    </message>
+    <message>
+        <source>VAE</source>
+        <translation>VAE</translation>
+    </message>
+    <message>
+        <source>CLIP (image models)</source>
+        <translation>CLIP (image models)</translation>
+    </message>
+    <message>
+        <source>Tokenizer</source>
+        <translation>Tokenizer</translation>
+    </message>
+    <message>
+        <source>Found beside the text encoder file</source>
+        <translation>Found beside the text encoder file</translation>
+    </message>
+    <message>
+        <source>From the model folder</source>
+        <translation>From the model folder</translation>
+    </message>
+    <message>
+        <source>Not set</source>
+        <translation>Not set</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>Browse…</translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation>Clear</translation>
+    </message>
+</context>
+<context>
     <name>wan::ui::ModelFolderPicker</name>
     <message>
         <source>Get the official weights (the whole folder):</source>
@@ -959,6 +1074,42 @@ Force quit ends Wan Studio at once.</translation>
     <message>
         <source>A tiny model that comes with Wan Studio: small clips of simple shapes in seconds on any CPU</source>
         <translation>A tiny model that comes with Wan Studio: small clips of simple shapes in seconds on any CPU</translation>
+    </message>
+    <message>
+        <source>DiT</source>
+        <translation>DiT</translation>
+    </message>
+    <message>
+        <source>text encoder</source>
+        <translation>text encoder</translation>
+    </message>
+    <message>
+        <source>VAE</source>
+        <translation>VAE</translation>
+    </message>
+    <message>
+        <source>CLIP</source>
+        <translation>CLIP</translation>
+    </message>
+    <message>
+        <source>tokenizer</source>
+        <translation>tokenizer</translation>
+    </message>
+    <message>
+        <source>Model files: %1</source>
+        <translation>Model files: %1</translation>
+    </message>
+    <message>
+        <source>Checking the model files…</source>
+        <translation>Checking the model files…</translation>
+    </message>
+    <message>
+        <source>Model files…</source>
+        <translation>Model files…</translation>
+    </message>
+    <message>
+        <source>Use single files (ComfyUI, GGUF, …) for the DiT, text encoder, VAE or CLIP in place of the folder's own</source>
+        <translation>Use single files (ComfyUI, GGUF, …) for the DiT, text encoder, VAE or CLIP in place of the folder's own</translation>
     </message>
 </context>
 <context>

@@ -895,6 +895,121 @@ Force quit ends Wan Studio at once.</source>
     </message>
 </context>
 <context>
+    <name>wan::ui::ModelFilesDialog</name>
+    <message>
+        <source>Model files (*.safetensors *.gguf *.pth *.pt *.model)</source>
+        <translation>模型文件 (*.safetensors *.gguf *.pth *.pt *.model)</translation>
+    </message>
+    <message>
+        <source>All files (*)</source>
+        <translation>所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Choose the %1 file</source>
+        <translation>选择%1文件</translation>
+    </message>
+    <message>
+        <source>Checking the model files…</source>
+        <translation>正在检查模型文件…</translation>
+    </message>
+    <message>
+        <source>text to video</source>
+        <translation>文生视频</translation>
+    </message>
+    <message>
+        <source>image to video</source>
+        <translation>图生视频</translation>
+    </message>
+    <message>
+        <source>first &amp; last frame to video</source>
+        <translation>首尾帧生成视频</translation>
+    </message>
+    <message>
+        <source>video editing (VACE)</source>
+        <translation>视频编辑（VACE）</translation>
+    </message>
+    <message>
+        <source>Ready: %1, %2</source>
+        <translation>就绪：%1，%2</translation>
+    </message>
+    <message>
+        <source>This model set cannot run yet:</source>
+        <translation>这组模型文件还无法运行：</translation>
+    </message>
+    <message>
+        <source>Not needed: only image-to-video models read an image encoder.</source>
+        <translation>不需要：只有图生视频模型才会读取图像编码器。</translation>
+    </message>
+    <message>
+        <source>Not used: only image-to-video models read an image encoder.</source>
+        <translation>不会使用：只有图生视频模型才会读取图像编码器。</translation>
+    </message>
+    <message>
+        <source>Uses %1</source>
+        <translation>使用 %1</translation>
+    </message>
+    <message>
+        <source>From the model folder: %1 · %2</source>
+        <translation>来自模型文件夹：%1 · %2</translation>
+    </message>
+    <message>
+        <source>Model files</source>
+        <translation>模型文件</translation>
+    </message>
+    <message>
+        <source>Use single model files (ComfyUI, GGUF, …) in place of the model folder's own. An empty row takes that part from the model folder. You can also drop files here.</source>
+        <translation>用单个模型文件（ComfyUI、GGUF 等）代替模型文件夹中的对应文件。留空的一行使用模型文件夹中的该部分。也可以把文件拖到这里。</translation>
+    </message>
+    <message>
+        <source>No model folder: choose the DiT, text encoder and VAE files (and CLIP for image models).</source>
+        <translation>没有模型文件夹：请选择 DiT、文本编码器和 VAE 文件（图像模型还需要 CLIP）。</translation>
+    </message>
+    <message>
+        <source>Model folder: %1</source>
+        <translation>模型文件夹：%1</translation>
+    </message>
+    <message>
+        <source>DiT (diffusion model)</source>
+        <translation>DiT（扩散模型）</translation>
+    </message>
+    <message>
+        <source>Text encoder (umT5)</source>
+        <translation>文本编码器（umT5）</translation>
+    </message>
+    <message>
+        <source>VAE</source>
+        <translation>VAE</translation>
+    </message>
+    <message>
+        <source>CLIP (image models)</source>
+        <translation>CLIP（图像模型）</translation>
+    </message>
+    <message>
+        <source>Tokenizer</source>
+        <translation>分词器</translation>
+    </message>
+    <message>
+        <source>Found beside the text encoder file</source>
+        <translation>在文本编码器文件旁查找</translation>
+    </message>
+    <message>
+        <source>From the model folder</source>
+        <translation>来自模型文件夹</translation>
+    </message>
+    <message>
+        <source>Not set</source>
+        <translation>未设置</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation>清除</translation>
+    </message>
+</context>
+<context>
     <name>wan::ui::ModelFolderPicker</name>
     <message>
         <source>Get the official weights (the whole folder):</source>
@@ -959,6 +1074,42 @@ Force quit ends Wan Studio at once.</source>
     <message>
         <source>A tiny model that comes with Wan Studio: small clips of simple shapes in seconds on any CPU</source>
         <translation>Wan Studio 自带的微型模型：在任何 CPU 上几秒内生成简单形状的小片段</translation>
+    </message>
+    <message>
+        <source>DiT</source>
+        <translation>DiT</translation>
+    </message>
+    <message>
+        <source>text encoder</source>
+        <translation>文本编码器</translation>
+    </message>
+    <message>
+        <source>VAE</source>
+        <translation>VAE</translation>
+    </message>
+    <message>
+        <source>CLIP</source>
+        <translation>CLIP</translation>
+    </message>
+    <message>
+        <source>tokenizer</source>
+        <translation>分词器</translation>
+    </message>
+    <message>
+        <source>Model files: %1</source>
+        <translation>模型文件：%1</translation>
+    </message>
+    <message>
+        <source>Checking the model files…</source>
+        <translation>正在检查模型文件…</translation>
+    </message>
+    <message>
+        <source>Model files…</source>
+        <translation>模型文件…</translation>
+    </message>
+    <message>
+        <source>Use single files (ComfyUI, GGUF, …) for the DiT, text encoder, VAE or CLIP in place of the folder's own</source>
+        <translation>为 DiT、文本编码器、VAE 或 CLIP 使用单个文件（ComfyUI、GGUF 等），代替模型文件夹中的对应文件</translation>
     </message>
 </context>
 <context>

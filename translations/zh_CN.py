@@ -441,4 +441,62 @@ ZH = {
     "内置演示",
 "A tiny model that comes with Wan Studio: small clips of simple shapes in seconds on any CPU":
     "Wan Studio 自带的微型模型：在任何 CPU 上几秒内生成简单形状的小片段",
+"Model files (*.safetensors *.gguf *.pth *.pt *.model)":
+    "模型文件 (*.safetensors *.gguf *.pth *.pt *.model)",
+"All files (*)":
+    "所有文件 (*)",
+"Choose the %1 file":
+    "选择%1文件",
+"Checking the model files…":
+    "正在检查模型文件…",
+"Ready: %1, %2":
+    "就绪：%1，%2",
+"This model set cannot run yet:":
+    "这组模型文件还无法运行：",
+"Not needed: only image-to-video models read an image encoder.":
+    "不需要：只有图生视频模型才会读取图像编码器。",
+"Not used: only image-to-video models read an image encoder.":
+    "不会使用：只有图生视频模型才会读取图像编码器。",
+"Uses %1":
+    "使用 %1",
+"From the model folder: %1 · %2":
+    "来自模型文件夹：%1 · %2",
+"Model files":
+    "模型文件",
+"Use single model files (ComfyUI, GGUF, …) in place of the model folder's own. An empty row takes that part from the model folder. You can also drop files here.":
+    "用单个模型文件（ComfyUI、GGUF 等）代替模型文件夹中的对应文件。留空的一行使用模型文件夹中的该部分。也可以把文件拖到这里。",
+"No model folder: choose the DiT, text encoder and VAE files (and CLIP for image models).":
+    "没有模型文件夹：请选择 DiT、文本编码器和 VAE 文件（图像模型还需要 CLIP）。",
+"Model folder: %1":
+    "模型文件夹：%1",
+"DiT (diffusion model)":
+    "DiT（扩散模型）",
+"Text encoder (umT5)":
+    "文本编码器（umT5）",
+"VAE":
+    "VAE",
+"CLIP (image models)":
+    "CLIP（图像模型）",
+"Tokenizer":
+    "分词器",
+"Found beside the text encoder file":
+    "在文本编码器文件旁查找",
+"From the model folder":
+    "来自模型文件夹",
+"Not set":
+    "未设置",
+"DiT":
+    "DiT",
+"text encoder":
+    "文本编码器",
+"CLIP":
+    "CLIP",
+"tokenizer":
+    "分词器",
+"Model files: %1":
+    "模型文件：%1",
+"Model files…":
+    "模型文件…",
+"Use single files (ComfyUI, GGUF, …) for the DiT, text encoder, VAE or CLIP in place of the folder's own":
+    "为 DiT、文本编码器、VAE 或 CLIP 使用单个文件（ComfyUI、GGUF 等），代替模型文件夹中的对应文件",
 }

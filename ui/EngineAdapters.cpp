@@ -24,6 +24,9 @@ public:
     {
         return m_engine.decodeLatents(request, latents, callbacks);
     }
+    // Engine::unload() also empties LibTorch's CUDA cache: freed tensors alone stay reserved by the caching
+    // allocator, so other programs would not get the VRAM back.
+    void releaseModels() override { m_engine.unload(); }
 
 private:
     wan::Engine m_engine;

@@ -40,6 +40,8 @@ InferenceWorker::~InferenceWorker() = default;
 
 void InferenceWorker::releaseRunner()
 {
+    if (m_runner)
+        m_runner->releaseModels();
     m_runner.reset();
 }
 

@@ -6,6 +6,7 @@
 #include "GenerationSettingsPanel.h"
 #include "ImageDropZone.h"
 #include "InferenceBridge.h"
+#include "ModelFilesDialog.h"
 #include "ModelFolderPicker.h"
 #include "PlayerWidget.h"
 #include "ProgressPanel.h"
@@ -24,6 +25,8 @@
 #include <QCloseEvent>
 #include <QDesktopServices>
 #include <QDir>
+#include <QDragEnterEvent>
+#include <QDropEvent>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QGridLayout>
@@ -115,6 +118,8 @@ MainWindow::MainWindow(StudioServices services, QWidget* parent)
     m_modelBox = new QGroupBox(this);
     m_modelPicker = new ModelFolderPicker(m_services.inspectFolder, m_modelBox);
     m_modelPicker->setDemoFolder(m_services.demoModelFolder);
+    m_modelPicker->setModelSetInspector(m_services.inspectModelSet);
+    setAcceptDrops(true); // model files dropped anywhere outside the image drop zones
     (new QVBoxLayout(m_modelBox))->addWidget(m_modelPicker);
 
     m_promptBox = new QGroupBox(this);
@@ -308,7 +313,12 @@ MainWindow::MainWindow(StudioServices services, QWidget* parent)
     updateTaskTabs();
     if (settings) {
         const QString saved = settings->value(QLatin1String(settings_keys::kModelDir)).toString();
-        m_modelPicker->setFolder(saved.isEmpty() ? m_services.demoModelFolder : saved);
+        const wan::ModelFiles files =
+            modelFilesFromJson(settings->value(QLatin1String(settings_keys::kModelFiles)).toString());
+        if (!files.empty() && m_services.inspectModelSet)
+            m_modelPicker->setModelSet(saved, files);
+        else
+            m_modelPicker->setFolder(saved.isEmpty() ? m_services.demoModelFolder : saved);
         if (!restoreGeometry(settings->value(QStringLiteral("window/geometry")).toByteArray()))
             resize(1280, 820);
         if (!restoreState(settings->value(QStringLiteral("window/state")).toByteArray()))
@@ -686,8 +696,11 @@ QString MainWindow::modelMismatchMessage(wan::ModelType folderType) const
 
 void MainWindow::onFolderChecked(const FolderCheck& check)
 {
-    if (m_services.settings && check.ok)
+    if (m_services.settings && check.ok) {
         m_services.settings->setValue(QLatin1String(settings_keys::kModelDir), m_modelPicker->folder());
+        m_services.settings->setValue(QLatin1String(settings_keys::kModelFiles),
+                                      modelFilesToJson(m_modelPicker->modelFiles()));
+    }
     if (check.ok)
         m_settingsPanel->setModelSize(check.large ? ModelSize::Large : ModelSize::Small);
     m_settingsPanel->setDemoModel(check.ok ? check.demo : std::nullopt);
@@ -763,6 +776,7 @@ QString MainWindow::submit()
     m_settingsPanel->fillRequest(&request);
     request.task = m_task;
     request.ckptDir = m_modelPicker->folder().toStdString();
+    request.models = m_modelPicker->modelFiles();
     request.prompt = prompt.toStdString();
     const QString negative = m_negative->text();
     if (negative != defaultNegative(m_task))
@@ -860,8 +874,9 @@ void MainWindow::editJob(const QUuid& id)
         m_vacePanel->setContextScale(request.contextScale);
         m_vacePanel->setUseSourceSize(!request.srcVideo.empty() && request.width == 0);
     }
-    if (m_modelPicker->folder() != QString::fromStdString(request.ckptDir.string()))
-        m_modelPicker->setFolder(QString::fromStdString(request.ckptDir.string()));
+    if (m_modelPicker->folder() != QString::fromStdString(request.ckptDir.string()) ||
+        !(m_modelPicker->modelFiles() == request.models))
+        m_modelPicker->setModelSet(QString::fromStdString(request.ckptDir.string()), request.models);
     m_cancelEdit->show();
     retranslate();
 }
@@ -986,9 +1001,9 @@ void MainWindow::extendPrompt()
     request.task = wan::promptTaskFor(m_task); // flf2v: described from the first frame
     request.language = PromptExtendSettingsPage::loadTargetLanguage(*m_services.settings);
     if (m_task == wan::Task::I2V && !m_dropZone->imagePath().isEmpty())
-        request.image = PromptExtendWorker::encodeImageForRequest(QImage(m_dropZone->imagePath()));
+        request.image = PromptExtendWorker::encodeImageFileForRequest(m_dropZone->imagePath());
     if (m_task == wan::Task::FLF2V && !m_firstFrame->imagePath().isEmpty())
-        request.image = PromptExtendWorker::encodeImageForRequest(QImage(m_firstFrame->imagePath()));
+        request.image = PromptExtendWorker::encodeImageFileForRequest(m_firstFrame->imagePath());
     PromptExtendDialog dialog(PromptExtendSettingsPage::loadSettings(*m_services.settings), request, this);
     connect(&dialog, &PromptExtendDialog::requestFinished, this, [this](bool ok, const QString& message) {
         if (!message.isEmpty())
@@ -1018,6 +1033,26 @@ void MainWindow::showWeightsHelp()
         tr("Download the whole model folder and choose it under “Model folder”. The 1.3B text-to-video "
            "model needs about 8 GB of memory; the 14B models much more."));
     box.exec();
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent* event)
+{
+    // Only model files: pictures belong to the drop zones, which take them themselves.
+    if (m_services.inspectModelSet && !ModelFilesDialog::modelFilesIn(event->mimeData()).isEmpty())
+        event->acceptProposedAction();
+    else
+        QMainWindow::dragEnterEvent(event);
+}
+
+void MainWindow::dropEvent(QDropEvent* event)
+{
+    const QStringList files = ModelFilesDialog::modelFilesIn(event->mimeData());
+    if (files.isEmpty() || !m_services.inspectModelSet) {
+        QMainWindow::dropEvent(event);
+        return;
+    }
+    event->acceptProposedAction();
+    m_modelPicker->openModelFilesDialog(files);
 }
 
 void MainWindow::closeEvent(QCloseEvent* event)

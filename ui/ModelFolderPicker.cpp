@@ -1,5 +1,7 @@
 #include "ModelFolderPicker.h"
 
+#include "ModelFilesDialog.h"
+
 #include <QDir>
 #include <QEvent>
 #include <QFileDialog>
@@ -40,6 +42,9 @@ ModelFolderPicker::ModelFolderPicker(FolderInspector inspector, QWidget* parent)
     m_demo = new QPushButton(this);
     m_demo->setObjectName(QStringLiteral("builtInDemo"));
     m_demo->hide();
+    m_filesButton = new QPushButton(this);
+    m_filesButton->setObjectName(QStringLiteral("modelFilesButton"));
+    m_filesButton->hide();
     m_status = new QLabel(this);
     m_status->setWordWrap(true);
     m_status->setTextFormat(Qt::RichText);
@@ -52,6 +57,7 @@ ModelFolderPicker::ModelFolderPicker(FolderInspector inspector, QWidget* parent)
     auto* row = new QHBoxLayout;
     row->addWidget(m_edit, 1);
     row->addWidget(m_browse);
+    row->addWidget(m_filesButton);
     row->addWidget(m_demo);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -62,7 +68,8 @@ ModelFolderPicker::ModelFolderPicker(FolderInspector inspector, QWidget* parent)
     connect(m_debounce, &QTimer::timeout, this, &ModelFolderPicker::startCheck);
     connect(m_browse, &QPushButton::clicked, this, &ModelFolderPicker::browse);
     connect(m_demo, &QPushButton::clicked, this,
-            [this] { setFolder(QDir::toNativeSeparators(m_demoFolder)); });
+            [this] { setModelSet(QDir::toNativeSeparators(m_demoFolder), wan::ModelFiles{}); });
+    connect(m_filesButton, &QPushButton::clicked, this, [this] { openModelFilesDialog(); });
     retranslate();
 }
 
@@ -84,10 +91,62 @@ void ModelFolderPicker::setDemoFolder(const QString& dir)
     m_demo->setVisible(!dir.isEmpty());
 }
 
+void ModelFolderPicker::setModelSetInspector(ModelSetInspector inspector)
+{
+    m_setInspector = std::move(inspector);
+    m_filesButton->setVisible(bool(m_setInspector));
+}
+
+void ModelFolderPicker::setModelFiles(const wan::ModelFiles& files)
+{
+    setModelSet(folder(), files);
+}
+
+void ModelFolderPicker::setModelSet(const QString& dir, const wan::ModelFiles& files)
+{
+    const bool filesChanged = !(files == m_files);
+    m_files = m_setInspector ? files : wan::ModelFiles{};
+    {
+        const QSignalBlocker blocker(m_edit); // one check for both
+        m_edit->setText(dir);
+    }
+    m_debounce->stop();
+    startCheck();
+    if (filesChanged)
+        Q_EMIT modelFilesChanged(m_files);
+}
+
+ModelFilesDialog* ModelFolderPicker::openModelFilesDialog(const QStringList& added)
+{
+    if (!m_setInspector)
+        return nullptr;
+    auto* dialog = new ModelFilesDialog(m_setInspector, folder(), m_files, window());
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setWindowModality(Qt::WindowModal);
+    connect(dialog, &QDialog::accepted, this, [this, dialog] { setModelFiles(dialog->files()); });
+    dialog->addFiles(added);
+    dialog->open();
+    return dialog;
+}
+
 void ModelFolderPicker::startCheck()
 {
     const quint64 generation = ++m_generation;
     const QString dir = folder();
+    if (!m_files.empty() && m_setInspector) {
+        m_checking = true;
+        updateStatus();
+        QThread* thread =
+            QThread::create([this, inspector = m_setInspector, dir, files = m_files, generation] {
+                const FolderCheck check = inspector(dir, files);
+                QMetaObject::invokeMethod(
+                    this, [this, generation, check] { showCheck(generation, check); }, Qt::QueuedConnection);
+            });
+        connect(thread, &QThread::finished, thread, &QObject::deleteLater);
+        connect(this, &QObject::destroyed, thread, [thread] { thread->wait(); });
+        thread->start();
+        return;
+    }
     if (dir.isEmpty() || !m_inspector) {
         m_checking = false;
         m_check = FolderCheck{};
@@ -124,10 +183,47 @@ QString ModelFolderPicker::statusText() const
     return m_status->text();
 }
 
+// The chosen single files, as "DiT: name, VAE: name" (escaped), for the status line.
+QString ModelFolderPicker::filesHtml() const
+{
+    QStringList items;
+    const auto add = [&](const QString& part, const std::filesystem::path& path) {
+        if (!path.empty())
+            items.append(QStringLiteral("%1: %2").arg(
+                part, QString::fromStdString(path.filename().string()).toHtmlEscaped()));
+    };
+    add(tr("DiT"), m_files.dit);
+    add(tr("text encoder"), m_files.t5);
+    add(tr("VAE"), m_files.vae);
+    add(tr("CLIP"), m_files.clip);
+    add(tr("tokenizer"), m_files.tokenizer);
+    return tr("Model files: %1").arg(items.join(QStringLiteral(", ")));
+}
+
 void ModelFolderPicker::updateStatus()
 {
+    const QString files = m_files.empty() ? QString() : filesHtml() + QStringLiteral("<br>");
     if (m_checking) {
-        m_status->setText(tr("Checking the model folder…"));
+        m_status->setText(
+            files + (m_files.empty() ? tr("Checking the model folder…") : tr("Checking the model files…")));
+        return;
+    }
+    if (!m_files.empty()) {
+        if (m_check.ok) {
+            const QString firstLine = m_check.summary.section(QLatin1Char('\n'), 0, 0).toHtmlEscaped();
+            m_status->setText(
+                files + QStringLiteral("<span style=\"color:#1e8449\">&#10003;</span> ") + modelText() +
+                (firstLine.isEmpty() ? QString() : QStringLiteral("<br><small>%1</small>").arg(firstLine)));
+            m_status->setToolTip(m_check.summary);
+            return;
+        }
+        QStringList problems;
+        for (const QString& problem :
+             m_check.problems.isEmpty() ? QStringList{m_check.problem} : m_check.problems)
+            problems.append(QStringLiteral("<span style=\"color:#c0392b\">&#10007;</span> ") +
+                            problem.toHtmlEscaped());
+        m_status->setText(files + problems.join(QStringLiteral("<br>")));
+        m_status->setToolTip(QString());
         return;
     }
     if (folder().isEmpty()) {
@@ -152,26 +248,9 @@ void ModelFolderPicker::updateStatus()
         return;
     }
     if (m_check.ok) {
-        QString type;
-        switch (m_check.modelType) {
-        case wan::ModelType::T2V:
-            type = tr("text to video");
-            break;
-        case wan::ModelType::I2V:
-            type = tr("image to video");
-            break;
-        case wan::ModelType::FLF2V:
-            type = tr("first & last frame to video");
-            break;
-        case wan::ModelType::VACE:
-            type = tr("video editing (VACE)");
-            break;
-        }
         const QString firstLine = m_check.summary.section(QLatin1Char('\n'), 0, 0).toHtmlEscaped();
         m_status->setText(
-            QStringLiteral("<span style=\"color:#1e8449\">&#10003;</span> ") +
-            tr("Wan2.1 %1 model, %2")
-                .arg(type, m_check.large ? QStringLiteral("14B") : QStringLiteral("1.3B")) +
+            QStringLiteral("<span style=\"color:#1e8449\">&#10003;</span> ") + modelText() +
             (firstLine.isEmpty() ? QString() : QStringLiteral("<br><small>%1</small>").arg(firstLine)));
         m_status->setToolTip(m_check.summary);
         return;
@@ -189,6 +268,27 @@ void ModelFolderPicker::updateStatus()
     m_status->setToolTip(QString());
 }
 
+QString ModelFolderPicker::modelText() const
+{
+    QString type;
+    switch (m_check.modelType) {
+    case wan::ModelType::T2V:
+        type = tr("text to video");
+        break;
+    case wan::ModelType::I2V:
+        type = tr("image to video");
+        break;
+    case wan::ModelType::FLF2V:
+        type = tr("first & last frame to video");
+        break;
+    case wan::ModelType::VACE:
+        type = tr("video editing (VACE)");
+        break;
+    }
+    return tr("Wan2.1 %1 model, %2")
+        .arg(type, m_check.large ? QStringLiteral("14B") : QStringLiteral("1.3B"));
+}
+
 void ModelFolderPicker::browse()
 {
     const QString dir = QFileDialog::getExistingDirectory(this, tr("Choose the model folder"), folder());
@@ -200,6 +300,9 @@ void ModelFolderPicker::retranslate()
 {
     m_browse->setText(tr("Browse…"));
     m_demo->setText(tr("Built-in demo"));
+    m_filesButton->setText(tr("Model files…"));
+    m_filesButton->setToolTip(tr("Use single files (ComfyUI, GGUF, …) for the DiT, text encoder, VAE or "
+                                 "CLIP in place of the folder's own"));
     m_demo->setToolTip(
         tr("A tiny model that comes with Wan Studio: small clips of simple shapes in seconds on "
            "any CPU"));

@@ -2,6 +2,7 @@
 
 #include <QBuffer>
 #include <QImage>
+#include <QImageReader>
 #include <QMetaObject>
 #include <QPointer>
 
@@ -79,6 +80,13 @@ void PromptExtendWorker::start(const wan::PromptExtendSettings& settings,
 void PromptExtendWorker::startConnectionTest(const wan::PromptExtendSettings& settings)
 {
     launch([settings](wan::CancelToken* token) { return wan::testPromptExtendConnection(settings, token); });
+}
+
+std::vector<std::uint8_t> PromptExtendWorker::encodeImageFileForRequest(const QString& path, int maxPixels)
+{
+    QImageReader reader(path);
+    reader.setAutoTransform(true);
+    return encodeImageForRequest(reader.read(), maxPixels);
 }
 
 std::vector<std::uint8_t> PromptExtendWorker::encodeImageForRequest(const QImage& image, int maxPixels)

@@ -12,6 +12,7 @@
 #include <vector>
 
 class QImage;
+class QString;
 
 namespace wan::ui {
 
@@ -35,6 +36,10 @@ public:
     // PNG bytes of `image` scaled down to at most `maxPixels` (keeping its aspect ratio), as vision models
     // need no more and uploads stay small. Empty for a null image.
     static std::vector<std::uint8_t> encodeImageForRequest(const QImage& image, int maxPixels = 512 * 512);
+    // The same for the picture file at `path`, turned upright by its EXIF orientation as the drop zone shows
+    // it and the engine reads it. Empty when it cannot be read.
+    static std::vector<std::uint8_t> encodeImageFileForRequest(const QString& path,
+                                                               int maxPixels = 512 * 512);
 
 Q_SIGNALS:
     void extended(const wan::PromptExtension& extension);

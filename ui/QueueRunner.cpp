@@ -165,8 +165,8 @@ bool QueueRunner::startPromptExtension(const wan::Request& request)
     extend.language = config.language;
     extend.task = wan::promptTaskFor(request.task);
     if (extend.task == wan::PromptTask::ImageToVideo) // i2v: its image; flf2v: the first frame
-        extend.image = PromptExtendWorker::encodeImageForRequest(QImage(QString::fromStdString(
-            (request.task == wan::Task::FLF2V ? request.firstFrame : request.image).string())));
+        extend.image = PromptExtendWorker::encodeImageFileForRequest(QString::fromStdString(
+            (request.task == wan::Task::FLF2V ? request.firstFrame : request.image).string()));
     if (request.seed >= 0)
         extend.seed = request.seed;
     if (!m_extender) {

@@ -9,6 +9,7 @@
 #include <QFileInfo>
 #include <QIODevice>
 #include <QMimeData>
+#include <QTextDocument>
 #include <QTimer>
 #include <QUuid>
 
@@ -24,6 +25,13 @@ constexpr int kThumbnailMaxWidth = 80; // the dock's preview column is 84 px wid
 QString formatEta(double seconds)
 {
     return QString::fromStdString(wan::formatClock(seconds));
+}
+
+// Tool tips render anything that looks like HTML; errors and extended prompts may come from a server: shown
+// as the text they are (escaped), never as markup.
+QString literalTip(const QString& text)
+{
+    return Qt::convertFromPlainText(text, Qt::WhiteSpaceNormal);
 }
 } // namespace
 
@@ -98,12 +106,13 @@ QVariant RenderQueueModel::data(const QModelIndex& index, int role) const
     }
     if (role == Qt::ToolTipRole) {
         if (index.column() == StateColumn && !job.error.isEmpty())
-            return job.error;
+            return literalTip(job.error);
         if (index.column() == PromptColumn && !r.originalPrompt.empty())
-            return tr("%1\n\nExtended from: %2")
-                .arg(QString::fromStdString(r.prompt), QString::fromStdString(r.originalPrompt));
+            return literalTip(
+                tr("%1\n\nExtended from: %2")
+                    .arg(QString::fromStdString(r.prompt), QString::fromStdString(r.originalPrompt)));
         if (index.column() == PromptColumn)
-            return QString::fromStdString(r.prompt);
+            return literalTip(QString::fromStdString(r.prompt));
     }
     if (role == Qt::DecorationRole && index.column() == ThumbnailColumn) {
         if (!job.thumbnailPath.isEmpty())

@@ -20,6 +20,7 @@ inline constexpr char kLanguage[] = "ui/language"; // "" follows the system, els
 inline constexpr char kDevice[] = "engine/device"; // a wan::ComputeDevice id; absent: "auto"
 inline constexpr char kNoise[] = "engine/noise";   // "cpu" (default) or "device"
 inline constexpr char kModelDir[] = "model/dir";
+inline constexpr char kModelFiles[] = "model/files"; // JSON of wan::ModelFiles (modelFilesToJson)
 inline constexpr char kCurrentTask[] = "task/current";
 } // namespace settings_keys
 

@@ -21,6 +21,15 @@ class InferenceBridge;
 class RenderQueueModel;
 class QueueRunner;
 
+// One part of a checked model set: the file it is read from and what that file holds.
+struct ModelPartCheck
+{
+    QString path;   // empty: the set has no such part (CLIP of a text-to-video model) or was not readable
+    QString format; // "official", "ComfyUI", "ComfyUI GGUF", "Hugging Face T5", ...
+    QString dtype;  // stored precision: "BF16", "fp16", "fp8_scaled (e4m3fn)", "Q4_K", ...
+    quint64 sizeBytes = 0;
+};
+
 // Result of checking a model folder.
 struct FolderCheck
 {
@@ -31,9 +40,18 @@ struct FolderCheck
     wan::ModelType modelType = wan::ModelType::T2V;
     bool large = false;                     // 14B (true) or 1.3B
     std::optional<wan::DemoModelInfo> demo; // the built-in demo model (its folder holds demo.json)
+    // A model set (a folder and/or single files, wan::ModelFiles): every problem, one sentence each (empty
+    // when ok), the official task names it runs, and which file each part comes from.
+    QStringList problems;
+    QStringList tasks;
+    ModelPartCheck dit, t5, vae, clip, tokenizer;
 };
 
 using FolderInspector = std::function<FolderCheck(const QString& dir)>; // called on a worker thread
+// Checks a model set: `dir` may be empty when `files` names every part; empty `files` checks the folder
+// alone.
+using ModelSetInspector =
+    std::function<FolderCheck(const QString& dir, const wan::ModelFiles& files)>; // called on a worker thread
 using NegativePromptProvider = std::function<QString(wan::Task)>;
 using DeviceLister = std::function<std::vector<wan::ComputeDevice>()>; // GPUs first, the CPU last
 using LanguageSwitcher = std::function<void(const QString& language)>; // "" = the system's
@@ -45,6 +63,7 @@ struct StudioServices
     QueueRunner* runner = nullptr;
     InferenceBridge* bridge = nullptr;
     FolderInspector inspectFolder;
+    ModelSetInspector inspectModelSet; // unset (tests): no "Model files…" button, the folder alone is used
     NegativePromptProvider negativePrompt;
     LanguageSwitcher switchLanguage;
     DeviceLister listDevices; // unset (tests): the settings offer the CPU only

@@ -87,11 +87,25 @@ const std::vector<OptionSpec>& optionTable()
          [](CliOptions& o, const std::string&) { o.help = true; }},
         {"--ckpt_dir", "DIR", "Wan2.1 model folder (as downloaded from Hugging Face / ModelScope)",
          [](CliOptions& o, const std::string& v) { o.ckptDir = v; }},
+        {"--dit", "FILE",
+         "the DiT as one file instead of the folder's: ComfyUI .safetensors (fp16, bf16, fp8, fp8_scaled) or "
+         "GGUF; a config.json beside it is read, else the dims come from the shapes",
+         [](CliOptions& o, const std::string& v) { o.models.dit = v; }},
+        {"--t5", "FILE", "the umT5-XXL text encoder file (official .pth, or Hugging Face / ComfyUI names)",
+         [](CliOptions& o, const std::string& v) { o.models.t5 = v; }},
+        {"--vae", "FILE", "the Wan2.1 VAE file (Wan2.1_VAE.pth, or ComfyUI's wan_2.1_vae.safetensors)",
+         [](CliOptions& o, const std::string& v) { o.models.vae = v; }},
+        {"--clip", "FILE", "the CLIP image encoder file for i2v and flf2v",
+         [](CliOptions& o, const std::string& v) { o.models.clip = v; }},
+        {"--tokenizer", "FILE",
+         "the umT5 tokenizer (spiece.model, or a folder holding it) for a text encoder given with --t5",
+         [](CliOptions& o, const std::string& v) { o.models.tokenizer = v; }},
         {"--demo", nullptr,
          "use the built-in demo model: 64*64, 9 frames, in seconds on any CPU; it knows only simple shapes, "
          "colours and motions (\"a red circle moves to the right on a blue background\")",
          [](CliOptions& o, const std::string&) { o.demo = true; }},
-        {"--inspect", nullptr, "validate the model folder and print its dims and files",
+        {"--inspect", nullptr,
+         "validate the model folder (and --dit/--t5/--vae/--clip files) and print dims and files",
          [](CliOptions& o, const std::string&) { o.inspect = true; }},
         {"--version", nullptr,
          "print the version, the LibTorch build (CUDA, cuDNN) and the devices seen, then exit",
@@ -373,6 +387,12 @@ void applySettings(CliOptions& o, const Request& r)
 {
     if (!r.ckptDir.empty())
         o.ckptDir = r.ckptDir;
+    for (const auto& [from, to] :
+         {std::pair{&r.models.dit, &o.models.dit}, std::pair{&r.models.t5, &o.models.t5},
+          std::pair{&r.models.vae, &o.models.vae}, std::pair{&r.models.clip, &o.models.clip},
+          std::pair{&r.models.tokenizer, &o.models.tokenizer}})
+        if (!from->empty())
+            *to = *from;
     // 1.3B exists for t2v and vace only: the folder decides between them, the 14B-only tasks are named.
     if (r.task == Task::I2V || r.task == Task::T2I || r.task == Task::FLF2V)
         o.task = officialTaskName(r.task, ModelSize::Large);
@@ -489,10 +509,10 @@ CliOptions parseCliOptions(int argc, const char* const* argv)
                             " next to this program). Reinstall Wan Studio, or set WAN_DEMO_MODEL_DIR to the "
                             "folder that holds it.");
     }
-    if (options.ckptDir.empty())
-        throw Error(
-            ErrorKind::InvalidArgument,
-            "--ckpt_dir DIR is required (a Wan2.1 model folder), or --demo for the built-in demo model");
+    if (options.ckptDir.empty() && options.models.empty())
+        throw Error(ErrorKind::InvalidArgument,
+                    "--ckpt_dir DIR is required (a Wan2.1 model folder), or the model's files (--dit, --t5, "
+                    "--vae and for i2v/flf2v --clip), or --demo for the built-in demo model");
     if (options.task && *options.task == "t2i-14B" && options.frameNum && *options.frameNum != 1)
         throw Error(ErrorKind::InvalidArgument, "--frame_num must be 1 for t2i-14B");
     if (options.task && *options.task != "i2v-14B" && !options.image.empty())
@@ -508,6 +528,7 @@ std::string cliUsage(const std::string& program)
     os << "Usage: " << program
        << " --ckpt_dir DIR [--task TASK] [--size W*H] [--prompt TEXT] [--image FILE] ...\n"
        << "       " << program << " --demo [--prompt TEXT] [--base_seed N]\n"
+       << "       " << program << " --dit FILE --t5 FILE --vae FILE [--clip FILE] [--tokenizer FILE] ...\n"
        << "       " << program << " --ckpt_dir DIR --inspect [--json]\n\nOptions:\n";
     for (const auto& spec : optionTable()) {
         std::string left =

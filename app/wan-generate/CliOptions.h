@@ -20,6 +20,7 @@ struct CliOptions
     bool version = false; // print the build and the devices, then exit
     bool json = false;    // --inspect / --version output as one JSON object
     std::filesystem::path ckptDir;
+    ModelFiles models; // --dit, --t5, --vae, --clip, --tokenizer: parts given as their own files
     bool demo = false; // --demo: the built-in demo model (wan::builtInDemoFolder) unless --ckpt_dir names one
     std::string logLevel = "info";
 

@@ -119,9 +119,10 @@ bool extendRequestPrompt(const CliOptions& options, Request& request, CancelToke
         const auto& image = request.task == Task::I2V ? request.image : request.firstFrame;
         flags.imagePath = image.string();
         try {
-            // The orientation the generator uses (EXIF ignored), scaled down: vision models need no more.
+            // Upright (EXIF orientation applied), as the engine reads it; scaled down: vision models need no
+            // more.
             flags.imageBytes = media::encodeImageForPrompt(
-                media::loadImageRgb(image, media::ExifOrientation::Ignore), kPromptImagePixels);
+                media::loadImageRgb(image, media::ExifOrientation::Apply), kPromptImagePixels);
         } catch (const Error& e) {
             // The extender then sends the file as is; generation reports an unreadable image itself.
             spdlog::warn("prompt extension: cannot scale the input image down ({}); sending the file as is",
@@ -183,7 +184,10 @@ Request buildRequest(const CliOptions& o, ModelType folderType, bool smallModel)
         bad("--task " + task + " is not one of the official tasks");
     const auto [kind, modelSize] = *official;
     // The built-in demo model (a folder with demo.json) makes one size and frame count only.
-    const std::optional<DemoModelInfo> demo = readDemoModelInfo(o.ckptDir);
+    const std::optional<DemoModelInfo> demo = o.ckptDir.empty() ? std::nullopt : readDemoModelInfo(o.ckptDir);
+    // Messages name the folder, or the DiT file of a set given as files.
+    const std::string modelName = o.models.dit.empty() ? "the model folder '" + o.ckptDir.string() + "'"
+                                                       : "the DiT '" + o.models.dit.string() + "'";
     if (demo && kind != Task::T2V)
         bad("--task " + task + ": the demo model '" + o.ckptDir.string() + "' only makes videos (t2v-1.3B)");
 
@@ -194,18 +198,18 @@ Request buildRequest(const CliOptions& o, ModelType folderType, bool smallModel)
         i2v ? ModelType::I2V : (flf2v ? ModelType::FLF2V : (vace ? ModelType::VACE : ModelType::T2V));
     if (taskType != folderType) {
         const auto type = modelTypeName(folderType);
-        bad("--task " + task + " does not match the model folder '" + o.ckptDir.string() +
-            "', which holds a" + (type.front() == 'i' || type.front() == 'f' ? "n " : " ") + type +
-            " model (use --task " + folderTask + ")");
+        bad("--task " + task + " does not match " + modelName + ", which holds a" +
+            (type.front() == 'i' || type.front() == 'f' ? "n " : " ") + type + " model (use --task " +
+            folderTask + ")");
     }
 
     if (o.settings && !o.taskFlag && o.settings->task != kind)
         bad("--settings '" + o.settingsFile.string() + "' is for task " + toString(o.settings->task) +
-            " but the model folder '" + o.ckptDir.string() + "' runs " + task +
-            " (pass --ckpt_dir with a matching folder, or --task)");
+            " but " + modelName + " runs " + task + " (pass --ckpt_dir with a matching folder, or --task)");
 
     Request r = defaultRequest(kind, modelSize);
     r.ckptDir = o.ckptDir;
+    r.models = o.models;
     // VACE with a source video: its own size and frame count unless asked otherwise.
     const bool fromSource = vace && !o.srcVideo.empty();
     std::string size = o.size.value_or(std::to_string(r.width) + "*" + std::to_string(r.height));
@@ -343,7 +347,7 @@ Request buildRequest(const CliOptions& o, ModelType folderType, bool smallModel)
 
 int runGenerate(const CliOptions& options)
 {
-    const ModelInfo info = inspectModelFolder(options.ckptDir);
+    const ModelInfo info = inspectModelSet(options.ckptDir, options.models);
     // The official 1.3B DiT is 1536 wide, the 14B ones 5120.
     const bool small = info.dit.dim > 0 && info.dit.dim <= 2048;
     if (options.task && small != (*options.task == "t2v-1.3B") && info.modelType == ModelType::T2V &&

@@ -30,7 +30,7 @@ std::string oneLine(std::string message)
 
 int runInspect(const wan::cli::CliOptions& options)
 {
-    const wan::ModelInfo info = wan::inspectModelFolder(options.ckptDir);
+    const wan::ModelInfo info = wan::inspectModelSet(options.ckptDir, options.models);
     std::cout << (options.json ? wan::modelInfoToJson(info) + "\n" : wan::modelInfoToText(info));
     std::cout.flush();
     return 0;

@@ -4,10 +4,12 @@
 #include "InferenceBridge.h"
 #include "MainWindow.h"
 #include "MediaAdapters.h"
+#include "ModelSetAdapters.h"
 #include "QueueRunner.h"
 #include "QueueStore.h"
 #include "RenderQueueModel.h"
 #include "SettingsDialog.h"
+#include "SingleInstance.h"
 #include "StalePartials.h"
 #include "wan/Devices.h"
 #include "wan/Request.h"
@@ -18,7 +20,6 @@
 #include <QDir>
 #include <QLibraryInfo>
 #include <QLocale>
-#include <QLockFile>
 #include <QMessageBox>
 #include <QSettings>
 #include <QStandardPaths>
@@ -124,11 +125,12 @@ int main(int argc, char** argv)
     translations.install(settings.value(QLatin1String(wan::ui::settings_keys::kLanguage)).toString());
 
     const QString dataDir = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
-    // One instance per data folder: two would both rewrite queue.json and run the same jobs.
-    QDir().mkpath(dataDir);
-    QLockFile instanceLock(QDir(dataDir).filePath(QStringLiteral("wan-studio.lock")));
-    instanceLock.setStaleLockTime(0); // a crashed instance's lock is recognised by its dead process id
-    if (!instanceLock.tryLock(500)) {
+    // One instance per data folder: two would both rewrite queue.json and run the same jobs. A second start
+    // brings the first one's window to the front and says so.
+    wan::ui::SingleInstance instance(dataDir);
+    if (!instance.acquire()) {
+        if (instance.activateOwner())
+            spdlog::info("asked the running Wan Studio to show its window");
         const QString message = QCoreApplication::translate(
                                     "main", "Wan Studio is already running for this user (its data folder "
                                             "%1 is in use). Switch to the open window, or close it first.")
@@ -183,6 +185,7 @@ int main(int argc, char** argv)
     services.runner = &runner;
     services.bridge = &bridge;
     services.inspectFolder = &wan::ui::inspectModelFolderChecked;
+    services.inspectModelSet = &wan::ui::inspectModelSetChecked;
     services.demoModelFolder = QString::fromStdString(wan::builtInDemoFolder().string());
     services.listDevices = &wan::listDevices;
     services.readVideoFrames = &wan::ui::readVideoEnds;
@@ -192,6 +195,12 @@ int main(int argc, char** argv)
     services.queueProblem = problems.join(QStringLiteral("\n\n"));
 
     wan::ui::MainWindow window(std::move(services));
+    QObject::connect(&instance, &wan::ui::SingleInstance::activationRequested, &window, [&window] {
+        window.setWindowState((window.windowState() & ~Qt::WindowMinimized) | Qt::WindowActive);
+        window.show();
+        window.raise();
+        window.activateWindow();
+    });
     window.show();
     const int code = QApplication::exec();
     bridge.shutdown();

@@ -3,7 +3,7 @@ if(TARGET wan-generate)
     wan_add_test(test_cli_prompt_extend TORCH
         SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_cli_prompt_extend.cpp
                 ${CMAKE_CURRENT_LIST_DIR}/../support/LoopbackHttpServer.cpp
-        LIBS nlohmann_json::nlohmann_json
+        LIBS wan_media nlohmann_json::nlohmann_json
         LABELS unit
         TIMEOUT 300)
     target_compile_definitions(test_cli_prompt_extend PRIVATE WAN_GENERATE_PATH="$<TARGET_FILE:wan-generate>")

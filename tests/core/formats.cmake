@@ -40,3 +40,11 @@ set_tests_properties(gguf_fixture_files PROPERTIES FIXTURES_SETUP wan_gguf_fixtu
 set_tests_properties(test_formats_e2e PROPERTIES FIXTURES_REQUIRED wan_gguf_fixture TIMEOUT 1500)
 set_property(TEST test_formats_e2e APPEND PROPERTY ENVIRONMENT
     WAN_GGUF_FIXTURE_DIR=${CMAKE_CURRENT_BINARY_DIR}/gguf_fixture)
+
+# The component loaders on other namings (Hugging Face T5, ...): the fixtures converted, loaded and compared with
+# the official-layout load.
+wan_add_test(test_component_formats TORCH SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_component_formats.cpp
+    ${WAN_GGUF_TEST_HELPERS} ${CMAKE_CURRENT_LIST_DIR}/../support/FormatConverter.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/../support/CheckpointWriter.cpp
+    LIBS wan_text wan_vae wan_vision wan_io wan_io_raw LABELS unit)
+set_target_properties(test_component_formats PROPERTIES AUTOMOC ON)

@@ -12,6 +12,11 @@ set_target_properties(test_io_safetensors test_io_pth PROPERTIES AUTOMOC ON)
 wan_add_test(test_model_folder TORCH SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_model_folder.cpp
     ${CMAKE_CURRENT_LIST_DIR}/../support/CheckpointWriter.cpp LIBS wan_io wan_io_raw LABELS unit)
 set_target_properties(test_model_folder PROPERTIES AUTOMOC ON)
+# Model sets of single files beside or instead of a folder (headers only).
+wan_add_test(test_model_set TORCH SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_model_set.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/../support/CheckpointWriter.cpp ${CMAKE_CURRENT_LIST_DIR}/../support/FormatConverter.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/../support/GgufWriter.cpp LIBS wan_io wan_io_raw LABELS unit)
+set_target_properties(test_model_set PROPERTIES AUTOMOC ON)
 
 # wan-generate --inspect, run as a process.
 if(TARGET wan-generate)

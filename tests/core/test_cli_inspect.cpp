@@ -41,6 +41,8 @@ private Q_SLOTS:
     void inspectJson();
     void inspectText();
     void invalidFolder();
+    void setGivenAsFiles();
+    void setMissingParts();
     void badArguments_data();
     void badArguments();
 };
@@ -115,6 +117,41 @@ void TestCliInspect::invalidFolder()
     QVERIFY2(!err.contains('\n'), err.constData());
 }
 
+// --dit/--t5/--vae/--tokenizer without --ckpt_dir: the set is inspected from its files, each named with its
+// format in the JSON.
+void TestCliInspect::setGivenAsFiles()
+{
+    WAN_REQUIRE_FIXTURES();
+    const auto fixture = wan::test::fixturesDir() / "wan-tiny-t2v";
+    auto arg = [](const std::filesystem::path& p) { return QString::fromStdString(p.string()); };
+    const Run r =
+        runCli({"--inspect", "--json", "--dit", arg(fixture / "diffusion_pytorch_model.safetensors"), "--t5",
+                arg(fixture / "models_t5_umt5-xxl-enc-bf16.pth"), "--vae", arg(fixture / "Wan2.1_VAE.pth"),
+                "--tokenizer", arg(fixture)});
+    QVERIFY2(r.exitCode == 0, r.err.constData());
+    const auto doc = QJsonDocument::fromJson(r.out);
+    QVERIFY2(doc.isObject(), r.out.constData());
+    const auto o = doc.object();
+    QCOMPARE(o.value("model_type").toString(), QStringLiteral("t2v"));
+    QCOMPARE(o.value("dit").toObject().value("dim").toInt(), 64);
+    QCOMPARE(o.value("dit").toObject().value("config").toString(), arg(fixture / "config.json"));
+    QCOMPARE(o.value("vae").toObject().value("file").toObject().value("format").toString(),
+             QStringLiteral("official"));
+    QCOMPARE(o.value("tokenizer").toString(), arg(fixture / "google" / "umt5-xxl" / "spiece.model"));
+}
+
+// A set with parts missing names the first one and exits with the model-folder code.
+void TestCliInspect::setMissingParts()
+{
+    WAN_REQUIRE_FIXTURES();
+    const auto fixture = wan::test::fixturesDir() / "wan-tiny-t2v";
+    const Run r =
+        runCli({"--inspect", "--dit",
+                QString::fromStdString((fixture / "diffusion_pytorch_model.safetensors").string())});
+    QCOMPARE(r.exitCode, 3);
+    QVERIFY2(r.err.contains("No umT5 text encoder"), r.err.constData());
+}
+
 void TestCliInspect::badArguments_data()
 {
     QTest::addColumn<QStringList>("args");
@@ -122,6 +159,7 @@ void TestCliInspect::badArguments_data()
     QTest::newRow("unknown flag") << QStringList{"--inspekt"} << "unknown argument '--inspekt'";
     QTest::newRow("missing value") << QStringList{"--inspect", "--ckpt_dir"} << "--ckpt_dir needs a value";
     QTest::newRow("no folder") << QStringList{"--inspect"} << "--ckpt_dir DIR is required";
+    QTest::newRow("missing file value") << QStringList{"--inspect", "--dit"} << "--dit needs a value";
     QTest::newRow("json alone") << QStringList{"--json", "--ckpt_dir", "/x"}
                                 << "--json only applies to --inspect";
     QTest::newRow("flag with value") << QStringList{"--inspect=yes", "--ckpt_dir", "/x"} << "takes no value";

@@ -1,5 +1,6 @@
 // wan-generate --use_prompt_extend through QProcess against a loopback OpenAI-compatible server: the
 // extension is used and stored, and a failing server never fails the job nor leaks the API key.
+#include "media/Image.h"
 #include "support/LoopbackHttpServer.h"
 #include "support/ProcessRun.h"
 #include "support/TestSupport.h"
@@ -15,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
+#include <vector>
 
 using json = nlohmann::json;
 
@@ -85,6 +87,33 @@ json latentsMetadata(const QString& path)
     return json::parse(header.toStdString(), nullptr, false).value("__metadata__", json::object());
 }
 
+std::uint32_t crc32Of(const std::uint8_t* data, std::size_t size)
+{
+    std::uint32_t crc = 0xFFFFFFFFu;
+    for (std::size_t i = 0; i < size; ++i) {
+        crc ^= data[i];
+        for (int k = 0; k < 8; ++k)
+            crc = (crc >> 1) ^ (0xEDB88320u & (0u - (crc & 1u)));
+    }
+    return ~crc;
+}
+
+// `png` with an eXIf chunk right after IHDR whose TIFF (big-endian) holds Orientation = `orientation`.
+QByteArray withExifOrientation(const QByteArray& png, int orientation)
+{
+    const std::vector<std::uint8_t> tiff = {'M',  'M',  0, 42, 0, 0, 0, 8, 0, 1,
+                                            0x01, 0x12, 0, 3,  0, 0, 0, 1, 0, std::uint8_t(orientation),
+                                            0,    0,    0, 0,  0, 0};
+    std::vector<std::uint8_t> chunk = {0, 0, 0, std::uint8_t(tiff.size()), 'e', 'X', 'I', 'f'};
+    chunk.insert(chunk.end(), tiff.begin(), tiff.end());
+    const std::uint32_t crc = crc32Of(chunk.data() + 4, chunk.size() - 4);
+    chunk.insert(chunk.end(), {std::uint8_t(crc >> 24), std::uint8_t(crc >> 16), std::uint8_t(crc >> 8),
+                               std::uint8_t(crc)});
+    QByteArray out = png;
+    out.insert(8 + 25, reinterpret_cast<const char*>(chunk.data()), qsizetype(chunk.size())); // after IHDR
+    return out;
+}
+
 } // namespace
 
 class TestCliPromptExtend : public QObject
@@ -94,6 +123,7 @@ class TestCliPromptExtend : public QObject
 private Q_SLOTS:
     void extendedPromptIsUsedAndStored();
     void failingServerKeepsOriginalPrompt();
+    void imageIsSentUpright();
     void rejectsBadFlags_data();
     void rejectsBadFlags();
 };
@@ -159,6 +189,61 @@ void TestCliPromptExtend::failingServerKeepsOriginalPrompt()
     const json meta = latentsMetadata(latents);
     QCOMPARE(meta.value("prompt", std::string()), std::string(kPrompt));
     QVERIFY(!meta.contains("original_prompt"));
+}
+
+// A photo whose EXIF orientation turns it: the vision model must see it as the engine uses it (and as the
+// GUI shows it), upright, not as stored.
+void TestCliPromptExtend::imageIsSentUpright()
+{
+    WAN_REQUIRE_FIXTURES();
+    const auto fixture = wan::test::fixturesDir() / "wan-tiny-i2v";
+    QFile original(QString::fromStdString((fixture / "reference" / "i2v_input.png").string()));
+    QVERIFY(original.open(QIODevice::ReadOnly));
+    QTemporaryDir tmp;
+    const QString rotated = tmp.filePath(QStringLiteral("rotated.png"));
+    {
+        QFile file(rotated);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(withExifOrientation(original.readAll(), 6)); // stored 80x48, shown 48x80
+    }
+    const auto upright = wan::media::loadImageRgb(rotated.toStdString(), wan::media::ExifOrientation::Apply);
+    const auto stored = wan::media::loadImageRgb(rotated.toStdString(), wan::media::ExifOrientation::Ignore);
+    QCOMPARE(stored.width, upright.height);
+    QVERIFY(upright.width != upright.height);
+
+    wan::test::LoopbackHttpServer server;
+    QVERIFY2(server.start(), server.errorString().c_str());
+    wan::test::LoopbackHttpServer::Reply reply;
+    reply.body =
+        json{{"id", "c1"},
+             {"object", "chat.completion"},
+             {"choices",
+              json::array({{{"index", 0}, {"message", {{"role", "assistant"}, {"content", kExtended}}}}})}}
+            .dump();
+    server.enqueue(reply);
+    QStringList args = tinyArgs(tmp.filePath(QStringLiteral("latents.safetensors")), server.baseUrl());
+    args[args.indexOf(QStringLiteral("--ckpt_dir")) + 1] = QString::fromStdString(fixture.string());
+    args[args.indexOf(QStringLiteral("--task")) + 1] = QStringLiteral("i2v-14B");
+    args[args.indexOf(QStringLiteral("--size")) + 1] = QStringLiteral("64*48");
+    args[args.indexOf(QStringLiteral("--sample_steps")) + 1] = QStringLiteral("1");
+    args << QStringLiteral("--image") << rotated;
+    const auto run = runCli(args);
+    QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+
+    const auto requests = server.requests();
+    QCOMPARE(requests.size(), std::size_t(1));
+    const std::string prefix = "data:image/png;base64,";
+    const auto at = requests[0].body.find(prefix);
+    QVERIFY2(at != std::string::npos, requests[0].body.substr(0, 400).c_str());
+    const auto end = requests[0].body.find('"', at);
+    const QByteArray sentPng = QByteArray::fromBase64(
+        QByteArray::fromStdString(requests[0].body.substr(at + prefix.size(), end - at - prefix.size())));
+    const auto sent = wan::media::decodeImageRgb(
+        std::span(reinterpret_cast<const std::uint8_t*>(sentPng.constData()), std::size_t(sentPng.size())),
+        wan::media::ExifOrientation::Ignore);
+    QCOMPARE(sent.width, upright.width);
+    QCOMPARE(sent.height, upright.height);
+    QVERIFY2(sent.rgb == upright.rgb, "the image sent differs from the upright picture the engine uses");
 }
 
 void TestCliPromptExtend::rejectsBadFlags_data()

@@ -1,6 +1,7 @@
 // Device listing, device/precision resolution and `wan-generate --version --json`, on whatever machine runs
 // the suite: the expectations follow what LibTorch itself reports (no GPU on CI: zero CUDA devices, the CPU
 // listed).
+#include "pipeline/DeviceInfo.h"
 #include "support/ProcessRun.h"
 #include "support/TestSupport.h"
 
@@ -48,6 +49,7 @@ private Q_SLOTS:
     void autoPrecision_data();
     void autoPrecision();
     void explicitPrecisionKept();
+    void vaeDtype();
     void cliRefusesAbsentDeviceBeforeLoading();
     void cliRejectsBadDeviceFlags_data();
     void cliRejectsBadDeviceFlags();
@@ -219,6 +221,17 @@ void TestDevices::cliRejectsBadDeviceFlags()
     const Run r = runCli(args);
     QCOMPARE(r.exitCode, 2);
     QVERIFY2(r.err.contains(expected), qPrintable(r.err));
+}
+
+// The VAE runs in bf16 exactly for bf16 jobs on CUDA; everything else keeps the official float32.
+void TestDevices::vaeDtype()
+{
+    const torch::Device cuda(torch::kCUDA, 0), cpu(torch::kCPU);
+    QVERIFY(wan::pipeline::vaeDtypeFor(cuda, torch::kBFloat16) == torch::kBFloat16);
+    QVERIFY(wan::pipeline::vaeDtypeFor(cuda, torch::kFloat16) == torch::kFloat32);
+    QVERIFY(wan::pipeline::vaeDtypeFor(cuda, torch::kFloat32) == torch::kFloat32);
+    QVERIFY(wan::pipeline::vaeDtypeFor(cpu, torch::kBFloat16) == torch::kFloat32);
+    QVERIFY(wan::pipeline::vaeDtypeFor(cpu, torch::kFloat32) == torch::kFloat32);
 }
 
 QTEST_GUILESS_MAIN(TestDevices)

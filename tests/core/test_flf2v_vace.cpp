@@ -13,6 +13,7 @@
 #include "pipeline/LatentsFile.h"
 #include "sampling/Scheduler.h"
 #include "support/TestSupport.h"
+#include "text/Tokenizer.h"
 #include "vae/WanVae.h"
 #include "vision/ClipVision.h"
 #include "wan/ModelFolder.h"
@@ -585,6 +586,15 @@ void TestFlf2vVace::endToEnd()
     WAN_COMPARE_TENSORS(trace.one("x0"), ref.at("x0"), kLatentAtol);
     WAN_COMPARE_TENSORS(trace.one("video"), ref.at("video"), kVideoAtol);
     WAN_COMPARE_TENSORS(trace.one("frames_u8").to(torch::kInt32), ref.at("frames_u8").to(torch::kInt32), 1);
+
+    // The token ids of the prompt and of the negative prompt the official script used.
+    if (ref.count("ids_cond") && ref.count("ids_null")) {
+        const text::Tokenizer tokenizer(text::Tokenizer::modelPathIn(dir));
+        const auto negative = params.value(QStringLiteral("n_prompt_used")).toString().toStdString();
+        QVERIFY2(torch::equal(tokenizer.encodeBatch({request.prompt}).ids, ref.at("ids_cond")),
+                 "ids_cond differ");
+        QVERIFY2(torch::equal(tokenizer.encodeBatch({negative}).ids, ref.at("ids_null")), "ids_null differ");
+    }
 
     // The saved latents are what the decoder got (VACE: without the reference frames).
     const auto& decoded = request.task == Task::VACE ? ref.at("decode_input") : ref.at("x0");

@@ -153,14 +153,17 @@ torch::Tensor TestFormatsE2e::run(const Request& request, const fs::path& ditFil
         if (name == "latent")
             latents.push_back(value.detach().to(torch::kCPU).clone());
     });
-    // The tiny fixture has 16-dim heads: a single file needs its config.json (real models: dim / 128).
-    EngineInternals::setDitFile(m_engine, ditFile,
-                                ditFile.empty() ? fs::path() : request.ckptDir / "config.json");
     Request r = request;
+    if (!ditFile.empty()) {
+        // The set: this DiT file with the folder's text encoder and VAE. The tiny fixture has 16-dim heads,
+        // so the file needs its config.json beside it (real models: dim / 128).
+        fs::copy_file(request.ckptDir / "config.json", ditFile.parent_path() / "config.json",
+                      fs::copy_options::overwrite_existing);
+        r.models.dit = ditFile;
+    }
     r.latentsPath = fs::path(m_tmp.path().toStdString()) / "latents.safetensors";
     const auto result = m_engine.run(r, {});
     EngineInternals::setTrace(m_engine, {});
-    EngineInternals::setDitFile(m_engine, {});
     if (result.status != JobStatus::Done) {
         qWarning("%s", result.error.c_str());
         return {};

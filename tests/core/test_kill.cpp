@@ -8,6 +8,7 @@
 #include "support/Fixtures.h"
 
 #include <QCryptographicHash>
+#include <QDateTime>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
@@ -184,10 +185,19 @@ void TestKill::killAnywhereThenResume()
                                     QByteArrayLiteral("ffmpeg: [mp4")};
 
     std::map<QString, int> landed;
-    int kills = 0, trials = 0, restarts = 0, leftoverPartials = 0, endedFirst = 0;
+    int kills = 0, trials = 0, restarts = 0, leftoverPartials = 0, endedFirst = 0, partialsAfterKills = 0;
     while (kills < points) {
         const QString dir = root.filePath(QStringLiteral("trial%1").arg(++trials));
         QVERIFY(QDir().mkpath(dir));
+        // What a killed earlier run leaves next to each output, an hour old: whichever run completes removes
+        // them (so the final count of partial files below cannot be zero merely because no kill left one).
+        for (const char* name : {"out.partial-stale1.mp4", "latents.partial-stale2.safetensors",
+                                 "resume.partial-stale3.safetensors"}) {
+            QFile stale(QDir(dir).filePath(QLatin1String(name)));
+            QVERIFY(stale.open(QIODevice::WriteOnly) && stale.write("half a file") > 0);
+            QVERIFY(stale.setFileTime(QDateTime::currentDateTime().addSecs(-3600),
+                                      QFileDevice::FileModificationTime));
+        }
         // Up to three kills in a row (a resumed run killed again), then a run to the end.
         const int killsThisTrial = 1 + int(random.bounded(3));
         bool done = false;
@@ -223,6 +233,9 @@ void TestKill::killAnywhereThenResume()
                                                 .arg(path, run.stage)
                                                 .arg(trials)));
                 }
+                // Partial files this kill left (not the planted ones): the next run must remove them.
+                for (const auto& name : QDir(dir).entryList({QStringLiteral("*.partial-*")}, QDir::Files))
+                    partialsAfterKills += name.contains(QLatin1String("partial-stale")) ? 0 : 1;
                 continue;
             }
             QVERIFY2(run.exitCode == 0,
@@ -252,10 +265,11 @@ void TestKill::killAnywhereThenResume()
     for (const auto& [stage, count] : landed)
         summary += QStringLiteral(" %1=%2").arg(stage).arg(count);
     qInfo("kill test: %d kills in %d trials (%d restarts, %d runs ended before their kill); landed:%s; "
-          "%d stale .partial- files left by kills",
-          kills, trials, restarts, endedFirst, qPrintable(summary), leftoverPartials);
+          "%d .partial- files seen right after kills, %d planted stale ones; %d left at the end",
+          kills, trials, restarts, endedFirst, qPrintable(summary), partialsAfterKills, 3 * trials,
+          leftoverPartials);
     QCOMPARE(kills, points);
-    // Each restart removes what the kill before it left half-written: the completed run leaves none.
+    // Each completing run removes what kills (and the planted files) left half-written: none is left.
     QCOMPARE(leftoverPartials, 0);
 }
 

@@ -196,8 +196,8 @@ void TestPipeline::endToEnd()
         WAN_COMPARE_TENSORS(trace.one("vae_encode_input"), ref.at("vae_encode_input"), 1e-4);
         WAN_COMPARE_TENSORS(trace.one("y"), ref.at("y"), 1e-4);
     }
-    // The reference README allows 5e-4 on latents; this engine stays within ~2e-6, so a drift to 1e-4 already
-    // means a real change.
+    // The reference README allows 5e-4 on latents; these rows reach 1.8e-5 (i2v) to 4.2e-5 (t2v) on x0, so
+    // 1e-4 keeps a margin of about two and still catches a real drift.
     constexpr double kLatentAtol = 1e-4;
     WAN_COMPARE_TENSORS(trace.stacked("noise_pred_cond"), ref.at("noise_pred_cond"), kLatentAtol);
     WAN_COMPARE_TENSORS(trace.stacked("noise_pred_uncond"), ref.at("noise_pred_uncond"), kLatentAtol);

@@ -1,6 +1,7 @@
 // Resumable denoising on the fixtures: a job stopped after any step and run again with the same request ends
 // with the same latents, bit for bit, as an uninterrupted run; checkpoints of other jobs and broken files are
 // refused with the file named.
+#include "pipeline/EngineInternals.h"
 #include "pipeline/LatentsFile.h"
 #include "support/TestSupport.h"
 #include "wan/Pipeline.h"
@@ -12,9 +13,11 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <thread>
 
 using namespace wan;
 namespace fs = std::filesystem;
@@ -102,6 +105,7 @@ private Q_SLOTS:
     void checkpointFileRoundTrip();
     void checkpointPolicy_data();
     void checkpointPolicy();
+    void slowStepIsCheckpointed();
 
 private:
     Engine m_engine;
@@ -120,6 +124,7 @@ void TestResume::resumeIsBitIdentical_data()
     QTest::addColumn<QString>("fixture");
     QTest::addColumn<QString>("name");
     QTest::addColumn<int>("cancelAfter");
+    QTest::addColumn<bool>("distilled");
     // The fixtures run 4 steps: stop after the first, in the middle, before the last and after the last
     // (the checkpoint before decoding).
     for (const auto& [fixture, name] :
@@ -127,7 +132,11 @@ void TestResume::resumeIsBitIdentical_data()
           std::pair{"wan-tiny-i2v", "i2v_unipc"}, std::pair{"wan-tiny-i2v", "i2v_dpmpp"}})
         for (int k : {1, 2, 3, 4})
             QTest::newRow(qPrintable(QStringLiteral("%1 after step %2").arg(QLatin1String(name)).arg(k)))
-                << QString::fromLatin1(fixture) << QString::fromLatin1(name) << k;
+                << QString::fromLatin1(fixture) << QString::fromLatin1(name) << k << false;
+    // A draft (distilled sampling: its own 4 timesteps, no CFG) resumes as exactly.
+    for (int k : {1, 2, 3, 4})
+        QTest::newRow(qPrintable(QStringLiteral("t2v distilled after step %1").arg(k)))
+            << QStringLiteral("wan-tiny-t2v") << QStringLiteral("t2v_unipc") << k << true;
 }
 
 void TestResume::resumeIsBitIdentical()
@@ -136,13 +145,17 @@ void TestResume::resumeIsBitIdentical()
     QFETCH(QString, fixture);
     QFETCH(QString, name);
     QFETCH(int, cancelAfter);
+    QFETCH(bool, distilled);
     auto request = fixtureRequest(fixture, name);
     QVERIFY2(!request.prompt.empty(), "reference json missing");
     QCOMPARE(request.steps, 4);
-    const fs::path dir = m_dir.path().toStdString() + "/" + name.toStdString() + std::to_string(cancelAfter);
+    if (distilled)
+        request.samplerMode = SamplerMode::Distilled;
+    const fs::path dir = m_dir.path().toStdString() + "/" + name.toStdString() + (distilled ? "d" : "") +
+                         std::to_string(cancelAfter);
     fs::create_directories(dir);
 
-    auto& want = m_uninterrupted[fixture + name];
+    auto& want = m_uninterrupted[fixture + name + (distilled ? QStringLiteral("-distilled") : QString())];
     if (!want.defined()) {
         auto plain = request;
         plain.latentsPath = dir / "uninterrupted.safetensors";
@@ -352,6 +365,42 @@ void TestResume::checkpointPolicy()
         QCOMPARE(onDisk[std::size_t(k - 1)], want);
     }
     QCOMPARE(beforeDecode, request.steps);
+    QVERIFY(!fs::exists(request.resumeStatePath));
+}
+
+// The default policy (checkpointEverySteps 0) saves after a step that took more than 20 s: the first of three
+// steps is made that slow (a DiT block waits 20.5 s), the second is fast and not saved, the last is saved
+// before decoding.
+void TestResume::slowStepIsCheckpointed()
+{
+    WAN_REQUIRE_FIXTURES();
+    auto request = fixtureRequest(QStringLiteral("wan-tiny-t2v"), QStringLiteral("t2v_unipc"));
+    const fs::path dir = m_dir.path().toStdString() + "/slow";
+    fs::create_directories(dir);
+    request.steps = 3;
+    request.latentsPath = dir / "latents.safetensors";
+    request.resumeStatePath = dir / "resume.safetensors";
+    request.checkpointEverySteps = 0;
+    bool slowed = false;
+    EngineInternals::setBlockHook(m_engine, [&](std::size_t) {
+        if (!slowed) {
+            slowed = true;
+            std::this_thread::sleep_for(std::chrono::milliseconds(20500));
+        }
+    });
+    std::vector<int> onDisk; // after each denoising step: the checkpoint's step, -1: none
+    Callbacks callbacks;
+    callbacks.onProgress = [&](const Progress& p) {
+        if (p.stage == Stage::Denoising && p.step > 0)
+            onDisk.push_back(fs::exists(request.resumeStatePath)
+                                 ? pipeline::readDenoiseCheckpoint(request.resumeStatePath).stepsDone
+                                 : -1);
+    };
+    const auto result = m_engine.run(request, callbacks);
+    EngineInternals::setBlockHook(m_engine, {});
+    QVERIFY2(result.status == JobStatus::Done, result.error.c_str());
+    QVERIFY(slowed);
+    QCOMPARE(onDisk, (std::vector<int>{1, 1, 3}));
     QVERIFY(!fs::exists(request.resumeStatePath));
 }
 

@@ -11,6 +11,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <array>
 #include <cmath>
 #include <filesystem>
 #include <map>
@@ -286,6 +287,20 @@ private Q_SLOTS:
         r.stepCache = StepCacheMode::TeaCache;
         r.cachePreset = CachePreset::Fast;
         QCOMPARE(pipeline::stepCacheSettings(r, pipeline::CacheCalibration::T2v1_3B).threshold, 0.08);
+        // TeaCache4Wan2.1's README table, slowest to fastest, per model.
+        const std::pair<pipeline::CacheCalibration, std::array<double, 3>> published[] = {
+            {pipeline::CacheCalibration::T2v1_3B, {0.05, 0.07, 0.08}},
+            {pipeline::CacheCalibration::T2v14B, {0.14, 0.15, 0.2}},
+            {pipeline::CacheCalibration::I2v480P, {0.13, 0.19, 0.26}},
+            {pipeline::CacheCalibration::I2v720P, {0.18, 0.2, 0.3}}};
+        for (const auto& [calibration, thresholds] : published) {
+            int k = 0;
+            for (const auto preset : {CachePreset::Quality, CachePreset::Balanced, CachePreset::Fast}) {
+                r.cachePreset = preset;
+                QCOMPARE(pipeline::stepCacheSettings(r, calibration).threshold, thresholds[size_t(k++)]);
+            }
+        }
+        r.cachePreset = CachePreset::Fast;
         dit::WanConfig config;
         config.dim = 1536;
         QVERIFY(pipeline::cacheCalibrationFor(config, r) == pipeline::CacheCalibration::T2v1_3B);

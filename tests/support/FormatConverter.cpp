@@ -4,6 +4,10 @@
 #include "support/CheckpointWriter.h"
 #include "support/GgufWriter.h"
 
+#include <cstdio>
+#include <fstream>
+#include <stdexcept>
+
 namespace wan::test {
 
 namespace {
@@ -99,6 +103,182 @@ std::string toGguf(const io::TensorMap& weights, const std::string& arch)
             w.tensor(name, std::uint32_t(io::GgmlType::F32), shape, bytesOf(t));
     }
     return w.bytes();
+}
+
+io::TensorMap toHfT5Names(const io::TensorMap& official, bool withTiedCopy)
+{
+    io::TensorMap out;
+    const auto put = [&](const std::string& hf, const std::string& name) {
+        const auto it = official.find(name);
+        if (it == official.end())
+            throw std::runtime_error("toHfT5Names: no '" + name + "'");
+        out.emplace(hf, it->second);
+    };
+    put("shared.weight", "token_embedding.weight");
+    if (withTiedCopy)
+        put("encoder.embed_tokens.weight", "token_embedding.weight");
+    put("encoder.final_layer_norm.weight", "norm.weight");
+    for (int i = 0; official.count("blocks." + std::to_string(i) + ".norm1.weight"); ++i) {
+        const std::string b = "blocks." + std::to_string(i) + ".";
+        const std::string e = "encoder.block." + std::to_string(i) + ".layer.";
+        put(e + "0.layer_norm.weight", b + "norm1.weight");
+        for (const char* m : {"q", "k", "v", "o"})
+            put(e + "0.SelfAttention." + m + ".weight", b + "attn." + m + ".weight");
+        put(e + "0.SelfAttention.relative_attention_bias.weight", b + "pos_embedding.embedding.weight");
+        put(e + "1.layer_norm.weight", b + "norm2.weight");
+        put(e + "1.DenseReluDense.wi_0.weight", b + "ffn.gate.0.weight"); // act(wi_0(x)) * wi_1(x)
+        put(e + "1.DenseReluDense.wi_1.weight", b + "ffn.fc1.weight");
+        put(e + "1.DenseReluDense.wo.weight", b + "ffn.fc2.weight");
+    }
+    if (out.size() != official.size() + (withTiedCopy ? 1 : 0))
+        throw std::runtime_error("toHfT5Names: tensors left over");
+    return out;
+}
+
+namespace {
+
+// "residual.2.weight" -> "conv1.weight" etc. (inside one residual block); other names unchanged.
+std::string diffusersResidual(const std::string& rest)
+{
+    static const std::pair<std::string, std::string> renames[] = {
+        {"residual.0.gamma", "norm1.gamma"}, {"residual.2.", "conv1."},
+        {"residual.3.gamma", "norm2.gamma"}, {"residual.6.", "conv2."},
+        {"shortcut.", "conv_shortcut."},
+    };
+    for (const auto& [from, to] : renames)
+        if (rest.rfind(from, 0) == 0)
+            return to + rest.substr(from.size());
+    return rest;
+}
+
+} // namespace
+
+io::TensorMap toDiffusersVaeNames(const io::TensorMap& official)
+{
+    io::TensorMap out;
+    for (const auto& [key, value] : official) {
+        std::string name;
+        const auto dot = [&](std::size_t from) { return key.find('.', from); };
+        if (key.rfind("conv1.", 0) == 0) {
+            name = "quant_conv." + key.substr(6);
+        } else if (key.rfind("conv2.", 0) == 0) {
+            name = "post_quant_conv." + key.substr(6);
+        } else {
+            const std::string side = key.substr(0, dot(0)); // encoder / decoder
+            const std::string rest = key.substr(side.size() + 1);
+            if (rest.rfind("conv1.", 0) == 0) {
+                name = side + ".conv_in." + rest.substr(6);
+            } else if (rest == "head.0.gamma") {
+                name = side + ".norm_out.gamma";
+            } else if (rest.rfind("head.2.", 0) == 0) {
+                name = side + ".conv_out." + rest.substr(7);
+            } else if (rest.rfind("middle.", 0) == 0) {
+                const int index = std::stoi(rest.substr(7));
+                const std::string inner = rest.substr(rest.find('.', 7) + 1);
+                name = index == 1 ? side + ".mid_block.attentions.0." + inner
+                                  : side + ".mid_block.resnets." + std::to_string(index / 2) + "." +
+                                        diffusersResidual(inner);
+            } else if (rest.rfind("downsamples.", 0) == 0) {
+                const std::string numbered = rest.substr(12);
+                const std::string index = numbered.substr(0, numbered.find('.'));
+                name = side + ".down_blocks." + index + "." +
+                       diffusersResidual(numbered.substr(index.size() + 1));
+            } else if (rest.rfind("upsamples.", 0) == 0) {
+                const std::string numbered = rest.substr(10);
+                const int index = std::stoi(numbered);
+                const std::string inner = numbered.substr(numbered.find('.') + 1);
+                const std::string level = std::to_string(index / 4);
+                name = index % 4 == 3 ? side + ".up_blocks." + level + ".upsamplers.0." + inner
+                                      : side + ".up_blocks." + level + ".resnets." +
+                                            std::to_string(index % 4) + "." + diffusersResidual(inner);
+            } else {
+                throw std::runtime_error("toDiffusersVaeNames: unexpected '" + key + "'");
+            }
+        }
+        if (!out.emplace(name, value).second)
+            throw std::runtime_error("toDiffusersVaeNames: '" + name + "' twice");
+    }
+    return out;
+}
+
+io::TensorMap toHfClipVisionNames(const io::TensorMap& official)
+{
+    io::TensorMap out;
+    const std::string v = "vision_model.";
+    for (const auto& [key, value] : official) {
+        if (key.rfind("visual.", 0) != 0)
+            continue; // textual.*, log_scale
+        const std::string rest = key.substr(7);
+        if (rest == "cls_embedding") {
+            out.emplace(v + "embeddings.class_embedding", value.reshape({-1}));
+        } else if (rest == "pos_embedding") {
+            out.emplace(v + "embeddings.position_embedding.weight", value.squeeze(0));
+        } else if (rest == "head") {
+            out.emplace("visual_projection.weight", value.t().contiguous());
+        } else if (rest.rfind("patch_embedding.", 0) == 0) {
+            out.emplace(v + "embeddings." + rest, value);
+        } else if (rest.rfind("pre_norm.", 0) == 0) {
+            out.emplace(v + "pre_layrnorm." + rest.substr(9), value);
+        } else if (rest.rfind("post_norm.", 0) == 0) {
+            out.emplace(v + "post_layernorm." + rest.substr(10), value);
+        } else if (rest.rfind("transformer.", 0) == 0) {
+            const std::string numbered = rest.substr(12);
+            const std::string index = numbered.substr(0, numbered.find('.'));
+            const std::string inner = numbered.substr(index.size() + 1);
+            const std::string layer = v + "encoder.layers." + index + ".";
+            const auto leaf = inner.substr(inner.rfind('.') + 1); // weight / bias
+            if (inner.rfind("attn.to_qkv.", 0) == 0) {
+                const auto parts = value.chunk(3, 0);
+                out.emplace(layer + "self_attn.q_proj." + leaf, parts[0].contiguous());
+                out.emplace(layer + "self_attn.k_proj." + leaf, parts[1].contiguous());
+                out.emplace(layer + "self_attn.v_proj." + leaf, parts[2].contiguous());
+            } else if (inner.rfind("attn.proj.", 0) == 0) {
+                out.emplace(layer + "self_attn.out_proj." + leaf, value);
+            } else if (inner.rfind("norm1.", 0) == 0) {
+                out.emplace(layer + "layer_norm1." + leaf, value);
+            } else if (inner.rfind("norm2.", 0) == 0) {
+                out.emplace(layer + "layer_norm2." + leaf, value);
+            } else if (inner.rfind("mlp.0.", 0) == 0) {
+                out.emplace(layer + "mlp.fc1." + leaf, value);
+            } else if (inner.rfind("mlp.2.", 0) == 0) {
+                out.emplace(layer + "mlp.fc2." + leaf, value);
+            } else {
+                throw std::runtime_error("toHfClipVisionNames: unexpected '" + key + "'");
+            }
+        } else {
+            throw std::runtime_error("toHfClipVisionNames: unexpected '" + key + "'");
+        }
+    }
+    return out;
+}
+
+std::filesystem::path writeShardedSafetensors(const std::filesystem::path& dir, const std::string& stem,
+                                              const io::TensorMap& weights, ConvertedStorage storage,
+                                              int shards)
+{
+    std::vector<io::TensorMap> parts(static_cast<std::size_t>(shards));
+    std::size_t i = 0;
+    for (const auto& item : weights)
+        parts[i++ % parts.size()].insert(item);
+    std::string map; // names and shard names need no JSON escaping
+    const auto add = [&](const std::string& name, const std::string& file) {
+        map += std::string(map.empty() ? "" : ",\n") + "  \"" + name + "\": \"" + file + "\"";
+    };
+    for (std::size_t s = 0; s < parts.size(); ++s) {
+        char name[64];
+        std::snprintf(name, sizeof name, "-%05zu-of-%05zu.safetensors", s + 1, parts.size());
+        const std::string file = stem + name;
+        std::ofstream(dir / file, std::ios::binary) << toSafetensors(parts[s], "", storage);
+        for (const auto& item : parts[s]) {
+            add(item.first, file);
+            if (storage == ConvertedStorage::Fp8Scaled && item.second.dim() >= 2 &&
+                item.first.ends_with(".weight"))
+                add(item.first.substr(0, item.first.size() - 7) + ".scale_weight", file);
+        }
+    }
+    const auto index = dir / (stem + ".safetensors.index.json");
+    std::ofstream(index) << "{\"metadata\": {}, \"weight_map\": {\n" << map << "\n}}\n";
+    return index;
 }
 
 } // namespace wan::test

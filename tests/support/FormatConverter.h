@@ -5,6 +5,7 @@
 
 #include "io/TensorIo.h"
 
+#include <filesystem>
 #include <string>
 
 namespace wan::test {
@@ -26,5 +27,28 @@ std::string toSafetensors(const io::TensorMap& weights, const std::string& prefi
 // simple round-to-nearest quantiser of GgufWriter), the rest F32. 5-D tensors are stored with their size-1
 // dimensions dropped (GGUF holds at most 4).
 std::string toGguf(const io::TensorMap& weights, const std::string& arch);
+
+// The official umT5 encoder state dict under Hugging Face UMT5EncoderModel names ("shared.weight",
+// "encoder.block.N.layer.M..."), spelled out here name by name (not through the engine's table, so a wrong
+// table fails the tests). `withTiedCopy` adds "encoder.embed_tokens.weight", the tied copy of "shared.weight"
+// that a state dict (not save_pretrained) holds.
+io::TensorMap toHfT5Names(const io::TensorMap& official, bool withTiedCopy = false);
+
+// The official Wan2.1 VAE state dict (WanVAE_) under diffusers' AutoencoderKLWan names, following the steps
+// of diffusers' scripts/convert_wan_to_diffusers.py (convert_vae), written out here independently of the
+// engine's table.
+io::TensorMap toDiffusersVaeNames(const io::TensorMap& official);
+
+// The visual tower of the official open-clip checkpoint (`visual.*`) under Hugging Face
+// CLIPVisionModelWithProjection names (ComfyUI clip_vision_h.safetensors): to_qkv split into
+// q_proj/k_proj/v_proj, class/position embeddings without their leading dims, the head as visual_projection.
+// The text tower and log_scale are left out.
+io::TensorMap toHfClipVisionNames(const io::TensorMap& official);
+
+// `weights` as a Hugging Face sharded checkpoint in `dir`: `shards` files "<stem>-0000i-of-0000n.safetensors"
+// and "<stem>.safetensors.index.json" (returned).
+std::filesystem::path writeShardedSafetensors(const std::filesystem::path& dir, const std::string& stem,
+                                              const io::TensorMap& weights, ConvertedStorage storage,
+                                              int shards);
 
 } // namespace wan::test

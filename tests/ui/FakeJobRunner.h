@@ -31,6 +31,7 @@ struct FakeRunnerLog
     std::atomic<bool> blocking{false}; // a "block" job is in its uncancellable part
     std::atomic<bool> release{false};  // ends it
     std::atomic<int> created{0};       // runners made (one per model load)
+    std::atomic<int> releases{0};      // releaseModels() calls
     std::atomic<int> resumedFrom{-1};  // the step the last run started after (its checkpoint)
 };
 
@@ -43,6 +44,7 @@ public:
         ++m_log->created;
     }
     ~FakeJobRunner() override { m_log->destroyedOn = QThread::currentThread(); }
+    void releaseModels() override { ++m_log->releases; }
 
     wan::Result run(const wan::Request& request, const wan::Callbacks& callbacks) override
     {

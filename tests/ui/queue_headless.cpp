@@ -7,7 +7,9 @@
 #include "QueueRunner.h"
 #include "QueueStore.h"
 #include "RenderQueueModel.h"
+#include "StalePartials.h"
 
+#include <QDateTime>
 #include <QDir>
 #include <QGuiApplication>
 #include <QTimer>
@@ -63,6 +65,7 @@ RenderJob fixtureJob(const QString& fixture, int index)
 int main(int argc, char** argv)
 {
     qputenv("QT_QPA_PLATFORM", "offscreen");
+    const QDateTime processStart = QDateTime::currentDateTime();
     QGuiApplication app(argc, argv);
     const QStringList args = app.arguments();
     if (args.size() < 3) {
@@ -87,6 +90,8 @@ int main(int argc, char** argv)
     model.flush();
 
     InferenceBridge bridge(engineRunnerFactory());
+    // As the app does at start: partial files a killed earlier run left in the output and job folders.
+    removeStalePartialFiles(outputDir, processStart);
     QueueRunner runner(&model, &bridge, outputDir);
     int saves = store.saveCount();
     wan::Stage lastStage{};

@@ -8,6 +8,7 @@
 #include "PromptExtendWorker.h"
 #include "support/LoopbackHttpServer.h"
 
+#include <QBuffer>
 #include <QComboBox>
 #include <QDir>
 #include <QElapsedTimer>
@@ -379,6 +380,43 @@ private Q_SLOTS:
         QVERIFY(back.loadFromData(png.data(), int(png.size()), "PNG"));
         QVERIFY(back.width() * back.height() <= 512 * 512 + 1024);
         QCOMPARE(back.width(), 724);
+    }
+
+    // A phone photo stored sideways with an EXIF orientation: the vision model gets it upright, as the drop
+    // zone shows it and the engine reads it (QImage(path) alone would send it as stored).
+    void imageFileIsSentUpright()
+    {
+        QImage stored(48, 32, QImage::Format_RGB32);
+        stored.fill(Qt::red);
+        for (int y = 0; y < 32; ++y)
+            for (int x = 24; x < 48; ++x)
+                stored.setPixel(x, y, qRgb(0, 0, 255));
+        QByteArray jpeg;
+        QBuffer buffer(&jpeg);
+        QVERIFY(buffer.open(QIODevice::WriteOnly) && stored.save(&buffer, "JPEG", 95));
+        // APP1 "Exif" right after SOI: big-endian TIFF, one IFD entry Orientation (0x0112, SHORT) = 6, which
+        // means "turn 90 degrees clockwise to show".
+        const char app1[] = {'\xFF', '\xE1', 0, 34, 'E', 'x', 'i', 'f', 0,    0,    'M', 'M',
+                             0,      42,     0, 0,  0,   8,   0,   1,   0x01, 0x12, 0,   3,
+                             0,      0,      0, 1,  0,   6,   0,   0,   0,    0,    0,   0};
+        jpeg.insert(2, app1, sizeof(app1));
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("sideways.jpg"));
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::WriteOnly) && file.write(jpeg) == jpeg.size());
+        file.close();
+        QCOMPARE(QImage(path).size(), QSize(48, 32)); // as stored
+
+        const auto png = wan::ui::PromptExtendWorker::encodeImageFileForRequest(path);
+        QImage sent;
+        QVERIFY(sent.loadFromData(png.data(), int(png.size()), "PNG"));
+        QCOMPARE(sent.size(), QSize(32, 48));
+        // Turned clockwise: the stored left (red) half is now on top.
+        QVERIFY(qRed(sent.pixel(16, 4)) > 200 && qBlue(sent.pixel(16, 4)) < 60);
+        QVERIFY(qBlue(sent.pixel(16, 44)) > 200 && qRed(sent.pixel(16, 44)) < 60);
+        QVERIFY(
+            wan::ui::PromptExtendWorker::encodeImageFileForRequest(dir.filePath(QStringLiteral("gone.jpg")))
+                .empty());
     }
 };
 

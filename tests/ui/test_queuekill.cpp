@@ -32,6 +32,14 @@ QByteArray fileBytes(const QString& path)
     return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
 }
 
+QStringList subfolders(const QString& dir)
+{
+    QStringList list;
+    for (const QFileInfo& info : QDir(dir).entryInfoList(QDir::Dirs | QDir::NoDotAndDotDot))
+        list.append(info.absoluteFilePath());
+    return list;
+}
+
 QString stageOf(const QByteArray& log)
 {
     static const std::pair<const char*, const char*> markers[] = {
@@ -140,12 +148,21 @@ void TestQueueKill::killAnywhereThenResume()
                                     QByteArrayLiteral("job done")};
 
     std::map<QString, int> landed;
-    int kills = 0, trials = 0, strayFolders = 0;
+    int kills = 0, trials = 0, strayFolders = 0, partialsAfterKills = 0;
     while (kills < points) {
         const QString tag = QStringLiteral("trial%1").arg(++trials);
         const QString data = root.filePath(tag + QStringLiteral("-data"));
         const QString out = root.filePath(tag + QStringLiteral("-out"));
         const int killsThisTrial = 1 + int(random.bounded(3));
+        // A partial video an earlier killed process left in the output folder, an hour old: the next start
+        // removes it (so "no partial file left" below is not merely because no kill left one).
+        QVERIFY(QDir().mkpath(out));
+        {
+            QFile stale(QDir(out).filePath(QStringLiteral("old-job.partial-stale1.mp4")));
+            QVERIFY(stale.open(QIODevice::WriteOnly) && stale.write("half a video") > 0);
+            QVERIFY(stale.setFileTime(QDateTime::currentDateTime().addSecs(-3600),
+                                      QFileDevice::FileModificationTime));
+        }
         for (int attempt = 0;; ++attempt) {
             QVERIFY2(attempt < 12, "the queue never completed");
             const bool kill = attempt < killsThisTrial && kills < points;
@@ -157,6 +174,10 @@ void TestQueueKill::killAnywhereThenResume()
                 ++landed[outcome.stage];
                 qInfo("kill %d (%s): aimed at \"%s\", landed in %s", kills, qPrintable(tag),
                       marker.isEmpty() ? "start" : marker.constData(), qPrintable(outcome.stage));
+                for (const QString& dir : QStringList{out} + subfolders(out))
+                    for (const QString& name :
+                         QDir(dir).entryList({QStringLiteral("*.partial-*")}, QDir::Files))
+                        partialsAfterKills += name.contains(QLatin1String("partial-stale")) ? 0 : 1;
                 // The queue file loads after any kill, and a finished job's video is whole.
                 const auto report = QueueStore(QDir(data).filePath(QStringLiteral("queue.json"))).load();
                 QVERIFY2(report.problem.isEmpty(), qPrintable(report.problem));
@@ -192,12 +213,18 @@ void TestQueueKill::killAnywhereThenResume()
         // A kill between making a job folder and saving the queue leaves that folder unused.
         for (const auto& name : QDir(out).entryList(QDir::Dirs | QDir::NoDotAndDotDot))
             strayFolders += folders.contains(name) ? 0 : 1;
+        // Nothing half-written is left in the output folder or any job folder.
+        for (const QString& dir : QStringList{out} + subfolders(out)) {
+            const QStringList partials = QDir(dir).entryList({QStringLiteral("*.partial-*")}, QDir::Files);
+            QVERIFY2(partials.isEmpty(), qPrintable(tag + QStringLiteral(": left ") + partials.join(u' ')));
+        }
     }
     QString summary;
     for (const auto& [stage, count] : landed)
         summary += QStringLiteral(" %1=%2").arg(stage).arg(count);
-    qInfo("queue kill test: %d kills in %d trials; landed:%s; %d unused job folders left by kills", kills,
-          trials, qPrintable(summary), strayFolders);
+    qInfo("queue kill test: %d kills in %d trials; landed:%s; %d unused job folders left by kills; %d "
+          ".partial- files left by kills and %d planted stale ones, none left at the end",
+          kills, trials, qPrintable(summary), strayFolders, partialsAfterKills, trials);
     QCOMPARE(kills, points);
 }
 

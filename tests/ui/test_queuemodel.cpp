@@ -10,6 +10,7 @@
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTextDocument>
 
 #include <unistd.h>
 
@@ -64,6 +65,7 @@ private Q_SLOTS:
     void changesAreCoalesced();
     void finishedJobsBeyondLimitAreArchived();
     void editOrRetryClearsResumeState();
+    void toolTipsShowServerTextLiterally();
     void damagedFileIsKeptAside_data();
     void damagedFileIsKeptAside();
     void unreadableFileIsKeptAside_data();
@@ -411,6 +413,28 @@ void TestQueueModel::editOrRetryClearsResumeState()
     QVERIFY(model.job(queued.id)->resumeLatents.isEmpty());
     QVERIFY(model.retryJob(failed.id));
     QVERIFY(model.job(failed.id)->resumeLatents.isEmpty());
+}
+
+// Errors and extended prompts can come from a prompt-extension server: a tool tip must show their markup as
+// text (as a QToolTip renders it: rich text when it looks like HTML), never load or format it.
+void TestQueueModel::toolTipsShowServerTextLiterally()
+{
+    RenderQueueModel model(nullptr);
+    RenderJob failed = makeJob(QStringLiteral("<b>bold</b> & <a href=\"http://example.com\">link</a>"));
+    failed.id = QUuid::createUuid();
+    failed.state = JobState::Failed;
+    failed.error = QStringLiteral("<img src=\"http://example.com/x.png\"><h1>server says</h1>");
+    failed.request.originalPrompt = "<i>short</i>";
+    model.setJobs({failed});
+    const auto shown = [&](int column) {
+        QTextDocument document;
+        document.setHtml(model.index(0, column).data(Qt::ToolTipRole).toString());
+        return document.toPlainText();
+    };
+    QCOMPARE(shown(RenderQueueModel::StateColumn), failed.error);
+    const QString prompt = shown(RenderQueueModel::PromptColumn);
+    QVERIFY2(prompt.contains(QString::fromStdString(failed.request.prompt)), qPrintable(prompt));
+    QVERIFY2(prompt.contains(QStringLiteral("<i>short</i>")), qPrintable(prompt));
 }
 
 void TestQueueModel::damagedFileIsKeptAside_data()

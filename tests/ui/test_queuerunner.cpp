@@ -1,5 +1,6 @@
 // The queue runner with a scripted engine: job folders, order, pausing the queue, cancelling, retrying.
 #include "FakeJobRunner.h"
+#include "GenerationRules.h"
 #include "InferenceBridge.h"
 #include "QueueRunner.h"
 #include "RenderQueueDock.h"
@@ -7,6 +8,7 @@
 #include "StalePartials.h"
 
 #include <QAction>
+#include <QDateTime>
 #include <QDir>
 #include <QFile>
 #include <QImage>
@@ -45,6 +47,7 @@ class TestQueueRunner : public QObject
 
 private Q_SLOTS:
     void runsJobsInOrderWithFolders();
+    void existingFolderIsNeverShared();
     void pauseAfterCurrentJob();
     void cancelRunningAndPending();
     void failedJobCanBeRetried();
@@ -123,6 +126,38 @@ void TestQueueRunner::runsJobsInOrderWithFolders()
     }
     QVERIFY(model.job(a)->folder.contains(QStringLiteral("a-red-fox-in-the-snow")));
     QVERIFY(model.job(b)->folder.endsWith(QStringLiteral("_一只猫_1234")));
+}
+
+// A folder of the job's name that exists already (another instance's job, a job of the same second) is never
+// written into: the job makes its own, exclusively.
+void TestQueueRunner::existingFolderIsNeverShared()
+{
+    QTemporaryDir dir;
+    FakeRunnerLog log;
+    RenderQueueModel model(nullptr);
+    InferenceBridge bridge(fakeRunnerFactory(&log));
+    QueueRunner runner(&model, &bridge, dir.path());
+    QSignalSpy finished(&runner, &QueueRunner::jobFinished);
+    RenderJob job = makeJob("a red fox in the snow");
+    job.request.seed = 7;
+    // Taken: every name the job could get in the next minute.
+    const QDateTime now = QDateTime::currentDateTime();
+    QStringList taken;
+    for (int s = 0; s < 60; ++s) {
+        const QString name = readableJobName(now.addSecs(s), QStringLiteral("a red fox in the snow"), 7);
+        QVERIFY(QDir(dir.path()).mkdir(name));
+        QFile mine(QDir(dir.filePath(name)).filePath(QStringLiteral("someone-elses.txt")));
+        QVERIFY(mine.open(QIODevice::WriteOnly) && mine.write("keep") == 4);
+        taken.append(dir.filePath(name));
+    }
+    const QUuid id = model.addJob(job);
+    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 5000);
+    QCOMPARE(model.job(id)->state, JobState::Done);
+    const QString folder = model.job(id)->folder;
+    QVERIFY2(!taken.contains(folder), qPrintable(folder));
+    QVERIFY2(folder.endsWith(QStringLiteral("_7-2")), qPrintable(folder));
+    for (const QString& other : taken)
+        QCOMPARE(QDir(other).entryList(QDir::Files), QStringList{QStringLiteral("someone-elses.txt")});
 }
 
 void TestQueueRunner::pauseAfterCurrentJob()
@@ -310,6 +345,7 @@ void TestQueueRunner::pauseRunningJobKeepsCheckpointAndResumes()
     // The models went with the runner, on the inference thread.
     QTRY_VERIFY_WITH_TIMEOUT(log.destroyedOn.load() != nullptr, 2000);
     QCOMPARE(log.created.load(), 1);
+    QCOMPARE(log.releases.load(), 1); // the engine's unload(): device memory, not only the objects
 
     const QString folder = model.job(id)->folder;
     const QString checkpoint = QString::fromStdString(model.job(id)->request.resumeStatePath.string());

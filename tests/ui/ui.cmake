@@ -27,6 +27,7 @@ wan_add_ui_test(test_mainwindow)
 wan_add_ui_test(test_maskpainter)
 wan_add_ui_test(test_vaceinputpanel)
 wan_add_ui_test(test_editworkflow)
+wan_add_ui_test(test_singleinstance)
 # With the engine's media library (FFmpeg/OpenCV, no torch): its image readers check the written masks, and
 # the player actions decode a real MP4.
 if(TARGET wanui_media)
@@ -39,6 +40,15 @@ endif()
 if(TARGET test_mainwindow AND TARGET wan-studio_lrelease)
     add_dependencies(test_mainwindow wan-studio_lrelease)
     target_compile_definitions(test_mainwindow PRIVATE WAN_UI_QM_DIR="${CMAKE_BINARY_DIR}/app/wan-studio")
+endif()
+
+# The model files dialog and the main window's model set: the engine's header checks (wanui_models, no torch
+# compiled here) over the tiny fixtures.
+if(TARGET wanui_models)
+    wan_add_test(test_modelfiles SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_modelfiles.cpp LIBS wanui_models
+        LABELS unit TIMEOUT 120)
+    target_include_directories(test_modelfiles PRIVATE ${CMAKE_CURRENT_LIST_DIR})
+    target_compile_definitions(test_modelfiles PRIVATE WAN_UI_TEST_OUTPUT_DIR="${CMAKE_BINARY_DIR}/screenshots")
 endif()
 
 if(TARGET wan_pipeline AND TARGET wan_media)

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "wan/Request.h"
+
 #include <cstdint>
 #include <filesystem>
 #include <optional>
@@ -23,6 +25,7 @@ struct FileInfo
     std::uint64_t sizeBytes = 0;
     std::string dtype; // dominant stored dtype: "F32", "BF16", "F16", ...
     std::uint64_t parameterCount = 0;
+    std::string format; // how it was identified: "official", "ComfyUI", "GGUF", "Hugging Face T5", ...
 };
 
 struct DitDims
@@ -64,6 +67,10 @@ struct ModelInfo
     VaeDims vae;
     std::optional<ClipDims> clip; // i2v and flf2v only
     std::filesystem::path tokenizerModel;
+    // Set when the DiT is a single file (ModelFiles::dit) rather than the folder's shards; its config.json
+    // (beside the file) when there is one, else empty and the dims come from the shapes.
+    std::filesystem::path ditFile;
+    std::filesystem::path ditConfig;
 };
 
 // The official --task names a folder can run: t2v: t2v-1.3B (a DiT no wider than 2048) or t2v-14B, and
@@ -74,6 +81,17 @@ std::string modelTypeName(ModelType type);
 
 // Throws wan::Error(ErrorKind::ModelFolder or CorruptFile) naming the missing/bad file and what it should be.
 ModelInfo inspectModelFolder(const std::filesystem::path& dir);
+
+// A model set: the official folder `dir` (may be empty) with the parts `files` names in place of the
+// folder's own. Every given file is identified by its content and must hold that part (a VAE given as the
+// DiT, or a Flux file, is refused naming it); the parts must fit together (widths, channels, task). A set
+// without a folder needs the DiT, umT5, VAE (and CLIP for i2v/flf2v) files and the tokenizer: given, or found
+// beside the text encoder. Throws wan::Error(ModelFolder or CorruptFile) naming the first problem.
+ModelInfo inspectModelSet(const std::filesystem::path& dir, const ModelFiles& files);
+
+// Every problem of the set at once, one sentence each naming the file or the missing part and where it comes
+// from (for a model library listing what is missing); empty when inspectModelSet succeeds.
+std::vector<std::string> modelSetProblems(const std::filesystem::path& dir, const ModelFiles& files);
 
 // One JSON object (model_type, dit, t5, vae, clip) as printed by `wan-generate --inspect --json`.
 std::string modelInfoToJson(const ModelInfo& info);

@@ -119,12 +119,31 @@ struct LoraSpec
     bool operator==(const LoraSpec&) const = default;
 };
 
+// Single files (or component folders) that make up a model set beside, or instead of, an official folder:
+// ComfyUI single files, GGUF, diffusers component folders; their format is read from their content. An empty
+// path takes that part from Request::ckptDir (see inspectModelSet in ModelFolder.h).
+struct ModelFiles
+{
+    std::filesystem::path dit;       // DiT weights: .safetensors, .gguf; a config.json beside it is read
+    std::filesystem::path t5;        // umT5-XXL encoder weights (official .pth or Hugging Face names)
+    std::filesystem::path vae;       // Wan2.1 VAE (.pth or .safetensors)
+    std::filesystem::path clip;      // CLIP vision encoder (i2v, flf2v)
+    std::filesystem::path tokenizer; // umT5 spiece.model, or a folder holding it
+
+    bool empty() const
+    {
+        return dit.empty() && t5.empty() && vae.empty() && clip.empty() && tokenizer.empty();
+    }
+    bool operator==(const ModelFiles&) const = default;
+};
+
 // Everything a generation needs. settings.json (toJson) stores all of it except the per-run plumbing marked
 // "not stored" below.
 struct Request
 {
     Task task = Task::T2V;
-    std::filesystem::path ckptDir;
+    std::filesystem::path ckptDir; // the official folder; may be empty when `models` names every part
+    ModelFiles models;             // parts that replace the folder's own files
     std::string prompt;
     std::string originalPrompt; // the user's prompt when `prompt` is its extension; empty otherwise
     std::optional<std::string> negativePrompt; // nullopt: the official default for the task

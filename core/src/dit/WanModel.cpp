@@ -77,47 +77,6 @@ bool isGgufFile(const fs::path& file)
     return in.gcount() == sizeof magic && io::looksLikeGguf(magic, sizeof magic);
 }
 
-// ComfyUI "fp8_scaled": removes every `<module>.scale_weight` (and the `scaled_fp8` marker, and the
-// `scale_input` activation scales that only fp8 matmuls use) from `weights` and returns the scales by weight
-// name. Throws wan::Error(ModelFolder) naming the file for a scale without an fp8 weight.
-std::map<std::string, double> takeFp8Scales(io::TensorMap& weights, const fs::path& file)
-{
-    static constexpr std::string_view kScaleWeight = ".scale_weight";
-    static constexpr std::string_view kScaleInput = ".scale_input";
-    std::map<std::string, double> scales;
-    for (auto it = weights.begin(); it != weights.end();) {
-        const std::string_view name = it->first;
-        if (name == "scaled_fp8") {
-            it = weights.erase(it);
-            continue;
-        }
-        if (name.ends_with(kScaleInput)) {
-            it = weights.erase(it);
-            continue;
-        }
-        if (!name.ends_with(kScaleWeight)) {
-            ++it;
-            continue;
-        }
-        const std::string weightName =
-            std::string(name.substr(0, name.size() - kScaleWeight.size())) + ".weight";
-        const auto weight = weights.find(weightName);
-        if (weight == weights.end())
-            throw Error(ErrorKind::ModelFolder, quoted(file) + " has '" + it->first + "' but no '" +
-                                                    weightName + "': an incomplete fp8_scaled file");
-        try {
-            // Validates dtype and element count with the shared messages.
-            io::dequantizeScaledFp8(weight->second.flatten().slice(0, 0, 1), it->second, torch::kFloat32,
-                                    weightName);
-        } catch (const Error& e) {
-            throw Error(ErrorKind::ModelFolder, quoted(file) + ": " + e.what());
-        }
-        scales[weightName] = it->second.to(torch::kFloat32).reshape({}).item<double>();
-        it = weights.erase(it);
-    }
-    return scales;
-}
-
 } // namespace
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -492,7 +451,7 @@ std::shared_ptr<WanModel> WanModel::fromStoredWeights(io::TensorMap weights,
             renamed.emplace(renameKey(name, ditKeyRenames()), std::move(b));
         blocks = std::move(renamed);
     }
-    const auto scales = takeFp8Scales(weights, weightsFile);
+    const auto scales = io::takeScaledFp8Scales(weights, weightsFile);
 
     // The config reads shapes only: GGUF blocks stand in as shape-only tensors of their real shape.
     io::TensorMap shapes = weights;

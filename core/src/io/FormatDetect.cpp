@@ -466,24 +466,29 @@ FileDetection detectTensors(const std::vector<TensorDescription>& tensors, FileC
     return out;
 }
 
-FileDetection detectFile(const std::filesystem::path& path)
+std::vector<TensorDescription> readTensorDescriptions(const std::filesystem::path& path,
+                                                      FileContainer& container, std::string& ggufArchitecture)
 {
     const auto file = MappedFile::open(path);
     const auto* data = file->data();
     const auto size = file->size();
     const std::string name = path.string();
     std::vector<TensorDescription> tensors;
+    ggufArchitecture.clear();
     if (looksLikeGguf(data, size)) {
         const auto g = parseGguf(data, size, name);
         for (const auto& t : g.tensors)
-            tensors.push_back({t.name, t.shape, std::string(ggmlTypeInfo(t.type)->name)});
-        return detectTensors(tensors, FileContainer::Gguf, g.architecture(), path);
+            tensors.push_back({t.name, g.realShape(t, name), std::string(ggmlTypeInfo(t.type)->name)});
+        container = FileContainer::Gguf;
+        ggufArchitecture = g.architecture();
+        return tensors;
     }
     if (size >= 4 && std::memcmp(data, "PK\x03\x04", 4) == 0) {
         const auto archive = parsePthArchive(data, size, name);
         for (const auto& t : archive.tensors)
             tensors.push_back({t.name, t.shape, std::string(dtypeName(t.dtype))});
-        return detectTensors(tensors, FileContainer::Pth, {}, path);
+        container = FileContainer::Pth;
+        return tensors;
     }
     SafetensorsHeader header;
     try {
@@ -497,7 +502,16 @@ FileDetection detectFile(const std::filesystem::path& path)
     }
     for (const auto& t : header.tensors)
         tensors.push_back({t.name, t.shape, std::string(dtypeName(t.dtype))});
-    return detectTensors(tensors, FileContainer::Safetensors, {}, path);
+    container = FileContainer::Safetensors;
+    return tensors;
+}
+
+FileDetection detectFile(const std::filesystem::path& path)
+{
+    FileContainer container = FileContainer::Safetensors;
+    std::string architecture;
+    const auto tensors = readTensorDescriptions(path, container, architecture);
+    return detectTensors(tensors, container, architecture, path);
 }
 
 } // namespace wan::io

@@ -74,6 +74,13 @@ struct FileDetection
     std::string message;   // one sentence for the user, naming the file
 };
 
+// Every tensor's name, shape and stored type from the file's header (safetensors, GGUF or torch.save zip,
+// told apart by their first bytes); `container` and `ggufArchitecture` (GGUF only) are set. Throws as
+// detectFile.
+std::vector<TensorDescription> readTensorDescriptions(const std::filesystem::path& file,
+                                                      FileContainer& container,
+                                                      std::string& ggufArchitecture);
+
 // Reads the file's header (safetensors, GGUF or torch.save zip, told apart by their first bytes).
 // Throws wan::Error(CorruptFile) when the header is broken, wan::Error(ModelFolder) when the file is missing.
 FileDetection detectFile(const std::filesystem::path& file);

@@ -1,5 +1,6 @@
 #include "wan/ModelFolder.h"
 
+#include "io/FormatDetect.h"
 #include "io/MappedFile.h"
 #include "io/RawIo.h"
 #include "wan/Error.h"
@@ -164,13 +165,9 @@ int toInt(std::int64_t v)
     return static_cast<int>(std::min<std::int64_t>(v, 1 << 30));
 }
 
-// Returns the input width of the i2v image projection (img_emb.proj.0), 0 for t2v.
-int inspectDit(const fs::path& dir, ModelInfo& info)
+// config.json of a DiT -> model type and dims, checked against the shapes later by checkDitShapes.
+nlohmann::json readDitConfig(const fs::path& configFile, ModelInfo& info)
 {
-    const fs::path configFile = dir / "config.json";
-    if (!fs::is_regular_file(configFile))
-        folderError("Missing " + configFile.string() +
-                    " (the DiT configuration: model_type, dim, num_layers, ...).");
     nlohmann::json config;
     try {
         std::ifstream in(configFile, std::ios::binary);
@@ -211,6 +208,51 @@ int inspectDit(const fs::path& dir, ModelInfo& info)
     if (imageModel && d.textLen != 512)
         folderError(configFile.string() + ": an " + modelTypeName(info.modelType) +
                     " model needs text_len 512, not " + std::to_string(d.textLen) + ".");
+    return config;
+}
+
+// Dims of a single-file DiT without config.json, from the shapes alone, as WanModel reads them: the head
+// size 128 of every release, text_len 512, the model type from the tensors present.
+void inferDitConfig(const ShapeTable& all, ModelInfo& info)
+{
+    DitDims& d = info.dit;
+    const auto& patch = all.shape("patch_embedding.weight", 5);
+    d.dim = toInt(patch[0]);
+    d.inDim = toInt(patch[1]);
+    d.ffnDim = toInt(all.shape("blocks.0.ffn.0.weight", 2)[0]);
+    d.freqDim = toInt(all.shape("time_embedding.0.weight", 2)[1]);
+    d.numLayers = all.countIndexed("blocks.");
+    const std::int64_t patchVolume = std::max<std::int64_t>(1, patch[2] * patch[3] * patch[4]);
+    d.outDim = toInt(all.shape("head.head.weight", 2)[0] / patchVolume);
+    d.numHeads = std::max(1, d.dim / 128);
+    d.textLen = 512;
+    if (all.find("vace_patch_embedding.weight"))
+        info.modelType = ModelType::VACE;
+    else if (all.find("img_emb.emb_pos"))
+        info.modelType = ModelType::FLF2V;
+    else if (all.find("img_emb.proj.0.weight"))
+        info.modelType = ModelType::I2V;
+    else
+        info.modelType = ModelType::T2V;
+    if (d.dim % d.numHeads != 0 || (d.dim / d.numHeads) % 2 != 0)
+        folderError(all.file.string() + ": width " + std::to_string(d.dim) +
+                    " does not split into heads of 128; put the model's config.json beside the file.");
+}
+
+// The DiT's shapes against its dims; VACE block list from config.json or the official default. Returns the
+// input width of the i2v image projection (img_emb.proj.0), 0 for t2v.
+int checkDitShapes(const ShapeTable& all, const nlohmann::json* config, const fs::path& configFile,
+                   ModelInfo& info);
+
+// Returns the input width of the i2v image projection (img_emb.proj.0), 0 for t2v.
+int inspectDit(const fs::path& dir, ModelInfo& info)
+{
+    const fs::path configFile = dir / "config.json";
+    if (!fs::is_regular_file(configFile))
+        folderError("Missing " + configFile.string() +
+                    " (the DiT configuration: model_type, dim, num_layers, ...).");
+    const nlohmann::json config = readDitConfig(configFile, info);
+    DitDims& d = info.dit;
 
     // Weights: one file or shards listed by the index.
     std::vector<fs::path> shards;
@@ -240,6 +282,7 @@ int inspectDit(const fs::path& dir, ModelInfo& info)
         std::vector<RawTensor> list;
         auto table = readSafetensorsShapes(shard, list);
         d.files.push_back(describe(shard, list));
+        d.files.back().format = "official";
         for (const auto& t : list)
             namesByShard[shard.filename().string()].insert(t.name);
         all.tensors.merge(table.tensors);
@@ -253,6 +296,15 @@ int inspectDit(const fs::path& dir, ModelInfo& info)
         }
     }
 
+    return checkDitShapes(all, &config, configFile, info);
+}
+
+int checkDitShapes(const ShapeTable& all, const nlohmann::json* configJson, const fs::path& configFile,
+                   ModelInfo& info)
+{
+    DitDims& d = info.dit;
+    static const nlohmann::json kNoConfig = nlohmann::json::object();
+    const nlohmann::json& config = configJson ? *configJson : kNoConfig;
     const auto& patch = all.shape("patch_embedding.weight", 5);
     d.patchSize = {toInt(patch[2]), toInt(patch[3]), toInt(patch[4])};
     expectDim(all, "patch_embedding.weight", 0, d.dim, "dim", 5);
@@ -300,8 +352,7 @@ int inspectDit(const fs::path& dir, ModelInfo& info)
         if (vaceBlocks != static_cast<int>(d.vaceLayers.size()))
             throw Error(ErrorKind::ModelFolder, all.file.string() + " has " + std::to_string(vaceBlocks) +
                                                     " vace_blocks but vace_layers lists " +
-                                                    std::to_string(d.vaceLayers.size()) + ". " +
-                                                    kWhereToGet);
+                                                    std::to_string(d.vaceLayers.size()) + ". " + kWhereToGet);
         return 0;
     }
     if (all.find("vace_patch_embedding.weight"))
@@ -327,11 +378,12 @@ int inspectDit(const fs::path& dir, ModelInfo& info)
     return imageWidth;
 }
 
-void inspectT5(const fs::path& dir, ModelInfo& info)
+// The umT5 encoder's dims from official names; `withDit`: also check its width against the DiT's.
+void checkT5(const ShapeTable& table, const FileInfo& fileInfo, ModelInfo& info, bool withDit)
 {
-    const fs::path file = requireFile(dir, kT5File, "the umT5-XXL text encoder");
+    const fs::path& file = table.file;
     T5Dims& t = info.t5;
-    const auto table = readPthShapes(file, t.file);
+    t.file = fileInfo;
     const auto& emb = table.shape("token_embedding.weight", 2);
     t.vocab = toInt(emb[0]);
     t.dim = toInt(emb[1]);
@@ -351,21 +403,24 @@ void inspectT5(const fs::path& dir, ModelInfo& info)
     if (t.numHeads <= 0 || t.dimAttn % t.numHeads != 0)
         folderError(file.string() + ": attention width " + std::to_string(t.dimAttn) +
                     " is not a multiple of " + std::to_string(t.numHeads) + " heads.");
-    if (t.dim != info.dit.textDim)
+    if (withDit && t.dim != info.dit.textDim)
         folderError(file.string() + ": the text encoder width " + std::to_string(t.dim) +
                     " differs from the DiT's text_dim " + std::to_string(info.dit.textDim) +
                     " (text_embedding.0.weight): the files come from different models.");
 }
 
-void inspectVae(const fs::path& dir, ModelInfo& info)
+// The VAE's dims from official names; `withDit`: also check its channels against the DiT's.
+void checkVae(const ShapeTable& table, const FileInfo& fileInfo, ModelInfo& info, bool withDit)
 {
-    const fs::path file = requireFile(dir, kVaeFile, "the Wan2.1 VAE");
+    const fs::path& file = table.file;
     VaeDims& v = info.vae;
-    const auto table = readPthShapes(file, v.file);
+    v.file = fileInfo;
     v.dim = toInt(table.shape("encoder.conv1.weight", 5)[0]);
     v.zDim = toInt(table.shape("conv2.weight", 5)[0]);
     expectDim(table, "conv1.weight", 0, 2 * v.zDim, "2 * z_dim", 5);
     expectDim(table, "decoder.conv1.weight", 1, v.zDim, "z_dim", 5);
+    if (!withDit)
+        return;
     if (info.dit.outDim != v.zDim)
         folderError(file.string() + ": the VAE latent has " + std::to_string(v.zDim) +
                     " channels but the DiT's out_dim is " + std::to_string(info.dit.outDim) + ".");
@@ -383,13 +438,13 @@ void inspectVae(const fs::path& dir, ModelInfo& info)
                     std::to_string(2 * v.zDim + 64) + ", not " + std::to_string(info.dit.vaceInDim) + ".");
 }
 
-void inspectClip(const fs::path& dir, ModelInfo& info, int ditImageWidth, int firstLastTokens)
+// The CLIP image encoder's dims from official names; `ditImageWidth` > 0: checked against the DiT's.
+void checkClip(const ShapeTable& table, const FileInfo& fileInfo, ModelInfo& info, int ditImageWidth,
+               int firstLastTokens)
 {
-    const fs::path file =
-        requireFile(dir, kClipFile,
-                    "the open-clip XLM-RoBERTa ViT-H/14 image encoder for " + modelTypeName(info.modelType));
+    const fs::path& file = table.file;
     ClipDims c;
-    const auto table = readPthShapes(file, c.file);
+    c.file = fileInfo;
     const auto& patch = table.shape("visual.patch_embedding.weight", 4);
     c.width = toInt(patch[0]);
     c.patchSize = toInt(patch[2]);
@@ -408,7 +463,7 @@ void inspectClip(const fs::path& dir, ModelInfo& info, int ditImageWidth, int fi
     if (c.width % c.heads != 0)
         folderError(file.string() + ": vision width " + std::to_string(c.width) +
                     " is not a multiple of 16 heads.");
-    if (c.width != ditImageWidth)
+    if (ditImageWidth > 0 && c.width != ditImageWidth)
         folderError(file.string() + ": the image encoder width " + std::to_string(c.width) +
                     " differs from the DiT's image projection input " + std::to_string(ditImageWidth) +
                     " (img_emb.proj.0.weight): the files come from different models.");
@@ -429,8 +484,18 @@ ModelInfo inspectFolder(const fs::path& dir)
     ModelInfo info;
     info.dir = dir;
     const int ditImageWidth = inspectDit(dir, info);
-    inspectT5(dir, info);
-    inspectVae(dir, info);
+    {
+        FileInfo fileInfo;
+        const auto table = readPthShapes(requireFile(dir, kT5File, "the umT5-XXL text encoder"), fileInfo);
+        fileInfo.format = "official";
+        checkT5(table, fileInfo, info, true);
+    }
+    {
+        FileInfo fileInfo;
+        const auto table = readPthShapes(requireFile(dir, kVaeFile, "the Wan2.1 VAE"), fileInfo);
+        fileInfo.format = "official";
+        checkVae(table, fileInfo, info, true);
+    }
     if (info.modelType == ModelType::I2V || info.modelType == ModelType::FLF2V) {
         int firstLastTokens = 0;
         if (info.modelType == ModelType::FLF2V) {
@@ -442,11 +507,312 @@ ModelInfo inspectFolder(const fs::path& dir)
                     firstLastTokens = toInt(t->shape.at(1));
             }
         }
-        inspectClip(dir, info, ditImageWidth, firstLastTokens);
+        FileInfo fileInfo;
+        const auto table = readPthShapes(requireFile(dir, kClipFile,
+                                                     "the open-clip XLM-RoBERTa ViT-H/14 image encoder for " +
+                                                         modelTypeName(info.modelType)),
+                                         fileInfo);
+        fileInfo.format = "official";
+        checkClip(table, fileInfo, info, ditImageWidth, firstLastTokens);
     }
     info.tokenizerModel = requireFile(dir, kTokenizerFile, "the umT5 SentencePiece tokenizer");
     spdlog::debug("{}: {} model, dim {}, {} layers", dir.string(), modelTypeName(info.modelType),
                   info.dit.dim, info.dit.numLayers);
+    return info;
+}
+
+// ---- model sets: a folder and/or single files
+// ---------------------------------------------------------------
+
+// One part given as its own file: what detection says it is, and its shapes under official names where the
+// file uses them (a ComfyUI prefix stripped; GGUF's 4-D patch kernels given back their size-1 time axis).
+struct PartFile
+{
+    ShapeTable table;
+    io::FileDetection detection;
+    FileInfo info;
+};
+
+PartFile readPart(const fs::path& file, io::FileRole role, const std::string& what)
+{
+    std::error_code ec;
+    if (!fs::exists(file, ec))
+        throw Error(ErrorKind::ModelFolder, file.string() + " does not exist (" + what + ").");
+    if (fs::is_directory(file, ec))
+        throw Error(ErrorKind::ModelFolder,
+                    file.string() + " is a folder: choose the " + what + " file itself.");
+    PartFile part;
+    io::FileContainer container = io::FileContainer::Safetensors;
+    std::string architecture;
+    const auto tensors = io::readTensorDescriptions(file, container, architecture);
+    part.detection = io::detectTensors(tensors, container, architecture, file);
+    const auto& d = part.detection;
+    if (!d.isWan)
+        throw Error(ErrorKind::ModelFolder, d.message + " Choose a Wan 2.1 file for " + what + ".");
+    if (d.role != role)
+        throw Error(ErrorKind::ModelFolder, file.string() + " holds " + io::fileRoleName(d.role) +
+                                                " weights (" + io::namingSourceName(d.naming) +
+                                                " names), not " + what + ".");
+    part.table.file = file;
+    part.info.path = file;
+    part.info.sizeBytes = fs::file_size(file, ec);
+    part.info.dtype = d.storage;
+    part.info.format =
+        std::string(io::namingSourceName(d.naming)) + (container == io::FileContainer::Gguf ? " GGUF" : "");
+    for (const auto& t : tensors) {
+        std::string name = t.name;
+        for (const char* prefix : {"model.diffusion_model.", "diffusion_model."})
+            if (role == io::FileRole::Dit && name.rfind(prefix, 0) == 0)
+                name = name.substr(std::string(prefix).size());
+        RawTensor raw;
+        raw.name = name;
+        raw.shape = t.shape;
+        if (container == io::FileContainer::Gguf && raw.shape.size() == 4 &&
+            (name == "patch_embedding.weight" || name == "vace_patch_embedding.weight"))
+            raw.shape.insert(raw.shape.begin() + 2, 1);
+        part.info.parameterCount += raw.numel();
+        part.table.tensors.insert_or_assign(name, std::move(raw));
+    }
+    return part;
+}
+
+// umT5 dims from Hugging Face T5 names (ComfyUI's umt5_xxl files, diffusers' text_encoder).
+void checkHfT5(const ShapeTable& table, const FileInfo& fileInfo, ModelInfo& info, bool withDit)
+{
+    T5Dims& t = info.t5;
+    t.file = fileInfo;
+    const auto& emb = table.shape("shared.weight", 2);
+    t.vocab = toInt(emb[0]);
+    t.dim = toInt(emb[1]);
+    t.numLayers = table.countIndexed("encoder.block.");
+    const auto& rel = table.shape("encoder.block.0.layer.0.SelfAttention.relative_attention_bias.weight", 2);
+    t.numBuckets = toInt(rel[0]);
+    t.numHeads = toInt(rel[1]);
+    t.dimAttn = toInt(table.shape("encoder.block.0.layer.0.SelfAttention.q.weight", 2)[0]);
+    t.ffnDim = toInt(table.shape("encoder.block.0.layer.1.DenseReluDense.wi_1.weight", 2)[0]);
+    if (withDit && t.dim != info.dit.textDim)
+        folderError(table.file.string() + ": the text encoder width " + std::to_string(t.dim) +
+                    " differs from the DiT's text_dim " + std::to_string(info.dit.textDim) +
+                    ": the files come from different models.");
+}
+
+// CLIP vision dims from Hugging Face names (ComfyUI's clip_vision_h, diffusers' image_encoder).
+void checkHfClip(const ShapeTable& table, const FileInfo& fileInfo, ModelInfo& info, int ditImageWidth)
+{
+    ClipDims c;
+    c.file = fileInfo;
+    const auto& patch = table.shape("vision_model.embeddings.patch_embedding.weight", 4);
+    c.width = toInt(patch[0]);
+    c.patchSize = toInt(patch[2]);
+    const auto tokens = table.shape("vision_model.embeddings.position_embedding.weight", 2)[0] - 1;
+    const auto side = static_cast<std::int64_t>(
+        std::llround(std::sqrt(static_cast<double>(std::max<std::int64_t>(tokens, 0)))));
+    c.imageSize = toInt(side * c.patchSize);
+    c.layers = table.countIndexed("vision_model.encoder.layers.");
+    c.mlpDim = toInt(table.shape("vision_model.encoder.layers.0.mlp.fc1.weight", 2)[0]);
+    c.outDim = table.find("visual_projection.weight") ? toInt(table.shape("visual_projection.weight", 2)[0])
+                                                      : c.width;
+    c.heads = 16;
+    if (ditImageWidth > 0 && c.width != ditImageWidth)
+        folderError(table.file.string() + ": the image encoder width " + std::to_string(c.width) +
+                    " differs from the DiT's image projection input " + std::to_string(ditImageWidth) +
+                    ": the files come from different models.");
+    info.clip = c;
+}
+
+// The tokenizer of a set: given (the file, or a folder holding it), the folder's, or beside the text
+// encoder file (as an official folder, a loose spiece.model, or diffusers' tokenizer/ folder).
+fs::path findTokenizer(const fs::path& dir, const ModelFiles& files)
+{
+    std::error_code ec;
+    auto inFolder = [&](const fs::path& folder) -> fs::path {
+        for (const char* name : {kTokenizerFile, "spiece.model", "tokenizer/spiece.model"})
+            if (fs::is_regular_file(folder / name, ec))
+                return folder / name;
+        return {};
+    };
+    if (!files.tokenizer.empty()) {
+        if (fs::is_regular_file(files.tokenizer, ec))
+            return files.tokenizer;
+        if (fs::is_directory(files.tokenizer, ec))
+            if (auto found = inFolder(files.tokenizer); !found.empty())
+                return found;
+        throw Error(ErrorKind::ModelFolder,
+                    files.tokenizer.string() +
+                        " is not the umT5 tokenizer: choose its spiece.model (google/umt5-xxl/spiece.model "
+                        "of an official Wan2.1 folder, or spiece.model of google/umt5-xxl on Hugging Face).");
+    }
+    if (!dir.empty())
+        return requireFile(dir, kTokenizerFile, "the umT5 SentencePiece tokenizer");
+    const fs::path besideT5 = files.t5.parent_path();
+    for (const auto& folder : {besideT5, besideT5.parent_path()})
+        if (auto found = inFolder(folder); !found.empty())
+            return found;
+    throw Error(
+        ErrorKind::ModelFolder,
+        "No umT5 tokenizer for " + files.t5.string() +
+            ": single-file text encoders carry none. Put spiece.model (google/umt5-xxl/spiece.model "
+            "of an official Wan2.1 folder, or spiece.model of google/umt5-xxl on Hugging Face) beside "
+            "it, or choose it.");
+}
+
+struct SetProblem
+{
+    ErrorKind kind;
+    std::string message;
+};
+
+// Every part of the set in turn; a part's problem is recorded and the next part still inspected, so that a
+// library can list them all. Parts that depend on the DiT's dims are cross-checked only when it was read.
+ModelInfo inspectSet(const fs::path& dir, const ModelFiles& files, std::vector<SetProblem>& problems)
+{
+    ModelInfo info;
+    info.dir = dir;
+    auto attempt = [&](auto&& fn) {
+        try {
+            fn();
+            return true;
+        } catch (const Error& e) {
+            problems.push_back({e.kind(), e.what()});
+            return false;
+        }
+    };
+    std::error_code ec;
+    if (!dir.empty() && !attempt([&] {
+            if (!fs::exists(dir, ec))
+                folderError("Model folder " + dir.string() + " does not exist.");
+            if (!fs::is_directory(dir, ec))
+                folderError(dir.string() + " is not a folder: choose the model folder, not a file.");
+        }))
+        return info;
+    const bool folder = !dir.empty();
+    auto missing = [&](const std::string& what) {
+        problems.push_back(
+            {ErrorKind::ModelFolder,
+             "No " + what + ": choose its file, or a Wan2.1 model folder that holds it. " + kWhereToGet});
+    };
+
+    int ditImageWidth = 0, firstLastTokens = 0;
+    bool haveDit = false;
+    if (!files.dit.empty()) {
+        haveDit = attempt([&] {
+            const auto part = readPart(files.dit, io::FileRole::Dit, "the DiT");
+            if (part.detection.naming == io::NamingSource::Diffusers)
+                throw Error(ErrorKind::ModelFolder,
+                            files.dit.string() +
+                                " uses diffusers' names (WanTransformer3DModel); DiT files with "
+                                "the official or ComfyUI names, and GGUF, can be read.");
+            const fs::path config = files.dit.parent_path() / "config.json";
+            nlohmann::json json;
+            bool useConfig = false;
+            if (fs::is_regular_file(config, ec)) {
+                try {
+                    std::ifstream in(config, std::ios::binary);
+                    json = nlohmann::json::parse(in);
+                    useConfig = json.is_object() && json.contains("dim") && json.contains("model_type");
+                } catch (const std::exception&) {
+                    useConfig = false; // not the DiT's configuration (a diffusers or unrelated file)
+                }
+            }
+            if (useConfig) {
+                info.ditConfig = config;
+                json = readDitConfig(config, info);
+            } else {
+                inferDitConfig(part.table, info);
+            }
+            info.ditFile = files.dit;
+            info.dit.files = {part.info};
+            ditImageWidth =
+                checkDitShapes(part.table, useConfig ? &json : nullptr, useConfig ? config : files.dit, info);
+            if (const auto* pos = part.table.find("img_emb.emb_pos"); pos && pos->shape.size() == 3)
+                firstLastTokens = toInt(pos->shape[1]);
+        });
+    } else if (folder) {
+        haveDit = attempt([&] {
+            ditImageWidth = inspectDit(dir, info);
+            std::vector<RawTensor> list;
+            if (info.modelType == ModelType::FLF2V)
+                for (const auto& f : info.dit.files)
+                    if (const auto* t = readSafetensorsShapes(f.path, list).find("img_emb.emb_pos"))
+                        firstLastTokens = toInt(t->shape.at(1));
+        });
+    } else {
+        missing("DiT (diffusion model)");
+    }
+
+    if (!files.t5.empty()) {
+        attempt([&] {
+            const auto part = readPart(files.t5, io::FileRole::TextEncoder, "the umT5 text encoder");
+            if (part.detection.naming == io::NamingSource::HfT5)
+                checkHfT5(part.table, part.info, info, haveDit);
+            else if (part.detection.naming == io::NamingSource::Official)
+                checkT5(part.table, part.info, info, haveDit);
+            else
+                throw Error(ErrorKind::ModelFolder,
+                            files.t5.string() + " names its tensors as " +
+                                io::namingSourceName(part.detection.naming) +
+                                "; umT5 files with the official or Hugging Face names can be read.");
+        });
+    } else if (folder) {
+        attempt([&] {
+            FileInfo fileInfo;
+            const auto table =
+                readPthShapes(requireFile(dir, kT5File, "the umT5-XXL text encoder"), fileInfo);
+            fileInfo.format = "official";
+            checkT5(table, fileInfo, info, haveDit);
+        });
+    } else {
+        missing("umT5 text encoder");
+    }
+
+    if (!files.vae.empty()) {
+        attempt([&] {
+            const auto part = readPart(files.vae, io::FileRole::Vae, "the VAE");
+            if (part.detection.naming != io::NamingSource::Official)
+                throw Error(ErrorKind::ModelFolder,
+                            files.vae.string() + " names its tensors as " +
+                                io::namingSourceName(part.detection.naming) +
+                                "; VAE files with the official names (Wan2.1_VAE.pth, ComfyUI's "
+                                "wan_2.1_vae.safetensors) can be read.");
+            checkVae(part.table, part.info, info, haveDit);
+        });
+    } else if (folder) {
+        attempt([&] {
+            FileInfo fileInfo;
+            const auto table = readPthShapes(requireFile(dir, kVaeFile, "the Wan2.1 VAE"), fileInfo);
+            fileInfo.format = "official";
+            checkVae(table, fileInfo, info, haveDit);
+        });
+    } else {
+        missing("VAE");
+    }
+
+    const bool imageModel = info.modelType == ModelType::I2V || info.modelType == ModelType::FLF2V;
+    if (haveDit && imageModel) {
+        const std::string what =
+            "the CLIP image encoder (open-clip XLM-RoBERTa ViT-H/14) for " + modelTypeName(info.modelType);
+        if (!files.clip.empty()) {
+            attempt([&] {
+                const auto part = readPart(files.clip, io::FileRole::ClipVision, what);
+                if (part.detection.naming == io::NamingSource::HfClip)
+                    checkHfClip(part.table, part.info, info, ditImageWidth);
+                else
+                    checkClip(part.table, part.info, info, ditImageWidth, firstLastTokens);
+            });
+        } else if (folder) {
+            attempt([&] {
+                FileInfo fileInfo;
+                const auto table = readPthShapes(requireFile(dir, kClipFile, what), fileInfo);
+                fileInfo.format = "official";
+                checkClip(table, fileInfo, info, ditImageWidth, firstLastTokens);
+            });
+        } else {
+            missing("CLIP image encoder (needed by " + modelTypeName(info.modelType) + " models)");
+        }
+    }
+
+    if (folder || !files.t5.empty() || !files.tokenizer.empty())
+        attempt([&] { info.tokenizerModel = findTokenizer(dir, files); });
     return info;
 }
 
@@ -455,7 +821,8 @@ nlohmann::json fileJson(const FileInfo& f)
     return {{"path", f.path.string()},
             {"size_bytes", f.sizeBytes},
             {"dtype", f.dtype},
-            {"parameters", f.parameterCount}};
+            {"parameters", f.parameterCount},
+            {"format", f.format}};
 }
 
 } // namespace
@@ -499,6 +866,41 @@ ModelInfo inspectModelFolder(const fs::path& dir)
     } catch (const fs::filesystem_error& e) {
         throw Error(ErrorKind::Io, "cannot read the model folder " + dir.string() + ": " + e.what());
     }
+}
+
+ModelInfo inspectModelSet(const fs::path& dir, const ModelFiles& files)
+{
+    if (files.empty())
+        return inspectModelFolder(dir);
+    std::vector<SetProblem> problems;
+    ModelInfo info;
+    try {
+        info = inspectSet(dir, files, problems);
+    } catch (const fs::filesystem_error& e) {
+        throw Error(ErrorKind::Io, std::string("cannot read the model files: ") + e.what());
+    }
+    if (!problems.empty())
+        throw Error(problems.front().kind, problems.front().message);
+    return info;
+}
+
+std::vector<std::string> modelSetProblems(const fs::path& dir, const ModelFiles& files)
+{
+    std::vector<SetProblem> problems;
+    if (dir.empty() && files.empty())
+        return {"No model chosen: choose a Wan2.1 model folder, or the DiT, umT5, VAE (and for image models "
+                "CLIP) files."};
+    try {
+        inspectSet(dir, files, problems);
+    } catch (const Error& e) {
+        problems.push_back({e.kind(), e.what()});
+    } catch (const fs::filesystem_error& e) {
+        problems.push_back({ErrorKind::Io, std::string("cannot read the model files: ") + e.what()});
+    }
+    std::vector<std::string> out;
+    for (const auto& p : problems)
+        out.push_back(p.message);
+    return out;
 }
 
 std::string modelInfoToJson(const ModelInfo& info)
@@ -546,6 +948,8 @@ std::string modelInfoToJson(const ModelInfo& info)
         j["dit"]["vace_layers"] = d.vaceLayers;
         j["dit"]["vace_in_dim"] = d.vaceInDim;
     }
+    if (!info.ditConfig.empty())
+        j["dit"]["config"] = info.ditConfig.string();
     j["tokenizer"] = info.tokenizerModel.string();
     j["tasks"] = folderTasks(info);
     return j.dump(2);
@@ -563,12 +967,15 @@ std::string modelInfoToText(const ModelInfo& info)
         return os.str();
     };
     auto file = [&](const FileInfo& f) {
-        return f.path.filename().string() + " (" + gb(f.sizeBytes) + ", " + f.dtype + ", " +
-               std::to_string(f.parameterCount) + " parameters)";
+        const bool loose = info.dir.empty() || f.path.parent_path() != info.dir;
+        return (loose ? f.path.string() : f.path.filename().string()) + " (" + gb(f.sizeBytes) + ", " +
+               f.dtype + ", " + std::to_string(f.parameterCount) + " parameters" +
+               (f.format.empty() || f.format == "official" ? "" : ", " + f.format) + ")";
     };
     std::ostringstream os;
     const auto& d = info.dit;
-    os << "Model folder: " << info.dir.string() << "\n";
+    if (!info.dir.empty())
+        os << "Model folder: " << info.dir.string() << "\n";
     os << "Type: " << modelTypeName(info.modelType) << "\n";
     os << "Tasks:";
     for (const auto& task : folderTasks(info))

@@ -40,29 +40,7 @@ GgufWeights loadGgufWeights(const std::filesystem::path& path)
     GgufWeights out;
     out.architecture = gguf.architecture();
     for (const auto& t : gguf.tensors) {
-        std::vector<std::int64_t> shape = t.shape;
-        // ComfyUI-GGUF stores some tensors flattened (rows of 256 for the K types, 5-D convolutions as 4-D)
-        // and records their real shape here.
-        if (const auto* orig = gguf.find("comfy.gguf.orig_shape." + t.name)) {
-            std::vector<std::int64_t> real;
-            std::uint64_t numel = 1;
-            bool valid =
-                orig->type == GgufValueType::Array && !orig->numbers.empty() && orig->numbers.size() <= 8;
-            for (const double d : orig->numbers) {
-                if (!valid || !(d >= 1.0 && d <= 1e12) || d != double(std::int64_t(d))) {
-                    valid = false;
-                    break;
-                }
-                real.push_back(std::int64_t(d));
-                numel *= std::uint64_t(d);
-                valid = numel <= t.numel;
-            }
-            if (!valid || numel != t.numel)
-                throw Error(ErrorKind::CorruptFile, path.string() + ": comfy.gguf.orig_shape." + t.name +
-                                                        " does not fit the tensor's " +
-                                                        std::to_string(t.numel) + " elements");
-            shape = std::move(real);
-        }
+        const std::vector<std::int64_t> shape = gguf.realShape(t, path.string());
         const auto type = static_cast<GgmlType>(t.type);
         if (type == GgmlType::F32 || type == GgmlType::F16 || type == GgmlType::BF16) {
             const auto dtype = type == GgmlType::F32   ? torch::kFloat32
@@ -112,6 +90,40 @@ torch::Tensor dequantizeScaledFp8(const torch::Tensor& weight, const torch::Tens
                                                 std::to_string(scale.numel()) +
                                                 " elements, not 1 (per-tensor scale)");
     return (weight.to(torch::kFloat32) * scale.to(torch::kFloat32).reshape({})).to(dtype);
+}
+
+std::map<std::string, double> takeScaledFp8Scales(TensorMap& weights, const std::filesystem::path& file)
+{
+    static constexpr std::string_view kScaleWeight = ".scale_weight";
+    static constexpr std::string_view kScaleInput = ".scale_input";
+    std::map<std::string, double> scales;
+    for (auto it = weights.begin(); it != weights.end();) {
+        const std::string_view name = it->first;
+        if (name == "scaled_fp8" || name.ends_with(kScaleInput)) {
+            it = weights.erase(it);
+            continue;
+        }
+        if (!name.ends_with(kScaleWeight)) {
+            ++it;
+            continue;
+        }
+        const std::string weightName =
+            std::string(name.substr(0, name.size() - kScaleWeight.size())) + ".weight";
+        const auto weight = weights.find(weightName);
+        if (weight == weights.end())
+            throw Error(ErrorKind::ModelFolder, "'" + file.string() + "' has '" + it->first + "' but no '" +
+                                                    weightName + "': an incomplete fp8_scaled file");
+        try {
+            // Validates the dtype and the element count with the shared messages.
+            dequantizeScaledFp8(weight->second.flatten().slice(0, 0, 1), it->second, torch::kFloat32,
+                                weightName);
+        } catch (const Error& e) {
+            throw Error(ErrorKind::ModelFolder, "'" + file.string() + "': " + e.what());
+        }
+        scales[weightName] = it->second.to(torch::kFloat32).reshape({}).item<double>();
+        it = weights.erase(it);
+    }
+    return scales;
 }
 
 } // namespace wan::io

@@ -29,6 +29,12 @@ TensorMap loadGgufDequantized(const std::filesystem::path& file, torch::Dtype dt
 torch::Tensor dequantizeScaledFp8(const torch::Tensor& weight, const torch::Tensor& scale, torch::Dtype dtype,
                                   const std::string& name);
 
+// ComfyUI "fp8_scaled": removes the `scaled_fp8` marker, every `<module>.scale_input` (activation scales that
+// only fp8 matrix products use) and every `<module>.scale_weight` from `weights`, and returns the weight
+// scales by weight name ("<module>.weight"). Throws wan::Error(ModelFolder) naming `file` for a scale without
+// an fp8 weight or with more than one element.
+std::map<std::string, double> takeScaledFp8Scales(TensorMap& weights, const std::filesystem::path& file);
+
 // A GGUF file with its quantised tensors left quantised: `tensors` holds F32/F16/BF16 tensors in their stored
 // dtype (exact) and, for every block type, the raw blocks as a 1-D uint8 tensor aliasing the mapping, whose
 // ggml type and real shape (torch order, after any `comfy.gguf.orig_shape.<name>` reshape) are in `blocks`.

@@ -294,6 +294,30 @@ std::string GgufFile::architecture() const
     return v && v->type == GgufValueType::String ? v->s : std::string();
 }
 
+std::vector<std::int64_t> GgufFile::realShape(const GgufTensorInfo& tensor, const std::string& fileName) const
+{
+    const auto* orig = find("comfy.gguf.orig_shape." + tensor.name);
+    if (!orig)
+        return tensor.shape;
+    std::vector<std::int64_t> real;
+    std::uint64_t numel = 1;
+    bool valid = orig->type == GgufValueType::Array && !orig->numbers.empty() && orig->numbers.size() <= 8;
+    for (const double d : orig->numbers) {
+        if (!valid || !(d >= 1.0 && d <= 1e12) || d != double(std::int64_t(d))) {
+            valid = false;
+            break;
+        }
+        real.push_back(std::int64_t(d));
+        numel *= std::uint64_t(d);
+        valid = numel <= tensor.numel;
+    }
+    if (!valid || numel != tensor.numel)
+        throw Error(ErrorKind::CorruptFile, fileName + ": comfy.gguf.orig_shape." + tensor.name +
+                                                " does not fit the tensor's " + std::to_string(tensor.numel) +
+                                                " elements");
+    return real;
+}
+
 bool looksLikeGguf(const std::uint8_t* data, std::size_t size) noexcept
 {
     return size >= 4 && std::memcmp(data, "GGUF", 4) == 0;

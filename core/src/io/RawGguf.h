@@ -139,6 +139,10 @@ struct GgufFile
     const GgufValue* find(std::string_view key) const;
     // metadata "general.architecture" when it is a string, else empty.
     std::string architecture() const;
+    // The tensor's real shape (torch order): ComfyUI-GGUF stores some tensors flattened (rows of 256 for the
+    // K types, 5-D convolutions as 4-D) and records their shape as "comfy.gguf.orig_shape.<name>". Throws
+    // wan::Error(CorruptFile) naming `fileName` when that record does not fit the tensor.
+    std::vector<std::int64_t> realShape(const GgufTensorInfo& tensor, const std::string& fileName) const;
 };
 
 // True when the bytes start with the GGUF magic.

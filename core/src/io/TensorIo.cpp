@@ -143,15 +143,21 @@ TensorMap loadDitWeights(const fs::path& ckptDir)
                 "index.json with its shards (official weights: Wan-AI/Wan2.1-T2V-1.3B, Wan2.1-T2V-14B, "
                 "Wan2.1-I2V-14B-480P/720P on Hugging Face or ModelScope)");
 
+    return loadSafetensorsShards(indexFile);
+}
+
+TensorMap loadSafetensorsShards(const fs::path& indexFile)
+{
+    const fs::path dir = indexFile.parent_path();
     const auto weightMap = readDitIndex(indexFile);
     std::map<std::string, std::vector<std::string>> byShard;
     for (const auto& [name, shard] : weightMap)
         byShard[shard].push_back(name);
     TensorMap out;
     for (const auto& [shard, names] : byShard) {
-        const fs::path shardFile = ckptDir / shard;
+        const fs::path shardFile = dir / shard;
         if (!fs::is_regular_file(shardFile))
-            throw Error(ErrorKind::ModelFolder, "DiT shard " + shardFile.string() + " listed in " +
+            throw Error(ErrorKind::ModelFolder, "shard " + shardFile.string() + " listed in " +
                                                     indexFile.filename().string() + " is missing");
         auto tensors = loadSafetensors(shardFile);
         for (const auto& name : names) {
@@ -167,6 +173,36 @@ TensorMap loadDitWeights(const fs::path& ckptDir)
                          tensors.size(), indexFile.filename().string(), tensors.begin()->first);
     }
     return out;
+}
+
+RenamedWeights renameWeights(TensorMap weights, std::span<const NameRule> rules, const fs::path& file)
+{
+    RenamedWeights out;
+    for (auto& [key, tensor] : weights) {
+        auto official = officialName(key, rules);
+        const std::string name = official ? *official : key;
+        if (out.weights.count(name))
+            throw Error(ErrorKind::ModelFolder, file.string() + " holds tensor '" + name +
+                                                    "' twice (under two names, e.g. '" + key +
+                                                    "'): it mixes two layouts");
+        if (official)
+            out.fileNames.emplace(name, key);
+        out.weights.emplace(name, std::move(tensor));
+    }
+    return out;
+}
+
+std::function<std::string(const std::string&)> namesInFile(const RenamedWeights& renamed,
+                                                           std::span<const NameRule> rules)
+{
+    std::map<std::string, std::string> known = renamed.fileNames;
+    for (const auto& item : renamed.weights)
+        known.emplace(item.first, item.first); // kept as they are: not renamed, never read backwards
+    return [known = std::move(known), rules](const std::string& name) {
+        if (const auto it = known.find(name); it != known.end())
+            return it->second;
+        return otherName(name, rules).value_or(name);
+    };
 }
 
 std::string shapeString(c10::IntArrayRef sizes)
@@ -220,6 +256,9 @@ void bindStateDict(torch::nn::Module& module, const TensorMap& weights, const fs
     for (const auto& item : module.named_buffers(true))
         targets.emplace_back(item.key(), item.value());
 
+    const auto shown = [&](const std::string& name) {
+        return options.nameInFile ? options.nameInFile(name) : name;
+    };
     std::vector<std::string> missing, wrongShape, unknown;
     std::set<std::string> expected;
     for (const auto& [name, target] : targets) {
@@ -230,9 +269,9 @@ void bindStateDict(torch::nn::Module& module, const TensorMap& weights, const fs
                                             ? c10::IntArrayRef(quantized->second)
                                             : (it == weights.end() ? c10::IntArrayRef() : it->second.sizes());
         if (it == weights.end())
-            missing.push_back(name);
+            missing.push_back(shown(name));
         else if (stored != target.sizes())
-            wrongShape.push_back(name + " " + shapeString(stored) + " (model expects " +
+            wrongShape.push_back(shown(name) + " " + shapeString(stored) + " (model expects " +
                                  shapeString(target.sizes()) + ")");
     }
     std::size_t skipped = 0;
@@ -242,7 +281,7 @@ void bindStateDict(torch::nn::Module& module, const TensorMap& weights, const fs
         if (ignored(name))
             ++skipped;
         else
-            unknown.push_back(name);
+            unknown.push_back(shown(name));
     }
     if (!missing.empty() || !wrongShape.empty() || !unknown.empty())
         throw Error(ErrorKind::ModelFolder,
@@ -259,7 +298,9 @@ void bindStateDict(torch::nn::Module& module, const TensorMap& weights, const fs
             throw Error(ErrorKind::Cancelled, "cancelled while loading " + file.string());
         const torch::Tensor& source = weights.at(name);
         const bool keepStored = options.quantized.count(name) > 0;
-        const auto dtype = source.is_floating_point() && !keepStored ? options.dtype : source.scalar_type();
+        const auto dtype = source.is_floating_point() && !keepStored && !options.keepStoredDtype
+                               ? options.dtype
+                               : source.scalar_type();
         // .to() returns the same tensor when nothing changes, so mapped weights are not copied.
         target.set_data(source.to(options.device, dtype));
     }

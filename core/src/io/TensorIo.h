@@ -1,12 +1,15 @@
 #pragma once
 // Internal (torch) side of checkpoint reading. Public headers never include this.
 
+#include "io/NameTables.h"
 #include "wan/CancelToken.h"
 
 #include <torch/torch.h>
 
 #include <filesystem>
+#include <functional>
 #include <map>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -31,6 +34,22 @@ TensorMap loadPth(const std::filesystem::path& file);
 // diffusion_pytorch_model.safetensors.index.json.
 TensorMap loadDitWeights(const std::filesystem::path& ckptDir);
 
+// Every tensor listed in a Hugging Face shard index (`*.safetensors.index.json`: "weight_map" name -> shard
+// file beside it). Throws wan::Error(ModelFolder) for a missing shard, Error(CorruptFile) for a bad index or
+// a tensor its shard does not hold.
+TensorMap loadSafetensorsShards(const std::filesystem::path& indexFile);
+
+// A checkpoint whose names were mapped onto the official ones by a NameRule table.
+struct RenamedWeights
+{
+    TensorMap weights; // official names; names no rule matched are kept as they are
+    std::map<std::string, std::string> fileNames; // official name -> the name in the file (renamed ones only)
+};
+
+// `weights` renamed by `rules`. Throws wan::Error(ModelFolder) naming `file` when two tensors get one name.
+RenamedWeights renameWeights(TensorMap weights, std::span<const NameRule> rules,
+                             const std::filesystem::path& file);
+
 struct BindOptions
 {
     torch::Dtype dtype = torch::kFloat32; // floating tensors are cast to this; integer tensors keep theirs
@@ -42,7 +61,16 @@ struct BindOptions
     // Quantised weights (fp8, GGUF blocks) dequantised at use: bound as stored (only moved to `device`),
     // their shape checked as the real shape given here instead of the stored tensor's.
     std::map<std::string, std::vector<std::int64_t>> quantized;
+    // Floating tensors keep the dtype they are stored in (`dtype` is then unused).
+    bool keepStoredDtype = false;
+    // For messages: the name a tensor has in the user's file (another layout); unset: the name itself.
+    std::function<std::string(const std::string&)> nameInFile;
 };
+
+// BindOptions::nameInFile for weights renamed by `rules`: renamed tensors by their file name, missing ones by
+// the table read backwards.
+std::function<std::string(const std::string&)> namesInFile(const RenamedWeights& renamed,
+                                                           std::span<const NameRule> rules);
 
 // Strict binding by name: every parameter and buffer of `module` must be in `weights` with the same shape,
 // and every tensor of `weights` (outside ignoredPrefixes) must be used. The module's tensors are replaced

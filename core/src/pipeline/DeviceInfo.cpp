@@ -150,6 +150,11 @@ void resetPeakDeviceMemory(const torch::Device& device)
     (void)device;
 }
 
+torch::Dtype vaeDtypeFor(const torch::Device& device, torch::Dtype jobDtype)
+{
+    return device.is_cuda() && jobDtype == torch::kBFloat16 ? torch::kBFloat16 : torch::kFloat32;
+}
+
 void releaseCachedDeviceMemory()
 {
 #if WAN_WITH_CUDA

@@ -30,4 +30,10 @@ void releaseCachedDeviceMemory();
 // Waits for queued kernels so timings are real.
 void synchronize(const torch::Device& device);
 
+// The VAE's dtype for a job computing in `jobDtype` on `device`: bf16 jobs on CUDA run it in bf16 (half the
+// memory of its activations, which peak while decoding; what small GPUs need); every other job in float32 as
+// the official pipeline does (fp32 jobs are parity runs, fp16 overflows in the VAE's large activations, and
+// the CPU gains nothing).
+torch::Dtype vaeDtypeFor(const torch::Device& device, torch::Dtype jobDtype);
+
 } // namespace wan::pipeline

@@ -148,19 +148,31 @@ media::VideoFrames toVideoFrames(const torch::Tensor& framesU8)
 struct ModelKey
 {
     fs::path dir;
+    ModelFiles files; // canonical paths
     std::string device;
     torch::Dtype dtype = torch::kFloat32;
     bool t5OnCpu = false;
     bool streamDit = false;
-    fs::path ditFile;
-    fs::path ditConfig;
 
-    bool operator==(const ModelKey& o) const
-    {
-        return dir == o.dir && device == o.device && dtype == o.dtype && t5OnCpu == o.t5OnCpu &&
-               streamDit == o.streamDit && ditFile == o.ditFile && ditConfig == o.ditConfig;
-    }
+    bool operator==(const ModelKey& o) const = default;
 };
+
+fs::path canonicalOrEmpty(const fs::path& path)
+{
+    return path.empty() ? path : fs::weakly_canonical(path);
+}
+
+// The VAE file of a request: its own (ModelFiles::vae) or the folder's.
+fs::path vaeFileOf(const Request& r)
+{
+    return r.models.vae.empty() ? r.ckptDir / kVaeFileName : r.models.vae;
+}
+
+// What a request's model is called in logs, metadata and messages: the folder, else the DiT file.
+fs::path modelNameOf(const Request& r)
+{
+    return r.ckptDir.empty() ? r.models.dit.stem() : fs::weakly_canonical(r.ckptDir).filename();
+}
 
 // Cleans up the files a job created when it does not finish. Files that existed before the job are never
 // removed (a failed write leaves them as they were; PartialFile replaces a file only once complete).
@@ -193,9 +205,7 @@ struct Engine::Impl
 {
     TraceFn trace;
     std::optional<std::uint64_t> availableHostMemoryOverride; // tests: the "available RAM" figure
-    fs::path ditFileOverride;                   // tests: a single-file DiT loaded instead of the folder's
-    fs::path ditConfigOverride;                 // and its config.json (empty: none)
-    std::function<void(std::size_t)> blockHook; // tests: installed on every loaded DiT
+    std::function<void(std::size_t)> blockHook;               // tests: installed on every loaded DiT
 
     std::optional<ModelKey> key;
     std::unique_ptr<text::TextEncoder> t5;
@@ -256,7 +266,8 @@ struct Engine::Impl
             needs.ditBytes = ditParams * elem;
             needs.ditBlockBytes = needs.ditBytes / 40;
             needs.t5Bytes = 11'400'000'000ull; // umT5-XXL encoder in bf16
-            needs.vaeBytes = 510'000'000ull;
+            needs.vaeBytes =
+                pipeline::vaeDtypeFor(device, dtype) == torch::kBFloat16 ? 255'000'000ull : 510'000'000ull;
             const bool imageTask = r.task == Task::I2V || r.task == Task::FLF2V;
             needs.clipBytes = imageTask ? 1'300'000'000ull : 0;
             const auto g =
@@ -311,16 +322,24 @@ struct Engine::Impl
             throw Error(ErrorKind::OutOfMemory, refusal);
     }
 
-    void ensureModels(const Request& r, bool needDit)
+    // Loads what is not cached yet: the VAE always, the rest when `info` (the inspected set) is given. Each
+    // part comes from its own file (ModelFiles) or from the folder.
+    void ensureModels(const Request& r, const ModelInfo* info)
     {
-        const auto canonical = fs::weakly_canonical(r.ckptDir);
-        useKey(ModelKey{canonical, device.str(), dtype, placement.t5OnCpu, placement.streamDitBlocks,
-                        ditFileOverride, ditConfigOverride});
+        const ModelFiles& f = r.models;
+        useKey(ModelKey{canonicalOrEmpty(r.ckptDir),
+                        {canonicalOrEmpty(f.dit), canonicalOrEmpty(f.t5), canonicalOrEmpty(f.vae),
+                         canonicalOrEmpty(f.clip), canonicalOrEmpty(f.tokenizer)},
+                        device.str(),
+                        dtype,
+                        placement.t5OnCpu,
+                        placement.streamDitBlocks});
         if (!vae) {
             progress(Stage::Loading, 0, 0);
-            vae = vae::WanVae::load(r.ckptDir / kVaeFileName, torch::kFloat32, device, callbacks->cancel);
+            vae = vae::WanVae::load(vaeFileOf(r), pipeline::vaeDtypeFor(device, dtype), device,
+                                    callbacks->cancel);
         }
-        if (!needDit)
+        if (!info)
             return;
         throwIfCancelled(*callbacks);
         if (!t5) {
@@ -333,15 +352,17 @@ struct Engine::Impl
             if (dtype == torch::kFloat32 || device.is_cpu())
                 options.computeDtype = dtype;
             options.cancel = callbacks->cancel;
-            t5 = text::TextEncoder::load(r.ckptDir, options);
+            t5 = f.t5.empty() && f.tokenizer.empty()
+                     ? text::TextEncoder::load(r.ckptDir, options)
+                     : text::TextEncoder::loadFiles(info->t5.file.path, info->tokenizerModel, options);
         }
         if (!dit) {
             progress(Stage::Loading, 0, 0);
             // Assigned only once complete: a cancelled or failed load leaves nothing half-loaded cached.
             const auto ditDevice = placement.streamDitBlocks ? torch::Device(torch::kCPU) : device;
-            auto loaded = ditFileOverride.empty()
+            auto loaded = info->ditFile.empty()
                               ? dit::WanModel::load(r.ckptDir, dtype, ditDevice, callbacks->cancel)
-                              : dit::WanModel::loadFile(ditFileOverride, ditConfigOverride, dtype, ditDevice,
+                              : dit::WanModel::loadFile(info->ditFile, info->ditConfig, dtype, ditDevice,
                                                         callbacks->cancel);
             if (placement.streamDitBlocks)
                 loaded->setBlockStreaming(device);
@@ -352,7 +373,8 @@ struct Engine::Impl
             progress(Stage::Loading, 0, 0);
             // The official CLIP runs in fp16 on the GPU; fp32 jobs keep fp32 for parity.
             const auto clipDtype = device.is_cpu() || dtype == torch::kFloat32 ? dtype : torch::kFloat16;
-            clip = vision::ClipVision::load(r.ckptDir, clipDtype, device, callbacks->cancel);
+            clip = vision::ClipVision::load(f.clip.empty() ? r.ckptDir : f.clip, clipDtype, device,
+                                            callbacks->cancel);
         }
     }
 
@@ -644,7 +666,7 @@ struct Engine::Impl
         tags[media::tag::kShift] = number;
         std::snprintf(number, sizeof(number), "%g", r.guideScale);
         tags[media::tag::kGuidance] = number;
-        tags[media::tag::kModel] = fs::weakly_canonical(r.ckptDir).filename().string();
+        tags[media::tag::kModel] = modelNameOf(r).string();
         tags[media::tag::kSize] = std::to_string(g.width) + "*" + std::to_string(g.height);
         tags[media::tag::kFrames] = std::to_string(g.frames);
         tags[media::tag::kAppVersion] = WAN_VERSION;
@@ -799,16 +821,18 @@ struct Engine::Impl
     void generate(const Request& r, Result& result)
     {
         validate(r);
-        if (r.ckptDir.empty())
+        if (r.ckptDir.empty() && r.models.empty())
             throw Error(ErrorKind::InvalidArgument, "no model folder given", "ckpt_dir");
-        // Validates every file of the folder (names, shapes, dtypes) before anything is loaded.
-        const ModelInfo info = inspectModelFolder(r.ckptDir);
+        // Validates every file of the set (names, shapes, dtypes) before anything is loaded.
+        const ModelInfo info = inspectModelSet(r.ckptDir, r.models);
         const std::string folderType = modelTypeName(info.modelType);
+        const std::string setName = r.models.dit.empty() ? "the model folder '" + r.ckptDir.string() + "'"
+                                                         : "the DiT '" + r.models.dit.string() + "'";
         if (folderType != taskFolderType(r.task))
-            throw Error(ErrorKind::InvalidArgument,
-                        "the model folder '" + r.ckptDir.string() + "' holds " + withArticle(folderType) +
-                            " model, but task " + toString(r.task) + " needs " +
-                            withArticle(taskFolderType(r.task)) + " model folder");
+            throw Error(ErrorKind::InvalidArgument, setName + " holds " + withArticle(folderType) +
+                                                        " model, but task " + toString(r.task) + " needs " +
+                                                        withArticle(taskFolderType(r.task)) +
+                                                        " model folder");
         std::int64_t seed = r.seed;
         if (seed < 0) {
             std::random_device rd;
@@ -835,7 +859,7 @@ struct Engine::Impl
         spdlog::info("placement: {}", placement.description);
         checkHostMemory(planned, info, ditParameters); // before anything is loaded
 
-        ensureModels(r, true);
+        ensureModels(r, &info);
         // Merged into resident weights; on the fly into streamed blocks (or when asked).
         if (r.loraApply == LoraApply::Merge && dit->blockStreaming() && !r.loras.empty())
             throw Error(ErrorKind::InvalidArgument,
@@ -969,7 +993,7 @@ struct Engine::Impl
         const auto latents = pipeline::readLatents(latentsFile);
         plan(r, 0);
         result.placement = placement.description;
-        ensureModels(r, false);
+        ensureModels(r, nullptr);
         pipeline::Geometry g;
         g.latFrames = int(latents.size(1));
         g.latHeight = int(latents.size(2));
@@ -1074,12 +1098,6 @@ std::vector<std::string> EngineInternals::cachedModels(const Engine& engine)
     if (impl.clip)
         names.emplace_back("clip");
     return names;
-}
-
-void EngineInternals::setDitFile(Engine& engine, std::filesystem::path file, std::filesystem::path configFile)
-{
-    engine.m_impl->ditFileOverride = std::move(file);
-    engine.m_impl->ditConfigOverride = std::move(configFile);
 }
 
 void EngineInternals::setAvailableHostMemory(Engine& engine, std::optional<std::uint64_t> bytes)

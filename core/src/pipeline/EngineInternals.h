@@ -30,11 +30,6 @@ struct EngineInternals
     // Called with the index of every DiT block about to run (dit::WanModel::setBlockHook), for the cached
     // model and the ones loaded later; may throw. An empty function removes it.
     static void setBlockHook(Engine& engine, std::function<void(std::size_t block)> hook);
-    // Loads the DiT of the following jobs from `file` (a single .safetensors in any layout WanModel::load
-    // accepts, fp8 included, or a GGUF; with `configFile` when not empty, see WanModel::loadFile) instead of
-    // the model folder's; an empty `file` restores the folder's. The folder is still inspected (and planned
-    // for) as usual.
-    static void setDitFile(Engine& engine, std::filesystem::path file, std::filesystem::path configFile = {});
     // The models the engine keeps between jobs ("t5", "dit", "vae", "clip").
     static std::vector<std::string> cachedModels(const Engine& engine);
 };

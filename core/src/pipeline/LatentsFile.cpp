@@ -80,7 +80,14 @@ std::map<std::string, std::string> denoiseFingerprint(const Request& r, const st
 {
     std::map<std::string, std::string> f;
     f["task"] = toString(r.task);
-    f["model"] = std::filesystem::weakly_canonical(r.ckptDir).string();
+    f["model"] = r.ckptDir.empty() ? std::string() : std::filesystem::weakly_canonical(r.ckptDir).string();
+    // A set's own files (kept out when unused, so folder checkpoints keep their fingerprint).
+    for (const auto& [key, path] :
+         {std::pair{"dit_file", &r.models.dit}, std::pair{"t5_file", &r.models.t5},
+          std::pair{"vae_file", &r.models.vae}, std::pair{"clip_file", &r.models.clip},
+          std::pair{"tokenizer_file", &r.models.tokenizer}})
+        if (!path->empty())
+            f[key] = std::filesystem::weakly_canonical(*path).string();
     f["prompt"] = r.prompt;
     f["negative_prompt"] = r.negativePrompt.value_or("");
     f["size"] = std::to_string(r.width) + "*" + std::to_string(r.height);

@@ -421,6 +421,11 @@ constexpr std::string_view kRequestKeys[] = {
     "version",
     "task",
     "ckpt_dir",
+    "dit_file",
+    "t5_file",
+    "vae_file",
+    "clip_file",
+    "tokenizer_file",
     "prompt",
     "original_prompt",
     "negative_prompt",
@@ -545,6 +550,12 @@ std::string toJson(const Request& r)
     o["version"] = kRequestJsonVersion;
     o["task"] = enumName(r.task);
     o["ckpt_dir"] = r.ckptDir.string();
+    for (const auto& [key, path] :
+         {std::pair{"dit_file", &r.models.dit}, std::pair{"t5_file", &r.models.t5},
+          std::pair{"vae_file", &r.models.vae}, std::pair{"clip_file", &r.models.clip},
+          std::pair{"tokenizer_file", &r.models.tokenizer}})
+        if (!path->empty())
+            o[key] = path->string();
     o["prompt"] = r.prompt;
     if (!r.originalPrompt.empty())
         o["original_prompt"] = r.originalPrompt;
@@ -636,6 +647,11 @@ Request fromJson(std::string_view text, const std::string& source)
         in.fail(reason::kJsonKey, "\"task\" is missing (one of " + enumNameList<Task>() + ")");
     in.choice("task", r.task);
     in.path("ckpt_dir", r.ckptDir);
+    in.path("dit_file", r.models.dit);
+    in.path("t5_file", r.models.t5);
+    in.path("vae_file", r.models.vae);
+    in.path("clip_file", r.models.clip);
+    in.path("tokenizer_file", r.models.tokenizer);
     in.text("prompt", r.prompt);
     in.text("original_prompt", r.originalPrompt);
     if (in.has("negative_prompt")) {

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <cmath>
 
 namespace wan::pipeline {
@@ -82,21 +83,26 @@ std::vector<double> nearestInterp(const std::vector<double>& source, int target)
     return out;
 }
 
-// The "fast" TeaCache thresholds used for each model in the MagCache4Wan2.1 comparison tables; Quality and
-// Balanced take 1/2 and 3/4 of them.
-double teaFastThreshold(CacheCalibration calibration)
+// TeaCache4Wan2.1's published thresholds per model (its README's table: the three values it shows for each
+// model, from the slowest to the fastest), as Quality, Balanced and Fast.
+double teaThreshold(CacheCalibration calibration, CachePreset preset)
 {
+    static constexpr double kT2v13B[] = {0.05, 0.07, 0.08};
+    static constexpr double kT2v14B[] = {0.14, 0.15, 0.2};
+    static constexpr double kI2v480P[] = {0.13, 0.19, 0.26};
+    static constexpr double kI2v720P[] = {0.18, 0.2, 0.3};
+    const int i = std::clamp(int(preset) - 1, 0, 2);
     switch (calibration) {
     case CacheCalibration::T2v1_3B:
-        return 0.08;
+        return kT2v13B[i];
     case CacheCalibration::T2v14B:
-        return 0.2;
+        return kT2v14B[i];
     case CacheCalibration::I2v480P:
-        return 0.26;
+        return kI2v480P[i];
     case CacheCalibration::I2v720P:
-        return 0.5;
+        return kI2v720P[i];
     }
-    return 0.08;
+    return kT2v13B[i];
 }
 
 double relativeL1(const torch::Tensor& current, const torch::Tensor& previous)
@@ -109,8 +115,9 @@ double relativeL1(const torch::Tensor& current, const torch::Tensor& previous)
 CacheCalibration cacheCalibrationFor(const dit::WanConfig& config, const Request& request)
 {
     if (config.hasImageInput()) {
-        const auto folder =
-            request.ckptDir.filename().string() + request.ckptDir.parent_path().filename().string();
+        const auto folder = request.ckptDir.filename().string() +
+                            request.ckptDir.parent_path().filename().string() +
+                            request.models.dit.filename().string();
         const bool large = double(request.width) * double(request.height) >= 1280.0 * 720.0 * 0.9 ||
                            folder.find("720") != std::string::npos;
         return large ? CacheCalibration::I2v720P : CacheCalibration::I2v480P;
@@ -140,8 +147,7 @@ StepCacheSettings stepCacheSettings(const Request& request, CacheCalibration cal
     s.calibration = calibration;
     const int preset = int(request.cachePreset) - 1; // Quality, Balanced, Fast
     if (s.mode == StepCacheMode::TeaCache) {
-        static constexpr double kShare[] = {0.5, 0.75, 1.0};
-        s.threshold = teaFastThreshold(calibration) * kShare[preset];
+        s.threshold = teaThreshold(calibration, request.cachePreset);
     } else if (s.mode == StepCacheMode::MagCache) {
         // MagCache4Wan2.1's published settings E012K2R02, E012K4R02, E024K6R02.
         static constexpr double kThreshold[] = {0.12, 0.12, 0.24};

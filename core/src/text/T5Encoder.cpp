@@ -1,15 +1,45 @@
 #include "text/T5Encoder.h"
 
+#include "io/QuantTensors.h"
 #include "wan/Error.h"
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <array>
 #include <cmath>
 #include <limits>
 
 namespace wan::text {
 
 namespace {
+
+namespace fs = std::filesystem;
+
+// Hugging Face (U)MT5 encoder names (transformers UMT5EncoderModel; ComfyUI's umt5_xxl files) onto the
+// official ones. The gated feed-forward is act(wi_0(x)) * wi_1(x), the official fc1(x) * gate(x): wi_0 is the
+// gate, wi_1 is fc1.
+constexpr std::array kHfT5Names{
+    io::NameRule{"shared.weight", "token_embedding.weight"},
+    io::NameRule{"encoder.block.#.layer.0.SelfAttention.q.weight", "blocks.#.attn.q.weight"},
+    io::NameRule{"encoder.block.#.layer.0.SelfAttention.k.weight", "blocks.#.attn.k.weight"},
+    io::NameRule{"encoder.block.#.layer.0.SelfAttention.v.weight", "blocks.#.attn.v.weight"},
+    io::NameRule{"encoder.block.#.layer.0.SelfAttention.o.weight", "blocks.#.attn.o.weight"},
+    io::NameRule{"encoder.block.#.layer.0.SelfAttention.relative_attention_bias.weight",
+                 "blocks.#.pos_embedding.embedding.weight"},
+    io::NameRule{"encoder.block.#.layer.0.layer_norm.weight", "blocks.#.norm1.weight"},
+    io::NameRule{"encoder.block.#.layer.1.DenseReluDense.wi_0.weight", "blocks.#.ffn.gate.0.weight"},
+    io::NameRule{"encoder.block.#.layer.1.DenseReluDense.wi_1.weight", "blocks.#.ffn.fc1.weight"},
+    io::NameRule{"encoder.block.#.layer.1.DenseReluDense.wo.weight", "blocks.#.ffn.fc2.weight"},
+    io::NameRule{"encoder.block.#.layer.1.layer_norm.weight", "blocks.#.norm2.weight"},
+    io::NameRule{"encoder.final_layer_norm.weight", "norm.weight"},
+    io::NameRule{"encoder.embed_tokens.weight", "token_embedding.weight"},
+};
+
+bool isFp8(const torch::Tensor& t)
+{
+    return t.scalar_type() == torch::kFloat8_e4m3fn || t.scalar_type() == torch::kFloat8_e5m2;
+}
 
 torch::Tensor castTo(const torch::Tensor& t, torch::Dtype dtype)
 {
@@ -126,9 +156,16 @@ torch::Tensor WeightScratch::widen(const torch::Tensor& weight, torch::Dtype dty
 
 torch::Tensor T5LinearImpl::forward(const torch::Tensor& x)
 {
-    if (weight.scalar_type() == x.scalar_type())
+    // A weight aliasing a file mapping may sit at any 8-byte offset; the CPU BLAS picks another kernel (and
+    // rounding) for unaligned single-row products, so such a weight goes through the aligned buffer: the
+    // same file values then give the same bits as a weight widened from bf16.
+    const bool aligned = reinterpret_cast<std::uintptr_t>(weight.data_ptr()) % 64 == 0;
+    if (weight.scalar_type() == x.scalar_type() && (aligned || !scratch))
         return torch::linear(x, weight);
-    return torch::linear(x, scratch ? scratch->widen(weight, x.scalar_type()) : weight.to(x.scalar_type()));
+    auto w = scratch ? scratch->widen(weight, x.scalar_type()) : weight.to(x.scalar_type());
+    if (scale.defined())
+        w.mul_(scale);
+    return torch::linear(x, w);
 }
 
 T5EmbeddingImpl::T5EmbeddingImpl(std::int64_t count, std::int64_t dim, torch::Dtype storage)
@@ -138,7 +175,18 @@ T5EmbeddingImpl::T5EmbeddingImpl(std::int64_t count, std::int64_t dim, torch::Dt
 
 torch::Tensor T5EmbeddingImpl::forward(const torch::Tensor& ids)
 {
-    return torch::embedding(weight, ids);
+    if (!isFp8(weight))
+        return torch::embedding(weight, ids);
+    // Only the looked-up rows are widened: gathered as bytes (float8 indexing is not everywhere).
+    auto sizes = ids.sizes().vec();
+    sizes.push_back(weight.size(1));
+    auto rows = weight.view(torch::kUInt8)
+                    .index_select(0, ids.reshape({-1}))
+                    .view(weight.scalar_type())
+                    .to(torch::kFloat32);
+    if (scale.defined())
+        rows.mul_(scale);
+    return rows.view(sizes);
 }
 
 T5LayerNormImpl::T5LayerNormImpl(std::int64_t dim, double eps, torch::Dtype storage) : m_eps(eps)
@@ -296,12 +344,96 @@ std::unique_ptr<TextEncoder> TextEncoder::load(const std::filesystem::path& ckpt
     return loadFiles(ckptDir / kWeightsFileName, Tokenizer::modelPathIn(ckptDir), options);
 }
 
+namespace {
+
+// The tensors of `weightsFile` (see TextEncoder::loadFiles for what it may be), names as stored.
+io::TensorMap readTextEncoderFile(const fs::path& weightsFile)
+{
+    std::error_code ec;
+    fs::path file = weightsFile;
+    if (fs::is_directory(weightsFile, ec)) {
+        const fs::path single = weightsFile / "model.safetensors";
+        const fs::path index = weightsFile / "model.safetensors.index.json";
+        const fs::path official = weightsFile / TextEncoder::kWeightsFileName;
+        file = fs::is_regular_file(single, ec)     ? single
+               : fs::is_regular_file(index, ec)    ? index
+               : fs::is_regular_file(official, ec) ? official
+                                                   : fs::path();
+        if (file.empty())
+            throw Error(ErrorKind::ModelFolder,
+                        "no umT5 text encoder weights in the folder " + weightsFile.string() +
+                            ": expected model.safetensors or model.safetensors.index.json with its shards (a "
+                            "diffusers text_encoder folder) or " +
+                            TextEncoder::kWeightsFileName);
+    }
+    const std::string name = file.filename().string();
+    if (name.ends_with(".index.json"))
+        return io::loadSafetensorsShards(file);
+    if (file.extension() == ".safetensors")
+        return io::loadSafetensors(file);
+    return io::loadPth(file);
+}
+
+// Hugging Face names (any tensor under "shared." or "encoder.") are mapped onto the official ones; the tied
+// copy of the token embedding is dropped. Throws wan::Error(ModelFolder) for a plain T5 encoder.
+io::RenamedWeights toOfficialNames(io::TensorMap weights, const fs::path& file)
+{
+    const bool hf = std::any_of(weights.begin(), weights.end(), [](const auto& item) {
+        return item.first.starts_with("shared.") || item.first.starts_with("encoder.");
+    });
+    if (!hf)
+        return io::RenamedWeights{std::move(weights), {}};
+    const auto shared = weights.find("shared.weight");
+    const auto tied = weights.find("encoder.embed_tokens.weight");
+    if (shared != weights.end() && tied != weights.end()) {
+        if (!shared->second.is_same(tied->second) &&
+            (shared->second.sizes() != tied->second.sizes() ||
+             shared->second.scalar_type() != tied->second.scalar_type() ||
+             !torch::equal(shared->second, tied->second)))
+            throw Error(ErrorKind::ModelFolder,
+                        file.string() +
+                            ": 'shared.weight' and 'encoder.embed_tokens.weight' differ, but a T5 encoder "
+                            "ties them (one token embedding); the file is damaged or not a T5 encoder");
+        weights.erase(tied);
+    }
+    // umT5 has a relative attention bias in every layer; T5 (Flux/SD3's T5-XXL) in the first only.
+    if (weights.count("encoder.block.1.layer.0.layer_norm.weight") &&
+        weights.count("encoder.block.0.layer.0.SelfAttention.relative_attention_bias.weight") &&
+        !weights.count("encoder.block.1.layer.0.SelfAttention.relative_attention_bias.weight"))
+        throw Error(
+            ErrorKind::ModelFolder,
+            file.string() +
+                " is a T5 text encoder (relative attention bias in the first layer only, as the T5-XXL "
+                "of Flux and SD3), not the umT5-XXL encoder Wan uses: use umt5_xxl_fp16.safetensors, "
+                "umt5_xxl_fp8_e4m3fn_scaled.safetensors or the official " +
+                TextEncoder::kWeightsFileName);
+    auto renamed = io::renameWeights(std::move(weights), kHfT5Names, file);
+    spdlog::info("{}: umT5 tensor names mapped from the Hugging Face T5 layout onto the official ones",
+                 file.string());
+    return renamed;
+}
+
+// The floating dtype holding most elements (the file's precision); fp8 counts as bf16, the dtype its math
+// runs in on a GPU.
+torch::Dtype storedDtype(const io::TensorMap& weights)
+{
+    std::map<torch::Dtype, std::int64_t> elements;
+    for (const auto& [name, t] : weights)
+        if (t.is_floating_point())
+            elements[isFp8(t) ? torch::kBFloat16 : t.scalar_type()] += t.numel();
+    const auto best = std::max_element(elements.begin(), elements.end(),
+                                       [](const auto& a, const auto& b) { return a.second < b.second; });
+    return best == elements.end() ? torch::kBFloat16 : best->first;
+}
+
+} // namespace
+
 std::unique_ptr<TextEncoder> TextEncoder::loadFiles(const std::filesystem::path& weightsFile,
                                                     const std::filesystem::path& spieceModel,
                                                     const Options& options)
 {
     std::error_code ec;
-    if (!std::filesystem::is_regular_file(weightsFile, ec))
+    if (!fs::is_regular_file(weightsFile, ec) && !fs::is_directory(weightsFile, ec))
         throw Error(ErrorKind::ModelFolder, "umT5 text encoder weights not found: " + weightsFile.string() +
                                                 " (the model folder needs " + kWeightsFileName +
                                                 " from the official Wan2.1 release)");
@@ -309,12 +441,22 @@ std::unique_ptr<TextEncoder> TextEncoder::loadFiles(const std::filesystem::path&
     if (!spieceModel.empty())
         tokenizer = std::make_unique<Tokenizer>(spieceModel, options.textLen);
 
-    io::TensorMap weights;
+    io::RenamedWeights renamed;
+    std::map<std::string, double> scales;
     try {
-        weights = weightsFile.extension() == ".safetensors" ? io::loadSafetensors(weightsFile)
-                                                            : io::loadPth(weightsFile);
+        auto stored = readTextEncoderFile(weightsFile);
+        scales = io::takeScaledFp8Scales(stored, weightsFile);
+        renamed = toOfficialNames(std::move(stored), weightsFile);
     } catch (const Error& e) {
         throw Error(e.kind(), std::string("cannot load the umT5 text encoder: ") + e.what());
+    }
+    io::TensorMap& weights = renamed.weights;
+    {
+        std::map<std::string, double> officialScales;
+        for (const auto& [name, scale] : scales)
+            officialScales[io::officialName(name, kHfT5Names).value_or(name)] = scale;
+        if (!renamed.fileNames.empty())
+            scales = std::move(officialScales);
     }
     const T5Config config = T5Config::fromWeights(weights, weightsFile);
     if (tokenizer && tokenizer->vocabSize() > config.vocab)
@@ -322,22 +464,52 @@ std::unique_ptr<TextEncoder> TextEncoder::loadFiles(const std::filesystem::path&
                     "tokenizer " + spieceModel.string() + " has " + std::to_string(tokenizer->vocabSize()) +
                         " pieces but " + weightsFile.string() + " embeds only " +
                         std::to_string(config.vocab) + " tokens: the two files do not belong together");
+    const torch::Dtype weightDtype = options.weightDtype.value_or(storedDtype(weights));
 
     T5Encoder model(nullptr);
     try {
-        model = T5Encoder(config, options.weightDtype);
+        model = T5Encoder(config, weightDtype);
         io::BindOptions bind;
-        bind.dtype = options.weightDtype;
+        bind.dtype = weightDtype;
+        bind.keepStoredDtype = !options.weightDtype.has_value();
         bind.device = options.device;
         bind.cancel = options.cancel;
+        if (!renamed.fileNames.empty())
+            bind.nameInFile = io::namesInFile(renamed, kHfT5Names);
+        // fp8 weights of linear layers and embeddings stay fp8 (widened per use); other fp8 tensors are
+        // widened now, with their scale.
+        std::map<std::string, torch::Tensor*> scaled;
+        for (const auto& item : model->named_modules("", false)) {
+            if (auto* linear = item.value()->as<T5LinearImpl>())
+                scaled.emplace(item.key() + ".weight", &linear->scale);
+            else if (auto* embedding = item.value()->as<T5EmbeddingImpl>())
+                scaled.emplace(item.key() + ".weight", &embedding->scale);
+        }
+        for (auto& [name, tensor] : weights) {
+            if (!isFp8(tensor))
+                continue;
+            const auto scale = scales.find(name);
+            if (scaled.count(name)) {
+                bind.quantized.emplace(name, tensor.sizes().vec());
+                continue;
+            }
+            const auto dtype = options.weightDtype.value_or(torch::kFloat32);
+            tensor = scale == scales.end()
+                         ? tensor.to(dtype)
+                         : io::dequantizeScaledFp8(tensor, torch::tensor(scale->second), dtype, name);
+        }
         io::bindStateDict(*model, weights, weightsFile, bind);
+        for (const auto& [name, scale] : scales) {
+            const auto target = scaled.find(name);
+            if (target != scaled.end())
+                *target->second = torch::tensor(float(scale), torch::kFloat32);
+        }
     } catch (const c10::OutOfMemoryError&) {
         throw Error(ErrorKind::OutOfMemory,
                     "not enough " + options.device.str() +
                         " memory for the umT5 text encoder; run it on the CPU (--t5_cpu)");
     } catch (const std::bad_alloc&) {
-        const double gb =
-            double(config.parameterCount()) * double(c10::elementSize(options.weightDtype)) / 1e9;
+        const double gb = double(config.parameterCount()) * double(c10::elementSize(weightDtype)) / 1e9;
         throw Error(ErrorKind::OutOfMemory, "not enough memory to load the umT5 text encoder (" +
                                                 std::to_string(int(gb + 0.5)) + " GB of weights) on " +
                                                 options.device.str() + "; free memory or run it on the CPU");
@@ -346,17 +518,19 @@ std::unique_ptr<TextEncoder> TextEncoder::loadFiles(const std::filesystem::path&
                                              options.device.str() + ": " + e.what_without_backtrace());
     }
     model->eval();
-    spdlog::info("umT5 encoder {}: {} layers, dim {}, ffn {}, {} heads, vocab {}, weights {} on {}",
+    spdlog::info("umT5 encoder {}: {} layers, dim {}, ffn {}, {} heads, vocab {}, weights {}{} on {}",
                  weightsFile.filename().string(), config.numLayers, config.dim, config.dimFfn,
-                 config.numHeads, config.vocab, std::string(c10::toString(options.weightDtype)),
-                 options.device.str());
-    return std::make_unique<TextEncoder>(model, std::move(tokenizer), options);
+                 config.numHeads, config.vocab, std::string(c10::toString(weightDtype)),
+                 scales.empty() ? "" : " (fp8_scaled linear weights)", options.device.str());
+    Options resolved = options;
+    resolved.weightDtype = weightDtype;
+    return std::make_unique<TextEncoder>(model, std::move(tokenizer), resolved);
 }
 
 TextEncoder::TextEncoder(T5Encoder model, std::unique_ptr<Tokenizer> tokenizer, const Options& options)
     : m_model(std::move(model)), m_tokenizer(std::move(tokenizer)), m_device(options.device),
-      m_computeDtype(
-          options.computeDtype.value_or(options.device.is_cpu() ? torch::kFloat32 : options.weightDtype))
+      m_computeDtype(options.computeDtype.value_or(
+          options.device.is_cpu() ? torch::kFloat32 : options.weightDtype.value_or(torch::kBFloat16)))
 {
 }
 

@@ -52,8 +52,9 @@ private:
     torch::Tensor m_buffer;
 };
 
-// Bias-free linear layer whose weight may be stored narrower (bf16) than the math: the weight is widened to
-// the input's dtype per call, so memory holds the stored size and only one weight is ever widened at a time.
+// Bias-free linear layer whose weight may be stored narrower (bf16, fp16, fp8) than the math: the weight is
+// widened to the input's dtype per call (and multiplied by its fp8 scale), so memory holds the stored size
+// and only one weight is ever widened at a time.
 class T5LinearImpl : public torch::nn::Module
 {
 public:
@@ -61,6 +62,7 @@ public:
     // x: [..., in] -> [..., out], in x's dtype
     torch::Tensor forward(const torch::Tensor& x);
     torch::Tensor weight;
+    torch::Tensor scale; // ComfyUI fp8_scaled: float32 scalar, weight = stored value x scale; undefined: none
     std::shared_ptr<WeightScratch>
         scratch; // shared by all layers of one encoder; null: widen into new memory
 };
@@ -70,9 +72,10 @@ class T5EmbeddingImpl : public torch::nn::Module
 {
 public:
     T5EmbeddingImpl(std::int64_t count, std::int64_t dim, torch::Dtype storage);
-    // ids: [...] int64 -> [..., dim] in the stored dtype
+    // ids: [...] int64 -> [..., dim] in the stored dtype (fp8: float32 rows, multiplied by `scale`)
     torch::Tensor forward(const torch::Tensor& ids);
     torch::Tensor weight;
+    torch::Tensor scale; // as T5Linear::scale
 };
 TORCH_MODULE(T5Embedding);
 
@@ -175,7 +178,10 @@ public:
     struct Options
     {
         torch::Device device = torch::kCPU;
-        torch::Dtype weightDtype = torch::kBFloat16; // dtype the weights are kept in (bf16 file: no copy)
+        // Dtype the weights are kept in; unset: the dtype each is stored in (bf16 or fp16 file: no copy, an
+        // fp32 file stays exact). fp8 weights of linear layers and embeddings stay fp8 whatever this says
+        // (widened per layer at use, with their fp8_scaled scale); other fp8 tensors are widened at load.
+        std::optional<torch::Dtype> weightDtype;
         // Dtype of the math; unset: float32 on CPU (matches the reference), the weight dtype on CUDA.
         std::optional<torch::Dtype> computeDtype;
         int textLen = Tokenizer::kDefaultTextLen;
@@ -187,12 +193,16 @@ public:
                                              torch::Device device = torch::kCPU,
                                              torch::Dtype weightDtype = torch::kBFloat16);
     static std::unique_ptr<TextEncoder> load(const std::filesystem::path& ckptDir, const Options& options);
-    // Explicit files; `weightsFile` may be a torch.save .pth or a .safetensors with the same names. An empty
-    // `spieceModel` gives an encoder without tokenizer (encodeIds only).
+    // Explicit files. `weightsFile` may be a torch.save .pth or a .safetensors with the official names, a
+    // Hugging Face (U)MT5 encoder .safetensors (ComfyUI umt5_xxl_fp16 / fp8_e4m3fn_scaled), a
+    // `*.safetensors.index.json` shard index, or a diffusers `text_encoder/` folder (model.safetensors or
+    // model.safetensors.index.json); the naming is told from the tensor names. An empty `spieceModel` gives
+    // an encoder without tokenizer (encodeIds only).
     static std::unique_ptr<TextEncoder> loadFiles(const std::filesystem::path& weightsFile,
                                                   const std::filesystem::path& spieceModel,
                                                   const Options& options);
-    // An already built encoder (benchmarks, tests); `tokenizer` may be null for encodeIds-only use.
+    // An already built encoder (benchmarks, tests); `tokenizer` may be null for encodeIds-only use. An unset
+    // weightDtype counts as bf16 for the default compute dtype.
     TextEncoder(T5Encoder model, std::unique_ptr<Tokenizer> tokenizer, const Options& options);
 
     // One [L_i, dim] float32 tensor per prompt on `outDevice`, L_i = the prompt's token count incl. EOS.

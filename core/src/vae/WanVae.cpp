@@ -7,11 +7,72 @@
 
 #include <algorithm>
 #include <cmath>
+#include <fstream>
 #include <sstream>
+#include <utility>
 
 namespace wan::vae {
 
 namespace {
+
+namespace fs = std::filesystem;
+
+// diffusers' AutoencoderKLWan names onto the official WanVAE_ ones, for the Wan2.1 VAE's structure (4 levels,
+// 2 residual blocks each: the decoder's up_blocks.K.resnets.J is upsamples.4K+J, up_blocks.K.upsamplers.0 is
+// upsamples.4K+3), as diffusers' scripts/convert_wan_to_diffusers.py (convert_vae) lays them out.
+std::span<const io::NameRule> diffusersVaeNames()
+{
+    struct Table
+    {
+        std::vector<std::pair<std::string, std::string>> names;
+        std::vector<io::NameRule> rules;
+    };
+    static const Table table = [] {
+        Table t;
+        // Inside a residual block: norm1, SiLU, conv1, norm2, SiLU, dropout, conv2 of residual.N; shortcut.
+        const std::pair<const char*, const char*> residual[] = {
+            {"norm1.gamma", "residual.0.gamma"}, {"conv1.", "residual.2."},
+            {"norm2.gamma", "residual.3.gamma"}, {"conv2.", "residual.6."},
+            {"conv_shortcut.", "shortcut."},
+        };
+        const auto block = [&](const std::string& other, const std::string& official) {
+            for (const auto& [o, w] : residual)
+                t.names.emplace_back(other + o, official + w);
+        };
+        block("encoder.down_blocks.#.", "encoder.downsamples.#.");
+        t.names.emplace_back("encoder.down_blocks.#.", "encoder.downsamples.#."); // resample, time_conv
+        for (const std::string side : {"encoder", "decoder"}) {
+            block(side + ".mid_block.resnets.0.", side + ".middle.0.");
+            block(side + ".mid_block.resnets.1.", side + ".middle.2.");
+            t.names.emplace_back(side + ".mid_block.attentions.0.", side + ".middle.1.");
+            t.names.emplace_back(side + ".conv_in.", side + ".conv1.");
+            t.names.emplace_back(side + ".norm_out.gamma", side + ".head.0.gamma");
+            t.names.emplace_back(side + ".conv_out.", side + ".head.2.");
+        }
+        for (int k = 0; k < 4; ++k) {
+            for (int j = 0; j < 3; ++j)
+                block("decoder.up_blocks." + std::to_string(k) + ".resnets." + std::to_string(j) + ".",
+                      "decoder.upsamples." + std::to_string(4 * k + j) + ".");
+            if (k < 3)
+                t.names.emplace_back("decoder.up_blocks." + std::to_string(k) + ".upsamplers.0.",
+                                     "decoder.upsamples." + std::to_string(4 * k + 3) + ".");
+        }
+        t.names.emplace_back("quant_conv.", "conv1.");
+        t.names.emplace_back("post_quant_conv.", "conv2.");
+        for (const auto& [other, official] : t.names)
+            t.rules.push_back({other, official});
+        return t;
+    }();
+    return table.rules;
+}
+
+bool isZipFile(const fs::path& file)
+{
+    std::ifstream in(file, std::ios::binary);
+    char magic[4] = {};
+    in.read(magic, sizeof magic);
+    return in.gcount() == 4 && magic[0] == 'P' && magic[1] == 'K' && magic[2] == 3 && magic[3] == 4;
+}
 
 constexpr int64_t kSpatialFactor = 8;  // pixels per latent cell
 constexpr int64_t kTemporalFactor = 4; // frames per latent frame after the first
@@ -140,12 +201,39 @@ std::unique_ptr<WanVae> WanVae::load(const std::filesystem::path& vaePth, torch:
     if (dtype == torch::kFloat16 && device.is_cpu())
         throw Error(ErrorKind::InvalidArgument,
                     "the VAE cannot run in float16 on the CPU (no CPU kernels); use float32 or bfloat16");
-    const io::TensorMap weights = io::loadPth(vaePth);
+    // A diffusers vae/ folder holds its weights in diffusion_pytorch_model.safetensors.
+    std::error_code ec;
+    const fs::path file =
+        fs::is_directory(vaePth, ec) ? vaePth / "diffusion_pytorch_model.safetensors" : vaePth;
+    if (!fs::is_regular_file(file, ec))
+        throw Error(ErrorKind::ModelFolder,
+                    "VAE weights not found: " + file.string() +
+                        " (Wan2.1_VAE.pth of the model folder, wan_2.1_vae.safetensors "
+                        "or a diffusers vae folder)");
+    // torch.save archives are zip files; anything else is read as safetensors (which checks its header).
+    io::TensorMap stored = isZipFile(file) ? io::loadPth(file) : io::loadSafetensors(file);
+    // diffusers' names, told by their own top-level modules; otherwise the official ones (ComfyUI's
+    // wan_2.1_vae.safetensors keeps them).
+    const bool diffusers = stored.count("quant_conv.weight") || stored.count("post_quant_conv.weight") ||
+                           std::any_of(stored.begin(), stored.end(), [](const auto& item) {
+                               return item.first.starts_with("decoder.up_blocks.") ||
+                                      item.first.starts_with("encoder.down_blocks.");
+                           });
+    io::RenamedWeights renamed;
+    if (diffusers) {
+        renamed = io::renameWeights(std::move(stored), diffusersVaeNames(), file);
+        spdlog::info("{}: VAE tensor names mapped from the diffusers layout onto the official ones",
+                     file.string());
+    } else {
+        renamed.weights = std::move(stored);
+    }
+    const io::TensorMap& weights = renamed.weights;
     auto shapeOf = [&](const std::string& name) {
         const auto it = weights.find(name);
         if (it == weights.end() || it->second.dim() != 5)
             throw Error(ErrorKind::ModelFolder,
-                        vaePth.string() + " is not a Wan2.1 VAE checkpoint (tensor " + name +
+                        file.string() + " is not a Wan2.1 VAE checkpoint (tensor " +
+                            (diffusers ? io::otherName(name, diffusersVaeNames()).value_or(name) : name) +
                             " missing or not 5-D); use Wan2.1_VAE.pth of the model folder");
         return it->second.sizes().vec();
     };
@@ -153,15 +241,17 @@ std::unique_ptr<WanVae> WanVae::load(const std::filesystem::path& vaePth, torch:
     arch.dim = shapeOf("encoder.conv1.weight")[0];
     arch.zDim = shapeOf("conv2.weight")[0];
     if (arch.zDim != int64_t(latentMean().size()))
-        throw Error(ErrorKind::ModelFolder, vaePth.string() + " has z_dim " + std::to_string(arch.zDim) +
+        throw Error(ErrorKind::ModelFolder, file.string() + " has z_dim " + std::to_string(arch.zDim) +
                                                 ", but the Wan2.1 VAE latent statistics are for 16 channels");
     VaeModel model(arch);
     io::BindOptions bind;
     bind.dtype = dtype;
     bind.device = device;
     bind.cancel = cancel;
-    io::bindStateDict(*model, weights, vaePth, bind);
-    spdlog::info("VAE {}: dim {}, z_dim {}, {} on {}", vaePth.filename().string(), arch.dim, arch.zDim,
+    if (diffusers)
+        bind.nameInFile = io::namesInFile(renamed, diffusersVaeNames());
+    io::bindStateDict(*model, weights, file, bind);
+    spdlog::info("VAE {}: dim {}, z_dim {}, {} on {}", file.filename().string(), arch.dim, arch.zDim,
                  c10::toString(dtype), device.str());
     return std::unique_ptr<WanVae>(new WanVae(std::move(model), dtype, device));
 }

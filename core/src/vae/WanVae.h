@@ -53,8 +53,10 @@ const std::array<float, 16>& latentStd();
 class WanVae
 {
 public:
-    // Reads Wan2.1_VAE.pth; base dim and z_dim come from the tensor shapes. Throws wan::Error(ModelFolder or
-    // CorruptFile) naming the file.
+    // Reads Wan2.1_VAE.pth, a .safetensors with the official names (ComfyUI's wan_2.1_vae.safetensors) or
+    // with diffusers' AutoencoderKLWan names, or a diffusers vae/ folder (the container is told by its first
+    // bytes, the naming by the tensor names); base dim and z_dim come from the tensor shapes. Throws
+    // wan::Error(ModelFolder or CorruptFile) naming the file.
     // `cancel` is checked between tensors (throws wan::Error(Cancelled)).
     static std::unique_ptr<WanVae> load(const std::filesystem::path& vaePth, torch::Dtype dtype,
                                         torch::Device device, const CancelToken* cancel = nullptr);

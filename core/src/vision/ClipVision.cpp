@@ -7,7 +7,10 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <array>
 #include <cmath>
+#include <fstream>
 #include <string>
 
 namespace wan::vision {
@@ -15,6 +18,92 @@ namespace wan::vision {
 namespace fs = std::filesystem;
 
 namespace {
+
+// Hugging Face CLIPVisionModel(WithProjection) names (ComfyUI's clip_vision_h.safetensors, a diffusers
+// image_encoder/) onto the official open-clip `visual.*` ones. q_proj/k_proj/v_proj become the parts of the
+// official fused to_qkv (q, k, v in that order along the output dim) and are fused after renaming; the class
+// and position embeddings gain the official leading dims.
+constexpr std::array kHfClipNames{
+    io::NameRule{"vision_model.embeddings.patch_embedding.weight", "visual.patch_embedding.weight"},
+    io::NameRule{"vision_model.embeddings.class_embedding", "visual.cls_embedding"},
+    io::NameRule{"vision_model.embeddings.position_embedding.weight", "visual.pos_embedding"},
+    io::NameRule{"vision_model.pre_layrnorm.", "visual.pre_norm."},
+    io::NameRule{"vision_model.post_layernorm.", "visual.post_norm."},
+    io::NameRule{"visual_projection.weight", "visual.head"},
+    io::NameRule{"vision_model.encoder.layers.#.layer_norm1.", "visual.transformer.#.norm1."},
+    io::NameRule{"vision_model.encoder.layers.#.layer_norm2.", "visual.transformer.#.norm2."},
+    io::NameRule{"vision_model.encoder.layers.#.self_attn.q_proj.", "visual.transformer.#.attn.to_qkv.q."},
+    io::NameRule{"vision_model.encoder.layers.#.self_attn.k_proj.", "visual.transformer.#.attn.to_qkv.k."},
+    io::NameRule{"vision_model.encoder.layers.#.self_attn.v_proj.", "visual.transformer.#.attn.to_qkv.v."},
+    io::NameRule{"vision_model.encoder.layers.#.self_attn.out_proj.", "visual.transformer.#.attn.proj."},
+    io::NameRule{"vision_model.encoder.layers.#.mlp.fc1.", "visual.transformer.#.mlp.0."},
+    io::NameRule{"vision_model.encoder.layers.#.mlp.fc2.", "visual.transformer.#.mlp.2."},
+    // Read backwards only (no file name has braces): how a missing fused tensor is named to the user.
+    io::NameRule{"vision_model.encoder.layers.#.self_attn.{q,k,v}_proj.",
+                 "visual.transformer.#.attn.to_qkv."},
+};
+
+// Hugging Face tensors the features never use: the text tower of a whole CLIP file, the logit scale, the
+// position id buffer older transformers versions saved.
+constexpr std::array<const char*, 4> kHfClipUnused{"text_model.", "text_projection.", "logit_scale",
+                                                   "vision_model.embeddings.position_ids"};
+
+bool isZipFile(const fs::path& file)
+{
+    std::ifstream in(file, std::ios::binary);
+    char magic[4] = {};
+    in.read(magic, sizeof magic);
+    return in.gcount() == 4 && magic[0] == 'P' && magic[1] == 'K' && magic[2] == 3 && magic[3] == 4;
+}
+
+// Hugging Face CLIP vision weights in the official layout: renamed, q/k/v fused, embeddings reshaped. Parts
+// that do not fit together are left as they are, so the strict binding names them.
+io::RenamedWeights fromHfClip(io::TensorMap weights, const fs::path& file)
+{
+    for (auto it = weights.begin(); it != weights.end();) {
+        const bool unused = std::any_of(kHfClipUnused.begin(), kHfClipUnused.end(),
+                                        [&](const char* p) { return it->first.starts_with(p); });
+        it = unused ? weights.erase(it) : std::next(it);
+    }
+    auto renamed = io::renameWeights(std::move(weights), kHfClipNames, file);
+    auto& w = renamed.weights;
+    std::vector<std::string> fusedNames;
+    for (const auto& item : w) {
+        static constexpr std::string_view kQ = ".attn.to_qkv.q.";
+        const auto at = item.first.find(kQ);
+        if (at != std::string::npos)
+            fusedNames.push_back(item.first.substr(0, at) + ".attn.to_qkv." +
+                                 item.first.substr(at + kQ.size()));
+    }
+    for (const auto& fused : fusedNames) {
+        const auto base = fused.substr(0, fused.rfind(".to_qkv.") + 8); // "...attn.to_qkv."
+        const auto leaf = fused.substr(base.size());                    // "weight" / "bias"
+        const auto q = w.find(base + "q." + leaf), k = w.find(base + "k." + leaf),
+                   v = w.find(base + "v." + leaf);
+        if (k == w.end() || v == w.end() || w.count(fused))
+            continue;
+        const auto& qt = q->second;
+        const bool fits = qt.dim() >= 1 && k->second.sizes() == qt.sizes() &&
+                          v->second.sizes() == qt.sizes() && k->second.scalar_type() == qt.scalar_type() &&
+                          v->second.scalar_type() == qt.scalar_type();
+        if (!fits)
+            continue;
+        w[fused] = torch::cat({qt, k->second, v->second}, 0);
+        const std::string layer = renamed.fileNames.at(q->first);
+        renamed.fileNames[fused] = layer.substr(0, layer.rfind("q_proj.")) + "{q,k,v}_proj." + leaf;
+        for (const auto* part : {"q.", "k.", "v."}) {
+            renamed.fileNames.erase(base + part + leaf);
+            w.erase(base + part + leaf);
+        }
+    }
+    if (auto cls = w.find("visual.cls_embedding"); cls != w.end() && cls->second.dim() == 1)
+        cls->second = cls->second.view({1, 1, -1});
+    if (auto pos = w.find("visual.pos_embedding"); pos != w.end() && pos->second.dim() == 2)
+        pos->second = pos->second.unsqueeze(0);
+    spdlog::info("{}: CLIP vision tensor names mapped from the Hugging Face layout onto the official ones",
+                 file.string());
+    return renamed;
+}
 
 std::string quoted(const fs::path& path)
 {
@@ -130,12 +219,20 @@ std::shared_ptr<ClipVision> ClipVision::load(const fs::path& checkpoint, torch::
         throw Error(ErrorKind::InvalidArgument,
                     "ClipVision: float16 is not supported on the CPU; use float32 or bfloat16 there");
     std::error_code ec;
-    const fs::path file = fs::is_directory(checkpoint, ec) ? checkpoint / kClipCheckpointName : checkpoint;
+    fs::path file = fs::is_directory(checkpoint, ec) ? checkpoint / kClipCheckpointName : checkpoint;
+    if (fs::is_directory(checkpoint, ec) && !fs::exists(file, ec) &&
+        fs::is_regular_file(checkpoint / "model.safetensors", ec))
+        file = checkpoint / "model.safetensors"; // a diffusers image_encoder folder
     if (!fs::is_regular_file(file, ec))
         throw Error(ErrorKind::ModelFolder, quoted(file) +
                                                 " is missing: image-to-video needs the CLIP checkpoint " +
                                                 kClipCheckpointName + " in the model folder");
-    const auto weights = io::loadPth(file);
+    // torch.save archives are zip files; anything else is read as safetensors (which checks its header).
+    auto stored = isZipFile(file) ? io::loadPth(file) : io::loadSafetensors(file);
+    const bool hf = stored.count("vision_model.embeddings.patch_embedding.weight") > 0;
+    io::RenamedWeights renamed =
+        hf ? fromHfClip(std::move(stored), file) : io::RenamedWeights{std::move(stored), {}};
+    const auto& weights = renamed.weights;
     const auto config = configFromWeights(weights, file);
 
     auto model = std::make_shared<ClipVision>(config);
@@ -147,6 +244,8 @@ std::shared_ptr<ClipVision> ClipVision::load(const fs::path& checkpoint, torch::
     // after the feature layer (the last block, post_norm, head).
     options.ignoredPrefixes = {"textual.", "log_scale", "visual.post_norm.", "visual.head",
                                "visual.transformer." + std::to_string(config.layers - 1) + "."};
+    if (hf)
+        options.nameInFile = io::namesInFile(renamed, kHfClipNames);
     io::bindStateDict(*model, weights, file, options);
     if (dtype != torch::kFloat32) {
         // The official LayerNorm computes in float32; the embeddings are added in float32 too.

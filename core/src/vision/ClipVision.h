@@ -84,7 +84,9 @@ class ClipVision : public torch::nn::Module
 public:
     explicit ClipVision(const ClipVisionConfig& config);
 
-    // `checkpoint`: a model folder holding kClipCheckpointName, or the .pth file itself. Dims come from the
+    // `checkpoint`: a model folder holding kClipCheckpointName, the .pth file itself, or a .safetensors with
+    // Hugging Face CLIP vision names (ComfyUI's clip_vision_h.safetensors, a diffusers image_encoder's
+    // model.safetensors; told by the tensor names, the container by its first bytes). Dims come from the
     // shapes (heads = kClipHeads). The text tower, log_scale, the last visual block, post_norm and head are
     // skipped on purpose; anything else missing, unknown or mis-shaped throws wan::Error naming it.
     // `cancel` is checked between tensors (throws wan::Error(Cancelled)).

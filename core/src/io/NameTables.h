@@ -1,0 +1,28 @@
+#pragma once
+// Other checkpoint layouts (Hugging Face T5/CLIP, diffusers) mapped onto the official Wan2.1 names by tables
+// of name patterns. No torch here.
+
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+namespace wan::io {
+
+// One name in another layout and the official name it stands for. '#' stands for a decimal index (at most 9
+// digits); the k-th '#' of `other` gives the k-th '#' of `official`. A pattern ending in '.' is a prefix
+// (the rest of the name is kept as it is); any other pattern is a whole name.
+struct NameRule
+{
+    std::string_view other;
+    std::string_view official;
+};
+
+// The official name of `name` under the first rule that matches it; nullopt when none does.
+std::optional<std::string> officialName(std::string_view name, std::span<const NameRule> rules);
+
+// The other layout's name of the official name `official` (the table read backwards); nullopt when no rule
+// gives it. Used to name missing tensors the way the user's file names them.
+std::optional<std::string> otherName(std::string_view official, std::span<const NameRule> rules);
+
+} // namespace wan::io
