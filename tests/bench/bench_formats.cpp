@@ -116,38 +116,50 @@ struct Measured
     bool ok = false;
 };
 
-// Loads `file` in a child process; its ru_maxrss is this load's peak alone.
-Measured measure(const fs::path& file)
+// The child's side: load `file` and print the seconds it took.
+int loadOne(const fs::path& file)
+{
+    try {
+        const auto start = std::chrono::steady_clock::now();
+        auto model = wan::dit::WanModel::loadFile(file, {}, torch::kFloat32, torch::kCPU);
+        std::printf("%.3f\n", wan::bench::secondsSince(start));
+        return 0;
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "%s: %s\n", file.c_str(), e.what());
+        return 1;
+    }
+}
+
+// Loads `file` in a fresh process (this program again, with --load-one: a fork of a process whose torch
+// thread pool is running would deadlock); its ru_maxrss is this load's peak alone.
+Measured measure(const char* self, const fs::path& file)
 {
     int fds[2];
     if (::pipe(fds) != 0)
         return {};
     const pid_t pid = ::fork();
     if (pid == 0) {
+        ::dup2(fds[1], STDOUT_FILENO);
         ::close(fds[0]);
-        double seconds = -1.0;
-        try {
-            const auto start = std::chrono::steady_clock::now();
-            auto model = wan::dit::WanModel::loadFile(file, {}, torch::kFloat32, torch::kCPU);
-            seconds = wan::bench::secondsSince(start);
-        } catch (const std::exception& e) {
-            std::fprintf(stderr, "%s: %s\n", file.c_str(), e.what());
-        }
-        [[maybe_unused]] const auto written = ::write(fds[1], &seconds, sizeof(seconds));
-        ::_exit(seconds >= 0.0 ? 0 : 1);
+        ::close(fds[1]);
+        ::execl(self, self, "--load-one", file.c_str(), static_cast<char*>(nullptr));
+        ::_exit(127);
     }
     ::close(fds[1]);
-    Measured m;
-    double seconds = -1.0;
-    if (::read(fds[0], &seconds, sizeof(seconds)) == ssize_t(sizeof(seconds)))
-        m.seconds = seconds;
+    std::string out;
+    char buf[256];
+    for (ssize_t n; (n = ::read(fds[0], buf, sizeof buf)) > 0;)
+        out.append(buf, std::size_t(n));
     ::close(fds[0]);
     int status = 0;
     struct rusage usage
     {
     };
     ::wait4(pid, &status, 0, &usage);
-    m.ok = WIFEXITED(status) && WEXITSTATUS(status) == 0 && seconds >= 0.0;
+    Measured m;
+    m.ok = WIFEXITED(status) && WEXITSTATUS(status) == 0 && !out.empty();
+    if (m.ok)
+        m.seconds = std::stod(out);
     m.peakMiB = double(usage.ru_maxrss) / 1024.0;
     return m;
 }
@@ -156,6 +168,10 @@ Measured measure(const fs::path& file)
 
 int main(int argc, char** argv)
 {
+    if (argc == 3 && std::string(argv[1]) == "--load-one") {
+        at::set_num_threads(wan::bench::threadCount(0));
+        return loadOne(argv[2]);
+    }
     fs::path dir;
     int layers = 30;
     bool keep = false, reuse = false;
@@ -223,7 +239,7 @@ int main(int argc, char** argv)
             std::printf("| %s | missing (run without --reuse) | | |\n", format.name);
             continue;
         }
-        const auto m = measure(file);
+        const auto m = measure("/proc/self/exe", file);
         std::printf("| %s | %.2f GB | %s | %.0f |\n", format.name, double(fs::file_size(file)) / 1e9,
                     m.ok ? std::to_string(m.seconds).substr(0, 5).c_str() : "failed", m.peakMiB);
         std::fflush(stdout);

@@ -864,7 +864,7 @@ void TestMainWindow::vaceKeepsChosenSizeWhenAsked()
     QCOMPARE(request.contextScale, 1.0);
 }
 
-#include "test_mainwindow.moc" // The first start (nothing saved) opens the built-in demo model; its size and frame count are locked, its
+// The first start (nothing saved) opens the built-in demo model; its size and frame count are locked, its
 // sampling settings shown; another folder gives the official choices back.
 void TestMainWindow::builtInDemoOpensFirstAndLocksItsSettings()
 {
@@ -921,3 +921,5 @@ void TestMainWindow::builtInDemoOpensFirstAndLocksItsSettings()
     QCOMPARE(official.steps, 50);
     window.close();
 }
+
+#include "test_mainwindow.moc"

@@ -90,6 +90,9 @@ constexpr std::array kSuffixes{
     SuffixRule{".lora_down.weight", Part::Down},
     SuffixRule{".lora_up.weight", Part::Up},
     SuffixRule{".alpha", Part::Alpha},
+    // diffusers keeps a bias difference as the LoRA up layer's bias (its Wan LoRA conversion turns diff_b into
+    // lora_B.bias, applied with PEFT's lora_bias).
+    SuffixRule{".lora_B.bias", Part::DiffBias},
     SuffixRule{".diff_b", Part::DiffBias},
     SuffixRule{".diff", Part::Diff},
 };

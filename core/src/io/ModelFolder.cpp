@@ -2,6 +2,7 @@
 
 #include "io/FormatDetect.h"
 #include "io/MappedFile.h"
+#include "io/NameTables.h"
 #include "io/RawIo.h"
 #include "wan/Error.h"
 
@@ -576,24 +577,19 @@ PartFile readPart(const fs::path& file, io::FileRole role, const std::string& wh
     return part;
 }
 
-// umT5 dims from Hugging Face T5 names (ComfyUI's umt5_xxl files, diffusers' text_encoder).
-void checkHfT5(const ShapeTable& table, const FileInfo& fileInfo, ModelInfo& info, bool withDit)
+// The table under official names: each name mapped by `rules` (names no rule knows are left out; the loader
+// lists them).
+ShapeTable officialNames(const ShapeTable& table, std::span<const io::NameRule> rules)
 {
-    T5Dims& t = info.t5;
-    t.file = fileInfo;
-    const auto& emb = table.shape("shared.weight", 2);
-    t.vocab = toInt(emb[0]);
-    t.dim = toInt(emb[1]);
-    t.numLayers = table.countIndexed("encoder.block.");
-    const auto& rel = table.shape("encoder.block.0.layer.0.SelfAttention.relative_attention_bias.weight", 2);
-    t.numBuckets = toInt(rel[0]);
-    t.numHeads = toInt(rel[1]);
-    t.dimAttn = toInt(table.shape("encoder.block.0.layer.0.SelfAttention.q.weight", 2)[0]);
-    t.ffnDim = toInt(table.shape("encoder.block.0.layer.1.DenseReluDense.wi_1.weight", 2)[0]);
-    if (withDit && t.dim != info.dit.textDim)
-        folderError(table.file.string() + ": the text encoder width " + std::to_string(t.dim) +
-                    " differs from the DiT's text_dim " + std::to_string(info.dit.textDim) +
-                    ": the files come from different models.");
+    ShapeTable out;
+    out.file = table.file;
+    for (const auto& [name, tensor] : table.tensors)
+        if (auto official = io::officialName(name, rules)) {
+            RawTensor renamed = tensor;
+            renamed.name = *official;
+            out.tensors.insert_or_assign(*official, std::move(renamed));
+        }
+    return out;
 }
 
 // CLIP vision dims from Hugging Face names (ComfyUI's clip_vision_h, diffusers' image_encoder).
@@ -744,7 +740,7 @@ ModelInfo inspectSet(const fs::path& dir, const ModelFiles& files, std::vector<S
         attempt([&] {
             const auto part = readPart(files.t5, io::FileRole::TextEncoder, "the umT5 text encoder");
             if (part.detection.naming == io::NamingSource::HfT5)
-                checkHfT5(part.table, part.info, info, haveDit);
+                checkT5(officialNames(part.table, io::hfT5Names()), part.info, info, haveDit);
             else if (part.detection.naming == io::NamingSource::Official)
                 checkT5(part.table, part.info, info, haveDit);
             else
@@ -768,13 +764,16 @@ ModelInfo inspectSet(const fs::path& dir, const ModelFiles& files, std::vector<S
     if (!files.vae.empty()) {
         attempt([&] {
             const auto part = readPart(files.vae, io::FileRole::Vae, "the VAE");
-            if (part.detection.naming != io::NamingSource::Official)
+            if (part.detection.naming == io::NamingSource::Diffusers)
+                checkVae(officialNames(part.table, io::diffusersVaeNames()), part.info, info, haveDit);
+            else if (part.detection.naming == io::NamingSource::Official)
+                checkVae(part.table, part.info, info, haveDit);
+            else
                 throw Error(ErrorKind::ModelFolder,
                             files.vae.string() + " names its tensors as " +
                                 io::namingSourceName(part.detection.naming) +
                                 "; VAE files with the official names (Wan2.1_VAE.pth, ComfyUI's "
-                                "wan_2.1_vae.safetensors) can be read.");
-            checkVae(part.table, part.info, info, haveDit);
+                                "wan_2.1_vae.safetensors) or diffusers' names can be read.");
         });
     } else if (folder) {
         attempt([&] {

@@ -25,4 +25,11 @@ std::optional<std::string> officialName(std::string_view name, std::span<const N
 // gives it. Used to name missing tensors the way the user's file names them.
 std::optional<std::string> otherName(std::string_view official, std::span<const NameRule> rules);
 
+// Hugging Face (U)MT5 encoder names (transformers' UMT5EncoderModel, ComfyUI's umt5_xxl files) onto the
+// official umT5 ones.
+std::span<const NameRule> hfT5Names();
+
+// diffusers' AutoencoderKLWan names onto the official Wan2.1 VAE ones.
+std::span<const NameRule> diffusersVaeNames();
+
 } // namespace wan::io

@@ -346,11 +346,10 @@ struct Engine::Impl
             progress(Stage::Loading, 0, 0);
             text::TextEncoder::Options options;
             options.device = placement.t5OnCpu ? torch::Device(torch::kCPU) : device;
-            options.weightDtype = torch::kBFloat16;
-            // fp32 jobs are parity runs everywhere; otherwise the CPU computes in the job's dtype and CUDA in
-            // the weights' bf16, as the official T5 on the GPU.
-            if (dtype == torch::kFloat32 || device.is_cpu())
-                options.computeDtype = dtype;
+            // Weights keep the precision they are stored in (an fp16 file is not rounded to bf16; fp8 stays
+            // fp8). The math: fp32 jobs are parity runs everywhere; otherwise the CPU computes in the job's
+            // dtype and CUDA in bf16, as the official T5 on the GPU (fp16 overflows in T5's feed-forward).
+            options.computeDtype = dtype == torch::kFloat32 || device.is_cpu() ? dtype : torch::kBFloat16;
             options.cancel = callbacks->cancel;
             t5 = f.t5.empty() && f.tokenizer.empty()
                      ? text::TextEncoder::load(r.ckptDir, options)

@@ -1,5 +1,6 @@
 #include "text/T5Encoder.h"
 
+#include "io/NameTables.h"
 #include "io/QuantTensors.h"
 #include "wan/Error.h"
 
@@ -15,26 +16,6 @@ namespace wan::text {
 namespace {
 
 namespace fs = std::filesystem;
-
-// Hugging Face (U)MT5 encoder names (transformers UMT5EncoderModel; ComfyUI's umt5_xxl files) onto the
-// official ones. The gated feed-forward is act(wi_0(x)) * wi_1(x), the official fc1(x) * gate(x): wi_0 is the
-// gate, wi_1 is fc1.
-constexpr std::array kHfT5Names{
-    io::NameRule{"shared.weight", "token_embedding.weight"},
-    io::NameRule{"encoder.block.#.layer.0.SelfAttention.q.weight", "blocks.#.attn.q.weight"},
-    io::NameRule{"encoder.block.#.layer.0.SelfAttention.k.weight", "blocks.#.attn.k.weight"},
-    io::NameRule{"encoder.block.#.layer.0.SelfAttention.v.weight", "blocks.#.attn.v.weight"},
-    io::NameRule{"encoder.block.#.layer.0.SelfAttention.o.weight", "blocks.#.attn.o.weight"},
-    io::NameRule{"encoder.block.#.layer.0.SelfAttention.relative_attention_bias.weight",
-                 "blocks.#.pos_embedding.embedding.weight"},
-    io::NameRule{"encoder.block.#.layer.0.layer_norm.weight", "blocks.#.norm1.weight"},
-    io::NameRule{"encoder.block.#.layer.1.DenseReluDense.wi_0.weight", "blocks.#.ffn.gate.0.weight"},
-    io::NameRule{"encoder.block.#.layer.1.DenseReluDense.wi_1.weight", "blocks.#.ffn.fc1.weight"},
-    io::NameRule{"encoder.block.#.layer.1.DenseReluDense.wo.weight", "blocks.#.ffn.fc2.weight"},
-    io::NameRule{"encoder.block.#.layer.1.layer_norm.weight", "blocks.#.norm2.weight"},
-    io::NameRule{"encoder.final_layer_norm.weight", "norm.weight"},
-    io::NameRule{"encoder.embed_tokens.weight", "token_embedding.weight"},
-};
 
 bool isFp8(const torch::Tensor& t)
 {
@@ -407,7 +388,7 @@ io::RenamedWeights toOfficialNames(io::TensorMap weights, const fs::path& file)
                 "of Flux and SD3), not the umT5-XXL encoder Wan uses: use umt5_xxl_fp16.safetensors, "
                 "umt5_xxl_fp8_e4m3fn_scaled.safetensors or the official " +
                 TextEncoder::kWeightsFileName);
-    auto renamed = io::renameWeights(std::move(weights), kHfT5Names, file);
+    auto renamed = io::renameWeights(std::move(weights), io::hfT5Names(), file);
     spdlog::info("{}: umT5 tensor names mapped from the Hugging Face T5 layout onto the official ones",
                  file.string());
     return renamed;
@@ -454,7 +435,7 @@ std::unique_ptr<TextEncoder> TextEncoder::loadFiles(const std::filesystem::path&
     {
         std::map<std::string, double> officialScales;
         for (const auto& [name, scale] : scales)
-            officialScales[io::officialName(name, kHfT5Names).value_or(name)] = scale;
+            officialScales[io::officialName(name, io::hfT5Names()).value_or(name)] = scale;
         if (!renamed.fileNames.empty())
             scales = std::move(officialScales);
     }
@@ -475,7 +456,7 @@ std::unique_ptr<TextEncoder> TextEncoder::loadFiles(const std::filesystem::path&
         bind.device = options.device;
         bind.cancel = options.cancel;
         if (!renamed.fileNames.empty())
-            bind.nameInFile = io::namesInFile(renamed, kHfT5Names);
+            bind.nameInFile = io::namesInFile(renamed, io::hfT5Names());
         // fp8 weights of linear layers and embeddings stay fp8 (widened per use); other fp8 tensors are
         // widened now, with their scale.
         std::map<std::string, torch::Tensor*> scaled;

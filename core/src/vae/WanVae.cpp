@@ -1,5 +1,6 @@
 #include "vae/WanVae.h"
 
+#include "io/NameTables.h"
 #include "io/TensorIo.h"
 #include "wan/Error.h"
 
@@ -16,55 +17,6 @@ namespace wan::vae {
 namespace {
 
 namespace fs = std::filesystem;
-
-// diffusers' AutoencoderKLWan names onto the official WanVAE_ ones, for the Wan2.1 VAE's structure (4 levels,
-// 2 residual blocks each: the decoder's up_blocks.K.resnets.J is upsamples.4K+J, up_blocks.K.upsamplers.0 is
-// upsamples.4K+3), as diffusers' scripts/convert_wan_to_diffusers.py (convert_vae) lays them out.
-std::span<const io::NameRule> diffusersVaeNames()
-{
-    struct Table
-    {
-        std::vector<std::pair<std::string, std::string>> names;
-        std::vector<io::NameRule> rules;
-    };
-    static const Table table = [] {
-        Table t;
-        // Inside a residual block: norm1, SiLU, conv1, norm2, SiLU, dropout, conv2 of residual.N; shortcut.
-        const std::pair<const char*, const char*> residual[] = {
-            {"norm1.gamma", "residual.0.gamma"}, {"conv1.", "residual.2."},
-            {"norm2.gamma", "residual.3.gamma"}, {"conv2.", "residual.6."},
-            {"conv_shortcut.", "shortcut."},
-        };
-        const auto block = [&](const std::string& other, const std::string& official) {
-            for (const auto& [o, w] : residual)
-                t.names.emplace_back(other + o, official + w);
-        };
-        block("encoder.down_blocks.#.", "encoder.downsamples.#.");
-        t.names.emplace_back("encoder.down_blocks.#.", "encoder.downsamples.#."); // resample, time_conv
-        for (const std::string side : {"encoder", "decoder"}) {
-            block(side + ".mid_block.resnets.0.", side + ".middle.0.");
-            block(side + ".mid_block.resnets.1.", side + ".middle.2.");
-            t.names.emplace_back(side + ".mid_block.attentions.0.", side + ".middle.1.");
-            t.names.emplace_back(side + ".conv_in.", side + ".conv1.");
-            t.names.emplace_back(side + ".norm_out.gamma", side + ".head.0.gamma");
-            t.names.emplace_back(side + ".conv_out.", side + ".head.2.");
-        }
-        for (int k = 0; k < 4; ++k) {
-            for (int j = 0; j < 3; ++j)
-                block("decoder.up_blocks." + std::to_string(k) + ".resnets." + std::to_string(j) + ".",
-                      "decoder.upsamples." + std::to_string(4 * k + j) + ".");
-            if (k < 3)
-                t.names.emplace_back("decoder.up_blocks." + std::to_string(k) + ".upsamplers.0.",
-                                     "decoder.upsamples." + std::to_string(4 * k + 3) + ".");
-        }
-        t.names.emplace_back("quant_conv.", "conv1.");
-        t.names.emplace_back("post_quant_conv.", "conv2.");
-        for (const auto& [other, official] : t.names)
-            t.rules.push_back({other, official});
-        return t;
-    }();
-    return table.rules;
-}
 
 bool isZipFile(const fs::path& file)
 {
@@ -221,7 +173,7 @@ std::unique_ptr<WanVae> WanVae::load(const std::filesystem::path& vaePth, torch:
                            });
     io::RenamedWeights renamed;
     if (diffusers) {
-        renamed = io::renameWeights(std::move(stored), diffusersVaeNames(), file);
+        renamed = io::renameWeights(std::move(stored), io::diffusersVaeNames(), file);
         spdlog::info("{}: VAE tensor names mapped from the diffusers layout onto the official ones",
                      file.string());
     } else {
@@ -233,7 +185,7 @@ std::unique_ptr<WanVae> WanVae::load(const std::filesystem::path& vaePth, torch:
         if (it == weights.end() || it->second.dim() != 5)
             throw Error(ErrorKind::ModelFolder,
                         file.string() + " is not a Wan2.1 VAE checkpoint (tensor " +
-                            (diffusers ? io::otherName(name, diffusersVaeNames()).value_or(name) : name) +
+                            (diffusers ? io::otherName(name, io::diffusersVaeNames()).value_or(name) : name) +
                             " missing or not 5-D); use Wan2.1_VAE.pth of the model folder");
         return it->second.sizes().vec();
     };
@@ -249,7 +201,7 @@ std::unique_ptr<WanVae> WanVae::load(const std::filesystem::path& vaePth, torch:
     bind.device = device;
     bind.cancel = cancel;
     if (diffusers)
-        bind.nameInFile = io::namesInFile(renamed, diffusersVaeNames());
+        bind.nameInFile = io::namesInFile(renamed, io::diffusersVaeNames());
     io::bindStateDict(*model, weights, file, bind);
     spdlog::info("VAE {}: dim {}, z_dim {}, {} on {}", file.filename().string(), arch.dim, arch.zDim,
                  c10::toString(dtype), device.str());
