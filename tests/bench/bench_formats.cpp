@@ -81,16 +81,23 @@ std::string randomQ4K(std::int64_t values, std::uint64_t& state)
     return out;
 }
 
-// GGUF of the DiT: 2-D weights whose rows are a multiple of 256 as Q4_K, the rest F32 (5-D kernels with their
-// size-1 dimensions dropped, as city96's files keep them).
-std::string toGgufQ4K(const wan::io::TensorMap& weights)
+// GGUF of the DiT as city96's converter lays it out: 2-D weights as `type` (Q8_0 for rows of a multiple of
+// 32, Q4_K of 256), the rest F32; 5-D kernels stored with their size-1 dimensions dropped and their real
+// shape in "comfy.gguf.orig_shape.<name>".
+std::string toGgufBench(const wan::io::TensorMap& weights, wan::io::GgmlType type)
 {
-    wan::test::GgufWriter w;
+    using W = wan::test::GgufWriter;
+    W w;
     w.kvString("general.architecture", "wan");
     std::uint64_t state = 0x9E3779B97F4A7C15ull;
+    const std::int64_t block = type == wan::io::GgmlType::Q4_K ? 256 : 32;
     for (const auto& [name, tensor] : weights) {
         auto t = tensor.to(torch::kFloat32).contiguous();
         if (t.dim() > 4) {
+            std::string dims;
+            for (auto d : t.sizes())
+                dims += W::pod(std::int32_t(d));
+            w.kv("comfy.gguf.orig_shape." + name, 9, W::array(5, std::uint64_t(t.dim()), dims));
             std::vector<std::int64_t> kept;
             for (auto d : t.sizes())
                 if (d != 1)
@@ -98,8 +105,11 @@ std::string toGgufQ4K(const wan::io::TensorMap& weights)
             t = t.reshape(kept);
         }
         const auto shape = t.sizes().vec();
-        if (t.dim() == 2 && shape.back() % 256 == 0) {
-            w.tensor(name, std::uint32_t(wan::io::GgmlType::Q4_K), shape, randomQ4K(t.numel(), state));
+        if (t.dim() == 2 && shape.back() % block == 0) {
+            w.tensor(name, std::uint32_t(type), shape,
+                     type == wan::io::GgmlType::Q4_K
+                         ? randomQ4K(t.numel(), state)
+                         : wan::test::quantizeQ8_0(t.data_ptr<float>(), std::size_t(t.numel())));
         } else {
             const auto* p = static_cast<const char*>(t.data_ptr());
             w.tensor(name, std::uint32_t(wan::io::GgmlType::F32), shape,
@@ -122,7 +132,14 @@ int loadOne(const fs::path& file)
     try {
         const auto start = std::chrono::steady_clock::now();
         auto model = wan::dit::WanModel::loadFile(file, {}, torch::kFloat32, torch::kCPU);
-        std::printf("%.3f\n", wan::bench::secondsSince(start));
+        const double seconds = wan::bench::secondsSince(start);
+        // VmHWM of this process image (ru_maxrss would carry the forking parent's peak across exec).
+        double hwmMiB = 0.0;
+        std::ifstream status("/proc/self/status");
+        for (std::string line; std::getline(status, line);)
+            if (line.rfind("VmHWM:", 0) == 0)
+                hwmMiB = std::stod(line.substr(6)) / 1024.0;
+        std::printf("%.3f %.1f\n", seconds, hwmMiB);
         return 0;
     } catch (const std::exception& e) {
         std::fprintf(stderr, "%s: %s\n", file.c_str(), e.what());
@@ -131,7 +148,7 @@ int loadOne(const fs::path& file)
 }
 
 // Loads `file` in a fresh process (this program again, with --load-one: a fork of a process whose torch
-// thread pool is running would deadlock); its ru_maxrss is this load's peak alone.
+// thread pool is running would deadlock); it reports its own peak resident memory.
 Measured measure(const char* self, const fs::path& file)
 {
     int fds[2];
@@ -158,9 +175,18 @@ Measured measure(const char* self, const fs::path& file)
     ::wait4(pid, &status, 0, &usage);
     Measured m;
     m.ok = WIFEXITED(status) && WEXITSTATUS(status) == 0 && !out.empty();
-    if (m.ok)
-        m.seconds = std::stod(out);
-    m.peakMiB = double(usage.ru_maxrss) / 1024.0;
+    // The last line is the seconds (the loader may log to stdout before it).
+    while (!out.empty() && out.back() == '\n')
+        out.pop_back();
+    const auto lastLine =
+        out.substr(out.find_last_of('\n') == std::string::npos ? 0 : out.find_last_of('\n') + 1);
+    try {
+        std::size_t used = 0;
+        m.seconds = std::stod(lastLine, &used);
+        m.peakMiB = std::stod(lastLine.substr(used));
+    } catch (const std::exception&) {
+        m.ok = false;
+    }
     return m;
 }
 
@@ -223,9 +249,9 @@ int main(int argc, char** argv)
                 bytes = wan::test::toSafetensors(weights, "model.diffusion_model.",
                                                  wan::test::ConvertedStorage::Fp8Scaled);
             else if (name == "GGUF Q8_0")
-                bytes = wan::test::toGguf(weights, "wan");
+                bytes = toGgufBench(weights, wan::io::GgmlType::Q8_0);
             else
-                bytes = toGgufQ4K(weights);
+                bytes = toGgufBench(weights, wan::io::GgmlType::Q4_K);
             writeFile(dir / format.file, bytes);
             spdlog::info("{}: {} written ({:.2f} GB) in {:.1f} s", format.name, format.file,
                          double(bytes.size()) / 1e9, wan::bench::secondsSince(start));
