@@ -1,5 +1,7 @@
 #include "ModelFilesDialog.h"
 
+#include "BackgroundTask.h"
+
 #include <QDialogButtonBox>
 #include <QDir>
 #include <QDragEnterEvent>
@@ -16,7 +18,6 @@
 #include <QMimeData>
 #include <QPalette>
 #include <QPushButton>
-#include <QThread>
 #include <QTimer>
 #include <QUrl>
 #include <QVBoxLayout>
@@ -303,16 +304,15 @@ void ModelFilesDialog::addFiles(const QStringList& paths)
         return;
     ++m_sorting;
     updateStatus();
-    QThread* thread = QThread::create([this, inspector = m_inspector, paths] {
-        std::vector<std::pair<ModelPart, QString>> placed;
-        for (const QString& path : paths)
-            placed.emplace_back(partOfFile(inspector, path), path);
-        QMetaObject::invokeMethod(
-            this, [this, placed] { placeFiles(placed); }, Qt::QueuedConnection);
-    });
-    connect(thread, &QThread::finished, thread, &QObject::deleteLater);
-    connect(this, &QObject::destroyed, thread, [thread] { thread->wait(); });
-    thread->start();
+    runInBackground(
+        this,
+        [inspector = m_inspector, paths] {
+            std::vector<std::pair<ModelPart, QString>> placed;
+            for (const QString& path : paths)
+                placed.emplace_back(partOfFile(inspector, path), path);
+            return placed;
+        },
+        [this](const std::vector<std::pair<ModelPart, QString>>& placed) { placeFiles(placed); });
 }
 
 void ModelFilesDialog::placeFiles(const std::vector<std::pair<ModelPart, QString>>& placed)
@@ -337,16 +337,10 @@ void ModelFilesDialog::startCheck()
     m_checking = true;
     updateStatus();
     // Reading the headers can take a moment on a slow disk: keep it off the UI thread.
-    QThread* thread =
-        QThread::create([this, inspector = m_inspector, folder = m_folder, files = files(), generation] {
-            const FolderCheck check = inspector(folder, files);
-            QMetaObject::invokeMethod(
-                this, [this, generation, check] { showCheck(generation, check); }, Qt::QueuedConnection);
-        });
-    connect(thread, &QThread::finished, thread, &QObject::deleteLater);
-    // The dialog may be closed first: the thread only posts to it, and the post dies with the receiver.
-    connect(this, &QObject::destroyed, thread, [thread] { thread->wait(); });
-    thread->start();
+    runInBackground(
+        this,
+        [inspector = m_inspector, folder = m_folder, files = files()] { return inspector(folder, files); },
+        [this, generation](const FolderCheck& check) { showCheck(generation, check); });
 }
 
 void ModelFilesDialog::showCheck(quint64 generation, const FolderCheck& check)

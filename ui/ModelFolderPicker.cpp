@@ -1,5 +1,6 @@
 #include "ModelFolderPicker.h"
 
+#include "BackgroundTask.h"
 #include "ModelFilesDialog.h"
 
 #include <QDir>
@@ -9,7 +10,6 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
-#include <QThread>
 #include <QTimer>
 #include <QVBoxLayout>
 
@@ -136,15 +136,9 @@ void ModelFolderPicker::startCheck()
     if (!m_files.empty() && m_setInspector) {
         m_checking = true;
         updateStatus();
-        QThread* thread =
-            QThread::create([this, inspector = m_setInspector, dir, files = m_files, generation] {
-                const FolderCheck check = inspector(dir, files);
-                QMetaObject::invokeMethod(
-                    this, [this, generation, check] { showCheck(generation, check); }, Qt::QueuedConnection);
-            });
-        connect(thread, &QThread::finished, thread, &QObject::deleteLater);
-        connect(this, &QObject::destroyed, thread, [thread] { thread->wait(); });
-        thread->start();
+        runInBackground(
+            this, [inspector = m_setInspector, dir, files = m_files] { return inspector(dir, files); },
+            [this, generation](const FolderCheck& check) { showCheck(generation, check); });
         return;
     }
     if (dir.isEmpty() || !m_inspector) {
@@ -157,15 +151,9 @@ void ModelFolderPicker::startCheck()
     m_checking = true;
     updateStatus();
     // Inspection reads checkpoint headers (can take a moment on a slow disk): keep it off the UI thread.
-    QThread* thread = QThread::create([this, inspector = m_inspector, dir, generation] {
-        const FolderCheck check = inspector(dir);
-        QMetaObject::invokeMethod(
-            this, [this, generation, check] { showCheck(generation, check); }, Qt::QueuedConnection);
-    });
-    connect(thread, &QThread::finished, thread, &QObject::deleteLater);
-    // The picker may be destroyed first: the thread only posts to it, and the post dies with the receiver.
-    connect(this, &QObject::destroyed, thread, [thread] { thread->wait(); });
-    thread->start();
+    runInBackground(
+        this, [inspector = m_inspector, dir] { return inspector(dir); },
+        [this, generation](const FolderCheck& check) { showCheck(generation, check); });
 }
 
 void ModelFolderPicker::showCheck(quint64 generation, const FolderCheck& check)

@@ -33,6 +33,34 @@ QString path(const fs::path& p)
     return QString::fromStdString(p.string());
 }
 
+// The sampling flags of the t2v fixture's official run (reference/e2e_t2v_unipc).
+QStringList t2vReferenceFlags()
+{
+    return {QStringLiteral("--task"),
+            QStringLiteral("t2v-1.3B"),
+            QStringLiteral("--size"),
+            QStringLiteral("48*32"),
+            QStringLiteral("--frame_num"),
+            QStringLiteral("9"),
+            QStringLiteral("--sample_steps"),
+            QStringLiteral("4"),
+            QStringLiteral("--sample_shift"),
+            QStringLiteral("5.0"),
+            QStringLiteral("--sample_guide_scale"),
+            QStringLiteral("5.0"),
+            QStringLiteral("--sample_solver"),
+            QStringLiteral("unipc"),
+            QStringLiteral("--base_seed"),
+            QStringLiteral("42"),
+            QStringLiteral("--device"),
+            QStringLiteral("cpu"),
+            QStringLiteral("--precision"),
+            QStringLiteral("fp32"),
+            QStringLiteral("--prompt"),
+            QStringLiteral("Two anthropomorphic cats in comfy boxing gear and bright gloves fight "
+                           "intensely on a spotlighted stage.")};
+}
+
 } // namespace
 
 class TestCli : public QObject
@@ -60,41 +88,13 @@ void TestCli::textToVideoMatchesReference()
     const auto ref = wan::io::loadSafetensors(fixture / "reference" / "e2e_t2v_unipc.safetensors");
     QTemporaryDir tmp;
     const fs::path out = tmp.path().toStdString();
-    const auto run =
-        runCli({QStringLiteral("--ckpt_dir"),
-                path(fixture),
-                QStringLiteral("--task"),
-                QStringLiteral("t2v-1.3B"),
-                QStringLiteral("--size"),
-                QStringLiteral("48*32"),
-                QStringLiteral("--frame_num"),
-                QStringLiteral("9"),
-                QStringLiteral("--sample_steps"),
-                QStringLiteral("4"),
-                QStringLiteral("--sample_shift"),
-                QStringLiteral("5.0"),
-                QStringLiteral("--sample_guide_scale"),
-                QStringLiteral("5.0"),
-                QStringLiteral("--sample_solver"),
-                QStringLiteral("unipc"),
-                QStringLiteral("--base_seed"),
-                QStringLiteral("42"),
-                QStringLiteral("--offload_model"),
-                QStringLiteral("False"),
-                QStringLiteral("--device"),
-                QStringLiteral("cpu"),
-                QStringLiteral("--precision"),
-                QStringLiteral("fp32"),
-                QStringLiteral("--prompt"),
-                QStringLiteral("Two anthropomorphic cats in comfy boxing gear and bright gloves fight "
-                               "intensely on a spotlighted stage."),
-                QStringLiteral("--save_file"),
-                path(out / "t2v.mp4"),
-                QStringLiteral("--save_latents"),
-                path(out / "t2v.safetensors"),
-                QStringLiteral("--save_frames"),
-                path(out / "frames"),
-                QStringLiteral("--save_settings")});
+    const auto run = runCli(QStringList{QStringLiteral("--ckpt_dir"), path(fixture),
+                                        QStringLiteral("--offload_model"), QStringLiteral("False")} +
+                            t2vReferenceFlags() +
+                            QStringList{QStringLiteral("--save_file"), path(out / "t2v.mp4"),
+                                        QStringLiteral("--save_latents"), path(out / "t2v.safetensors"),
+                                        QStringLiteral("--save_frames"), path(out / "frames"),
+                                        QStringLiteral("--save_settings")});
     QVERIFY2(run.exitCode == 0, qPrintable(run.err));
     QVERIFY2(run.out.contains(QStringLiteral("seed 42")), qPrintable(run.out));
 
@@ -207,42 +207,13 @@ void TestCli::setGivenAsFilesMatchesReference()
     fs::create_symlink(fixture / "google" / "umt5-xxl" / "spiece.model",
                        root / "text_encoders" / "spiece.model");
     fs::create_symlink(fixture / "Wan2.1_VAE.pth", root / "vae" / "wan_2.1_vae.pth");
-    const auto run =
-        runCli({QStringLiteral("--dit"),
-                path(root / "diffusion_models" / "tiny.safetensors"),
-                QStringLiteral("--t5"),
-                path(root / "text_encoders" / "umt5.pth"),
-                QStringLiteral("--vae"),
-                path(root / "vae" / "wan_2.1_vae.pth"),
-                QStringLiteral("--task"),
-                QStringLiteral("t2v-1.3B"),
-                QStringLiteral("--size"),
-                QStringLiteral("48*32"),
-                QStringLiteral("--frame_num"),
-                QStringLiteral("9"),
-                QStringLiteral("--sample_steps"),
-                QStringLiteral("4"),
-                QStringLiteral("--sample_shift"),
-                QStringLiteral("5.0"),
-                QStringLiteral("--sample_guide_scale"),
-                QStringLiteral("5.0"),
-                QStringLiteral("--sample_solver"),
-                QStringLiteral("unipc"),
-                QStringLiteral("--base_seed"),
-                QStringLiteral("42"),
-                QStringLiteral("--device"),
-                QStringLiteral("cpu"),
-                QStringLiteral("--precision"),
-                QStringLiteral("fp32"),
-                QStringLiteral("--prompt"),
-                QStringLiteral(
-                    "Two anthropomorphic cats in comfy boxing gear and bright gloves fight intensely on a "
-                    "spotlighted stage."),
-                QStringLiteral("--save_file"),
-                path(root / "set.mp4"),
-                QStringLiteral("--save_latents"),
-                path(root / "set.safetensors"),
-                QStringLiteral("--save_settings")});
+    const auto run = runCli(
+        QStringList{QStringLiteral("--dit"), path(root / "diffusion_models" / "tiny.safetensors"),
+                    QStringLiteral("--t5"), path(root / "text_encoders" / "umt5.pth"),
+                    QStringLiteral("--vae"), path(root / "vae" / "wan_2.1_vae.pth")} +
+        t2vReferenceFlags() +
+        QStringList{QStringLiteral("--save_file"), path(root / "set.mp4"), QStringLiteral("--save_latents"),
+                    path(root / "set.safetensors"), QStringLiteral("--save_settings")});
     QVERIFY2(run.exitCode == 0, qPrintable(run.err));
     WAN_COMPARE_TENSORS(wan::pipeline::readLatents(root / "set.safetensors"), ref.at("x0"), kLatentAtol);
     // settings.json records the files, so --settings reruns the same set.
