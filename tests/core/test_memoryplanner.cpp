@@ -52,6 +52,47 @@ Placement gpuPlacement(bool t5OnCpu, bool offload, bool stream)
     return p;
 }
 
+// Parameters of one transformer block of the official DiT: self- and cross-attention (q, k, v, o with biases,
+// q/k RMS norms), the cross-attention norm, the FFN, the modulation.
+std::uint64_t blockParameters(std::uint64_t dim, std::uint64_t ffn)
+{
+    return 2 * (4 * (dim * dim + dim) + 2 * dim) + 2 * dim + (dim * ffn + ffn) + (ffn * dim + dim) + 6 * dim;
+}
+
+// A bf16 CUDA job of the official T2V models at width*height*frames (VAE in bf16, as the engine plans it).
+DeviceMemoryInput deviceJob(bool big, int width, int height, int frames)
+{
+    DeviceMemoryInput in;
+    const std::uint64_t dim = big ? 5120 : 1536, ffn = big ? 13824 : 8960;
+    in.ditLayers = big ? 40 : 30;
+    in.ditDim = int(dim);
+    in.ditFfnDim = int(ffn);
+    in.ditWeights = (big ? kDit14B : kDit13B) * 2;
+    in.ditBlockWeights = blockParameters(dim, ffn) * 2;
+    in.t5Weights = kT5 * 2;
+    in.vaeWeights = kVae * 2;
+    in.vaeBytes = 2;
+    in.computeBytes = 2;
+    in.width = width;
+    in.height = height;
+    in.frames = frames;
+    in.seqLen = std::int64_t((frames - 1) / 4 + 1) * (height / 16) * (width / 16);
+    return in;
+}
+
+// "resident", "offload", "t5cpu" (offloaded, T5 on the CPU), "stream" or "refused", with "+tiles".
+QString planName(const DevicePlan& plan)
+{
+    if (!plan.refusal.empty())
+        return QStringLiteral("refused");
+    const auto& p = plan.placement;
+    QString name = p.streamDitBlocks ? QStringLiteral("stream")
+                   : p.t5OnCpu       ? QStringLiteral("t5cpu")
+                   : p.offloadModels ? QStringLiteral("offload")
+                                     : QStringLiteral("resident");
+    return p.tileVae ? name + QStringLiteral("+tiles") : name;
+}
+
 } // namespace
 
 class TestMemoryPlanner : public QObject
@@ -68,6 +109,12 @@ private Q_SLOTS:
     void meminfo();
     void cgroup();
     void systemFigure();
+    void devicePlans_data();
+    void devicePlans();
+    void deviceEstimateMatchesTodaysBlock();
+    void unknownFreeMemoryIsNotZero();
+    void deviceRefusalSaysWhatWouldFit();
+    void forcedModeIsKept();
 };
 
 void TestMemoryPlanner::estimates_data()
@@ -245,6 +292,179 @@ void TestMemoryPlanner::systemFigure()
     const auto available = availableHostMemory();
     QVERIFY(available > 0);
     QVERIFY(available < (std::uint64_t(1) << 50));
+}
+
+void TestMemoryPlanner::devicePlans_data()
+{
+    QTest::addColumn<bool>("big");
+    QTest::addColumn<int>("width");
+    QTest::addColumn<int>("height");
+    QTest::addColumn<int>("budgetGiB");
+    QTest::addColumn<QString>("expected");
+    // The fastest placement whose estimated peak fits the budget (set by the user; free memory 100 GiB), for
+    // the official T2V models, 81 frames, CFG as two calls.
+    const struct
+    {
+        bool big;
+        int width, height, budget;
+        const char* expected;
+    } rows[] = {
+        {false, 832, 480, 80, "resident"},  {false, 832, 480, 24, "resident"},
+        {false, 832, 480, 12, "offload"},   {false, 832, 480, 8, "t5cpu"},
+        {false, 832, 480, 6, "stream"},     {false, 832, 480, 4, "stream"},
+        {false, 1280, 720, 80, "resident"}, {false, 1280, 720, 24, "resident"},
+        {false, 1280, 720, 12, "offload"},  {false, 1280, 720, 8, "stream"},
+        {false, 1280, 720, 6, "refused"},   {false, 1280, 720, 4, "refused"},
+        {true, 832, 480, 80, "resident"},   {true, 832, 480, 24, "stream"},
+        {true, 832, 480, 12, "stream"},     {true, 832, 480, 8, "refused"},
+        {true, 832, 480, 6, "refused"},     {true, 832, 480, 4, "refused"},
+        {true, 1280, 720, 80, "resident"},  {true, 1280, 720, 24, "refused"},
+        {true, 1280, 720, 12, "refused"},   {true, 1280, 720, 8, "refused"},
+        {true, 1280, 720, 6, "refused"},    {true, 1280, 720, 4, "refused"},
+    };
+    for (const auto& r : rows)
+        QTest::addRow("%s %dx%d %d GiB", r.big ? "14B" : "1.3B", r.width, r.height, r.budget)
+            << r.big << r.width << r.height << r.budget << QString::fromLatin1(r.expected);
+}
+
+void TestMemoryPlanner::devicePlans()
+{
+    QFETCH(bool, big);
+    QFETCH(int, width);
+    QFETCH(int, height);
+    QFETCH(int, budgetGiB);
+    QFETCH(QString, expected);
+    const auto in = deviceJob(big, width, height, 81);
+    const std::uint64_t budget = std::uint64_t(budgetGiB) << 30;
+    Request request; // memory Auto, VAE tiling Auto
+    const auto plan = planDevice(request, in, std::uint64_t(100) << 30, budget);
+    qInfo("%s: %s%s", QTest::currentDataTag(), plan.placement.description.c_str(), plan.refusal.c_str());
+    QCOMPARE(planName(plan), expected);
+    QVERIFY(plan.budget && *plan.budget == budget);
+    if (plan.refusal.empty()) {
+        QVERIFY2(plan.estimate.peak() <= budget, plan.placement.description.c_str());
+        QVERIFY2(
+            QString::fromStdString(plan.placement.description).contains(QStringLiteral("estimated peak")),
+            plan.placement.description.c_str());
+        // Nothing faster fits: the resident plan does not (unless it was chosen).
+        if (expected != QStringLiteral("resident")) {
+            Placement resident;
+            resident.accelerator = true;
+            QVERIFY(estimateDeviceMemory(in, resident).peak() > budget);
+        }
+    }
+    // A larger budget never needs a slower placement: the estimates shrink along the list.
+    Placement p;
+    p.accelerator = true;
+    const auto residentPeak = estimateDeviceMemory(in, p).peak();
+    p.offloadModels = true;
+    p.t5OnCpu = true;
+    const auto t5CpuPeak = estimateDeviceMemory(in, p).peak();
+    p.streamDitBlocks = true;
+    const auto streamPeak = estimateDeviceMemory(in, p).peak();
+    p.tileVae = true;
+    QVERIFY(residentPeak > t5CpuPeak && t5CpuPeak > streamPeak &&
+            streamPeak >= estimateDeviceMemory(in, p).peak());
+}
+
+void TestMemoryPlanner::deviceEstimateMatchesTodaysBlock()
+{
+    // The reading of today's engine at 832x480x81 (32,760 tokens): 1.3B resident with the T5 on the
+    // CPU and CFG as two calls about 6.6 GB; 14B block-streamed about 13 GB; an untiled 480P decode about
+    // 6 GB in float32.
+    const auto small = deviceJob(false, 832, 480, 81);
+    QCOMPARE(small.seqLen, std::int64_t(32760));
+    Placement t5Cpu;
+    t5Cpu.accelerator = true;
+    t5Cpu.t5OnCpu = true;
+    const double smallGb = double(estimateDeviceMemory(small, t5Cpu).peak()) / 1e9;
+    QVERIFY2(smallGb > 6.0 && smallGb < 7.2, qPrintable(QString::number(smallGb)));
+
+    Placement streamed = t5Cpu;
+    streamed.offloadModels = true;
+    streamed.streamDitBlocks = true;
+    const double bigGb = double(estimateDeviceMemory(deviceJob(true, 832, 480, 81), streamed).peak()) / 1e9;
+    QVERIFY2(bigGb > 12.0 && bigGb < 14.5, qPrintable(QString::number(bigGb)));
+
+    auto fp32Vae = small;
+    fp32Vae.vaeBytes = 4;
+    const double vaeGb = double(estimateDeviceMemory(fp32Vae, streamed).vaeWorkingSet) / 1e9;
+    QVERIFY2(vaeGb > 5.0 && vaeGb < 7.0, qPrintable(QString::number(vaeGb)));
+    streamed.tileVae = true;
+    QVERIFY(estimateDeviceMemory(fp32Vae, streamed).vaeWorkingSet < std::uint64_t(2'000'000'000));
+
+    // Batched CFG doubles the DiT's activations.
+    auto batched = small;
+    batched.batchedCfg = true;
+    QCOMPARE(estimateDeviceMemory(batched, t5Cpu).ditActivations,
+             2 * estimateDeviceMemory(small, t5Cpu).ditActivations);
+}
+
+void TestMemoryPlanner::unknownFreeMemoryIsNotZero()
+{
+    // A build that cannot ask the driver: the request's mode is kept (Auto: everything resident), never the
+    // slowest plan as if 0 bytes were free.
+    Request request;
+    const auto plan = planDevice(request, deviceJob(false, 832, 480, 81), std::nullopt);
+    QVERIFY(plan.refusal.empty());
+    QVERIFY(!plan.budget);
+    QCOMPARE(planName(plan), QStringLiteral("resident"));
+    QVERIFY2(QString::fromStdString(plan.placement.description).contains(QStringLiteral("unknown")),
+             plan.placement.description.c_str());
+    // With a budget the plan follows it even without the free figure.
+    const auto budgeted = planDevice(request, deviceJob(false, 832, 480, 81), std::nullopt, 6ull << 30);
+    QCOMPARE(planName(budgeted), QStringLiteral("stream"));
+    // The free figure keeps a tenth for fragmentation.
+    const auto fromFree = planDevice(request, deviceJob(false, 832, 480, 81), 10ull << 30);
+    QCOMPARE(*fromFree.budget, (10ull << 30) - (1ull << 30));
+}
+
+void TestMemoryPlanner::deviceRefusalSaysWhatWouldFit()
+{
+    Request request;
+    const auto in = deviceJob(true, 832, 480, 81);
+    const auto plan = planDevice(request, in, 80ull << 30, 8ull << 30);
+    const auto text = QString::fromStdString(plan.refusal);
+    QVERIFY2(text.contains(QStringLiteral("not enough GPU memory")), qPrintable(text));
+    QVERIFY2(text.contains(QStringLiteral("8.0 GiB")), qPrintable(text));
+    QVERIFY2(text.contains(QStringLiteral("a larger VRAM budget")), qPrintable(text));
+    // The proposed frame count and size really fit, and the next larger ones do not.
+    Placement leanest;
+    leanest.accelerator = leanest.t5OnCpu = leanest.offloadModels = leanest.streamDitBlocks =
+        leanest.tileVae = true;
+    const QRegularExpression framesRe(QStringLiteral("at most (\\d+) frames"));
+    const auto framesMatch = framesRe.match(text);
+    QVERIFY2(framesMatch.hasMatch(), qPrintable(text));
+    const int frames = framesMatch.captured(1).toInt();
+    QVERIFY(frames >= 1 && frames < 81 && (frames - 1) % 4 == 0);
+    QVERIFY(estimateDeviceMemory(deviceJob(true, 832, 480, frames), leanest).peak() <= 8ull << 30);
+    QVERIFY(estimateDeviceMemory(deviceJob(true, 832, 480, frames + 4), leanest).peak() > 8ull << 30);
+    const QRegularExpression sizeRe(QStringLiteral("a size of at most (\\d+)\\*(\\d+)"));
+    QVERIFY2(sizeRe.match(text).hasMatch(), qPrintable(text));
+    // Without a user budget below the free memory, no "larger budget" advice.
+    const auto tight = planDevice(request, in, 8ull << 30);
+    QVERIFY(!tight.refusal.empty());
+    QVERIFY(!QString::fromStdString(tight.refusal).contains(QStringLiteral("a larger VRAM budget")));
+}
+
+void TestMemoryPlanner::forcedModeIsKept()
+{
+    // Memory mode Full that does not fit is run as asked, with the advice; T5-on-CPU that does not fit
+    // streams its DiT blocks.
+    const auto in = deviceJob(false, 832, 480, 81);
+    Request full;
+    full.memory = MemoryMode::Full;
+    const auto plan = planDevice(full, in, 80ull << 30, 8ull << 30);
+    QVERIFY(plan.refusal.empty());
+    QCOMPARE(planName(plan), QStringLiteral("resident+tiles"));
+    QVERIFY2(QString::fromStdString(plan.placement.description).contains(QStringLiteral("memory mode auto")),
+             plan.placement.description.c_str());
+    Request t5Cpu;
+    t5Cpu.memory = MemoryMode::T5Cpu;
+    const auto streamed = planDevice(t5Cpu, in, 80ull << 30, 6ull << 30);
+    QVERIFY(streamed.placement.t5OnCpu && streamed.placement.streamDitBlocks &&
+            !streamed.placement.offloadModels);
+    QVERIFY(streamed.refusal.empty());
 }
 
 QTEST_GUILESS_MAIN(TestMemoryPlanner)

@@ -81,6 +81,237 @@ Placement planPlacement(const Request& request, bool cudaDevice, std::uint64_t f
 
 namespace {
 
+// The VAE decoder's causal caches (two frames per convolution at every resolution) and one chunk's
+// activations, per output pixel in float32; a tile is tileSizePx square (wan/vae WanVae's default, 256) plus
+// the blend band.
+constexpr std::uint64_t kVaeCacheBytesPerPixel = 9265;
+constexpr std::uint64_t kVaeChunkBytesPerPixel = 96ull * 4 * 4 * 3;
+constexpr std::uint64_t kVaeTileEdge = 256 + 64;
+constexpr std::uint64_t kT5ActivationBytes = 256ull << 20;
+
+std::uint64_t sat(std::uint64_t a, std::uint64_t b)
+{
+    return a > b ? a - b : 0;
+}
+
+std::string placementText(const Placement& p)
+{
+    std::string text = "cuda: ";
+    text += p.t5OnCpu ? "T5 on CPU" : (p.offloadModels ? "T5 on GPU then offloaded" : "T5 on GPU");
+    text += p.streamDitBlocks ? ", DiT streamed block by block"
+                              : (p.offloadModels ? ", DiT on GPU then offloaded" : ", DiT on GPU");
+    text += p.tileVae ? ", tiled VAE" : ", VAE on GPU";
+    return text;
+}
+
+bool fitsDevice(const DeviceMemoryInput& in, const Placement& p, std::uint64_t budget)
+{
+    return estimateDeviceMemory(in, p).peak() <= budget;
+}
+
+// The job at another size: tokens scale with the latent area and the latent frames.
+DeviceMemoryInput resized(const DeviceMemoryInput& in, int width, int height, int frames)
+{
+    DeviceMemoryInput out = in;
+    const auto latFrames = [](int f) { return std::int64_t((std::max(1, f) - 1) / 4 + 1); };
+    const double area = double(std::max(1, width)) * std::max(1, height) /
+                        (double(std::max(1, in.width)) * std::max(1, in.height));
+    out.seqLen = std::int64_t(
+        std::ceil(double(in.seqLen) * area * double(latFrames(frames)) / double(latFrames(in.frames))));
+    out.width = width;
+    out.height = height;
+    out.frames = frames;
+    return out;
+}
+
+} // namespace
+
+std::string DeviceMemoryEstimate::breakdown() const
+{
+    std::string text = "text encoding " + formatBytes(textStage) + ", denoising " +
+                       formatBytes(denoiseStage) + " (activations " + formatBytes(ditActivations) +
+                       "), decoding " + formatBytes(decodeStage) + " (VAE working set " +
+                       formatBytes(vaeWorkingSet) + ")";
+    if (runtime > 0)
+        text += ", CUDA runtime " + formatBytes(runtime);
+    return text;
+}
+
+DeviceMemoryEstimate estimateDeviceMemory(const DeviceMemoryInput& in, const Placement& p)
+{
+    DeviceMemoryEstimate e;
+    e.runtime = in.runtime;
+
+    // One DiT call. Per sample token: the fp32 residual stream in and out plus the modulated norm (12 bytes a
+    // channel); self-attention adds q, k, v and its output in the compute dtype and RoPE's float64
+    // temporaries (about five of q's size); the FFN adds its hidden layer twice (linear, GELU); the
+    // cross-attention's keys and values of the text context are small.
+    const std::uint64_t batch = in.batchedCfg ? 2 : 1;
+    const std::uint64_t tokens = batch * std::uint64_t(std::max<std::int64_t>(0, in.seqLen));
+    const std::uint64_t dim = std::uint64_t(std::max(0, in.ditDim));
+    const std::uint64_t ffn = std::uint64_t(std::max(0, in.ditFfnDim));
+    const std::uint64_t c = std::uint64_t(std::max(1, in.computeBytes));
+    const std::uint64_t stream = tokens * dim * 12;
+    const std::uint64_t attention = tokens * dim * (4 * c + 5 * 8);
+    const std::uint64_t feedForward = tokens * ffn * c * 2;
+    const std::uint64_t context = batch * std::uint64_t(std::max(0, in.textLen)) * dim * (4 + 2 * c);
+    e.ditActivations = stream + std::max(attention, feedForward) + context;
+
+    // VAE decode (and encode): caches and one chunk per pixel of the whole frame or of one tile, plus the
+    // decoded video in float32 (and the input video of an encode).
+    const std::uint64_t pixels = std::uint64_t(std::max(0, in.width)) * std::uint64_t(std::max(0, in.height));
+    const std::uint64_t tilePixels =
+        p.tileVae ? std::min<std::uint64_t>(std::uint64_t(std::max(0, in.width)), kVaeTileEdge) *
+                        std::min<std::uint64_t>(std::uint64_t(std::max(0, in.height)), kVaeTileEdge)
+                  : pixels;
+    const std::uint64_t frames = std::uint64_t(std::max(1, in.frames));
+    e.vaeWorkingSet = tilePixels * (kVaeCacheBytesPerPixel + kVaeChunkBytesPerPixel) *
+                          std::uint64_t(std::max(1, in.vaeBytes)) / 4 +
+                      3 * frames * pixels * 4 * (in.encodesVideo ? 2 : 1);
+
+    const std::uint64_t t5 = p.t5OnCpu ? 0 : in.t5Weights;
+    std::uint64_t dit = in.ditWeights;
+    if (p.streamDitBlocks) {
+        const std::uint64_t blocks = std::uint64_t(std::max(0, in.ditLayers)) * in.ditBlockWeights;
+        dit = sat(in.ditWeights, blocks) + 2 * in.ditBlockWeights; // the rest stays, two blocks in flight
+    }
+    const std::uint64_t textWork = (t5 > 0 ? kT5ActivationBytes : 0) + in.clipWeights / 10;
+    if (!p.offloadModels) {
+        // Everything loaded stays on the device for the whole job.
+        const std::uint64_t resident = t5 + dit + in.vaeWeights + in.clipWeights;
+        e.textStage = resident + textWork;
+        e.denoiseStage = resident + e.ditActivations;
+        e.decodeStage = resident + e.vaeWorkingSet;
+    } else {
+        // Each model is on the device for its own stage; the VAE stays for the whole job.
+        e.textStage = t5 + in.clipWeights + in.vaeWeights + textWork;
+        e.denoiseStage = dit + in.vaeWeights + e.ditActivations;
+        e.decodeStage = in.vaeWeights + e.vaeWorkingSet;
+    }
+    return e;
+}
+
+DevicePlan planDevice(const Request& request, const DeviceMemoryInput& in,
+                      std::optional<std::uint64_t> freeBytes, std::optional<std::uint64_t> budgetBytes)
+{
+    DevicePlan plan;
+    if (freeBytes)
+        plan.budget = *freeBytes - *freeBytes / 10;
+    if (budgetBytes)
+        plan.budget = plan.budget ? std::min(*plan.budget, *budgetBytes) : *budgetBytes;
+
+    // The placements to try, fastest first.
+    std::vector<Placement> candidates;
+    const auto placement = [](bool t5OnCpu, bool offload, bool stream) {
+        Placement p;
+        p.accelerator = true;
+        p.t5OnCpu = t5OnCpu;
+        p.offloadModels = offload;
+        p.streamDitBlocks = stream;
+        return p;
+    };
+    if (request.memory == MemoryMode::Auto) {
+        candidates = {placement(false, false, false), placement(false, true, false),
+                      placement(true, true, false), placement(true, true, true)};
+    } else {
+        const bool t5OnCpu =
+            request.memory == MemoryMode::T5Cpu || request.memory == MemoryMode::OffloadT5Cpu;
+        const bool offload =
+            request.memory == MemoryMode::Offload || request.memory == MemoryMode::OffloadT5Cpu;
+        candidates = {placement(t5OnCpu, offload, false)};
+        if (request.memory != MemoryMode::Full)
+            candidates.push_back(placement(t5OnCpu, offload, true));
+    }
+    std::vector<bool> tilings;
+    if (request.vaeTiling != VaeTiling::On)
+        tilings.push_back(false);
+    if (request.vaeTiling != VaeTiling::Off)
+        tilings.push_back(true);
+
+    bool found = false;
+    if (plan.budget) {
+        for (const auto& candidate : candidates) {
+            for (const bool tile : tilings) {
+                Placement p = candidate;
+                p.tileVae = tile;
+                if (fitsDevice(in, p, *plan.budget)) {
+                    plan.placement = p;
+                    found = true;
+                    break;
+                }
+            }
+            if (found)
+                break;
+        }
+    }
+    if (!found) {
+        // Unknown memory: the request's own choice (Auto: resident). Nothing fits: the leanest placement.
+        plan.placement = plan.budget ? candidates.back() : candidates.front();
+        plan.placement.tileVae = plan.budget ? tilings.back() : tilings.front();
+    }
+    plan.estimate = estimateDeviceMemory(in, plan.placement);
+    const Placement& chosen = plan.placement;
+
+    std::string text = placementText(chosen) + " (estimated peak " + formatBytes(plan.estimate.peak());
+    if (!freeBytes && !budgetBytes)
+        text += ", free device memory unknown: set a VRAM budget to plan for it";
+    else if (plan.budget)
+        text += " of a budget of " + formatBytes(*plan.budget);
+    text += ")";
+    plan.placement.description = text;
+    if (found || !plan.budget)
+        return plan;
+
+    // Nothing fits. The leanest placement possible decides what to propose.
+    Placement leanest = placement(true, true, true);
+    leanest.tileVae = request.vaeTiling != VaeTiling::Off;
+    const std::uint64_t budget = *plan.budget;
+    if (request.memory != MemoryMode::Auto && fitsDevice(in, leanest, budget)) {
+        // The user's forced mode does not fit but another would: run it as asked, with the advice.
+        plan.placement.description += "; the estimate exceeds the budget, memory mode auto would fit";
+        return plan;
+    }
+    const auto lean = estimateDeviceMemory(in, leanest);
+    std::vector<std::string> options;
+    for (int frames = in.frames - 4; frames >= 1; frames -= 4)
+        if (fitsDevice(resized(in, in.width, in.height, frames), leanest, budget)) {
+            options.push_back("at most " + std::to_string(frames) + " frames");
+            break;
+        }
+    for (double scale = 0.9; scale > 0.1; scale -= 0.05) {
+        const int width = int(std::floor(in.width * scale / 16.0)) * 16;
+        const int height = int(std::floor(in.height * scale / 16.0)) * 16;
+        if (width < 16 || height < 16)
+            break;
+        if (fitsDevice(resized(in, width, height, in.frames), leanest, budget)) {
+            options.push_back("a size of at most " + std::to_string(width) + "*" + std::to_string(height));
+            break;
+        }
+    }
+    if (in.computeBytes >= 2) {
+        DeviceMemoryInput quantised = in; // 8-bit weights (fp8, GGUF Q8_0) halve the bf16 bytes
+        quantised.ditWeights /= 2;
+        quantised.ditBlockWeights /= 2;
+        if (fitsDevice(quantised, leanest, budget))
+            options.push_back("8-bit DiT weights (an fp8 or GGUF Q8_0 file)");
+    }
+    if (budgetBytes && freeBytes && *budgetBytes < *freeBytes - *freeBytes / 10)
+        options.push_back("a larger VRAM budget");
+    plan.refusal =
+        "not enough GPU memory for this job: even with the T5 on the CPU, the DiT streamed block by "
+        "block and a tiled VAE it needs about " +
+        formatBytes(lean.peak()) + " (" + lean.breakdown() + "), but the budget is " + formatBytes(budget);
+    text = ". It would fit with ";
+    for (std::size_t i = 0; i < options.size(); ++i)
+        text += (i == 0 ? "" : (i + 1 == options.size() ? ", or " : ", ")) + options[i];
+    if (options.empty())
+        text += "a GPU with more memory";
+    plan.refusal += text;
+    return plan;
+}
+
+namespace {
+
 constexpr std::uint64_t kRuntimeBytes = 768ull << 20;
 // The VAE's widest full-resolution stage: 96 channels, 4 frames per causal chunk, about 3 tensors alive.
 constexpr std::uint64_t kVaeBytesPerPixel = 96ull * 4 * 4 * 3;

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <optional>
 #include <string>
 
 namespace wan::pipeline {
@@ -35,6 +36,73 @@ Placement planPlacement(const Request& request, bool cudaDevice, std::uint64_t f
                         const MemoryNeeds& needs);
 
 std::string formatBytes(std::uint64_t bytes);
+
+// ---- Device (GPU) memory
+// Per-stage estimates of what a CUDA job keeps on the device. Weights come from the files' parameter counts
+// and the dtypes the engine keeps them in; activations from the DiT's dims and the job's geometry. The
+// activation terms follow today's DiT block (RoPE applied in float64 with about five temporaries of q's size,
+// the fp32 residual stream, q/k/v/attention output in the compute dtype, the FFN's hidden layer twice) and
+// the VAE decoder's causal caches (two frames per convolution at every resolution: about 9.3 KB per output
+// pixel in float32) plus one chunk's working set; they are estimates, not measurements.
+struct DeviceMemoryInput
+{
+    std::uint64_t ditWeights = 0;      // as kept on the device
+    std::uint64_t ditBlockWeights = 0; // one transformer block (streaming keeps two on the device)
+    std::uint64_t t5Weights = 0;
+    std::uint64_t vaeWeights = 0;
+    std::uint64_t clipWeights = 0; // 0 for tasks without CLIP
+    int ditLayers = 0;
+    int ditDim = 0;
+    int ditFfnDim = 0;
+    int computeBytes = 2;    // element size of the DiT's activations: 2 (bf16/fp16) or 4 (fp32)
+    int vaeBytes = 4;        // element size of the VAE's activations
+    std::int64_t seqLen = 0; // DiT tokens per sample
+    int textLen = 512;       // text tokens of the cross-attention context
+    bool batchedCfg = false; // cond and uncond in one DiT call
+    int width = 0;           // decoded video pixels
+    int height = 0;
+    int frames = 1;
+    bool encodesVideo = false; // i2v/flf2v/vace: a VAE encode before denoising
+    std::uint64_t runtime = kCudaRuntimeBytes;
+
+    static constexpr std::uint64_t kCudaRuntimeBytes = 600ull << 20; // CUDA context, cuBLAS/cuDNN workspaces
+};
+
+struct DeviceMemoryEstimate
+{
+    std::uint64_t runtime = 0;
+    std::uint64_t textStage = 0;      // text (and image) encoding
+    std::uint64_t denoiseStage = 0;   // one DiT call with what stays resident meanwhile
+    std::uint64_t decodeStage = 0;    // VAE decode (and encode) with what stays resident meanwhile
+    std::uint64_t ditActivations = 0; // part of denoiseStage
+    std::uint64_t vaeWorkingSet = 0;  // part of decodeStage
+
+    std::uint64_t peak() const { return runtime + std::max({textStage, denoiseStage, decodeStage}); }
+    // "text encoding 11.2 GiB, denoising 6.1 GiB (activations 2.7 GiB), decoding 1.4 GiB, runtime 600 MiB"
+    std::string breakdown() const;
+};
+
+DeviceMemoryEstimate estimateDeviceMemory(const DeviceMemoryInput& input, const Placement& placement);
+
+struct DevicePlan
+{
+    Placement placement;
+    DeviceMemoryEstimate estimate;
+    std::optional<std::uint64_t> budget; // what the plan had to fit in; empty when the free memory is unknown
+    std::string refusal;                 // non-empty: nothing fits (says what would)
+};
+
+// Chooses where each model lives on a CUDA job. The budget is 90 % of `freeBytes` (the rest for the
+// allocator's fragmentation), lowered to `budgetBytes` when the user set one. Request::memory other than Auto
+// is kept (DiT blocks are streamed when that mode does not fit, except for Full); Auto takes the fastest
+// placement that fits: everything resident, models offloaded between stages, T5 on the CPU, DiT blocks
+// streamed; request.vaeTiling Auto tiles the VAE when its untiled decode does not fit. Unknown free memory
+// without a budget is not taken as 0: the request's mode is kept as it is (Auto: resident) and the
+// description says so. When not even the leanest placement fits, `refusal` names the estimate, the budget
+// and what would fit (a smaller size, fewer frames, quantised weights, a larger budget).
+DevicePlan planDevice(const Request& request, const DeviceMemoryInput& input,
+                      std::optional<std::uint64_t> freeBytes,
+                      std::optional<std::uint64_t> budgetBytes = std::nullopt);
 
 // Host (CPU) memory pre-flight: what a job needs in RAM at its peak, before anything is loaded. The sizes
 // come from the model folder's parameter counts and the job's geometry; the placement says which weights live
