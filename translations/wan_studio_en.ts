@@ -282,6 +282,97 @@
     </message>
 </context>
 <context>
+    <name>wan::ui::GenerationForm</name>
+    <message>
+        <source>Prompt</source>
+        <translation>Prompt</translation>
+    </message>
+    <message>
+        <source>Describe the video: subject, action, scene, camera, style. Chinese and English both work.</source>
+        <translation>Describe the video: subject, action, scene, camera, style. Chinese and English both work.</translation>
+    </message>
+    <message>
+        <source>Negative prompt (what to avoid)</source>
+        <translation>Negative prompt (what to avoid)</translation>
+    </message>
+    <message>
+        <source>Extend prompt…</source>
+        <translation>Extend prompt…</translation>
+    </message>
+    <message>
+        <source>Let a language model rewrite the prompt with more detail (set it up in Settings → Prompt extension)</source>
+        <translation>Let a language model rewrite the prompt with more detail (set it up in Settings → Prompt extension)</translation>
+    </message>
+    <message>
+        <source>First frame</source>
+        <translation>First frame</translation>
+    </message>
+    <message>
+        <source>First and last frame</source>
+        <translation>First and last frame</translation>
+    </message>
+    <message>
+        <source>Last frame</source>
+        <translation>Last frame</translation>
+    </message>
+    <message>
+        <source>Choose the first frame</source>
+        <translation>Choose the first frame</translation>
+    </message>
+    <message>
+        <source>Choose the last frame</source>
+        <translation>Choose the last frame</translation>
+    </message>
+    <message>
+        <source>Video to edit</source>
+        <translation>Video to edit</translation>
+    </message>
+    <message>
+        <source>Generation</source>
+        <translation>Generation</translation>
+    </message>
+    <message>
+        <source>The video takes the first frame's aspect ratio; the last frame is center-cropped to it.</source>
+        <translation>The video takes the first frame's aspect ratio; the last frame is center-cropped to it.</translation>
+    </message>
+    <message>
+        <source>Video: %1×%2 (the first frame's aspect ratio, same area as the chosen size)</source>
+        <translation>Video: %1×%2 (the first frame's aspect ratio, same area as the chosen size)</translation>
+    </message>
+    <message>
+        <source>Write a prompt first.</source>
+        <translation>Write a prompt first.</translation>
+    </message>
+    <message>
+        <source>Image to video needs a first frame: drop, paste or browse an image.</source>
+        <translation>Image to video needs a first frame: drop, paste or browse an image.</translation>
+    </message>
+    <message>
+        <source>First &amp; last frame to video needs both frames: drop, paste or browse a first and a last frame image.</source>
+        <translation>First &amp; last frame to video needs both frames: drop, paste or browse a first and a last frame image.</translation>
+    </message>
+    <message>
+        <source>The first frame is missing: drop, paste or browse an image for it.</source>
+        <translation>The first frame is missing: drop, paste or browse an image for it.</translation>
+    </message>
+    <message>
+        <source>The last frame is missing: drop, paste or browse an image for it.</source>
+        <translation>The last frame is missing: drop, paste or browse an image for it.</translation>
+    </message>
+    <message>
+        <source>A mask needs a source video: choose the video the mask belongs to, or clear the mask.</source>
+        <translation>A mask needs a source video: choose the video the mask belongs to, or clear the mask.</translation>
+    </message>
+    <message>
+        <source>The source video %1 does not exist.</source>
+        <translation>The source video %1 does not exist.</translation>
+    </message>
+    <message>
+        <source>The mask %1 does not exist.</source>
+        <translation>The mask %1 does not exist.</translation>
+    </message>
+</context>
+<context>
     <name>wan::ui::GenerationSettingsPanel</name>
     <message>
         <source>Custom</source>
@@ -488,26 +579,6 @@ Image: %2×%3</translation>
         <translation>Model folder</translation>
     </message>
     <message>
-        <source>Prompt</source>
-        <translation>Prompt</translation>
-    </message>
-    <message>
-        <source>Describe the video: subject, action, scene, camera, style. Chinese and English both work.</source>
-        <translation>Describe the video: subject, action, scene, camera, style. Chinese and English both work.</translation>
-    </message>
-    <message>
-        <source>Negative prompt (what to avoid)</source>
-        <translation>Negative prompt (what to avoid)</translation>
-    </message>
-    <message>
-        <source>First frame</source>
-        <translation>First frame</translation>
-    </message>
-    <message>
-        <source>Generation</source>
-        <translation>Generation</translation>
-    </message>
-    <message>
         <source>Add to queue</source>
         <translation>Add to queue</translation>
     </message>
@@ -580,10 +651,6 @@ Image: %2×%3</translation>
         <translation>Write a prompt first.</translation>
     </message>
     <message>
-        <source>Image to video needs a first frame: drop, paste or browse an image.</source>
-        <translation>Image to video needs a first frame: drop, paste or browse an image.</translation>
-    </message>
-    <message>
         <source>That job has already started or was removed; it was not changed.</source>
         <translation>That job has already started or was removed; it was not changed.</translation>
     </message>
@@ -640,44 +707,8 @@ Image: %2×%3</translation>
         <translation>A job is still running. Quit anyway? The job will be cancelled; queued jobs stay in the queue.</translation>
     </message>
     <message>
-        <source>Extend prompt…</source>
-        <translation>Extend prompt…</translation>
-    </message>
-    <message>
-        <source>Let a language model rewrite the prompt with more detail (set it up in Settings → Prompt extension)</source>
-        <translation>Let a language model rewrite the prompt with more detail (set it up in Settings → Prompt extension)</translation>
-    </message>
-    <message>
         <source>Automatic prompt extension: %1</source>
         <translation>Automatic prompt extension: %1</translation>
-    </message>
-    <message>
-        <source>First and last frame</source>
-        <translation>First and last frame</translation>
-    </message>
-    <message>
-        <source>Last frame</source>
-        <translation>Last frame</translation>
-    </message>
-    <message>
-        <source>Choose the first frame</source>
-        <translation>Choose the first frame</translation>
-    </message>
-    <message>
-        <source>Choose the last frame</source>
-        <translation>Choose the last frame</translation>
-    </message>
-    <message>
-        <source>Video to edit</source>
-        <translation>Video to edit</translation>
-    </message>
-    <message>
-        <source>The video takes the first frame's aspect ratio; the last frame is center-cropped to it.</source>
-        <translation>The video takes the first frame's aspect ratio; the last frame is center-cropped to it.</translation>
-    </message>
-    <message>
-        <source>Video: %1×%2 (the first frame's aspect ratio, same area as the chosen size)</source>
-        <translation>Video: %1×%2 (the first frame's aspect ratio, same area as the chosen size)</translation>
     </message>
     <message>
         <source>a text-to-video model</source>
@@ -710,30 +741,6 @@ Image: %2×%3</translation>
     <message>
         <source>This model folder holds %1; choose a T2V model folder for this task.</source>
         <translation>This model folder holds %1; choose a T2V model folder for this task.</translation>
-    </message>
-    <message>
-        <source>First &amp; last frame to video needs both frames: drop, paste or browse a first and a last frame image.</source>
-        <translation>First &amp; last frame to video needs both frames: drop, paste or browse a first and a last frame image.</translation>
-    </message>
-    <message>
-        <source>The first frame is missing: drop, paste or browse an image for it.</source>
-        <translation>The first frame is missing: drop, paste or browse an image for it.</translation>
-    </message>
-    <message>
-        <source>The last frame is missing: drop, paste or browse an image for it.</source>
-        <translation>The last frame is missing: drop, paste or browse an image for it.</translation>
-    </message>
-    <message>
-        <source>A mask needs a source video: choose the video the mask belongs to, or clear the mask.</source>
-        <translation>A mask needs a source video: choose the video the mask belongs to, or clear the mask.</translation>
-    </message>
-    <message>
-        <source>The source video %1 does not exist.</source>
-        <translation>The source video %1 does not exist.</translation>
-    </message>
-    <message>
-        <source>The mask %1 does not exist.</source>
-        <translation>The mask %1 does not exist.</translation>
     </message>
     <message>
         <source>Check that the folder is writable and the disk is not full.</source>

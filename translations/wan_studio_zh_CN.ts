@@ -282,6 +282,97 @@
     </message>
 </context>
 <context>
+    <name>wan::ui::GenerationForm</name>
+    <message>
+        <source>Prompt</source>
+        <translation>提示词</translation>
+    </message>
+    <message>
+        <source>Describe the video: subject, action, scene, camera, style. Chinese and English both work.</source>
+        <translation>描述视频：主体、动作、场景、镜头、风格。中文和英文均可。</translation>
+    </message>
+    <message>
+        <source>Negative prompt (what to avoid)</source>
+        <translation>反向提示词（需要避免的内容）</translation>
+    </message>
+    <message>
+        <source>Extend prompt…</source>
+        <translation>扩写提示词…</translation>
+    </message>
+    <message>
+        <source>Let a language model rewrite the prompt with more detail (set it up in Settings → Prompt extension)</source>
+        <translation>让语言模型用更多细节改写提示词（在 设置 → 提示词扩写 中配置）</translation>
+    </message>
+    <message>
+        <source>First frame</source>
+        <translation>首帧</translation>
+    </message>
+    <message>
+        <source>First and last frame</source>
+        <translation>首帧与尾帧</translation>
+    </message>
+    <message>
+        <source>Last frame</source>
+        <translation>尾帧</translation>
+    </message>
+    <message>
+        <source>Choose the first frame</source>
+        <translation>选择首帧图片</translation>
+    </message>
+    <message>
+        <source>Choose the last frame</source>
+        <translation>选择尾帧</translation>
+    </message>
+    <message>
+        <source>Video to edit</source>
+        <translation>要编辑的视频</translation>
+    </message>
+    <message>
+        <source>Generation</source>
+        <translation>生成设置</translation>
+    </message>
+    <message>
+        <source>The video takes the first frame's aspect ratio; the last frame is center-cropped to it.</source>
+        <translation>视频采用首帧的宽高比；尾帧将居中裁剪为该比例。</translation>
+    </message>
+    <message>
+        <source>Video: %1×%2 (the first frame's aspect ratio, same area as the chosen size)</source>
+        <translation>视频：%1×%2（首帧的宽高比，面积与所选尺寸相同）</translation>
+    </message>
+    <message>
+        <source>Write a prompt first.</source>
+        <translation>请先填写提示词。</translation>
+    </message>
+    <message>
+        <source>Image to video needs a first frame: drop, paste or browse an image.</source>
+        <translation>图生视频需要首帧：请拖入、粘贴或浏览选择一张图片。</translation>
+    </message>
+    <message>
+        <source>First &amp; last frame to video needs both frames: drop, paste or browse a first and a last frame image.</source>
+        <translation>首尾帧生成视频需要两帧：请拖入、粘贴或浏览选择首帧和尾帧图片。</translation>
+    </message>
+    <message>
+        <source>The first frame is missing: drop, paste or browse an image for it.</source>
+        <translation>缺少首帧：请拖入、粘贴或浏览选择一张图片。</translation>
+    </message>
+    <message>
+        <source>The last frame is missing: drop, paste or browse an image for it.</source>
+        <translation>缺少尾帧：请拖入、粘贴或浏览选择一张图片。</translation>
+    </message>
+    <message>
+        <source>A mask needs a source video: choose the video the mask belongs to, or clear the mask.</source>
+        <translation>蒙版需要源视频：请选择该蒙版对应的视频，或清除蒙版。</translation>
+    </message>
+    <message>
+        <source>The source video %1 does not exist.</source>
+        <translation>源视频 %1 不存在。</translation>
+    </message>
+    <message>
+        <source>The mask %1 does not exist.</source>
+        <translation>蒙版 %1 不存在。</translation>
+    </message>
+</context>
+<context>
     <name>wan::ui::GenerationSettingsPanel</name>
     <message>
         <source>Custom</source>
@@ -488,26 +579,6 @@ Image: %2×%3</source>
         <translation>模型文件夹</translation>
     </message>
     <message>
-        <source>Prompt</source>
-        <translation>提示词</translation>
-    </message>
-    <message>
-        <source>Describe the video: subject, action, scene, camera, style. Chinese and English both work.</source>
-        <translation>描述视频：主体、动作、场景、镜头、风格。中文和英文均可。</translation>
-    </message>
-    <message>
-        <source>Negative prompt (what to avoid)</source>
-        <translation>反向提示词（需要避免的内容）</translation>
-    </message>
-    <message>
-        <source>First frame</source>
-        <translation>首帧</translation>
-    </message>
-    <message>
-        <source>Generation</source>
-        <translation>生成设置</translation>
-    </message>
-    <message>
         <source>Add to queue</source>
         <translation>加入队列</translation>
     </message>
@@ -580,10 +651,6 @@ Image: %2×%3</source>
         <translation>请先填写提示词。</translation>
     </message>
     <message>
-        <source>Image to video needs a first frame: drop, paste or browse an image.</source>
-        <translation>图生视频需要首帧：请拖入、粘贴或浏览选择一张图片。</translation>
-    </message>
-    <message>
         <source>That job has already started or was removed; it was not changed.</source>
         <translation>该任务已开始或已被移除，未做修改。</translation>
     </message>
@@ -640,44 +707,8 @@ Image: %2×%3</source>
         <translation>仍有任务在运行。确定要退出吗？该任务将被取消，排队中的任务会保留在队列中。</translation>
     </message>
     <message>
-        <source>Extend prompt…</source>
-        <translation>扩写提示词…</translation>
-    </message>
-    <message>
-        <source>Let a language model rewrite the prompt with more detail (set it up in Settings → Prompt extension)</source>
-        <translation>让语言模型用更多细节改写提示词（在 设置 → 提示词扩写 中配置）</translation>
-    </message>
-    <message>
         <source>Automatic prompt extension: %1</source>
         <translation>自动扩写提示词：%1</translation>
-    </message>
-    <message>
-        <source>First and last frame</source>
-        <translation>首帧与尾帧</translation>
-    </message>
-    <message>
-        <source>Last frame</source>
-        <translation>尾帧</translation>
-    </message>
-    <message>
-        <source>Choose the first frame</source>
-        <translation>选择首帧图片</translation>
-    </message>
-    <message>
-        <source>Choose the last frame</source>
-        <translation>选择尾帧</translation>
-    </message>
-    <message>
-        <source>Video to edit</source>
-        <translation>要编辑的视频</translation>
-    </message>
-    <message>
-        <source>The video takes the first frame's aspect ratio; the last frame is center-cropped to it.</source>
-        <translation>视频采用首帧的宽高比；尾帧将居中裁剪为该比例。</translation>
-    </message>
-    <message>
-        <source>Video: %1×%2 (the first frame's aspect ratio, same area as the chosen size)</source>
-        <translation>视频：%1×%2（首帧的宽高比，面积与所选尺寸相同）</translation>
     </message>
     <message>
         <source>a text-to-video model</source>
@@ -710,30 +741,6 @@ Image: %2×%3</source>
     <message>
         <source>This model folder holds %1; choose a T2V model folder for this task.</source>
         <translation>此模型文件夹中是%1；此任务请选择 T2V 模型文件夹。</translation>
-    </message>
-    <message>
-        <source>First &amp; last frame to video needs both frames: drop, paste or browse a first and a last frame image.</source>
-        <translation>首尾帧生成视频需要两帧：请拖入、粘贴或浏览选择首帧和尾帧图片。</translation>
-    </message>
-    <message>
-        <source>The first frame is missing: drop, paste or browse an image for it.</source>
-        <translation>缺少首帧：请拖入、粘贴或浏览选择一张图片。</translation>
-    </message>
-    <message>
-        <source>The last frame is missing: drop, paste or browse an image for it.</source>
-        <translation>缺少尾帧：请拖入、粘贴或浏览选择一张图片。</translation>
-    </message>
-    <message>
-        <source>A mask needs a source video: choose the video the mask belongs to, or clear the mask.</source>
-        <translation>蒙版需要源视频：请选择该蒙版对应的视频，或清除蒙版。</translation>
-    </message>
-    <message>
-        <source>The source video %1 does not exist.</source>
-        <translation>源视频 %1 不存在。</translation>
-    </message>
-    <message>
-        <source>The mask %1 does not exist.</source>
-        <translation>蒙版 %1 不存在。</translation>
     </message>
     <message>
         <source>Check that the folder is writable and the disk is not full.</source>

@@ -110,6 +110,9 @@ const std::vector<OptionSpec>& optionTable()
         {"--version", nullptr,
          "print the version, the LibTorch build (CUDA, cuDNN) and the devices seen, then exit",
          [](CliOptions& o, const std::string&) { o.version = true; }},
+        {"--print_plan", nullptr,
+         "print where each model would live on the device and the estimated memory per stage, then exit",
+         [](CliOptions& o, const std::string&) { o.printPlan = true; }},
         {"--json", nullptr, "with --inspect or --version: print one JSON object",
          [](CliOptions& o, const std::string&) { o.json = true; }},
         {"--log_level", "LEVEL", "trace, debug, info, warn, error or off (default info)",
@@ -301,6 +304,14 @@ const std::vector<OptionSpec>& optionTable()
              if (!(x >= 0.0 && x <= 10.0))
                  badValue("--cache_threshold", v, "a number between 0 and 10");
              o.cacheThreshold = x;
+         }},
+        {"--vram_budget", "GIB",
+         "GPU memory this job may use, in GiB (default: the free memory); the memory plan fits it",
+         [](CliOptions& o, const std::string& v) {
+             const double x = parseReal("--vram_budget", v);
+             if (!(x >= 0.5 && x <= 4096.0))
+                 badValue("--vram_budget", v, "a number of GiB between 0.5 and 4096");
+             o.vramBudget = x;
          }},
         {"--save_latents", "FILE", "also save the final latents (.safetensors, tensor \"latents\")",
          [](CliOptions& o, const std::string& v) { o.saveLatents = v; }},

@@ -61,6 +61,8 @@ struct CliOptions
     std::string cache = "off";            // off, teacache, magcache
     std::string cachePreset = "balanced"; // quality, balanced, fast
     std::optional<double> cacheThreshold;
+    std::optional<double> vramBudget; // --vram_budget GiB
+    bool printPlan = false;           // --print_plan: print where each model would live, then exit
     std::filesystem::path saveLatents;
     std::filesystem::path saveFrames;
     std::filesystem::path resumeState; // denoising checkpoint: continued from when it exists

@@ -334,6 +334,7 @@ Request buildRequest(const CliOptions& o, ModelType folderType, bool smallModel)
     r.stepCache = enumFromName<StepCacheMode>(o.cache).value_or(StepCacheMode::Off);
     r.cachePreset = enumFromName<CachePreset>(o.cachePreset).value_or(CachePreset::Balanced);
     r.cacheThreshold = o.cacheThreshold;
+    r.vramBudgetGiB = o.vramBudget;
     if (o.settings) {
         // What a saved request holds beyond the official flags.
         r.fps = o.settings->fps;
@@ -359,6 +360,11 @@ int runGenerate(const CliOptions& options)
     const std::string device = resolveDevice(request.device);
     spdlog::info("device {} ({}), noise drawn on {}", device, request.device == "auto" ? "auto" : "as asked",
                  request.noise == NoiseSource::Device && device != "cpu" ? "the device" : "the CPU");
+    if (options.printPlan) {
+        Engine engine;
+        std::printf("%s\n", engine.planMemory(request).c_str());
+        return 0;
+    }
 
     CancelToken cancel;
     g_cancel.store(&cancel);

@@ -11,8 +11,11 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 #include <thread>
 
@@ -28,10 +31,51 @@ std::string oneLine(std::string message)
     return message;
 }
 
+// The files of an inspected set, each once: the DiT (its file, folder or shards), umT5, VAE, CLIP, tokenizer.
+std::vector<std::filesystem::path> setFiles(const wan::ModelInfo& info)
+{
+    std::vector<std::filesystem::path> files;
+    if (!info.ditFile.empty())
+        files.push_back(info.ditFile);
+    else
+        for (const auto& f : info.dit.files)
+            files.push_back(f.path);
+    for (const auto& path : {info.t5.file.path, info.vae.file.path,
+                             info.clip ? info.clip->file.path : std::filesystem::path(), info.tokenizerModel})
+        if (!path.empty())
+            files.push_back(path);
+    return files;
+}
+
 int runInspect(const wan::cli::CliOptions& options)
 {
-    const wan::ModelInfo info = wan::inspectModelSet(options.ckptDir, options.models);
-    std::cout << (options.json ? wan::modelInfoToJson(info) + "\n" : wan::modelInfoToText(info));
+    wan::ModelInfo info;
+    try {
+        info = wan::inspectModelSet(options.ckptDir, options.models);
+    } catch (const wan::Error&) {
+        // What each given file is, by its content, before the reason the set does not run (stderr).
+        const auto& m = options.models;
+        if (!options.json)
+            for (const auto& path : {m.dit, m.t5, m.vae, m.clip, m.tokenizer})
+                if (!path.empty())
+                    std::cout << wan::identifyModelFile(path).reason << "\n";
+        std::cout.flush();
+        throw;
+    }
+    std::vector<wan::ModelFileIdentity> identities;
+    for (const auto& path : setFiles(info))
+        identities.push_back(wan::identifyModelFile(path));
+    if (options.json) {
+        auto j = nlohmann::json::parse(wan::modelInfoToJson(info));
+        j["identified"] = nlohmann::json::array();
+        for (const auto& id : identities)
+            j["identified"].push_back(nlohmann::json::parse(wan::modelFileIdentityToJson(id)));
+        std::cout << j.dump(2) << "\n";
+    } else {
+        std::cout << wan::modelInfoToText(info) << "Files:\n";
+        for (const auto& id : identities)
+            std::cout << "  " << wan::modelFileRoleName(id.role) << ": " << id.reason << "\n";
+    }
     std::cout.flush();
     return 0;
 }

@@ -5,6 +5,7 @@
 #include "MainWindow.h"
 #include "MediaAdapters.h"
 #include "ModelSetAdapters.h"
+#include "PromptExtendSettingsStore.h"
 #include "QueueRunner.h"
 #include "QueueStore.h"
 #include "RenderQueueModel.h"
@@ -175,12 +176,18 @@ int main(int argc, char** argv)
     // Files a killed run left half-written (older than this process: never one being written now).
     wan::ui::removeStalePartialFiles(outputDir, processStart);
     wan::ui::QueueRunner runner(&queue, &bridge, outputDir);
+    // Prompt-extension settings and API keys (the keychain may take seconds): read once, off the GUI thread;
+    // the runner starts no job before they are in.
+    wan::ui::PromptExtendSettingsStore promptSettings(&settings);
+    runner.setPromptExtendSettings(&promptSettings);
+    promptSettings.load();
     // After a crash, a job may be what crashed: let the user decide when to go on.
     if (report.requeued > 0)
         runner.setQueuePaused(true);
 
     wan::ui::StudioServices services;
     services.settings = &settings;
+    services.promptSettings = &promptSettings;
     services.queue = &queue;
     services.runner = &runner;
     services.bridge = &bridge;

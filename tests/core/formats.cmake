@@ -48,3 +48,22 @@ wan_add_test(test_component_formats TORCH SOURCES ${CMAKE_CURRENT_LIST_DIR}/test
     ${CMAKE_CURRENT_LIST_DIR}/../support/CheckpointWriter.cpp
     LIBS wan_text wan_vae wan_vision wan_io wan_io_raw LABELS unit)
 set_target_properties(test_component_formats PROPERTIES AUTOMOC ON)
+
+# The DiT in diffusers' names (Wan-AI/Wan2.1-*-Diffusers): the fixtures converted to diffusers folders (sharded
+# for some) load to the official weights and give the official reference latents; defective ones are refused.
+if(TARGET wan-generate)
+    wan_add_test(test_diffusers_dit TORCH SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_diffusers_dit.cpp
+        ${WAN_GGUF_TEST_HELPERS} ${CMAKE_CURRENT_LIST_DIR}/../support/FormatConverter.cpp
+        ${CMAKE_CURRENT_LIST_DIR}/../support/CheckpointWriter.cpp
+        LIBS wan_pipeline wan_dit wan_io wan_io_raw LABELS model)
+    set_target_properties(test_diffusers_dit PROPERTIES AUTOMOC ON)
+    target_compile_definitions(test_diffusers_dit PRIVATE WAN_GENERATE_PATH="$<TARGET_FILE:wan-generate>")
+    add_dependencies(test_diffusers_dit wan-generate)
+    set_tests_properties(test_diffusers_dit PROPERTIES TIMEOUT 1200)
+endif()
+
+# wan::identifyModelFile on every fixture file, the fixtures converted to each layout, and non-Wan files.
+wan_add_test(test_model_identify TORCH SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_model_identify.cpp
+    ${WAN_GGUF_TEST_HELPERS} ${CMAKE_CURRENT_LIST_DIR}/../support/FormatConverter.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/../support/CheckpointWriter.cpp LIBS wan_io wan_io_raw LABELS unit)
+set_target_properties(test_model_identify PROPERTIES AUTOMOC ON)

@@ -73,6 +73,7 @@ private Q_SLOTS:
     void setGivenAsFilesMatchesReference();
     void imageToVideoMatchesReference();
     void inspectStillWorks();
+    void printPlanWritesNothing();
     void interruptLeavesNoFiles();
     void secondInterruptQuitsAtOnce();
     void rejectsBadInput_data();
@@ -275,6 +276,26 @@ void TestCli::inspectStillWorks()
     QVERIFY(run.out.contains(QStringLiteral("t2v")));
 }
 
+void TestCli::printPlanWritesNothing()
+{
+    // --print_plan reads the set's headers, prints the placement and exits; no model is loaded, nothing
+    // written. (The CUDA plans with their estimates are tabled in test_memoryplanner.)
+    WAN_REQUIRE_FIXTURES();
+    QTemporaryDir tmp;
+    const fs::path out = tmp.path().toStdString();
+    const auto run = runCli({QStringLiteral("--ckpt_dir"), path(wan::test::fixturesDir() / "wan-tiny-t2v"),
+                             QStringLiteral("--device"), QStringLiteral("cpu"), QStringLiteral("--prompt"),
+                             QStringLiteral("x"), QStringLiteral("--print_plan"),
+                             QStringLiteral("--save_file"), path(out / "never.mp4")});
+    QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+    QVERIFY2(run.out.contains(QStringLiteral("cpu: all models in host memory")), qPrintable(run.out));
+    QVERIFY(!run.err.contains(QStringLiteral("stage loading")));
+    QVERIFY(!fs::exists(out / "never.mp4"));
+    // A broken folder fails as a run would.
+    const auto broken = runCli({QStringLiteral("--ckpt_dir"), path(out), QStringLiteral("--print_plan")});
+    QVERIFY(broken.exitCode > 0);
+}
+
 void TestCli::interruptLeavesNoFiles()
 {
     WAN_REQUIRE_FIXTURES();
@@ -340,6 +361,10 @@ void TestCli::rejectsBadInput_data()
     QTest::newRow("bad size") << QStringList{QStringLiteral("--ckpt_dir"), t2v, QStringLiteral("--size"),
                                              QStringLiteral("huge")}
                               << QStringLiteral("--size");
+    QTest::newRow("vram budget too small")
+        << QStringList{QStringLiteral("--ckpt_dir"), t2v, QStringLiteral("--vram_budget"),
+                       QStringLiteral("0.1")}
+        << QStringLiteral("--vram_budget");
     QTest::newRow("size not multiple of 16")
         << QStringList{QStringLiteral("--ckpt_dir"), t2v, QStringLiteral("--size"), QStringLiteral("40*32")}
         << QStringLiteral("multiples of 16");

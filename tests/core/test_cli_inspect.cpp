@@ -150,6 +150,9 @@ void TestCliInspect::setMissingParts()
                 QString::fromStdString((fixture / "diffusion_pytorch_model.safetensors").string())});
     QCOMPARE(r.exitCode, 3);
     QVERIFY2(r.err.contains("No umT5 text encoder"), r.err.constData());
+    // What the given file is, identified by its content.
+    QVERIFY2(r.out.contains("Wan 2.1 DiT (custom size, dim 64, t2v, official names, fp32)"),
+             r.out.constData());
 }
 
 void TestCliInspect::badArguments_data()

@@ -5,15 +5,19 @@
 // file with the official names (ComfyUI wan_2.1_vae.safetensors) and with diffusers' AutoencoderKLWan names
 // (file and vae/ folder) decodes the reference latents bit-identically to the .pth. The i2v fixture's CLIP
 // vision tower under Hugging Face CLIP names (ComfyUI clip_vision_h.safetensors, diffusers image_encoder/)
-// gives the official load's features bit-identically.
+// gives the official load's features bit-identically. The umT5 as a llama.cpp T5 encoder GGUF (F32, F16,
+// Q8_0) gives the contexts of the same values.
 
+#include "io/QuantTensors.h"
 #include "support/FixturePrompts.h"
 #include "support/FormatConverter.h"
+#include "support/GgufWriter.h"
 #include "support/TestSupport.h"
 #include "text/T5Encoder.h"
 #include "vae/WanVae.h"
 #include "vision/ClipVision.h"
 #include "wan/Error.h"
+#include "wan/ModelFolder.h"
 
 #include <QTemporaryDir>
 #include <QTest>
@@ -177,6 +181,119 @@ private Q_SLOTS:
         const auto want = wan::io::loadSafetensors(fixture() / "reference" / "t5.safetensors");
         for (std::size_t i = 0; i < got.size(); ++i)
             WAN_COMPARE_TENSORS(got[i], want.at("context." + std::to_string(i)), 1e-4);
+    }
+
+    // The umT5 as a llama.cpp T5 encoder GGUF (general.architecture "t5encoder", city96's umt5-xxl-encoder
+    // files): names from gguf-py's T5 mapping, spelled out here from the Hugging Face ones. F16 holds the
+    // fixture's bf16 values exactly; Q8_0 (the test writer's round-to-nearest) is exact against the float32
+    // load of its own dequantised values and measured against the official load.
+    void t5Gguf_data()
+    {
+        QTest::addColumn<QString>("type");
+        QTest::addColumn<double>("tolerance"); // max abs difference to the official load's contexts
+        QTest::newRow("F32") << "F32" << 0.0;
+        QTest::newRow("F16") << "F16" << 0.0;
+        // Measured on this fixture: 0.308 (contexts of up to 3.98 in magnitude), rounded up to the next 1-2-5
+        // step; the exact check is the strict one.
+        QTest::newRow("Q8_0") << "Q8_0" << 0.5;
+    }
+
+    void t5Gguf()
+    {
+        WAN_REQUIRE_FIXTURES();
+        QFETCH(QString, type);
+        QFETCH(double, tolerance);
+        wan::io::TensorMap llama;
+        for (const auto& [hf, t] : m_hfT5) {
+            static const std::pair<std::string, std::string> kParts[] = {
+                {"layer.0.SelfAttention.q.", "attn_q."},
+                {"layer.0.SelfAttention.k.", "attn_k."},
+                {"layer.0.SelfAttention.v.", "attn_v."},
+                {"layer.0.SelfAttention.o.", "attn_o."},
+                {"layer.0.SelfAttention.relative_attention_bias.", "attn_rel_b."},
+                {"layer.0.layer_norm.", "attn_norm."},
+                {"layer.1.DenseReluDense.wi_0.", "ffn_gate."},
+                {"layer.1.DenseReluDense.wi_1.", "ffn_up."},
+                {"layer.1.DenseReluDense.wo.", "ffn_down."},
+                {"layer.1.layer_norm.", "ffn_norm."},
+            };
+            std::string name = hf == "shared.weight"                     ? "token_embd.weight"
+                               : hf == "encoder.final_layer_norm.weight" ? "enc.output_norm.weight"
+                                                                         : "";
+            if (name.empty() && hf.starts_with("encoder.block.")) {
+                const auto dot = hf.find('.', 14);
+                const std::string rest = hf.substr(dot + 1);
+                for (const auto& [from, to] : kParts)
+                    if (rest.starts_with(from))
+                        name = "enc.blk." + hf.substr(14, dot - 14) + "." + to + rest.substr(from.size());
+            }
+            QVERIFY2(!name.empty(), hf.c_str());
+            llama.emplace(name, t);
+        }
+        const fs::path file = fs::path(m_dir.path().toStdString()) / ("umt5_" + type.toStdString() + ".gguf");
+        std::string bytes;
+        if (type == QLatin1String("Q8_0")) {
+            bytes = wan::test::toGguf(llama, "t5encoder");
+        } else {
+            wan::test::GgufWriter w;
+            w.kvString("general.architecture", "t5encoder");
+            const bool f16 = type == QLatin1String("F16");
+            for (const auto& [name, t] : llama) {
+                const auto c = t.to(f16 ? torch::kFloat16 : torch::kFloat32).contiguous();
+                w.tensor(name, f16 ? 1 : 0, c.sizes().vec(),
+                         std::string(static_cast<const char*>(c.data_ptr()), c.numel() * c.element_size()));
+            }
+            bytes = w.bytes();
+        }
+        std::ofstream(file, std::ios::binary) << bytes;
+
+        auto encoder = TextEncoder::loadFiles(file, spiece(), {});
+        const auto got = encoder->encode(m_prompts);
+        std::vector<torch::Tensor> exact = m_official;
+        if (tolerance > 0.0) {
+            // The same values as plain float32 tensors.
+            wan::test::GgufWriter w;
+            w.kvString("general.architecture", "t5encoder");
+            for (const auto& [name, t] : wan::io::loadGgufDequantized(file, torch::kFloat32)) {
+                const auto c = t.contiguous();
+                w.tensor(name, 0, c.sizes().vec(),
+                         std::string(static_cast<const char*>(c.data_ptr()), c.numel() * c.element_size()));
+            }
+            const fs::path values = fs::path(m_dir.path().toStdString()) / "umt5_values.gguf";
+            std::ofstream(values, std::ios::binary) << w.bytes();
+            exact = TextEncoder::loadFiles(values, spiece(), {})->encode(m_prompts);
+        }
+        double worst = 0.0;
+        for (std::size_t i = 0; i < got.size(); ++i) {
+            QVERIFY2(torch::equal(got[i], exact[i]), ("prompt " + std::to_string(i)).c_str());
+            worst = std::max(worst, maxAbs(got[i], m_official[i]));
+        }
+        qInfo("umT5 GGUF %s: max abs difference to the official load %.3g over %zu prompts", qPrintable(type),
+              worst, got.size());
+        QVERIFY(worst <= tolerance);
+
+        // The model set reads it too (dims from the GGUF header), with the tokenizer beside it.
+        wan::ModelFiles files;
+        files.dit = fixture() / "diffusion_pytorch_model.safetensors";
+        files.t5 = file;
+        files.vae = fixture() / "Wan2.1_VAE.pth";
+        files.tokenizer = spiece();
+        const auto info = wan::inspectModelSet({}, files);
+        QCOMPARE(info.t5.numLayers, int(encoder->model()->blocks->size()));
+        QCOMPARE(QString::fromStdString(info.t5.file.format), QStringLiteral("llama.cpp T5 GGUF"));
+    }
+
+    // A GGUF of another architecture is refused as such.
+    void t5GgufRefusal()
+    {
+        wan::test::GgufWriter w;
+        w.kvString("general.architecture", "llama");
+        w.tensor("token_embd.weight", 0, {2, 4}, std::string(8 * 4, '\0'));
+        const fs::path file = fs::path(m_dir.path().toStdString()) / "llama.gguf";
+        std::ofstream(file, std::ios::binary) << w.bytes();
+        const auto message = errorOf([&] { TextEncoder::loadFiles(file, {}, {}); });
+        QVERIFY2(message.find("architecture 'llama'") != std::string::npos, message.c_str());
+        QVERIFY2(message.find(file.string()) != std::string::npos, message.c_str());
     }
 
     void vaeFormats_data()

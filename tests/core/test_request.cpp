@@ -233,6 +233,8 @@ void TestRequest::validationRules_data()
     row("lora no file", Task::T2V, "lora=", reason::kLora, "needs a file");
     row("lora missing", Task::T2V, "lora=/no/such.safetensors", reason::kLoraMissing, "does not exist");
     row("threshold nan", Task::T2V, "threshold=nan", reason::kCacheThreshold, "finite");
+    row("vram budget tiny", Task::T2V, "vram=0.1", reason::kVramBudget, "between 0.5 and 4096 GiB");
+    row("vram budget nan", Task::T2V, "vram=nan", reason::kVramBudget, "GPU memory budget");
     row("size 0", Task::T2V, "width=0", reason::kSize, "out of range");
     row("size huge", Task::T2V, "width=9000", reason::kSize, "out of range");
     row("frames 80", Task::T2V, "frames=80", reason::kFrameCount, "4n+1");
@@ -279,6 +281,8 @@ void TestRequest::validationRules()
         r.loras = {{text, 1.0}};
     else if (key == QLatin1String("threshold"))
         r.cacheThreshold = number;
+    else if (key == QLatin1String("vram"))
+        r.vramBudgetGiB = number;
     else if (key == QLatin1String("width"))
         r.width = int(number);
     else if (key == QLatin1String("area"))

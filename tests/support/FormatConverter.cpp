@@ -252,6 +252,155 @@ io::TensorMap toHfClipVisionNames(const io::TensorMap& official)
     return out;
 }
 
+io::TensorMap toDiffusersDitNames(const io::TensorMap& official)
+{
+    // Applied in this order to every name, each replacing all occurrences (diffusers' conversion does the
+    // same). The three norm steps swap norm2 and norm3: diffusers numbers the norms in call order.
+    static const std::pair<std::string, std::string> kSteps[] = {
+        {"time_embedding.0", "condition_embedder.time_embedder.linear_1"},
+        {"time_embedding.2", "condition_embedder.time_embedder.linear_2"},
+        {"text_embedding.0", "condition_embedder.text_embedder.linear_1"},
+        {"text_embedding.2", "condition_embedder.text_embedder.linear_2"},
+        {"time_projection.1", "condition_embedder.time_proj"},
+        {"head.modulation", "scale_shift_table"},
+        {"head.head", "proj_out"},
+        {"modulation", "scale_shift_table"},
+        {"ffn.0", "ffn.net.0.proj"},
+        {"ffn.2", "ffn.net.2"},
+        {"norm2", "norm__placeholder"},
+        {"norm3", "norm2"},
+        {"norm__placeholder", "norm3"},
+        {"img_emb.proj.0", "condition_embedder.image_embedder.norm1"},
+        {"img_emb.proj.1", "condition_embedder.image_embedder.ff.net.0.proj"},
+        {"img_emb.proj.3", "condition_embedder.image_embedder.ff.net.2"},
+        {"img_emb.proj.4", "condition_embedder.image_embedder.norm2"},
+        {"img_emb.emb_pos", "condition_embedder.image_embedder.pos_embed"},
+        {"self_attn.q", "attn1.to_q"},
+        {"self_attn.k", "attn1.to_k"},
+        {"self_attn.v", "attn1.to_v"},
+        {"self_attn.o", "attn1.to_out.0"},
+        {"self_attn.norm_q", "attn1.norm_q"},
+        {"self_attn.norm_k", "attn1.norm_k"},
+        {"cross_attn.q", "attn2.to_q"},
+        {"cross_attn.k", "attn2.to_k"},
+        {"cross_attn.v", "attn2.to_v"},
+        {"cross_attn.o", "attn2.to_out.0"},
+        {"cross_attn.norm_q", "attn2.norm_q"},
+        {"cross_attn.norm_k", "attn2.norm_k"},
+        {"attn2.to_k_img", "attn2.add_k_proj"},
+        {"attn2.to_v_img", "attn2.add_v_proj"},
+        {"attn2.norm_k_img", "attn2.norm_added_k"},
+        {"before_proj", "proj_in"}, // VACE blocks (WanVACETransformer3DModel)
+        {"after_proj", "proj_out"},
+    };
+    io::TensorMap out;
+    for (const auto& [key, value] : official) {
+        std::string name = key;
+        for (const auto& [from, to] : kSteps)
+            for (auto at = name.find(from); at != std::string::npos; at = name.find(from, at + to.size()))
+                name.replace(at, from.size(), to);
+        if (!out.emplace(name, value).second)
+            throw std::runtime_error("toDiffusersDitNames: '" + name + "' twice");
+    }
+    return out;
+}
+
+std::filesystem::path writeDiffusersFolder(const std::filesystem::path& dir,
+                                           const std::filesystem::path& fixture, int ditShards)
+{
+    namespace fs = std::filesystem;
+    for (const char* sub : {"transformer", "text_encoder", "tokenizer", "vae", "scheduler"})
+        fs::create_directories(dir / sub);
+    const auto write = [](const fs::path& file, const std::string& bytes) {
+        std::ofstream out(file, std::ios::binary);
+        out << bytes;
+        if (!out.good())
+            throw std::runtime_error("writeDiffusersFolder: cannot write " + file.string());
+    };
+    const auto readText = [](const fs::path& file) {
+        std::ifstream in(file, std::ios::binary);
+        return std::string(std::istreambuf_iterator<char>(in), {});
+    };
+
+    // The official config's values under diffusers' keys (read with a tiny scan: the fixture's config.json
+    // is flat).
+    const std::string config = readText(fixture / "config.json");
+    const auto number = [&](const std::string& key) {
+        const auto at = config.find("\"" + key + "\"");
+        if (at == std::string::npos)
+            throw std::runtime_error("writeDiffusersFolder: no " + key + " in " + fixture.string());
+        return std::stoll(config.substr(config.find(':', at) + 1));
+    };
+    const bool image =
+        config.find("\"i2v\"") != std::string::npos || config.find("\"flf2v\"") != std::string::npos;
+    const auto dit = io::loadSafetensors(fixture / "diffusion_pytorch_model.safetensors");
+    const long long dim = number("dim"), heads = number("num_heads");
+    std::string ditConfig =
+        "{\n  \"_class_name\": \"WanTransformer3DModel\",\n  \"_diffusers_version\": \"0.33.0\",\n";
+    ditConfig += "  \"added_kv_proj_dim\": " + (image ? std::to_string(dim) : std::string("null")) + ",\n";
+    ditConfig += "  \"attention_head_dim\": " + std::to_string(dim / heads) + ",\n";
+    ditConfig += "  \"cross_attn_norm\": true,\n  \"eps\": 1e-06,\n";
+    ditConfig += "  \"ffn_dim\": " + std::to_string(number("ffn_dim")) + ",\n";
+    ditConfig += "  \"freq_dim\": " + std::to_string(number("freq_dim")) + ",\n";
+    ditConfig += "  \"image_dim\": " +
+                 (image ? std::to_string(dit.at("img_emb.proj.0.weight").size(0)) : std::string("null")) +
+                 ",\n";
+    ditConfig += "  \"in_channels\": " + std::to_string(number("in_dim")) + ",\n";
+    ditConfig += "  \"num_attention_heads\": " + std::to_string(heads) + ",\n";
+    ditConfig += "  \"num_layers\": " + std::to_string(number("num_layers")) + ",\n";
+    ditConfig += "  \"out_channels\": " + std::to_string(number("out_dim")) + ",\n";
+    ditConfig += "  \"patch_size\": [1, 2, 2],\n  \"pos_embed_seq_len\": null,\n";
+    ditConfig += "  \"qk_norm\": \"rms_norm_across_heads\",\n  \"rope_max_seq_len\": 1024,\n";
+    ditConfig += "  \"text_dim\": " + std::to_string(dit.at("text_embedding.0.weight").size(1));
+    if (const auto vace = config.find("\"vace_layers\""); vace != std::string::npos) {
+        const auto open = config.find('[', vace);
+        ditConfig += ",\n  \"vace_in_channels\": " + std::to_string(number("vace_in_dim"));
+        ditConfig += ",\n  \"vace_layers\": " + config.substr(open, config.find(']', open) - open + 1);
+    }
+    ditConfig += "\n}\n";
+    write(dir / "transformer" / "config.json", ditConfig);
+    const auto ditWeights = toDiffusersDitNames(dit);
+    if (ditShards > 1)
+        writeShardedSafetensors(dir / "transformer", "diffusion_pytorch_model", ditWeights,
+                                ConvertedStorage::Fp32, ditShards);
+    else
+        write(dir / "transformer" / "diffusion_pytorch_model.safetensors",
+              toSafetensors(ditWeights, "", ConvertedStorage::Fp32));
+
+    write(dir / "text_encoder" / "model.safetensors",
+          toSafetensors(toHfT5Names(io::loadPth(fixture / "models_t5_umt5-xxl-enc-bf16.pth")), "",
+                        ConvertedStorage::Bf16));
+    write(dir / "text_encoder" / "config.json", "{\"architectures\": [\"UMT5EncoderModel\"]}\n");
+    fs::copy_file(fixture / "google" / "umt5-xxl" / "spiece.model", dir / "tokenizer" / "spiece.model");
+    write(dir / "vae" / "diffusion_pytorch_model.safetensors",
+          toSafetensors(toDiffusersVaeNames(io::loadPth(fixture / "Wan2.1_VAE.pth")), "",
+                        ConvertedStorage::Fp32));
+    write(dir / "vae" / "config.json", "{\"_class_name\": \"AutoencoderKLWan\"}\n");
+    write(dir / "scheduler" / "scheduler_config.json", "{\"_class_name\": \"UniPCMultistepScheduler\"}\n");
+    std::string index = std::string("{\n  \"_class_name\": \"") +
+                        (image ? "WanImageToVideoPipeline" : "WanPipeline") +
+                        "\",\n  \"_diffusers_version\": \"0.33.0\",\n";
+    if (image) {
+        fs::create_directories(dir / "image_encoder");
+        fs::create_directories(dir / "image_processor");
+        write(dir / "image_encoder" / "model.safetensors",
+              toSafetensors(toHfClipVisionNames(io::loadPth(
+                                fixture / "models_clip_open-clip-xlm-roberta-large-vit-huge-14.pth")),
+                            "", ConvertedStorage::Fp32));
+        write(dir / "image_processor" / "preprocessor_config.json",
+              "{\"image_processor_type\": \"CLIPImageProcessor\"}\n");
+        index += "  \"image_encoder\": [\"transformers\", \"CLIPVisionModelWithProjection\"],\n";
+        index += "  \"image_processor\": [\"transformers\", \"CLIPImageProcessor\"],\n";
+    }
+    index += "  \"scheduler\": [\"diffusers\", \"UniPCMultistepScheduler\"],\n";
+    index += "  \"text_encoder\": [\"transformers\", \"UMT5EncoderModel\"],\n";
+    index += "  \"tokenizer\": [\"transformers\", \"T5TokenizerFast\"],\n";
+    index += "  \"transformer\": [\"diffusers\", \"WanTransformer3DModel\"],\n";
+    index += "  \"vae\": [\"diffusers\", \"AutoencoderKLWan\"]\n}\n";
+    write(dir / "model_index.json", index);
+    return dir;
+}
+
 std::filesystem::path writeShardedSafetensors(const std::filesystem::path& dir, const std::string& stem,
                                               const io::TensorMap& weights, ConvertedStorage storage,
                                               int shards)

@@ -45,6 +45,19 @@ io::TensorMap toDiffusersVaeNames(const io::TensorMap& official);
 // The text tower and log_scale are left out.
 io::TensorMap toHfClipVisionNames(const io::TensorMap& official);
 
+// The official WanModel state dict under diffusers' WanTransformer3DModel names, by the ordered substring
+// replacements of diffusers' scripts/convert_wan_to_diffusers.py (TRANSFORMER_KEYS_RENAME_DICT), written out
+// here independently of the engine's table. Shapes are unchanged.
+io::TensorMap toDiffusersDitNames(const io::TensorMap& official);
+
+// A diffusers pipeline folder (as Wan-AI/Wan2.1-*-Diffusers) made of the official-layout folder `fixture`:
+// model_index.json, transformer/ (diffusers names, config.json; `ditShards` > 1: sharded with its index),
+// text_encoder/ (Hugging Face UMT5 names), tokenizer/spiece.model, vae/ (AutoencoderKLWan names) and, for
+// image models, image_encoder/ (Hugging Face CLIP vision names). Float32 except the text encoder, kept bf16
+// as the fixture stores it. Returns `dir`.
+std::filesystem::path writeDiffusersFolder(const std::filesystem::path& dir,
+                                           const std::filesystem::path& fixture, int ditShards = 1);
+
 // `weights` as a Hugging Face sharded checkpoint in `dir`: `shards` files "<stem>-0000i-of-0000n.safetensors"
 // and "<stem>.safetensors.index.json" (returned).
 std::filesystem::path writeShardedSafetensors(const std::filesystem::path& dir, const std::string& stem,

@@ -5,6 +5,7 @@
 
 #include "PromptExtendDialog.h"
 #include "PromptExtendSettingsPage.h"
+#include "PromptExtendSettingsStore.h"
 #include "PromptExtendWorker.h"
 #include "support/LoopbackHttpServer.h"
 
@@ -26,8 +27,10 @@
 
 using wan::test::LoopbackHttpServer;
 
+using wan::ui::PromptExtendConfig;
 using wan::ui::PromptExtendDialog;
 using wan::ui::PromptExtendSettingsPage;
+using wan::ui::PromptExtendSettingsStore;
 
 namespace {
 
@@ -43,6 +46,17 @@ QLabel* plainTextWarning(const QWidget& page)
         if (label->text().contains(QStringLiteral("unencrypted")))
             return label;
     return nullptr;
+}
+
+// The settings in `settings` as a new store reads them at start-up (keychain included).
+PromptExtendConfig reread(QSettings& settings)
+{
+    PromptExtendSettingsStore fresh(&settings);
+    QSignalSpy ready(&fresh, &PromptExtendSettingsStore::ready);
+    fresh.load();
+    if (!fresh.isReady() && !ready.wait(5000))
+        QTest::qFail("the settings store never became ready", __FILE__, __LINE__);
+    return fresh.config();
 }
 
 LoopbackHttpServer::Reply reply(std::string body, int status = 200)
@@ -156,6 +170,7 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         QSettings store(dir.filePath(QStringLiteral("s.ini")), QSettings::IniFormat);
+        PromptExtendSettingsStore settingsStore(&store);
         PromptExtendSettingsPage page;
         auto s = settings();
         s.apiKey = "local-key-1";
@@ -164,17 +179,17 @@ private Q_SLOTS:
         page.setSettings(s);
         page.setTargetLanguage(wan::PromptLanguage::English);
         page.setExtensionEnabled(true);
-        page.save(store);
+        page.save(settingsStore);
 
-        const auto loaded = PromptExtendSettingsPage::loadSettings(store);
+        const auto loaded = reread(store).settings();
         QCOMPARE(int(loaded.backend), int(wan::PromptBackend::OpenAiCompatible));
         QCOMPARE(loaded.baseUrl, s.baseUrl);
         QCOMPARE(loaded.textModel, std::string("test-model"));
         QCOMPARE(loaded.apiKey, std::string("local-key-1"));
         QCOMPARE(loaded.totalTimeoutMs, 30000);
         QCOMPARE(loaded.maxAttempts, 2);
-        QCOMPARE(int(PromptExtendSettingsPage::loadTargetLanguage(store)), int(wan::PromptLanguage::English));
-        QVERIFY(PromptExtendSettingsPage::loadEnabled(store));
+        QCOMPARE(int(reread(store).language), int(wan::PromptLanguage::English));
+        QVERIFY(reread(store).enabled);
 
         m_server->enqueue(reply(openAiReply("A red kite.")));
         QSignalSpy tested(&page, &PromptExtendSettingsPage::connectionTested);
@@ -190,6 +205,7 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         QSettings store(dir.filePath(QStringLiteral("s.ini")), QSettings::IniFormat);
+        PromptExtendSettingsStore settingsStore(&store);
         PromptExtendSettingsPage page;
         auto s = settings();
         s.apiKey = "fallback-key-2";
@@ -199,7 +215,7 @@ private Q_SLOTS:
 
         QElapsedTimer timer;
         timer.start();
-        page.save(store);
+        page.save(settingsStore);
         QVERIFY2(timer.elapsed() < 2500, qPrintable(QString::number(timer.elapsed()))); // bounded wait
         QVERIFY(!page.isKeyInKeychain());
         store.sync();
@@ -210,7 +226,7 @@ private Q_SLOTS:
         QVERIFY(plainTextWarning(page) && plainTextWarning(page)->isVisibleTo(&page));
 
         PromptExtendSettingsPage reloaded;
-        reloaded.load(store);
+        reloaded.setConfig(reread(store));
         QCOMPARE(reloaded.settings().apiKey, std::string("fallback-key-2"));
         QVERIFY(!reloaded.isKeyInKeychain());
         QVERIFY(plainTextWarning(reloaded) && plainTextWarning(reloaded)->isVisibleTo(&reloaded));
@@ -218,7 +234,7 @@ private Q_SLOTS:
         // An emptied key leaves the file, and the warning goes.
         s.apiKey.clear();
         page.setSettings(s);
-        page.save(store);
+        page.save(settingsStore);
         QVERIFY(!store.contains(QStringLiteral("promptExtension/openai/apiKey")));
         QVERIFY(!plainTextWarning(page) || !plainTextWarning(page)->isVisibleTo(&page));
     }
@@ -229,6 +245,7 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         QSettings store(dir.filePath(QStringLiteral("s.ini")), QSettings::IniFormat);
+        PromptExtendSettingsStore settingsStore(&store);
         PromptExtendSettingsPage page;
         auto local = settings();
         local.apiKey = "local-key-3";
@@ -268,17 +285,17 @@ private Q_SLOTS:
         QCOMPARE(m_server->requests().size(), std::size_t(1));
         QCOMPARE(m_server->requests().at(0).headers.at("authorization"), std::string("Bearer local-key-3"));
 
-        page.save(store);
+        page.save(settingsStore);
         store.sync();
         QCOMPARE(store.value(QStringLiteral("promptExtension/backend")).toString(), QStringLiteral("openai"));
         QCOMPARE(store.value(QStringLiteral("promptExtension/dashscope/url")).toString(),
                  QStringLiteral("https://dashscope.example"));
-        const auto loaded = PromptExtendSettingsPage::loadSettings(store);
+        const auto loaded = reread(store).settings();
         QCOMPARE(loaded.apiKey, std::string("local-key-3")); // the selected service's, nobody else's
         QCOMPARE(loaded.baseUrl, local.baseUrl);
 
         PromptExtendSettingsPage reloaded;
-        reloaded.load(store);
+        reloaded.setConfig(reread(store));
         QCOMPARE(reloaded.settings().apiKey, std::string("local-key-3"));
         QCOMPARE(reloaded.settingsFor(wan::PromptBackend::Dashscope).apiKey, std::string("dashscope-key-4"));
         QCOMPARE(reloaded.settingsFor(wan::PromptBackend::Dashscope).baseUrl,
@@ -286,8 +303,8 @@ private Q_SLOTS:
         auto* reloadedService = reloaded.findChild<QComboBox*>();
         reloadedService->setCurrentIndex(reloadedService->findData(int(wan::PromptBackend::Dashscope)));
         QCOMPARE(reloaded.settings().apiKey, std::string("dashscope-key-4"));
-        reloaded.save(store);
-        const auto dashscopeLoaded = PromptExtendSettingsPage::loadSettings(store);
+        reloaded.save(settingsStore);
+        const auto dashscopeLoaded = reread(store).settings();
         QCOMPARE(int(dashscopeLoaded.backend), int(wan::PromptBackend::Dashscope));
         QCOMPARE(dashscopeLoaded.apiKey, std::string("dashscope-key-4"));
     }
@@ -297,19 +314,24 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         QSettings store(dir.filePath(QStringLiteral("s.ini")), QSettings::IniFormat);
+        PromptExtendSettingsStore settingsStore(&store);
         store.setValue(QStringLiteral("promptExtension/backend"), QStringLiteral("openai"));
         store.setValue(QStringLiteral("promptExtension/url"), QStringLiteral("http://127.0.0.1:9"));
         store.setValue(QStringLiteral("promptExtension/textModel"), QStringLiteral("old-model"));
         store.setValue(QStringLiteral("promptExtension/apiKey"), QStringLiteral("old-key"));
-        const auto loaded = PromptExtendSettingsPage::loadSettings(store);
+        const auto loaded = reread(store).settings();
         QCOMPARE(loaded.apiKey, std::string("old-key"));
         QCOMPARE(loaded.textModel, std::string("old-model"));
 
+        // As at start-up: the store reads the settings on its own thread, the page shows what it read.
+        QSignalSpy ready(&settingsStore, &PromptExtendSettingsStore::ready);
+        settingsStore.load();
+        QVERIFY(ready.wait(5000));
         PromptExtendSettingsPage page;
-        page.load(store);
+        page.load(settingsStore);
         QCOMPARE(page.settings().apiKey, std::string("old-key"));
         QCOMPARE(page.settingsFor(wan::PromptBackend::Dashscope).apiKey, std::string()); // never shared
-        page.save(store);
+        page.save(settingsStore);
         store.sync();
         QVERIFY(!store.contains(QStringLiteral("promptExtension/apiKey")));
         QVERIFY(!store.contains(QStringLiteral("promptExtension/url")));
@@ -317,7 +339,7 @@ private Q_SLOTS:
                  QStringLiteral("old-key"));
         QCOMPARE(store.value(QStringLiteral("promptExtension/openai/url")).toString(),
                  QStringLiteral("http://127.0.0.1:9"));
-        QCOMPARE(PromptExtendSettingsPage::loadSettings(store).apiKey, std::string("old-key"));
+        QCOMPARE(reread(store).settings().apiKey, std::string("old-key"));
     }
 
     // DASH_API_URL replaces an empty Dashscope URL: the page says where the key goes, or that it will not.
@@ -364,7 +386,7 @@ private Q_SLOTS:
         store.setValue(QStringLiteral("promptExtension/apiKeyInKeychain"), true);
         QElapsedTimer timer;
         timer.start();
-        const auto loaded = PromptExtendSettingsPage::loadSettings(store);
+        const auto loaded = reread(store).settings();
         QVERIFY2(timer.elapsed() < 2500, qPrintable(QString::number(timer.elapsed())));
         QCOMPARE(loaded.apiKey, std::string());
         QCOMPARE(int(loaded.backend), int(wan::PromptBackend::OpenAiCompatible));

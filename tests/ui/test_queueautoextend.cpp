@@ -2,18 +2,23 @@
 // server: the extension is used, stored and shown; a failure or a cancel never leaves the queue stuck.
 #include "FakeJobRunner.h"
 #include "InferenceBridge.h"
+#include "PromptExtendSettingsStore.h"
 #include "QueueRunner.h"
 #include "RenderQueueModel.h"
 #include "support/LoopbackHttpServer.h"
 
+#include <QAbstractEventDispatcher>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QSettings>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <memory>
 
 using namespace wan::ui;
 using wan::test::LoopbackHttpServer;
@@ -36,16 +41,32 @@ RenderJob makeJob()
     return job;
 }
 
-PromptAutoExtendProvider provider(const LoopbackHttpServer& server, bool enabled = true)
+// Prompt-extension settings for the loopback server in a settings file of their own, saved as the settings
+// page saves them.
+struct ExtendSettings
 {
-    PromptAutoExtend config;
+    QTemporaryDir dir;
+    QSettings settings{dir.filePath(QStringLiteral("settings.ini")), QSettings::IniFormat};
+    PromptExtendSettingsStore store{&settings};
+};
+
+PromptExtendConfig extendConfig(const LoopbackHttpServer& server, bool enabled)
+{
+    PromptExtendConfig config;
     config.enabled = enabled;
-    config.settings.backend = wan::PromptBackend::OpenAiCompatible;
-    config.settings.baseUrl = server.baseUrl();
-    config.settings.maxAttempts = 1;
-    config.settings.totalTimeoutMs = 20'000;
+    config.backend = wan::PromptBackend::OpenAiCompatible;
+    config.openAi.url = QString::fromStdString(server.baseUrl());
+    config.attempts = 1;
+    config.timeoutSeconds = 20;
     config.language = wan::PromptLanguage::English;
-    return [config] { return config; };
+    return config;
+}
+
+std::unique_ptr<ExtendSettings> extendSettings(const LoopbackHttpServer& server, bool enabled = true)
+{
+    auto settings = std::make_unique<ExtendSettings>();
+    settings->store.save(extendConfig(server, enabled));
+    return settings;
 }
 
 LoopbackHttpServer::Reply chatReply(const std::string& text)
@@ -82,6 +103,8 @@ private Q_SLOTS:
     void failureRunsWithOriginalPrompt();
     void disabledSendsNothing();
     void cancelWhileExtending();
+    void waitsForTheSettingsStore();
+    void savedSettingsReachTheNextJob();
 };
 
 void TestQueueAutoExtend::extendsBeforeRunning()
@@ -96,7 +119,8 @@ void TestQueueAutoExtend::extendsBeforeRunning()
     RenderQueueModel model(nullptr);
     InferenceBridge bridge(fakeRunnerFactory(&log));
     QueueRunner runner(&model, &bridge, dir.path());
-    runner.setPromptAutoExtend(provider(server));
+    const auto extend = extendSettings(server);
+    runner.setPromptExtendSettings(&extend->store);
     QSignalSpy extended(&runner, &QueueRunner::promptExtensionFinished);
     QSignalSpy finished(&runner, &QueueRunner::jobFinished);
     const QUuid id = model.addJob(makeJob());
@@ -148,7 +172,8 @@ void TestQueueAutoExtend::failureRunsWithOriginalPrompt()
     RenderQueueModel model(nullptr);
     InferenceBridge bridge(fakeRunnerFactory(&log));
     QueueRunner runner(&model, &bridge, dir.path());
-    runner.setPromptAutoExtend(provider(server));
+    const auto extend = extendSettings(server);
+    runner.setPromptExtendSettings(&extend->store);
     QSignalSpy extended(&runner, &QueueRunner::promptExtensionFinished);
     QSignalSpy finished(&runner, &QueueRunner::jobFinished);
     const QUuid id = model.addJob(makeJob());
@@ -178,7 +203,8 @@ void TestQueueAutoExtend::disabledSendsNothing()
     RenderQueueModel model(nullptr);
     InferenceBridge bridge(fakeRunnerFactory(&log));
     QueueRunner runner(&model, &bridge, dir.path());
-    runner.setPromptAutoExtend(provider(server, false));
+    const auto extend = extendSettings(server, false);
+    runner.setPromptExtendSettings(&extend->store);
     QSignalSpy extended(&runner, &QueueRunner::promptExtensionFinished);
     QSignalSpy finished(&runner, &QueueRunner::jobFinished);
     const QUuid id = model.addJob(makeJob());
@@ -203,7 +229,8 @@ void TestQueueAutoExtend::cancelWhileExtending()
     RenderQueueModel model(nullptr);
     InferenceBridge bridge(fakeRunnerFactory(&log));
     QueueRunner runner(&model, &bridge, dir.path());
-    runner.setPromptAutoExtend(provider(server));
+    const auto extend = extendSettings(server);
+    runner.setPromptExtendSettings(&extend->store);
     QSignalSpy finished(&runner, &QueueRunner::jobFinished);
     const QUuid id = model.addJob(makeJob());
     QTRY_VERIFY_WITH_TIMEOUT(!server.requests().empty(), 5000);
@@ -217,6 +244,92 @@ void TestQueueAutoExtend::cancelWhileExtending()
     QCOMPARE(log.runs.load(), 0);
     QVERIFY(runner.runningJob().isNull());
     server.stop();
+}
+
+// No job starts before the settings store has read the settings (a job started earlier would skip the
+// extension switched on there); the store's ready() starts it.
+void TestQueueAutoExtend::waitsForTheSettingsStore()
+{
+    if (!wan::promptExtensionAvailable())
+        QSKIP("built without libcurl");
+    LoopbackHttpServer server;
+    QVERIFY2(server.start(), server.errorString().c_str());
+    server.enqueue(chatReply(kExtended));
+    QTemporaryDir dir;
+    // Saved by an earlier run of the app; this run's store has not read them yet.
+    {
+        ExtendSettings earlier;
+        earlier.store.save(extendConfig(server, true));
+        earlier.settings.sync();
+        QVERIFY(QFile::copy(earlier.settings.fileName(), dir.filePath(QStringLiteral("settings.ini"))));
+    }
+    QSettings settings(dir.filePath(QStringLiteral("settings.ini")), QSettings::IniFormat);
+    PromptExtendSettingsStore store(&settings);
+    FakeRunnerLog log;
+    RenderQueueModel model(nullptr);
+    InferenceBridge bridge(fakeRunnerFactory(&log));
+    QueueRunner runner(&model, &bridge, dir.path());
+    runner.setPromptExtendSettings(&store);
+    QSignalSpy finished(&runner, &QueueRunner::jobFinished);
+    const QUuid id = model.addJob(makeJob());
+    QTest::qWait(200); // proving a negative: the queued job must not start in this time
+    QCOMPARE(model.job(id)->state, JobState::Queued);
+    QVERIFY(server.requests().empty());
+
+    QSignalSpy ready(&store, &PromptExtendSettingsStore::ready);
+    store.load();
+    QVERIFY(!store.isReady()); // read on a thread of its own: nothing is known yet
+    QVERIFY(ready.wait(5000));
+    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 15000);
+    QCOMPARE(server.requests().size(), std::size_t(1));
+    QCOMPARE(model.job(id)->request.prompt, std::string(kExtended));
+}
+
+// The settings page's save reaches the runner for the next job: off, one job runs as written; on, the next
+// one is extended. Reading the store never runs an event loop (the old settings reader could, for the
+// keychain, inside the runner's job start).
+void TestQueueAutoExtend::savedSettingsReachTheNextJob()
+{
+    if (!wan::promptExtensionAvailable())
+        QSKIP("built without libcurl");
+    LoopbackHttpServer server;
+    QVERIFY2(server.start(), server.errorString().c_str());
+    server.enqueue(chatReply(kExtended));
+    QTemporaryDir dir;
+    FakeRunnerLog log;
+    RenderQueueModel model(nullptr);
+    InferenceBridge bridge(fakeRunnerFactory(&log));
+    QueueRunner runner(&model, &bridge, dir.path());
+    const auto extend = extendSettings(server, false);
+    runner.setPromptExtendSettings(&extend->store);
+    QSignalSpy finished(&runner, &QueueRunner::jobFinished);
+    const QUuid first = model.addJob(makeJob());
+    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 15000);
+    QCOMPARE(model.job(first)->request.prompt, std::string(kPrompt));
+    QVERIFY(server.requests().empty());
+
+    QSignalSpy changed(&extend->store, &PromptExtendSettingsStore::changed);
+    extend->store.save(extendConfig(server, true));
+    QCOMPARE(changed.count(), 1);
+    // What the runner does as a job starts, watched for any event loop turn.
+    auto* dispatcher = QAbstractEventDispatcher::instance();
+    QVERIFY(dispatcher);
+    int loopTurns = 0;
+    const auto watch =
+        connect(dispatcher, &QAbstractEventDispatcher::aboutToBlock, this, [&] { ++loopTurns; });
+    QElapsedTimer timer;
+    timer.start();
+    const PromptExtendConfig read = extend->store.config();
+    const qint64 readMs = timer.elapsed();
+    disconnect(watch);
+    QCOMPARE(loopTurns, 0);
+    QVERIFY2(readMs < 50, qPrintable(QString::number(readMs)));
+    QVERIFY(read.enabled);
+
+    const QUuid second = model.addJob(makeJob());
+    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 2, 15000);
+    QCOMPARE(server.requests().size(), std::size_t(1));
+    QCOMPARE(model.job(second)->request.prompt, std::string(kExtended));
 }
 
 QTEST_MAIN(TestQueueAutoExtend)

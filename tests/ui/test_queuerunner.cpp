@@ -3,18 +3,15 @@
 #include "GenerationRules.h"
 #include "InferenceBridge.h"
 #include "QueueRunner.h"
-#include "RenderQueueDock.h"
 #include "RenderQueueModel.h"
 #include "StalePartials.h"
 
-#include <QAction>
 #include <QDateTime>
 #include <QDir>
 #include <QFile>
 #include <QImage>
 #include <QJsonDocument>
 #include <QSignalSpy>
-#include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -59,7 +56,6 @@ private Q_SLOTS:
     void cancelRunningJobDeletesCheckpoint();
     void interruptedJobResumesFromCheckpoint();
     void retryAndEditClearCheckpoint();
-    void dockPausesRunningJob();
 };
 
 // Partial files a killed run left behind: ours (by name) and older than this run go, nothing else.
@@ -494,49 +490,6 @@ void TestQueueRunner::retryAndEditClearCheckpoint()
     const QUuid copy = model.duplicateJob(originalId);
     QVERIFY(model.job(copy)->request.resumeStatePath.empty());
     QVERIFY(QFileInfo::exists(c));
-}
-
-// The queue dock's Hold action reads "Pause and free GPU" on the running job and pauses it; on the paused
-// job it reads "Release" and continues it.
-void TestQueueRunner::dockPausesRunningJob()
-{
-    QTemporaryDir dir;
-    FakeRunnerLog log;
-    RenderQueueModel model(nullptr);
-    InferenceBridge bridge(fakeRunnerFactory(&log));
-    QueueRunner runner(&model, &bridge, dir.path());
-    RenderQueueDock dock(&model, &runner);
-    dock.resize(900, 260);
-    dock.show();
-    QSignalSpy finished(&runner, &QueueRunner::jobFinished);
-    int lastStep = 0;
-    connect(&runner, &QueueRunner::jobProgress, this,
-            [&](const QUuid&, const JobProgress& p) { lastStep = std::max(lastStep, p.step); });
-    const QUuid id = model.addJob(makeJob("slow", 400));
-    QTRY_VERIFY_WITH_TIMEOUT(lastStep >= 2, 5000);
-    dock.view()->selectRow(model.rowOf(id));
-    QAction* hold = nullptr;
-    for (QAction* action : dock.findChildren<QAction*>())
-        if (action->text() == QLatin1String("Pause and free GPU"))
-            hold = action;
-    QVERIFY2(hold, "no \"Pause and free GPU\" action for the running job");
-    QVERIFY(hold->isEnabled());
-    const QString shots = QStringLiteral(WAN_UI_TEST_OUTPUT_DIR);
-    QDir().mkpath(shots);
-    QTest::qWait(50); // the toolbar lays out the new text
-    QVERIFY(dock.grab().save(QDir(shots).filePath(QStringLiteral("queue_pause_running.png"))));
-    hold->trigger();
-    QVERIFY(finished.wait(5000));
-    QCOMPARE(model.job(id)->state, JobState::Paused);
-    QTRY_COMPARE(hold->text(), QStringLiteral("Release"));
-    QTest::qWait(50); // the toolbar lays out the new text
-    QVERIFY(dock.grab().save(QDir(shots).filePath(QStringLiteral("queue_paused.png"))));
-    hold->trigger();
-    QTRY_COMPARE_WITH_TIMEOUT(model.job(id)->state, JobState::Running, 5000);
-    QTRY_VERIFY_WITH_TIMEOUT(log.resumedFrom.load() >= 2, 5000); // continued from its checkpoint
-    QCOMPARE(log.runs.load(), 2);
-    runner.cancelJob(id);
-    QVERIFY(finished.wait(5000));
 }
 
 QTEST_MAIN(TestQueueRunner)

@@ -1,33 +1,57 @@
-# GUI unit tests (offscreen). The engine-free tests use a scripted JobRunner; the end-to-end test needs the
-# pipeline library and the tiny fixtures.
+# GUI unit tests (offscreen), registered here for the whole folder. The engine-free tests use a scripted
+# JobRunner; the end-to-end and kill tests need the pipeline library and the tiny fixtures.
 if(NOT TARGET wanui)
     return()
 endif()
 
 # Like wan_add_test, minus the torch-based test support: these tests never touch the engine, so they build
-# without it.
+# without it. SERVICES links wanui_services alone (no Qt Widgets: that such a test builds and runs is the proof
+# that the services are widget-free); otherwise the widgets library. SOURCES adds files, LIBS libraries.
 function(wan_add_ui_test name)
-    add_executable(${name} ${CMAKE_CURRENT_FUNCTION_LIST_DIR}/${name}.cpp)
-    target_link_libraries(${name} PRIVATE Qt6::Test wanui)
+    cmake_parse_arguments(ARG "SERVICES" "TIMEOUT" "SOURCES;LIBS" ${ARGN})
+    add_executable(${name} ${CMAKE_CURRENT_FUNCTION_LIST_DIR}/${name}.cpp ${ARG_SOURCES})
+    if(ARG_SERVICES)
+        target_link_libraries(${name} PRIVATE Qt6::Test wanui_services ${ARG_LIBS})
+    else()
+        target_link_libraries(${name} PRIVATE Qt6::Test wanui ${ARG_LIBS})
+    endif()
     set_target_properties(${name} PROPERTIES AUTOMOC ON)
     wan_target_defaults(${name})
+    if(NOT ARG_TIMEOUT)
+        set(ARG_TIMEOUT 120)
+    endif()
     add_test(NAME ${name} COMMAND ${name})
-    set_tests_properties(${name} PROPERTIES LABELS unit TIMEOUT 120
+    set_tests_properties(${name} PROPERTIES LABELS unit TIMEOUT ${ARG_TIMEOUT}
         ENVIRONMENT "QT_QPA_PLATFORM=offscreen;WAN_SOURCE_DIR=${PROJECT_SOURCE_DIR}")
-    target_include_directories(${name} PRIVATE ${CMAKE_CURRENT_FUNCTION_LIST_DIR})
+    target_include_directories(${name} PRIVATE ${CMAKE_CURRENT_FUNCTION_LIST_DIR} ${PROJECT_SOURCE_DIR}/tests)
     target_compile_definitions(${name} PRIVATE WAN_UI_TEST_OUTPUT_DIR="${CMAKE_BINARY_DIR}/screenshots")
 endfunction()
 
-wan_add_ui_test(test_queuemodel)
-wan_add_ui_test(test_jobtypes)
-wan_add_ui_test(test_inferenceworker)
+# Services: queue model and store, runner, inference thread, job values, single instance, settings store.
+wan_add_ui_test(test_queuemodel SERVICES)
+wan_add_ui_test(test_promptextendsettingsstore SERVICES TIMEOUT 60)
+wan_add_ui_test(test_jobtypes SERVICES)
+wan_add_ui_test(test_inferenceworker SERVICES)
+wan_add_ui_test(test_queuerunner SERVICES)
+wan_add_ui_test(test_singleinstance SERVICES)
+# Widgets.
+wan_add_ui_test(test_renderqueuedock)
 wan_add_ui_test(test_imagedropzone)
-wan_add_ui_test(test_queuerunner)
 wan_add_ui_test(test_mainwindow)
+wan_add_ui_test(test_generationform)
 wan_add_ui_test(test_maskpainter)
 wan_add_ui_test(test_vaceinputpanel)
 wan_add_ui_test(test_editworkflow)
-wan_add_ui_test(test_singleinstance)
+# Draft / final, step cache and LoRA list of the generation settings panel.
+wan_add_ui_test(test_speedsettings TIMEOUT 60)
+# Against a loopback server (no engine, no external network): the prompt-extension dialog and settings page,
+# the settings store, and the queue runner extending prompts automatically.
+if(TARGET wan_prompt)
+    wan_add_ui_test(test_promptextend TIMEOUT 60 SOURCES ${CMAKE_CURRENT_LIST_DIR}/../support/LoopbackHttpServer.cpp)
+    wan_add_ui_test(test_queueautoextend SERVICES TIMEOUT 60
+        SOURCES ${CMAKE_CURRENT_LIST_DIR}/../support/LoopbackHttpServer.cpp)
+endif()
+
 # With the engine's media library (FFmpeg/OpenCV, no torch): its image readers check the written masks, and
 # the player actions decode a real MP4.
 if(TARGET wanui_media)
@@ -42,18 +66,34 @@ if(TARGET test_mainwindow AND TARGET wan-studio_lrelease)
     target_compile_definitions(test_mainwindow PRIVATE WAN_UI_QM_DIR="${CMAKE_BINARY_DIR}/app/wan-studio")
 endif()
 
+# The layering itself: no services file includes a widget header or Qt Widgets, and the services tests'
+# executables load no Qt Widgets library (checked with ldd where there is one).
+set(WAN_UI_SERVICES_TESTS test_queuemodel test_jobtypes test_inferenceworker test_queuerunner
+    test_singleinstance test_promptextendsettingsstore)
+if(TARGET test_queueautoextend)
+    list(APPEND WAN_UI_SERVICES_TESTS test_queueautoextend)
+endif()
+set(WAN_UI_SERVICES_BINARIES)
+foreach(name IN LISTS WAN_UI_SERVICES_TESTS)
+    list(APPEND WAN_UI_SERVICES_BINARIES $<TARGET_FILE:${name}>)
+endforeach()
+add_test(NAME test_ui_layering COMMAND ${CMAKE_COMMAND} -DSERVICES_DIR=${PROJECT_SOURCE_DIR}/ui/services
+    -DWIDGETS_DIR=${PROJECT_SOURCE_DIR}/ui/widgets "-DBINARIES=${WAN_UI_SERVICES_BINARIES}"
+    -P ${PROJECT_SOURCE_DIR}/tests/scripts/check_ui_layering.cmake)
+set_tests_properties(test_ui_layering PROPERTIES LABELS unit TIMEOUT 60)
+
 # The model files dialog and the main window's model set: the engine's header checks (wanui_models, no torch
 # compiled here) over the tiny fixtures.
 if(TARGET wanui_models)
-    wan_add_test(test_modelfiles SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_modelfiles.cpp LIBS wanui_models
+    wan_add_test(test_modelfiles SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_modelfiles.cpp LIBS wanui wanui_models
         LABELS unit TIMEOUT 120)
     target_include_directories(test_modelfiles PRIVATE ${CMAKE_CURRENT_LIST_DIR})
     target_compile_definitions(test_modelfiles PRIVATE WAN_UI_TEST_OUTPUT_DIR="${CMAKE_BINARY_DIR}/screenshots")
 endif()
 
 if(TARGET wan_pipeline AND TARGET wan_media)
-    wan_add_test(test_ui_endtoend SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_ui_endtoend.cpp LIBS wanui_engine wan_media
-        LABELS model TIMEOUT 900)
+    wan_add_test(test_ui_endtoend SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_ui_endtoend.cpp
+        LIBS wanui wanui_engine wan_media LABELS model TIMEOUT 900)
     target_include_directories(test_ui_endtoend PRIVATE ${CMAKE_CURRENT_LIST_DIR})
     target_compile_definitions(test_ui_endtoend PRIVATE WAN_UI_TEST_OUTPUT_DIR="${CMAKE_BINARY_DIR}/screenshots")
     # The job's settings.json through the CLI gives the same latents.
@@ -61,4 +101,16 @@ if(TARGET wan_pipeline AND TARGET wan_media)
         target_compile_definitions(test_ui_endtoend PRIVATE WAN_GENERATE_PATH="$<TARGET_FILE:wan-generate>")
         add_dependencies(test_ui_endtoend wan-generate)
     endif()
+endif()
+
+# Kill-anywhere recovery of the render queue: a headless queue runner with the real engine (queue_headless,
+# services and engine adapters only) SIGKILLed at random points, restarted until its jobs are done.
+if(TARGET wanui_engine AND TARGET wan_media)
+    add_executable(queue_headless ${CMAKE_CURRENT_LIST_DIR}/queue_headless.cpp)
+    target_link_libraries(queue_headless PRIVATE wanui_engine)
+    wan_target_defaults(queue_headless)
+    wan_add_test(test_queuekill SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_queuekill.cpp LIBS wanui_services
+        LABELS model kill TIMEOUT 300)
+    target_compile_definitions(test_queuekill PRIVATE QUEUE_HEADLESS_PATH="$<TARGET_FILE:queue_headless>")
+    add_dependencies(test_queuekill queue_headless)
 endif()

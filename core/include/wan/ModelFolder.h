@@ -93,6 +93,55 @@ ModelInfo inspectModelSet(const std::filesystem::path& dir, const ModelFiles& fi
 // from (for a model library listing what is missing); empty when inspectModelSet succeeds.
 std::vector<std::string> modelSetProblems(const std::filesystem::path& dir, const ModelFiles& files);
 
+// The part one file (or folder) plays in a Wan 2.1 model set.
+enum class ModelFileRole
+{
+    Unknown = 1, // not a Wan 2.1 part (see ModelFileIdentity::reason), or unreadable
+    Dit,
+    T5, // the umT5-XXL text encoder
+    Vae,
+    Clip,      // the CLIP vision encoder of i2v / flf2v
+    Tokenizer, // the umT5 SentencePiece model (spiece.model)
+    Lora,
+};
+
+// What a file is, told by its content (tensor names, shapes, stored types, GGUF metadata), never by its name.
+struct ModelFileIdentity
+{
+    std::filesystem::path path;
+    ModelFileRole role = ModelFileRole::Unknown;
+    // A Wan 2.1 part this engine reads in that role. False for files of another model (then `looksLike` says
+    // which), for Wan files of another release (Wan 2.2), and for unreadable ones.
+    bool usable = false;
+    std::string container; // "safetensors", "pth", "gguf", "sentencepiece"; empty when unreadable
+    // The naming: "official", "ComfyUI", "diffusers", "Hugging Face T5", "Hugging Face CLIP", "llama.cpp T5"
+    // ("" when unknown).
+    std::string format;
+    // How the weights (tensors of 2+ dims) are stored: "fp32", "bf16", "fp16", "fp8_e4m3fn", "fp8_e5m2",
+    // "fp8_scaled (e4m3fn)" or a GGUF type ("Q4_K", "Q8_0"...).
+    std::string precision;
+    std::string task;           // DiT: "t2v", "i2v", "flf2v" or "vace"
+    std::string modelSize;      // "1.3B", "14B", "umT5-XXL", "Wan2.1 VAE", "ViT-H/14", or "custom"
+    std::int64_t dim = 0;       // DiT / CLIP width, umT5 width, VAE z_dim
+    std::int64_t inDim = 0;     // DiT input channels
+    std::int64_t numLayers = 0; // DiT blocks, umT5 blocks, CLIP layers
+    std::string looksLike;      // not a Wan 2.1 part: what it looks like ("a Flux model"...)
+    std::string reason;         // one sentence naming the file: what it is, or why it is none of the parts
+};
+
+// Identifies `path`: a checkpoint file (.safetensors, torch.save .pth, .gguf), a shard index
+// (`*.safetensors.index.json`, its shards read together), a diffusers component folder (transformer/,
+// text_encoder/, vae/, image_encoder/, tokenizer/) or a SentencePiece model. Only headers are read. Never
+// throws: a missing or broken file comes back as ModelFileRole::Unknown with the problem in `reason`.
+ModelFileIdentity identifyModelFile(const std::filesystem::path& path);
+
+// "dit", "t5", "vae", "clip", "tokenizer", "lora", "unknown".
+const char* modelFileRoleName(ModelFileRole role) noexcept;
+
+// One JSON object per identity (path, role, usable, container, format, precision, task, model_size, dim,
+// in_dim, num_layers, looks_like, reason).
+std::string modelFileIdentityToJson(const ModelFileIdentity& identity);
+
 // One JSON object (model_type, dit, t5, vae, clip) as printed by `wan-generate --inspect --json`.
 std::string modelInfoToJson(const ModelInfo& info);
 // Human-readable multi-line summary.

@@ -55,6 +55,7 @@ struct Result
     int ditCalls = 0;      // DiT forward calls that ran the transformer blocks (batched CFG: one per step)
     int cachedCalls = 0;   // DiT forward calls answered from the step cache
     int stepsSkipped = 0;  // denoising steps whose every DiT call came from the step cache
+    // (The three counts cover the whole job: a resumed one's include the steps before its checkpoint.)
 };
 
 struct Callbacks
@@ -80,6 +81,10 @@ public:
     Result decodeLatents(const Request& request, const std::filesystem::path& latents,
                          const Callbacks& callbacks = {});
     void unload();
+    // Where each model would live for `request` on its device and the estimated device memory per stage, or
+    // why nothing fits (what `wan-generate --print_plan` prints). Reads only the files' headers. Throws
+    // wan::Error like run() reports for a bad request or model folder.
+    std::string planMemory(const Request& request);
 
 private:
     friend struct EngineInternals; // test and tool hooks (core/src/pipeline/EngineInternals.h)

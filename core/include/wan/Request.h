@@ -170,6 +170,8 @@ struct Request
     Precision precision = Precision::Auto; // Auto: fp32 on CPU, bf16 on GPUs >= sm_80, fp16 on older ones
     NoiseSource noise = NoiseSource::Cpu;
     MemoryMode memory = MemoryMode::Auto;
+    std::optional<double>
+        vramBudgetGiB;       // not stored; GPU memory the job may use (GiB), below the free amount
     bool batchedCfg = false; // not stored; one batch-2 DiT call per step (cond, uncond) instead of the
                              // official two calls: faster on a GPU, needs activation memory for two samples
     VaeTiling vaeTiling = VaeTiling::Auto;
@@ -185,9 +187,9 @@ struct Request
     // and continues the denoising loop from the saved step with the same result bit for bit; seed -1 takes
     // the saved seed. It is written atomically during denoising (see checkpointEverySteps), when a cancel
     // stops the loop, and always before decoding; it is kept when the job is cancelled or fails (the caller
-    // deletes it on a user's Cancel) and removed once the job is done. The step cache's own state (TeaCache,
-    // MagCache) is not saved: with a step cache on, a resumed run may differ a little from an uninterrupted
-    // one.
+    // deletes it on a user's Cancel) and removed once the job is done. With a step cache (TeaCache, MagCache)
+    // it also holds the cache's state (the cached residual of each stream: seq_len * dim float32 each), so a
+    // resumed cached job skips the same calls as an uninterrupted one.
     std::filesystem::path resumeStatePath;
     int checkpointEverySteps = 0; // not stored; > 0: save after every N steps; 0: after each step > 20 s
     std::vector<LoraSpec> loras;  // applied in order, each W += strength * alpha / rank * B A
@@ -310,6 +312,7 @@ inline constexpr std::string_view kSeed = "seed";
 inline constexpr std::string_view kLora = "lora";
 inline constexpr std::string_view kLoraMissing = "lora_missing";
 inline constexpr std::string_view kCacheThreshold = "cache_threshold";
+inline constexpr std::string_view kVramBudget = "vram_budget";
 inline constexpr std::string_view kSize = "size";
 inline constexpr std::string_view kSizeMultiple = "size_multiple";
 inline constexpr std::string_view kArea = "area";

@@ -2,6 +2,7 @@
 
 #include "dit/Attention.h"
 #include "dit/KeyRenames.h"
+#include "io/NameTables.h"
 #include "io/QuantTensors.h"
 #include "io/RawGguf.h"
 #include "wan/Error.h"
@@ -9,6 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <fstream>
 #include <set>
 #include <string>
@@ -67,6 +69,27 @@ io::TensorMap renameWeights(io::TensorMap weights, const fs::path& file)
     spdlog::info("{}: DiT tensor names mapped from a single-file layout onto the official ones",
                  file.string());
     return out;
+}
+
+// diffusers' WanTransformer3DModel names, told by their own top-level modules.
+bool hasDiffusersNames(const io::TensorMap& weights)
+{
+    return std::any_of(weights.begin(), weights.end(), [](const auto& item) {
+        return item.first.starts_with("condition_embedder.") || item.first.starts_with("blocks.0.attn1.");
+    });
+}
+
+// A folder holding a DiT: the official or a diffusers transformer/ folder (config.json beside
+// diffusion_pytorch_model*.safetensors), or a diffusers pipeline folder (model_index.json), whose DiT is in
+// transformer/. Empty when `dir` is neither.
+fs::path ditFolderOf(const fs::path& dir)
+{
+    std::error_code ec;
+    if (fs::is_regular_file(dir / "config.json", ec))
+        return dir;
+    if (fs::is_regular_file(dir / "model_index.json", ec) && fs::is_directory(dir / "transformer", ec))
+        return dir / "transformer";
+    return {};
 }
 
 bool isGgufFile(const fs::path& file)
@@ -161,6 +184,18 @@ WanConfig WanConfig::fromCheckpoint(const fs::path& configFile, const io::Tensor
             take("in_dim", c.inDim);
             take("out_dim", c.outDim);
             take("num_heads", c.numHeads);
+            // diffusers' config.json (WanTransformer3DModel): the head count under its own name; the other
+            // keys it shares with the official one (ffn_dim, freq_dim, num_layers, text_dim, eps,
+            // patch_size) mean the same.
+            take("num_attention_heads", c.numHeads);
+            take("vace_in_channels", c.vaceInDim);
+            if (json.contains("attention_head_dim") && json.contains("num_attention_heads") &&
+                json.at("attention_head_dim").get<int64_t>() * c.numHeads != c.dim)
+                throw Error(ErrorKind::ModelFolder,
+                            quoted(configFile) + ": num_attention_heads " + std::to_string(c.numHeads) +
+                                " x attention_head_dim " +
+                                std::to_string(json.at("attention_head_dim").get<int64_t>()) +
+                                " is not the width " + std::to_string(c.dim) + " of " + quoted(weightsFile));
             take("num_layers", c.numLayers);
             take("text_len", c.textLen);
             take("text_dim", c.textDim);
@@ -387,16 +422,18 @@ std::shared_ptr<WanModel> WanModel::load(const fs::path& checkpoint, torch::Dtyp
     io::TensorMap weights;
     std::error_code ec;
     if (fs::is_directory(checkpoint, ec)) {
-        configFile = checkpoint / "config.json";
-        if (!fs::is_regular_file(configFile, ec))
+        const fs::path folder = ditFolderOf(checkpoint);
+        configFile = (folder.empty() ? checkpoint : folder) / "config.json";
+        if (folder.empty())
             throw Error(ErrorKind::ModelFolder,
                         quoted(configFile) +
                             " is missing: a Wan2.1 model folder has config.json next to "
-                            "diffusion_pytorch_model*.safetensors; download the complete folder");
-        weightsFile = checkpoint / "diffusion_pytorch_model.safetensors";
+                            "diffusion_pytorch_model*.safetensors (a diffusers folder has them in "
+                            "transformer/); download the complete folder");
+        weightsFile = folder / "diffusion_pytorch_model.safetensors";
         if (!fs::exists(weightsFile, ec))
-            weightsFile = checkpoint / "diffusion_pytorch_model.safetensors.index.json";
-        weights = io::loadDitWeights(checkpoint);
+            weightsFile = folder / "diffusion_pytorch_model.safetensors.index.json";
+        weights = io::loadDitWeights(folder);
     } else if (fs::is_regular_file(checkpoint, ec)) {
         return loadFile(checkpoint, {}, dtype, device, cancel);
     } else {
@@ -412,6 +449,24 @@ std::shared_ptr<WanModel> WanModel::loadFile(const fs::path& checkpoint, const f
                                              const CancelToken* cancel)
 {
     const fs::path& weightsFile = checkpoint;
+    std::error_code ec;
+    if (fs::is_directory(checkpoint, ec)) {
+        // A DiT folder (official or diffusers transformer/): its own config.json unless one is given.
+        const auto folder = ditFolderOf(checkpoint);
+        if (folder.empty())
+            throw Error(ErrorKind::ModelFolder,
+                        quoted(checkpoint) + " is a folder without a DiT: expected config.json with "
+                                             "diffusion_pytorch_model*.safetensors, or a diffusers folder "
+                                             "(model_index.json) with transformer/");
+        const fs::path config = configFile.empty() ? folder / "config.json" : configFile;
+        fs::path source = folder / "diffusion_pytorch_model.safetensors";
+        if (!fs::exists(source, ec))
+            source = folder / "diffusion_pytorch_model.safetensors.index.json";
+        return fromStoredWeights(io::loadDitWeights(folder), {}, config, source, dtype, device, cancel);
+    }
+    if (checkpoint.filename().string().ends_with(".safetensors.index.json"))
+        return fromStoredWeights(io::loadSafetensorsShards(checkpoint), {}, configFile, weightsFile, dtype,
+                                 device, cancel);
     {
         if (isGgufFile(checkpoint)) {
             auto gguf = io::loadGgufWeights(checkpoint);
@@ -445,10 +500,22 @@ std::shared_ptr<WanModel> WanModel::fromStoredWeights(io::TensorMap weights,
         throw Error(ErrorKind::InvalidArgument,
                     "WanModel: float16 is not supported on the CPU; use float32 or bfloat16 there");
     weights = renameWeights(std::move(weights), weightsFile);
+    io::BindOptions options;
+    if (hasDiffusersNames(weights)) {
+        auto renamed = io::renameWeights(std::move(weights), io::diffusersDitNames(), weightsFile);
+        options.nameInFile = io::namesInFile(renamed, io::diffusersDitNames());
+        weights = std::move(renamed.weights);
+        spdlog::info("{}: DiT tensor names mapped from the diffusers layout onto the official ones",
+                     weightsFile.string());
+    }
     if (!blocks.empty()) {
         std::map<std::string, io::GgufBlocks> renamed;
-        for (auto& [name, b] : blocks)
-            renamed.emplace(renameKey(name, ditKeyRenames()), std::move(b));
+        for (auto& [name, b] : blocks) {
+            auto official = renameKey(name, ditKeyRenames());
+            if (options.nameInFile)
+                official = io::officialName(official, io::diffusersDitNames()).value_or(official);
+            renamed.emplace(std::move(official), std::move(b));
+        }
         blocks = std::move(renamed);
     }
     const auto scales = io::takeScaledFp8Scales(weights, weightsFile);
@@ -473,7 +540,6 @@ std::shared_ptr<WanModel> WanModel::fromStoredWeights(io::TensorMap weights,
         int ggmlType;
     };
     std::map<std::string, Quantized> quantized;
-    io::BindOptions options;
     for (auto& [name, tensor] : weights) {
         const auto block = blocks.find(name);
         const bool fp8 =

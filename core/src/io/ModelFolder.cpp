@@ -476,12 +476,28 @@ void checkClip(const ShapeTable& table, const FileInfo& fileInfo, ModelInfo& inf
     info.clip = c;
 }
 
+struct SetProblem
+{
+    ErrorKind kind;
+    std::string message;
+};
+
+bool isDiffusersFolder(const fs::path& dir);
+ModelInfo inspectSet(const fs::path& dir, const ModelFiles& files, std::vector<SetProblem>& problems);
+
 ModelInfo inspectFolder(const fs::path& dir)
 {
     if (!fs::exists(dir))
         folderError("Model folder " + dir.string() + " does not exist.");
     if (!fs::is_directory(dir))
         folderError(dir.string() + " is not a folder: pass the model folder (--ckpt_dir), not a file.");
+    if (isDiffusersFolder(dir)) {
+        std::vector<SetProblem> problems;
+        ModelInfo info = inspectSet(dir, {}, problems);
+        if (!problems.empty())
+            throw Error(problems.front().kind, problems.front().message);
+        return info;
+    }
     ModelInfo info;
     info.dir = dir;
     const int ditImageWidth = inspectDit(dir, info);
@@ -534,18 +550,61 @@ struct PartFile
     FileInfo info;
 };
 
+// The weight files `path` stands for: itself, the shards of a `*.safetensors.index.json`, or the weights of a
+// diffusers component folder (transformer/, vae/: diffusion_pytorch_model*; text_encoder/, image_encoder/:
+// model*), single or sharded. Throws naming `path` when a folder holds none.
+std::vector<fs::path> weightFilesOf(const fs::path& path, const std::string& what)
+{
+    std::error_code ec;
+    auto shardsOf = [&](const fs::path& index) {
+        std::set<std::string> names;
+        for (const auto& [tensor, shard] : io::readDitIndex(index))
+            names.insert(shard);
+        std::vector<fs::path> files;
+        for (const auto& name : names) {
+            if (!fs::is_regular_file(index.parent_path() / name, ec))
+                throw Error(ErrorKind::ModelFolder, "Missing shard " + (index.parent_path() / name).string() +
+                                                        " listed in " + index.string() + ".");
+            files.push_back(index.parent_path() / name);
+        }
+        return files;
+    };
+    if (fs::is_directory(path, ec)) {
+        for (const char* stem : {"diffusion_pytorch_model", "model"}) {
+            const fs::path single = path / (std::string(stem) + ".safetensors");
+            const fs::path index = path / (std::string(stem) + ".safetensors.index.json");
+            if (fs::is_regular_file(single, ec))
+                return {single};
+            if (fs::is_regular_file(index, ec))
+                return shardsOf(index);
+        }
+        throw Error(ErrorKind::ModelFolder,
+                    path.string() + " is a folder without weights for " + what +
+                        ": choose the file itself, or a diffusers component folder holding "
+                        "diffusion_pytorch_model.safetensors or model.safetensors (or their "
+                        ".safetensors.index.json with its shards).");
+    }
+    if (path.filename().string().ends_with(".safetensors.index.json"))
+        return shardsOf(path);
+    return {path};
+}
+
 PartFile readPart(const fs::path& file, io::FileRole role, const std::string& what)
 {
     std::error_code ec;
     if (!fs::exists(file, ec))
         throw Error(ErrorKind::ModelFolder, file.string() + " does not exist (" + what + ").");
-    if (fs::is_directory(file, ec))
-        throw Error(ErrorKind::ModelFolder,
-                    file.string() + " is a folder: choose the " + what + " file itself.");
     PartFile part;
     io::FileContainer container = io::FileContainer::Safetensors;
     std::string architecture;
-    const auto tensors = io::readTensorDescriptions(file, container, architecture);
+    std::vector<io::TensorDescription> tensors;
+    std::uint64_t bytes = 0;
+    for (const auto& weights : weightFilesOf(file, what)) {
+        auto more = io::readTensorDescriptions(weights, container, architecture);
+        tensors.insert(tensors.end(), std::make_move_iterator(more.begin()),
+                       std::make_move_iterator(more.end()));
+        bytes += fs::file_size(weights, ec);
+    }
     part.detection = io::detectTensors(tensors, container, architecture, file);
     const auto& d = part.detection;
     if (!d.isWan)
@@ -556,7 +615,7 @@ PartFile readPart(const fs::path& file, io::FileRole role, const std::string& wh
                                                 " names), not " + what + ".");
     part.table.file = file;
     part.info.path = file;
-    part.info.sizeBytes = fs::file_size(file, ec);
+    part.info.sizeBytes = bytes;
     part.info.dtype = d.storage;
     part.info.format =
         std::string(io::namingSourceName(d.naming)) + (container == io::FileContainer::Gguf ? " GGUF" : "");
@@ -652,16 +711,39 @@ fs::path findTokenizer(const fs::path& dir, const ModelFiles& files)
             "it, or choose it.");
 }
 
-struct SetProblem
+// A diffusers pipeline folder (Wan-AI/Wan2.1-*-Diffusers): model_index.json beside its component folders.
+bool isDiffusersFolder(const fs::path& dir)
 {
-    ErrorKind kind;
-    std::string message;
-};
+    std::error_code ec;
+    return !dir.empty() && fs::is_regular_file(dir / "model_index.json", ec);
+}
+
+// `files` completed by the component folders of the diffusers folder `dir` (the parts given win).
+ModelFiles withDiffusersParts(const fs::path& dir, ModelFiles files)
+{
+    std::error_code ec;
+    const auto fill = [&](fs::path& part, const char* folder) {
+        if (part.empty() && fs::exists(dir / folder, ec))
+            part = dir / folder;
+    };
+    fill(files.dit, "transformer");
+    fill(files.t5, "text_encoder");
+    fill(files.vae, "vae");
+    fill(files.clip, "image_encoder");
+    fill(files.tokenizer, "tokenizer");
+    return files;
+}
 
 // Every part of the set in turn; a part's problem is recorded and the next part still inspected, so that a
 // library can list them all. Parts that depend on the DiT's dims are cross-checked only when it was read.
 ModelInfo inspectSet(const fs::path& dir, const ModelFiles& files, std::vector<SetProblem>& problems)
 {
+    if (isDiffusersFolder(dir)) {
+        // Its parts are files in their own folders, read as such.
+        ModelInfo info = inspectSet({}, withDiffusersParts(dir, files), problems);
+        info.dir = dir;
+        return info;
+    }
     ModelInfo info;
     info.dir = dir;
     auto attempt = [&](auto&& fn) {
@@ -693,34 +775,52 @@ ModelInfo inspectSet(const fs::path& dir, const ModelFiles& files, std::vector<S
     if (!files.dit.empty()) {
         haveDit = attempt([&] {
             const auto part = readPart(files.dit, io::FileRole::Dit, "the DiT");
-            if (part.detection.naming == io::NamingSource::Diffusers)
-                throw Error(ErrorKind::ModelFolder,
-                            files.dit.string() +
-                                " uses diffusers' names (WanTransformer3DModel); DiT files with "
-                                "the official or ComfyUI names, and GGUF, can be read.");
-            const fs::path config = files.dit.parent_path() / "config.json";
+            const bool diffusers = part.detection.naming == io::NamingSource::Diffusers;
+            const ShapeTable table =
+                diffusers ? officialNames(part.table, io::diffusersDitNames()) : part.table;
+            const fs::path config =
+                (fs::is_directory(files.dit, ec) ? files.dit : files.dit.parent_path()) / "config.json";
             nlohmann::json json;
-            bool useConfig = false;
+            bool useConfig = false, diffusersConfig = false;
             if (fs::is_regular_file(config, ec)) {
                 try {
                     std::ifstream in(config, std::ios::binary);
                     json = nlohmann::json::parse(in);
                     useConfig = json.is_object() && json.contains("dim") && json.contains("model_type");
+                    diffusersConfig = json.is_object() && json.contains("num_attention_heads");
                 } catch (const std::exception&) {
-                    useConfig = false; // not the DiT's configuration (a diffusers or unrelated file)
+                    useConfig = false; // not the DiT's configuration (an unrelated file)
                 }
             }
+            nlohmann::json vace; // diffusers' VACE block list in the official config's terms
             if (useConfig) {
                 info.ditConfig = config;
                 json = readDitConfig(config, info);
             } else {
-                inferDitConfig(part.table, info);
+                inferDitConfig(table, info);
+                if (diffusersConfig) {
+                    // diffusers' config.json (WanTransformer3DModel): the head count, which the shapes do
+                    // not hold (the rest is read from the shapes and checked below).
+                    info.ditConfig = config;
+                    info.dit.numHeads = positiveInt(json, "num_attention_heads", config);
+                    if (json.contains("eps") && json["eps"].is_number())
+                        info.dit.eps = json["eps"].get<double>();
+                    if (info.dit.dim % info.dit.numHeads != 0 || (info.dit.dim / info.dit.numHeads) % 2 != 0)
+                        folderError(config.string() + ": num_attention_heads " +
+                                    std::to_string(info.dit.numHeads) + " does not split the width " +
+                                    std::to_string(info.dit.dim) + " into heads of an even size.");
+                    if (json.contains("vace_layers"))
+                        vace["vace_layers"] = json["vace_layers"];
+                }
             }
             info.ditFile = files.dit;
             info.dit.files = {part.info};
+            const nlohmann::json* shapesConfig = useConfig ? &json : nullptr;
+            if (!vace.is_null())
+                shapesConfig = &vace;
             ditImageWidth =
-                checkDitShapes(part.table, useConfig ? &json : nullptr, useConfig ? config : files.dit, info);
-            if (const auto* pos = part.table.find("img_emb.emb_pos"); pos && pos->shape.size() == 3)
+                checkDitShapes(table, shapesConfig, useConfig || diffusersConfig ? config : files.dit, info);
+            if (const auto* pos = table.find("img_emb.emb_pos"); pos && pos->shape.size() == 3)
                 firstLastTokens = toInt(pos->shape[1]);
         });
     } else if (folder) {
@@ -741,13 +841,17 @@ ModelInfo inspectSet(const fs::path& dir, const ModelFiles& files, std::vector<S
             const auto part = readPart(files.t5, io::FileRole::TextEncoder, "the umT5 text encoder");
             if (part.detection.naming == io::NamingSource::HfT5)
                 checkT5(officialNames(part.table, io::hfT5Names()), part.info, info, haveDit);
+            else if (part.detection.naming == io::NamingSource::LlamaCppT5)
+                checkT5(officialNames(part.table, io::llamaCppT5Names()), part.info, info, haveDit);
             else if (part.detection.naming == io::NamingSource::Official)
                 checkT5(part.table, part.info, info, haveDit);
             else
-                throw Error(ErrorKind::ModelFolder,
-                            files.t5.string() + " names its tensors as " +
-                                io::namingSourceName(part.detection.naming) +
-                                "; umT5 files with the official or Hugging Face names can be read.");
+                throw Error(
+                    ErrorKind::ModelFolder,
+                    files.t5.string() + " names its tensors as " +
+                        io::namingSourceName(part.detection.naming) +
+                        "; umT5 files with the official, Hugging Face or llama.cpp (GGUF) names can be "
+                        "read.");
         });
     } else if (folder) {
         attempt([&] {
@@ -900,6 +1004,151 @@ std::vector<std::string> modelSetProblems(const fs::path& dir, const ModelFiles&
     for (const auto& p : problems)
         out.push_back(p.message);
     return out;
+}
+
+namespace {
+
+// A SentencePiece model: a protobuf ModelProto whose first field (repeated pieces, tag 0x0a) starts with the
+// special pieces; umT5's begins with <pad>, </s>, <unk>.
+bool looksLikeSentencePiece(const fs::path& path)
+{
+    std::ifstream in(path, std::ios::binary);
+    std::string head(64 * 1024, '\0');
+    in.read(head.data(), std::streamsize(head.size()));
+    head.resize(std::size_t(std::max<std::streamsize>(0, in.gcount())));
+    return head.size() > 16 && head[0] == '\x0a' && head.find("<unk>") != std::string::npos &&
+           head.find("</s>") != std::string::npos;
+}
+
+ModelFileRole roleOf(io::FileRole role)
+{
+    switch (role) {
+    case io::FileRole::Dit:
+        return ModelFileRole::Dit;
+    case io::FileRole::TextEncoder:
+        return ModelFileRole::T5;
+    case io::FileRole::Vae:
+        return ModelFileRole::Vae;
+    case io::FileRole::ClipVision:
+        return ModelFileRole::Clip;
+    case io::FileRole::Lora:
+        return ModelFileRole::Lora;
+    case io::FileRole::Unknown:
+        break;
+    }
+    return ModelFileRole::Unknown;
+}
+
+const char* containerName(io::FileContainer container)
+{
+    switch (container) {
+    case io::FileContainer::Safetensors:
+        return "safetensors";
+    case io::FileContainer::Pth:
+        return "pth";
+    case io::FileContainer::Gguf:
+        return "gguf";
+    }
+    return "";
+}
+
+ModelFileIdentity identify(const fs::path& path)
+{
+    ModelFileIdentity id;
+    id.path = path;
+    std::error_code ec;
+    if (!fs::exists(path, ec)) {
+        id.reason = path.string() + " does not exist.";
+        return id;
+    }
+    fs::path tokenizer = path;
+    if (fs::is_directory(path, ec) && fs::is_regular_file(path / "spiece.model", ec))
+        tokenizer = path / "spiece.model"; // a diffusers tokenizer/ folder
+    if (fs::is_regular_file(tokenizer, ec) && looksLikeSentencePiece(tokenizer)) {
+        id.path = tokenizer;
+        id.role = ModelFileRole::Tokenizer;
+        id.usable = true;
+        id.container = "sentencepiece";
+        id.format = "SentencePiece";
+        id.reason =
+            tokenizer.string() + ": a SentencePiece tokenizer model (the umT5 spiece.model of a set).";
+        return id;
+    }
+    std::vector<io::TensorDescription> tensors;
+    io::FileContainer container = io::FileContainer::Safetensors;
+    std::string architecture;
+    for (const auto& file : weightFilesOf(path, "a Wan 2.1 model set")) {
+        auto more = io::readTensorDescriptions(file, container, architecture);
+        tensors.insert(tensors.end(), std::make_move_iterator(more.begin()),
+                       std::make_move_iterator(more.end()));
+    }
+    const auto d = io::detectTensors(tensors, container, architecture, path);
+    id.role = roleOf(d.role);
+    id.usable = d.isWan && id.role != ModelFileRole::Unknown;
+    id.container = containerName(d.container);
+    id.format = d.naming == io::NamingSource::Unknown ? "" : io::namingSourceName(d.naming);
+    id.precision = d.storage;
+    id.task = d.task;
+    id.modelSize = d.modelSize;
+    id.dim = d.dim;
+    id.inDim = d.inDim;
+    id.numLayers = d.numLayers;
+    id.looksLike = d.looksLike;
+    id.reason = d.message;
+    return id;
+}
+
+} // namespace
+
+ModelFileIdentity identifyModelFile(const fs::path& path)
+{
+    try {
+        return identify(path);
+    } catch (const std::exception& e) {
+        ModelFileIdentity id;
+        id.path = path;
+        id.reason = e.what();
+        return id;
+    }
+}
+
+const char* modelFileRoleName(ModelFileRole role) noexcept
+{
+    switch (role) {
+    case ModelFileRole::Dit:
+        return "dit";
+    case ModelFileRole::T5:
+        return "t5";
+    case ModelFileRole::Vae:
+        return "vae";
+    case ModelFileRole::Clip:
+        return "clip";
+    case ModelFileRole::Tokenizer:
+        return "tokenizer";
+    case ModelFileRole::Lora:
+        return "lora";
+    case ModelFileRole::Unknown:
+        break;
+    }
+    return "unknown";
+}
+
+std::string modelFileIdentityToJson(const ModelFileIdentity& id)
+{
+    const nlohmann::json j = {{"path", id.path.string()},
+                              {"role", modelFileRoleName(id.role)},
+                              {"usable", id.usable},
+                              {"container", id.container},
+                              {"format", id.format},
+                              {"precision", id.precision},
+                              {"task", id.task},
+                              {"model_size", id.modelSize},
+                              {"dim", id.dim},
+                              {"in_dim", id.inDim},
+                              {"num_layers", id.numLayers},
+                              {"looks_like", id.looksLike},
+                              {"reason", id.reason}};
+    return j.dump(2);
 }
 
 std::string modelInfoToJson(const ModelInfo& info)

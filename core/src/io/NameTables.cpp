@@ -105,11 +105,33 @@ constexpr std::array kHfT5Names{
     NameRule{"encoder.embed_tokens.weight", "token_embedding.weight"},
 };
 
+// llama.cpp's names (gguf-py: ENC_ATTN_Q "enc.blk.{bid}.attn_q" for encoder.block.N.layer.0.SelfAttention.q
+// and so on). ffn_gate is wi_0 (the gate), ffn_up is wi_1 (fc1), ffn_down is wo.
+constexpr std::array kLlamaCppT5Names{
+    NameRule{"token_embd.weight", "token_embedding.weight"},
+    NameRule{"enc.blk.#.attn_q.weight", "blocks.#.attn.q.weight"},
+    NameRule{"enc.blk.#.attn_k.weight", "blocks.#.attn.k.weight"},
+    NameRule{"enc.blk.#.attn_v.weight", "blocks.#.attn.v.weight"},
+    NameRule{"enc.blk.#.attn_o.weight", "blocks.#.attn.o.weight"},
+    NameRule{"enc.blk.#.attn_rel_b.weight", "blocks.#.pos_embedding.embedding.weight"},
+    NameRule{"enc.blk.#.attn_norm.weight", "blocks.#.norm1.weight"},
+    NameRule{"enc.blk.#.ffn_gate.weight", "blocks.#.ffn.gate.0.weight"},
+    NameRule{"enc.blk.#.ffn_up.weight", "blocks.#.ffn.fc1.weight"},
+    NameRule{"enc.blk.#.ffn_down.weight", "blocks.#.ffn.fc2.weight"},
+    NameRule{"enc.blk.#.ffn_norm.weight", "blocks.#.norm2.weight"},
+    NameRule{"enc.output_norm.weight", "norm.weight"},
+};
+
 } // namespace
 
 std::span<const NameRule> hfT5Names()
 {
     return kHfT5Names;
+}
+
+std::span<const NameRule> llamaCppT5Names()
+{
+    return kLlamaCppT5Names;
 }
 
 // diffusers' AutoencoderKLWan names onto the official WanVAE_ ones, for the Wan2.1 VAE's structure (4 levels,
@@ -154,6 +176,71 @@ std::span<const NameRule> diffusersVaeNames()
         }
         t.names.emplace_back("quant_conv.", "conv1.");
         t.names.emplace_back("post_quant_conv.", "conv2.");
+        for (const auto& [other, official] : t.names)
+            t.rules.push_back({other, official});
+        return t;
+    }();
+    return table.rules;
+}
+
+// diffusers' Wan transformer names onto the official ones, as diffusers' scripts/convert_wan_to_diffusers.py
+// and models/transformers/transformer_wan.py lay them out. Two pitfalls: diffusers numbers a block's norms in
+// call order, so its norm2 (the affine LayerNorm before cross-attention) is the official norm3 (the official
+// norm1/norm2 carry no weights); and "scale_shift_table" is both the model's head modulation [1, 2, dim] and,
+// inside a block, the block modulation [1, 6, dim].
+std::span<const NameRule> diffusersDitNames()
+{
+    struct Table
+    {
+        std::vector<std::pair<std::string, std::string>> names;
+        std::vector<NameRule> rules;
+    };
+    static const Table table = [] {
+        Table t;
+        const std::pair<const char*, const char*> inBlock[] = {
+            {"attn1.to_q.", "self_attn.q."},
+            {"attn1.to_k.", "self_attn.k."},
+            {"attn1.to_v.", "self_attn.v."},
+            {"attn1.to_out.0.", "self_attn.o."},
+            {"attn1.norm_q.", "self_attn.norm_q."},
+            {"attn1.norm_k.", "self_attn.norm_k."},
+            {"attn2.to_q.", "cross_attn.q."},
+            {"attn2.to_k.", "cross_attn.k."},
+            {"attn2.to_v.", "cross_attn.v."},
+            {"attn2.to_out.0.", "cross_attn.o."},
+            {"attn2.norm_q.", "cross_attn.norm_q."},
+            {"attn2.norm_k.", "cross_attn.norm_k."},
+            {"attn2.add_k_proj.", "cross_attn.k_img."}, // i2v / flf2v image context
+            {"attn2.add_v_proj.", "cross_attn.v_img."},
+            {"attn2.norm_added_k.", "cross_attn.norm_k_img."},
+            {"norm2.", "norm3."},
+            {"ffn.net.0.proj.", "ffn.0."},
+            {"ffn.net.2.", "ffn.2."},
+            {"scale_shift_table", "modulation"},
+            {"proj_in.", "before_proj."}, // vace blocks only
+            {"proj_out.", "after_proj."},
+        };
+        for (const std::string blocks : {"blocks.#.", "vace_blocks.#."})
+            for (const auto& [other, official] : inBlock)
+                t.names.emplace_back(blocks + other, blocks + official);
+        const std::pair<const char*, const char*> top[] = {
+            {"patch_embedding.", "patch_embedding."},
+            {"vace_patch_embedding.", "vace_patch_embedding."},
+            {"condition_embedder.time_embedder.linear_1.", "time_embedding.0."},
+            {"condition_embedder.time_embedder.linear_2.", "time_embedding.2."},
+            {"condition_embedder.time_proj.", "time_projection.1."},
+            {"condition_embedder.text_embedder.linear_1.", "text_embedding.0."},
+            {"condition_embedder.text_embedder.linear_2.", "text_embedding.2."},
+            {"condition_embedder.image_embedder.norm1.", "img_emb.proj.0."},
+            {"condition_embedder.image_embedder.ff.net.0.proj.", "img_emb.proj.1."},
+            {"condition_embedder.image_embedder.ff.net.2.", "img_emb.proj.3."},
+            {"condition_embedder.image_embedder.norm2.", "img_emb.proj.4."},
+            {"condition_embedder.image_embedder.pos_embed", "img_emb.emb_pos"}, // flf2v
+            {"proj_out.", "head.head."},
+            {"scale_shift_table", "head.modulation"},
+        };
+        for (const auto& [other, official] : top)
+            t.names.emplace_back(other, official);
         for (const auto& [other, official] : t.names)
             t.rules.push_back({other, official});
         return t;

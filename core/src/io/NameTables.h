@@ -29,7 +29,17 @@ std::optional<std::string> otherName(std::string_view official, std::span<const 
 // official umT5 ones.
 std::span<const NameRule> hfT5Names();
 
+// llama.cpp's T5 encoder names in GGUF files (gguf-py's tensor mapping for the "t5" / "t5encoder"
+// architectures: "token_embd", "enc.blk.N.attn_q", ...; city96's umT5-XXL GGUF files) onto the official umT5
+// ones.
+std::span<const NameRule> llamaCppT5Names();
+
 // diffusers' AutoencoderKLWan names onto the official Wan2.1 VAE ones.
 std::span<const NameRule> diffusersVaeNames();
+
+// diffusers' WanTransformer3DModel / WanVACETransformer3DModel names (the transformer/ folder of
+// Wan-AI/Wan2.1-*-Diffusers) onto the official WanModel / VaceWanModel ones. Shapes are the same in both
+// layouts; only the names differ.
+std::span<const NameRule> diffusersDitNames();
 
 } // namespace wan::io

@@ -8,16 +8,20 @@
 
 #include <bit>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 
 namespace wan::pipeline {
 
 namespace {
 
-constexpr const char* kCheckpointFormat = "wan-studio denoise checkpoint 1";
+// Format 2 added the step cache's state; format 1 files (without it) are still read.
+constexpr const char* kCheckpointFormat = "wan-studio denoise checkpoint 2";
+constexpr const char* kCheckpointFormatV1 = "wan-studio denoise checkpoint 1";
 constexpr const char* kSamplerTensorPrefix = "sampler.";
 constexpr const char* kSamplerIntegerPrefix = "sampler.";
 constexpr const char* kFingerprintPrefix = "job.";
+constexpr const char* kStepCachePrefix = "step_cache."; // its tensors and its values
 
 std::string number(double value)
 {
@@ -101,6 +105,11 @@ std::map<std::string, std::string> denoiseFingerprint(const Request& r, const st
     f["noise"] = r.noise == NoiseSource::Device ? "device" : "cpu";
     f["sampler_mode"] = toString(r.samplerMode);
     f["step_cache"] = toString(r.stepCache);
+    // Only with a step cache, so checkpoints of uncached jobs keep their fingerprint.
+    if (r.stepCache != StepCacheMode::Off) {
+        f["cache_preset"] = toString(r.cachePreset);
+        f["cache_threshold"] = r.cacheThreshold ? number(*r.cacheThreshold) : std::string("preset");
+    }
     std::string loras;
     for (const auto& lora : r.loras)
         loras += lora.path.string() + ":" + number(lora.strength) + ";";
@@ -131,6 +140,12 @@ void writeDenoiseCheckpoint(const std::filesystem::path& path, const DenoiseChec
         meta[std::string(kSamplerIntegerPrefix) + name] = std::to_string(value);
     for (const auto& [name, value] : c.fingerprint)
         meta[kFingerprintPrefix + name] = value;
+    if (c.stepCache) {
+        for (const auto& [name, tensor] : c.stepCache->tensors)
+            tensors[kStepCachePrefix + name] = tensor;
+        for (const auto& [name, value] : c.stepCache->values)
+            meta[kStepCachePrefix + name] = number(value); // %.17g: the same double back
+    }
     writeTensors(path, tensors, meta);
 }
 
@@ -145,8 +160,10 @@ DenoiseCheckpoint readDenoiseCheckpoint(const std::filesystem::path& path)
         notACheckpoint(path, e.what());
     }
     const auto formatIt = meta.find("format");
-    if (formatIt == meta.end() || formatIt->second != kCheckpointFormat)
+    if (formatIt == meta.end() ||
+        (formatIt->second != kCheckpointFormat && formatIt->second != kCheckpointFormatV1))
         notACheckpoint(path, "no \"" + std::string(kCheckpointFormat) + "\" header");
+    const bool version1 = formatIt->second == kCheckpointFormatV1;
     const auto integer = [&](const std::string& key) {
         const auto it = meta.find(key);
         if (it == meta.end())
@@ -169,11 +186,20 @@ DenoiseCheckpoint readDenoiseCheckpoint(const std::filesystem::path& path)
     c.seed = integer("seed");
     const std::string samplerPrefix = kSamplerIntegerPrefix;
     const std::string fingerprintPrefix = kFingerprintPrefix;
+    const std::string stepCachePrefix = kStepCachePrefix;
+    StepCacheState stepCache;
     for (const auto& [key, value] : meta) {
-        if (key.rfind(samplerPrefix, 0) == 0)
+        if (key.rfind(samplerPrefix, 0) == 0) {
             c.sampler.integers[key.substr(samplerPrefix.size())] = integer(key);
-        else if (key.rfind(fingerprintPrefix, 0) == 0)
+        } else if (key.rfind(fingerprintPrefix, 0) == 0) {
             c.fingerprint[key.substr(fingerprintPrefix.size())] = value;
+        } else if (key.rfind(stepCachePrefix, 0) == 0 && !version1) {
+            char* end = nullptr;
+            const double parsed = std::strtod(value.c_str(), &end);
+            if (value.empty() || end != value.c_str() + value.size())
+                notACheckpoint(path, "\"" + key + "\" is not a number");
+            stepCache.values[key.substr(stepCachePrefix.size())] = parsed;
+        }
     }
     for (const auto& [name, tensor] : tensors) {
         if (tensor.scalar_type() != torch::kFloat32)
@@ -182,8 +208,24 @@ DenoiseCheckpoint readDenoiseCheckpoint(const std::filesystem::path& path)
             c.latents = tensor.clone();
         else if (name.rfind(kSamplerTensorPrefix, 0) == 0)
             c.sampler.tensors[name.substr(std::strlen(kSamplerTensorPrefix))] = tensor.clone();
+        else if (name.rfind(kStepCachePrefix, 0) == 0 && !version1)
+            stepCache.tensors[name.substr(std::strlen(kStepCachePrefix))] = tensor.clone();
         else
             notACheckpoint(path, "unknown tensor \"" + name + "\"");
+    }
+    if (!stepCache.values.empty() || !stepCache.tensors.empty())
+        c.stepCache = std::move(stepCache);
+    // The job's step cache (its fingerprint) and the saved state agree: a cached job's checkpoint holds the
+    // cache's state, an uncached job's none. Format 1 never saved it.
+    const auto cacheMode = c.fingerprint.find("step_cache");
+    if (cacheMode != c.fingerprint.end()) {
+        const bool cached = cacheMode->second != toString(StepCacheMode::Off);
+        if (cached && version1)
+            notACheckpoint(path, "made by an older version that did not save the step cache's state");
+        if (cached && !c.stepCache)
+            notACheckpoint(path, "the step cache's state is missing");
+        if (!cached && c.stepCache)
+            notACheckpoint(path, "it holds a step cache's state, but its job has no step cache");
     }
     if (!c.latents.defined() || c.latents.dim() != 4 || c.latents.size(0) != 16)
         notACheckpoint(path, "no latents [16, T, h, w]");
@@ -209,12 +251,17 @@ void checkDenoiseCheckpoint(const std::filesystem::path& path, const DenoiseChec
     };
     if (seed >= 0 && seed != c.seed)
         foreign("seed", std::to_string(c.seed), std::to_string(seed));
-    for (const auto& [field, wanted] : fingerprint) {
+    const auto check = [&](const std::string& field, const std::string& wanted) {
         const auto it = c.fingerprint.find(field);
         const std::string saved = it == c.fingerprint.end() ? std::string("(none)") : it->second;
         if (saved != wanted)
             foreign(field, saved, wanted);
-    }
+    };
+    // The step cache's method before its settings (which exist only with a method).
+    if (const auto mode = fingerprint.find("step_cache"); mode != fingerprint.end())
+        check(mode->first, mode->second);
+    for (const auto& [field, wanted] : fingerprint)
+        check(field, wanted);
 }
 
 torch::Tensor readLatents(const std::filesystem::path& path)

@@ -1,6 +1,7 @@
 #pragma once
 // The final latents of a job, saved before decoding so an interrupted decode can be finished later.
 
+#include "pipeline/StepCache.h"
 #include "sampling/Scheduler.h"
 #include "wan/Pipeline.h"
 
@@ -9,6 +10,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <string>
 
 namespace wan::pipeline {
@@ -38,6 +40,8 @@ struct DenoiseCheckpoint
     std::int64_t seed = 0;
     torch::Tensor latents; // float32 [16, T, h, w]
     sampling::SchedulerState sampler;
+    // A cached job's step cache (TeaCache, MagCache) after `stepsDone` steps; none without a step cache.
+    std::optional<StepCacheState> stepCache;
     // The request fields that decide the latents, as text (see denoiseFingerprint()).
     std::map<std::string, std::string> fingerprint;
 };
@@ -49,7 +53,8 @@ std::map<std::string, std::string> denoiseFingerprint(const Request& request, co
 
 void writeDenoiseCheckpoint(const std::filesystem::path& path, const DenoiseCheckpoint& checkpoint);
 // Throws wan::Error(CorruptFile) naming the file and the fix (delete it) when it is not a complete
-// checkpoint of this program.
+// checkpoint of this program. Reads format 2 and format 1 (no step cache state; one of a job with a step
+// cache is refused).
 DenoiseCheckpoint readDenoiseCheckpoint(const std::filesystem::path& path);
 // Throws wan::Error(InvalidArgument) naming the file and the first field that differs when `checkpoint` was
 // written by another request (`seed` -1: any seed; the checkpoint's is used).

@@ -10,16 +10,6 @@
 
 namespace wan::pipeline {
 
-struct MemoryNeeds
-{
-    std::uint64_t t5Bytes = 0; // weights as kept on the device
-    std::uint64_t ditBytes = 0;
-    std::uint64_t ditBlockBytes = 0; // one transformer block (streaming keeps ~2 resident)
-    std::uint64_t vaeBytes = 0;
-    std::uint64_t clipBytes = 0;
-    std::uint64_t activationBytes = 0; // peak working set of one DiT call and of the VAE decode
-};
-
 struct Placement
 {
     bool accelerator = false;   // false: everything on the CPU
@@ -29,11 +19,6 @@ struct Placement
     bool tileVae = false;
     std::string description; // for Result::placement and the log
 };
-
-// `freeDeviceBytes` is ignored for a CPU job. Explicit user choices (Request::memory,
-// vaeTiling) are kept; only what they leave open is picked, the cheapest placement that fits first.
-Placement planPlacement(const Request& request, bool cudaDevice, std::uint64_t freeDeviceBytes,
-                        const MemoryNeeds& needs);
 
 std::string formatBytes(std::uint64_t bytes);
 

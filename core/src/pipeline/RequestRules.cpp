@@ -344,6 +344,8 @@ void validate(const Request& r)
     }
     if (r.cacheThreshold && !std::isfinite(*r.cacheThreshold))
         bad(reason::kCacheThreshold, "the step cache threshold must be a finite number");
+    if (r.vramBudgetGiB && !(*r.vramBudgetGiB >= 0.5 && *r.vramBudgetGiB <= 4096.0))
+        bad(reason::kVramBudget, "the GPU memory budget must be between 0.5 and 4096 GiB");
     // vace with a source video: 0 takes the source's size or frame count.
     const bool vaceSource = r.task == Task::VACE && !r.srcVideo.empty();
     const bool sizeFromSource = vaceSource && r.width == 0 && r.height == 0;

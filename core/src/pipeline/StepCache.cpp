@@ -1,9 +1,14 @@
 #include "pipeline/StepCache.h"
 
+#include "io/TensorIo.h"
+#include "wan/Error.h"
+
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <set>
 
 namespace wan::pipeline {
 
@@ -108,6 +113,26 @@ double teaThreshold(CacheCalibration calibration, CachePreset preset)
 double relativeL1(const torch::Tensor& current, const torch::Tensor& previous)
 {
     return ((current - previous).abs().mean() / previous.abs().mean()).item<double>();
+}
+
+// StepCacheState's names.
+constexpr const char* kResidual = "residual";
+constexpr const char* kPreviousE0 = "previous_e0";
+constexpr const char* kTeaAccumulated = "tea_accumulated";
+constexpr const char* kMagRatio = "mag_ratio";
+constexpr const char* kMagError = "mag_error";
+constexpr const char* kMagSkipped = "mag_skipped";
+
+std::string streamKey(int stream, const char* name)
+{
+    return "stream" + std::to_string(stream) + "." + name;
+}
+
+std::string shortNumber(double value)
+{
+    char text[64];
+    std::snprintf(text, sizeof(text), "%.6g", value);
+    return text;
 }
 
 } // namespace
@@ -238,6 +263,13 @@ bool MagCacheRule::shouldCompute(int step, int callIndex)
     return true;
 }
 
+void MagCacheRule::restore(double ratio, double error, int skipped)
+{
+    m_ratio = ratio;
+    m_error = error;
+    m_skipped = skipped;
+}
+
 void MagCacheRule::reset()
 {
     m_ratio = 1.0;
@@ -245,7 +277,7 @@ void MagCacheRule::reset()
     m_skipped = 0;
 }
 
-StepCache::StepCache(const StepCacheSettings& settings, int steps) : m_settings(settings)
+StepCache::StepCache(const StepCacheSettings& settings, int steps) : m_settings(settings), m_steps(steps)
 {
     const auto ratios = magCacheRatios(settings.calibration, steps);
     const int retained = int(double(2 * steps) * settings.retentionRatio);
@@ -338,6 +370,142 @@ void StepCache::store(const torch::Tensor& residual)
             m_streams[size_t(index)].residual = residual.narrow(0, int64_t(i), 1);
     }
     m_pendingStreams.clear();
+}
+
+StepCacheState StepCache::exportState() const
+{
+    if (!m_pendingStreams.empty())
+        throw Error(ErrorKind::Internal, "the step cache's state was asked for in the middle of a DiT call");
+    StepCacheState state;
+    auto& v = state.values;
+    v["mode"] = double(int(m_settings.mode));
+    v["calibration"] = double(int(m_settings.calibration));
+    v["threshold"] = m_settings.threshold;
+    v["max_skips"] = double(m_settings.maxSkips);
+    v["retention_ratio"] = m_settings.retentionRatio;
+    v["steps"] = double(m_steps);
+    v["steps_done"] = double(m_step + 1);
+    v["computed_calls"] = double(m_computed);
+    v["cached_calls"] = double(m_cached);
+    // The last step's skip is counted by the next beginStep(), which a resumed cache never sees.
+    v["steps_skipped"] = double(m_stepsSkipped + (m_step >= 0 && m_stepHadCalls && m_stepAllCached ? 1 : 0));
+    for (int i = 0; i < 2; ++i) {
+        const auto& stream = m_streams[size_t(i)];
+        if (stream.tea)
+            v[streamKey(i, kTeaAccumulated)] = stream.tea->accumulated();
+        if (stream.mag) {
+            v[streamKey(i, kMagRatio)] = stream.mag->accumulatedRatio();
+            v[streamKey(i, kMagError)] = stream.mag->accumulatedError();
+            v[streamKey(i, kMagSkipped)] = double(stream.mag->skippedInRow());
+        }
+        if (stream.previousE0.defined())
+            state.tensors[streamKey(i, kPreviousE0)] = stream.previousE0;
+        if (stream.residual.defined())
+            state.tensors[streamKey(i, kResidual)] = stream.residual;
+    }
+    return state;
+}
+
+void StepCache::importState(const StepCacheState& state, int stepsDone,
+                            const std::vector<std::int64_t>& residualShape, const torch::Device& device)
+{
+    const auto refuse = [](const std::string& why) {
+        throw Error(ErrorKind::InvalidArgument, "the step cache's saved state " + why);
+    };
+    std::set<std::string> known;
+    const auto value = [&](const std::string& key) {
+        known.insert(key);
+        const auto it = state.values.find(key);
+        if (it == state.values.end())
+            refuse("has no \"" + key + "\"");
+        return it->second;
+    };
+    const auto count = [&](const std::string& key) {
+        const double v = value(key);
+        if (!(v >= 0.0 && v <= 1e9 && v == std::floor(v)))
+            refuse("has an invalid \"" + key + "\" (" + shortNumber(v) + ")");
+        return int(v);
+    };
+    const auto sameSetting = [&](const std::string& key, double mine, const std::string& savedText,
+                                 const std::string& mineText) {
+        if (value(key) != mine)
+            refuse("was made with another step cache (" + key + " " + savedText + " there, " + mineText +
+                   " here)");
+    };
+
+    const double savedMode = value("mode");
+    const bool modeKnown = savedMode == double(int(StepCacheMode::TeaCache)) ||
+                           savedMode == double(int(StepCacheMode::MagCache));
+    sameSetting("mode", double(int(m_settings.mode)),
+                modeKnown ? toString(StepCacheMode(int(savedMode))) : shortNumber(savedMode),
+                toString(m_settings.mode));
+    const double savedCalibration = value("calibration");
+    const bool calibrationKnown = savedCalibration >= double(int(CacheCalibration::T2v1_3B)) &&
+                                  savedCalibration <= double(int(CacheCalibration::I2v720P)) &&
+                                  savedCalibration == std::floor(savedCalibration);
+    sameSetting("calibration", double(int(m_settings.calibration)),
+                calibrationKnown ? toString(CacheCalibration(int(savedCalibration)))
+                                 : shortNumber(savedCalibration),
+                toString(m_settings.calibration));
+    sameSetting("threshold", m_settings.threshold, shortNumber(value("threshold")),
+                shortNumber(m_settings.threshold));
+    sameSetting("max_skips", double(m_settings.maxSkips), shortNumber(value("max_skips")),
+                std::to_string(m_settings.maxSkips));
+    sameSetting("retention_ratio", m_settings.retentionRatio, shortNumber(value("retention_ratio")),
+                shortNumber(m_settings.retentionRatio));
+    sameSetting("steps", double(m_steps), shortNumber(value("steps")), std::to_string(m_steps));
+    const int savedStepsDone = count("steps_done");
+    if (savedStepsDone != stepsDone)
+        refuse("is of step " + std::to_string(savedStepsDone) + ", the checkpoint of step " +
+               std::to_string(stepsDone));
+    const int computed = count("computed_calls");
+    const int cached = count("cached_calls");
+    const int stepsSkipped = count("steps_skipped");
+
+    auto streams = m_streams;
+    for (int i = 0; i < 2; ++i) {
+        auto& stream = streams[size_t(i)];
+        if (stream.tea)
+            stream.tea->restore(value(streamKey(i, kTeaAccumulated)));
+        if (stream.mag)
+            stream.mag->restore(value(streamKey(i, kMagRatio)), value(streamKey(i, kMagError)),
+                                count(streamKey(i, kMagSkipped)));
+        const auto tensor = [&](const char* name, const std::vector<std::int64_t>& shape) {
+            const auto key = streamKey(i, name);
+            known.insert(key);
+            const auto it = state.tensors.find(key);
+            if (it == state.tensors.end())
+                return torch::Tensor();
+            const auto& t = it->second;
+            if (t.scalar_type() != torch::kFloat32 || t.sizes() != torch::IntArrayRef(shape))
+                refuse("has \"" + key + "\" " + io::shapeString(t.sizes()) + ", this job needs float32 " +
+                       io::shapeString(shape));
+            return t.to(device, torch::kFloat32, /*non_blocking=*/false, /*copy=*/true);
+        };
+        stream.residual = tensor(kResidual, residualShape);
+        if (stream.tea) {
+            const std::vector<std::int64_t> e0Shape{1, 6, residualShape.empty() ? 0 : residualShape.back()};
+            stream.previousE0 = tensor(kPreviousE0, e0Shape);
+        } else {
+            stream.previousE0 = torch::Tensor();
+        }
+    }
+    for (const auto& [key, unused] : state.values)
+        if (known.count(key) == 0)
+            refuse("holds an unknown value \"" + key + "\"");
+    for (const auto& [key, unused] : state.tensors)
+        if (known.count(key) == 0)
+            refuse("holds an unknown tensor \"" + key + "\"");
+
+    m_streams = std::move(streams);
+    m_step = stepsDone - 1;
+    m_callInStep = 0;
+    m_pendingStreams.clear();
+    m_stepAllCached = true;
+    m_stepHadCalls = false; // the skip of step stepsDone - 1 is in stepsSkipped already
+    m_computed = computed;
+    m_cached = cached;
+    m_stepsSkipped = stepsSkipped;
 }
 
 } // namespace wan::pipeline

@@ -18,6 +18,8 @@
 #include <torch/torch.h>
 
 #include <array>
+#include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -71,6 +73,7 @@ public:
     bool shouldCompute(int step, double relL1);
     void reset() { m_accumulated = 0.0; }
     double accumulated() const { return m_accumulated; }
+    void restore(double accumulated) { m_accumulated = accumulated; }
 
 private:
     std::array<double, 5> m_coefficients;
@@ -91,6 +94,9 @@ public:
     bool shouldCompute(int step, int callIndex);
     void reset();
     double accumulatedError() const { return m_error; }
+    double accumulatedRatio() const { return m_ratio; }
+    int skippedInRow() const { return m_skipped; }
+    void restore(double ratio, double error, int skipped);
 
 private:
     std::vector<double> m_ratios;
@@ -100,6 +106,16 @@ private:
     double m_ratio = 1.0;
     double m_error = 0.0;
     int m_skipped = 0;
+};
+
+// A StepCache between two denoising steps, for resumable denoising (DenoiseCheckpoint): per stream the
+// previous call's e0 ("stream<i>.previous_e0", [1, 6, dim], TeaCache) and the last computed residual
+// ("stream<i>.residual", [1, seqLen, dim]), both float32; `values` holds the settings it was made with, the
+// steps done, the call counters and the rules' accumulators (integers are exact in a double).
+struct StepCacheState
+{
+    std::map<std::string, torch::Tensor> tensors;
+    std::map<std::string, double> values;
 };
 
 // The BlockCache the engine hands to WanModel::forward. Streams: with guidance, stream 0 is the cond and
@@ -118,6 +134,14 @@ public:
     torch::Tensor cachedResidual(const torch::Tensor& e, const torch::Tensor& e0) override;
     void store(const torch::Tensor& residual) override;
 
+    // The state after the last step begun (the skip of that step counted). Call between steps.
+    StepCacheState exportState() const;
+    // Continues from `state`, which must come from a cache with these settings and steps, exported after
+    // `stepsDone` steps, with residuals of `residualShape` ([1, seqLen, dim]); its tensors move to `device`.
+    // Throws wan::Error(InvalidArgument) naming the first mismatch, and then leaves this cache as it was.
+    void importState(const StepCacheState& state, int stepsDone,
+                     const std::vector<std::int64_t>& residualShape, const torch::Device& device);
+
     int computedCalls() const { return m_computed; }
     int cachedCalls() const { return m_cached; }
     int stepsSkipped() const { return m_stepsSkipped; }
@@ -134,6 +158,7 @@ private:
     bool decide(Stream& stream, int index, const torch::Tensor& e0);
 
     StepCacheSettings m_settings;
+    int m_steps = 0;
     std::array<Stream, 2> m_streams;
     int m_step = -1;
     int m_callInStep = 0;

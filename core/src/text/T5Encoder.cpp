@@ -9,7 +9,9 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <fstream>
 #include <limits>
+#include <span>
 
 namespace wan::text {
 
@@ -322,13 +324,44 @@ std::unique_ptr<TextEncoder> TextEncoder::load(const std::filesystem::path& ckpt
 
 std::unique_ptr<TextEncoder> TextEncoder::load(const std::filesystem::path& ckptDir, const Options& options)
 {
+    // A diffusers folder (model_index.json) keeps the encoder in text_encoder/ and spiece.model in
+    // tokenizer/.
+    std::error_code ec;
+    if (!fs::exists(ckptDir / kWeightsFileName, ec) &&
+        fs::is_regular_file(ckptDir / "model_index.json", ec) &&
+        fs::is_directory(ckptDir / "text_encoder", ec))
+        return loadFiles(ckptDir / "text_encoder", ckptDir / "tokenizer" / "spiece.model", options);
     return loadFiles(ckptDir / kWeightsFileName, Tokenizer::modelPathIn(ckptDir), options);
 }
 
 namespace {
 
+bool isGgufFile(const fs::path& file)
+{
+    std::ifstream in(file, std::ios::binary);
+    std::uint8_t magic[4] = {};
+    in.read(reinterpret_cast<char*>(magic), sizeof magic);
+    return in.gcount() == sizeof magic && io::looksLikeGguf(magic, sizeof magic);
+}
+
+// A llama.cpp T5 encoder GGUF: plain tensors as stored, quantised blocks dequantised once into `blockDtype`.
+io::TensorMap readTextEncoderGguf(const fs::path& file, torch::Dtype blockDtype)
+{
+    auto gguf = io::loadGgufWeights(file);
+    if (gguf.architecture != "t5encoder" && gguf.architecture != "t5")
+        throw Error(ErrorKind::ModelFolder,
+                    file.string() + " is a GGUF file of architecture '" + gguf.architecture +
+                        "', not a umT5 text encoder (general.architecture 't5encoder'); pick a umT5-XXL "
+                        "encoder GGUF such as city96's umt5-xxl-encoder quantisations");
+    for (const auto& [name, blocks] : gguf.blocks) {
+        auto& tensor = gguf.tensors.at(name);
+        tensor = io::dequantizeGgufBlocks(tensor, blocks.type, blocks.shape, blockDtype);
+    }
+    return std::move(gguf.tensors);
+}
+
 // The tensors of `weightsFile` (see TextEncoder::loadFiles for what it may be), names as stored.
-io::TensorMap readTextEncoderFile(const fs::path& weightsFile)
+io::TensorMap readTextEncoderFile(const fs::path& weightsFile, torch::Dtype ggufBlockDtype)
 {
     std::error_code ec;
     fs::path file = weightsFile;
@@ -352,13 +385,34 @@ io::TensorMap readTextEncoderFile(const fs::path& weightsFile)
         return io::loadSafetensorsShards(file);
     if (file.extension() == ".safetensors")
         return io::loadSafetensors(file);
+    if (isGgufFile(file))
+        return readTextEncoderGguf(file, ggufBlockDtype);
     return io::loadPth(file);
 }
 
-// Hugging Face names (any tensor under "shared." or "encoder.") are mapped onto the official ones; the tied
-// copy of the token embedding is dropped. Throws wan::Error(ModelFolder) for a plain T5 encoder.
-io::RenamedWeights toOfficialNames(io::TensorMap weights, const fs::path& file)
+// Hugging Face names (any tensor under "shared." or "encoder.") and llama.cpp's GGUF names ("token_embd.",
+// "enc.blk.") are mapped onto the official ones (`table` is set to the rules used); the tied copy of the
+// token embedding is dropped. Throws wan::Error(ModelFolder) for a plain T5 encoder.
+io::RenamedWeights toOfficialNames(io::TensorMap weights, const fs::path& file,
+                                   std::span<const io::NameRule>& table)
 {
+    table = io::hfT5Names();
+    const bool llamaCpp = std::any_of(weights.begin(), weights.end(), [](const auto& item) {
+        return item.first.starts_with("token_embd.") || item.first.starts_with("enc.blk.");
+    });
+    if (llamaCpp) {
+        table = io::llamaCppT5Names();
+        if (weights.count("enc.blk.1.attn_norm.weight") && weights.count("enc.blk.0.attn_rel_b.weight") &&
+            !weights.count("enc.blk.1.attn_rel_b.weight"))
+            throw Error(ErrorKind::ModelFolder,
+                        file.string() +
+                            " is a T5 text encoder GGUF (relative attention bias in the first layer only, as "
+                            "the T5-XXL of Flux and SD3), not the umT5-XXL encoder Wan uses");
+        auto renamed = io::renameWeights(std::move(weights), table, file);
+        spdlog::info("{}: umT5 tensor names mapped from llama.cpp's GGUF layout onto the official ones",
+                     file.string());
+        return renamed;
+    }
     const bool hf = std::any_of(weights.begin(), weights.end(), [](const auto& item) {
         return item.first.starts_with("shared.") || item.first.starts_with("encoder.");
     });
@@ -424,10 +478,17 @@ std::unique_ptr<TextEncoder> TextEncoder::loadFiles(const std::filesystem::path&
 
     io::RenamedWeights renamed;
     std::map<std::string, double> scales;
+    std::span<const io::NameRule> table = io::hfT5Names();
+    // GGUF blocks are dequantised once at load: into float32 for float32 math (parity runs, the CPU
+    // default), else into bf16, the dtype the official encoder runs in on a GPU.
+    const auto compute =
+        options.computeDtype.value_or(options.device.is_cpu() ? torch::kFloat32 : torch::kBFloat16);
+    const auto ggufBlockDtype =
+        options.weightDtype.value_or(compute == torch::kFloat32 ? torch::kFloat32 : torch::kBFloat16);
     try {
-        auto stored = readTextEncoderFile(weightsFile);
+        auto stored = readTextEncoderFile(weightsFile, ggufBlockDtype);
         scales = io::takeScaledFp8Scales(stored, weightsFile);
-        renamed = toOfficialNames(std::move(stored), weightsFile);
+        renamed = toOfficialNames(std::move(stored), weightsFile, table);
     } catch (const Error& e) {
         throw Error(e.kind(), std::string("cannot load the umT5 text encoder: ") + e.what());
     }
@@ -435,7 +496,7 @@ std::unique_ptr<TextEncoder> TextEncoder::loadFiles(const std::filesystem::path&
     {
         std::map<std::string, double> officialScales;
         for (const auto& [name, scale] : scales)
-            officialScales[io::officialName(name, io::hfT5Names()).value_or(name)] = scale;
+            officialScales[io::officialName(name, table).value_or(name)] = scale;
         if (!renamed.fileNames.empty())
             scales = std::move(officialScales);
     }
@@ -456,7 +517,7 @@ std::unique_ptr<TextEncoder> TextEncoder::loadFiles(const std::filesystem::path&
         bind.device = options.device;
         bind.cancel = options.cancel;
         if (!renamed.fileNames.empty())
-            bind.nameInFile = io::namesInFile(renamed, io::hfT5Names());
+            bind.nameInFile = io::namesInFile(renamed, table);
         // fp8 weights of linear layers and embeddings stay fp8 (widened per use); other fp8 tensors are
         // widened now, with their scale.
         std::map<std::string, torch::Tensor*> scaled;

@@ -195,8 +195,10 @@ public:
     static std::unique_ptr<TextEncoder> load(const std::filesystem::path& ckptDir, const Options& options);
     // Explicit files. `weightsFile` may be a torch.save .pth or a .safetensors with the official names, a
     // Hugging Face (U)MT5 encoder .safetensors (ComfyUI umt5_xxl_fp16 / fp8_e4m3fn_scaled), a
-    // `*.safetensors.index.json` shard index, or a diffusers `text_encoder/` folder (model.safetensors or
-    // model.safetensors.index.json); the naming is told from the tensor names. An empty `spieceModel` gives
+    // `*.safetensors.index.json` shard index, a diffusers `text_encoder/` folder (model.safetensors or
+    // model.safetensors.index.json), or a llama.cpp T5 encoder GGUF (city96's umT5-XXL quantisations; its
+    // quantised tensors are dequantised once at load, into float32 for float32 math, else bf16); the naming
+    // is told from the tensor names. An empty `spieceModel` gives
     // an encoder without tokenizer (encodeIds only).
     static std::unique_ptr<TextEncoder> loadFiles(const std::filesystem::path& weightsFile,
                                                   const std::filesystem::path& spieceModel,

@@ -155,8 +155,13 @@ std::unique_ptr<WanVae> WanVae::load(const std::filesystem::path& vaePth, torch:
                     "the VAE cannot run in float16 on the CPU (no CPU kernels); use float32 or bfloat16");
     // A diffusers vae/ folder holds its weights in diffusion_pytorch_model.safetensors.
     std::error_code ec;
-    const fs::path file =
-        fs::is_directory(vaePth, ec) ? vaePth / "diffusion_pytorch_model.safetensors" : vaePth;
+    fs::path file = fs::is_directory(vaePth, ec) ? vaePth / "diffusion_pytorch_model.safetensors" : vaePth;
+    // A model folder's Wan2.1_VAE.pth: a diffusers folder (model_index.json) has none and keeps the VAE in
+    // vae/ instead.
+    const fs::path folder = vaePth.parent_path();
+    if (!fs::exists(file, ec) && !folder.empty() && fs::is_regular_file(folder / "model_index.json", ec) &&
+        fs::is_regular_file(folder / "vae" / "diffusion_pytorch_model.safetensors", ec))
+        file = folder / "vae" / "diffusion_pytorch_model.safetensors";
     if (!fs::is_regular_file(file, ec))
         throw Error(ErrorKind::ModelFolder,
                     "VAE weights not found: " + file.string() +

@@ -223,6 +223,10 @@ std::shared_ptr<ClipVision> ClipVision::load(const fs::path& checkpoint, torch::
     if (fs::is_directory(checkpoint, ec) && !fs::exists(file, ec) &&
         fs::is_regular_file(checkpoint / "model.safetensors", ec))
         file = checkpoint / "model.safetensors"; // a diffusers image_encoder folder
+    if (fs::is_directory(checkpoint, ec) && !fs::exists(file, ec) &&
+        fs::is_regular_file(checkpoint / "model_index.json", ec) &&
+        fs::is_regular_file(checkpoint / "image_encoder" / "model.safetensors", ec))
+        file = checkpoint / "image_encoder" / "model.safetensors"; // a whole diffusers folder
     if (!fs::is_regular_file(file, ec))
         throw Error(ErrorKind::ModelFolder, quoted(file) +
                                                 " is missing: image-to-video needs the CLIP checkpoint " +

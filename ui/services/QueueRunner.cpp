@@ -3,6 +3,7 @@
 #include "GenerationRules.h"
 #include "InferenceBridge.h"
 #include "JobThumbnail.h"
+#include "PromptExtendSettingsStore.h"
 #include "PromptExtendWorker.h"
 #include "RenderQueueModel.h"
 
@@ -86,10 +87,23 @@ void QueueRunner::scheduleNext()
     QTimer::singleShot(0, this, &QueueRunner::startNext);
 }
 
+void QueueRunner::setPromptExtendSettings(const PromptExtendSettingsStore* store)
+{
+    if (m_extendSettings)
+        disconnect(m_extendSettings, nullptr, this, nullptr);
+    m_extendSettings = store;
+    if (store)
+        connect(store, &PromptExtendSettingsStore::ready, this, &QueueRunner::scheduleNext);
+    scheduleNext();
+}
+
 void QueueRunner::startNext()
 {
     m_startPosted = false;
     if (!m_model || !m_running.isNull() || m_paused)
+        return;
+    // Whether a job's prompt is extended depends on the settings: wait for them (ready() starts it).
+    if (m_extendSettings && !m_extendSettings->isReady())
         return;
     const auto next = m_model->nextQueued();
     if (!next)
@@ -155,9 +169,10 @@ void QueueRunner::startNext()
 
 bool QueueRunner::startPromptExtension(const wan::Request& request)
 {
-    if (!m_autoExtend || QString::fromStdString(request.prompt).trimmed().isEmpty())
+    if (!m_extendSettings || !wan::promptExtensionAvailable() ||
+        QString::fromStdString(request.prompt).trimmed().isEmpty())
         return false;
-    const PromptAutoExtend config = m_autoExtend();
+    const PromptExtendConfig config = m_extendSettings->config(); // from memory: no keychain, no event loop
     if (!config.enabled)
         return false;
     wan::PromptExtendRequest extend;
@@ -177,7 +192,7 @@ bool QueueRunner::startPromptExtension(const wan::Request& request)
     m_extending = true;
     m_extensionCancelled = false;
     m_extendingRequest = request;
-    m_extender->start(config.settings, extend);
+    m_extender->start(config.settings(), extend);
     return true;
 }
 

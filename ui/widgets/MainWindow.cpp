@@ -3,6 +3,7 @@
 #include "ClipPickerDialog.h"
 #include "ErrorText.h"
 #include "ExportFile.h"
+#include "GenerationForm.h"
 #include "GenerationSettingsPanel.h"
 #include "ImageDropZone.h"
 #include "InferenceBridge.h"
@@ -12,7 +13,7 @@
 #include "ProgressPanel.h"
 #include "PromptEditor.h"
 #include "PromptExtendDialog.h"
-#include "PromptExtendSettingsPage.h"
+#include "PromptExtendSettingsStore.h"
 #include "PromptExtendWorker.h"
 #include "QueueRunner.h"
 #include "RenderQueueDock.h"
@@ -29,7 +30,6 @@
 #include <QDropEvent>
 #include <QFileDialog>
 #include <QFileInfo>
-#include <QGridLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QJsonDocument>
@@ -48,7 +48,6 @@
 #include <QTabBar>
 #include <QTabWidget>
 #include <QTimer>
-#include <QToolButton>
 #include <QUrl>
 #include <QVBoxLayout>
 
@@ -93,14 +92,6 @@ bool needsOwnFolder(wan::Task task)
     return task == wan::Task::FLF2V || task == wan::Task::VACE;
 }
 
-QString taskSettingsKey(wan::Task task)
-{
-    return QStringLiteral("task/%1/request").arg(taskName(task));
-}
-QString negativeSettingsKey(wan::Task task)
-{
-    return QStringLiteral("task/%1/negative").arg(taskName(task));
-}
 } // namespace
 
 MainWindow::MainWindow(StudioServices services, QWidget* parent)
@@ -122,65 +113,7 @@ MainWindow::MainWindow(StudioServices services, QWidget* parent)
     setAcceptDrops(true); // model files dropped anywhere outside the image drop zones
     (new QVBoxLayout(m_modelBox))->addWidget(m_modelPicker);
 
-    m_promptBox = new QGroupBox(this);
-    m_prompt = new PromptEditor(settings, QStringLiteral("prompt/history"), m_promptBox);
-    m_negativeToggle = new QToolButton(m_promptBox);
-    m_negativeToggle->setCheckable(true);
-    m_negativeToggle->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
-    m_negativeToggle->setAutoRaise(true);
-    m_negativeToggle->setArrowType(Qt::RightArrow);
-    m_extendPrompt = new QPushButton(m_promptBox);
-    m_negative = new PromptEditor(settings, QStringLiteral("negative/history"), m_promptBox);
-    m_negative->setVisible(false);
-    auto* promptLayout = new QVBoxLayout(m_promptBox);
-    promptLayout->addWidget(m_prompt);
-    auto* promptTools = new QHBoxLayout;
-    promptTools->addWidget(m_negativeToggle);
-    promptTools->addStretch();
-    promptTools->addWidget(m_extendPrompt);
-    promptLayout->addLayout(promptTools);
-    promptLayout->addWidget(m_negative);
-
-    m_imageBox = new QGroupBox(this);
-    const QString stash = QDir(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation))
-                              .filePath(QStringLiteral("inputs"));
-    m_dropZone = new ImageDropZone(stash, m_imageBox);
-    (new QVBoxLayout(m_imageBox))->addWidget(m_dropZone);
-
-    m_flf2vBox = new QGroupBox(this);
-    m_firstFrameLabel = new QLabel(m_flf2vBox);
-    m_lastFrameLabel = new QLabel(m_flf2vBox);
-    m_firstFrame = new ImageDropZone(stash, m_flf2vBox, ImageDropZone::Arrangement::Stacked);
-    m_firstFrame->setObjectName(QStringLiteral("firstFrameDropZone"));
-    m_lastFrame = new ImageDropZone(stash, m_flf2vBox, ImageDropZone::Arrangement::Stacked);
-    // The video size is shown once, under both: the first frame sets it, the last is cropped to it.
-    m_firstFrame->setShowsOutputSize(false);
-    m_lastFrame->setShowsOutputSize(false);
-    m_lastFrame->setObjectName(QStringLiteral("lastFrameDropZone"));
-    m_flf2vOutput = new QLabel(m_flf2vBox);
-    m_flf2vOutput->setWordWrap(true);
-    m_flf2vOutput->setMinimumHeight(2 * m_flf2vOutput->fontMetrics().lineSpacing());
-    auto* frames = new QGridLayout;
-    frames->addWidget(m_firstFrameLabel, 0, 0);
-    frames->addWidget(m_lastFrameLabel, 0, 1);
-    frames->addWidget(m_firstFrame, 1, 0);
-    frames->addWidget(m_lastFrame, 1, 1);
-    frames->setColumnStretch(0, 1);
-    frames->setColumnStretch(1, 1);
-    auto* flf2vLayout = new QVBoxLayout(m_flf2vBox);
-    flf2vLayout->addLayout(frames);
-    flf2vLayout->addWidget(m_flf2vOutput);
-
-    m_vaceBox = new QGroupBox(this);
-    m_vacePanel = new VaceInputPanel(m_vaceBox);
-    m_vacePanel->setVideoFrameReader(m_services.readVideoFrames);
-    m_vacePanel->setDraftDir(QDir(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation))
-                                 .filePath(QStringLiteral("drafts")));
-    (new QVBoxLayout(m_vaceBox))->addWidget(m_vacePanel);
-
-    m_settingsBox = new QGroupBox(this);
-    m_settingsPanel = new GenerationSettingsPanel(m_settingsBox);
-    (new QVBoxLayout(m_settingsBox))->addWidget(m_settingsPanel);
+    m_form = new GenerationForm(settings, m_services.negativePrompt, m_services.readVideoFrames, this);
 
     m_formMessage = new QLabel(this);
     m_formMessage->setTextFormat(Qt::PlainText);
@@ -201,11 +134,7 @@ MainWindow::MainWindow(StudioServices services, QWidget* parent)
     auto* formLayout = new QVBoxLayout(form);
     formLayout->addWidget(m_taskBar);
     formLayout->addWidget(m_modelBox);
-    formLayout->addWidget(m_promptBox);
-    formLayout->addWidget(m_imageBox);
-    formLayout->addWidget(m_flf2vBox);
-    formLayout->addWidget(m_vaceBox);
-    formLayout->addWidget(m_settingsBox);
+    formLayout->addWidget(m_form);
     formLayout->addWidget(m_formMessage);
     formLayout->addLayout(buttons);
     formLayout->addStretch();
@@ -234,39 +163,18 @@ MainWindow::MainWindow(StudioServices services, QWidget* parent)
     buildMenus();
 
     connect(m_taskBar, &QTabBar::currentChanged, this, [this](int index) { setTask(kTasks[index]); });
-    connect(m_negativeToggle, &QToolButton::toggled, this, [this](bool open) {
-        m_negative->setVisible(open);
-        m_negativeToggle->setArrowType(open ? Qt::DownArrow : Qt::RightArrow);
-    });
     connect(m_modelPicker, &ModelFolderPicker::folderChecked, this, &MainWindow::onFolderChecked);
-    connect(m_settingsPanel, &GenerationSettingsPanel::sizeChanged, this, [this](QSize size) {
-        m_dropZone->setMaxArea(size.width() * size.height());
-        m_firstFrame->setMaxArea(size.width() * size.height());
-        m_lastFrame->setMaxArea(size.width() * size.height());
-        updateFlf2vOutputSize();
-    });
-    for (ImageDropZone* zone : {m_firstFrame, m_lastFrame})
-        connect(zone, &ImageDropZone::imageRejected, this,
-                [this](const QString& message) { statusBar()->showMessage(message, 8000); });
-    connect(m_firstFrame, &ImageDropZone::imageChanged, this, &MainWindow::updateFlf2vOutputSize);
-    connect(m_lastFrame, &ImageDropZone::imageChanged, this, &MainWindow::updateFlf2vOutputSize);
     // A problem shown under the form is about the inputs it was found in: new inputs make it stale.
-    for (ImageDropZone* zone : {m_dropZone, m_firstFrame, m_lastFrame})
-        connect(zone, &ImageDropZone::imageChanged, this, &MainWindow::clearFormMessage);
-    connect(m_prompt, &PromptEditor::textChanged, this, &MainWindow::clearFormMessage);
-    connect(m_vacePanel, &VaceInputPanel::changed, this, &MainWindow::clearFormMessage);
-    connect(m_vacePanel, &VaceInputPanel::changed, this, &MainWindow::updateSizeLock);
-    connect(m_vacePanel, &VaceInputPanel::inputRejected, this,
+    connect(m_form, &GenerationForm::edited, this, &MainWindow::clearFormMessage);
+    connect(m_form, &GenerationForm::messageRequested, this,
             [this](const QString& message) { statusBar()->showMessage(message, 8000); });
     connect(m_player, &PlayerWidget::continueFromLastFrameRequested, this, [this] {
         if (const QString error = continueFromLastFrame(m_lastShown); !error.isEmpty())
             statusBar()->showMessage(error, 8000);
     });
     connect(m_player, &PlayerWidget::bridgeRequested, this, &MainWindow::pickClipToBridge);
-    connect(m_dropZone, &ImageDropZone::imageRejected, this,
-            [this](const QString& message) { statusBar()->showMessage(message, 8000); });
     connect(m_submit, &QPushButton::clicked, this, [this] { submit(); });
-    connect(m_extendPrompt, &QPushButton::clicked, this, &MainWindow::extendPrompt);
+    connect(m_form, &GenerationForm::extendPromptRequested, this, &MainWindow::extendPrompt);
     connect(m_cancelEdit, &QPushButton::clicked, this, &MainWindow::stopEditing);
     connect(m_progress, &ProgressPanel::cancelRequested, m_services.runner, &QueueRunner::cancelJob);
     connect(m_services.runner, &QueueRunner::jobStarted, this, &MainWindow::onJobStarted);
@@ -280,16 +188,13 @@ MainWindow::MainWindow(StudioServices services, QWidget* parent)
             m_progress->setPreview(image);
     });
     connect(m_services.runner, &QueueRunner::jobFinished, this, &MainWindow::onJobFinished);
-    if (m_services.runner && m_services.settings)
-        m_services.runner->setPromptAutoExtend([store = QPointer<QSettings>(m_services.settings)] {
-            PromptAutoExtend config;
-            if (store && wan::promptExtensionAvailable() && PromptExtendSettingsPage::loadEnabled(*store)) {
-                config.enabled = true;
-                config.settings = PromptExtendSettingsPage::loadSettings(*store);
-                config.language = PromptExtendSettingsPage::loadTargetLanguage(*store);
-            }
-            return config;
-        });
+    if (!m_services.promptSettings && m_services.settings) {
+        // No store from the composition root (tests): one of the window's own, over the same settings.
+        m_services.promptSettings = new PromptExtendSettingsStore(m_services.settings, this);
+        if (m_services.runner)
+            m_services.runner->setPromptExtendSettings(m_services.promptSettings);
+        m_services.promptSettings->load();
+    }
     connect(m_services.runner, &QueueRunner::promptExtensionFinished, this,
             [this](const QUuid&, bool ok, const QString& message) {
                 if (!ok && !message.isEmpty())
@@ -303,13 +208,13 @@ MainWindow::MainWindow(StudioServices services, QWidget* parent)
     retranslate();
     const auto savedTask = taskFromName(
         settings ? settings->value(QLatin1String(settings_keys::kCurrentTask)).toString() : QString());
-    m_task = savedTask.value_or(wan::Task::T2V);
+    const wan::Task task = savedTask.value_or(wan::Task::T2V);
     {
         const QSignalBlocker blocker(m_taskBar);
         m_taskBar->setCurrentIndex(
-            int(std::find(std::begin(kTasks), std::end(kTasks), m_task) - std::begin(kTasks)));
+            int(std::find(std::begin(kTasks), std::end(kTasks), task) - std::begin(kTasks)));
     }
-    loadTaskSettings(m_task);
+    m_form->setTask(task);
     updateTaskTabs();
     if (settings) {
         const QString saved = settings->value(QLatin1String(settings_keys::kModelDir)).toString();
@@ -337,6 +242,39 @@ MainWindow::MainWindow(StudioServices services, QWidget* parent)
 
 MainWindow::~MainWindow() = default;
 
+wan::Task MainWindow::task() const
+{
+    return m_form->task();
+}
+PromptEditor* MainWindow::promptEditor() const
+{
+    return m_form->promptEditor();
+}
+PromptEditor* MainWindow::negativeEditor() const
+{
+    return m_form->negativeEditor();
+}
+ImageDropZone* MainWindow::imageDropZone() const
+{
+    return m_form->imageDropZone();
+}
+ImageDropZone* MainWindow::firstFrameDropZone() const
+{
+    return m_form->firstFrameDropZone();
+}
+ImageDropZone* MainWindow::lastFrameDropZone() const
+{
+    return m_form->lastFrameDropZone();
+}
+VaceInputPanel* MainWindow::vacePanel() const
+{
+    return m_form->vacePanel();
+}
+GenerationSettingsPanel* MainWindow::settingsPanel() const
+{
+    return m_form->settingsPanel();
+}
+
 void MainWindow::buildMenus()
 {
     m_fileMenu = menuBar()->addMenu(QString());
@@ -358,7 +296,7 @@ void MainWindow::buildMenus()
     m_editMenu = menuBar()->addMenu(QString());
     m_pasteImageAction = m_editMenu->addAction(QString(), this, [this] {
         setTask(wan::Task::I2V);
-        m_dropZone->pasteFromClipboard();
+        m_form->imageDropZone()->pasteFromClipboard();
     });
     m_pasteImageAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_V));
 
@@ -391,22 +329,6 @@ void MainWindow::retranslate()
     for (int i = 0; i < m_taskBar->count(); ++i)
         m_taskBar->setTabText(i, tabText(kTasks[i]));
     m_modelBox->setTitle(tr("Model folder"));
-    m_promptBox->setTitle(tr("Prompt"));
-    m_prompt->setPlaceholderText(tr("Describe the video: subject, action, scene, camera, style. Chinese and "
-                                    "English both work."));
-    m_negativeToggle->setText(tr("Negative prompt (what to avoid)"));
-    m_extendPrompt->setText(tr("Extend prompt…"));
-    m_extendPrompt->setToolTip(tr("Let a language model rewrite the prompt with more detail (set it up in "
-                                  "Settings → Prompt extension)"));
-    m_imageBox->setTitle(tr("First frame"));
-    m_flf2vBox->setTitle(tr("First and last frame"));
-    m_firstFrameLabel->setText(tr("First frame"));
-    m_lastFrameLabel->setText(tr("Last frame"));
-    m_firstFrame->setBrowseTitle(tr("Choose the first frame"));
-    m_lastFrame->setBrowseTitle(tr("Choose the last frame"));
-    updateFlf2vOutputSize();
-    m_vaceBox->setTitle(tr("Video to edit"));
-    m_settingsBox->setTitle(tr("Generation"));
     m_submit->setText(m_editing.isNull() ? tr("Add to queue") : tr("Update queued job"));
     m_cancelEdit->setText(tr("Stop editing"));
     m_fileMenu->setTitle(tr("&File"));
@@ -432,68 +354,21 @@ void MainWindow::changeEvent(QEvent* event)
     QMainWindow::changeEvent(event);
 }
 
-QString MainWindow::defaultNegative(wan::Task task) const
-{
-    return m_services.negativePrompt ? m_services.negativePrompt(task) : QString();
-}
-
 void MainWindow::setTask(wan::Task task)
 {
     const int index = int(std::find(std::begin(kTasks), std::end(kTasks), task) - std::begin(kTasks));
-    if (task == m_task) {
+    if (task == m_form->task()) {
         if (m_taskBar->currentIndex() != index) {
             const QSignalBlocker blocker(m_taskBar);
             m_taskBar->setCurrentIndex(index);
         }
         return;
     }
-    saveTaskSettings();
-    m_task = task;
+    m_form->setTask(task); // remembers the shown task's settings, shows this one's
     clearFormMessage();
     updateTaskTabs();
-    loadTaskSettings(task);
-    updateSizeLock();
     if (m_services.settings)
         m_services.settings->setValue(QLatin1String(settings_keys::kCurrentTask), taskName(task));
-}
-
-void MainWindow::saveTaskSettings() const
-{
-    if (!m_services.settings)
-        return;
-    wan::Request request = defaultRequest(m_task);
-    m_settingsPanel->fillRequest(&request);
-    m_services.settings->setValue(
-        taskSettingsKey(m_task),
-        QString::fromUtf8(QJsonDocument(requestToJson(request)).toJson(QJsonDocument::Compact)));
-    m_services.settings->setValue(negativeSettingsKey(m_task), m_negative->text());
-}
-
-void MainWindow::loadTaskSettings(wan::Task task)
-{
-    m_imageBox->setVisible(task == wan::Task::I2V);
-    m_flf2vBox->setVisible(task == wan::Task::FLF2V);
-    m_vaceBox->setVisible(task == wan::Task::VACE);
-    m_settingsPanel->setTask(task);
-    wan::Request request = defaultRequest(task);
-    if (m_services.settings) {
-        const QJsonObject saved =
-            QJsonDocument::fromJson(m_services.settings->value(taskSettingsKey(task)).toString().toUtf8())
-                .object();
-        wan::Request remembered;
-        if (!saved.isEmpty() && requestFromJson(saved, &remembered)) {
-            remembered.task = task;
-            request = remembered;
-        }
-    }
-    m_settingsPanel->applyRequest(request);
-    const QVariant negative =
-        m_services.settings ? m_services.settings->value(negativeSettingsKey(task)) : QVariant();
-    m_negative->setText(negative.isValid() ? negative.toString() : defaultNegative(task));
-    m_dropZone->setMaxArea(m_settingsPanel->maxArea());
-    m_firstFrame->setMaxArea(m_settingsPanel->maxArea());
-    m_lastFrame->setMaxArea(m_settingsPanel->maxArea());
-    updateFlf2vOutputSize();
 }
 
 bool MainWindow::isTaskOffered(wan::Task task) const
@@ -507,7 +382,8 @@ void MainWindow::updateTaskTabs()
     // Hiding the current tab would move the selection and so switch the task: select first, quietly.
     const QSignalBlocker blocker(m_taskBar);
     const FolderCheck& check = m_modelPicker->check();
-    const int current = int(std::find(std::begin(kTasks), std::end(kTasks), m_task) - std::begin(kTasks));
+    const int current =
+        int(std::find(std::begin(kTasks), std::end(kTasks), m_form->task()) - std::begin(kTasks));
     m_taskBar->setTabVisible(current, true);
     m_taskBar->setCurrentIndex(current);
     for (int i = 0; i < m_taskBar->count(); ++i) {
@@ -516,11 +392,6 @@ void MainWindow::updateTaskTabs()
             !needsOwnFolder(task) || i == current || (check.ok && check.modelType == modelTypeFor(task));
         m_taskBar->setTabVisible(i, offered);
     }
-}
-
-void MainWindow::updateSizeLock()
-{
-    m_settingsPanel->setSizeFromSource(m_task == wan::Task::VACE && m_vacePanel->sizeFromSource());
 }
 
 void MainWindow::clearFormMessage()
@@ -580,12 +451,12 @@ QString MainWindow::continueFromLastFrame(const QUuid& id)
     if (!m_editing.isNull())
         stopEditing();
     setTask(flf2v ? wan::Task::FLF2V : wan::Task::I2V);
-    m_prompt->setText(
+    m_form->promptEditor()->setText(
         QString::fromStdString(source.originalPrompt.empty() ? source.prompt : source.originalPrompt));
     // Both forms get the frame: dropping a last frame in the FLF2V tab makes it a first-and-last-frame job.
-    m_dropZone->setImageFile(frame);
-    m_firstFrame->setImageFile(frame);
-    m_lastFrame->clear();
+    m_form->imageDropZone()->setImageFile(frame);
+    m_form->firstFrameDropZone()->setImageFile(frame);
+    m_form->lastFrameDropZone()->clear();
     statusBar()->showMessage(
         tr("The clip's last frame is the new first frame. Review the form, then add it to the queue."),
         10000);
@@ -609,10 +480,10 @@ QString MainWindow::bridgeClips(const QUuid& first, const QUuid& second)
     if (!m_editing.isNull())
         stopEditing();
     setTask(wan::Task::FLF2V);
-    m_prompt->setText(
+    m_form->promptEditor()->setText(
         QString::fromStdString(source.originalPrompt.empty() ? source.prompt : source.originalPrompt));
-    m_firstFrame->setImageFile(start);
-    m_lastFrame->setImageFile(end);
+    m_form->firstFrameDropZone()->setImageFile(start);
+    m_form->lastFrameDropZone()->setImageFile(end);
     statusBar()->showMessage(
         tr("The bridge starts on the first clip's last frame and ends on the second clip's "
            "first frame. Review the form, then add it to the queue."),
@@ -643,20 +514,6 @@ ClipPickerDialog* MainWindow::pickClipToBridge()
     return dialog;
 }
 
-void MainWindow::updateFlf2vOutputSize()
-{
-    const QSize first = m_firstFrame->imageSize();
-    if (first.isEmpty()) {
-        m_flf2vOutput->setText(tr("The video takes the first frame's aspect ratio; the last frame is "
-                                  "center-cropped to it."));
-        return;
-    }
-    const QSize out = m_firstFrame->outputSize();
-    m_flf2vOutput->setText(tr("Video: %1×%2 (the first frame's aspect ratio, same area as the chosen size)")
-                               .arg(out.width())
-                               .arg(out.height()));
-}
-
 QString MainWindow::modelMismatchMessage(wan::ModelType folderType) const
 {
     QString holds;
@@ -674,7 +531,7 @@ QString MainWindow::modelMismatchMessage(wan::ModelType folderType) const
         holds = tr("a VACE video-editing model");
         break;
     }
-    switch (m_task) {
+    switch (m_form->task()) {
     case wan::Task::I2V:
         return tr("This model folder holds %1; image to video needs an I2V model (Wan2.1-I2V-14B-480P or "
                   "-720P).")
@@ -702,11 +559,12 @@ void MainWindow::onFolderChecked(const FolderCheck& check)
                                       modelFilesToJson(m_modelPicker->modelFiles()));
     }
     if (check.ok)
-        m_settingsPanel->setModelSize(check.large ? ModelSize::Large : ModelSize::Small);
-    m_settingsPanel->setDemoModel(check.ok ? check.demo : std::nullopt);
-    if (check.ok && check.demo && m_prompt->text().trimmed().isEmpty() && !check.demo->examplePrompts.empty())
-        m_prompt->setText(QString::fromStdString(check.demo->examplePrompts.front()));
-    if (check.ok && check.modelType != modelTypeFor(m_task)) {
+        m_form->settingsPanel()->setModelSize(check.large ? ModelSize::Large : ModelSize::Small);
+    m_form->settingsPanel()->setDemoModel(check.ok ? check.demo : std::nullopt);
+    PromptEditor* prompt = m_form->promptEditor();
+    if (check.ok && check.demo && prompt->text().trimmed().isEmpty() && !check.demo->examplePrompts.empty())
+        prompt->setText(QString::fromStdString(check.demo->examplePrompts.front()));
+    if (check.ok && check.modelType != modelTypeFor(m_form->task())) {
         switch (check.modelType) {
         case wan::ModelType::T2V:
             setTask(wan::Task::T2V);
@@ -729,39 +587,18 @@ QString MainWindow::submit()
 {
     QString error;
     const FolderCheck& check = m_modelPicker->check();
-    const QString prompt = m_prompt->text().trimmed();
+    const wan::Task task = m_form->task();
     if (m_modelPicker->isChecking())
         error = tr("The model folder is still being checked; try again in a moment.");
     else if (!check.ok)
         error = tr("Choose a usable model folder first. %1").arg(check.problem);
-    else if (check.modelType != modelTypeFor(m_task))
+    else if (check.modelType != modelTypeFor(task))
         error = modelMismatchMessage(check.modelType);
-    else if (check.demo && m_task != wan::Task::T2V)
+    else if (check.demo && task != wan::Task::T2V)
         error = tr("The built-in demo model makes videos only: choose Text to video, or another model "
                    "folder.");
-    else if (prompt.isEmpty())
-        error = tr("Write a prompt first.");
-    else if (m_task == wan::Task::I2V && m_dropZone->imagePath().isEmpty())
-        error = tr("Image to video needs a first frame: drop, paste or browse an image.");
-    else if (m_task == wan::Task::FLF2V && m_firstFrame->imagePath().isEmpty())
-        error = m_lastFrame->imagePath().isEmpty()
-                    ? tr("First & last frame to video needs both frames: drop, paste or browse a first "
-                         "and a last frame image.")
-                    : tr("The first frame is missing: drop, paste or browse an image for it.");
-    else if (m_task == wan::Task::FLF2V && m_lastFrame->imagePath().isEmpty())
-        error = tr("The last frame is missing: drop, paste or browse an image for it.");
-    else if (m_task == wan::Task::VACE && !m_vacePanel->sourceMask().isEmpty() &&
-             m_vacePanel->sourceVideo().isEmpty())
-        error = tr("A mask needs a source video: choose the video the mask belongs to, or clear the mask.");
-    else if (m_task == wan::Task::VACE && !m_vacePanel->sourceVideo().isEmpty() &&
-             !QFileInfo::exists(m_vacePanel->sourceVideo()))
-        error = tr("The source video %1 does not exist.")
-                    .arg(QDir::toNativeSeparators(m_vacePanel->sourceVideo()));
-    else if (m_task == wan::Task::VACE && !m_vacePanel->sourceMask().isEmpty() &&
-             !QFileInfo::exists(m_vacePanel->sourceMask()))
-        error = tr("The mask %1 does not exist.").arg(QDir::toNativeSeparators(m_vacePanel->sourceMask()));
     else
-        error = m_settingsPanel->validationError();
+        error = m_form->inputError();
     if (!error.isEmpty()) {
         m_formMessage->setText(error);
         m_formMessage->show();
@@ -772,35 +609,9 @@ QString MainWindow::submit()
 
     RenderJob job;
     wan::Request& request = job.request;
-    request = defaultRequest(m_task);
-    m_settingsPanel->fillRequest(&request);
-    request.task = m_task;
+    request = m_form->request();
     request.ckptDir = m_modelPicker->folder().toStdString();
     request.models = m_modelPicker->modelFiles();
-    request.prompt = prompt.toStdString();
-    const QString negative = m_negative->text();
-    if (negative != defaultNegative(m_task))
-        request.negativePrompt = negative.toStdString();
-    if (m_task == wan::Task::I2V) {
-        request.image = m_dropZone->imagePath().toStdString();
-        job.thumbnailPath = m_dropZone->imagePath();
-    }
-    if (m_task == wan::Task::FLF2V) {
-        request.firstFrame = m_firstFrame->imagePath().toStdString();
-        request.lastFrame = m_lastFrame->imagePath().toStdString();
-    }
-    if (m_task == wan::Task::VACE) {
-        request.srcVideo = QDir::fromNativeSeparators(m_vacePanel->sourceVideo()).toStdString();
-        request.srcMask = QDir::fromNativeSeparators(m_vacePanel->sourceMask()).toStdString();
-        for (const QString& ref : m_vacePanel->referenceImages())
-            request.srcRefImages.push_back(ref.toStdString());
-        request.contextScale = m_vacePanel->contextScale();
-        if (!request.srcVideo.empty() && m_vacePanel->useSourceSize()) {
-            request.width = 0; // the source's size and frame count
-            request.height = 0;
-            request.frameNum = 0;
-        }
-    }
     if (m_services.settings) {
         request.device =
             m_services.settings->value(QLatin1String(settings_keys::kDevice), QStringLiteral("auto"))
@@ -819,13 +630,11 @@ QString MainWindow::submit()
         statusBar()->showMessage(error, 8000);
         return error;
     }
-    if (m_task == wan::Task::I2V)
+    if (task == wan::Task::I2V)
         job.thumbnailPath = QString::fromStdString(request.image.string());
 
-    m_prompt->addToHistory(prompt);
-    if (negative != defaultNegative(m_task))
-        m_negative->addToHistory(negative);
-    saveTaskSettings();
+    m_form->addToHistory();
+    m_form->saveTaskSettings();
 
     if (!m_editing.isNull()) {
         if (!m_services.queue->updatePendingRequest(m_editing, request)) {
@@ -852,28 +661,7 @@ void MainWindow::editJob(const QUuid& id)
     const wan::Request request = job->request;
     setTask(request.task);
     m_editing = id;
-    m_settingsPanel->applyRequest(request);
-    m_prompt->setText(QString::fromStdString(request.prompt));
-    m_negative->setText(request.negativePrompt ? QString::fromStdString(*request.negativePrompt)
-                                               : defaultNegative(request.task));
-    if (request.task == wan::Task::I2V && !request.image.empty())
-        m_dropZone->setImageFile(QString::fromStdString(request.image.string()));
-    if (request.task == wan::Task::FLF2V) {
-        if (!request.firstFrame.empty())
-            m_firstFrame->setImageFile(QString::fromStdString(request.firstFrame.string()));
-        if (!request.lastFrame.empty())
-            m_lastFrame->setImageFile(QString::fromStdString(request.lastFrame.string()));
-    }
-    if (request.task == wan::Task::VACE) {
-        m_vacePanel->setSourceVideo(QString::fromStdString(request.srcVideo.string()));
-        m_vacePanel->setSourceMask(QString::fromStdString(request.srcMask.string()));
-        QStringList refs;
-        for (const auto& ref : request.srcRefImages)
-            refs.append(QString::fromStdString(ref.string()));
-        m_vacePanel->setReferenceImages(refs);
-        m_vacePanel->setContextScale(request.contextScale);
-        m_vacePanel->setUseSourceSize(!request.srcVideo.empty() && request.width == 0);
-    }
+    m_form->setRequest(request);
     if (m_modelPicker->folder() != QString::fromStdString(request.ckptDir.string()) ||
         !(m_modelPicker->modelFiles() == request.models))
         m_modelPicker->setModelSet(QString::fromStdString(request.ckptDir.string()), request.models);
@@ -907,9 +695,9 @@ void MainWindow::onJobFinished(const QUuid& id, const JobOutcome& outcome)
     switch (outcome.status) {
     case wan::JobStatus::Done:
         message = tr("Saved to %1").arg(QDir::toNativeSeparators(outcome.outputPath));
-        m_settingsPanel->setLastSeed(outcome.seed);
+        m_form->settingsPanel()->setLastSeed(outcome.seed);
         if (const RenderJob* job = m_services.queue->job(id))
-            m_settingsPanel->setLastSeed(job->request.seed);
+            m_form->settingsPanel()->setLastSeed(job->request.seed);
         break;
     case wan::JobStatus::Failed:
         message = userErrorMessage(outcome.errorKind, outcome.error, outcome.errorReason);
@@ -977,7 +765,7 @@ void MainWindow::openSettings()
         cpu.name = "CPU";
         devices.push_back(cpu);
     }
-    SettingsDialog dialog(m_services.settings, devices, this);
+    SettingsDialog dialog(m_services.settings, devices, m_services.promptSettings, this);
     if (dialog.exec() != QDialog::Accepted)
         return;
     const QString oldLanguage =
@@ -990,28 +778,31 @@ void MainWindow::openSettings()
 
 void MainWindow::extendPrompt()
 {
-    if (!m_services.settings)
+    if (!m_services.promptSettings)
         return;
+    const PromptExtendConfig config = m_services.promptSettings->config();
     wan::PromptExtendRequest request;
-    request.prompt = m_prompt->text().trimmed().toStdString();
+    const wan::Task task = m_form->task();
+    request.prompt = m_form->promptEditor()->text().trimmed().toStdString();
     if (request.prompt.empty()) {
         statusBar()->showMessage(tr("Write a prompt first."), 5000);
         return;
     }
-    request.task = wan::promptTaskFor(m_task); // flf2v: described from the first frame
-    request.language = PromptExtendSettingsPage::loadTargetLanguage(*m_services.settings);
-    if (m_task == wan::Task::I2V && !m_dropZone->imagePath().isEmpty())
-        request.image = PromptExtendWorker::encodeImageFileForRequest(m_dropZone->imagePath());
-    if (m_task == wan::Task::FLF2V && !m_firstFrame->imagePath().isEmpty())
-        request.image = PromptExtendWorker::encodeImageFileForRequest(m_firstFrame->imagePath());
-    PromptExtendDialog dialog(PromptExtendSettingsPage::loadSettings(*m_services.settings), request, this);
+    request.task = wan::promptTaskFor(task); // flf2v: described from the first frame
+    request.language = config.language;
+    const QString image = task == wan::Task::I2V     ? m_form->imageDropZone()->imagePath()
+                          : task == wan::Task::FLF2V ? m_form->firstFrameDropZone()->imagePath()
+                                                     : QString();
+    if (!image.isEmpty())
+        request.image = PromptExtendWorker::encodeImageFileForRequest(image);
+    PromptExtendDialog dialog(config.settings(), request, this);
     connect(&dialog, &PromptExtendDialog::requestFinished, this, [this](bool ok, const QString& message) {
         if (!message.isEmpty())
             statusBar()->showMessage(message, 8000);
         spdlog::info("prompt extension {}: {}", ok ? "done" : "failed", message.toStdString());
     });
     if (dialog.exec() == QDialog::Accepted && !dialog.acceptedPrompt().trimmed().isEmpty())
-        m_prompt->setText(dialog.acceptedPrompt());
+        m_form->promptEditor()->setText(dialog.acceptedPrompt());
 }
 
 void MainWindow::openLog()
@@ -1067,7 +858,7 @@ void MainWindow::closeEvent(QCloseEvent* event)
             return;
         }
     }
-    saveTaskSettings();
+    m_form->saveTaskSettings();
     if (m_services.settings) {
         m_services.settings->setValue(QStringLiteral("window/geometry"), saveGeometry());
         m_services.settings->setValue(QStringLiteral("window/state"), saveState());

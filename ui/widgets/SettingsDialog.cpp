@@ -1,6 +1,7 @@
 #include "SettingsDialog.h"
 
 #include "PromptExtendSettingsPage.h"
+#include "PromptExtendSettingsStore.h"
 
 #include <QComboBox>
 #include <QDialogButtonBox>
@@ -47,8 +48,8 @@ QString deviceLabel(const wan::ComputeDevice& d)
 }
 
 SettingsDialog::SettingsDialog(QSettings* settings, const std::vector<wan::ComputeDevice>& devices,
-                               QWidget* parent)
-    : QDialog(parent), m_settings(settings)
+                               PromptExtendSettingsStore* promptSettings, QWidget* parent)
+    : QDialog(parent), m_settings(settings), m_promptSettings(promptSettings)
 {
     setWindowTitle(tr("Settings"));
     m_outputDir = new QLineEdit(
@@ -105,11 +106,22 @@ SettingsDialog::SettingsDialog(QSettings* settings, const std::vector<wan::Compu
     generalLayout->addLayout(form);
     generalLayout->addWidget(note);
     generalLayout->addStretch();
-    m_promptPage = new PromptExtendSettingsPage(this);
-    m_promptPage->load(*settings);
     auto* tabs = new QTabWidget(this);
     tabs->addTab(general, tr("General"));
-    tabs->addTab(m_promptPage, tr("Prompt extension"));
+    if (m_promptSettings) {
+        m_promptPage = new PromptExtendSettingsPage(this);
+        m_promptPage->load(*m_promptSettings);
+        tabs->addTab(m_promptPage, tr("Prompt extension"));
+        // Opened within the first moments after start: the page waits for the settings (never saving
+        // defaults over them).
+        if (!m_promptSettings->isReady()) {
+            m_promptPage->setEnabled(false);
+            connect(m_promptSettings, &PromptExtendSettingsStore::ready, m_promptPage, [this] {
+                m_promptPage->load(*m_promptSettings);
+                m_promptPage->setEnabled(true);
+            });
+        }
+    }
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(tabs);
     layout->addWidget(buttons);
@@ -147,7 +159,8 @@ void SettingsDialog::save()
     m_settings->setValue(QLatin1String(settings_keys::kLanguage), language());
     m_settings->setValue(QLatin1String(settings_keys::kDevice), device());
     m_settings->setValue(QLatin1String(settings_keys::kNoise), noise());
-    m_promptPage->save(*m_settings);
+    if (m_promptPage && m_promptSettings->isReady())
+        m_promptPage->save(*m_promptSettings);
 }
 
 } // namespace wan::ui

@@ -12,12 +12,12 @@ class QLabel;
 class QPushButton;
 class QTabWidget;
 class QTabBar;
-class QToolButton;
 class QGroupBox;
 
 namespace wan::ui {
 
 class ClipPickerDialog;
+class GenerationForm;
 class GenerationSettingsPanel;
 class ImageDropZone;
 class ModelFolderPicker;
@@ -36,7 +36,7 @@ public:
     explicit MainWindow(StudioServices services, QWidget* parent = nullptr);
     ~MainWindow() override;
 
-    wan::Task task() const { return m_task; }
+    wan::Task task() const;
     void setTask(wan::Task task);
     // Builds a job from the form and queues it (or updates the job being edited). Returns an error, or empty.
     QString submit();
@@ -53,15 +53,16 @@ public:
     QString formMessage() const; // the form's problem line, or empty when hidden
 
     // For tests and screenshots.
-    PromptEditor* promptEditor() const { return m_prompt; }
-    PromptEditor* negativeEditor() const { return m_negative; }
+    GenerationForm* generationForm() const { return m_form; }
+    PromptEditor* promptEditor() const;
+    PromptEditor* negativeEditor() const;
     ModelFolderPicker* modelPicker() const { return m_modelPicker; }
-    ImageDropZone* imageDropZone() const { return m_dropZone; }
-    ImageDropZone* firstFrameDropZone() const { return m_firstFrame; }
-    ImageDropZone* lastFrameDropZone() const { return m_lastFrame; }
-    VaceInputPanel* vacePanel() const { return m_vacePanel; }
+    ImageDropZone* imageDropZone() const;
+    ImageDropZone* firstFrameDropZone() const;
+    ImageDropZone* lastFrameDropZone() const;
+    VaceInputPanel* vacePanel() const;
     bool isTaskOffered(wan::Task task) const; // a tab shown for it
-    GenerationSettingsPanel* settingsPanel() const { return m_settingsPanel; }
+    GenerationSettingsPanel* settingsPanel() const;
     ProgressPanel* progressPanel() const { return m_progress; }
     PlayerWidget* player() const { return m_player; }
     RenderQueueDock* queueDock() const { return m_queueDock; }
@@ -82,12 +83,8 @@ protected:
 private:
     void buildMenus();
     void retranslate();
-    void saveTaskSettings() const;
-    void loadTaskSettings(wan::Task task);
     void onFolderChecked(const FolderCheck& check);
     void updateTaskTabs();
-    void updateFlf2vOutputSize();
-    void updateSizeLock();
     void clearFormMessage();
     QString extractFrame(const RenderJob& job, bool last, QString* error) const;
     QString modelMismatchMessage(wan::ModelType folderType) const;
@@ -99,33 +96,15 @@ private:
     void extendPrompt();
     void showWeightsHelp();
     void stopEditing();
-    QString defaultNegative(wan::Task task) const;
 
     StudioServices m_services;
-    wan::Task m_task = wan::Task::T2V;
     QUuid m_editing;
     QUuid m_lastShown;
 
     QTabBar* m_taskBar = nullptr;
     QGroupBox* m_modelBox = nullptr;
-    QGroupBox* m_promptBox = nullptr;
-    QGroupBox* m_imageBox = nullptr;
-    QGroupBox* m_settingsBox = nullptr;
     ModelFolderPicker* m_modelPicker = nullptr;
-    PromptEditor* m_prompt = nullptr;
-    QToolButton* m_negativeToggle = nullptr;
-    QPushButton* m_extendPrompt = nullptr;
-    PromptEditor* m_negative = nullptr;
-    ImageDropZone* m_dropZone = nullptr;
-    QGroupBox* m_flf2vBox = nullptr;
-    QLabel* m_firstFrameLabel = nullptr;
-    QLabel* m_lastFrameLabel = nullptr;
-    ImageDropZone* m_firstFrame = nullptr;
-    ImageDropZone* m_lastFrame = nullptr;
-    QLabel* m_flf2vOutput = nullptr;
-    QGroupBox* m_vaceBox = nullptr;
-    VaceInputPanel* m_vacePanel = nullptr;
-    GenerationSettingsPanel* m_settingsPanel = nullptr;
+    GenerationForm* m_form = nullptr; // what to generate: prompts, the task's inputs, settings
     QPushButton* m_submit = nullptr;
     QPushButton* m_cancelEdit = nullptr;
     QLabel* m_formMessage = nullptr;

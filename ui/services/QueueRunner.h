@@ -7,22 +7,12 @@
 #include <QObject>
 #include <QPointer>
 
-#include <functional>
-
 namespace wan::ui {
 
 class InferenceBridge;
+class PromptExtendSettingsStore;
 class PromptExtendWorker;
 class RenderQueueModel;
-
-// Whether and how the runner rewrites a job's prompt before starting it; read when each job starts.
-struct PromptAutoExtend
-{
-    bool enabled = false;
-    wan::PromptExtendSettings settings;
-    wan::PromptLanguage language = wan::PromptLanguage::Chinese;
-};
-using PromptAutoExtendProvider = std::function<PromptAutoExtend()>;
 
 // Feeds the render queue to the inference thread one job at a time: prepares each job's folder
 // (settings.json, log), starts the next Queued job when idle, and writes progress and outcomes back into the
@@ -48,9 +38,11 @@ public:
     // the checkpoint in its folder. False when `id` is not the running job.
     bool pauseRunningJob(const QUuid& id);
     QUuid runningJob() const { return m_running; }
-    // With an enabled configuration, each new job's prompt is extended (off the UI thread) before the job
-    // runs; a failure is logged and the job runs with its original prompt.
-    void setPromptAutoExtend(PromptAutoExtendProvider provider) { m_autoExtend = std::move(provider); }
+    // Where automatic prompt extension is switched on (read from `store` as each job starts, never waiting
+    // for it), each new job's prompt is extended (off the UI thread) before the job runs; a failure is logged
+    // and the job runs with its original prompt. No job starts before the store is ready. `store` outlives
+    // the runner or is reset here first; null: no extension.
+    void setPromptExtendSettings(const PromptExtendSettingsStore* store);
 
 Q_SIGNALS:
     void queuePausedChanged(bool paused);
@@ -84,7 +76,7 @@ private:
     QUuid m_running;
     bool m_thumbnailSaved = false;
     wan::Stage m_lastStage{};
-    PromptAutoExtendProvider m_autoExtend;
+    QPointer<const PromptExtendSettingsStore> m_extendSettings;
     PromptExtendWorker* m_extender = nullptr; // created on first use
     bool m_extending = false;
     bool m_extensionCancelled = false;

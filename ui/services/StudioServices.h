@@ -18,6 +18,7 @@ class QSettings;
 namespace wan::ui {
 
 class InferenceBridge;
+class PromptExtendSettingsStore;
 class RenderQueueModel;
 class QueueRunner;
 
@@ -59,6 +60,9 @@ using LanguageSwitcher = std::function<void(const QString& language)>; // "" = t
 struct StudioServices
 {
     QSettings* settings = nullptr;
+    // The prompt-extension settings, read once at start-up; unset (tests): the window makes one over
+    // `settings` and hands it to the runner.
+    PromptExtendSettingsStore* promptSettings = nullptr;
     RenderQueueModel* queue = nullptr;
     QueueRunner* runner = nullptr;
     InferenceBridge* bridge = nullptr;

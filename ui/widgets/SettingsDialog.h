@@ -13,6 +13,7 @@ class QSettings;
 namespace wan::ui {
 
 class PromptExtendSettingsPage;
+class PromptExtendSettingsStore;
 
 namespace settings_keys {
 inline constexpr char kOutputDir[] = "output/dir";
@@ -36,8 +37,9 @@ class SettingsDialog final : public QDialog
 
 public:
     // `devices`: what wan::listDevices() found (GPUs first, the CPU last); empty in tests without an engine.
+    // `promptSettings`: the prompt extension page shows and saves through it; null: no such page.
     SettingsDialog(QSettings* settings, const std::vector<wan::ComputeDevice>& devices,
-                   QWidget* parent = nullptr);
+                   PromptExtendSettingsStore* promptSettings = nullptr, QWidget* parent = nullptr);
 
     QString outputDir() const;
     QString language() const;
@@ -47,6 +49,7 @@ public:
 
 private:
     QSettings* m_settings;
+    PromptExtendSettingsStore* m_promptSettings = nullptr;
     QLineEdit* m_outputDir = nullptr;
     QComboBox* m_language = nullptr;
     QComboBox* m_device = nullptr;

@@ -2,6 +2,8 @@
 // Settings page for prompt extension: back end, URL, models, API key, limits, default target language, and a
 // "Test connection" button that runs off the UI thread.
 
+#include "PromptExtendSettingsStore.h"
+
 #include "wan/PromptExtend.h"
 
 #include <QWidget>
@@ -11,7 +13,6 @@ class QComboBox;
 class QLabel;
 class QLineEdit;
 class QPushButton;
-class QSettings;
 class QSpinBox;
 
 namespace wan::ui {
@@ -24,17 +25,6 @@ class PromptExtendSettingsPage final : public QWidget
     Q_DISABLE_COPY_MOVE(PromptExtendSettingsPage)
 
 public:
-    // What each service keeps of its own: switching the service shows the other one's fields and never
-    // sends one service's key (or URL) to another.
-    struct Service
-    {
-        QString url;
-        QString textModel;
-        QString visionModel;
-        QString apiKey;
-        bool keyInKeychain = false;
-    };
-
     explicit PromptExtendSettingsPage(QWidget* parent = nullptr);
     ~PromptExtendSettingsPage() override;
 
@@ -49,17 +39,16 @@ public:
     bool isExtensionEnabled() const; // "Extend prompts automatically when queuing"
     void setExtensionEnabled(bool enabled);
 
-    // Group "promptExtension" of `store`, one subgroup per service ("dashscope", "openai"); settings written
-    // before that (one URL, models and key for the selected service) are taken over. Each service's API key
-    // goes to its own system keychain entry when the build has QtKeychain and a keychain answers within
-    // about 2 s (these calls then wait for it in a local event loop); otherwise it is stored in plain text in
-    // `store` and the page shows a warning.
-    void load(QSettings& store);
-    void save(QSettings& store);
+    // Shows the store's settings (read once at start-up; nothing is read here).
+    void load(const PromptExtendSettingsStore& store);
+    // Writes the fields through the store (the API keys to the system keychain when one answers within about
+    // 2 s, else in plain text into the settings file with a warning shown here); every reader of the store
+    // sees them at once.
+    void save(PromptExtendSettingsStore& store);
+    // Everything the page edits, as save() would write it.
+    PromptExtendConfig config() const;
+    void setConfig(const PromptExtendConfig& config);
     bool isKeyInKeychain() const; // where the last load() or save() found or put the key
-    static wan::PromptExtendSettings loadSettings(QSettings& store);
-    static wan::PromptLanguage loadTargetLanguage(QSettings& store);
-    static bool loadEnabled(QSettings& store);
 
 Q_SIGNALS:
     void settingsChanged();
@@ -72,9 +61,9 @@ private:
     void onTestFailed(wan::ErrorKind kind, const QString& message);
     void showTestResult(bool ok, const QString& message);
     void updateKeyWarning();
-    Service& service(wan::PromptBackend backend);
-    const Service& service(wan::PromptBackend backend) const;
-    Service shownFields() const; // the widgets' values, for the service shown
+    PromptExtendService& service(wan::PromptBackend backend);
+    const PromptExtendService& service(wan::PromptBackend backend) const;
+    PromptExtendService shownFields() const; // the widgets' values, for the service shown
 
     QCheckBox* m_enabled = nullptr;
     QComboBox* m_backend = nullptr;
@@ -91,8 +80,8 @@ private:
     QLabel* m_testStatus = nullptr;
     PromptExtendWorker* m_worker = nullptr;
     bool m_keyInKeychain = false; // of the service shown
-    Service m_dashscope;
-    Service m_openAi;
+    PromptExtendService m_dashscope;
+    PromptExtendService m_openAi;
     wan::PromptBackend m_shown = wan::PromptBackend::Dashscope; // whose fields the widgets hold
 };
 

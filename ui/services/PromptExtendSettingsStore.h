@@ -1,0 +1,89 @@
+#pragma once
+// The prompt-extension settings as the queue runner and the dialogs read them: group "promptExtension" of the
+// application's settings, each service's API key in the system keychain when one answered. Read once at
+// start-up on a thread of its own (a keychain may take seconds to answer), then served from memory; the
+// settings page writes through save(), which updates every reader at once.
+
+#include "wan/PromptExtend.h"
+
+#include <QMutex>
+#include <QObject>
+#include <QString>
+
+class QSettings;
+
+namespace wan::ui {
+
+// What each service keeps of its own: switching the service never sends one service's key (or URL) to
+// another.
+struct PromptExtendService
+{
+    QString url;
+    QString textModel;
+    QString visionModel;
+    QString apiKey;
+    bool keyInKeychain = false; // where the last load or save found or put the key
+};
+
+// Everything the settings page edits.
+struct PromptExtendConfig
+{
+    bool enabled = false;                                       // "Extend prompts automatically when queuing"
+    wan::PromptBackend backend = wan::PromptBackend::Dashscope; // the selected service
+    PromptExtendService dashscope;
+    PromptExtendService openAi;
+    int timeoutSeconds = 90; // 5..600
+    int attempts = 4;        // 1..10
+    wan::PromptLanguage language = wan::PromptLanguage::Chinese;
+
+    PromptExtendService& service(wan::PromptBackend of);
+    const PromptExtendService& service(wan::PromptBackend of) const;
+    // Any service's settings as they would be sent if it were selected.
+    wan::PromptExtendSettings settingsFor(wan::PromptBackend of) const;
+    // The selected service's: its own URL, models and key, nobody else's.
+    wan::PromptExtendSettings settings() const { return settingsFor(backend); }
+};
+
+class PromptExtendSettingsStore final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(PromptExtendSettingsStore)
+
+public:
+    // `settings` outlives the store; load() reads its file (after a sync()) through a QSettings of its own.
+    explicit PromptExtendSettingsStore(QSettings* settings, QObject* parent = nullptr);
+    ~PromptExtendSettingsStore() override;
+
+    // Reads the settings on a new thread, then each key kept in the system keychain with asynchronous jobs
+    // (waiting at most about 2 s for them, without blocking or a local event loop); ready() follows on this
+    // object's thread. Settings written before keys were kept per service
+    // (one URL, model pair and key for the service selected then) are taken over. Only the first call reads.
+    void load();
+    bool isReady() const;
+    // The settings as last loaded or saved; defaults (extension off) until ready. Never waits and never
+    // runs an event loop, from any thread.
+    PromptExtendConfig config() const;
+    // Writes `config` (the settings page's Save): each key goes to its keychain entry when a keychain answers
+    // within about 2 s (the only wait, on the caller's thread), else in plain text into the settings file.
+    // Readers see the new settings at once; returns them with keyInKeychain set where each key went, and
+    // emits changed(). Before the store was ready, the load still under way is discarded.
+    PromptExtendConfig save(const PromptExtendConfig& config);
+
+    struct Loaded; // what the load thread read
+
+Q_SIGNALS:
+    void ready();   // once, when load() has read the settings
+    void changed(); // after save()
+
+private:
+    void readKeychain(const Loaded& loaded);
+    void setConfig(const PromptExtendConfig& config);
+
+    QSettings* m_settings = nullptr;
+    mutable QMutex m_mutex; // m_config: config() may be called from any thread
+    PromptExtendConfig m_config;
+    bool m_ready = false;
+    bool m_loading = false;
+};
+
+} // namespace wan::ui
