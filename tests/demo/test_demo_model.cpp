@@ -24,8 +24,8 @@ namespace fs = std::filesystem;
 namespace {
 
 // Per cent of clips right that the shipped model must keep (see heldOutPromptsScore).
-constexpr int kBackgroundFloor = 85;
-constexpr int kForegroundFloor = 55;
+constexpr int kBackgroundFloor = 95;
+constexpr int kForegroundFloor = 90;
 
 struct Case
 {
@@ -149,9 +149,9 @@ void TestDemoModel::heldOutPromptsScore()
     qInfo("contact sheet: %s", (out / "contact-sheet.png").c_str());
 
     // The goal is background >= 95 %, foreground >= 70 %, motion direction >= 60 %. The shipped model gets
-    // the background right in 38 of 38 clips and the shape's colour in 25 (66 %), the motion at chance level
-    // (1 in 7); this asserts its floor against regressions with a few clips of margin; raise it with each
-    // better model.
+    // the background and the shape's colour right in 38 of 38 clips, the motion in 6 (16 %, chance about 14
+    // %); this asserts its floor against regressions with a few clips of margin; raise it with each better
+    // model.
     const bool goal = background * 100 >= 95 * n && foreground * 100 >= 70 * n && motion * 100 >= 60 * n;
     qInfo("goal (95 %% / 70 %% / 60 %%) %s", goal ? "reached" : "not reached");
     QVERIFY2(background * 100 >= kBackgroundFloor * n, "background colour below the shipped model's floor");
