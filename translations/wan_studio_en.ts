@@ -47,6 +47,150 @@
         <source>Set the LoRA mode to Automatic or On the fly.</source>
         <translation>Set the LoRA mode to Automatic or On the fly.</translation>
     </message>
+    <message>
+        <source>The job's settings are not valid.</source>
+        <translation>The job's settings are not valid.</translation>
+    </message>
+    <message>
+        <source>The model is incomplete or not a Wan2.1 model.</source>
+        <translation>The model is incomplete or not a Wan2.1 model.</translation>
+    </message>
+    <message>
+        <source>A model file is damaged.</source>
+        <translation>A model file is damaged.</translation>
+    </message>
+    <message>
+        <source>A file could not be read or written.</source>
+        <translation>A file could not be read or written.</translation>
+    </message>
+    <message>
+        <source>The input image cannot be used.</source>
+        <translation>The input image cannot be used.</translation>
+    </message>
+    <message>
+        <source>There is not enough memory for this job.</source>
+        <translation>There is not enough memory for this job.</translation>
+    </message>
+    <message>
+        <source>The job was cancelled.</source>
+        <translation>The job was cancelled.</translation>
+    </message>
+    <message>
+        <source>The network request failed.</source>
+        <translation>The network request failed.</translation>
+    </message>
+    <message>
+        <source>Something went wrong inside the engine.</source>
+        <translation>Something went wrong inside the engine.</translation>
+    </message>
+    <message>
+        <source>The job failed.</source>
+        <translation>The job failed.</translation>
+    </message>
+    <message>
+        <source>The number of steps must be between 1 and 1000.</source>
+        <translation>The number of steps must be between 1 and 1000.</translation>
+    </message>
+    <message>
+        <source>The shift must be a positive number.</source>
+        <translation>The shift must be a positive number.</translation>
+    </message>
+    <message>
+        <source>The guidance must be a finite number.</source>
+        <translation>The guidance must be a finite number.</translation>
+    </message>
+    <message>
+        <source>The seed must be 0 or more, or random.</source>
+        <translation>The seed must be 0 or more, or random.</translation>
+    </message>
+    <message>
+        <source>Each LoRA needs a file and a finite strength.</source>
+        <translation>Each LoRA needs a file and a finite strength.</translation>
+    </message>
+    <message>
+        <source>A LoRA file of this job does not exist.</source>
+        <translation>A LoRA file of this job does not exist.</translation>
+    </message>
+    <message>
+        <source>The step cache threshold must be a finite number.</source>
+        <translation>The step cache threshold must be a finite number.</translation>
+    </message>
+    <message>
+        <source>The GPU memory budget must be between 0.5 and 4096 GiB.</source>
+        <translation>The GPU memory budget must be between 0.5 and 4096 GiB.</translation>
+    </message>
+    <message>
+        <source>The size is out of range: each side must be between 1 and 8192 pixels.</source>
+        <translation>The size is out of range: each side must be between 1 and 8192 pixels.</translation>
+    </message>
+    <message>
+        <source>Width and height must be multiples of 16.</source>
+        <translation>Width and height must be multiples of 16.</translation>
+    </message>
+    <message>
+        <source>The size is too small for this task.</source>
+        <translation>The size is too small for this task.</translation>
+    </message>
+    <message>
+        <source>The frame count does not fit: videos take 4n+1 frames (5, 9, …, 81), images one.</source>
+        <translation>The frame count does not fit: videos take 4n+1 frames (5, 9, …, 81), images one.</translation>
+    </message>
+    <message>
+        <source>There are more frames than the maximum of %1: make longer videos in parts.</source>
+        <translation>There are more frames than the maximum of %1: make longer videos in parts.</translation>
+    </message>
+    <message>
+        <source>The job has no file or folder to write its result to.</source>
+        <translation>The job has no file or folder to write its result to.</translation>
+    </message>
+    <message>
+        <source>The job holds an input file that its task does not take.</source>
+        <translation>The job holds an input file that its task does not take.</translation>
+    </message>
+    <message>
+        <source>The VACE context scale must be a finite number.</source>
+        <translation>The VACE context scale must be a finite number.</translation>
+    </message>
+    <message>
+        <source>An input image is missing.</source>
+        <translation>An input image is missing.</translation>
+    </message>
+    <message>
+        <source>First &amp; last frame to video needs at least 5 frames.</source>
+        <translation>First &amp; last frame to video needs at least 5 frames.</translation>
+    </message>
+    <message>
+        <source>A PNG holds one frame: save videos as MP4.</source>
+        <translation>A PNG holds one frame: save videos as MP4.</translation>
+    </message>
+    <message>
+        <source>The frame rate must be between 1 and 240 fps.</source>
+        <translation>The frame rate must be between 1 and 240 fps.</translation>
+    </message>
+    <message>
+        <source>LoRAs cannot be merged into a model that is streamed block by block.</source>
+        <translation>LoRAs cannot be merged into a model that is streamed block by block.</translation>
+    </message>
+    <message>
+        <source>The settings file is not valid JSON.</source>
+        <translation>The settings file is not valid JSON.</translation>
+    </message>
+    <message>
+        <source>The settings file holds a key this version does not know.</source>
+        <translation>The settings file holds a key this version does not know.</translation>
+    </message>
+    <message>
+        <source>The settings file holds a value that is not valid.</source>
+        <translation>The settings file holds a value that is not valid.</translation>
+    </message>
+    <message>
+        <source>The settings file was written by a newer version of Wan Studio.</source>
+        <translation>The settings file was written by a newer version of Wan Studio.</translation>
+    </message>
+    <message>
+        <source>Details: %1</source>
+        <translation>Details: %1</translation>
+    </message>
 </context>
 <context>
     <name>ExportFile</name>
@@ -61,6 +205,41 @@
     <message>
         <source>Could not write %1: %2.</source>
         <translation>Could not write %1: %2.</translation>
+    </message>
+</context>
+<context>
+    <name>GalleryModel</name>
+    <message>
+        <source>Cannot read %1: %2.</source>
+        <translation>Cannot read %1: %2.</translation>
+    </message>
+    <message>
+        <source>%1 is not a settings file of Wan Studio (it is not a JSON object).</source>
+        <translation>%1 is not a settings file of Wan Studio (it is not a JSON object).</translation>
+    </message>
+    <message>
+        <source>Cannot read the picture %1: %2.</source>
+        <translation>Cannot read the picture %1: %2.</translation>
+    </message>
+    <message>
+        <source>%1 was not made by Wan Studio: it carries no generation settings. Drop a video or picture that Wan Studio made, or the settings.json from its job folder.</source>
+        <translation>%1 was not made by Wan Studio: it carries no generation settings. Drop a video or picture that Wan Studio made, or the settings.json from its job folder.</translation>
+    </message>
+    <message>
+        <source>%1 does not exist or is not a file.</source>
+        <translation>%1 does not exist or is not a file.</translation>
+    </message>
+    <message>
+        <source>%1 holds settings Wan Studio cannot read: %2</source>
+        <translation>%1 holds settings Wan Studio cannot read: %2</translation>
+    </message>
+    <message>
+        <source>%1 is not a result of Wan Studio: drop an MP4 or PNG it made, or a settings.json.</source>
+        <translation>%1 is not a result of Wan Studio: drop an MP4 or PNG it made, or a settings.json.</translation>
+    </message>
+    <message>
+        <source>This build cannot read video metadata; drop the settings.json from the job folder of %1.</source>
+        <translation>This build cannot read video metadata; drop the settings.json from the job folder of %1.</translation>
     </message>
 </context>
 <context>
@@ -202,6 +381,85 @@
     </message>
 </context>
 <context>
+    <name>SetupAdvisor</name>
+    <message>
+        <source>No NVIDIA GPU was found, so start with the built-in demo model, which makes a short clip on the processor in seconds; a real Wan model would take hours per video here.</source>
+        <translation>No NVIDIA GPU was found, so start with the built-in demo model, which makes a short clip on the processor in seconds; a real Wan model would take hours per video here.</translation>
+    </message>
+    <message>
+        <source>No NVIDIA GPU was found: the smallest model, text to video 1.3B, is recommended, but on the processor one video takes hours.</source>
+        <translation>No NVIDIA GPU was found: the smallest model, text to video 1.3B, is recommended, but on the processor one video takes hours.</translation>
+    </message>
+    <message>
+        <source>With %1 of GPU memory only the 1.3B model can run, with each model on the GPU only for its stage and the text encoder on the processor; keep to 480P and expect it to be tight.</source>
+        <translation>With %1 of GPU memory only the 1.3B model can run, with each model on the GPU only for its stage and the text encoder on the processor; keep to 480P and expect it to be tight.</translation>
+    </message>
+    <message>
+        <source>The 1.3B model needs about 8 GB at 480P with each model on the GPU only for its stage and the text encoder on the processor, which fits the %1 of this GPU.</source>
+        <translation>The 1.3B model needs about 8 GB at 480P with each model on the GPU only for its stage and the text encoder on the processor, which fits the %1 of this GPU.</translation>
+    </message>
+    <message>
+        <source>With %1 the 1.3B model's DiT and VAE stay on the GPU while the 11 GB text encoder runs on the processor, the fastest setup that fits.</source>
+        <translation>With %1 the 1.3B model's DiT and VAE stay on the GPU while the 11 GB text encoder runs on the processor, the fastest setup that fits.</translation>
+    </message>
+    <message>
+        <source>A 4-bit GGUF of the 14B model (about 10 GB) gives 14B quality within %1 when each model is on the GPU only for its stage.</source>
+        <translation>A 4-bit GGUF of the 14B model (about 10 GB) gives 14B quality within %1 when each model is on the GPU only for its stage.</translation>
+    </message>
+    <message>
+        <source>The 14B model in fp8 (about 14 GB) fits the %1 of this GPU with each model on the GPU only for its stage.</source>
+        <translation>The 14B model in fp8 (about 14 GB) fits the %1 of this GPU with each model on the GPU only for its stage.</translation>
+    </message>
+    <message>
+        <source>With %1 of GPU memory the official 14B model keeps every part on the GPU for the fastest runs.</source>
+        <translation>With %1 of GPU memory the official 14B model keeps every part on the GPU for the fastest runs.</translation>
+    </message>
+    <message>
+        <source>Only %1 is free on the drive of the models folder but the download needs about %2: free some space or choose another models folder.</source>
+        <translation>Only %1 is free on the drive of the models folder but the download needs about %2: free some space or choose another models folder.</translation>
+    </message>
+    <message>
+        <source>no NVIDIA GPU</source>
+        <translation>no NVIDIA GPU</translation>
+    </message>
+    <message>
+        <source>%1 with %2</source>
+        <translation>%1 with %2</translation>
+    </message>
+    <message>
+        <source>%1 with %2 (and %3 more GPUs)</source>
+        <translation>%1 with %2 (and %3 more GPUs)</translation>
+    </message>
+    <message>
+        <source>%1; %2 of memory; %3 free for models</source>
+        <translation>%1; %2 of memory; %3 free for models</translation>
+    </message>
+    <message>
+        <source>everything on the GPU</source>
+        <translation>everything on the GPU</translation>
+    </message>
+    <message>
+        <source>text encoder on the processor</source>
+        <translation>text encoder on the processor</translation>
+    </message>
+    <message>
+        <source>each model on the GPU only for its stage</source>
+        <translation>each model on the GPU only for its stage</translation>
+    </message>
+    <message>
+        <source>offload, text encoder on the processor</source>
+        <translation>offload, text encoder on the processor</translation>
+    </message>
+    <message>
+        <source>automatic</source>
+        <translation>automatic</translation>
+    </message>
+    <message>
+        <source>%1 GB</source>
+        <translation>%1 GB</translation>
+    </message>
+</context>
+<context>
     <name>SourceFrames</name>
     <message>
         <source>Cannot read the video %1: %2</source>
@@ -279,6 +537,175 @@
     <message>
         <source>%1 · %2</source>
         <translation>%1 · %2</translation>
+    </message>
+</context>
+<context>
+    <name>wan::ui::FirstRunWizard</name>
+    <message>
+        <source>Welcome to Wan Studio</source>
+        <translation>Welcome to Wan Studio</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Let's get a model to make videos with.&lt;/b&gt;&lt;br&gt;Wan Studio looked at this computer and suggests a model that fits it.</source>
+        <translation>&lt;b&gt;Let's get a model to make videos with.&lt;/b&gt;&lt;br&gt;Wan Studio looked at this computer and suggests a model that fits it.</translation>
+    </message>
+    <message>
+        <source>Checking this computer…</source>
+        <translation>Checking this computer…</translation>
+    </message>
+    <message>
+        <source>Download the recommended model</source>
+        <translation>Download the recommended model</translation>
+    </message>
+    <message>
+        <source>I already have the files…</source>
+        <translation>I already have the files…</translation>
+    </message>
+    <message>
+        <source>Use the built-in demo model</source>
+        <translation>Use the built-in demo model</translation>
+    </message>
+    <message>
+        <source>Not now</source>
+        <translation>Not now</translation>
+    </message>
+    <message>
+        <source>Folder with the Wan2.1 model files</source>
+        <translation>Folder with the Wan2.1 model files</translation>
+    </message>
+    <message>
+        <source>This computer: %1.</source>
+        <translation>This computer: %1.</translation>
+    </message>
+    <message>
+        <source>Recommended: &lt;b&gt;the built-in demo model&lt;/b&gt;.</source>
+        <translation>Recommended: &lt;b&gt;the built-in demo model&lt;/b&gt;.</translation>
+    </message>
+    <message>
+        <source>Recommended: &lt;b&gt;%1&lt;/b&gt; (about %2), memory mode: %3.</source>
+        <translation>Recommended: &lt;b&gt;%1&lt;/b&gt; (about %2), memory mode: %3.</translation>
+    </message>
+    <message>
+        <source>Download %1 anyway</source>
+        <translation>Download %1 anyway</translation>
+    </message>
+    <message>
+        <source>Download %1</source>
+        <translation>Download %1</translation>
+    </message>
+</context>
+<context>
+    <name>wan::ui::GalleryDock</name>
+    <message>
+        <source>Finished results show here.</source>
+        <translation>Finished results show here.</translation>
+    </message>
+    <message>
+        <source>No result's prompt contains “%1”.</source>
+        <translation>No result's prompt contains “%1”.</translation>
+    </message>
+    <message>
+        <source>Select a result to see its settings.</source>
+        <translation>Select a result to see its settings.</translation>
+    </message>
+    <message>
+        <source>Delete result</source>
+        <translation>Delete result</translation>
+    </message>
+    <message>
+        <source>Move this result's folder to the trash?
+
+%1
+
+The video, its settings and its log go with it; the job leaves the render queue.</source>
+        <translation>Move this result's folder to the trash?
+
+%1
+
+The video, its settings and its log go with it; the job leaves the render queue.</translation>
+    </message>
+    <message>
+        <source>Moved %1 to the trash.</source>
+        <translation>Moved %1 to the trash.</translation>
+    </message>
+    <message>
+        <source>Gallery</source>
+        <translation>Gallery</translation>
+    </message>
+    <message>
+        <source>Search prompts</source>
+        <translation>Search prompts</translation>
+    </message>
+    <message>
+        <source>Load settings</source>
+        <translation>Load settings</translation>
+    </message>
+    <message>
+        <source>Put this result's settings into the form</source>
+        <translation>Put this result's settings into the form</translation>
+    </message>
+    <message>
+        <source>Load settings: everything (same seed)</source>
+        <translation>Load settings: everything (same seed)</translation>
+    </message>
+    <message>
+        <source>Load settings: prompt only</source>
+        <translation>Load settings: prompt only</translation>
+    </message>
+    <message>
+        <source>Load settings: all but the seed</source>
+        <translation>Load settings: all but the seed</translation>
+    </message>
+    <message>
+        <source>Last frame as I2V image</source>
+        <translation>Last frame as I2V image</translation>
+    </message>
+    <message>
+        <source>Use the video's last frame as the first frame of an image-to-video job</source>
+        <translation>Use the video's last frame as the first frame of an image-to-video job</translation>
+    </message>
+    <message>
+        <source>Open folder</source>
+        <translation>Open folder</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>Delete</translation>
+    </message>
+    <message>
+        <source>Move the result's folder to the trash (asks first)</source>
+        <translation>Move the result's folder to the trash (asks first)</translation>
+    </message>
+</context>
+<context>
+    <name>wan::ui::GalleryModel</name>
+    <message>
+        <source>Your prompt: %1</source>
+        <translation>Your prompt: %1</translation>
+    </message>
+    <message>
+        <source>%1 · %2×%3 · %4 frames</source>
+        <translation>%1 · %2×%3 · %4 frames</translation>
+    </message>
+    <message>
+        <source>Seed %1 · %2 steps · shift %3 · guidance %4</source>
+        <translation>Seed %1 · %2 steps · shift %3 · guidance %4</translation>
+    </message>
+    <message>
+        <source>Finished %1 in %2 s</source>
+        <translation>Finished %1 in %2 s</translation>
+    </message>
+    <message>
+        <source>That result is no longer in the gallery.</source>
+        <translation>That result is no longer in the gallery.</translation>
+    </message>
+    <message>
+        <source>%1 is not in a job folder made by Wan Studio; it was left alone.</source>
+        <translation>%1 is not in a job folder made by Wan Studio; it was left alone.</translation>
+    </message>
+    <message>
+        <source>Could not move %1 to the trash. Check that the folder is writable; on some drives there is no trash.</source>
+        <translation>Could not move %1 to the trash. Check that the folder is writable; on some drives there is no trash.</translation>
     </message>
 </context>
 <context>
@@ -798,6 +1225,54 @@ Force quit ends Wan Studio at once.</translation>
         <source>The built-in demo model makes videos only: choose Text to video, or another model folder.</source>
         <translation>The built-in demo model makes videos only: choose Text to video, or another model folder.</translation>
     </message>
+    <message>
+        <source>That result is no longer in the render queue.</source>
+        <translation>That result is no longer in the render queue.</translation>
+    </message>
+    <message>
+        <source>Prompt loaded.</source>
+        <translation>Prompt loaded.</translation>
+    </message>
+    <message>
+        <source>Settings loaded; the seed stays as it was.</source>
+        <translation>Settings loaded; the seed stays as it was.</translation>
+    </message>
+    <message>
+        <source>Settings loaded, seed included.</source>
+        <translation>Settings loaded, seed included.</translation>
+    </message>
+    <message>
+        <source>Settings restored from %1.</source>
+        <translation>Settings restored from %1.</translation>
+    </message>
+    <message>
+        <source>Settings restored from the metadata of %1 (prompt, seed, size, steps, shift and guidance; the model folder and input images are not stored there).</source>
+        <translation>Settings restored from the metadata of %1 (prompt, seed, size, steps, shift and guidance; the model folder and input images are not stored there).</translation>
+    </message>
+    <message>
+        <source>The last frame is saved as %1. Image to video needs an image-to-video model folder (Wan2.1-I2V-14B-480P or -720P): choose one under “Model folder”, then drop the frame on the image.</source>
+        <translation>The last frame is saved as %1. Image to video needs an image-to-video model folder (Wan2.1-I2V-14B-480P or -720P): choose one under “Model folder”, then drop the frame on the image.</translation>
+    </message>
+    <message>
+        <source>The API key is in the settings file: the system keychain did not take it (%1).</source>
+        <translation>The API key is in the settings file: the system keychain did not take it (%1).</translation>
+    </message>
+    <message>
+        <source>Restore settings</source>
+        <translation>Restore settings</translation>
+    </message>
+    <message>
+        <source>Models…</source>
+        <translation>Models…</translation>
+    </message>
+    <message>
+        <source>First-run assistant…</source>
+        <translation>First-run assistant…</translation>
+    </message>
+    <message>
+        <source>Model folder: %1</source>
+        <translation>Model folder: %1</translation>
+    </message>
 </context>
 <context>
     <name>wan::ui::MaskPainter</name>
@@ -902,6 +1377,65 @@ Force quit ends Wan Studio at once.</translation>
     </message>
 </context>
 <context>
+    <name>wan::ui::ModelDownloads</name>
+    <message>
+        <source>The download server "%1" is not usable: %2</source>
+        <translation>The download server "%1" is not usable: %2</translation>
+    </message>
+    <message>
+        <source>"%1" is not in the model catalogue.</source>
+        <translation>"%1" is not in the model catalogue.</translation>
+    </message>
+    <message>
+        <source>Cannot create the folder %1 for %2. Choose another models folder.</source>
+        <translation>Cannot create the folder %1 for %2. Choose another models folder.</translation>
+    </message>
+    <message>
+        <source>%1 was not downloaded by Wan Studio, so it is not deleted from here. Delete it in your file manager if you no longer need it.</source>
+        <translation>%1 was not downloaded by Wan Studio, so it is not deleted from here. Delete it in your file manager if you no longer need it.</translation>
+    </message>
+    <message>
+        <source>%1 is still downloading. Cancel the download first.</source>
+        <translation>%1 is still downloading. Cancel the download first.</translation>
+    </message>
+    <message>
+        <source>Could not delete every file in %1. Check the folder's permissions.</source>
+        <translation>Could not delete every file in %1. Check the folder's permissions.</translation>
+    </message>
+    <message>
+        <source>The download of %1 failed: the server or the network did not deliver a file.</source>
+        <translation>The download of %1 failed: the server or the network did not deliver a file.</translation>
+    </message>
+    <message>
+        <source>The download of %1 could not be written to disk.</source>
+        <translation>The download of %1 could not be written to disk.</translation>
+    </message>
+    <message>
+        <source>The download of %1 was refused: a file arrived damaged twice.</source>
+        <translation>The download of %1 was refused: a file arrived damaged twice.</translation>
+    </message>
+    <message>
+        <source>The download of %1 could not start.</source>
+        <translation>The download of %1 could not start.</translation>
+    </message>
+    <message>
+        <source>The download of %1 stopped.</source>
+        <translation>The download of %1 stopped.</translation>
+    </message>
+    <message>
+        <source>%1 s</source>
+        <translation>%1 s</translation>
+    </message>
+    <message>
+        <source>%1 min %2 s</source>
+        <translation>%1 min %2 s</translation>
+    </message>
+    <message>
+        <source>%1 h %2 min</source>
+        <translation>%1 h %2 min</translation>
+    </message>
+</context>
+<context>
     <name>wan::ui::ModelFilesDialog</name>
     <message>
         <source>Model files (*.safetensors *.gguf *.pth *.pt *.model)</source>
@@ -918,22 +1452,6 @@ Force quit ends Wan Studio at once.</translation>
     <message>
         <source>Checking the model files…</source>
         <translation>Checking the model files…</translation>
-    </message>
-    <message>
-        <source>text to video</source>
-        <translation>text to video</translation>
-    </message>
-    <message>
-        <source>image to video</source>
-        <translation>image to video</translation>
-    </message>
-    <message>
-        <source>first &amp; last frame to video</source>
-        <translation>first &amp; last frame to video</translation>
-    </message>
-    <message>
-        <source>video editing (VACE)</source>
-        <translation>video editing (VACE)</translation>
     </message>
     <message>
         <source>Ready: %1, %2</source>
@@ -1117,6 +1635,165 @@ Force quit ends Wan Studio at once.</translation>
     <message>
         <source>Use single files (ComfyUI, GGUF, …) for the DiT, text encoder, VAE or CLIP in place of the folder's own</source>
         <translation>Use single files (ComfyUI, GGUF, …) for the DiT, text encoder, VAE or CLIP in place of the folder's own</translation>
+    </message>
+</context>
+<context>
+    <name>wan::ui::ModelManagerDialog</name>
+    <message>
+        <source>Models</source>
+        <translation>Models</translation>
+    </message>
+    <message>
+        <source>Models folder:</source>
+        <translation>Models folder:</translation>
+    </message>
+    <message>
+        <source>Change…</source>
+        <translation>Change…</translation>
+    </message>
+    <message>
+        <source>Download from:</source>
+        <translation>Download from:</translation>
+    </message>
+    <message>
+        <source>Hugging Face</source>
+        <translation>Hugging Face</translation>
+    </message>
+    <message>
+        <source>hf-mirror.com (mainland China)</source>
+        <translation>hf-mirror.com (mainland China)</translation>
+    </message>
+    <message>
+        <source>ModelScope (mainland China)</source>
+        <translation>ModelScope (mainland China)</translation>
+    </message>
+    <message>
+        <source>Other server (URL)</source>
+        <translation>Other server (URL)</translation>
+    </message>
+    <message>
+        <source>https://… or modelscope:https://…</source>
+        <translation>https://… or modelscope:https://…</translation>
+    </message>
+    <message>
+        <source>Installed</source>
+        <translation>Installed</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>Model</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>Size</translation>
+    </message>
+    <message>
+        <source>Location</source>
+        <translation>Location</translation>
+    </message>
+    <message>
+        <source>Use this model</source>
+        <translation>Use this model</translation>
+    </message>
+    <message>
+        <source>Open folder</source>
+        <translation>Open folder</translation>
+    </message>
+    <message>
+        <source>Delete…</source>
+        <translation>Delete…</translation>
+    </message>
+    <message>
+        <source>Available</source>
+        <translation>Available</translation>
+    </message>
+    <message>
+        <source>Task</source>
+        <translation>Task</translation>
+    </message>
+    <message>
+        <source>Progress</source>
+        <translation>Progress</translation>
+    </message>
+    <message>
+        <source>Check sizes</source>
+        <translation>Check sizes</translation>
+    </message>
+    <message>
+        <source>Download</source>
+        <translation>Download</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>Pause</translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>Resume</translation>
+    </message>
+    <message>
+        <source>Cancel download…</source>
+        <translation>Cancel download…</translation>
+    </message>
+    <message>
+        <source>checking…</source>
+        <translation>checking…</translation>
+    </message>
+    <message>
+        <source>Downloaded by Wan Studio</source>
+        <translation>Downloaded by Wan Studio</translation>
+    </message>
+    <message>
+        <source>Found in the models folder (not downloaded by Wan Studio)</source>
+        <translation>Found in the models folder (not downloaded by Wan Studio)</translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation>unknown</translation>
+    </message>
+    <message>
+        <source>%1 of %2, %3/s, %4 left</source>
+        <translation>%1 of %2, %3/s, %4 left</translation>
+    </message>
+    <message>
+        <source>File %1 of %2: %3, %4 of %5, %6 left</source>
+        <translation>File %1 of %2: %3, %4 of %5, %6 left</translation>
+    </message>
+    <message>
+        <source>Starting…</source>
+        <translation>Starting…</translation>
+    </message>
+    <message>
+        <source>Paused at %1 of %2</source>
+        <translation>Paused at %1 of %2</translation>
+    </message>
+    <message>
+        <source>Paused</source>
+        <translation>Paused</translation>
+    </message>
+    <message>
+        <source>Only models downloaded by Wan Studio can be deleted here.</source>
+        <translation>Only models downloaded by Wan Studio can be deleted here.</translation>
+    </message>
+    <message>
+        <source>Folder for downloaded models</source>
+        <translation>Folder for downloaded models</translation>
+    </message>
+    <message>
+        <source>Cancel download</source>
+        <translation>Cancel download</translation>
+    </message>
+    <message>
+        <source>Cancel the download of %1 and delete what was downloaded so far?</source>
+        <translation>Cancel the download of %1 and delete what was downloaded so far?</translation>
+    </message>
+    <message>
+        <source>Delete model</source>
+        <translation>Delete model</translation>
+    </message>
+    <message>
+        <source>Delete %1 and every file in it? This cannot be undone.</source>
+        <translation>Delete %1 and every file in it? This cannot be undone.</translation>
     </message>
 </context>
 <context>
@@ -1433,6 +2110,10 @@ Force quit ends Wan Studio at once.</translation>
         <source>DASH_API_URL (%1) is neither https nor this computer: the key is not sent there. Use an https:// address or enter the URL here.</source>
         <translation>DASH_API_URL (%1) is neither https nor this computer: the key is not sent there. Use an https:// address or enter the URL here.</translation>
     </message>
+    <message>
+        <source>The system keychain did not take the key (%1).</source>
+        <translation>The system keychain did not take the key (%1).</translation>
+    </message>
 </context>
 <context>
     <name>wan::ui::RenderQueueDock</name>
@@ -1507,6 +2188,18 @@ Force quit ends Wan Studio at once.</translation>
     <message>
         <source>Queue this draft again with the full sampler, the same settings and seed</source>
         <translation>Queue this draft again with the full sampler, the same settings and seed</translation>
+    </message>
+    <message>
+        <source>Duplicate with the same seed (the same video again when nothing else changes) or with a new random seed?</source>
+        <translation>Duplicate with the same seed (the same video again when nothing else changes) or with a new random seed?</translation>
+    </message>
+    <message>
+        <source>Same seed</source>
+        <translation>Same seed</translation>
+    </message>
+    <message>
+        <source>New seed</source>
+        <translation>New seed</translation>
     </message>
 </context>
 <context>

@@ -47,6 +47,150 @@
         <source>Set the LoRA mode to Automatic or On the fly.</source>
         <translation>请将 LoRA 模式设为“自动”或“即时应用”。</translation>
     </message>
+    <message>
+        <source>The job's settings are not valid.</source>
+        <translation>任务设置无效。</translation>
+    </message>
+    <message>
+        <source>The model is incomplete or not a Wan2.1 model.</source>
+        <translation>模型不完整，或不是 Wan2.1 模型。</translation>
+    </message>
+    <message>
+        <source>A model file is damaged.</source>
+        <translation>某个模型文件已损坏。</translation>
+    </message>
+    <message>
+        <source>A file could not be read or written.</source>
+        <translation>无法读取或写入某个文件。</translation>
+    </message>
+    <message>
+        <source>The input image cannot be used.</source>
+        <translation>无法使用输入图片。</translation>
+    </message>
+    <message>
+        <source>There is not enough memory for this job.</source>
+        <translation>内存不足，无法运行此任务。</translation>
+    </message>
+    <message>
+        <source>The job was cancelled.</source>
+        <translation>任务已取消。</translation>
+    </message>
+    <message>
+        <source>The network request failed.</source>
+        <translation>网络请求失败。</translation>
+    </message>
+    <message>
+        <source>Something went wrong inside the engine.</source>
+        <translation>推理引擎内部出错。</translation>
+    </message>
+    <message>
+        <source>The job failed.</source>
+        <translation>任务失败。</translation>
+    </message>
+    <message>
+        <source>The number of steps must be between 1 and 1000.</source>
+        <translation>步数必须在 1 到 1000 之间。</translation>
+    </message>
+    <message>
+        <source>The shift must be a positive number.</source>
+        <translation>偏移（shift）必须是正数。</translation>
+    </message>
+    <message>
+        <source>The guidance must be a finite number.</source>
+        <translation>引导强度必须是有限的数值。</translation>
+    </message>
+    <message>
+        <source>The seed must be 0 or more, or random.</source>
+        <translation>种子必须大于或等于 0，或设为随机。</translation>
+    </message>
+    <message>
+        <source>Each LoRA needs a file and a finite strength.</source>
+        <translation>每个 LoRA 都需要一个文件和有限的强度值。</translation>
+    </message>
+    <message>
+        <source>A LoRA file of this job does not exist.</source>
+        <translation>此任务的某个 LoRA 文件不存在。</translation>
+    </message>
+    <message>
+        <source>The step cache threshold must be a finite number.</source>
+        <translation>步骤缓存阈值必须是有限的数值。</translation>
+    </message>
+    <message>
+        <source>The GPU memory budget must be between 0.5 and 4096 GiB.</source>
+        <translation>显存预算必须在 0.5 到 4096 GiB 之间。</translation>
+    </message>
+    <message>
+        <source>The size is out of range: each side must be between 1 and 8192 pixels.</source>
+        <translation>尺寸超出范围：每条边必须在 1 到 8192 像素之间。</translation>
+    </message>
+    <message>
+        <source>Width and height must be multiples of 16.</source>
+        <translation>宽度和高度必须是 16 的倍数。</translation>
+    </message>
+    <message>
+        <source>The size is too small for this task.</source>
+        <translation>尺寸对此任务来说太小。</translation>
+    </message>
+    <message>
+        <source>The frame count does not fit: videos take 4n+1 frames (5, 9, …, 81), images one.</source>
+        <translation>帧数不符合要求：视频需要 4n+1 帧（5、9……81），图片为 1 帧。</translation>
+    </message>
+    <message>
+        <source>There are more frames than the maximum of %1: make longer videos in parts.</source>
+        <translation>帧数超过了上限 %1：请分段制作较长的视频。</translation>
+    </message>
+    <message>
+        <source>The job has no file or folder to write its result to.</source>
+        <translation>任务没有可写入结果的文件或文件夹。</translation>
+    </message>
+    <message>
+        <source>The job holds an input file that its task does not take.</source>
+        <translation>任务包含了其任务类型不接受的输入文件。</translation>
+    </message>
+    <message>
+        <source>The VACE context scale must be a finite number.</source>
+        <translation>VACE 上下文强度必须是有限的数值。</translation>
+    </message>
+    <message>
+        <source>An input image is missing.</source>
+        <translation>缺少输入图片。</translation>
+    </message>
+    <message>
+        <source>First &amp; last frame to video needs at least 5 frames.</source>
+        <translation>首尾帧生成视频至少需要 5 帧。</translation>
+    </message>
+    <message>
+        <source>A PNG holds one frame: save videos as MP4.</source>
+        <translation>PNG 只能保存一帧：请将视频保存为 MP4。</translation>
+    </message>
+    <message>
+        <source>The frame rate must be between 1 and 240 fps.</source>
+        <translation>帧率必须在 1 到 240 fps 之间。</translation>
+    </message>
+    <message>
+        <source>LoRAs cannot be merged into a model that is streamed block by block.</source>
+        <translation>无法将 LoRA 合并到逐块流式加载的模型中。</translation>
+    </message>
+    <message>
+        <source>The settings file is not valid JSON.</source>
+        <translation>设置文件不是有效的 JSON。</translation>
+    </message>
+    <message>
+        <source>The settings file holds a key this version does not know.</source>
+        <translation>设置文件包含此版本无法识别的键。</translation>
+    </message>
+    <message>
+        <source>The settings file holds a value that is not valid.</source>
+        <translation>设置文件包含无效的值。</translation>
+    </message>
+    <message>
+        <source>The settings file was written by a newer version of Wan Studio.</source>
+        <translation>设置文件由更新版本的 Wan Studio 写入。</translation>
+    </message>
+    <message>
+        <source>Details: %1</source>
+        <translation>详细信息：%1</translation>
+    </message>
 </context>
 <context>
     <name>ExportFile</name>
@@ -61,6 +205,41 @@
     <message>
         <source>Could not write %1: %2.</source>
         <translation>无法写入 %1：%2。</translation>
+    </message>
+</context>
+<context>
+    <name>GalleryModel</name>
+    <message>
+        <source>Cannot read %1: %2.</source>
+        <translation>无法读取 %1：%2。</translation>
+    </message>
+    <message>
+        <source>%1 is not a settings file of Wan Studio (it is not a JSON object).</source>
+        <translation>%1 不是 Wan Studio 的设置文件（它不是 JSON 对象）。</translation>
+    </message>
+    <message>
+        <source>Cannot read the picture %1: %2.</source>
+        <translation>无法读取图片 %1：%2。</translation>
+    </message>
+    <message>
+        <source>%1 was not made by Wan Studio: it carries no generation settings. Drop a video or picture that Wan Studio made, or the settings.json from its job folder.</source>
+        <translation>%1 不是 Wan Studio 生成的：其中没有生成设置。请拖入 Wan Studio 生成的视频或图片，或其任务文件夹中的 settings.json。</translation>
+    </message>
+    <message>
+        <source>%1 does not exist or is not a file.</source>
+        <translation>%1 不存在或不是文件。</translation>
+    </message>
+    <message>
+        <source>%1 holds settings Wan Studio cannot read: %2</source>
+        <translation>%1 中的设置 Wan Studio 无法读取：%2</translation>
+    </message>
+    <message>
+        <source>%1 is not a result of Wan Studio: drop an MP4 or PNG it made, or a settings.json.</source>
+        <translation>%1 不是 Wan Studio 的生成结果：请拖入它生成的 MP4 或 PNG，或 settings.json。</translation>
+    </message>
+    <message>
+        <source>This build cannot read video metadata; drop the settings.json from the job folder of %1.</source>
+        <translation>此版本无法读取视频元数据；请拖入 %1 所在任务文件夹中的 settings.json。</translation>
     </message>
 </context>
 <context>
@@ -202,6 +381,85 @@
     </message>
 </context>
 <context>
+    <name>SetupAdvisor</name>
+    <message>
+        <source>No NVIDIA GPU was found, so start with the built-in demo model, which makes a short clip on the processor in seconds; a real Wan model would take hours per video here.</source>
+        <translation>未找到 NVIDIA GPU，因此建议先使用内置演示模型，它在处理器上几秒钟即可生成一段短片；真正的 Wan 模型在这里生成一个视频需要数小时。</translation>
+    </message>
+    <message>
+        <source>No NVIDIA GPU was found: the smallest model, text to video 1.3B, is recommended, but on the processor one video takes hours.</source>
+        <translation>未找到 NVIDIA GPU：推荐最小的模型文生视频 1.3B，但在处理器上生成一个视频需要数小时。</translation>
+    </message>
+    <message>
+        <source>With %1 of GPU memory only the 1.3B model can run, with each model on the GPU only for its stage and the text encoder on the processor; keep to 480P and expect it to be tight.</source>
+        <translation>GPU 显存为 %1 时只能运行 1.3B 模型，每个模型只在其阶段占用 GPU，文本编码器在处理器上运行；请使用 480P，显存会比较紧张。</translation>
+    </message>
+    <message>
+        <source>The 1.3B model needs about 8 GB at 480P with each model on the GPU only for its stage and the text encoder on the processor, which fits the %1 of this GPU.</source>
+        <translation>在 480P 下，每个模型只在其阶段占用 GPU、文本编码器在处理器上运行时，1.3B 模型约需 8 GB，这块 GPU 的 %1 足够。</translation>
+    </message>
+    <message>
+        <source>With %1 the 1.3B model's DiT and VAE stay on the GPU while the 11 GB text encoder runs on the processor, the fastest setup that fits.</source>
+        <translation>有 %1 显存时，1.3B 模型的 DiT 和 VAE 常驻 GPU，11 GB 的文本编码器在处理器上运行，这是能放下的最快配置。</translation>
+    </message>
+    <message>
+        <source>A 4-bit GGUF of the 14B model (about 10 GB) gives 14B quality within %1 when each model is on the GPU only for its stage.</source>
+        <translation>14B 模型的 4 位 GGUF 版本（约 10 GB）在每个模型只在其阶段占用 GPU 时，可在 %1 显存内提供 14B 的画质。</translation>
+    </message>
+    <message>
+        <source>The 14B model in fp8 (about 14 GB) fits the %1 of this GPU with each model on the GPU only for its stage.</source>
+        <translation>fp8 格式的 14B 模型（约 14 GB）在每个模型只在其阶段占用 GPU 时，可放入这块 GPU 的 %1 显存。</translation>
+    </message>
+    <message>
+        <source>With %1 of GPU memory the official 14B model keeps every part on the GPU for the fastest runs.</source>
+        <translation>GPU 显存为 %1 时，官方 14B 模型的所有部分都可常驻 GPU，运行最快。</translation>
+    </message>
+    <message>
+        <source>Only %1 is free on the drive of the models folder but the download needs about %2: free some space or choose another models folder.</source>
+        <translation>模型文件夹所在磁盘只剩 %1 可用空间，而下载约需 %2：请释放一些空间或选择其他模型文件夹。</translation>
+    </message>
+    <message>
+        <source>no NVIDIA GPU</source>
+        <translation>无 NVIDIA GPU</translation>
+    </message>
+    <message>
+        <source>%1 with %2</source>
+        <translation>%1（%2）</translation>
+    </message>
+    <message>
+        <source>%1 with %2 (and %3 more GPUs)</source>
+        <translation>%1（%2，另有 %3 块 GPU）</translation>
+    </message>
+    <message>
+        <source>%1; %2 of memory; %3 free for models</source>
+        <translation>%1；内存 %2；可用于模型的空间 %3</translation>
+    </message>
+    <message>
+        <source>everything on the GPU</source>
+        <translation>全部在 GPU 上</translation>
+    </message>
+    <message>
+        <source>text encoder on the processor</source>
+        <translation>文本编码器在处理器上</translation>
+    </message>
+    <message>
+        <source>each model on the GPU only for its stage</source>
+        <translation>每个模型只在其阶段占用 GPU</translation>
+    </message>
+    <message>
+        <source>offload, text encoder on the processor</source>
+        <translation>卸载，文本编码器在处理器上</translation>
+    </message>
+    <message>
+        <source>automatic</source>
+        <translation>自动</translation>
+    </message>
+    <message>
+        <source>%1 GB</source>
+        <translation>%1 GB</translation>
+    </message>
+</context>
+<context>
     <name>SourceFrames</name>
     <message>
         <source>Cannot read the video %1: %2</source>
@@ -279,6 +537,175 @@
     <message>
         <source>%1 · %2</source>
         <translation>%1 · %2</translation>
+    </message>
+</context>
+<context>
+    <name>wan::ui::FirstRunWizard</name>
+    <message>
+        <source>Welcome to Wan Studio</source>
+        <translation>欢迎使用 Wan Studio</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Let's get a model to make videos with.&lt;/b&gt;&lt;br&gt;Wan Studio looked at this computer and suggests a model that fits it.</source>
+        <translation>&lt;b&gt;先准备一个用来生成视频的模型。&lt;/b&gt;&lt;br&gt;Wan Studio 已检查这台电脑，并推荐一个适合它的模型。</translation>
+    </message>
+    <message>
+        <source>Checking this computer…</source>
+        <translation>正在检查这台电脑…</translation>
+    </message>
+    <message>
+        <source>Download the recommended model</source>
+        <translation>下载推荐的模型</translation>
+    </message>
+    <message>
+        <source>I already have the files…</source>
+        <translation>我已经有模型文件…</translation>
+    </message>
+    <message>
+        <source>Use the built-in demo model</source>
+        <translation>使用内置演示模型</translation>
+    </message>
+    <message>
+        <source>Not now</source>
+        <translation>以后再说</translation>
+    </message>
+    <message>
+        <source>Folder with the Wan2.1 model files</source>
+        <translation>存放 Wan2.1 模型文件的文件夹</translation>
+    </message>
+    <message>
+        <source>This computer: %1.</source>
+        <translation>这台电脑：%1。</translation>
+    </message>
+    <message>
+        <source>Recommended: &lt;b&gt;the built-in demo model&lt;/b&gt;.</source>
+        <translation>推荐：&lt;b&gt;内置演示模型&lt;/b&gt;。</translation>
+    </message>
+    <message>
+        <source>Recommended: &lt;b&gt;%1&lt;/b&gt; (about %2), memory mode: %3.</source>
+        <translation>推荐：&lt;b&gt;%1&lt;/b&gt;（约 %2），内存模式：%3。</translation>
+    </message>
+    <message>
+        <source>Download %1 anyway</source>
+        <translation>仍然下载 %1</translation>
+    </message>
+    <message>
+        <source>Download %1</source>
+        <translation>下载 %1</translation>
+    </message>
+</context>
+<context>
+    <name>wan::ui::GalleryDock</name>
+    <message>
+        <source>Finished results show here.</source>
+        <translation>完成的结果会显示在这里。</translation>
+    </message>
+    <message>
+        <source>No result's prompt contains “%1”.</source>
+        <translation>没有结果的提示词包含“%1”。</translation>
+    </message>
+    <message>
+        <source>Select a result to see its settings.</source>
+        <translation>选择一个结果以查看其设置。</translation>
+    </message>
+    <message>
+        <source>Delete result</source>
+        <translation>删除结果</translation>
+    </message>
+    <message>
+        <source>Move this result's folder to the trash?
+
+%1
+
+The video, its settings and its log go with it; the job leaves the render queue.</source>
+        <translation>将此结果的文件夹移到回收站吗？
+
+%1
+
+视频、其设置和日志会一并移走；该任务会从渲染队列中移除。</translation>
+    </message>
+    <message>
+        <source>Moved %1 to the trash.</source>
+        <translation>已将 %1 移到回收站。</translation>
+    </message>
+    <message>
+        <source>Gallery</source>
+        <translation>作品库</translation>
+    </message>
+    <message>
+        <source>Search prompts</source>
+        <translation>搜索提示词</translation>
+    </message>
+    <message>
+        <source>Load settings</source>
+        <translation>载入设置</translation>
+    </message>
+    <message>
+        <source>Put this result's settings into the form</source>
+        <translation>把此结果的设置填入表单</translation>
+    </message>
+    <message>
+        <source>Load settings: everything (same seed)</source>
+        <translation>载入设置：全部（相同种子）</translation>
+    </message>
+    <message>
+        <source>Load settings: prompt only</source>
+        <translation>载入设置：仅提示词</translation>
+    </message>
+    <message>
+        <source>Load settings: all but the seed</source>
+        <translation>载入设置：除种子外全部</translation>
+    </message>
+    <message>
+        <source>Last frame as I2V image</source>
+        <translation>末帧作为图生视频图片</translation>
+    </message>
+    <message>
+        <source>Use the video's last frame as the first frame of an image-to-video job</source>
+        <translation>将视频的最后一帧用作图生视频任务的首帧</translation>
+    </message>
+    <message>
+        <source>Open folder</source>
+        <translation>打开文件夹</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <source>Move the result's folder to the trash (asks first)</source>
+        <translation>将结果文件夹移到回收站（会先询问）</translation>
+    </message>
+</context>
+<context>
+    <name>wan::ui::GalleryModel</name>
+    <message>
+        <source>Your prompt: %1</source>
+        <translation>你的提示词：%1</translation>
+    </message>
+    <message>
+        <source>%1 · %2×%3 · %4 frames</source>
+        <translation>%1 · %2×%3 · %4 帧</translation>
+    </message>
+    <message>
+        <source>Seed %1 · %2 steps · shift %3 · guidance %4</source>
+        <translation>种子 %1 · %2 步 · 偏移 %3 · 引导 %4</translation>
+    </message>
+    <message>
+        <source>Finished %1 in %2 s</source>
+        <translation>完成于 %1，用时 %2 秒</translation>
+    </message>
+    <message>
+        <source>That result is no longer in the gallery.</source>
+        <translation>该结果已不在作品库中。</translation>
+    </message>
+    <message>
+        <source>%1 is not in a job folder made by Wan Studio; it was left alone.</source>
+        <translation>%1 不在 Wan Studio 创建的任务文件夹中；未做任何改动。</translation>
+    </message>
+    <message>
+        <source>Could not move %1 to the trash. Check that the folder is writable; on some drives there is no trash.</source>
+        <translation>无法将 %1 移到回收站。请确认该文件夹可写；某些磁盘上没有回收站。</translation>
     </message>
 </context>
 <context>
@@ -798,6 +1225,54 @@ Force quit ends Wan Studio at once.</source>
         <source>The built-in demo model makes videos only: choose Text to video, or another model folder.</source>
         <translation>内置演示模型只能生成视频：请选择“文本生成视频”，或换用其他模型文件夹。</translation>
     </message>
+    <message>
+        <source>That result is no longer in the render queue.</source>
+        <translation>该结果已不在渲染队列中。</translation>
+    </message>
+    <message>
+        <source>Prompt loaded.</source>
+        <translation>已载入提示词。</translation>
+    </message>
+    <message>
+        <source>Settings loaded; the seed stays as it was.</source>
+        <translation>已载入设置；种子保持不变。</translation>
+    </message>
+    <message>
+        <source>Settings loaded, seed included.</source>
+        <translation>已载入设置，包括种子。</translation>
+    </message>
+    <message>
+        <source>Settings restored from %1.</source>
+        <translation>已从 %1 恢复设置。</translation>
+    </message>
+    <message>
+        <source>Settings restored from the metadata of %1 (prompt, seed, size, steps, shift and guidance; the model folder and input images are not stored there).</source>
+        <translation>已从 %1 的元数据恢复设置（提示词、种子、尺寸、步数、偏移和引导；模型文件夹和输入图片不保存在其中）。</translation>
+    </message>
+    <message>
+        <source>The last frame is saved as %1. Image to video needs an image-to-video model folder (Wan2.1-I2V-14B-480P or -720P): choose one under “Model folder”, then drop the frame on the image.</source>
+        <translation>最后一帧已保存为 %1。图生视频需要图生视频模型文件夹（Wan2.1-I2V-14B-480P 或 -720P）：请在“模型文件夹”中选择，然后把该帧拖到图片上。</translation>
+    </message>
+    <message>
+        <source>The API key is in the settings file: the system keychain did not take it (%1).</source>
+        <translation>API 密钥保存在设置文件中：系统密钥环未能保存它（%1）。</translation>
+    </message>
+    <message>
+        <source>Restore settings</source>
+        <translation>恢复设置</translation>
+    </message>
+    <message>
+        <source>Models…</source>
+        <translation>模型…</translation>
+    </message>
+    <message>
+        <source>First-run assistant…</source>
+        <translation>首次运行向导…</translation>
+    </message>
+    <message>
+        <source>Model folder: %1</source>
+        <translation>模型文件夹：%1</translation>
+    </message>
 </context>
 <context>
     <name>wan::ui::MaskPainter</name>
@@ -902,6 +1377,65 @@ Force quit ends Wan Studio at once.</source>
     </message>
 </context>
 <context>
+    <name>wan::ui::ModelDownloads</name>
+    <message>
+        <source>The download server "%1" is not usable: %2</source>
+        <translation>下载服务器“%1”不可用：%2</translation>
+    </message>
+    <message>
+        <source>"%1" is not in the model catalogue.</source>
+        <translation>“%1”不在模型目录中。</translation>
+    </message>
+    <message>
+        <source>Cannot create the folder %1 for %2. Choose another models folder.</source>
+        <translation>无法为 %2 创建文件夹 %1。请选择其他模型文件夹。</translation>
+    </message>
+    <message>
+        <source>%1 was not downloaded by Wan Studio, so it is not deleted from here. Delete it in your file manager if you no longer need it.</source>
+        <translation>%1 不是由 Wan Studio 下载的，因此不会在这里删除。如果不再需要，请在文件管理器中删除。</translation>
+    </message>
+    <message>
+        <source>%1 is still downloading. Cancel the download first.</source>
+        <translation>%1 仍在下载。请先取消下载。</translation>
+    </message>
+    <message>
+        <source>Could not delete every file in %1. Check the folder's permissions.</source>
+        <translation>无法删除 %1 中的全部文件。请检查该文件夹的权限。</translation>
+    </message>
+    <message>
+        <source>The download of %1 failed: the server or the network did not deliver a file.</source>
+        <translation>%1 下载失败：服务器或网络未能传送某个文件。</translation>
+    </message>
+    <message>
+        <source>The download of %1 could not be written to disk.</source>
+        <translation>%1 的下载内容无法写入磁盘。</translation>
+    </message>
+    <message>
+        <source>The download of %1 was refused: a file arrived damaged twice.</source>
+        <translation>%1 的下载被拒绝：某个文件两次到达时均已损坏。</translation>
+    </message>
+    <message>
+        <source>The download of %1 could not start.</source>
+        <translation>%1 的下载无法开始。</translation>
+    </message>
+    <message>
+        <source>The download of %1 stopped.</source>
+        <translation>%1 的下载已停止。</translation>
+    </message>
+    <message>
+        <source>%1 s</source>
+        <translation>%1 秒</translation>
+    </message>
+    <message>
+        <source>%1 min %2 s</source>
+        <translation>%1 分 %2 秒</translation>
+    </message>
+    <message>
+        <source>%1 h %2 min</source>
+        <translation>%1 小时 %2 分</translation>
+    </message>
+</context>
+<context>
     <name>wan::ui::ModelFilesDialog</name>
     <message>
         <source>Model files (*.safetensors *.gguf *.pth *.pt *.model)</source>
@@ -918,22 +1452,6 @@ Force quit ends Wan Studio at once.</source>
     <message>
         <source>Checking the model files…</source>
         <translation>正在检查模型文件…</translation>
-    </message>
-    <message>
-        <source>text to video</source>
-        <translation>文生视频</translation>
-    </message>
-    <message>
-        <source>image to video</source>
-        <translation>图生视频</translation>
-    </message>
-    <message>
-        <source>first &amp; last frame to video</source>
-        <translation>首尾帧生成视频</translation>
-    </message>
-    <message>
-        <source>video editing (VACE)</source>
-        <translation>视频编辑（VACE）</translation>
     </message>
     <message>
         <source>Ready: %1, %2</source>
@@ -1117,6 +1635,165 @@ Force quit ends Wan Studio at once.</source>
     <message>
         <source>Use single files (ComfyUI, GGUF, …) for the DiT, text encoder, VAE or CLIP in place of the folder's own</source>
         <translation>为 DiT、文本编码器、VAE 或 CLIP 使用单个文件（ComfyUI、GGUF 等），代替模型文件夹中的对应文件</translation>
+    </message>
+</context>
+<context>
+    <name>wan::ui::ModelManagerDialog</name>
+    <message>
+        <source>Models</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>Models folder:</source>
+        <translation>模型文件夹：</translation>
+    </message>
+    <message>
+        <source>Change…</source>
+        <translation>更改…</translation>
+    </message>
+    <message>
+        <source>Download from:</source>
+        <translation>下载来源：</translation>
+    </message>
+    <message>
+        <source>Hugging Face</source>
+        <translation>Hugging Face</translation>
+    </message>
+    <message>
+        <source>hf-mirror.com (mainland China)</source>
+        <translation>hf-mirror.com（中国大陆）</translation>
+    </message>
+    <message>
+        <source>ModelScope (mainland China)</source>
+        <translation>魔搭 ModelScope（中国大陆）</translation>
+    </message>
+    <message>
+        <source>Other server (URL)</source>
+        <translation>其他服务器（URL）</translation>
+    </message>
+    <message>
+        <source>https://… or modelscope:https://…</source>
+        <translation>https://… 或 modelscope:https://…</translation>
+    </message>
+    <message>
+        <source>Installed</source>
+        <translation>已安装</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>尺寸</translation>
+    </message>
+    <message>
+        <source>Location</source>
+        <translation>位置</translation>
+    </message>
+    <message>
+        <source>Use this model</source>
+        <translation>使用此模型</translation>
+    </message>
+    <message>
+        <source>Open folder</source>
+        <translation>打开文件夹</translation>
+    </message>
+    <message>
+        <source>Delete…</source>
+        <translation>删除…</translation>
+    </message>
+    <message>
+        <source>Available</source>
+        <translation>可下载</translation>
+    </message>
+    <message>
+        <source>Task</source>
+        <translation>任务</translation>
+    </message>
+    <message>
+        <source>Progress</source>
+        <translation>进度</translation>
+    </message>
+    <message>
+        <source>Check sizes</source>
+        <translation>查询大小</translation>
+    </message>
+    <message>
+        <source>Download</source>
+        <translation>下载</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>暂停</translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>继续</translation>
+    </message>
+    <message>
+        <source>Cancel download…</source>
+        <translation>取消下载…</translation>
+    </message>
+    <message>
+        <source>checking…</source>
+        <translation>查询中…</translation>
+    </message>
+    <message>
+        <source>Downloaded by Wan Studio</source>
+        <translation>由 Wan Studio 下载</translation>
+    </message>
+    <message>
+        <source>Found in the models folder (not downloaded by Wan Studio)</source>
+        <translation>在模型文件夹中找到（不是由 Wan Studio 下载的）</translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation>未知</translation>
+    </message>
+    <message>
+        <source>%1 of %2, %3/s, %4 left</source>
+        <translation>%1 / %2，%3/秒，剩余 %4</translation>
+    </message>
+    <message>
+        <source>File %1 of %2: %3, %4 of %5, %6 left</source>
+        <translation>文件 %1 / %2：%3，%4 / %5，剩余 %6</translation>
+    </message>
+    <message>
+        <source>Starting…</source>
+        <translation>正在开始…</translation>
+    </message>
+    <message>
+        <source>Paused at %1 of %2</source>
+        <translation>已暂停于 %1 / %2</translation>
+    </message>
+    <message>
+        <source>Paused</source>
+        <translation>已暂停</translation>
+    </message>
+    <message>
+        <source>Only models downloaded by Wan Studio can be deleted here.</source>
+        <translation>这里只能删除由 Wan Studio 下载的模型。</translation>
+    </message>
+    <message>
+        <source>Folder for downloaded models</source>
+        <translation>存放下载模型的文件夹</translation>
+    </message>
+    <message>
+        <source>Cancel download</source>
+        <translation>取消下载</translation>
+    </message>
+    <message>
+        <source>Cancel the download of %1 and delete what was downloaded so far?</source>
+        <translation>取消 %1 的下载并删除已下载的部分？</translation>
+    </message>
+    <message>
+        <source>Delete model</source>
+        <translation>删除模型</translation>
+    </message>
+    <message>
+        <source>Delete %1 and every file in it? This cannot be undone.</source>
+        <translation>删除 %1 及其中的所有文件？此操作无法撤销。</translation>
     </message>
 </context>
 <context>
@@ -1433,6 +2110,10 @@ Force quit ends Wan Studio at once.</source>
         <source>DASH_API_URL (%1) is neither https nor this computer: the key is not sent there. Use an https:// address or enter the URL here.</source>
         <translation>DASH_API_URL（%1）既不是 https 地址，也不是本机：密钥不会发送到那里。请使用 https:// 地址，或在此处填写 URL。</translation>
     </message>
+    <message>
+        <source>The system keychain did not take the key (%1).</source>
+        <translation>系统密钥环未能保存该密钥（%1）。</translation>
+    </message>
 </context>
 <context>
     <name>wan::ui::RenderQueueDock</name>
@@ -1507,6 +2188,18 @@ Force quit ends Wan Studio at once.</source>
     <message>
         <source>Queue this draft again with the full sampler, the same settings and seed</source>
         <translation>用完整采样器、相同的设置和种子重新排队此草稿</translation>
+    </message>
+    <message>
+        <source>Duplicate with the same seed (the same video again when nothing else changes) or with a new random seed?</source>
+        <translation>使用相同种子复制（其他不变时生成相同的视频），还是使用新的随机种子？</translation>
+    </message>
+    <message>
+        <source>Same seed</source>
+        <translation>相同种子</translation>
+    </message>
+    <message>
+        <source>New seed</source>
+        <translation>新种子</translation>
     </message>
 </context>
 <context>

@@ -4,6 +4,7 @@
 #include "InferenceBridge.h"
 #include "MainWindow.h"
 #include "MediaAdapters.h"
+#include "ModelDownloads.h"
 #include "ModelSetAdapters.h"
 #include "PromptExtendSettingsStore.h"
 #include "QueueRunner.h"
@@ -185,6 +186,10 @@ int main(int argc, char** argv)
     if (report.requeued > 0)
         runner.setQueuePaused(true);
 
+    // Model downloads outlive the window: a download left running at quit stays recorded and comes back
+    // paused.
+    wan::ui::ModelDownloads modelDownloads(&settings, wan::builtInModelCatalogue());
+
     wan::ui::StudioServices services;
     services.settings = &settings;
     services.promptSettings = &promptSettings;
@@ -193,13 +198,17 @@ int main(int argc, char** argv)
     services.bridge = &bridge;
     services.inspectFolder = &wan::ui::inspectModelFolderChecked;
     services.inspectModelSet = &wan::ui::inspectModelSetChecked;
+    services.identifyModelFile = &wan::ui::identifyModelFileChecked;
     services.demoModelFolder = QString::fromStdString(wan::builtInDemoFolder().string());
     services.listDevices = &wan::listDevices;
     services.readVideoFrames = &wan::ui::readVideoEnds;
+    services.readVideoTags = &wan::ui::readVideoTags;
     services.negativePrompt = &wan::ui::officialNegativePrompt;
     services.switchLanguage = [&translations](const QString& language) { translations.install(language); };
     services.logFile = logFile;
     services.queueProblem = problems.join(QStringLiteral("\n\n"));
+    services.modelDownloads = &modelDownloads;
+    services.offerFirstRunAssistant = true;
 
     wan::ui::MainWindow window(std::move(services));
     QObject::connect(&instance, &wan::ui::SingleInstance::activationRequested, &window, [&window] {

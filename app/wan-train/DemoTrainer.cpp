@@ -8,6 +8,7 @@
 #include "text/Tokenizer.h"
 #include "vae/VaeModules.h"
 #include "vae/WanVae.h"
+#include "wan/ModelFolder.h"
 #include "wan/Pipeline.h"
 
 #include <spdlog/spdlog.h>
@@ -241,7 +242,8 @@ void initDit(dit::WanModel& model, std::uint64_t seed)
 // circle on a blue background" and "a blue circle on a red background" encode alike). Each head instead
 // looks mostly at one neighbour (previous, next, two before, two after, ...), so a word's output carries the
 // words beside it ("blue" + "background" differs from "blue" + "circle") and the DiT can bind colours to
-// roles. Buckets (bidirectional): distance d < buckets/4 before the query is bucket d, after it buckets/2 + d.
+// roles. Buckets (bidirectional): distance d < buckets/4 before the query is bucket d, after it buckets/2 +
+// d.
 torch::Tensor localPositionBias(at::IntArrayRef sizes, torch::Generator& gen, std::int64_t numBuckets)
 {
     constexpr double kNeighbourLogit = 6.0; // ~97 % of a head's attention on its neighbour in a caption
@@ -426,8 +428,8 @@ void DemoTrainer::writeDemoInfo() const
 void DemoTrainer::prepareText()
 {
     const fs::path dir = modelDir();
-    const fs::path spiece = text::Tokenizer::modelPathIn(dir);
-    const fs::path t5File = dir / text::TextEncoder::kWeightsFileName;
+    const fs::path spiece = dir / officialFiles::kTokenizer;
+    const fs::path t5File = dir / officialFiles::kT5;
     if (fs::exists(spiece) && fs::exists(t5File))
         return;
     const auto start = Clock::now();
@@ -482,7 +484,7 @@ void DemoTrainer::prepareText()
 PhaseResult DemoTrainer::trainVae()
 {
     const auto& o = m_options;
-    const fs::path vaeFile = modelDir() / "Wan2.1_VAE.pth";
+    const fs::path vaeFile = modelDir() / officialFiles::kVae;
     PhaseResult result;
     vae::VaeArch arch;
     arch.dim = o.vaeDim;
@@ -651,7 +653,7 @@ void DemoTrainer::encodeLatents()
     if (fs::exists(latentsFile()))
         return;
     const auto start = Clock::now();
-    const auto engineVae = vae::WanVae::load(modelDir() / "Wan2.1_VAE.pth", torch::kFloat32, torch::kCPU);
+    const auto engineVae = vae::WanVae::load(modelDir() / officialFiles::kVae, torch::kFloat32, torch::kCPU);
     const auto& specs = trainingSpecs();
     std::vector<torch::Tensor> latents;
     std::vector<float> specIndex;
@@ -673,7 +675,7 @@ PhaseResult DemoTrainer::trainDit()
 {
     const auto& o = m_options;
     PhaseResult result;
-    const fs::path ditFile = modelDir() / "diffusion_pytorch_model.safetensors";
+    const fs::path ditFile = modelDir() / officialFiles::kDit;
 
     dit::WanConfig config;
     config.dim = o.ditDim;
@@ -865,7 +867,7 @@ PhaseResult DemoTrainer::trainDit()
     for (size_t i = 0; i < params.size(); ++i)
         weights.emplace_back(params[i].first, ema[i]);
     writeSafetensors(ditFile, weights);
-    writeFileAtomically(modelDir() / "config.json", configJson(o));
+    writeFileAtomically(modelDir() / officialFiles::kDitConfig, configJson(o));
     writeDemoInfo();
     spdlog::info("dit: {}, config.json and {} written", ditFile.string(), kDemoInfoFile);
     result.complete = true;

@@ -1,9 +1,12 @@
 // WanModel benchmark on random weights with the real T2V-1.3B dims (dim 1536, ffn 8960, 12 heads, 30 layers):
 // one forward with a CFG batch of 2 and report wall time and peak RSS.
 //
-//   bench_dit                                           # 416x240, 9 frames: latent 16x3x30x52, 1170 tokens,
-//   fp32 CPU bench_dit --device cuda --dtype bf16 --size 832x480 --frames 81 bench_dit --layers 2 --runs 3 #
-//   a quick look with fewer blocks
+// Examples:
+// clang-format off
+//   bench_dit                                   416x240, 9 frames: latent 16x3x30x52, 1170 tokens, fp32 CPU
+//   bench_dit --device cuda --dtype bf16 --size 832x480 --frames 81
+//   bench_dit --layers 2 --runs 3               a quick look with fewer blocks
+// clang-format on
 
 #include "BenchCommon.h"
 #include "dit/WanModel.h"
@@ -36,7 +39,8 @@ struct Args
     int64_t textTokens = 120;
     int runs = 1;
     int threads = 0;
-    std::string stream; // compute device for block streaming, empty = off
+    int64_t ffnChunk = 0; // tokens per FFN pass, 0 = all
+    std::string stream;   // compute device for block streaming, empty = off
     uint64_t seed = 42;
 };
 
@@ -45,10 +49,11 @@ void usage()
     std::cout
         << "usage: bench_dit [--size WxH] [--frames N] [--batch N] [--layers N] [--text-tokens N]\n"
            "                 [--device cpu|cuda[:N]] [--dtype f32|bf16] [--stream cuda[:N]] [--runs N]\n"
-           "                 [--threads N] [--seed N]\n"
+           "                 [--threads N] [--seed N] [--ffn-chunk TOKENS]\n"
            "Defaults: T2V-1.3B dims, 416x240, 9 frames (latent 16x3x30x52, 1170 tokens), batch 2 (CFG), "
            "f32.\n"
-           "--stream keeps the blocks in host memory and streams them to that device one at a time.\n";
+           "--stream keeps the blocks in host memory and streams them to that device one at a time.\n"
+           "--ffn-chunk runs the blocks' FFN on that many tokens at a time (default 0: all at once).\n";
 }
 
 Args parseArgs(int argc, char** argv)
@@ -65,6 +70,7 @@ Args parseArgs(int argc, char** argv)
     parser.option("--runs", a.runs);
     parser.option("--threads", a.threads);
     parser.option("--stream", a.stream);
+    parser.option("--ffn-chunk", a.ffnChunk);
     parser.option("--seed", a.seed);
     parser.parse(argc, argv);
     return a;
@@ -107,6 +113,7 @@ int main(int argc, char** argv)
         }
         if (dtype != torch::kFloat32)
             wan::dit::keepInFloat32(*model, &wan::dit::WanModel::keepsFloat32);
+        model->setFfnChunkTokens(args.ffnChunk);
         synchronize(device);
         int64_t parameters = 0;
         for (const auto& p : model->parameters())
@@ -133,6 +140,11 @@ int main(int argc, char** argv)
                     (long long)latentFrames, (long long)latentH, (long long)latentW, (long long)seqLen,
                     (long long)args.batch);
         std::printf("init %.1f s, RSS after init %.0f MiB\n", initSeconds, currentRssMiB());
+        std::printf("RoPE %s; FFN on %s\n",
+                    model->ropeMath() == wan::dit::RopeMath::Exact ? "exact (float64)"
+                                                                   : "lean (float32, in place)",
+                    args.ffnChunk > 0 ? (std::to_string(args.ffnChunk) + " tokens at a time").c_str()
+                                      : "all tokens at once");
 
         for (int run = 0; run < args.runs; ++run) {
             synchronize(device);

@@ -2,3 +2,6 @@
 wan_add_test(test_dit TORCH SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_dit.cpp LIBS wan_dit wan_io LABELS model)
 wan_add_test(test_clip TORCH SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_clip.cpp LIBS wan_vision wan_dit wan_io
     LABELS model)
+# The DiT block's in-place and lean RoPE / modulation / RmsNorm functions against the official formulas.
+wan_add_test(test_dit_lean TORCH SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_dit_lean.cpp LIBS wan_dit wan_io
+    LABELS unit)

@@ -97,6 +97,7 @@ private Q_SLOTS:
     void broken_data();
     void broken();
     void sharded();
+    void missingOfficialFiles();
     void shardedBroken();
 };
 
@@ -294,6 +295,36 @@ void TestModelFolder::sharded()
         QVERIFY2(weights.count(name), name.c_str());
         QVERIFY2(torch::equal(weights.at(name), t), name.c_str());
     }
+}
+
+void TestModelFolder::missingOfficialFiles()
+{
+    WAN_REQUIRE_FIXTURES();
+    using Names = std::vector<std::string>;
+    QTemporaryDir tmp;
+    const fs::path dir = linkFolder(tmp, "wan-tiny-i2v");
+    QCOMPARE(wan::missingOfficialFiles(dir), Names{});
+    // Every absent file is listed at once, in the official order; an i2v config.json needs CLIP.
+    fs::remove(dir / wan::officialFiles::kVae);
+    fs::remove(dir / wan::officialFiles::kT5);
+    fs::remove(dir / wan::officialFiles::kTokenizer);
+    fs::remove(dir / wan::officialFiles::kClip);
+    QCOMPARE(wan::missingOfficialFiles(dir),
+             (Names{"models_t5_umt5-xxl-enc-bf16.pth", "Wan2.1_VAE.pth", "google/umt5-xxl/spiece.model",
+                    "models_clip_open-clip-xlm-roberta-large-vit-huge-14.pth"}));
+    // Shards with their index stand in for the single DiT file; without config.json nothing says CLIP.
+    shardDit(dir);
+    QVERIFY(!fs::exists(dir / wan::officialFiles::kDit));
+    fs::remove(dir / wan::officialFiles::kDitConfig);
+    QCOMPARE(wan::missingOfficialFiles(dir), (Names{"config.json", "models_t5_umt5-xxl-enc-bf16.pth",
+                                                    "Wan2.1_VAE.pth", "google/umt5-xxl/spiece.model"}));
+    fs::remove(dir / wan::officialFiles::kDitIndex);
+    QCOMPARE(wan::missingOfficialFiles(dir).at(1), std::string("diffusion_pytorch_model.safetensors"));
+    // A t2v folder needs no CLIP.
+    const fs::path t2v = linkFolder(tmp, "wan-tiny-t2v");
+    fs::remove(t2v / wan::officialFiles::kVae);
+    QCOMPARE(wan::missingOfficialFiles(t2v), Names{"Wan2.1_VAE.pth"});
+    QCOMPARE(wan::missingOfficialFiles(fs::path(tmp.path().toStdString()) / "absent").size(), std::size_t(5));
 }
 
 void TestModelFolder::shardedBroken()

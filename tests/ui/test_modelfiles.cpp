@@ -3,6 +3,7 @@
 // the set into the queued request, its settings and the built-in demo button. Saves screenshots of the dialog
 // (ready, with problems) into the build folder.
 #include "FakeJobRunner.h"
+#include "ImageDropZone.h"
 #include "InferenceBridge.h"
 #include "MainWindow.h"
 #include "ModelFilesDialog.h"
@@ -20,6 +21,7 @@
 #include <QDragEnterEvent>
 #include <QDropEvent>
 #include <QFile>
+#include <QImage>
 #include <QMimeData>
 #include <QPushButton>
 #include <QSettings>
@@ -102,6 +104,7 @@ struct Studio
         s.bridge = &bridge;
         s.inspectFolder = &fakeInspect;
         s.inspectModelSet = &inspectModelSetChecked;
+        s.identifyModelFile = &identifyModelFileChecked;
         return s;
     }
 
@@ -129,6 +132,7 @@ private Q_SLOTS:
     void ownFilesAreReady();
     void clearTakesTheFolderPartAgain();
     void droppedFilesFindTheirRows();
+    void imageSetFilesFindTheirRows();
     void mainWindowCarriesTheSet();
     void imageSetDecidesTheTask();
 };
@@ -138,7 +142,7 @@ void TestModelFiles::wrongFileIsNamed()
 {
     WAN_REQUIRE_FIXTURES();
     const QString folder = fixture("wan-tiny-t2v");
-    ModelFilesDialog dialog(&inspectModelSetChecked, folder, {});
+    ModelFilesDialog dialog(&inspectModelSetChecked, &identifyModelFileChecked, folder, {});
     dialog.resize(900, 560);
     dialog.show();
     QVERIFY(waitForDialog(dialog));
@@ -166,7 +170,7 @@ void TestModelFiles::ownFilesAreReady()
     files.dit = fixture("wan-tiny-t2v", "diffusion_pytorch_model.safetensors").toStdString();
     files.t5 = fixture("wan-tiny-t2v", "models_t5_umt5-xxl-enc-bf16.pth").toStdString();
     files.vae = fixture("wan-tiny-t2v", "Wan2.1_VAE.pth").toStdString();
-    ModelFilesDialog dialog(&inspectModelSetChecked, QString(), files);
+    ModelFilesDialog dialog(&inspectModelSetChecked, &identifyModelFileChecked, QString(), files);
     dialog.resize(900, 560);
     dialog.show();
     QVERIFY(waitForDialog(dialog));
@@ -197,7 +201,7 @@ void TestModelFiles::clearTakesTheFolderPartAgain()
     const QString folder = fixture("wan-tiny-t2v");
     wan::ModelFiles files;
     files.vae = fixture("wan-tiny-t2v", "diffusion_pytorch_model.safetensors").toStdString();
-    ModelFilesDialog dialog(&inspectModelSetChecked, folder, files);
+    ModelFilesDialog dialog(&inspectModelSetChecked, &identifyModelFileChecked, folder, files);
     dialog.show();
     QVERIFY(waitForDialog(dialog));
     QVERIFY(!dialog.check().ok);
@@ -233,7 +237,7 @@ void TestModelFiles::droppedFilesFindTheirRows()
     QVERIFY(!dit.isEmpty() && !vae.isEmpty() && !t5.isEmpty() && !tokenizer.isEmpty());
     QVERIFY(copy("config.json", QStringLiteral("config.json")).size() > 0); // the DiT's, beside it
 
-    ModelFilesDialog dialog(&inspectModelSetChecked, QString(), {});
+    ModelFilesDialog dialog(&inspectModelSetChecked, &identifyModelFileChecked, QString(), {});
     dialog.resize(900, 560);
     dialog.show();
     QVERIFY(waitForDialog(dialog));
@@ -251,6 +255,50 @@ void TestModelFiles::droppedFilesFindTheirRows()
     QVERIFY(dialog.file(ModelPart::Clip).isEmpty());
     QVERIFY2(dialog.check().ok, qPrintable(dialog.statusText()));
     QVERIFY(dialog.okButton()->isEnabled());
+}
+
+// The image-to-video fixture's five parts under names that say nothing, dropped in a shuffled order: the
+// CLIP vision encoder and the tokenizer find their rows by content too. A file of no part (the t2v fixture's
+// config.json renamed as weights) lands in the DiT row, where the check names it.
+void TestModelFiles::imageSetFilesFindTheirRows()
+{
+    WAN_REQUIRE_FIXTURES();
+    QTemporaryDir dir;
+    const auto copy = [&](const char* from, const QString& to) {
+        const QString target = dir.filePath(to);
+        return QFile::copy(fixture("wan-tiny-i2v", from), target) ? target : QString();
+    };
+    const QString dit = copy("diffusion_pytorch_model.safetensors", QStringLiteral("p.safetensors"));
+    const QString clip =
+        copy("models_clip_open-clip-xlm-roberta-large-vit-huge-14.pth", QStringLiteral("q.pth"));
+    const QString vae = copy("Wan2.1_VAE.pth", QStringLiteral("r.pth"));
+    const QString t5 = copy("models_t5_umt5-xxl-enc-bf16.pth", QStringLiteral("s.pth"));
+    const QString tokenizer = copy("google/umt5-xxl/spiece.model", QStringLiteral("t.model"));
+    QVERIFY(!dit.isEmpty() && !clip.isEmpty() && !vae.isEmpty() && !t5.isEmpty() && !tokenizer.isEmpty());
+    QVERIFY(copy("config.json", QStringLiteral("config.json")).size() > 0);
+
+    ModelFilesDialog dialog(&inspectModelSetChecked, &identifyModelFileChecked, QString(), {});
+    dialog.show();
+    QVERIFY(waitForDialog(dialog));
+    QVERIFY(dropFiles(&dialog, {tokenizer, clip, t5, dit, vae}));
+    QVERIFY(waitForDialog(dialog));
+    QCOMPARE(dialog.file(ModelPart::Dit), dit);
+    QCOMPARE(dialog.file(ModelPart::Clip), clip);
+    QCOMPARE(dialog.file(ModelPart::TextEncoder), t5);
+    QCOMPARE(dialog.file(ModelPart::Vae), vae);
+    QCOMPARE(dialog.file(ModelPart::Tokenizer), tokenizer);
+    QVERIFY2(dialog.check().ok, qPrintable(dialog.statusText()));
+    QVERIFY(dialog.check().tasks.contains(QStringLiteral("i2v-14B")));
+
+    const QString junk = dir.filePath(QStringLiteral("u.safetensors"));
+    QVERIFY(QFile::copy(fixture("wan-tiny-t2v", "config.json"), junk));
+    QVERIFY(dropFiles(&dialog, {junk}));
+    QVERIFY(waitForDialog(dialog));
+    QCOMPARE(dialog.file(ModelPart::Dit), junk);
+    QCOMPARE(dialog.file(ModelPart::Clip), clip);
+    QVERIFY(!dialog.check().ok);
+    QVERIFY2(dialog.statusText().contains(QStringLiteral("u.safetensors")), qPrintable(dialog.statusText()));
+    QVERIFY(!dialog.okButton()->isEnabled());
 }
 
 // The main window: a set without a folder is checked as a set, carried into the queued request, saved and
@@ -303,8 +351,8 @@ void TestModelFiles::mainWindowCarriesTheSet()
         QVERIFY(window.modelPicker()->modelFiles() == files);
         QVERIFY(window.modelPicker()->check().ok);
 
-        QVERIFY(
-            !dropFiles(&window, {dir.filePath(QStringLiteral("frame.png"))})); // pictures: the drop zones'
+        // A picture is no model file: no dialog (a text-to-video window says it is no result of the app).
+        dropFiles(&window, {dir.filePath(QStringLiteral("frame.png"))});
         QVERIFY(window.findChild<ModelFilesDialog*>() == nullptr);
         const QString vae = fixture("wan-tiny-i2v", "Wan2.1_VAE.pth");
         QVERIFY(dropFiles(&window, {vae}));
@@ -356,6 +404,21 @@ void TestModelFiles::imageSetDecidesTheTask()
     QVERIFY2(check.ok, qPrintable(window.modelPicker()->statusText()));
     QVERIFY(check.modelType == wan::ModelType::I2V);
     QVERIFY(window.task() == wan::Task::I2V);
+
+    // Image to video: a picture dropped anywhere on the window (a JPEG, or a PNG the app did not make) is the
+    // image; no model files dialog opens.
+    for (const char* name : {"photo.jpg", "drawing.png"}) {
+        const QString picture = dir.filePath(QLatin1String(name));
+        QImage image(64, 48, QImage::Format_RGB32);
+        image.fill(QColor(200, 40, 40));
+        QVERIFY(image.save(picture));
+        window.imageDropZone()->clear();
+        QVERIFY(window.imageDropZone()->imagePath().isEmpty());
+        QVERIFY(dropFiles(&window, {picture}));
+        QVERIFY2(!window.imageDropZone()->imagePath().isEmpty(), name);
+        QCOMPARE(window.imageDropZone()->imageSize(), QSize(64, 48));
+        QVERIFY(window.findChild<ModelFilesDialog*>() == nullptr);
+    }
 
     // Without the CLIP file the t2v folder has none to give: the problem is shown, the form refuses.
     files.clip.clear();

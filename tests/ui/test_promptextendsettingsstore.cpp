@@ -96,17 +96,24 @@ private Q_SLOTS:
         config.openAi.url = QStringLiteral("http://127.0.0.1:8000");
         config.language = wan::PromptLanguage::English;
         QSignalSpy changed(&store, &PromptExtendSettingsStore::changed);
+        QSignalSpy savedSpy(&store, &PromptExtendSettingsStore::saved);
         QElapsedTimer timer;
         timer.start();
         const PromptExtendConfig saved = store.save(config);
-        QVERIFY2(timer.elapsed() < 2500,
-                 qPrintable(QString::number(timer.elapsed()))); // bounded keychain wait
+        QVERIFY2(timer.elapsed() < 50, qPrintable(QString::number(timer.elapsed()))); // no keychain wait
         QCOMPARE(changed.count(), 1);
-        QVERIFY(!saved.dashscope.keyInKeychain); // no keychain answers here
+        QVERIFY(!saved.dashscope.keyInKeychain); // not yet known
         // Readers see it at once...
         QVERIFY(store.config().enabled);
         QCOMPARE(store.config().settings().apiKey, std::string("dash-key"));
-        // ... and so does the next start.
+        // ... the keychain's answer (none here) follows: the key went to the file ...
+        QVERIFY(savedSpy.count() == 1 || savedSpy.wait(5000));
+        QCOMPARE(savedSpy.count(), 1);
+        QCOMPARE(savedSpy.at(0).at(0).toBool(), false);
+        QVERIFY(!savedSpy.at(0).at(1).toString().isEmpty());
+        QVERIFY(!store.config().dashscope.keyInKeychain);
+        QCOMPARE(store.config().dashscope.apiKey, QStringLiteral("dash-key"));
+        // ... and the next start reads it.
         settings.sync();
         QCOMPARE(settings.value(QStringLiteral("promptExtension/dashscope/apiKey")).toString(),
                  QStringLiteral("dash-key"));
@@ -136,6 +143,60 @@ private Q_SLOTS:
         QTest::qWait(200); // the load thread's answer arrives and must be dropped
         QCOMPARE(ready.count(), 1);
         QVERIFY(store.config().enabled);
+    }
+
+    // save() never waits for the keychain (no local event loop): it returns at once however long the keychain
+    // takes, readers have the new keys at once, and saved() comes later from this thread's event loop.
+    void saveDoesNotWaitForTheKeychain()
+    {
+        QTemporaryDir dir;
+        QSettings settings(iniPath(dir), QSettings::IniFormat);
+        settings.setValue(QStringLiteral("promptExtension/openai/apiKey"), QStringLiteral("old-key"));
+        PromptExtendSettingsStore store(&settings);
+        QSignalSpy ready(&store, &PromptExtendSettingsStore::ready);
+        store.load();
+        QVERIFY(ready.wait(5000));
+        QCOMPARE(store.config().openAi.apiKey, QStringLiteral("old-key"));
+
+        PromptExtendConfig config = store.config();
+        config.backend = wan::PromptBackend::OpenAiCompatible;
+        config.openAi.apiKey = QStringLiteral("new-openai-key");
+        config.dashscope.apiKey = QStringLiteral("new-dash-key");
+        QSignalSpy saved(&store, &PromptExtendSettingsStore::saved);
+        QElapsedTimer timer;
+        timer.start();
+        store.save(config);
+        const qint64 elapsed = timer.elapsed();
+        qInfo("save() returned after %lld ms", static_cast<long long>(elapsed));
+        QVERIFY2(elapsed < 50, qPrintable(QString::number(elapsed)));
+        QCOMPARE(store.config().settings().apiKey, std::string("new-openai-key"));
+        QCOMPARE(store.config().dashscope.apiKey, QStringLiteral("new-dash-key"));
+
+        // One saved() for both keys, after the keychain answered (or the wait of about 2 s ran out).
+        QVERIFY(saved.count() == 1 || saved.wait(5000));
+        QTest::qWait(50);
+        QCOMPARE(saved.count(), 1);
+        QCOMPARE(saved.at(0).at(0).toBool(), false); // no keychain here
+        QVERIFY2(timer.elapsed() < 3000, qPrintable(QString::number(timer.elapsed())));
+        settings.sync();
+        QCOMPARE(settings.value(QStringLiteral("promptExtension/openai/apiKey")).toString(),
+                 QStringLiteral("new-openai-key"));
+        QCOMPARE(settings.value(QStringLiteral("promptExtension/dashscope/apiKey")).toString(),
+                 QStringLiteral("new-dash-key"));
+        QVERIFY(!settings.value(QStringLiteral("promptExtension/openai/apiKeyInKeychain")).toBool());
+
+        // A second save while the first one's keychain answer is due: only the latest one speaks.
+        config.openAi.apiKey = QStringLiteral("first");
+        store.save(config);
+        config.openAi.apiKey = QStringLiteral("second");
+        store.save(config);
+        QCOMPARE(store.config().openAi.apiKey, QStringLiteral("second"));
+        QTRY_COMPARE_WITH_TIMEOUT(saved.count(), 2, 5000);
+        QTest::qWait(100);
+        QCOMPARE(saved.count(), 2);
+        settings.sync();
+        QCOMPARE(settings.value(QStringLiteral("promptExtension/openai/apiKey")).toString(),
+                 QStringLiteral("second"));
     }
 
     void unreadableKeychainGivesNoKeyQuickly()

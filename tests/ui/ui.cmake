@@ -34,6 +34,17 @@ wan_add_ui_test(test_jobtypes SERVICES)
 wan_add_ui_test(test_inferenceworker SERVICES)
 wan_add_ui_test(test_queuerunner SERVICES)
 wan_add_ui_test(test_singleinstance SERVICES)
+# The gallery's model: finished jobs, prompt search, settings recall from jobs, settings.json, PNG and MP4.
+wan_add_ui_test(test_gallerymodel SERVICES)
+# Engine errors in the user's language (reads the compiled zh_CN translation).
+wan_add_ui_test(test_errortext SERVICES)
+# The model downloads service and the first-run recommendation, against a fake hub on 127.0.0.1 (no external
+# network); the model manager and the first-run assistant over the same fake hub.
+find_package(OpenSSL REQUIRED COMPONENTS Crypto)
+wan_add_ui_test(test_modeldownloads SERVICES TIMEOUT 120 SOURCES ${CMAKE_CURRENT_LIST_DIR}/../support/FakeHubServer.cpp
+    LIBS nlohmann_json::nlohmann_json OpenSSL::Crypto)
+wan_add_ui_test(test_modelmanager TIMEOUT 120 SOURCES ${CMAKE_CURRENT_LIST_DIR}/../support/FakeHubServer.cpp
+    LIBS nlohmann_json::nlohmann_json OpenSSL::Crypto)
 # Widgets.
 wan_add_ui_test(test_renderqueuedock)
 wan_add_ui_test(test_imagedropzone)
@@ -42,6 +53,8 @@ wan_add_ui_test(test_generationform)
 wan_add_ui_test(test_maskpainter)
 wan_add_ui_test(test_vaceinputpanel)
 wan_add_ui_test(test_editworkflow)
+# The gallery dock: actions, delete to the trash after asking, load settings, drops on the window, Duplicate.
+wan_add_ui_test(test_gallerydock)
 # Draft / final, step cache and LoRA list of the generation settings panel.
 wan_add_ui_test(test_speedsettings TIMEOUT 60)
 # Against a loopback server (no engine, no external network): the prompt-extension dialog and settings page,
@@ -55,21 +68,23 @@ endif()
 # With the engine's media library (FFmpeg/OpenCV, no torch): its image readers check the written masks, and
 # the player actions decode a real MP4.
 if(TARGET wanui_media)
-    foreach(name test_maskpainter test_editworkflow)
+    foreach(name test_maskpainter test_editworkflow test_gallerymodel test_gallerydock)
         target_link_libraries(${name} PRIVATE wanui_media wan_media)
         target_include_directories(${name} PRIVATE ${PROJECT_SOURCE_DIR}/core/src)
         target_compile_definitions(${name} PRIVATE WAN_TEST_HAS_MEDIA=1)
     endforeach()
 endif()
-if(TARGET test_mainwindow AND TARGET wan-studio_lrelease)
-    add_dependencies(test_mainwindow wan-studio_lrelease)
-    target_compile_definitions(test_mainwindow PRIVATE WAN_UI_QM_DIR="${CMAKE_BINARY_DIR}/app/wan-studio")
+if(TARGET wan-studio_lrelease)
+    foreach(name test_mainwindow test_errortext)
+        add_dependencies(${name} wan-studio_lrelease)
+        target_compile_definitions(${name} PRIVATE WAN_UI_QM_DIR="${CMAKE_BINARY_DIR}/app/wan-studio")
+    endforeach()
 endif()
 
 # The layering itself: no services file includes a widget header or Qt Widgets, and the services tests'
 # executables load no Qt Widgets library (checked with ldd where there is one).
 set(WAN_UI_SERVICES_TESTS test_queuemodel test_jobtypes test_inferenceworker test_queuerunner
-    test_singleinstance test_promptextendsettingsstore)
+    test_singleinstance test_promptextendsettingsstore test_gallerymodel test_modeldownloads)
 if(TARGET test_queueautoextend)
     list(APPEND WAN_UI_SERVICES_TESTS test_queueautoextend)
 endif()

@@ -2,12 +2,6 @@
 
 #include "wan/ModelFolder.h"
 
-#include <QDir>
-#include <QFile>
-#include <QFileInfo>
-#include <QJsonDocument>
-#include <QJsonObject>
-
 namespace wan::ui {
 
 namespace {
@@ -32,31 +26,6 @@ private:
     wan::Engine m_engine;
 };
 
-// Every file of an official folder that is absent, so the user sees the whole list at once (the engine stops
-// at the first problem).
-QStringList missingOfficialFiles(const QString& dir)
-{
-    const QDir folder(dir);
-    QStringList missing;
-    const auto need = [&](const QString& name) {
-        if (!QFileInfo(folder.filePath(name)).isFile())
-            missing.append(name);
-    };
-    need(QStringLiteral("config.json"));
-    if (!QFileInfo(folder.filePath(QStringLiteral("diffusion_pytorch_model.safetensors.index.json")))
-             .isFile())
-        need(QStringLiteral("diffusion_pytorch_model.safetensors"));
-    need(QStringLiteral("models_t5_umt5-xxl-enc-bf16.pth"));
-    need(QStringLiteral("Wan2.1_VAE.pth"));
-    need(QStringLiteral("google/umt5-xxl/spiece.model"));
-    QFile config(folder.filePath(QStringLiteral("config.json")));
-    if (config.open(QIODevice::ReadOnly) &&
-        QJsonDocument::fromJson(config.readAll()).object().value(QLatin1String("model_type")).toString() ==
-            QLatin1String("i2v"))
-        need(QStringLiteral("models_clip_open-clip-xlm-roberta-large-vit-huge-14.pth"));
-    return missing;
-}
-
 } // namespace
 
 JobRunnerFactory engineRunnerFactory()
@@ -76,7 +45,9 @@ FolderCheck inspectModelFolderChecked(const QString& dir)
         check.demo = wan::readDemoModelInfo(dir.toStdString());
     } catch (const wan::Error& error) {
         check.problem = QString::fromStdString(error.what());
-        check.missing = missingOfficialFiles(dir);
+        // Every absent file at once (the engine stops at the first problem).
+        for (const auto& name : wan::missingOfficialFiles(dir.toStdString()))
+            check.missing.append(QString::fromStdString(name));
     } catch (const std::exception& error) {
         check.problem = QString::fromStdString(error.what());
     }

@@ -4,6 +4,7 @@
 
 #include <QCoreApplication>
 #include <QDir>
+#include <QJsonValue>
 
 #include <exception>
 
@@ -29,6 +30,21 @@ SourceFrames readVideoEnds(const QString& path)
                            .arg(QDir::toNativeSeparators(path), QString::fromStdString(error.what()));
     }
     return frames;
+}
+
+QJsonObject readVideoTags(const QString& path, QString* error)
+{
+    QJsonObject tags;
+    try {
+        const wan::media::VideoInfo info = wan::media::probeVideo(path.toStdString());
+        for (const auto& [key, value] : info.metadata.tags)
+            tags.insert(QString::fromStdString(key), QString::fromStdString(value));
+    } catch (const std::exception& e) {
+        if (error)
+            *error = QCoreApplication::translate("SourceFrames", "Cannot read the video %1: %2")
+                         .arg(QDir::toNativeSeparators(path), QString::fromStdString(e.what()));
+    }
+    return tags;
 }
 
 } // namespace wan::ui

@@ -3,9 +3,14 @@
 
 #include "SourceFrames.h"
 
+#include <QJsonObject>
+
 namespace wan::ui {
 
 // The first and last frames and the frame count of a video file; an error naming the file when unreadable.
 SourceFrames readVideoEnds(const QString& path);
+// The generation settings tags of a video the app made (its `comment` JSON); empty when it has none. An error
+// naming the file when it cannot be read as a video.
+QJsonObject readVideoTags(const QString& path, QString* error);
 
 } // namespace wan::ui

@@ -61,4 +61,14 @@ FolderCheck inspectModelSetChecked(const QString& dir, const wan::ModelFiles& fi
     return check;
 }
 
+ModelFileCheck identifyModelFileChecked(const QString& path)
+{
+    const wan::ModelFileIdentity identity = wan::identifyModelFile(path.toStdString());
+    ModelFileCheck check;
+    check.role = identity.role;
+    check.usable = identity.usable;
+    check.description = QString::fromStdString(identity.reason);
+    return check;
+}
+
 } // namespace wan::ui

@@ -8,5 +8,7 @@ namespace wan::ui {
 
 // wan::inspectModelSet and wan::modelSetProblems as a FolderCheck; never throws.
 FolderCheck inspectModelSetChecked(const QString& dir, const wan::ModelFiles& files);
+// wan::identifyModelFile as a ModelFileCheck; never throws.
+ModelFileCheck identifyModelFileChecked(const QString& path);
 
 } // namespace wan::ui

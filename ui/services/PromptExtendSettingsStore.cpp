@@ -4,16 +4,16 @@
 
 #include <QMutexLocker>
 #include <QSettings>
+#include <QTimer>
 
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <memory>
 #include <utility>
+#include <vector>
 
 #ifdef WAN_HAVE_QTKEYCHAIN
-#include <QEventLoop>
-#include <QTimer>
 #include <qt6keychain/keychain.h>
 #endif
 
@@ -67,42 +67,6 @@ QString keychainErrorText(const QKeychain::Job& job)
                      .arg(int(job.error()));
 }
 
-// Runs a keychain job (owned from here on) for `entry` to completion in a local event loop: save() only (the
-// start-up read waits for its jobs without one). A job that does not answer in time counts as OtherError and
-// deletes itself when it finishes.
-KeychainAnswer runKeychainJob(QKeychain::Job* job, const QString& entry)
-{
-    job->setAutoDelete(false);
-    job->setKey(entry);
-    QEventLoop loop;
-    QTimer timeout;
-    timeout.setSingleShot(true);
-    bool done = false;
-    QObject::connect(job, &QKeychain::Job::finished, &loop, [&] {
-        done = true;
-        loop.quit();
-    });
-    QObject::connect(&timeout, &QTimer::timeout, &loop, &QEventLoop::quit);
-    timeout.start(kKeychainTimeoutMs);
-    job->start();
-    loop.exec(QEventLoop::ExcludeUserInputEvents);
-
-    KeychainAnswer answer;
-    if (!done) {
-        QObject::disconnect(job, nullptr, &loop, nullptr);
-        job->setAutoDelete(true);
-        answer.errorString = QStringLiteral("no answer within %1 s").arg(kKeychainTimeoutMs / 1000);
-        return answer;
-    }
-    answer.error = job->error();
-    answer.errorString = keychainErrorText(*job);
-    if (auto* read = qobject_cast<QKeychain::ReadPasswordJob*>(job);
-        read && answer.error == QKeychain::NoError)
-        answer.text = read->textData();
-    job->deleteLater();
-    return answer;
-}
-
 #endif
 
 // The key saved in the current group, unless it went to the keychain: then `keychain` is set to its entry
@@ -117,38 +81,40 @@ QString readPlainApiKey(QSettings& store, const QString& entry, QString& keychai
     return {};
 }
 
-// Stores `key` in the keychain `entry`; false (with the reason logged) when no keychain is available.
-bool writeKeychainKey(const QString& key, const QString& entry)
-{
-#ifdef WAN_HAVE_QTKEYCHAIN
-    auto* job = new QKeychain::WritePasswordJob(QLatin1String(kKeychainService));
-    job->setTextData(key);
-    const auto answer = runKeychainJob(job, entry);
-    if (answer.error != QKeychain::NoError) {
-        spdlog::warn("prompt extension: cannot store the API key in a system keychain ({}); it goes to the "
-                     "settings file",
-                     answer.errorString.toStdString());
-        return false;
-    }
-    return true;
-#else
-    Q_UNUSED(key);
-    Q_UNUSED(entry);
-    return false;
-#endif
-}
-
+// Removes the keychain `entry` without waiting: the job answers through this thread's event loop and deletes
+// itself; a failure is only logged.
 void deleteKeychainKey(const QString& entry)
 {
 #ifdef WAN_HAVE_QTKEYCHAIN
-    const auto answer =
-        runKeychainJob(new QKeychain::DeletePasswordJob(QLatin1String(kKeychainService)), entry);
-    if (answer.error != QKeychain::NoError && answer.error != QKeychain::EntryNotFound)
-        spdlog::warn("prompt extension: cannot remove the API key from the system keychain: {}",
-                     answer.errorString.toStdString());
+    auto* job = new QKeychain::DeletePasswordJob(QLatin1String(kKeychainService));
+    job->setKey(entry);
+    QObject::connect(job, &QKeychain::Job::finished, job, [](QKeychain::Job* done) {
+        if (done->error() != QKeychain::NoError && done->error() != QKeychain::EntryNotFound)
+            spdlog::warn("prompt extension: cannot remove the API key from the system keychain: {}",
+                         keychainErrorText(*done).toStdString());
+    });
+    job->start();
 #else
     Q_UNUSED(entry);
 #endif
+}
+
+// Where one service's key is kept in the settings file (`store` in kGroup): only the marker when the keychain
+// holds it, else the key itself (an empty key: neither).
+void writeKeyPlacement(QSettings& store, wan::PromptBackend backend, const QString& key, bool inKeychain)
+{
+    store.beginGroup(serviceName(backend));
+    if (inKeychain) {
+        store.remove(QLatin1String(kApiKey));
+        store.setValue(QLatin1String(kApiKeyInKeychain), true);
+    } else {
+        store.remove(QLatin1String(kApiKeyInKeychain));
+        if (key.isEmpty())
+            store.remove(QLatin1String(kApiKey));
+        else
+            store.setValue(QLatin1String(kApiKey), key);
+    }
+    store.endGroup();
 }
 
 wan::PromptBackend savedBackend(QSettings& store)
@@ -210,7 +176,10 @@ PromptExtendSettingsStore::Loaded readConfig(QSettings& store)
     return loaded;
 }
 
-void writeConfig(QSettings& store, PromptExtendConfig& config)
+// Writes everything but the keys still to go to the keychain: those are listed in `keychainWrites` and the
+// file keeps where their previous key was until the keychain answers.
+void writeConfig(QSettings& store, PromptExtendConfig& config,
+                 std::vector<std::pair<wan::PromptBackend, QString>>& keychainWrites)
 {
     store.beginGroup(QLatin1String(kGroup));
     store.setValue(QStringLiteral("enabled"), config.enabled);
@@ -229,26 +198,20 @@ void writeConfig(QSettings& store, PromptExtendConfig& config)
         store.setValue(QStringLiteral("textModel"), fields.textModel);
         store.setValue(QStringLiteral("visionModel"), fields.visionModel);
         // The key never reaches the log; it goes to the keychain when one answers, else to this file.
-        const QString entry = keychainEntry(backend);
         const bool wasInKeychain = store.value(QLatin1String(kApiKeyInKeychain), false).toBool();
+        store.endGroup();
+        fields.keyInKeychain = false; // until a keychain took it
         if (fields.apiKey.isEmpty()) {
             if (wasInKeychain)
-                deleteKeychainKey(entry);
-            fields.keyInKeychain = false;
+                deleteKeychainKey(keychainEntry(backend));
+            writeKeyPlacement(store, backend, {}, false);
         } else {
-            fields.keyInKeychain = writeKeychainKey(fields.apiKey, entry);
+#ifdef WAN_HAVE_QTKEYCHAIN
+            keychainWrites.emplace_back(backend, fields.apiKey);
+#else
+            writeKeyPlacement(store, backend, fields.apiKey, false);
+#endif
         }
-        if (fields.keyInKeychain) {
-            store.remove(QLatin1String(kApiKey));
-            store.setValue(QLatin1String(kApiKeyInKeychain), true);
-        } else {
-            store.remove(QLatin1String(kApiKeyInKeychain));
-            if (fields.apiKey.isEmpty())
-                store.remove(QLatin1String(kApiKey));
-            else
-                store.setValue(QLatin1String(kApiKey), fields.apiKey);
-        }
-        store.endGroup();
     }
     store.setValue(QStringLiteral("timeoutSeconds"), std::clamp(config.timeoutSeconds, 5, 600));
     store.setValue(QStringLiteral("attempts"), std::clamp(config.attempts, 1, 10));
@@ -411,8 +374,9 @@ void PromptExtendSettingsStore::setConfig(const PromptExtendConfig& config)
 PromptExtendConfig PromptExtendSettingsStore::save(const PromptExtendConfig& config)
 {
     PromptExtendConfig saved = config;
+    std::vector<std::pair<wan::PromptBackend, QString>> keychainWrites;
     if (m_settings)
-        writeConfig(*m_settings, saved);
+        writeConfig(*m_settings, saved, keychainWrites);
     setConfig(saved);
     const bool becameReady = !m_ready;
     m_loading = false;
@@ -420,7 +384,76 @@ PromptExtendConfig PromptExtendSettingsStore::save(const PromptExtendConfig& con
     if (becameReady)
         Q_EMIT ready();
     Q_EMIT changed();
+    writeKeychain(++m_saveGeneration, keychainWrites);
     return saved;
+}
+
+void PromptExtendSettingsStore::writeKeychain(int generation,
+                                              const std::vector<std::pair<wan::PromptBackend, QString>>& keys)
+{
+    struct Pending
+    {
+        std::vector<std::pair<wan::PromptBackend, QString>> waiting; // keys whose job has not answered
+        QStringList errors;
+    };
+    auto pending = std::make_shared<Pending>();
+    pending->waiting = keys;
+    // One key's answer: the file says where it went (unless a later save() wrote it again); when the last
+    // answers, saved() tells the settings page.
+    const auto settle = [this, pending, generation](wan::PromptBackend backend, bool inKeychain,
+                                                    const QString& error) {
+        const auto it = std::find_if(pending->waiting.begin(), pending->waiting.end(),
+                                     [&](const auto& item) { return item.first == backend; });
+        if (it == pending->waiting.end())
+            return; // answered already (or timed out)
+        const QString key = it->second;
+        pending->waiting.erase(it);
+        if (!inKeychain) {
+            pending->errors.append(error);
+            spdlog::warn("prompt extension: cannot store the API key in a system keychain ({}); it goes to "
+                         "the settings file",
+                         error.toStdString());
+        }
+        if (generation != m_saveGeneration)
+            return; // a later save() owns the file and the signal
+        if (m_settings) {
+            m_settings->beginGroup(QLatin1String(kGroup));
+            writeKeyPlacement(*m_settings, backend, key, inKeychain);
+            m_settings->endGroup();
+        }
+        {
+            const QMutexLocker lock(&m_mutex);
+            m_config.service(backend).keyInKeychain = inKeychain;
+        }
+        if (pending->waiting.empty())
+            Q_EMIT saved(pending->errors.isEmpty(), pending->errors.join(QStringLiteral("; ")));
+    };
+    if (keys.empty()) {
+        Q_EMIT saved(true, {});
+        return;
+    }
+#ifdef WAN_HAVE_QTKEYCHAIN
+    // Asynchronous jobs answered through this thread's event loop (QtKeychain on another thread crashed);
+    // each deletes itself when it finishes, also after the store is gone or the wait is over.
+    for (const auto& [backend, key] : keys) {
+        auto* job = new QKeychain::WritePasswordJob(QLatin1String(kKeychainService));
+        job->setKey(keychainEntry(backend));
+        job->setTextData(key);
+        connect(job, &QKeychain::Job::finished, this, [settle, backend = backend](QKeychain::Job* done) {
+            settle(backend, done->error() == QKeychain::NoError, keychainErrorText(*done));
+        });
+        job->start();
+    }
+    QTimer::singleShot(kKeychainTimeoutMs, this, [pending, settle] {
+        const auto late = pending->waiting;
+        for (const auto& item : late)
+            settle(item.first, false,
+                   QStringLiteral("no keychain answer within %1 s").arg(kKeychainTimeoutMs / 1000));
+    });
+#else
+    for (const auto& item : keys)
+        settle(item.first, false, QStringLiteral("this build has no system keychain support"));
+#endif
 }
 
 } // namespace wan::ui

@@ -10,6 +10,9 @@
 #include <QObject>
 #include <QString>
 
+#include <utility>
+#include <vector>
+
 class QSettings;
 
 namespace wan::ui {
@@ -63,10 +66,13 @@ public:
     // The settings as last loaded or saved; defaults (extension off) until ready. Never waits and never
     // runs an event loop, from any thread.
     PromptExtendConfig config() const;
-    // Writes `config` (the settings page's Save): each key goes to its keychain entry when a keychain answers
-    // within about 2 s (the only wait, on the caller's thread), else in plain text into the settings file.
-    // Readers see the new settings at once; returns them with keyInKeychain set where each key went, and
-    // emits changed(). Before the store was ready, the load still under way is discarded.
+    // Writes `config` (the settings page's Save) and returns at once, without waiting for a keychain: readers
+    // see the new settings, keys included, immediately, and changed() is emitted. Each API key goes to its
+    // keychain entry with an asynchronous job answered through this thread's event loop; when every job
+    // answered (or after about 2 s) saved() follows, and a key no keychain took is written in plain text into
+    // the settings file (until then the file keeps where the previous key was). Returns the settings with
+    // keyInKeychain false for keys still on their way; config() has it once saved() came. Before the store
+    // was ready, the load still under way is discarded.
     PromptExtendConfig save(const PromptExtendConfig& config);
 
     struct Loaded; // what the load thread read
@@ -74,16 +80,21 @@ public:
 Q_SIGNALS:
     void ready();   // once, when load() has read the settings
     void changed(); // after save()
+    // After save(), when the keychain answered for every key: `ok` false when a key went to the settings
+    // file instead (`error` says why, for the settings page). Only for the latest save().
+    void saved(bool ok, const QString& error);
 
 private:
     void readKeychain(const Loaded& loaded);
     void setConfig(const PromptExtendConfig& config);
+    void writeKeychain(int generation, const std::vector<std::pair<wan::PromptBackend, QString>>& keys);
 
     QSettings* m_settings = nullptr;
     mutable QMutex m_mutex; // m_config: config() may be called from any thread
     PromptExtendConfig m_config;
     bool m_ready = false;
     bool m_loading = false;
+    int m_saveGeneration = 0; // save() calls so far: a keychain answer for an older one changes nothing
 };
 
 } // namespace wan::ui

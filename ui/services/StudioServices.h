@@ -7,6 +7,7 @@
 #include "wan/Devices.h"
 #include "wan/ModelFolder.h"
 
+#include <QJsonObject>
 #include <QString>
 #include <QStringList>
 
@@ -18,6 +19,7 @@ class QSettings;
 namespace wan::ui {
 
 class InferenceBridge;
+class ModelDownloads;
 class PromptExtendSettingsStore;
 class RenderQueueModel;
 class QueueRunner;
@@ -53,6 +55,14 @@ using FolderInspector = std::function<FolderCheck(const QString& dir)>; // calle
 // alone.
 using ModelSetInspector =
     std::function<FolderCheck(const QString& dir, const wan::ModelFiles& files)>; // called on a worker thread
+// What one file is, told by its content (wan::identifyModelFile; headers only).
+struct ModelFileCheck
+{
+    wan::ModelFileRole role = wan::ModelFileRole::Unknown;
+    bool usable = false; // a Wan 2.1 part this engine reads in that role
+    QString description; // one sentence: what the file is, or why it is none of the parts
+};
+using ModelFileIdentifier = std::function<ModelFileCheck(const QString& path)>; // called on a worker thread
 using NegativePromptProvider = std::function<QString(wan::Task)>;
 using DeviceLister = std::function<std::vector<wan::ComputeDevice>()>; // GPUs first, the CPU last
 using LanguageSwitcher = std::function<void(const QString& language)>; // "" = the system's
@@ -68,6 +78,7 @@ struct StudioServices
     InferenceBridge* bridge = nullptr;
     FolderInspector inspectFolder;
     ModelSetInspector inspectModelSet; // unset (tests): no "Model files…" button, the folder alone is used
+    ModelFileIdentifier identifyModelFile; // sorts files dropped on the window or the model files dialog
     NegativePromptProvider negativePrompt;
     LanguageSwitcher switchLanguage;
     DeviceLister listDevices; // unset (tests): the settings offer the CPU only
@@ -78,6 +89,15 @@ struct StudioServices
     // Decodes video files for the mask painter and the player actions; unset (tests): only PNG frames
     // and pictures are read.
     VideoFrameReader readVideoFrames;
+    // The settings tags of a video the app made (MediaAdapters' readVideoTags), for restoring the settings
+    // of a dropped MP4; unset (tests): a dropped MP4 is read through its job folder's settings.json only.
+    std::function<QJsonObject(const QString& path, QString* error)> readVideoTags;
+    // The model downloads (the model manager); unset (tests): the window makes one over `settings` with the
+    // built-in catalogue when the manager is first opened.
+    ModelDownloads* modelDownloads = nullptr;
+    // The app sets it: with no model folder saved, the first start opens the first-run assistant (tests leave
+    // it off, so the demo folder opens as before).
+    bool offerFirstRunAssistant = false;
 };
 
 } // namespace wan::ui

@@ -1,5 +1,6 @@
 #include "GenerationForm.h"
 
+#include "ErrorText.h"
 #include "GenerationRules.h"
 #include "GenerationSettingsPanel.h"
 #include "ImageDropZone.h"
@@ -260,7 +261,18 @@ QString GenerationForm::inputError() const
     if (m_task == wan::Task::VACE && !m_vacePanel->sourceMask().isEmpty() &&
         !QFileInfo::exists(m_vacePanel->sourceMask()))
         return tr("The mask %1 does not exist.").arg(QDir::toNativeSeparators(m_vacePanel->sourceMask()));
-    return m_settingsPanel->validationError();
+    if (const QString settings = m_settingsPanel->validationError(); !settings.isEmpty())
+        return settings;
+    // The engine's own rules, in the user's language. The queue picks the output file later: a stand-in of
+    // the right kind here.
+    wan::Request checked = request();
+    checked.outputPath = m_task == wan::Task::T2I ? "output.png" : "output.mp4";
+    try {
+        wan::validate(checked);
+    } catch (const wan::Error& error) {
+        return userErrorMessage(error);
+    }
+    return {};
 }
 
 wan::Request GenerationForm::request() const

@@ -3,12 +3,16 @@
 #include "ClipPickerDialog.h"
 #include "ErrorText.h"
 #include "ExportFile.h"
+#include "FirstRunWizard.h"
+#include "GalleryDock.h"
 #include "GenerationForm.h"
 #include "GenerationSettingsPanel.h"
 #include "ImageDropZone.h"
 #include "InferenceBridge.h"
+#include "ModelDownloads.h"
 #include "ModelFilesDialog.h"
 #include "ModelFolderPicker.h"
+#include "ModelManagerDialog.h"
 #include "PlayerWidget.h"
 #include "ProgressPanel.h"
 #include "PromptEditor.h"
@@ -32,10 +36,12 @@
 #include <QFileInfo>
 #include <QGroupBox>
 #include <QHBoxLayout>
+#include <QImageReader>
 #include <QJsonDocument>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QMimeData>
 #include <QPlainTextEdit>
 #include <QPointer>
 #include <QPushButton>
@@ -54,6 +60,7 @@
 #include <spdlog/spdlog.h>
 
 #include <cstdlib>
+#include <memory>
 
 namespace wan::ui {
 
@@ -109,7 +116,7 @@ MainWindow::MainWindow(StudioServices services, QWidget* parent)
     m_modelBox = new QGroupBox(this);
     m_modelPicker = new ModelFolderPicker(m_services.inspectFolder, m_modelBox);
     m_modelPicker->setDemoFolder(m_services.demoModelFolder);
-    m_modelPicker->setModelSetInspector(m_services.inspectModelSet);
+    m_modelPicker->setModelSetInspector(m_services.inspectModelSet, m_services.identifyModelFile);
     setAcceptDrops(true); // model files dropped anywhere outside the image drop zones
     (new QVBoxLayout(m_modelBox))->addWidget(m_modelPicker);
 
@@ -159,6 +166,11 @@ MainWindow::MainWindow(StudioServices services, QWidget* parent)
 
     m_queueDock = new RenderQueueDock(m_services.queue, m_services.runner, this);
     addDockWidget(Qt::BottomDockWidgetArea, m_queueDock);
+    m_gallery = new GalleryModel(m_services.queue, m_services.readVideoFrames, this);
+    m_galleryDock = new GalleryDock(m_gallery, this);
+    addDockWidget(Qt::BottomDockWidgetArea, m_galleryDock);
+    tabifyDockWidget(m_queueDock, m_galleryDock);
+    m_queueDock->raise();
 
     buildMenus();
 
@@ -202,6 +214,18 @@ MainWindow::MainWindow(StudioServices services, QWidget* parent)
             });
     connect(m_queueDock, &RenderQueueDock::editRequested, this, &MainWindow::editJob);
     connect(m_queueDock, &RenderQueueDock::openRequested, this, &MainWindow::showJobResult);
+    connect(m_galleryDock, &GalleryDock::openRequested, this, &MainWindow::showJobResult);
+    connect(m_galleryDock, &GalleryDock::loadSettingsRequested, this,
+            [this](const QUuid& id, RecallScope scope) {
+                if (const QString error = loadSettings(id, scope); !error.isEmpty())
+                    statusBar()->showMessage(error, 8000);
+            });
+    connect(m_galleryDock, &GalleryDock::lastFrameRequested, this, [this](const QUuid& id) {
+        if (const QString error = useLastFrameAsImage(id); !error.isEmpty())
+            statusBar()->showMessage(error, 15000);
+    });
+    connect(m_galleryDock, &GalleryDock::messageRequested, this,
+            [this](const QString& message) { statusBar()->showMessage(message, 8000); });
     connect(m_services.queue, &RenderQueueModel::saveFailed, this,
             [this](const QString& message) { statusBar()->showMessage(message, 15000); });
 
@@ -224,6 +248,8 @@ MainWindow::MainWindow(StudioServices services, QWidget* parent)
             m_modelPicker->setModelSet(saved, files);
         else
             m_modelPicker->setFolder(saved.isEmpty() ? m_services.demoModelFolder : saved);
+        if (saved.isEmpty() && files.empty() && m_services.offerFirstRunAssistant)
+            QTimer::singleShot(0, this, &MainWindow::openFirstRunAssistant);
         if (!restoreGeometry(settings->value(QStringLiteral("window/geometry")).toByteArray()))
             resize(1280, 820);
         if (!restoreState(settings->value(QStringLiteral("window/state")).toByteArray()))
@@ -289,6 +315,7 @@ void MainWindow::buildMenus()
     m_fileMenu->addSeparator();
     m_settingsAction = m_fileMenu->addAction(QString(), this, &MainWindow::openSettings);
     m_settingsAction->setMenuRole(QAction::PreferencesRole);
+    m_modelsAction = m_fileMenu->addAction(QString(), this, &MainWindow::openModelManager);
     m_fileMenu->addSeparator();
     m_quitAction = m_fileMenu->addAction(QString(), this, &QWidget::close);
     m_quitAction->setShortcut(QKeySequence::Quit);
@@ -303,6 +330,7 @@ void MainWindow::buildMenus()
     m_queueMenu = menuBar()->addMenu(QString());
     m_queueMenu->addAction(m_queueDock->pauseQueueAction());
     m_queueMenu->addAction(m_queueDock->toggleViewAction());
+    m_queueMenu->addAction(m_galleryDock->toggleViewAction());
 
     m_helpMenu = menuBar()->addMenu(QString());
     m_openLogAction = m_helpMenu->addAction(QString(), this, &MainWindow::openLog);
@@ -310,6 +338,7 @@ void MainWindow::buildMenus()
         QDesktopServices::openUrl(QUrl::fromLocalFile(QFileInfo(m_services.logFile).absolutePath()));
     });
     m_weightsAction = m_helpMenu->addAction(QString(), this, &MainWindow::showWeightsHelp);
+    m_firstRunAction = m_helpMenu->addAction(QString(), this, &MainWindow::openFirstRunAssistant);
     m_helpMenu->addSeparator();
     m_aboutAction = m_helpMenu->addAction(QString(), this, [this] {
         QMessageBox::about(
@@ -336,6 +365,7 @@ void MainWindow::retranslate()
     m_exportAction->setText(tr("Export as…"));
     m_openOutputAction->setText(tr("Open output folder"));
     m_settingsAction->setText(tr("Settings…"));
+    m_modelsAction->setText(tr("Models…"));
     m_quitAction->setText(tr("Quit"));
     m_editMenu->setTitle(tr("&Edit"));
     m_pasteImageAction->setText(tr("Paste image as first frame"));
@@ -344,6 +374,7 @@ void MainWindow::retranslate()
     m_openLogAction->setText(tr("Open log"));
     m_openLogFolderAction->setText(tr("Open log folder"));
     m_weightsAction->setText(tr("Where to get the models"));
+    m_firstRunAction->setText(tr("First-run assistant…"));
     m_aboutAction->setText(tr("About Wan Studio"));
 }
 
@@ -512,6 +543,76 @@ ClipPickerDialog* MainWindow::pickClipToBridge()
     });
     dialog->open();
     return dialog;
+}
+
+void MainWindow::applyRecalled(const wan::Request& source, RecallScope scope)
+{
+    if (!m_editing.isNull())
+        stopEditing();
+    clearFormMessage();
+    if (scope == RecallScope::PromptOnly) {
+        // Nothing else changes: not the task, the inputs, the settings or the model folder.
+        m_form->promptEditor()->setText(QString::fromStdString(source.prompt));
+        return;
+    }
+    const wan::Request request = recalledRequest(source, m_form->request(), scope);
+    setTask(request.task);
+    m_form->setRequest(request);
+    const QString folder = QString::fromStdString(request.ckptDir.string());
+    if ((!folder.isEmpty() || !request.models.empty()) &&
+        (m_modelPicker->folder() != folder || !(m_modelPicker->modelFiles() == request.models))) {
+        if (request.models.empty())
+            m_modelPicker->setFolder(folder);
+        else
+            m_modelPicker->setModelSet(folder, request.models);
+    }
+}
+
+QString MainWindow::loadSettings(const QUuid& id, RecallScope scope)
+{
+    const RenderJob* job = m_services.queue->job(id);
+    if (!job)
+        return tr("That result is no longer in the render queue.");
+    applyRecalled(job->request, scope);
+    statusBar()->showMessage(scope == RecallScope::PromptOnly ? tr("Prompt loaded.")
+                             : scope == RecallScope::AllButSeed
+                                 ? tr("Settings loaded; the seed stays as it was.")
+                                 : tr("Settings loaded, seed included."),
+                             5000);
+    return {};
+}
+
+QString MainWindow::restoreSettingsFrom(const QString& path)
+{
+    const ResultSettings settings = readResultSettings(path, m_services.readVideoTags);
+    if (!settings.isValid())
+        return settings.error;
+    applyRecalled(settings.request, RecallScope::Everything);
+    statusBar()->showMessage(
+        settings.exact ? tr("Settings restored from %1.").arg(QDir::toNativeSeparators(settings.source))
+                       : tr("Settings restored from the metadata of %1 (prompt, seed, size, steps, shift and "
+                            "guidance; the model folder and input images are not stored there).")
+                             .arg(QDir::toNativeSeparators(settings.source)),
+        10000);
+    return {};
+}
+
+QString MainWindow::useLastFrameAsImage(const QUuid& id)
+{
+    const FolderCheck& check = m_modelPicker->check();
+    if (check.ok && (check.modelType == wan::ModelType::I2V || check.modelType == wan::ModelType::FLF2V))
+        return continueFromLastFrame(id);
+    const RenderJob* job = m_services.queue->job(id);
+    if (!job)
+        return tr("Choose a finished job whose result file still exists.");
+    QString error;
+    const QString frame = extractFrame(*job, true, &error);
+    if (frame.isEmpty())
+        return error;
+    return tr("The last frame is saved as %1. Image to video needs an image-to-video model folder "
+              "(Wan2.1-I2V-14B-480P or -720P): choose one under “Model folder”, then drop the frame on the "
+              "image.")
+        .arg(QDir::toNativeSeparators(frame));
 }
 
 QString MainWindow::modelMismatchMessage(wan::ModelType folderType) const
@@ -770,6 +871,19 @@ void MainWindow::openSettings()
         return;
     const QString oldLanguage =
         m_services.settings->value(QLatin1String(settings_keys::kLanguage)).toString();
+    if (m_services.promptSettings) {
+        // The keychain answers after the dialog has closed: a key it did not take is reported here.
+        connect(
+            m_services.promptSettings, &PromptExtendSettingsStore::saved, this,
+            [this](bool ok, const QString& error) {
+                if (!ok)
+                    statusBar()->showMessage(
+                        tr("The API key is in the settings file: the system keychain did not take it (%1).")
+                            .arg(error),
+                        15000);
+            },
+            Qt::SingleShotConnection);
+    }
     dialog.save();
     m_services.runner->setOutputDir(dialog.outputDir());
     if (dialog.language() != oldLanguage && m_services.switchLanguage)
@@ -814,6 +928,51 @@ void MainWindow::openLog()
     QDesktopServices::openUrl(QUrl::fromLocalFile(m_services.logFile));
 }
 
+ModelDownloads* MainWindow::modelDownloads()
+{
+    if (!m_services.modelDownloads)
+        m_services.modelDownloads =
+            new ModelDownloads(m_services.settings, wan::builtInModelCatalogue(), this);
+    return m_services.modelDownloads;
+}
+
+void MainWindow::openModelManager()
+{
+    if (!m_modelManager) {
+        m_modelManager = new ModelManagerDialog(modelDownloads(), this);
+        connect(m_modelManager, &ModelManagerDialog::useModelFolder, this, [this](const QString& folder) {
+            m_modelPicker->setFolder(folder);
+            statusBar()->showMessage(tr("Model folder: %1").arg(QDir::toNativeSeparators(folder)), 10000);
+        });
+    }
+    m_modelManager->show();
+    m_modelManager->raise();
+    m_modelManager->activateWindow();
+}
+
+void MainWindow::openFirstRunAssistant()
+{
+    auto* wizard =
+        new FirstRunWizard(modelDownloads(), m_services.listDevices, m_services.demoModelFolder, this);
+    wizard->setAttribute(Qt::WA_DeleteOnClose);
+    connect(wizard, &FirstRunWizard::folderChosen, this,
+            [this](const QString& folder) { m_modelPicker->setFolder(folder); });
+    connect(wizard, &FirstRunWizard::downloadStarted, this, [this](const QString& name) {
+        openModelManager();
+        m_modelManager->selectAvailable(name);
+        // The recommended set becomes the model folder once it is complete.
+        auto connection = std::make_shared<QMetaObject::Connection>();
+        *connection = connect(modelDownloads(), &ModelDownloads::finished, this,
+                              [this, name, connection](const QString& done, const QString& folder) {
+                                  if (done != name)
+                                      return;
+                                  disconnect(*connection);
+                                  m_modelPicker->setFolder(folder);
+                              });
+    });
+    wizard->open();
+}
+
 void MainWindow::showWeightsHelp()
 {
     QMessageBox box(QMessageBox::Information, tr("Where to get the models"), QString(), QMessageBox::Ok,
@@ -826,9 +985,40 @@ void MainWindow::showWeightsHelp()
     box.exec();
 }
 
+namespace {
+// The one local file of a drop when it is a result the window restores settings from (MP4, PNG,
+// settings.json); empty otherwise.
+QString droppedResultFile(const QMimeData* mime)
+{
+    if (!mime || !mime->hasUrls() || mime->urls().size() != 1 || !mime->urls().first().isLocalFile())
+        return {};
+    const QString path = mime->urls().first().toLocalFile();
+    return isResultFile(path) ? path : QString();
+}
+} // namespace
+
+bool MainWindow::takesPictureDrop(const QMimeData* mime) const
+{
+    // Image to video: a picture dropped anywhere on the window is the image (the mission's "drop an image on
+    // the window"); other tasks take pictures on their own drop zones only.
+    if (!mime || m_form->task() != wan::Task::I2V)
+        return false;
+    if (mime->hasImage())
+        return true;
+    if (!mime->hasUrls() || mime->urls().size() != 1 || !mime->urls().first().isLocalFile())
+        return false;
+    const QByteArray suffix = QFileInfo(mime->urls().first().toLocalFile()).suffix().toLower().toLatin1();
+    return QImageReader::supportedImageFormats().contains(suffix);
+}
+
 void MainWindow::dragEnterEvent(QDragEnterEvent* event)
 {
-    // Only model files: pictures belong to the drop zones, which take them themselves.
+    // A result (or its settings.json) dropped outside the drop zones restores its settings.
+    if (!droppedResultFile(event->mimeData()).isEmpty() || takesPictureDrop(event->mimeData())) {
+        event->acceptProposedAction();
+        return;
+    }
+    // Only model files: other pictures belong to the drop zones, which take them themselves.
     if (m_services.inspectModelSet && !ModelFilesDialog::modelFilesIn(event->mimeData()).isEmpty())
         event->acceptProposedAction();
     else
@@ -837,6 +1027,26 @@ void MainWindow::dragEnterEvent(QDragEnterEvent* event)
 
 void MainWindow::dropEvent(QDropEvent* event)
 {
+    if (const QString result = droppedResultFile(event->mimeData()); !result.isEmpty()) {
+        event->acceptProposedAction();
+        if (const QString error = restoreSettingsFrom(result); !error.isEmpty()) {
+            // A picture the app did not make is the image of an image-to-video job.
+            if (takesPictureDrop(event->mimeData()) &&
+                m_form->imageDropZone()->setImageFromMime(event->mimeData()))
+                return;
+            statusBar()->showMessage(error, 15000);
+            auto* box = new QMessageBox(QMessageBox::Information, tr("Restore settings"), error,
+                                        QMessageBox::Ok, this);
+            box->setAttribute(Qt::WA_DeleteOnClose);
+            box->open();
+        }
+        return;
+    }
+    if (takesPictureDrop(event->mimeData())) {
+        event->acceptProposedAction();
+        m_form->imageDropZone()->setImageFromMime(event->mimeData());
+        return;
+    }
     const QStringList files = ModelFilesDialog::modelFilesIn(event->mimeData());
     if (files.isEmpty() || !m_services.inspectModelSet) {
         QMainWindow::dropEvent(event);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "GalleryModel.h"
 #include "JobTypes.h"
 #include "StudioServices.h"
 
@@ -7,6 +8,7 @@
 
 #include <functional>
 
+class QMimeData;
 class QAction;
 class QLabel;
 class QPushButton;
@@ -17,10 +19,13 @@ class QGroupBox;
 namespace wan::ui {
 
 class ClipPickerDialog;
+class GalleryDock;
 class GenerationForm;
 class GenerationSettingsPanel;
 class ImageDropZone;
+class ModelDownloads;
 class ModelFolderPicker;
+class ModelManagerDialog;
 class PlayerWidget;
 class ProgressPanel;
 class PromptEditor;
@@ -50,6 +55,14 @@ public:
     QString bridgeClips(const QUuid& first, const QUuid& second);
     // Asks for the second clip (window-modal) and bridges the shown one to it; nullptr when there is none.
     ClipPickerDialog* pickClipToBridge();
+    // Gallery: puts what `scope` takes of a finished job's request into the form. Returns an error, or empty.
+    QString loadSettings(const QUuid& id, RecallScope scope);
+    // The settings of a result file (an MP4 or PNG the app made, or a settings.json) into the form, as
+    // "Load settings: everything". Returns an error (a file not made by the app), or empty.
+    QString restoreSettingsFrom(const QString& path);
+    // The job's last frame as the image of an image-to-video job, when the model folder runs one (an FLF2V
+    // folder: as the first frame); otherwise an explanation. Returns an error, or empty.
+    QString useLastFrameAsImage(const QUuid& id);
     QString formMessage() const; // the form's problem line, or empty when hidden
 
     // For tests and screenshots.
@@ -66,7 +79,15 @@ public:
     ProgressPanel* progressPanel() const { return m_progress; }
     PlayerWidget* player() const { return m_player; }
     RenderQueueDock* queueDock() const { return m_queueDock; }
+    GalleryDock* galleryDock() const { return m_galleryDock; }
+    GalleryModel* galleryModel() const { return m_gallery; }
     bool isShowingPlayer() const;
+    // The model manager (File → Models…) and the first-run assistant (Help; at the first start when the app
+    // asks for it); both over modelDownloads().
+    void openModelManager();
+    void openFirstRunAssistant();
+    ModelDownloads* modelDownloads();
+    ModelManagerDialog* modelManager() const { return m_modelManager; }
 
     // Quitting with a job running: cancel it, wait this long for the inference thread, then ask whether to
     // finish in the background or force quit (which calls the handler; by default it ends the process).
@@ -81,6 +102,7 @@ protected:
     void changeEvent(QEvent* event) override;
 
 private:
+    bool takesPictureDrop(const QMimeData* mime) const;
     void buildMenus();
     void retranslate();
     void onFolderChecked(const FolderCheck& check);
@@ -96,6 +118,7 @@ private:
     void extendPrompt();
     void showWeightsHelp();
     void stopEditing();
+    void applyRecalled(const wan::Request& source, RecallScope scope);
 
     StudioServices m_services;
     QUuid m_editing;
@@ -112,6 +135,9 @@ private:
     ProgressPanel* m_progress = nullptr;
     PlayerWidget* m_player = nullptr;
     RenderQueueDock* m_queueDock = nullptr;
+    GalleryModel* m_gallery = nullptr;
+    GalleryDock* m_galleryDock = nullptr;
+    ModelManagerDialog* m_modelManager = nullptr; // made when first opened, kept while downloads go on
 
     QMenu* m_fileMenu = nullptr;
     QMenu* m_editMenu = nullptr;
@@ -126,6 +152,8 @@ private:
     QAction* m_openLogAction = nullptr;
     QAction* m_openLogFolderAction = nullptr;
     QAction* m_weightsAction = nullptr;
+    QAction* m_modelsAction = nullptr;
+    QAction* m_firstRunAction = nullptr;
     QAction* m_aboutAction = nullptr;
     int m_quitWaitMs = kQuitWaitMs;
     std::function<void()> m_forceQuit;

@@ -1,6 +1,7 @@
 #include "ModelFilesDialog.h"
 
 #include "BackgroundTask.h"
+#include "ModelFolderPicker.h"
 
 #include <QDialogButtonBox>
 #include <QDir>
@@ -65,37 +66,26 @@ const ModelPartCheck& partOf(const FolderCheck& check, ModelPart part)
     return check.dit;
 }
 
-bool mentions(const FolderCheck& check, const QString& path)
+// The row a file belongs in, by its content. A file that is none of the parts (or unreadable) goes to the
+// DiT row, where the set's check names the problem.
+ModelPart partOfFile(const ModelFileIdentifier& identify, const QString& path)
 {
-    for (const QString& problem : check.problems)
-        if (problem.contains(path))
-            return true;
-    return false;
-}
-
-// The part a file holds, by trying it alone in each slot: the engine names the file when it is not that part
-// (headers only, so this is quick even for a 28 GB DiT). CLIP cannot be tried alone (only an image DiT reads
-// it), so it is recognised from the DiT slot's refusal.
-ModelPart partOfFile(const ModelSetInspector& inspect, const QString& path)
-{
-    if (QFileInfo(path).suffix().compare(QLatin1String("model"), Qt::CaseInsensitive) == 0)
+    if (!identify)
+        return ModelPart::Dit;
+    switch (identify(path).role) {
+    case wan::ModelFileRole::T5:
+        return ModelPart::TextEncoder;
+    case wan::ModelFileRole::Vae:
+        return ModelPart::Vae;
+    case wan::ModelFileRole::Clip:
+        return ModelPart::Clip;
+    case wan::ModelFileRole::Tokenizer:
         return ModelPart::Tokenizer;
-    const std::filesystem::path file = path.toStdString();
-    FolderCheck asDit;
-    for (ModelPart part : {ModelPart::Dit, ModelPart::TextEncoder, ModelPart::Vae}) {
-        wan::ModelFiles files;
-        slot(files, part) = file;
-        if (part == ModelPart::TextEncoder)
-            files.tokenizer = file; // any file satisfies the tokenizer lookup; only the encoder is tried here
-        const FolderCheck check = inspect(QString(), files);
-        if (!mentions(check, path))
-            return part;
-        if (part == ModelPart::Dit)
-            asDit = check;
+    case wan::ModelFileRole::Dit:
+    case wan::ModelFileRole::Lora:
+    case wan::ModelFileRole::Unknown:
+        break;
     }
-    for (const QString& problem : asDit.problems)
-        if (problem.contains(path) && problem.contains(QLatin1String("CLIP")))
-            return ModelPart::Clip;
     return ModelPart::Dit;
 }
 
@@ -155,9 +145,10 @@ QStringList ModelFilesDialog::modelFilesIn(const QMimeData* mime)
     return paths;
 }
 
-ModelFilesDialog::ModelFilesDialog(ModelSetInspector inspector, const QString& folder,
-                                   const wan::ModelFiles& files, QWidget* parent)
-    : QDialog(parent), m_inspector(std::move(inspector)), m_folder(folder)
+ModelFilesDialog::ModelFilesDialog(ModelSetInspector inspector, ModelFileIdentifier identifier,
+                                   const QString& folder, const wan::ModelFiles& files, QWidget* parent)
+    : QDialog(parent), m_inspector(std::move(inspector)), m_identifier(std::move(identifier)),
+      m_folder(folder)
 {
     setObjectName(QStringLiteral("modelFilesDialog"));
     setAcceptDrops(true);
@@ -306,10 +297,10 @@ void ModelFilesDialog::addFiles(const QStringList& paths)
     updateStatus();
     runInBackground(
         this,
-        [inspector = m_inspector, paths] {
+        [identifier = m_identifier, paths] {
             std::vector<std::pair<ModelPart, QString>> placed;
             for (const QString& path : paths)
-                placed.emplace_back(partOfFile(inspector, path), path);
+                placed.emplace_back(partOfFile(identifier, path), path);
             return placed;
         },
         [this](const std::vector<std::pair<ModelPart, QString>>& placed) { placeFiles(placed); });
@@ -363,21 +354,7 @@ void ModelFilesDialog::updateStatus()
         return;
     }
     if (m_check.ok) {
-        QString type;
-        switch (m_check.modelType) {
-        case wan::ModelType::T2V:
-            type = tr("text to video");
-            break;
-        case wan::ModelType::I2V:
-            type = tr("image to video");
-            break;
-        case wan::ModelType::FLF2V:
-            type = tr("first & last frame to video");
-            break;
-        case wan::ModelType::VACE:
-            type = tr("video editing (VACE)");
-            break;
-        }
+        QString type = ModelFolderPicker::modelTypeText(m_check.modelType);
         type += QStringLiteral(" (%1)").arg(m_check.large ? QStringLiteral("14B") : QStringLiteral("1.3B"));
         m_status->setStyleSheet(QStringLiteral("color: #1e8449;"));
         m_status->setText(tr("Ready: %1, %2").arg(type, m_check.tasks.join(QStringLiteral(", "))));

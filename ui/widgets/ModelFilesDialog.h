@@ -34,8 +34,9 @@ class ModelFilesDialog final : public QDialog
     Q_DISABLE_COPY_MOVE(ModelFilesDialog)
 
 public:
-    ModelFilesDialog(ModelSetInspector inspector, const QString& folder, const wan::ModelFiles& files,
-                     QWidget* parent = nullptr);
+    // `identifier` sorts added files into their rows (unset: they go to the DiT row).
+    ModelFilesDialog(ModelSetInspector inspector, ModelFileIdentifier identifier, const QString& folder,
+                     const wan::ModelFiles& files, QWidget* parent = nullptr);
     ~ModelFilesDialog() override;
 
     wan::ModelFiles files() const;
@@ -84,6 +85,7 @@ private:
     bool allRowsEmpty() const;
 
     ModelSetInspector m_inspector;
+    ModelFileIdentifier m_identifier;
     QString m_folder;
     std::vector<Row> m_rows;
     QLabel* m_intro = nullptr;

@@ -91,9 +91,10 @@ void ModelFolderPicker::setDemoFolder(const QString& dir)
     m_demo->setVisible(!dir.isEmpty());
 }
 
-void ModelFolderPicker::setModelSetInspector(ModelSetInspector inspector)
+void ModelFolderPicker::setModelSetInspector(ModelSetInspector inspector, ModelFileIdentifier identifier)
 {
     m_setInspector = std::move(inspector);
+    m_fileIdentifier = std::move(identifier);
     m_filesButton->setVisible(bool(m_setInspector));
 }
 
@@ -120,7 +121,7 @@ ModelFilesDialog* ModelFolderPicker::openModelFilesDialog(const QStringList& add
 {
     if (!m_setInspector)
         return nullptr;
-    auto* dialog = new ModelFilesDialog(m_setInspector, folder(), m_files, window());
+    auto* dialog = new ModelFilesDialog(m_setInspector, m_fileIdentifier, folder(), m_files, window());
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     dialog->setWindowModality(Qt::WindowModal);
     connect(dialog, &QDialog::accepted, this, [this, dialog] { setModelFiles(dialog->files()); });
@@ -256,25 +257,26 @@ void ModelFolderPicker::updateStatus()
     m_status->setToolTip(QString());
 }
 
+QString ModelFolderPicker::modelTypeText(wan::ModelType type)
+{
+    switch (type) {
+    case wan::ModelType::T2V:
+        return tr("text to video");
+    case wan::ModelType::I2V:
+        return tr("image to video");
+    case wan::ModelType::FLF2V:
+        return tr("first & last frame to video");
+    case wan::ModelType::VACE:
+        return tr("video editing (VACE)");
+    }
+    return {};
+}
+
 QString ModelFolderPicker::modelText() const
 {
-    QString type;
-    switch (m_check.modelType) {
-    case wan::ModelType::T2V:
-        type = tr("text to video");
-        break;
-    case wan::ModelType::I2V:
-        type = tr("image to video");
-        break;
-    case wan::ModelType::FLF2V:
-        type = tr("first & last frame to video");
-        break;
-    case wan::ModelType::VACE:
-        type = tr("video editing (VACE)");
-        break;
-    }
     return tr("Wan2.1 %1 model, %2")
-        .arg(type, m_check.large ? QStringLiteral("14B") : QStringLiteral("1.3B"));
+        .arg(modelTypeText(m_check.modelType),
+             m_check.large ? QStringLiteral("14B") : QStringLiteral("1.3B"));
 }
 
 void ModelFolderPicker::browse()

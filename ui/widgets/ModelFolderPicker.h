@@ -29,7 +29,7 @@ public:
     void setDemoFolder(const QString& dir);
     // Enables single model files in place of the folder's own (the "Model files…" button); unset: the
     // folder alone.
-    void setModelSetInspector(ModelSetInspector inspector);
+    void setModelSetInspector(ModelSetInspector inspector, ModelFileIdentifier identifier = {});
     wan::ModelFiles modelFiles() const { return m_files; }
     void setModelFiles(const wan::ModelFiles& files);
     void setModelSet(const QString& dir, const wan::ModelFiles& files); // one check for both
@@ -39,6 +39,8 @@ public:
     const FolderCheck& check() const { return m_check; }
     bool isChecking() const { return m_checking; }
     QString statusText() const;
+    // "text to video", "image to video", … as the folder picker and the model files dialog show it.
+    static QString modelTypeText(wan::ModelType type);
 
 Q_SIGNALS:
     void folderChecked(const wan::ui::FolderCheck& check);
@@ -62,6 +64,7 @@ private:
     QPushButton* m_demo = nullptr;
     QPushButton* m_filesButton = nullptr;
     ModelSetInspector m_setInspector;
+    ModelFileIdentifier m_fileIdentifier;
     wan::ModelFiles m_files;
     QString m_demoFolder;
     QLabel* m_status = nullptr;

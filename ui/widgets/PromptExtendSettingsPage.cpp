@@ -183,10 +183,13 @@ void PromptExtendSettingsPage::onBackendChanged()
 void PromptExtendSettingsPage::updateKeyWarning()
 {
     QStringList lines;
-    if (!m_apiKey->text().isEmpty() && !m_keyInKeychain)
+    if (!m_apiKey->text().isEmpty() && !m_keyInKeychain) {
+        if (!m_keychainError.isEmpty())
+            lines << tr("The system keychain did not take the key (%1).").arg(m_keychainError);
         lines << tr(
             "The key is stored unencrypted in the application's settings file. Setting the DASH_API_KEY "
             "environment variable instead keeps it out of that file.");
+    }
     const bool dashscope =
         wan::PromptBackend(m_backend->currentData().toInt()) == wan::PromptBackend::Dashscope;
     if (dashscope && m_apiKey->text().isEmpty()) {
@@ -335,12 +338,26 @@ void PromptExtendSettingsPage::setConfig(const PromptExtendConfig& config)
 
 void PromptExtendSettingsPage::load(const PromptExtendSettingsStore& store)
 {
+    m_keychainError.clear();
     setConfig(store.config());
 }
 
 void PromptExtendSettingsPage::save(PromptExtendSettingsStore& store)
 {
     service(m_shown) = shownFields();
+    // save() does not wait for the keychain: where the keys went, and why not into the keychain, shows when
+    // it has answered.
+    connect(
+        &store, &PromptExtendSettingsStore::saved, this,
+        [this, &store](bool ok, const QString& error) {
+            const PromptExtendConfig now = store.config();
+            for (const auto backend : kBackends)
+                service(backend).keyInKeychain = now.service(backend).keyInKeychain;
+            m_keyInKeychain = service(m_shown).keyInKeychain;
+            m_keychainError = ok ? QString() : error;
+            updateKeyWarning();
+        },
+        Qt::SingleShotConnection);
     const PromptExtendConfig saved = store.save(config());
     // Only where the keys went changes: keep the fields (and the service shown) as they are.
     for (const auto backend : kBackends)

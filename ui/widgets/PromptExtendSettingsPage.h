@@ -41,9 +41,9 @@ public:
 
     // Shows the store's settings (read once at start-up; nothing is read here).
     void load(const PromptExtendSettingsStore& store);
-    // Writes the fields through the store (the API keys to the system keychain when one answers within about
-    // 2 s, else in plain text into the settings file with a warning shown here); every reader of the store
-    // sees them at once.
+    // Writes the fields through the store without waiting: every reader of the store sees them at once; the
+    // API keys go to the system keychain, and when it does not take them (the store's saved() says so, within
+    // about 2 s) they are in plain text in the settings file and a warning with the reason shows here.
     void save(PromptExtendSettingsStore& store);
     // Everything the page edits, as save() would write it.
     PromptExtendConfig config() const;
@@ -73,6 +73,7 @@ private:
     QLineEdit* m_apiKey = nullptr;
     QCheckBox* m_showKey = nullptr;
     QLabel* m_keyWarning = nullptr;
+    QString m_keychainError; // why the last save's keychain write failed; empty when it did not
     QComboBox* m_language = nullptr;
     QSpinBox* m_timeoutSeconds = nullptr;
     QSpinBox* m_attempts = nullptr;

@@ -10,6 +10,8 @@
 #include <QFileInfo>
 #include <QHeaderView>
 #include <QIcon>
+#include <QMessageBox>
+#include <QPushButton>
 #include <QStyledItemDelegate>
 #include <QTableView>
 #include <QToolBar>
@@ -104,7 +106,7 @@ RenderQueueDock::RenderQueueDock(RenderQueueModel* model, QueueRunner* runner, Q
     });
     connect(m_cancel, &QAction::triggered, this, [this] { m_runner->cancelJob(selectedJob()); });
     connect(m_remove, &QAction::triggered, this, [this] { m_model->removeJob(selectedJob()); });
-    connect(m_duplicate, &QAction::triggered, this, [this] { m_model->duplicateJob(selectedJob()); });
+    connect(m_duplicate, &QAction::triggered, this, [this] { duplicateSelected(); });
     connect(m_promote, &QAction::triggered, this, [this] {
         if (const RenderJob* job = m_model->job(selectedJob()))
             if (auto final = promotedToFinal(*job))
@@ -158,6 +160,32 @@ void RenderQueueDock::updateActions()
                     : state == JobState::Paused ? tr("Release")
                                                 : tr("Hold"));
     m_openFolder->setEnabled(job && !job->folder.isEmpty() && QFileInfo(job->folder).isDir());
+}
+
+QUuid RenderQueueDock::duplicateSelected()
+{
+    const RenderJob* job = m_model->job(selectedJob());
+    if (!job)
+        return {};
+    const QUuid source = job->id;
+    QMessageBox box(
+        QMessageBox::Question, tr("Duplicate"),
+        tr("Duplicate with the same seed (the same video again when nothing else changes) or with a "
+           "new random seed?"),
+        QMessageBox::Cancel, this);
+    QPushButton* same = box.addButton(tr("Same seed"), QMessageBox::AcceptRole);
+    QPushButton* fresh = box.addButton(tr("New seed"), QMessageBox::AcceptRole);
+    box.setDefaultButton(fresh);
+    box.exec();
+    if (box.clickedButton() != same && box.clickedButton() != fresh)
+        return {};
+    const QUuid copy = m_model->duplicateJob(source);
+    if (!copy.isNull() && box.clickedButton() == fresh) {
+        wan::Request request = m_model->job(copy)->request;
+        request.seed = -1; // drawn when the job starts
+        m_model->updatePendingRequest(copy, request);
+    }
+    return copy;
 }
 
 void RenderQueueDock::openFolder()

@@ -25,6 +25,9 @@ public:
     QTableView* view() const { return m_view; }
     QUuid selectedJob() const;
     QAction* pauseQueueAction() const { return m_pauseQueue; }
+    // Asks "same seed or new seed", then queues a copy of the selected job right below it; its id, or null
+    // when cancelled.
+    QUuid duplicateSelected();
 
 Q_SIGNALS:
     void editRequested(const QUuid& id);

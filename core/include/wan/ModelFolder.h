@@ -19,6 +19,24 @@ enum class ModelType
     VACE   // VaceWanModel: a t2v DiT plus vace_blocks / vace_patch_embedding
 };
 
+// The file names of an official Wan2.1 folder (Wan-AI/Wan2.1-*), defined once for the engine, the CLI, the
+// GUI and the demo trainer that writes such a folder.
+namespace officialFiles {
+inline constexpr const char* kDitConfig = "config.json";
+inline constexpr const char* kDit = "diffusion_pytorch_model.safetensors";
+inline constexpr const char* kDitIndex = "diffusion_pytorch_model.safetensors.index.json";
+inline constexpr const char* kT5 = "models_t5_umt5-xxl-enc-bf16.pth";
+inline constexpr const char* kVae = "Wan2.1_VAE.pth";
+inline constexpr const char* kClip = "models_clip_open-clip-xlm-roberta-large-vit-huge-14.pth"; // i2v, flf2v
+inline constexpr const char* kTokenizer = "google/umt5-xxl/spiece.model";
+} // namespace officialFiles
+
+// Every official file absent from `dir`, as paths relative to it, all at once (inspectModelFolder stops at
+// the first problem): config.json, the DiT (diffusion_pytorch_model.safetensors unless its .index.json is
+// there), umT5, VAE, tokenizer, and CLIP when config.json says i2v or flf2v. Empty when all are there; does
+// not check their content.
+std::vector<std::string> missingOfficialFiles(const std::filesystem::path& dir);
+
 struct FileInfo
 {
     std::filesystem::path path;
@@ -36,12 +54,15 @@ struct DitDims
     std::vector<int> patchSize{1, 2, 2};
     std::vector<int> vaceLayers; // vace: base blocks that receive a hint (config.json or every 2nd block)
     int vaceInDim = 0;           // vace: vace_patch_embedding input channels
+    int imageDim = 0;            // i2v, flf2v: img_emb.proj.0 input width (the CLIP width)
+    int imageTokens = 0;         // flf2v: CLIP tokens per image (img_emb.emb_pos holds two images' worth)
     std::vector<FileInfo> files; // one per shard
 };
 
 struct T5Dims
 {
     int dim = 0, dimAttn = 0, ffnDim = 0, numHeads = 0, numLayers = 0, vocab = 0, numBuckets = 0;
+    bool sharedPos = false; // one relative position embedding for all blocks (umT5 has one per block)
     FileInfo file;
 };
 

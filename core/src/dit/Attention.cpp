@@ -28,11 +28,14 @@ torch::Tensor attendChunked(const torch::Tensor& q, const torch::Tensor& k, cons
     const int64_t chunk = std::max<int64_t>(1, chunkBytes / std::max<int64_t>(1, rowBytes));
     if (chunk >= lq)
         return attend(q, k, v, scale);
-    std::vector<torch::Tensor> parts;
-    parts.reserve(size_t((lq + chunk - 1) / chunk));
-    for (int64_t start = 0; start < lq; start += chunk)
-        parts.push_back(attend(q.narrow(2, start, std::min(chunk, lq - start)), k, v, scale));
-    return torch::cat(parts, 2);
+    // Each chunk's result goes straight into the output, laid out [B, Lq, H, Dv] so that the caller's
+    // transpose back and flatten are views.
+    auto out = torch::empty({q.size(0), lq, q.size(1), v.size(3)}, q.options()).transpose(1, 2);
+    for (int64_t start = 0; start < lq; start += chunk) {
+        const int64_t n = std::min(chunk, lq - start);
+        out.narrow(2, start, n).copy_(attend(q.narrow(2, start, n), k, v, scale));
+    }
+    return out;
 }
 
 } // namespace
@@ -69,14 +72,14 @@ torch::Tensor attention(const torch::Tensor& q, const torch::Tensor& k, const to
         return attendChunked(qh, kh, vh, s, cpuChunkBytes).transpose(1, 2);
 
     // Padding keys are removed per sample, which keeps fused kernels usable (no mask tensor).
-    std::vector<torch::Tensor> outputs;
-    outputs.reserve(size_t(batch));
+    auto out = torch::empty({batch, q.size(1), q.size(2), v.size(3)}, q.options());
     for (int64_t b = 0; b < batch; ++b) {
         const int64_t len = keyLengths[size_t(b)];
-        outputs.push_back(attendChunked(qh.narrow(0, b, 1), kh.narrow(0, b, 1).narrow(2, 0, len),
-                                        vh.narrow(0, b, 1).narrow(2, 0, len), s, cpuChunkBytes));
+        out.narrow(0, b, 1).transpose(1, 2).copy_(
+            attendChunked(qh.narrow(0, b, 1), kh.narrow(0, b, 1).narrow(2, 0, len),
+                          vh.narrow(0, b, 1).narrow(2, 0, len), s, cpuChunkBytes));
     }
-    return torch::cat(outputs, 0).transpose(1, 2);
+    return out;
 }
 
 } // namespace wan::dit

@@ -22,12 +22,10 @@ torch::Tensor LinearImpl::forward(const torch::Tensor& x)
                  ? torch::linear(input, dequantizedWeight(), bias.defined() ? bias.to(computeDtype()) : bias)
                  : torch::linear(input, weight, bias);
     for (const auto& a : adapters) {
-        if (a.up.defined())
-            y = y + torch::linear(torch::linear(input, a.down), a.up) * a.scale;
-        else if (a.down.defined())
-            y = y + torch::linear(input, a.down, a.bias) * a.scale;
-        else
-            y = y + a.bias * a.scale;
+        auto update = a.up.defined()     ? torch::linear(torch::linear(input, a.down), a.up) * a.scale
+                      : a.down.defined() ? torch::linear(input, a.down, a.bias) * a.scale
+                                         : a.bias * a.scale;
+        y = canUpdateInPlace(y, update) ? y.add_(update) : y + update;
     }
     return y;
 }
@@ -76,9 +74,46 @@ RmsNormImpl::RmsNormImpl(int64_t dim, double eps) : m_eps(eps)
 torch::Tensor RmsNormImpl::forward(const torch::Tensor& x)
 {
     // x: [..., dim] -> [..., dim]
+    return rmsNorm(x, weight, m_eps);
+}
+
+bool canUpdateInPlace(const torch::Tensor& target, const torch::Tensor& other)
+{
+    return !at::GradMode::is_enabled() && (!target.is_inference() || c10::InferenceMode::is_enabled()) &&
+           torch::result_type(target, other) == target.scalar_type() &&
+           at::infer_size(target.sizes(), other.sizes()) == target.sizes();
+}
+
+torch::Tensor modulate(torch::Tensor n, const torch::Tensor& scale, const torch::Tensor& shift)
+{
+    // n: [B, L, dim], scale/shift: [B or 1, 1, dim] -> [B, L, dim]
+    const auto factor = 1 + scale;
+    if (!canUpdateInPlace(n, factor) || !canUpdateInPlace(n, shift))
+        return n * factor + shift;
+    return n.mul_(factor).add_(shift);
+}
+
+torch::Tensor addGated(torch::Tensor x, torch::Tensor y, const torch::Tensor& gate)
+{
+    // x: [B, L, dim] float32, y: [B, L, dim], gate: [B or 1, 1, dim] -> [B, L, dim]
+    auto update = y.to(torch::kFloat32);
+    y = torch::Tensor();
+    if (gate.defined())
+        update = canUpdateInPlace(update, gate) ? update.mul_(gate) : update * gate;
+    return canUpdateInPlace(x, update) ? x.add_(update) : x + update;
+}
+
+torch::Tensor rmsNorm(const torch::Tensor& x, const torch::Tensor& weight, double eps)
+{
+    // x: [..., dim] -> [..., dim]
     const auto xf = x.to(torch::kFloat32);
-    const auto normed = xf * torch::rsqrt(xf.pow(2).mean(-1, /*keepdim=*/true) + m_eps);
-    return normed.to(x.scalar_type()) * weight;
+    if (at::GradMode::is_enabled())
+        return (xf * torch::rsqrt(xf.pow(2).mean(-1, /*keepdim=*/true) + eps)).to(x.scalar_type()) * weight;
+    // Same kernels, one full-size temporary fewer: the statistics are updated in place.
+    auto normed = xf * xf.pow(2).mean(-1, /*keepdim=*/true).add_(eps).rsqrt_();
+    if (normed.scalar_type() != x.scalar_type())
+        normed = normed.to(x.scalar_type());
+    return canUpdateInPlace(normed, weight) ? normed.mul_(weight) : normed * weight;
 }
 
 PatchConvImpl::PatchConvImpl(int64_t inChannels, int64_t outChannels, std::vector<int64_t> kernel,

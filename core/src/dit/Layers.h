@@ -98,6 +98,25 @@ private:
 };
 TORCH_MODULE(RmsNorm);
 
+// Inference memory: with autograd off (the engine runs under NoGradGuard or InferenceMode) the helpers below
+// write into their first argument instead of allocating, which callers use on temporaries nobody else reads.
+// The arithmetic is the same operations in the same order as the out-of-place formula, so results keep
+// their bits; with autograd on (training) they compute out of place.
+
+// Whether `target op= other` equals `target op other` here: autograd off, the result dtype and shape are
+// target's, and target may be written in this inference mode.
+bool canUpdateInPlace(const torch::Tensor& target, const torch::Tensor& other);
+
+// n * (1 + scale) + shift. n: [B, L, dim], scale/shift: [B or 1, 1, dim].
+torch::Tensor modulate(torch::Tensor n, const torch::Tensor& scale, const torch::Tensor& shift);
+
+// x + y * gate (gate undefined: x + y), y cast to float32 first. x: [B, L, dim] float32. y is consumed:
+// when it is float32 its memory takes the product.
+torch::Tensor addGated(torch::Tensor x, torch::Tensor y, const torch::Tensor& gate = {});
+
+// The official WanRMSNorm: x * rsqrt(mean(x^2) + eps) in float32, rounded to x's dtype, times weight.
+torch::Tensor rmsNorm(const torch::Tensor& x, const torch::Tensor& weight, double eps);
+
 // Patch embedding: a 2-D or 3-D convolution whose stride equals its kernel.
 class PatchConvImpl : public torch::nn::Module
 {

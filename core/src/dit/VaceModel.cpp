@@ -16,13 +16,14 @@ VaceWanAttentionBlockImpl::VaceWanAttentionBlockImpl(const WanConfig& config, bo
 }
 
 std::pair<torch::Tensor, torch::Tensor>
-VaceWanAttentionBlockImpl::forward(const torch::Tensor& c, const torch::Tensor& x, const torch::Tensor& e0,
+VaceWanAttentionBlockImpl::forward(torch::Tensor c, const torch::Tensor& x, const torch::Tensor& e0,
                                    const std::vector<int64_t>& seqLens, const RopeTables& rope,
                                    const torch::Tensor& context)
 {
     // c, x: [B, L, dim] -> {[B, L, dim] float32, [B, L, dim] in after_proj's dtype}
     auto in = before_proj ? (before_proj(c) + x).to(torch::kFloat32) : c.to(torch::kFloat32);
-    auto out = WanAttentionBlockImpl::forward(in, e0, seqLens, rope, context);
+    c = torch::Tensor();
+    auto out = WanAttentionBlockImpl::forward(std::move(in), e0, seqLens, rope, context);
     auto hint = after_proj(out);
     return {std::move(out), std::move(hint)};
 }
@@ -51,7 +52,7 @@ std::vector<torch::Tensor> WanModel::vaceHints(const std::vector<torch::Tensor>&
     const size_t first = m_blocks.size();
     for (size_t j = 0; j < m_vaceBlocks.size(); ++j) {
         const FetchedBlock fetched(*this, first + j);
-        auto [next, hint] = m_vaceBlocks[j]->forward(c, x, e0, seqLens, rope, context);
+        auto [next, hint] = m_vaceBlocks[j]->forward(std::move(c), x, e0, seqLens, rope, context);
         c = std::move(next);
         hints.push_back(std::move(hint));
     }

@@ -31,24 +31,6 @@ std::string quoted(const fs::path& path)
     throw Error(ErrorKind::InvalidArgument, "WanModel: " + what);
 }
 
-// [kRopeMaxPositions, k/2] angles p * 10000^(-2j/k), float64 as in the official rope_params.
-torch::Tensor ropeAngles(int64_t k)
-{
-    const auto inv = 1.0 / torch::pow(10000.0, torch::arange(0, k, 2, torch::kFloat64).div(double(k)));
-    return torch::outer(torch::arange(kRopeMaxPositions, torch::kFloat64), inv);
-}
-
-// x: [B, L, H, D], cos/sin: [B, L, 1, D/2] float64 -> [B, L, H, D] float32, rotating adjacent pairs.
-torch::Tensor applyRope(const torch::Tensor& x, const RopeTables& rope)
-{
-    const auto sizes = x.sizes().vec();
-    const auto pairs = x.to(torch::kFloat64).reshape({sizes[0], sizes[1], sizes[2], sizes[3] / 2, 2});
-    const auto re = pairs.select(-1, 0);
-    const auto im = pairs.select(-1, 1);
-    const auto rotated = torch::stack({re * rope.cos - im * rope.sin, re * rope.sin + im * rope.cos}, -1);
-    return rotated.reshape(sizes).to(torch::kFloat32);
-}
-
 io::TensorMap renameWeights(io::TensorMap weights, const fs::path& file)
 {
     const auto table = ditKeyRenames();
@@ -85,7 +67,7 @@ bool hasDiffusersNames(const io::TensorMap& weights)
 fs::path ditFolderOf(const fs::path& dir)
 {
     std::error_code ec;
-    if (fs::is_regular_file(dir / "config.json", ec))
+    if (fs::is_regular_file(dir / officialFiles::kDitConfig, ec))
         return dir;
     if (fs::is_regular_file(dir / "model_index.json", ec) && fs::is_directory(dir / "transformer", ec))
         return dir / "transformer";
@@ -98,6 +80,31 @@ bool isGgufFile(const fs::path& file)
     std::uint8_t magic[4] = {};
     in.read(reinterpret_cast<char*>(magic), sizeof magic);
     return in.gcount() == sizeof magic && io::looksLikeGguf(magic, sizeof magic);
+}
+
+// Throws wan::Error(ModelFolder) naming `where` (or `weightsFile`) when the dims cannot make a model; clears
+// vaceLayers of a model that is not VACE.
+void checkConsistent(WanConfig& c, const fs::path& where, const fs::path& weightsFile);
+
+// The DiT weights of a folder (official or diffusers transformer/), with the names of its config.json and
+// of the weights for messages.
+struct FolderWeights
+{
+    io::TensorMap weights;
+    fs::path configFile;
+    fs::path weightsFile;
+};
+
+FolderWeights readDitFolder(const fs::path& folder, const fs::path& configFile)
+{
+    FolderWeights out;
+    out.configFile = configFile.empty() ? folder / officialFiles::kDitConfig : configFile;
+    std::error_code ec;
+    out.weightsFile = folder / officialFiles::kDit;
+    if (!fs::exists(out.weightsFile, ec))
+        out.weightsFile = folder / officialFiles::kDitIndex;
+    out.weights = io::loadDitWeights(folder);
+    return out;
 }
 
 } // namespace
@@ -211,7 +218,54 @@ WanConfig WanConfig::fromCheckpoint(const fs::path& configFile, const io::Tensor
         }
     }
 
-    const auto& where = configFile.empty() ? weightsFile : configFile;
+    checkConsistent(c, configFile.empty() ? weightsFile : configFile, weightsFile);
+    return c;
+}
+
+WanConfig WanConfig::fromDims(ModelType type, const DitDims& d, const fs::path& where)
+{
+    WanConfig c;
+    switch (type) {
+    case ModelType::T2V:
+        c.modelType = WanModelType::T2v;
+        break;
+    case ModelType::I2V:
+        c.modelType = WanModelType::I2v;
+        break;
+    case ModelType::FLF2V:
+        c.modelType = WanModelType::Flf2v;
+        break;
+    case ModelType::VACE:
+        c.modelType = WanModelType::Vace;
+        break;
+    }
+    if (d.patchSize.size() != 3)
+        throw Error(ErrorKind::ModelFolder, quoted(where) + ": the patch size needs 3 values");
+    c.patchSize = {d.patchSize[0], d.patchSize[1], d.patchSize[2]};
+    c.textLen = d.textLen;
+    c.inDim = d.inDim;
+    c.dim = d.dim;
+    c.ffnDim = d.ffnDim;
+    c.freqDim = d.freqDim;
+    c.textDim = d.textDim;
+    c.outDim = d.outDim;
+    c.numHeads = d.numHeads;
+    c.numLayers = d.numLayers;
+    c.eps = d.eps;
+    if (d.imageDim > 0)
+        c.clipDim = d.imageDim;
+    if (d.imageTokens > 0)
+        c.imageTokens = d.imageTokens;
+    c.vaceLayers.assign(d.vaceLayers.begin(), d.vaceLayers.end());
+    c.vaceInDim = d.vaceInDim;
+    checkConsistent(c, where, where);
+    return c;
+}
+
+namespace {
+
+void checkConsistent(WanConfig& c, const fs::path& where, const fs::path& weightsFile)
+{
     if (c.numLayers < 1 || c.dim < 1 || c.numHeads < 1 || c.dim % c.numHeads != 0 ||
         (c.dim / c.numHeads) % 2 != 0 || c.freqDim % 2 != 0 || c.textLen < 1)
         throw Error(ErrorKind::ModelFolder,
@@ -240,8 +294,9 @@ WanConfig WanConfig::fromCheckpoint(const fs::path& configFile, const io::Tensor
     } else if (!c.vaceLayers.empty()) {
         c.vaceLayers.clear();
     }
-    return c;
 }
+
+} // namespace
 
 // ---------------------------------------------------------------------------------------------------------------
 
@@ -255,16 +310,25 @@ WanSelfAttentionImpl::WanSelfAttentionImpl(int64_t dim, int64_t numHeads, double
     norm_k = register_module("norm_k", RmsNorm(dim, eps));
 }
 
-torch::Tensor WanSelfAttentionImpl::forward(const torch::Tensor& x, const std::vector<int64_t>& seqLens,
+torch::Tensor WanSelfAttentionImpl::forward(torch::Tensor x, const std::vector<int64_t>& seqLens,
                                             const RopeTables& rope)
 {
     // x: [B, L, dim] -> [B, L, dim]
     const int64_t b = x.size(0), s = x.size(1);
     const auto heads = [&](const torch::Tensor& t) { return t.view({b, s, m_numHeads, -1}); };
-    const auto value = heads(v(x));
-    const auto query = applyRope(heads(norm_q(q(x))), rope).to(value.scalar_type());
-    const auto key = applyRope(heads(norm_k(k(x))), rope).to(value.scalar_type());
-    return o(attention(query, key, value, seqLens).flatten(2));
+    const auto dtype = v->computeDtype();
+    // One cast for q, k and v; the float32 input dies here when the weights are reduced precision.
+    auto input = x.to(q->computeDtype());
+    x = torch::Tensor();
+    // The float32 RmsNorm output is rotated in place, then rounded to the weights' dtype (the official
+    // flash_attention's cast).
+    auto query = applyRope(heads(norm_q(q(input))), rope).to(dtype);
+    auto key = applyRope(heads(norm_k(k(input))), rope).to(dtype);
+    auto value = heads(v(input));
+    input = torch::Tensor();
+    auto out = attention(query, key, value, seqLens);
+    query = key = value = torch::Tensor();
+    return o(out.flatten(2));
 }
 
 WanCrossAttentionImpl::WanCrossAttentionImpl(int64_t dim, int64_t numHeads, double eps, bool imageContext)
@@ -283,13 +347,14 @@ WanCrossAttentionImpl::WanCrossAttentionImpl(int64_t dim, int64_t numHeads, doub
     }
 }
 
-torch::Tensor WanCrossAttentionImpl::forward(const torch::Tensor& x, const torch::Tensor& context)
+torch::Tensor WanCrossAttentionImpl::forward(torch::Tensor x, const torch::Tensor& context)
 {
     // x: [B, L, dim], context: [B, Lc, dim] -> [B, L, dim]
     const int64_t b = x.size(0);
     const auto heads = [&](const torch::Tensor& t) { return t.view({b, t.size(1), m_numHeads, -1}); };
     const auto dtypeOf = [](const Linear& l) { return l->computeDtype(); };
     const auto query = heads(norm_q(q(x))).to(dtypeOf(v));
+    x = torch::Tensor();
     if (!k_img) {
         const auto value = heads(v(context));
         return o(attention(query, heads(norm_k(k(context))).to(value.scalar_type()), value).flatten(2));
@@ -321,15 +386,43 @@ WanAttentionBlockImpl::WanAttentionBlockImpl(const WanConfig& c)
                                                 Linear(c.ffnDim, c.dim)));
 }
 
-torch::Tensor WanAttentionBlockImpl::forward(const torch::Tensor& x, const torch::Tensor& e0,
+torch::Tensor WanAttentionBlockImpl::forward(torch::Tensor x, const torch::Tensor& e0,
                                              const std::vector<int64_t>& seqLens, const RopeTables& rope,
                                              const torch::Tensor& context)
 {
     // x: [B, L, dim] float32 -> [B, L, dim] float32
     const auto e = (modulation.to(torch::kFloat32) + e0).chunk(6, 1); // each [B, 1, dim]
-    auto out = x + self_attn(norm1(x) * (1 + e[1]) + e[0], seqLens, rope).to(torch::kFloat32) * e[2];
-    out = out + cross_attn(norm3(out), context).to(torch::kFloat32);
-    return out + ffn->forward(norm2(out) * (1 + e[4]) + e[3]).to(torch::kFloat32) * e[5];
+    // Each branch is one statement, so its temporaries die before the next branch starts.
+    auto y = self_attn(modulate(norm1(x), e[1], e[0]), seqLens, rope);
+    x = addGated(std::move(x), std::move(y), e[2]);
+    y = cross_attn(norm3(x), context);
+    x = addGated(std::move(x), std::move(y));
+    const int64_t length = x.size(1);
+    if (m_ffnChunkTokens <= 0 || m_ffnChunkTokens >= length || at::GradMode::is_enabled())
+        return feedForward(std::move(x), e);
+    // Rows are independent in the FFN branch: each chunk is updated inside x.
+    for (int64_t start = 0; start < length; start += m_ffnChunkTokens) {
+        auto rows = x.narrow(1, start, std::min(m_ffnChunkTokens, length - start));
+        const auto updated = feedForward(rows, e);
+        if (!updated.is_same(rows))
+            rows.copy_(updated);
+    }
+    return x;
+}
+
+torch::Tensor WanAttentionBlockImpl::feedForward(torch::Tensor x, const std::vector<torch::Tensor>& e)
+{
+    // x: [B, n, dim] float32 -> x + ffn(norm2(x) * (1 + e[4]) + e[3]) * e[5]
+    auto& fc1 = *ffn[0]->as<LinearImpl>();
+    auto& fc2 = *ffn[2]->as<LinearImpl>();
+    auto hidden = fc1.forward(modulate(norm2(x), e[4], e[3]));
+    if (at::GradMode::is_enabled())
+        hidden = ffn[1]->as<torch::nn::GELUImpl>()->forward(hidden);
+    else
+        at::gelu_(hidden, "tanh"); // the module's function (ffn.1), in place
+    auto y = fc2.forward(hidden);
+    hidden = torch::Tensor();
+    return addGated(std::move(x), std::move(y), e[5]);
 }
 
 HeadImpl::HeadImpl(int64_t dim, int64_t outFeatures, double eps)
@@ -343,7 +436,7 @@ torch::Tensor HeadImpl::forward(const torch::Tensor& x, const torch::Tensor& e)
 {
     // x: [B, L, dim], e: [B, dim] -> [B, L, outFeatures] float32
     const auto m = (modulation.to(torch::kFloat32) + e.unsqueeze(1)).chunk(2, 1);
-    return head(norm(x) * (1 + m[1]) + m[0]).to(torch::kFloat32);
+    return head(modulate(norm(x), m[1], m[0])).to(torch::kFloat32);
 }
 
 MlpProjImpl::MlpProjImpl(int64_t inDim, int64_t outDim, int64_t imageTokens)
@@ -407,9 +500,7 @@ WanModel::WanModel(const WanConfig& config) : m_config(config)
     }
 
     // Not registered: these tables are derived, never in a checkpoint, and stay float64 whatever the weights.
-    const int64_t d = c.dim / c.numHeads;
-    const auto angles =
-        torch::cat({ropeAngles(d - 4 * (d / 6)), ropeAngles(2 * (d / 6)), ropeAngles(2 * (d / 6))}, 1);
+    const auto angles = ropeAngles(c.dim / c.numHeads);
     m_ropeCos = angles.cos();
     m_ropeSin = angles.sin();
 }
@@ -423,17 +514,16 @@ std::shared_ptr<WanModel> WanModel::load(const fs::path& checkpoint, torch::Dtyp
     std::error_code ec;
     if (fs::is_directory(checkpoint, ec)) {
         const fs::path folder = ditFolderOf(checkpoint);
-        configFile = (folder.empty() ? checkpoint : folder) / "config.json";
+        configFile = (folder.empty() ? checkpoint : folder) / officialFiles::kDitConfig;
         if (folder.empty())
             throw Error(ErrorKind::ModelFolder,
                         quoted(configFile) +
                             " is missing: a Wan2.1 model folder has config.json next to "
                             "diffusion_pytorch_model*.safetensors (a diffusers folder has them in "
                             "transformer/); download the complete folder");
-        weightsFile = folder / "diffusion_pytorch_model.safetensors";
-        if (!fs::exists(weightsFile, ec))
-            weightsFile = folder / "diffusion_pytorch_model.safetensors.index.json";
-        weights = io::loadDitWeights(folder);
+        auto read = readDitFolder(folder, configFile);
+        weights = std::move(read.weights);
+        weightsFile = std::move(read.weightsFile);
     } else if (fs::is_regular_file(checkpoint, ec)) {
         return loadFile(checkpoint, {}, dtype, device, cancel);
     } else {
@@ -444,11 +534,22 @@ std::shared_ptr<WanModel> WanModel::load(const fs::path& checkpoint, torch::Dtyp
     return fromStoredWeights(std::move(weights), {}, configFile, weightsFile, dtype, device, cancel);
 }
 
-std::shared_ptr<WanModel> WanModel::loadFile(const fs::path& checkpoint, const fs::path& configFile,
-                                             torch::Dtype dtype, torch::Device device,
-                                             const CancelToken* cancel)
+namespace {
+
+// The stored DiT weights of a single file, shard index or DiT folder (loadFile()'s input).
+struct StoredDit
 {
-    const fs::path& weightsFile = checkpoint;
+    io::TensorMap weights;
+    std::map<std::string, io::GgufBlocks> blocks;
+    fs::path configFile;
+    fs::path weightsFile;
+};
+
+StoredDit readDitCheckpoint(const fs::path& checkpoint, const fs::path& configFile)
+{
+    StoredDit out;
+    out.configFile = configFile;
+    out.weightsFile = checkpoint;
     std::error_code ec;
     if (fs::is_directory(checkpoint, ec)) {
         // A DiT folder (official or diffusers transformer/): its own config.json unless one is given.
@@ -458,29 +559,54 @@ std::shared_ptr<WanModel> WanModel::loadFile(const fs::path& checkpoint, const f
                         quoted(checkpoint) + " is a folder without a DiT: expected config.json with "
                                              "diffusion_pytorch_model*.safetensors, or a diffusers folder "
                                              "(model_index.json) with transformer/");
-        const fs::path config = configFile.empty() ? folder / "config.json" : configFile;
-        fs::path source = folder / "diffusion_pytorch_model.safetensors";
-        if (!fs::exists(source, ec))
-            source = folder / "diffusion_pytorch_model.safetensors.index.json";
-        return fromStoredWeights(io::loadDitWeights(folder), {}, config, source, dtype, device, cancel);
+        auto read = readDitFolder(folder, configFile);
+        out.weights = std::move(read.weights);
+        out.configFile = std::move(read.configFile);
+        out.weightsFile = std::move(read.weightsFile);
+    } else if (checkpoint.filename().string().ends_with(".safetensors.index.json")) {
+        out.weights = io::loadSafetensorsShards(checkpoint);
+    } else if (isGgufFile(checkpoint)) {
+        auto gguf = io::loadGgufWeights(checkpoint);
+        if (gguf.architecture != "wan")
+            throw Error(ErrorKind::ModelFolder,
+                        quoted(checkpoint) + " is a GGUF file of architecture '" + gguf.architecture +
+                            "', not a Wan2.1 DiT (general.architecture 'wan'); pick a Wan GGUF such as "
+                            "city96's Wan2.1 quantisations");
+        out.weights = std::move(gguf.tensors);
+        out.blocks = std::move(gguf.blocks);
+    } else {
+        out.weights = io::loadSafetensors(checkpoint);
     }
-    if (checkpoint.filename().string().ends_with(".safetensors.index.json"))
-        return fromStoredWeights(io::loadSafetensorsShards(checkpoint), {}, configFile, weightsFile, dtype,
-                                 device, cancel);
-    {
-        if (isGgufFile(checkpoint)) {
-            auto gguf = io::loadGgufWeights(checkpoint);
-            if (gguf.architecture != "wan")
-                throw Error(ErrorKind::ModelFolder,
-                            quoted(checkpoint) + " is a GGUF file of architecture '" + gguf.architecture +
-                                "', not a Wan2.1 DiT (general.architecture 'wan'); pick a Wan GGUF such as "
-                                "city96's Wan2.1 quantisations");
-            return fromStoredWeights(std::move(gguf.tensors), std::move(gguf.blocks), configFile, weightsFile,
-                                     dtype, device, cancel);
-        }
+    return out;
+}
+
+} // namespace
+
+std::shared_ptr<WanModel> WanModel::loadFile(const fs::path& checkpoint, const fs::path& configFile,
+                                             torch::Dtype dtype, torch::Device device,
+                                             const CancelToken* cancel)
+{
+    auto stored = readDitCheckpoint(checkpoint, configFile);
+    return fromStoredWeights(std::move(stored.weights), std::move(stored.blocks), stored.configFile,
+                             stored.weightsFile, dtype, device, cancel);
+}
+
+std::shared_ptr<WanModel> WanModel::load(const ModelInfo& info, torch::Dtype dtype, torch::Device device,
+                                         const CancelToken* cancel)
+{
+    StoredDit stored;
+    if (info.ditFile.empty()) {
+        auto read = readDitFolder(info.dir, {});
+        stored.weights = std::move(read.weights);
+        stored.configFile = std::move(read.configFile);
+        stored.weightsFile = std::move(read.weightsFile);
+    } else {
+        stored = readDitCheckpoint(info.ditFile, info.ditConfig);
     }
-    return fromStoredWeights(io::loadSafetensors(checkpoint), {}, configFile, weightsFile, dtype, device,
-                             cancel);
+    const fs::path& where = stored.configFile.empty() ? stored.weightsFile : stored.configFile;
+    return build(std::move(stored.weights), std::move(stored.blocks),
+                 WanConfig::fromDims(info.modelType, info.dit, where), stored.configFile, stored.weightsFile,
+                 dtype, device, cancel);
 }
 
 std::shared_ptr<WanModel> WanModel::fromWeights(io::TensorMap weights, const fs::path& configFile,
@@ -495,6 +621,15 @@ std::shared_ptr<WanModel> WanModel::fromStoredWeights(io::TensorMap weights,
                                                       const fs::path& configFile, const fs::path& weightsFile,
                                                       torch::Dtype dtype, torch::Device device,
                                                       const CancelToken* cancel)
+{
+    return build(std::move(weights), std::move(blocks), std::nullopt, configFile, weightsFile, dtype, device,
+                 cancel);
+}
+
+std::shared_ptr<WanModel> WanModel::build(io::TensorMap weights, std::map<std::string, io::GgufBlocks> blocks,
+                                          const std::optional<WanConfig>& given, const fs::path& configFile,
+                                          const fs::path& weightsFile, torch::Dtype dtype,
+                                          torch::Device device, const CancelToken* cancel)
 {
     if (dtype == torch::kFloat16 && device.is_cpu())
         throw Error(ErrorKind::InvalidArgument,
@@ -520,12 +655,16 @@ std::shared_ptr<WanModel> WanModel::fromStoredWeights(io::TensorMap weights,
     }
     const auto scales = io::takeScaledFp8Scales(weights, weightsFile);
 
-    // The config reads shapes only: GGUF blocks stand in as shape-only tensors of their real shape.
-    io::TensorMap shapes = weights;
-    for (const auto& [name, b] : blocks)
-        shapes[name] = torch::empty(b.shape, torch::TensorOptions(torch::kFloat32).device(torch::kMeta));
-    const auto config = WanConfig::fromCheckpoint(configFile, shapes, weightsFile);
-    shapes.clear();
+    WanConfig config;
+    if (given) {
+        config = *given;
+    } else {
+        // The config reads shapes only: GGUF blocks stand in as shape-only tensors of their real shape.
+        io::TensorMap shapes = weights;
+        for (const auto& [name, b] : blocks)
+            shapes[name] = torch::empty(b.shape, torch::TensorOptions(torch::kFloat32).device(torch::kMeta));
+        config = WanConfig::fromCheckpoint(configFile, shapes, weightsFile);
+    }
 
     auto model = std::make_shared<WanModel>(config);
     std::map<std::string, LinearImpl*> linears;
@@ -714,33 +853,41 @@ void WanModel::setBlockStreaming(std::optional<torch::Device> compute)
     to(*compute);
 }
 
-RopeTables WanModel::ropeTables(const std::vector<std::array<int64_t, 3>>& grids, int64_t seqLen,
-                                torch::Device device) const
+void WanModel::setFfnChunkTokens(int64_t tokens)
 {
-    const int64_t c = m_ropeCos.size(1);
-    const int64_t framePairs = c - 2 * (c / 3);
-    const int64_t axisPairs = c / 3;
-    std::vector<torch::Tensor> cosRows, sinRows;
+    m_ffnChunkTokens = std::max<int64_t>(0, tokens);
+    for (auto& block : m_blocks)
+        block->setFfnChunkTokens(m_ffnChunkTokens);
+    for (auto& block : m_vaceBlocks)
+        block->setFfnChunkTokens(m_ffnChunkTokens);
+}
+
+RopeMath WanModel::ropeMath() const
+{
+    const bool exact = m_blocks.empty() || m_blocks.front()->self_attn->q->computeDtype() == torch::kFloat32;
+    return exact ? RopeMath::Exact : RopeMath::Lean;
+}
+
+const RopeTables& WanModel::ropeTablesFor(const std::vector<std::array<int64_t, 3>>& grids,
+                                          torch::Device device)
+{
+    // Tables made in inference mode cannot take part in autograd, so the mode is part of the key.
+    const auto math = ropeMath();
+    std::string key = device.str();
+    key += math == RopeMath::Exact ? " exact" : " lean";
+    key += c10::InferenceMode::is_enabled() ? " inference" : "";
     for (const auto& grid : grids) {
-        const int64_t f = grid[0], h = grid[1], w = grid[2];
-        const auto expand = [&](const torch::Tensor& table) {
-            const auto parts = table.split_with_sizes({framePairs, axisPairs, axisPairs}, 1);
-            const auto rows = torch::cat({parts[0].narrow(0, 0, f).view({f, 1, 1, -1}).expand({f, h, w, -1}),
-                                          parts[1].narrow(0, 0, h).view({1, h, 1, -1}).expand({f, h, w, -1}),
-                                          parts[2].narrow(0, 0, w).view({1, 1, w, -1}).expand({f, h, w, -1})},
-                                         -1)
-                                  .reshape({f * h * w, c});
-            return rows;
-        };
-        const int64_t tokens = f * h * w;
-        auto cosRow = torch::ones({seqLen, c}, torch::kFloat64);
-        auto sinRow = torch::zeros({seqLen, c}, torch::kFloat64);
-        cosRow.narrow(0, 0, tokens).copy_(expand(m_ropeCos));
-        sinRow.narrow(0, 0, tokens).copy_(expand(m_ropeSin));
-        cosRows.push_back(cosRow);
-        sinRows.push_back(sinRow);
+        for (const auto size : grid) {
+            key += ' ';
+            key += std::to_string(size);
+        }
+        key += ';';
     }
-    return {torch::stack(cosRows).unsqueeze(2).to(device), torch::stack(sinRows).unsqueeze(2).to(device)};
+    if (key != m_ropeKey) {
+        m_rope = ropeTables(m_ropeCos, m_ropeSin, grids, math, device);
+        m_ropeKey = std::move(key);
+    }
+    return m_rope;
 }
 
 std::vector<torch::Tensor> WanModel::forward(std::vector<torch::Tensor> x, torch::Tensor t,
@@ -845,32 +992,38 @@ std::vector<torch::Tensor> WanModel::forward(std::vector<torch::Tensor> x, torch
         padded.push_back(torch::cat({rows, rows.new_zeros({c.textLen - rows.size(0), c.textDim})}));
     }
     auto ctx = text_embedding->forward(torch::stack(padded));
+    padded.clear();
     if (clipFea) {
         const auto image = img_emb(clipFea->to(device));
         ctx = torch::cat({image.to(ctx.scalar_type()), ctx}, 1);
     }
 
     const auto residual = cache ? cache->cachedResidual(e, e0) : torch::Tensor();
-    auto hidden = tokens;
+    torch::Tensor hidden;
     if (residual.defined()) {
         hidden = tokens + residual;
     } else {
-        const auto rope = ropeTables(grids, seqLen, device);
+        const auto& rope = ropeTablesFor(grids, device);
         std::vector<torch::Tensor> hints;
         if (vaceContext)
             hints = vaceHints(*vaceContext, tokens, e0, lengths, rope, ctx, seqLen);
+        // The blocks update hidden in place (autograd off), so it is a copy when tokens are read again.
+        hidden = cache ? tokens.clone() : std::move(tokens);
         for (size_t i = 0; i < m_blocks.size(); ++i) {
             {
                 const FetchedBlock fetched(*this, i);
-                hidden = m_blocks[i]->forward(hidden, e0, lengths, rope, ctx);
+                hidden = m_blocks[i]->forward(std::move(hidden), e0, lengths, rope, ctx);
             }
-            if (const auto hint = m_hintOfBlock[i]; hint >= 0)
-                hidden = hidden + hints[size_t(hint)] * vaceContextScale;
+            if (const auto hint = m_hintOfBlock[i]; hint >= 0) {
+                hidden = addGated(std::move(hidden), hints[size_t(hint)] * vaceContextScale);
+                hints[size_t(hint)] = torch::Tensor();
+            }
         }
         if (cache)
             cache->store(hidden - tokens);
     }
     const auto out = head(hidden, e); // [B, seqLen, pt*ph*pw*outDim]
+    hidden = torch::Tensor();
 
     // Unpatchify: a head row is (pt, ph, pw, C) with the channel fastest.
     std::vector<torch::Tensor> result;

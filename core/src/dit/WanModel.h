@@ -3,9 +3,11 @@
 // directly.
 
 #include "dit/Layers.h"
+#include "dit/Rope.h"
 #include "io/QuantTensors.h"
 #include "io/TensorIo.h"
 #include "wan/CancelToken.h"
+#include "wan/ModelFolder.h"
 
 #include <torch/torch.h>
 
@@ -35,8 +37,6 @@ inline constexpr int64_t kWanHeadDim = 128;
 // The cross-attention takes the last 512 context tokens as text and the rest as image tokens (official
 // constant).
 inline constexpr int64_t kT5ContextTokens = 512;
-// Positions covered by the RoPE tables, per axis (frames, rows, columns of the patch grid).
-inline constexpr int64_t kRopeMaxPositions = 1024;
 
 struct WanConfig
 {
@@ -66,23 +66,18 @@ struct WanConfig
     // wan::Error(ModelFolder/CorruptFile) naming the file and the tensor.
     static WanConfig fromCheckpoint(const std::filesystem::path& configFile, const io::TensorMap& weights,
                                     const std::filesystem::path& weightsFile);
-};
-
-// cos/sin of the rotary angles for one forward call: [B, seqLen, 1, headDim/2] float64; tokens beyond a
-// sample's patch count get the identity rotation (cos 1, sin 0), i.e. they stay unrotated.
-struct RopeTables
-{
-    torch::Tensor cos;
-    torch::Tensor sin;
+    // The dims wan::inspectModelFolder / inspectModelSet read (config.json checked against the shapes), with
+    // the same consistency checks; `where` names the folder or file in errors.
+    static WanConfig fromDims(ModelType type, const DitDims& dims, const std::filesystem::path& where);
 };
 
 class WanSelfAttentionImpl : public torch::nn::Module
 {
 public:
     WanSelfAttentionImpl(int64_t dim, int64_t numHeads, double eps);
-    // x: [B, L, dim] -> [B, L, dim]; keys at or beyond seqLens[b] are padding
-    torch::Tensor forward(const torch::Tensor& x, const std::vector<int64_t>& seqLens,
-                          const RopeTables& rope);
+    // x: [B, L, dim] -> [B, L, dim]; keys at or beyond seqLens[b] are padding. x is consumed (its memory is
+    // released as soon as q, k and v are computed; pass a temporary).
+    torch::Tensor forward(torch::Tensor x, const std::vector<int64_t>& seqLens, const RopeTables& rope);
 
     Linear q{nullptr}, k{nullptr}, v{nullptr}, o{nullptr};
     RmsNorm norm_q{nullptr}, norm_k{nullptr};
@@ -96,8 +91,9 @@ class WanCrossAttentionImpl : public torch::nn::Module
 {
 public:
     WanCrossAttentionImpl(int64_t dim, int64_t numHeads, double eps, bool imageContext);
-    // x: [B, L, dim], context: [B, Lc, dim] (image tokens first when imageContext) -> [B, L, dim]
-    torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& context);
+    // x: [B, L, dim], context: [B, Lc, dim] (image tokens first when imageContext) -> [B, L, dim]. x is
+    // consumed like in WanSelfAttention.
+    torch::Tensor forward(torch::Tensor x, const torch::Tensor& context);
 
     Linear q{nullptr}, k{nullptr}, v{nullptr}, o{nullptr};
     RmsNorm norm_q{nullptr}, norm_k{nullptr};
@@ -113,16 +109,24 @@ class WanAttentionBlockImpl : public torch::nn::Module
 {
 public:
     explicit WanAttentionBlockImpl(const WanConfig& config);
-    // x: [B, L, dim] float32, e0: [B or 1, 6, dim] float32, context: [B, Lc, dim] -> [B, L, dim] float32
-    torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& e0,
-                          const std::vector<int64_t>& seqLens, const RopeTables& rope,
-                          const torch::Tensor& context);
+    // x: [B, L, dim] float32, e0: [B or 1, 6, dim] float32, context: [B, Lc, dim] -> [B, L, dim] float32.
+    // With autograd off the result is written into x's memory: pass a tensor nobody else reads.
+    torch::Tensor forward(torch::Tensor x, const torch::Tensor& e0, const std::vector<int64_t>& seqLens,
+                          const RopeTables& rope, const torch::Tensor& context);
+    // Tokens per FFN pass (0: all at once); see WanModel::setFfnChunkTokens.
+    void setFfnChunkTokens(int64_t tokens) { m_ffnChunkTokens = tokens; }
 
     torch::Tensor modulation; // [1, 6, dim]
     LayerNorm norm1{nullptr}, norm2{nullptr}, norm3{nullptr};
     WanSelfAttention self_attn{nullptr};
     WanCrossAttention cross_attn{nullptr};
     torch::nn::Sequential ffn{nullptr}; // ffn.0 Linear, ffn.1 GELU(tanh), ffn.2 Linear
+
+private:
+    // x: [B, n, dim] float32 rows; the FFN branch added to them with the gate e[5] (in place when allowed).
+    torch::Tensor feedForward(torch::Tensor x, const std::vector<torch::Tensor>& e);
+
+    int64_t m_ffnChunkTokens = 0;
 };
 TORCH_MODULE(WanAttentionBlock);
 
@@ -133,8 +137,9 @@ class VaceWanAttentionBlockImpl : public WanAttentionBlockImpl
 public:
     VaceWanAttentionBlockImpl(const WanConfig& config, bool first);
     // c: [B, L, dim] context tokens (block 0: patch-embedded), x: [B, L, dim] patch-embedded video tokens
-    // (used by block 0 only) -> {c after the block [B, L, dim] float32, hint [B, L, dim]}
-    std::pair<torch::Tensor, torch::Tensor> forward(const torch::Tensor& c, const torch::Tensor& x,
+    // (used by block 0 only) -> {c after the block [B, L, dim] float32, hint [B, L, dim]}. c is consumed
+    // (the result may reuse its memory).
+    std::pair<torch::Tensor, torch::Tensor> forward(torch::Tensor c, const torch::Tensor& x,
                                                     const torch::Tensor& e0,
                                                     const std::vector<int64_t>& seqLens,
                                                     const RopeTables& rope, const torch::Tensor& context);
@@ -200,6 +205,12 @@ public:
     static std::shared_ptr<WanModel> load(const std::filesystem::path& checkpoint, torch::Dtype dtype,
                                           torch::Device device, const CancelToken* cancel = nullptr);
 
+    // load() of the DiT of an inspected model set (its folder's shards or ModelInfo::ditFile), built from
+    // the inspected dims instead of reading them again; the weights still bind strictly (a tensor of another
+    // shape throws naming it and the file).
+    static std::shared_ptr<WanModel> load(const ModelInfo& info, torch::Dtype dtype, torch::Device device,
+                                          const CancelToken* cancel = nullptr);
+
     // load() of a single .safetensors or GGUF file with a config.json (empty: none; the head count is then
     // dim / kWanHeadDim, as in every Wan2.1 release).
     static std::shared_ptr<WanModel> loadFile(const std::filesystem::path& file,
@@ -263,6 +274,15 @@ public:
     // Where forward() computes.
     torch::Device computeDevice() const;
 
+    // Lower peak memory for long sequences: the blocks' FFN runs on this many tokens at a time (0, the
+    // default: all at once). Results stay within float rounding of the unchunked ones, not bit-identical
+    // (matrix products of other shapes may sum in another order).
+    void setFfnChunkTokens(int64_t tokens);
+    int64_t ffnChunkTokens() const { return m_ffnChunkTokens; }
+    // How forward() applies RoPE: RopeMath::Exact (the official float64 arithmetic) when the blocks compute
+    // in float32, the parity mode; RopeMath::Lean otherwise.
+    RopeMath ropeMath() const;
+
     // Training (app/wan-train): forward() records autograd history. Off by default, so inference never keeps
     // activations; the outputs are the same either way.
     void setGradEnabled(bool enabled) { m_gradEnabled = enabled; }
@@ -286,8 +306,16 @@ public:
     PatchConv vace_patch_embedding{nullptr};    // Vace only: vaceInDim -> dim, kernel = stride = patch
 
 private:
-    RopeTables ropeTables(const std::vector<std::array<int64_t, 3>>& grids, int64_t seqLen,
-                          torch::Device device) const;
+    // fromStoredWeights() with the dims given (`config`) or read from the weights and `configFile` (nullopt).
+    static std::shared_ptr<WanModel> build(io::TensorMap weights,
+                                           std::map<std::string, io::GgufBlocks> blocks,
+                                           const std::optional<WanConfig>& config,
+                                           const std::filesystem::path& configFile,
+                                           const std::filesystem::path& source, torch::Dtype dtype,
+                                           torch::Device device, const CancelToken* cancel);
+
+    // The RoPE tables of these patch grids, computed once per geometry (the last one is kept).
+    const RopeTables& ropeTablesFor(const std::vector<std::array<int64_t, 3>>& grids, torch::Device device);
     // The official forward_vace: one hint [B, seqLen, dim] per vace block, all computed before the base
     // blocks run. x: the patch-embedded, zero-padded video tokens.
     std::vector<torch::Tensor> vaceHints(const std::vector<torch::Tensor>& vaceContext,
@@ -321,6 +349,10 @@ private:
     // [kRopeMaxPositions, headDim/2] float64 cos/sin of the (frame | row | column) angle tables side by side.
     torch::Tensor m_ropeCos;
     torch::Tensor m_ropeSin;
+    // ropeTablesFor()'s last tables and what they were made for.
+    RopeTables m_rope;
+    std::string m_ropeKey;
+    int64_t m_ffnChunkTokens = 0;
     std::optional<torch::Device> m_streamDevice;
     std::vector<std::vector<torch::Tensor>> m_blockHostWeights; // per streamed block, parameters() order
     int m_fetchedBlocks = 0;

@@ -27,12 +27,9 @@ constexpr const char* kWhereToGet =
     "Wan-AI/Wan2.1-I2V-14B-480P, Wan-AI/Wan2.1-I2V-14B-720P, Wan-AI/Wan2.1-FLF2V-14B-720P, "
     "Wan-AI/Wan2.1-VACE-1.3B or Wan-AI/Wan2.1-VACE-14B on Hugging Face or ModelScope).";
 
-constexpr const char* kDitFile = "diffusion_pytorch_model.safetensors";
-constexpr const char* kDitIndex = "diffusion_pytorch_model.safetensors.index.json";
-constexpr const char* kT5File = "models_t5_umt5-xxl-enc-bf16.pth";
-constexpr const char* kVaeFile = "Wan2.1_VAE.pth";
-constexpr const char* kClipFile = "models_clip_open-clip-xlm-roberta-large-vit-huge-14.pth";
-constexpr const char* kTokenizerFile = "google/umt5-xxl/spiece.model";
+using officialFiles::kDit;
+using officialFiles::kDitConfig;
+using officialFiles::kDitIndex;
 
 [[noreturn]] void folderError(const std::string& what)
 {
@@ -248,7 +245,7 @@ int checkDitShapes(const ShapeTable& all, const nlohmann::json* config, const fs
 // Returns the input width of the i2v image projection (img_emb.proj.0), 0 for t2v.
 int inspectDit(const fs::path& dir, ModelInfo& info)
 {
-    const fs::path configFile = dir / "config.json";
+    const fs::path configFile = dir / kDitConfig;
     if (!fs::is_regular_file(configFile))
         folderError("Missing " + configFile.string() +
                     " (the DiT configuration: model_type, dim, num_layers, ...).");
@@ -257,7 +254,7 @@ int inspectDit(const fs::path& dir, ModelInfo& info)
 
     // Weights: one file or shards listed by the index.
     std::vector<fs::path> shards;
-    const fs::path single = dir / kDitFile;
+    const fs::path single = dir / kDit;
     const fs::path index = dir / kDitIndex;
     if (fs::is_regular_file(single)) {
         shards.push_back(single);
@@ -367,11 +364,15 @@ int checkDitShapes(const ShapeTable& all, const nlohmann::json* configJson, cons
                     "but config.json says " +
                     modelTypeName(info.modelType) + ".");
     const int imageWidth = toInt(all.shape("img_emb.proj.0.weight", 1)[0]);
+    d.imageDim = imageWidth;
     if (info.modelType == ModelType::FLF2V) {
         if (!all.find("img_emb.emb_pos"))
             folderError(all.file.string() + " has no img_emb.emb_pos: these are image-to-video weights, but "
                                             "config.json says flf2v.");
         expectDim(all, "img_emb.emb_pos", 2, imageWidth, "the CLIP width", 3);
+        d.imageTokens = toInt(all.shape("img_emb.emb_pos", 3)[1] / 2);
+        if (d.imageTokens < 1)
+            folderError(all.file.string() + ": img_emb.emb_pos holds no image tokens.");
     } else if (all.find("img_emb.emb_pos")) {
         folderError(all.file.string() + " has img_emb.emb_pos (first-last-frame weights), but config.json "
                                         "says i2v.");
@@ -391,9 +392,9 @@ void checkT5(const ShapeTable& table, const FileInfo& fileInfo, ModelInfo& info,
     t.numLayers = table.countIndexed("blocks.");
     if (t.numLayers == 0)
         folderError(file.string() + " has no encoder blocks: not a umT5 encoder state dict.");
-    const std::string pos = table.find("blocks.0.pos_embedding.embedding.weight")
-                                ? "blocks.0.pos_embedding.embedding.weight"
-                                : "pos_embedding.embedding.weight";
+    t.sharedPos = !table.find("blocks.0.pos_embedding.embedding.weight");
+    const std::string pos =
+        t.sharedPos ? "pos_embedding.embedding.weight" : "blocks.0.pos_embedding.embedding.weight";
     const auto& rel = table.shape(pos, 2);
     t.numBuckets = toInt(rel[0]);
     t.numHeads = toInt(rel[1]);
@@ -503,13 +504,14 @@ ModelInfo inspectFolder(const fs::path& dir)
     const int ditImageWidth = inspectDit(dir, info);
     {
         FileInfo fileInfo;
-        const auto table = readPthShapes(requireFile(dir, kT5File, "the umT5-XXL text encoder"), fileInfo);
+        const auto table =
+            readPthShapes(requireFile(dir, officialFiles::kT5, "the umT5-XXL text encoder"), fileInfo);
         fileInfo.format = "official";
         checkT5(table, fileInfo, info, true);
     }
     {
         FileInfo fileInfo;
-        const auto table = readPthShapes(requireFile(dir, kVaeFile, "the Wan2.1 VAE"), fileInfo);
+        const auto table = readPthShapes(requireFile(dir, officialFiles::kVae, "the Wan2.1 VAE"), fileInfo);
         fileInfo.format = "official";
         checkVae(table, fileInfo, info, true);
     }
@@ -525,14 +527,14 @@ ModelInfo inspectFolder(const fs::path& dir)
             }
         }
         FileInfo fileInfo;
-        const auto table = readPthShapes(requireFile(dir, kClipFile,
+        const auto table = readPthShapes(requireFile(dir, officialFiles::kClip,
                                                      "the open-clip XLM-RoBERTa ViT-H/14 image encoder for " +
                                                          modelTypeName(info.modelType)),
                                          fileInfo);
         fileInfo.format = "official";
         checkClip(table, fileInfo, info, ditImageWidth, firstLastTokens);
     }
-    info.tokenizerModel = requireFile(dir, kTokenizerFile, "the umT5 SentencePiece tokenizer");
+    info.tokenizerModel = requireFile(dir, officialFiles::kTokenizer, "the umT5 SentencePiece tokenizer");
     spdlog::debug("{}: {} model, dim {}, {} layers", dir.string(), modelTypeName(info.modelType),
                   info.dit.dim, info.dit.numLayers);
     return info;
@@ -681,7 +683,7 @@ fs::path findTokenizer(const fs::path& dir, const ModelFiles& files)
 {
     std::error_code ec;
     auto inFolder = [&](const fs::path& folder) -> fs::path {
-        for (const char* name : {kTokenizerFile, "spiece.model", "tokenizer/spiece.model"})
+        for (const char* name : {officialFiles::kTokenizer, "spiece.model", "tokenizer/spiece.model"})
             if (fs::is_regular_file(folder / name, ec))
                 return folder / name;
         return {};
@@ -698,7 +700,7 @@ fs::path findTokenizer(const fs::path& dir, const ModelFiles& files)
                         "of an official Wan2.1 folder, or spiece.model of google/umt5-xxl on Hugging Face).");
     }
     if (!dir.empty())
-        return requireFile(dir, kTokenizerFile, "the umT5 SentencePiece tokenizer");
+        return requireFile(dir, officialFiles::kTokenizer, "the umT5 SentencePiece tokenizer");
     const fs::path besideT5 = files.t5.parent_path();
     for (const auto& folder : {besideT5, besideT5.parent_path()})
         if (auto found = inFolder(folder); !found.empty())
@@ -779,7 +781,7 @@ ModelInfo inspectSet(const fs::path& dir, const ModelFiles& files, std::vector<S
             const ShapeTable table =
                 diffusers ? officialNames(part.table, io::diffusersDitNames()) : part.table;
             const fs::path config =
-                (fs::is_directory(files.dit, ec) ? files.dit : files.dit.parent_path()) / "config.json";
+                (fs::is_directory(files.dit, ec) ? files.dit : files.dit.parent_path()) / kDitConfig;
             nlohmann::json json;
             bool useConfig = false, diffusersConfig = false;
             if (fs::is_regular_file(config, ec)) {
@@ -857,7 +859,7 @@ ModelInfo inspectSet(const fs::path& dir, const ModelFiles& files, std::vector<S
         attempt([&] {
             FileInfo fileInfo;
             const auto table =
-                readPthShapes(requireFile(dir, kT5File, "the umT5-XXL text encoder"), fileInfo);
+                readPthShapes(requireFile(dir, officialFiles::kT5, "the umT5-XXL text encoder"), fileInfo);
             fileInfo.format = "official";
             checkT5(table, fileInfo, info, haveDit);
         });
@@ -882,7 +884,8 @@ ModelInfo inspectSet(const fs::path& dir, const ModelFiles& files, std::vector<S
     } else if (folder) {
         attempt([&] {
             FileInfo fileInfo;
-            const auto table = readPthShapes(requireFile(dir, kVaeFile, "the Wan2.1 VAE"), fileInfo);
+            const auto table =
+                readPthShapes(requireFile(dir, officialFiles::kVae, "the Wan2.1 VAE"), fileInfo);
             fileInfo.format = "official";
             checkVae(table, fileInfo, info, haveDit);
         });
@@ -905,7 +908,7 @@ ModelInfo inspectSet(const fs::path& dir, const ModelFiles& files, std::vector<S
         } else if (folder) {
             attempt([&] {
                 FileInfo fileInfo;
-                const auto table = readPthShapes(requireFile(dir, kClipFile, what), fileInfo);
+                const auto table = readPthShapes(requireFile(dir, officialFiles::kClip, what), fileInfo);
                 fileInfo.format = "official";
                 checkClip(table, fileInfo, info, ditImageWidth, firstLastTokens);
             });
@@ -960,6 +963,36 @@ std::vector<std::string> folderTasks(const ModelInfo& info)
         return {small ? "vace-1.3B" : "vace-14B"};
     }
     return {};
+}
+
+std::vector<std::string> missingOfficialFiles(const fs::path& dir)
+{
+    std::vector<std::string> missing;
+    std::error_code ec;
+    const auto need = [&](const char* name) {
+        if (!fs::is_regular_file(dir / name, ec))
+            missing.emplace_back(name);
+    };
+    need(kDitConfig);
+    if (!fs::is_regular_file(dir / kDitIndex, ec))
+        need(kDit);
+    need(officialFiles::kT5);
+    need(officialFiles::kVae);
+    need(officialFiles::kTokenizer);
+    std::string type;
+    try {
+        std::ifstream in(dir / kDitConfig, std::ios::binary);
+        if (in) {
+            const auto config = nlohmann::json::parse(in);
+            if (config.is_object())
+                type = config.value("model_type", std::string());
+        }
+    } catch (const std::exception&) {
+        // An unreadable config.json is inspectModelFolder's to report; it names no CLIP file here.
+    }
+    if (type == "i2v" || type == "flf2v")
+        need(officialFiles::kClip);
+    return missing;
 }
 
 ModelInfo inspectModelFolder(const fs::path& dir)

@@ -3,6 +3,7 @@
 #include "io/MappedFile.h"
 #include "io/RawIo.h"
 #include "wan/Error.h"
+#include "wan/ModelFolder.h"
 
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
@@ -131,8 +132,8 @@ TensorMap loadPth(const fs::path& file)
 
 TensorMap loadDitWeights(const fs::path& ckptDir)
 {
-    const fs::path single = ckptDir / "diffusion_pytorch_model.safetensors";
-    const fs::path indexFile = ckptDir / "diffusion_pytorch_model.safetensors.index.json";
+    const fs::path single = ckptDir / officialFiles::kDit;
+    const fs::path indexFile = ckptDir / officialFiles::kDitIndex;
     if (fs::is_regular_file(single))
         return loadSafetensors(single);
     if (!fs::is_regular_file(indexFile))

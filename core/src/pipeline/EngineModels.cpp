@@ -16,8 +16,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr const char* kVaeFileName = "Wan2.1_VAE.pth";
-
 fs::path canonicalOrEmpty(const fs::path& path)
 {
     return path.empty() ? path : fs::weakly_canonical(path);
@@ -26,7 +24,7 @@ fs::path canonicalOrEmpty(const fs::path& path)
 // The VAE file of a request: its own (ModelFiles::vae) or the folder's.
 fs::path vaeFileOf(const Request& r)
 {
-    return r.models.vae.empty() ? r.ckptDir / kVaeFileName : r.models.vae;
+    return r.models.vae.empty() ? r.ckptDir / officialFiles::kVae : r.models.vae;
 }
 
 // Parameters of the CLIP vision tower (the checkpoint also holds a text tower the engine never loads).
@@ -194,8 +192,10 @@ void Engine::Impl::ensureModels(const Request& r, const ModelInfo* info)
         progress(Stage::Loading, 0, 0);
         // The inspected set's VAE (a diffusers folder keeps it in vae/); finishing from latents inspects
         // nothing and takes the request's or the folder's file.
-        const fs::path file = info && !info->vae.file.path.empty() ? info->vae.file.path : vaeFileOf(r);
-        vae = vae::WanVae::load(file, pipeline::vaeDtypeFor(device, dtype), device, callbacks->cancel);
+        const auto vaeDtype = pipeline::vaeDtypeFor(device, dtype);
+        vae = info && !info->vae.file.path.empty()
+                  ? vae::WanVae::load(info->vae, vaeDtype, device, callbacks->cancel)
+                  : vae::WanVae::load(vaeFileOf(r), vaeDtype, device, callbacks->cancel);
     }
     if (!info)
         return;
@@ -209,18 +209,14 @@ void Engine::Impl::ensureModels(const Request& r, const ModelInfo* info)
         // dtype and CUDA in bf16, as the official T5 on the GPU (fp16 overflows in T5's feed-forward).
         options.computeDtype = dtype == torch::kFloat32 || device.is_cpu() ? dtype : torch::kBFloat16;
         options.cancel = callbacks->cancel;
-        t5 = f.t5.empty() && f.tokenizer.empty()
-                 ? text::TextEncoder::load(r.ckptDir, options)
-                 : text::TextEncoder::loadFiles(info->t5.file.path, info->tokenizerModel, options);
+        t5 = text::TextEncoder::load(*info, options);
     }
     if (!dit) {
         progress(Stage::Loading, 0, 0);
         // Assigned only once complete: a cancelled or failed load leaves nothing half-loaded cached.
         const auto ditDevice = placement.streamDitBlocks ? torch::Device(torch::kCPU) : device;
-        auto loaded = info->ditFile.empty()
-                          ? dit::WanModel::load(r.ckptDir, dtype, ditDevice, callbacks->cancel)
-                          : dit::WanModel::loadFile(info->ditFile, info->ditConfig, dtype, ditDevice,
-                                                    callbacks->cancel);
+        // Built from the inspected dims: the folder is analysed once, in checkRequest.
+        auto loaded = dit::WanModel::load(*info, dtype, ditDevice, callbacks->cancel);
         if (placement.streamDitBlocks)
             loaded->setBlockStreaming(device);
         loaded->setBlockHook(blockHook);
@@ -230,8 +226,9 @@ void Engine::Impl::ensureModels(const Request& r, const ModelInfo* info)
         progress(Stage::Loading, 0, 0);
         // The official CLIP runs in fp16 on the GPU; fp32 jobs keep fp32 for parity.
         const auto clipDtype = device.is_cpu() || dtype == torch::kFloat32 ? dtype : torch::kFloat16;
-        clip = vision::ClipVision::load(f.clip.empty() ? r.ckptDir : f.clip, clipDtype, device,
-                                        callbacks->cancel);
+        clip = info->clip ? vision::ClipVision::load(*info->clip, clipDtype, device, callbacks->cancel)
+                          : vision::ClipVision::load(f.clip.empty() ? r.ckptDir : f.clip, clipDtype, device,
+                                                     callbacks->cancel);
     }
 }
 

@@ -99,6 +99,20 @@ T5Config T5Config::fromWeights(const io::TensorMap& weights, const std::filesyst
     return c;
 }
 
+T5Config T5Config::fromDims(const T5Dims& d)
+{
+    T5Config c;
+    c.vocab = d.vocab;
+    c.dim = d.dim;
+    c.dimAttn = d.dimAttn;
+    c.dimFfn = d.ffnDim;
+    c.numHeads = d.numHeads;
+    c.numLayers = d.numLayers;
+    c.numBuckets = d.numBuckets;
+    c.sharedPos = d.sharedPos;
+    return c;
+}
+
 T5Config T5Config::umt5Xxl()
 {
     T5Config c;
@@ -467,6 +481,19 @@ std::unique_ptr<TextEncoder> TextEncoder::loadFiles(const std::filesystem::path&
                                                     const std::filesystem::path& spieceModel,
                                                     const Options& options)
 {
+    return loadWith(weightsFile, spieceModel, options, std::nullopt);
+}
+
+std::unique_ptr<TextEncoder> TextEncoder::load(const ModelInfo& info, const Options& options)
+{
+    return loadWith(info.t5.file.path, info.tokenizerModel, options, T5Config::fromDims(info.t5));
+}
+
+std::unique_ptr<TextEncoder> TextEncoder::loadWith(const std::filesystem::path& weightsFile,
+                                                   const std::filesystem::path& spieceModel,
+                                                   const Options& options,
+                                                   const std::optional<T5Config>& given)
+{
     std::error_code ec;
     if (!fs::is_regular_file(weightsFile, ec) && !fs::is_directory(weightsFile, ec))
         throw Error(ErrorKind::ModelFolder, "umT5 text encoder weights not found: " + weightsFile.string() +
@@ -500,7 +527,7 @@ std::unique_ptr<TextEncoder> TextEncoder::loadFiles(const std::filesystem::path&
         if (!renamed.fileNames.empty())
             scales = std::move(officialScales);
     }
-    const T5Config config = T5Config::fromWeights(weights, weightsFile);
+    const T5Config config = given ? *given : T5Config::fromWeights(weights, weightsFile);
     if (tokenizer && tokenizer->vocabSize() > config.vocab)
         throw Error(ErrorKind::ModelFolder,
                     "tokenizer " + spieceModel.string() + " has " + std::to_string(tokenizer->vocabSize()) +

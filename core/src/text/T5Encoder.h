@@ -5,6 +5,7 @@
 #include "io/TensorIo.h"
 #include "text/Tokenizer.h"
 #include "wan/CancelToken.h"
+#include "wan/ModelFolder.h"
 
 #include <torch/torch.h>
 
@@ -35,6 +36,8 @@ struct T5Config
     // Throws wan::Error(ModelFolder) naming `file` when a tensor the shapes come from is missing or
     // inconsistent.
     static T5Config fromWeights(const io::TensorMap& weights, const std::filesystem::path& file);
+    // The dims wan::inspectModelFolder / inspectModelSet read.
+    static T5Config fromDims(const T5Dims& dims);
     // The dims of the official umT5-XXL encoder.
     static T5Config umt5Xxl();
     std::int64_t parameterCount() const;
@@ -173,7 +176,7 @@ TORCH_MODULE(T5Encoder);
 class TextEncoder
 {
 public:
-    static constexpr const char* kWeightsFileName = "models_t5_umt5-xxl-enc-bf16.pth";
+    static constexpr const char* kWeightsFileName = officialFiles::kT5;
 
     struct Options
     {
@@ -203,6 +206,9 @@ public:
     static std::unique_ptr<TextEncoder> loadFiles(const std::filesystem::path& weightsFile,
                                                   const std::filesystem::path& spieceModel,
                                                   const Options& options);
+    // The text encoder and tokenizer of an inspected model set, built from the inspected dims instead of
+    // reading them again; the weights still bind strictly.
+    static std::unique_ptr<TextEncoder> load(const ModelInfo& info, const Options& options);
     // An already built encoder (benchmarks, tests); `tokenizer` may be null for encodeIds-only use. An unset
     // weightDtype counts as bf16 for the default compute dtype.
     TextEncoder(T5Encoder model, std::unique_ptr<Tokenizer> tokenizer, const Options& options);
@@ -226,6 +232,12 @@ public:
     torch::Dtype computeDtype() const { return m_computeDtype; }
 
 private:
+    // loadFiles() with the dims given (`config`) or read from the weights (nullopt).
+    static std::unique_ptr<TextEncoder> loadWith(const std::filesystem::path& weightsFile,
+                                                 const std::filesystem::path& spieceModel,
+                                                 const Options& options,
+                                                 const std::optional<T5Config>& config);
+
     T5Encoder m_model;
     std::unique_ptr<Tokenizer> m_tokenizer;
     torch::Device m_device;

@@ -3,6 +3,7 @@
 #include "text/PromptCleaner.h"
 #include "text/SentencePieceShim.h"
 #include "wan/Error.h"
+#include "wan/ModelFolder.h"
 
 #include <spdlog/spdlog.h>
 
@@ -103,7 +104,7 @@ struct Tokenizer::Processor
 
 std::filesystem::path Tokenizer::modelPathIn(const std::filesystem::path& ckptDir)
 {
-    return ckptDir / "google" / "umt5-xxl" / "spiece.model";
+    return ckptDir / officialFiles::kTokenizer;
 }
 
 Tokenizer::Tokenizer(const std::filesystem::path& spieceModel, int textLen)

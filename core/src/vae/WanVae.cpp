@@ -150,6 +150,22 @@ WanVae::WanVae(VaeModel model, torch::Dtype dtype, torch::Device device)
 std::unique_ptr<WanVae> WanVae::load(const std::filesystem::path& vaePth, torch::Dtype dtype,
                                      torch::Device device, const CancelToken* cancel)
 {
+    return loadWith(vaePth, std::nullopt, dtype, device, cancel);
+}
+
+std::unique_ptr<WanVae> WanVae::load(const VaeDims& dims, torch::Dtype dtype, torch::Device device,
+                                     const CancelToken* cancel)
+{
+    VaeArch arch;
+    arch.dim = dims.dim;
+    arch.zDim = dims.zDim;
+    return loadWith(dims.file.path, arch, dtype, device, cancel);
+}
+
+std::unique_ptr<WanVae> WanVae::loadWith(const std::filesystem::path& vaePth,
+                                         const std::optional<VaeArch>& given, torch::Dtype dtype,
+                                         torch::Device device, const CancelToken* cancel)
+{
     if (dtype == torch::kFloat16 && device.is_cpu())
         throw Error(ErrorKind::InvalidArgument,
                     "the VAE cannot run in float16 on the CPU (no CPU kernels); use float32 or bfloat16");
@@ -195,8 +211,12 @@ std::unique_ptr<WanVae> WanVae::load(const std::filesystem::path& vaePth, torch:
         return it->second.sizes().vec();
     };
     VaeArch arch;
-    arch.dim = shapeOf("encoder.conv1.weight")[0];
-    arch.zDim = shapeOf("conv2.weight")[0];
+    if (given) {
+        arch = *given;
+    } else {
+        arch.dim = shapeOf("encoder.conv1.weight")[0];
+        arch.zDim = shapeOf("conv2.weight")[0];
+    }
     if (arch.zDim != int64_t(latentMean().size()))
         throw Error(ErrorKind::ModelFolder, file.string() + " has z_dim " + std::to_string(arch.zDim) +
                                                 ", but the Wan2.1 VAE latent statistics are for 16 channels");

@@ -3,12 +3,14 @@
 
 #include "vae/VaeModules.h"
 #include "wan/CancelToken.h"
+#include "wan/ModelFolder.h"
 
 #include <torch/torch.h>
 
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <vector>
 
 namespace wan::vae {
@@ -60,6 +62,9 @@ public:
     // `cancel` is checked between tensors (throws wan::Error(Cancelled)).
     static std::unique_ptr<WanVae> load(const std::filesystem::path& vaePth, torch::Dtype dtype,
                                         torch::Device device, const CancelToken* cancel = nullptr);
+    // The VAE of an inspected model set (dims.file), built from the inspected dims; binds strictly.
+    static std::unique_ptr<WanVae> load(const VaeDims& dims, torch::Dtype dtype, torch::Device device,
+                                        const CancelToken* cancel = nullptr);
     // Random weights with the given architecture (benchmarks, tests).
     static std::unique_ptr<WanVae> randomInit(const VaeArch& arch, torch::Dtype dtype, torch::Device device,
                                               uint64_t seed);
@@ -77,6 +82,10 @@ public:
 
 private:
     WanVae(VaeModel model, torch::Dtype dtype, torch::Device device);
+    // load() with the architecture given, or read from the shapes (nullopt).
+    static std::unique_ptr<WanVae> loadWith(const std::filesystem::path& vaePth,
+                                            const std::optional<VaeArch>& arch, torch::Dtype dtype,
+                                            torch::Device device, const CancelToken* cancel);
 
     class ChunkCounter;
     // Untiled runs on [1, ...] tensors in the model dtype; outputs stay unclamped / unnormalised.

@@ -212,8 +212,29 @@ ClipVision::ClipVision(const ClipVisionConfig& config) : m_config(config)
     visual = register_module("visual", VisionTransformer(config));
 }
 
+std::shared_ptr<ClipVision> ClipVision::load(const ClipDims& dims, torch::Dtype dtype, torch::Device device,
+                                             const CancelToken* cancel)
+{
+    ClipVisionConfig config;
+    config.width = dims.width;
+    config.layers = dims.layers;
+    config.patchSize = dims.patchSize;
+    config.imageSize = dims.imageSize;
+    config.mlpDim = dims.mlpDim;
+    config.heads = dims.heads;
+    return loadWith(dims.file.path, config, dtype, device, cancel);
+}
+
 std::shared_ptr<ClipVision> ClipVision::load(const fs::path& checkpoint, torch::Dtype dtype,
                                              torch::Device device, const CancelToken* cancel)
+{
+    return loadWith(checkpoint, std::nullopt, dtype, device, cancel);
+}
+
+std::shared_ptr<ClipVision> ClipVision::loadWith(const fs::path& checkpoint,
+                                                 const std::optional<ClipVisionConfig>& given,
+                                                 torch::Dtype dtype, torch::Device device,
+                                                 const CancelToken* cancel)
 {
     if (dtype == torch::kFloat16 && device.is_cpu())
         throw Error(ErrorKind::InvalidArgument,
@@ -237,7 +258,7 @@ std::shared_ptr<ClipVision> ClipVision::load(const fs::path& checkpoint, torch::
     io::RenamedWeights renamed =
         hf ? fromHfClip(std::move(stored), file) : io::RenamedWeights{std::move(stored), {}};
     const auto& weights = renamed.weights;
-    const auto config = configFromWeights(weights, file);
+    const auto config = given ? *given : configFromWeights(weights, file);
 
     auto model = std::make_shared<ClipVision>(config);
     io::BindOptions options;

@@ -3,6 +3,7 @@
 
 #include "dit/Layers.h"
 #include "wan/CancelToken.h"
+#include "wan/ModelFolder.h"
 
 #include <torch/torch.h>
 
@@ -10,6 +11,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <vector>
 
 namespace wan::vision {
@@ -20,7 +22,7 @@ inline constexpr double kClipNormEps = 1e-5;
 // OpenAI CLIP normalisation.
 inline constexpr std::array<double, 3> kClipMean{0.48145466, 0.4578275, 0.40821073};
 inline constexpr std::array<double, 3> kClipStd{0.26862954, 0.26130258, 0.27577711};
-inline constexpr const char* kClipCheckpointName = "models_clip_open-clip-xlm-roberta-large-vit-huge-14.pth";
+inline constexpr const char* kClipCheckpointName = officialFiles::kClip;
 
 struct ClipVisionConfig
 {
@@ -92,6 +94,10 @@ public:
     // `cancel` is checked between tensors (throws wan::Error(Cancelled)).
     static std::shared_ptr<ClipVision> load(const std::filesystem::path& checkpoint, torch::Dtype dtype,
                                             torch::Device device, const CancelToken* cancel = nullptr);
+    // The CLIP vision tower of an inspected model set (dims.file), built from the inspected dims; binds
+    // strictly.
+    static std::shared_ptr<ClipVision> load(const ClipDims& dims, torch::Dtype dtype, torch::Device device,
+                                            const CancelToken* cancel = nullptr);
 
     // image: [3, H, W] in [-1, 1] (the original image) -> [1, 3, S, S]: bicubic resize to S x S (a = -0.75,
     // align_corners false, no antialias), back to [0, 1], OpenAI CLIP mean/std. float32, on image's device.
@@ -109,6 +115,11 @@ public:
     VisionTransformer visual{nullptr};
 
 private:
+    // load() with the dims given, or read from the shapes (nullopt).
+    static std::shared_ptr<ClipVision> loadWith(const std::filesystem::path& checkpoint,
+                                                const std::optional<ClipVisionConfig>& config,
+                                                torch::Dtype dtype, torch::Device device,
+                                                const CancelToken* cancel);
     ClipVisionConfig m_config;
 };
 
