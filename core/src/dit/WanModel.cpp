@@ -3,6 +3,7 @@
 #include "dit/Attention.h"
 #include "dit/KeyRenames.h"
 #include "io/NameTables.h"
+#include "io/PartDims.h"
 #include "io/QuantTensors.h"
 #include "io/RawGguf.h"
 #include "wan/Error.h"
@@ -114,112 +115,12 @@ FolderWeights readDitFolder(const fs::path& folder, const fs::path& configFile)
 WanConfig WanConfig::fromCheckpoint(const fs::path& configFile, const io::TensorMap& weights,
                                     const fs::path& weightsFile)
 {
-    const auto need = [&](const std::string& name, int64_t dims) -> const torch::Tensor& {
-        return io::requireTensor(weights, name, dims, weightsFile, "a Wan2.1 DiT checkpoint");
-    };
-
-    WanConfig c;
-    const auto& patch = need("patch_embedding.weight", 5);
-    c.dim = patch.size(0);
-    c.inDim = patch.size(1);
-    c.patchSize = {patch.size(2), patch.size(3), patch.size(4)};
-    c.textDim = need("text_embedding.0.weight", 2).size(1);
-    c.freqDim = need("time_embedding.0.weight", 2).size(1);
-    c.ffnDim = need("blocks.0.ffn.0.weight", 2).size(0);
-    const int64_t patchVolume = c.patchSize[0] * c.patchSize[1] * c.patchSize[2];
-    c.outDim = need("head.head.weight", 2).size(0) / patchVolume;
-    int64_t layers = 0;
-    for (const auto& item : weights) {
-        if (const auto index = indexAfterPrefix(item.first, "blocks."))
-            layers = std::max<int64_t>(layers, *index + 1);
-    }
-    c.numLayers = layers;
-    if (weights.count("img_emb.proj.0.weight")) {
-        c.modelType = weights.count("img_emb.emb_pos") ? WanModelType::Flf2v : WanModelType::I2v;
-        c.clipDim = need("img_emb.proj.0.weight", 1).size(0);
-        if (c.modelType == WanModelType::Flf2v)
-            c.imageTokens = need("img_emb.emb_pos", 3).size(1) / 2;
-    }
-    if (weights.count("vace_patch_embedding.weight")) {
-        c.modelType = WanModelType::Vace;
-        c.vaceInDim = need("vace_patch_embedding.weight", 5).size(1);
-        int64_t vaceBlocks = 0;
-        for (const auto& item : weights) {
-            if (const auto index = indexAfterPrefix(item.first, "vace_blocks."))
-                vaceBlocks = std::max<int64_t>(vaceBlocks, *index + 1);
-        }
-        // Official default when config.json does not list them: every second block from 0.
-        for (int64_t i = 0; i < c.numLayers && int64_t(c.vaceLayers.size()) < vaceBlocks; i += 2)
-            c.vaceLayers.push_back(i);
-    }
-    c.numHeads = std::max<int64_t>(1, c.dim / kWanHeadDim);
-
-    if (!configFile.empty()) {
-        nlohmann::json json;
-        try {
-            std::ifstream in(configFile);
-            if (!in)
-                throw Error(ErrorKind::ModelFolder, quoted(configFile) + " cannot be opened");
-            json = nlohmann::json::parse(in);
-        } catch (const nlohmann::json::exception& e) {
-            throw Error(ErrorKind::CorruptFile, quoted(configFile) + " is not valid JSON: " + e.what());
-        }
-        try {
-            const auto take = [&](const char* key, auto& value) {
-                if (json.contains(key))
-                    value = json.at(key).get<std::decay_t<decltype(value)>>();
-            };
-            if (json.contains("model_type")) {
-                const auto type = json.at("model_type").get<std::string>();
-                if (type == "t2v")
-                    c.modelType = WanModelType::T2v;
-                else if (type == "i2v")
-                    c.modelType = WanModelType::I2v;
-                else if (type == "flf2v")
-                    c.modelType = WanModelType::Flf2v;
-                else if (type == "vace")
-                    c.modelType = WanModelType::Vace;
-                else
-                    throw Error(ErrorKind::ModelFolder, quoted(configFile) + ": model_type '" + type +
-                                                            "' is not supported (t2v, i2v, flf2v, vace are)");
-            }
-            take("vace_layers", c.vaceLayers);
-            take("vace_in_dim", c.vaceInDim);
-            take("dim", c.dim);
-            take("ffn_dim", c.ffnDim);
-            take("freq_dim", c.freqDim);
-            take("in_dim", c.inDim);
-            take("out_dim", c.outDim);
-            take("num_heads", c.numHeads);
-            // diffusers' config.json (WanTransformer3DModel): the head count under its own name; the other
-            // keys it shares with the official one (ffn_dim, freq_dim, num_layers, text_dim, eps,
-            // patch_size) mean the same.
-            take("num_attention_heads", c.numHeads);
-            take("vace_in_channels", c.vaceInDim);
-            if (json.contains("attention_head_dim") && json.contains("num_attention_heads") &&
-                json.at("attention_head_dim").get<int64_t>() * c.numHeads != c.dim)
-                throw Error(ErrorKind::ModelFolder,
-                            quoted(configFile) + ": num_attention_heads " + std::to_string(c.numHeads) +
-                                " x attention_head_dim " +
-                                std::to_string(json.at("attention_head_dim").get<int64_t>()) +
-                                " is not the width " + std::to_string(c.dim) + " of " + quoted(weightsFile));
-            take("num_layers", c.numLayers);
-            take("text_len", c.textLen);
-            take("text_dim", c.textDim);
-            take("eps", c.eps);
-            if (json.contains("patch_size")) {
-                const auto p = json.at("patch_size").get<std::vector<int64_t>>();
-                if (p.size() != 3)
-                    throw Error(ErrorKind::ModelFolder, quoted(configFile) + ": patch_size needs 3 values");
-                c.patchSize = {p[0], p[1], p[2]};
-            }
-        } catch (const nlohmann::json::exception& e) {
-            throw Error(ErrorKind::CorruptFile, quoted(configFile) + ": unexpected value: " + e.what());
-        }
-    }
-
-    checkConsistent(c, configFile.empty() ? weightsFile : configFile, weightsFile);
-    return c;
+    // One reading of the dims for every caller: the model set inspection's (io/PartDims.h).
+    io::TensorShapes shapes;
+    for (const auto& [name, tensor] : weights)
+        shapes.emplace(name, tensor.sizes().vec());
+    const ModelInfo info = io::ditDimsFromShapes(shapes, configFile, weightsFile);
+    return fromDims(info.modelType, info.dit, info.ditConfig.empty() ? weightsFile : info.ditConfig);
 }
 
 WanConfig WanConfig::fromDims(ModelType type, const DitDims& d, const fs::path& where)

@@ -61,9 +61,9 @@ struct WanConfig
 
     bool hasImageInput() const { return modelType == WanModelType::I2v || modelType == WanModelType::Flf2v; }
 
-    // config.json values (when `configFile` is not empty) completed by the tensor shapes (text_dim, patch
-    // size, CLIP width; everything for a single file without config.json, heads = dim / kWanHeadDim). Throws
-    // wan::Error(ModelFolder/CorruptFile) naming the file and the tensor.
+    // The dims of weights in memory and their config.json (`configFile` may be empty: the shapes alone), read
+    // by the model set inspection's code (io::ditDimsFromShapes). Throws wan::Error(ModelFolder/CorruptFile)
+    // naming the file and the tensor.
     static WanConfig fromCheckpoint(const std::filesystem::path& configFile, const io::TensorMap& weights,
                                     const std::filesystem::path& weightsFile);
     // The dims wan::inspectModelFolder / inspectModelSet read (config.json checked against the shapes), with

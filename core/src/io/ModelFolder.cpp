@@ -3,6 +3,7 @@
 #include "io/FormatDetect.h"
 #include "io/MappedFile.h"
 #include "io/NameTables.h"
+#include "io/PartDims.h"
 #include "io/RawIo.h"
 #include "wan/Error.h"
 
@@ -315,9 +316,11 @@ int checkDitShapes(const ShapeTable& all, const nlohmann::json* configJson, cons
     expectDim(all, "head.head.weight", 0, d.outDim * patchVolume, "out_dim * patch volume", 2);
     const int layers = all.countIndexed("blocks.");
     if (layers != d.numLayers)
-        throw Error(ErrorKind::ModelFolder, all.file.string() + " has " + std::to_string(layers) +
-                                                " blocks but config.json says num_layers " +
-                                                std::to_string(d.numLayers) + ". " + kWhereToGet);
+        throw Error(
+            ErrorKind::ModelFolder,
+            all.file.string() + " has " + std::to_string(layers) + " blocks" +
+                (layers < d.numLayers ? " (no tensors blocks." + std::to_string(layers) + ".*)" : "") +
+                " but config.json says num_layers " + std::to_string(d.numLayers) + ". " + kWhereToGet);
     if (info.modelType == ModelType::VACE) {
         if (!all.find("vace_patch_embedding.weight"))
             folderError(all.file.string() + " has no vace_patch_embedding: these are not VACE weights, but "
@@ -378,6 +381,51 @@ int checkDitShapes(const ShapeTable& all, const nlohmann::json* configJson, cons
                                         "says i2v.");
     }
     return imageWidth;
+}
+
+// The dims of a DiT given as one file (or as shapes): from `config` when it is the DiT's configuration (the
+// official config.json, or diffusers' with the head count), else from the shapes alone; checked against the
+// shapes, whose errors name `errorsFile`. Returns the image projection width (0 for t2v / vace).
+int readDitDims(const ShapeTable& table, const fs::path& config, const fs::path& errorsFile, ModelInfo& info)
+{
+    std::error_code ec;
+    nlohmann::json json;
+    bool useConfig = false, diffusersConfig = false;
+    if (!config.empty() && fs::is_regular_file(config, ec)) {
+        try {
+            std::ifstream in(config, std::ios::binary);
+            json = nlohmann::json::parse(in);
+            useConfig = json.is_object() && json.contains("dim") && json.contains("model_type");
+            diffusersConfig = json.is_object() && json.contains("num_attention_heads");
+        } catch (const std::exception&) {
+            useConfig = false; // not the DiT's configuration (an unrelated file)
+        }
+    }
+    nlohmann::json vace; // diffusers' VACE block list in the official config's terms
+    if (useConfig) {
+        info.ditConfig = config;
+        json = readDitConfig(config, info);
+    } else {
+        inferDitConfig(table, info);
+        if (diffusersConfig) {
+            // diffusers' config.json (WanTransformer3DModel): the head count, which the shapes do
+            // not hold (the rest is read from the shapes and checked below).
+            info.ditConfig = config;
+            info.dit.numHeads = positiveInt(json, "num_attention_heads", config);
+            if (json.contains("eps") && json["eps"].is_number())
+                info.dit.eps = json["eps"].get<double>();
+            if (info.dit.dim % info.dit.numHeads != 0 || (info.dit.dim / info.dit.numHeads) % 2 != 0)
+                folderError(config.string() + ": num_attention_heads " + std::to_string(info.dit.numHeads) +
+                            " does not split the width " + std::to_string(info.dit.dim) +
+                            " into heads of an even size.");
+            if (json.contains("vace_layers"))
+                vace["vace_layers"] = json["vace_layers"];
+        }
+    }
+    const nlohmann::json* shapesConfig = useConfig ? &json : nullptr;
+    if (!vace.is_null())
+        shapesConfig = &vace;
+    return checkDitShapes(table, shapesConfig, useConfig || diffusersConfig ? config : errorsFile, info);
 }
 
 // The umT5 encoder's dims from official names; `withDit`: also check its width against the DiT's.
@@ -782,46 +830,9 @@ ModelInfo inspectSet(const fs::path& dir, const ModelFiles& files, std::vector<S
                 diffusers ? officialNames(part.table, io::diffusersDitNames()) : part.table;
             const fs::path config =
                 (fs::is_directory(files.dit, ec) ? files.dit : files.dit.parent_path()) / kDitConfig;
-            nlohmann::json json;
-            bool useConfig = false, diffusersConfig = false;
-            if (fs::is_regular_file(config, ec)) {
-                try {
-                    std::ifstream in(config, std::ios::binary);
-                    json = nlohmann::json::parse(in);
-                    useConfig = json.is_object() && json.contains("dim") && json.contains("model_type");
-                    diffusersConfig = json.is_object() && json.contains("num_attention_heads");
-                } catch (const std::exception&) {
-                    useConfig = false; // not the DiT's configuration (an unrelated file)
-                }
-            }
-            nlohmann::json vace; // diffusers' VACE block list in the official config's terms
-            if (useConfig) {
-                info.ditConfig = config;
-                json = readDitConfig(config, info);
-            } else {
-                inferDitConfig(table, info);
-                if (diffusersConfig) {
-                    // diffusers' config.json (WanTransformer3DModel): the head count, which the shapes do
-                    // not hold (the rest is read from the shapes and checked below).
-                    info.ditConfig = config;
-                    info.dit.numHeads = positiveInt(json, "num_attention_heads", config);
-                    if (json.contains("eps") && json["eps"].is_number())
-                        info.dit.eps = json["eps"].get<double>();
-                    if (info.dit.dim % info.dit.numHeads != 0 || (info.dit.dim / info.dit.numHeads) % 2 != 0)
-                        folderError(config.string() + ": num_attention_heads " +
-                                    std::to_string(info.dit.numHeads) + " does not split the width " +
-                                    std::to_string(info.dit.dim) + " into heads of an even size.");
-                    if (json.contains("vace_layers"))
-                        vace["vace_layers"] = json["vace_layers"];
-                }
-            }
             info.ditFile = files.dit;
             info.dit.files = {part.info};
-            const nlohmann::json* shapesConfig = useConfig ? &json : nullptr;
-            if (!vace.is_null())
-                shapesConfig = &vace;
-            ditImageWidth =
-                checkDitShapes(table, shapesConfig, useConfig || diffusersConfig ? config : files.dit, info);
+            ditImageWidth = readDitDims(table, config, files.dit, info);
             if (const auto* pos = table.find("img_emb.emb_pos"); pos && pos->shape.size() == 3)
                 firstLastTokens = toInt(pos->shape[1]);
         });
@@ -1287,5 +1298,52 @@ std::string modelInfoToText(const ModelInfo& info)
     os << "Tokenizer: " << info.tokenizerModel.string() << "\n";
     return os.str();
 }
+
+namespace io {
+
+namespace {
+
+ShapeTable shapeTable(const TensorShapes& shapes, const fs::path& file)
+{
+    ShapeTable table;
+    table.file = file;
+    for (const auto& [name, shape] : shapes) {
+        RawTensor tensor;
+        tensor.name = name;
+        tensor.shape = shape;
+        table.tensors.emplace(name, std::move(tensor));
+    }
+    return table;
+}
+
+} // namespace
+
+ModelInfo ditDimsFromShapes(const TensorShapes& shapes, const fs::path& configFile,
+                            const fs::path& weightsFile)
+{
+    ModelInfo info;
+    readDitDims(shapeTable(shapes, weightsFile), configFile, weightsFile, info);
+    return info;
+}
+
+T5Dims t5DimsFromShapes(const TensorShapes& shapes, const fs::path& file)
+{
+    ModelInfo info;
+    FileInfo fileInfo;
+    fileInfo.path = file;
+    checkT5(shapeTable(shapes, file), fileInfo, info, /*withDit=*/false);
+    return info.t5;
+}
+
+ClipDims clipDimsFromShapes(const TensorShapes& shapes, const fs::path& file)
+{
+    ModelInfo info;
+    FileInfo fileInfo;
+    fileInfo.path = file;
+    checkClip(shapeTable(shapes, file), fileInfo, info, /*ditImageWidth=*/0, /*firstLastTokens=*/0);
+    return *info.clip;
+}
+
+} // namespace io
 
 } // namespace wan

@@ -1,6 +1,7 @@
 #include "text/T5Encoder.h"
 
 #include "io/NameTables.h"
+#include "io/PartDims.h"
 #include "io/QuantTensors.h"
 #include "wan/Error.h"
 
@@ -70,33 +71,11 @@ torch::Tensor uninitialised(torch::IntArrayRef shape, torch::Dtype dtype)
 
 T5Config T5Config::fromWeights(const io::TensorMap& weights, const std::filesystem::path& file)
 {
-    auto need = [&](const std::string& name, std::int64_t dims) -> const torch::Tensor& {
-        return io::requireTensor(weights, name, dims, file, "a umT5 encoder checkpoint");
-    };
-
-    T5Config c;
-    const auto& embedding = need("token_embedding.weight", 2);
-    c.vocab = embedding.size(0);
-    c.dim = embedding.size(1);
-    while (weights.count("blocks." + std::to_string(c.numLayers) + ".norm1.weight"))
-        ++c.numLayers;
-    if (c.numLayers == 0)
-        throw Error(ErrorKind::ModelFolder,
-                    file.string() + " is not a umT5 encoder checkpoint: no 'blocks.0.norm1.weight'");
-    c.dimAttn = need("blocks.0.attn.q.weight", 2).size(0);
-    c.dimFfn = need("blocks.0.ffn.fc1.weight", 2).size(0);
-    c.sharedPos = weights.count("blocks.0.pos_embedding.embedding.weight") == 0 &&
-                  weights.count("pos_embedding.embedding.weight") != 0;
-    const auto& pos =
-        need(c.sharedPos ? "pos_embedding.embedding.weight" : "blocks.0.pos_embedding.embedding.weight", 2);
-    c.numBuckets = pos.size(0);
-    c.numHeads = pos.size(1);
-    if (c.numHeads < 1 || c.dimAttn % c.numHeads != 0 || c.numBuckets < 4 || c.dim < 1 || c.dimFfn < 1)
-        throw Error(ErrorKind::ModelFolder, file.string() + ": inconsistent umT5 dims (dim_attn " +
-                                                std::to_string(c.dimAttn) + ", heads " +
-                                                std::to_string(c.numHeads) + ", buckets " +
-                                                std::to_string(c.numBuckets) + ")");
-    return c;
+    // One reading of the dims for every caller: the model set inspection's (io/PartDims.h).
+    io::TensorShapes shapes;
+    for (const auto& [name, tensor] : weights)
+        shapes.emplace(name, tensor.sizes().vec());
+    return fromDims(io::t5DimsFromShapes(shapes, file));
 }
 
 T5Config T5Config::fromDims(const T5Dims& d)

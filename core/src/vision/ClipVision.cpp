@@ -2,6 +2,7 @@
 
 #include "dit/Attention.h"
 #include "dit/KeyRenames.h"
+#include "io/PartDims.h"
 #include "io/TensorIo.h"
 #include "wan/Error.h"
 
@@ -110,41 +111,31 @@ std::string quoted(const fs::path& path)
     return "'" + path.string() + "'";
 }
 
+ClipVisionConfig configOf(const ClipDims& dims)
+{
+    ClipVisionConfig config;
+    config.width = dims.width;
+    config.layers = dims.layers;
+    config.patchSize = dims.patchSize;
+    config.imageSize = dims.imageSize;
+    config.mlpDim = dims.mlpDim;
+    config.heads = dims.heads;
+    return config;
+}
+
 ClipVisionConfig configFromWeights(const io::TensorMap& weights, const fs::path& file)
 {
-    const auto need = [&](const std::string& name, int64_t dims) -> const torch::Tensor& {
-        const auto it = weights.find(name);
-        if (it == weights.end() || it->second.dim() != dims)
-            throw Error(ErrorKind::ModelFolder,
-                        quoted(file) +
-                            (it == weights.end() ? " has no tensor '" : " has a mis-shaped tensor '") + name +
-                            "': not the XLM-RoBERTa CLIP ViT-H/14 checkpoint of Wan2.1 I2V");
-        return it->second;
-    };
-    ClipVisionConfig c;
-    const auto& patch = need("visual.patch_embedding.weight", 4);
-    c.width = patch.size(0);
-    c.patchSize = patch.size(2);
-    const int64_t tokens = need("visual.pos_embedding", 3).size(1);
-    const auto grid = int64_t(std::llround(std::sqrt(double(tokens - 1))));
-    if (grid * grid != tokens - 1 || patch.size(1) != 3 || patch.size(2) != patch.size(3))
-        throw Error(ErrorKind::ModelFolder, quoted(file) + ": visual.pos_embedding holds " +
-                                                std::to_string(tokens) +
-                                                " tokens, not 1 + a square patch grid");
-    c.imageSize = grid * c.patchSize;
-    c.mlpDim = need("visual.transformer.0.mlp.0.weight", 2).size(0);
-    int64_t layers = 0;
-    const std::string prefix = "visual.transformer.";
-    for (const auto& item : weights) {
-        if (const auto index = dit::indexAfterPrefix(item.first, prefix))
-            layers = std::max<int64_t>(layers, *index + 1);
-    }
-    c.layers = layers;
-    if (c.layers < 2 || c.width % c.heads != 0)
+    // One reading of the dims for every caller: the model set inspection's (io/PartDims.h).
+    io::TensorShapes shapes;
+    for (const auto& [name, tensor] : weights)
+        shapes.emplace(name, tensor.sizes().vec());
+    const ClipVisionConfig config = configOf(io::clipDimsFromShapes(shapes, file));
+    if (config.layers < 2)
         throw Error(ErrorKind::ModelFolder,
-                    quoted(file) + ": the vision tower needs at least 2 blocks and a width (" +
-                        std::to_string(c.width) + ") divisible by " + std::to_string(c.heads) + " heads");
-    return c;
+                    quoted(file) +
+                        ": the vision tower needs at least 2 blocks (the features are taken before "
+                        "the last one)");
+    return config;
 }
 
 } // namespace
@@ -215,14 +206,7 @@ ClipVision::ClipVision(const ClipVisionConfig& config) : m_config(config)
 std::shared_ptr<ClipVision> ClipVision::load(const ClipDims& dims, torch::Dtype dtype, torch::Device device,
                                              const CancelToken* cancel)
 {
-    ClipVisionConfig config;
-    config.width = dims.width;
-    config.layers = dims.layers;
-    config.patchSize = dims.patchSize;
-    config.imageSize = dims.imageSize;
-    config.mlpDim = dims.mlpDim;
-    config.heads = dims.heads;
-    return loadWith(dims.file.path, config, dtype, device, cancel);
+    return loadWith(dims.file.path, configOf(dims), dtype, device, cancel);
 }
 
 std::shared_ptr<ClipVision> ClipVision::load(const fs::path& checkpoint, torch::Dtype dtype,
