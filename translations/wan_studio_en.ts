@@ -2,6 +2,17 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en" sourcelanguage="en">
 <context>
+    <name>ClipFrames</name>
+    <message>
+        <source>Cannot read the picture %1: %2.</source>
+        <translation>Cannot read the picture %1: %2.</translation>
+    </message>
+    <message>
+        <source>This build cannot play %1.</source>
+        <translation>This build cannot play %1.</translation>
+    </message>
+</context>
+<context>
     <name>ErrorText</name>
     <message>
         <source>Choose the folder of an official Wan2.1 model (for example Wan-AI/Wan2.1-T2V-1.3B from Hugging Face or ModelScope) that contains every file listed under the model folder field.</source>
@@ -243,6 +254,17 @@
     </message>
 </context>
 <context>
+    <name>GenerationWarnings</name>
+    <message>
+        <source>The %1 model was not trained at %2×%3 (it knows %4): the video may come out distorted or repeated.</source>
+        <translation>The %1 model was not trained at %2×%3 (it knows %4): the video may come out distorted or repeated.</translation>
+    </message>
+    <message>
+        <source>The %1 model was trained on clips of up to %2 frames: at %3 the motion may loop or lose coherence. Longer videos come out better in parts.</source>
+        <translation>The %1 model was trained on clips of up to %2 frames: at %3 the motion may loop or lose coherence. Longer videos come out better in parts.</translation>
+    </message>
+</context>
+<context>
     <name>ImageInput</name>
     <message>
         <source>%1 is not a supported image. Use a PNG, JPEG, WebP or BMP file.</source>
@@ -324,6 +346,61 @@
     <message>
         <source>Cancelled</source>
         <translation>Cancelled</translation>
+    </message>
+</context>
+<context>
+    <name>MemoryPlan</name>
+    <message>
+        <source>text encoder on the processor</source>
+        <translation>text encoder on the processor</translation>
+    </message>
+    <message>
+        <source>models moved off the GPU between stages</source>
+        <translation>models moved off the GPU between stages</translation>
+    </message>
+    <message>
+        <source>DiT streamed block by block</source>
+        <translation>DiT streamed block by block</translation>
+    </message>
+    <message>
+        <source>every model on the GPU</source>
+        <translation>every model on the GPU</translation>
+    </message>
+    <message>
+        <source>video decoded in tiles</source>
+        <translation>video decoded in tiles</translation>
+    </message>
+    <message>
+        <source>GPU %1: %2.</source>
+        <translation>GPU %1: %2.</translation>
+    </message>
+    <message>
+        <source>About %1 GB of GPU memory, of %2 GB it may use.</source>
+        <translation>About %1 GB of GPU memory, of %2 GB it may use.</translation>
+    </message>
+    <message>
+        <source>About %1 GB of GPU memory (free memory unknown).</source>
+        <translation>About %1 GB of GPU memory (free memory unknown).</translation>
+    </message>
+    <message>
+        <source>Processor.</source>
+        <translation>Processor.</translation>
+    </message>
+    <message>
+        <source>Processor: %1.</source>
+        <translation>Processor: %1.</translation>
+    </message>
+    <message>
+        <source>About %1 GB of system memory, of %2 GB free.</source>
+        <translation>About %1 GB of system memory, of %2 GB free.</translation>
+    </message>
+    <message>
+        <source>About %1 GB of system memory.</source>
+        <translation>About %1 GB of system memory.</translation>
+    </message>
+    <message>
+        <source>It would not fit: %1</source>
+        <translation>It would not fit: %1</translation>
     </message>
 </context>
 <context>
@@ -460,6 +537,93 @@
     </message>
 </context>
 <context>
+    <name>Shortcuts</name>
+    <message>
+        <source>Add the form's job to the queue</source>
+        <translation>Add the form's job to the queue</translation>
+    </message>
+    <message>
+        <source>Export the selected or shown result</source>
+        <translation>Export the selected or shown result</translation>
+    </message>
+    <message>
+        <source>Paste an image as the first frame</source>
+        <translation>Paste an image as the first frame</translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation>Quit</translation>
+    </message>
+    <message>
+        <source>Show the keyboard shortcuts</source>
+        <translation>Show the keyboard shortcuts</translation>
+    </message>
+    <message>
+        <source>Pause or resume the queue</source>
+        <translation>Pause or resume the queue</translation>
+    </message>
+    <message>
+        <source>Move the selected job up</source>
+        <translation>Move the selected job up</translation>
+    </message>
+    <message>
+        <source>Move the selected job down</source>
+        <translation>Move the selected job down</translation>
+    </message>
+    <message>
+        <source>Remove the selected job</source>
+        <translation>Remove the selected job</translation>
+    </message>
+    <message>
+        <source>Retry the selected failed or cancelled job</source>
+        <translation>Retry the selected failed or cancelled job</translation>
+    </message>
+    <message>
+        <source>Play or pause</source>
+        <translation>Play or pause</translation>
+    </message>
+    <message>
+        <source>One frame back</source>
+        <translation>One frame back</translation>
+    </message>
+    <message>
+        <source>One frame forward</source>
+        <translation>One frame forward</translation>
+    </message>
+    <message>
+        <source>Loop on or off</source>
+        <translation>Loop on or off</translation>
+    </message>
+    <message>
+        <source>Open the selected result in the player</source>
+        <translation>Open the selected result in the player</translation>
+    </message>
+    <message>
+        <source>Move the selected result to the trash</source>
+        <translation>Move the selected result to the trash</translation>
+    </message>
+    <message>
+        <source>Search the gallery's prompts</source>
+        <translation>Search the gallery's prompts</translation>
+    </message>
+    <message>
+        <source>Render queue</source>
+        <translation>Render queue</translation>
+    </message>
+    <message>
+        <source>Player</source>
+        <translation>Player</translation>
+    </message>
+    <message>
+        <source>Gallery</source>
+        <translation>Gallery</translation>
+    </message>
+    <message>
+        <source>Anywhere</source>
+        <translation>Anywhere</translation>
+    </message>
+</context>
+<context>
     <name>SourceFrames</name>
     <message>
         <source>Cannot read the video %1: %2</source>
@@ -510,6 +674,72 @@
     </message>
 </context>
 <context>
+    <name>Variations</name>
+    <message>
+        <source>Seed</source>
+        <translation>Seed</translation>
+    </message>
+    <message>
+        <source>Guidance</source>
+        <translation>Guidance</translation>
+    </message>
+    <message>
+        <source>Shift</source>
+        <translation>Shift</translation>
+    </message>
+    <message>
+        <source>Steps</source>
+        <translation>Steps</translation>
+    </message>
+    <message>
+        <source>"%1" is not a number.</source>
+        <translation>"%1" is not a number.</translation>
+    </message>
+    <message>
+        <source>Choose between %1 and %2 seeds.</source>
+        <translation>Choose between %1 and %2 seeds.</translation>
+    </message>
+    <message>
+        <source>A value is listed twice; list each value once.</source>
+        <translation>A value is listed twice; list each value once.</translation>
+    </message>
+    <message>
+        <source>List two or more values for guidance, shift or steps.</source>
+        <translation>List two or more values for guidance, shift or steps.</translation>
+    </message>
+    <message>
+        <source>%1 combinations: a grid holds at most %2. List fewer values.</source>
+        <translation>%1 combinations: a grid holds at most %2. List fewer values.</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>random</source>
+        <translation>random</translation>
+    </message>
+    <message>
+        <source>%1 %2</source>
+        <translation>%1 %2</translation>
+    </message>
+    <message>
+        <source>Could not move %1 to the trash; that job was kept.</source>
+        <translation>Could not move %1 to the trash; that job was kept.</translation>
+    </message>
+</context>
+<context>
+    <name>VideoExport</name>
+    <message>
+        <source>Could not export %1: %2</source>
+        <translation>Could not export %1: %2</translation>
+    </message>
+    <message>
+        <source>retimed, no new frames: plays %1× as fast</source>
+        <translation>retimed, no new frames: plays %1× as fast</translation>
+    </message>
+</context>
+<context>
     <name>main</name>
     <message numerus="yes">
         <source>%n job(s) were running when Wan Studio stopped and are queued again (%1 will only be decoded from their saved latents). The queue is paused: press “Resume queue” to go on.</source>
@@ -525,6 +755,69 @@
     </message>
 </context>
 <context>
+    <name>wan::ui</name>
+    <message>
+        <source>No output folder is set: choose one in Settings.</source>
+        <translation>No output folder is set: choose one in Settings.</translation>
+    </message>
+    <message>
+        <source>The output folder %1 is a file, not a folder: choose another output folder in Settings.</source>
+        <translation>The output folder %1 is a file, not a folder: choose another output folder in Settings.</translation>
+    </message>
+    <message>
+        <source>The output folder %1 cannot be created: %2 is a file. Choose another output folder in Settings.</source>
+        <translation>The output folder %1 cannot be created: %2 is a file. Choose another output folder in Settings.</translation>
+    </message>
+    <message>
+        <source>The output folder %1 is not writable: choose another output folder in Settings, or allow writing to it.</source>
+        <translation>The output folder %1 is not writable: choose another output folder in Settings, or allow writing to it.</translation>
+    </message>
+    <message>
+        <source>The output folder %1 cannot be created: %2 is not writable. Choose another output folder in Settings.</source>
+        <translation>The output folder %1 cannot be created: %2 is not writable. Choose another output folder in Settings.</translation>
+    </message>
+    <message>
+        <source>H.264 MP4</source>
+        <translation>H.264 MP4</translation>
+    </message>
+    <message>
+        <source>MP4 video (*.mp4)</source>
+        <translation>MP4 video (*.mp4)</translation>
+    </message>
+    <message>
+        <source>H.265 MP4</source>
+        <translation>H.265 MP4</translation>
+    </message>
+    <message>
+        <source>VP9 WebM</source>
+        <translation>VP9 WebM</translation>
+    </message>
+    <message>
+        <source>WebM video (*.webm)</source>
+        <translation>WebM video (*.webm)</translation>
+    </message>
+    <message>
+        <source>FFV1 MKV (lossless)</source>
+        <translation>FFV1 MKV (lossless)</translation>
+    </message>
+    <message>
+        <source>Matroska video (*.mkv)</source>
+        <translation>Matroska video (*.mkv)</translation>
+    </message>
+    <message>
+        <source>GIF (256 colours)</source>
+        <translation>GIF (256 colours)</translation>
+    </message>
+    <message>
+        <source>GIF animation (*.gif)</source>
+        <translation>GIF animation (*.gif)</translation>
+    </message>
+    <message>
+        <source>PNG sequence (a folder)</source>
+        <translation>PNG sequence (a folder)</translation>
+    </message>
+</context>
+<context>
     <name>wan::ui::ClipPickerDialog</name>
     <message>
         <source>Bridge two clips</source>
@@ -537,6 +830,145 @@
     <message>
         <source>%1 · %2</source>
         <translation>%1 · %2</translation>
+    </message>
+</context>
+<context>
+    <name>wan::ui::ExportDialog</name>
+    <message>
+        <source>Export as</source>
+        <translation>Export as</translation>
+    </message>
+    <message>
+        <source>%1 — not in this build</source>
+        <translation>%1 — not in this build</translation>
+    </message>
+    <message>
+        <source>The FFmpeg this copy of Wan Studio runs with has no encoder for %1.</source>
+        <translation>The FFmpeg this copy of Wan Studio runs with has no encoder for %1.</translation>
+    </message>
+    <message>
+        <source>%1 fps (as generated)</source>
+        <translation>%1 fps (as generated)</translation>
+    </message>
+    <message>
+        <source>%1 fps (%2)</source>
+        <translation>%1 fps (%2)</translation>
+    </message>
+    <message>
+        <source>Other rates show the same frames faster: this build makes no new frames (no frame interpolation yet).</source>
+        <translation>Other rates show the same frames faster: this build makes no new frames (no frame interpolation yet).</translation>
+    </message>
+    <message>
+        <source>Lossless (FFV1 MKV: the frames exactly)</source>
+        <translation>Lossless (FFV1 MKV: the frames exactly)</translation>
+    </message>
+    <message>
+        <source>Include the prompt, seed and settings (JSON)</source>
+        <translation>Include the prompt, seed and settings (JSON)</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>Browse…</translation>
+    </message>
+    <message>
+        <source>Format:</source>
+        <translation>Format:</translation>
+    </message>
+    <message>
+        <source>Frame rate:</source>
+        <translation>Frame rate:</translation>
+    </message>
+    <message>
+        <source>Quality:</source>
+        <translation>Quality:</translation>
+    </message>
+    <message>
+        <source>Metadata:</source>
+        <translation>Metadata:</translation>
+    </message>
+    <message>
+        <source>Save to:</source>
+        <translation>Save to:</translation>
+    </message>
+    <message>
+        <source>Export</source>
+        <translation>Export</translation>
+    </message>
+    <message>
+        <source>Source: %1</source>
+        <translation>Source: %1</translation>
+    </message>
+    <message>
+        <source>Plays everywhere. Lower CRF: better and larger.</source>
+        <translation>Plays everywhere. Lower CRF: better and larger.</translation>
+    </message>
+    <message>
+        <source>About half the size of H.264 at the same quality; not every player has it.</source>
+        <translation>About half the size of H.264 at the same quality; not every player has it.</translation>
+    </message>
+    <message>
+        <source>For the web. Lower CRF: better and larger.</source>
+        <translation>For the web. Lower CRF: better and larger.</translation>
+    </message>
+    <message>
+        <source>Lossless: the decoded frames exactly, for editing. Large.</source>
+        <translation>Lossless: the decoded frames exactly, for editing. Large.</translation>
+    </message>
+    <message>
+        <source>256 colours, loops; no settings stored.</source>
+        <translation>256 colours, loops; no settings stored.</translation>
+    </message>
+    <message>
+        <source>A folder of numbered PNG frames, each with the settings.</source>
+        <translation>A folder of numbered PNG frames, each with the settings.</translation>
+    </message>
+    <message>
+        <source>GIF files hold no settings.</source>
+        <translation>GIF files hold no settings.</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <source>CRF %1</source>
+        <translation>CRF %1</translation>
+    </message>
+    <message>
+        <source>lossless</source>
+        <translation>lossless</translation>
+    </message>
+    <message>
+        <source>256 colours</source>
+        <translation>256 colours</translation>
+    </message>
+    <message>
+        <source>Folder to put the PNG sequence in</source>
+        <translation>Folder to put the PNG sequence in</translation>
+    </message>
+    <message>
+        <source>Choose where to save the export.</source>
+        <translation>Choose where to save the export.</translation>
+    </message>
+    <message>
+        <source>Exporting to %1…</source>
+        <translation>Exporting to %1…</translation>
+    </message>
+    <message>
+        <source>Cancelling…</source>
+        <translation>Cancelling…</translation>
+    </message>
+    <message>
+        <source>Exported to %1</source>
+        <translation>Exported to %1</translation>
+    </message>
+    <message>
+        <source>Export cancelled: nothing was written.</source>
+        <translation>Export cancelled: nothing was written.</translation>
     </message>
 </context>
 <context>
@@ -706,6 +1138,14 @@ The video, its settings and its log go with it; the job leaves the render queue.
     <message>
         <source>Could not move %1 to the trash. Check that the folder is writable; on some drives there is no trash.</source>
         <translation>Could not move %1 to the trash. Check that the folder is writable; on some drives there is no trash.</translation>
+    </message>
+    <message>
+        <source>Variation %1 of %2 (%3), kept</source>
+        <translation>Variation %1 of %2 (%3), kept</translation>
+    </message>
+    <message>
+        <source>Variation %1 of %2 (%3)</source>
+        <translation>Variation %1 of %2 (%3)</translation>
     </message>
 </context>
 <context>
@@ -921,6 +1361,10 @@ The video, its settings and its log go with it; the job leaves the render queue.
         <source>The built-in demo model makes %1×%2, %3 frames only.</source>
         <translation>The built-in demo model makes %1×%2, %3 frames only.</translation>
     </message>
+    <message>
+        <source>The seed is set to Fixed but its field is empty: enter a seed, or choose Random.</source>
+        <translation>The seed is set to Fixed but its field is empty: enter a seed, or choose Random.</translation>
+    </message>
 </context>
 <context>
     <name>wan::ui::ImageDropZone</name>
@@ -973,6 +1417,17 @@ Video: %4×%5 (same area as the chosen size, aspect kept)</translation>
 Image: %2×%3</source>
         <translation>%1
 Image: %2×%3</translation>
+    </message>
+</context>
+<context>
+    <name>wan::ui::JobNotifier</name>
+    <message>
+        <source>Job finished</source>
+        <translation>Job finished</translation>
+    </message>
+    <message>
+        <source>Job failed</source>
+        <translation>Job failed</translation>
     </message>
 </context>
 <context>
@@ -1273,6 +1728,38 @@ Force quit ends Wan Studio at once.</translation>
         <source>Model folder: %1</source>
         <translation>Model folder: %1</translation>
     </message>
+    <message>
+        <source>No group of variations in the queue.</source>
+        <translation>No group of variations in the queue.</translation>
+    </message>
+    <message>
+        <source>Variations…</source>
+        <translation>Variations…</translation>
+    </message>
+    <message>
+        <source>Queue several seeds, or a grid of guidance, shift and steps, as one group and compare the results side by side</source>
+        <translation>Queue several seeds, or a grid of guidance, shift and steps, as one group and compare the results side by side</translation>
+    </message>
+    <message>
+        <source>Compare variations…</source>
+        <translation>Compare variations…</translation>
+    </message>
+    <message>
+        <source>Keyboard Shortcuts</source>
+        <translation>Keyboard Shortcuts</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n job(s) added to the render queue as one group.</source>
+        <translation><numerusform>%n job(s) added to the render queue as one group.</numerusform><numerusform>%n job(s) added to the render queue as one group.</numerusform></translation>
+    </message>
+    <message>
+        <source>Finish editing the queued job first.</source>
+        <translation>Finish editing the queued job first.</translation>
+    </message>
+    <message>
+        <source>Memory: %1 (recommended for this computer)</source>
+        <translation>Memory: %1 (recommended for this computer)</translation>
+    </message>
 </context>
 <context>
     <name>wan::ui::MaskPainter</name>
@@ -1374,6 +1861,17 @@ Force quit ends Wan Studio at once.</translation>
     <message>
         <source>Tinted areas are generated (white in the mask); the rest of the video is kept. A box track moves a box between key frames: pick a frame, drag a box, repeat; before the first and after the last key the box stays put.</source>
         <translation>Tinted areas are generated (white in the mask); the rest of the video is kept. A box track moves a box between key frames: pick a frame, drag a box, repeat; before the first and after the last key the box stays put.</translation>
+    </message>
+</context>
+<context>
+    <name>wan::ui::MemoryPlanView</name>
+    <message>
+        <source>Memory plan: %1</source>
+        <translation>Memory plan: %1</translation>
+    </message>
+    <message>
+        <source>Memory plan: not available (%1)</source>
+        <translation>Memory plan: not available (%1)</translation>
     </message>
 </context>
 <context>
@@ -1795,6 +2293,62 @@ Force quit ends Wan Studio at once.</translation>
         <source>Delete %1 and every file in it? This cannot be undone.</source>
         <translation>Delete %1 and every file in it? This cannot be undone.</translation>
     </message>
+    <message>
+        <source>Download options</source>
+        <translation>Download options</translation>
+    </message>
+    <message>
+        <source>Only for gated or private repositories</source>
+        <translation>Only for gated or private repositories</translation>
+    </message>
+    <message>
+        <source>Access token:</source>
+        <translation>Access token:</translation>
+    </message>
+    <message>
+        <source>How many files of a model download at the same time</source>
+        <translation>How many files of a model download at the same time</translation>
+    </message>
+    <message>
+        <source>Files at once:</source>
+        <translation>Files at once:</translation>
+    </message>
+    <message>
+        <source> MB/s</source>
+        <translation> MB/s</translation>
+    </message>
+    <message>
+        <source>No limit</source>
+        <translation>No limit</translation>
+    </message>
+    <message>
+        <source>One limit shared by all files downloading at the same time</source>
+        <translation>One limit shared by all files downloading at the same time</translation>
+    </message>
+    <message>
+        <source>Speed limit:</source>
+        <translation>Speed limit:</translation>
+    </message>
+    <message>
+        <source>Changes apply to downloads started or resumed from now on.</source>
+        <translation>Changes apply to downloads started or resumed from now on.</translation>
+    </message>
+    <message>
+        <source>Reading…</source>
+        <translation>Reading…</translation>
+    </message>
+    <message>
+        <source>Kept in the system keychain</source>
+        <translation>Kept in the system keychain</translation>
+    </message>
+    <message>
+        <source>No keychain: kept in the settings file</source>
+        <translation>No keychain: kept in the settings file</translation>
+    </message>
+    <message>
+        <source>Saving…</source>
+        <translation>Saving…</translation>
+    </message>
 </context>
 <context>
     <name>wan::ui::PlayerWidget</name>
@@ -1845,6 +2399,25 @@ Force quit ends Wan Studio at once.</translation>
     <message>
         <source>A first-and-last-frame job from this clip's end to the start of another finished clip</source>
         <translation>A first-and-last-frame job from this clip's end to the start of another finished clip</translation>
+    </message>
+</context>
+<context>
+    <name>wan::ui::PreviewView</name>
+    <message>
+        <source>Frame %1/%2</source>
+        <translation>Frame %1/%2</translation>
+    </message>
+    <message>
+        <source>All frames</source>
+        <translation>All frames</translation>
+    </message>
+    <message>
+        <source>Show every latent frame of the preview in a strip below</source>
+        <translation>Show every latent frame of the preview in a strip below</translation>
+    </message>
+    <message>
+        <source>Which frame of the clip the preview shows</source>
+        <translation>Which frame of the clip the preview shows</translation>
     </message>
 </context>
 <context>
@@ -1999,6 +2572,10 @@ Force quit ends Wan Studio at once.</translation>
         <source>Rewritten by %1. Edit it if you like, then use it or keep the original.</source>
         <translation>Rewritten by %1. Edit it if you like, then use it or keep the original.</translation>
     </message>
+    <message>
+        <source>Your edits to the rewrite are kept. Press Retry to rewrite the prompt in %1 instead (that replaces your edits).</source>
+        <translation>Your edits to the rewrite are kept. Press Retry to rewrite the prompt in %1 instead (that replaces your edits).</translation>
+    </message>
 </context>
 <context>
     <name>wan::ui::PromptExtendSettingsPage</name>
@@ -2113,6 +2690,17 @@ Force quit ends Wan Studio at once.</translation>
     <message>
         <source>The system keychain did not take the key (%1).</source>
         <translation>The system keychain did not take the key (%1).</translation>
+    </message>
+</context>
+<context>
+    <name>wan::ui::QueueEtaLabel</name>
+    <message numerus="yes">
+        <source>Queue: %n job(s), about %1</source>
+        <translation><numerusform>Queue: %n job(s), about %1</numerusform><numerusform>Queue: %n job(s), about %1</numerusform></translation>
+    </message>
+    <message>
+        <source>Time until every queued job is done, from the running job's progress and the stage times measured on earlier jobs</source>
+        <translation>Time until every queued job is done, from the running job's progress and the stage times measured on earlier jobs</translation>
     </message>
 </context>
 <context>
@@ -2244,6 +2832,10 @@ Extended from: %2</source>
 
 Extended from: %2</translation>
     </message>
+    <message>
+        <source>Being edited</source>
+        <translation>Being edited</translation>
+    </message>
 </context>
 <context>
     <name>wan::ui::SettingsDialog</name>
@@ -2310,6 +2902,37 @@ Extended from: %2</translation>
     <message>
         <source>Noise</source>
         <translation>Noise</translation>
+    </message>
+    <message>
+        <source>All free GPU memory</source>
+        <translation>All free GPU memory</translation>
+    </message>
+    <message>
+        <source>%1 GB</source>
+        <translation>%1 GB</translation>
+    </message>
+    <message>
+        <source>The most GPU memory a job may use, below what is free: leave room for games, a browser or a second job. The plan under the form shows what fits.</source>
+        <translation>The most GPU memory a job may use, below what is free: leave room for games, a browser or a second job. The plan under the form shows what fits.</translation>
+    </message>
+    <message>
+        <source>GPU memory budget</source>
+        <translation>GPU memory budget</translation>
+    </message>
+</context>
+<context>
+    <name>wan::ui::ShortcutsDialog</name>
+    <message>
+        <source>Keyboard Shortcuts</source>
+        <translation>Keyboard Shortcuts</translation>
+    </message>
+    <message>
+        <source>Keys</source>
+        <translation>Keys</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>Action</translation>
     </message>
 </context>
 <context>
@@ -2492,6 +3115,155 @@ Extended from: %2</translation>
     <message>
         <source>Drop image files here, or add them with the button</source>
         <translation>Drop image files here, or add them with the button</translation>
+    </message>
+</context>
+<context>
+    <name>wan::ui::VariationSheetDialog</name>
+    <message>
+        <source>Missing: no longer in the queue</source>
+        <translation>Missing: no longer in the queue</translation>
+    </message>
+    <message>
+        <source>Missing: the result file is gone</source>
+        <translation>Missing: the result file is gone</translation>
+    </message>
+    <message>
+        <source>%1 %2%</source>
+        <translation>%1 %2%</translation>
+    </message>
+    <message>
+        <source>Kept</source>
+        <translation>Kept</translation>
+    </message>
+    <message>
+        <source>Keep</source>
+        <translation>Keep</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>Loading…</translation>
+    </message>
+    <message>
+        <source>No job of this group is left in the queue.</source>
+        <translation>No job of this group is left in the queue.</translation>
+    </message>
+    <message>
+        <source>Frame %1 of %2</source>
+        <translation>Frame %1 of %2</translation>
+    </message>
+    <message numerus="yes">
+        <source>Keep only %1 and discard the other %n job(s) of this group? Their results go to the trash and they leave the queue.</source>
+        <translation><numerusform>Keep only %1 and discard the other %n job(s) of this group? Their results go to the trash and they leave the queue.</numerusform><numerusform>Keep only %1 and discard the other %n job(s) of this group? Their results go to the trash and they leave the queue.</numerusform></translation>
+    </message>
+    <message>
+        <source>The running job is left alone; cancel it in the render queue.</source>
+        <translation>The running job is left alone; cancel it in the render queue.</translation>
+    </message>
+    <message>
+        <source>Discard the others</source>
+        <translation>Discard the others</translation>
+    </message>
+    <message>
+        <source>Discard</source>
+        <translation>Discard</translation>
+    </message>
+    <message>
+        <source>Variations</source>
+        <translation>Variations</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>Pause</translation>
+    </message>
+    <message>
+        <source>Play</source>
+        <translation>Play</translation>
+    </message>
+    <message>
+        <source>Discard the others…</source>
+        <translation>Discard the others…</translation>
+    </message>
+    <message>
+        <source>Keep only the kept result: the group's other jobs leave the queue and their folders go to the trash (asks first)</source>
+        <translation>Keep only the kept result: the group's other jobs leave the queue and their folders go to the trash (asks first)</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Close</translation>
+    </message>
+</context>
+<context>
+    <name>wan::ui::VariationsDialog</name>
+    <message>
+        <source>Steps are whole numbers (got %1).</source>
+        <translation>Steps are whole numbers (got %1).</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n job(s) queued as one group: %1</source>
+        <translation><numerusform>%n job(s) queued as one group: %1</numerusform><numerusform>%n job(s) queued as one group: %1</numerusform></translation>
+    </message>
+    <message>
+        <source>Variations</source>
+        <translation>Variations</translation>
+    </message>
+    <message>
+        <source>Seeds:</source>
+        <translation>Seeds:</translation>
+    </message>
+    <message>
+        <source>The seed is random: each job gets its own random seed, drawn now and shown on its cell.</source>
+        <translation>The seed is random: each job gets its own random seed, drawn now and shown on its cell.</translation>
+    </message>
+    <message>
+        <source>Seeds %1, %2, … counted up from the form's seed.</source>
+        <translation>Seeds %1, %2, … counted up from the form's seed.</translation>
+    </message>
+    <message>
+        <source>Grid (every combination, at most %1):</source>
+        <translation>Grid (every combination, at most %1):</translation>
+    </message>
+    <message>
+        <source>Guidance:</source>
+        <translation>Guidance:</translation>
+    </message>
+    <message>
+        <source>Shift:</source>
+        <translation>Shift:</translation>
+    </message>
+    <message>
+        <source>Steps:</source>
+        <translation>Steps:</translation>
+    </message>
+    <message>
+        <source>values, e.g. 4; 5; 6 (empty: the form's)</source>
+        <translation>values, e.g. 4; 5; 6 (empty: the form's)</translation>
+    </message>
+    <message>
+        <source>Add to queue</source>
+        <translation>Add to queue</translation>
+    </message>
+</context>
+<context>
+    <name>wan::ui::ViewMenu</name>
+    <message>
+        <source>&amp;View</source>
+        <translation>&amp;View</translation>
+    </message>
+    <message>
+        <source>Theme</source>
+        <translation>Theme</translation>
+    </message>
+    <message>
+        <source>Follow the system</source>
+        <translation>Follow the system</translation>
+    </message>
+    <message>
+        <source>Light</source>
+        <translation>Light</translation>
+    </message>
+    <message>
+        <source>Dark</source>
+        <translation>Dark</translation>
     </message>
 </context>
 </TS>

@@ -2,6 +2,17 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN" sourcelanguage="en">
 <context>
+    <name>ClipFrames</name>
+    <message>
+        <source>Cannot read the picture %1: %2.</source>
+        <translation>无法读取图片 %1：%2。</translation>
+    </message>
+    <message>
+        <source>This build cannot play %1.</source>
+        <translation>此版本无法播放 %1。</translation>
+    </message>
+</context>
+<context>
     <name>ErrorText</name>
     <message>
         <source>Choose the folder of an official Wan2.1 model (for example Wan-AI/Wan2.1-T2V-1.3B from Hugging Face or ModelScope) that contains every file listed under the model folder field.</source>
@@ -243,6 +254,17 @@
     </message>
 </context>
 <context>
+    <name>GenerationWarnings</name>
+    <message>
+        <source>The %1 model was not trained at %2×%3 (it knows %4): the video may come out distorted or repeated.</source>
+        <translation>%1 模型没有在 %2×%3 下训练过（它熟悉 %4）：视频可能变形或出现重复。</translation>
+    </message>
+    <message>
+        <source>The %1 model was trained on clips of up to %2 frames: at %3 the motion may loop or lose coherence. Longer videos come out better in parts.</source>
+        <translation>%1 模型训练时的片段最多 %2 帧：在 %3 帧时动作可能循环或失去连贯。较长的视频分段生成效果更好。</translation>
+    </message>
+</context>
+<context>
     <name>ImageInput</name>
     <message>
         <source>%1 is not a supported image. Use a PNG, JPEG, WebP or BMP file.</source>
@@ -324,6 +346,61 @@
     <message>
         <source>Cancelled</source>
         <translation>已取消</translation>
+    </message>
+</context>
+<context>
+    <name>MemoryPlan</name>
+    <message>
+        <source>text encoder on the processor</source>
+        <translation>文本编码器在处理器上</translation>
+    </message>
+    <message>
+        <source>models moved off the GPU between stages</source>
+        <translation>各阶段之间将模型移出 GPU</translation>
+    </message>
+    <message>
+        <source>DiT streamed block by block</source>
+        <translation>DiT 逐块流式载入</translation>
+    </message>
+    <message>
+        <source>every model on the GPU</source>
+        <translation>所有模型都在 GPU 上</translation>
+    </message>
+    <message>
+        <source>video decoded in tiles</source>
+        <translation>分块解码视频</translation>
+    </message>
+    <message>
+        <source>GPU %1: %2.</source>
+        <translation>GPU %1：%2。</translation>
+    </message>
+    <message>
+        <source>About %1 GB of GPU memory, of %2 GB it may use.</source>
+        <translation>约占用 %1 GB 显存，可用上限 %2 GB。</translation>
+    </message>
+    <message>
+        <source>About %1 GB of GPU memory (free memory unknown).</source>
+        <translation>约占用 %1 GB 显存（空闲显存未知）。</translation>
+    </message>
+    <message>
+        <source>Processor.</source>
+        <translation>处理器。</translation>
+    </message>
+    <message>
+        <source>Processor: %1.</source>
+        <translation>处理器：%1。</translation>
+    </message>
+    <message>
+        <source>About %1 GB of system memory, of %2 GB free.</source>
+        <translation>约占用 %1 GB 系统内存，当前空闲 %2 GB。</translation>
+    </message>
+    <message>
+        <source>About %1 GB of system memory.</source>
+        <translation>约占用 %1 GB 系统内存。</translation>
+    </message>
+    <message>
+        <source>It would not fit: %1</source>
+        <translation>放不下：%1</translation>
     </message>
 </context>
 <context>
@@ -460,6 +537,93 @@
     </message>
 </context>
 <context>
+    <name>Shortcuts</name>
+    <message>
+        <source>Add the form's job to the queue</source>
+        <translation>将表单中的任务加入队列</translation>
+    </message>
+    <message>
+        <source>Export the selected or shown result</source>
+        <translation>导出选中或正在显示的结果</translation>
+    </message>
+    <message>
+        <source>Paste an image as the first frame</source>
+        <translation>粘贴图片作为首帧</translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation>退出</translation>
+    </message>
+    <message>
+        <source>Show the keyboard shortcuts</source>
+        <translation>显示键盘快捷键</translation>
+    </message>
+    <message>
+        <source>Pause or resume the queue</source>
+        <translation>暂停或继续队列</translation>
+    </message>
+    <message>
+        <source>Move the selected job up</source>
+        <translation>上移选中的任务</translation>
+    </message>
+    <message>
+        <source>Move the selected job down</source>
+        <translation>下移选中的任务</translation>
+    </message>
+    <message>
+        <source>Remove the selected job</source>
+        <translation>移除选中的任务</translation>
+    </message>
+    <message>
+        <source>Retry the selected failed or cancelled job</source>
+        <translation>重试选中的失败或已取消任务</translation>
+    </message>
+    <message>
+        <source>Play or pause</source>
+        <translation>播放或暂停</translation>
+    </message>
+    <message>
+        <source>One frame back</source>
+        <translation>后退一帧</translation>
+    </message>
+    <message>
+        <source>One frame forward</source>
+        <translation>前进一帧</translation>
+    </message>
+    <message>
+        <source>Loop on or off</source>
+        <translation>开启或关闭循环</translation>
+    </message>
+    <message>
+        <source>Open the selected result in the player</source>
+        <translation>在播放器中打开选中的结果</translation>
+    </message>
+    <message>
+        <source>Move the selected result to the trash</source>
+        <translation>将选中的结果移到回收站</translation>
+    </message>
+    <message>
+        <source>Search the gallery's prompts</source>
+        <translation>搜索图库中的提示词</translation>
+    </message>
+    <message>
+        <source>Render queue</source>
+        <translation>渲染队列</translation>
+    </message>
+    <message>
+        <source>Player</source>
+        <translation>播放器</translation>
+    </message>
+    <message>
+        <source>Gallery</source>
+        <translation>作品库</translation>
+    </message>
+    <message>
+        <source>Anywhere</source>
+        <translation>任意位置</translation>
+    </message>
+</context>
+<context>
     <name>SourceFrames</name>
     <message>
         <source>Cannot read the video %1: %2</source>
@@ -510,6 +674,72 @@
     </message>
 </context>
 <context>
+    <name>Variations</name>
+    <message>
+        <source>Seed</source>
+        <translation>种子</translation>
+    </message>
+    <message>
+        <source>Guidance</source>
+        <translation>引导强度</translation>
+    </message>
+    <message>
+        <source>Shift</source>
+        <translation>偏移</translation>
+    </message>
+    <message>
+        <source>Steps</source>
+        <translation>步数</translation>
+    </message>
+    <message>
+        <source>"%1" is not a number.</source>
+        <translation>“%1”不是数字。</translation>
+    </message>
+    <message>
+        <source>Choose between %1 and %2 seeds.</source>
+        <translation>请选择 %1 到 %2 个种子。</translation>
+    </message>
+    <message>
+        <source>A value is listed twice; list each value once.</source>
+        <translation>有数值重复列出；每个数值只列一次。</translation>
+    </message>
+    <message>
+        <source>List two or more values for guidance, shift or steps.</source>
+        <translation>请为引导强度、偏移或步数列出两个或更多数值。</translation>
+    </message>
+    <message>
+        <source>%1 combinations: a grid holds at most %2. List fewer values.</source>
+        <translation>共 %1 种组合：网格最多容纳 %2 种。请减少数值。</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1：%2</translation>
+    </message>
+    <message>
+        <source>random</source>
+        <translation>随机</translation>
+    </message>
+    <message>
+        <source>%1 %2</source>
+        <translation>%1 %2</translation>
+    </message>
+    <message>
+        <source>Could not move %1 to the trash; that job was kept.</source>
+        <translation>无法将 %1 移到回收站；该任务已保留。</translation>
+    </message>
+</context>
+<context>
+    <name>VideoExport</name>
+    <message>
+        <source>Could not export %1: %2</source>
+        <translation>无法导出 %1：%2</translation>
+    </message>
+    <message>
+        <source>retimed, no new frames: plays %1× as fast</source>
+        <translation>仅改变时间，不生成新帧：以 %1 倍速播放</translation>
+    </message>
+</context>
+<context>
     <name>main</name>
     <message numerus="yes">
         <source>%n job(s) were running when Wan Studio stopped and are queued again (%1 will only be decoded from their saved latents). The queue is paused: press “Resume queue” to go on.</source>
@@ -525,6 +755,69 @@
     </message>
 </context>
 <context>
+    <name>wan::ui</name>
+    <message>
+        <source>No output folder is set: choose one in Settings.</source>
+        <translation>尚未设置输出文件夹：请在“设置”中选择。</translation>
+    </message>
+    <message>
+        <source>The output folder %1 is a file, not a folder: choose another output folder in Settings.</source>
+        <translation>输出文件夹 %1 是一个文件而不是文件夹：请在“设置”中选择其他输出文件夹。</translation>
+    </message>
+    <message>
+        <source>The output folder %1 cannot be created: %2 is a file. Choose another output folder in Settings.</source>
+        <translation>无法创建输出文件夹 %1：%2 是一个文件。请在“设置”中选择其他输出文件夹。</translation>
+    </message>
+    <message>
+        <source>The output folder %1 is not writable: choose another output folder in Settings, or allow writing to it.</source>
+        <translation>输出文件夹 %1 不可写：请在“设置”中选择其他输出文件夹，或允许写入该文件夹。</translation>
+    </message>
+    <message>
+        <source>The output folder %1 cannot be created: %2 is not writable. Choose another output folder in Settings.</source>
+        <translation>无法创建输出文件夹 %1：%2 不可写。请在“设置”中选择其他输出文件夹。</translation>
+    </message>
+    <message>
+        <source>H.264 MP4</source>
+        <translation>H.264 MP4</translation>
+    </message>
+    <message>
+        <source>MP4 video (*.mp4)</source>
+        <translation>MP4 视频 (*.mp4)</translation>
+    </message>
+    <message>
+        <source>H.265 MP4</source>
+        <translation>H.265 MP4</translation>
+    </message>
+    <message>
+        <source>VP9 WebM</source>
+        <translation>VP9 WebM</translation>
+    </message>
+    <message>
+        <source>WebM video (*.webm)</source>
+        <translation>WebM 视频 (*.webm)</translation>
+    </message>
+    <message>
+        <source>FFV1 MKV (lossless)</source>
+        <translation>FFV1 MKV（无损）</translation>
+    </message>
+    <message>
+        <source>Matroska video (*.mkv)</source>
+        <translation>Matroska 视频 (*.mkv)</translation>
+    </message>
+    <message>
+        <source>GIF (256 colours)</source>
+        <translation>GIF（256 色）</translation>
+    </message>
+    <message>
+        <source>GIF animation (*.gif)</source>
+        <translation>GIF 动画 (*.gif)</translation>
+    </message>
+    <message>
+        <source>PNG sequence (a folder)</source>
+        <translation>PNG 序列（一个文件夹）</translation>
+    </message>
+</context>
+<context>
     <name>wan::ui::ClipPickerDialog</name>
     <message>
         <source>Bridge two clips</source>
@@ -537,6 +830,145 @@
     <message>
         <source>%1 · %2</source>
         <translation>%1 · %2</translation>
+    </message>
+</context>
+<context>
+    <name>wan::ui::ExportDialog</name>
+    <message>
+        <source>Export as</source>
+        <translation>导出为</translation>
+    </message>
+    <message>
+        <source>%1 — not in this build</source>
+        <translation>%1 — 此版本不支持</translation>
+    </message>
+    <message>
+        <source>The FFmpeg this copy of Wan Studio runs with has no encoder for %1.</source>
+        <translation>本 Wan Studio 所用的 FFmpeg 没有 %1 编码器。</translation>
+    </message>
+    <message>
+        <source>%1 fps (as generated)</source>
+        <translation>%1 fps（与生成时相同）</translation>
+    </message>
+    <message>
+        <source>%1 fps (%2)</source>
+        <translation>%1 fps（%2）</translation>
+    </message>
+    <message>
+        <source>Other rates show the same frames faster: this build makes no new frames (no frame interpolation yet).</source>
+        <translation>其他帧率只是更快地播放相同的帧：此版本不会生成新帧（尚无插帧）。</translation>
+    </message>
+    <message>
+        <source>Lossless (FFV1 MKV: the frames exactly)</source>
+        <translation>无损（FFV1 MKV：逐帧完全一致）</translation>
+    </message>
+    <message>
+        <source>Include the prompt, seed and settings (JSON)</source>
+        <translation>包含提示词、种子和设置（JSON）</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <source>Format:</source>
+        <translation>格式：</translation>
+    </message>
+    <message>
+        <source>Frame rate:</source>
+        <translation>帧率：</translation>
+    </message>
+    <message>
+        <source>Quality:</source>
+        <translation>质量：</translation>
+    </message>
+    <message>
+        <source>Metadata:</source>
+        <translation>元数据：</translation>
+    </message>
+    <message>
+        <source>Save to:</source>
+        <translation>保存到：</translation>
+    </message>
+    <message>
+        <source>Export</source>
+        <translation>导出</translation>
+    </message>
+    <message>
+        <source>Source: %1</source>
+        <translation>来源：%1</translation>
+    </message>
+    <message>
+        <source>Plays everywhere. Lower CRF: better and larger.</source>
+        <translation>几乎所有播放器都能播放。CRF 越低，质量越好、文件越大。</translation>
+    </message>
+    <message>
+        <source>About half the size of H.264 at the same quality; not every player has it.</source>
+        <translation>同等质量下约为 H.264 的一半大小；并非所有播放器都支持。</translation>
+    </message>
+    <message>
+        <source>For the web. Lower CRF: better and larger.</source>
+        <translation>适用于网页。CRF 越低，质量越好、文件越大。</translation>
+    </message>
+    <message>
+        <source>Lossless: the decoded frames exactly, for editing. Large.</source>
+        <translation>无损：与解码后的帧完全一致，适合剪辑。文件很大。</translation>
+    </message>
+    <message>
+        <source>256 colours, loops; no settings stored.</source>
+        <translation>256 色，循环播放；不保存设置。</translation>
+    </message>
+    <message>
+        <source>A folder of numbered PNG frames, each with the settings.</source>
+        <translation>一个包含编号 PNG 帧的文件夹，每帧都带有设置。</translation>
+    </message>
+    <message>
+        <source>GIF files hold no settings.</source>
+        <translation>GIF 文件无法保存设置。</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>CRF %1</source>
+        <translation>CRF %1</translation>
+    </message>
+    <message>
+        <source>lossless</source>
+        <translation>无损</translation>
+    </message>
+    <message>
+        <source>256 colours</source>
+        <translation>256 色</translation>
+    </message>
+    <message>
+        <source>Folder to put the PNG sequence in</source>
+        <translation>存放 PNG 序列的文件夹</translation>
+    </message>
+    <message>
+        <source>Choose where to save the export.</source>
+        <translation>请选择导出的保存位置。</translation>
+    </message>
+    <message>
+        <source>Exporting to %1…</source>
+        <translation>正在导出到 %1…</translation>
+    </message>
+    <message>
+        <source>Cancelling…</source>
+        <translation>正在取消…</translation>
+    </message>
+    <message>
+        <source>Exported to %1</source>
+        <translation>已导出到 %1</translation>
+    </message>
+    <message>
+        <source>Export cancelled: nothing was written.</source>
+        <translation>导出已取消：没有写入任何文件。</translation>
     </message>
 </context>
 <context>
@@ -706,6 +1138,14 @@ The video, its settings and its log go with it; the job leaves the render queue.
     <message>
         <source>Could not move %1 to the trash. Check that the folder is writable; on some drives there is no trash.</source>
         <translation>无法将 %1 移到回收站。请确认该文件夹可写；某些磁盘上没有回收站。</translation>
+    </message>
+    <message>
+        <source>Variation %1 of %2 (%3), kept</source>
+        <translation>变体 %1/%2（%3），已保留</translation>
+    </message>
+    <message>
+        <source>Variation %1 of %2 (%3)</source>
+        <translation>变体 %1/%2（%3）</translation>
     </message>
 </context>
 <context>
@@ -921,6 +1361,10 @@ The video, its settings and its log go with it; the job leaves the render queue.
         <source>The built-in demo model makes %1×%2, %3 frames only.</source>
         <translation>内置演示模型只能生成 %1×%2、%3 帧的视频。</translation>
     </message>
+    <message>
+        <source>The seed is set to Fixed but its field is empty: enter a seed, or choose Random.</source>
+        <translation>种子设为“固定”但输入框为空：请输入种子，或选择“随机”。</translation>
+    </message>
 </context>
 <context>
     <name>wan::ui::ImageDropZone</name>
@@ -973,6 +1417,17 @@ Video: %4×%5 (same area as the chosen size, aspect kept)</source>
 Image: %2×%3</source>
         <translation>%1
 图片：%2×%3</translation>
+    </message>
+</context>
+<context>
+    <name>wan::ui::JobNotifier</name>
+    <message>
+        <source>Job finished</source>
+        <translation>任务完成</translation>
+    </message>
+    <message>
+        <source>Job failed</source>
+        <translation>任务失败</translation>
     </message>
 </context>
 <context>
@@ -1273,6 +1728,38 @@ Force quit ends Wan Studio at once.</source>
         <source>Model folder: %1</source>
         <translation>模型文件夹：%1</translation>
     </message>
+    <message>
+        <source>No group of variations in the queue.</source>
+        <translation>队列中没有变体组。</translation>
+    </message>
+    <message>
+        <source>Variations…</source>
+        <translation>变体…</translation>
+    </message>
+    <message>
+        <source>Queue several seeds, or a grid of guidance, shift and steps, as one group and compare the results side by side</source>
+        <translation>将多个种子，或引导强度、偏移与步数的网格，作为一组加入队列，并排比较结果</translation>
+    </message>
+    <message>
+        <source>Compare variations…</source>
+        <translation>比较变体…</translation>
+    </message>
+    <message>
+        <source>Keyboard Shortcuts</source>
+        <translation>键盘快捷键</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n job(s) added to the render queue as one group.</source>
+        <translation><numerusform>已将 %n 个任务作为一组加入渲染队列。</numerusform></translation>
+    </message>
+    <message>
+        <source>Finish editing the queued job first.</source>
+        <translation>请先完成对队列中任务的编辑。</translation>
+    </message>
+    <message>
+        <source>Memory: %1 (recommended for this computer)</source>
+        <translation>内存模式：%1（为本机推荐）</translation>
+    </message>
 </context>
 <context>
     <name>wan::ui::MaskPainter</name>
@@ -1374,6 +1861,17 @@ Force quit ends Wan Studio at once.</source>
     <message>
         <source>Tinted areas are generated (white in the mask); the rest of the video is kept. A box track moves a box between key frames: pick a frame, drag a box, repeat; before the first and after the last key the box stays put.</source>
         <translation>着色区域将被生成（蒙版中为白色），视频其余部分保持不变。框轨迹让框在关键帧之间移动：选择一帧，拖出一个框，重复此操作；在第一个关键帧之前和最后一个关键帧之后，框保持不动。</translation>
+    </message>
+</context>
+<context>
+    <name>wan::ui::MemoryPlanView</name>
+    <message>
+        <source>Memory plan: %1</source>
+        <translation>内存计划：%1</translation>
+    </message>
+    <message>
+        <source>Memory plan: not available (%1)</source>
+        <translation>内存计划：无法给出（%1）</translation>
     </message>
 </context>
 <context>
@@ -1795,6 +2293,62 @@ Force quit ends Wan Studio at once.</source>
         <source>Delete %1 and every file in it? This cannot be undone.</source>
         <translation>删除 %1 及其中的所有文件？此操作无法撤销。</translation>
     </message>
+    <message>
+        <source>Download options</source>
+        <translation>下载选项</translation>
+    </message>
+    <message>
+        <source>Only for gated or private repositories</source>
+        <translation>仅用于需要授权或私有的仓库</translation>
+    </message>
+    <message>
+        <source>Access token:</source>
+        <translation>访问令牌：</translation>
+    </message>
+    <message>
+        <source>How many files of a model download at the same time</source>
+        <translation>一个模型同时下载的文件数</translation>
+    </message>
+    <message>
+        <source>Files at once:</source>
+        <translation>同时下载文件数：</translation>
+    </message>
+    <message>
+        <source> MB/s</source>
+        <translation> MB/s</translation>
+    </message>
+    <message>
+        <source>No limit</source>
+        <translation>不限速</translation>
+    </message>
+    <message>
+        <source>One limit shared by all files downloading at the same time</source>
+        <translation>所有同时下载的文件共用这一个限速</translation>
+    </message>
+    <message>
+        <source>Speed limit:</source>
+        <translation>限速：</translation>
+    </message>
+    <message>
+        <source>Changes apply to downloads started or resumed from now on.</source>
+        <translation>更改对此后开始或继续的下载生效。</translation>
+    </message>
+    <message>
+        <source>Reading…</source>
+        <translation>正在读取…</translation>
+    </message>
+    <message>
+        <source>Kept in the system keychain</source>
+        <translation>保存在系统钥匙串中</translation>
+    </message>
+    <message>
+        <source>No keychain: kept in the settings file</source>
+        <translation>没有可用的钥匙串：保存在设置文件中</translation>
+    </message>
+    <message>
+        <source>Saving…</source>
+        <translation>正在保存…</translation>
+    </message>
 </context>
 <context>
     <name>wan::ui::PlayerWidget</name>
@@ -1845,6 +2399,25 @@ Force quit ends Wan Studio at once.</source>
     <message>
         <source>A first-and-last-frame job from this clip's end to the start of another finished clip</source>
         <translation>一个首尾帧任务：从该片段的结尾过渡到另一个已完成片段的开头</translation>
+    </message>
+</context>
+<context>
+    <name>wan::ui::PreviewView</name>
+    <message>
+        <source>Frame %1/%2</source>
+        <translation>第 %1/%2 帧</translation>
+    </message>
+    <message>
+        <source>All frames</source>
+        <translation>全部帧</translation>
+    </message>
+    <message>
+        <source>Show every latent frame of the preview in a strip below</source>
+        <translation>在下方的条带中显示预览的每个潜空间帧</translation>
+    </message>
+    <message>
+        <source>Which frame of the clip the preview shows</source>
+        <translation>预览显示片段中的哪一帧</translation>
     </message>
 </context>
 <context>
@@ -1999,6 +2572,10 @@ Force quit ends Wan Studio at once.</source>
         <source>Rewritten by %1. Edit it if you like, then use it or keep the original.</source>
         <translation>由 %1 改写。可以先修改，然后使用改写或保留原文。</translation>
     </message>
+    <message>
+        <source>Your edits to the rewrite are kept. Press Retry to rewrite the prompt in %1 instead (that replaces your edits).</source>
+        <translation>您对改写结果的修改已保留。按“重试”可改用%1改写提示词（这会替换您的修改）。</translation>
+    </message>
 </context>
 <context>
     <name>wan::ui::PromptExtendSettingsPage</name>
@@ -2113,6 +2690,17 @@ Force quit ends Wan Studio at once.</source>
     <message>
         <source>The system keychain did not take the key (%1).</source>
         <translation>系统密钥环未能保存该密钥（%1）。</translation>
+    </message>
+</context>
+<context>
+    <name>wan::ui::QueueEtaLabel</name>
+    <message numerus="yes">
+        <source>Queue: %n job(s), about %1</source>
+        <translation><numerusform>队列：%n 个任务，约 %1</numerusform></translation>
+    </message>
+    <message>
+        <source>Time until every queued job is done, from the running job's progress and the stage times measured on earlier jobs</source>
+        <translation>根据正在运行任务的进度和以往任务测得的各阶段用时，估算全部排队任务完成所需的时间</translation>
     </message>
 </context>
 <context>
@@ -2244,6 +2832,10 @@ Extended from: %2</source>
 
 扩写自：%2</translation>
     </message>
+    <message>
+        <source>Being edited</source>
+        <translation>正在编辑</translation>
+    </message>
 </context>
 <context>
     <name>wan::ui::SettingsDialog</name>
@@ -2310,6 +2902,37 @@ Extended from: %2</source>
     <message>
         <source>Noise</source>
         <translation>噪声</translation>
+    </message>
+    <message>
+        <source>All free GPU memory</source>
+        <translation>全部空闲显存</translation>
+    </message>
+    <message>
+        <source>%1 GB</source>
+        <translation>%1 GB</translation>
+    </message>
+    <message>
+        <source>The most GPU memory a job may use, below what is free: leave room for games, a browser or a second job. The plan under the form shows what fits.</source>
+        <translation>一个任务最多可使用的显存（不超过空闲显存）：为游戏、浏览器或另一个任务留出空间。表单下方的计划会显示能放下什么。</translation>
+    </message>
+    <message>
+        <source>GPU memory budget</source>
+        <translation>显存预算</translation>
+    </message>
+</context>
+<context>
+    <name>wan::ui::ShortcutsDialog</name>
+    <message>
+        <source>Keyboard Shortcuts</source>
+        <translation>键盘快捷键</translation>
+    </message>
+    <message>
+        <source>Keys</source>
+        <translation>按键</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>操作</translation>
     </message>
 </context>
 <context>
@@ -2492,6 +3115,155 @@ Extended from: %2</source>
     <message>
         <source>Drop image files here, or add them with the button</source>
         <translation>将图片文件拖到这里，或用按钮添加</translation>
+    </message>
+</context>
+<context>
+    <name>wan::ui::VariationSheetDialog</name>
+    <message>
+        <source>Missing: no longer in the queue</source>
+        <translation>缺失：已不在队列中</translation>
+    </message>
+    <message>
+        <source>Missing: the result file is gone</source>
+        <translation>缺失：结果文件已不存在</translation>
+    </message>
+    <message>
+        <source>%1 %2%</source>
+        <translation>%1 %2%</translation>
+    </message>
+    <message>
+        <source>Kept</source>
+        <translation>已保留</translation>
+    </message>
+    <message>
+        <source>Keep</source>
+        <translation>保留</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>正在加载…</translation>
+    </message>
+    <message>
+        <source>No job of this group is left in the queue.</source>
+        <translation>队列中已没有该组的任务。</translation>
+    </message>
+    <message>
+        <source>Frame %1 of %2</source>
+        <translation>第 %1 帧，共 %2 帧</translation>
+    </message>
+    <message numerus="yes">
+        <source>Keep only %1 and discard the other %n job(s) of this group? Their results go to the trash and they leave the queue.</source>
+        <translation><numerusform>只保留 %1，并丢弃该组的其他 %n 个任务？它们的结果会移到回收站，并离开队列。</numerusform></translation>
+    </message>
+    <message>
+        <source>The running job is left alone; cancel it in the render queue.</source>
+        <translation>正在运行的任务不受影响；请在渲染队列中取消它。</translation>
+    </message>
+    <message>
+        <source>Discard the others</source>
+        <translation>丢弃其他</translation>
+    </message>
+    <message>
+        <source>Discard</source>
+        <translation>丢弃</translation>
+    </message>
+    <message>
+        <source>Variations</source>
+        <translation>变体</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>暂停</translation>
+    </message>
+    <message>
+        <source>Play</source>
+        <translation>播放</translation>
+    </message>
+    <message>
+        <source>Discard the others…</source>
+        <translation>丢弃其他…</translation>
+    </message>
+    <message>
+        <source>Keep only the kept result: the group's other jobs leave the queue and their folders go to the trash (asks first)</source>
+        <translation>只保留已保留的结果：该组的其他任务离开队列，其文件夹移到回收站（会先询问）</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+</context>
+<context>
+    <name>wan::ui::VariationsDialog</name>
+    <message>
+        <source>Steps are whole numbers (got %1).</source>
+        <translation>步数必须是整数（收到 %1）。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n job(s) queued as one group: %1</source>
+        <translation><numerusform>%n 个任务已作为一组加入队列：%1</numerusform></translation>
+    </message>
+    <message>
+        <source>Variations</source>
+        <translation>变体</translation>
+    </message>
+    <message>
+        <source>Seeds:</source>
+        <translation>种子：</translation>
+    </message>
+    <message>
+        <source>The seed is random: each job gets its own random seed, drawn now and shown on its cell.</source>
+        <translation>种子为随机：每个任务现在各自抽取一个随机种子，并显示在其格子上。</translation>
+    </message>
+    <message>
+        <source>Seeds %1, %2, … counted up from the form's seed.</source>
+        <translation>种子 %1、%2、…，从表单中的种子开始递增。</translation>
+    </message>
+    <message>
+        <source>Grid (every combination, at most %1):</source>
+        <translation>网格（所有组合，最多 %1 个）：</translation>
+    </message>
+    <message>
+        <source>Guidance:</source>
+        <translation>引导强度：</translation>
+    </message>
+    <message>
+        <source>Shift:</source>
+        <translation>偏移：</translation>
+    </message>
+    <message>
+        <source>Steps:</source>
+        <translation>步数：</translation>
+    </message>
+    <message>
+        <source>values, e.g. 4; 5; 6 (empty: the form's)</source>
+        <translation>数值，例如 4; 5; 6（留空：使用表单中的值）</translation>
+    </message>
+    <message>
+        <source>Add to queue</source>
+        <translation>加入队列</translation>
+    </message>
+</context>
+<context>
+    <name>wan::ui::ViewMenu</name>
+    <message>
+        <source>&amp;View</source>
+        <translation>视图(&amp;V)</translation>
+    </message>
+    <message>
+        <source>Theme</source>
+        <translation>主题</translation>
+    </message>
+    <message>
+        <source>Follow the system</source>
+        <translation>跟随系统</translation>
+    </message>
+    <message>
+        <source>Light</source>
+        <translation>浅色</translation>
+    </message>
+    <message>
+        <source>Dark</source>
+        <translation>深色</translation>
     </message>
 </context>
 </TS>

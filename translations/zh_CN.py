@@ -679,4 +679,318 @@ ZH = {
 'Same seed': '相同种子',
 'New seed': '新种子',
 '%1 GB': '%1 GB',
+'Download options':
+    '下载选项',
+'Only for gated or private repositories':
+    '仅用于需要授权或私有的仓库',
+'Access token:':
+    '访问令牌：',
+'How many files of a model download at the same time':
+    '一个模型同时下载的文件数',
+'Files at once:':
+    '同时下载文件数：',
+' MB/s':
+    ' MB/s',
+'No limit':
+    '不限速',
+'One limit shared by all files downloading at the same time':
+    '所有同时下载的文件共用这一个限速',
+'Speed limit:':
+    '限速：',
+'Changes apply to downloads started or resumed from now on.':
+    '更改对此后开始或继续的下载生效。',
+'Reading…':
+    '正在读取…',
+'Kept in the system keychain':
+    '保存在系统钥匙串中',
+'No keychain: kept in the settings file':
+    '没有可用的钥匙串：保存在设置文件中',
+'Saving…':
+    '正在保存…',
+'Memory: %1 (recommended for this computer)':
+    '内存模式：%1（为本机推荐）',
+'models moved off the GPU between stages':
+    '各阶段之间将模型移出 GPU',
+'DiT streamed block by block':
+    'DiT 逐块流式载入',
+'every model on the GPU':
+    '所有模型都在 GPU 上',
+'video decoded in tiles':
+    '分块解码视频',
+'GPU %1: %2.':
+    'GPU %1：%2。',
+'About %1 GB of GPU memory, of %2 GB it may use.':
+    '约占用 %1 GB 显存，可用上限 %2 GB。',
+'About %1 GB of GPU memory (free memory unknown).':
+    '约占用 %1 GB 显存（空闲显存未知）。',
+'Processor.':
+    '处理器。',
+'Processor: %1.':
+    '处理器：%1。',
+'About %1 GB of system memory, of %2 GB free.':
+    '约占用 %1 GB 系统内存，当前空闲 %2 GB。',
+'About %1 GB of system memory.':
+    '约占用 %1 GB 系统内存。',
+'It would not fit: %1':
+    '放不下：%1',
+'Memory plan: %1':
+    '内存计划：%1',
+'Memory plan: not available (%1)':
+    '内存计划：无法给出（%1）',
+'All free GPU memory':
+    '全部空闲显存',
+'The most GPU memory a job may use, below what is free: leave room for games, a browser or a second job. The plan under the form shows what fits.':
+    '一个任务最多可使用的显存（不超过空闲显存）：为游戏、浏览器或另一个任务留出空间。表单下方的计划会显示能放下什么。',
+'GPU memory budget':
+    '显存预算',
+'This build cannot play %1.':
+    '此版本无法播放 %1。',
+'The %1 model was not trained at %2×%3 (it knows %4): the video may come out distorted or repeated.':
+    '%1 模型没有在 %2×%3 下训练过（它熟悉 %4）：视频可能变形或出现重复。',
+'The %1 model was trained on clips of up to %2 frames: at %3 the motion may loop or lose coherence. Longer videos come out better in parts.':
+    '%1 模型训练时的片段最多 %2 帧：在 %3 帧时动作可能循环或失去连贯。较长的视频分段生成效果更好。',
+"Add the form's job to the queue":
+    '将表单中的任务加入队列',
+'Export the selected or shown result':
+    '导出选中或正在显示的结果',
+'Paste an image as the first frame':
+    '粘贴图片作为首帧',
+'Show the keyboard shortcuts':
+    '显示键盘快捷键',
+'Pause or resume the queue':
+    '暂停或继续队列',
+'Move the selected job up':
+    '上移选中的任务',
+'Move the selected job down':
+    '下移选中的任务',
+'Remove the selected job':
+    '移除选中的任务',
+'Retry the selected failed or cancelled job':
+    '重试选中的失败或已取消任务',
+'Play or pause':
+    '播放或暂停',
+'One frame back':
+    '后退一帧',
+'One frame forward':
+    '前进一帧',
+'Loop on or off':
+    '开启或关闭循环',
+'Open the selected result in the player':
+    '在播放器中打开选中的结果',
+'Move the selected result to the trash':
+    '将选中的结果移到回收站',
+"Search the gallery's prompts":
+    '搜索图库中的提示词',
+'Player':
+    '播放器',
+'Anywhere':
+    '任意位置',
+'"%1" is not a number.':
+    '“%1”不是数字。',
+'Choose between %1 and %2 seeds.':
+    '请选择 %1 到 %2 个种子。',
+'A value is listed twice; list each value once.':
+    '有数值重复列出；每个数值只列一次。',
+'List two or more values for guidance, shift or steps.':
+    '请为引导强度、偏移或步数列出两个或更多数值。',
+'%1 combinations: a grid holds at most %2. List fewer values.':
+    '共 %1 种组合：网格最多容纳 %2 种。请减少数值。',
+'%1: %2':
+    '%1：%2',
+'random':
+    '随机',
+'%1 %2':
+    '%1 %2',
+'Could not move %1 to the trash; that job was kept.':
+    '无法将 %1 移到回收站；该任务已保留。',
+'Could not export %1: %2':
+    '无法导出 %1：%2',
+'retimed, no new frames: plays %1× as fast':
+    '仅改变时间，不生成新帧：以 %1 倍速播放',
+'No output folder is set: choose one in Settings.':
+    '尚未设置输出文件夹：请在“设置”中选择。',
+'The output folder %1 is a file, not a folder: choose another output folder in Settings.':
+    '输出文件夹 %1 是一个文件而不是文件夹：请在“设置”中选择其他输出文件夹。',
+'The output folder %1 cannot be created: %2 is a file. Choose another output folder in Settings.':
+    '无法创建输出文件夹 %1：%2 是一个文件。请在“设置”中选择其他输出文件夹。',
+'The output folder %1 is not writable: choose another output folder in Settings, or allow writing to it.':
+    '输出文件夹 %1 不可写：请在“设置”中选择其他输出文件夹，或允许写入该文件夹。',
+'The output folder %1 cannot be created: %2 is not writable. Choose another output folder in Settings.':
+    '无法创建输出文件夹 %1：%2 不可写。请在“设置”中选择其他输出文件夹。',
+'H.264 MP4':
+    'H.264 MP4',
+'H.265 MP4':
+    'H.265 MP4',
+'VP9 WebM':
+    'VP9 WebM',
+'WebM video (*.webm)':
+    'WebM 视频 (*.webm)',
+'FFV1 MKV (lossless)':
+    'FFV1 MKV（无损）',
+'Matroska video (*.mkv)':
+    'Matroska 视频 (*.mkv)',
+'GIF (256 colours)':
+    'GIF（256 色）',
+'GIF animation (*.gif)':
+    'GIF 动画 (*.gif)',
+'PNG sequence (a folder)':
+    'PNG 序列（一个文件夹）',
+'%1 — not in this build':
+    '%1 — 此版本不支持',
+'The FFmpeg this copy of Wan Studio runs with has no encoder for %1.':
+    '本 Wan Studio 所用的 FFmpeg 没有 %1 编码器。',
+'%1 fps (as generated)':
+    '%1 fps（与生成时相同）',
+'%1 fps (%2)':
+    '%1 fps（%2）',
+'Other rates show the same frames faster: this build makes no new frames (no frame interpolation yet).':
+    '其他帧率只是更快地播放相同的帧：此版本不会生成新帧（尚无插帧）。',
+'Lossless (FFV1 MKV: the frames exactly)':
+    '无损（FFV1 MKV：逐帧完全一致）',
+'Include the prompt, seed and settings (JSON)':
+    '包含提示词、种子和设置（JSON）',
+'Format:':
+    '格式：',
+'Frame rate:':
+    '帧率：',
+'Quality:':
+    '质量：',
+'Metadata:':
+    '元数据：',
+'Save to:':
+    '保存到：',
+'Export':
+    '导出',
+'Source: %1':
+    '来源：%1',
+'Plays everywhere. Lower CRF: better and larger.':
+    '几乎所有播放器都能播放。CRF 越低，质量越好、文件越大。',
+'About half the size of H.264 at the same quality; not every player has it.':
+    '同等质量下约为 H.264 的一半大小；并非所有播放器都支持。',
+'For the web. Lower CRF: better and larger.':
+    '适用于网页。CRF 越低，质量越好、文件越大。',
+'Lossless: the decoded frames exactly, for editing. Large.':
+    '无损：与解码后的帧完全一致，适合剪辑。文件很大。',
+'256 colours, loops; no settings stored.':
+    '256 色，循环播放；不保存设置。',
+'A folder of numbered PNG frames, each with the settings.':
+    '一个包含编号 PNG 帧的文件夹，每帧都带有设置。',
+'GIF files hold no settings.':
+    'GIF 文件无法保存设置。',
+'Close':
+    '关闭',
+'CRF %1':
+    'CRF %1',
+'lossless':
+    '无损',
+'256 colours':
+    '256 色',
+'Folder to put the PNG sequence in':
+    '存放 PNG 序列的文件夹',
+'Choose where to save the export.':
+    '请选择导出的保存位置。',
+'Exporting to %1…':
+    '正在导出到 %1…',
+'Export cancelled: nothing was written.':
+    '导出已取消：没有写入任何文件。',
+'Variation %1 of %2 (%3), kept':
+    '变体 %1/%2（%3），已保留',
+'Variation %1 of %2 (%3)':
+    '变体 %1/%2（%3）',
+'The seed is set to Fixed but its field is empty: enter a seed, or choose Random.':
+    '种子设为“固定”但输入框为空：请输入种子，或选择“随机”。',
+'Job finished':
+    '任务完成',
+'Job failed':
+    '任务失败',
+'No group of variations in the queue.':
+    '队列中没有变体组。',
+'Variations…':
+    '变体…',
+'Queue several seeds, or a grid of guidance, shift and steps, as one group and compare the results side by side':
+    '将多个种子，或引导强度、偏移与步数的网格，作为一组加入队列，并排比较结果',
+'Compare variations…':
+    '比较变体…',
+'Keyboard Shortcuts':
+    '键盘快捷键',
+'%n job(s) added to the render queue as one group.':
+    ['已将 %n 个任务作为一组加入渲染队列。'],
+'Finish editing the queued job first.':
+    '请先完成对队列中任务的编辑。',
+'All frames':
+    '全部帧',
+'Show every latent frame of the preview in a strip below':
+    '在下方的条带中显示预览的每个潜空间帧',
+'Which frame of the clip the preview shows':
+    '预览显示片段中的哪一帧',
+'Your edits to the rewrite are kept. Press Retry to rewrite the prompt in %1 instead (that replaces your edits).':
+    '您对改写结果的修改已保留。按“重试”可改用%1改写提示词（这会替换您的修改）。',
+'Queue: %n job(s), about %1':
+    ['队列：%n 个任务，约 %1'],
+"Time until every queued job is done, from the running job's progress and the stage times measured on earlier jobs":
+    '根据正在运行任务的进度和以往任务测得的各阶段用时，估算全部排队任务完成所需的时间',
+'Being edited':
+    '正在编辑',
+'Keys':
+    '按键',
+'Action':
+    '操作',
+'Missing: no longer in the queue':
+    '缺失：已不在队列中',
+'Missing: the result file is gone':
+    '缺失：结果文件已不存在',
+'%1 %2%':
+    '%1 %2%',
+'Kept':
+    '已保留',
+'Keep':
+    '保留',
+'Loading…':
+    '正在加载…',
+'No job of this group is left in the queue.':
+    '队列中已没有该组的任务。',
+'Keep only %1 and discard the other %n job(s) of this group? Their results go to the trash and they leave the queue.':
+    ['只保留 %1，并丢弃该组的其他 %n 个任务？它们的结果会移到回收站，并离开队列。'],
+'The running job is left alone; cancel it in the render queue.':
+    '正在运行的任务不受影响；请在渲染队列中取消它。',
+'Discard the others':
+    '丢弃其他',
+'Discard':
+    '丢弃',
+'Variations':
+    '变体',
+'Discard the others…':
+    '丢弃其他…',
+"Keep only the kept result: the group's other jobs leave the queue and their folders go to the trash (asks first)":
+    '只保留已保留的结果：该组的其他任务离开队列，其文件夹移到回收站（会先询问）',
+'Steps are whole numbers (got %1).':
+    '步数必须是整数（收到 %1）。',
+'%n job(s) queued as one group: %1':
+    ['%n 个任务已作为一组加入队列：%1'],
+'Seeds:':
+    '种子：',
+'The seed is random: each job gets its own random seed, drawn now and shown on its cell.':
+    '种子为随机：每个任务现在各自抽取一个随机种子，并显示在其格子上。',
+"Seeds %1, %2, … counted up from the form's seed.":
+    '种子 %1、%2、…，从表单中的种子开始递增。',
+'Grid (every combination, at most %1):':
+    '网格（所有组合，最多 %1 个）：',
+'Guidance:':
+    '引导强度：',
+'Shift:':
+    '偏移：',
+'Steps:':
+    '步数：',
+"values, e.g. 4; 5; 6 (empty: the form's)":
+    '数值，例如 4; 5; 6（留空：使用表单中的值）',
+'&View':
+    '视图(&V)',
+'Theme':
+    '主题',
+'Follow the system':
+    '跟随系统',
+'Light':
+    '浅色',
+'Dark':
+    '深色',
 }

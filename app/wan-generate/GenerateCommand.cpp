@@ -7,6 +7,7 @@
 #include "wan/Error.h"
 #include "wan/ModelFolder.h"
 #include "wan/PromptExtend.h"
+#include "wan/RequestAdvice.h"
 
 #include <spdlog/spdlog.h>
 
@@ -241,6 +242,10 @@ Request buildRequest(const CliOptions& o, ModelType folderType, bool smallModel)
     r.frameNum = o.frameNum.value_or(r.task == Task::T2I ? 1 : (fromSource ? 0 : 81));
     if (r.task == Task::T2I && r.frameNum != 1)
         bad("--frame_num must be 1 for t2i-14B");
+    if (!demo && !isTrainedFrameCount(kind, modelSize, r.frameNum))
+        spdlog::warn("--frame_num {}: {} was trained on clips of up to {} frames; longer ones may loop or "
+                     "lose coherence",
+                     r.frameNum, task, trainedFrameLimit(kind, modelSize));
     r.steps = o.sampleSteps.value_or(r.steps);
     r.shift = o.sampleShift.value_or(defaultShift(kind, r.width, r.height));
     r.guideScale = o.sampleGuideScale;

@@ -1,6 +1,7 @@
 // Wan Studio: builds the services (settings, log, render queue, inference thread, engine adapters) and hands
 // them to the main window.
 #include "EngineAdapters.h"
+#include "ExportAdapters.h"
 #include "InferenceBridge.h"
 #include "MainWindow.h"
 #include "MediaAdapters.h"
@@ -13,6 +14,7 @@
 #include "SettingsDialog.h"
 #include "SingleInstance.h"
 #include "StalePartials.h"
+#include "Theme.h"
 #include "wan/Devices.h"
 #include "wan/Request.h"
 
@@ -34,6 +36,7 @@
 
 #include <cstdio>
 #include <memory>
+#include <string_view>
 
 namespace {
 
@@ -98,6 +101,22 @@ private:
 int main(int argc, char** argv)
 {
     const QDateTime processStart = QDateTime::currentDateTime();
+    // Answered from a terminal before anything needs a display.
+    for (int i = 1; i < argc; ++i) {
+        const std::string_view arg(argv[i]);
+        if (arg == "--version") {
+            std::printf("wan-studio %s\n", WAN_STUDIO_VERSION);
+            return 0;
+        }
+        if (arg == "--help" || arg == "-h") {
+            std::printf("Usage: wan-studio\n"
+                        "Opens Wan Studio, the desktop studio for the Wan2.1 video models.\n"
+                        "  --version  print the version and exit\n"
+                        "  --help     print this help and exit\n"
+                        "Generating from a terminal: wan-generate --help\n");
+            return 0;
+        }
+    }
     if (!displayAvailable()) {
         std::fprintf(
             stderr, "wan-studio: no display found (neither DISPLAY nor WAYLAND_DISPLAY is set).\n"
@@ -125,6 +144,8 @@ int main(int argc, char** argv)
     QSettings settings;
     Translations translations;
     translations.install(settings.value(QLatin1String(wan::ui::settings_keys::kLanguage)).toString());
+    wan::ui::applyTheme(wan::ui::themeChoiceFromName(
+        settings.value(QLatin1String(wan::ui::theme_settings_keys::kTheme)).toString()));
 
     const QString dataDir = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
     // One instance per data folder: two would both rewrite queue.json and run the same jobs. A second start
@@ -203,6 +224,9 @@ int main(int argc, char** argv)
     services.listDevices = &wan::listDevices;
     services.readVideoFrames = &wan::ui::readVideoEnds;
     services.readVideoTags = &wan::ui::readVideoTags;
+    services.planMemory = &wan::ui::planMemoryChecked;
+    services.readVideoClip = &wan::ui::readVideoClip;
+    services.exportVideo = wan::ui::videoExportService();
     services.negativePrompt = &wan::ui::officialNegativePrompt;
     services.switchLanguage = [&translations](const QString& language) { translations.install(language); };
     services.logFile = logFile;

@@ -8,3 +8,7 @@ if(TARGET wan-generate)
     target_compile_definitions(test_cli PRIVATE WAN_GENERATE_PATH="$<TARGET_FILE:wan-generate>")
     add_dependencies(test_cli wan-generate)
 endif()
+
+# The engine's encoded prompts: LRU bounds and a repeated negative prompt encoded once.
+wan_add_test(test_textcontextcache TORCH SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_textcontextcache.cpp
+    LIBS wan_pipeline wan_io LABELS model)

@@ -112,6 +112,7 @@ private Q_SLOTS:
     void devicePlans_data();
     void devicePlans();
     void deviceEstimateMatchesTodaysBlock();
+    void streamedDitHoldsTwoBlocks();
     void unknownFreeMemoryIsNotZero();
     void deviceRefusalSaysWhatWouldFit();
     void forcedModeIsKept();
@@ -365,6 +366,18 @@ void TestMemoryPlanner::devicePlans()
     p.tileVae = true;
     QVERIFY(residentPeak > t5CpuPeak && t5CpuPeak > streamPeak &&
             streamPeak >= estimateDeviceMemory(in, p).peak());
+}
+
+// Block streaming's ring keeps two blocks on the device (one computing, the next being copied in).
+void TestMemoryPlanner::streamedDitHoldsTwoBlocks()
+{
+    for (const bool big : {false, true}) {
+        const auto in = deviceJob(big, 832, 480, 81);
+        const auto whole = estimateDeviceMemory(in, gpuPlacement(true, true, false));
+        const auto streamed = estimateDeviceMemory(in, gpuPlacement(true, true, true));
+        QCOMPARE(whole.denoiseStage - streamed.denoiseStage,
+                 std::uint64_t(in.ditLayers - 2) * in.ditBlockWeights);
+    }
 }
 
 void TestMemoryPlanner::deviceEstimateMatchesTodaysBlock()

@@ -109,6 +109,7 @@ private Q_SLOTS:
     void jobErrors();
     void geometry();
     void planner();
+    void planDetails();
 
 private:
     Engine m_engine; // shared by the rows: models stay cached while folder/device/precision stay the same
@@ -506,6 +507,52 @@ void TestPipeline::planner()
     r.memory = wan::MemoryMode::OffloadT5Cpu;
     const auto least = plan(80ull << 30);
     QVERIFY(least.offloadModels && least.t5OnCpu);
+}
+
+void TestPipeline::planDetails()
+{
+    // The plan as values (what the app shows before Generate) on the t2v fixture, on the CPU: nothing on a
+    // GPU, a host estimate that grows with the frame count, the same words as planMemory(), and the host
+    // refusal when the available memory is too small.
+    WAN_REQUIRE_FIXTURES();
+    Request r;
+    r.task = Task::T2V;
+    r.ckptDir = test::fixturesDir() / "wan-tiny-t2v";
+    r.device = "cpu";
+    r.width = 64;
+    r.height = 64;
+    r.frameNum = 9;
+    r.prompt = "plan";
+    Engine engine;
+    const MemoryPlan plan = engine.planMemoryDetails(r);
+    QCOMPARE(QString::fromStdString(plan.device), QStringLiteral("cpu"));
+    QCOMPARE(plan.devicePeakBytes, std::uint64_t(0));
+    QVERIFY(!plan.deviceBudgetBytes);
+    QVERIFY(plan.hostPeakBytes > 0);
+    QVERIFY(plan.hostAvailableBytes > 0); // /proc/meminfo here
+    QVERIFY(plan.refusal.empty());
+    QVERIFY(!plan.streamDitBlocks && !plan.offloadModels);
+    QCOMPARE(QString::fromStdString(engine.planMemory(r)), QString::fromStdString(plan.description));
+    r.frameNum = 81;
+    const MemoryPlan longer = engine.planMemoryDetails(r);
+    QVERIFY2(longer.hostPeakBytes > plan.hostPeakBytes,
+             qPrintable(QStringLiteral("%1 vs %2").arg(longer.hostPeakBytes).arg(plan.hostPeakBytes)));
+
+    EngineInternals::setAvailableHostMemory(engine, std::uint64_t(1) << 20);
+    const MemoryPlan refused = engine.planMemoryDetails(r);
+    QCOMPARE(refused.hostAvailableBytes, std::uint64_t(1) << 20);
+    QVERIFY(!refused.refusal.empty());
+    QVERIFY2(QString::fromStdString(engine.planMemory(r)).contains(QString::fromStdString(refused.refusal)),
+             refused.refusal.c_str());
+
+    r.ckptDir = test::fixturesDir() / "wan-tiny-i2v"; // the wrong model type: the request's error
+    bool threw = false;
+    try {
+        engine.planMemoryDetails(r);
+    } catch (const Error&) {
+        threw = true;
+    }
+    QVERIFY(threw);
 }
 
 QTEST_GUILESS_MAIN(TestPipeline)

@@ -3,6 +3,7 @@
 // settings.json rules (version, unknown keys, legacy memory flags).
 #include "wan/PromptExtend.h"
 #include "wan/Request.h"
+#include "wan/RequestAdvice.h"
 
 #include <QTemporaryDir>
 #include <QTest>
@@ -78,6 +79,7 @@ private Q_SLOTS:
     void defaultsPerTask_data();
     void defaultsPerTask();
     void trainedSizes();
+    void trainedFrameCounts();
     void validationRules_data();
     void validationRules();
     void validDefaults();
@@ -195,6 +197,18 @@ void TestRequest::defaultsPerTask()
     QCOMPARE(r.fps, kOfficialFps);
     QVERIFY(!examplePrompt(Task(task)).empty());
     QVERIFY(!defaultNegativePrompt(Task(task)).empty());
+}
+
+void TestRequest::trainedFrameCounts()
+{
+    for (ModelSize size : {ModelSize::Small, ModelSize::Large}) {
+        QCOMPARE(trainedFrameLimit(Task::T2V, size), 81);
+        QVERIFY(isTrainedFrameCount(Task::T2V, size, 81));
+        QVERIFY(isTrainedFrameCount(Task::VACE, size, 5));
+        QVERIFY(!isTrainedFrameCount(Task::T2V, size, 85));
+    }
+    QVERIFY(!isTrainedFrameCount(Task::I2V, ModelSize::Large, 121));
+    QCOMPARE(trainedFrameLimit(Task::T2I, ModelSize::Large), 1);
 }
 
 void TestRequest::trainedSizes()

@@ -4,6 +4,7 @@
 // the mask painter, the VACE panel with reference images and the queue with an FLF2V job.
 #include "ClipPickerDialog.h"
 #include "FakeJobRunner.h"
+#include "GenerationForm.h"
 #include "GenerationSettingsPanel.h"
 #include "ImageDropZone.h"
 #include "InferenceBridge.h"
@@ -28,11 +29,14 @@
 #include <QApplication>
 #include <QCheckBox>
 #include <QDir>
+#include <QFile>
+#include <QLineEdit>
 #include <QLinearGradient>
 #include <QPainter>
 #include <QPushButton>
 #include <QScrollArea>
 #include <QSettings>
+#include <QSignalSpy>
 #include <QSpinBox>
 #include <QTemporaryDir>
 #include <QTest>
@@ -128,6 +132,14 @@ void scrollIntoView(QWidget* widget, int below)
     }
 }
 
+QPushButton* stopEditingButton(const MainWindow& window)
+{
+    for (QPushButton* button : window.findChildren<QPushButton*>())
+        if (button->text() == QLatin1String("Stop editing"))
+            return button;
+    return nullptr;
+}
+
 bool chooseFolder(MainWindow& window, const QString& folder)
 {
     window.modelPicker()->setFolder(folder);
@@ -190,6 +202,11 @@ private Q_SLOTS:
     void continueFromLastFrameOfAVideo();
     void continueIntoFlf2vOnAnFlf2vFolder();
     void bridgeTwoClips();
+    void editingKeepsTheDraft_data();
+    void editingKeepsTheDraft();
+    void editedJobDoesNotStartWithScreenshot();
+    void editingAJobOfAnotherModelFolder();
+    void queueingChecksSeedAndOutputFolder();
 };
 
 void TestEditWorkflow::formProblemGoesAwayWhenInputsChange()
@@ -541,6 +558,208 @@ void TestEditWorkflow::bridgeTwoClips()
     // Bridging a clip to itself or to a missing job is refused.
     QVERIFY(!window.bridgeClips(a.id, a.id).isEmpty());
     QVERIFY(!window.bridgeClips(a.id, QUuid::createUuid()).isEmpty());
+}
+
+// Editing a queued job borrows the form: saving or leaving the edit puts back what the user had there (the
+// prompt as typed, the negative prompt, the settings), and the task's remembered settings stay the user's.
+void TestEditWorkflow::editingKeepsTheDraft_data()
+{
+    QTest::addColumn<bool>("save");
+    QTest::newRow("saved") << true;
+    QTest::newRow("left") << false;
+}
+
+void TestEditWorkflow::editingKeepsTheDraft()
+{
+    QFETCH(bool, save);
+    QTemporaryDir dir;
+    Studio studio(dir.path());
+    MainWindow window(studio.services());
+    QVERIFY(chooseFolder(window, QStringLiteral("/models/t2v-1.3B")));
+    GenerationForm* form = window.generationForm();
+    window.setTask(wan::Task::T2I);
+    wan::Request queued = form->request();
+    queued.prompt = "a lighthouse in a storm";
+    queued.steps = 33;
+    queued.seed = 7;
+    form->setRequest(queued);
+    QVERIFY(window.submit().isEmpty());
+    QCOMPARE(studio.queue.rowCount(), 1);
+    const QUuid id = studio.queue.idAt(0);
+    // The user's own picture settings from then on, remembered when the task changes.
+    wan::Request pictures = form->request();
+    pictures.steps = 20;
+    form->settingsPanel()->applyRequest(pictures);
+    window.setTask(wan::Task::T2V);
+
+    // The user's next idea, half written, for another task.
+    form->promptEditor()->setText(QStringLiteral("a fox in the snow, "));
+    form->negativeEditor()->setText(QStringLiteral("text, watermark"));
+    wan::Request draft = form->request();
+    draft.steps = 12;
+    draft.seed = -1;
+    draft.width = 480;
+    draft.height = 832;
+    form->settingsPanel()->applyRequest(draft);
+
+    window.editJob(id);
+    QVERIFY(studio.queue.isHeld(id));
+    QCOMPARE(int(window.task()), int(wan::Task::T2I));
+    QCOMPARE(form->promptEditor()->text(), QStringLiteral("a lighthouse in a storm"));
+    QCOMPARE(form->request().steps, 33);
+    QCOMPARE(form->request().seed, std::int64_t(7));
+    form->promptEditor()->setText(QStringLiteral("a lighthouse in a calm sea"));
+    if (save) {
+        QVERIFY(window.submit().isEmpty());
+    } else {
+        QPushButton* stop = stopEditingButton(window);
+        QVERIFY(stop);
+        stop->click();
+    }
+    QVERIFY(!studio.queue.isHeld(id));
+    QCOMPARE(studio.queue.rowCount(), 1);
+    QCOMPARE(QString::fromStdString(studio.queue.job(id)->request.prompt),
+             save ? QStringLiteral("a lighthouse in a calm sea") : QStringLiteral("a lighthouse in a storm"));
+
+    QCOMPARE(int(window.task()), int(wan::Task::T2V));
+    QCOMPARE(form->promptEditor()->text(), QStringLiteral("a fox in the snow, "));
+    QCOMPARE(form->negativeEditor()->text(), QStringLiteral("text, watermark"));
+    const wan::Request shown = form->request();
+    QCOMPARE(shown.steps, 12);
+    QCOMPARE(shown.seed, std::int64_t(-1));
+    QCOMPARE(QSize(shown.width, shown.height), QSize(480, 832));
+    // What the job's task remembers is still the user's, not the edited job's.
+    window.setTask(wan::Task::T2I);
+    QCOMPARE(form->request().steps, 20);
+}
+
+// A job open in the form does not start, whatever else the queue runs; it runs once the editing ends.
+void TestEditWorkflow::editedJobDoesNotStartWithScreenshot()
+{
+    QTemporaryDir dir;
+    Studio studio(dir.path());
+    MainWindow window(studio.services());
+    window.resize(1280, 820);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QVERIFY(chooseFolder(window, QStringLiteral("/models/t2v-1.3B")));
+    GenerationForm* form = window.generationForm();
+    wan::Request request = form->request();
+    request.prompt = "a kite over the dunes";
+    request.steps = 2;
+    form->setRequest(request);
+    QVERIFY(window.submit().isEmpty());
+    const QUuid edited = studio.queue.idAt(0);
+
+    window.editJob(edited);
+    QSignalSpy started(&studio.runner, &QueueRunner::jobStarted);
+    studio.runner.setQueuePaused(false);
+    QVERIFY(!started.wait(300));
+    QCOMPARE(studio.log.runs.load(), 0);
+    QCOMPARE(studio.queue.job(edited)->state, JobState::Queued);
+
+    // Another job goes past it.
+    RenderJob other;
+    other.request = request;
+    other.request.prompt = "a boat at night";
+    const QUuid second = studio.queue.addJob(other);
+    QTRY_COMPARE_WITH_TIMEOUT(studio.queue.job(second)->state, JobState::Done, 10000);
+    QCOMPARE(studio.queue.job(edited)->state, JobState::Queued);
+    QCOMPARE(studio.log.runs.load(), 1);
+    saveScreenshot(window.queueDock(), QStringLiteral("queue-job-being-edited.png"));
+
+    QPushButton* stop = stopEditingButton(window);
+    QVERIFY(stop);
+    stop->click();
+    QTRY_COMPARE_WITH_TIMEOUT(studio.queue.job(edited)->state, JobState::Done, 10000);
+    QCOMPARE(studio.log.runs.load(), 2);
+}
+
+// The edited job's model folder shows while it is edited; the user's comes back after, with its size (a 14B
+// size on the 14B folder), and a plain switch from 14B to 1.3B moves the size to one the 1.3B model knows.
+void TestEditWorkflow::editingAJobOfAnotherModelFolder()
+{
+    QTemporaryDir dir;
+    Studio studio(dir.path());
+    MainWindow window(studio.services());
+    QVERIFY(chooseFolder(window, QStringLiteral("/models/t2v-14B")));
+    GenerationSettingsPanel* settings = window.settingsPanel();
+    QCOMPARE(int(settings->modelSize()), int(wan::ModelSize::Large));
+    wan::Request draft = window.generationForm()->request();
+    draft.width = 1280;
+    draft.height = 720;
+    settings->applyRequest(draft);
+    window.promptEditor()->setText(QStringLiteral("draft for the 14B model"));
+
+    RenderJob queued;
+    queued.request = wan::defaultRequest(wan::Task::T2V, wan::ModelSize::Small);
+    queued.request.prompt = "a job for the 1.3B model";
+    queued.request.ckptDir = "/models/t2v-1.3B";
+    const QUuid id = studio.queue.addJob(queued);
+
+    window.editJob(id);
+    QTRY_VERIFY(!window.modelPicker()->isChecking());
+    QCOMPARE(window.modelPicker()->folder(), QStringLiteral("/models/t2v-1.3B"));
+    QCOMPARE(int(settings->modelSize()), int(wan::ModelSize::Small));
+    QCOMPARE(settings->chosenSize(), QSize(832, 480));
+
+    QPushButton* stop = stopEditingButton(window);
+    QVERIFY(stop);
+    stop->click();
+    QTRY_VERIFY(!window.modelPicker()->isChecking());
+    QCOMPARE(window.modelPicker()->folder(), QStringLiteral("/models/t2v-14B"));
+    QCOMPARE(int(settings->modelSize()), int(wan::ModelSize::Large));
+    QCOMPARE(settings->chosenSize(), QSize(1280, 720));
+    QCOMPARE(window.promptEditor()->text(), QStringLiteral("draft for the 14B model"));
+    QVERIFY(settings->sizeWarning().isEmpty());
+
+    // 14B → 1.3B by hand: 1280×720 becomes 832×480, with nothing to warn about.
+    QVERIFY(chooseFolder(window, QStringLiteral("/models/t2v-1.3B")));
+    QCOMPARE(settings->chosenSize(), QSize(832, 480));
+    QVERIFY(settings->sizeWarning().isEmpty());
+}
+
+// Queueing refuses an empty fixed seed (it would run a random one) and an output folder that cannot be
+// written, naming it; an output folder that does not exist yet is fine.
+void TestEditWorkflow::queueingChecksSeedAndOutputFolder()
+{
+    QTemporaryDir dir;
+    Studio studio(dir.path());
+    MainWindow window(studio.services());
+    QVERIFY(chooseFolder(window, QStringLiteral("/models/t2v-1.3B")));
+    GenerationForm* form = window.generationForm();
+    wan::Request request = form->request();
+    request.prompt = "a red kite";
+    request.seed = 5;
+    form->setRequest(request);
+    QLineEdit* seed = nullptr;
+    for (QLineEdit* edit : window.settingsPanel()->findChildren<QLineEdit*>())
+        if (edit->text() == QLatin1String("5"))
+            seed = edit;
+    QVERIFY(seed);
+    seed->clear();
+    QString error = window.submit();
+    QVERIFY2(error.contains(QStringLiteral("seed")), qPrintable(error));
+    QCOMPARE(window.formMessage(), error);
+    QCOMPARE(studio.queue.rowCount(), 0);
+    seed->setText(QStringLiteral("5"));
+
+    QFile blocker(QDir(dir.path()).filePath(QStringLiteral("blocker")));
+    QVERIFY(blocker.open(QIODevice::WriteOnly));
+    blocker.close();
+    const QString unwritable = QDir(dir.path()).filePath(QStringLiteral("blocker/videos"));
+    studio.runner.setOutputDir(unwritable);
+    error = window.submit();
+    QVERIFY2(error.contains(QStringLiteral("output folder")) &&
+                 error.contains(QDir::toNativeSeparators(unwritable)),
+             qPrintable(error));
+    QCOMPARE(studio.queue.rowCount(), 0);
+
+    studio.runner.setOutputDir(QDir(dir.path()).filePath(QStringLiteral("videos/new")));
+    error = window.submit();
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    QCOMPARE(studio.queue.rowCount(), 1);
+    QCOMPARE(studio.queue.jobs().first().request.seed, std::int64_t(5));
 }
 
 int main(int argc, char** argv)

@@ -6,6 +6,7 @@
 #include "ImageDropZone.h"
 #include "InferenceBridge.h"
 #include "MainWindow.h"
+#include "MemoryPlanView.h"
 #include "ModelFolderPicker.h"
 #include "PlayerWidget.h"
 #include "ProgressPanel.h"
@@ -26,6 +27,7 @@
 #include <QLabel>
 #include <QLinearGradient>
 #include <QMessageBox>
+#include <QMutex>
 #include <QPainter>
 #include <QPlainTextEdit>
 #include <QPushButton>
@@ -169,6 +171,7 @@ private Q_SLOTS:
     void serverTextIsNeverHtml();
     void exportNeverLosesFiles();
     void builtInDemoOpensFirstAndLocksItsSettings();
+    void memoryPlanUnderTheForm();
 };
 
 // "Export as…": onto the job's own file is refused, a failed copy keeps the old target, a good one replaces
@@ -583,6 +586,72 @@ void TestMainWindow::quittingNeverWaitsLongForAStuckJob()
     studio.bridge.shutdown();
     QVERIFY(!studio.bridge.isBusy());
     QCOMPARE(studio.queue.jobs().at(0).state, JobState::Cancelled);
+}
+
+// The plan of the form's request shows under the form once a usable folder is chosen: the request carries the
+// folder, the settings' device and GPU memory budget, and a new size plans again.
+void TestMainWindow::memoryPlanUnderTheForm()
+{
+    QTemporaryDir dir;
+    Studio studio(dir.path());
+    studio.settings.setValue(QLatin1String(settings_keys::kVramBudgetGiB), 8.0);
+    auto asked = std::make_shared<QList<wan::Request>>();
+    auto mutex = std::make_shared<QMutex>();
+    StudioServices services = studio.services();
+    services.planMemory = [asked, mutex](const wan::Request& request) {
+        {
+            QMutexLocker lock(mutex.get());
+            asked->append(request);
+        }
+        MemoryPlanCheck check;
+        check.ok = true;
+        check.plan.device = "cuda:0";
+        check.plan.t5OnCpu = true;
+        check.plan.devicePeakBytes = std::uint64_t(request.width) * request.height * 16000;
+        check.plan.deviceBudgetBytes = std::uint64_t(request.vramBudgetGiB.value_or(0) * double(1ull << 30));
+        check.plan.hostPeakBytes = 14ull << 30;
+        check.plan.hostAvailableBytes = 30ull << 30;
+        return check;
+    };
+    MainWindow window(services);
+    window.resize(1280, 860);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    auto* plan = window.findChild<MemoryPlanView*>();
+    QVERIFY(plan);
+    plan->setDelayMs(10);
+    QVERIFY(plan->isHidden()); // no folder yet
+    window.modelPicker()->setFolder(QStringLiteral("/models/Wan2.1-t2v-1.3B"));
+    QVERIFY(waitForFolderCheck(window));
+    QTRY_VERIFY(plan->isVisible());
+    QVERIFY2(
+        plan->text().startsWith(QStringLiteral("Memory plan: GPU cuda:0: text encoder on the processor.")),
+        qPrintable(plan->text()));
+    QVERIFY2(plan->text().contains(QStringLiteral("of 8.0 GB it may use")), qPrintable(plan->text()));
+    {
+        QMutexLocker lock(mutex.get());
+        QVERIFY(!asked->isEmpty());
+        QCOMPARE(QString::fromStdString(asked->last().ckptDir.string()),
+                 QStringLiteral("/models/Wan2.1-t2v-1.3B"));
+        QCOMPARE(asked->last().vramBudgetGiB.value_or(0), 8.0);
+    }
+    window.promptEditor()->setText(QStringLiteral("A cat surfing a wave at sunset, cinematic"));
+    if (auto* scroll = window.findChild<QScrollArea*>())
+        scroll->ensureWidgetVisible(plan); // under the form, above Generate
+    saveScreenshot(&window, QStringLiteral("mainwindow-plan.png"));
+
+    // A task the folder cannot run: no plan; back to one it can: planned again.
+    const qsizetype plans = [&] {
+        QMutexLocker lock(mutex.get());
+        return asked->size();
+    }();
+    window.setTask(wan::Task::I2V);
+    QTRY_VERIFY(plan->isHidden());
+    window.setTask(wan::Task::T2V);
+    QTRY_VERIFY(plan->isVisible());
+    QMutexLocker lock(mutex.get());
+    QVERIFY(asked->size() > plans);
+    QCOMPARE(int(asked->last().task), int(wan::Task::T2V));
 }
 
 int main(int argc, char** argv)

@@ -2,9 +2,11 @@
 // download with monotone progress, pause and resume, paused sets after a restart, a clear 404, cancel, delete
 // of managed folders only; and the first-run recommendation for a table of machines.
 #include "ModelDownloads.h"
+#include "SecretStore.h"
 #include "SetupAdvisor.h"
 #include "support/FakeHubServer.h"
 
+#include <QElapsedTimer>
 #include <QFile>
 #include <QSettings>
 #include <QSignalSpy>
@@ -132,6 +134,54 @@ private Q_SLOTS:
         const QString problem = service->setEndpoint(QStringLiteral("ftp://example.org"));
         QVERIFY2(problem.contains(QStringLiteral("ftp://example.org")), qPrintable(problem));
         QCOMPARE(service->endpoint(), QStringLiteral("modelscope")); // the bad one is not kept
+    }
+
+    // The access token, files at once and speed limit are saved and reach the next download: the token as the
+    // endpoint's Authorization header, the limit as a measurably slower transfer. No keychain here (as on
+    // CI): the token goes to the settings file, and the store says so.
+    void downloadOptions()
+    {
+        qputenv("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/wan-test-bus");
+        {
+            auto service = makeService();
+            QTRY_VERIFY(service->accessTokenStore()->isLoaded());
+            QCOMPARE(service->accessToken(), QString());
+            QCOMPARE(service->parallelFiles(), wan::DownloadOptions{}.parallelFiles);
+            QCOMPARE(service->maxBytesPerSecond(), quint64(0));
+            QSignalSpy saved(service->accessTokenStore(), &SecretStore::saved);
+            service->setAccessToken(QStringLiteral("  hf_secret123 "));
+            QCOMPARE(service->accessToken(), QStringLiteral("hf_secret123")); // at once, trimmed
+            QVERIFY(saved.wait(5000));
+            QCOMPARE(saved.first().at(0).toBool(), false);
+            QVERIFY(!service->accessTokenStore()->inKeychain());
+            service->setParallelFiles(99);
+            QCOMPARE(service->parallelFiles(), ModelDownloads::kMaxParallelFiles);
+            service->setParallelFiles(1);
+            service->setMaxBytesPerSecond(400000);
+        }
+        auto service = makeService(); // a restart reads them back
+        QTRY_VERIFY(service->accessTokenStore()->isLoaded());
+        QCOMPARE(service->accessToken(), QStringLiteral("hf_secret123"));
+        QCOMPARE(service->parallelFiles(), 1);
+        QCOMPARE(service->maxBytesPerSecond(), quint64(400000));
+
+        m_server->setRequiredToken("hf_secret123"); // refused without it
+        QSignalSpy finished(service.get(), &ModelDownloads::finished);
+        QElapsedTimer timer;
+        timer.start();
+        QVERIFY(service->start(kSet));
+        QVERIFY(finished.wait(30000));
+        const qint64 ms = timer.elapsed();
+        verifyInstalled();
+        // 800 kB at 400 kB/s: about 2 s (the first second's burst allowed); unlimited it takes milliseconds.
+        QVERIFY2(ms >= 1000, qPrintable(QString::number(ms)));
+        const auto requests = m_server->requestsFor(kDit);
+        QVERIFY(!requests.empty());
+        for (const auto& request : requests)
+            QCOMPARE(QString::fromStdString(request.authorization), QStringLiteral("Bearer hf_secret123"));
+
+        service->setAccessToken(QString()); // removed from the file too
+        QTRY_VERIFY(!m_settings->contains(QLatin1String(model_settings_keys::kAccessToken)));
     }
 
     void downloadWithProgress()

@@ -4,13 +4,16 @@
 #include "FirstRunWizard.h"
 #include "ModelDownloads.h"
 #include "ModelManagerDialog.h"
+#include "SecretStore.h"
 #include "support/FakeHubServer.h"
 
 #include <QDir>
 #include <QLabel>
+#include <QLineEdit>
 #include <QPushButton>
 #include <QSettings>
 #include <QSignalSpy>
+#include <QSpinBox>
 #include <QTemporaryDir>
 #include <QTreeWidget>
 #include <QtTest>
@@ -193,6 +196,32 @@ private Q_SLOTS:
         QVERIFY(!QFileInfo::exists(root() + QStringLiteral("/tiny")));
     }
 
+    // The options box writes through the service: the token (no keychain here, so the settings file, and the
+    // box says so), files at once and the speed limit in MB/s.
+    void managerOptions()
+    {
+        qputenv("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/wan-test-bus");
+        ModelManagerDialog dialog(m_downloads.get());
+        QTRY_VERIFY(dialog.accessTokenEdit()->isEnabled()); // after the token was read
+        QCOMPARE(dialog.accessTokenEdit()->echoMode(), QLineEdit::Password);
+        QSignalSpy saved(m_downloads->accessTokenStore(), &SecretStore::saved);
+        dialog.accessTokenEdit()->setText(QStringLiteral("ms_token_1"));
+        Q_EMIT dialog.accessTokenEdit()->editingFinished();
+        QCOMPARE(m_downloads->accessToken(), QStringLiteral("ms_token_1"));
+        QVERIFY(saved.wait(5000));
+        dialog.parallelFilesBox()->setValue(3);
+        dialog.speedLimitBox()->setValue(5);
+        QCOMPARE(m_downloads->parallelFiles(), 3);
+        QCOMPARE(m_downloads->maxBytesPerSecond(), quint64(5'000'000));
+        dialog.speedLimitBox()->setValue(0);
+        QCOMPARE(dialog.speedLimitBox()->text(), QStringLiteral("No limit"));
+        QCOMPARE(m_downloads->maxBytesPerSecond(), quint64(0));
+
+        ModelManagerDialog again(m_downloads.get()); // shows what is saved
+        QCOMPARE(again.accessTokenEdit()->text(), QStringLiteral("ms_token_1"));
+        QCOMPARE(again.parallelFilesBox()->value(), 3);
+    }
+
     void wizardRecommendsAndDownloads()
     {
         FirstRunWizard wizard(m_downloads.get(), {}, QString());
@@ -222,7 +251,12 @@ private Q_SLOTS:
 
         QSignalSpy started(&wizard, &FirstRunWizard::downloadStarted);
         QSignalSpy finished(m_downloads.get(), &ModelDownloads::finished);
+        QList<wan::MemoryMode> modes;
+        connect(&wizard, &FirstRunWizard::memoryModeChosen, this,
+                [&](wan::MemoryMode mode) { modes.append(mode); });
         wizard.downloadButton()->click();
+        QCOMPARE(modes.size(), 1); // the recommended mode goes to the generation settings
+        QCOMPARE(int(modes.first()), int(wan::MemoryMode::OffloadT5Cpu));
         QCOMPARE(started.size(), 1);
         QCOMPARE(started.first().first().toString(), QStringLiteral("t2v-1.3B"));
         QVERIFY(!wizard.isVisible());
@@ -249,7 +283,10 @@ private Q_SLOTS:
         QVERIFY(wizard.demoButton()->isVisible());
         saveScreenshot(&wizard, QStringLiteral("first_run_wizard_no_gpu.png"));
         QSignalSpy chosen(&wizard, &FirstRunWizard::folderChosen);
+        int modes = 0;
+        connect(&wizard, &FirstRunWizard::memoryModeChosen, this, [&modes] { ++modes; });
         wizard.demoButton()->click();
+        QCOMPARE(modes, 0); // the demo model fits anywhere: the user's memory setting stays
         QCOMPARE(chosen.size(), 1);
         QCOMPARE(chosen.first().first().toString(), demo);
     }

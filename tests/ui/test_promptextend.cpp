@@ -149,6 +149,51 @@ private Q_SLOTS:
         QCOMPARE(dialog.result(), int(QDialog::Rejected));
     }
 
+    // Another rewrite language asks again, unless the user edited the rewrite: then the edits stay, and Retry
+    // (asked for in the status line) replaces them.
+    void languageChangeKeepsAnEditedRewrite_data()
+    {
+        QTest::addColumn<bool>("edit");
+        QTest::newRow("edited") << true;
+        QTest::newRow("untouched") << false;
+    }
+    void languageChangeKeepsAnEditedRewrite()
+    {
+        QFETCH(bool, edit);
+        m_server->enqueue(reply(openAiReply("A ginger cat surfs a wave.")));
+        PromptExtendDialog dialog(settings(), request());
+        QSignalSpy finished(&dialog, &PromptExtendDialog::requestFinished);
+        QVERIFY(finished.wait(5000));
+        auto* rewrite = dialog.findChildren<QPlainTextEdit*>().at(1);
+        const QString edited = QStringLiteral("A ginger cat surfs a wave at dawn, filmed from the beach.");
+        if (edit)
+            rewrite->setPlainText(edited);
+
+        m_server->enqueue(reply(openAiReply("一只姜黄色的猫在冲浪。")));
+        auto* language = dialog.findChild<QComboBox*>();
+        QVERIFY(language);
+        language->setCurrentIndex(language->findData(int(wan::PromptLanguage::Chinese)));
+        if (edit) {
+            QCOMPARE(rewrite->toPlainText(), edited);
+            QVERIFY(!rewrite->isReadOnly()); // no request under way
+            QCOMPARE(m_server->requests().size(), std::size_t(1));
+            bool told = false; // the status line says how to get the other language
+            for (const QLabel* label : dialog.findChildren<QLabel*>())
+                told = told || label->text().contains(QStringLiteral("Retry"));
+            QVERIFY(told);
+            QPushButton* retry = nullptr;
+            for (QPushButton* button : dialog.findChildren<QPushButton*>())
+                if (button->text() == QStringLiteral("Retry"))
+                    retry = button;
+            QVERIFY(retry);
+            retry->click();
+        }
+        QVERIFY(finished.wait(5000));
+        QCOMPARE(m_server->requests().size(), std::size_t(2));
+        QCOMPARE(rewrite->toPlainText(), QStringLiteral("一只姜黄色的猫在冲浪。"));
+        QCOMPARE(int(dialog.language()), int(wan::PromptLanguage::Chinese));
+    }
+
     void closingDuringAHangReturnsQuickly()
     {
         LoopbackHttpServer::Reply hang;

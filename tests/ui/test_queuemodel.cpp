@@ -55,6 +55,7 @@ private Q_SLOTS:
     void transitions_data();
     void transitions();
     void runningJobCannotBeRemovedOrEdited();
+    void heldJobIsSkippedAndSurvivesACrash();
     void reorder_data();
     void reorder();
     void reorderByDrop();
@@ -218,6 +219,54 @@ void TestQueueModel::duplicateAndRetry()
     QVERIFY(model.retryJob(a));
     QVERIFY(model.job(a)->error.isEmpty());
     QCOMPARE(model.job(a)->progress, 0.0);
+}
+
+// A job being edited is held: the queue passes it by; the hold is never written, so after a crash (the
+// model gone without a word) the job is back as it was, pending.
+void TestQueueModel::heldJobIsSkippedAndSurvivesACrash()
+{
+    QTemporaryDir dir;
+    QueueStore store(dir.filePath(QStringLiteral("queue.json")));
+    QUuid a, b;
+    {
+        RenderQueueModel model(&store);
+        a = model.addJob(makeJob(QStringLiteral("first")));
+        b = model.addJob(makeJob(QStringLiteral("second")));
+        model.flush();
+        QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+        QVERIFY(model.holdJob(a));
+        QVERIFY(model.isHeld(a));
+        QCOMPARE(changed.size(), 1); // the view shows it
+        QVERIFY(model.data(model.index(0, RenderQueueModel::StateColumn))
+                    .toString()
+                    .contains(QStringLiteral("edited")));
+        QVERIFY(!model.hasUnsavedChanges()); // nothing to write
+        QVERIFY(model.nextQueued() == b);
+        QVERIFY(model.markRunning(b, model.job(b)->request, dir.filePath(QStringLiteral("b"))));
+        QVERIFY(!model.holdJob(b)); // only pending jobs
+        QVERIFY(model.finishJob(b, outcomeOf(wan::JobStatus::Done)));
+        QVERIFY(!model.nextQueued());
+        model.flush();
+        // The app dies here, still editing: the file has the job, pending, as it was.
+        const QueueLoadReport report = store.load();
+        QCOMPARE(report.jobs.size(), 2);
+        QCOMPARE(report.jobs[0].id, a);
+        QCOMPARE(report.jobs[0].state, JobState::Queued);
+        QCOMPARE(QString::fromStdString(report.jobs[0].request.prompt), QStringLiteral("first"));
+
+        const int signalled = int(changed.size());
+        model.releaseJob(a);
+        QVERIFY(!model.isHeld(a));
+        QCOMPARE(int(changed.size()), signalled + 1); // the runner hears it and may start the job
+        QVERIFY(model.nextQueued() == a);
+        // A removed job leaves no hold behind.
+        QVERIFY(model.holdJob(a));
+        QVERIFY(model.removeJob(a));
+        QVERIFY(!model.isHeld(a));
+    }
+    RenderQueueModel restarted(&store);
+    restarted.setJobs(store.load().jobs);
+    QVERIFY(!restarted.isHeld(a));
 }
 
 void TestQueueModel::persistenceRoundTrip()

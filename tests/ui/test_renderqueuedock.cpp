@@ -35,7 +35,29 @@ class TestRenderQueueDock : public QObject
 
 private Q_SLOTS:
     void holdPausesAndReleasesRunningJob();
+    void queueRestoredPausedResumesOnFirstClick();
 };
+
+// A queue restored paused (requeued jobs after a crash) shows the pause action checked, so one click resumes.
+void TestRenderQueueDock::queueRestoredPausedResumesOnFirstClick()
+{
+    QTemporaryDir dir;
+    FakeRunnerLog log;
+    RenderQueueModel model(nullptr);
+    InferenceBridge bridge(fakeRunnerFactory(&log));
+    QueueRunner runner(&model, &bridge, dir.path());
+    runner.setQueuePaused(true);
+    RenderQueueDock dock(&model, &runner);
+    QAction* pause = nullptr;
+    for (QAction* action : dock.findChildren<QAction*>())
+        if (action->text() == QLatin1String("Resume queue"))
+            pause = action;
+    QVERIFY2(pause, "no \"Resume queue\" action for a paused queue");
+    QVERIFY(pause->isChecked());
+    pause->trigger();
+    QVERIFY(!runner.isQueuePaused());
+    QCOMPARE(pause->text(), QStringLiteral("Pause queue"));
+}
 
 // The queue dock's Hold action reads "Pause and free GPU" on the running job and pauses it; on the paused
 // job it reads "Release" and continues it.

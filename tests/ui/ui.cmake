@@ -36,8 +36,19 @@ wan_add_ui_test(test_queuerunner SERVICES)
 wan_add_ui_test(test_singleinstance SERVICES)
 # The gallery's model: finished jobs, prompt search, settings recall from jobs, settings.json, PNG and MP4.
 wan_add_ui_test(test_gallerymodel SERVICES)
+# The stage-aware ETA and the queue's ETA; single frames out of the live preview.
+wan_add_ui_test(test_stageeta SERVICES)
+wan_add_ui_test(test_previewframes SERVICES)
+# Variations: a group's requests, the core's rules per cell, the group in the queue file, Keep and discard.
+wan_add_ui_test(test_variations SERVICES)
 # Engine errors in the user's language (reads the compiled zh_CN translation).
 wan_add_ui_test(test_errortext SERVICES)
+# The output folder checked before queueing.
+wan_add_ui_test(test_outputfolder SERVICES)
+# The memory plan under the form and the GPU memory budget setting.
+wan_add_ui_test(test_memoryplanview)
+# A gallery result plays in place under the pointer.
+wan_add_ui_test(test_galleryhoverplayer)
 # The model downloads service and the first-run recommendation, against a fake hub on 127.0.0.1 (no external
 # network); the model manager and the first-run assistant over the same fake hub.
 find_package(OpenSSL REQUIRED COMPONENTS Crypto)
@@ -50,11 +61,25 @@ wan_add_ui_test(test_renderqueuedock)
 wan_add_ui_test(test_imagedropzone)
 wan_add_ui_test(test_mainwindow)
 wan_add_ui_test(test_generationform)
+# Size and frame warnings per model size, the size and shift following the model, the fixed seed.
+wan_add_ui_test(test_generationsettingspanel)
+# Undo across a recent prompt or an accepted rewrite.
+wan_add_ui_test(test_prompteditor)
 wan_add_ui_test(test_maskpainter)
 wan_add_ui_test(test_vaceinputpanel)
 wan_add_ui_test(test_editworkflow)
 # The gallery dock: actions, delete to the trash after asking, load settings, drops on the window, Duplicate.
 wan_add_ui_test(test_gallerydock)
+# The keyboard shortcut table (no clashes, every entry an action) and the light/dark themes.
+wan_add_ui_test(test_shortcuts)
+wan_add_ui_test(test_theme)
+# The live preview as one large frame with a slider and a strip; the progress panel's ETA, with a screenshot;
+# the notice when a job ends while the window is inactive.
+wan_add_ui_test(test_previewview)
+wan_add_ui_test(test_progresspanel)
+wan_add_ui_test(test_jobnotifier)
+# The variations dialog and the contact sheet: layout, synchronised playback, Keep, discard, screenshot.
+wan_add_ui_test(test_variationsheet)
 # Draft / final, step cache and LoRA list of the generation settings panel.
 wan_add_ui_test(test_speedsettings TIMEOUT 60)
 # Against a loopback server (no engine, no external network): the prompt-extension dialog and settings page,
@@ -68,11 +93,14 @@ endif()
 # With the engine's media library (FFmpeg/OpenCV, no torch): its image readers check the written masks, and
 # the player actions decode a real MP4.
 if(TARGET wanui_media)
-    foreach(name test_maskpainter test_editworkflow test_gallerymodel test_gallerydock)
+    foreach(name test_maskpainter test_editworkflow test_gallerymodel test_gallerydock test_variationsheet)
         target_link_libraries(${name} PRIVATE wanui_media wan_media)
         target_include_directories(${name} PRIVATE ${PROJECT_SOURCE_DIR}/core/src)
         target_compile_definitions(${name} PRIVATE WAN_TEST_HAS_MEDIA=1)
     endforeach()
+    # The export dialog over the engine's exporter: each format this build has, written and read back.
+    wan_add_ui_test(test_exportdialog LIBS wanui_media wan_media)
+    target_include_directories(test_exportdialog PRIVATE ${PROJECT_SOURCE_DIR}/core/src)
 endif()
 if(TARGET wan-studio_lrelease)
     foreach(name test_mainwindow test_errortext)

@@ -1,5 +1,7 @@
 #include "EngineAdapters.h"
 
+#include "ErrorText.h"
+
 #include "wan/ModelFolder.h"
 
 namespace wan::ui {
@@ -50,6 +52,21 @@ FolderCheck inspectModelFolderChecked(const QString& dir)
             check.missing.append(QString::fromStdString(name));
     } catch (const std::exception& error) {
         check.problem = QString::fromStdString(error.what());
+    }
+    return check;
+}
+
+MemoryPlanCheck planMemoryChecked(const wan::Request& request)
+{
+    MemoryPlanCheck check;
+    try {
+        wan::Engine engine;
+        check.plan = engine.planMemoryDetails(request);
+        check.ok = true;
+    } catch (const wan::Error& error) {
+        check.error = userErrorMessage(error);
+    } catch (const std::exception& error) {
+        check.error = QString::fromStdString(error.what());
     }
     return check;
 }

@@ -2,6 +2,7 @@
 
 #include "JobThumbnail.h"
 #include "RenderQueueModel.h"
+#include "Variations.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -352,6 +353,11 @@ QString GalleryModel::settingsText(const RenderJob& job)
                  .arg(r.seed)
                  .arg(r.steps)
                  .arg(QLocale().toString(r.shift, 'g', 4), QLocale().toString(r.guideScale, 'g', 4));
+    if (job.variation.isValid())
+        lines << (job.variation.kept ? tr("Variation %1 of %2 (%3), kept") : tr("Variation %1 of %2 (%3)"))
+                     .arg(job.variation.index + 1)
+                     .arg(job.variation.count)
+                     .arg(variationLabel(r, job.variation));
     if (job.seconds > 0)
         lines << tr("Finished %1 in %2 s")
                      .arg(QLocale().toString(job.finishedAt, QLocale::ShortFormat))

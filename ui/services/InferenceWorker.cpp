@@ -1,5 +1,7 @@
 #include "InferenceWorker.h"
 
+#include "PreviewFrames.h"
+
 #include <QCoreApplication>
 #include <QElapsedTimer>
 #include <QMutexLocker>
@@ -69,7 +71,7 @@ QImage InferenceWorker::previewToImage(const wan::PreviewImage& preview)
             std::memcpy(image.scanLine(y) + std::size_t(f) * preview.width * 3,
                         frame + std::size_t(y) * preview.width * 3, std::size_t(preview.width) * 3);
     }
-    return image;
+    return withFrameCount(std::move(image), frames); // the UI cuts single frames out of it
 }
 
 void InferenceWorker::runJob(const JobTicket& ticket)

@@ -192,6 +192,8 @@ QJsonObject jobToJson(const RenderJob& job)
     o[QStringLiteral("created")] = job.createdAt.toString(Qt::ISODateWithMs);
     o[QStringLiteral("finished")] = job.finishedAt.toString(Qt::ISODateWithMs);
     o[QStringLiteral("seconds")] = job.seconds;
+    if (job.variation.isValid())
+        o[QStringLiteral("variation")] = variationTagToJson(job.variation);
     return o;
 }
 
@@ -215,6 +217,7 @@ std::optional<RenderJob> jobFromJson(const QJsonObject& o)
     job.createdAt = QDateTime::fromString(o.value(QLatin1String("created")).toString(), Qt::ISODateWithMs);
     job.finishedAt = QDateTime::fromString(o.value(QLatin1String("finished")).toString(), Qt::ISODateWithMs);
     job.seconds = o.value(QLatin1String("seconds")).toDouble();
+    job.variation = variationTagFromJson(o.value(QLatin1String("variation"))).value_or(VariationTag{});
     return job;
 }
 

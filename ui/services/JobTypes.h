@@ -1,6 +1,7 @@
 #pragma once
 // Plain values that describe a render job; these are what crosses from the inference thread to the UI.
 
+#include "VariationTag.h"
 #include "wan/Pipeline.h"
 
 #include <QDateTime>
@@ -91,6 +92,7 @@ struct RenderJob
     QDateTime createdAt;
     QDateTime finishedAt;
     double seconds = 0.0;
+    VariationTag variation; // the group of variations it belongs to, if any
 };
 
 // The denoising checkpoint of a job (Request::resumeStatePath) lives in its folder under this name.

@@ -32,6 +32,22 @@ SourceFrames readVideoEnds(const QString& path)
     return frames;
 }
 
+ClipFrames readVideoClip(const QString& path, QSize maxSize)
+{
+    ClipFrames clip;
+    try {
+        const wan::media::VideoFrames video = wan::media::readVideoFrames(path.toStdString());
+        for (int i = 0; i < video.count; ++i)
+            clip.frames.append(
+                QImage(video.frame(i), video.width, video.height, video.width * 3, QImage::Format_RGB888)
+                    .scaled(maxSize, Qt::KeepAspectRatio, Qt::SmoothTransformation));
+    } catch (const std::exception& error) {
+        clip.error = QCoreApplication::translate("SourceFrames", "Cannot read the video %1: %2")
+                         .arg(QDir::toNativeSeparators(path), QString::fromStdString(error.what()));
+    }
+    return clip;
+}
+
 QJsonObject readVideoTags(const QString& path, QString* error)
 {
     QJsonObject tags;

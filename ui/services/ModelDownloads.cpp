@@ -1,6 +1,7 @@
 #include "ModelDownloads.h"
 
 #include "BackgroundTask.h"
+#include "SecretStore.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -14,6 +15,7 @@
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <mutex>
@@ -96,8 +98,12 @@ struct ModelDownloads::Job
 
 ModelDownloads::ModelDownloads(QSettings* settings, std::vector<wan::ModelSet> catalogue, QObject* parent)
     : QObject(parent), m_settings(settings), m_catalogue(std::move(catalogue)),
-      m_progressTimer(new QTimer(this)), m_resolveCancel(std::make_shared<wan::CancelToken>())
+      m_progressTimer(new QTimer(this)), m_resolveCancel(std::make_shared<wan::CancelToken>()),
+      m_token(new SecretStore(settings, QLatin1String(model_settings_keys::kAccessToken),
+                              QStringLiteral("model-downloads/access-token"), QStringLiteral("access token"),
+                              this))
 {
+    m_token->load();
     m_progressTimer->setInterval(250);
     connect(m_progressTimer, &QTimer::timeout, this, &ModelDownloads::flushProgress);
     for (const QString& name : records(model_settings_keys::kDownloading)) {
@@ -179,6 +185,46 @@ QString ModelDownloads::setEndpoint(const QString& text)
     return problem;
 }
 
+QString ModelDownloads::accessToken() const
+{
+    return m_token->value().trimmed();
+}
+
+void ModelDownloads::setAccessToken(const QString& token)
+{
+    m_token->save(token.trimmed());
+}
+
+int ModelDownloads::parallelFiles() const
+{
+    const int saved = m_settings ? m_settings
+                                       ->value(QLatin1String(model_settings_keys::kParallelFiles),
+                                               wan::DownloadOptions{}.parallelFiles)
+                                       .toInt()
+                                 : wan::DownloadOptions{}.parallelFiles;
+    return std::clamp(saved, 1, kMaxParallelFiles);
+}
+
+void ModelDownloads::setParallelFiles(int files)
+{
+    if (m_settings)
+        m_settings->setValue(QLatin1String(model_settings_keys::kParallelFiles),
+                             std::clamp(files, 1, kMaxParallelFiles));
+}
+
+quint64 ModelDownloads::maxBytesPerSecond() const
+{
+    return m_settings
+               ? m_settings->value(QLatin1String(model_settings_keys::kMaxBytesPerSecond), 0).toULongLong()
+               : 0;
+}
+
+void ModelDownloads::setMaxBytesPerSecond(quint64 bytesPerSecond)
+{
+    if (m_settings)
+        m_settings->setValue(QLatin1String(model_settings_keys::kMaxBytesPerSecond), bytesPerSecond);
+}
+
 void ModelDownloads::setProgressIntervalMs(int ms)
 {
     m_progressTimer->setInterval(ms);
@@ -188,6 +234,12 @@ wan::DownloadOptions ModelDownloads::optionsNow() const
 {
     wan::DownloadOptions options = m_baseOptions;
     options.endpoint = wan::parseHubEndpoint(endpoint().toStdString());
+    if (!accessToken().isEmpty())
+        options.token = accessToken().toStdString();
+    if (m_settings && m_settings->contains(QLatin1String(model_settings_keys::kParallelFiles)))
+        options.parallelFiles = parallelFiles();
+    if (m_settings && m_settings->contains(QLatin1String(model_settings_keys::kMaxBytesPerSecond)))
+        options.maxBytesPerSecond = maxBytesPerSecond();
     return options;
 }
 

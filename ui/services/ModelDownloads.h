@@ -58,7 +58,12 @@ inline constexpr char kRoot[] = "models/root";
 inline constexpr char kEndpoint[] = "models/endpoint";
 inline constexpr char kCreated[] = "models/created";         // folders the manager created
 inline constexpr char kDownloading[] = "models/downloading"; // set names not yet finished
+inline constexpr char kAccessToken[] = "models/accessToken"; // only when no keychain took it
+inline constexpr char kParallelFiles[] = "models/parallelFiles";
+inline constexpr char kMaxBytesPerSecond[] = "models/maxBytesPerSecond"; // 0: unlimited
 } // namespace model_settings_keys
+
+class SecretStore;
 
 class ModelDownloads final : public QObject
 {
@@ -88,6 +93,18 @@ public:
     // endpoint().
     void setBaseOptions(const wan::DownloadOptions& options) { m_baseOptions = options; }
     void setProgressIntervalMs(int ms);
+
+    // Options of the downloads started from now on (saved in the settings). The access token (a Hugging Face
+    // or ModelScope token, for gated or rate-limited repositories) goes to the system keychain when one
+    // answers: accessTokenStore() says where it went and when it is loaded.
+    QString accessToken() const;
+    void setAccessToken(const QString& token);
+    SecretStore* accessTokenStore() const { return m_token; }
+    int parallelFiles() const; // 1..kMaxParallelFiles
+    void setParallelFiles(int files);
+    quint64 maxBytesPerSecond() const; // 0: unlimited
+    void setMaxBytesPerSecond(quint64 bytesPerSecond);
+    static constexpr int kMaxParallelFiles = 8;
 
     ModelSetState state(const QString& name) const;
     std::optional<ModelDownloadProgress> progress(const QString& name) const;
@@ -136,6 +153,7 @@ private:
     QHash<QString, quint64> m_sizes;
     QTimer* m_progressTimer = nullptr;
     std::shared_ptr<wan::CancelToken> m_resolveCancel; // set when the service goes
+    SecretStore* m_token = nullptr;
 };
 
 // A download error in the user's language: what went wrong and, in the core's words, the file and the fix.

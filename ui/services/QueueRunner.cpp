@@ -249,6 +249,8 @@ void QueueRunner::submitJob(const QUuid& id, const wan::Request& request, const 
         settings[QStringLiteral("job_id")] = id.toString(QUuid::WithoutBraces);
         settings[QStringLiteral("application")] = QStringLiteral("%1 %2").arg(
             QCoreApplication::applicationName(), QCoreApplication::applicationVersion());
+        if (job && job->variation.isValid())
+            settings[QStringLiteral("variation")] = variationTagToJson(job->variation);
         QSaveFile file(QDir(folder).filePath(QStringLiteral("settings.json")));
         if (!file.open(QIODevice::WriteOnly) || file.write(QJsonDocument(settings).toJson()) < 0 ||
             !file.commit()) {
@@ -272,6 +274,7 @@ void QueueRunner::submitJob(const QUuid& id, const wan::Request& request, const 
     JobTicket ticket;
     ticket.id = id;
     ticket.request = request;
+    ticket.request.vramBudgetGiB = m_vramBudgetGiB;
     ticket.resumeLatents = resumeLatents;
     m_releaseModels = std::make_shared<std::atomic<bool>>(m_pausing);
     ticket.releaseModelsAfter = m_releaseModels;

@@ -6,6 +6,7 @@
 
 #include <QObject>
 #include <QPointer>
+#include <optional>
 
 namespace wan::ui {
 
@@ -28,6 +29,9 @@ public:
 
     void setOutputDir(const QString& dir) { m_outputDir = dir; }
     const QString& outputDir() const { return m_outputDir; }
+    // The GPU memory budget of the settings (not part of a job's settings): applied to every job at its
+    // start, also to jobs queued before it changed or restored from an earlier session.
+    void setVramBudgetGiB(std::optional<double> gib) { m_vramBudgetGiB = gib; }
     bool isQueuePaused() const { return m_paused; }
     // Paused: the running job goes on, no new one starts.
     void setQueuePaused(bool paused);
@@ -71,6 +75,7 @@ private:
     QPointer<RenderQueueModel> m_model;
     InferenceBridge* m_bridge = nullptr;
     QString m_outputDir;
+    std::optional<double> m_vramBudgetGiB;
     bool m_paused = false;
     bool m_startPosted = false;
     QUuid m_running;

@@ -95,7 +95,8 @@ QVariant RenderQueueModel::data(const QModelIndex& index, int role) const
         case FramesColumn:
             return r.task == wan::Task::T2I ? 1 : r.frameNum;
         case StateColumn:
-            return jobStateText(job.state);
+            return m_held.contains(job.id) && isPending(job.state) ? tr("Being edited")
+                                                                   : jobStateText(job.state);
         case ProgressColumn:
             return QStringLiteral("%1%").arg(int(job.progress * 100.0 + 0.5));
         case EtaColumn:
@@ -263,6 +264,7 @@ bool RenderQueueModel::removeJob(const QUuid& id)
     beginRemoveRows({}, row, row);
     m_jobs.removeAt(row);
     endRemoveRows();
+    m_held.remove(id);
     releaseInputs(gone);
     persist();
     return true;
@@ -396,6 +398,43 @@ bool RenderQueueModel::cancelPendingJob(const QUuid& id)
     return true;
 }
 
+bool RenderQueueModel::holdJob(const QUuid& id)
+{
+    const int row = rowOf(id);
+    if (row < 0 || !isPending(m_jobs[row].state))
+        return false;
+    m_held.insert(id);
+    // Not persisted (see the header): only the view changes.
+    Q_EMIT dataChanged(index(row, 0), index(row, ColumnCount - 1));
+    return true;
+}
+
+void RenderQueueModel::releaseJob(const QUuid& id)
+{
+    if (!m_held.remove(id))
+        return;
+    // The runner listens to dataChanged: a released Queued job may start now.
+    if (const int row = rowOf(id); row >= 0)
+        Q_EMIT dataChanged(index(row, 0), index(row, ColumnCount - 1));
+}
+
+bool RenderQueueModel::keepVariation(const QUuid& id)
+{
+    const int row = rowOf(id);
+    if (row < 0 || m_jobs[row].state != JobState::Done || !m_jobs[row].variation.isValid())
+        return false;
+    const QUuid group = m_jobs[row].variation.group;
+    for (int i = 0; i < m_jobs.size(); ++i) {
+        VariationTag& tag = m_jobs[i].variation;
+        const bool kept = i == row;
+        if (tag.group == group && tag.kept != kept) {
+            tag.kept = kept;
+            rowChanged(i);
+        }
+    }
+    return true;
+}
+
 bool RenderQueueModel::markRunning(const QUuid& id, const wan::Request& request, const QString& folder)
 {
     const int row = rowOf(id);
@@ -496,7 +535,7 @@ bool RenderQueueModel::finishJob(const QUuid& id, const JobOutcome& outcome)
 std::optional<QUuid> RenderQueueModel::nextQueued() const
 {
     for (const auto& job : m_jobs)
-        if (job.state == JobState::Queued)
+        if (job.state == JobState::Queued && !m_held.contains(job.id))
             return job.id;
     return std::nullopt;
 }

@@ -6,6 +6,7 @@
 #include <QHash>
 #include <QImage>
 #include <QList>
+#include <QSet>
 #include <QTimer>
 
 namespace wan::ui {
@@ -92,6 +93,14 @@ public:
     bool resumeJob(const QUuid& id);        // Paused -> Queued
     bool retryJob(const QUuid& id);         // Failed/Cancelled -> Queued
     bool cancelPendingJob(const QUuid& id); // Queued/Paused -> Cancelled
+    // A pending job open in the form for editing is held: the queue does not start it until released. The
+    // hold lives in memory only: queue.json keeps the job as it was, so a crash while editing loses nothing
+    // (the job comes back pending, with the settings it had before the edit).
+    bool holdJob(const QUuid& id); // false unless the job is pending
+    void releaseJob(const QUuid& id);
+    bool isHeld(const QUuid& id) const { return m_held.contains(id); }
+    // "Keep": marks a Done variation as its group's kept result and every other job of the group as not kept.
+    bool keepVariation(const QUuid& id);
 
     // Driven by the queue runner.
     bool markRunning(const QUuid& id, const wan::Request& request, const QString& folder);
@@ -122,6 +131,7 @@ private:
     int m_finishedJobLimit = kDefaultFinishedJobLimit;
     QList<RenderJob> m_jobs;
     QString m_inputStash;
+    QSet<QUuid> m_held; // being edited: never started
     mutable QHash<QString, QImage> m_thumbnails;
 };
 

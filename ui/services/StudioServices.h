@@ -2,8 +2,11 @@
 // What the composition root hands to the main window: the engine side is behind function objects so the
 // widgets build and are tested without a working engine.
 
+#include "ClipFrames.h"
 #include "JobRunner.h"
+#include "MemoryPlanText.h"
 #include "SourceFrames.h"
+#include "VideoExportSettings.h"
 #include "wan/Devices.h"
 #include "wan/ModelFolder.h"
 
@@ -89,9 +92,18 @@ struct StudioServices
     // Decodes video files for the mask painter and the player actions; unset (tests): only PNG frames
     // and pictures are read.
     VideoFrameReader readVideoFrames;
+    // Decodes a whole video for the variations' contact sheet (MediaAdapters' readVideoClip); unset (tests):
+    // the sheet plays picture results only.
+    ClipReader readVideoClip;
     // The settings tags of a video the app made (MediaAdapters' readVideoTags), for restoring the settings
     // of a dropped MP4; unset (tests): a dropped MP4 is read through its job folder's settings.json only.
     std::function<QJsonObject(const QString& path, QString* error)> readVideoTags;
+    // Re-encodes finished videos (ExportAdapters' videoExportService) for the export dialog; unset (tests):
+    // "Export as…" copies the file as it is.
+    VideoExportService exportVideo;
+    // Plans the form's request before Generate (EngineAdapters' planMemoryChecked); unset (tests): no plan
+    // is shown.
+    MemoryPlanner planMemory;
     // The model downloads (the model manager); unset (tests): the window makes one over `settings` with the
     // built-in catalogue when the manager is first opened.
     ModelDownloads* modelDownloads = nullptr;

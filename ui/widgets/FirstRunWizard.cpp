@@ -48,6 +48,7 @@ FirstRunWizard::FirstRunWizard(ModelDownloads* downloads, DeviceLister listDevic
         if (!m_recommendation)
             return;
         if (m_downloads->start(m_recommendation->setName)) {
+            Q_EMIT memoryModeChosen(m_recommendation->memory);
             Q_EMIT downloadStarted(m_recommendation->setName);
             accept();
         }
@@ -56,6 +57,8 @@ FirstRunWizard::FirstRunWizard(ModelDownloads* downloads, DeviceLister listDevic
         const QString dir = QFileDialog::getExistingDirectory(this, tr("Folder with the Wan2.1 model files"));
         if (dir.isEmpty())
             return;
+        if (m_recommendation)
+            Q_EMIT memoryModeChosen(m_recommendation->memory);
         Q_EMIT folderChosen(dir);
         accept();
     });

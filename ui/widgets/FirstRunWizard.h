@@ -41,6 +41,9 @@ public:
 Q_SIGNALS:
     void folderChosen(const QString& folder);
     void downloadStarted(const QString& setName);
+    // The recommended memory mode, when the user goes on with the recommended set or a folder of their own
+    // (not with the demo model, which always fits).
+    void memoryModeChosen(wan::MemoryMode mode);
     void probed();
 
 protected:

@@ -184,7 +184,7 @@ void GenerationForm::setTask(wan::Task task)
 
 void GenerationForm::saveTaskSettings() const
 {
-    if (!m_settings)
+    if (!m_settings || !m_remembers)
         return;
     wan::Request request = defaultRequest(m_task);
     m_settingsPanel->fillRequest(&request);

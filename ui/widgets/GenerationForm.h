@@ -49,6 +49,9 @@ public:
     QString defaultNegative(wan::Task task) const;
     // Remembers the shown task's settings and negative prompt.
     void saveTaskSettings() const;
+    // False while a queued job is being edited: its settings are not the user's own, so neither switching
+    // tasks nor saveTaskSettings() remembers them.
+    void setRemembersSettings(bool remembers) { m_remembers = remembers; }
     // Adds the prompt (and a negative prompt other than the default) to their histories: after queuing.
     void addToHistory();
 
@@ -78,6 +81,7 @@ private:
     NegativePromptProvider m_negativePrompt;
     wan::Task m_task = wan::Task::T2V;
     bool m_taskShown = false; // setTask() ran once: there are settings on screen to remember
+    bool m_remembers = true;
 
     QGroupBox* m_promptBox = nullptr;
     PromptEditor* m_prompt = nullptr;

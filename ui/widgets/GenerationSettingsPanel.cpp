@@ -1,6 +1,8 @@
 #include "GenerationSettingsPanel.h"
 
+#include "GenerationWarnings.h"
 #include "SpeedSettingsWidget.h"
+#include "Theme.h"
 
 #include <QComboBox>
 #include <QDoubleSpinBox>
@@ -13,6 +15,8 @@
 #include <QRegularExpressionValidator>
 #include <QSignalBlocker>
 #include <QSpinBox>
+
+#include <cmath>
 
 namespace wan::ui {
 
@@ -92,6 +96,20 @@ GenerationSettingsPanel::GenerationSettingsPanel(QWidget* parent) : QWidget(pare
           static_cast<QWidget*>(m_shift), static_cast<QWidget*>(m_guidance), m_seedRow,
           static_cast<QWidget*>(m_memory), static_cast<QWidget*>(m_speed)})
         m_form->addRow(new QLabel(this), field);
+    // Warnings sit right under their field (rows 0 and 2 before the inserts), in the field's column.
+    m_sizeWarning = new QLabel(this);
+    m_sizeWarning->setObjectName(QStringLiteral("sizeWarning"));
+    m_framesWarning = new QLabel(this);
+    m_framesWarning->setObjectName(QStringLiteral("framesWarning"));
+    for (QLabel* warning : {m_sizeWarning, m_framesWarning}) {
+        warning->setWordWrap(true);
+        warning->setTextFormat(Qt::PlainText);
+        warning->setAlignment(Qt::AlignLeft | Qt::AlignTop); // right under the field it is about
+        warning->setStyleSheet(semanticStyleSheet(SemanticColor::Warning));
+        warning->hide();
+    }
+    m_form->insertRow(1, QString(), m_sizeWarning);
+    m_form->insertRow(3, QString(), m_framesWarning);
 
     connect(m_preset, &QComboBox::currentIndexChanged, this, &GenerationSettingsPanel::onPresetChanged);
     connect(m_speed, &SpeedSettingsWidget::changed, this, &GenerationSettingsPanel::changed);
@@ -103,6 +121,8 @@ GenerationSettingsPanel::GenerationSettingsPanel(QWidget* parent) : QWidget(pare
     });
     for (QSpinBox* box : {m_width, m_height})
         connect(box, &QSpinBox::valueChanged, this, [this] {
+            shiftFollowsSize(chosenSize());
+            updateWarnings();
             Q_EMIT sizeChanged(chosenSize());
             Q_EMIT changed();
         });
@@ -129,6 +149,7 @@ void GenerationSettingsPanel::setTask(wan::Task task)
     m_framesRow->setEnabled(task != wan::Task::T2I && !m_sizeFromSource && !m_demo);
     rebuildPresets();
     updateDuration();
+    updateWarnings();
 }
 
 void GenerationSettingsPanel::setSizeFromSource(bool fromSource)
@@ -139,6 +160,7 @@ void GenerationSettingsPanel::setSizeFromSource(bool fromSource)
     const QString tip = fromSource ? tr("Taken from the source video") : QString();
     m_sizeRow->setToolTip(tip);
     m_framesRow->setToolTip(tip);
+    updateWarnings();
 }
 
 void GenerationSettingsPanel::setDemoModel(const std::optional<wan::DemoModelInfo>& demo)
@@ -180,8 +202,27 @@ void GenerationSettingsPanel::setModelSize(ModelSize model)
 {
     if (m_model == model)
         return;
+    const QSize current = chosenSize();
+    const bool wasTrained = wan::isTrainedSize(m_task, m_model, current.width(), current.height());
     m_model = model;
+    // A size the old model was made for but the new one was not (14B's 1280×720 on a 1.3B folder) moves to
+    // the new model's official size of the same orientation; a custom size stays, with its warning.
+    if (!m_demo && !m_sizeFromSource && wasTrained &&
+        !wan::isTrainedSize(m_task, model, current.width(), current.height())) {
+        const QList<QSize> presets = sizePresets(m_task, model);
+        QSize next = presets.value(0);
+        for (const QSize& size : presets)
+            if ((size.width() >= size.height()) == (current.width() >= current.height())) {
+                next = size;
+                break;
+            }
+        const QSignalBlocker blockWidth(m_width);
+        const QSignalBlocker blockHeight(m_height);
+        m_width->setValue(next.width());
+        m_height->setValue(next.height());
+    }
     rebuildPresets();
+    updateWarnings();
 }
 
 void GenerationSettingsPanel::rebuildPresets()
@@ -213,8 +254,45 @@ void GenerationSettingsPanel::onPresetChanged()
         m_width->setValue(size.width());
         m_height->setValue(size.height());
     }
+    shiftFollowsSize(chosenSize());
+    updateWarnings();
     Q_EMIT sizeChanged(chosenSize());
     Q_EMIT changed();
+}
+
+void GenerationSettingsPanel::shiftFollowsSize(QSize size)
+{
+    // The official shift depends on the size (i2v: 3 at 480p, 5 at 720p): a shift still at the old size's
+    // default takes the new size's; one the user chose stays.
+    const bool atDefault =
+        m_shiftSize.isValid() && std::abs(m_shift->value() - defaultShift(m_task, m_shiftSize)) < 1e-6;
+    if (atDefault && size != m_shiftSize && !m_demo)
+        m_shift->setValue(defaultShift(m_task, size));
+    m_shiftSize = size;
+}
+
+void GenerationSettingsPanel::updateWarnings()
+{
+    const QString size = sizeWarning();
+    m_sizeWarning->setText(size);
+    m_sizeWarning->setVisible(!size.isEmpty());
+    const QString frames = frameCountWarning();
+    m_framesWarning->setText(frames);
+    m_framesWarning->setVisible(!frames.isEmpty());
+}
+
+QString GenerationSettingsPanel::sizeWarning() const
+{
+    if (m_demo || m_sizeFromSource || !isValidCustomSize(chosenSize()))
+        return {};
+    return wan::ui::sizeWarning(m_task, m_model, chosenSize());
+}
+
+QString GenerationSettingsPanel::frameCountWarning() const
+{
+    if (m_demo || m_sizeFromSource || m_task == wan::Task::T2I)
+        return {};
+    return wan::ui::frameCountWarning(m_task, m_model, m_frames->value());
 }
 
 QSize GenerationSettingsPanel::chosenSize() const
@@ -232,7 +310,8 @@ void GenerationSettingsPanel::updateDuration()
     m_frames->setToolTip(valid
                              ? tr("Frame counts are 4n+1 (81 frames ≈ 5 s).")
                              : tr("Frame counts must be 4n+1, e.g. %1.").arg(nearestValidFrameCount(frames)));
-    m_frames->setStyleSheet(valid ? QString() : QStringLiteral("color: #c0392b;"));
+    m_frames->setStyleSheet(valid ? QString() : semanticStyleSheet(SemanticColor::Error));
+    updateWarnings();
     Q_EMIT changed();
 }
 
@@ -264,6 +343,7 @@ void GenerationSettingsPanel::applyRequest(const wan::Request& r)
     m_seed->setText(r.seed >= 0 ? QString::number(r.seed) : QString());
     m_memory->setCurrentIndex(std::max(0, m_memory->findData(int(r.memory))));
     m_speed->applyRequest(r);
+    m_shiftSize = QSize(r.width, r.height); // the request's shift is the one to show
     onPresetChanged();
     updateDuration();
     updateSeedMode();
@@ -284,6 +364,13 @@ void GenerationSettingsPanel::fillRequest(wan::Request* r) const
     m_speed->fillRequest(r);
 }
 
+void GenerationSettingsPanel::setMemoryMode(wan::MemoryMode mode)
+{
+    const int index = m_memory->findData(int(mode));
+    if (index >= 0)
+        m_memory->setCurrentIndex(index);
+}
+
 void GenerationSettingsPanel::setLastSeed(qint64 seed)
 {
     m_lastSeed = seed;
@@ -298,6 +385,9 @@ QString GenerationSettingsPanel::validationError() const
     if (m_task != wan::Task::T2I && !isValidFrameCount(m_frames->value()))
         return tr("The frame count must be 4n+1 (for example %1).")
             .arg(nearestValidFrameCount(m_frames->value()));
+    // An empty fixed seed would silently run a random one.
+    if (m_seedMode->currentData().toInt() == int(SeedMode::Fixed) && m_seed->text().trimmed().isEmpty())
+        return tr("The seed is set to Fixed but its field is empty: enter a seed, or choose Random.");
     return {};
 }
 

@@ -41,10 +41,14 @@ public:
 
     void applyRequest(const wan::Request& request); // show these values
     void fillRequest(wan::Request* request) const;  // write the shown values
+    void setMemoryMode(wan::MemoryMode mode);
     void setLastSeed(qint64 seed);
     QSize chosenSize() const;
     int maxArea() const { return chosenSize().width() * chosenSize().height(); }
     QString validationError() const; // empty when the values can be generated
+    // Shown next to their field, never blocking: a size or frame count the model was not trained for.
+    QString sizeWarning() const;
+    QString frameCountWarning() const;
 
 Q_SIGNALS:
     void sizeChanged(QSize size);
@@ -59,6 +63,8 @@ private:
     void updateDuration();
     void updateSeedMode();
     void retranslate();
+    void updateWarnings();
+    void shiftFollowsSize(QSize size);
 
     wan::Task m_task = wan::Task::T2V;
     ModelSize m_model = ModelSize::Small;
@@ -83,6 +89,9 @@ private:
     QWidget* m_sizeRow = nullptr;
     QWidget* m_framesRow = nullptr;
     QWidget* m_seedRow = nullptr;
+    QLabel* m_sizeWarning = nullptr;
+    QLabel* m_framesWarning = nullptr;
+    QSize m_shiftSize; // the size the shown shift belongs to: an official default follows a new size
 };
 
 } // namespace wan::ui

@@ -2,28 +2,42 @@
 
 #include "ClipPickerDialog.h"
 #include "ErrorText.h"
+#include "ExportDialog.h"
 #include "ExportFile.h"
 #include "FirstRunWizard.h"
+#include "FormDraft.h"
 #include "GalleryDock.h"
+#include "GalleryHoverPlayer.h"
 #include "GenerationForm.h"
 #include "GenerationSettingsPanel.h"
 #include "ImageDropZone.h"
 #include "InferenceBridge.h"
+#include "JobNotifier.h"
+#include "MemoryPlanView.h"
 #include "ModelDownloads.h"
 #include "ModelFilesDialog.h"
 #include "ModelFolderPicker.h"
 #include "ModelManagerDialog.h"
+#include "OutputFolder.h"
 #include "PlayerWidget.h"
 #include "ProgressPanel.h"
 #include "PromptEditor.h"
 #include "PromptExtendDialog.h"
 #include "PromptExtendSettingsStore.h"
 #include "PromptExtendWorker.h"
+#include "QueueEtaLabel.h"
 #include "QueueRunner.h"
 #include "RenderQueueDock.h"
 #include "RenderQueueModel.h"
 #include "SettingsDialog.h"
+#include "SetupAdvisor.h"
+#include "ShortcutsDialog.h"
+#include "StudioShortcuts.h"
+#include "Theme.h"
 #include "VaceInputPanel.h"
+#include "VariationSheetDialog.h"
+#include "VariationsDialog.h"
+#include "ViewMenu.h"
 
 #include <QAction>
 #include <QApplication>
@@ -39,6 +53,7 @@
 #include <QImageReader>
 #include <QJsonDocument>
 #include <QLabel>
+#include <QListView>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
@@ -53,6 +68,7 @@
 #include <QStatusBar>
 #include <QTabBar>
 #include <QTabWidget>
+#include <QTableView>
 #include <QTimer>
 #include <QUrl>
 #include <QVBoxLayout>
@@ -125,8 +141,10 @@ MainWindow::MainWindow(StudioServices services, QWidget* parent)
     m_formMessage = new QLabel(this);
     m_formMessage->setTextFormat(Qt::PlainText);
     m_formMessage->setWordWrap(true);
-    m_formMessage->setStyleSheet(QStringLiteral("color: #c0392b;"));
+    m_formMessage->setStyleSheet(semanticStyleSheet(SemanticColor::Error));
     m_formMessage->hide();
+    m_planView = new MemoryPlanView(
+        m_services.planMemory, [this] { return planDraft(); }, this);
     m_submit = new QPushButton(this);
     m_submit->setDefault(true);
     m_submit->setIcon(QIcon(QStringLiteral(":/icons/generate.svg")));
@@ -135,6 +153,8 @@ MainWindow::MainWindow(StudioServices services, QWidget* parent)
     auto* buttons = new QHBoxLayout;
     buttons->addStretch();
     buttons->addWidget(m_cancelEdit);
+    m_variations = new QPushButton(this);
+    buttons->addWidget(m_variations);
     buttons->addWidget(m_submit);
 
     auto* form = new QWidget(this);
@@ -143,6 +163,7 @@ MainWindow::MainWindow(StudioServices services, QWidget* parent)
     formLayout->addWidget(m_modelBox);
     formLayout->addWidget(m_form);
     formLayout->addWidget(m_formMessage);
+    formLayout->addWidget(m_planView);
     formLayout->addLayout(buttons);
     formLayout->addStretch();
     auto* scroll = new QScrollArea(this);
@@ -153,6 +174,7 @@ MainWindow::MainWindow(StudioServices services, QWidget* parent)
 
     m_output = new QTabWidget(this);
     m_progress = new ProgressPanel(m_output);
+    m_progress->setSettings(settings); // the stage times measured on earlier jobs, for the ETA
     m_player = new PlayerWidget(m_output);
     m_output->addTab(m_progress, QString());
     m_output->addTab(m_player, QString());
@@ -168,16 +190,29 @@ MainWindow::MainWindow(StudioServices services, QWidget* parent)
     addDockWidget(Qt::BottomDockWidgetArea, m_queueDock);
     m_gallery = new GalleryModel(m_services.queue, m_services.readVideoFrames, this);
     m_galleryDock = new GalleryDock(m_gallery, this);
+    new GalleryHoverPlayer(m_galleryDock->view(), GalleryModel::PathRole, m_services.readVideoClip,
+                           GalleryModel::kThumbnailSize, m_galleryDock);
     addDockWidget(Qt::BottomDockWidgetArea, m_galleryDock);
     tabifyDockWidget(m_queueDock, m_galleryDock);
     m_queueDock->raise();
 
     buildMenus();
+    new StudioShortcuts(this, m_queueDock, m_services.queue, m_services.runner, m_player, m_galleryDock);
 
     connect(m_taskBar, &QTabBar::currentChanged, this, [this](int index) { setTask(kTasks[index]); });
     connect(m_modelPicker, &ModelFolderPicker::folderChecked, this, &MainWindow::onFolderChecked);
     // A problem shown under the form is about the inputs it was found in: new inputs make it stale.
     connect(m_form, &GenerationForm::edited, this, &MainWindow::clearFormMessage);
+    // The plan follows the size, frames, memory mode, model set and device.
+    connect(m_form->settingsPanel(), &GenerationSettingsPanel::changed, m_planView,
+            &MemoryPlanView::schedule);
+    if (m_services.runner && m_services.settings) {
+        const double budget =
+            m_services.settings->value(QLatin1String(settings_keys::kVramBudgetGiB), 0).toDouble();
+        m_services.runner->setVramBudgetGiB(budget > 0 ? std::optional(budget) : std::nullopt);
+    }
+    connect(m_modelPicker, &ModelFolderPicker::folderChecked, m_planView, &MemoryPlanView::schedule);
+    connect(m_taskBar, &QTabBar::currentChanged, m_planView, &MemoryPlanView::schedule);
     connect(m_form, &GenerationForm::messageRequested, this,
             [this](const QString& message) { statusBar()->showMessage(message, 8000); });
     connect(m_player, &PlayerWidget::continueFromLastFrameRequested, this, [this] {
@@ -186,8 +221,9 @@ MainWindow::MainWindow(StudioServices services, QWidget* parent)
     });
     connect(m_player, &PlayerWidget::bridgeRequested, this, &MainWindow::pickClipToBridge);
     connect(m_submit, &QPushButton::clicked, this, [this] { submit(); });
+    connect(m_variations, &QPushButton::clicked, this, &MainWindow::queueVariations);
     connect(m_form, &GenerationForm::extendPromptRequested, this, &MainWindow::extendPrompt);
-    connect(m_cancelEdit, &QPushButton::clicked, this, &MainWindow::stopEditing);
+    connect(m_cancelEdit, &QPushButton::clicked, this, [this] { stopEditing(); });
     connect(m_progress, &ProgressPanel::cancelRequested, m_services.runner, &QueueRunner::cancelJob);
     connect(m_services.runner, &QueueRunner::jobStarted, this, &MainWindow::onJobStarted);
     connect(m_services.runner, &QueueRunner::jobProgress, this,
@@ -200,6 +236,9 @@ MainWindow::MainWindow(StudioServices services, QWidget* parent)
             m_progress->setPreview(image);
     });
     connect(m_services.runner, &QueueRunner::jobFinished, this, &MainWindow::onJobFinished);
+    statusBar()->addPermanentWidget(new QueueEtaLabel(m_services.queue, m_progress, this));
+    connect(m_services.runner, &QueueRunner::jobFinished, new JobNotifier(this, m_services.queue, this),
+            &JobNotifier::jobEnded);
     if (!m_services.promptSettings && m_services.settings) {
         // No store from the composition root (tests): one of the window's own, over the same settings.
         m_services.promptSettings = new PromptExtendSettingsStore(m_services.settings, this);
@@ -305,9 +344,14 @@ void MainWindow::buildMenus()
 {
     m_fileMenu = menuBar()->addMenu(QString());
     m_submitAction = m_fileMenu->addAction(QString(), this, [this] { submit(); });
-    m_submitAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Return));
+    applyShortcut(m_submitAction, ShortcutId::AddToQueue);
     m_exportAction = m_fileMenu->addAction(QString(), this, &MainWindow::exportAs);
-    m_exportAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
+    applyShortcut(m_exportAction, ShortcutId::ExportAs);
+    // Also on the right click of the gallery, the queue and the player.
+    m_galleryDock->view()->addAction(m_exportAction);
+    m_queueDock->view()->addAction(m_exportAction);
+    m_player->addAction(m_exportAction);
+    m_player->setContextMenuPolicy(Qt::ActionsContextMenu);
     m_openOutputAction = m_fileMenu->addAction(QString(), this, [this] {
         QDir().mkpath(m_services.runner->outputDir());
         QDesktopServices::openUrl(QUrl::fromLocalFile(m_services.runner->outputDir()));
@@ -318,21 +362,36 @@ void MainWindow::buildMenus()
     m_modelsAction = m_fileMenu->addAction(QString(), this, &MainWindow::openModelManager);
     m_fileMenu->addSeparator();
     m_quitAction = m_fileMenu->addAction(QString(), this, &QWidget::close);
-    m_quitAction->setShortcut(QKeySequence::Quit);
+    applyShortcut(m_quitAction, ShortcutId::Quit);
 
     m_editMenu = menuBar()->addMenu(QString());
     m_pasteImageAction = m_editMenu->addAction(QString(), this, [this] {
         setTask(wan::Task::I2V);
         m_form->imageDropZone()->pasteFromClipboard();
     });
-    m_pasteImageAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_V));
+    applyShortcut(m_pasteImageAction, ShortcutId::PasteImage);
 
     m_queueMenu = menuBar()->addMenu(QString());
     m_queueMenu->addAction(m_queueDock->pauseQueueAction());
     m_queueMenu->addAction(m_queueDock->toggleViewAction());
     m_queueMenu->addAction(m_galleryDock->toggleViewAction());
+    m_variationSheetAction = m_queueMenu->addAction(QString(), this, [this] {
+        const QUuid group = variationGroupToCompare(m_services.queue->jobs(), m_queueDock->selectedJob(),
+                                                    m_galleryDock->selectedJob());
+        if (group.isNull())
+            statusBar()->showMessage(tr("No group of variations in the queue."), 5000);
+        else
+            showVariationSheet(group);
+    });
 
+    menuBar()->addMenu(new ViewMenu(m_services.settings, this));
     m_helpMenu = menuBar()->addMenu(QString());
+    m_shortcutsAction = m_helpMenu->addAction(QString(), this, [this] {
+        auto* dialog = new ShortcutsDialog(this);
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+        dialog->show();
+    });
+    applyShortcut(m_shortcutsAction, ShortcutId::ShowShortcuts);
     m_openLogAction = m_helpMenu->addAction(QString(), this, &MainWindow::openLog);
     m_openLogFolderAction = m_helpMenu->addAction(QString(), this, [this] {
         QDesktopServices::openUrl(QUrl::fromLocalFile(QFileInfo(m_services.logFile).absolutePath()));
@@ -360,6 +419,10 @@ void MainWindow::retranslate()
     m_modelBox->setTitle(tr("Model folder"));
     m_submit->setText(m_editing.isNull() ? tr("Add to queue") : tr("Update queued job"));
     m_cancelEdit->setText(tr("Stop editing"));
+    m_variations->setText(tr("Variations…"));
+    m_variations->setToolTip(tr("Queue several seeds, or a grid of guidance, shift and steps, as one group "
+                                "and compare the results side by side"));
+    m_variationSheetAction->setText(tr("Compare variations…"));
     m_fileMenu->setTitle(tr("&File"));
     m_submitAction->setText(tr("Add to queue"));
     m_exportAction->setText(tr("Export as…"));
@@ -375,6 +438,7 @@ void MainWindow::retranslate()
     m_openLogFolderAction->setText(tr("Open log folder"));
     m_weightsAction->setText(tr("Where to get the models"));
     m_firstRunAction->setText(tr("First-run assistant…"));
+    m_shortcutsAction->setText(tr("Keyboard Shortcuts"));
     m_aboutAction->setText(tr("About Wan Studio"));
 }
 
@@ -480,7 +544,7 @@ QString MainWindow::continueFromLastFrame(const QUuid& id)
     const FolderCheck& check = m_modelPicker->check();
     const bool flf2v = check.ok && check.modelType == wan::ModelType::FLF2V;
     if (!m_editing.isNull())
-        stopEditing();
+        stopEditing(EditEnd::KeepForm);
     setTask(flf2v ? wan::Task::FLF2V : wan::Task::I2V);
     m_form->promptEditor()->setText(
         QString::fromStdString(source.originalPrompt.empty() ? source.prompt : source.originalPrompt));
@@ -509,7 +573,7 @@ QString MainWindow::bridgeClips(const QUuid& first, const QUuid& second)
         return error;
     const wan::Request source = a->request;
     if (!m_editing.isNull())
-        stopEditing();
+        stopEditing(EditEnd::KeepForm);
     setTask(wan::Task::FLF2V);
     m_form->promptEditor()->setText(
         QString::fromStdString(source.originalPrompt.empty() ? source.prompt : source.originalPrompt));
@@ -684,7 +748,36 @@ void MainWindow::onFolderChecked(const FolderCheck& check)
     updateTaskTabs();
 }
 
-QString MainWindow::submit()
+void MainWindow::addMachineSettings(wan::Request* request) const
+{
+    request->ckptDir = m_modelPicker->folder().toStdString();
+    request->models = m_modelPicker->modelFiles();
+    if (!m_services.settings)
+        return;
+    request->device =
+        m_services.settings->value(QLatin1String(settings_keys::kDevice), QStringLiteral("auto"))
+            .toString()
+            .toStdString();
+    request->noise =
+        m_services.settings->value(QLatin1String(settings_keys::kNoise)).toString() == QLatin1String("device")
+            ? wan::NoiseSource::Device
+            : wan::NoiseSource::Cpu;
+    const double budget =
+        m_services.settings->value(QLatin1String(settings_keys::kVramBudgetGiB), 0).toDouble();
+    request->vramBudgetGiB = budget > 0 ? std::optional(budget) : std::nullopt;
+}
+
+std::optional<wan::Request> MainWindow::planDraft() const
+{
+    const FolderCheck& check = m_modelPicker->check();
+    if (m_modelPicker->isChecking() || !check.ok || check.modelType != modelTypeFor(m_form->task()))
+        return std::nullopt;
+    wan::Request request = m_form->request();
+    addMachineSettings(&request);
+    return request;
+}
+
+QString MainWindow::submit(const VariationPlan* variations)
 {
     QString error;
     const FolderCheck& check = m_modelPicker->check();
@@ -700,6 +793,8 @@ QString MainWindow::submit()
                    "folder.");
     else
         error = m_form->inputError();
+    if (error.isEmpty() && m_services.runner)
+        error = outputFolderProblem(m_services.runner->outputDir()); // not found only when the job starts
     if (!error.isEmpty()) {
         m_formMessage->setText(error);
         m_formMessage->show();
@@ -711,18 +806,7 @@ QString MainWindow::submit()
     RenderJob job;
     wan::Request& request = job.request;
     request = m_form->request();
-    request.ckptDir = m_modelPicker->folder().toStdString();
-    request.models = m_modelPicker->modelFiles();
-    if (m_services.settings) {
-        request.device =
-            m_services.settings->value(QLatin1String(settings_keys::kDevice), QStringLiteral("auto"))
-                .toString()
-                .toStdString();
-        request.noise = m_services.settings->value(QLatin1String(settings_keys::kNoise)).toString() ==
-                                QLatin1String("device")
-                            ? wan::NoiseSource::Device
-                            : wan::NoiseSource::Cpu;
-    }
+    addMachineSettings(&request);
 
     // The job keeps its own copies of the pictures: moving or deleting the originals does not break it.
     if (!m_services.queue->stageInputs(&request, &error)) {
@@ -737,11 +821,21 @@ QString MainWindow::submit()
     m_form->addToHistory();
     m_form->saveTaskSettings();
 
+    if (variations) { // the form's job is the base of a group of variations
+        const QList<RenderJob> jobs = variationJobs(job, withBaseInputs(*variations, request));
+        for (const RenderJob& cell : jobs)
+            m_services.queue->addJob(cell);
+        statusBar()->showMessage(
+            tr("%n job(s) added to the render queue as one group.", nullptr, int(jobs.size())), 5000);
+        if (!jobs.isEmpty())
+            showVariationSheet(jobs.first().variation.group);
+        return {};
+    }
     if (!m_editing.isNull()) {
         if (!m_services.queue->updatePendingRequest(m_editing, request)) {
             error = tr("That job has already started or was removed; it was not changed.");
             statusBar()->showMessage(error, 8000);
-            stopEditing();
+            stopEditing(EditEnd::KeepForm); // the edits stay in the form, to queue as a new job
             return error;
         }
         m_services.queue->setThumbnail(m_editing, job.thumbnailPath);
@@ -754,13 +848,52 @@ QString MainWindow::submit()
     return {};
 }
 
+QString MainWindow::queueVariations()
+{
+    if (!m_editing.isNull()) {
+        const QString error = tr("Finish editing the queued job first.");
+        statusBar()->showMessage(error, 8000);
+        return error;
+    }
+    wan::Request base = m_form->request();
+    addMachineSettings(&base); // the cells are checked as submit() will queue them
+    VariationsDialog dialog(base, this);
+    if (dialog.exec() != QDialog::Accepted || !dialog.isAcceptable())
+        return {};
+    const VariationPlan plan = dialog.plan();
+    return submit(&plan);
+}
+
+VariationSheetDialog* MainWindow::showVariationSheet(const QUuid& group)
+{
+    for (VariationSheetDialog* open : findChildren<VariationSheetDialog*>())
+        if (open->group() == group) {
+            open->raise();
+            open->activateWindow();
+            return open;
+        }
+    auto* sheet = new VariationSheetDialog(m_services.queue, group, m_services.readVideoClip, this);
+    sheet->setAttribute(Qt::WA_DeleteOnClose);
+    sheet->show();
+    return sheet;
+}
+
 void MainWindow::editJob(const QUuid& id)
 {
     const RenderJob* job = m_services.queue->job(id);
     if (!job || !isPending(job->state))
         return;
     const wan::Request request = job->request;
-    setTask(request.task);
+    if (m_editing.isNull()) {
+        m_draft = std::make_unique<FormDraft>(takeFormDraft(*m_form));
+        m_draft->modelFolder = m_modelPicker->folder();
+        m_draft->modelFiles = m_modelPicker->modelFiles();
+    } else if (m_editing != id) {
+        m_services.queue->releaseJob(m_editing); // one job in the form at a time; the draft stays the user's
+    }
+    m_services.queue->holdJob(id); // not started while edited
+    setTask(request.task);         // remembers the user's settings of the task shown until now
+    m_form->setRemembersSettings(false);
     m_editing = id;
     m_form->setRequest(request);
     if (m_modelPicker->folder() != QString::fromStdString(request.ckptDir.string()) ||
@@ -770,10 +903,21 @@ void MainWindow::editJob(const QUuid& id)
     retranslate();
 }
 
-void MainWindow::stopEditing()
+void MainWindow::stopEditing(EditEnd end)
 {
+    if (!m_editing.isNull())
+        m_services.queue->releaseJob(m_editing);
     m_editing = QUuid();
     m_cancelEdit->hide();
+    const std::unique_ptr<FormDraft> draft = std::move(m_draft);
+    if (draft && end == EditEnd::RestoreDraft) {
+        setTask(draft->task); // the job's settings are not remembered: still set not to
+        restoreFormDraft(*m_form, *draft);
+        if (m_modelPicker->folder() != draft->modelFolder ||
+            !(m_modelPicker->modelFiles() == draft->modelFiles))
+            m_modelPicker->setModelSet(draft->modelFolder, draft->modelFiles);
+    }
+    m_form->setRemembersSettings(true);
     retranslate();
 }
 
@@ -786,7 +930,7 @@ void MainWindow::onJobStarted(const QUuid& id)
                                     .arg(job->request.height)
                                     .arg(QString::fromStdString(job->request.prompt).simplified().left(120))
                               : QString();
-    m_progress->startJob(id, title);
+    m_progress->startJob(id, title, job ? &job->request : nullptr);
     m_output->setCurrentWidget(m_progress);
 }
 
@@ -831,7 +975,10 @@ bool MainWindow::isShowingPlayer() const
 
 void MainWindow::exportAs()
 {
-    QUuid id = m_queueDock->selectedJob();
+    // The gallery's selection when the gallery has the focus (its context menu), else the queue's, else the
+    // result in the player.
+    const bool fromGallery = m_galleryDock->isAncestorOf(QApplication::focusWidget());
+    QUuid id = fromGallery ? m_galleryDock->selectedJob() : m_queueDock->selectedJob();
     const RenderJob* job = m_services.queue->job(id);
     if (!job || job->state != JobState::Done)
         job = m_services.queue->job(m_lastShown);
@@ -840,6 +987,17 @@ void MainWindow::exportAs()
         return;
     }
     const QFileInfo source(job->outputPath);
+    if (m_services.exportVideo && source.suffix() != QLatin1String("png")) {
+        auto* dialog = new ExportDialog(source.absoluteFilePath(), job->request.fps,
+                                        requestToJson(job->request), m_services.exportVideo, this);
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+        connect(dialog, &ExportDialog::exportFinished, this, [this](bool ok, const QString& target) {
+            if (ok)
+                statusBar()->showMessage(tr("Exported to %1").arg(QDir::toNativeSeparators(target)), 8000);
+        });
+        dialog->open();
+        return;
+    }
     const QString target = QFileDialog::getSaveFileName(
         this, tr("Export as"), QDir(QDir::homePath()).filePath(source.fileName()),
         source.suffix() == QLatin1String("png") ? tr("PNG image (*.png)") : tr("MP4 video (*.mp4)"));
@@ -885,7 +1043,10 @@ void MainWindow::openSettings()
             Qt::SingleShotConnection);
     }
     dialog.save();
+    m_planView->schedule(); // device or GPU memory budget may have changed
     m_services.runner->setOutputDir(dialog.outputDir());
+    m_services.runner->setVramBudgetGiB(dialog.vramBudgetGiB() > 0 ? std::optional(dialog.vramBudgetGiB())
+                                                                   : std::nullopt);
     if (dialog.language() != oldLanguage && m_services.switchLanguage)
         m_services.switchLanguage(dialog.language());
 }
@@ -916,7 +1077,7 @@ void MainWindow::extendPrompt()
         spdlog::info("prompt extension {}: {}", ok ? "done" : "failed", message.toStdString());
     });
     if (dialog.exec() == QDialog::Accepted && !dialog.acceptedPrompt().trimmed().isEmpty())
-        m_form->promptEditor()->setText(dialog.acceptedPrompt());
+        m_form->promptEditor()->replaceText(dialog.acceptedPrompt()); // Ctrl+Z brings the original back
 }
 
 void MainWindow::openLog()
@@ -957,6 +1118,11 @@ void MainWindow::openFirstRunAssistant()
     wizard->setAttribute(Qt::WA_DeleteOnClose);
     connect(wizard, &FirstRunWizard::folderChosen, this,
             [this](const QString& folder) { m_modelPicker->setFolder(folder); });
+    connect(wizard, &FirstRunWizard::memoryModeChosen, this, [this](wan::MemoryMode mode) {
+        m_form->settingsPanel()->setMemoryMode(mode);
+        statusBar()->showMessage(tr("Memory: %1 (recommended for this computer)").arg(memoryModeText(mode)),
+                                 10000);
+    });
     connect(wizard, &FirstRunWizard::downloadStarted, this, [this](const QString& name) {
         openModelManager();
         m_modelManager->selectAvailable(name);

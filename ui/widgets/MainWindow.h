@@ -7,6 +7,8 @@
 #include <QMainWindow>
 
 #include <functional>
+#include <memory>
+#include <optional>
 
 class QMimeData;
 class QAction;
@@ -19,18 +21,22 @@ class QGroupBox;
 namespace wan::ui {
 
 class ClipPickerDialog;
+struct FormDraft;
 class GalleryDock;
 class GenerationForm;
 class GenerationSettingsPanel;
 class ImageDropZone;
 class ModelDownloads;
 class ModelFolderPicker;
+class MemoryPlanView;
 class ModelManagerDialog;
 class PlayerWidget;
 class ProgressPanel;
 class PromptEditor;
 class RenderQueueDock;
 class VaceInputPanel;
+class VariationSheetDialog;
+struct VariationPlan;
 
 class MainWindow final : public QMainWindow
 {
@@ -44,7 +50,13 @@ public:
     wan::Task task() const;
     void setTask(wan::Task task);
     // Builds a job from the form and queues it (or updates the job being edited). Returns an error, or empty.
-    QString submit();
+    // With `variations` (a plan made from the form's request), the job is the base of that group instead.
+    QString submit(const VariationPlan* variations = nullptr);
+    // "Variations…": asks how to vary the form's job (N seeds or a grid), queues the group and opens its
+    // contact sheet. Returns an error, or empty (also when cancelled).
+    QString queueVariations();
+    // The contact sheet of a group of variations (a window of its own, kept until closed).
+    VariationSheetDialog* showVariationSheet(const QUuid& group);
     void editJob(const QUuid& id);
     void showJobResult(const QUuid& id);
     QUuid shownJob() const { return m_lastShown; } // the finished job in the player
@@ -102,6 +114,10 @@ protected:
     void changeEvent(QEvent* event) override;
 
 private:
+    // The model set, device, noise and GPU memory budget of the settings, into a request from the form.
+    void addMachineSettings(wan::Request* request) const;
+    // The form's request for the memory plan; empty while no usable model set for the task is chosen.
+    std::optional<wan::Request> planDraft() const;
     bool takesPictureDrop(const QMimeData* mime) const;
     void buildMenus();
     void retranslate();
@@ -117,11 +133,17 @@ private:
     void openLog();
     void extendPrompt();
     void showWeightsHelp();
-    void stopEditing();
+    enum class EditEnd
+    {
+        RestoreDraft = 1, // saved or left: the user's own form comes back
+        KeepForm,         // the form is filled anew right after (continue, bridge)
+    };
+    void stopEditing(EditEnd end = EditEnd::RestoreDraft);
     void applyRecalled(const wan::Request& source, RecallScope scope);
 
     StudioServices m_services;
-    QUuid m_editing;
+    QUuid m_editing;                    // held in the queue while it is in the form
+    std::unique_ptr<FormDraft> m_draft; // the user's form, put back when the editing ends
     QUuid m_lastShown;
 
     QTabBar* m_taskBar = nullptr;
@@ -129,8 +151,11 @@ private:
     ModelFolderPicker* m_modelPicker = nullptr;
     GenerationForm* m_form = nullptr; // what to generate: prompts, the task's inputs, settings
     QPushButton* m_submit = nullptr;
+    QPushButton* m_variations = nullptr; // "Variations…" beside "Add to queue"
+    QAction* m_variationSheetAction = nullptr;
     QPushButton* m_cancelEdit = nullptr;
     QLabel* m_formMessage = nullptr;
+    MemoryPlanView* m_planView = nullptr; // where the models would live, before Generate
     QTabWidget* m_output = nullptr;
     ProgressPanel* m_progress = nullptr;
     PlayerWidget* m_player = nullptr;
@@ -155,6 +180,7 @@ private:
     QAction* m_modelsAction = nullptr;
     QAction* m_firstRunAction = nullptr;
     QAction* m_aboutAction = nullptr;
+    QAction* m_shortcutsAction = nullptr;
     int m_quitWaitMs = kQuitWaitMs;
     std::function<void()> m_forceQuit;
 };

@@ -2,6 +2,7 @@
 
 #include "BackgroundTask.h"
 #include "ModelFolderPicker.h"
+#include "Theme.h"
 
 #include <QDialogButtonBox>
 #include <QDir>
@@ -356,10 +357,10 @@ void ModelFilesDialog::updateStatus()
     if (m_check.ok) {
         QString type = ModelFolderPicker::modelTypeText(m_check.modelType);
         type += QStringLiteral(" (%1)").arg(m_check.large ? QStringLiteral("14B") : QStringLiteral("1.3B"));
-        m_status->setStyleSheet(QStringLiteral("color: #1e8449;"));
+        m_status->setStyleSheet(semanticStyleSheet(SemanticColor::Ok));
         m_status->setText(tr("Ready: %1, %2").arg(type, m_check.tasks.join(QStringLiteral(", "))));
     } else {
-        m_status->setStyleSheet(QStringLiteral("color: #c0392b;"));
+        m_status->setStyleSheet(semanticStyleSheet(SemanticColor::Error));
         QStringList items;
         for (const QString& problem : m_check.problems)
             items.append(QStringLiteral("• ") + problem);

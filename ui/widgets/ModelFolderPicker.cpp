@@ -2,6 +2,7 @@
 
 #include "BackgroundTask.h"
 #include "ModelFilesDialog.h"
+#include "Theme.h"
 
 #include <QDir>
 #include <QEvent>
@@ -201,7 +202,8 @@ void ModelFolderPicker::updateStatus()
         if (m_check.ok) {
             const QString firstLine = m_check.summary.section(QLatin1Char('\n'), 0, 0).toHtmlEscaped();
             m_status->setText(
-                files + QStringLiteral("<span style=\"color:#1e8449\">&#10003;</span> ") + modelText() +
+                files + semanticHtml(SemanticColor::Ok, QStringLiteral("&#10003;")) + QLatin1Char(' ') +
+                modelText() +
                 (firstLine.isEmpty() ? QString() : QStringLiteral("<br><small>%1</small>").arg(firstLine)));
             m_status->setToolTip(m_check.summary);
             return;
@@ -209,8 +211,8 @@ void ModelFolderPicker::updateStatus()
         QStringList problems;
         for (const QString& problem :
              m_check.problems.isEmpty() ? QStringList{m_check.problem} : m_check.problems)
-            problems.append(QStringLiteral("<span style=\"color:#c0392b\">&#10007;</span> ") +
-                            problem.toHtmlEscaped());
+            problems.append(semanticHtml(SemanticColor::Error, QStringLiteral("&#10007;")) +
+                            QLatin1Char(' ') + problem.toHtmlEscaped());
         m_status->setText(files + problems.join(QStringLiteral("<br>")));
         m_status->setToolTip(QString());
         return;
@@ -231,7 +233,7 @@ void ModelFolderPicker::updateStatus()
         if (!demo.examplePrompts.empty())
             text += QLatin1Char(' ') +
                     tr("For example: “%1”").arg(QString::fromStdString(demo.examplePrompts.front()));
-        m_status->setText(QStringLiteral("<span style=\"color:#1e8449\">&#10003;</span> ") +
+        m_status->setText(semanticHtml(SemanticColor::Ok, QStringLiteral("&#10003;")) + QLatin1Char(' ') +
                           text.toHtmlEscaped() + QStringLiteral("<br>") + officialWeightsHtml());
         m_status->setToolTip(m_check.summary);
         return;
@@ -239,13 +241,13 @@ void ModelFolderPicker::updateStatus()
     if (m_check.ok) {
         const QString firstLine = m_check.summary.section(QLatin1Char('\n'), 0, 0).toHtmlEscaped();
         m_status->setText(
-            QStringLiteral("<span style=\"color:#1e8449\">&#10003;</span> ") + modelText() +
+            semanticHtml(SemanticColor::Ok, QStringLiteral("&#10003;")) + QLatin1Char(' ') + modelText() +
             (firstLine.isEmpty() ? QString() : QStringLiteral("<br><small>%1</small>").arg(firstLine)));
         m_status->setToolTip(m_check.summary);
         return;
     }
-    QString text =
-        QStringLiteral("<span style=\"color:#c0392b\">&#10007;</span> ") + m_check.problem.toHtmlEscaped();
+    QString text = semanticHtml(SemanticColor::Error, QStringLiteral("&#10007;")) + QLatin1Char(' ') +
+                   m_check.problem.toHtmlEscaped();
     if (!m_check.missing.isEmpty()) {
         QStringList items;
         for (const QString& file : m_check.missing)

@@ -1,6 +1,8 @@
 #include "ModelManagerDialog.h"
 
 #include "ModelDownloads.h"
+#include "SecretStore.h"
+#include "Theme.h"
 
 #include <QComboBox>
 #include <QDesktopServices>
@@ -8,6 +10,7 @@
 #include <QDir>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QFormLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -16,6 +19,7 @@
 #include <QMessageBox>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QSpinBox>
 #include <QTreeWidget>
 #include <QUrl>
 #include <QVBoxLayout>
@@ -66,9 +70,11 @@ ModelManagerDialog::ModelManagerDialog(ModelDownloads* downloads, QWidget* paren
     layout->addLayout(endpointRow);
     m_endpointProblem = new QLabel(this);
     m_endpointProblem->setWordWrap(true);
-    m_endpointProblem->setStyleSheet(QStringLiteral("color: #c0392b;"));
+    m_endpointProblem->setStyleSheet(semanticStyleSheet(SemanticColor::Error));
     m_endpointProblem->hide();
     layout->addWidget(m_endpointProblem);
+
+    layout->addWidget(makeOptionsBox());
 
     auto* installedBox = new QGroupBox(tr("Installed"), this);
     auto* installedLayout = new QVBoxLayout(installedBox);
@@ -217,6 +223,67 @@ ModelManagerDialog::ModelManagerDialog(ModelDownloads* downloads, QWidget* paren
 }
 
 ModelManagerDialog::~ModelManagerDialog() = default;
+
+QGroupBox* ModelManagerDialog::makeOptionsBox()
+{
+    auto* box = new QGroupBox(tr("Download options"), this);
+    auto* form = new QFormLayout(box);
+    auto* tokenRow = new QHBoxLayout;
+    m_token = new QLineEdit(box);
+    m_token->setEchoMode(QLineEdit::Password);
+    m_token->setPlaceholderText(tr("Only for gated or private repositories"));
+    m_token->setClearButtonEnabled(true);
+    tokenRow->addWidget(m_token, 1);
+    m_tokenWhere = new QLabel(box);
+    tokenRow->addWidget(m_tokenWhere);
+    form->addRow(tr("Access token:"), tokenRow);
+
+    m_parallel = new QSpinBox(box);
+    m_parallel->setRange(1, ModelDownloads::kMaxParallelFiles);
+    m_parallel->setValue(m_downloads->parallelFiles());
+    m_parallel->setToolTip(tr("How many files of a model download at the same time"));
+    form->addRow(tr("Files at once:"), m_parallel);
+
+    m_speedLimit = new QSpinBox(box);
+    m_speedLimit->setRange(0, 10000);
+    m_speedLimit->setSuffix(tr(" MB/s"));
+    m_speedLimit->setSpecialValueText(tr("No limit"));
+    m_speedLimit->setValue(int(m_downloads->maxBytesPerSecond() / 1'000'000));
+    m_speedLimit->setToolTip(tr("One limit shared by all files downloading at the same time"));
+    form->addRow(tr("Speed limit:"), m_speedLimit);
+    auto* note = new QLabel(tr("Changes apply to downloads started or resumed from now on."), box);
+    note->setEnabled(false);
+    form->addRow(note);
+
+    SecretStore* token = m_downloads->accessTokenStore();
+    const auto showToken = [this, token] {
+        if (!token->isLoaded()) {
+            m_token->setEnabled(false);
+            m_tokenWhere->setText(tr("Reading…"));
+            return;
+        }
+        m_token->setEnabled(true);
+        if (m_token->text() != token->value())
+            m_token->setText(token->value());
+        m_tokenWhere->setText(token->value().isEmpty() ? QString()
+                              : token->inKeychain()    ? tr("Kept in the system keychain")
+                                                       : tr("No keychain: kept in the settings file"));
+    };
+    showToken();
+    connect(token, &SecretStore::loaded, this, showToken);
+    connect(token, &SecretStore::saved, this, showToken);
+    connect(m_token, &QLineEdit::editingFinished, this, [this, token] {
+        if (m_token->text().trimmed() != token->value()) {
+            m_downloads->setAccessToken(m_token->text());
+            m_tokenWhere->setText(tr("Saving…"));
+        }
+    });
+    connect(m_parallel, &QSpinBox::valueChanged, this,
+            [this](int files) { m_downloads->setParallelFiles(files); });
+    connect(m_speedLimit, &QSpinBox::valueChanged, this,
+            [this](int megabytes) { m_downloads->setMaxBytesPerSecond(quint64(megabytes) * 1'000'000); });
+    return box;
+}
 
 void ModelManagerDialog::refreshInstalled()
 {

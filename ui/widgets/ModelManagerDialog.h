@@ -4,6 +4,8 @@
 #include <QHash>
 
 class QComboBox;
+class QGroupBox;
+class QSpinBox;
 class QLabel;
 class QLineEdit;
 class QProgressBar;
@@ -35,7 +37,10 @@ public:
     QPushButton* cancelButton() const { return m_cancel; }
     QPushButton* deleteButton() const { return m_delete; }
     QPushButton* useButton() const { return m_use; }
-    QString statusText(const QString& setName) const; // the line under a set's progress bar
+    QLineEdit* accessTokenEdit() const { return m_token; }
+    QSpinBox* parallelFilesBox() const { return m_parallel; }
+    QSpinBox* speedLimitBox() const { return m_speedLimit; } // MB/s, 0: no limit
+    QString statusText(const QString& setName) const;        // the line under a set's progress bar
     void selectAvailable(const QString& setName);
     // Asks nothing (tests); the buttons ask first.
     void setConfirmations(bool ask) { m_ask = ask; }
@@ -50,6 +55,7 @@ private:
         QProgressBar* bar = nullptr;
         QLabel* label = nullptr;
     };
+    QGroupBox* makeOptionsBox();
     void refreshInstalled();
     void refreshRow(const QString& name);
     void updateButtons();
@@ -76,6 +82,10 @@ private:
     QPushButton* m_pause = nullptr;
     QPushButton* m_resume = nullptr;
     QPushButton* m_cancel = nullptr;
+    QLineEdit* m_token = nullptr;
+    QLabel* m_tokenWhere = nullptr;
+    QSpinBox* m_parallel = nullptr;
+    QSpinBox* m_speedLimit = nullptr;
     QHash<QString, Row> m_rows;
     QHash<QString, QString> m_sizeErrors;
 };

@@ -33,6 +33,7 @@ public:
     void stepFrames(int delta);
     void togglePlay();
     void setLoop(bool loop);
+    QCheckBox* loopBox() const { return m_loop; } // the L key toggles it
     // Shown under the result: chain a new clip onto this one.
     QPushButton* continueButton() const { return m_continue; }
     QPushButton* bridgeButton() const { return m_bridge; }

@@ -1,10 +1,14 @@
 #include "ProgressPanel.h"
 
+#include "PreviewView.h"
+#include "Theme.h"
+
 #include <QEvent>
 #include <QGridLayout>
 #include <QLabel>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QTimer>
 #include <QVBoxLayout>
 
 namespace wan::ui {
@@ -40,7 +44,7 @@ QString formatDuration(double seconds)
     return ProgressPanel::tr("%1 s").arg(total);
 }
 
-ProgressPanel::ProgressPanel(QWidget* parent) : QWidget(parent)
+ProgressPanel::ProgressPanel(QWidget* parent) : QWidget(parent), m_costs(std::make_unique<StageCostStore>())
 {
     // Prompts and error messages (some from a prompt-extension server) are shown as typed, never as HTML.
     m_title = new QLabel(this);
@@ -54,12 +58,12 @@ ProgressPanel::ProgressPanel(QWidget* parent) : QWidget(parent)
     m_speed = new QLabel(this);
     m_eta = new QLabel(this);
     m_bar = new QProgressBar(this);
-    m_bar->setRange(0, 100);
-    m_image = new QLabel(this);
-    m_image->setAlignment(Qt::AlignCenter);
-    m_image->setMinimumSize(320, 180);
-    m_image->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Ignored);
-    m_image->setStyleSheet(QStringLiteral("background: #202020; color: #aaaaaa;"));
+    m_bar->setRange(0, 1000);
+    m_view = new PreviewView(this);
+    // Counts down between reports (a model loading says nothing for a minute).
+    m_tick = new QTimer(this);
+    m_tick->setInterval(1000);
+    connect(m_tick, &QTimer::timeout, this, &ProgressPanel::refreshEta);
     m_message = new QLabel(this);
     m_message->setTextFormat(Qt::PlainText);
     m_message->setWordWrap(true);
@@ -76,7 +80,7 @@ ProgressPanel::ProgressPanel(QWidget* parent) : QWidget(parent)
     layout->addWidget(m_title);
     layout->addLayout(facts);
     layout->addWidget(m_bar);
-    layout->addWidget(m_image, 1);
+    layout->addWidget(m_view, 1);
     layout->addWidget(m_message);
 
     connect(m_cancel, &QPushButton::clicked, this, [this] {
@@ -88,13 +92,25 @@ ProgressPanel::ProgressPanel(QWidget* parent) : QWidget(parent)
     });
     m_cancel->setText(tr("Cancel"));
     m_cancel->setEnabled(false);
-    m_image->setText(tr("The preview appears here while a job runs."));
+    m_view->reset(tr("The preview appears here while a job runs."));
 }
 
-void ProgressPanel::startJob(const QUuid& id, const QString& title)
+void ProgressPanel::setSettings(QSettings* settings)
+{
+    m_costs = std::make_unique<StageCostStore>(settings);
+}
+
+void ProgressPanel::startJob(const QUuid& id, const QString& title, const wan::Request* request)
 {
     m_job = id;
-    m_preview = QImage();
+    m_shape = request ? jobShape(*request) : JobShape{};
+    // Models stay loaded from one job to the next while the device and model stay the same.
+    const QString models = m_shape.costKey.section(QLatin1Char('|'), 0, 1);
+    m_estimate = StageEta(m_shape, m_costs->costsFor(m_shape), models.isEmpty() || models != m_loadedModels);
+    m_clock.start();
+    m_jobStart = m_now ? m_now() : 0.0;
+    m_running = true;
+    m_tick->start();
     m_title->setText(title);
     m_stage->setText(stageText(wan::Stage::Loading));
     m_step->clear();
@@ -102,9 +118,9 @@ void ProgressPanel::startJob(const QUuid& id, const QString& title)
     m_eta->clear();
     m_bar->setValue(0);
     m_message->clear();
-    m_image->setPixmap({});
-    m_image->setText(tr("Waiting for the first step…"));
+    m_view->reset(tr("Waiting for the first step…"));
     m_cancel->setEnabled(true);
+    refreshEta();
 }
 
 void ProgressPanel::setProgress(const JobProgress& p)
@@ -114,12 +130,40 @@ void ProgressPanel::setProgress(const JobProgress& p)
     if (p.totalSteps > 0) {
         m_step->setText(p.stage == wan::Stage::Denoising ? tr("Step %1/%2").arg(p.step).arg(p.totalSteps)
                                                          : tr("%1/%2").arg(p.step).arg(p.totalSteps));
-        if (p.stage == wan::Stage::Denoising)
-            m_bar->setValue(int(100.0 * p.step / p.totalSteps));
     }
     if (p.secondsPerStep > 0)
         m_speed->setText(tr("%1 s/step").arg(p.secondsPerStep, 0, 'f', p.secondsPerStep < 10 ? 2 : 1));
-    m_eta->setText(tr("ETA %1").arg(formatDuration(p.etaSeconds)));
+    if (m_running)
+        m_estimate.report(p, clockSeconds());
+    refreshEta();
+}
+
+double ProgressPanel::clockSeconds() const
+{
+    if (m_now)
+        return m_now() - m_jobStart;
+    return m_clock.isValid() ? m_clock.elapsed() / 1000.0 : 0.0;
+}
+
+double ProgressPanel::remainingSeconds() const
+{
+    return m_running ? m_estimate.remainingSeconds(clockSeconds()) : -1.0;
+}
+
+int ProgressPanel::barPermille() const
+{
+    return m_bar->value();
+}
+
+void ProgressPanel::refreshEta()
+{
+    if (!m_running)
+        return;
+    const double now = clockSeconds();
+    m_eta->setText(tr("ETA %1").arg(formatDuration(m_estimate.remainingSeconds(now))));
+    // The bar only moves forward: a slower measured step raises the ETA, never takes back progress.
+    m_bar->setValue(std::max(m_bar->value(), int(1000.0 * m_estimate.fraction(now))));
+    Q_EMIT etaChanged();
 }
 
 QString ProgressPanel::stepText() const
@@ -133,27 +177,28 @@ QString ProgressPanel::etaText() const
 
 void ProgressPanel::setPreview(const QImage& image)
 {
-    m_preview = image;
-    showPreview();
-}
-
-void ProgressPanel::showPreview()
-{
-    if (m_preview.isNull())
-        return;
-    // Latent previews are tiny: scale up without smoothing so they stay crisp.
-    m_image->setPixmap(
-        QPixmap::fromImage(m_preview.scaled(m_image->size(), Qt::KeepAspectRatio, Qt::FastTransformation)));
+    m_view->setPreview(image);
 }
 
 void ProgressPanel::showOutcome(const JobOutcome& outcome, const QString& message)
 {
     m_cancel->setEnabled(false);
     m_eta->clear();
+    if (m_running) {
+        m_running = false;
+        m_tick->stop();
+        m_estimate.finish(clockSeconds());
+        const QString models = m_shape.costKey.section(QLatin1Char('|'), 0, 1);
+        // Only a whole job measures every stage; a failed one may have stopped anywhere.
+        if (outcome.status == wan::JobStatus::Done && !m_shape.costKey.isEmpty())
+            m_costs->remember(m_shape, m_estimate.measured());
+        m_loadedModels = outcome.status == wan::JobStatus::Done ? models : QString();
+        Q_EMIT etaChanged();
+    }
     switch (outcome.status) {
     case wan::JobStatus::Done:
         m_stage->setText(tr("Done in %1").arg(formatDuration(outcome.seconds)));
-        m_bar->setValue(100);
+        m_bar->setValue(m_bar->maximum());
         break;
     case wan::JobStatus::Failed:
         m_stage->setText(tr("Failed"));
@@ -163,14 +208,8 @@ void ProgressPanel::showOutcome(const JobOutcome& outcome, const QString& messag
         break;
     }
     m_message->setText(message);
-    m_message->setStyleSheet(outcome.status == wan::JobStatus::Failed ? QStringLiteral("color: #c0392b;")
-                                                                      : QString());
-}
-
-void ProgressPanel::resizeEvent(QResizeEvent* event)
-{
-    QWidget::resizeEvent(event);
-    showPreview();
+    m_message->setStyleSheet(
+        outcome.status == wan::JobStatus::Failed ? semanticStyleSheet(SemanticColor::Error) : QString());
 }
 
 void ProgressPanel::changeEvent(QEvent* event)

@@ -1,6 +1,7 @@
 #include "PromptEditor.h"
 
 #include "GenerationRules.h"
+#include "Theme.h"
 
 #include <QEvent>
 #include <QHBoxLayout>
@@ -8,6 +9,7 @@
 #include <QMenu>
 #include <QPlainTextEdit>
 #include <QSettings>
+#include <QTextCursor>
 #include <QToolButton>
 #include <QVBoxLayout>
 
@@ -51,6 +53,17 @@ void PromptEditor::setText(const QString& text)
 {
     m_edit->setPlainText(text);
 }
+void PromptEditor::replaceText(const QString& text)
+{
+    if (text == this->text())
+        return;
+    QTextCursor cursor(m_edit->document());
+    cursor.beginEditBlock();
+    cursor.select(QTextCursor::Document);
+    cursor.insertText(text);
+    cursor.endEditBlock();
+    m_edit->setTextCursor(cursor); // at the end of the new text
+}
 void PromptEditor::setPlaceholderText(const QString& text)
 {
     m_edit->setPlaceholderText(text);
@@ -84,7 +97,8 @@ void PromptEditor::updateCount()
     const int tokens = estimatedTokens();
     m_count->setText(tr("≈ %1 / %2 tokens").arg(tokens).arg(kTextTokenLimit));
     const bool over = tokens > kTextTokenLimit;
-    m_count->setStyleSheet(over ? QStringLiteral("color: #c0392b; font-weight: bold;") : QString());
+    m_count->setStyleSheet(
+        over ? semanticStyleSheet(SemanticColor::Error) + QStringLiteral(" font-weight: bold;") : QString());
     m_count->setToolTip(
         over ? tr("Probably longer than the model reads: text after about %1 tokens is cut off.")
                    .arg(kTextTokenLimit)
@@ -102,7 +116,7 @@ void PromptEditor::rebuildHistoryMenu()
             label = label.left(79) + QChar(0x2026);
         QAction* action = menu->addAction(label);
         action->setToolTip(entry);
-        connect(action, &QAction::triggered, this, [this, entry] { setText(entry); });
+        connect(action, &QAction::triggered, this, [this, entry] { replaceText(entry); });
     }
     if (list.isEmpty())
         menu->addAction(tr("No recent prompts"))->setEnabled(false);

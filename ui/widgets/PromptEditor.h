@@ -20,7 +20,9 @@ public:
     PromptEditor(QSettings* settings, QString historyKey, QWidget* parent = nullptr);
 
     QString text() const;
-    void setText(const QString& text);
+    void setText(const QString& text); // a new document: clears the undo history
+    // Replaces the text as one edit that Ctrl+Z takes back (a recent prompt, an accepted rewrite).
+    void replaceText(const QString& text);
     void setPlaceholderText(const QString& text);
     void addToHistory(const QString& text);
     QStringList history() const;

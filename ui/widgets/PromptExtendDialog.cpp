@@ -64,7 +64,7 @@ PromptExtendDialog::PromptExtendDialog(const wan::PromptExtendSettings& settings
     connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     connect(m_retry, &QPushButton::clicked, this, &PromptExtendDialog::startRequest);
-    connect(m_language, &QComboBox::currentIndexChanged, this, &PromptExtendDialog::startRequest);
+    connect(m_language, &QComboBox::currentIndexChanged, this, &PromptExtendDialog::onLanguageChanged);
     connect(m_worker, &PromptExtendWorker::extended, this, &PromptExtendDialog::onExtended);
     connect(m_worker, &PromptExtendWorker::failed, this, &PromptExtendDialog::onFailed);
     connect(m_rewrite, &QPlainTextEdit::textChanged, this, [this] {
@@ -86,6 +86,24 @@ wan::PromptLanguage PromptExtendDialog::language() const
     return wan::PromptLanguage(m_language->currentData().toInt());
 }
 
+bool PromptExtendDialog::rewriteEdited() const
+{
+    const QString text = m_rewrite->toPlainText();
+    return !text.trimmed().isEmpty() && text != m_received;
+}
+
+void PromptExtendDialog::onLanguageChanged()
+{
+    // Another language is a new rewrite; one the user has edited is not thrown away for it.
+    if (m_worker->isRunning() || !rewriteEdited()) {
+        startRequest();
+        return;
+    }
+    m_status->setText(tr("Your edits to the rewrite are kept. Press Retry to rewrite the prompt in %1 "
+                         "instead (that replaces your edits).")
+                          .arg(m_language->currentText()));
+}
+
 void PromptExtendDialog::startRequest()
 {
     m_request.language = language();
@@ -99,7 +117,8 @@ void PromptExtendDialog::startRequest()
 
 void PromptExtendDialog::onExtended(const wan::PromptExtension& extension)
 {
-    m_rewrite->setPlainText(QString::fromStdString(extension.prompt));
+    m_received = QString::fromStdString(extension.prompt);
+    m_rewrite->setPlainText(m_received);
     m_status->setText(tr("Rewritten by %1. Edit it if you like, then use it or keep the original.")
                           .arg(QString::fromStdString(extension.model)));
     showFinished(true, QString());

@@ -46,6 +46,8 @@ public Q_SLOTS:
 
 private:
     void startRequest();
+    void onLanguageChanged();
+    bool rewriteEdited() const; // the user changed the model's last rewrite
     void onExtended(const wan::PromptExtension& extension);
     void onFailed(wan::ErrorKind kind, const QString& error);
     void showFinished(bool ok, const QString& message);
@@ -61,6 +63,7 @@ private:
     QPushButton* m_accept = nullptr;
     QPushButton* m_retry = nullptr;
     QPushButton* m_discard = nullptr;
+    QString m_received; // the model's last rewrite, as it came
 };
 
 } // namespace wan::ui

@@ -1,6 +1,7 @@
 #include "PromptExtendSettingsPage.h"
 
 #include "PromptExtendWorker.h"
+#include "Theme.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -54,7 +55,7 @@ PromptExtendSettingsPage::PromptExtendSettingsPage(QWidget* parent)
 
     m_keyWarning = new QLabel(this);
     m_keyWarning->setWordWrap(true);
-    m_keyWarning->setStyleSheet(QStringLiteral("color: #b35900;"));
+    m_keyWarning->setStyleSheet(semanticStyleSheet(SemanticColor::Warning));
 
     m_language = new QComboBox(this);
     m_language->addItem(QStringLiteral("中文"), int(wan::PromptLanguage::Chinese));

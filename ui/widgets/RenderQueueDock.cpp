@@ -99,6 +99,8 @@ RenderQueueDock::RenderQueueDock(RenderQueueModel* model, QueueRunner* runner, Q
     m_hold = action("hold");
     m_openFolder = action("folder");
 
+    // A queue restored paused (after a crash) shows as paused, so the first click resumes it.
+    m_pauseQueue->setChecked(runner->isQueuePaused());
     connect(m_pauseQueue, &QAction::toggled, runner, &QueueRunner::setQueuePaused);
     connect(runner, &QueueRunner::queuePausedChanged, this, [this](bool paused) {
         m_pauseQueue->setChecked(paused);

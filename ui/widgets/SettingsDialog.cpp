@@ -91,11 +91,28 @@ SettingsDialog::SettingsDialog(QSettings* settings, const std::vector<wan::Compu
            "official Python script on an NVIDIA GPU; the same seed then gives another video on "
            "the CPU."));
 
+    m_vramBudget = new QComboBox(this);
+    m_vramBudget->setObjectName(QStringLiteral("vramBudgetPicker"));
+    m_vramBudget->addItem(tr("All free GPU memory"), 0.0);
+    for (const int gib : {4, 6, 8, 10, 12, 16, 20, 24, 32, 48, 80})
+        m_vramBudget->addItem(tr("%1 GB").arg(gib), double(gib));
+    const double budget = settings->value(QLatin1String(settings_keys::kVramBudgetGiB), 0.0).toDouble();
+    int budgetIndex = m_vramBudget->findData(budget);
+    if (budgetIndex < 0 && budget > 0) { // a value set elsewhere is kept
+        m_vramBudget->addItem(tr("%1 GB").arg(budget), budget);
+        budgetIndex = m_vramBudget->count() - 1;
+    }
+    m_vramBudget->setCurrentIndex(std::max(0, budgetIndex));
+    m_vramBudget->setToolTip(
+        tr("The most GPU memory a job may use, below what is free: leave room for games, "
+           "a browser or a second job. The plan under the form shows what fits."));
+
     auto* form = new QFormLayout;
     form->addRow(tr("Output folder"), outputRow);
     form->addRow(tr("Language"), m_language);
     form->addRow(tr("Device"), m_device);
     form->addRow(tr("Noise"), m_noise);
+    form->addRow(tr("GPU memory budget"), m_vramBudget);
     auto* note = new QLabel(tr("Each job gets its own folder inside the output folder: the video, its final "
                                "latents, settings.json and a log."),
                             this);
@@ -152,6 +169,10 @@ QString SettingsDialog::noise() const
 {
     return m_noise->currentData().toString();
 }
+double SettingsDialog::vramBudgetGiB() const
+{
+    return m_vramBudget->currentData().toDouble();
+}
 
 void SettingsDialog::save()
 {
@@ -159,6 +180,10 @@ void SettingsDialog::save()
     m_settings->setValue(QLatin1String(settings_keys::kLanguage), language());
     m_settings->setValue(QLatin1String(settings_keys::kDevice), device());
     m_settings->setValue(QLatin1String(settings_keys::kNoise), noise());
+    if (vramBudgetGiB() > 0)
+        m_settings->setValue(QLatin1String(settings_keys::kVramBudgetGiB), vramBudgetGiB());
+    else
+        m_settings->remove(QLatin1String(settings_keys::kVramBudgetGiB));
     if (m_promptPage && m_promptSettings->isReady())
         m_promptPage->save(*m_promptSettings);
 }

@@ -20,6 +20,8 @@ inline constexpr char kOutputDir[] = "output/dir";
 inline constexpr char kLanguage[] = "ui/language"; // "" follows the system, else "en" or "zh_CN"
 inline constexpr char kDevice[] = "engine/device"; // a wan::ComputeDevice id; absent: "auto"
 inline constexpr char kNoise[] = "engine/noise";   // "cpu" (default) or "device"
+inline constexpr char kVramBudgetGiB[] =
+    "engine/vramBudgetGiB"; // GPU memory a job may use; 0/absent: all free
 inline constexpr char kModelDir[] = "model/dir";
 inline constexpr char kModelFiles[] = "model/files"; // JSON of wan::ModelFiles (modelFilesToJson)
 inline constexpr char kCurrentTask[] = "task/current";
@@ -43,9 +45,10 @@ public:
 
     QString outputDir() const;
     QString language() const;
-    QString device() const; // the chosen device's id ("cuda:0", "cpu")
-    QString noise() const;  // "cpu" or "device"
-    void save();            // writes the fields into the settings
+    QString device() const;       // the chosen device's id ("cuda:0", "cpu")
+    QString noise() const;        // "cpu" or "device"
+    double vramBudgetGiB() const; // 0: no limit
+    void save();                  // writes the fields into the settings
 
 private:
     QSettings* m_settings;
@@ -54,6 +57,7 @@ private:
     QComboBox* m_language = nullptr;
     QComboBox* m_device = nullptr;
     QComboBox* m_noise = nullptr;
+    QComboBox* m_vramBudget = nullptr;
     PromptExtendSettingsPage* m_promptPage = nullptr;
 };
 

@@ -2,6 +2,7 @@
 
 #include "ImageInput.h"
 #include "MaskPainterDialog.h"
+#include "Theme.h"
 
 #include <QCheckBox>
 #include <QDateTime>
@@ -85,7 +86,7 @@ VaceInputPanel::VaceInputPanel(QWidget* parent) : QWidget(parent)
     m_message->setObjectName(QStringLiteral("vaceMessage"));
     m_message->setTextFormat(Qt::PlainText);
     m_message->setWordWrap(true);
-    m_message->setStyleSheet(QStringLiteral("color: #c0392b;"));
+    m_message->setStyleSheet(semanticStyleSheet(SemanticColor::Error));
     m_message->hide();
     setAcceptDrops(true);
 

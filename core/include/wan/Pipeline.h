@@ -67,6 +67,24 @@ struct Callbacks
 
 // The engine: owns the models (loaded on first use, reused while the folder/device/precision stay the same).
 // Not thread-safe: one thread (the inference thread) calls run().
+// Where a job's models would live and the memory it would need, for front ends that show it in their own
+// words (Engine::planMemory gives the same as English text).
+struct MemoryPlan
+{
+    std::string device; // the job's device: "cpu", "cuda:0"
+    bool t5OnCpu = false;
+    bool offloadModels = false;   // models back to host memory between stages
+    bool streamDitBlocks = false; // DiT blocks copied to the GPU one at a time
+    bool tileVae = false;
+    std::uint64_t devicePeakBytes = 0;              // estimated GPU memory at the peak; 0 for CPU jobs
+    std::optional<std::uint64_t> deviceBudgetBytes; // what it had to fit in; empty: unknown free memory
+    std::uint64_t hostPeakBytes = 0;                // estimated host memory at the peak
+    std::uint64_t hostAvailableBytes = 0;           // 0: unknown
+    std::string description;                        // English, for logs
+    std::string deviceBreakdown;                    // English: per stage (GPU jobs)
+    std::string refusal;                            // English; non-empty: the job would be refused
+};
+
 class Engine
 {
 public:
@@ -85,6 +103,9 @@ public:
     // why nothing fits (what `wan-generate --print_plan` prints). Reads only the files' headers. Throws
     // wan::Error like run() reports for a bad request or model folder.
     std::string planMemory(const Request& request);
+    // The same as values. Changes no global state, so it may run on another thread while a job runs (on
+    // another Engine).
+    MemoryPlan planMemoryDetails(const Request& request);
 
 private:
     friend struct EngineInternals; // test and tool hooks (core/src/pipeline/EngineInternals.h)

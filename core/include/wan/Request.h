@@ -343,10 +343,11 @@ inline constexpr int kMaxFrames = 1001;
 // Version of the JSON form; written as "version". A document without it was written before versions existed
 // (the GUI's settings.json and queue up to 0.x) and is read with the retired "offload_model"/"t5_cpu" keys.
 inline constexpr int kRequestJsonVersion = 1;
-// Keys a front end may add to a document besides the request's (job id, the application that wrote it).
-// fromJson ignores them; every other unknown key is rejected, so that a typo in a hand-edited file fails
-// instead of silently running other settings, and a file of a newer version (a higher "version") is refused.
-inline constexpr std::string_view kRequestMetadataKeys[] = {"job_id", "application"};
+// Keys a front end may add to a document besides the request's (job id, the application that wrote it, the
+// group of variations the job belongs to). fromJson ignores them; every other unknown key is rejected, so
+// that a typo in a hand-edited file fails instead of silently running other settings, and a file of a newer
+// version (a higher "version") is refused.
+inline constexpr std::string_view kRequestMetadataKeys[] = {"job_id", "application", "variation"};
 
 // One JSON object (UTF-8). Enums by their stable names, the seed as a string (a JSON double would round
 // 64-bit seeds); inputs of other tasks and empty optional paths are left out.

@@ -664,6 +664,8 @@ void WanModel::to(torch::Device device, bool nonBlocking)
         return;
     }
     m_streamDevice = device;
+    if (m_streamer && m_streamer->device() != device)
+        m_streamer->setBackend(makeStreamBackend(device));
     for (auto* module :
          std::initializer_list<torch::nn::Module*>{patch_embedding.get(), text_embedding.get(),
                                                    time_embedding.get(), time_projection.get(), head.get()})
@@ -686,22 +688,33 @@ std::vector<torch::nn::Module*> WanModel::streamedBlocks()
 
 void WanModel::fetchBlock(size_t index)
 {
-    if (!m_streamDevice)
-        return;
-    ++m_fetchedBlocks; // counted first: a copy failing halfway still needs the release
-    auto params = streamedBlocks()[index]->parameters();
-    for (size_t j = 0; j < params.size(); ++j)
-        params[j].set_data(m_blockHostWeights[index][j].to(*m_streamDevice));
+    if (m_streamer)
+        m_streamer->acquire(index);
 }
 
 void WanModel::releaseBlock(size_t index)
 {
-    if (!m_streamDevice)
+    if (m_streamer)
+        m_streamer->release(index);
+}
+
+WanModel::StreamPass::StreamPass(WanModel& model) : m_streamer(model.m_streamer.get())
+{
+    if (!m_streamer)
         return;
-    auto params = streamedBlocks()[index]->parameters();
-    for (size_t j = 0; j < params.size(); ++j)
-        params[j].set_data(m_blockHostWeights[index][j]);
-    --m_fetchedBlocks;
+    // The order forward() runs them in: the VACE hint blocks first, then the base blocks.
+    std::vector<size_t> order;
+    for (size_t j = 0; j < model.m_vaceBlocks.size(); ++j)
+        order.push_back(model.m_blocks.size() + j);
+    for (size_t i = 0; i < model.m_blocks.size(); ++i)
+        order.push_back(i);
+    m_streamer->beginPass(std::move(order));
+}
+
+WanModel::StreamPass::~StreamPass()
+{
+    if (m_streamer)
+        m_streamer->endPass();
 }
 
 WanModel::FetchedBlock::FetchedBlock(WanModel& model, size_t index) : m_model(model), m_index(index)
@@ -727,29 +740,24 @@ WanModel::FetchedBlock::~FetchedBlock()
     }
 }
 
-void WanModel::setBlockStreaming(std::optional<torch::Device> compute)
+void WanModel::setBlockStreaming(std::optional<torch::Device> compute, HostPinning pinning)
 {
     if (!compute) {
         if (!m_streamDevice)
             return;
         const auto device = *m_streamDevice;
         m_streamDevice.reset();
-        m_blockHostWeights.clear();
+        m_streamer.reset(); // the parameters point at their host weights
         blocks->to(device);
         if (vace_blocks)
             vace_blocks->to(device);
         return;
     }
-    m_blockHostWeights.clear();
-    for (auto* block : streamedBlocks()) {
-        std::vector<torch::Tensor> host;
-        for (auto& p : block->parameters()) {
-            // A tensor of its own (not sharing p's TensorImpl), so that swapping p's data leaves it intact.
-            host.push_back(p.to(torch::kCPU).variable_data());
-            p.set_data(host.back());
-        }
-        m_blockHostWeights.push_back(std::move(host));
-    }
+    m_streamer.reset();
+    std::vector<std::vector<torch::Tensor>> params;
+    for (auto* block : streamedBlocks())
+        params.push_back(block->parameters());
+    m_streamer = std::make_unique<BlockStreamer>(std::move(params), makeStreamBackend(*compute), pinning);
     m_streamDevice = *compute;
     to(*compute);
 }
@@ -761,6 +769,75 @@ void WanModel::setFfnChunkTokens(int64_t tokens)
         block->setFfnChunkTokens(m_ffnChunkTokens);
     for (auto& block : m_vaceBlocks)
         block->setFfnChunkTokens(m_ffnChunkTokens);
+}
+
+namespace {
+
+std::vector<double> timeKey(const torch::Tensor& t)
+{
+    const auto values = t.to(torch::kCPU, torch::kFloat64).contiguous();
+    return {values.data_ptr<double>(), values.data_ptr<double>() + values.numel()};
+}
+
+bool hasAdapters(torch::nn::Module& module)
+{
+    for (const auto& item : module.named_modules("", true))
+        if (const auto* linear = item.value()->as<LinearImpl>(); linear && !linear->adapters.empty())
+            return true;
+    return false;
+}
+
+} // namespace
+
+std::pair<torch::Tensor, torch::Tensor> WanModel::timeEmbedding(const torch::Tensor& t, torch::Device device)
+{
+    // t: [B] -> {e [B, dim], e0 [B, 6, dim]} float32 on `device`
+    if (!m_timeTable.empty() && !m_gradEnabled) // table entries carry no autograd history
+        if (const auto found = m_timeTable.find(timeKey(t)); found != m_timeTable.end())
+            return found->second;
+    // The sinusoid in float64, the MLPs in float32 (official autocast(float32) region), where the MLP
+    // weights are (the compute device unless precomputeTimeEmbeddings() moved them).
+    const auto mlpDevice = time_projection->parameters().front().device();
+    const int64_t half = m_config.freqDim / 2;
+    const auto position = t.to(mlpDevice, torch::kFloat64);
+    const auto frequencies = torch::pow(10000.0, -torch::arange(half, position.options()).div(double(half)));
+    const auto sinusoid = torch::outer(position, frequencies);
+    const auto timeInput = torch::cat({torch::cos(sinusoid), torch::sin(sinusoid)}, 1).to(torch::kFloat32);
+    const auto e = time_embedding->forward(timeInput).to(torch::kFloat32);
+    const auto e0 = time_projection->forward(e).to(torch::kFloat32).view({-1, 6, m_config.dim});
+    return {e.to(device), e0.to(device)};
+}
+
+void WanModel::precomputeTimeEmbeddings(const std::vector<torch::Tensor>& timesteps)
+{
+    std::optional<torch::NoGradGuard> noGrad;
+    if (!m_gradEnabled)
+        noGrad.emplace();
+    const auto device = computeDevice();
+    m_timeTable.clear();
+    time_embedding->to(device);
+    time_projection->to(device);
+    std::map<std::vector<double>, std::pair<torch::Tensor, torch::Tensor>> table;
+    for (const auto& t : timesteps) {
+        auto key = timeKey(t);
+        if (!table.count(key))
+            table.emplace(std::move(key), timeEmbedding(t, device));
+    }
+    m_timeTable = std::move(table);
+    // The time MLPs are large next to one block (dim x 6 dim in float32); on-the-fly LoRA adapters stay
+    // with their weights, so a model with adapters there keeps them on the device.
+    if (device.is_cuda() && !hasAdapters(*time_embedding) && !hasAdapters(*time_projection)) {
+        time_embedding->to(torch::kCPU);
+        time_projection->to(torch::kCPU);
+    }
+}
+
+void WanModel::clearTimeEmbeddings()
+{
+    m_timeTable.clear();
+    const auto device = computeDevice();
+    time_embedding->to(device);
+    time_projection->to(device);
 }
 
 RopeMath WanModel::ropeMath() const
@@ -872,14 +949,7 @@ std::vector<torch::Tensor> WanModel::forward(std::vector<torch::Tensor> x, torch
         lengths.push_back(length);
     }
 
-    // Time embedding: the sinusoid in float64, the MLPs in float32 (official autocast(float32) region).
-    const int64_t half = c.freqDim / 2;
-    const auto position = t.to(device, torch::kFloat64);
-    const auto frequencies = torch::pow(10000.0, -torch::arange(half, position.options()).div(double(half)));
-    const auto sinusoid = torch::outer(position, frequencies);
-    const auto timeInput = torch::cat({torch::cos(sinusoid), torch::sin(sinusoid)}, 1).to(torch::kFloat32);
-    const auto e = time_embedding->forward(timeInput).to(torch::kFloat32);                // [B, dim]
-    const auto e0 = time_projection->forward(e).to(torch::kFloat32).view({-1, 6, c.dim}); // [B, 6, dim]
+    const auto [e, e0] = timeEmbedding(t, device); // [B, dim], [B, 6, dim]
 
     // Text context zero-padded to textLen before the embedding, so the padding rows become text_embedding(0).
     std::vector<torch::Tensor> padded;
@@ -905,6 +975,7 @@ std::vector<torch::Tensor> WanModel::forward(std::vector<torch::Tensor> x, torch
         hidden = tokens + residual;
     } else {
         const auto& rope = ropeTablesFor(grids, device);
+        const StreamPass pass(*this);
         std::vector<torch::Tensor> hints;
         if (vaceContext)
             hints = vaceHints(*vaceContext, tokens, e0, lengths, rope, ctx, seqLen);

@@ -2,6 +2,7 @@
 // The Wan2.1 diffusion transformer (WanModel), with the official parameter names so checkpoints bind
 // directly.
 
+#include "dit/BlockStreamer.h"
 #include "dit/Layers.h"
 #include "dit/Rope.h"
 #include "io/QuantTensors.h"
@@ -259,20 +260,33 @@ public:
     const WanConfig& config() const { return m_config; }
 
     // Block streaming: with a compute device, every weight outside `blocks` moves there, block weights move
-    // to host memory, and each block's weights are copied to the compute device just before it runs and
-    // dropped right after, so the device holds one block at a time. std::nullopt stops streaming and brings
-    // the blocks to the compute device.
-    void setBlockStreaming(std::optional<torch::Device> compute);
+    // to host memory (pinned per `pinning`, see BlockStreamer.h), and the blocks run from a ring of two
+    // device buffers: the next block is copied in while the current one computes, so the device holds two
+    // blocks at a time. Results are bit-identical to resident blocks. std::nullopt stops streaming and
+    // brings the blocks to the compute device.
+    void setBlockStreaming(std::optional<torch::Device> compute, HostPinning pinning = HostPinning::Auto);
     bool blockStreaming() const { return m_streamDevice.has_value(); }
-    // Streamed blocks whose weights are on the compute device now: 0 between calls, also after a call that
-    // threw (each fetched block is released by a scope guard).
-    int fetchedBlockCount() const { return m_fetchedBlocks; }
+    // Streamed blocks whose parameters point at the device ring now: 0 between calls, also after a call
+    // that threw (each fetched block is released by a scope guard).
+    int fetchedBlockCount() const { return m_streamer ? m_streamer->boundBlocks() : 0; }
+    // The ring while streaming (tests, diagnostics), else nullptr.
+    const BlockStreamer* blockStreamer() const { return m_streamer.get(); }
     // Test hook: called with the streamedBlocks() index of every block about to run (after its weights were
     // fetched). May throw, as a failing kernel would.
     void setBlockHook(std::function<void(size_t block)> hook) { m_blockHook = std::move(hook); }
 
     // Where forward() computes.
     torch::Device computeDevice() const;
+
+    // The time embeddings of a job's calls, computed up front: for each tensor of `timesteps` (the `t` a
+    // later forward() gets, on any device) the time MLPs run now on the compute device exactly as forward()
+    // would run them, and forward() looks the results up by t's values. On CUDA the time MLP weights then
+    // move to host memory until clearTimeEmbeddings(); a t not in the table is computed where the weights
+    // are. Replaces an earlier table.
+    void precomputeTimeEmbeddings(const std::vector<torch::Tensor>& timesteps);
+    // Drops the table and brings the time MLP weights back to the compute device.
+    void clearTimeEmbeddings();
+    std::size_t precomputedTimeEmbeddings() const { return m_timeTable.size(); }
 
     // Lower peak memory for long sequences: the blocks' FFN runs on this many tokens at a time (0, the
     // default: all at once). Results stay within float rounding of the unchunked ones, not bit-identical
@@ -324,10 +338,26 @@ private:
                                          const torch::Tensor& context, int64_t seqLen);
     // Base blocks first, then vace blocks: the modules whose weights are streamed one at a time.
     std::vector<torch::nn::Module*> streamedBlocks();
-    // While streaming: copy streamed block `index` (streamedBlocks() order) to the compute device before it
-    // runs, and point it back at its host weights after. No-ops otherwise.
+    // While streaming: point streamed block `index` (streamedBlocks() order) at its copy in the device ring
+    // before it runs, and back at its host weights after. No-ops otherwise.
     void fetchBlock(size_t index);
     void releaseBlock(size_t index);
+    // {e [B, dim], e0 [B, 6, dim]} float32 on `device` for timesteps t [B]: from the precomputed table, else
+    // the time MLPs where their weights are.
+    std::pair<torch::Tensor, torch::Tensor> timeEmbedding(const torch::Tensor& t, torch::Device device);
+    // One streaming pass over the blocks a forward() call runs (VACE blocks first), ended however the
+    // scope ends. Does nothing when not streaming.
+    class StreamPass
+    {
+    public:
+        explicit StreamPass(WanModel& model);
+        ~StreamPass();
+        StreamPass(const StreamPass&) = delete;
+        StreamPass& operator=(const StreamPass&) = delete;
+
+    private:
+        BlockStreamer* m_streamer;
+    };
     // Fetches a block for the scope of one block call and releases it however the scope ends.
     class FetchedBlock
     {
@@ -354,8 +384,9 @@ private:
     std::string m_ropeKey;
     int64_t m_ffnChunkTokens = 0;
     std::optional<torch::Device> m_streamDevice;
-    std::vector<std::vector<torch::Tensor>> m_blockHostWeights; // per streamed block, parameters() order
-    int m_fetchedBlocks = 0;
+    std::unique_ptr<BlockStreamer> m_streamer; // while streaming
+    // precomputeTimeEmbeddings(): t's values (float64) and row count -> {e, e0} on the compute device.
+    std::map<std::vector<double>, std::pair<torch::Tensor, torch::Tensor>> m_timeTable;
     std::function<void(size_t)> m_blockHook;
     bool m_gradEnabled = false;
 };

@@ -125,7 +125,7 @@ void exportVideo(const fs::path& source, const fs::path& target, const ExportOpt
                          target.string(), sourceFps, fps, double(fps) / sourceFps);
         }
     }
-    MediaMetadata metadata = info.metadata;
+    MediaMetadata metadata = options.keepSourceMetadata ? info.metadata : MediaMetadata{};
     for (const auto& [key, value] : options.metadata.tags)
         metadata.tags[key] = value;
 

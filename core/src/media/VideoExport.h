@@ -34,6 +34,7 @@ struct ExportOptions
     FrameInterpolator interpolate; // unset: no new frames are made
     // Merged over the source's own settings (the source's keys kept unless given here).
     MediaMetadata metadata;
+    bool keepSourceMetadata = true; // false: only `metadata` is written (empty: none at all)
 };
 
 // Whether this build can export `format` (its encoder is present; PNG sequences always).

@@ -27,13 +27,43 @@ std::pair<torch::Tensor, torch::Tensor> Engine::Impl::encodeText(const Request& 
     const auto n = negative.empty() ? defaultNegativePrompt(r.task) : negative;
     // Distilled sampling makes no unconditional call: the negative prompt is not encoded.
     const bool guided = r.samplerMode != SamplerMode::Distilled;
-    torch::Tensor context, contextNull;
-    {
+    // Encoded prompts are reused across jobs (the default negative prompt above all): the key names the
+    // encoder's files, where it runs, the job's precision and the context's device.
+    // The encoder file's size and modification time stand for its content: a file replaced under the same
+    // name while the app runs is not taken for the old one.
+    const auto stamp = [](const std::filesystem::path& file) {
+        std::error_code ec;
+        const auto size = std::filesystem::file_size(file, ec);
+        const auto time = std::filesystem::last_write_time(file, ec);
+        return ec ? std::string("?")
+                  : std::to_string(size) + "@" + std::to_string(time.time_since_epoch().count());
+    };
+    const std::string t5Stamp = stamp(key->files.t5.empty() ? key->dir / officialFiles::kT5 : key->files.t5);
+    const auto keyOf = [&](const std::string& prompt) {
+        auto model = key->dir.string() + "|" + key->files.t5.string() + "|" + key->files.tokenizer.string() +
+                     "|" + t5Stamp;
+        if (placement.t5OnCpu)
+            model += "|t5 on cpu";
+        return pipeline::TextContextCache::Key{prompt, std::move(model), pipeline::dtypeName(dtype),
+                                               device.str()};
+    };
+    torch::Tensor context = textContexts.find(keyOf(r.prompt)).value_or(torch::Tensor());
+    torch::Tensor contextNull;
+    if (guided)
+        contextNull = textContexts.find(keyOf(n)).value_or(torch::Tensor());
+    if (!context.defined() || (guided && !contextNull.defined())) {
         const OnDevice resident(*this, *t5->model(), !placement.t5OnCpu);
-        context = t5->encode({r.prompt}, device, nullptr, callbacks->cancel).at(0);
-        throwIfCancelled(*callbacks);
-        if (guided)
-            contextNull = t5->encode({n}, device, nullptr, callbacks->cancel).at(0);
+        const auto encode = [&](const std::string& prompt) {
+            throwIfCancelled(*callbacks);
+            auto out = t5->encode({prompt}, device, nullptr, callbacks->cancel).at(0);
+            ++textEncoderCalls;
+            textContexts.insert(keyOf(prompt), out);
+            return out;
+        };
+        if (!context.defined())
+            context = encode(r.prompt);
+        if (guided && !contextNull.defined())
+            contextNull = encode(n);
     }
     emit("context", -1, context);
     if (guided)
@@ -83,13 +113,10 @@ void Engine::Impl::generate(const Request& r, Result& result)
         planned.frameNum = vaceSource->frames + pipeline::kVaeStrideT * int(vaceSource->refs.size());
     }
 
-    std::uint64_t ditParameters = 0;
-    for (const auto& file : info.dit.files)
-        ditParameters += file.parameterCount;
     plan(planned, &info);
     result.placement = placement.description;
     spdlog::info("placement: {}", placement.description);
-    checkHostMemory(planned, info, ditParameters); // before anything is loaded
+    checkHostMemory(planned, info); // before anything is loaded
 
     ensureModels(r, &info);
     // Merged into resident weights; on the fly into streamed blocks (or when asked).
@@ -290,6 +317,11 @@ void EngineInternals::setBlockHook(Engine& engine, std::function<void(std::size_
     engine.m_impl->blockHook = std::move(hook);
     if (engine.m_impl->dit)
         engine.m_impl->dit->setBlockHook(engine.m_impl->blockHook);
+}
+
+int EngineInternals::textEncoderCalls(const Engine& engine)
+{
+    return engine.m_impl->textEncoderCalls;
 }
 
 std::vector<std::string> EngineInternals::cachedModels(const Engine& engine)

@@ -74,14 +74,19 @@ using pipeline::ditDtype;
 void Engine::Impl::setUp(const Request& r, const Callbacks& cb)
 {
     callbacks = &cb;
-    device = pipeline::parseDevice(r.device); // "auto" resolved, absent devices refused
-    dtype = ditDtype(resolvePrecision(r.precision, device.str()), device);
+    resolveDevice(r);
     if (device.is_cuda()) {
         // fp32 jobs are the parity runs: no TF32 anywhere. Otherwise LibTorch's defaults, as the official
         // script (TF32 convolutions, full-precision matmuls).
         at::globalContext().setAllowTF32CuDNN(dtype != torch::kFloat32);
         at::globalContext().setAllowTF32CuBLAS(false);
     }
+}
+
+void Engine::Impl::resolveDevice(const Request& r)
+{
+    device = pipeline::parseDevice(r.device); // "auto" resolved, absent devices refused
+    dtype = ditDtype(resolvePrecision(r.precision, device.str()), device);
 }
 
 ModelInfo Engine::Impl::checkRequest(const Request& r) const

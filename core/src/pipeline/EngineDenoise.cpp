@@ -158,6 +158,31 @@ torch::Tensor Engine::Impl::denoise(const Request& r, const pipeline::Geometry& 
         first = resumeFrom->stepsDone;
         resumeFrom.reset();
     }
+    // Every step's time embedding up front, as the loop's calls will ask for them (one row, or the two of
+    // batched CFG); on a GPU the time MLP weights then leave it until the loop ends.
+    std::vector<torch::Tensor> stepTimes;
+    for (int k = first; k < total; ++k) {
+        const auto t = scheduler->modelTimestep(k);
+        stepTimes.push_back(!distilled && r.batchedCfg ? t.repeat({2}) : t);
+    }
+    dit->precomputeTimeEmbeddings(stepTimes);
+    struct TimeTable
+    {
+        explicit TimeTable(dit::WanModel& m) : model(m) {}
+        TimeTable(const TimeTable&) = delete;
+        TimeTable& operator=(const TimeTable&) = delete;
+        dit::WanModel& model;
+        ~TimeTable()
+        {
+            try {
+                model.clearTimeEmbeddings();
+            } catch (const std::exception& e) {
+                spdlog::warn("cannot bring the DiT's time embedding back: {}", e.what());
+            }
+        }
+    };
+    std::optional<TimeTable> timeTable;
+    timeTable.emplace(*dit);
     int saved = first;
     const auto start = Clock::now();
     progress(Stage::Denoising, first, total);
@@ -228,6 +253,7 @@ torch::Tensor Engine::Impl::denoise(const Request& r, const pipeline::Geometry& 
     ditCalls = cache ? cache->computedCalls() : total * (distilled || r.batchedCfg ? 1 : 2);
     spdlog::info("denoising: {} DiT calls, {} answered by the step cache, {} of {} steps skipped", ditCalls,
                  cachedCalls, stepsSkipped, total);
+    timeTable.reset(); // before the offload: the time MLPs go with the rest
     if (!placement.streamDitBlocks)
         offload(*dit);
     emit("x0", -1, latent);

@@ -19,6 +19,7 @@
 #include "pipeline/LatentsFile.h"
 #include "pipeline/MemoryPlanner.h"
 #include "pipeline/StepCache.h"
+#include "pipeline/TextContextCache.h"
 #include "sampling/Scheduler.h"
 #include "text/T5Encoder.h"
 #include "vae/WanVae.h"
@@ -84,6 +85,8 @@ struct Engine::Impl
     std::shared_ptr<dit::WanModel> dit;
     std::unique_ptr<vae::WanVae> vae;
     std::shared_ptr<vision::ClipVision> clip;
+    pipeline::TextContextCache textContexts; // for the engine's lifetime, whatever models come and go
+    int textEncoderCalls = 0;                // prompts encoded by the T5 (tests)
 
     // Per job.
     const Callbacks* callbacks = nullptr;
@@ -108,8 +111,10 @@ struct Engine::Impl
     }
 
     // ---- Request checks (EngineChecks.cpp)
-    // Resolves the job's device and precision.
+    // Resolves the job's device and precision (resolveDevice) and sets the device's global math flags.
     void setUp(const Request& r, const Callbacks& cb);
+    // Only the job's device and precision: no global state (a plan asked while another job runs).
+    void resolveDevice(const Request& r);
     // Validates the request and inspects its model set (every file's names, shapes, dtypes) before anything
     // is loaded; the set must hold the task's model type.
     ModelInfo checkRequest(const Request& r) const;
@@ -121,8 +126,18 @@ struct Engine::Impl
     pipeline::DevicePlan devicePlan(const Request& r, const ModelInfo* info) const;
     void plan(const Request& r,
               const ModelInfo* info); // sets placement; throws OutOfMemory when nothing fits
+    // The job's host memory at its peak with `placement`, what is available (0: unknown) and the refusal
+    // when it does not fit.
+    struct HostPlan
+    {
+        pipeline::HostMemoryEstimate estimate;
+        std::uint64_t available = 0;
+        std::string refusal;
+    };
+    HostPlan hostMemoryPlan(const Request& r, const ModelInfo& info,
+                            const pipeline::Placement& placement) const;
     // Refuses a job whose host memory estimate exceeds the available RAM (the OOM killer would end the app).
-    void checkHostMemory(const Request& r, const ModelInfo& info, std::uint64_t ditParameters) const;
+    void checkHostMemory(const Request& r, const ModelInfo& info) const;
     // Loads what is not cached yet: the VAE always, the rest when `info` (the inspected set) is given. Each
     // part comes from its own file (ModelFiles) or from the folder.
     void ensureModels(const Request& r, const ModelInfo* info);

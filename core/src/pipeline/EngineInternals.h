@@ -32,6 +32,8 @@ struct EngineInternals
     static void setBlockHook(Engine& engine, std::function<void(std::size_t block)> hook);
     // The models the engine keeps between jobs ("t5", "dit", "vae", "clip").
     static std::vector<std::string> cachedModels(const Engine& engine);
+    // Prompts the engine has run through its text encoder (the others came from its context cache).
+    static int textEncoderCalls(const Engine& engine);
 };
 
 } // namespace wan

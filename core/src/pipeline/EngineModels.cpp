@@ -46,6 +46,7 @@ void Engine::Impl::unloadAll()
     vae.reset();
     clip.reset();
     key.reset();
+    textContexts.clear(); // encoded prompts live on the device too ("Pause and free GPU" frees them)
     pipeline::releaseCachedDeviceMemory();
 }
 
@@ -133,28 +134,58 @@ void Engine::Impl::plan(const Request& r, const ModelInfo* info)
     placement = std::move(chosen.placement);
 }
 
+MemoryPlan Engine::planMemoryDetails(const Request& request)
+{
+    m_impl->resolveDevice(request);
+    // A plan writes nothing: a request without an output is checked as if it wrote the task's usual file.
+    Request checked = request;
+    if (checked.outputPath.empty() && checked.framesDir.empty() && checked.latentsPath.empty())
+        checked.outputPath = checked.task == Task::T2I ? "plan.png" : "plan.mp4";
+    const ModelInfo info = m_impl->checkRequest(checked);
+    // VACE: the request's size and frame count stand for the source video's (not decoded for a plan).
+    const Request& planned = request;
+    const auto chosen = m_impl->devicePlan(planned, &info);
+    MemoryPlan plan;
+    plan.device = m_impl->device.str();
+    plan.t5OnCpu = chosen.placement.t5OnCpu;
+    plan.offloadModels = chosen.placement.offloadModels;
+    plan.streamDitBlocks = chosen.placement.streamDitBlocks;
+    plan.tileVae = chosen.placement.tileVae;
+    plan.description = chosen.placement.description;
+    plan.refusal = chosen.refusal;
+    if (m_impl->device.is_cuda()) {
+        plan.devicePeakBytes = chosen.estimate.peak();
+        plan.deviceBudgetBytes = chosen.budget;
+        plan.deviceBreakdown = chosen.estimate.breakdown();
+    }
+    const auto host = m_impl->hostMemoryPlan(planned, info, chosen.placement);
+    plan.hostPeakBytes = host.estimate.total();
+    plan.hostAvailableBytes = host.available;
+    if (plan.refusal.empty())
+        plan.refusal = host.refusal;
+    return plan;
+}
+
 std::string Engine::planMemory(const Request& request)
 {
-    static const Callbacks none;
-    m_impl->setUp(request, none);
-    const ModelInfo info = m_impl->checkRequest(request);
-    const auto chosen = m_impl->devicePlan(request, &info);
-    std::string text = chosen.placement.description;
-    if (m_impl->device.is_cuda())
-        text += "\nestimated device memory: " + chosen.estimate.breakdown();
-    if (!chosen.refusal.empty())
-        text += "\n" + chosen.refusal;
+    const MemoryPlan plan = planMemoryDetails(request);
+    std::string text = plan.description;
+    if (!plan.deviceBreakdown.empty())
+        text += "\nestimated device memory: " + plan.deviceBreakdown;
+    if (!plan.refusal.empty())
+        text += "\n" + plan.refusal;
     return text;
 }
 
-void Engine::Impl::checkHostMemory(const Request& r, const ModelInfo& info, std::uint64_t ditParameters) const
+Engine::Impl::HostPlan Engine::Impl::hostMemoryPlan(const Request& r, const ModelInfo& info,
+                                                    const pipeline::Placement& where) const
 {
-    const std::uint64_t available =
+    HostPlan plan;
+    plan.available =
         availableHostMemoryOverride ? *availableHostMemoryOverride : pipeline::availableHostMemory();
-    if (available == 0)
-        return; // unknown (no /proc): nothing to compare with
     pipeline::HostMemoryInput in;
-    in.ditParameters = ditParameters;
+    for (const auto& file : info.dit.files)
+        in.ditParameters += file.parameterCount;
     in.t5Parameters = info.t5.file.parameterCount;
     in.vaeParameters = info.vae.file.parameterCount;
     if (info.clip && (r.task == Task::I2V || r.task == Task::FLF2V)) {
@@ -170,12 +201,21 @@ void Engine::Impl::checkHostMemory(const Request& r, const ModelInfo& info, std:
     in.frames = r.task == Task::T2I ? 1 : r.frameNum;
     in.batchedCfg = r.batchedCfg;
     in.encodesVideo = r.task == Task::I2V || r.task == Task::FLF2V || r.task == Task::VACE;
-    const auto estimate = pipeline::estimateHostMemory(in, placement);
-    spdlog::info("host memory: needs ~{} ({}), available {}", pipeline::formatBytes(estimate.total()),
-                 estimate.breakdown(), pipeline::formatBytes(available));
-    const auto refusal = pipeline::hostMemoryRefusal(in, placement, available);
-    if (!refusal.empty())
-        throw Error(ErrorKind::OutOfMemory, refusal);
+    plan.estimate = pipeline::estimateHostMemory(in, where);
+    if (plan.available > 0) // 0: unknown (no /proc): nothing to compare with
+        plan.refusal = pipeline::hostMemoryRefusal(in, where, plan.available);
+    return plan;
+}
+
+void Engine::Impl::checkHostMemory(const Request& r, const ModelInfo& info) const
+{
+    const HostPlan host = hostMemoryPlan(r, info, placement);
+    if (host.available == 0)
+        return;
+    spdlog::info("host memory: needs ~{} ({}), available {}", pipeline::formatBytes(host.estimate.total()),
+                 host.estimate.breakdown(), pipeline::formatBytes(host.available));
+    if (!host.refusal.empty())
+        throw Error(ErrorKind::OutOfMemory, host.refusal);
 }
 
 void Engine::Impl::ensureModels(const Request& r, const ModelInfo* info)

@@ -1,5 +1,6 @@
 // The request's tables, official defaults, rules and JSON form (wan/Request.h). Torch-free.
 #include "wan/Request.h"
+#include "wan/RequestAdvice.h"
 
 #include <nlohmann/json.hpp>
 
@@ -254,6 +255,16 @@ bool isTrainedSize(Task task, ModelSize size, int width, int height)
 {
     const auto sizes = trainedSizes(task, size);
     return std::find(sizes.begin(), sizes.end(), std::pair(width, height)) != sizes.end();
+}
+
+int trainedFrameLimit(Task task, ModelSize /*size*/)
+{
+    return task == Task::T2I ? 1 : kTrainedFrameLimit;
+}
+
+bool isTrainedFrameCount(Task task, ModelSize size, int frames)
+{
+    return frames <= trainedFrameLimit(task, size);
 }
 
 int defaultSteps(Task task)
