@@ -132,6 +132,12 @@ struct Mp4Writer::Impl
                             .c_str(),
                         0);
             av_dict_set(&encoderOptions, "preset", options.preset.c_str(), 0);
+            // libx264's macroblock tree reads memory it never wrote on tiny frames (48x32 and 64x64 gave
+            // another first frame from run to run in a process whose heap was in use; 96x64 and larger did
+            // not): off below 256 pixels a side, as cuTree for x265 below, so the same frames give the same
+            // file.
+            if (codec == VideoCodec::H264 && (codedWidth < 256 || codedHeight < 256))
+                av_dict_set(&encoderOptions, "x264-params", "mbtree=0", 0);
             if (codec == VideoCodec::H265) {
                 // libx265 3.5's cuTree writes past a buffer on tiny frames (seen under valgrind at 48x32):
                 // off below 256 pixels a side, where it matters least.
