@@ -98,6 +98,20 @@ else
     status=1
 fi
 run wan-studio --version
+# The app itself starts from a terminal (offscreen: the root has no display) and keeps running until stopped.
+echo "\$ wan-studio (offscreen, stopped after 15 s)"
+set +e
+chroot "$root" env -i HOME=/root PATH=/usr/bin:/bin LANG=C.UTF-8 QT_QPA_PLATFORM=offscreen \
+    timeout 15 wan-studio > "$root.studio.log" 2>&1
+code=$?
+set -e
+if [ $code = 124 ] && grep -q "Wan Studio .* starting" "$root.studio.log"; then
+    echo "wan-studio started and ran until stopped: $(grep -c . "$root.studio.log") log lines, no error"
+else
+    tail -n 20 "$root.studio.log" >&2
+    echo "  -> wan-studio exited with $code" >&2
+    status=1
+fi
 for f in /usr/share/applications/wan-studio.desktop /usr/share/metainfo/wan-studio.metainfo.xml \
     /usr/share/icons/hicolor/scalable/apps/wan-studio.svg; do
     [ -f "$root$f" ] && echo "present: $f" || {
