@@ -1,5 +1,7 @@
 #include "PromptExtendSettingsStore.h"
 
+#include "Keychain.h"
+
 #include "BackgroundTask.h"
 
 #include <QMutexLocker>
@@ -12,10 +14,6 @@
 #include <memory>
 #include <utility>
 #include <vector>
-
-#ifdef WAN_HAVE_QTKEYCHAIN
-#include <qt6keychain/keychain.h>
-#endif
 
 namespace wan::ui {
 
@@ -43,30 +41,8 @@ QString keychainEntry(wan::PromptBackend backend)
 }
 
 #ifdef WAN_HAVE_QTKEYCHAIN
-
-constexpr auto kKeychainService = "Wan Studio";
-// Keychain jobs answer over D-Bus and may wait for an unlock prompt: never wait longer than this.
-constexpr int kKeychainTimeoutMs = 2000;
-
-struct KeychainAnswer
-{
-    QKeychain::Error error = QKeychain::OtherError;
-    QString errorString;
-    QString text; // read jobs
-};
-
-// Why a finished keychain job failed, in words for the log (QtKeychain often says "Unknown error").
-QString keychainErrorText(const QKeychain::Job& job)
-{
-    const QString text = job.errorString();
-    if (!text.isEmpty() && text != QLatin1String("Unknown error"))
-        return text;
-    return job.error() == QKeychain::NoBackendAvailable
-               ? QStringLiteral("no keychain service is running")
-               : QStringLiteral("no Secret Service or KWallet answered (keychain error %1)")
-                     .arg(int(job.error()));
-}
-
+using keychain::kService;
+using keychain::kTimeoutMs;
 #endif
 
 // The key saved in the current group, unless it went to the keychain: then `keychain` is set to its entry
@@ -86,12 +62,12 @@ QString readPlainApiKey(QSettings& store, const QString& entry, QString& keychai
 void deleteKeychainKey(const QString& entry)
 {
 #ifdef WAN_HAVE_QTKEYCHAIN
-    auto* job = new QKeychain::DeletePasswordJob(QLatin1String(kKeychainService));
+    auto* job = new QKeychain::DeletePasswordJob(QLatin1String(kService));
     job->setKey(entry);
     QObject::connect(job, &QKeychain::Job::finished, job, [](QKeychain::Job* done) {
         if (done->error() != QKeychain::NoError && done->error() != QKeychain::EntryNotFound)
             spdlog::warn("prompt extension: cannot remove the API key from the system keychain: {}",
-                         keychainErrorText(*done).toStdString());
+                         keychain::errorText(*done).toStdString());
     });
     job->start();
 #else
@@ -313,7 +289,7 @@ void PromptExtendSettingsStore::readKeychain(const Loaded& loaded)
     for (const auto& [backend, entry] : reads) {
         if (entry.isEmpty())
             continue;
-        auto* job = new QKeychain::ReadPasswordJob(QLatin1String(kKeychainService));
+        auto* job = new QKeychain::ReadPasswordJob(QLatin1String(kService));
         job->setKey(entry);
         ++pending->jobs;
         connect(job, &QKeychain::Job::finished, this,
@@ -326,7 +302,7 @@ void PromptExtendSettingsStore::readKeychain(const Loaded& loaded)
                         service.keyInKeychain = true;
                     } else {
                         spdlog::warn("prompt extension: cannot read the API key from the system keychain: {}",
-                                     keychainErrorText(*done).toStdString());
+                                     keychain::errorText(*done).toStdString());
                     }
                     if (--pending->jobs == 0)
                         finish();
@@ -337,12 +313,12 @@ void PromptExtendSettingsStore::readKeychain(const Loaded& loaded)
         finish();
         return;
     }
-    QTimer::singleShot(kKeychainTimeoutMs, this, [pending, finish] {
+    QTimer::singleShot(kTimeoutMs, this, [pending, finish] {
         if (pending->done)
             return;
         spdlog::warn(
             "prompt extension: the system keychain did not answer within {} s; no API key read from it",
-            kKeychainTimeoutMs / 1000);
+            kTimeoutMs / 1000);
         finish();
     });
 #else
@@ -436,19 +412,19 @@ void PromptExtendSettingsStore::writeKeychain(int generation,
     // Asynchronous jobs answered through this thread's event loop (QtKeychain on another thread crashed);
     // each deletes itself when it finishes, also after the store is gone or the wait is over.
     for (const auto& [backend, key] : keys) {
-        auto* job = new QKeychain::WritePasswordJob(QLatin1String(kKeychainService));
+        auto* job = new QKeychain::WritePasswordJob(QLatin1String(kService));
         job->setKey(keychainEntry(backend));
         job->setTextData(key);
         connect(job, &QKeychain::Job::finished, this, [settle, backend = backend](QKeychain::Job* done) {
-            settle(backend, done->error() == QKeychain::NoError, keychainErrorText(*done));
+            settle(backend, done->error() == QKeychain::NoError, keychain::errorText(*done));
         });
         job->start();
     }
-    QTimer::singleShot(kKeychainTimeoutMs, this, [pending, settle] {
+    QTimer::singleShot(kTimeoutMs, this, [pending, settle] {
         const auto late = pending->waiting;
         for (const auto& item : late)
             settle(item.first, false,
-                   QStringLiteral("no keychain answer within %1 s").arg(kKeychainTimeoutMs / 1000));
+                   QStringLiteral("no keychain answer within %1 s").arg(kTimeoutMs / 1000));
     });
 #else
     for (const auto& item : keys)

@@ -1,13 +1,11 @@
 #include "SecretStore.h"
 
+#include "Keychain.h"
+
 #include <QSettings>
 #include <QTimer>
 
 #include <spdlog/spdlog.h>
-
-#ifdef WAN_HAVE_QTKEYCHAIN
-#include <qt6keychain/keychain.h>
-#endif
 
 #include <memory>
 
@@ -15,26 +13,10 @@ namespace wan::ui {
 
 namespace {
 
-constexpr auto kKeychainService = "Wan Studio";
-// A keychain may wait for an unlock prompt: never wait longer than this for its answer.
-constexpr int kKeychainTimeoutMs = 2000;
-
 QString inKeychainKey(const QString& key)
 {
     return key + QStringLiteral("InKeychain");
 }
-
-#ifdef WAN_HAVE_QTKEYCHAIN
-QString jobErrorText(const QKeychain::Job& job)
-{
-    const QString text = job.errorString();
-    if (!text.isEmpty() && text != QLatin1String("Unknown error"))
-        return text;
-    return job.error() == QKeychain::NoBackendAvailable
-               ? QStringLiteral("no keychain service is running")
-               : QStringLiteral("keychain error %1").arg(int(job.error()));
-}
-#endif
 
 } // namespace
 
@@ -62,7 +44,7 @@ void SecretStore::load()
         return;
     }
 #ifdef WAN_HAVE_QTKEYCHAIN
-    auto* job = new QKeychain::ReadPasswordJob(QLatin1String(kKeychainService));
+    auto* job = new QKeychain::ReadPasswordJob(QLatin1String(keychain::kService));
     job->setKey(m_entry);
     auto done = std::make_shared<bool>(false);
     const quint64 generation = m_generation;
@@ -74,16 +56,16 @@ void SecretStore::load()
             finish(static_cast<QKeychain::ReadPasswordJob*>(answered)->textData(), true);
         } else {
             spdlog::warn("cannot read the {} from the system keychain: {}", m_what.toStdString(),
-                         jobErrorText(*answered).toStdString());
+                         keychain::errorText(*answered).toStdString());
             finish({}, false);
         }
     });
-    QTimer::singleShot(kKeychainTimeoutMs, this, [this, done, finish, generation] {
+    QTimer::singleShot(keychain::kTimeoutMs, this, [this, done, finish, generation] {
         if (*done || generation != m_generation)
             return;
         *done = true;
         spdlog::warn("the system keychain did not answer within {} s; no {} read from it",
-                     kKeychainTimeoutMs / 1000, m_what.toStdString());
+                     keychain::kTimeoutMs / 1000, m_what.toStdString());
         finish({}, false);
     });
     job->start();
@@ -115,9 +97,9 @@ void SecretStore::save(const QString& secret)
     QKeychain::Job* job = nullptr;
     if (secret.isEmpty()) {
         writePlain({});
-        job = new QKeychain::DeletePasswordJob(QLatin1String(kKeychainService));
+        job = new QKeychain::DeletePasswordJob(QLatin1String(keychain::kService));
     } else {
-        auto* write = new QKeychain::WritePasswordJob(QLatin1String(kKeychainService));
+        auto* write = new QKeychain::WritePasswordJob(QLatin1String(keychain::kService));
         write->setTextData(secret);
         job = write;
     }
@@ -149,10 +131,10 @@ void SecretStore::save(const QString& secret)
             answered->error() == QKeychain::NoError || answered->error() == QKeychain::EntryNotFound;
         if (!ok)
             spdlog::warn("the system keychain did not take the {}: {}; it is kept in the settings file",
-                         m_what.toStdString(), jobErrorText(*answered).toStdString());
+                         m_what.toStdString(), keychain::errorText(*answered).toStdString());
         answer(ok);
     });
-    QTimer::singleShot(kKeychainTimeoutMs, this, [answer] { answer(false); });
+    QTimer::singleShot(keychain::kTimeoutMs, this, [answer] { answer(false); });
     job->start();
 #else
     writePlain(secret);

@@ -206,11 +206,8 @@ MainWindow::MainWindow(StudioServices services, QWidget* parent)
     // The plan follows the size, frames, memory mode, model set and device.
     connect(m_form->settingsPanel(), &GenerationSettingsPanel::changed, m_planView,
             &MemoryPlanView::schedule);
-    if (m_services.runner && m_services.settings) {
-        const double budget =
-            m_services.settings->value(QLatin1String(settings_keys::kVramBudgetGiB), 0).toDouble();
-        m_services.runner->setVramBudgetGiB(budget > 0 ? std::optional(budget) : std::nullopt);
-    }
+    if (m_services.runner && m_services.settings)
+        m_services.runner->setVramBudgetGiB(savedVramBudgetGiB(*m_services.settings));
     connect(m_modelPicker, &ModelFolderPicker::folderChecked, m_planView, &MemoryPlanView::schedule);
     connect(m_taskBar, &QTabBar::currentChanged, m_planView, &MemoryPlanView::schedule);
     connect(m_form, &GenerationForm::messageRequested, this,
@@ -762,9 +759,7 @@ void MainWindow::addMachineSettings(wan::Request* request) const
         m_services.settings->value(QLatin1String(settings_keys::kNoise)).toString() == QLatin1String("device")
             ? wan::NoiseSource::Device
             : wan::NoiseSource::Cpu;
-    const double budget =
-        m_services.settings->value(QLatin1String(settings_keys::kVramBudgetGiB), 0).toDouble();
-    request->vramBudgetGiB = budget > 0 ? std::optional(budget) : std::nullopt;
+    request->vramBudgetGiB = savedVramBudgetGiB(*m_services.settings);
 }
 
 std::optional<wan::Request> MainWindow::planDraft() const
@@ -1045,8 +1040,7 @@ void MainWindow::openSettings()
     dialog.save();
     m_planView->schedule(); // device or GPU memory budget may have changed
     m_services.runner->setOutputDir(dialog.outputDir());
-    m_services.runner->setVramBudgetGiB(dialog.vramBudgetGiB() > 0 ? std::optional(dialog.vramBudgetGiB())
-                                                                   : std::nullopt);
+    m_services.runner->setVramBudgetGiB(savedVramBudgetGiB(*m_services.settings));
     if (dialog.language() != oldLanguage && m_services.switchLanguage)
         m_services.switchLanguage(dialog.language());
 }

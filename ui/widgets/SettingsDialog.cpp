@@ -96,7 +96,7 @@ SettingsDialog::SettingsDialog(QSettings* settings, const std::vector<wan::Compu
     m_vramBudget->addItem(tr("All free GPU memory"), 0.0);
     for (const int gib : {4, 6, 8, 10, 12, 16, 20, 24, 32, 48, 80})
         m_vramBudget->addItem(tr("%1 GB").arg(gib), double(gib));
-    const double budget = settings->value(QLatin1String(settings_keys::kVramBudgetGiB), 0.0).toDouble();
+    const double budget = savedVramBudgetGiB(*settings).value_or(0.0);
     int budgetIndex = m_vramBudget->findData(budget);
     if (budgetIndex < 0 && budget > 0) { // a value set elsewhere is kept
         m_vramBudget->addItem(tr("%1 GB").arg(budget), budget);
@@ -150,6 +150,12 @@ SettingsDialog::SettingsDialog(QSettings* settings, const std::vector<wan::Compu
     });
     connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+}
+
+std::optional<double> savedVramBudgetGiB(const QSettings& settings)
+{
+    const double budget = settings.value(QLatin1String(settings_keys::kVramBudgetGiB), 0.0).toDouble();
+    return budget > 0 ? std::optional(budget) : std::nullopt;
 }
 
 QString SettingsDialog::outputDir() const

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <optional>
+
 #include "wan/Devices.h"
 
 #include <QDialog>
@@ -28,6 +30,8 @@ inline constexpr char kCurrentTask[] = "task/current";
 } // namespace settings_keys
 
 QString defaultOutputDir();
+// The GPU memory budget saved in `settings` (kVramBudgetGiB); empty: no limit.
+std::optional<double> savedVramBudgetGiB(const QSettings& settings);
 // "GPU cuda:0 — NVIDIA H200, 139.8 GiB, compute capability 9.0" / "CPU — ..., 23.4 GiB RAM"
 QString deviceLabel(const wan::ComputeDevice& device);
 
