@@ -20,6 +20,7 @@ packages=(
     libavcodec-dev libavformat-dev libavutil-dev libswscale-dev ffmpeg
     libopencv-dev libcurl4-openssl-dev libssl-dev ca-certificates libspdlog-dev nlohmann-json3-dev qtkeychain-qt6-dev
     xvfb xauth
+    dbus-daemon # test_taskbarprogress: the launcher-entry signal over a private session bus
 )
 
 install_packages() {

@@ -202,6 +202,10 @@
         <source>Details: %1</source>
         <translation>Details: %1</translation>
     </message>
+    <message>
+        <source>The chosen part of the input image does not fit in it: frame the image again.</source>
+        <translation>The chosen part of the input image does not fit in it: frame the image again.</translation>
+    </message>
 </context>
 <context>
     <name>ExportFile</name>
@@ -970,6 +974,14 @@
         <source>Export cancelled: nothing was written.</source>
         <translation>Export cancelled: nothing was written.</translation>
     </message>
+    <message>
+        <source>Lossless (%1 in 4:4:4: exact, large; not every player has it)</source>
+        <translation>Lossless (%1 in 4:4:4: exact, large; not every player has it)</translation>
+    </message>
+    <message>
+        <source>%p% (frame %v of %m)</source>
+        <translation>%p% (frame %v of %m)</translation>
+    </message>
 </context>
 <context>
     <name>wan::ui::FirstRunWizard</name>
@@ -1024,6 +1036,37 @@
     <message>
         <source>Download %1</source>
         <translation>Download %1</translation>
+    </message>
+</context>
+<context>
+    <name>wan::ui::FramingDialog</name>
+    <message>
+        <source>Frame the image</source>
+        <translation>Frame the image</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>Size</translation>
+    </message>
+    <message>
+        <source>Whole image</source>
+        <translation>Whole image</translation>
+    </message>
+    <message>
+        <source>Use the whole image: the video takes its aspect ratio</source>
+        <translation>Use the whole image: the video takes its aspect ratio</translation>
+    </message>
+    <message>
+        <source>The bright box is what the video shows, in the aspect ratio of the chosen size. Drag it to move it; use the mouse wheel, a corner or the slider to make it larger or smaller.</source>
+        <translation>The bright box is what the video shows, in the aspect ratio of the chosen size. Drag it to move it; use the mouse wheel, a corner or the slider to make it larger or smaller.</translation>
+    </message>
+    <message>
+        <source>Output %1×%2 from the whole image (%3×%4)</source>
+        <translation>Output %1×%2 from the whole image (%3×%4)</translation>
+    </message>
+    <message>
+        <source>Output %1×%2 from a crop of %3×%4 at (%5, %6)</source>
+        <translation>Output %1×%2 from a crop of %3×%4 at (%5, %6)</translation>
     </message>
 </context>
 <context>
@@ -1108,6 +1151,34 @@ The video, its settings and its log go with it; the job leaves the render queue.
         <source>Move the result's folder to the trash (asks first)</source>
         <translation>Move the result's folder to the trash (asks first)</translation>
     </message>
+    <message>
+        <source>Move this result's folder to the trash?
+
+%1
+
+The video, its settings and its log go with it.</source>
+        <translation>Move this result's folder to the trash?
+
+%1
+
+The video, its settings and its log go with it.</translation>
+    </message>
+    <message>
+        <source>Variations…</source>
+        <translation>Variations…</translation>
+    </message>
+    <message>
+        <source>Queue several seeds, or a grid of guidance, shift and steps, of this result's settings as one group</source>
+        <translation>Queue several seeds, or a grid of guidance, shift and steps, of this result's settings as one group</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>Refresh</translation>
+    </message>
+    <message>
+        <source>Read the output folder again for results made earlier or elsewhere</source>
+        <translation>Read the output folder again for results made earlier or elsewhere</translation>
+    </message>
 </context>
 <context>
     <name>wan::ui::GalleryModel</name>
@@ -1146,6 +1217,10 @@ The video, its settings and its log go with it; the job leaves the render queue.
     <message>
         <source>Variation %1 of %2 (%3)</source>
         <translation>Variation %1 of %2 (%3)</translation>
+    </message>
+    <message>
+        <source>From the output folder, saved %1</source>
+        <translation>From the output folder, saved %1</translation>
     </message>
 </context>
 <context>
@@ -1417,6 +1492,22 @@ Video: %4×%5 (same area as the chosen size, aspect kept)</translation>
 Image: %2×%3</source>
         <translation>%1
 Image: %2×%3</translation>
+    </message>
+    <message>
+        <source>Frame…</source>
+        <translation>Frame…</translation>
+    </message>
+    <message>
+        <source>Choose the part of the image the video shows (double-click the image too)</source>
+        <translation>Choose the part of the image the video shows (double-click the image too)</translation>
+    </message>
+    <message>
+        <source>%1
+Image: %2×%3
+Video: %4×%5 from a crop of %6×%7 at (%8, %9)</source>
+        <translation>%1
+Image: %2×%3
+Video: %4×%5 from a crop of %6×%7 at (%8, %9)</translation>
     </message>
 </context>
 <context>
@@ -1759,6 +1850,14 @@ Force quit ends Wan Studio at once.</translation>
     <message>
         <source>Memory: %1 (recommended for this computer)</source>
         <translation>Memory: %1 (recommended for this computer)</translation>
+    </message>
+    <message>
+        <source>That job is no longer in the render queue or the gallery.</source>
+        <translation>That job is no longer in the render queue or the gallery.</translation>
+    </message>
+    <message>
+        <source>No variations to queue.</source>
+        <translation>No variations to queue.</translation>
     </message>
 </context>
 <context>
@@ -2788,6 +2887,14 @@ Force quit ends Wan Studio at once.</translation>
     <message>
         <source>New seed</source>
         <translation>New seed</translation>
+    </message>
+    <message>
+        <source>Variations…</source>
+        <translation>Variations…</translation>
+    </message>
+    <message>
+        <source>Queue several seeds, or a grid of guidance, shift and steps, of this job's settings as one group</source>
+        <translation>Queue several seeds, or a grid of guidance, shift and steps, of this job's settings as one group</translation>
     </message>
 </context>
 <context>

@@ -202,6 +202,10 @@
         <source>Details: %1</source>
         <translation>详细信息：%1</translation>
     </message>
+    <message>
+        <source>The chosen part of the input image does not fit in it: frame the image again.</source>
+        <translation>所选的输入图像区域超出了图像范围：请重新框选图像。</translation>
+    </message>
 </context>
 <context>
     <name>ExportFile</name>
@@ -970,6 +974,14 @@
         <source>Export cancelled: nothing was written.</source>
         <translation>导出已取消：没有写入任何文件。</translation>
     </message>
+    <message>
+        <source>Lossless (%1 in 4:4:4: exact, large; not every player has it)</source>
+        <translation>无损（%1，4:4:4：逐帧精确，文件大；并非所有播放器都支持）</translation>
+    </message>
+    <message>
+        <source>%p% (frame %v of %m)</source>
+        <translation>%p%（第 %v 帧，共 %m 帧）</translation>
+    </message>
 </context>
 <context>
     <name>wan::ui::FirstRunWizard</name>
@@ -1024,6 +1036,37 @@
     <message>
         <source>Download %1</source>
         <translation>下载 %1</translation>
+    </message>
+</context>
+<context>
+    <name>wan::ui::FramingDialog</name>
+    <message>
+        <source>Frame the image</source>
+        <translation>框选图像</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>尺寸</translation>
+    </message>
+    <message>
+        <source>Whole image</source>
+        <translation>整张图像</translation>
+    </message>
+    <message>
+        <source>Use the whole image: the video takes its aspect ratio</source>
+        <translation>使用整张图像：视频采用它的宽高比</translation>
+    </message>
+    <message>
+        <source>The bright box is what the video shows, in the aspect ratio of the chosen size. Drag it to move it; use the mouse wheel, a corner or the slider to make it larger or smaller.</source>
+        <translation>亮框是视频显示的内容，宽高比与所选尺寸一致。拖动可移动它；用鼠标滚轮、拖动角点或滑块可放大或缩小。</translation>
+    </message>
+    <message>
+        <source>Output %1×%2 from the whole image (%3×%4)</source>
+        <translation>输出 %1×%2，来自整张图像（%3×%4）</translation>
+    </message>
+    <message>
+        <source>Output %1×%2 from a crop of %3×%4 at (%5, %6)</source>
+        <translation>输出 %1×%2，来自位于 (%5, %6) 的 %3×%4 裁剪区域</translation>
     </message>
 </context>
 <context>
@@ -1108,6 +1151,34 @@ The video, its settings and its log go with it; the job leaves the render queue.
         <source>Move the result's folder to the trash (asks first)</source>
         <translation>将结果文件夹移到回收站（会先询问）</translation>
     </message>
+    <message>
+        <source>Move this result's folder to the trash?
+
+%1
+
+The video, its settings and its log go with it.</source>
+        <translation>将此结果的文件夹移到回收站？
+
+%1
+
+视频、它的设置和日志会一起移走。</translation>
+    </message>
+    <message>
+        <source>Variations…</source>
+        <translation>变体…</translation>
+    </message>
+    <message>
+        <source>Queue several seeds, or a grid of guidance, shift and steps, of this result's settings as one group</source>
+        <translation>以此结果的设置，将多个种子或引导系数、偏移和步数的网格作为一组加入队列</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <source>Read the output folder again for results made earlier or elsewhere</source>
+        <translation>重新读取输出文件夹，查找之前或在别处生成的结果</translation>
+    </message>
 </context>
 <context>
     <name>wan::ui::GalleryModel</name>
@@ -1146,6 +1217,10 @@ The video, its settings and its log go with it; the job leaves the render queue.
     <message>
         <source>Variation %1 of %2 (%3)</source>
         <translation>变体 %1/%2（%3）</translation>
+    </message>
+    <message>
+        <source>From the output folder, saved %1</source>
+        <translation>来自输出文件夹，保存于 %1</translation>
     </message>
 </context>
 <context>
@@ -1417,6 +1492,22 @@ Video: %4×%5 (same area as the chosen size, aspect kept)</source>
 Image: %2×%3</source>
         <translation>%1
 图片：%2×%3</translation>
+    </message>
+    <message>
+        <source>Frame…</source>
+        <translation>框选…</translation>
+    </message>
+    <message>
+        <source>Choose the part of the image the video shows (double-click the image too)</source>
+        <translation>选择视频显示的图像区域（也可双击图像）</translation>
+    </message>
+    <message>
+        <source>%1
+Image: %2×%3
+Video: %4×%5 from a crop of %6×%7 at (%8, %9)</source>
+        <translation>%1
+图像：%2×%3
+视频：%4×%5，来自位于 (%8, %9) 的 %6×%7 裁剪区域</translation>
     </message>
 </context>
 <context>
@@ -1759,6 +1850,14 @@ Force quit ends Wan Studio at once.</source>
     <message>
         <source>Memory: %1 (recommended for this computer)</source>
         <translation>内存模式：%1（为本机推荐）</translation>
+    </message>
+    <message>
+        <source>That job is no longer in the render queue or the gallery.</source>
+        <translation>该任务已不在渲染队列或图库中。</translation>
+    </message>
+    <message>
+        <source>No variations to queue.</source>
+        <translation>没有可加入队列的变体。</translation>
     </message>
 </context>
 <context>
@@ -2788,6 +2887,14 @@ Force quit ends Wan Studio at once.</source>
     <message>
         <source>New seed</source>
         <translation>新种子</translation>
+    </message>
+    <message>
+        <source>Variations…</source>
+        <translation>变体…</translation>
+    </message>
+    <message>
+        <source>Queue several seeds, or a grid of guidance, shift and steps, of this job's settings as one group</source>
+        <translation>以此任务的设置，将多个种子或引导系数、偏移和步数的网格作为一组加入队列</translation>
     </message>
 </context>
 <context>

@@ -993,4 +993,44 @@ ZH = {
     '浅色',
 'Dark':
     '深色',
+'The chosen part of the input image does not fit in it: frame the image again.':
+    '所选的输入图像区域超出了图像范围：请重新框选图像。',
+'Lossless (%1 in 4:4:4: exact, large; not every player has it)':
+    '无损（%1，4:4:4：逐帧精确，文件大；并非所有播放器都支持）',
+'%p% (frame %v of %m)':
+    '%p%（第 %v 帧，共 %m 帧）',
+'Frame the image':
+    '框选图像',
+'Whole image':
+    '整张图像',
+'Use the whole image: the video takes its aspect ratio':
+    '使用整张图像：视频采用它的宽高比',
+'The bright box is what the video shows, in the aspect ratio of the chosen size. Drag it to move it; use the mouse wheel, a corner or the slider to make it larger or smaller.':
+    '亮框是视频显示的内容，宽高比与所选尺寸一致。拖动可移动它；用鼠标滚轮、拖动角点或滑块可放大或缩小。',
+'Output %1×%2 from the whole image (%3×%4)':
+    '输出 %1×%2，来自整张图像（%3×%4）',
+'Output %1×%2 from a crop of %3×%4 at (%5, %6)':
+    '输出 %1×%2，来自位于 (%5, %6) 的 %3×%4 裁剪区域',
+"Move this result's folder to the trash?\n\n%1\n\nThe video, its settings and its log go with it.":
+    '将此结果的文件夹移到回收站？\n\n%1\n\n视频、它的设置和日志会一起移走。',
+"Queue several seeds, or a grid of guidance, shift and steps, of this result's settings as one group":
+    '以此结果的设置，将多个种子或引导系数、偏移和步数的网格作为一组加入队列',
+'Refresh':
+    '刷新',
+'Read the output folder again for results made earlier or elsewhere':
+    '重新读取输出文件夹，查找之前或在别处生成的结果',
+'From the output folder, saved %1':
+    '来自输出文件夹，保存于 %1',
+'Frame…':
+    '框选…',
+'Choose the part of the image the video shows (double-click the image too)':
+    '选择视频显示的图像区域（也可双击图像）',
+'%1\nImage: %2×%3\nVideo: %4×%5 from a crop of %6×%7 at (%8, %9)':
+    '%1\n图像：%2×%3\n视频：%4×%5，来自位于 (%8, %9) 的 %6×%7 裁剪区域',
+'That job is no longer in the render queue or the gallery.':
+    '该任务已不在渲染队列或图库中。',
+'No variations to queue.':
+    '没有可加入队列的变体。',
+"Queue several seeds, or a grid of guidance, shift and steps, of this job's settings as one group":
+    '以此任务的设置，将多个种子或引导系数、偏移和步数的网格作为一组加入队列',
 }

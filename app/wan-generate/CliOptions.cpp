@@ -176,6 +176,14 @@ const std::vector<OptionSpec>& optionTable()
          }},
         {"--image", "FILE", "i2v: the input image (PNG, JPEG, WebP, BMP)",
          [](CliOptions& o, const std::string& v) { o.image = v; }},
+        {"--image_crop", "X,Y,W,H",
+         "i2v: use only this rectangle of the image (pixels of the image as shown, after its EXIF "
+         "orientation); the video keeps the rectangle's aspect ratio (default: the whole image)",
+         [](CliOptions& o, const std::string& v) {
+             o.imageCrop = imageCropFromText(v);
+             if (!o.imageCrop || o.imageCrop->width <= 0 || o.imageCrop->height <= 0)
+                 badValue("--image_crop", v, "X,Y,W,H: the origin and size in pixels, W and H positive");
+         }},
         {"--first_frame", "FILE", "flf2v: the first frame (its aspect ratio sets the video's)",
          [](CliOptions& o, const std::string& v) { o.firstFrame = v; }},
         {"--last_frame", "FILE", "flf2v: the last frame",
@@ -417,6 +425,7 @@ void applySettings(CliOptions& o, const Request& r)
     o.negativePrompt = r.negativePrompt;
     o.baseSeed = r.seed;
     o.image = r.image;
+    o.imageCrop = r.imageCrop;
     o.firstFrame = r.firstFrame;
     o.lastFrame = r.lastFrame;
     o.srcVideo = r.srcVideo;

@@ -40,6 +40,7 @@ struct CliOptions
     std::optional<std::string> negativePrompt;
     std::int64_t baseSeed = -1;
     std::filesystem::path image;
+    std::optional<ImageCrop> imageCrop;              // i2v: --image_crop X,Y,W,H
     std::filesystem::path firstFrame;                // flf2v
     std::filesystem::path lastFrame;                 // flf2v
     std::filesystem::path srcVideo;                  // vace: a video file or a folder of PNG frames

@@ -269,8 +269,11 @@ Request buildRequest(const CliOptions& o, ModelType folderType, bool smallModel)
         if (o.image.empty())
             bad("i2v needs --image FILE");
         r.image = o.image;
+        r.imageCrop = o.imageCrop;
     } else if (!o.image.empty()) {
         bad("--image only applies to i2v-14B");
+    } else if (o.imageCrop) {
+        bad("--image_crop only applies to i2v-14B");
     }
     if (flf2v) {
         if (o.firstFrame.empty() || o.lastFrame.empty())

@@ -332,8 +332,8 @@ std::string configJson(const TrainOptions& o)
     s << "{\n  \"_class_name\": \"WanModel\",\n  \"_diffusers_version\": \"0.30.0\",\n  \"dim\": " << o.ditDim
       << ",\n  \"eps\": 1e-06,\n  \"ffn_dim\": " << o.ditFfnDim << ",\n  \"freq_dim\": " << o.ditFreqDim
       << ",\n  \"in_dim\": 16,\n  \"model_type\": \"t2v\",\n  \"num_heads\": " << o.ditHeads
-      << ",\n  \"num_layers\": " << o.ditLayers << ",\n  \"out_dim\": 16,\n  \"text_len\": " << o.ditTextLen
-      << "\n}\n";
+      << ",\n  \"num_layers\": " << o.ditLayers << ",\n  \"out_dim\": 16,\n  \"patch_size\": [1, "
+      << o.ditPatch << ", " << o.ditPatch << "],\n  \"text_len\": " << o.ditTextLen << "\n}\n";
     return s.str();
 }
 
@@ -392,9 +392,13 @@ std::map<std::string, torch::Tensor> DemoTrainer::readCheckpoint(const fs::path&
 
 void DemoTrainer::run()
 {
-    prepareText();
-    if (!trainVae().complete)
-        return;
+    if (!m_options.textAndVaeFrom.empty()) {
+        adoptTextAndVae();
+    } else {
+        prepareText();
+        if (!trainVae().complete)
+            return;
+    }
     encodeLatents();
     trainDit();
 }
@@ -423,6 +427,26 @@ void DemoTrainer::writeDemoInfo() const
         }
     }
     writeFileAtomically(modelDir() / std::string(kDemoInfoFile), demoModelInfoJson(info));
+}
+
+void DemoTrainer::adoptTextAndVae()
+{
+    const fs::path from = m_options.textAndVaeFrom;
+    const fs::path to = modelDir();
+    for (const char* file : {officialFiles::kT5, officialFiles::kVae, officialFiles::kTokenizer})
+        if (!fs::is_regular_file(from / file))
+            throw std::runtime_error(
+                (from / file).string() +
+                " does not exist: --text-and-vae-from needs a finished demo model folder");
+    fs::create_directories(to);
+    // The tokenizer's folder whole (spiece.model and its JSON files), then the two weight files.
+    const fs::path tokenizerDir = fs::path(officialFiles::kTokenizer).parent_path();
+    fs::create_directories(to / tokenizerDir);
+    fs::copy(from / tokenizerDir, to / tokenizerDir,
+             fs::copy_options::recursive | fs::copy_options::overwrite_existing);
+    for (const char* file : {officialFiles::kT5, officialFiles::kVae})
+        fs::copy_file(from / file, to / file, fs::copy_options::overwrite_existing);
+    spdlog::info("text encoder, tokenizer and VAE taken from {}", from.string());
 }
 
 void DemoTrainer::prepareText()
@@ -685,6 +709,7 @@ PhaseResult DemoTrainer::trainDit()
     config.numLayers = o.ditLayers;
     config.textLen = o.ditTextLen;
     config.textDim = o.t5Dim;
+    config.patchSize = {1, o.ditPatch, o.ditPatch};
     auto model = std::make_shared<dit::WanModel>(config);
     initDit(*model, mixSeed(o.seed, kDitSalt));
     model->setGradEnabled(true);
@@ -715,7 +740,7 @@ PhaseResult DemoTrainer::trainDit()
     const auto latents = AdamW::require(data, "latents", latentsFile()).clone();
     const auto specIndex = AdamW::require(data, "spec_index", latentsFile()).to(torch::kInt64).clone();
     const int64_t count = latents.size(0);
-    const int64_t seqLen = latents.size(2) * latents.size(3) * latents.size(4) / 4;
+    const int64_t seqLen = latents.size(2) * latents.size(3) * latents.size(4) / (o.ditPatch * o.ditPatch);
 
     // Frozen text encoder: the exported files through the engine's loader; contexts computed once per
     // caption.

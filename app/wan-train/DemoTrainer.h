@@ -25,6 +25,12 @@ struct TrainOptions
     int t5Dim = 64, t5Layers = 2, t5Heads = 4, t5FfnDim = 256, t5Buckets = 32;
     int vaeDim = 12;
     int ditDim = 128, ditFfnDim = 512, ditHeads = 4, ditLayers = 4, ditFreqDim = 256, ditTextLen = 512;
+    // The DiT's spatial patch in latent cells (the official models' 2). 1 gives a token per 8 px, so the
+    // clips' motion (about 22 px over 9 frames) crosses tokens instead of staying inside one (4x the tokens).
+    int ditPatch = 2;
+    // A model folder whose tokenizer, text encoder and VAE are taken as they are (the text and VAE phases
+    // skipped): trains another DiT for a finished model. Empty: train everything.
+    std::filesystem::path textAndVaeFrom;
 
     int vaeSteps = 2500;
     int vaeBatch = 2;
@@ -75,6 +81,8 @@ public:
     // Phase 1: SentencePiece model (caption words as user-defined pieces) and the frozen random umT5 (bf16),
     // written into the model folder.
     void prepareText();
+    // Instead of phases 1 and 2: copies the tokenizer, text encoder and VAE of TrainOptions::textAndVaeFrom.
+    void adoptTextAndVae();
     // Phase 2: VAE training; when complete, folds the latent affine and writes Wan2.1_VAE.pth.
     PhaseResult trainVae();
     // Phase 3: encodes latentClips training clips with the exported VAE through the engine's WanVae.

@@ -12,3 +12,7 @@ endif()
 # The engine's encoded prompts: LRU bounds and a repeated negative prompt encoded once.
 wan_add_test(test_textcontextcache TORCH SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_textcontextcache.cpp
     LIBS wan_pipeline wan_io LABELS model)
+
+# The i2v crop rectangle: a cropped run equals the image cut beforehand; its JSON form and rules.
+wan_add_test(test_image_crop TORCH SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_image_crop.cpp
+    LIBS wan_pipeline wan_media wan_io LABELS model)

@@ -27,6 +27,13 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#if WAN_MEDIA_HAS_FFMPEG
+extern "C" {
+#include <libavcodec/avcodec.h>
+#include <libavformat/avformat.h>
+#include <libswscale/swscale.h>
+}
+#endif
 #if WAN_MEDIA_HAS_OPENCV
 #include <opencv2/core.hpp>
 #include <opencv2/imgcodecs.hpp>
@@ -150,6 +157,99 @@ MediaMetadata settingsMetadata()
     return metadata;
 }
 
+#if WAN_MEDIA_HAS_FFMPEG
+// 8-bit planar frames (Y, U, V of one size each, no padding), decoded straight from a file with FFmpeg: what
+// the encoder's bitstream holds, before any conversion to RGB.
+struct Planes
+{
+    int width = 0, height = 0;
+    int format = -1; // AVPixelFormat
+    std::vector<std::vector<std::uint8_t>> frames;
+};
+
+void appendPlanes(const AVFrame* frame, Planes& planes)
+{
+    std::vector<std::uint8_t> bytes;
+    bytes.reserve(std::size_t(frame->width) * std::size_t(frame->height) * 3);
+    for (int plane = 0; plane < 3; ++plane)
+        for (int y = 0; y < frame->height; ++y) {
+            const std::uint8_t* row = frame->data[plane] + std::ptrdiff_t(y) * frame->linesize[plane];
+            bytes.insert(bytes.end(), row, row + frame->width);
+        }
+    planes.width = frame->width;
+    planes.height = frame->height;
+    planes.format = frame->format;
+    planes.frames.push_back(std::move(bytes));
+}
+
+Planes decodePlanes(const QString& path)
+{
+    Planes planes;
+    AVFormatContext* format = nullptr;
+    if (avformat_open_input(&format, path.toUtf8().constData(), nullptr, nullptr) < 0)
+        return planes;
+    const auto closeFormat = qScopeGuard([&] { avformat_close_input(&format); });
+    if (avformat_find_stream_info(format, nullptr) < 0)
+        return planes;
+    const AVCodec* codec = nullptr;
+    const int stream = av_find_best_stream(format, AVMEDIA_TYPE_VIDEO, -1, -1, &codec, 0);
+    if (stream < 0 || !codec)
+        return planes;
+    AVCodecContext* decoder = avcodec_alloc_context3(codec);
+    AVFrame* frame = av_frame_alloc();
+    AVPacket* packet = av_packet_alloc();
+    const auto release = qScopeGuard([&] {
+        av_packet_free(&packet);
+        av_frame_free(&frame);
+        avcodec_free_context(&decoder);
+    });
+    avcodec_parameters_to_context(decoder, format->streams[stream]->codecpar);
+    if (avcodec_open2(decoder, codec, nullptr) < 0)
+        return planes;
+    const auto drain = [&] {
+        while (avcodec_receive_frame(decoder, frame) >= 0) {
+            appendPlanes(frame, planes);
+            av_frame_unref(frame);
+        }
+    };
+    while (av_read_frame(format, packet) >= 0) {
+        if (packet->stream_index == stream)
+            avcodec_send_packet(decoder, packet);
+        av_packet_unref(packet);
+        drain();
+    }
+    avcodec_send_packet(decoder, nullptr);
+    drain();
+    return planes;
+}
+
+// RGB frames as the writer converts them for a lossless encode: yuv444p, BT.709 limited range, with the
+// same converter settings as Mp4Writer.
+Planes yuv444Of(const VideoFrames& rgb)
+{
+    Planes planes;
+    SwsContext* scaler =
+        sws_getContext(rgb.width, rgb.height, AV_PIX_FMT_RGB24, rgb.width, rgb.height, AV_PIX_FMT_YUV444P,
+                       SWS_BICUBIC | SWS_ACCURATE_RND | SWS_FULL_CHR_H_INP, nullptr, nullptr, nullptr);
+    sws_setColorspaceDetails(scaler, sws_getCoefficients(SWS_CS_ITU709), 1,
+                             sws_getCoefficients(SWS_CS_ITU709), 0, 0, 1 << 16, 1 << 16);
+    AVFrame* frame = av_frame_alloc();
+    frame->format = AV_PIX_FMT_YUV444P;
+    frame->width = rgb.width;
+    frame->height = rgb.height;
+    av_frame_get_buffer(frame, 0);
+    for (int i = 0; i < rgb.count; ++i) {
+        const std::uint8_t* source[1] = {rgb.frame(i)};
+        const int strides[1] = {rgb.width * 3};
+        sws_scale(scaler, source, strides, 0, rgb.height, frame->data, frame->linesize);
+        appendPlanes(frame, planes);
+    }
+    av_frame_free(&frame);
+    sws_freeContext(scaler);
+    return planes;
+}
+#endif
+
 } // namespace
 
 class TestMedia final : public QObject
@@ -165,6 +265,10 @@ private Q_SLOTS:
     void exportFormats();
     void exportPngSequence();
     void exportRefusals();
+    void exportReportsEachFrame_data();
+    void exportReportsEachFrame();
+    void losslessExport_data();
+    void losslessExport();
     void pngMetadataRoundTrip();
     void mp4CancelLeavesNothing();
     void mp4UnfinishedWriterLeavesNothing();
@@ -497,6 +601,153 @@ void TestMedia::exportRefusals()
     QCOMPARE(filesIn(dir.path()), (QStringList{"notes.mp4", "result.mp4"}));
     options.fps = 500;
     QVERIFY(errorFrom([&] { exportVideo(source, toPath(dir.filePath("z.mp4")), options); }));
+}
+
+void TestMedia::exportReportsEachFrame_data()
+{
+    QTest::addColumn<int>("format");
+    QTest::addColumn<QString>("name");
+    QTest::newRow("H.264") << int(ExportFormat::Mp4H264) << "out.mp4";
+    QTest::newRow("FFV1") << int(ExportFormat::MkvFfv1) << "out.mkv";
+    QTest::newRow("GIF") << int(ExportFormat::Gif) << "out.gif";
+    QTest::newRow("PNG sequence") << int(ExportFormat::PngSequence) << "frames";
+}
+
+void TestMedia::exportReportsEachFrame()
+{
+#if !WAN_MEDIA_HAS_FFMPEG
+    QSKIP("built without WAN_WITH_FFMPEG");
+#endif
+    QFETCH(int, format);
+    QFETCH(QString, name);
+    QTemporaryDir dir;
+    const fs::path source = toPath(dir.filePath("result.mp4"));
+    constexpr int kCount = 7;
+    writeMp4(source, gradientFrames(48, 32, kCount));
+    const fs::path target = toPath(dir.filePath(name));
+    ExportOptions options;
+    options.format = ExportFormat(format);
+    QList<QPair<int, int>> calls;
+    bool completeAtLast = false;
+    options.onProgress = [&](int done, int count) {
+        calls.append({done, count});
+        completeAtLast = fs::exists(target); // the target appears only when complete
+    };
+    const auto error = errorFrom([&] { exportVideo(source, target, options); });
+    QVERIFY2(!error, error ? error->what() : "");
+    // One call per frame, in order, ending at the frame count once the file is in place.
+    QCOMPARE(calls.size(), kCount);
+    for (int i = 0; i < calls.size(); ++i) {
+        QCOMPARE(calls[i].first, i + 1);
+        QCOMPARE(calls[i].second, kCount);
+    }
+    QVERIFY(completeAtLast);
+
+    // Cancelled midway: the reports stop there and nothing is left behind.
+    wan::CancelToken cancel;
+    calls.clear();
+    options.onProgress = [&](int done, int count) {
+        calls.append({done, count});
+        if (done == 3)
+            cancel.cancel();
+    };
+    const fs::path second = toPath(dir.filePath("second_" + name));
+    const auto cancelled = errorFrom([&] { exportVideo(source, second, options, &cancel); });
+    QVERIFY(cancelled && cancelled->kind() == wan::ErrorKind::Cancelled);
+    QCOMPARE(calls.size(), 3);
+    QVERIFY(!fs::exists(second));
+    QCOMPARE(QDir(dir.path()).entryList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden).size(), 2);
+}
+
+void TestMedia::losslessExport_data()
+{
+    QTest::addColumn<int>("format");
+    QTest::addColumn<QString>("codec");
+    QTest::addColumn<bool>("fade"); // a moving, fading gradient (weighted prediction) rather than noise
+    QTest::newRow("H.264 (qp 0), noise") << int(ExportFormat::Mp4H264) << "h264" << false;
+    QTest::newRow("H.264 (qp 0), fade") << int(ExportFormat::Mp4H264) << "h264" << true;
+    QTest::newRow("H.265 (lossless=1), noise") << int(ExportFormat::Mp4H265) << "hevc" << false;
+    QTest::newRow("H.265 (lossless=1), fade") << int(ExportFormat::Mp4H265) << "hevc" << true;
+}
+
+void TestMedia::losslessExport()
+{
+#if !WAN_MEDIA_HAS_FFMPEG
+    QSKIP("built without WAN_WITH_FFMPEG");
+#else
+    QFETCH(int, format);
+    QFETCH(QString, codec);
+    QFETCH(bool, fade);
+    const auto exportFormat = ExportFormat(format);
+    QVERIFY2(exportSupported(exportFormat), "the FFmpeg this project installs has libx264 and libx265");
+    QTemporaryDir dir;
+    // Noise: what a lossy encoder cannot keep, so any loss shows. A fade: what weighted prediction is for
+    // (libx265 3.5 with it lost frames 4, 6 and 7 of this one, up to 169 levels in RGB).
+    const fs::path source = toPath(dir.filePath("result.mp4"));
+    VideoFrames frames = fade ? VideoFrames{64, 64, 9, {}} : noiseFrames(64, 48, 5);
+    if (fade) {
+        frames.rgb.resize(frames.frameBytes() * 9);
+        for (int f = 0; f < frames.count; ++f) {
+            std::uint8_t* p = frames.frame(f);
+            for (int y = 0; y < 64; ++y) {
+                for (int x = 0; x < 64; ++x) {
+                    *p++ = std::uint8_t((x * 4 + f * 24) & 0xff);
+                    *p++ = std::uint8_t(y * 4);
+                    *p++ = std::uint8_t(255 - f * 20);
+                }
+            }
+        }
+    }
+    writeMp4(source, frames);
+    const VideoFrames decodedSource = readVideoFrames(source);
+
+    const fs::path target = toPath(dir.filePath("lossless.mp4"));
+    ExportOptions options;
+    options.format = exportFormat;
+    options.lossless = true;
+    options.crf = 40; // ignored when lossless
+    const auto error = errorFrom([&] { exportVideo(source, target, options); });
+    QVERIFY2(!error, error ? error->what() : "");
+    VideoInfo info;
+    const VideoFrames output = readVideoFrames(target, -1, &info);
+    QCOMPARE(QString::fromStdString(info.codec), codec);
+
+    // Exact in what the encoder is given: the source's frames converted to yuv444p as the writer does.
+    const Planes expected = yuv444Of(decodedSource);
+    const Planes decoded = decodePlanes(dir.filePath("lossless.mp4"));
+    QCOMPARE(decoded.format, int(AV_PIX_FMT_YUV444P));
+    QCOMPARE(decoded.width, frames.width);
+    QCOMPARE(decoded.height, frames.height);
+    QCOMPARE(int(decoded.frames.size()), frames.count);
+    for (std::size_t f = 0; f < decoded.frames.size(); ++f) {
+        int maxDiff = 0;
+        std::size_t where = 0;
+        for (std::size_t i = 0; i < decoded.frames[f].size(); ++i) {
+            const int diff = std::abs(int(decoded.frames[f][i]) - int(expected.frames[f][i]));
+            if (diff > maxDiff) {
+                maxDiff = diff;
+                where = i;
+            }
+        }
+        QVERIFY2(
+            maxDiff == 0,
+            qPrintable(
+                QStringLiteral("frame %1: max abs YUV diff %2 at byte %3").arg(f).arg(maxDiff).arg(where)));
+    }
+    // In RGB only the colour conversion's rounding remains (8-bit limited-range YUV holds fewer colours
+    // than RGB): measured and bounded, not zero.
+    int maxRgb = 0;
+    for (std::size_t i = 0; i < output.rgb.size(); ++i)
+        maxRgb = std::max(maxRgb, std::abs(int(output.rgb[i]) - int(decodedSource.rgb[i])));
+    qInfo("%s lossless: YUV exact; RGB max abs diff %d against the source's frames, %lld bytes",
+          qPrintable(codec), maxRgb, qlonglong(fs::file_size(target)));
+    QVERIFY2(maxRgb <= 3, qPrintable(QString::number(maxRgb)));
+
+    // Only H.264, H.265, FFV1 and PNG have a lossless mode.
+    options.format = ExportFormat::WebmVp9;
+    const auto refused = errorFrom([&] { exportVideo(source, toPath(dir.filePath("x.webm")), options); });
+    QVERIFY(refused && refused->kind() == wan::ErrorKind::InvalidArgument);
+#endif
 }
 
 void TestMedia::pngMetadataRoundTrip()

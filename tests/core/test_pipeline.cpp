@@ -467,6 +467,17 @@ void TestPipeline::geometry()
     const auto wide = pipeline::imageToVideoGeometry(1280, 720, 832 * 480, 81);
     QCOMPARE(wide.latHeight, 58);
     QCOMPARE(wide.latWidth, 104);
+    // A DiT with patch (1, 1, 1) (the built-in demo model): a token per latent cell, and the official I2V
+    // rounding to the patch instead of to 2.
+    const pipeline::Patch one{1, 1, 1};
+    QCOMPARE(pipeline::textToVideoGeometry(64, 64, 9).seqLen, std::int64_t(48));
+    QCOMPARE(pipeline::textToVideoGeometry(64, 64, 9, one).seqLen, std::int64_t(192));
+    QCOMPARE(pipeline::textToVideoGeometry(832, 480, 81, one).seqLen, std::int64_t(21 * 60 * 104));
+    const auto wideOne = pipeline::imageToVideoGeometry(1280, 720, 832 * 480, 81, one);
+    QCOMPARE(wideOne.latHeight, 59);
+    QCOMPARE(wideOne.latWidth, 105);
+    QCOMPARE(wideOne.seqLen, std::int64_t(21 * 59 * 105));
+    QCOMPARE(pipeline::sequenceLength(3, 5, 7, {1, 2, 2}), std::int64_t(27)); // ceil(35 / 4 * 3)
 }
 
 void TestPipeline::planner()

@@ -73,6 +73,7 @@ private Q_SLOTS:
     void scorerRecoversRenderedClips();
     void scorerFindsNoForegroundOnPlainClip();
     void trainResumeExportGenerate();
+    void ditOnlyRunTakesTextAndVae();
 };
 
 void TestDemoTrain::rendererIsDeterministicWithHeldOutCombinations()
@@ -222,6 +223,58 @@ void TestDemoTrain::trainResumeExportGenerate()
     const ClipScore score = scoreClip(rgb, kClipFrames, kClipWidth, kClipHeight);
     QVERIFY(score.background >= 0);
     qInfo("untrained clip: %s; whole test %.1f s", score.describe().c_str(), timer.elapsed() / 1000.0);
+}
+
+// --text-and-vae-from: a second DiT (here with patch 1: a token per latent cell) for a finished model's text
+// encoder and VAE, which are copied unchanged; the text and VAE phases do not run.
+void TestDemoTrain::ditOnlyRunTakesTextAndVae()
+{
+    QTemporaryDir tmp;
+    QVERIFY(tmp.isValid());
+    const fs::path root = tmp.path().toStdString();
+    {
+        TrainOptions a = tinyOptions(root / "a");
+        a.ditSteps = 2;
+        DemoTrainer(a).run();
+    }
+    TrainOptions c = tinyOptions(root / "c");
+    c.textAndVaeFrom = root / "a" / "model";
+    c.ditPatch = 1;
+    DemoTrainer(c).run();
+    QVERIFY(!fs::exists(root / "c" / "vae.ckpt"));
+    QVERIFY(!fs::exists(root / "c" / "tokenizer"));
+    for (const char* file : {"Wan2.1_VAE.pth", "models_t5_umt5-xxl-enc-bf16.pth",
+                             "google/umt5-xxl/spiece.model", "google/umt5-xxl/tokenizer_config.json"})
+        QVERIFY2(fileBytes(root / "a" / "model" / file) == fileBytes(root / "c" / "model" / file), file);
+    QVERIFY(fileBytes(root / "c" / "model" / "config.json").find("\"patch_size\": [1, 1, 1]") !=
+            std::string::npos);
+
+    wan::Request request;
+    request.ckptDir = root / "c" / "model";
+    request.prompt = "a red circle moves to the right on a blue background";
+    request.width = kClipWidth;
+    request.height = kClipHeight;
+    request.frameNum = kClipFrames;
+    request.steps = 2;
+    request.seed = 3;
+    request.device = "cpu";
+    request.framesDir = root / "frames";
+    request.previewEverySteps = 0;
+    const auto result = wan::Engine().run(request);
+    QVERIFY2(result.status == wan::JobStatus::Done, result.error.c_str());
+    QCOMPARE(result.frames, kClipFrames);
+
+    // A folder without a VAE is refused by name before anything is trained.
+    fs::remove(root / "a" / "model" / "Wan2.1_VAE.pth");
+    TrainOptions d = tinyOptions(root / "d");
+    d.textAndVaeFrom = root / "a" / "model";
+    try {
+        DemoTrainer(d).run();
+        QFAIL("a folder without Wan2.1_VAE.pth was taken");
+    } catch (const std::exception& e) {
+        QVERIFY2(std::string(e.what()).find("Wan2.1_VAE.pth does not exist") != std::string::npos, e.what());
+    }
+    QVERIFY(!fs::exists(root / "d" / "dit.ckpt"));
 }
 
 QTEST_GUILESS_MAIN(TestDemoTrain)

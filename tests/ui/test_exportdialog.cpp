@@ -1,7 +1,8 @@
 // The export dialog over the engine's exporter (ExportAdapters): every format this build has is written to a
 // temporary folder and read back (frame count, fps, codec, metadata), the original stays untouched, metadata
 // can be left out, other rates are labelled as retimed, formats the build lacks are disabled with why, cancel
-// leaves nothing, errors stay in the dialog; and a screenshot.
+// leaves nothing, errors stay in the dialog; the percentage bar follows the frames written; H.264 and H.265
+// write without loss; and screenshots (idle and mid-way).
 #include "ExportAdapters.h"
 #include "ExportDialog.h"
 #include "FakeJobRunner.h"
@@ -13,6 +14,7 @@
 #include "RenderQueueDock.h"
 #include "RenderQueueModel.h"
 #include "media/Mp4Writer.h"
+#include "media/VideoReader.h"
 
 #include <QAction>
 #include <QApplication>
@@ -21,10 +23,12 @@
 #include <QCryptographicHash>
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonDocument>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListView>
+#include <QProgressBar>
 #include <QPushButton>
 #include <QSettings>
 #include <QSignalSpy>
@@ -34,6 +38,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <algorithm>
 #include <atomic>
 #include <thread>
 
@@ -115,7 +120,12 @@ private Q_SLOTS:
     void targetFollowsTheFormat_data();
     void targetFollowsTheFormat();
     void windowOpensTheDialog();
+    void progressFollowsTheFrames_data();
+    void progressFollowsTheFrames();
+    void losslessH264AndH265_data();
+    void losslessH264AndH265();
     void screenshot();
+    void screenshotMidway();
 };
 
 void TestExportDialog::writesEachFormat_data()
@@ -215,9 +225,8 @@ void TestExportDialog::formatsNotInThisBuildAreDisabled()
     service.supported = [](ExportFormat format) {
         return format == ExportFormat::WebmVp9 || format == ExportFormat::PngSequence;
     };
-    service.run = [](const QString&, const ExportSettings&, const wan::CancelToken*) {
-        return ExportOutcome{};
-    };
+    service.run = [](const QString&, const ExportSettings&, const wan::CancelToken*,
+                     const ExportProgressCallback&) { return ExportOutcome{}; };
     ExportDialog dialog(QStringLiteral("/nowhere/clip.mp4"), 16, {}, service);
     auto* model = qobject_cast<QStandardItemModel*>(dialog.formatBox()->model());
     QVERIFY(model);
@@ -263,7 +272,8 @@ void TestExportDialog::cancelFromTheDialog()
     std::atomic<bool> started{false};
     VideoExportService service;
     service.supported = [](ExportFormat) { return true; };
-    service.run = [&started](const QString&, const ExportSettings&, const wan::CancelToken* cancel) {
+    service.run = [&started](const QString&, const ExportSettings&, const wan::CancelToken* cancel,
+                             const ExportProgressCallback&) {
         started = true;
         while (!cancel->isCancelled())
             std::this_thread::sleep_for(std::chrono::milliseconds(2));
@@ -385,6 +395,124 @@ void TestExportDialog::windowOpensTheDialog()
     QCOMPARE(readExportedVideo(target).codec, QStringLiteral("vp9"));
 }
 
+void TestExportDialog::progressFollowsTheFrames_data()
+{
+    QTest::addColumn<ExportFormat>("format");
+    QTest::addColumn<QString>("name");
+    QTest::newRow("h264") << ExportFormat::Mp4H264 << QStringLiteral("out.mp4");
+    QTest::newRow("png") << ExportFormat::PngSequence << QStringLiteral("out");
+}
+
+void TestExportDialog::progressFollowsTheFrames()
+{
+    QFETCH(ExportFormat, format);
+    QFETCH(QString, name);
+    QTemporaryDir dir;
+    const QString source = makeClip(dir.path());
+    // The adapter: one report per frame, in order, the last (100 %) once the file is in place.
+    QList<int> reports;
+    ExportSettings settings;
+    settings.format = format;
+    settings.target = QDir(dir.path()).filePath(QStringLiteral("direct_") + name);
+    bool completeAtLast = false;
+    const ExportOutcome direct =
+        exportVideoFile(source, settings, nullptr, [&](int framesDone, int frameCount) {
+            QCOMPARE(frameCount, kFrames);
+            reports.append(framesDone);
+            completeAtLast = QFileInfo::exists(settings.target);
+        });
+    QVERIFY2(direct.ok, qPrintable(direct.error));
+    QList<int> expected;
+    for (int frame = 1; frame <= kFrames; ++frame)
+        expected.append(frame);
+    QCOMPARE(reports, expected);
+    QVERIFY(completeAtLast);
+
+    // The dialog's bar: a percentage that only grows and ends at 100 %.
+    ExportDialog dialog(source, 16, {}, videoExportService());
+    dialog.setFormat(format);
+    dialog.setTarget(QDir(dir.path()).filePath(name));
+    dialog.show();
+    QList<int> values;
+    connect(dialog.progressBar(), &QProgressBar::valueChanged, &dialog, [&](int value) {
+        if (value >= 0)
+            values.append(value);
+    });
+    QVERIFY(runExport(dialog));
+    QVERIFY2(dialog.lastOutcome().ok, qPrintable(dialog.lastOutcome().error));
+    QVERIFY(!values.isEmpty());
+    QVERIFY2(std::is_sorted(values.begin(), values.end()), qPrintable(QString::number(values.size())));
+    QCOMPARE(values.last(), kFrames);
+    QCOMPARE(dialog.progressBar()->maximum(), kFrames);
+    QVERIFY(!dialog.progressBar()->isVisible()); // gone once done
+}
+
+void TestExportDialog::losslessH264AndH265_data()
+{
+    QTest::addColumn<ExportFormat>("format");
+    QTest::addColumn<QString>("codec");
+    QTest::newRow("h264") << ExportFormat::Mp4H264 << QStringLiteral("h264");
+    QTest::newRow("h265") << ExportFormat::Mp4H265 << QStringLiteral("hevc");
+}
+
+void TestExportDialog::losslessH264AndH265()
+{
+    // "Lossless" with H.264 or H.265 keeps the format (no switch to FFV1), disables the CRF and writes the
+    // frames without loss: exact in the encoder's YUV (test_media's losslessExport checks the planes), in RGB
+    // within the colour conversion's rounding (8-bit YUV has fewer colours than RGB): max 3 levels here,
+    // where the same export at CRF 51 is far off.
+    QFETCH(ExportFormat, format);
+    QFETCH(QString, codec);
+    QTemporaryDir dir;
+    const QString source = makeClip(dir.path());
+    const wan::media::VideoFrames decodedSource = wan::media::readVideoFrames(source.toStdString());
+    const auto maxDiff = [&](const QString& path) {
+        const wan::media::VideoFrames frames = wan::media::readVideoFrames(path.toStdString());
+        int max = 0;
+        for (std::size_t i = 0; i < frames.rgb.size() && i < decodedSource.rgb.size(); ++i)
+            max = std::max(max, std::abs(int(frames.rgb[i]) - int(decodedSource.rgb[i])));
+        return frames.rgb.size() == decodedSource.rgb.size() ? max : 256;
+    };
+
+    ExportDialog dialog(source, 16, {}, videoExportService());
+    dialog.setFormat(format);
+    dialog.crfSlider()->setValue(51);
+    QVERIFY(dialog.losslessBox()->isEnabled());
+    dialog.losslessBox()->setChecked(true);
+    QCOMPARE(dialog.exportSettings().format, format); // stays H.264/H.265
+    QVERIFY(dialog.exportSettings().lossless);
+    QCOMPARE(dialog.exportSettings().crf, -1);
+    QVERIFY(!dialog.crfSlider()->isEnabled());
+    const QString lossless = QDir(dir.path()).filePath(QStringLiteral("lossless.mp4"));
+    dialog.setTarget(lossless);
+    QVERIFY(runExport(dialog));
+    QVERIFY2(dialog.lastOutcome().ok, qPrintable(dialog.lastOutcome().error));
+    QCOMPARE(readExportedVideo(lossless).codec, codec);
+    const int losslessDiff = maxDiff(lossless);
+
+    ExportDialog lossy(source, 16, {}, videoExportService());
+    lossy.setFormat(format);
+    lossy.crfSlider()->setValue(51);
+    QVERIFY(!lossy.exportSettings().lossless);
+    const QString worst = QDir(dir.path()).filePath(QStringLiteral("crf51.mp4"));
+    lossy.setTarget(worst);
+    QVERIFY(runExport(lossy));
+    QVERIFY2(lossy.lastOutcome().ok, qPrintable(lossy.lastOutcome().error));
+    const int lossyDiff = maxDiff(worst);
+    qInfo("%s: RGB max abs diff %d lossless, %d at CRF 51", qPrintable(codec), losslessDiff, lossyDiff);
+    QVERIFY2(losslessDiff <= 3, qPrintable(QString::number(losslessDiff)));
+    QVERIFY(lossyDiff > losslessDiff);
+
+    // Unticked: back to the CRF.
+    dialog.losslessBox()->setChecked(false);
+    QVERIFY(dialog.crfSlider()->isEnabled());
+    QCOMPARE(dialog.exportSettings().crf, 51);
+    // VP9 has no lossless mode here: ticking switches to FFV1, as before.
+    dialog.setFormat(ExportFormat::WebmVp9);
+    dialog.losslessBox()->setChecked(true);
+    QCOMPARE(dialog.exportSettings().format, ExportFormat::MkvFfv1);
+}
+
 void TestExportDialog::screenshot()
 {
     ExportDialog dialog(QStringLiteral("/home/user/Videos/Wan Studio/20260101-120000_a_red_fox_42/video.mp4"),
@@ -396,6 +524,44 @@ void TestExportDialog::screenshot()
     const QString shots = QStringLiteral(WAN_UI_TEST_OUTPUT_DIR);
     QDir().mkpath(shots);
     QVERIFY(dialog.grab().save(QDir(shots).filePath(QStringLiteral("export_dialog.png"))));
+}
+
+void TestExportDialog::screenshotMidway()
+{
+    // An export of 81 frames held after frame 33 until cancelled: the bar reads 40 %.
+    std::atomic<bool> held{false};
+    VideoExportService service;
+    service.supported = [](ExportFormat) { return true; };
+    service.run = [&held](const QString&, const ExportSettings&, const wan::CancelToken* cancel,
+                          const ExportProgressCallback& onProgress) {
+        for (int frame = 1; frame <= 33; ++frame)
+            onProgress(frame, 81);
+        held = true;
+        while (!cancel->isCancelled())
+            std::this_thread::sleep_for(std::chrono::milliseconds(2));
+        ExportOutcome outcome;
+        outcome.cancelled = true;
+        return outcome;
+    };
+    ExportDialog dialog(QStringLiteral("/home/user/Videos/Wan Studio/20260101-120000_a_red_fox_42/video.mp4"),
+                        16, {}, service);
+    dialog.setTarget(QStringLiteral("/home/user/a_red_fox.mp4"));
+    dialog.setFormat(ExportFormat::Mp4H264);
+    dialog.losslessBox()->setChecked(true);
+    dialog.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+    QSignalSpy finished(&dialog, &ExportDialog::exportFinished);
+    QVERIFY(dialog.startExport());
+    QTRY_VERIFY(held);
+    QTRY_COMPARE(dialog.progressBar()->value(), 33);
+    QCOMPARE(dialog.progressBar()->maximum(), 81);
+    QVERIFY(dialog.progressBar()->text().startsWith(QLatin1String("40%")));
+    const QString shots = QStringLiteral(WAN_UI_TEST_OUTPUT_DIR);
+    QDir().mkpath(shots);
+    QVERIFY(dialog.grab().save(QDir(shots).filePath(QStringLiteral("export_progress.png"))));
+    dialog.cancelExport();
+    QVERIFY(finished.wait(5000));
+    QVERIFY(dialog.lastOutcome().cancelled);
 }
 
 int main(int argc, char** argv)

@@ -39,6 +39,8 @@ wan_add_ui_test(test_gallerymodel SERVICES)
 # The stage-aware ETA and the queue's ETA; single frames out of the live preview.
 wan_add_ui_test(test_stageeta SERVICES)
 wan_add_ui_test(test_previewframes SERVICES)
+# The taskbar entry (progress, queued count, urgency) through its seam and over a private D-Bus session bus.
+wan_add_ui_test(test_taskbarprogress SERVICES)
 # Variations: a group's requests, the core's rules per cell, the group in the queue file, Keep and discard.
 wan_add_ui_test(test_variations SERVICES)
 # Engine errors in the user's language (reads the compiled zh_CN translation).
@@ -66,10 +68,16 @@ wan_add_ui_test(test_generationsettingspanel)
 # Undo across a recent prompt or an accepted rewrite.
 wan_add_ui_test(test_prompteditor)
 wan_add_ui_test(test_maskpainter)
+# The I2V framing editor: box aspect, drag and scale bounds, EXIF-rotated input, the crop in the request.
+wan_add_ui_test(test_framingdialog)
 wan_add_ui_test(test_vaceinputpanel)
 wan_add_ui_test(test_editworkflow)
 # The gallery dock: actions, delete to the trash after asking, load settings, drops on the window, Duplicate.
 wan_add_ui_test(test_gallerydock)
+# The gallery's results from the output folder (job folders read on a worker thread, merged with the queue's,
+# 2,000 folders timed) and "Variations…" of a queued job or a gallery result.
+wan_add_ui_test(test_galleryarchive)
+wan_add_ui_test(test_jobvariations)
 # The keyboard shortcut table (no clashes, every entry an action) and the light/dark themes.
 wan_add_ui_test(test_shortcuts)
 wan_add_ui_test(test_theme)
@@ -98,6 +106,10 @@ if(TARGET wanui_media)
         target_include_directories(${name} PRIVATE ${PROJECT_SOURCE_DIR}/core/src)
         target_compile_definitions(${name} PRIVATE WAN_TEST_HAS_MEDIA=1)
     endforeach()
+    # The framing editor checks that the engine reads an EXIF-rotated picture the same way up.
+    target_link_libraries(test_framingdialog PRIVATE wan_media)
+    target_include_directories(test_framingdialog PRIVATE ${PROJECT_SOURCE_DIR}/core/src)
+    target_compile_definitions(test_framingdialog PRIVATE WAN_TEST_HAS_MEDIA=1)
     # The export dialog over the engine's exporter: each format this build has, written and read back.
     wan_add_ui_test(test_exportdialog LIBS wanui_media wan_media)
     target_include_directories(test_exportdialog PRIVATE ${PROJECT_SOURCE_DIR}/core/src)
@@ -112,7 +124,8 @@ endif()
 # The layering itself: no services file includes a widget header or Qt Widgets, and the services tests'
 # executables load no Qt Widgets library (checked with ldd where there is one).
 set(WAN_UI_SERVICES_TESTS test_queuemodel test_jobtypes test_inferenceworker test_queuerunner
-    test_singleinstance test_promptextendsettingsstore test_gallerymodel test_modeldownloads)
+    test_singleinstance test_promptextendsettingsstore test_gallerymodel test_modeldownloads
+    test_taskbarprogress)
 if(TARGET test_queueautoextend)
     list(APPEND WAN_UI_SERVICES_TESTS test_queueautoextend)
 endif()

@@ -85,6 +85,9 @@ QString reasonText(const QString& reason)
         return text(QT_TRANSLATE_NOOP("ErrorText", "The VACE context scale must be a finite number."));
     if (is(reason, r::kImageMissing))
         return text(QT_TRANSLATE_NOOP("ErrorText", "An input image is missing."));
+    if (is(reason, r::kImageCrop))
+        return text(QT_TRANSLATE_NOOP(
+            "ErrorText", "The chosen part of the input image does not fit in it: frame the image again."));
     if (is(reason, r::kFramesMissing))
         return text(QT_TRANSLATE_NOOP("ErrorText", "First & last frame to video needs at least 5 frames."));
     if (is(reason, r::kPngFrames))

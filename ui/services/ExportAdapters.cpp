@@ -60,13 +60,16 @@ bool exportFormatSupported(ExportFormat format)
 }
 
 ExportOutcome exportVideoFile(const QString& source, const ExportSettings& settings,
-                              const wan::CancelToken* cancel)
+                              const wan::CancelToken* cancel, const ExportProgressCallback& onProgress)
 {
     ExportOutcome outcome;
     wan::media::ExportOptions options;
     options.format = toMedia(settings.format);
     options.fps = settings.fps;
-    options.crf = exportFormatInfo(settings.format).usesCrf ? settings.crf : -1;
+    const ExportFormatInfo info = exportFormatInfo(settings.format);
+    options.lossless = info.hasLosslessMode && settings.lossless;
+    options.crf = info.usesCrf && !options.lossless ? settings.crf : -1;
+    options.onProgress = onProgress;
     options.keepSourceMetadata = settings.includeMetadata;
     if (settings.includeMetadata && !settings.settings.isEmpty())
         options.metadata.tags["settings"] =

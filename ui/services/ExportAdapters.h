@@ -10,7 +10,7 @@ bool exportFormatSupported(ExportFormat format);
 // Re-encodes `source` as `settings` ask; the original is only read, the target appears only when complete.
 // Engine errors come back through ErrorText as one sentence for the user.
 ExportOutcome exportVideoFile(const QString& source, const ExportSettings& settings,
-                              const wan::CancelToken* cancel);
+                              const wan::CancelToken* cancel, const ExportProgressCallback& onProgress = {});
 // Reads an export back: a video file, or a PNG sequence's folder.
 ExportedVideoInfo readExportedVideo(const QString& path);
 // Both export functions together, for StudioServices.

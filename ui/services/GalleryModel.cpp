@@ -1,5 +1,6 @@
 #include "GalleryModel.h"
 
+#include "GalleryArchive.h"
 #include "JobThumbnail.h"
 #include "RenderQueueModel.h"
 #include "Variations.h"
@@ -247,9 +248,12 @@ ResultSettings readResultSettings(const QString& path, const MediaTagsReader& re
 }
 
 GalleryModel::GalleryModel(RenderQueueModel* queue, VideoFrameReader readVideo, QObject* parent)
-    : QAbstractListModel(parent), m_queue(queue), m_readVideo(std::move(readVideo))
+    : QAbstractListModel(parent), m_queue(queue), m_readVideo(std::move(readVideo)),
+      m_scanner(new GalleryArchiveScanner(this))
 {
     m_pool.setMaxThreadCount(1);
+    connect(m_scanner, &GalleryArchiveScanner::resultsFound, this, &GalleryModel::onArchiveResults);
+    connect(m_scanner, &GalleryArchiveScanner::scanFinished, this, &GalleryModel::onArchiveScanFinished);
     connect(queue, &QAbstractItemModel::modelReset, this, &GalleryModel::rebuild);
     connect(queue, &QAbstractItemModel::rowsInserted, this, &GalleryModel::rebuild);
     connect(queue, &QAbstractItemModel::rowsRemoved, this, &GalleryModel::rebuild);
@@ -286,30 +290,132 @@ void GalleryModel::waitForThumbnails()
 
 void GalleryModel::rebuild()
 {
+    const auto matches = [this](const RenderJob& job) {
+        return m_filter.isEmpty() ||
+               QString::fromStdString(job.request.prompt).contains(m_filter, Qt::CaseInsensitive) ||
+               QString::fromStdString(job.request.originalPrompt).contains(m_filter, Qt::CaseInsensitive);
+    };
     QList<const RenderJob*> jobs;
+    QSet<QUuid> inQueue; // the queue's results by their archive id: the same file is one entry
     for (const RenderJob& job : m_queue->jobs()) {
         if (job.state != JobState::Done || job.outputPath.isEmpty() || !QFileInfo(job.outputPath).isFile())
             continue;
-        if (!m_filter.isEmpty() &&
-            !QString::fromStdString(job.request.prompt).contains(m_filter, Qt::CaseInsensitive) &&
-            !QString::fromStdString(job.request.originalPrompt).contains(m_filter, Qt::CaseInsensitive))
+        if (!m_archive.isEmpty())
+            inQueue.insert(archivedResultId(job.outputPath));
+        if (matches(job))
+            jobs.append(&job);
+    }
+    // An archived result not shown until now (hidden behind its queue job, or filtered out) is looked for
+    // again: its folder may have gone to the trash meanwhile. Shown ones are checked by the next scan.
+    const QSet<QUuid> shown(m_ids.cbegin(), m_ids.cend());
+    QList<QUuid> gone;
+    for (const RenderJob& job : std::as_const(m_archive)) {
+        if (inQueue.contains(job.id) || !matches(job))
             continue;
+        if (!shown.contains(job.id) && !QFileInfo(job.outputPath).isFile()) {
+            gone.append(job.id);
+            continue;
+        }
         jobs.append(&job);
     }
     std::stable_sort(jobs.begin(), jobs.end(), [](const RenderJob* a, const RenderJob* b) {
-        return a->finishedAt > b->finishedAt; // newest first
+        if (a->finishedAt != b->finishedAt)
+            return a->finishedAt > b->finishedAt; // newest first
+        return a->outputPath > b->outputPath;     // same time: job folder names start with date and time
     });
     QList<QUuid> ids;
+    ids.reserve(jobs.size());
     for (const RenderJob* job : jobs)
         ids.append(job->id);
+    for (const QUuid& id : gone)
+        m_archive.remove(id); // after the last use of `jobs`, which points into m_archive
     if (ids == m_ids) {
         if (!m_ids.isEmpty())
             Q_EMIT dataChanged(index(0), index(int(m_ids.size()) - 1));
         return;
     }
+    applyIds(ids);
+}
+
+// Rows only added (a batch of archived results) go in as rows, keeping the view's selection and scroll
+// position; anything else resets the model (a view moves its selection to a neighbour of a removed row, and
+// the dock keeps the selected result across a reset only while it is still shown).
+void GalleryModel::applyIds(const QList<QUuid>& ids)
+{
+    const auto isSubsequence = [](const QList<QUuid>& part, const QList<QUuid>& whole) {
+        qsizetype j = 0;
+        for (const QUuid& id : whole)
+            if (j < part.size() && part[j] == id)
+                ++j;
+        return j == part.size();
+    };
+    if (ids.size() > m_ids.size() && isSubsequence(m_ids, ids)) {
+        int row = 0;
+        for (int i = 0; i < ids.size();) {
+            if (row < m_ids.size() && m_ids[row] == ids[i]) {
+                ++row;
+                ++i;
+                continue;
+            }
+            int end = i;
+            while (end < ids.size() && (row >= m_ids.size() || m_ids[row] != ids[end]))
+                ++end;
+            beginInsertRows({}, row, row + (end - i) - 1);
+            for (int k = i; k < end; ++k)
+                m_ids.insert(row + (k - i), ids[k]);
+            endInsertRows();
+            row += end - i;
+            i = end;
+        }
+        return;
+    }
     beginResetModel();
     m_ids = ids;
     endResetModel();
+}
+
+void GalleryModel::setArchiveFolders(const QStringList& folders)
+{
+    m_archiveFolders = folders;
+    refreshArchive();
+}
+
+void GalleryModel::refreshArchive()
+{
+    m_scanSeen.clear();
+    m_scanning = true;
+    m_scan = m_scanner->scan(m_archiveFolders);
+}
+
+void GalleryModel::onArchiveResults(int scan, const QList<RenderJob>& results)
+{
+    if (scan != m_scan)
+        return;
+    for (const RenderJob& job : results) {
+        m_scanSeen.insert(job.id);
+        m_archive.insert(job.id, job);
+    }
+    rebuild();
+}
+
+void GalleryModel::onArchiveScanFinished(int scan, bool capped)
+{
+    if (scan != m_scan)
+        return;
+    m_scanning = false;
+    m_archiveCapped = capped;
+    // What the scan no longer found (deleted, moved, or in an output folder no longer shown) goes.
+    for (auto it = m_archive.begin(); it != m_archive.end();) {
+        if (m_scanSeen.contains(it.key())) {
+            ++it;
+        } else {
+            m_thumbnails.remove(it.key());
+            it = m_archive.erase(it);
+        }
+    }
+    m_scanSeen.clear();
+    rebuild();
+    Q_EMIT archiveScanFinished();
 }
 
 void GalleryModel::setFilter(const QString& text)
@@ -338,10 +444,26 @@ int GalleryModel::rowOf(const QUuid& id) const
 
 const RenderJob* GalleryModel::job(const QUuid& id) const
 {
-    return m_ids.contains(id) ? m_queue->job(id) : nullptr;
+    return jobAt(int(m_ids.indexOf(id)));
 }
 
-QString GalleryModel::settingsText(const RenderJob& job)
+const RenderJob* GalleryModel::jobAt(int row) const
+{
+    if (row < 0 || row >= m_ids.size())
+        return nullptr;
+    const QUuid& id = m_ids[row];
+    if (const RenderJob* queued = m_queue->job(id))
+        return queued;
+    const auto it = m_archive.constFind(id);
+    return it != m_archive.constEnd() ? &*it : nullptr;
+}
+
+bool GalleryModel::isArchived(const QUuid& id) const
+{
+    return m_ids.contains(id) && !m_queue->job(id) && m_archive.contains(id);
+}
+
+QString GalleryModel::settingsText(const RenderJob& job) const
 {
     const wan::Request& r = job.request;
     QStringList lines;
@@ -362,13 +484,16 @@ QString GalleryModel::settingsText(const RenderJob& job)
         lines << tr("Finished %1 in %2 s")
                      .arg(QLocale().toString(job.finishedAt, QLocale::ShortFormat))
                      .arg(qRound(job.seconds));
+    else if (isArchived(job.id))
+        lines << tr("From the output folder, saved %1")
+                     .arg(QLocale().toString(job.finishedAt, QLocale::ShortFormat));
     lines << native(job.outputPath);
     return lines.join(QLatin1Char('\n'));
 }
 
 QVariant GalleryModel::data(const QModelIndex& index, int role) const
 {
-    const RenderJob* job = index.isValid() ? this->job(idAt(index.row())) : nullptr;
+    const RenderJob* job = index.isValid() ? jobAt(index.row()) : nullptr;
     if (!job)
         return {};
     switch (role) {
@@ -406,7 +531,7 @@ QMimeData* GalleryModel::mimeData(const QModelIndexList& indexes) const
 {
     QList<QUrl> urls;
     for (const QModelIndex& index : indexes)
-        if (const RenderJob* job = this->job(idAt(index.row())))
+        if (const RenderJob* job = jobAt(index.row()))
             urls.append(QUrl::fromLocalFile(QFileInfo(job->outputPath).absoluteFilePath()));
     if (urls.isEmpty())
         return nullptr;
@@ -471,6 +596,8 @@ bool GalleryModel::moveToTrash(const QUuid& id, QString* error)
         *error = tr("That result is no longer in the gallery.");
         return false;
     }
+    if (isArchived(id))
+        return moveArchivedToTrash(id, error);
     // Only what the app made: the result inside its job folder, next to the settings.json the app wrote.
     const QString folder = job->folder;
     const bool ownFolder = !folder.isEmpty() && QFileInfo(folder).isDir() &&
@@ -488,7 +615,34 @@ bool GalleryModel::moveToTrash(const QUuid& id, QString* error)
         return false;
     }
     m_thumbnails.remove(id);
+    m_archive.remove(archivedResultId(job->outputPath)); // the same file, found in the output folder
     m_queue->removeJob(id);
+    return true;
+}
+
+bool GalleryModel::moveArchivedToTrash(const QUuid& id, QString* error)
+{
+    const RenderJob archived = m_archive.value(id);
+    const QString folder = archived.folder;
+    // A job folder, never an output folder itself, whose settings.json names this very file.
+    bool ownFolder = !folder.isEmpty() && isInOwnJobFolder(archived.outputPath) &&
+                     sameFile(QFileInfo(archived.outputPath).absolutePath(), folder);
+    for (const QString& root : std::as_const(m_archiveFolders))
+        ownFolder = ownFolder && !sameFile(root, folder);
+    if (!ownFolder) {
+        *error = tr("%1 is not in a job folder made by Wan Studio; it was left alone.")
+                     .arg(native(archived.outputPath));
+        return false;
+    }
+    if (!QFile::moveToTrash(folder)) {
+        *error = tr("Could not move %1 to the trash. Check that the folder is writable; on some drives "
+                    "there is no trash.")
+                     .arg(native(folder));
+        return false;
+    }
+    m_thumbnails.remove(id);
+    m_archive.remove(id);
+    rebuild();
     return true;
 }
 

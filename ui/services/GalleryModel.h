@@ -1,6 +1,7 @@
 #pragma once
-// The gallery: the finished results of the render queue (Done jobs whose file still exists), newest first,
-// filtered by prompt; and reading a result's settings back from its job folder's settings.json or the
+// The gallery: the finished results of the render queue (Done jobs whose file still exists) and those kept in
+// the output folders' job folders (GalleryArchive, read on a worker thread), one entry per file, newest
+// first, filtered by prompt; and reading a result's settings back from its job folder's settings.json or the
 // metadata the engine writes into its PNG/MP4 ("settings recall").
 
 #include "JobTypes.h"
@@ -11,12 +12,15 @@
 #include <QImage>
 #include <QJsonObject>
 #include <QList>
+#include <QSet>
+#include <QStringList>
 #include <QThreadPool>
 
 #include <functional>
 
 namespace wan::ui {
 
+class GalleryArchiveScanner;
 class RenderQueueModel;
 
 // What "Load settings" takes from a result.
@@ -86,27 +90,54 @@ public:
 
     QUuid idAt(int row) const;
     int rowOf(const QUuid& id) const;
-    const RenderJob* job(const QUuid& id) const; // the queue's job, when it is in the gallery
+    // The queue's job, or the archived result as a finished job, when it is in the gallery.
+    const RenderJob* job(const QUuid& id) const;
+    // Whether the entry comes from an output folder only (it is not, or no longer, in the queue).
+    bool isArchived(const QUuid& id) const;
+
+    // The output folders whose job folders are shown too; scanned again now (empty: none).
+    void setArchiveFolders(const QStringList& folders);
+    const QStringList& archiveFolders() const { return m_archiveFolders; }
+    // Reads the output folders again: new results appear, those whose file is gone disappear.
+    void refreshArchive();
+    bool isArchiveScanning() const { return m_scanning; }
+    // The last scan stopped at kMaxArchivedResults job folders.
+    bool isArchiveCapped() const { return m_archiveCapped; }
+    GalleryArchiveScanner* archiveScanner() const { return m_scanner; }
 
     // Moves the job's folder (or, without one, its result file) to the trash and removes the job from the
-    // queue. Only results the app made: a Done job's file inside its own job folder beside its settings.json.
+    // queue. Only results the app made: a Done job's file inside its own job folder beside its settings.json;
+    // for an archived result, a job folder (not an output folder itself) whose settings.json names the file.
     bool moveToTrash(const QUuid& id, QString* error);
     // Waits until no thumbnail is being decoded (tests, screenshots).
     void waitForThumbnails();
 
 Q_SIGNALS:
     void thumbnailReady(const QUuid& id);
+    void archiveScanFinished();
 
 private:
     void rebuild();
+    void applyIds(const QList<QUuid>& ids);
+    const RenderJob* jobAt(int row) const;
+    void onArchiveResults(int scan, const QList<RenderJob>& results);
+    void onArchiveScanFinished(int scan, bool capped);
+    bool moveArchivedToTrash(const QUuid& id, QString* error);
     QImage thumbnail(const RenderJob& job) const;
     void decodeThumbnail(const QUuid& id, const QString& path) const;
-    static QString settingsText(const RenderJob& job);
+    QString settingsText(const RenderJob& job) const;
 
     RenderQueueModel* m_queue;
     VideoFrameReader m_readVideo;
     QString m_filter;
     QList<QUuid> m_ids;
+    QHash<QUuid, RenderJob> m_archive; // results found in the output folders, by archivedResultId
+    QSet<QUuid> m_scanSeen;            // what the scan under way has found so far
+    QStringList m_archiveFolders;
+    GalleryArchiveScanner* m_scanner = nullptr;
+    int m_scan = 0;
+    bool m_scanning = false;
+    bool m_archiveCapped = false;
     mutable QHash<QUuid, QImage> m_thumbnails;
     mutable QThreadPool m_pool;
 };

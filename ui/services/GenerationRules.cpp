@@ -51,11 +51,8 @@ QSize i2vOutputSize(QSize image, int maxArea)
 {
     if (image.isEmpty() || maxArea <= 0)
         return {};
-    const double aspect = double(image.height()) / image.width();
-    const auto latent = [](double side) { return int(std::floor(std::floor(side / 8.0) / 2.0) * 2.0); };
-    const int latH = latent(std::sqrt(maxArea * aspect));
-    const int latW = latent(std::sqrt(maxArea / aspect));
-    return QSize(latW * 8, latH * 8);
+    const auto [width, height] = wan::imageToVideoSize(image.width(), image.height(), maxArea);
+    return QSize(width, height);
 }
 
 int estimateTokens(const QString& text)

@@ -27,8 +27,8 @@ double durationSeconds(int frames, int fps = kFps);
 wan::Request defaultRequest(wan::Task task);
 double defaultShift(wan::Task task, QSize size);
 
-// The i2v output size for an input image and a max area, rounded like the official pipeline: the latent
-// side is floor(sqrt(area * h / w) / 8 / 2) * 2, the output 8 times that.
+// The i2v output size for an input image (or its crop rectangle) and a max area: the core's rule
+// (wan::imageToVideoSize, the engine's own geometry). Empty for an empty image or area.
 QSize i2vOutputSize(QSize image, int maxArea);
 
 // A cheap estimate of umT5 tokens (no tokenizer involved): CJK characters count one each, other words about

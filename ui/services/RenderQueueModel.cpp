@@ -3,6 +3,7 @@
 #include "JobInputs.h"
 #include "JobThumbnail.h"
 #include "QueueStore.h"
+#include "StageEta.h"
 
 #include <QDataStream>
 #include <QDir>
@@ -63,6 +64,33 @@ void RenderQueueModel::setFinishedJobLimit(int jobs)
     m_finishedJobLimit = std::max(0, jobs);
 }
 
+void RenderQueueModel::setEtaSource(EtaSource source)
+{
+    m_etaSource = std::move(source);
+    refreshEta();
+}
+
+void RenderQueueModel::refreshEta()
+{
+    if (!m_jobs.isEmpty())
+        Q_EMIT dataChanged(index(0, EtaColumn), index(int(m_jobs.size()) - 1, EtaColumn),
+                           {Qt::DisplayRole, EtaSecondsRole});
+}
+
+double RenderQueueModel::etaSeconds(int row) const
+{
+    const StageCostStore* costs = m_etaSource.costs ? m_etaSource.costs() : nullptr;
+    if (!costs || row < 0 || row >= m_jobs.size())
+        return -1.0;
+    const std::optional<QUuid> running = runningJob();
+    const double remaining =
+        running && m_etaSource.runningRemaining ? m_etaSource.runningRemaining(*running) : -1.0;
+    if (running && *running == m_jobs[row].id && remaining < 0)
+        return -1.0; // not known yet (a moment at the start): no figure rather than a wrong one
+    // A running job whose remaining time is not known yet still has the models loaded for the next.
+    return jobEtaSeconds(m_jobs, *costs, running ? std::max(0.0, remaining) : -1.0).value(row, -1.0);
+}
+
 int RenderQueueModel::rowCount(const QModelIndex& parent) const
 {
     return parent.isValid() ? 0 : int(m_jobs.size());
@@ -83,6 +111,8 @@ QVariant RenderQueueModel::data(const QModelIndex& index, int role) const
         return int(job.state);
     if (role == ProgressRole)
         return job.progress;
+    if (role == EtaSecondsRole)
+        return etaSeconds(index.row());
     const auto& r = job.request;
     if (role == Qt::DisplayRole) {
         switch (index.column()) {
@@ -99,8 +129,10 @@ QVariant RenderQueueModel::data(const QModelIndex& index, int role) const
                                                                    : jobStateText(job.state);
         case ProgressColumn:
             return QStringLiteral("%1%").arg(int(job.progress * 100.0 + 0.5));
-        case EtaColumn:
-            return job.state == JobState::Running ? formatEta(job.etaSeconds) : QString();
+        case EtaColumn: {
+            const double seconds = etaSeconds(index.row());
+            return seconds >= 0 ? formatEta(seconds) : QString();
+        }
         default:
             return {};
         }

@@ -9,9 +9,12 @@
 #include <QSet>
 #include <QTimer>
 
+#include <functional>
+
 namespace wan::ui {
 
 class QueueStore;
+class StageCostStore;
 
 // The render queue as a table. State changes (added, removed, moved, edited, status) are written through the
 // store (when one is given), coalesced: one write at most every saveDelayMs(), and at once by flush() (on
@@ -39,7 +42,18 @@ public:
     {
         JobIdRole = Qt::UserRole + 1,
         StateRole,
-        ProgressRole
+        ProgressRole,
+        EtaSecondsRole // the ETA column's number in seconds; < 0 when it shows none
+    };
+
+    // Where the ETA column's numbers come from: the remembered stage costs and the running job's remaining
+    // time over all stages (the progress panel's StageEta; < 0 while it does not know the job). The column is
+    // jobEtaSeconds (StageEta.h) over the queue: that time for the running job, each queued job's estimate.
+    // Unset (headless): the column is empty.
+    struct EtaSource
+    {
+        std::function<const StageCostStore*()> costs;
+        std::function<double(const QUuid& running)> runningRemaining;
     };
 
     explicit RenderQueueModel(QueueStore* store, QObject* parent = nullptr);
@@ -54,6 +68,11 @@ public:
     bool hasUnsavedChanges() const { return m_unsaved; }
     // Writes a pending change now (and archives what is over the limit). No-op when nothing changed.
     void flush();
+
+    void setEtaSource(EtaSource source);
+    // The estimate moved (a report, a clock tick, a measured job): the ETA column is repainted.
+    void refreshEta();
+    double etaSeconds(int row) const; // the ETA column's number; < 0: none
 
     int rowCount(const QModelIndex& parent = {}) const override;
     int columnCount(const QModelIndex& parent = {}) const override;
@@ -132,6 +151,7 @@ private:
     QList<RenderJob> m_jobs;
     QString m_inputStash;
     QSet<QUuid> m_held; // being edited: never started
+    EtaSource m_etaSource;
     mutable QHash<QString, QImage> m_thumbnails;
 };
 

@@ -314,18 +314,32 @@ StageCosts StageEta::measured() const
     return costs;
 }
 
-double queueEtaSeconds(const QList<RenderJob>& jobs, const StageCostStore& costs, double runningRemaining)
+QList<double> jobEtaSeconds(const QList<RenderJob>& jobs, const StageCostStore& costs,
+                            double runningRemaining)
 {
-    double total = std::max(0.0, runningRemaining);
+    QList<double> etas;
+    etas.reserve(jobs.size());
     bool loadingCounted = runningRemaining >= 0;
     for (const RenderJob& job : jobs) {
-        if (job.state != JobState::Queued)
-            continue;
-        const JobShape shape = jobShape(job.request);
-        const StageEta eta(shape, costs.costsFor(shape), !loadingCounted);
-        loadingCounted = true;
-        total += eta.expectedTotalSeconds();
+        if (job.state == JobState::Running) {
+            etas.append(std::max(0.0, runningRemaining));
+        } else if (job.state == JobState::Queued) {
+            const JobShape shape = jobShape(job.request);
+            const StageEta eta(shape, costs.costsFor(shape), !loadingCounted);
+            loadingCounted = true;
+            etas.append(eta.expectedTotalSeconds());
+        } else {
+            etas.append(-1.0);
+        }
     }
+    return etas;
+}
+
+double queueEtaSeconds(const QList<RenderJob>& jobs, const StageCostStore& costs, double runningRemaining)
+{
+    double total = 0.0;
+    for (double seconds : jobEtaSeconds(jobs, costs, runningRemaining))
+        total += std::max(0.0, seconds);
     return total;
 }
 

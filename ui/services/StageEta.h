@@ -123,8 +123,13 @@ private:
     bool m_finished = false;
 };
 
-// The queue's ETA: the running job's remaining time plus each Queued job's whole estimate (loading counted
-// once, for the first job, when nothing runs: consecutive jobs keep the models loaded).
+// Each job's ETA, in the list's order: the running job's remaining time (`runningRemaining`, < 0 when none
+// runs), each Queued job's whole estimate from the remembered costs (loading counted once, for the first
+// job, when nothing runs: consecutive jobs keep the models loaded), -1 for every other job. The queue dock's
+// ETA column.
+QList<double> jobEtaSeconds(const QList<RenderJob>& jobs, const StageCostStore& costs,
+                            double runningRemaining);
+// The queue's ETA: the sum of jobEtaSeconds (the status bar's).
 double queueEtaSeconds(const QList<RenderJob>& jobs, const StageCostStore& costs, double runningRemaining);
 
 } // namespace wan::ui

@@ -50,6 +50,7 @@ ExportFormatInfo exportFormatInfo(ExportFormat format)
         info = {tr("PNG sequence (a folder)"), QString(), QString(), false, 0, -1, true, true};
         break;
     }
+    info.hasLosslessMode = format == ExportFormat::Mp4H264 || format == ExportFormat::Mp4H265;
     return info;
 }
 

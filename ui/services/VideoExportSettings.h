@@ -36,6 +36,9 @@ struct ExportFormatInfo
     int defaultCrf = -1;   // the codec's visually lossless default
     bool lossless = false; // the decoded frames exactly (FFV1, PNG)
     bool holdsMetadata = true;
+    // H.264 and H.265 also write without loss (ExportSettings::lossless: yuv444p, x264 qp 0 / x265
+    // lossless=1); the others switch to FFV1 for that.
+    bool hasLosslessMode = false;
 };
 ExportFormatInfo exportFormatInfo(ExportFormat format);
 
@@ -45,6 +48,7 @@ struct ExportSettings
     QString target;              // a file, or a folder for a PNG sequence
     int fps = 0;                 // 0: the source's rate; another rate retimes the same frames
     int crf = -1;                // -1: the codec's default; ignored by lossless formats and GIF
+    bool lossless = false;       // H.264/H.265 without loss (crf ignored); other formats: ignored
     bool includeMetadata = true; // false: no prompt, seed or settings in the export
     QJsonObject settings;        // the job's settings.json, stored as the `settings` tag when included
 };
@@ -69,12 +73,17 @@ struct ExportedVideoInfo
     QString error;    // empty when readable
 };
 
+// After each frame is written: `framesDone` of `frameCount`, one call per frame, the last once the target is
+// complete. Called on the exporting thread.
+using ExportProgressCallback = std::function<void(int framesDone, int frameCount)>;
+
 struct VideoExportService
 {
     std::function<bool(ExportFormat)> supported;
-    // Runs on a worker thread; `cancel` is checked before every frame.
+    // Runs on a worker thread; `cancel` is checked before every frame, `onProgress` (may be unset) called
+    // after each.
     std::function<ExportOutcome(const QString& source, const ExportSettings& settings,
-                                const wan::CancelToken* cancel)>
+                                const wan::CancelToken* cancel, const ExportProgressCallback& onProgress)>
         run;
     explicit operator bool() const { return supported && run; }
 };

@@ -17,9 +17,12 @@
 #include <QPushButton>
 #include <QSlider>
 #include <QStandardItemModel>
+#include <QTimer>
 #include <QVBoxLayout>
 
 #include <spdlog/spdlog.h>
+
+#include <algorithm>
 
 namespace wan::ui {
 
@@ -62,7 +65,7 @@ ExportDialog::ExportDialog(const QString& source, int sourceFps, const QJsonObje
     m_crfLabel = new QLabel(this);
     m_crfLabel->setMinimumWidth(
         m_crfLabel->fontMetrics().horizontalAdvance(QStringLiteral("CRF 00 (smaller)")));
-    m_lossless = new QCheckBox(tr("Lossless (FFV1 MKV: the frames exactly)"), this);
+    m_lossless = new QCheckBox(this);
     auto* quality = new QHBoxLayout;
     quality->addWidget(m_crf, 1);
     quality->addWidget(m_crfLabel);
@@ -88,9 +91,12 @@ ExportDialog::ExportDialog(const QString& source, int sourceFps, const QJsonObje
     form->addRow(tr("Save to:"), target);
 
     m_progress = new QProgressBar(this);
-    m_progress->setRange(0, 0); // FFmpeg reports no per-frame progress through the exporter: a busy bar
+    m_progress->setRange(0, 0); // busy until the first frame is written (the source is being decoded)
     m_progress->setTextVisible(false);
     m_progress->setVisible(false);
+    m_progressTimer = new QTimer(this);
+    m_progressTimer->setInterval(100);
+    connect(m_progressTimer, &QTimer::timeout, this, &ExportDialog::showProgress);
     m_status = new QLabel(this);
     m_status->setWordWrap(true);
     m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -156,7 +162,9 @@ ExportSettings ExportDialog::exportSettings() const
     settings.format = currentFormat();
     settings.target = m_target->text().trimmed();
     settings.fps = m_fps->currentData().toInt();
-    settings.crf = exportFormatInfo(settings.format).usesCrf ? m_crf->value() : -1;
+    const ExportFormatInfo info = exportFormatInfo(settings.format);
+    settings.lossless = info.hasLosslessMode && m_lossless->isChecked();
+    settings.crf = info.usesCrf && !settings.lossless ? m_crf->value() : -1;
     settings.includeMetadata = exportFormatInfo(settings.format).holdsMetadata && m_metadata->isChecked();
     settings.settings = m_settings;
     return settings;
@@ -171,6 +179,12 @@ void ExportDialog::onFormatChanged()
     {
         const QSignalBlocker blocker(m_lossless);
         m_lossless->setChecked(info.lossless);
+    }
+    if (info.hasLosslessMode) {
+        m_lossless->setText(
+            tr("Lossless (%1 in 4:4:4: exact, large; not every player has it)").arg(info.name));
+    } else {
+        m_lossless->setText(tr("Lossless (FFV1 MKV: the frames exactly)"));
     }
     if (info.usesCrf) {
         const QSignalBlocker blocker(m_crf);
@@ -209,8 +223,11 @@ void ExportDialog::updateControls()
     for (QWidget* widget : {static_cast<QWidget*>(m_format), static_cast<QWidget*>(m_fps),
                             static_cast<QWidget*>(m_target), static_cast<QWidget*>(m_browse)})
         widget->setEnabled(!m_running);
-    m_crf->setEnabled(!m_running && info.usesCrf);
-    m_lossless->setEnabled(!m_running && m_service.supported && m_service.supported(ExportFormat::MkvFfv1));
+    const bool losslessMode = info.hasLosslessMode && m_lossless->isChecked();
+    m_crf->setEnabled(!m_running && info.usesCrf && !losslessMode);
+    m_lossless->setEnabled(
+        !m_running &&
+        (info.hasLosslessMode || (m_service.supported && m_service.supported(ExportFormat::MkvFfv1))));
     m_metadata->setEnabled(!m_running && info.holdsMetadata);
     m_metadata->setToolTip(info.holdsMetadata ? QString() : tr("GIF files hold no settings."));
     m_export->setEnabled(!m_running && !m_target->text().trimmed().isEmpty());
@@ -219,13 +236,20 @@ void ExportDialog::updateControls()
 
 void ExportDialog::onLosslessToggled(bool lossless)
 {
+    if (exportFormatInfo(currentFormat()).hasLosslessMode) {
+        updateCrfLabel();
+        updateControls();
+        return;
+    }
     setFormat(lossless ? ExportFormat::MkvFfv1 : m_lossyFormat);
 }
 
 void ExportDialog::updateCrfLabel()
 {
     const ExportFormatInfo info = exportFormatInfo(currentFormat());
-    if (info.usesCrf)
+    if (info.hasLosslessMode && m_lossless->isChecked())
+        m_crfLabel->setText(tr("lossless"));
+    else if (info.usesCrf)
         m_crfLabel->setText(tr("CRF %1").arg(m_crf->value()));
     else if (info.lossless)
         m_crfLabel->setText(tr("lossless"));
@@ -264,14 +288,18 @@ bool ExportDialog::startExport()
     m_outcome = {};
     m_status->setStyleSheet(QString());
     m_cancel = std::make_shared<wan::CancelToken>();
+    m_progressState = std::make_shared<Progress>();
     setRunning(true);
     m_status->setText(tr("Exporting to %1…").arg(QDir::toNativeSeparators(settings.target)));
     spdlog::info("Exporting {} as format {} to {}", m_source.toStdString(), int(settings.format),
                  settings.target.toStdString());
     runInBackground(
         this,
-        [run = m_service.run, source = m_source, settings, cancel = m_cancel] {
-            return run(source, settings, cancel.get());
+        [run = m_service.run, source = m_source, settings, cancel = m_cancel, progress = m_progressState] {
+            return run(source, settings, cancel.get(), [progress](int framesDone, int frameCount) {
+                progress->frameCount = frameCount;
+                progress->framesDone = framesDone;
+            });
         },
         [this, target = settings.target](const ExportOutcome& outcome) { onFinished(outcome, target); });
     return true;
@@ -299,6 +327,7 @@ void ExportDialog::onFinished(const ExportOutcome& outcome, const QString& targe
 {
     m_outcome = outcome;
     m_cancel.reset();
+    showProgress(); // the last frame's report, before the bar goes
     setRunning(false);
     m_status->setStyleSheet(outcome.ok          ? semanticStyleSheet(SemanticColor::Ok)
                             : outcome.cancelled ? QString()
@@ -319,8 +348,31 @@ void ExportDialog::onFinished(const ExportOutcome& outcome, const QString& targe
 void ExportDialog::setRunning(bool running)
 {
     m_running = running;
+    if (running) {
+        m_progress->setRange(0, 0);
+        m_progress->setTextVisible(false);
+        m_progressTimer->start();
+    } else {
+        m_progressTimer->stop();
+    }
     m_progress->setVisible(running);
     updateControls();
+}
+
+void ExportDialog::showProgress()
+{
+    if (!m_progressState)
+        return;
+    const int count = m_progressState->frameCount;
+    const int done = std::min(m_progressState->framesDone.load(), count);
+    if (count <= 0)
+        return; // still decoding the source: the busy bar
+    if (m_progress->maximum() != count) {
+        m_progress->setRange(0, count);
+        m_progress->setTextVisible(true);
+        m_progress->setFormat(tr("%p% (frame %v of %m)"));
+    }
+    m_progress->setValue(std::max(done, m_progress->value()));
 }
 
 } // namespace wan::ui

@@ -4,6 +4,7 @@
 
 #include <QDialog>
 
+#include <atomic>
 #include <memory>
 
 class QCheckBox;
@@ -14,12 +15,15 @@ class QLineEdit;
 class QProgressBar;
 class QPushButton;
 class QSlider;
+class QTimer;
 
 namespace wan::ui {
 
 // "Export as…" for a finished video: format (those this build lacks shown disabled with why), frame rate,
-// quality, the settings metadata and the target. The export runs on a thread of its own with a busy bar and
-// Cancel; the original is only read and the target appears only when complete. Errors stay in the dialog.
+// quality (CRF, or lossless: H.264/H.265 in 4:4:4 without loss, else FFV1), the settings metadata and the
+// target. The export runs on a thread of its own with Cancel and a percentage bar (frames written; busy while
+// the source is decoded); the original is only read and the target appears only when complete. Errors stay in
+// the dialog.
 class ExportDialog final : public QDialog
 {
     Q_OBJECT
@@ -48,6 +52,7 @@ public:
     QLineEdit* targetEdit() const { return m_target; }
     QPushButton* exportButton() const { return m_export; }
     QLabel* statusLabel() const { return m_status; }
+    QProgressBar* progressBar() const { return m_progress; }
 
 Q_SIGNALS:
     void exportFinished(bool ok, const QString& target);
@@ -64,6 +69,14 @@ private:
     void browse();
     void onFinished(const ExportOutcome& outcome, const QString& target);
     void setRunning(bool running);
+    void showProgress();
+
+    // Written by the export thread after each frame, read by the dialog's timer: no call crosses threads.
+    struct Progress
+    {
+        std::atomic<int> framesDone{0};
+        std::atomic<int> frameCount{0};
+    };
 
     QString m_source;
     int m_sourceFps;
@@ -73,6 +86,8 @@ private:
     bool m_closeWhenDone = false;
     ExportOutcome m_outcome;
     std::shared_ptr<wan::CancelToken> m_cancel;
+    std::shared_ptr<Progress> m_progressState;
+    QTimer* m_progressTimer = nullptr;
     ExportFormat m_lossyFormat = ExportFormat::Mp4H264; // restored when "Lossless" is unticked
 
     QComboBox* m_format = nullptr;

@@ -27,6 +27,7 @@ FormDraft takeFormDraft(const GenerationForm& form)
     draft.prompt = form.promptEditor()->text();
     draft.negative = form.negativeEditor()->text();
     draft.image = form.imageDropZone()->imagePath();
+    draft.imageCrop = form.imageDropZone()->crop();
     draft.firstFrame = form.firstFrameDropZone()->imagePath();
     draft.lastFrame = form.lastFrameDropZone()->imagePath();
     const VaceInputPanel* vace = form.vacePanel();
@@ -45,6 +46,7 @@ void restoreFormDraft(GenerationForm& form, const FormDraft& draft)
     form.promptEditor()->setText(draft.prompt);
     form.negativeEditor()->setText(draft.negative);
     restoreImage(form.imageDropZone(), draft.image);
+    form.imageDropZone()->setCrop(draft.imageCrop);
     restoreImage(form.firstFrameDropZone(), draft.firstFrame);
     restoreImage(form.lastFrameDropZone(), draft.lastFrame);
     VaceInputPanel* vace = form.vacePanel();

@@ -5,6 +5,7 @@
 
 #include "wan/Request.h"
 
+#include <QRect>
 #include <QString>
 #include <QStringList>
 
@@ -18,7 +19,8 @@ struct FormDraft
     wan::Request settings; // the shown task's generation settings (GenerationSettingsPanel::fillRequest)
     QString prompt;        // as typed, untrimmed
     QString negative;
-    QString image; // i2v
+    QString image;                  // i2v
+    std::optional<QRect> imageCrop; // i2v: the framing (pixels of the image as shown); nullopt: whole image
     QString firstFrame;
     QString lastFrame;
     QString sourceVideo; // vace

@@ -70,10 +70,12 @@ GalleryDock::GalleryDock(GalleryModel* model, QWidget* parent) : QDockWidget(par
     m_lastFrame = action("duplicate");
     m_openFolder = action("folder");
     m_delete = action("remove");
+    m_refresh = action("retry");
+    m_variations = new QAction(this);
     m_view->addActions({m_loadEverything, m_loadPrompt, m_loadAllButSeed});
     auto* separator = new QAction(this);
     separator->setSeparator(true);
-    m_view->addActions({separator, m_lastFrame, m_openFolder, m_delete});
+    m_view->addActions({separator, m_lastFrame, m_variations, m_openFolder, m_delete});
 
     auto* side = new QWidget(content);
     auto* sideLayout = new QVBoxLayout(side);
@@ -108,13 +110,28 @@ GalleryDock::GalleryDock(GalleryModel* model, QWidget* parent) : QDockWidget(par
             QDesktopServices::openUrl(QUrl::fromLocalFile(QFileInfo(job->outputPath).absolutePath()));
     });
     connect(m_delete, &QAction::triggered, this, &GalleryDock::deleteSelected);
+    connect(m_variations, &QAction::triggered, this, [this] {
+        if (const QUuid id = selectedJob(); !id.isNull())
+            Q_EMIT variationsRequested(id);
+    });
+    connect(m_refresh, &QAction::triggered, model, &GalleryModel::refreshArchive);
     connect(m_view, &QListView::doubleClicked, this, [this](const QModelIndex& index) {
         if (const QUuid id = m_model->idAt(index.row()); !id.isNull())
             Q_EMIT openRequested(id);
     });
     connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this,
             &GalleryDock::updateActions);
-    connect(model, &QAbstractItemModel::modelReset, this, &GalleryDock::updateActions);
+    // A reset (the queue changed order, the filter) keeps the selected result selected.
+    connect(model, &QAbstractItemModel::modelAboutToBeReset, this,
+            [this] { m_selectedBeforeReset = selectedJob(); });
+    connect(model, &QAbstractItemModel::modelReset, this, [this] {
+        if (!m_selectedBeforeReset.isNull() && m_model->rowOf(m_selectedBeforeReset) >= 0)
+            m_view->setCurrentIndex(m_model->index(m_model->rowOf(m_selectedBeforeReset)));
+        m_selectedBeforeReset = QUuid();
+        updateActions();
+    });
+    connect(model, &QAbstractItemModel::rowsInserted, this, &GalleryDock::updateActions);
+    connect(model, &QAbstractItemModel::rowsRemoved, this, &GalleryDock::updateActions);
     connect(model, &QAbstractItemModel::dataChanged, this, &GalleryDock::updateActions);
     retranslate();
 }
@@ -143,7 +160,8 @@ QString GalleryDock::detailsText() const
 void GalleryDock::updateActions()
 {
     const RenderJob* job = m_model->job(selectedJob());
-    for (QAction* a : {m_loadEverything, m_loadPrompt, m_loadAllButSeed, m_openFolder, m_delete})
+    for (QAction* a :
+         {m_loadEverything, m_loadPrompt, m_loadAllButSeed, m_openFolder, m_delete, m_variations})
         a->setEnabled(job != nullptr);
     m_loadButton->setEnabled(job != nullptr);
     // A still picture has no last frame to continue from.
@@ -168,12 +186,14 @@ bool GalleryDock::deleteSelected()
     if (!job)
         return false;
     const QString folder = QDir::toNativeSeparators(QFileInfo(job->outputPath).absolutePath());
-    const auto answer = QMessageBox::question(
-        this, tr("Delete result"),
-        tr("Move this result's folder to the trash?\n\n%1\n\nThe video, its settings and its log go with it; "
-           "the job leaves the render queue.")
-            .arg(folder),
-        QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel);
+    const QString question =
+        m_model->isArchived(id)
+            ? tr("Move this result's folder to the trash?\n\n%1\n\nThe video, its settings and its log go "
+                 "with it.")
+            : tr("Move this result's folder to the trash?\n\n%1\n\nThe video, its settings and its log go "
+                 "with it; the job leaves the render queue.");
+    const auto answer = QMessageBox::question(this, tr("Delete result"), question.arg(folder),
+                                              QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel);
     if (answer != QMessageBox::Yes)
         return false;
     QString error;
@@ -199,6 +219,11 @@ void GalleryDock::retranslate()
     m_openFolder->setText(tr("Open folder"));
     m_delete->setText(tr("Delete"));
     m_delete->setToolTip(tr("Move the result's folder to the trash (asks first)"));
+    m_variations->setText(tr("Variations…"));
+    m_variations->setToolTip(tr("Queue several seeds, or a grid of guidance, shift and steps, of this "
+                                "result's settings as one group"));
+    m_refresh->setText(tr("Refresh"));
+    m_refresh->setToolTip(tr("Read the output folder again for results made earlier or elsewhere"));
     updateActions();
 }
 

@@ -16,8 +16,8 @@ class QToolButton;
 namespace wan::ui {
 
 // The gallery as a dock: finished results as thumbnails, a search field over the prompts, the selected
-// result's settings, and its actions (load settings, last frame as I2V image, open folder, delete to the
-// trash after asking). Results are dragged out as file URLs.
+// result's settings, and its actions (load settings, last frame as I2V image, variations of it, open folder,
+// delete to the trash after asking, read the output folders again). Results are dragged out as file URLs.
 class GalleryDock final : public QDockWidget
 {
     Q_OBJECT
@@ -37,6 +37,8 @@ public:
     QAction* lastFrameAction() const { return m_lastFrame; }
     QAction* openFolderAction() const { return m_openFolder; }
     QAction* deleteAction() const { return m_delete; }
+    QAction* variationsAction() const { return m_variations; }
+    QAction* refreshAction() const { return m_refresh; }
     QString detailsText() const;
 
     // Asks, then moves the selected result's job folder to the trash. False when declined or refused.
@@ -45,7 +47,8 @@ public:
 Q_SIGNALS:
     void loadSettingsRequested(const QUuid& id, wan::ui::RecallScope scope);
     void lastFrameRequested(const QUuid& id);
-    void openRequested(const QUuid& id); // show the result in the player
+    void variationsRequested(const QUuid& id); // "Variations…" with this result's request as the base
+    void openRequested(const QUuid& id);       // show the result in the player
     void messageRequested(const QString& message);
 
 protected:
@@ -68,6 +71,9 @@ private:
     QAction* m_lastFrame = nullptr;
     QAction* m_openFolder = nullptr;
     QAction* m_delete = nullptr;
+    QAction* m_variations = nullptr;
+    QAction* m_refresh = nullptr;
+    QUuid m_selectedBeforeReset; // kept across a model reset
 };
 
 } // namespace wan::ui

@@ -64,6 +64,7 @@ GenerationForm::GenerationForm(QSettings* settings, NegativePromptProvider negat
     const QString stash = QDir(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation))
                               .filePath(QStringLiteral("inputs"));
     m_dropZone = new ImageDropZone(stash, m_imageBox);
+    m_dropZone->setFramingEnabled(true);
     (new QVBoxLayout(m_imageBox))->addWidget(m_dropZone);
 
     m_flf2vBox = new QGroupBox(this);
@@ -116,7 +117,7 @@ GenerationForm::GenerationForm(QSettings* settings, NegativePromptProvider negat
     });
     connect(m_extendPrompt, &QPushButton::clicked, this, &GenerationForm::extendPromptRequested);
     connect(m_settingsPanel, &GenerationSettingsPanel::sizeChanged, this, [this](QSize size) {
-        m_dropZone->setMaxArea(size.width() * size.height());
+        m_dropZone->setTargetSize(size);
         m_firstFrame->setMaxArea(size.width() * size.height());
         m_lastFrame->setMaxArea(size.width() * size.height());
         updateFlf2vOutputSize();
@@ -132,6 +133,7 @@ GenerationForm::GenerationForm(QSettings* settings, NegativePromptProvider negat
     connect(m_vacePanel, &VaceInputPanel::changed, this, &GenerationForm::updateSizeLock);
     connect(m_vacePanel, &VaceInputPanel::inputRejected, this, &GenerationForm::messageRequested);
     connect(m_dropZone, &ImageDropZone::imageRejected, this, &GenerationForm::messageRequested);
+    connect(m_dropZone, &ImageDropZone::cropChanged, this, &GenerationForm::edited);
 
     retranslate();
 }
@@ -213,7 +215,7 @@ void GenerationForm::loadTaskSettings(wan::Task task)
     m_settingsPanel->applyRequest(request);
     const QVariant negative = m_settings ? m_settings->value(negativeSettingsKey(task)) : QVariant();
     m_negative->setText(negative.isValid() ? negative.toString() : defaultNegative(task));
-    m_dropZone->setMaxArea(m_settingsPanel->maxArea());
+    m_dropZone->setTargetSize(m_settingsPanel->chosenSize());
     m_firstFrame->setMaxArea(m_settingsPanel->maxArea());
     m_lastFrame->setMaxArea(m_settingsPanel->maxArea());
     updateFlf2vOutputSize();
@@ -284,8 +286,11 @@ wan::Request GenerationForm::request() const
     const QString negative = m_negative->text();
     if (negative != defaultNegative(m_task))
         request.negativePrompt = negative.toStdString();
-    if (m_task == wan::Task::I2V)
+    if (m_task == wan::Task::I2V) {
         request.image = m_dropZone->imagePath().toStdString();
+        if (const auto crop = m_dropZone->crop())
+            request.imageCrop = wan::ImageCrop{crop->x(), crop->y(), crop->width(), crop->height()};
+    }
     if (m_task == wan::Task::FLF2V) {
         request.firstFrame = m_firstFrame->imagePath().toStdString();
         request.lastFrame = m_lastFrame->imagePath().toStdString();
@@ -312,8 +317,12 @@ void GenerationForm::setRequest(const wan::Request& request)
     m_prompt->setText(QString::fromStdString(request.prompt));
     m_negative->setText(request.negativePrompt ? QString::fromStdString(*request.negativePrompt)
                                                : defaultNegative(request.task));
-    if (request.task == wan::Task::I2V && !request.image.empty())
+    if (request.task == wan::Task::I2V && !request.image.empty()) {
         m_dropZone->setImageFile(QString::fromStdString(request.image.string()));
+        const auto& crop = request.imageCrop;
+        m_dropZone->setCrop(crop ? std::optional<QRect>(QRect(crop->x, crop->y, crop->width, crop->height))
+                                 : std::nullopt);
+    }
     if (request.task == wan::Task::FLF2V) {
         if (!request.firstFrame.empty())
             m_firstFrame->setImageFile(QString::fromStdString(request.firstFrame.string()));

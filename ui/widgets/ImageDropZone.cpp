@@ -1,5 +1,6 @@
 #include "ImageDropZone.h"
 
+#include "FramingDialog.h"
 #include "GenerationRules.h"
 
 #include <QApplication>
@@ -12,6 +13,8 @@
 #include <QKeyEvent>
 #include <QLabel>
 #include <QMimeData>
+#include <QMouseEvent>
+#include <QPainter>
 #include <QPushButton>
 #include <QVBoxLayout>
 
@@ -41,11 +44,15 @@ ImageDropZone::ImageDropZone(QString stashDir, QWidget* parent, Arrangement arra
     m_browse = new QPushButton(this);
     m_paste = new QPushButton(this);
     m_clear = new QPushButton(this);
+    m_frame = new QPushButton(this);
+    m_frame->setObjectName(QStringLiteral("frameImageButton"));
+    m_frame->hide();
 
     auto* buttons = new QHBoxLayout;
     buttons->addWidget(m_browse);
     buttons->addWidget(m_paste);
     buttons->addWidget(m_clear);
+    buttons->addWidget(m_frame);
     buttons->addStretch();
     if (arrangement == Arrangement::Stacked) {
         m_info->setAlignment(Qt::AlignTop | Qt::AlignLeft);
@@ -70,6 +77,7 @@ ImageDropZone::ImageDropZone(QString stashDir, QWidget* parent, Arrangement arra
     connect(m_browse, &QPushButton::clicked, this, &ImageDropZone::browse);
     connect(m_paste, &QPushButton::clicked, this, &ImageDropZone::pasteFromClipboard);
     connect(m_clear, &QPushButton::clicked, this, &ImageDropZone::clear);
+    connect(m_frame, &QPushButton::clicked, this, &ImageDropZone::openFramingDialog);
     refresh();
 }
 
@@ -97,8 +105,12 @@ void ImageDropZone::clear()
     m_image = QImage();
     m_imagePath.clear();
     m_error.clear();
+    const bool hadCrop = m_crop.has_value();
+    m_crop.reset();
     refresh();
     Q_EMIT imageChanged(QString());
+    if (hadCrop)
+        Q_EMIT cropChanged();
 }
 
 void ImageDropZone::setMaxArea(int maxArea)
@@ -109,7 +121,51 @@ void ImageDropZone::setMaxArea(int maxArea)
 
 QSize ImageDropZone::outputSize() const
 {
-    return i2vOutputSize(m_image.size(), m_maxArea);
+    return i2vOutputSize(m_crop ? m_crop->size() : m_image.size(), m_maxArea);
+}
+
+void ImageDropZone::setFramingEnabled(bool enabled)
+{
+    m_framingEnabled = enabled;
+    refresh();
+}
+
+void ImageDropZone::setTargetSize(QSize size)
+{
+    m_targetSize = size;
+    m_maxArea = size.width() * size.height();
+    refresh();
+}
+
+void ImageDropZone::setCrop(std::optional<QRect> crop)
+{
+    if (crop && (m_image.isNull() || crop->isEmpty() || !m_image.rect().contains(*crop)))
+        crop.reset();
+    if (crop == m_crop)
+        return;
+    m_crop = crop;
+    refresh();
+    Q_EMIT cropChanged();
+}
+
+void ImageDropZone::openFramingDialog()
+{
+    if (!m_framingEnabled || m_image.isNull() || m_targetSize.isEmpty())
+        return;
+    auto* dialog = new FramingDialog(m_image, m_targetSize, m_crop, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this, [this, dialog] { setCrop(dialog->crop()); });
+    dialog->open();
+}
+
+void ImageDropZone::mouseDoubleClickEvent(QMouseEvent* event)
+{
+    if (m_framingEnabled && !m_image.isNull()) {
+        openFramingDialog();
+        event->accept();
+        return;
+    }
+    QFrame::mouseDoubleClickEvent(event);
 }
 
 QString ImageDropZone::message() const
@@ -140,8 +196,12 @@ bool ImageDropZone::accept(ImageInput input)
     m_image = input.image;
     m_imagePath = path;
     m_error.clear();
+    const bool hadCrop = m_crop.has_value();
+    m_crop.reset(); // a rectangle of the previous picture
     refresh();
     Q_EMIT imageChanged(m_imagePath);
+    if (hadCrop)
+        Q_EMIT cropChanged();
     return true;
 }
 
@@ -159,12 +219,25 @@ void ImageDropZone::refresh()
     m_paste->setText(tr("Paste"));
     m_clear->setText(tr("Clear"));
     m_clear->setEnabled(!m_image.isNull());
+    m_frame->setText(tr("Frame…"));
+    m_frame->setToolTip(tr("Choose the part of the image the video shows (double-click the image too)"));
+    m_frame->setVisible(m_framingEnabled);
+    m_frame->setEnabled(!m_image.isNull());
     if (m_image.isNull()) {
         m_thumbnail->setPixmap({});
         m_thumbnail->setText(tr("Drop an image here"));
     } else {
-        m_thumbnail->setPixmap(QPixmap::fromImage(
-            m_image.scaled(kThumbnailSide, kThumbnailSide, Qt::KeepAspectRatio, Qt::SmoothTransformation)));
+        QPixmap thumbnail = QPixmap::fromImage(
+            m_image.scaled(kThumbnailSide, kThumbnailSide, Qt::KeepAspectRatio, Qt::SmoothTransformation));
+        if (m_crop) {
+            // The framing: the part the video shows outlined on the thumbnail.
+            const double s = double(thumbnail.width()) / m_image.width();
+            QPainter p(&thumbnail);
+            p.setPen(QPen(palette().color(QPalette::Highlight), 2));
+            p.drawRect(QRectF(m_crop->x() * s, m_crop->y() * s, m_crop->width() * s, m_crop->height() * s)
+                           .adjusted(1, 1, -1, -1));
+        }
+        m_thumbnail->setPixmap(thumbnail);
     }
     QString text;
     if (!m_image.isNull() && !m_showsOutputSize) {
@@ -172,6 +245,18 @@ void ImageDropZone::refresh()
                    .arg(QFileInfo(m_imagePath).fileName())
                    .arg(m_image.width())
                    .arg(m_image.height());
+    } else if (!m_image.isNull() && m_crop) {
+        const QSize out = outputSize();
+        text = tr("%1\nImage: %2×%3\nVideo: %4×%5 from a crop of %6×%7 at (%8, %9)")
+                   .arg(QFileInfo(m_imagePath).fileName())
+                   .arg(m_image.width())
+                   .arg(m_image.height())
+                   .arg(out.width())
+                   .arg(out.height())
+                   .arg(m_crop->width())
+                   .arg(m_crop->height())
+                   .arg(m_crop->x())
+                   .arg(m_crop->y());
     } else if (!m_image.isNull()) {
         const QSize out = outputSize();
         text = tr("%1\nImage: %2×%3\nVideo: %4×%5 (same area as the chosen size, aspect kept)")

@@ -13,6 +13,7 @@
 #include "ImageDropZone.h"
 #include "InferenceBridge.h"
 #include "JobNotifier.h"
+#include "JobVariations.h"
 #include "MemoryPlanView.h"
 #include "ModelDownloads.h"
 #include "ModelFilesDialog.h"
@@ -33,6 +34,7 @@
 #include "SetupAdvisor.h"
 #include "ShortcutsDialog.h"
 #include "StudioShortcuts.h"
+#include "TaskbarProgress.h"
 #include "Theme.h"
 #include "VaceInputPanel.h"
 #include "VariationSheetDialog.h"
@@ -187,8 +189,11 @@ MainWindow::MainWindow(StudioServices services, QWidget* parent)
     setCentralWidget(splitter);
 
     m_queueDock = new RenderQueueDock(m_services.queue, m_services.runner, this);
+    m_queueDock->followEta(m_progress); // the running job's ETA over all stages, as the panel shows it
     addDockWidget(Qt::BottomDockWidgetArea, m_queueDock);
     m_gallery = new GalleryModel(m_services.queue, m_services.readVideoFrames, this);
+    if (m_services.runner) // the results kept in the output folder too, read on a worker thread
+        m_gallery->setArchiveFolders({m_services.runner->outputDir()});
     m_galleryDock = new GalleryDock(m_gallery, this);
     new GalleryHoverPlayer(m_galleryDock->view(), GalleryModel::PathRole, m_services.readVideoClip,
                            GalleryModel::kThumbnailSize, m_galleryDock);
@@ -233,9 +238,11 @@ MainWindow::MainWindow(StudioServices services, QWidget* parent)
             m_progress->setPreview(image);
     });
     connect(m_services.runner, &QueueRunner::jobFinished, this, &MainWindow::onJobFinished);
+    connect(m_services.runner, &QueueRunner::jobFinished, m_gallery, &GalleryModel::refreshArchive);
     statusBar()->addPermanentWidget(new QueueEtaLabel(m_services.queue, m_progress, this));
     connect(m_services.runner, &QueueRunner::jobFinished, new JobNotifier(this, m_services.queue, this),
             &JobNotifier::jobEnded);
+    new TaskbarProgress(m_services.queue, desktopTaskbarSink(), this); // the dock's or taskbar's entry
     if (!m_services.promptSettings && m_services.settings) {
         // No store from the composition root (tests): one of the window's own, over the same settings.
         m_services.promptSettings = new PromptExtendSettingsStore(m_services.settings, this);
@@ -260,6 +267,12 @@ MainWindow::MainWindow(StudioServices services, QWidget* parent)
         if (const QString error = useLastFrameAsImage(id); !error.isEmpty())
             statusBar()->showMessage(error, 15000);
     });
+    const auto variationsOf = [this](const QUuid& id) {
+        if (const QString error = queueVariationsOf(id); !error.isEmpty())
+            statusBar()->showMessage(error, 8000);
+    };
+    connect(m_queueDock, &RenderQueueDock::variationsRequested, this, variationsOf);
+    connect(m_galleryDock, &GalleryDock::variationsRequested, this, variationsOf);
     connect(m_galleryDock, &GalleryDock::messageRequested, this,
             [this](const QString& message) { statusBar()->showMessage(message, 8000); });
     connect(m_services.queue, &RenderQueueModel::saveFailed, this,
@@ -529,7 +542,7 @@ QString MainWindow::extractFrame(const RenderJob& job, bool last, QString* error
 
 QString MainWindow::continueFromLastFrame(const QUuid& id)
 {
-    const RenderJob* job = m_services.queue->job(id);
+    const RenderJob* job = resultJob(id);
     QString error;
     const QString frame = job ? extractFrame(*job, true, &error) : QString();
     if (frame.isEmpty()) {
@@ -631,7 +644,7 @@ void MainWindow::applyRecalled(const wan::Request& source, RecallScope scope)
 
 QString MainWindow::loadSettings(const QUuid& id, RecallScope scope)
 {
-    const RenderJob* job = m_services.queue->job(id);
+    const RenderJob* job = resultJob(id);
     if (!job)
         return tr("That result is no longer in the render queue.");
     applyRecalled(job->request, scope);
@@ -663,7 +676,7 @@ QString MainWindow::useLastFrameAsImage(const QUuid& id)
     const FolderCheck& check = m_modelPicker->check();
     if (check.ok && (check.modelType == wan::ModelType::I2V || check.modelType == wan::ModelType::FLF2V))
         return continueFromLastFrame(id);
-    const RenderJob* job = m_services.queue->job(id);
+    const RenderJob* job = resultJob(id);
     if (!job)
         return tr("Choose a finished job whose result file still exists.");
     QString error;
@@ -859,6 +872,56 @@ QString MainWindow::queueVariations()
     return submit(&plan);
 }
 
+const RenderJob* MainWindow::resultJob(const QUuid& id) const
+{
+    if (const RenderJob* job = m_services.queue->job(id))
+        return job;
+    return m_gallery ? m_gallery->job(id) : nullptr;
+}
+
+QString MainWindow::queueVariationsOf(const QUuid& id, const VariationPlan* plan)
+{
+    const auto fail = [this](const QString& error) {
+        statusBar()->showMessage(error, 8000);
+        return error;
+    };
+    const RenderJob* found = resultJob(id);
+    if (!found)
+        return fail(tr("That job is no longer in the render queue or the gallery."));
+    const RenderJob source = *found; // a copy: the dialog's event loop may change the queue or the gallery
+    VariationPlan chosen;
+    if (plan) {
+        chosen = *plan;
+    } else {
+        VariationsDialog dialog(variationBaseOf(source), this);
+        if (dialog.exec() != QDialog::Accepted || !dialog.isAcceptable())
+            return {};
+        chosen = dialog.plan();
+    }
+    if (!chosen.isValid())
+        return fail(chosen.error.isEmpty() ? tr("No variations to queue.") : chosen.error);
+    QString error;
+    if (m_services.runner)
+        error = outputFolderProblem(m_services.runner->outputDir());
+    if (!error.isEmpty())
+        return fail(error);
+    if (!m_services.queue->job(id)) {
+        // A result from the output folder: its pictures are copied for the queue like the form's.
+        wan::Request base = variationBaseOf(source);
+        if (!m_services.queue->stageInputs(&base, &error))
+            return fail(error);
+        chosen = withBaseInputs(chosen, base);
+    }
+    const QList<RenderJob> jobs = variationJobs(source, chosen);
+    for (const RenderJob& cell : jobs)
+        m_services.queue->addJob(cell);
+    statusBar()->showMessage(
+        tr("%n job(s) added to the render queue as one group.", nullptr, int(jobs.size())), 5000);
+    if (!jobs.isEmpty())
+        showVariationSheet(jobs.first().variation.group);
+    return {};
+}
+
 VariationSheetDialog* MainWindow::showVariationSheet(const QUuid& group)
 {
     for (VariationSheetDialog* open : findChildren<VariationSheetDialog*>())
@@ -955,7 +1018,7 @@ void MainWindow::onJobFinished(const QUuid& id, const JobOutcome& outcome)
 
 void MainWindow::showJobResult(const QUuid& id)
 {
-    const RenderJob* job = m_services.queue->job(id);
+    const RenderJob* job = resultJob(id);
     if (!job || job->outputPath.isEmpty() || !QFileInfo(job->outputPath).isFile())
         return;
     m_lastShown = id;
@@ -974,9 +1037,9 @@ void MainWindow::exportAs()
     // result in the player.
     const bool fromGallery = m_galleryDock->isAncestorOf(QApplication::focusWidget());
     QUuid id = fromGallery ? m_galleryDock->selectedJob() : m_queueDock->selectedJob();
-    const RenderJob* job = m_services.queue->job(id);
+    const RenderJob* job = resultJob(id);
     if (!job || job->state != JobState::Done)
-        job = m_services.queue->job(m_lastShown);
+        job = resultJob(m_lastShown);
     if (!job || job->outputPath.isEmpty() || !QFileInfo(job->outputPath).isFile()) {
         statusBar()->showMessage(tr("Select a finished job to export."), 5000);
         return;
@@ -1039,6 +1102,8 @@ void MainWindow::openSettings()
     }
     dialog.save();
     m_planView->schedule(); // device or GPU memory budget may have changed
+    if (dialog.outputDir() != m_services.runner->outputDir())
+        m_gallery->setArchiveFolders({dialog.outputDir()});
     m_services.runner->setOutputDir(dialog.outputDir());
     m_services.runner->setVramBudgetGiB(savedVramBudgetGiB(*m_services.settings));
     if (dialog.language() != oldLanguage && m_services.switchLanguage)

@@ -55,6 +55,10 @@ public:
     // "Variations…": asks how to vary the form's job (N seeds or a grid), queues the group and opens its
     // contact sheet. Returns an error, or empty (also when cancelled).
     QString queueVariations();
+    // "Variations…" of a queued job or a gallery result: its request is the base (its seed the fixed start
+    // seed); asks how to vary it unless `plan` (made from variationBaseOf) is given, queues the group and
+    // opens its sheet. The form and the user's draft are not touched. Returns an error, or empty.
+    QString queueVariationsOf(const QUuid& id, const VariationPlan* plan = nullptr);
     // The contact sheet of a group of variations (a window of its own, kept until closed).
     VariationSheetDialog* showVariationSheet(const QUuid& group);
     void editJob(const QUuid& id);
@@ -114,6 +118,8 @@ protected:
     void changeEvent(QEvent* event) override;
 
 private:
+    // A finished job of the queue, or a result the gallery found in the output folder.
+    const RenderJob* resultJob(const QUuid& id) const;
     // The model set, device, noise and GPU memory budget of the settings, into a request from the form.
     void addMachineSettings(wan::Request* request) const;
     // The form's request for the memory plan; empty while no usable model set for the task is chosen.

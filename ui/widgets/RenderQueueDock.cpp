@@ -1,5 +1,6 @@
 #include "RenderQueueDock.h"
 
+#include "ProgressPanel.h"
 #include "QueueRunner.h"
 #include "RenderQueueModel.h"
 
@@ -11,6 +12,7 @@
 #include <QHeaderView>
 #include <QIcon>
 #include <QMessageBox>
+#include <QPointer>
 #include <QPushButton>
 #include <QStyledItemDelegate>
 #include <QTableView>
@@ -98,6 +100,12 @@ RenderQueueDock::RenderQueueDock(RenderQueueModel* model, QueueRunner* runner, Q
     m_retry = action("retry");
     m_hold = action("hold");
     m_openFolder = action("folder");
+    m_variations = new QAction(this);
+    m_view->addAction(m_variations);
+    connect(m_variations, &QAction::triggered, this, [this] {
+        if (const QUuid id = selectedJob(); !id.isNull())
+            Q_EMIT variationsRequested(id);
+    });
 
     // A queue restored paused (after a crash) shows as paused, so the first click resumes it.
     m_pauseQueue->setChecked(runner->isQueuePaused());
@@ -140,6 +148,19 @@ RenderQueueDock::RenderQueueDock(RenderQueueModel* model, QueueRunner* runner, Q
     updateActions();
 }
 
+void RenderQueueDock::followEta(ProgressPanel* progress)
+{
+    // The model may outlive the window and its panel (it belongs to the composition root).
+    const QPointer<ProgressPanel> panel(progress);
+    RenderQueueModel::EtaSource source;
+    source.costs = [panel]() -> const StageCostStore* { return panel ? &panel->stageCosts() : nullptr; };
+    source.runningRemaining = [panel](const QUuid& running) {
+        return panel && panel->job() == running ? panel->remainingSeconds() : -1.0;
+    };
+    m_model->setEtaSource(std::move(source));
+    connect(progress, &ProgressPanel::etaChanged, m_model, &RenderQueueModel::refreshEta);
+}
+
 QUuid RenderQueueDock::selectedJob() const
 {
     const QModelIndexList rows = m_view->selectionModel()->selectedRows();
@@ -153,6 +174,7 @@ void RenderQueueDock::updateActions()
     m_cancel->setEnabled(job && (isPending(state) || state == JobState::Running));
     m_remove->setEnabled(job && state != JobState::Running);
     m_duplicate->setEnabled(job != nullptr);
+    m_variations->setEnabled(job != nullptr);
     m_promote->setEnabled(job && state == JobState::Done &&
                           job->request.samplerMode == wan::SamplerMode::Distilled);
     m_edit->setEnabled(job && isPending(state));
@@ -212,6 +234,9 @@ void RenderQueueDock::retranslate()
     m_hold->setToolTip(tr("Hold a queued job (the queue skips it) or release it; pause the running job at "
                           "the next step and free the GPU (releasing it continues from there)"));
     m_openFolder->setText(tr("Open folder"));
+    m_variations->setText(tr("Variations…"));
+    m_variations->setToolTip(tr("Queue several seeds, or a grid of guidance, shift and steps, of this job's "
+                                "settings as one group"));
     updateActions();
 }
 

@@ -9,6 +9,7 @@ class QToolBar;
 
 namespace wan::ui {
 
+class ProgressPanel;
 class QueueRunner;
 class RenderQueueModel;
 
@@ -24,14 +25,20 @@ public:
 
     QTableView* view() const { return m_view; }
     QUuid selectedJob() const;
+    // The ETA column from `progress`: its stage-aware remaining time for the running job (the number the
+    // panel shows) and, for queued jobs, the estimate from its remembered stage costs; repainted on every
+    // change of the panel's estimate.
+    void followEta(ProgressPanel* progress);
     QAction* pauseQueueAction() const { return m_pauseQueue; }
+    QAction* variationsAction() const { return m_variations; }
     // Asks "same seed or new seed", then queues a copy of the selected job right below it; its id, or null
     // when cancelled.
     QUuid duplicateSelected();
 
 Q_SIGNALS:
     void editRequested(const QUuid& id);
-    void openRequested(const QUuid& id); // show a finished job in the player
+    void openRequested(const QUuid& id);       // show a finished job in the player
+    void variationsRequested(const QUuid& id); // "Variations…" with this job's request as the base
 
 protected:
     void changeEvent(QEvent* event) override;
@@ -54,6 +61,7 @@ private:
     QAction* m_retry = nullptr;
     QAction* m_hold = nullptr;
     QAction* m_openFolder = nullptr;
+    QAction* m_variations = nullptr; // right click only
 };
 
 } // namespace wan::ui

@@ -137,6 +137,18 @@ struct ModelFiles
     bool operator==(const ModelFiles&) const = default;
 };
 
+// i2v: the part of the input image the video is made from, in pixels of the image as shown (after its EXIF
+// orientation). The official rule then applies to it as to a whole image: the output keeps its aspect.
+struct ImageCrop
+{
+    int x = 0;
+    int y = 0;
+    int width = 0;
+    int height = 0;
+
+    bool operator==(const ImageCrop&) const = default;
+};
+
 // Everything a generation needs. settings.json (toJson) stores all of it except the per-run plumbing marked
 // "not stored" below.
 struct Request
@@ -155,9 +167,10 @@ struct Request
     int steps = 50;
     double shift = 5.0;
     double guideScale = 5.0;
-    std::filesystem::path image;      // i2v conditioning image
-    std::filesystem::path firstFrame; // flf2v: first frame (its aspect ratio sets the video's)
-    std::filesystem::path lastFrame;  // flf2v: last frame (center-cropped to the first's ratio)
+    std::filesystem::path image;        // i2v conditioning image
+    std::optional<ImageCrop> imageCrop; // i2v: the part of `image` used (inside it); nullopt: the whole image
+    std::filesystem::path firstFrame;   // flf2v: first frame (its aspect ratio sets the video's)
+    std::filesystem::path lastFrame;    // flf2v: last frame (center-cropped to the first's ratio)
     // vace: source video (a video file or a folder of PNG frames sorted by name) and mask (same kind, same
     // size and frame count; white = generate, black = keep); both empty: a blank canvas of width*height and
     // frameNum frames. With a source, width/height/frameNum 0 take its size and frame count; other values
@@ -287,6 +300,16 @@ bool isTrainedSize(Task task, ModelSize size, int width, int height);
 // steps 50 (i2v 40); shift 5 (i2v at 832*480 or 480*832: 3; flf2v and vace: 16); guidance 5.
 int defaultSteps(Task task);
 double defaultShift(Task task, int width, int height);
+// i2v: the video size (width, height) the official rule gives an image (or crop) of imageWidth x
+// imageHeight within maxArea pixels: its aspect kept, each side a multiple of 16 (the engine's own
+// geometry). (0, 0) for an empty image or area.
+std::pair<int, int> imageToVideoSize(int imageWidth, int imageHeight, std::int64_t maxArea);
+// "X,Y,W,H" (the CLI's --image_crop) and back; nullopt for other text.
+std::optional<ImageCrop> imageCropFromText(std::string_view text);
+std::string toString(const ImageCrop& crop);
+// Throws wan::Error(InvalidArgument, reason kImageCrop) naming `imageName`, its size and the rectangle when
+// `crop` does not lie inside an image of imageWidth x imageHeight.
+void checkImageCrop(const ImageCrop& crop, int imageWidth, int imageHeight, const std::string& imageName);
 // The official defaults: the first trained size of the model (832*480 for 1.3B, 1280*720 for 14B), 81 frames
 // (t2i: 1), the steps, shift and guidance above, UniPC, a random seed; the prompt stays empty.
 Request defaultRequest(Task task, ModelSize size);
@@ -322,6 +345,7 @@ inline constexpr std::string_view kNoOutput = "no_output";
 inline constexpr std::string_view kInputNotForTask = "input_not_for_task";
 inline constexpr std::string_view kContextScale = "context_scale";
 inline constexpr std::string_view kImageMissing = "image_missing";
+inline constexpr std::string_view kImageCrop = "image_crop";
 inline constexpr std::string_view kFramesMissing = "frames_missing";
 inline constexpr std::string_view kPngFrames = "png_frames";
 inline constexpr std::string_view kFps = "fps";

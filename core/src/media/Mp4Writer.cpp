@@ -37,6 +37,7 @@ struct Mp4Writer::Impl
     AVPacket* packet = nullptr;
     SwsContext* scaler = nullptr;
     VideoCodec codec = VideoCodec::H264;
+    bool lossless = false;
     std::vector<std::uint8_t> padded;
     // GIF: frames are kept until finish() (one palette for the whole clip).
     std::vector<std::uint8_t> gifFrames;
@@ -68,9 +69,13 @@ struct Mp4Writer::Impl
             ffmpeg::throwError(action, path, ret);
     }
 
-    static AVPixelFormat pixelFormat(VideoCodec codec)
+    static AVPixelFormat pixelFormat(VideoCodec codec, bool lossless)
     {
         switch (codec) {
+        case VideoCodec::H264:
+        case VideoCodec::H265:
+            // Lossless keeps every chroma sample: what the encoder is given comes back exactly.
+            return lossless ? AV_PIX_FMT_YUV444P : AV_PIX_FMT_YUV420P;
         case VideoCodec::Ffv1:
             return AV_PIX_FMT_BGR0; // 8-bit RGB as FFV1 takes it: lossless
         case VideoCodec::Gif:
@@ -84,6 +89,7 @@ struct Mp4Writer::Impl
     {
         ffmpeg::installLogHandler();
         codec = options.codec;
+        lossless = options.lossless;
         partial = std::make_unique<PartialFile>(path);
 
         const char* encoderId = encoderName(codec);
@@ -104,14 +110,15 @@ struct Mp4Writer::Impl
         packet = av_packet_alloc();
         if (!encoder || !frame || !packet)
             throw Error(ErrorKind::OutOfMemory, "Cannot write '" + path.string() + "': out of memory");
-        const AVPixelFormat pixels = pixelFormat(codec);
+        const AVPixelFormat pixels = pixelFormat(codec, lossless);
+        const bool yuv = pixels == AV_PIX_FMT_YUV420P || pixels == AV_PIX_FMT_YUV444P;
         encoder->width = codedWidth;
         encoder->height = codedHeight;
         encoder->pix_fmt = pixels;
         encoder->time_base = AVRational{1, options.fps};
         encoder->framerate = AVRational{options.fps, 1};
         encoder->sample_aspect_ratio = AVRational{1, 1};
-        if (pixels == AV_PIX_FMT_YUV420P) {
+        if (yuv) {
             // Tagged explicitly so players do not guess between BT.601 and BT.709.
             encoder->color_range = AVCOL_RANGE_MPEG;
             encoder->colorspace = AVCOL_SPC_BT709;
@@ -125,12 +132,16 @@ struct Mp4Writer::Impl
         switch (codec) {
         case VideoCodec::H264:
         case VideoCodec::H265:
-            av_dict_set(&encoderOptions, "crf",
-                        std::to_string(options.crf >= 0            ? options.crf
-                                       : codec == VideoCodec::H264 ? 17
-                                                                   : 20)
-                            .c_str(),
-                        0);
+            // Lossless: libx264 at qp 0 (its lossless mode, High 4:4:4 Predictive), libx265 with lossless=1.
+            if (lossless && codec == VideoCodec::H264)
+                av_dict_set(&encoderOptions, "qp", "0", 0);
+            else if (!lossless)
+                av_dict_set(&encoderOptions, "crf",
+                            std::to_string(options.crf >= 0            ? options.crf
+                                           : codec == VideoCodec::H264 ? 17
+                                                                       : 20)
+                                .c_str(),
+                            0);
             av_dict_set(&encoderOptions, "preset", options.preset.c_str(), 0);
             // libx264's macroblock tree reads memory it never wrote on tiny frames (48x32 and 64x64 gave
             // another first frame from run to run in a process whose heap was in use; 96x64 and larger did
@@ -142,8 +153,12 @@ struct Mp4Writer::Impl
                 // libx265 3.5's cuTree writes past a buffer on tiny frames (seen under valgrind at 48x32):
                 // off below 256 pixels a side, where it matters least.
                 const bool tiny = codedWidth < 256 || codedHeight < 256;
-                av_dict_set(&encoderOptions, "x265-params",
-                            tiny ? "log-level=error:cutree=0" : "log-level=error", 0);
+                const std::string params =
+                    std::string(tiny ? "log-level=error:cutree=0" : "log-level=error") +
+                    // libx265 3.5 loses its losslessness on fades with weighted prediction (frames of a
+                    // fading 64x64 gradient came back up to 169 levels off): off when lossless.
+                    (lossless ? ":lossless=1:weightp=0" : "");
+                av_dict_set(&encoderOptions, "x265-params", params.c_str(), 0);
                 encoder->codec_tag = MKTAG('h', 'v', 'c', '1'); // what Apple players expect in MP4
             }
             break;
@@ -197,10 +212,10 @@ struct Mp4Writer::Impl
         frame->width = codedWidth;
         frame->height = codedHeight;
         check(av_frame_get_buffer(frame, 0), "write");
-        if (pixels == AV_PIX_FMT_YUV420P) {
+        if (yuv) {
             scaler = sws_getContext(codedWidth, codedHeight, AV_PIX_FMT_RGB24, codedWidth, codedHeight,
-                                    AV_PIX_FMT_YUV420P, SWS_BICUBIC | SWS_ACCURATE_RND | SWS_FULL_CHR_H_INP,
-                                    nullptr, nullptr, nullptr);
+                                    pixels, SWS_BICUBIC | SWS_ACCURATE_RND | SWS_FULL_CHR_H_INP, nullptr,
+                                    nullptr, nullptr);
             if (!scaler)
                 throw Error(ErrorKind::Internal,
                             "Cannot write '" + path.string() + "': no RGB to YUV converter");
@@ -421,10 +436,15 @@ Mp4Writer::Mp4Writer(const fs::path& path, int width, int height, const Mp4Optio
     if (options.crf < -1 || options.crf > maxCrf)
         throw Error(ErrorKind::InvalidArgument, where + "CRF must be 0.." + std::to_string(maxCrf) +
                                                     ", not " + std::to_string(options.crf));
+    if (options.lossless && options.codec != VideoCodec::H264 && options.codec != VideoCodec::H265 &&
+        options.codec != VideoCodec::Ffv1)
+        throw Error(ErrorKind::InvalidArgument,
+                    where + "no lossless mode for " + encoderName(options.codec) + "; choose FFV1");
     m_impl->path = path;
     m_impl->width = width;
     m_impl->height = height;
-    const bool subsampled = options.codec != VideoCodec::Ffv1 && options.codec != VideoCodec::Gif;
+    const bool subsampled =
+        options.codec != VideoCodec::Ffv1 && options.codec != VideoCodec::Gif && !options.lossless;
     m_impl->codedWidth = subsampled ? width + (width & 1) : width;
     m_impl->codedHeight = subsampled ? height + (height & 1) : height;
     if (m_impl->codedWidth != width || m_impl->codedHeight != height)

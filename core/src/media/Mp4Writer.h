@@ -30,6 +30,11 @@ struct Mp4Options
     // (H.264 17, H.265 20, VP9 24). Ignored by FFV1 and GIF.
     int crf = -1;
     std::string preset = "medium"; // H.264/H.265 speed/size trade-off ("ultrafast" .. "veryslow")
+    // H.264 and H.265 without loss (libx264 qp 0, libx265 lossless=1; `crf` ignored): yuv444p, BT.709
+    // limited range, so the YUV the encoder is given decodes back exactly (RGB only up to the colour
+    // conversion's rounding) and odd sizes are kept. Files need a player with 4:4:4 support. FFV1 is always
+    // lossless; VP9 and GIF refuse it (InvalidArgument).
+    bool lossless = false;
     // Stored as a JSON object in the container's `comment` tag; the `prompt` tag also becomes the `title`.
     MediaMetadata metadata;
 };

@@ -40,7 +40,7 @@ void throwIfCancelled(const CancelToken* cancel, const fs::path& target)
 
 // PNG frames go into a hidden sibling folder first, renamed over the target once every frame is written.
 void writeSequence(const fs::path& target, const VideoFrames& frames, const MediaMetadata& metadata,
-                   const CancelToken* cancel)
+                   const CancelToken* cancel, const ExportProgress& onProgress)
 {
     const fs::path parent = target.parent_path().empty() ? fs::path(".") : target.parent_path();
     std::error_code ec;
@@ -62,7 +62,12 @@ void writeSequence(const fs::path& target, const VideoFrames& frames, const Medi
         throw Error(ErrorKind::Io, "Cannot export to '" + target.string() + "': cannot create a folder in '" +
                                        parent.string() + "'" + (ec ? ": " + ec.message() : std::string()));
     try {
-        writePngSequence(temporary, frames, cancel, metadata);
+        for (int i = 0; i < frames.count; ++i) {
+            throwIfCancelled(cancel, target);
+            writePng(temporary / sequenceFrameName(i, frames.count), frames, i, metadata);
+            if (onProgress && i + 1 < frames.count)
+                onProgress(i + 1, frames.count);
+        }
         // An existing sequence is replaced as a whole: the old folder goes only once the new one is complete.
         if (fs::exists(target, ec)) {
             const fs::path old = temporary.string() + ".old";
@@ -72,6 +77,8 @@ void writeSequence(const fs::path& target, const VideoFrames& frames, const Medi
         } else {
             fs::rename(temporary, target);
         }
+        if (onProgress)
+            onProgress(frames.count, frames.count);
     } catch (const fs::filesystem_error& e) {
         fs::remove_all(temporary, ec);
         throw Error(ErrorKind::Io, "Cannot export to '" + target.string() + "': " + e.code().message());
@@ -107,6 +114,12 @@ void exportVideo(const fs::path& source, const fs::path& target, const ExportOpt
         throw Error(ErrorKind::InvalidArgument,
                     "Cannot export to '" + target.string() + "': this build has no " +
                         encoderName(codecOf(options.format)) + " encoder; choose another format");
+    if (options.lossless && options.format != ExportFormat::Mp4H264 &&
+        options.format != ExportFormat::Mp4H265 && options.format != ExportFormat::MkvFfv1 &&
+        options.format != ExportFormat::PngSequence)
+        throw Error(ErrorKind::InvalidArgument, "Cannot export to '" + target.string() +
+                                                    "': " + encoderName(codecOf(options.format)) +
+                                                    " has no lossless mode here; choose FFV1 or PNG");
     if (options.fps < 0 || options.fps > 240)
         throw Error(ErrorKind::InvalidArgument, "Cannot export to '" + target.string() +
                                                     "': fps must be 1..240, not " +
@@ -129,8 +142,10 @@ void exportVideo(const fs::path& source, const fs::path& target, const ExportOpt
     for (const auto& [key, value] : options.metadata.tags)
         metadata.tags[key] = value;
 
+    if (frames.count <= 0)
+        throw Error(ErrorKind::CorruptFile, "Cannot export '" + source.string() + "': it holds no frames");
     if (options.format == ExportFormat::PngSequence) {
-        writeSequence(target, frames, metadata, cancel);
+        writeSequence(target, frames, metadata, cancel, options.onProgress);
         return;
     }
     Mp4Options encoding;
@@ -138,8 +153,27 @@ void exportVideo(const fs::path& source, const fs::path& target, const ExportOpt
     encoding.fps = fps;
     encoding.crf = options.crf;
     encoding.preset = options.preset;
+    encoding.lossless = options.lossless && encoding.codec != VideoCodec::Ffv1;
     encoding.metadata = metadata;
-    writeMp4(target, frames, encoding, cancel);
+    // Frame by frame (not writeMp4) to report each one; the writer removes its partial file on any error
+    // and when destroyed unfinished.
+    Mp4Writer writer(target, frames.width, frames.height, encoding);
+    for (int i = 0; i < frames.count; ++i) {
+        if (cancel && cancel->isCancelled()) {
+            writer.discard();
+            throwIfCancelled(cancel, target);
+        }
+        writer.writeFrame(frames.frame(i));
+        if (options.onProgress && i + 1 < frames.count)
+            options.onProgress(i + 1, frames.count);
+    }
+    if (cancel && cancel->isCancelled()) {
+        writer.discard();
+        throwIfCancelled(cancel, target);
+    }
+    writer.finish();
+    if (options.onProgress)
+        options.onProgress(frames.count, frames.count);
 }
 
 } // namespace wan::media

@@ -21,6 +21,10 @@ enum class ExportFormat
     PngSequence // a folder of frame_0000.png ..., each carrying the settings
 };
 
+// After each frame is written: `framesDone` of `frameCount` (1..frameCount, one call per frame, in order; the
+// last call comes once the target is complete). Called on the exporting thread.
+using ExportProgress = std::function<void(int framesDone, int frameCount)>;
+
 // Changes the frame rate by making new frames (a seam for frame interpolation). Given the source frames and
 // both rates, returns the frames to write at `toFps`.
 using FrameInterpolator = std::function<VideoFrames(const VideoFrames& frames, int fromFps, int toFps)>;
@@ -30,11 +34,15 @@ struct ExportOptions
     ExportFormat format = ExportFormat::Mp4H264;
     int fps = 0;  // 0: the source's rate; another rate without an interpolator retimes (same frames)
     int crf = -1; // -1: the codec's default (see Mp4Options)
+    // H.264 and H.265 without loss (Mp4Options::lossless: yuv444p); FFV1 and PNG always are. Other formats
+    // refuse it (InvalidArgument).
+    bool lossless = false;
     std::string preset = "medium";
     FrameInterpolator interpolate; // unset: no new frames are made
     // Merged over the source's own settings (the source's keys kept unless given here).
     MediaMetadata metadata;
     bool keepSourceMetadata = true; // false: only `metadata` is written (empty: none at all)
+    ExportProgress onProgress;      // unset: no reports
 };
 
 // Whether this build can export `format` (its encoder is present; PNG sequences always).
@@ -46,7 +54,7 @@ std::string exportExtension(ExportFormat format);
 // appears only when complete (a partial file renamed; for PNG sequences a temporary folder renamed); an
 // existing target is replaced only then. `source` is only read. Throws wan::Error: InvalidArgument when
 // target and source are the same file, or the format is not in this build; Io/CorruptFile from reading or
-// writing; Cancelled when `cancel` is set (nothing left behind).
+// writing; Cancelled when `cancel` is set (checked before every frame; nothing left behind).
 void exportVideo(const std::filesystem::path& source, const std::filesystem::path& target,
                  const ExportOptions& options, const CancelToken* cancel = nullptr);
 

@@ -129,7 +129,7 @@ FirstLastConditioning firstLastConditioning(const Request& r, const Conditioning
     FirstLastConditioning out;
     auto& g = out.geometry;
     g = imageToVideoGeometry(firstImage.width, firstImage.height, std::int64_t(r.width) * r.height,
-                             r.frameNum);
+                             r.frameNum, hooks.patch);
     if (g.latHeight < 2 || g.latWidth < 2)
         invalid("the maximum area " + std::to_string(std::int64_t(r.width) * r.height) +
                 " is too small for the first frame's aspect ratio (" +
@@ -359,9 +359,7 @@ VaceConditioning vaceConditioning(const VaceSource& source, const ConditioningHo
     g.latFrames = int(out.context.size(1));
     g.latHeight = int(out.context.size(2));
     g.latWidth = int(out.context.size(3));
-    const double tokens =
-        double(std::int64_t(g.latHeight) * g.latWidth) / double(kPatchHW * kPatchHW) * double(g.latFrames);
-    g.seqLen = std::int64_t(std::ceil(tokens));
+    g.seqLen = sequenceLength(g.latFrames, g.latHeight, g.latWidth, hooks.patch);
     return out;
 }
 

@@ -20,6 +20,7 @@ struct ConditioningHooks
     std::function<torch::Tensor(const torch::Tensor&)> vaeEncode; // [3, T, H, W] -> [z, T', H/8, W/8]
     std::function<torch::Tensor(const std::vector<torch::Tensor>&)> clipEncode; // N x [3, H, W] -> [N, L, d]
     std::function<void(const char* name, const torch::Tensor&)> emit;
+    Patch patch; // the DiT's, for the token count and the official size rounding
 };
 
 // --- first-last-frame-to-video

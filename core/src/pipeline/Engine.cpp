@@ -6,6 +6,7 @@
 
 #include "media/Image.h"
 #include "pipeline/DeviceInfo.h"
+#include "pipeline/InputImage.h"
 
 #include <spdlog/spdlog.h>
 
@@ -72,6 +73,12 @@ std::pair<torch::Tensor, torch::Tensor> Engine::Impl::encodeText(const Request& 
     return {context, contextNull};
 }
 
+pipeline::Patch Engine::Impl::ditPatch() const
+{
+    const auto& p = dit->config().patchSize;
+    return {int(p[0]), int(p[1]), int(p[2])};
+}
+
 pipeline::ConditioningHooks Engine::Impl::conditioningHooks()
 {
     pipeline::ConditioningHooks hooks;
@@ -89,6 +96,7 @@ pipeline::ConditioningHooks Engine::Impl::conditioningHooks()
             onDevice.push_back(image.to(device));
         return clip->encode(onDevice);
     };
+    hooks.patch = ditPatch();
     return hooks;
 }
 
@@ -136,8 +144,8 @@ void Engine::Impl::generate(const Request& r, Result& result)
     int refFrames = 0; // VACE: leading latent frames that are reference images
     if (r.task == Task::I2V) {
         progress(Stage::EncodingImage, 0, 2);
-        // Upright, as the GUI shows it.
-        const auto image = media::loadImageRgb(r.image, media::ExifOrientation::Apply);
+        // Upright, as the GUI shows it, and cut to the crop rectangle when the request has one.
+        const auto image = pipeline::loadImageToVideoInput(r);
         auto img = torch::from_blob(const_cast<std::uint8_t*>(image.rgb.data()),
                                     {image.height, image.width, 3}, torch::kUInt8)
                        .permute({2, 0, 1})
@@ -147,7 +155,7 @@ void Engine::Impl::generate(const Request& r, Result& result)
                        .div(0.5);
         emit("img", -1, img);
         g = pipeline::imageToVideoGeometry(image.width, image.height, std::int64_t(r.width) * r.height,
-                                           r.frameNum);
+                                           r.frameNum, ditPatch());
         if (g.latHeight < 2 || g.latWidth < 2)
             throw Error(ErrorKind::InvalidArgument,
                         "the maximum area is too small for this image's aspect ratio");
@@ -213,7 +221,7 @@ void Engine::Impl::generate(const Request& r, Result& result)
         noise = drawNoise(r, g, seed);
     } else {
         const int frames = r.task == Task::T2I ? 1 : r.frameNum;
-        g = pipeline::textToVideoGeometry(r.width, r.height, frames);
+        g = pipeline::textToVideoGeometry(r.width, r.height, frames, ditPatch());
         std::tie(context, contextNull) = encodeText(r);
         noise = drawNoise(r, g, seed);
     }

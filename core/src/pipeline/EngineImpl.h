@@ -166,6 +166,8 @@ struct Engine::Impl
     std::pair<torch::Tensor, torch::Tensor> encodeText(const Request& r);
     // What the FLF2V / VACE conditioning (pipeline/Conditioning.h) uses of the loaded models.
     pipeline::ConditioningHooks conditioningHooks();
+    // The loaded DiT's patch (t, h, w), from its patch embedding.
+    pipeline::Patch ditPatch() const;
     void generate(const Request& r, Result& result);
     // Runs `body` with the job's set-up and turns every exception into the result's status and message.
     template <typename Body> Result guarded(const Request& r, const Callbacks& cb, Body&& body);

@@ -73,10 +73,14 @@ pipeline::DevicePlan Engine::Impl::devicePlan(const Request& r, const ModelInfo*
     const bool fp32 = dtype == torch::kFloat32;
     in.computeBytes = fp32 ? 4 : 2;
     const bool imageTask = r.task == Task::I2V || r.task == Task::FLF2V;
+    pipeline::Patch patch;
+    if (info && info->dit.patchSize.size() == 3)
+        patch = {info->dit.patchSize[0], info->dit.patchSize[1], info->dit.patchSize[2]};
     const auto g =
         imageTask
-            ? pipeline::imageToVideoGeometry(r.width, r.height, std::int64_t(r.width) * r.height, r.frameNum)
-            : pipeline::textToVideoGeometry(r.width, r.height, r.task == Task::T2I ? 1 : r.frameNum);
+            ? pipeline::imageToVideoGeometry(r.width, r.height, std::int64_t(r.width) * r.height, r.frameNum,
+                                             patch)
+            : pipeline::textToVideoGeometry(r.width, r.height, r.task == Task::T2I ? 1 : r.frameNum, patch);
     in.seqLen = g.seqLen;
     in.width = g.width;
     in.height = g.height;

@@ -25,7 +25,14 @@ double floorDivide(double a, double b)
     return std::copysign(0.0, a / b);
 }
 
-Geometry textToVideoGeometry(int width, int height, int frames)
+std::int64_t sequenceLength(int latFrames, int latHeight, int latWidth, Patch patch)
+{
+    const double tokens =
+        double(std::int64_t(latHeight) * latWidth) / double(patch.h * patch.w) * double(latFrames);
+    return std::int64_t(std::ceil(tokens));
+}
+
+Geometry textToVideoGeometry(int width, int height, int frames, Patch patch)
 {
     Geometry g;
     g.frames = frames;
@@ -34,26 +41,24 @@ Geometry textToVideoGeometry(int width, int height, int frames)
     g.latWidth = width / kVaeStrideHW;
     g.height = g.latHeight * kVaeStrideHW;
     g.width = g.latWidth * kVaeStrideHW;
-    const double tokens =
-        double(std::int64_t(g.latHeight) * g.latWidth) / double(kPatchHW * kPatchHW) * double(g.latFrames);
-    g.seqLen = std::int64_t(std::ceil(tokens));
+    g.seqLen = sequenceLength(g.latFrames, g.latHeight, g.latWidth, patch);
     return g;
 }
 
-Geometry imageToVideoGeometry(int imageWidth, int imageHeight, std::int64_t maxArea, int frames)
+Geometry imageToVideoGeometry(int imageWidth, int imageHeight, std::int64_t maxArea, int frames, Patch patch)
 {
     Geometry g;
     g.frames = frames;
     const double ratio = double(imageHeight) / double(imageWidth);
-    const auto side = [](double v) {
-        return int(std::nearbyint(floorDivide(floorDivide(v, kVaeStrideHW), kPatchHW) * kPatchHW));
+    const auto side = [](double v, int p) {
+        return int(std::nearbyint(floorDivide(floorDivide(v, kVaeStrideHW), p) * p));
     };
-    g.latHeight = side(std::sqrt(double(maxArea) * ratio));
-    g.latWidth = side(std::sqrt(double(maxArea) / ratio));
+    g.latHeight = side(std::sqrt(double(maxArea) * ratio), patch.h);
+    g.latWidth = side(std::sqrt(double(maxArea) / ratio), patch.w);
     g.height = g.latHeight * kVaeStrideHW;
     g.width = g.latWidth * kVaeStrideHW;
     g.latFrames = (frames - 1) / kVaeStrideT + 1;
-    g.seqLen = std::int64_t(g.latFrames) * g.latHeight * g.latWidth / (kPatchHW * kPatchHW);
+    g.seqLen = std::int64_t(g.latFrames) * g.latHeight * g.latWidth / (patch.h * patch.w);
     return g;
 }
 

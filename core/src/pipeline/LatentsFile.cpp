@@ -115,6 +115,8 @@ std::map<std::string, std::string> denoiseFingerprint(const Request& r, const st
         loras += lora.path.string() + ":" + number(lora.strength) + ";";
     f["loras"] = loras;
     f["image"] = r.image.string();
+    if (r.imageCrop) // only with a crop, so checkpoints of uncropped jobs keep their fingerprint
+        f["image_crop"] = toString(*r.imageCrop);
     f["first_frame"] = r.firstFrame.string();
     f["last_frame"] = r.lastFrame.string();
     f["src_video"] = r.srcVideo.string();

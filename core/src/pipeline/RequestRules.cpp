@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <climits>
 #include <cmath>
 #include <cstdio>
 #include <system_error>
@@ -392,6 +393,15 @@ void validate(const Request& r)
     }
     if (r.task != Task::I2V)
         onlyFor(r.image, "only image-to-video takes an input image");
+    // A crop rectangle only for image-to-video: a first-last-frame video takes its aspect from the whole
+    // first frame and fits the last frame to it, which one rectangle cannot describe.
+    if (r.imageCrop && r.task != Task::I2V)
+        bad(reason::kInputNotForTask,
+            "only image-to-video takes a crop rectangle (task " + toString(r.task) + " takes none)");
+    if (r.imageCrop &&
+        (r.imageCrop->width <= 0 || r.imageCrop->height <= 0 || r.imageCrop->x < 0 || r.imageCrop->y < 0))
+        bad(reason::kImageCrop, "the crop rectangle " + toString(*r.imageCrop) +
+                                    " needs a positive width and height and a non-negative origin");
     if (r.task == Task::T2I && r.frameNum != 1 && r.frameNum != 81)
         bad(reason::kFrameCount,
             "text-to-image makes exactly one frame (frame_num 1), got " + std::to_string(r.frameNum));
@@ -451,6 +461,7 @@ constexpr std::string_view kRequestKeys[] = {
     "shift",
     "guide_scale",
     "image",
+    "image_crop",
     "first_frame",
     "last_frame",
     "src_video",
@@ -587,6 +598,8 @@ std::string toJson(const Request& r)
             o[key] = path.string();
     };
     optionalPath("image", r.image);
+    if (r.imageCrop)
+        o["image_crop"] = {r.imageCrop->x, r.imageCrop->y, r.imageCrop->width, r.imageCrop->height};
     optionalPath("first_frame", r.firstFrame);
     optionalPath("last_frame", r.lastFrame);
     optionalPath("src_video", r.srcVideo);
@@ -696,6 +709,21 @@ Request fromJson(std::string_view text, const std::string& source)
     in.number("shift", r.shift);
     in.number("guide_scale", r.guideScale);
     in.path("image", r.image);
+    if (in.has("image_crop")) {
+        // [x, y, width, height] in pixels of the image as shown
+        const auto& crop = in.at("image_crop");
+        const auto pixels = [](const json& v, std::int64_t least) {
+            return v.is_number_integer() && v.get<std::int64_t>() >= least &&
+                   v.get<std::int64_t>() <= INT_MAX;
+        };
+        if (!crop.is_array() || crop.size() != 4 || !pixels(crop[0], 0) || !pixels(crop[1], 0) ||
+            !pixels(crop[2], 1) || !pixels(crop[3], 1))
+            in.badValue("image_crop", "[x, y, width, height]: four whole numbers of pixels, the origin 0 or "
+                                      "more, the width and height 1 or more (got " +
+                                          crop.dump() + ")");
+        r.imageCrop =
+            ImageCrop{crop[0].get<int>(), crop[1].get<int>(), crop[2].get<int>(), crop[3].get<int>()};
+    }
     in.path("first_frame", r.firstFrame);
     in.path("last_frame", r.lastFrame);
     in.path("src_video", r.srcVideo);
