@@ -19,7 +19,7 @@ packages=(
     qt6-base-dev qt6-multimedia-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools libgl1-mesa-dev libqt6svg6 qt6-image-formats-plugins
     libavcodec-dev libavformat-dev libavutil-dev libswscale-dev ffmpeg
     libopencv-dev libcurl4-openssl-dev libssl-dev ca-certificates libspdlog-dev nlohmann-json3-dev qtkeychain-qt6-dev
-    xvfb xauth
+    xvfb xauth xdotool # gui_xvfb: the real app on a virtual display, driven through its window
     dbus-daemon # test_taskbarprogress: the launcher-entry signal over a private session bus
 )
 

@@ -672,6 +672,31 @@ PhaseResult DemoTrainer::trainVae()
     return result;
 }
 
+namespace {
+
+// The i-th clip of the latent set: encodeLatents() renders it, trainDit() renders it again for its mask.
+std::uint64_t latentClipSeed(std::uint64_t seed, int i)
+{
+    return mixSeed(seed ^ kLatentSalt, std::uint64_t(i));
+}
+
+// The clip's foreground on the latent grid, [1, F', H', W']: 1 where the shape covers any pixel of the cell
+// in the frames the latent frame stands for (frame 0 alone, then groups of the VAE's temporal stride 4).
+torch::Tensor latentForegroundMask(const Clip& clip, int64_t latentFrames, int64_t latentH, int64_t latentW)
+{
+    const auto mask = torch::from_blob(const_cast<std::uint8_t*>(clip.foregroundMask.data()),
+                                       {kClipFrames, kClipHeight, kClipWidth}, torch::kUInt8)
+                          .to(torch::kFloat32);
+    const int64_t stride = (kClipFrames - 1) / (latentFrames - 1);
+    const auto rest =
+        mask.narrow(0, 1, kClipFrames - 1).view({latentFrames - 1, stride, kClipHeight, kClipWidth});
+    const auto frames = torch::cat({mask.narrow(0, 0, 1), std::get<0>(rest.max(1))}); // [F', H, W]
+    const int64_t sh = kClipHeight / latentH, sw = kClipWidth / latentW;
+    return frames.view({latentFrames, latentH, sh, latentW, sw}).amax({2, 4}).unsqueeze(0);
+}
+
+} // namespace
+
 void DemoTrainer::encodeLatents()
 {
     if (fs::exists(latentsFile()))
@@ -682,7 +707,7 @@ void DemoTrainer::encodeLatents()
     std::vector<torch::Tensor> latents;
     std::vector<float> specIndex;
     for (int i = 0; i < m_options.latentClips; ++i) {
-        const auto seed = mixSeed(m_options.seed ^ kLatentSalt, std::uint64_t(i));
+        const auto seed = latentClipSeed(m_options.seed, i);
         // Every combination equally often, the order shuffled by the seed.
         const size_t index = size_t(i) % specs.size();
         latents.push_back(engineVae->encode(clipTensor(renderClip(specs[index], seed))));
@@ -741,6 +766,21 @@ PhaseResult DemoTrainer::trainDit()
     const auto specIndex = AdamW::require(data, "spec_index", latentsFile()).to(torch::kInt64).clone();
     const int64_t count = latents.size(0);
     const int64_t seqLen = latents.size(2) * latents.size(3) * latents.size(4) / (o.ditPatch * o.ditPatch);
+    // Loss weight per latent cell: the shape's cells count ditForegroundWeight times a background cell, so
+    // the few cells that carry the caption's shape and motion are not outweighed by the plain background.
+    torch::Tensor cellWeights;
+    if (o.ditForegroundWeight != 1.0) {
+        const auto& specs = trainingSpecs();
+        std::vector<torch::Tensor> masks;
+        for (int64_t i = 0; i < count; ++i) {
+            const auto spec = specs.at(size_t(specIndex[i].item<int64_t>()));
+            masks.push_back(latentForegroundMask(renderClip(spec, latentClipSeed(o.seed, int(i))),
+                                                 latents.size(2), latents.size(3), latents.size(4)));
+        }
+        cellWeights = 1.0 + (o.ditForegroundWeight - 1.0) * torch::stack(masks);
+        spdlog::info("dit: foreground weight {} on {:.1f} % of the latent cells", o.ditForegroundWeight,
+                     100.0 * torch::stack(masks).mean().item<double>());
+    }
 
     // Frozen text encoder: the exported files through the engine's loader; contexts computed once per
     // caption.
@@ -765,14 +805,14 @@ PhaseResult DemoTrainer::trainDit()
     struct Batch
     {
         std::vector<torch::Tensor> noisy, contexts;
-        torch::Tensor t, target, sigma;
+        torch::Tensor t, target, sigma, weight; // weight: [B, 1, F', H', W'] or undefined
     };
     auto makeBatch = [&](std::uint64_t seed, int size, bool dropout) {
         Batch batch;
         auto gen = generatorFor(seed);
         const auto u = torch::rand({size}, gen, torch::kFloat64);
         batch.sigma = (o.shift * u / (1.0 + (o.shift - 1.0) * u)).to(torch::kFloat32);
-        std::vector<torch::Tensor> targets;
+        std::vector<torch::Tensor> targets, weights;
         for (int b = 0; b < size; ++b) {
             const auto pick = mixSeed(seed, std::uint64_t(b));
             const int64_t index = int64_t(pick % std::uint64_t(count));
@@ -781,12 +821,16 @@ PhaseResult DemoTrainer::trainDit()
             const double sigma = batch.sigma[b].item<double>();
             batch.noisy.push_back((1.0 - sigma) * x0 + sigma * eps);
             targets.push_back(eps - x0);
+            if (cellWeights.defined())
+                weights.push_back(cellWeights[index]);
             const bool drop = dropout && double((pick >> 20) % 10000) / 10000.0 < o.captionDropout;
             batch.contexts.push_back(
                 drop ? m_impl->negativeContext
                      : context(int(specIndex[index].item<int64_t>()), int((pick >> 40) & 1)));
         }
         batch.target = torch::stack(targets);
+        if (!weights.empty())
+            batch.weight = torch::stack(weights);
         batch.t = batch.sigma * 1000.0;
         return batch;
     };
@@ -830,7 +874,10 @@ PhaseResult DemoTrainer::trainDit()
     while (step < stopAt) {
         const Batch batch = makeBatch(mixSeed(o.seed ^ kDitSalt, std::uint64_t(step)), o.ditBatch, true);
         const auto out = torch::stack(model->forward(batch.noisy, batch.t, batch.contexts, seqLen));
-        const auto perSample = (out - batch.target).pow(2).mean({1, 2, 3, 4});
+        const auto squared = (out - batch.target).pow(2);
+        const auto perSample = batch.weight.defined() ? (squared * batch.weight).mean({1, 2, 3, 4}) /
+                                                            batch.weight.mean({1, 2, 3, 4})
+                                                      : squared.mean({1, 2, 3, 4});
         const auto loss = perSample.mean();
         adam.zeroGrad();
         loss.backward();

@@ -48,6 +48,8 @@ struct TrainOptions
     double ditLr = 1e-3;
     int ditWarmup = 200;
     double emaDecay = 0.998;
+    // Loss weight of the latent cells the shape covers, relative to background cells (1: plain mean).
+    double ditForegroundWeight = 1.0;
     double captionDropout = 0.1; // replaced by the official default negative prompt
     double shift = 3.0;          // sigma = shift*u / (1 + (shift-1)*u), as the sampler's shift
     int sampleSteps = 10;        // demo.json: the sampling settings front ends force

@@ -17,12 +17,14 @@ void usage()
         << "usage: wan-train [--work DIR] [--export DIR] [--resume] [--seed N] [--threads N]\n"
            "                 [--vae-steps N] [--vae-batch N] [--latent-clips N] [--dit-steps N]\n"
            "                 [--dit-batch N] [--checkpoint-minutes M] [--sample-steps N]\n"
-           "                 [--guide-scale G] [--dit-patch P] [--text-and-vae-from DIR]\n"
+           "                 [--guide-scale G] [--dit-patch P] [--dit-foreground-weight W]\n"
+           "                 [--text-and-vae-from DIR]\n"
            "                 [--write-demo-info]\n"
            "  --work DIR   checkpoints, latents, curves.tsv (default ~/.cache/wan-studio/demo-train)\n"
            "  --export DIR the model folder (default <work>/model)\n"
            "  --resume     continue from the checkpoints in the work folder\n"
            "  --dit-patch P  the DiT's spatial patch in latent cells (default 2, as the official models)\n"
+           "  --dit-foreground-weight W  loss weight of the shape's latent cells (default 1: plain mean)\n"
            "  --text-and-vae-from DIR  take the tokenizer, text encoder and VAE of a finished demo model\n"
            "               folder and train only the DiT\n"
            "  --write-demo-info  only (re)write demo.json into the model folder\n";
@@ -68,6 +70,8 @@ int main(int argc, char** argv)
                 options.ditBatch = number();
             else if (arg == "--dit-patch")
                 options.ditPatch = number();
+            else if (arg == "--dit-foreground-weight")
+                options.ditForegroundWeight = std::stod(value());
             else if (arg == "--text-and-vae-from")
                 options.textAndVaeFrom = value();
             else if (arg == "--sample-steps")

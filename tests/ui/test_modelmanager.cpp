@@ -7,6 +7,7 @@
 #include "SecretStore.h"
 #include "support/FakeHubServer.h"
 
+#include <QApplication>
 #include <QDir>
 #include <QLabel>
 #include <QLineEdit>
@@ -285,7 +286,10 @@ private Q_SLOTS:
         QSignalSpy chosen(&wizard, &FirstRunWizard::folderChosen);
         int modes = 0;
         connect(&wizard, &FirstRunWizard::memoryModeChosen, this, [&modes] { ++modes; });
-        wizard.demoButton()->click();
+        // Return picks the recommendation: the demo button holds the focus (not the first button).
+        QVERIFY(QTest::qWaitForWindowActive(&wizard));
+        QCOMPARE(QApplication::focusWidget(), static_cast<QWidget*>(wizard.demoButton()));
+        QTest::keyClick(QApplication::focusWidget(), Qt::Key_Return);
         QCOMPARE(modes, 0); // the demo model fits anywhere: the user's memory setting stays
         QCOMPARE(chosen.size(), 1);
         QCOMPARE(chosen.first().first().toString(), demo);

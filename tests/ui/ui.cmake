@@ -170,3 +170,12 @@ if(TARGET wanui_engine AND TARGET wan_media)
     target_compile_definitions(test_queuekill PRIVATE QUEUE_HEADLESS_PATH="$<TARGET_FILE:queue_headless>")
     add_dependencies(test_queuekill queue_headless)
 endif()
+
+# The real application in a real window on a virtual X display, driven through the keyboard (xdotool): a fresh
+# profile, the welcome dialog's recommendation (the built-in demo model), a job from the example prompt, quit;
+# the video and queue.json are checked and a screenshot kept.
+if(TARGET wan-studio)
+    add_test(NAME test_app_xvfb COMMAND bash ${PROJECT_SOURCE_DIR}/tests/scripts/xvfb_app_check.sh
+        ${CMAKE_BINARY_DIR} ${CMAKE_BINARY_DIR}/screenshots/app_xvfb_first_run.png)
+    set_tests_properties(test_app_xvfb PROPERTIES LABELS model TIMEOUT 180)
+endif()

@@ -112,10 +112,12 @@ void FirstRunWizard::setMachine(const MachineInfo& machine)
     m_download->setText(m_recommendation->choice == SetupChoice::Demo ? tr("Download %1 anyway").arg(title)
                                                                       : tr("Download %1").arg(title));
     m_download->setEnabled(set != nullptr);
-    if (m_recommendation->choice == SetupChoice::Demo)
-        m_demo->setDefault(true);
-    else
-        m_download->setDefault(true);
+    // The recommended button is the default and holds the focus: Return picks the recommendation (an
+    // auto-default button with focus would otherwise take Return for itself, e.g. "I already have the
+    // files").
+    QPushButton* recommended = m_recommendation->choice == SetupChoice::Demo ? m_demo : m_download;
+    recommended->setDefault(true);
+    recommended->setFocus(Qt::OtherFocusReason);
     layout()->activate(); // the labels' new heights before the next paint
     Q_EMIT probed();
 }

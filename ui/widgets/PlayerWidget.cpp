@@ -10,6 +10,7 @@
 #include <QPushButton>
 #include <QSlider>
 #include <QStackedWidget>
+#include <QStyle>
 #include <QUrl>
 #include <QVBoxLayout>
 #include <QVideoFrame>
@@ -39,8 +40,9 @@ PlayerWidget::PlayerWidget(QWidget* parent) : QWidget(parent)
     m_player->setVideoOutput(m_video);
 
     m_play = new QPushButton(this);
-    m_back = new QPushButton(QStringLiteral("⏮"), this);
-    m_forward = new QPushButton(QStringLiteral("⏭"), this);
+    // The style's drawn icons, not media glyphs that many fonts lack (they showed as empty boxes).
+    m_back = new QPushButton(style()->standardIcon(QStyle::SP_MediaSkipBackward), QString(), this);
+    m_forward = new QPushButton(style()->standardIcon(QStyle::SP_MediaSkipForward), QString(), this);
     m_scrubber = new QSlider(Qt::Horizontal, this);
     m_frameLabel = new QLabel(this);
     m_loop = new QCheckBox(this);
@@ -211,7 +213,9 @@ void PlayerWidget::retranslate()
     updatePlayButton();
     m_loop->setText(tr("Loop"));
     m_back->setToolTip(tr("Previous frame"));
+    m_back->setAccessibleName(tr("Previous frame"));
     m_forward->setToolTip(tr("Next frame"));
+    m_forward->setAccessibleName(tr("Next frame"));
     m_continue->setText(tr("Continue from last frame"));
     m_continue->setToolTip(tr("Start a new image-to-video job on this clip's last frame"));
     m_bridge->setText(tr("Bridge two clips…"));
