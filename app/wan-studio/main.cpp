@@ -14,6 +14,7 @@
 #include "SettingsDialog.h"
 #include "SingleInstance.h"
 #include "StalePartials.h"
+#include "SystemColorScheme.h"
 #include "Theme.h"
 #include "wan/Devices.h"
 #include "wan/Request.h"
@@ -146,6 +147,8 @@ int main(int argc, char** argv)
     translations.install(settings.value(QLatin1String(wan::ui::settings_keys::kLanguage)).toString());
     wan::ui::applyTheme(wan::ui::themeChoiceFromName(
         settings.value(QLatin1String(wan::ui::theme_settings_keys::kTheme)).toString()));
+    // "Follow the system" also follows a switch between light and dark while the app runs.
+    wan::ui::followDesktopColorScheme(new wan::ui::SystemColorScheme(&app));
 
     const QString dataDir = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
     // One instance per data folder: two would both rewrite queue.json and run the same jobs. A second start

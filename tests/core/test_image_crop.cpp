@@ -12,6 +12,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <algorithm>
+
 #include <filesystem>
 
 using namespace wan;
@@ -274,7 +276,14 @@ void TestImageCrop::rectangleOutsideTheImageIsRefused()
     QVERIFY(out.isValid());
     Request r = fixtureRequest(out.path().toStdString());
     r.imageCrop = ImageCrop{40, 8, 48, 40}; // 40 + 48 > 80
-    const Result result = m_engine.run(r);
+    // A fresh engine: the refusal comes before any model is loaded (no Loading stage reported).
+    Engine fresh;
+    std::vector<Stage> stages;
+    Callbacks callbacks;
+    callbacks.onProgress = [&stages](const Progress& p) { stages.push_back(p.stage); };
+    const Result result = fresh.run(r, callbacks);
+    QVERIFY2(std::find(stages.begin(), stages.end(), Stage::Loading) == stages.end(),
+             "the crop was checked only after the models started loading");
     QCOMPARE(int(result.status), int(JobStatus::Failed));
     QCOMPARE(int(result.errorKind), int(ErrorKind::InvalidArgument));
     QCOMPARE(result.errorReason, std::string(reason::kImageCrop));

@@ -108,6 +108,7 @@ private Q_SLOTS:
     void exifRotatedJpegIsFramedUpright();
     void dropZoneOpensEditorAndShowsCrop();
     void requestRoundTrip();
+    void cropRefitsToANewSize();
     void screenshot();
 };
 
@@ -455,6 +456,68 @@ void TestFramingDialog::requestRoundTrip()
     // No crop: none in the request, none written.
     form.imageDropZone()->setCrop(std::nullopt);
     QVERIFY(wan::toJson(form.request()).find("image_crop") == std::string::npos);
+}
+
+void TestFramingDialog::cropRefitsToANewSize()
+{
+    QTemporaryDir dir;
+    ImageDropZone zone(dir.filePath(QStringLiteral("stash")));
+    zone.setFramingEnabled(true);
+    zone.setTargetSize({832, 480});
+    QVERIFY(zone.setImageFile(savePicture(dir, QStringLiteral("a.png"), quarters({1600, 1200}))));
+    FramingBox box({1600, 1200}, {832, 480});
+    box.setWidth(900);
+    box.moveCenterTo({700, 500});
+    const QRect landscape = box.rect();
+    zone.setCrop(landscape);
+    QCOMPARE(zone.crop(), std::optional<QRect>(landscape));
+    QSignalSpy cropped(&zone, &ImageDropZone::cropChanged);
+
+    zone.setTargetSize({832, 480}); // the same size: the framing stays as it is
+    QCOMPARE(cropped.count(), 0);
+    QCOMPARE(zone.crop(), std::optional<QRect>(landscape));
+
+    // Portrait: a box of the new aspect about the same centre and area.
+    zone.setTargetSize({480, 832});
+    QCOMPARE(cropped.count(), 1);
+    const QRect portrait = *zone.crop();
+    QVERIFY(QRect(0, 0, 1600, 1200).contains(portrait));
+    QVERIFY2(std::abs(double(portrait.width()) / portrait.height() - 480.0 / 832.0) < 0.01,
+             qPrintable(QStringLiteral("%1x%2").arg(portrait.width()).arg(portrait.height())));
+    QVERIFY((QRectF(portrait).center() - QRectF(landscape).center()).manhattanLength() <= 4.0);
+    const double areaRatio =
+        double(portrait.width()) * portrait.height() / (double(landscape.width()) * landscape.height());
+    QVERIFY2(areaRatio > 0.97 && areaRatio < 1.03, qPrintable(QString::number(areaRatio)));
+    const QSize out = zone.outputSize();
+    QCOMPARE(out, i2vOutputSize(portrait.size(), 480 * 832));
+    QVERIFY2(std::abs(out.width() - 480) <= 16 && std::abs(out.height() - 832) <= 16,
+             qPrintable(QStringLiteral("%1x%2").arg(out.width()).arg(out.height())));
+    QVERIFY2(zone.message().contains(QStringLiteral("Video: %1×%2 from a crop of %3×%4")
+                                         .arg(out.width())
+                                         .arg(out.height())
+                                         .arg(portrait.width())
+                                         .arg(portrait.height())),
+             qPrintable(zone.message()));
+
+    // Back to landscape: about the first box again.
+    zone.setTargetSize({832, 480});
+    QCOMPARE(cropped.count(), 2);
+    const QRect again = *zone.crop();
+    QVERIFY2(std::abs(again.width() - landscape.width()) <= 16 &&
+                 (QRectF(again).center() - QRectF(landscape).center()).manhattanLength() <= 8.0,
+             qPrintable(QStringLiteral("%1,%2 %3x%4")
+                            .arg(again.x())
+                            .arg(again.y())
+                            .arg(again.width())
+                            .arg(again.height())));
+
+    // A box near the edge grows inside the image, never past it.
+    FramingBox edge({1600, 1200}, {832, 480});
+    edge.setWidth(1600);
+    zone.setCrop(edge.rect());
+    zone.setTargetSize({720, 1280});
+    QVERIFY(QRect(0, 0, 1600, 1200).contains(*zone.crop()));
+    QCOMPARE(zone.crop()->height(), 1200);
 }
 
 void TestFramingDialog::screenshot()

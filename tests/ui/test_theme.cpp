@@ -1,22 +1,36 @@
 // Light and dark: the semantic colours read on either palette (light shades on dark, dark on light), the
-// theme choice is saved and applied through View → Theme, and a screenshot of the main window in the dark
-// theme.
+// theme choice is saved and applied through View → Theme, "Follow the system" follows the desktop portal's
+// colour scheme while the app runs (a fake portal on a private session bus), and a screenshot of the main
+// window in the dark theme.
 #include "FakeJobRunner.h"
 #include "InferenceBridge.h"
 #include "MainWindow.h"
+#include "PrivateBus.h"
 #include "QueueRunner.h"
 #include "QueueStore.h"
 #include "RenderQueueModel.h"
+#include "SemanticStyle.h"
+#include "SystemColorScheme.h"
 #include "Theme.h"
 #include "ViewMenu.h"
 
 #include <QAction>
 #include <QApplication>
 #include <QDir>
+#include <QLabel>
 #include <QMenuBar>
+#include <QScopeGuard>
 #include <QSettings>
+#include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
+
+#if WAN_UI_HAS_DBUS
+#include <QDBusConnection>
+#include <QDBusError>
+#include <QDBusMessage>
+#include <QDBusVariant>
+#endif
 
 using namespace wan::ui;
 using wan::ui::test::fakeRunnerFactory;
@@ -24,12 +38,68 @@ using wan::ui::test::FakeRunnerLog;
 
 Q_DECLARE_METATYPE(wan::ui::SemanticColor)
 
+#if WAN_UI_HAS_DBUS
+namespace {
+
+// The desktop portal's Settings interface as GNOME's and KDE's portals offer it (version 2: ReadOne).
+class FakePortal final : public QObject
+{
+    Q_OBJECT
+    Q_CLASSINFO("D-Bus Interface", "org.freedesktop.portal.Settings")
+
+public:
+    uint value = 1;
+    int reads = 0;
+
+public Q_SLOTS:
+    QDBusVariant ReadOne(const QString& group, const QString& key)
+    {
+        ++reads;
+        if (group == QLatin1String(SystemColorScheme::kAppearance) &&
+            key == QLatin1String(SystemColorScheme::kColorSchemeKey))
+            return QDBusVariant(value);
+        return QDBusVariant(QString());
+    }
+};
+
+// A version 1 portal: Read only, its value wrapped in one more variant.
+class OldPortal final : public QObject
+{
+    Q_OBJECT
+    Q_CLASSINFO("D-Bus Interface", "org.freedesktop.portal.Settings")
+
+public:
+    uint value = 2;
+
+public Q_SLOTS:
+    QDBusVariant Read(const QString&, const QString&)
+    {
+        return QDBusVariant(QVariant::fromValue(QDBusVariant(value)));
+    }
+};
+
+void sendSettingChanged(QDBusConnection& bus, const QString& group, const QString& key, const QVariant& value)
+{
+    QDBusMessage signal = QDBusMessage::createSignal(QLatin1String(SystemColorScheme::kPortalPath),
+                                                     QLatin1String(SystemColorScheme::kSettingsInterface),
+                                                     QStringLiteral("SettingChanged"));
+    signal << group << key << QVariant::fromValue(QDBusVariant(value));
+    QVERIFY(bus.send(signal));
+}
+
+} // namespace
+#endif
+
 class TestTheme final : public QObject
 {
     Q_OBJECT
 
 private Q_SLOTS:
-    void cleanup() { applyTheme(ThemeChoice::Light, lightPalette()); }
+    void cleanup()
+    {
+        setSystemColorScheme(ColorScheme::Unknown);
+        applyTheme(ThemeChoice::Light, lightPalette());
+    }
     void choiceNames();
     void palettesAreWhatTheySay();
     void semanticColoursRead_data();
@@ -37,6 +107,11 @@ private Q_SLOTS:
     void systemFollowsThePalette();
     void viewMenuSavesAndApplies();
     void mainWindowDark();
+    void portalValues();
+    void reportedSchemeDecides();
+    void followsThePortalWhileRunning();
+    void oldPortalAndNoPortal();
+    void semanticStylesFollowASwitch();
 };
 
 void TestTheme::choiceNames()
@@ -158,6 +233,173 @@ void TestTheme::mainWindowDark()
     const QString shots = QStringLiteral(WAN_UI_TEST_OUTPUT_DIR);
     QDir().mkpath(shots);
     QVERIFY(shot.save(QDir(shots).filePath(QStringLiteral("main_dark.png"))));
+}
+
+void TestTheme::portalValues()
+{
+    QCOMPARE(colorSchemeFromPortal(QVariant(uint(1))), ColorScheme::Dark);
+    QCOMPARE(colorSchemeFromPortal(QVariant(uint(2))), ColorScheme::Light);
+    QCOMPARE(colorSchemeFromPortal(QVariant(uint(0))), ColorScheme::Unknown);
+    QCOMPARE(colorSchemeFromPortal(QVariant(uint(7))), ColorScheme::Unknown);
+    QCOMPARE(colorSchemeFromPortal(QVariant(QStringLiteral("dark"))), ColorScheme::Unknown);
+    QCOMPARE(colorSchemeFromPortal(QVariant()), ColorScheme::Unknown);
+#if WAN_UI_HAS_DBUS
+    const auto nested = QVariant::fromValue(QDBusVariant(QVariant::fromValue(QDBusVariant(uint(1)))));
+    QCOMPARE(colorSchemeFromPortal(nested), ColorScheme::Dark);
+#endif
+}
+
+void TestTheme::reportedSchemeDecides()
+{
+    // A light system palette with the desktop asking for dark (a style that ignores the scheme): dark.
+    QVERIFY(isDarkPalette(paletteFor(ThemeChoice::System, lightPalette(), ColorScheme::Dark)));
+    // A dark system palette with the desktop asking for light: light.
+    QVERIFY(!isDarkPalette(paletteFor(ThemeChoice::System, darkPalette(), ColorScheme::Light)));
+    // A palette that already matches is kept as it is.
+    QPalette light = lightPalette();
+    light.setColor(QPalette::Highlight, QColor(0x12, 0x34, 0x56));
+    QCOMPARE(paletteFor(ThemeChoice::System, light, ColorScheme::Light), light);
+    // The user's explicit choice wins over the desktop.
+    QVERIFY(!isDarkPalette(paletteFor(ThemeChoice::Light, lightPalette(), ColorScheme::Dark)));
+    QVERIFY(isDarkPalette(paletteFor(ThemeChoice::Dark, lightPalette(), ColorScheme::Light)));
+
+    // Applied: a switch re-applies System over the same system palette, and leaves an explicit choice alone.
+    applyTheme(ThemeChoice::System, light);
+    QVERIFY(setSystemColorScheme(ColorScheme::Dark));
+    QVERIFY(isDarkPalette(QApplication::palette()));
+    QVERIFY(!setSystemColorScheme(ColorScheme::Dark)); // no change, no re-apply
+    QVERIFY(setSystemColorScheme(ColorScheme::Light));
+    QCOMPARE(QApplication::palette().color(QPalette::Highlight), QColor(0x12, 0x34, 0x56));
+    applyTheme(ThemeChoice::Dark, light);
+    QVERIFY(!setSystemColorScheme(ColorScheme::Light));
+    QVERIFY(!setSystemColorScheme(ColorScheme::Dark));
+    QVERIFY(isDarkPalette(QApplication::palette()));
+    QCOMPARE(appliedThemeChoice(), ThemeChoice::Dark);
+}
+
+void TestTheme::followsThePortalWhileRunning()
+{
+#if !WAN_UI_HAS_DBUS
+    QSKIP("built without Qt D-Bus: the desktop's scheme is read at start only");
+#else
+    wan::ui::test::PrivateBus bus;
+    QVERIFY2(!bus.address().isEmpty(),
+             "no private session bus: dbus-daemon is missing (bash installer/bootstrap.sh installs it)");
+    QDBusConnection portalBus = QDBusConnection::connectToBus(bus.address(), QStringLiteral("theme-portal"));
+    QDBusConnection appBus = QDBusConnection::connectToBus(bus.address(), QStringLiteral("theme-app"));
+    const auto disconnect = qScopeGuard([] {
+        QDBusConnection::disconnectFromBus(QStringLiteral("theme-portal"));
+        QDBusConnection::disconnectFromBus(QStringLiteral("theme-app"));
+    });
+    QVERIFY2(portalBus.isConnected(), qPrintable(portalBus.lastError().message()));
+    FakePortal portal;
+    QVERIFY(portalBus.registerService(QLatin1String(SystemColorScheme::kPortalService)));
+    QVERIFY(portalBus.registerObject(QLatin1String(SystemColorScheme::kPortalPath), &portal,
+                                     QDBusConnection::ExportAllSlots));
+
+    // "Follow the system" on a light system palette; the desktop says dark at start.
+    applyTheme(ThemeChoice::System, lightPalette());
+    QVERIFY(!isDarkPalette(QApplication::palette()));
+    SystemColorScheme watcher(appBus);
+    followDesktopColorScheme(&watcher);
+    QTRY_COMPARE_WITH_TIMEOUT(watcher.scheme(), ColorScheme::Dark, 5000);
+    QCOMPARE(portal.reads, 1);
+    QVERIFY(isDarkPalette(QApplication::palette()));
+
+    // The user switches the desktop to light, then back to dark: the app follows each time.
+    sendSettingChanged(portalBus, QLatin1String(SystemColorScheme::kAppearance),
+                       QLatin1String(SystemColorScheme::kColorSchemeKey), uint(2));
+    QTRY_COMPARE_WITH_TIMEOUT(watcher.scheme(), ColorScheme::Light, 5000);
+    QCOMPARE(QApplication::palette(), lightPalette());
+    sendSettingChanged(portalBus, QLatin1String(SystemColorScheme::kAppearance),
+                       QLatin1String(SystemColorScheme::kColorSchemeKey), uint(1));
+    QTRY_VERIFY_WITH_TIMEOUT(isDarkPalette(QApplication::palette()), 5000);
+
+    // Other settings on the same signal change nothing.
+    QSignalSpy changed(&watcher, &SystemColorScheme::changed);
+    sendSettingChanged(portalBus, QStringLiteral("org.gnome.desktop.interface"), QStringLiteral("gtk-theme"),
+                       QStringLiteral("Adwaita"));
+    sendSettingChanged(portalBus, QLatin1String(SystemColorScheme::kAppearance),
+                       QStringLiteral("accent-color"), uint(2));
+    QTest::qWait(300);
+    QCOMPARE(changed.size(), 0);
+    QVERIFY(isDarkPalette(QApplication::palette()));
+
+    // An explicit choice is kept whatever the desktop says.
+    applyTheme(ThemeChoice::Light, lightPalette());
+    sendSettingChanged(portalBus, QLatin1String(SystemColorScheme::kAppearance),
+                       QLatin1String(SystemColorScheme::kColorSchemeKey), uint(0));
+    QTRY_COMPARE_WITH_TIMEOUT(watcher.scheme(), ColorScheme::Unknown, 5000);
+    sendSettingChanged(portalBus, QLatin1String(SystemColorScheme::kAppearance),
+                       QLatin1String(SystemColorScheme::kColorSchemeKey), uint(1));
+    QTRY_COMPARE_WITH_TIMEOUT(watcher.scheme(), ColorScheme::Dark, 5000);
+    QVERIFY(!isDarkPalette(QApplication::palette()));
+    // Back to "Follow the system" through the View menu: the desktop's dark is taken at once.
+    QTemporaryDir dir;
+    QSettings settings(QDir(dir.path()).filePath(QStringLiteral("settings.ini")), QSettings::IniFormat);
+    ViewMenu menu(&settings);
+    menu.themeAction(ThemeChoice::System)->trigger();
+    QVERIFY(isDarkPalette(QApplication::palette()));
+#endif
+}
+
+void TestTheme::oldPortalAndNoPortal()
+{
+#if !WAN_UI_HAS_DBUS
+    QSKIP("built without Qt D-Bus: the desktop's scheme is read at start only");
+#else
+    wan::ui::test::PrivateBus bus;
+    QVERIFY2(!bus.address().isEmpty(),
+             "no private session bus: dbus-daemon is missing (bash installer/bootstrap.sh installs it)");
+    QDBusConnection appBus = QDBusConnection::connectToBus(bus.address(), QStringLiteral("theme-app2"));
+    QDBusConnection portalBus = QDBusConnection::connectToBus(bus.address(), QStringLiteral("theme-portal2"));
+    const auto disconnect = qScopeGuard([] {
+        QDBusConnection::disconnectFromBus(QStringLiteral("theme-app2"));
+        QDBusConnection::disconnectFromBus(QStringLiteral("theme-portal2"));
+    });
+    applyTheme(ThemeChoice::System, darkPalette());
+    {
+        // No portal on the bus: nothing reported, the palette stays the system's.
+        SystemColorScheme watcher(appBus);
+        followDesktopColorScheme(&watcher);
+        QSignalSpy changed(&watcher, &SystemColorScheme::changed);
+        QTest::qWait(500);
+        QCOMPARE(changed.size(), 0);
+        QCOMPARE(watcher.scheme(), ColorScheme::Unknown);
+        QVERIFY(isDarkPalette(QApplication::palette()));
+    }
+    // A version 1 portal (Read, a variant in a variant) saying light.
+    OldPortal portal;
+    QVERIFY(portalBus.registerService(QLatin1String(SystemColorScheme::kPortalService)));
+    QVERIFY(portalBus.registerObject(QLatin1String(SystemColorScheme::kPortalPath), &portal,
+                                     QDBusConnection::ExportAllSlots));
+    SystemColorScheme watcher(appBus);
+    followDesktopColorScheme(&watcher);
+    QTRY_COMPARE_WITH_TIMEOUT(watcher.scheme(), ColorScheme::Light, 5000);
+    QCOMPARE(QApplication::palette(), lightPalette());
+#endif
+}
+
+void TestTheme::semanticStylesFollowASwitch()
+{
+    applyTheme(ThemeChoice::Light, lightPalette());
+    QLabel error, count, plain;
+    setSemanticStyle(&error, SemanticColor::Error);
+    setSemanticStyle(&count, SemanticColor::Warning, QStringLiteral("font-weight: bold;"));
+    setSemanticStyle(&plain, SemanticColor::Ok);
+    setSemanticStyle(&plain, std::nullopt);
+    const QString lightError = semanticColor(SemanticColor::Error, lightPalette()).name();
+    const QString darkError = semanticColor(SemanticColor::Error, darkPalette()).name();
+    QVERIFY(lightError != darkError);
+    QVERIFY2(error.styleSheet().contains(lightError), qPrintable(error.styleSheet()));
+    // A switch while the app runs: each styled widget gets the shade for the new palette.
+    applyTheme(ThemeChoice::Dark, lightPalette());
+    QVERIFY2(error.styleSheet().contains(darkError), qPrintable(error.styleSheet()));
+    QVERIFY(count.styleSheet().contains(semanticColor(SemanticColor::Warning, darkPalette()).name()));
+    QVERIFY(count.styleSheet().contains(QStringLiteral("font-weight: bold;")));
+    QVERIFY(plain.styleSheet().isEmpty());
+    applyTheme(ThemeChoice::Light, lightPalette());
+    QVERIFY(error.styleSheet().contains(lightError));
 }
 
 int main(int argc, char** argv)

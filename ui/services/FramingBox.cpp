@@ -109,6 +109,18 @@ void FramingBox::setRect(const QRect& rect)
     place(QRectF(rect).center(), rect.width());
 }
 
+QRect FramingBox::refit(QSize image, const QRect& crop, QSize target)
+{
+    FramingBox box(image, target);
+    box.setRect(crop);
+    if (box.rect() == crop || crop.isEmpty() || target.isEmpty())
+        return box.rect();
+    const double aspect = double(target.width()) / double(target.height());
+    const double area = double(crop.width()) * double(crop.height());
+    box.place(QRectF(crop).center(), int(std::lround(std::sqrt(area * aspect))));
+    return box.rect();
+}
+
 void FramingBox::place(QPointF center, int width)
 {
     if (m_maxWidth <= 0)

@@ -40,6 +40,10 @@ public:
     // A saved crop: its centre and width, in this box's aspect (a crop of another aspect is refitted).
     void setRect(const QRect& rect);
 
+    // `crop` for a newly chosen size `target`: unchanged when the box already holds it in that aspect, else a
+    // box of the new aspect about the same centre and of about the same area (as large as the image allows).
+    static QRect refit(QSize image, const QRect& crop, QSize target);
+
 private:
     int heightFor(int width) const;
     void place(QPointF center, int width);

@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 
 #include <cmath>
+#include <optional>
 
 namespace wan::ui {
 
@@ -36,8 +37,10 @@ bool isDarkPalette(const QPalette& palette)
     return palette.color(QPalette::Window).lightness() < palette.color(QPalette::WindowText).lightness();
 }
 
-bool systemPrefersDark(const QPalette& systemPalette)
+bool systemPrefersDark(const QPalette& systemPalette, ColorScheme reported)
 {
+    if (reported != ColorScheme::Unknown)
+        return reported == ColorScheme::Dark;
 #if QT_VERSION >= QT_VERSION_CHECK(6, 5, 0)
     if (const QStyleHints* hints = QGuiApplication::styleHints()) {
         if (hints->colorScheme() != Qt::ColorScheme::Unknown)
@@ -106,7 +109,7 @@ QPalette darkPalette()
                        QColor(0x7c, 0xb7, 0xff), QColor(0x7a, 0x7a, 0x80));
 }
 
-QPalette paletteFor(ThemeChoice choice, const QPalette& systemPalette)
+QPalette paletteFor(ThemeChoice choice, const QPalette& systemPalette, ColorScheme reported)
 {
     switch (choice) {
     case ThemeChoice::Light:
@@ -116,8 +119,11 @@ QPalette paletteFor(ThemeChoice choice, const QPalette& systemPalette)
     case ThemeChoice::System:
         break;
     }
-    if (systemPrefersDark(systemPalette) && !isDarkPalette(systemPalette))
+    const bool dark = systemPrefersDark(systemPalette, reported);
+    if (dark && !isDarkPalette(systemPalette))
         return darkPalette();
+    if (!dark && isDarkPalette(systemPalette))
+        return lightPalette();
     return systemPalette;
 }
 
@@ -156,19 +162,65 @@ double contrastRatio(const QColor& a, const QColor& b)
     return (std::max(la, lb) + 0.05) / (std::min(la, lb) + 0.05);
 }
 
+namespace {
+
+// The theme as applied: the choice, the system palette it was applied over and the desktop's scheme.
+struct AppliedTheme
+{
+    ThemeChoice choice = ThemeChoice::System;
+    std::optional<QPalette> startPalette;  // the application's palette before the first applyTheme(choice)
+    std::optional<QPalette> systemPalette; // the one the last applyTheme used
+    ColorScheme reported = ColorScheme::Unknown;
+};
+
+AppliedTheme& applied()
+{
+    static AppliedTheme theme;
+    return theme;
+}
+
+} // namespace
+
 void applyTheme(ThemeChoice choice)
 {
-    // The palette the application started with, before any theme replaced it.
-    static const QPalette systemPalette = QGuiApplication::palette();
-    applyTheme(choice, systemPalette);
+    auto& theme = applied();
+    if (!theme.startPalette)
+        theme.startPalette = QGuiApplication::palette();
+    applyTheme(choice, *theme.startPalette);
 }
 
 void applyTheme(ThemeChoice choice, const QPalette& systemPalette)
 {
-    const QPalette palette = paletteFor(choice, systemPalette);
+    auto& theme = applied();
+    theme.choice = choice;
+    theme.systemPalette = systemPalette;
+    const QPalette palette = paletteFor(choice, systemPalette, theme.reported);
     spdlog::info("Theme: {} ({})", themeChoiceName(choice).toStdString(),
                  isDarkPalette(palette) ? "dark" : "light");
     QGuiApplication::setPalette(palette);
+}
+
+ThemeChoice appliedThemeChoice()
+{
+    return applied().choice;
+}
+
+bool setSystemColorScheme(ColorScheme scheme)
+{
+    auto& theme = applied();
+    if (theme.reported == scheme)
+        return false;
+    theme.reported = scheme;
+    if (theme.choice != ThemeChoice::System || !theme.systemPalette)
+        return false;
+    const QPalette before = QGuiApplication::palette();
+    applyTheme(ThemeChoice::System, *theme.systemPalette);
+    return QGuiApplication::palette() != before;
+}
+
+ColorScheme systemColorScheme()
+{
+    return applied().reported;
 }
 
 } // namespace wan::ui

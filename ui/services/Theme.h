@@ -20,17 +20,26 @@ enum class ThemeChoice
 QString themeChoiceName(ThemeChoice choice);
 ThemeChoice themeChoiceFromName(const QString& name);
 
+// What the desktop says it prefers (SystemColorScheme watches it while the app runs).
+enum class ColorScheme
+{
+    Unknown = 0,
+    Dark,
+    Light
+};
+
 // Whether a palette is a dark one: light text on a dark window.
 bool isDarkPalette(const QPalette& palette);
-// Whether the system asks for dark: its colour scheme where this Qt reports one (6.5+), else the lightness
-// of `systemPalette`'s window.
-bool systemPrefersDark(const QPalette& systemPalette);
+// Whether the system asks for dark: `reported` when known, else Qt's colour scheme where this Qt has one
+// (6.5+), else the lightness of `systemPalette`'s window.
+bool systemPrefersDark(const QPalette& systemPalette, ColorScheme reported = ColorScheme::Unknown);
 
 QPalette lightPalette();
 QPalette darkPalette();
-// The palette for `choice`: `systemPalette` itself for System (or the dark one when the system asks for
-// dark but its palette is light, as with styles that ignore the scheme).
-QPalette paletteFor(ThemeChoice choice, const QPalette& systemPalette);
+// The palette for `choice`: `systemPalette` itself for System, or the dark (light) one when the system asks
+// for dark (light) but its palette is the other, as with styles that ignore the scheme.
+QPalette paletteFor(ThemeChoice choice, const QPalette& systemPalette,
+                    ColorScheme reported = ColorScheme::Unknown);
 
 enum class SemanticColor
 {
@@ -50,10 +59,18 @@ QString semanticHtml(SemanticColor role, const QString& html);
 // The contrast ratio of two colours (WCAG, 1..21).
 double contrastRatio(const QColor& a, const QColor& b);
 
-// Makes `choice` the application's palette; `systemPalette` is the one the app started with.
+// Makes `choice` the application's palette; `systemPalette` is the one the app started with. The desktop's
+// reported scheme (setSystemColorScheme) is taken into account for System.
 void applyTheme(ThemeChoice choice, const QPalette& systemPalette);
 // The same with the palette the application had before the first call.
 void applyTheme(ThemeChoice choice);
+// The choice applied last (System before any).
+ThemeChoice appliedThemeChoice();
+
+// The desktop's scheme changed (or was first learnt): with System applied, the palette is applied again
+// over the same system palette. Returns whether the application's palette was replaced.
+bool setSystemColorScheme(ColorScheme scheme);
+ColorScheme systemColorScheme();
 
 namespace theme_settings_keys {
 inline constexpr const char* kTheme = "ui/theme";

@@ -1,6 +1,7 @@
 #include "ExportDialog.h"
 
 #include "BackgroundTask.h"
+#include "SemanticStyle.h"
 #include "Theme.h"
 
 #include <QCheckBox>
@@ -329,9 +330,9 @@ void ExportDialog::onFinished(const ExportOutcome& outcome, const QString& targe
     m_cancel.reset();
     showProgress(); // the last frame's report, before the bar goes
     setRunning(false);
-    m_status->setStyleSheet(outcome.ok          ? semanticStyleSheet(SemanticColor::Ok)
-                            : outcome.cancelled ? QString()
-                                                : semanticStyleSheet(SemanticColor::Error));
+    setSemanticStyle(m_status, outcome.ok          ? std::optional(SemanticColor::Ok)
+                               : outcome.cancelled ? std::nullopt
+                                                   : std::optional(SemanticColor::Error));
     if (outcome.ok)
         m_status->setText(tr("Exported to %1").arg(QDir::toNativeSeparators(target)));
     else if (outcome.cancelled)

@@ -1,6 +1,7 @@
 #include "GenerationSettingsPanel.h"
 
 #include "GenerationWarnings.h"
+#include "SemanticStyle.h"
 #include "SpeedSettingsWidget.h"
 #include "Theme.h"
 
@@ -105,7 +106,7 @@ GenerationSettingsPanel::GenerationSettingsPanel(QWidget* parent) : QWidget(pare
         warning->setWordWrap(true);
         warning->setTextFormat(Qt::PlainText);
         warning->setAlignment(Qt::AlignLeft | Qt::AlignTop); // right under the field it is about
-        warning->setStyleSheet(semanticStyleSheet(SemanticColor::Warning));
+        setSemanticStyle(warning, SemanticColor::Warning);
         warning->hide();
     }
     m_form->insertRow(1, QString(), m_sizeWarning);
@@ -310,7 +311,7 @@ void GenerationSettingsPanel::updateDuration()
     m_frames->setToolTip(valid
                              ? tr("Frame counts are 4n+1 (81 frames ≈ 5 s).")
                              : tr("Frame counts must be 4n+1, e.g. %1.").arg(nearestValidFrameCount(frames)));
-    m_frames->setStyleSheet(valid ? QString() : semanticStyleSheet(SemanticColor::Error));
+    setSemanticStyle(m_frames, valid ? std::nullopt : std::optional(SemanticColor::Error));
     updateWarnings();
     Q_EMIT changed();
 }

@@ -1,5 +1,6 @@
 #include "ImageDropZone.h"
 
+#include "FramingBox.h"
 #include "FramingDialog.h"
 #include "GenerationRules.h"
 
@@ -132,8 +133,20 @@ void ImageDropZone::setFramingEnabled(bool enabled)
 
 void ImageDropZone::setTargetSize(QSize size)
 {
+    const bool changed = size != m_targetSize;
     m_targetSize = size;
     m_maxArea = size.width() * size.height();
+    // A framing chosen for another size: the box of the new aspect about the same centre and area, so the
+    // video still shows that part of the image (the caption says what comes out).
+    if (changed && m_crop && !m_image.isNull() && !size.isEmpty()) {
+        const QRect refitted = FramingBox::refit(m_image.size(), *m_crop, size);
+        if (refitted != *m_crop) {
+            m_crop = refitted;
+            refresh();
+            Q_EMIT cropChanged();
+            return;
+        }
+    }
     refresh();
 }
 

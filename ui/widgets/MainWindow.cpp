@@ -30,6 +30,7 @@
 #include "QueueRunner.h"
 #include "RenderQueueDock.h"
 #include "RenderQueueModel.h"
+#include "SemanticStyle.h"
 #include "SettingsDialog.h"
 #include "SetupAdvisor.h"
 #include "ShortcutsDialog.h"
@@ -143,7 +144,7 @@ MainWindow::MainWindow(StudioServices services, QWidget* parent)
     m_formMessage = new QLabel(this);
     m_formMessage->setTextFormat(Qt::PlainText);
     m_formMessage->setWordWrap(true);
-    m_formMessage->setStyleSheet(semanticStyleSheet(SemanticColor::Error));
+    setSemanticStyle(m_formMessage, SemanticColor::Error);
     m_formMessage->hide();
     m_planView = new MemoryPlanView(
         m_services.planMemory, [this] { return planDraft(); }, this);

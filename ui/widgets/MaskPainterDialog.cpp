@@ -1,6 +1,7 @@
 #include "MaskPainterDialog.h"
 
 #include "MaskPainter.h"
+#include "SemanticStyle.h"
 #include "Theme.h"
 
 #include <QButtonGroup>
@@ -65,7 +66,7 @@ MaskPainterDialog::MaskPainterDialog(const QImage& firstFrame, int frameCount, Q
     m_message = new QLabel(this);
     m_message->setTextFormat(Qt::PlainText);
     m_message->setWordWrap(true);
-    m_message->setStyleSheet(semanticStyleSheet(SemanticColor::Error));
+    setSemanticStyle(m_message, SemanticColor::Error);
     m_message->hide();
     m_buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
 

@@ -2,6 +2,7 @@
 
 #include "BackgroundTask.h"
 #include "ModelFolderPicker.h"
+#include "SemanticStyle.h"
 #include "Theme.h"
 
 #include <QDialogButtonBox>
@@ -357,10 +358,10 @@ void ModelFilesDialog::updateStatus()
     if (m_check.ok) {
         QString type = ModelFolderPicker::modelTypeText(m_check.modelType);
         type += QStringLiteral(" (%1)").arg(m_check.large ? QStringLiteral("14B") : QStringLiteral("1.3B"));
-        m_status->setStyleSheet(semanticStyleSheet(SemanticColor::Ok));
+        setSemanticStyle(m_status, SemanticColor::Ok);
         m_status->setText(tr("Ready: %1, %2").arg(type, m_check.tasks.join(QStringLiteral(", "))));
     } else {
-        m_status->setStyleSheet(semanticStyleSheet(SemanticColor::Error));
+        setSemanticStyle(m_status, SemanticColor::Error);
         QStringList items;
         for (const QString& problem : m_check.problems)
             items.append(QStringLiteral("• ") + problem);

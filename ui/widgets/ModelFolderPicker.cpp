@@ -306,6 +306,8 @@ void ModelFolderPicker::changeEvent(QEvent* event)
 {
     if (event->type() == QEvent::LanguageChange)
         retranslate();
+    else if (event->type() == QEvent::PaletteChange)
+        updateStatus(); // the ✓/✗ shades for the new theme
     QWidget::changeEvent(event);
 }
 

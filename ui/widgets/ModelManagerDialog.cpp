@@ -2,6 +2,7 @@
 
 #include "ModelDownloads.h"
 #include "SecretStore.h"
+#include "SemanticStyle.h"
 #include "Theme.h"
 
 #include <QComboBox>
@@ -70,7 +71,7 @@ ModelManagerDialog::ModelManagerDialog(ModelDownloads* downloads, QWidget* paren
     layout->addLayout(endpointRow);
     m_endpointProblem = new QLabel(this);
     m_endpointProblem->setWordWrap(true);
-    m_endpointProblem->setStyleSheet(semanticStyleSheet(SemanticColor::Error));
+    setSemanticStyle(m_endpointProblem, SemanticColor::Error);
     m_endpointProblem->hide();
     layout->addWidget(m_endpointProblem);
 

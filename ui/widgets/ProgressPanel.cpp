@@ -1,6 +1,7 @@
 #include "ProgressPanel.h"
 
 #include "PreviewView.h"
+#include "SemanticStyle.h"
 #include "Theme.h"
 
 #include <QEvent>
@@ -208,8 +209,8 @@ void ProgressPanel::showOutcome(const JobOutcome& outcome, const QString& messag
         break;
     }
     m_message->setText(message);
-    m_message->setStyleSheet(
-        outcome.status == wan::JobStatus::Failed ? semanticStyleSheet(SemanticColor::Error) : QString());
+    setSemanticStyle(m_message, outcome.status == wan::JobStatus::Failed ? std::optional(SemanticColor::Error)
+                                                                         : std::nullopt);
 }
 
 void ProgressPanel::changeEvent(QEvent* event)

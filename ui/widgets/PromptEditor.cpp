@@ -1,6 +1,7 @@
 #include "PromptEditor.h"
 
 #include "GenerationRules.h"
+#include "SemanticStyle.h"
 #include "Theme.h"
 
 #include <QEvent>
@@ -97,8 +98,8 @@ void PromptEditor::updateCount()
     const int tokens = estimatedTokens();
     m_count->setText(tr("≈ %1 / %2 tokens").arg(tokens).arg(kTextTokenLimit));
     const bool over = tokens > kTextTokenLimit;
-    m_count->setStyleSheet(
-        over ? semanticStyleSheet(SemanticColor::Error) + QStringLiteral(" font-weight: bold;") : QString());
+    setSemanticStyle(m_count, over ? std::optional(SemanticColor::Error) : std::nullopt,
+                     QStringLiteral("font-weight: bold;"));
     m_count->setToolTip(
         over ? tr("Probably longer than the model reads: text after about %1 tokens is cut off.")
                    .arg(kTextTokenLimit)

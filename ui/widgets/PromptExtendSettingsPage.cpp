@@ -1,6 +1,7 @@
 #include "PromptExtendSettingsPage.h"
 
 #include "PromptExtendWorker.h"
+#include "SemanticStyle.h"
 #include "Theme.h"
 
 #include <QCheckBox>
@@ -55,7 +56,7 @@ PromptExtendSettingsPage::PromptExtendSettingsPage(QWidget* parent)
 
     m_keyWarning = new QLabel(this);
     m_keyWarning->setWordWrap(true);
-    m_keyWarning->setStyleSheet(semanticStyleSheet(SemanticColor::Warning));
+    setSemanticStyle(m_keyWarning, SemanticColor::Warning);
 
     m_language = new QComboBox(this);
     m_language->addItem(QStringLiteral("中文"), int(wan::PromptLanguage::Chinese));

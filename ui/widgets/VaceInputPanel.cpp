@@ -2,6 +2,7 @@
 
 #include "ImageInput.h"
 #include "MaskPainterDialog.h"
+#include "SemanticStyle.h"
 #include "Theme.h"
 
 #include <QCheckBox>
@@ -86,7 +87,7 @@ VaceInputPanel::VaceInputPanel(QWidget* parent) : QWidget(parent)
     m_message->setObjectName(QStringLiteral("vaceMessage"));
     m_message->setTextFormat(Qt::PlainText);
     m_message->setWordWrap(true);
-    m_message->setStyleSheet(semanticStyleSheet(SemanticColor::Error));
+    setSemanticStyle(m_message, SemanticColor::Error);
     m_message->hide();
     setAcceptDrops(true);
 

@@ -120,6 +120,11 @@ void Engine::Impl::generate(const Request& r, Result& result)
         planned.height = vaceSource->height;
         planned.frameNum = vaceSource->frames + pipeline::kVaeStrideT * int(vaceSource->refs.size());
     }
+    // I2V: the image, upright and cut to the crop rectangle, is read and checked before anything is loaded,
+    // so an unreadable image or a crop outside it fails at once instead of after the models load.
+    std::optional<media::RgbImage> i2vImage;
+    if (r.task == Task::I2V)
+        i2vImage = pipeline::loadImageToVideoInput(r);
 
     plan(planned, &info);
     result.placement = placement.description;
@@ -144,8 +149,7 @@ void Engine::Impl::generate(const Request& r, Result& result)
     int refFrames = 0; // VACE: leading latent frames that are reference images
     if (r.task == Task::I2V) {
         progress(Stage::EncodingImage, 0, 2);
-        // Upright, as the GUI shows it, and cut to the crop rectangle when the request has one.
-        const auto image = pipeline::loadImageToVideoInput(r);
+        const media::RgbImage& image = *i2vImage; // upright, as the GUI shows it, and cropped
         auto img = torch::from_blob(const_cast<std::uint8_t*>(image.rgb.data()),
                                     {image.height, image.width, 3}, torch::kUInt8)
                        .permute({2, 0, 1})
