@@ -6,6 +6,7 @@
 #include "io/TensorIo.h"
 #include "text/T5Encoder.h"
 #include "text/Tokenizer.h"
+#include "vae/LatentPreview.h"
 #include "vae/VaeModules.h"
 #include "vae/WanVae.h"
 #include "wan/ModelFolder.h"
@@ -400,6 +401,7 @@ void DemoTrainer::run()
             return;
     }
     encodeLatents();
+    fitLatentPreview();
     trainDit();
 }
 
@@ -446,6 +448,10 @@ void DemoTrainer::adoptTextAndVae()
              fs::copy_options::recursive | fs::copy_options::overwrite_existing);
     for (const char* file : {officialFiles::kT5, officialFiles::kVae})
         fs::copy_file(from / file, to / file, fs::copy_options::overwrite_existing);
+    // The VAE's latent preview map belongs to the VAE.
+    const fs::path preview(vae::kLatentPreviewFile);
+    if (fs::is_regular_file(from / preview))
+        fs::copy_file(from / preview, to / preview, fs::copy_options::overwrite_existing);
     spdlog::info("text encoder, tokenizer and VAE taken from {}", from.string());
 }
 
@@ -718,6 +724,49 @@ void DemoTrainer::encodeLatents()
     spdlog::info("latents: {} clips encoded in {:.1f} s; per-channel std {:.3f}..{:.3f}", latents.size(),
                  secondsSince(start), all.transpose(0, 1).reshape({16, -1}).std(1).min().item<double>(),
                  all.transpose(0, 1).reshape({16, -1}).std(1).max().item<double>());
+}
+
+void DemoTrainer::fitLatentPreview()
+{
+    const fs::path file = modelDir() / fs::path(vae::kLatentPreviewFile);
+    if (fs::exists(file) || !fs::exists(latentsFile()))
+        return;
+    // Least squares from the normalised latents to the clips' colours on the latent grid (frame 0 alone,
+    // then the mean of each group of 4 frames; the mean of each 8x8 block): the live preview's map.
+    const auto data = io::loadSafetensors(latentsFile());
+    const auto latents = AdamW::require(data, "latents", latentsFile());
+    const auto specIndex = AdamW::require(data, "spec_index", latentsFile()).to(torch::kInt64);
+    const int64_t count = std::min<int64_t>(latents.size(0), 800);
+    const int64_t frames = latents.size(2), h = latents.size(3), w = latents.size(4);
+    const int64_t stride = (kClipFrames - 1) / (frames - 1);
+    std::vector<torch::Tensor> targets;
+    for (int64_t i = 0; i < count; ++i) {
+        const auto& spec = trainingSpecs().at(size_t(specIndex[i].item<int64_t>()));
+        const auto video =
+            clipTensor(renderClip(spec, latentClipSeed(m_options.seed, int(i)))); // [3, T, H, W]
+        const auto rest =
+            video.narrow(1, 1, kClipFrames - 1).reshape({3, frames - 1, stride, kClipHeight, kClipWidth});
+        const auto grouped = torch::cat({video.narrow(1, 0, 1), rest.mean(2)}, 1); // [3, F, H, W]
+        targets.push_back(grouped.reshape({3, frames, h, kClipHeight / h, w, kClipWidth / w}).mean({3, 5}));
+    }
+    const auto y = torch::stack(targets).permute({0, 2, 3, 4, 1}).reshape({-1, 3}).to(torch::kFloat64);
+    const auto z = latents.narrow(0, 0, count).permute({0, 2, 3, 4, 1}).reshape({-1, 16}).to(torch::kFloat64);
+    const auto x = torch::cat({z, torch::ones({z.size(0), 1}, torch::kFloat64)}, 1);
+    const auto gram = x.t().matmul(x) + 1e-6 * torch::eye(17, torch::kFloat64);
+    const auto solution = torch::linalg_solve(gram, x.t().matmul(y)); // [17, 3]
+    vae::LatentRgbProjection projection;
+    for (int c = 0; c < 16; ++c)
+        for (int k = 0; k < 3; ++k)
+            projection.factors[size_t(c)][size_t(k)] = float(solution[c][k].item<double>());
+    for (int k = 0; k < 3; ++k)
+        projection.bias[size_t(k)] = float(solution[16][k].item<double>());
+    const double fitted = (x.matmul(solution) - y).abs().mean().item<double>() * 127.5;
+    writeFileAtomically(file, vae::latentRgbProjectionJson(projection));
+    spdlog::info("latent preview: {} written; mean error {:.1f} of 255 levels over {} clips", file.string(),
+                 fitted, count);
+    std::ostringstream line;
+    line << "preview\t0\tmean_abs_levels\t" << fitted;
+    m_impl->log(line.str());
 }
 
 PhaseResult DemoTrainer::trainDit()

@@ -89,6 +89,9 @@ public:
     PhaseResult trainVae();
     // Phase 3: encodes latentClips training clips with the exported VAE through the engine's WanVae.
     void encodeLatents();
+    // After phase 3: the VAE's latent-to-RGB map for the live preview (latent_preview.json in the model
+    // folder), fitted on the encoded clips; kept when the folder already has one.
+    void fitLatentPreview();
     // Phase 4: DiT training; when complete, writes the EMA weights and config.json.
     PhaseResult trainDit();
 

@@ -27,7 +27,9 @@ void usage()
            "  --dit-foreground-weight W  loss weight of the shape's latent cells (default 1: plain mean)\n"
            "  --text-and-vae-from DIR  take the tokenizer, text encoder and VAE of a finished demo model\n"
            "               folder and train only the DiT\n"
-           "  --write-demo-info  only (re)write demo.json into the model folder\n";
+           "  --write-demo-info  only (re)write demo.json into the model folder (and fit "
+           "latent_preview.json\n"
+           "               from the work folder's latents when the model folder has none)\n";
 }
 
 } // namespace
@@ -92,6 +94,7 @@ int main(int argc, char** argv)
         if (demoInfoOnly) {
             wan::demo::DemoTrainer trainer(options);
             trainer.writeDemoInfo();
+            trainer.fitLatentPreview(); // with the work folder's latents, when it has none yet
             return 0;
         }
         if (!resume && std::filesystem::exists(options.workDir / "curves.tsv")) {

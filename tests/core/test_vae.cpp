@@ -6,7 +6,11 @@
 #include "vae/WanVae.h"
 #include "wan/Error.h"
 
+#include <QTemporaryDir>
 #include <QTest>
+
+#include <filesystem>
+#include <fstream>
 
 #include <map>
 #include <memory>
@@ -75,6 +79,7 @@ private Q_SLOTS:
     void tiledStaysCloseToUntiled();
     void tileLargerThanInputIsExact();
     void latentPreviewShapeAndRange();
+    void latentPreviewFileOfTheVae();
 };
 
 static void addFixtureRows()
@@ -415,6 +420,56 @@ void TestVae::latentPreviewShapeAndRange()
                  wan::vae::latentToRgb(torch::zeros({4, 1, 2, 2}));
              }),
              wan::ErrorKind::InvalidArgument);
+}
+
+void TestVae::latentPreviewFileOfTheVae()
+{
+    namespace fs = std::filesystem;
+    using wan::vae::LatentRgbProjection;
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const fs::path folder = dir.path().toStdString();
+    QVERIFY(!wan::vae::readLatentRgbProjection(folder).has_value()); // none: the standard map
+
+    // A map of the folder's own: written, read back, and used instead of the standard one.
+    LatentRgbProjection own;
+    own.factors[0] = {0.5f, 0.0f, 0.0f};
+    own.factors[3] = {0.0f, 0.0f, -0.25f};
+    own.bias = {0.1f, -0.2f, 0.0f};
+    const fs::path file = folder / wan::vae::kLatentPreviewFile;
+    std::ofstream(file) << wan::vae::latentRgbProjectionJson(own);
+    const auto read = wan::vae::readLatentRgbProjection(folder);
+    QVERIFY(read.has_value());
+    QVERIFY(read->factors == own.factors && read->bias == own.bias);
+    auto latent = torch::zeros({16, 1, 1, 1});
+    latent[0] = 1.0;
+    latent[3] = 2.0;
+    const torch::Tensor rgb = wan::vae::latentToRgb(latent, wan::vae::LatentSpace::Normalised, &*read);
+    QCOMPARE(int(rgb[0][0][0][0].item<uint8_t>()), 204); // (0.5 + 0.1 + 1) * 127.5 = 204
+    QCOMPARE(int(rgb[0][0][0][1].item<uint8_t>()), 102); // (-0.2 + 1) * 127.5 = 102
+    QCOMPARE(int(rgb[0][0][0][2].item<uint8_t>()), 64);  // (-0.5 + 1) * 127.5 = 63.75
+    QVERIFY(!torch::equal(rgb, wan::vae::latentToRgb(latent)));
+
+    // Broken files are refused naming the file, not half read.
+    const char* broken[] = {
+        "not json",
+        R"({"rgb_factors": [[1, 2, 3]], "rgb_bias": [0, 0, 0]})",
+        R"({"rgb_bias": [0, 0, 0]})",
+        R"({"rgb_factors": [[1,2,3],[1,2,3],[1,2,3],[1,2,3],[1,2,3],[1,2,3],[1,2,3],[1,2,3],[1,2,3],[1,2,3],[1,2,3],[1,2,3],[1,2,3],[1,2,3],[1,2,3],[1,2]], "rgb_bias": [0, 0, 0]})",
+        R"({"rgb_factors": [[1,2,3],[1,2,3],[1,2,3],[1,2,3],[1,2,3],[1,2,3],[1,2,3],[1,2,3],[1,2,3],[1,2,3],[1,2,3],[1,2,3],[1,2,3],[1,2,3],[1,2,3],[1,2,3]], "rgb_bias": [0, 1e30, 0]})",
+        R"({"rgb_factors": [[1,2,3],[1,2,3],[1,2,3],[1,2,3],[1,2,3],[1,2,3],[1,2,3],[1,2,3],[1,2,3],[1,2,3],[1,2,3],[1,2,3],[1,2,3],[1,2,3],[1,2,3],[1,"x",3]], "rgb_bias": [0, 0, 0]})",
+    };
+    for (const char* text : broken) {
+        std::ofstream(file, std::ios::trunc) << text;
+        try {
+            wan::vae::readLatentRgbProjection(folder);
+            QFAIL(qPrintable(QStringLiteral("accepted: %1").arg(QLatin1String(text))));
+        } catch (const wan::Error& e) {
+            QCOMPARE(e.kind(), wan::ErrorKind::ModelFolder);
+            QVERIFY2(QString::fromStdString(e.what()).contains(QString::fromStdString(file.string())),
+                     e.what());
+        }
+    }
 }
 
 QTEST_GUILESS_MAIN(TestVae)

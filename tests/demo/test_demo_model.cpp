@@ -17,6 +17,7 @@
 #include <QtTest>
 
 #include <fstream>
+#include <optional>
 
 using namespace wan::demo;
 namespace fs = std::filesystem;
@@ -60,6 +61,7 @@ private Q_SLOTS:
     void shippedFolderDescribesItself();
     void heldOutPromptsScore();
     void vaeKeepsHeldOutClips();
+    void livePreviewShowsTheClip();
 };
 
 void TestDemoModel::shippedFolderDescribesItself()
@@ -80,6 +82,61 @@ void TestDemoModel::shippedFolderDescribesItself()
     qInfo("built-in demo model: %s, %.2f MB", folder.c_str(), double(bytes) / 1e6);
     QVERIFY(bytes <= 16u * 1000u * 1000u);
     QVERIFY(heldOutCases().size() >= 30);
+}
+
+// The live preview of the demo model (its VAE's own latent-to-RGB map, latent_preview.json) shows the colours
+// of the clip that comes out: the last step's preview against the decoded frames on the latent grid (frame 0,
+// then the mean of each group of 4 frames; the mean of each 8x8 block).
+void TestDemoModel::livePreviewShowsTheClip()
+{
+    const fs::path folder = wan::builtInDemoFolder();
+    QVERIFY(!folder.empty());
+    QVERIFY2(fs::exists(folder / "latent_preview.json"), "the demo model ships no latent_preview.json");
+    const auto info = wan::readDemoModelInfo(folder);
+    QVERIFY(info.has_value());
+    QTemporaryDir tmp;
+    QVERIFY(tmp.isValid());
+    wan::Engine engine;
+    double errorSum = 0.0;
+    const auto cases = heldOutCases();
+    const int runs = 6;
+    for (int i = 0; i < runs; ++i) {
+        const Case& c = cases[std::size_t(i) * cases.size() / runs];
+        wan::Request request;
+        request.ckptDir = folder;
+        wan::applyDemoModel(request, *info);
+        request.prompt = caption(c.spec, c.language);
+        request.seed = c.seed;
+        request.device = "cpu";
+        request.framesDir = fs::path(tmp.path().toStdString()) / ("preview" + std::to_string(i));
+        request.previewEverySteps = request.steps;
+        std::optional<wan::PreviewImage> last;
+        wan::Callbacks callbacks;
+        callbacks.onPreview = [&last](const wan::PreviewImage& p) { last = p; };
+        const auto result = engine.run(request, callbacks);
+        QVERIFY2(result.status == wan::JobStatus::Done, result.error.c_str());
+        QVERIFY(last.has_value());
+        QCOMPARE(last->step, request.steps);
+        const int latentFrames = (kClipFrames - 1) / 4 + 1;
+        QCOMPARE(last->frames, latentFrames);
+        QCOMPARE(last->height, kClipHeight / 8);
+        QCOMPARE(last->width, kClipWidth / 8);
+        const auto frames = wan::test::readPngFrames(request.framesDir, kClipFrames).to(torch::kFloat32);
+        const auto rest =
+            frames.narrow(0, 1, kClipFrames - 1).reshape({latentFrames - 1, 4, kClipHeight, kClipWidth, 3});
+        const auto grouped = torch::cat({frames.narrow(0, 0, 1), rest.mean(1)}); // [F, H, W, 3]
+        const auto expected =
+            grouped.reshape({latentFrames, kClipHeight / 8, 8, kClipWidth / 8, 8, 3}).mean({2, 4});
+        const auto shown =
+            torch::from_blob(last->rgb.data(), {last->frames, last->height, last->width, 3}, torch::kUInt8)
+                .to(torch::kFloat32);
+        const double error = (shown - expected).abs().mean().item<double>();
+        qInfo("%s: mean preview error %.1f of 255", request.prompt.c_str(), error);
+        errorSum += error;
+    }
+    const double mean = errorSum / runs;
+    qInfo("mean preview error over %d clips: %.1f of 255 levels", runs, mean);
+    QVERIFY2(mean < 40.0, "the live preview does not show the clip's colours");
 }
 
 void TestDemoModel::heldOutPromptsScore()

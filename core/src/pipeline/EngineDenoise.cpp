@@ -236,7 +236,9 @@ torch::Tensor Engine::Impl::denoise(const Request& r, const pipeline::Geometry& 
         if (callbacks->onPreview && every > 0 && ((k + 1) % every == 0 || k + 1 == total)) {
             // The model's current estimate of the clean latent says more than the noisy sample.
             const auto x0 = previous - scheduler->sigmas()[k].to(device) * noisePred;
-            const auto rgb = vae::latentToRgb(x0.to(torch::kCPU)).contiguous();
+            const auto rgb = vae::latentToRgb(x0.to(torch::kCPU), vae::LatentSpace::Normalised,
+                                              previewProjection ? &*previewProjection : nullptr)
+                                 .contiguous();
             PreviewImage preview;
             preview.step = k + 1;
             preview.frames = int(rgb.size(0));

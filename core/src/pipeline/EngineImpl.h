@@ -22,6 +22,7 @@
 #include "pipeline/TextContextCache.h"
 #include "sampling/Scheduler.h"
 #include "text/T5Encoder.h"
+#include "vae/LatentPreview.h"
 #include "vae/WanVae.h"
 #include "vision/ClipVision.h"
 
@@ -84,6 +85,7 @@ struct Engine::Impl
     std::unique_ptr<text::TextEncoder> t5;
     std::shared_ptr<dit::WanModel> dit;
     std::unique_ptr<vae::WanVae> vae;
+    std::optional<vae::LatentRgbProjection> previewProjection; // the VAE folder's own, read with the VAE
     std::shared_ptr<vision::ClipVision> clip;
     pipeline::TextContextCache textContexts; // for the engine's lifetime, whatever models come and go
     int textEncoderCalls = 0;                // prompts encoded by the T5 (tests)

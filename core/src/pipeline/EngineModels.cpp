@@ -237,9 +237,12 @@ void Engine::Impl::ensureModels(const Request& r, const ModelInfo* info)
         // The inspected set's VAE (a diffusers folder keeps it in vae/); finishing from latents inspects
         // nothing and takes the request's or the folder's file.
         const auto vaeDtype = pipeline::vaeDtypeFor(device, dtype);
+        const fs::path vaeFile = info && !info->vae.file.path.empty() ? info->vae.file.path : vaeFileOf(r);
         vae = info && !info->vae.file.path.empty()
                   ? vae::WanVae::load(info->vae, vaeDtype, device, callbacks->cancel)
-                  : vae::WanVae::load(vaeFileOf(r), vaeDtype, device, callbacks->cancel);
+                  : vae::WanVae::load(vaeFile, vaeDtype, device, callbacks->cancel);
+        // A VAE of its own latent space (the built-in demo model's) says how its latents look.
+        previewProjection = vae::readLatentRgbProjection(vaeFile.parent_path());
     }
     if (!info)
         return;

@@ -3,6 +3,10 @@
 #include "vae/WanVae.h"
 #include "wan/Error.h"
 
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+#include <fstream>
 #include <sstream>
 
 namespace wan::vae {
@@ -22,7 +26,57 @@ constexpr float kRgbBias[3] = {-0.1835f, -0.0868f, -0.3360f};
 
 } // namespace
 
-torch::Tensor latentToRgb(const torch::Tensor& latent, LatentSpace space)
+std::optional<LatentRgbProjection> readLatentRgbProjection(const std::filesystem::path& folder)
+{
+    const auto file = folder / kLatentPreviewFile;
+    std::error_code ec;
+    if (!std::filesystem::exists(file, ec))
+        return std::nullopt;
+    const std::string fix = " Delete it to use the standard preview colours, or export the model again.";
+    std::ifstream in(file, std::ios::binary);
+    std::stringstream text;
+    text << in.rdbuf();
+    if (!in && !in.eof())
+        throw Error(ErrorKind::ModelFolder, "Cannot read " + file.string() + "." + fix);
+    LatentRgbProjection projection;
+    try {
+        const auto json = nlohmann::json::parse(text.str());
+        const auto& factors = json.at("rgb_factors");
+        const auto& bias = json.at("rgb_bias");
+        if (!factors.is_array() || factors.size() != 16 || !bias.is_array() || bias.size() != 3)
+            throw std::invalid_argument("rgb_factors must hold 16 rows of 3, rgb_bias 3 numbers");
+        for (std::size_t c = 0; c < 16; ++c) {
+            if (!factors[c].is_array() || factors[c].size() != 3)
+                throw std::invalid_argument("rgb_factors must hold 16 rows of 3");
+            for (std::size_t k = 0; k < 3; ++k)
+                projection.factors[c][k] = factors[c][k].get<float>();
+        }
+        for (std::size_t k = 0; k < 3; ++k)
+            projection.bias[k] = bias[k].get<float>();
+    } catch (const std::exception& e) {
+        throw Error(ErrorKind::ModelFolder,
+                    file.string() + " is not a valid latent preview description (" + e.what() + ")." + fix);
+    }
+    for (const auto& row : projection.factors)
+        for (float v : row)
+            if (!std::isfinite(v) || std::abs(v) > 1e3f)
+                throw Error(ErrorKind::ModelFolder, file.string() + " holds a factor out of range." + fix);
+    for (float v : projection.bias)
+        if (!std::isfinite(v) || std::abs(v) > 1e3f)
+            throw Error(ErrorKind::ModelFolder, file.string() + " holds a bias out of range." + fix);
+    return projection;
+}
+
+std::string latentRgbProjectionJson(const LatentRgbProjection& projection)
+{
+    nlohmann::ordered_json json;
+    json["rgb_factors"] = projection.factors;
+    json["rgb_bias"] = projection.bias;
+    return json.dump(2) + "\n";
+}
+
+torch::Tensor latentToRgb(const torch::Tensor& latent, LatentSpace space,
+                          const LatentRgbProjection* projection)
 {
     // latent: [16, T, h, w] -> uint8 [T, h, w, 3]
     if (!latent.defined() || latent.dim() != 4 || latent.size(0) != 16 || !latent.is_floating_point()) {
@@ -41,8 +95,10 @@ torch::Tensor latentToRgb(const torch::Tensor& latent, LatentSpace space)
             torch::tensor(std::vector<float>(stdev.begin(), stdev.end())).view({16, 1, 1, 1});
     }
     const torch::Tensor factors =
-        torch::from_blob(const_cast<float*>(&kRgbFactors[0][0]), {16, 3}, torch::kFloat32);
-    const torch::Tensor bias = torch::from_blob(const_cast<float*>(kRgbBias), {3}, torch::kFloat32);
+        torch::from_blob(const_cast<float*>(projection ? projection->factors[0].data() : &kRgbFactors[0][0]),
+                         {16, 3}, torch::kFloat32);
+    const torch::Tensor bias = torch::from_blob(
+        const_cast<float*>(projection ? projection->bias.data() : kRgbBias), {3}, torch::kFloat32);
     // [T, h, w, 16] x [16, 3] -> [T, h, w, 3] in about [-1, 1]
     torch::Tensor rgb = torch::matmul(z.permute({1, 2, 3, 0}), factors).add_(bias);
     rgb = rgb.add_(1.0).mul_(127.5).round_().clamp_(0.0, 255.0);
