@@ -686,19 +686,26 @@ std::uint64_t latentClipSeed(std::uint64_t seed, int i)
     return mixSeed(seed ^ kLatentSalt, std::uint64_t(i));
 }
 
-// The clip's foreground on the latent grid, [1, F', H', W']: 1 where the shape covers any pixel of the cell
-// in the frames the latent frame stands for (frame 0 alone, then groups of the VAE's temporal stride 4).
-torch::Tensor latentForegroundMask(const Clip& clip, int64_t latentFrames, int64_t latentH, int64_t latentW)
+// Pixels [C, T, H, W] on the latent grid [C, F', h, w]: frame 0 alone, then groups of the VAE's temporal
+// stride (4), over cells of (H/h) x (W/w) pixels. `any`: the maximum (a mask: covered anywhere in the cell
+// and its frames), else the mean (colours).
+torch::Tensor onLatentGrid(const torch::Tensor& x, int64_t frames, int64_t h, int64_t w, bool any)
+{
+    const int64_t c = x.size(0), t = x.size(1), height = x.size(2), width = x.size(3);
+    const auto rest = x.narrow(1, 1, t - 1).reshape({c, frames - 1, (t - 1) / (frames - 1), height, width});
+    const auto grouped = torch::cat({x.narrow(1, 0, 1), any ? rest.amax(2) : rest.mean(2)}, 1);
+    const auto cells = grouped.reshape({c, frames, h, height / h, w, width / w});
+    return any ? cells.amax({3, 5}) : cells.mean({3, 5});
+}
+
+// The clip's foreground on the latent grid, [1, F', h, w]: 1 where the shape covers any pixel of the cell in
+// the frames the latent frame stands for.
+torch::Tensor latentForegroundMask(const Clip& clip, int64_t frames, int64_t h, int64_t w)
 {
     const auto mask = torch::from_blob(const_cast<std::uint8_t*>(clip.foregroundMask.data()),
-                                       {kClipFrames, kClipHeight, kClipWidth}, torch::kUInt8)
+                                       {1, kClipFrames, kClipHeight, kClipWidth}, torch::kUInt8)
                           .to(torch::kFloat32);
-    const int64_t stride = (kClipFrames - 1) / (latentFrames - 1);
-    const auto rest =
-        mask.narrow(0, 1, kClipFrames - 1).view({latentFrames - 1, stride, kClipHeight, kClipWidth});
-    const auto frames = torch::cat({mask.narrow(0, 0, 1), std::get<0>(rest.max(1))}); // [F', H, W]
-    const int64_t sh = kClipHeight / latentH, sw = kClipWidth / latentW;
-    return frames.view({latentFrames, latentH, sh, latentW, sw}).amax({2, 4}).unsqueeze(0);
+    return onLatentGrid(mask, frames, h, w, true);
 }
 
 } // namespace
@@ -738,16 +745,11 @@ void DemoTrainer::fitLatentPreview()
     const auto specIndex = AdamW::require(data, "spec_index", latentsFile()).to(torch::kInt64);
     const int64_t count = std::min<int64_t>(latents.size(0), 800);
     const int64_t frames = latents.size(2), h = latents.size(3), w = latents.size(4);
-    const int64_t stride = (kClipFrames - 1) / (frames - 1);
     std::vector<torch::Tensor> targets;
     for (int64_t i = 0; i < count; ++i) {
         const auto& spec = trainingSpecs().at(size_t(specIndex[i].item<int64_t>()));
-        const auto video =
-            clipTensor(renderClip(spec, latentClipSeed(m_options.seed, int(i)))); // [3, T, H, W]
-        const auto rest =
-            video.narrow(1, 1, kClipFrames - 1).reshape({3, frames - 1, stride, kClipHeight, kClipWidth});
-        const auto grouped = torch::cat({video.narrow(1, 0, 1), rest.mean(2)}, 1); // [3, F, H, W]
-        targets.push_back(grouped.reshape({3, frames, h, kClipHeight / h, w, kClipWidth / w}).mean({3, 5}));
+        const auto video = clipTensor(renderClip(spec, latentClipSeed(m_options.seed, int(i))));
+        targets.push_back(onLatentGrid(video, frames, h, w, false)); // [3, F, h, w]
     }
     const auto y = torch::stack(targets).permute({0, 2, 3, 4, 1}).reshape({-1, 3}).to(torch::kFloat64);
     const auto z = latents.narrow(0, 0, count).permute({0, 2, 3, 4, 1}).reshape({-1, 16}).to(torch::kFloat64);
@@ -826,9 +828,10 @@ PhaseResult DemoTrainer::trainDit()
             masks.push_back(latentForegroundMask(renderClip(spec, latentClipSeed(o.seed, int(i))),
                                                  latents.size(2), latents.size(3), latents.size(4)));
         }
-        cellWeights = 1.0 + (o.ditForegroundWeight - 1.0) * torch::stack(masks);
+        const auto covered = torch::stack(masks);
+        cellWeights = 1.0 + (o.ditForegroundWeight - 1.0) * covered;
         spdlog::info("dit: foreground weight {} on {:.1f} % of the latent cells", o.ditForegroundWeight,
-                     100.0 * torch::stack(masks).mean().item<double>());
+                     100.0 * covered.mean().item<double>());
     }
 
     // Frozen text encoder: the exported files through the engine's loader; contexts computed once per

@@ -51,6 +51,20 @@ std::vector<Case> heldOutCases()
     return cases;
 }
 
+// The shipped model's request for one case (its native settings), the frames written to `framesDir`.
+wan::Request demoRequest(const fs::path& folder, const wan::DemoModelInfo& info, const Case& c,
+                         const fs::path& framesDir)
+{
+    wan::Request request;
+    request.ckptDir = folder;
+    wan::applyDemoModel(request, info);
+    request.prompt = caption(c.spec, c.language);
+    request.seed = c.seed;
+    request.device = "cpu";
+    request.framesDir = framesDir;
+    return request;
+}
+
 } // namespace
 
 class TestDemoModel : public QObject
@@ -102,13 +116,8 @@ void TestDemoModel::livePreviewShowsTheClip()
     const int runs = 6;
     for (int i = 0; i < runs; ++i) {
         const Case& c = cases[std::size_t(i) * cases.size() / runs];
-        wan::Request request;
-        request.ckptDir = folder;
-        wan::applyDemoModel(request, *info);
-        request.prompt = caption(c.spec, c.language);
-        request.seed = c.seed;
-        request.device = "cpu";
-        request.framesDir = fs::path(tmp.path().toStdString()) / ("preview" + std::to_string(i));
+        wan::Request request = demoRequest(
+            folder, *info, c, fs::path(tmp.path().toStdString()) / ("preview" + std::to_string(i)));
         request.previewEverySteps = request.steps;
         std::optional<wan::PreviewImage> last;
         wan::Callbacks callbacks;
@@ -161,13 +170,8 @@ void TestDemoModel::heldOutPromptsScore()
     std::ostringstream report;
     for (std::size_t i = 0; i < cases.size(); ++i) {
         const Case& c = cases[i];
-        wan::Request request;
-        request.ckptDir = folder;
-        wan::applyDemoModel(request, *info);
-        request.prompt = caption(c.spec, c.language);
-        request.seed = c.seed;
-        request.device = "cpu";
-        request.framesDir = fs::path(tmp.path().toStdString()) / ("clip" + std::to_string(i));
+        wan::Request request =
+            demoRequest(folder, *info, c, fs::path(tmp.path().toStdString()) / ("clip" + std::to_string(i)));
         request.previewEverySteps = 0;
         const auto result = engine.run(request);
         QVERIFY2(result.status == wan::JobStatus::Done, result.error.c_str());

@@ -7,6 +7,7 @@
 #include "io/TensorIo.h"
 #include "support/PngFrames.h"
 #include "text/Tokenizer.h"
+#include "vae/LatentPreview.h"
 #include "wan/Pipeline.h"
 
 #include <QElapsedTimer>
@@ -240,12 +241,16 @@ void TestDemoTrain::ditOnlyRunTakesTextAndVae()
     TrainOptions c = tinyOptions(root / "c");
     c.textAndVaeFrom = root / "a" / "model";
     c.ditPatch = 1;
+    c.ditForegroundWeight = 4.0; // the shape's latent cells weighted in the DiT loss
     DemoTrainer(c).run();
     QVERIFY(!fs::exists(root / "c" / "vae.ckpt"));
     QVERIFY(!fs::exists(root / "c" / "tokenizer"));
-    for (const char* file : {"Wan2.1_VAE.pth", "models_t5_umt5-xxl-enc-bf16.pth",
-                             "google/umt5-xxl/spiece.model", "google/umt5-xxl/tokenizer_config.json"})
+    for (const char* file :
+         {"Wan2.1_VAE.pth", "models_t5_umt5-xxl-enc-bf16.pth", "google/umt5-xxl/spiece.model",
+          "google/umt5-xxl/tokenizer_config.json", "latent_preview.json"})
         QVERIFY2(fileBytes(root / "a" / "model" / file) == fileBytes(root / "c" / "model" / file), file);
+    // The full run fitted its VAE's preview map, and the engine reads it.
+    QVERIFY(wan::vae::readLatentRgbProjection(root / "a" / "model").has_value());
     QVERIFY(fileBytes(root / "c" / "model" / "config.json").find("\"patch_size\": [1, 1, 1]") !=
             std::string::npos);
 

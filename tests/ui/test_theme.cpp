@@ -19,7 +19,6 @@
 #include <QDir>
 #include <QLabel>
 #include <QMenuBar>
-#include <QScopeGuard>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -76,6 +75,39 @@ public Q_SLOTS:
     {
         return QDBusVariant(QVariant::fromValue(QDBusVariant(value)));
     }
+};
+
+// A private session bus with two connections on it: the app's and the (fake) portal's.
+class PortalBus
+{
+public:
+    explicit PortalBus(const QString& prefix)
+        : m_appName(prefix + QStringLiteral("-app")), m_portalName(prefix + QStringLiteral("-portal")),
+          app(QDBusConnection::connectToBus(m_bus.address(), m_appName)),
+          portal(QDBusConnection::connectToBus(m_bus.address(), m_portalName))
+    {
+    }
+    ~PortalBus()
+    {
+        QDBusConnection::disconnectFromBus(m_appName);
+        QDBusConnection::disconnectFromBus(m_portalName);
+    }
+    bool running() const { return !m_bus.address().isEmpty(); }
+    // Offers `settings` as the desktop portal's Settings object.
+    bool offer(QObject* settings)
+    {
+        return portal.registerService(QLatin1String(SystemColorScheme::kPortalService)) &&
+               portal.registerObject(QLatin1String(SystemColorScheme::kPortalPath), settings,
+                                     QDBusConnection::ExportAllSlots);
+    }
+
+private:
+    wan::ui::test::PrivateBus m_bus;
+    QString m_appName, m_portalName;
+
+public:
+    QDBusConnection app;
+    QDBusConnection portal;
 };
 
 void sendSettingChanged(QDBusConnection& bus, const QString& group, const QString& key, const QVariant& value)
@@ -282,20 +314,14 @@ void TestTheme::followsThePortalWhileRunning()
 #if !WAN_UI_HAS_DBUS
     QSKIP("built without Qt D-Bus: the desktop's scheme is read at start only");
 #else
-    wan::ui::test::PrivateBus bus;
-    QVERIFY2(!bus.address().isEmpty(),
+    PortalBus bus(QStringLiteral("theme"));
+    QVERIFY2(bus.running(),
              "no private session bus: dbus-daemon is missing (bash installer/bootstrap.sh installs it)");
-    QDBusConnection portalBus = QDBusConnection::connectToBus(bus.address(), QStringLiteral("theme-portal"));
-    QDBusConnection appBus = QDBusConnection::connectToBus(bus.address(), QStringLiteral("theme-app"));
-    const auto disconnect = qScopeGuard([] {
-        QDBusConnection::disconnectFromBus(QStringLiteral("theme-portal"));
-        QDBusConnection::disconnectFromBus(QStringLiteral("theme-app"));
-    });
-    QVERIFY2(portalBus.isConnected(), qPrintable(portalBus.lastError().message()));
+    QVERIFY2(bus.portal.isConnected(), qPrintable(bus.portal.lastError().message()));
+    QDBusConnection& portalBus = bus.portal;
+    QDBusConnection& appBus = bus.app;
     FakePortal portal;
-    QVERIFY(portalBus.registerService(QLatin1String(SystemColorScheme::kPortalService)));
-    QVERIFY(portalBus.registerObject(QLatin1String(SystemColorScheme::kPortalPath), &portal,
-                                     QDBusConnection::ExportAllSlots));
+    QVERIFY(bus.offer(&portal));
 
     // "Follow the system" on a light system palette; the desktop says dark at start.
     applyTheme(ThemeChoice::System, lightPalette());
@@ -348,15 +374,10 @@ void TestTheme::oldPortalAndNoPortal()
 #if !WAN_UI_HAS_DBUS
     QSKIP("built without Qt D-Bus: the desktop's scheme is read at start only");
 #else
-    wan::ui::test::PrivateBus bus;
-    QVERIFY2(!bus.address().isEmpty(),
+    PortalBus bus(QStringLiteral("theme2"));
+    QVERIFY2(bus.running(),
              "no private session bus: dbus-daemon is missing (bash installer/bootstrap.sh installs it)");
-    QDBusConnection appBus = QDBusConnection::connectToBus(bus.address(), QStringLiteral("theme-app2"));
-    QDBusConnection portalBus = QDBusConnection::connectToBus(bus.address(), QStringLiteral("theme-portal2"));
-    const auto disconnect = qScopeGuard([] {
-        QDBusConnection::disconnectFromBus(QStringLiteral("theme-app2"));
-        QDBusConnection::disconnectFromBus(QStringLiteral("theme-portal2"));
-    });
+    QDBusConnection& appBus = bus.app;
     applyTheme(ThemeChoice::System, darkPalette());
     {
         // No portal on the bus: nothing reported, the palette stays the system's.
@@ -370,9 +391,7 @@ void TestTheme::oldPortalAndNoPortal()
     }
     // A version 1 portal (Read, a variant in a variant) saying light.
     OldPortal portal;
-    QVERIFY(portalBus.registerService(QLatin1String(SystemColorScheme::kPortalService)));
-    QVERIFY(portalBus.registerObject(QLatin1String(SystemColorScheme::kPortalPath), &portal,
-                                     QDBusConnection::ExportAllSlots));
+    QVERIFY(bus.offer(&portal));
     SystemColorScheme watcher(appBus);
     followDesktopColorScheme(&watcher);
     QTRY_COMPARE_WITH_TIMEOUT(watcher.scheme(), ColorScheme::Light, 5000);
