@@ -14,6 +14,14 @@ set_tests_properties(gguf_oracle_files PROPERTIES FIXTURES_SETUP wan_gguf_oracle
 set_tests_properties(test_gguf_oracle PROPERTIES FIXTURES_REQUIRED wan_gguf_oracle)
 set_property(TEST test_gguf_oracle APPEND PROPERTY ENVIRONMENT
     WAN_GGUF_ORACLE_DIR=${CMAKE_CURRENT_BINARY_DIR}/gguf_oracle)
+# The same dequantisers as LibTorch operations (the path of blocks on a GPU): bit-exact against the oracle and
+# the CPU decoder, on the CPU and, where present, on CUDA.
+wan_add_test(test_gguf_device TORCH SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_gguf_device.cpp
+    LIBS wan_io wan_io_raw LABELS unit)
+set_target_properties(test_gguf_device PROPERTIES AUTOMOC ON)
+set_tests_properties(test_gguf_device PROPERTIES FIXTURES_REQUIRED wan_gguf_oracle)
+set_property(TEST test_gguf_device APPEND PROPERTY ENVIRONMENT
+    WAN_GGUF_ORACLE_DIR=${CMAKE_CURRENT_BINARY_DIR}/gguf_oracle)
 
 # fp8 weights against LibTorch's Float8 casts; GGUF tensors as torch tensors.
 wan_add_test(test_fp8 TORCH SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_fp8.cpp ${WAN_GGUF_TEST_HELPERS}

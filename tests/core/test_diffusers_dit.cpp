@@ -7,6 +7,7 @@
 #include "pipeline/LatentsFile.h"
 #include "support/FormatConverter.h"
 #include "support/ProcessRun.h"
+#include "support/ReferenceRequest.h"
 #include "support/TestSupport.h"
 #include "wan/ModelFolder.h"
 #include "wan/Pipeline.h"
@@ -38,53 +39,6 @@ void writeBytes(const fs::path& path, const std::string& bytes)
     std::ofstream out(path, std::ios::binary);
     out.write(bytes.data(), std::streamsize(bytes.size()));
     QVERIFY2(out.good(), path.string().c_str());
-}
-
-// reference/e2e_t2v_unipc.json
-Request t2vUnipc()
-{
-    Request r;
-    r.task = Task::T2V;
-    r.prompt =
-        "Two anthropomorphic cats in comfy boxing gear and bright gloves fight intensely on a spotlighted "
-        "stage.";
-    r.seed = 42;
-    r.frameNum = 9;
-    r.steps = 4;
-    r.shift = 5.0;
-    r.guideScale = 5.0;
-    r.solver = Solver::UniPC;
-    r.width = 48;
-    r.height = 32;
-    r.device = "cpu";
-    r.precision = Precision::Float32;
-    return r;
-}
-
-// reference/e2e_i2v_dpmpp.json (max_area 3072 as width * height).
-Request i2vDpmpp()
-{
-    Request r;
-    r.task = Task::I2V;
-    r.prompt =
-        "Summer beach vacation style, a white cat wearing sunglasses sits on a surfboard. The fluffy-furred "
-        "feline gazes directly at the camera with a relaxed expression. Blurred beach scenery forms the "
-        "background featuring crystal-clear waters, distant green hills, and a blue sky dotted with "
-        "white clouds. The cat assumes a naturally relaxed posture, as if savoring the sea breeze and "
-        "warm sunlight. A close-up shot highlights the feline's intricate details and the refreshing "
-        "atmosphere of the seaside.";
-    r.seed = 7;
-    r.frameNum = 9;
-    r.steps = 4;
-    r.shift = 3.0;
-    r.guideScale = 5.0;
-    r.solver = Solver::DpmPP;
-    r.width = 3072;
-    r.height = 1;
-    r.image = fixture("wan-tiny-i2v") / "reference" / "i2v_input.png";
-    r.device = "cpu";
-    r.precision = Precision::Float32;
-    return r;
 }
 
 template <typename F> std::string errorOf(F&& fn)
@@ -247,42 +201,61 @@ void TestDiffusersDit::inspectsFolder()
     QVERIFY(modelSetProblems(dir, {}).empty());
 }
 
-// The official reference latents from the converted files.
+// The official reference latents from the converted files, for every task: the whole diffusers folder, and
+// the diffusers DiT (a file, or a shard index) given beside the official folder.
 void TestDiffusersDit::endToEnd_data()
 {
     QTest::addColumn<QString>("fixture");
+    QTest::addColumn<QString>("name"); // reference/e2e_<name>.json
     QTest::addColumn<int>("shards");
-    QTest::addColumn<bool>("ditFileOnly"); // the official folder with the diffusers DiT given as --dit
-    QTest::newRow("t2v diffusers folder") << "wan-tiny-t2v" << 1 << false;
-    QTest::newRow("t2v diffusers DiT file") << "wan-tiny-t2v" << 1 << true;
-    QTest::newRow("i2v diffusers folder, sharded DiT") << "wan-tiny-i2v" << 2 << false;
-    QTest::newRow("i2v diffusers DiT index") << "wan-tiny-i2v" << 2 << true;
+    QTest::addColumn<bool>("ditFileOnly");
+    QTest::newRow("t2v diffusers folder") << "wan-tiny-t2v"
+                                          << "t2v_unipc" << 1 << false;
+    QTest::newRow("t2v diffusers DiT file") << "wan-tiny-t2v"
+                                            << "t2v_unipc" << 1 << true;
+    QTest::newRow("i2v diffusers folder, sharded DiT") << "wan-tiny-i2v"
+                                                       << "i2v_dpmpp" << 2 << false;
+    QTest::newRow("i2v diffusers DiT index") << "wan-tiny-i2v"
+                                             << "i2v_dpmpp" << 2 << true;
+    QTest::newRow("flf2v diffusers folder") << "wan-tiny-flf2v"
+                                            << "flf2v_dpmpp" << 1 << false;
+    QTest::newRow("flf2v diffusers DiT index") << "wan-tiny-flf2v"
+                                               << "flf2v_unipc" << 2 << true;
+    QTest::newRow("vace diffusers folder, sharded DiT") << "wan-tiny-vace"
+                                                        << "vace_inpaint_unipc" << 3 << false;
+    QTest::newRow("vace diffusers DiT file, reference image") << "wan-tiny-vace"
+                                                              << "vace_ref_dpmpp" << 1 << true;
 }
 
 void TestDiffusersDit::endToEnd()
 {
     WAN_REQUIRE_FIXTURES();
     QFETCH(QString, fixture);
+    QFETCH(QString, name);
     QFETCH(int, shards);
     QFETCH(bool, ditFileOnly);
-    const bool i2v = fixture.contains("i2v");
+    const auto official = ::fixture(fixture.toStdString());
     const auto dir = diffusersFolder(fixture.toStdString(), shards);
-    Request r = i2v ? i2vDpmpp() : t2vUnipc();
-    if (ditFileOnly) {
-        r.ckptDir = ::fixture(fixture.toStdString());
+    const auto params = test::readReferenceCase(official, name.toStdString());
+    QVERIFY2(!params.isEmpty(), "reference json missing");
+    static int row = 0;
+    const fs::path work = fs::path(m_tmp.path().toStdString()) / ("e2e-" + std::to_string(++row));
+    fs::create_directories(work);
+    Request r = test::referenceRequest(official, params, work / "inputs");
+    if (ditFileOnly)
         r.models.dit = shards > 1 ? dir / "transformer" / "diffusion_pytorch_model.safetensors.index.json"
                                   : dir / "transformer" / "diffusion_pytorch_model.safetensors";
-    } else {
+    else
         r.ckptDir = dir;
-    }
-    r.latentsPath = fs::path(m_tmp.path().toStdString()) / "latents.safetensors";
+    r.latentsPath = work / "latents.safetensors";
     const auto result = m_engine.run(r, {});
     QVERIFY2(result.status == JobStatus::Done, result.error.c_str());
-    const auto ref = io::loadSafetensors(::fixture(fixture.toStdString()) / "reference" /
-                                         (i2v ? "e2e_i2v_dpmpp.safetensors" : "e2e_t2v_unipc.safetensors"));
-    const auto got = pipeline::readLatents(r.latentsPath);
-    const auto diff = test::compareTensors(got, ref.at("x0"));
-    qInfo("%s: max abs error of x0 vs the official fp32 reference %.3g (tolerance %.3g)",
+    const auto ref =
+        io::loadSafetensors(official / "reference" / ("e2e_" + name.toStdString() + ".safetensors"));
+    // The saved latents are the decoder's input: x0, without VACE's reference frames.
+    const auto& want = r.task == Task::VACE ? ref.at("decode_input") : ref.at("x0");
+    const auto diff = test::compareTensors(pipeline::readLatents(r.latentsPath), want);
+    qInfo("%s: max abs error of the latents vs the official fp32 reference %.3g (tolerance %.3g)",
           QTest::currentDataTag(), diff.maxAbs, kLatentAtol);
     QVERIFY2(diff.shapeMatches && diff.maxAbs <= kLatentAtol,
              qPrintable(QStringLiteral("max abs error %1 at %2")

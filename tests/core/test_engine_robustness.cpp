@@ -6,6 +6,7 @@
 #include "io/TensorIo.h"
 #include "pipeline/EngineInternals.h"
 #include "pipeline/LatentsFile.h"
+#include "support/ReferenceRequest.h"
 #include "support/TestSupport.h"
 #include "wan/Pipeline.h"
 
@@ -36,23 +37,7 @@ fs::path t2vFixture()
 // The official run of reference/e2e_t2v_unipc.json, writing only its latents into `outDir`.
 Request officialRequest(const fs::path& outDir)
 {
-    QFile file(QString::fromStdString((t2vFixture() / "reference" / "e2e_t2v_unipc.json").string()));
-    const bool opened = file.open(QIODevice::ReadOnly);
-    const QJsonObject p = opened ? QJsonDocument::fromJson(file.readAll()).object() : QJsonObject();
-    Request r;
-    r.ckptDir = t2vFixture();
-    r.prompt = p.value(QStringLiteral("prompt")).toString().toStdString();
-    r.negativePrompt = p.value(QStringLiteral("n_prompt_argument")).toString().toStdString();
-    r.seed = p.value(QStringLiteral("seed")).toInteger();
-    r.frameNum = p.value(QStringLiteral("frame_num")).toInt();
-    r.steps = p.value(QStringLiteral("sampling_steps")).toInt();
-    r.shift = p.value(QStringLiteral("shift")).toDouble();
-    r.guideScale = p.value(QStringLiteral("guide_scale")).toDouble();
-    r.solver = Solver::UniPC;
-    r.width = p.value(QStringLiteral("size")).toArray().at(0).toInt();
-    r.height = p.value(QStringLiteral("size")).toArray().at(1).toInt();
-    r.device = "cpu";
-    r.precision = Precision::Float32;
+    Request r = test::referenceRequest(t2vFixture(), test::readReferenceCase(t2vFixture(), "t2v_unipc"));
     r.latentsPath = outDir / "latents.safetensors";
     return r;
 }

@@ -12,6 +12,7 @@
 #include "pipeline/EngineInternals.h"
 #include "pipeline/LatentsFile.h"
 #include "sampling/Scheduler.h"
+#include "support/ReferenceRequest.h"
 #include "support/TestSupport.h"
 #include "text/Tokenizer.h"
 #include "vae/WanVae.h"
@@ -65,14 +66,6 @@ struct Trace
     }
 };
 
-QJsonObject readJson(const fs::path& path)
-{
-    QFile file(QString::fromStdString(path.string()));
-    if (!file.open(QIODevice::ReadOnly))
-        return {};
-    return QJsonDocument::fromJson(file.readAll()).object();
-}
-
 fs::path fixture(const char* name)
 {
     return test::fixturesDir() / name;
@@ -83,51 +76,6 @@ torch::Tensor imageTensor(const media::RgbImage& image)
     return torch::from_blob(const_cast<std::uint8_t*>(image.rgb.data()), {image.height, image.width, 3},
                             torch::kUInt8)
         .clone();
-}
-
-// The Request that reproduces reference/e2e_<name>.json; VACE sources come from the fixture PNGs, copied
-// into `work` as one folder of source frames and one of mask frames.
-Request requestFor(const fs::path& dir, const QJsonObject& p, const fs::path& work)
-{
-    Request r;
-    r.ckptDir = dir;
-    r.prompt = p.value(QStringLiteral("prompt")).toString().toStdString();
-    r.negativePrompt = p.value(QStringLiteral("n_prompt_argument")).toString().toStdString();
-    r.seed = p.value(QStringLiteral("seed")).toInteger();
-    r.frameNum = p.value(QStringLiteral("frame_num")).toInt();
-    r.steps = p.value(QStringLiteral("sampling_steps")).toInt();
-    r.shift = p.value(QStringLiteral("shift")).toDouble();
-    r.guideScale = p.value(QStringLiteral("guide_scale")).toDouble();
-    r.solver = p.value(QStringLiteral("sample_solver")).toString() == QLatin1String("dpm++") ? Solver::DpmPP
-                                                                                             : Solver::UniPC;
-    r.device = "cpu";
-    r.precision = Precision::Float32;
-    const auto ref = dir / "reference";
-    if (p.value(QStringLiteral("task")).toString() == QLatin1String("flf2v")) {
-        r.task = Task::FLF2V;
-        r.width = int(p.value(QStringLiteral("max_area")).toInteger()); // any factorisation of the area
-        r.height = 1;
-        r.firstFrame = ref / p.value(QStringLiteral("first_frame")).toString().toStdString();
-        r.lastFrame = ref / p.value(QStringLiteral("last_frame")).toString().toStdString();
-    } else {
-        r.task = Task::VACE;
-        // generate() takes the shapes from the source: size and frame_num come from it here too.
-        r.width = 0;
-        r.height = 0;
-        r.frameNum = 0;
-        r.contextScale = p.value(QStringLiteral("context_scale")).toDouble();
-        fs::create_directories(work / "src");
-        fs::create_directories(work / "mask");
-        for (const auto& v : p.value(QStringLiteral("src_frames")).toArray())
-            fs::copy_file(ref / v.toString().toStdString(), work / "src" / v.toString().toStdString());
-        for (const auto& v : p.value(QStringLiteral("mask_frames")).toArray())
-            fs::copy_file(ref / v.toString().toStdString(), work / "mask" / v.toString().toStdString());
-        r.srcVideo = work / "src";
-        r.srcMask = work / "mask";
-        for (const auto& v : p.value(QStringLiteral("ref_images")).toArray())
-            r.srcRefImages.push_back(ref / v.toString().toStdString());
-    }
-    return r;
 }
 
 QString errorOf(const std::function<void()>& f, ErrorKind* kind = nullptr)
@@ -523,14 +471,14 @@ void TestFlf2vVace::endToEnd()
     QFETCH(bool, batchedCfg);
     const auto dir = fixture(fixtureName.toLatin1().constData());
     const auto refDir = dir / "reference";
-    const auto params = readJson(refDir / ("e2e_" + name.toStdString() + ".json"));
+    const auto params = test::readReferenceCase(dir, name.toStdString());
     QVERIFY2(!params.isEmpty(), "reference json missing");
     const auto ref = io::loadSafetensors(refDir / ("e2e_" + name.toStdString() + ".safetensors"));
 
     QTemporaryDir out;
     QVERIFY(out.isValid());
     const fs::path outDir = out.path().toStdString();
-    auto request = requestFor(dir, params, outDir / "inputs");
+    auto request = test::referenceRequest(dir, params, outDir / "inputs");
     request.batchedCfg = batchedCfg;
     request.latentsPath = outDir / "latents.safetensors";
     request.outputPath = outDir / "out.mp4";
@@ -615,10 +563,10 @@ void TestFlf2vVace::vaceSourceFormats()
     WAN_REQUIRE_FIXTURES();
     // The same source and mask as a folder of PNG frames and as lossless MP4s give identical latents.
     const auto dir = fixture("wan-tiny-vace");
-    const auto params = readJson(dir / "reference" / "e2e_vace_ref_dpmpp.json");
+    const auto params = test::readReferenceCase(dir, "vace_ref_dpmpp");
     QTemporaryDir out;
     const fs::path outDir = out.path().toStdString();
-    auto request = requestFor(dir, params, outDir / "inputs");
+    auto request = test::referenceRequest(dir, params, outDir / "inputs");
     request.steps = 2;
     request.latentsPath = outDir / "png.safetensors";
     const auto fromPng = m_engine.run(request);
@@ -646,10 +594,10 @@ void TestFlf2vVace::vaceResizeAndTrim()
 {
     WAN_REQUIRE_FIXTURES();
     const auto dir = fixture("wan-tiny-vace");
-    const auto params = readJson(dir / "reference" / "e2e_vace_inpaint_unipc.json");
+    const auto params = test::readReferenceCase(dir, "vace_inpaint_unipc");
     QTemporaryDir out;
     const fs::path outDir = out.path().toStdString();
-    auto request = requestFor(dir, params, outDir / "inputs");
+    auto request = test::referenceRequest(dir, params, outDir / "inputs");
     // Source 48x32, 9 frames: asked for 32x32 and 5 frames (scaled by max(32/48, 32/32) = 1, center crop).
     request.width = 32;
     request.height = 32;
@@ -698,10 +646,10 @@ void TestFlf2vVace::cancelLeavesNoVideo()
     WAN_REQUIRE_FIXTURES();
     // Cancellation as for t2v/i2v: checked at every step; nothing written.
     const auto dir = fixture("wan-tiny-vace");
-    const auto params = readJson(dir / "reference" / "e2e_vace_ref_dpmpp.json");
+    const auto params = test::readReferenceCase(dir, "vace_ref_dpmpp");
     QTemporaryDir out;
     const fs::path outDir = out.path().toStdString();
-    auto request = requestFor(dir, params, outDir / "inputs");
+    auto request = test::referenceRequest(dir, params, outDir / "inputs");
     request.steps = 6;
     request.outputPath = outDir / "cancelled.mp4";
     request.latentsPath = outDir / "cancelled.safetensors";
@@ -754,10 +702,10 @@ void TestFlf2vVace::badInputs()
     QFETCH(QString, what);
     QFETCH(QString, names);
     const auto dir = fixture("wan-tiny-vace");
-    const auto params = readJson(dir / "reference" / "e2e_vace_ref_dpmpp.json");
+    const auto params = test::readReferenceCase(dir, "vace_ref_dpmpp");
     QTemporaryDir out;
     const fs::path outDir = out.path().toStdString();
-    auto r = requestFor(dir, params, outDir / "inputs");
+    auto r = test::referenceRequest(dir, params, outDir / "inputs");
     r.steps = 1;
     r.outputPath = outDir / "never.mp4";
     const auto broken = test::writeFile(out, "broken.png", "not a png");

@@ -5,6 +5,7 @@
 #include "pipeline/Geometry.h"
 #include "pipeline/LatentsFile.h"
 #include "pipeline/MemoryPlanner.h"
+#include "support/ReferenceRequest.h"
 #include "support/TestSupport.h"
 #include "text/Tokenizer.h"
 #include "wan/Pipeline.h"
@@ -51,46 +52,6 @@ struct Trace
         return torch::stack(it->second);
     }
 };
-
-QJsonObject readJson(const fs::path& path)
-{
-    QFile file(QString::fromStdString(path.string()));
-    if (!file.open(QIODevice::ReadOnly))
-        return {};
-    return QJsonDocument::fromJson(file.readAll()).object();
-}
-
-// The Request that reproduces reference/e2e_<name>.json.
-Request requestFor(const fs::path& fixture, const QJsonObject& p, const QString& name)
-{
-    Request r;
-    r.ckptDir = fixture;
-    r.prompt = p.value(QStringLiteral("prompt")).toString().toStdString();
-    r.negativePrompt = p.value(QStringLiteral("n_prompt_argument")).toString().toStdString();
-    r.seed = p.value(QStringLiteral("seed")).toInteger();
-    r.frameNum = p.value(QStringLiteral("frame_num")).toInt();
-    r.steps = p.value(QStringLiteral("sampling_steps")).toInt();
-    r.shift = p.value(QStringLiteral("shift")).toDouble();
-    r.guideScale = p.value(QStringLiteral("guide_scale")).toDouble();
-    const auto solver = p.value(QStringLiteral("sample_solver")).toString();
-    r.solver = solver == QLatin1String("dpm++") ? Solver::DpmPP : Solver::UniPC;
-    r.device = "cpu";
-    r.precision = Precision::Float32;
-    if (p.value(QStringLiteral("task")).toString() == QLatin1String("i2v")) {
-        r.task = Task::I2V;
-        const auto area = p.value(QStringLiteral("max_area")).toInteger();
-        // max area as width*height: any factorisation gives the same area.
-        r.width = int(area);
-        r.height = 1;
-        r.image = fixture / "reference" / p.value(QStringLiteral("image")).toString().toStdString();
-    } else {
-        const auto size = p.value(QStringLiteral("size")).toArray();
-        r.width = size.at(0).toInt();
-        r.height = size.at(1).toInt();
-        r.task = name.startsWith(QLatin1String("t2i")) ? Task::T2I : Task::T2V;
-    }
-    return r;
-}
 
 } // namespace
 
@@ -145,13 +106,13 @@ void TestPipeline::endToEnd()
     QFETCH(bool, batchedCfg);
     const auto dir = test::fixturesDir() / fixture.toStdString();
     const auto refDir = dir / "reference";
-    const auto params = readJson(refDir / ("e2e_" + name.toStdString() + ".json"));
+    const auto params = test::readReferenceCase(dir, name.toStdString());
     QVERIFY2(!params.isEmpty(), "reference json missing");
     const auto ref = io::loadSafetensors(refDir / ("e2e_" + name.toStdString() + ".safetensors"));
 
     QTemporaryDir out;
     QVERIFY(out.isValid());
-    auto request = requestFor(dir, params, name);
+    auto request = test::referenceRequest(dir, params);
     request.batchedCfg = batchedCfg;
     const fs::path outDir = out.path().toStdString();
     request.latentsPath = outDir / "latents.safetensors";

@@ -4,6 +4,7 @@
 #include "pipeline/EngineInternals.h"
 #include "pipeline/LatentsFile.h"
 #include "pipeline/StepCache.h"
+#include "support/ReferenceRequest.h"
 #include "support/TestSupport.h"
 #include "wan/Pipeline.h"
 
@@ -30,35 +31,11 @@ namespace {
 Request fixtureRequest(const QString& fixture, const QString& name)
 {
     const auto dir = test::fixturesDir() / fixture.toStdString();
-    QFile file(
-        QString::fromStdString((dir / "reference" / ("e2e_" + name.toStdString() + ".json")).string()));
-    if (!file.open(QIODevice::ReadOnly))
+    const auto params = test::readReferenceCase(dir, name.toStdString());
+    if (params.isEmpty())
         return {};
-    const auto p = QJsonDocument::fromJson(file.readAll()).object();
-    Request r;
-    r.ckptDir = dir;
-    r.prompt = p.value(QStringLiteral("prompt")).toString().toStdString();
-    r.negativePrompt = p.value(QStringLiteral("n_prompt_argument")).toString().toStdString();
-    r.seed = p.value(QStringLiteral("seed")).toInteger();
-    r.frameNum = p.value(QStringLiteral("frame_num")).toInt();
-    r.steps = p.value(QStringLiteral("sampling_steps")).toInt();
-    r.shift = p.value(QStringLiteral("shift")).toDouble();
-    r.guideScale = p.value(QStringLiteral("guide_scale")).toDouble();
-    r.solver = p.value(QStringLiteral("sample_solver")).toString() == QLatin1String("dpm++") ? Solver::DpmPP
-                                                                                             : Solver::UniPC;
-    r.device = "cpu";
-    r.precision = Precision::Float32;
+    Request r = test::referenceRequest(dir, params);
     r.previewEverySteps = 0;
-    if (p.value(QStringLiteral("task")).toString() == QLatin1String("i2v")) {
-        r.task = Task::I2V;
-        r.width = int(p.value(QStringLiteral("max_area")).toInteger());
-        r.height = 1;
-        r.image = dir / "reference" / p.value(QStringLiteral("image")).toString().toStdString();
-    } else {
-        const auto size = p.value(QStringLiteral("size")).toArray();
-        r.width = size.at(0).toInt();
-        r.height = size.at(1).toInt();
-    }
     return r;
 }
 

@@ -71,7 +71,9 @@ GgufWeights loadGgufWeights(const std::filesystem::path& path)
 torch::Tensor dequantizeGgufBlocks(const torch::Tensor& blocks, std::uint32_t type, c10::IntArrayRef shape,
                                    torch::Dtype dtype)
 {
-    const auto cpu = blocks.to(torch::kCPU).contiguous();
+    if (!blocks.device().is_cpu())
+        return dequantizeGgufBlocksWithTorch(blocks, type, shape, dtype);
+    const auto cpu = blocks.contiguous();
     auto out = torch::empty(shape, torch::kFloat32);
     dequantizeGgml(type, cpu.data_ptr<std::uint8_t>(), std::uint64_t(cpu.numel()), out.data_ptr<float>(),
                    std::uint64_t(out.numel()));

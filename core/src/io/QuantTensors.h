@@ -55,8 +55,16 @@ struct GgufWeights
 GgufWeights loadGgufWeights(const std::filesystem::path& file);
 
 // The float values of raw GGUF blocks (`blocks`: contiguous uint8 on any device) as a tensor of `shape` and
-// `dtype` on the blocks' device; the decoding runs on the CPU (bit-identical to gguf-py before the cast).
+// `dtype` on the blocks' device, bit-identical to gguf-py before the cast. Blocks on the CPU are decoded by
+// dequantizeGgml; blocks on another device (CUDA) by dequantizeGgufBlocksWithTorch on that device, so a
+// GPU's quantised weights never travel to the host.
 torch::Tensor dequantizeGgufBlocks(const torch::Tensor& blocks, std::uint32_t type, c10::IntArrayRef shape,
                                    torch::Dtype dtype);
+
+// The same values computed with LibTorch tensor operations on the blocks' device (any device). Throws
+// wan::Error(ModelFolder) for a type it cannot dequantise, Error(CorruptFile) when the byte count does not
+// hold `shape`.
+torch::Tensor dequantizeGgufBlocksWithTorch(const torch::Tensor& blocks, std::uint32_t type,
+                                            c10::IntArrayRef shape, torch::Dtype dtype);
 
 } // namespace wan::io
