@@ -248,6 +248,25 @@ private Q_SLOTS:
         std::ofstream(file, std::ios::binary) << bytes;
 
         auto encoder = TextEncoder::loadFiles(file, spiece(), {});
+        // Quantised blocks stay quantised in memory (dequantised per layer at use): every linear layer and
+        // the token embedding hold the file's raw blocks.
+        int quantizedLayers = 0, layers = 0;
+        for (const auto& item : encoder->model()->named_modules("", false)) {
+            const auto* linear = item.value()->as<wan::text::T5LinearImpl>();
+            const auto* embedding = item.value()->as<wan::text::T5EmbeddingImpl>();
+            if (!linear && !embedding)
+                continue;
+            const int ggml = linear ? linear->ggmlType : embedding->ggmlType;
+            const auto& weight = linear ? linear->weight : embedding->weight;
+            if (item.key().find("pos_embedding") == std::string::npos)
+                ++layers;
+            if (ggml >= 0) {
+                ++quantizedLayers;
+                QCOMPARE(weight.scalar_type(), torch::kUInt8);
+                QCOMPARE(weight.dim(), 1);
+            }
+        }
+        QCOMPARE(quantizedLayers, type == QLatin1String("Q8_0") ? layers : 0);
         const auto got = encoder->encode(m_prompts);
         std::vector<torch::Tensor> exact = m_official;
         if (tolerance > 0.0) {

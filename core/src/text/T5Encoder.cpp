@@ -115,6 +115,7 @@ std::int64_t T5Config::parameterCount() const
 // ---- modules ----------------------------------------------------------------------------------------------
 
 T5LinearImpl::T5LinearImpl(std::int64_t inFeatures, std::int64_t outFeatures, torch::Dtype storage)
+    : m_inFeatures(inFeatures), m_outFeatures(outFeatures)
 {
     weight = register_parameter("weight", uninitialised({outFeatures, inFeatures}, storage), false);
 }
@@ -132,6 +133,9 @@ torch::Tensor WeightScratch::widen(const torch::Tensor& weight, torch::Dtype dty
 
 torch::Tensor T5LinearImpl::forward(const torch::Tensor& x)
 {
+    if (ggmlType >= 0)
+        return torch::linear(x, io::dequantizeGgufBlocks(weight, std::uint32_t(ggmlType),
+                                                         {m_outFeatures, m_inFeatures}, x.scalar_type()));
     // A weight aliasing a file mapping may sit at any 8-byte offset; the CPU BLAS picks another kernel (and
     // rounding) for unaligned single-row products, so such a weight goes through the aligned buffer: the
     // same file values then give the same bits as a weight widened from bf16.
@@ -145,12 +149,27 @@ torch::Tensor T5LinearImpl::forward(const torch::Tensor& x)
 }
 
 T5EmbeddingImpl::T5EmbeddingImpl(std::int64_t count, std::int64_t dim, torch::Dtype storage)
+    : m_count(count), m_dim(dim)
 {
     weight = register_parameter("weight", uninitialised({count, dim}, storage), false);
 }
 
 torch::Tensor T5EmbeddingImpl::forward(const torch::Tensor& ids)
 {
+    if (ggmlType >= 0) {
+        // A GGUF row is a whole number of blocks (the format's rule), so the rows' bytes are gathered and
+        // only they are dequantised.
+        if (weight.numel() % m_count != 0)
+            throw Error(ErrorKind::CorruptFile,
+                        "a GGUF token embedding of " + std::to_string(weight.numel()) +
+                            " bytes does not split into " + std::to_string(m_count) + " rows");
+        const auto flat = ids.reshape({-1});
+        const auto rows = weight.view({m_count, -1}).index_select(0, flat).reshape({-1});
+        auto sizes = ids.sizes().vec();
+        sizes.push_back(m_dim);
+        return io::dequantizeGgufBlocks(rows, std::uint32_t(ggmlType), {flat.numel(), m_dim}, torch::kFloat32)
+            .view(sizes);
+    }
     if (!isFp8(weight))
         return torch::embedding(weight, ids);
     // Only the looked-up rows are widened: gathered as bytes (float8 indexing is not everywhere).
@@ -220,13 +239,13 @@ torch::Tensor T5AttentionImpl::forward(const torch::Tensor& x, const torch::Tens
     // x: [B, L, dim], bias: [1 or B, heads, L, L] -> [B, L, dim]
     const auto b = x.size(0);
     const auto n = m_numHeads;
-    const auto qh = q(x).view({b, -1, n, q->weight.size(0) / n}).transpose(1, 2); // [B, heads, L, head_dim]
-    const auto kh = k(x).view({b, -1, n, k->weight.size(0) / n}).transpose(1, 2);
-    const auto vh = v(x).view({b, -1, n, v->weight.size(0) / n}).transpose(1, 2);
+    const auto qh = q(x).view({b, -1, n, q->outFeatures() / n}).transpose(1, 2); // [B, heads, L, head_dim]
+    const auto kh = k(x).view({b, -1, n, k->outFeatures() / n}).transpose(1, 2);
+    const auto vh = v(x).view({b, -1, n, v->outFeatures() / n}).transpose(1, 2);
     // T5 has no 1/sqrt(head_dim) scaling.
     const auto scores = torch::matmul(qh, kh.transpose(-2, -1)) + bias;
     const auto attn = torch::softmax(castTo(scores, torch::kFloat32), -1).to(scores.scalar_type());
-    const auto out = torch::matmul(attn, vh).transpose(1, 2).reshape({b, -1, o->weight.size(1)});
+    const auto out = torch::matmul(attn, vh).transpose(1, 2).reshape({b, -1, o->inFeatures()});
     return o(out);
 }
 
@@ -337,8 +356,8 @@ bool isGgufFile(const fs::path& file)
     return in.gcount() == sizeof magic && io::looksLikeGguf(magic, sizeof magic);
 }
 
-// A llama.cpp T5 encoder GGUF: plain tensors as stored, quantised blocks dequantised once into `blockDtype`.
-io::TensorMap readTextEncoderGguf(const fs::path& file, torch::Dtype blockDtype)
+// A llama.cpp T5 encoder GGUF: plain tensors as stored, quantised ones as raw blocks (see io::GgufWeights).
+io::GgufWeights readTextEncoderGguf(const fs::path& file)
 {
     auto gguf = io::loadGgufWeights(file);
     if (gguf.architecture != "t5encoder" && gguf.architecture != "t5")
@@ -346,15 +365,12 @@ io::TensorMap readTextEncoderGguf(const fs::path& file, torch::Dtype blockDtype)
                     file.string() + " is a GGUF file of architecture '" + gguf.architecture +
                         "', not a umT5 text encoder (general.architecture 't5encoder'); pick a umT5-XXL "
                         "encoder GGUF such as city96's umt5-xxl-encoder quantisations");
-    for (const auto& [name, blocks] : gguf.blocks) {
-        auto& tensor = gguf.tensors.at(name);
-        tensor = io::dequantizeGgufBlocks(tensor, blocks.type, blocks.shape, blockDtype);
-    }
-    return std::move(gguf.tensors);
+    return gguf;
 }
 
-// The tensors of `weightsFile` (see TextEncoder::loadFiles for what it may be), names as stored.
-io::TensorMap readTextEncoderFile(const fs::path& weightsFile, torch::Dtype ggufBlockDtype)
+// The tensors of `weightsFile` (see TextEncoder::loadFiles for what it may be), names as stored; a GGUF's
+// quantised tensors as raw blocks, described in `blocks`.
+io::TensorMap readTextEncoderFile(const fs::path& weightsFile, std::map<std::string, io::GgufBlocks>& blocks)
 {
     std::error_code ec;
     fs::path file = weightsFile;
@@ -378,8 +394,11 @@ io::TensorMap readTextEncoderFile(const fs::path& weightsFile, torch::Dtype gguf
         return io::loadSafetensorsShards(file);
     if (file.extension() == ".safetensors")
         return io::loadSafetensors(file);
-    if (isGgufFile(file))
-        return readTextEncoderGguf(file, ggufBlockDtype);
+    if (isGgufFile(file)) {
+        auto gguf = readTextEncoderGguf(file);
+        blocks = std::move(gguf.blocks);
+        return std::move(gguf.tensors);
+    }
     return io::loadPth(file);
 }
 
@@ -442,13 +461,16 @@ io::RenamedWeights toOfficialNames(io::TensorMap weights, const fs::path& file,
 }
 
 // The floating dtype holding most elements (the file's precision); fp8 counts as bf16, the dtype its math
-// runs in on a GPU.
-torch::Dtype storedDtype(const io::TensorMap& weights)
+// runs in on a GPU, and GGUF blocks (`blocks`) as `blockDtype`.
+torch::Dtype storedDtype(const io::TensorMap& weights, const std::map<std::string, io::GgufBlocks>& blocks,
+                         torch::Dtype blockDtype)
 {
     std::map<torch::Dtype, std::int64_t> elements;
     for (const auto& [name, t] : weights)
         if (t.is_floating_point())
             elements[isFp8(t) ? torch::kBFloat16 : t.scalar_type()] += t.numel();
+    for (const auto& [name, b] : blocks)
+        elements[blockDtype] += c10::multiply_integers(b.shape);
     const auto best = std::max_element(elements.begin(), elements.end(),
                                        [](const auto& a, const auto& b) { return a.second < b.second; });
     return best == elements.end() ? torch::kBFloat16 : best->first;
@@ -484,35 +506,52 @@ std::unique_ptr<TextEncoder> TextEncoder::loadWith(const std::filesystem::path& 
 
     io::RenamedWeights renamed;
     std::map<std::string, double> scales;
+    std::map<std::string, io::GgufBlocks> blocks;
     std::span<const io::NameRule> table = io::hfT5Names();
-    // GGUF blocks are dequantised once at load: into float32 for float32 math (parity runs, the CPU
-    // default), else into bf16, the dtype the official encoder runs in on a GPU.
+    // GGUF blocks outside linear layers and the embedding are dequantised once at load: into float32 for
+    // float32 math (parity runs, the CPU default), else into bf16, the dtype the official encoder runs in on
+    // a GPU.
     const auto compute =
         options.computeDtype.value_or(options.device.is_cpu() ? torch::kFloat32 : torch::kBFloat16);
     const auto ggufBlockDtype =
         options.weightDtype.value_or(compute == torch::kFloat32 ? torch::kFloat32 : torch::kBFloat16);
     try {
-        auto stored = readTextEncoderFile(weightsFile, ggufBlockDtype);
+        auto stored = readTextEncoderFile(weightsFile, blocks);
         scales = io::takeScaledFp8Scales(stored, weightsFile);
         renamed = toOfficialNames(std::move(stored), weightsFile, table);
     } catch (const Error& e) {
         throw Error(e.kind(), std::string("cannot load the umT5 text encoder: ") + e.what());
     }
     io::TensorMap& weights = renamed.weights;
-    {
+    if (!renamed.fileNames.empty()) {
         std::map<std::string, double> officialScales;
         for (const auto& [name, scale] : scales)
             officialScales[io::officialName(name, table).value_or(name)] = scale;
-        if (!renamed.fileNames.empty())
-            scales = std::move(officialScales);
+        scales = std::move(officialScales);
+        std::map<std::string, io::GgufBlocks> officialBlocks;
+        for (auto& [name, b] : blocks)
+            officialBlocks[io::officialName(name, table).value_or(name)] = std::move(b);
+        blocks = std::move(officialBlocks);
     }
-    const T5Config config = given ? *given : T5Config::fromWeights(weights, weightsFile);
+    T5Config config;
+    if (given) {
+        config = *given;
+    } else {
+        // The dims from the real shapes (GGUF blocks are 1-D bytes).
+        io::TensorShapes shapes;
+        for (const auto& [name, tensor] : weights) {
+            const auto b = blocks.find(name);
+            shapes.emplace(name, b != blocks.end() ? b->second.shape : tensor.sizes().vec());
+        }
+        config = T5Config::fromDims(io::t5DimsFromShapes(shapes, weightsFile));
+    }
     if (tokenizer && tokenizer->vocabSize() > config.vocab)
         throw Error(ErrorKind::ModelFolder,
                     "tokenizer " + spieceModel.string() + " has " + std::to_string(tokenizer->vocabSize()) +
                         " pieces but " + weightsFile.string() + " embeds only " +
                         std::to_string(config.vocab) + " tokens: the two files do not belong together");
-    const torch::Dtype weightDtype = options.weightDtype.value_or(storedDtype(weights));
+    const torch::Dtype weightDtype =
+        options.weightDtype.value_or(storedDtype(weights, blocks, ggufBlockDtype));
 
     T5Encoder model(nullptr);
     try {
@@ -524,14 +563,25 @@ std::unique_ptr<TextEncoder> TextEncoder::loadWith(const std::filesystem::path& 
         bind.cancel = options.cancel;
         if (!renamed.fileNames.empty())
             bind.nameInFile = io::namesInFile(renamed, table);
-        // fp8 weights of linear layers and embeddings stay fp8 (widened per use); other fp8 tensors are
-        // widened now, with their scale.
+        // fp8 weights and GGUF blocks of linear layers and embeddings stay as stored (widened per use);
+        // other fp8 tensors are widened now, with their scale, other blocks dequantised now.
         std::map<std::string, torch::Tensor*> scaled;
+        std::map<std::string, int*> ggmlTypes;
         for (const auto& item : model->named_modules("", false)) {
-            if (auto* linear = item.value()->as<T5LinearImpl>())
+            if (auto* linear = item.value()->as<T5LinearImpl>()) {
                 scaled.emplace(item.key() + ".weight", &linear->scale);
-            else if (auto* embedding = item.value()->as<T5EmbeddingImpl>())
+                ggmlTypes.emplace(item.key() + ".weight", &linear->ggmlType);
+            } else if (auto* embedding = item.value()->as<T5EmbeddingImpl>()) {
                 scaled.emplace(item.key() + ".weight", &embedding->scale);
+                ggmlTypes.emplace(item.key() + ".weight", &embedding->ggmlType);
+            }
+        }
+        for (const auto& [name, b] : blocks) {
+            auto& tensor = weights.at(name);
+            if (ggmlTypes.count(name))
+                bind.quantized.emplace(name, b.shape);
+            else
+                tensor = io::dequantizeGgufBlocks(tensor, b.type, b.shape, ggufBlockDtype);
         }
         for (auto& [name, tensor] : weights) {
             if (!isFp8(tensor))
@@ -547,6 +597,11 @@ std::unique_ptr<TextEncoder> TextEncoder::loadWith(const std::filesystem::path& 
                          : io::dequantizeScaledFp8(tensor, torch::tensor(scale->second), dtype, name);
         }
         io::bindStateDict(*model, weights, weightsFile, bind);
+        for (const auto& [name, b] : blocks) {
+            const auto target = ggmlTypes.find(name);
+            if (target != ggmlTypes.end())
+                *target->second = int(b.type);
+        }
         for (const auto& [name, scale] : scales) {
             const auto target = scaled.find(name);
             if (target != scaled.end())
@@ -569,7 +624,10 @@ std::unique_ptr<TextEncoder> TextEncoder::loadWith(const std::filesystem::path& 
     spdlog::info("umT5 encoder {}: {} layers, dim {}, ffn {}, {} heads, vocab {}, weights {}{} on {}",
                  weightsFile.filename().string(), config.numLayers, config.dim, config.dimFfn,
                  config.numHeads, config.vocab, std::string(c10::toString(weightDtype)),
-                 scales.empty() ? "" : " (fp8_scaled linear weights)", options.device.str());
+                 !blocks.empty()  ? " (GGUF blocks dequantised per layer at use)"
+                 : scales.empty() ? ""
+                                  : " (fp8_scaled linear weights)",
+                 options.device.str());
     Options resolved = options;
     resolved.weightDtype = weightDtype;
     return std::make_unique<TextEncoder>(model, std::move(tokenizer), resolved);

@@ -55,19 +55,29 @@ private:
     torch::Tensor m_buffer;
 };
 
-// Bias-free linear layer whose weight may be stored narrower (bf16, fp16, fp8) than the math: the weight is
-// widened to the input's dtype per call (and multiplied by its fp8 scale), so memory holds the stored size
-// and only one weight is ever widened at a time.
+// Bias-free linear layer whose weight may be stored narrower (bf16, fp16, fp8, GGUF blocks) than the math:
+// the weight is widened to the input's dtype per call (and multiplied by its fp8 scale), so memory holds the
+// stored size and only one weight is ever widened at a time.
 class T5LinearImpl : public torch::nn::Module
 {
 public:
     T5LinearImpl(std::int64_t inFeatures, std::int64_t outFeatures, torch::Dtype storage);
     // x: [..., in] -> [..., out], in x's dtype
     torch::Tensor forward(const torch::Tensor& x);
+    // The [out, in] matrix's dims whatever the storage.
+    std::int64_t inFeatures() const { return m_inFeatures; }
+    std::int64_t outFeatures() const { return m_outFeatures; }
     torch::Tensor weight;
     torch::Tensor scale; // ComfyUI fp8_scaled: float32 scalar, weight = stored value x scale; undefined: none
+    // >= 0: `weight` holds raw GGUF blocks of this ggml type (1-D uint8) for the [out, in] matrix,
+    // dequantised into x's dtype at every call.
+    int ggmlType = -1;
     std::shared_ptr<WeightScratch>
         scratch; // shared by all layers of one encoder; null: widen into new memory
+
+private:
+    std::int64_t m_inFeatures;
+    std::int64_t m_outFeatures;
 };
 TORCH_MODULE(T5Linear);
 
@@ -75,10 +85,18 @@ class T5EmbeddingImpl : public torch::nn::Module
 {
 public:
     T5EmbeddingImpl(std::int64_t count, std::int64_t dim, torch::Dtype storage);
-    // ids: [...] int64 -> [..., dim] in the stored dtype (fp8: float32 rows, multiplied by `scale`)
+    // ids: [...] int64 -> [..., dim] in the stored dtype (fp8 and GGUF blocks: float32 rows, fp8 multiplied
+    // by `scale`)
     torch::Tensor forward(const torch::Tensor& ids);
     torch::Tensor weight;
     torch::Tensor scale; // as T5Linear::scale
+    // >= 0: `weight` holds raw GGUF blocks of this ggml type (1-D uint8, each row whole blocks); only the
+    // looked-up rows are dequantised.
+    int ggmlType = -1;
+
+private:
+    std::int64_t m_count;
+    std::int64_t m_dim;
 };
 TORCH_MODULE(T5Embedding);
 
@@ -182,8 +200,9 @@ public:
     {
         torch::Device device = torch::kCPU;
         // Dtype the weights are kept in; unset: the dtype each is stored in (bf16 or fp16 file: no copy, an
-        // fp32 file stays exact). fp8 weights of linear layers and embeddings stay fp8 whatever this says
-        // (widened per layer at use, with their fp8_scaled scale); other fp8 tensors are widened at load.
+        // fp32 file stays exact). fp8 weights and GGUF blocks of linear layers and embeddings stay as stored
+        // whatever this says (widened per layer at use, fp8 with its fp8_scaled scale); other fp8 tensors are
+        // widened at load.
         std::optional<torch::Dtype> weightDtype;
         // Dtype of the math; unset: float32 on CPU (matches the reference), the weight dtype on CUDA.
         std::optional<torch::Dtype> computeDtype;
@@ -199,10 +218,11 @@ public:
     // Explicit files. `weightsFile` may be a torch.save .pth or a .safetensors with the official names, a
     // Hugging Face (U)MT5 encoder .safetensors (ComfyUI umt5_xxl_fp16 / fp8_e4m3fn_scaled), a
     // `*.safetensors.index.json` shard index, a diffusers `text_encoder/` folder (model.safetensors or
-    // model.safetensors.index.json), or a llama.cpp T5 encoder GGUF (city96's umT5-XXL quantisations; its
-    // quantised tensors are dequantised once at load, into float32 for float32 math, else bf16); the naming
-    // is told from the tensor names. An empty `spieceModel` gives
-    // an encoder without tokenizer (encodeIds only).
+    // model.safetensors.index.json), or a llama.cpp T5 encoder GGUF (city96's umT5-XXL quantisations: the
+    // quantised blocks of linear layers and the token embedding stay quantised in memory and are dequantised
+    // per layer at use, the embedding only for the looked-up rows; any other quantised tensor is dequantised
+    // once at load, into float32 for float32 math, else bf16); the naming is told from the tensor names. An
+    // empty `spieceModel` gives an encoder without tokenizer (encodeIds only).
     static std::unique_ptr<TextEncoder> loadFiles(const std::filesystem::path& weightsFile,
                                                   const std::filesystem::path& spieceModel,
                                                   const Options& options);
