@@ -31,7 +31,7 @@ set_target_properties(test_fp8 PROPERTIES AUTOMOC ON)
 # Content detection on the fixtures, on fixtures converted to Comfy/fp8/GGUF files, and on other models' headers.
 wan_add_test(test_format_detect TORCH SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_format_detect.cpp ${WAN_GGUF_TEST_HELPERS}
     ${CMAKE_CURRENT_LIST_DIR}/../support/FormatConverter.cpp ${CMAKE_CURRENT_LIST_DIR}/../support/CheckpointWriter.cpp
-    LIBS wan_io wan_io_raw LABELS unit)
+    LIBS wan_dit wan_io wan_io_raw LABELS unit)
 set_target_properties(test_format_detect PROPERTIES AUTOMOC ON)
 
 # End to end on the t2v fixture converted to ComfyUI single files and (by gguf-py, test set-up only) to GGUF files

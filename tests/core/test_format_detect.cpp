@@ -2,6 +2,7 @@
 // prefixes, fp16/bf16/fp8/fp8_scaled, GGUF), realistic synthetic headers of every Wan role and size, and
 // files that are not Wan files (Flux, SDXL, an LLM...). Also measures what fp8_scaled and Q8_0 cost on the
 // fixture weights.
+#include "dit/WanModel.h"
 #include "io/FormatDetect.h"
 #include "io/QuantTensors.h"
 #include "support/CheckpointWriter.h"
@@ -376,6 +377,12 @@ void TestFormatDetect::convertedDit()
     QCOMPARE(d.numLayers, std::int64_t(2));
     QCOMPARE(QString::fromStdString(d.storage), expectStorage);
     QCOMPARE(d.modelSize, std::string("custom"));
+    // What detection accepts, the DiT loader builds (quantised weights stay quantised).
+    const auto model = wan::dit::WanModel::loadFile(
+        path, wan::test::fixturesDir() / fixture.toStdString() / "config.json", torch::kFloat32, torch::kCPU);
+    QCOMPARE(model->config().numLayers, 2);
+    QVERIFY(storage == int(ConvertedStorage::Fp32) || storage == int(ConvertedStorage::Bf16) ||
+            storage == int(ConvertedStorage::Fp16) || model->quantizedLinearCount() > 0);
 }
 
 void TestFormatDetect::fp8ScaledAndGgufValues()

@@ -89,6 +89,11 @@ std::string toGguf(const io::TensorMap& weights, const std::string& arch)
     for (const auto& [name, tensor] : weights) {
         auto t = tensor.to(torch::kFloat32).contiguous();
         if (t.dim() > 4) {
+            // The real shape in ComfyUI-GGUF's metadata key, as city96's converter writes it.
+            std::string dims;
+            for (auto d : t.sizes())
+                dims += GgufWriter::pod(std::int32_t(d));
+            w.kv("comfy.gguf.orig_shape." + name, 9, GgufWriter::array(5, std::uint64_t(t.dim()), dims));
             std::vector<std::int64_t> kept;
             for (auto d : t.sizes())
                 if (d != 1)

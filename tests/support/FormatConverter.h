@@ -25,7 +25,8 @@ std::string toSafetensors(const io::TensorMap& weights, const std::string& prefi
 
 // A GGUF file (general.architecture `arch`): tensors of 2+ dims whose rows are a multiple of 32 as Q8_0 (the
 // simple round-to-nearest quantiser of GgufWriter), the rest F32. 5-D tensors are stored with their size-1
-// dimensions dropped (GGUF holds at most 4).
+// dimensions dropped (GGUF holds at most 4) and their real shape in "comfy.gguf.orig_shape.<name>", as
+// city96's converter does.
 std::string toGguf(const io::TensorMap& weights, const std::string& arch);
 
 // The official umT5 encoder state dict under Hugging Face UMT5EncoderModel names ("shared.weight",
