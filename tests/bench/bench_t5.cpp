@@ -4,10 +4,14 @@
 //
 //   bench_t5                      # umT5-XXL: 24 layers, dim 4096, 64 heads, ffn 10240, vocab 256384 (~11.4
 //   GB) bench_t5 --layers 2 --dim 512 --heads 8 --ffn 1280 --vocab 32000   # quick check
+//   bench_t5 --gguf-q8             # the same weights as a llama.cpp T5 encoder GGUF in Q8_0 (~6.1 GB), as
+//                                  # city96's umt5-xxl-encoder files: the blocks stay quantised in memory
 
 #include "BenchCommon.h"
+#include "io/RawGguf.h"
 #include "io/TensorIo.h"
 #include "pipeline/DeviceInfo.h"
+#include "support/GgufWriter.h"
 #include "text/T5Encoder.h"
 #include "wan/Error.h"
 
@@ -19,6 +23,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -40,6 +45,7 @@ struct Args
     int repeat = 1;
     fs::path file;
     bool keep = false;
+    bool ggufQ8 = false;
     std::string device = "cpu";
 };
 
@@ -47,10 +53,11 @@ void usage()
 {
     std::cout << "usage: bench_t5 [--layers N] [--dim N] [--dim-attn N] [--heads N] [--ffn N] [--vocab N]\n"
                  "                [--buckets N] [--tokens 60,512] [--repeat N] [--threads N] [--file PATH] "
-                 "[--keep] [--device cpu|cuda[:N]]\n"
+                 "[--keep] [--device cpu|cuda[:N]] [--gguf-q8]\n"
                  "Defaults are the umT5-XXL encoder dims. The random bf16 weights are written to --file\n"
                  "(default: a temporary .safetensors, removed afterwards unless --keep; an existing file of\n"
-                 "the right size is reused) and memory-mapped like a real checkpoint.\n";
+                 "the right size is reused) and memory-mapped like a real checkpoint. --gguf-q8 writes them\n"
+                 "as a llama.cpp T5 encoder GGUF instead: matrices in Q8_0, norms and biases in F32.\n";
 }
 
 Args parseArgs(int argc, char** argv)
@@ -80,6 +87,7 @@ Args parseArgs(int argc, char** argv)
     parser.option("--threads", count(a.threads));
     parser.option("--file", [&a](const std::string& v) { a.file = v; });
     parser.flag("--keep", a.keep);
+    parser.flag("--gguf-q8", a.ggufQ8);
     parser.option("--device", a.device);
     parser.option("--tokens", [&a](const std::string& list) {
         a.tokens.clear();
@@ -199,6 +207,85 @@ std::uint64_t writeRandomCheckpoint(const fs::path& file, const std::vector<Entr
     return total;
 }
 
+// The llama.cpp name of an official umT5 tensor (gguf-py's T5 encoder mapping).
+std::string llamaCppName(const std::string& official)
+{
+    if (official == "token_embedding.weight")
+        return "token_embd.weight";
+    if (official == "norm.weight")
+        return "enc.output_norm.weight";
+    static const std::pair<const char*, const char*> kParts[] = {
+        {"norm1.", "attn_norm."},     {"attn.q.", "attn_q."},
+        {"attn.k.", "attn_k."},       {"attn.v.", "attn_v."},
+        {"attn.o.", "attn_o."},       {"norm2.", "ffn_norm."},
+        {"ffn.gate.0.", "ffn_gate."}, {"ffn.fc1.", "ffn_up."},
+        {"ffn.fc2.", "ffn_down."},    {"pos_embedding.embedding.", "attn_rel_b."},
+    };
+    const auto dot = official.find('.', 7); // after "blocks.N"
+    const std::string rest = official.substr(dot + 1);
+    for (const auto& [from, to] : kParts)
+        if (rest.starts_with(from))
+            return "enc.blk." + official.substr(7, dot - 7) + "." + to + rest.substr(std::strlen(from));
+    throw wan::Error(wan::ErrorKind::Internal, "no llama.cpp name for " + official);
+}
+
+// A llama.cpp T5 encoder GGUF (version 3, alignment 32): 2-D tensors whose rows are whole blocks in Q8_0,
+// the rest F32. Written a slice at a time (the header's offsets follow from the shapes), so the writer never
+// holds a whole tensor.
+std::uint64_t writeRandomGguf(const fs::path& file, const std::vector<Entry>& entries)
+{
+    using W = wan::test::GgufWriter;
+    constexpr std::uint64_t kAlign = 32;
+    const auto q8 = [](const Entry& e) { return e.shape.size() == 2 && e.shape.back() % 32 == 0; };
+    const auto bytesOf = [&](const Entry& e) {
+        const auto n = std::uint64_t(numelOf(e.shape));
+        return q8(e) ? n / 32 * 34 : n * 4;
+    };
+    std::string head = "GGUF" + W::pod(std::uint32_t(3)) + W::pod(std::uint64_t(entries.size())) +
+                       W::pod(std::uint64_t(1)) + W::str("general.architecture") + W::pod(std::uint32_t(8)) +
+                       W::str("t5encoder");
+    std::uint64_t offset = 0;
+    for (const auto& e : entries) {
+        head += W::str(llamaCppName(e.name)) + W::pod(std::uint32_t(e.shape.size()));
+        for (auto d = e.shape.rbegin(); d != e.shape.rend(); ++d) // ggml order: innermost first
+            head += W::pod(std::uint64_t(*d));
+        head +=
+            W::pod(std::uint32_t(q8(e) ? wan::io::GgmlType::Q8_0 : wan::io::GgmlType::F32)) + W::pod(offset);
+        offset += (bytesOf(e) + kAlign - 1) / kAlign * kAlign;
+    }
+    head.resize((head.size() + kAlign - 1) / kAlign * kAlign, '\0');
+    const std::uint64_t total = head.size() + offset;
+    std::error_code ec;
+    if (fs::exists(file, ec) && fs::file_size(file, ec) == total) {
+        std::cout << "reusing " << file << "\n";
+        return total;
+    }
+    std::ofstream out(file, std::ios::binary | std::ios::trunc);
+    if (!out)
+        throw wan::Error(wan::ErrorKind::Io, "cannot write " + file.string());
+    out.write(head.data(), std::streamsize(head.size()));
+    torch::manual_seed(0);
+    constexpr std::int64_t kSliceElements = 32ll << 20; // a multiple of 32: whole blocks
+    for (const auto& e : entries) {
+        const std::int64_t n = numelOf(e.shape);
+        for (std::int64_t start = 0; start < n; start += kSliceElements) {
+            const std::int64_t count = std::min(kSliceElements, n - start);
+            const auto slice =
+                (e.stddev == 0.0 ? torch::ones({count}) : torch::randn({count}) * e.stddev).contiguous();
+            const std::string bytes =
+                q8(e) ? wan::test::quantizeQ8_0(slice.data_ptr<float>(), std::size_t(count))
+                      : std::string(static_cast<const char*>(slice.data_ptr()), std::size_t(count) * 4);
+            out.write(bytes.data(), std::streamsize(bytes.size()));
+        }
+        const std::uint64_t padded = (bytesOf(e) + kAlign - 1) / kAlign * kAlign;
+        out.write(std::string(padded - bytesOf(e), '\0').data(), std::streamsize(padded - bytesOf(e)));
+    }
+    out.close();
+    if (!out)
+        throw wan::Error(wan::ErrorKind::Io, "writing " + file.string() + " failed (disk full?)");
+    return total;
+}
+
 } // namespace
 
 int main(int argc, char** argv)
@@ -214,12 +301,13 @@ int main(int argc, char** argv)
                     (long long)c.dimFfn, (long long)c.vocab, (long long)c.numBuckets,
                     double(c.parameterCount()) / 1e9, double(c.parameterCount()) * 2 / 1e9, threads);
 
-        const fs::path file =
-            args.file.empty()
-                ? fs::temp_directory_path() / ("bench_t5_" + std::to_string(getpid()) + ".safetensors")
-                : args.file;
+        const fs::path file = args.file.empty()
+                                  ? fs::temp_directory_path() / ("bench_t5_" + std::to_string(getpid()) +
+                                                                 (args.ggufQ8 ? ".gguf" : ".safetensors"))
+                                  : args.file;
         auto t0 = std::chrono::steady_clock::now();
-        const auto bytes = writeRandomCheckpoint(file, entriesFor(c));
+        const auto bytes =
+            args.ggufQ8 ? writeRandomGguf(file, entriesFor(c)) : writeRandomCheckpoint(file, entriesFor(c));
         std::printf("checkpoint %s: %.2f GB, ready in %.1f s\n", file.c_str(), double(bytes) / 1e9,
                     secondsSince(t0));
         const double rssBeforeLoad = currentRssGb();
