@@ -61,6 +61,10 @@ GgufWeights loadGgufWeights(const std::filesystem::path& file);
 torch::Tensor dequantizeGgufBlocks(const torch::Tensor& blocks, std::uint32_t type, c10::IntArrayRef shape,
                                    torch::Dtype dtype);
 
+// dequantizeGgufBlocks() for CPU blocks into `out` (a contiguous float32 CPU tensor of the values' count),
+// so a caller can reuse one buffer. Throws as dequantizeGgml.
+void dequantizeGgufBlocksInto(const torch::Tensor& blocks, std::uint32_t type, torch::Tensor& out);
+
 // The same values computed with LibTorch tensor operations on the blocks' device (any device). Throws
 // wan::Error(ModelFolder) for a type it cannot dequantise, Error(CorruptFile) when the byte count does not
 // hold `shape`.

@@ -122,20 +122,32 @@ T5LinearImpl::T5LinearImpl(std::int64_t inFeatures, std::int64_t outFeatures, to
 
 torch::Tensor WeightScratch::widen(const torch::Tensor& weight, torch::Dtype dtype)
 {
-    const auto n = weight.numel();
+    return take(weight.sizes(), dtype, weight.device()).copy_(weight);
+}
+
+torch::Tensor WeightScratch::take(torch::IntArrayRef shape, torch::Dtype dtype, torch::Device device)
+{
+    const auto n = c10::multiply_integers(shape);
     // An inference tensor cannot be written outside inference mode (and the other way round): reallocate
     // then.
     if (!m_buffer.defined() || m_buffer.numel() < n || m_buffer.scalar_type() != dtype ||
-        m_buffer.device() != weight.device() || m_buffer.is_inference() != c10::InferenceMode::is_enabled())
-        m_buffer = torch::empty({n}, weight.options().dtype(dtype));
-    return m_buffer.narrow(0, 0, n).view(weight.sizes()).copy_(weight);
+        m_buffer.device() != device || m_buffer.is_inference() != c10::InferenceMode::is_enabled())
+        m_buffer = torch::empty({n}, torch::TensorOptions().dtype(dtype).device(device));
+    return m_buffer.narrow(0, 0, n).view(shape);
 }
 
 torch::Tensor T5LinearImpl::forward(const torch::Tensor& x)
 {
-    if (ggmlType >= 0)
+    if (ggmlType >= 0) {
+        if (scratch && weight.device().is_cpu()) {
+            // Decoded into the shared buffer: a fresh matrix per call would page-fault (and zero) it anew.
+            auto w = scratch->take({m_outFeatures, m_inFeatures}, torch::kFloat32, weight.device());
+            io::dequantizeGgufBlocksInto(weight, std::uint32_t(ggmlType), w);
+            return torch::linear(x, castTo(w, x.scalar_type()));
+        }
         return torch::linear(x, io::dequantizeGgufBlocks(weight, std::uint32_t(ggmlType),
                                                          {m_outFeatures, m_inFeatures}, x.scalar_type()));
+    }
     // A weight aliasing a file mapping may sit at any 8-byte offset; the CPU BLAS picks another kernel (and
     // rounding) for unaligned single-row products, so such a weight goes through the aligned buffer: the
     // same file values then give the same bits as a weight widened from bf16.

@@ -50,6 +50,8 @@ class WeightScratch
 public:
     // `weight` converted to `dtype`, in the buffer; valid until the next call.
     torch::Tensor widen(const torch::Tensor& weight, torch::Dtype dtype);
+    // The buffer as an uninitialised tensor of `shape`, `dtype` and `device`; valid until the next call.
+    torch::Tensor take(torch::IntArrayRef shape, torch::Dtype dtype, torch::Device device);
 
 private:
     torch::Tensor m_buffer;
