@@ -149,7 +149,8 @@ void TestGgufDevice::randomBlocksMatchCpuDecoder()
     QFETCH(int, type);
     const auto* info = ggmlTypeInfo(std::uint32_t(type));
     QVERIFY(info);
-    const int64_t rows = 3, blocksPerRow = 41;
+    // 8223 blocks: more than two of the CPU decoder's parallel chunks (4096 blocks), not a multiple of them.
+    const int64_t rows = 3, blocksPerRow = 2741;
     const int64_t cols = blocksPerRow * info->blockElements;
     std::mt19937 rng(1234 + std::uint32_t(type));
     std::vector<std::uint8_t> bytes;
@@ -196,9 +197,14 @@ void TestGgufDevice::randomBlocksMatchCpuDecoder()
         QCOMPARE(bf16.scalar_type(), torch::kBFloat16);
         QVERIFY(torch::equal(bf16.cpu(), want.to(torch::kBFloat16)));
     }
-    // The public entry point picks this path for blocks off the CPU and the CPU decoder on it: same values.
+    // The public entry point picks this path for blocks off the CPU and the CPU decoder on it, in parallel
+    // chunks of whole blocks: same values as the one-pass decode.
+    at::set_num_threads(2);
     QVERIFY(
         torch::equal(dequantizeGgufBlocks(blocks, std::uint32_t(type), {rows, cols}, torch::kFloat32), want));
+    auto into = torch::full({rows, cols}, -1.0f);
+    dequantizeGgufBlocksInto(blocks, std::uint32_t(type), into);
+    QVERIFY(torch::equal(into, want));
 }
 
 void TestGgufDevice::refusesWhatItCannotDecode()

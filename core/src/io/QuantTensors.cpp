@@ -2,6 +2,11 @@
 
 #include "wan/Error.h"
 
+#include <algorithm>
+#include <exception>
+#include <thread>
+#include <vector>
+
 namespace wan::io {
 
 torch::Tensor ggufTensorToTorch(const MappedFile& file, const GgufTensorInfo& tensor, torch::Dtype dtype)
@@ -88,20 +93,36 @@ void dequantizeGgufBlocksInto(const torch::Tensor& blocks, std::uint32_t type, t
     const auto* info = ggmlTypeInfo(type);
     const std::uint64_t count = std::uint64_t(out.numel());
     const std::uint64_t bytes = std::uint64_t(cpu.numel());
-    // Whole blocks decoded in parallel (each block alone: the same bits as one pass); a bad type or byte
-    // count is refused by the single call below.
+    // Whole blocks decoded in parallel, each thread its own range (each block alone: the same bits as one
+    // pass); a bad type or byte count is refused by the single call below. Plain threads: at::parallel_for
+    // runs serially in code built without OpenMP.
     if (info && info->dequantizable && info->blockElements > 1 && count % info->blockElements == 0 &&
         count / info->blockElements * info->blockBytes == bytes) {
         const auto* src = cpu.data_ptr<std::uint8_t>();
         float* dst = out.data_ptr<float>();
-        constexpr std::int64_t kGrainBlocks = 4096;
-        at::parallel_for(0, std::int64_t(count / info->blockElements), kGrainBlocks,
-                         [&](std::int64_t begin, std::int64_t end) {
-                             dequantizeGgml(type, src + std::uint64_t(begin) * info->blockBytes,
-                                            std::uint64_t(end - begin) * info->blockBytes,
-                                            dst + std::uint64_t(begin) * info->blockElements,
-                                            std::uint64_t(end - begin) * info->blockElements);
-                         });
+        constexpr std::uint64_t kGrainBlocks = 4096;
+        const std::uint64_t total = count / info->blockElements;
+        const std::uint64_t workers = std::clamp<std::uint64_t>(
+            total / kGrainBlocks, 1, std::uint64_t(std::max(1, at::get_num_threads())));
+        std::vector<std::exception_ptr> errors(workers);
+        const auto decode = [&](std::uint64_t w) {
+            const std::uint64_t begin = total * w / workers, end = total * (w + 1) / workers;
+            try {
+                dequantizeGgml(type, src + begin * info->blockBytes, (end - begin) * info->blockBytes,
+                               dst + begin * info->blockElements, (end - begin) * info->blockElements);
+            } catch (...) {
+                errors[w] = std::current_exception();
+            }
+        };
+        std::vector<std::thread> threads;
+        for (std::uint64_t w = 1; w < workers; ++w)
+            threads.emplace_back(decode, w);
+        decode(0);
+        for (auto& thread : threads)
+            thread.join();
+        for (const auto& error : errors)
+            if (error)
+                std::rethrow_exception(error);
     } else {
         dequantizeGgml(type, cpu.data_ptr<std::uint8_t>(), bytes, out.data_ptr<float>(), count);
     }
