@@ -159,6 +159,24 @@ std::int64_t numelOf(const std::vector<std::int64_t>& shape)
     return n;
 }
 
+// An earlier run's file of the expected size is used again (random weights, same seed).
+bool reusable(const fs::path& file, std::uint64_t total)
+{
+    std::error_code ec;
+    if (!fs::exists(file, ec) || fs::file_size(file, ec) != total)
+        return false;
+    std::cout << "reusing " << file << "\n";
+    return true;
+}
+
+std::ofstream openForWriting(const fs::path& file)
+{
+    std::ofstream out(file, std::ios::binary | std::ios::trunc);
+    if (!out)
+        throw wan::Error(wan::ErrorKind::Io, "cannot write " + file.string());
+    return out;
+}
+
 // A bf16 safetensors file, written a slice at a time so the writer never holds a whole tensor.
 std::uint64_t writeRandomCheckpoint(const fs::path& file, const std::vector<Entry>& entries)
 {
@@ -173,15 +191,9 @@ std::uint64_t writeRandomCheckpoint(const fs::path& file, const std::vector<Entr
     while ((text.size() + 8) % 8 != 0)
         text.push_back(' ');
     const std::uint64_t total = 8 + text.size() + offset;
-    std::error_code ec;
-    if (fs::exists(file, ec) && fs::file_size(file, ec) == total) {
-        std::cout << "reusing " << file << "\n";
+    if (reusable(file, total))
         return total;
-    }
-
-    std::ofstream out(file, std::ios::binary | std::ios::trunc);
-    if (!out)
-        throw wan::Error(wan::ErrorKind::Io, "cannot write " + file.string());
+    std::ofstream out = openForWriting(file);
     const std::uint64_t headerSize = text.size();
     char sizeBytes[8];
     for (int i = 0; i < 8; ++i)
@@ -255,14 +267,9 @@ std::uint64_t writeRandomGguf(const fs::path& file, const std::vector<Entry>& en
     }
     head.resize((head.size() + kAlign - 1) / kAlign * kAlign, '\0');
     const std::uint64_t total = head.size() + offset;
-    std::error_code ec;
-    if (fs::exists(file, ec) && fs::file_size(file, ec) == total) {
-        std::cout << "reusing " << file << "\n";
+    if (reusable(file, total))
         return total;
-    }
-    std::ofstream out(file, std::ios::binary | std::ios::trunc);
-    if (!out)
-        throw wan::Error(wan::ErrorKind::Io, "cannot write " + file.string());
+    std::ofstream out = openForWriting(file);
     out.write(head.data(), std::streamsize(head.size()));
     torch::manual_seed(0);
     constexpr std::int64_t kSliceElements = 32ll << 20; // a multiple of 32: whole blocks
