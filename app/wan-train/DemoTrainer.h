@@ -43,7 +43,7 @@ struct TrainOptions
 
     int latentClips = 3000;
 
-    int ditSteps = 6000;
+    int ditSteps = 14000;
     int ditBatch = 16;
     double ditLr = 1e-3;
     int ditWarmup = 200;
