@@ -3026,6 +3026,26 @@ Extended from: %2</translation>
         <source>GPU memory budget</source>
         <translation>GPU memory budget</translation>
     </message>
+    <message>
+        <source>Automatic — the fastest for this computer</source>
+        <translation>Automatic — the fastest for this computer</translation>
+    </message>
+    <message>
+        <source>bf16 — as the official script on a GPU</source>
+        <translation>bf16 — as the official script on a GPU</translation>
+    </message>
+    <message>
+        <source>fp32 — the reference result</source>
+        <translation>fp32 — the reference result</translation>
+    </message>
+    <message>
+        <source>How the text encoder computes. Automatic: fp32 for fp32 jobs; otherwise bf16 on a GPU, and on the CPU bf16 only where the processor multiplies bf16 itself (AVX512-BF16 or AMX), since elsewhere fp32 is faster.</source>
+        <translation>How the text encoder computes. Automatic: fp32 for fp32 jobs; otherwise bf16 on a GPU, and on the CPU bf16 only where the processor multiplies bf16 itself (AVX512-BF16 or AMX), since elsewhere fp32 is faster.</translation>
+    </message>
+    <message>
+        <source>Text encoder math</source>
+        <translation>Text encoder math</translation>
+    </message>
 </context>
 <context>
     <name>wan::ui::ShortcutsDialog</name>

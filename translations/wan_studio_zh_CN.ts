@@ -3026,6 +3026,26 @@ Extended from: %2</source>
         <source>GPU memory budget</source>
         <translation>显存预算</translation>
     </message>
+    <message>
+        <source>Automatic — the fastest for this computer</source>
+        <translation>自动 — 本机最快的方式</translation>
+    </message>
+    <message>
+        <source>bf16 — as the official script on a GPU</source>
+        <translation>bf16 — 与官方脚本在 GPU 上相同</translation>
+    </message>
+    <message>
+        <source>fp32 — the reference result</source>
+        <translation>fp32 — 参考结果</translation>
+    </message>
+    <message>
+        <source>How the text encoder computes. Automatic: fp32 for fp32 jobs; otherwise bf16 on a GPU, and on the CPU bf16 only where the processor multiplies bf16 itself (AVX512-BF16 or AMX), since elsewhere fp32 is faster.</source>
+        <translation>文本编码器的计算精度。自动：fp32 任务用 fp32；其他任务在 GPU 上用 bf16，在 CPU 上仅当处理器原生支持 bf16 乘法（AVX512-BF16 或 AMX）时才用 bf16，因为在其他处理器上 fp32 更快。</translation>
+    </message>
+    <message>
+        <source>Text encoder math</source>
+        <translation>文本编码器精度</translation>
+    </message>
 </context>
 <context>
     <name>wan::ui::ShortcutsDialog</name>

@@ -1033,4 +1033,14 @@ ZH = {
     '没有可加入队列的变体。',
 "Queue several seeds, or a grid of guidance, shift and steps, of this job's settings as one group":
     '以此任务的设置，将多个种子或引导系数、偏移和步数的网格作为一组加入队列',
+"Automatic — the fastest for this computer":
+    "自动 — 本机最快的方式",
+"bf16 — as the official script on a GPU":
+    "bf16 — 与官方脚本在 GPU 上相同",
+"fp32 — the reference result":
+    "fp32 — 参考结果",
+"How the text encoder computes. Automatic: fp32 for fp32 jobs; otherwise bf16 on a GPU, and on the CPU bf16 only where the processor multiplies bf16 itself (AVX512-BF16 or AMX), since elsewhere fp32 is faster.":
+    "文本编码器的计算精度。自动：fp32 任务用 fp32；其他任务在 GPU 上用 bf16，在 CPU 上仅当处理器原生支持 bf16 乘法（AVX512-BF16 或 AMX）时才用 bf16，因为在其他处理器上 fp32 更快。",
+"Text encoder math":
+    "文本编码器精度",
 }

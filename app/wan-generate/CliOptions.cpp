@@ -258,6 +258,14 @@ const std::vector<OptionSpec>& optionTable()
              checkName<Precision>("--precision", v);
              o.precision = v;
          }},
+        {"--t5_precision", "P",
+         enumNameList<TextPrecision>() +
+             " (math of the text encoder; default auto: fp32 for fp32 jobs, else bf16 on a GPU and on CPUs "
+             "with native bf16 (AVX512-BF16, AMX), fp32 on other CPUs, where it is faster)",
+         [](CliOptions& o, const std::string& v) {
+             checkName<TextPrecision>("--t5_precision", v);
+             o.textPrecision = v;
+         }},
         {"--noise", "SOURCE",
          "cpu (default: a seed gives the same video on every device) or device (the device's own generator, "
          "as the official script draws on CUDA)",
@@ -441,6 +449,7 @@ void applySettings(CliOptions& o, const Request& r)
     o.guideScaleSet = true;
     o.device = r.device;
     o.precision = std::string(enumName(r.precision));
+    o.textPrecision = std::string(enumName(r.textPrecision));
     o.noise = std::string(enumName(r.noise));
     // MemoryMode onto the official flags (GenerateCommand maps them back).
     o.offloadModel.reset();

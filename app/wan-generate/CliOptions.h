@@ -51,10 +51,11 @@ struct CliOptions
     std::optional<int> sampleSteps;
     std::optional<double> sampleShift;
     double sampleGuideScale = 5.0;
-    bool guideScaleSet = false;     // --sample_guide_scale given (or read from --settings)
-    std::string device = "auto";    // auto, cpu, cuda, cuda:N
-    std::string precision = "auto"; // auto, fp32, bf16, fp16
-    std::string noise = "cpu";      // cpu, device
+    bool guideScaleSet = false;         // --sample_guide_scale given (or read from --settings)
+    std::string device = "auto";        // auto, cpu, cuda, cuda:N
+    std::string precision = "auto";     // auto, fp32, bf16, fp16
+    std::string textPrecision = "auto"; // --t5_precision: auto, bf16, fp32
+    std::string noise = "cpu";          // cpu, device
     // LoRAs, distilled sampling, step caching.
     std::vector<std::pair<std::filesystem::path, double>> loras; // --lora FILE[:STRENGTH], repeatable
     std::string loraMode = "auto";                               // auto, merge, on_the_fly

@@ -47,17 +47,22 @@ struct Args
     bool keep = false;
     bool ggufQ8 = false;
     std::string device = "cpu";
+    std::vector<std::string> compute = {"fp32"}; // math dtypes, each run on the same weights
 };
 
 void usage()
 {
-    std::cout << "usage: bench_t5 [--layers N] [--dim N] [--dim-attn N] [--heads N] [--ffn N] [--vocab N]\n"
-                 "                [--buckets N] [--tokens 60,512] [--repeat N] [--threads N] [--file PATH] "
-                 "[--keep] [--device cpu|cuda[:N]] [--gguf-q8]\n"
-                 "Defaults are the umT5-XXL encoder dims. The random bf16 weights are written to --file\n"
-                 "(default: a temporary .safetensors, removed afterwards unless --keep; an existing file of\n"
-                 "the right size is reused) and memory-mapped like a real checkpoint. --gguf-q8 writes them\n"
-                 "as a llama.cpp T5 encoder GGUF instead: matrices in Q8_0, norms and biases in F32.\n";
+    std::cout
+        << "usage: bench_t5 [--layers N] [--dim N] [--dim-attn N] [--heads N] [--ffn N] [--vocab N]\n"
+           "                [--buckets N] [--tokens 60,512] [--repeat N] [--threads N] [--file PATH] "
+           "[--keep] [--device cpu|cuda[:N]] [--gguf-q8]\n"
+           "                [--compute fp32,bf16]\n"
+           "Defaults are the umT5-XXL encoder dims. The random bf16 weights are written to --file\n"
+           "(default: a temporary .safetensors, removed afterwards unless --keep; an existing file of\n"
+           "the right size is reused) and memory-mapped like a real checkpoint. --gguf-q8 writes them\n"
+           "as a llama.cpp T5 encoder GGUF instead: matrices in Q8_0, norms and biases in F32. --compute\n"
+           "lists the dtypes of the math (default fp32 on the CPU); with two, the second's output is\n"
+           "compared with the first's.\n";
 }
 
 Args parseArgs(int argc, char** argv)
@@ -89,14 +94,21 @@ Args parseArgs(int argc, char** argv)
     parser.flag("--keep", a.keep);
     parser.flag("--gguf-q8", a.ggufQ8);
     parser.option("--device", a.device);
-    parser.option("--tokens", [&a](const std::string& list) {
-        a.tokens.clear();
+    const auto split = [](const std::string& list) {
+        std::vector<std::string> parts;
         for (std::size_t pos = 0; pos < list.size();) {
             const auto comma = list.find(',', pos);
-            a.tokens.push_back(std::stoll(list.substr(pos, comma - pos)));
+            parts.push_back(list.substr(pos, comma - pos));
             pos = comma == std::string::npos ? list.size() : comma + 1;
         }
+        return parts;
+    };
+    parser.option("--tokens", [&a, split](const std::string& list) {
+        a.tokens.clear();
+        for (const auto& part : split(list))
+            a.tokens.push_back(std::stoll(part));
     });
+    parser.option("--compute", [&a, split](const std::string& list) { a.compute = split(list); });
     parser.parse(argc, argv);
     if (!dimAttnSet)
         a.config.dimAttn = a.config.dim;
@@ -105,6 +117,11 @@ Args parseArgs(int argc, char** argv)
     for (auto t : a.tokens)
         if (t < 1)
             throw wan::Error(wan::ErrorKind::InvalidArgument, "token counts must be positive");
+    for (const auto& c : a.compute)
+        if (c != "fp32" && c != "bf16")
+            throw wan::Error(wan::ErrorKind::InvalidArgument, "--compute takes fp32 and/or bf16, not " + c);
+    if (a.compute.empty())
+        throw wan::Error(wan::ErrorKind::InvalidArgument, "--compute needs fp32, bf16 or both");
     return a;
 }
 
@@ -319,38 +336,54 @@ int main(int argc, char** argv)
                     secondsSince(t0));
         const double rssBeforeLoad = currentRssGb();
 
-        t0 = std::chrono::steady_clock::now();
-        wan::text::TextEncoder::Options options; // bf16 weights; float32 math on the CPU, bf16 on a GPU
         const auto device = wan::pipeline::parseDevice(args.device);
-        options.device = device;
-        auto encoder = wan::text::TextEncoder::loadFiles(file, {}, options);
-        std::printf("load (mmap + bind): %.2f s, RSS %.2f GB (before load %.2f GB)\n", secondsSince(t0),
-                    currentRssGb(), rssBeforeLoad);
-
+        // The same prompts for every mode: the first mode's outputs are what later modes are compared with.
         std::mt19937_64 rng(1234);
         std::uniform_int_distribution<std::int64_t> pick(3, c.vocab - 1);
-        for (int r = 0; r < args.repeat; ++r) {
+        std::vector<std::vector<std::int64_t>> prompts;
+        for (int r = 0; r < args.repeat; ++r)
             for (const auto tokens : args.tokens) {
                 std::vector<std::int64_t> ids(static_cast<std::size_t>(tokens));
                 for (auto& id : ids)
                     id = pick(rng);
                 ids.back() = 1; // EOS
+                prompts.push_back(std::move(ids));
+            }
+        std::vector<torch::Tensor> firstOutputs;
+        for (const auto& mode : args.compute) {
+            t0 = std::chrono::steady_clock::now();
+            wan::text::TextEncoder::Options options; // the weights stay as stored (bf16, or Q8_0 blocks)
+            options.device = device;
+            options.computeDtype = mode == "bf16" ? torch::kBFloat16 : torch::kFloat32;
+            auto encoder = wan::text::TextEncoder::loadFiles(file, {}, options);
+            std::printf("%s math: load (mmap + bind) %.2f s, RSS %.2f GB (before load %.2f GB)\n",
+                        mode.c_str(), secondsSince(t0), currentRssGb(), rssBeforeLoad);
+            for (std::size_t p = 0; p < prompts.size(); ++p) {
                 t0 = std::chrono::steady_clock::now();
-                const auto out = encoder->encodeIds(ids);
+                const auto out = encoder->encodeIds(prompts[p]);
                 wan::pipeline::synchronize(device);
                 const double seconds = secondsSince(t0);
-                std::printf("encode %4lld tokens: %7.2f s  (out [%lld, %lld], finite %s, mean |x| %.3f)  RSS "
-                            "%.2f GB, "
-                            "peak %.2f GB\n",
-                            (long long)tokens, seconds, (long long)out.size(0), (long long)out.size(1),
-                            torch::isfinite(out).all().item<bool>() ? "yes" : "NO",
-                            out.abs().mean().item<double>(), currentRssGb(), peakRssGb());
+                std::string versus;
+                if (firstOutputs.size() < prompts.size()) {
+                    firstOutputs.push_back(out);
+                } else {
+                    const auto diff = (out - firstOutputs[p]).abs();
+                    char text[160];
+                    std::snprintf(text, sizeof text, "; vs %s: max |diff| %.4f, mean |diff| %.5f",
+                                  args.compute.front().c_str(), diff.max().item<double>(),
+                                  diff.mean().item<double>());
+                    versus = text;
+                }
+                std::printf("%s encode %4zu tokens: %7.2f s  (out [%lld, %lld], finite %s, mean |x| %.3f%s)  "
+                            "RSS %.2f GB, peak %.2f GB\n",
+                            mode.c_str(), prompts[p].size(), seconds, (long long)out.size(0),
+                            (long long)out.size(1), torch::isfinite(out).all().item<bool>() ? "yes" : "NO",
+                            out.abs().mean().item<double>(), versus.c_str(), currentRssGb(), peakRssGb());
             }
         }
         if (device.is_cuda())
             std::printf("peak GPU memory: %.2f GB reserved\n",
                         double(wan::pipeline::peakReservedDeviceMemory(device)) / 1e9);
-        encoder.reset();
         if (args.file.empty() && !args.keep)
             fs::remove(file);
         std::printf("peak RSS: %.2f GB\n", peakRssGb());

@@ -138,6 +138,8 @@ void TestCli::settingsFileRoundTrip()
         QStringLiteral("--device"),
         QStringLiteral("cpu"),
         QStringLiteral("--t5_cpu"),
+        QStringLiteral("--t5_precision"),
+        QStringLiteral("fp32"),
         QStringLiteral("--prompt"),
         QStringLiteral("Two anthropomorphic cats in comfy boxing gear and bright gloves fight "
                        "intensely on a spotlighted stage."),
@@ -155,6 +157,7 @@ void TestCli::settingsFileRoundTrip()
     QCOMPARE(saved.seed, std::int64_t(42));
     QCOMPARE(saved.steps, 4);
     QVERIFY(saved.memory == wan::MemoryMode::T5Cpu);
+    QVERIFY(saved.textPrecision == wan::TextPrecision::Float32);
     QCOMPARE(saved.width, 48);
 
     const auto again =
@@ -174,6 +177,16 @@ void TestCli::settingsFileRoundTrip()
     QVERIFY2(other.exitCode == 0, qPrintable(other.err));
     const auto diff = (wan::pipeline::readLatents(out / "other.safetensors") - ref.at("x0")).abs().max();
     QVERIFY(diff.item<double>() > 1e-3);
+    // The text encoder's math too: bf16 contexts, other (close) latents.
+    const auto bf16 =
+        runCli({QStringLiteral("--settings"), path(out / "settings.json"), QStringLiteral("--t5_precision"),
+                QStringLiteral("bf16"), QStringLiteral("--save_latents"), path(out / "bf16.safetensors"),
+                QStringLiteral("--save_file"), path(out / "bf16.mp4"), QStringLiteral("--quiet")});
+    QVERIFY2(bf16.exitCode == 0, qPrintable(bf16.err));
+    const auto bf16Diff =
+        (wan::pipeline::readLatents(out / "bf16.safetensors") - ref.at("x0")).abs().max().item<double>();
+    qInfo("--t5_precision bf16: max latent difference to the fp32 reference %.3g", bf16Diff);
+    QVERIFY(bf16Diff > 0.0 && bf16Diff < 1.0);
 
     // A broken file: exit 2, the file and the key named.
     QFile broken(path(out / "broken.json"));

@@ -50,6 +50,10 @@ private Q_SLOTS:
     void autoPrecision();
     void explicitPrecisionKept();
     void vaeDtype();
+    void textDtype_data();
+    void textDtype();
+    void nativeBf16Flags_data();
+    void nativeBf16Flags();
     void cliRefusesAbsentDeviceBeforeLoading();
     void cliRejectsBadDeviceFlags_data();
     void cliRejectsBadDeviceFlags();
@@ -212,6 +216,7 @@ void TestDevices::cliRejectsBadDeviceFlags_data()
     QTest::newRow("device") << QStringList{"--device", "gpu0"} << "--device";
     QTest::newRow("precision") << QStringList{"--precision", "fp8"} << "--precision";
     QTest::newRow("noise") << QStringList{"--noise", "gpu"} << "--noise";
+    QTest::newRow("t5 precision") << QStringList{"--t5_precision", "fp16"} << "--t5_precision";
 }
 
 void TestDevices::cliRejectsBadDeviceFlags()
@@ -232,6 +237,62 @@ void TestDevices::vaeDtype()
     QVERIFY(wan::pipeline::vaeDtypeFor(cuda, torch::kFloat32) == torch::kFloat32);
     QVERIFY(wan::pipeline::vaeDtypeFor(cpu, torch::kBFloat16) == torch::kFloat32);
     QVERIFY(wan::pipeline::vaeDtypeFor(cpu, torch::kFloat32) == torch::kFloat32);
+}
+
+// The text encoder's math: fp32 jobs stay fp32 under Auto; otherwise bf16 on CUDA, and on the CPU only with
+// native bf16 products; an explicit choice always wins; never fp16.
+void TestDevices::textDtype_data()
+{
+    QTest::addColumn<int>("precision");
+    QTest::addColumn<bool>("onCuda");
+    QTest::addColumn<int>("jobDtype");
+    QTest::addColumn<bool>("nativeBf16");
+    QTest::addColumn<int>("expected");
+    using P = wan::TextPrecision;
+    const int f32 = int(torch::kFloat32), b16 = int(torch::kBFloat16), f16 = int(torch::kFloat16);
+    QTest::newRow("auto, fp32 job on cuda") << int(P::Auto) << true << f32 << true << f32;
+    QTest::newRow("auto, bf16 job on cuda") << int(P::Auto) << true << b16 << false << b16;
+    QTest::newRow("auto, fp16 job on cuda") << int(P::Auto) << true << f16 << false << b16;
+    QTest::newRow("auto, fp32 job on a bf16 cpu") << int(P::Auto) << false << f32 << true << f32;
+    QTest::newRow("auto, bf16 job, t5 on a plain cpu") << int(P::Auto) << false << b16 << false << f32;
+    QTest::newRow("auto, bf16 job, t5 on a bf16 cpu") << int(P::Auto) << false << b16 << true << b16;
+    QTest::newRow("auto, fp16 job, t5 on a plain cpu") << int(P::Auto) << false << f16 << false << f32;
+    QTest::newRow("bf16 asked, fp32 job on a plain cpu") << int(P::BFloat16) << false << f32 << false << b16;
+    QTest::newRow("fp32 asked, bf16 job on cuda") << int(P::Float32) << true << b16 << true << f32;
+}
+
+void TestDevices::textDtype()
+{
+    QFETCH(int, precision);
+    QFETCH(bool, onCuda);
+    QFETCH(int, jobDtype);
+    QFETCH(bool, nativeBf16);
+    QFETCH(int, expected);
+    const torch::Device device = onCuda ? torch::Device(torch::kCUDA, 0) : torch::Device(torch::kCPU);
+    const auto got = wan::pipeline::textDtypeFor(wan::TextPrecision(precision), device,
+                                                 torch::Dtype(jobDtype), nativeBf16);
+    QCOMPARE(int(got), expected);
+}
+
+void TestDevices::nativeBf16Flags_data()
+{
+    QTest::addColumn<QString>("cpuinfo");
+    QTest::addColumn<bool>("native");
+    QTest::newRow("avx2 only") << QStringLiteral("processor\t: 0\nflags\t\t: fpu sse2 avx2 fma\n") << false;
+    QTest::newRow("avx512_bf16") << QStringLiteral(
+                                        "model name\t: X\nflags\t\t: avx2 avx512f avx512_bf16 vaes\n")
+                                 << true;
+    QTest::newRow("amx_bf16 last") << QStringLiteral("flags\t\t: avx2 amx_tile amx_bf16") << true;
+    QTest::newRow("a longer word") << QStringLiteral("flags\t\t: avx512_bf16x amx_bf16_fake\n") << false;
+    QTest::newRow("not on a flags line") << QStringLiteral("bugs\t\t: avx512_bf16\n") << false;
+    QTest::newRow("empty") << QString() << false;
+}
+
+void TestDevices::nativeBf16Flags()
+{
+    QFETCH(QString, cpuinfo);
+    QFETCH(bool, native);
+    QCOMPARE(wan::pipeline::cpuinfoHasNativeBf16(cpuinfo.toStdString()), native);
 }
 
 QTEST_GUILESS_MAIN(TestDevices)

@@ -97,6 +97,7 @@ void TestRequest::enumTables()
     checkTable<Task>();
     checkTable<Solver>();
     checkTable<Precision>();
+    checkTable<TextPrecision>();
     checkTable<MemoryMode>();
     checkTable<NoiseSource>();
     checkTable<VaeTiling>();
@@ -114,6 +115,7 @@ void TestRequest::enumValuesThroughJson()
     eachValueThroughJson(&Request::task);
     eachValueThroughJson(&Request::solver);
     eachValueThroughJson(&Request::precision);
+    eachValueThroughJson(&Request::textPrecision);
     eachValueThroughJson(&Request::memory);
     eachValueThroughJson(&Request::noise);
     eachValueThroughJson(&Request::vaeTiling);
@@ -131,6 +133,8 @@ void TestRequest::stableNames()
     QCOMPARE(toString(SamplerMode::Distilled), std::string("distill"));
     QCOMPARE(toString(LoraApply::OnTheFly), std::string("on_the_fly"));
     QCOMPARE(enumName(MemoryMode::T5Cpu), std::string_view("t5-cpu"));
+    QCOMPARE(enumName(TextPrecision::BFloat16), std::string_view("bf16"));
+    QCOMPARE(enumName(TextPrecision::Float32), std::string_view("fp32"));
     QCOMPARE(enumName(Stage::EncodingText), std::string_view("text"));
     QCOMPARE(enumName(Stage::Denoising), std::string_view("denoising"));
     QCOMPARE(std::string(enumName(Precision::BFloat16)), std::string("bf16"));

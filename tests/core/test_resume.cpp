@@ -215,6 +215,7 @@ void TestResume::refusesForeignCheckpoint_data()
     QTest::newRow("solver") << QStringLiteral("solver");
     QTest::newRow("guide_scale") << QStringLiteral("guide_scale");
     QTest::newRow("size") << QStringLiteral("size");
+    QTest::newRow("t5_precision") << QStringLiteral("t5_precision"); // bf16 text math on an fp32 job
 }
 
 void TestResume::refusesForeignCheckpoint()
@@ -240,6 +241,8 @@ void TestResume::refusesForeignCheckpoint()
         other.solver = Solver::DpmPP;
     else if (field == QLatin1String("guide_scale"))
         other.guideScale = 4.0;
+    else if (field == QLatin1String("t5_precision"))
+        other.textPrecision = TextPrecision::BFloat16;
     else
         other.width = 64;
     const auto run = runJob(m_engine, other);

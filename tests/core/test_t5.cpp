@@ -149,6 +149,34 @@ private Q_SLOTS:
         QVERIFY(meanError > 0.0 && meanError < 0.05);
     }
 
+    // The w x^T form of short float32 products gives torch::linear's values (another summation order);
+    // longer inputs and other dtypes are torch::linear itself.
+    void productWithWeight_data()
+    {
+        QTest::addColumn<QList<qint64>>("shape");
+        QTest::newRow("1 row") << QList<qint64>{1, 1, 96};
+        QTest::newRow("2 x 7 rows") << QList<qint64>{2, 7, 96};
+        QTest::newRow("512 rows") << QList<qint64>{512, 96};
+        QTest::newRow("513 rows") << QList<qint64>{1, 513, 96};
+    }
+
+    void productWithWeight()
+    {
+        QFETCH(QList<qint64>, shape);
+        torch::manual_seed(3);
+        const auto x = torch::randn(std::vector<std::int64_t>(shape.begin(), shape.end()));
+        const auto w = torch::randn({40, 96});
+        const auto got = wan::text::productWithWeight(x, w);
+        const auto want = torch::linear(x, w);
+        QCOMPARE(got.sizes().vec(), want.sizes().vec());
+        QVERIFY(got.is_contiguous());
+        WAN_COMPARE_TENSORS(got, want, 1e-4);
+        if (x.numel() / 96 > 512)
+            QVERIFY(torch::equal(got, want));
+        const auto xb = x.to(torch::kBFloat16), wb = w.to(torch::kBFloat16);
+        QVERIFY(torch::equal(wan::text::productWithWeight(xb, wb), torch::linear(xb, wb)));
+    }
+
     void positionBuckets()
     {
         // Values of the reference bucket formula (32 buckets, bidirectional, max_dist 128) at query 300.

@@ -122,6 +122,58 @@ private Q_SLOTS:
         QVERIFY(torch::equal(again.at("context"), first.at("context")));
         QVERIFY(torch::equal(again.at("x0"), first.at("x0")));
     }
+
+    // The request's text precision picks the encoder's math: bf16 gives other contexts (and rebuilds the
+    // encoder) under another cache key; back to Auto, an fp32 job finds its fp32 contexts again.
+    void textPrecisionChoosesTheMath()
+    {
+        WAN_REQUIRE_FIXTURES();
+        QTemporaryDir out;
+        QVERIFY(out.isValid());
+        wan::Engine engine;
+        const auto job = [&](wan::TextPrecision text, const char* name) {
+            wan::Request r;
+            r.ckptDir = wan::test::fixturesDir() / "wan-tiny-t2v";
+            r.prompt = "a cat";
+            r.negativePrompt = std::string();
+            r.task = wan::Task::T2V;
+            r.width = 32;
+            r.height = 32;
+            r.frameNum = 5;
+            r.steps = 2;
+            r.seed = 7;
+            r.device = "cpu";
+            r.precision = wan::Precision::Float32;
+            r.textPrecision = text;
+            r.latentsPath = std::filesystem::path(out.path().toStdString()) / name;
+            std::map<std::string, torch::Tensor> trace;
+            wan::EngineInternals::setTrace(
+                engine, [&](const std::string& tensor, int, const torch::Tensor& v) {
+                    if (tensor == "context" || tensor == "context_null" || tensor == "x0")
+                        trace[tensor] = v.detach().clone();
+                });
+            const auto result = engine.run(r);
+            wan::EngineInternals::setTrace(engine, {});
+            if (result.status != wan::JobStatus::Done)
+                qWarning("%s", result.error.c_str());
+            return trace;
+        };
+        const auto reference = job(wan::TextPrecision::Auto, "auto.safetensors");
+        QCOMPARE(wan::EngineInternals::textEncoderCalls(engine), 2);
+        const auto bf16 = job(wan::TextPrecision::BFloat16, "bf16.safetensors");
+        QCOMPARE(wan::EngineInternals::textEncoderCalls(engine), 4); // not the fp32 contexts
+        QCOMPARE(bf16.at("context").scalar_type(), torch::kFloat32);
+        QVERIFY(!torch::equal(bf16.at("context"), reference.at("context")));
+        const double error = (bf16.at("context") - reference.at("context")).abs().mean().item<double>();
+        qInfo("bf16 text math: mean abs context difference %.3g", error);
+        QVERIFY(error > 0.0 && error < 0.05);
+        QVERIFY(!torch::equal(bf16.at("x0"), reference.at("x0")));
+        // An fp32 job's Auto is fp32: the same key as the first job.
+        const auto fp32 = job(wan::TextPrecision::Float32, "fp32.safetensors");
+        QCOMPARE(wan::EngineInternals::textEncoderCalls(engine), 4);
+        QVERIFY(torch::equal(fp32.at("context"), reference.at("context")));
+        QVERIFY(torch::equal(fp32.at("x0"), reference.at("x0")));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestTextContextCache)

@@ -699,6 +699,11 @@ void TestMainWindow::devicePickerListsDevicesWithScreenshot()
     QVERIFY(noise);
     QCOMPARE(dialog.noise(), QStringLiteral("cpu"));
     noise->setCurrentIndex(noise->findData(QStringLiteral("device")));
+    auto* textMath = dialog.findChild<QComboBox*>(QStringLiteral("textPrecisionPicker"));
+    QVERIFY(textMath);
+    QCOMPARE(textMath->count(), 3);
+    QCOMPARE(int(dialog.textPrecision()), int(wan::TextPrecision::Auto));
+    textMath->setCurrentIndex(textMath->findData(int(wan::TextPrecision::BFloat16)));
     dialog.resize(760, 420);
     dialog.show();
     QVERIFY(QTest::qWaitForWindowExposed(&dialog));
@@ -706,10 +711,15 @@ void TestMainWindow::devicePickerListsDevicesWithScreenshot()
     dialog.save();
     QCOMPARE(settings.value(QLatin1String(settings_keys::kDevice)).toString(), QStringLiteral("cuda:1"));
     QCOMPARE(settings.value(QLatin1String(settings_keys::kNoise)).toString(), QStringLiteral("device"));
+    QCOMPARE(settings.value(QLatin1String(settings_keys::kTextPrecision)).toString(), QStringLiteral("bf16"));
     // Remembered: a new dialog opens on the saved choice.
     SettingsDialog again(&settings, fakeDevices());
     QCOMPARE(again.device(), QStringLiteral("cuda:1"));
     QCOMPARE(again.noise(), QStringLiteral("device"));
+    QCOMPARE(int(again.textPrecision()), int(wan::TextPrecision::BFloat16));
+    // A value this version does not know reads as Automatic.
+    settings.setValue(QLatin1String(settings_keys::kTextPrecision), QStringLiteral("fp8"));
+    QCOMPARE(int(savedTextPrecision(settings)), int(wan::TextPrecision::Auto));
 }
 
 void TestMainWindow::devicePickerKeepsAVanishedChoice()
@@ -741,13 +751,16 @@ void TestMainWindow::jobsTakeTheChosenDeviceAndNoise()
     QVERIFY(window.submit().isEmpty());
     QCOMPARE(studio.queue.job(studio.queue.idAt(0))->request.device, std::string("auto"));
     QCOMPARE(studio.queue.job(studio.queue.idAt(0))->request.noise, wan::NoiseSource::Cpu);
+    QCOMPARE(studio.queue.job(studio.queue.idAt(0))->request.textPrecision, wan::TextPrecision::Auto);
     studio.settings.setValue(QLatin1String(settings_keys::kDevice), QStringLiteral("cuda:1"));
     studio.settings.setValue(QLatin1String(settings_keys::kNoise), QStringLiteral("device"));
+    studio.settings.setValue(QLatin1String(settings_keys::kTextPrecision), QStringLiteral("fp32"));
     window.promptEditor()->setText(QStringLiteral("second GPU"));
     QVERIFY(window.submit().isEmpty());
     const auto* job = studio.queue.job(studio.queue.idAt(studio.queue.rowCount() - 1));
     QCOMPARE(job->request.device, std::string("cuda:1"));
     QCOMPARE(job->request.noise, wan::NoiseSource::Device);
+    QCOMPARE(job->request.textPrecision, wan::TextPrecision::Float32);
 }
 
 void TestMainWindow::tasksFollowTheModelFolder()

@@ -107,12 +107,25 @@ SettingsDialog::SettingsDialog(QSettings* settings, const std::vector<wan::Compu
         tr("The most GPU memory a job may use, below what is free: leave room for games, "
            "a browser or a second job. The plan under the form shows what fits."));
 
+    m_textPrecision = new QComboBox(this);
+    m_textPrecision->setObjectName(QStringLiteral("textPrecisionPicker"));
+    m_textPrecision->addItem(tr("Automatic — the fastest for this computer"), int(wan::TextPrecision::Auto));
+    m_textPrecision->addItem(tr("bf16 — as the official script on a GPU"), int(wan::TextPrecision::BFloat16));
+    m_textPrecision->addItem(tr("fp32 — the reference result"), int(wan::TextPrecision::Float32));
+    m_textPrecision->setCurrentIndex(
+        std::max(0, m_textPrecision->findData(int(savedTextPrecision(*settings)))));
+    m_textPrecision->setToolTip(
+        tr("How the text encoder computes. Automatic: fp32 for fp32 jobs; otherwise bf16 on a GPU, and on "
+           "the CPU bf16 only where the processor multiplies bf16 itself (AVX512-BF16 or AMX), since "
+           "elsewhere fp32 is faster."));
+
     auto* form = new QFormLayout;
     form->addRow(tr("Output folder"), outputRow);
     form->addRow(tr("Language"), m_language);
     form->addRow(tr("Device"), m_device);
     form->addRow(tr("Noise"), m_noise);
     form->addRow(tr("GPU memory budget"), m_vramBudget);
+    form->addRow(tr("Text encoder math"), m_textPrecision);
     auto* note = new QLabel(tr("Each job gets its own folder inside the output folder: the video, its final "
                                "latents, settings.json and a log."),
                             this);
@@ -158,6 +171,12 @@ std::optional<double> savedVramBudgetGiB(const QSettings& settings)
     return budget > 0 ? std::optional(budget) : std::nullopt;
 }
 
+wan::TextPrecision savedTextPrecision(const QSettings& settings)
+{
+    const auto name = settings.value(QLatin1String(settings_keys::kTextPrecision)).toString().toStdString();
+    return wan::enumFromName<wan::TextPrecision>(name).value_or(wan::TextPrecision::Auto);
+}
+
 QString SettingsDialog::outputDir() const
 {
     return m_outputDir->text().trimmed();
@@ -180,12 +199,19 @@ double SettingsDialog::vramBudgetGiB() const
     return m_vramBudget->currentData().toDouble();
 }
 
+wan::TextPrecision SettingsDialog::textPrecision() const
+{
+    return wan::TextPrecision(m_textPrecision->currentData().toInt());
+}
+
 void SettingsDialog::save()
 {
     m_settings->setValue(QLatin1String(settings_keys::kOutputDir), outputDir());
     m_settings->setValue(QLatin1String(settings_keys::kLanguage), language());
     m_settings->setValue(QLatin1String(settings_keys::kDevice), device());
     m_settings->setValue(QLatin1String(settings_keys::kNoise), noise());
+    m_settings->setValue(QLatin1String(settings_keys::kTextPrecision),
+                         QString::fromUtf8(std::string(wan::enumName(textPrecision())).c_str()));
     if (vramBudgetGiB() > 0)
         m_settings->setValue(QLatin1String(settings_keys::kVramBudgetGiB), vramBudgetGiB());
     else

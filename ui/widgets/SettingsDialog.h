@@ -3,6 +3,7 @@
 #include <optional>
 
 #include "wan/Devices.h"
+#include "wan/Request.h"
 
 #include <QDialog>
 
@@ -22,6 +23,8 @@ inline constexpr char kOutputDir[] = "output/dir";
 inline constexpr char kLanguage[] = "ui/language"; // "" follows the system, else "en" or "zh_CN"
 inline constexpr char kDevice[] = "engine/device"; // a wan::ComputeDevice id; absent: "auto"
 inline constexpr char kNoise[] = "engine/noise";   // "cpu" (default) or "device"
+inline constexpr char kTextPrecision[] =
+    "engine/textPrecision"; // a wan::TextPrecision name ("auto", "bf16", "fp32"); absent: "auto"
 inline constexpr char kVramBudgetGiB[] =
     "engine/vramBudgetGiB"; // GPU memory a job may use; 0/absent: all free
 inline constexpr char kModelDir[] = "model/dir";
@@ -32,6 +35,8 @@ inline constexpr char kCurrentTask[] = "task/current";
 QString defaultOutputDir();
 // The GPU memory budget saved in `settings` (kVramBudgetGiB); empty: no limit.
 std::optional<double> savedVramBudgetGiB(const QSettings& settings);
+// The text encoder's math saved in `settings` (kTextPrecision); Auto when absent or unknown.
+wan::TextPrecision savedTextPrecision(const QSettings& settings);
 // "GPU cuda:0 — NVIDIA H200, 139.8 GiB, compute capability 9.0" / "CPU — ..., 23.4 GiB RAM"
 QString deviceLabel(const wan::ComputeDevice& device);
 
@@ -52,7 +57,8 @@ public:
     QString device() const;       // the chosen device's id ("cuda:0", "cpu")
     QString noise() const;        // "cpu" or "device"
     double vramBudgetGiB() const; // 0: no limit
-    void save();                  // writes the fields into the settings
+    wan::TextPrecision textPrecision() const;
+    void save(); // writes the fields into the settings
 
 private:
     QSettings* m_settings;
@@ -62,6 +68,7 @@ private:
     QComboBox* m_device = nullptr;
     QComboBox* m_noise = nullptr;
     QComboBox* m_vramBudget = nullptr;
+    QComboBox* m_textPrecision = nullptr;
     PromptExtendSettingsPage* m_promptPage = nullptr;
 };
 

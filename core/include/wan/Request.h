@@ -58,6 +58,15 @@ enum class NoiseSource
     Cpu = 1,
     Device
 };
+// The math of the umT5 text encoder. Auto: fp32 for fp32 jobs (parity runs); otherwise bf16 on a GPU, and on
+// the CPU bf16 only where it has native bf16 products (AVX512-BF16 or AMX), since elsewhere they are emulated
+// and slower than fp32. The weights keep their stored precision either way.
+enum class TextPrecision
+{
+    Auto = 1,
+    BFloat16,
+    Float32
+};
 enum class VaeTiling
 {
     Auto = 1,
@@ -182,6 +191,7 @@ struct Request
     std::string device = "auto";           // "auto" (first CUDA GPU, else cpu), "cpu", "cuda", "cuda:N"
     Precision precision = Precision::Auto; // Auto: fp32 on CPU, bf16 on GPUs >= sm_80, fp16 on older ones
     NoiseSource noise = NoiseSource::Cpu;
+    TextPrecision textPrecision = TextPrecision::Auto;
     MemoryMode memory = MemoryMode::Auto;
     std::optional<double>
         vramBudgetGiB;       // not stored; GPU memory the job may use (GiB), below the free amount
@@ -226,8 +236,8 @@ template <typename Enum> struct EnumEntry
 };
 
 // The table of each option, in the order front ends list them. Specialised in RequestRules.cpp for Task,
-// Solver, Precision, MemoryMode, NoiseSource, VaeTiling, SamplerMode, StepCacheMode, CachePreset, LoraApply,
-// ModelSize and Stage.
+// Solver, Precision, TextPrecision, MemoryMode, NoiseSource, VaeTiling, SamplerMode, StepCacheMode,
+// CachePreset, LoraApply, ModelSize and Stage.
 template <typename Enum> std::span<const EnumEntry<Enum>> enumEntries();
 
 template <typename Enum> std::string_view enumName(Enum value)

@@ -10,6 +10,8 @@
 #endif
 
 #include <algorithm>
+#include <fstream>
+#include <sstream>
 #include <string>
 
 namespace wan::pipeline {
@@ -153,6 +155,66 @@ void resetPeakDeviceMemory(const torch::Device& device)
 torch::Dtype vaeDtypeFor(const torch::Device& device, torch::Dtype jobDtype)
 {
     return device.is_cuda() && jobDtype == torch::kBFloat16 ? torch::kBFloat16 : torch::kFloat32;
+}
+
+bool cpuinfoHasNativeBf16(std::string_view cpuinfo)
+{
+    std::size_t pos = 0;
+    while (pos < cpuinfo.size()) {
+        auto end = cpuinfo.find('\n', pos);
+        if (end == std::string_view::npos)
+            end = cpuinfo.size();
+        const auto line = cpuinfo.substr(pos, end - pos);
+        pos = end + 1;
+        if (!line.starts_with("flags"))
+            continue;
+        const auto colon = line.find(':');
+        if (colon == std::string_view::npos)
+            continue;
+        // Whole words only: "avx512_bf16" and "amx_bf16".
+        std::size_t word = colon + 1;
+        while (word < line.size()) {
+            while (word < line.size() && (line[word] == ' ' || line[word] == '\t'))
+                ++word;
+            auto stop = line.find_first_of(" \t", word);
+            if (stop == std::string_view::npos)
+                stop = line.size();
+            const auto flag = line.substr(word, stop - word);
+            if (flag == "avx512_bf16" || flag == "amx_bf16")
+                return true;
+            word = stop;
+        }
+    }
+    return false;
+}
+
+bool cpuHasNativeBf16()
+{
+    static const bool native = [] {
+        std::ifstream in("/proc/cpuinfo");
+        std::stringstream text;
+        text << in.rdbuf();
+        return cpuinfoHasNativeBf16(text.str());
+    }();
+    return native;
+}
+
+torch::Dtype textDtypeFor(TextPrecision precision, const torch::Device& t5Device, torch::Dtype jobDtype,
+                          bool cpuNativeBf16)
+{
+    switch (precision) {
+    case TextPrecision::Float32:
+        return torch::kFloat32;
+    case TextPrecision::BFloat16:
+        return torch::kBFloat16;
+    case TextPrecision::Auto:
+        break;
+    }
+    if (jobDtype == torch::kFloat32)
+        return torch::kFloat32;
+    if (t5Device.is_cpu() && !cpuNativeBf16)
+        return torch::kFloat32;
+    return torch::kBFloat16;
 }
 
 void releaseCachedDeviceMemory()

@@ -2,10 +2,13 @@
 // Device selection and CUDA memory queries; everything CUDA-specific compiles only in a CUDA build of
 // LibTorch.
 
+#include "wan/Request.h"
+
 #include <torch/torch.h>
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 namespace wan::pipeline {
 
@@ -35,5 +38,15 @@ void synchronize(const torch::Device& device);
 // the official pipeline does (fp32 jobs are parity runs, fp16 overflows in the VAE's large activations, and
 // the CPU gains nothing).
 torch::Dtype vaeDtypeFor(const torch::Device& device, torch::Dtype jobDtype);
+
+// Whether this CPU multiplies bf16 natively: the avx512_bf16 or amx_bf16 flag in /proc/cpuinfo (read once).
+bool cpuHasNativeBf16();
+// The same from the text of a /proc/cpuinfo.
+bool cpuinfoHasNativeBf16(std::string_view cpuinfo);
+// The umT5's math for a job computing in `jobDtype`, with the encoder on `t5Device` (TextPrecision's rule:
+// Auto is fp32 for fp32 jobs; else bf16 on CUDA, and on the CPU bf16 only with native bf16 products, else
+// fp32). Never fp16: T5's feed-forward overflows it.
+torch::Dtype textDtypeFor(TextPrecision precision, const torch::Device& t5Device, torch::Dtype jobDtype,
+                          bool cpuNativeBf16);
 
 } // namespace wan::pipeline

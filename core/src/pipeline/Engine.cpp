@@ -45,6 +45,7 @@ std::pair<torch::Tensor, torch::Tensor> Engine::Impl::encodeText(const Request& 
                      "|" + t5Stamp;
         if (placement.t5OnCpu)
             model += "|t5 on cpu";
+        model += "|t5 math " + pipeline::dtypeName(textDtype(r));
         return pipeline::TextContextCache::Key{prompt, std::move(model), pipeline::dtypeName(dtype),
                                                device.str()};
     };
@@ -108,9 +109,6 @@ void Engine::Impl::generate(const Request& r, Result& result)
         std::random_device rd;
         seed = std::int64_t((std::uint64_t(rd()) << 32 | rd()) & std::uint64_t(INT64_MAX));
     }
-    seed = prepareResume(r, seed); // a foreign or broken checkpoint fails here, before any loading
-    result.seed = seed;
-
     // VACE: the source decides the geometry, so it is read (and checked) before anything is loaded.
     std::optional<pipeline::VaceSource> vaceSource;
     Request planned = r;
@@ -130,6 +128,10 @@ void Engine::Impl::generate(const Request& r, Result& result)
     result.placement = placement.description;
     spdlog::info("placement: {}", placement.description);
     checkHostMemory(planned, info); // before anything is loaded
+    // A foreign or broken checkpoint fails here, before any loading; after the plan, which decides where the
+    // text encoder runs (its math is part of the checkpoint's fingerprint).
+    seed = prepareResume(r, seed);
+    result.seed = seed;
 
     ensureModels(r, &info);
     // Merged into resident weights; on the fly into streamed blocks (or when asked).

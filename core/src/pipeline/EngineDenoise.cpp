@@ -46,7 +46,8 @@ std::int64_t Engine::Impl::prepareResume(const Request& r, std::int64_t seed)
     auto checkpoint = pipeline::readDenoiseCheckpoint(r.resumeStatePath);
     pipeline::checkDenoiseCheckpoint(
         r.resumeStatePath, checkpoint,
-        pipeline::denoiseFingerprint(r, dtypeName(dtype), device.type() == torch::kCPU ? "cpu" : "cuda"),
+        pipeline::denoiseFingerprint(r, dtypeName(dtype), dtypeName(textDtype(r)),
+                                     device.type() == torch::kCPU ? "cpu" : "cuda"),
         r.seed);
     spdlog::info("resuming from '{}': {} of {} steps done", r.resumeStatePath.string(), checkpoint.stepsDone,
                  r.steps);
@@ -69,8 +70,8 @@ void Engine::Impl::saveCheckpoint(const Request& r, int stepsDone, const torch::
     checkpoint.sampler = scheduler.exportState();
     if (cache)
         checkpoint.stepCache = cache->exportState();
-    checkpoint.fingerprint =
-        pipeline::denoiseFingerprint(r, dtypeName(dtype), device.type() == torch::kCPU ? "cpu" : "cuda");
+    checkpoint.fingerprint = pipeline::denoiseFingerprint(r, dtypeName(dtype), dtypeName(textDtype(r)),
+                                                          device.type() == torch::kCPU ? "cpu" : "cuda");
     try {
         pipeline::writeDenoiseCheckpoint(r.resumeStatePath, checkpoint);
         std::uint64_t cacheBytes = 0; // residuals: seqLen * dim floats per stream

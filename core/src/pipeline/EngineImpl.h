@@ -140,6 +140,8 @@ struct Engine::Impl
                             const pipeline::Placement& placement) const;
     // Refuses a job whose host memory estimate exceeds the available RAM (the OOM killer would end the app).
     void checkHostMemory(const Request& r, const ModelInfo& info) const;
+    // The umT5's math for `r` where the plan puts the encoder (pipeline::textDtypeFor).
+    torch::Dtype textDtype(const Request& r) const;
     // Loads what is not cached yet: the VAE always, the rest when `info` (the inspected set) is given. Each
     // part comes from its own file (ModelFiles) or from the folder.
     void ensureModels(const Request& r, const ModelInfo* info);

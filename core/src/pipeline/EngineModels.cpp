@@ -222,6 +222,12 @@ void Engine::Impl::checkHostMemory(const Request& r, const ModelInfo& info) cons
         throw Error(ErrorKind::OutOfMemory, host.refusal);
 }
 
+torch::Dtype Engine::Impl::textDtype(const Request& r) const
+{
+    const auto t5Device = placement.t5OnCpu ? torch::Device(torch::kCPU) : device;
+    return pipeline::textDtypeFor(r.textPrecision, t5Device, dtype, pipeline::cpuHasNativeBf16());
+}
+
 void Engine::Impl::ensureModels(const Request& r, const ModelInfo* info)
 {
     const ModelFiles& f = r.models;
@@ -247,16 +253,21 @@ void Engine::Impl::ensureModels(const Request& r, const ModelInfo* info)
     if (!info)
         return;
     throwIfCancelled(*callbacks);
+    // The math is fixed when the encoder is built (GGUF norms are widened for it), so another one rebuilds
+    // it.
+    if (t5 && t5->computeDtype() != textDtype(r))
+        t5.reset();
     if (!t5) {
         progress(Stage::Loading, 0, 0);
         text::TextEncoder::Options options;
         options.device = placement.t5OnCpu ? torch::Device(torch::kCPU) : device;
         // Weights keep the precision they are stored in (an fp16 file is not rounded to bf16; fp8 stays
-        // fp8). The math: fp32 jobs are parity runs everywhere; otherwise the CPU computes in the job's
-        // dtype and CUDA in bf16, as the official T5 on the GPU (fp16 overflows in T5's feed-forward).
-        options.computeDtype = dtype == torch::kFloat32 || device.is_cpu() ? dtype : torch::kBFloat16;
+        // fp8); the math follows the request's text precision.
+        options.computeDtype = textDtype(r);
         options.cancel = callbacks->cancel;
         t5 = text::TextEncoder::load(*info, options);
+        spdlog::info("text encoder math: {} ({})", pipeline::dtypeName(t5->computeDtype()),
+                     enumName(r.textPrecision));
     }
     if (!dit) {
         progress(Stage::Loading, 0, 0);

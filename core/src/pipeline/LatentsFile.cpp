@@ -80,6 +80,7 @@ void writeLatents(const std::filesystem::path& path, const torch::Tensor& latent
 }
 
 std::map<std::string, std::string> denoiseFingerprint(const Request& r, const std::string& precision,
+                                                      const std::string& textPrecision,
                                                       const std::string& deviceType)
 {
     std::map<std::string, std::string> f;
@@ -101,6 +102,10 @@ std::map<std::string, std::string> denoiseFingerprint(const Request& r, const st
     f["shift"] = number(r.shift);
     f["guide_scale"] = number(r.guideScale);
     f["precision"] = precision;
+    // Only where the text encoder's math differs from the job's, so earlier checkpoints keep their
+    // fingerprint.
+    if (textPrecision != precision)
+        f["t5_precision"] = textPrecision;
     f["device"] = deviceType;
     f["noise"] = r.noise == NoiseSource::Device ? "device" : "cpu";
     f["sampler_mode"] = toString(r.samplerMode);

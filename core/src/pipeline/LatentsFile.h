@@ -46,9 +46,11 @@ struct DenoiseCheckpoint
     std::map<std::string, std::string> fingerprint;
 };
 
-// The fields of `request` that change the denoised latents (seed apart), with the resolved precision and
-// device type ("cpu", "cuda"): a checkpoint is only continued by the same job.
+// The fields of `request` that change the denoised latents (seed apart), with the resolved precision, the
+// text encoder's resolved math and the device type ("cpu", "cuda"): a checkpoint is only continued by the
+// same job.
 std::map<std::string, std::string> denoiseFingerprint(const Request& request, const std::string& precision,
+                                                      const std::string& textPrecision,
                                                       const std::string& deviceType);
 
 void writeDenoiseCheckpoint(const std::filesystem::path& path, const DenoiseCheckpoint& checkpoint);

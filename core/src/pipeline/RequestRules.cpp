@@ -31,6 +31,11 @@ constexpr EnumEntry<Precision> kPrecisions[] = {
     {Precision::BFloat16, "bf16", "bf16"},
     {Precision::Float16, "fp16", "fp16"},
 };
+constexpr EnumEntry<TextPrecision> kTextPrecisions[] = {
+    {TextPrecision::Auto, "auto", "Automatic"},
+    {TextPrecision::BFloat16, "bf16", "bf16"},
+    {TextPrecision::Float32, "fp32", "fp32 (reference)"},
+};
 constexpr EnumEntry<MemoryMode> kMemoryModes[] = {
     {MemoryMode::Auto, "auto", "Automatic"},
     {MemoryMode::Full, "full", "Everything on the device (fastest)"},
@@ -122,6 +127,10 @@ template <> std::span<const EnumEntry<Solver>> enumEntries<Solver>()
 template <> std::span<const EnumEntry<Precision>> enumEntries<Precision>()
 {
     return kPrecisions;
+}
+template <> std::span<const EnumEntry<TextPrecision>> enumEntries<TextPrecision>()
+{
+    return kTextPrecisions;
 }
 template <> std::span<const EnumEntry<MemoryMode>> enumEntries<MemoryMode>()
 {
@@ -470,6 +479,7 @@ constexpr std::string_view kRequestKeys[] = {
     "context_scale",
     "device",
     "precision",
+    "t5_precision",
     "noise",
     "memory",
     "vae_tiling",
@@ -614,6 +624,7 @@ std::string toJson(const Request& r)
         o["context_scale"] = r.contextScale;
     o["device"] = r.device;
     o["precision"] = enumName(r.precision);
+    o["t5_precision"] = enumName(r.textPrecision);
     o["noise"] = enumName(r.noise);
     o["memory"] = enumName(r.memory);
     o["vae_tiling"] = enumName(r.vaeTiling);
@@ -740,6 +751,7 @@ Request fromJson(std::string_view text, const std::string& source)
     in.number("context_scale", r.contextScale);
     in.text("device", r.device);
     in.choice("precision", r.precision);
+    in.choice("t5_precision", r.textPrecision);
     in.choice("noise", r.noise);
     in.choice("memory", r.memory);
     if (version == 0) {

@@ -136,6 +136,24 @@ torch::Tensor WeightScratch::take(torch::IntArrayRef shape, torch::Dtype dtype, 
     return m_buffer.narrow(0, 0, n).view(shape);
 }
 
+namespace {
+
+// Up to this many rows a float32 product on the CPU takes the w x^T form.
+constexpr std::int64_t kWeightFirstRows = 512;
+
+} // namespace
+
+torch::Tensor productWithWeight(const torch::Tensor& x, const torch::Tensor& w)
+{
+    const auto rows = x.size(-1) == 0 ? 0 : x.numel() / x.size(-1);
+    if (!x.device().is_cpu() || x.scalar_type() != torch::kFloat32 || rows > kWeightFirstRows || rows == 0)
+        return torch::linear(x, w);
+    // [out, in] x [in, rows] -> [rows, out]
+    auto shape = x.sizes().vec();
+    shape.back() = w.size(0);
+    return torch::mm(w, x.reshape({rows, x.size(-1)}).t()).t().contiguous().view(shape);
+}
+
 torch::Tensor T5LinearImpl::forward(const torch::Tensor& x)
 {
     if (ggmlType >= 0) {
@@ -143,21 +161,21 @@ torch::Tensor T5LinearImpl::forward(const torch::Tensor& x)
             // Decoded into the shared buffer: a fresh matrix per call would page-fault (and zero) it anew.
             auto w = scratch->take({m_outFeatures, m_inFeatures}, torch::kFloat32, weight.device());
             io::dequantizeGgufBlocksInto(weight, std::uint32_t(ggmlType), w);
-            return torch::linear(x, castTo(w, x.scalar_type()));
+            return productWithWeight(x, castTo(w, x.scalar_type()));
         }
-        return torch::linear(x, io::dequantizeGgufBlocks(weight, std::uint32_t(ggmlType),
-                                                         {m_outFeatures, m_inFeatures}, x.scalar_type()));
+        return productWithWeight(x, io::dequantizeGgufBlocks(weight, std::uint32_t(ggmlType),
+                                                             {m_outFeatures, m_inFeatures}, x.scalar_type()));
     }
     // A weight aliasing a file mapping may sit at any 8-byte offset; the CPU BLAS picks another kernel (and
     // rounding) for unaligned single-row products, so such a weight goes through the aligned buffer: the
     // same file values then give the same bits as a weight widened from bf16.
     const bool aligned = reinterpret_cast<std::uintptr_t>(weight.data_ptr()) % 64 == 0;
     if (weight.scalar_type() == x.scalar_type() && (aligned || !scratch))
-        return torch::linear(x, weight);
+        return productWithWeight(x, weight);
     auto w = scratch ? scratch->widen(weight, x.scalar_type()) : weight.to(x.scalar_type());
     if (scale.defined())
         w.mul_(scale);
-    return torch::linear(x, w);
+    return productWithWeight(x, w);
 }
 
 T5EmbeddingImpl::T5EmbeddingImpl(std::int64_t count, std::int64_t dim, torch::Dtype storage)

@@ -57,6 +57,12 @@ private:
     torch::Tensor m_buffer;
 };
 
+// x: [..., in] times w: [out, in] transposed -> [..., out], as torch::linear without bias. On the CPU a
+// float32 product of up to 512 rows is computed as w x^T: LibTorch's CPU BLAS ran that form 1.05 to 4.4 times
+// faster than x w^T at the umT5-XXL shapes (1 to 512 rows, 2 AVX2 cores), and at 1024 rows no faster. The same
+// sum in another order.
+torch::Tensor productWithWeight(const torch::Tensor& x, const torch::Tensor& w);
+
 // Bias-free linear layer whose weight may be stored narrower (bf16, fp16, fp8, GGUF blocks) than the math:
 // the weight is widened to the input's dtype per call (and multiplied by its fp8 scale), so memory holds the
 // stored size and only one weight is ever widened at a time.
