@@ -20,6 +20,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -46,6 +47,7 @@ struct Args
     fs::path file;
     bool keep = false;
     bool ggufQ8 = false;
+    bool products = false; // --products: only the two forms of a float32 product, no encoder
     std::string device = "cpu";
     std::vector<std::string> compute = {"fp32"}; // math dtypes, each run on the same weights
 };
@@ -56,13 +58,15 @@ void usage()
         << "usage: bench_t5 [--layers N] [--dim N] [--dim-attn N] [--heads N] [--ffn N] [--vocab N]\n"
            "                [--buckets N] [--tokens 60,512] [--repeat N] [--threads N] [--file PATH] "
            "[--keep] [--device cpu|cuda[:N]] [--gguf-q8]\n"
-           "                [--compute fp32,bf16]\n"
+           "                [--compute fp32,bf16] [--products]\n"
            "Defaults are the umT5-XXL encoder dims. The random bf16 weights are written to --file\n"
            "(default: a temporary .safetensors, removed afterwards unless --keep; an existing file of\n"
            "the right size is reused) and memory-mapped like a real checkpoint. --gguf-q8 writes them\n"
            "as a llama.cpp T5 encoder GGUF instead: matrices in Q8_0, norms and biases in F32. --compute\n"
            "lists the dtypes of the math (default fp32 on the CPU); with two, the second's output is\n"
-           "compared with the first's.\n";
+           "compared with the first's. --products times only the two forms of the float32 products at the\n"
+           "encoder's shapes: x w^T (torch::linear) and w x^T (text::productWithWeight's form for short\n"
+           "inputs), for 8 to 1024 rows.\n";
 }
 
 Args parseArgs(int argc, char** argv)
@@ -93,6 +97,7 @@ Args parseArgs(int argc, char** argv)
     parser.option("--file", [&a](const std::string& v) { a.file = v; });
     parser.flag("--keep", a.keep);
     parser.flag("--gguf-q8", a.ggufQ8);
+    parser.flag("--products", a.products);
     parser.option("--device", a.device);
     const auto split = [](const std::string& list) {
         std::vector<std::string> parts;
@@ -310,6 +315,36 @@ std::uint64_t writeRandomGguf(const fs::path& file, const std::vector<Entry>& en
     return total;
 }
 
+// GFLOPS of x w^T and of w x^T for each weight shape of the encoder and each row count.
+void timeProducts(const T5Config& c)
+{
+    const std::pair<std::int64_t, std::int64_t> shapes[] = {
+        {c.dimAttn, c.dim}, {c.dimFfn, c.dim}, {c.dim, c.dimFfn}}; // [out, in]: q/k/v/o, gate/fc1, fc2
+    std::printf("%-14s %6s %14s %14s %8s\n", "weight", "rows", "x w^T GFLOPS", "w x^T GFLOPS", "ratio");
+    torch::manual_seed(0);
+    for (const auto& [out, in] : shapes) {
+        const auto w = torch::randn({out, in});
+        for (const std::int64_t rows : {8, 60, 200, 512, 1024}) {
+            const auto x = torch::randn({rows, in});
+            const auto best = [](const auto& product) {
+                product(); // warm-up
+                double fastest = 1e30;
+                for (int r = 0; r < 4; ++r) {
+                    const auto t0 = std::chrono::steady_clock::now();
+                    product();
+                    fastest = std::min(fastest, secondsSince(t0));
+                }
+                return fastest;
+            };
+            const double linear = best([&] { return torch::linear(x, w); });
+            const double weightFirst = best([&] { return torch::mm(w, x.t()).t().contiguous(); });
+            const double flops = 2.0 * double(rows) * double(out) * double(in) / 1e9;
+            std::printf("%6lld x %-6lld %6lld %14.1f %14.1f %8.2f\n", (long long)out, (long long)in,
+                        (long long)rows, flops / linear, flops / weightFirst, linear / weightFirst);
+        }
+    }
+}
+
 } // namespace
 
 int main(int argc, char** argv)
@@ -318,6 +353,11 @@ int main(int argc, char** argv)
         const Args args = parseArgs(argc, argv);
         const int threads = wan::bench::threadCount(args.threads);
         at::set_num_threads(threads);
+        if (args.products) {
+            std::printf("float32 products on the CPU, %d threads\n", threads);
+            timeProducts(args.config);
+            return 0;
+        }
         const auto& c = args.config;
         std::printf("umT5 encoder: %lld layers, dim %lld, dim_attn %lld, %lld heads, ffn %lld, vocab %lld, "
                     "%lld buckets; %.2f B parameters (%.2f GB bf16); %d threads\n",

@@ -58,9 +58,9 @@ private:
 };
 
 // x: [..., in] times w: [out, in] transposed -> [..., out], as torch::linear without bias. On the CPU a
-// float32 product of up to 512 rows is computed as w x^T: LibTorch's CPU BLAS ran that form 1.05 to 4.4 times
-// faster than x w^T at the umT5-XXL shapes (1 to 512 rows, 2 AVX2 cores), and at 1024 rows no faster. The same
-// sum in another order.
+// float32 product of up to 512 rows is computed as w x^T, which LibTorch's CPU BLAS ran up to 2.8 times
+// faster than x w^T at the umT5-XXL shapes (1.05 times at 512 rows; `bench_t5 --products`, 2 AVX2 cores); at
+// 1024 rows it was not faster. The same sum in another order.
 torch::Tensor productWithWeight(const torch::Tensor& x, const torch::Tensor& w);
 
 // Bias-free linear layer whose weight may be stored narrower (bf16, fp16, fp8, GGUF blocks) than the math:
