@@ -19,6 +19,38 @@ TextContextCache::Key keyOf(const std::string& prompt, const std::string& dtype 
     return {prompt, "model", dtype, "cpu"};
 }
 
+// A short fp32 CPU job of the tiny T2V fixture (the task's default negative prompt), its latents written to
+// `latents`; returns the traced "context", "context_null" and "x0".
+std::map<std::string, torch::Tensor> runTracedJob(wan::Engine& engine, const std::string& prompt,
+                                                  wan::TextPrecision textPrecision,
+                                                  const std::filesystem::path& latents)
+{
+    wan::Request r;
+    r.ckptDir = wan::test::fixturesDir() / "wan-tiny-t2v";
+    r.prompt = prompt;
+    r.negativePrompt = std::string(); // the task's default
+    r.task = wan::Task::T2V;
+    r.width = 32;
+    r.height = 32;
+    r.frameNum = 5;
+    r.steps = 2;
+    r.seed = 7;
+    r.device = "cpu";
+    r.precision = wan::Precision::Float32;
+    r.textPrecision = textPrecision;
+    r.latentsPath = latents;
+    std::map<std::string, torch::Tensor> trace;
+    wan::EngineInternals::setTrace(engine, [&](const std::string& tensor, int, const torch::Tensor& v) {
+        if (tensor == "context" || tensor == "context_null" || tensor == "x0")
+            trace[tensor] = v.detach().clone();
+    });
+    const auto result = engine.run(r);
+    wan::EngineInternals::setTrace(engine, {});
+    if (result.status != wan::JobStatus::Done)
+        qWarning("%s", result.error.c_str());
+    return trace;
+}
+
 } // namespace
 
 class TestTextContextCache : public QObject
@@ -86,30 +118,8 @@ private Q_SLOTS:
         QVERIFY(out.isValid());
         wan::Engine engine;
         const auto job = [&](const std::string& prompt, const char* name) {
-            wan::Request r;
-            r.ckptDir = wan::test::fixturesDir() / "wan-tiny-t2v";
-            r.prompt = prompt;
-            r.negativePrompt = std::string(); // the task's default
-            r.task = wan::Task::T2V;
-            r.width = 32;
-            r.height = 32;
-            r.frameNum = 5;
-            r.steps = 2;
-            r.seed = 7;
-            r.device = "cpu";
-            r.precision = wan::Precision::Float32;
-            r.latentsPath = std::filesystem::path(out.path().toStdString()) / name;
-            std::map<std::string, torch::Tensor> trace;
-            wan::EngineInternals::setTrace(
-                engine, [&](const std::string& tensor, int, const torch::Tensor& v) {
-                    if (tensor == "context" || tensor == "context_null" || tensor == "x0")
-                        trace[tensor] = v.detach().clone();
-                });
-            const auto result = engine.run(r);
-            wan::EngineInternals::setTrace(engine, {});
-            if (result.status != wan::JobStatus::Done)
-                qWarning("%s", result.error.c_str());
-            return trace;
+            return runTracedJob(engine, prompt, wan::TextPrecision::Auto,
+                                std::filesystem::path(out.path().toStdString()) / name);
         };
         const auto first = job("a cat", "1.safetensors");
         QCOMPARE(wan::EngineInternals::textEncoderCalls(engine), 2);
@@ -132,31 +142,8 @@ private Q_SLOTS:
         QVERIFY(out.isValid());
         wan::Engine engine;
         const auto job = [&](wan::TextPrecision text, const char* name) {
-            wan::Request r;
-            r.ckptDir = wan::test::fixturesDir() / "wan-tiny-t2v";
-            r.prompt = "a cat";
-            r.negativePrompt = std::string();
-            r.task = wan::Task::T2V;
-            r.width = 32;
-            r.height = 32;
-            r.frameNum = 5;
-            r.steps = 2;
-            r.seed = 7;
-            r.device = "cpu";
-            r.precision = wan::Precision::Float32;
-            r.textPrecision = text;
-            r.latentsPath = std::filesystem::path(out.path().toStdString()) / name;
-            std::map<std::string, torch::Tensor> trace;
-            wan::EngineInternals::setTrace(
-                engine, [&](const std::string& tensor, int, const torch::Tensor& v) {
-                    if (tensor == "context" || tensor == "context_null" || tensor == "x0")
-                        trace[tensor] = v.detach().clone();
-                });
-            const auto result = engine.run(r);
-            wan::EngineInternals::setTrace(engine, {});
-            if (result.status != wan::JobStatus::Done)
-                qWarning("%s", result.error.c_str());
-            return trace;
+            return runTracedJob(engine, "a cat", text,
+                                std::filesystem::path(out.path().toStdString()) / name);
         };
         const auto reference = job(wan::TextPrecision::Auto, "auto.safetensors");
         QCOMPARE(wan::EngineInternals::textEncoderCalls(engine), 2);

@@ -159,31 +159,17 @@ torch::Dtype vaeDtypeFor(const torch::Device& device, torch::Dtype jobDtype)
 
 bool cpuinfoHasNativeBf16(std::string_view cpuinfo)
 {
-    std::size_t pos = 0;
-    while (pos < cpuinfo.size()) {
-        auto end = cpuinfo.find('\n', pos);
-        if (end == std::string_view::npos)
-            end = cpuinfo.size();
-        const auto line = cpuinfo.substr(pos, end - pos);
-        pos = end + 1;
-        if (!line.starts_with("flags"))
-            continue;
+    std::istringstream lines{std::string(cpuinfo)};
+    std::string line;
+    while (std::getline(lines, line)) {
         const auto colon = line.find(':');
-        if (colon == std::string_view::npos)
+        if (!line.starts_with("flags") || colon == std::string::npos)
             continue;
-        // Whole words only: "avx512_bf16" and "amx_bf16".
-        std::size_t word = colon + 1;
-        while (word < line.size()) {
-            while (word < line.size() && (line[word] == ' ' || line[word] == '\t'))
-                ++word;
-            auto stop = line.find_first_of(" \t", word);
-            if (stop == std::string_view::npos)
-                stop = line.size();
-            const auto flag = line.substr(word, stop - word);
+        std::istringstream words(line.substr(colon + 1));
+        std::string flag; // whole words only
+        while (words >> flag)
             if (flag == "avx512_bf16" || flag == "amx_bf16")
                 return true;
-            word = stop;
-        }
     }
     return false;
 }
