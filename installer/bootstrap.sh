@@ -118,7 +118,8 @@ test)
     install_packages
     install_torch
     install_test_python
-    configure_and_build
+    # The tests' build must compile the own CUDA kernels (a missing CUDA compiler fails here, not silently).
+    configure_and_build -DWAN_CUDA_KERNELS=ON
     export QT_QPA_PLATFORM=offscreen
     status=0
     ctest --test-dir "$build" --output-on-failure -j "$jobs" || status=1

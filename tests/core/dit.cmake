@@ -5,6 +5,7 @@ wan_add_test(test_clip TORCH SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_clip.cpp LIB
 # The DiT block's in-place and lean RoPE / modulation / RmsNorm functions against the official formulas.
 wan_add_test(test_dit_lean TORCH SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_dit_lean.cpp LIBS wan_dit wan_io
     LABELS unit)
+target_compile_definitions(test_dit_lean PRIVATE WAN_EXPECT_OWN_KERNELS=${WAN_BUILD_CUDA_KERNELS})
 # Block streaming's ring (copy / compute / reuse order on the CPU backend) and streamed = resident outputs.
 wan_add_test(test_blockstreamer TORCH SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_blockstreamer.cpp
     LIBS wan_dit wan_io LABELS model)

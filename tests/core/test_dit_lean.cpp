@@ -3,6 +3,7 @@
 // modulation, gated residual adds and RmsNorm. Exact math must keep every bit; the lean RoPE is held to
 // float32 rounding (and, once rounded to bf16 as the attention takes it, to one bf16 step).
 
+#include "dit/FusedOps.h"
 #include "dit/Layers.h"
 #include "dit/Rope.h"
 #include "dit/WanModel.h"
@@ -246,6 +247,70 @@ private Q_SLOTS:
         QCOMPARE(got.data_ptr(), data); // x is float32: always in place
         QVERIFY2(sameBits(got, gated), "gated residual differs from x + y * gate");
         QVERIFY(sameBits(wan::dit::addGated(x.clone(), y.clone()), plain));
+    }
+
+    void normModulate_data()
+    {
+        QTest::addColumn<torch::Dtype>("outDtype");
+        QTest::addColumn<int64_t>("modulationBatch");
+        QTest::addColumn<bool>("affine");
+        QTest::newRow("fp32 out, per sample") << torch::kFloat32 << int64_t(2) << false;
+        QTest::newRow("bf16 out, shared") << torch::kBFloat16 << int64_t(1) << false;
+        QTest::newRow("fp16 out, affine norm") << torch::kFloat16 << int64_t(2) << true;
+    }
+
+    // The block's norm + modulation: the LibTorch formula rounded once to the next linear's dtype, on
+    // contiguous inputs and on the row chunks the chunked FFN passes (strided samples).
+    void normModulate()
+    {
+        QFETCH(torch::Dtype, outDtype);
+        QFETCH(int64_t, modulationBatch);
+        QFETCH(bool, affine);
+        wan::dit::LayerNorm norm(96, 1e-6, affine);
+        if (affine) {
+            norm->weight.normal_();
+            norm->bias.normal_();
+        }
+        const auto x = torch::randn({2, 40, 96}) * 3 + 1;
+        const auto scale =
+            torch::randn({modulationBatch, 6, 96}).narrow(1, 2, 1); // a chunk of the modulation
+        const auto shift = torch::randn({modulationBatch, 1, 96});
+        torch::NoGradGuard noGrad;
+        for (const auto& input : {x, x.narrow(1, 10, 7)}) {
+            const auto expected = (norm->forward(input) * (1 + scale) + shift).to(outDtype);
+            const auto got = wan::dit::normModulate(*norm, input, scale, shift, outDtype);
+            QCOMPARE(got.scalar_type(), outDtype);
+            QVERIFY2(sameBits(got, expected),
+                     "normModulate differs from (norm(x) * (1 + scale) + shift).to(out)");
+        }
+    }
+
+    // The own CUDA kernels never take CPU tensors, so the CPU keeps the LibTorch formulas (and the parity
+    // tests their bits); the build has them exactly when CMake found a CUDA compiler.
+    void ownKernelsOnlyOnCuda()
+    {
+        namespace fused = wan::dit::fused;
+        QCOMPARE(fused::compiled(), bool(WAN_EXPECT_OWN_KERNELS));
+        QCOMPARE(fused::architectures().empty(), !fused::compiled());
+        QVERIFY(fused::enabled());
+        torch::NoGradGuard noGrad;
+        const auto x = torch::randn({1, 60, kHeads * kHeadDim});
+        const auto weight = torch::ones({kHeads * kHeadDim});
+        QVERIFY(!fused::tryRmsNorm(x, weight, 1e-6).defined());
+        QVERIFY(!fused::tryRmsNorm(x.to(torch::kBFloat16), weight, 1e-6).defined());
+        const auto rope = wan::dit::ropeTables(torch::cos(wan::dit::ropeAngles(kHeadDim)),
+                                               torch::sin(wan::dit::ropeAngles(kHeadDim)), {kGrids[0]},
+                                               RopeMath::Lean, torch::kCPU);
+        QVERIFY(!fused::tryRmsNormRope(x, weight, 1e-6, kHeads, rope, torch::kFloat32).defined());
+        const auto m = torch::zeros({1, 1, kHeads * kHeadDim});
+        QVERIFY(!fused::tryLayerNormModulate(x, m, m, 1e-6, torch::kFloat32).defined());
+        auto tokens = x[0].view({60, kHeads, kHeadDim}).clone();
+        const auto before = tokens.clone();
+        QVERIFY(!fused::tryRotateInPlace(tokens, rope.rotation[0]));
+        QVERIFY(torch::equal(tokens, before));
+        fused::setEnabled(false);
+        QVERIFY(!fused::enabled());
+        fused::setEnabled(true);
     }
 
     void wholeModel_data()

@@ -8,7 +8,9 @@
 #   1. builds the engine, the CLI and the benchmarks against python3's torch (Release, all cores; no CUDA
 #      toolkit needed: cmake/WanTorchImport.cmake);
 #   2. fp32 CUDA parity of every end-to-end case of the fixtures vs the official CPU references (max abs error,
-#      fail above 5e-4), plus bf16 runs with their error printed;
+#      fail above 5e-4), plus bf16 runs with their error printed; then the own CUDA kernels (built when nvcc is
+#      found: NVCC, PATH, CUDA_HOME, /usr/local/cuda, PyPI's next to torch) against the LibTorch formulas they
+#      replace, at 1.3B and 14B dims (bench_kernels: difference within tolerance, time, peak memory);
 #   3. real-dims random-weight benchmarks: T2V-1.3B 832x480x81 for 8 steps resident / offload / block-streamed
 #      (s/step, peak reserved VRAM with the CUDA context); 14B dims with a few layers, extrapolated to 40; umT5-XXL
 #      encode on the GPU (a few layers, extrapolated to 24); VAE decode of 81 frames at 480P, untiled and tiled;
@@ -120,13 +122,29 @@ ARCH_LIB="$(ls -d "$PREFIX"/usr/lib/*-linux-gnu 2>/dev/null | head -1)"
 log "cmake $("$CMAKE" --version | head -1 | awk '{print $3}'), ninja $("$NINJA" --version), deps in $PREFIX"
 
 # --- 2. Configure and build ------------------------------------------------------------------------------------
+# The own CUDA kernels need nvcc: NVCC, nvcc on PATH, CUDA_HOME, /usr/local/cuda, or NVIDIA's PyPI compiler next
+# to torch. Without one they are not built and their comparison is reported as not run.
+NVCC="${NVCC:-}"
+for c in "$(command -v nvcc 2>/dev/null)" "${CUDA_HOME:+$CUDA_HOME/bin/nvcc}" /usr/local/cuda/bin/nvcc \
+    "$(ls "$(dirname "$TORCH_ROOT")"/nvidia/cu*/bin/nvcc 2>/dev/null | head -1)"; do
+    [ -z "$NVCC" ] && [ -n "$c" ] && [ -x "$c" ] && NVCC="$c"
+done
+if [ -n "$NVCC" ]; then
+    KERNEL_ARGS=(-DWAN_CUDA_KERNELS=ON -DCMAKE_CUDA_COMPILER="$NVCC")
+    [ "$DRY" = 1 ] || KERNEL_ARGS+=(-DWAN_CUDA_ARCHITECTURES=native)
+    row machine "own CUDA kernels" "built with $NVCC" "" "" info
+else
+    KERNEL_ARGS=(-DWAN_CUDA_KERNELS=OFF)
+    row machine "own CUDA kernels" "not built" "" "" "not run" "no nvcc on this machine (set NVCC=)"
+fi
 "$CMAKE" -S "$ROOT" -B "$BUILD/tree" -G Ninja -DCMAKE_MAKE_PROGRAM="$NINJA" -DCMAKE_BUILD_TYPE=Release \
+    "${KERNEL_ARGS[@]}" \
     -DWAN_BUILD_GUI=OFF -DWAN_BUILD_TESTS=OFF -DWAN_WITH_FFMPEG=OFF -DWAN_WITH_OPENCV=OFF -DWAN_WITH_CURL=OFF \
     -DWAN_USE_CCACHE=OFF -DWAN_TORCH_ROOT="$TORCH_ROOT" -DCMAKE_DISABLE_FIND_PACKAGE_PkgConfig=ON \
     -DCMAKE_PREFIX_PATH="$PREFIX/usr;$ARCH_LIB/cmake;$PREFIX/usr/share/cmake" \
     -DCMAKE_LIBRARY_PATH="$ARCH_LIB" -DCMAKE_INCLUDE_PATH="$PREFIX/usr/include" >"$WORK/configure.log" 2>&1 ||
     { tail -40 "$WORK/configure.log"; echo "gpu_check: configure failed" >&2; exit 1; }
-"$CMAKE" --build "$BUILD/tree" -j "$JOBS" --target wan-generate bench_generate bench_vae bench_t5 \
+"$CMAKE" --build "$BUILD/tree" -j "$JOBS" --target wan-generate bench_generate bench_vae bench_t5 bench_kernels \
     >"$WORK/build.log" 2>&1 || { tail -60 "$WORK/build.log"; echo "gpu_check: build failed" >&2; exit 1; }
 export LD_LIBRARY_PATH="$ARCH_LIB${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 GEN="$BUILD/tree/app/wan-generate/wan-generate"
@@ -253,6 +271,26 @@ else
 fi
 phase_time "fixture parity" $((SECONDS - P1))
 
+# --- 3b. SDPA's kernel choice, and the own CUDA kernels against LibTorch (1.3B and 14B dims, 32,760 tokens) ----
+P3=$SECONDS
+KERNEL_FAIL=0
+if time_left; then
+    KTOKENS=32760
+    [ "$DRY" = 1 ] && KTOKENS=640
+    timeout 120 "$BENCH/bench_kernels" --device "$DEVICE" --tokens "$KTOKENS" --rows "$ROWS" \
+        >"$WORK/kernels.log" 2>&1
+    krc=$?
+    cat "$WORK/kernels.log"
+    # 3: built without the kernels (only SDPA was checked), which is a failure only when nvcc was there.
+    if [ "$krc" -ne 0 ] && { [ "$krc" -ne 3 ] || [ -n "$NVCC" ]; }; then
+        KERNEL_FAIL=1
+        row kernels "bench_kernels" "exit $krc" "" "0" "FAIL" "$(tail -1 "$WORK/kernels.log")"
+    fi
+else
+    row kernels "SDPA kernels and own kernels" "" "" "" "not run" "time budget used up"
+fi
+phase_time "own kernels" $((SECONDS - P3))
+
 # --- 4. Real-dims benchmarks on random weights -----------------------------------------------------------------
 P2=$SECONDS
 bench() { # label goal_bytes extra args...
@@ -345,6 +383,10 @@ PY
 rm -rf "$WORK"
 if [ "$PARITY_FAIL" -ne 0 ]; then
     echo "gpu_check: fp32 parity failed" >&2
+    exit 1
+fi
+if [ "$KERNEL_FAIL" -ne 0 ]; then
+    echo "gpu_check: bench_kernels failed (an own kernel off tolerance or not run, or SDPA's math fallback)" >&2
     exit 1
 fi
 exit 0

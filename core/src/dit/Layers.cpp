@@ -1,5 +1,6 @@
 #include "dit/Layers.h"
 
+#include "dit/FusedOps.h"
 #include "io/QuantTensors.h"
 
 namespace wan::dit {
@@ -93,6 +94,17 @@ torch::Tensor modulate(torch::Tensor n, const torch::Tensor& scale, const torch:
     return n.mul_(factor).add_(shift);
 }
 
+torch::Tensor normModulate(LayerNormImpl& norm, const torch::Tensor& x, const torch::Tensor& scale,
+                           const torch::Tensor& shift, torch::Dtype outDtype)
+{
+    // x: [B, L, dim] float32, scale/shift: [B or 1, 1, dim] -> [B, L, dim] outDtype
+    if (!norm.weight.defined())
+        if (auto y = fused::tryLayerNormModulate(x, scale, shift, norm.eps(), outDtype); y.defined())
+            return y;
+    auto y = modulate(norm.forward(x), scale, shift);
+    return y.scalar_type() == outDtype ? y : y.to(outDtype);
+}
+
 torch::Tensor addGated(torch::Tensor x, torch::Tensor y, const torch::Tensor& gate)
 {
     // x: [B, L, dim] float32, y: [B, L, dim], gate: [B or 1, 1, dim] -> [B, L, dim]
@@ -106,6 +118,8 @@ torch::Tensor addGated(torch::Tensor x, torch::Tensor y, const torch::Tensor& ga
 torch::Tensor rmsNorm(const torch::Tensor& x, const torch::Tensor& weight, double eps)
 {
     // x: [..., dim] -> [..., dim]
+    if (auto y = fused::tryRmsNorm(x, weight, eps); y.defined())
+        return y;
     const auto xf = x.to(torch::kFloat32);
     if (at::GradMode::is_enabled())
         return (xf * torch::rsqrt(xf.pow(2).mean(-1, /*keepdim=*/true) + eps)).to(x.scalar_type()) * weight;

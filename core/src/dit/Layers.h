@@ -72,6 +72,7 @@ public:
     LayerNormImpl(int64_t dim, double eps, bool affine);
     // x: [..., dim] -> [..., dim] float32
     torch::Tensor forward(const torch::Tensor& x);
+    double eps() const { return m_eps; }
 
     torch::Tensor weight;
     torch::Tensor bias;
@@ -90,6 +91,7 @@ public:
     RmsNormImpl(int64_t dim, double eps);
     // x: [..., dim] -> [..., dim]
     torch::Tensor forward(const torch::Tensor& x);
+    double eps() const { return m_eps; }
 
     torch::Tensor weight;
 
@@ -110,11 +112,18 @@ bool canUpdateInPlace(const torch::Tensor& target, const torch::Tensor& other);
 // n * (1 + scale) + shift. n: [B, L, dim], scale/shift: [B or 1, 1, dim].
 torch::Tensor modulate(torch::Tensor n, const torch::Tensor& scale, const torch::Tensor& shift);
 
+// modulate(norm(x), scale, shift) rounded to `outDtype` (the dtype the next linear computes in, so the
+// float32 result is rounded once, as that linear would). One CUDA kernel for a norm without affine on the GPU
+// (dit/FusedOps.h). x: [B, L, dim] float32.
+torch::Tensor normModulate(LayerNormImpl& norm, const torch::Tensor& x, const torch::Tensor& scale,
+                           const torch::Tensor& shift, torch::Dtype outDtype);
+
 // x + y * gate (gate undefined: x + y), y cast to float32 first. x: [B, L, dim] float32. y is consumed:
 // when it is float32 its memory takes the product.
 torch::Tensor addGated(torch::Tensor x, torch::Tensor y, const torch::Tensor& gate = {});
 
-// The official WanRMSNorm: x * rsqrt(mean(x^2) + eps) in float32, rounded to x's dtype, times weight.
+// The official WanRMSNorm: x * rsqrt(mean(x^2) + eps) in float32, rounded to x's dtype, times weight. One
+// CUDA kernel on the GPU (dit/FusedOps.h).
 torch::Tensor rmsNorm(const torch::Tensor& x, const torch::Tensor& weight, double eps);
 
 // Patch embedding: a 2-D or 3-D convolution whose stride equals its kernel.

@@ -1,5 +1,7 @@
 #include "dit/Rope.h"
 
+#include "dit/FusedOps.h"
+
 #include "wan/Error.h"
 
 #include <algorithm>
@@ -135,7 +137,7 @@ torch::Tensor applyRope(torch::Tensor x, const RopeTables& rope)
         const auto tokens = x[int64_t(b)].narrow(0, 0, n);
         if (exact)
             rotateExact(tokens, rope.cos[b], rope.sin[b]);
-        else
+        else if (!fused::tryRotateInPlace(tokens, rope.rotation[b]))
             torch::view_as_complex(tokens.view({n, heads, headDim / 2, 2})).mul_(rope.rotation[b]);
     }
     return x;

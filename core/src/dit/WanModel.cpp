@@ -1,6 +1,7 @@
 #include "dit/WanModel.h"
 
 #include "dit/Attention.h"
+#include "dit/FusedOps.h"
 #include "dit/KeyRenames.h"
 #include "io/NameTables.h"
 #include "io/PartDims.h"
@@ -222,9 +223,15 @@ torch::Tensor WanSelfAttentionImpl::forward(torch::Tensor x, const std::vector<i
     auto input = x.to(q->computeDtype());
     x = torch::Tensor();
     // The float32 RmsNorm output is rotated in place, then rounded to the weights' dtype (the official
-    // flash_attention's cast).
-    auto query = applyRope(heads(norm_q(q(input))), rope).to(dtype);
-    auto key = applyRope(heads(norm_k(k(input))), rope).to(dtype);
+    // flash_attention's cast); one kernel for the three on the GPU with lean RoPE.
+    const auto normedRotated = [&](RmsNormImpl& norm, const torch::Tensor& y) {
+        if (auto fused = fused::tryRmsNormRope(y, norm.weight, norm.eps(), m_numHeads, rope, dtype);
+            fused.defined())
+            return fused;
+        return applyRope(heads(norm.forward(y)), rope).to(dtype);
+    };
+    auto query = normedRotated(*norm_q, q(input));
+    auto key = normedRotated(*norm_k, k(input));
     auto value = heads(v(input));
     input = torch::Tensor();
     auto out = attention(query, key, value, seqLens);
@@ -294,7 +301,7 @@ torch::Tensor WanAttentionBlockImpl::forward(torch::Tensor x, const torch::Tenso
     // x: [B, L, dim] float32 -> [B, L, dim] float32
     const auto e = (modulation.to(torch::kFloat32) + e0).chunk(6, 1); // each [B, 1, dim]
     // Each branch is one statement, so its temporaries die before the next branch starts.
-    auto y = self_attn(modulate(norm1(x), e[1], e[0]), seqLens, rope);
+    auto y = self_attn(normModulate(*norm1, x, e[1], e[0], self_attn->q->computeDtype()), seqLens, rope);
     x = addGated(std::move(x), std::move(y), e[2]);
     y = cross_attn(norm3(x), context);
     x = addGated(std::move(x), std::move(y));
@@ -316,7 +323,7 @@ torch::Tensor WanAttentionBlockImpl::feedForward(torch::Tensor x, const std::vec
     // x: [B, n, dim] float32 -> x + ffn(norm2(x) * (1 + e[4]) + e[3]) * e[5]
     auto& fc1 = *ffn[0]->as<LinearImpl>();
     auto& fc2 = *ffn[2]->as<LinearImpl>();
-    auto hidden = fc1.forward(modulate(norm2(x), e[4], e[3]));
+    auto hidden = fc1.forward(normModulate(*norm2, x, e[4], e[3], fc1.computeDtype()));
     if (at::GradMode::is_enabled())
         hidden = ffn[1]->as<torch::nn::GELUImpl>()->forward(hidden);
     else
@@ -337,7 +344,7 @@ torch::Tensor HeadImpl::forward(const torch::Tensor& x, const torch::Tensor& e)
 {
     // x: [B, L, dim], e: [B, dim] -> [B, L, outFeatures] float32
     const auto m = (modulation.to(torch::kFloat32) + e.unsqueeze(1)).chunk(2, 1);
-    return head(modulate(norm(x), m[1], m[0])).to(torch::kFloat32);
+    return head(normModulate(*norm, x, m[1], m[0], head->computeDtype())).to(torch::kFloat32);
 }
 
 MlpProjImpl::MlpProjImpl(int64_t inDim, int64_t outDim, int64_t imageTokens)
