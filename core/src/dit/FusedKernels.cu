@@ -5,9 +5,16 @@
 
 #include "dit/FusedKernels.h"
 
+// WAN_CUDA_EMULATION: compiled as host C++ against tests/support/CudaEmulation.h, which runs each thread
+// block on CPU threads (test_dit_kernels); kernels and wrappers are the same text either way.
+#ifndef WAN_CUDA_EMULATION
 #include <cuda_bf16.h>
 #include <cuda_fp16.h>
 #include <cuda_runtime.h>
+
+// kernel<<<grid, block, 0, stream>>>, spelled so that the emulation can replace it.
+#define WAN_LAUNCH(grid, block, stream, ...) __VA_ARGS__<<<(grid), (block), 0, (stream)>>>
+#endif
 
 #include <climits>
 
@@ -166,9 +173,9 @@ int launchRmsNorm(const void* x, int64_t rowStride, const void* weight, void* ou
                   float eps, const void* rotation, int64_t rotatedRows, int64_t halfHeadDim,
                   cudaStream_t stream)
 {
-    rmsNormKernel<X, W, O><<<unsigned(rows), rowThreads(dim), 0, stream>>>(
-        static_cast<const X*>(x), rowStride, static_cast<const W*>(weight), static_cast<O*>(out), int(dim),
-        eps, static_cast<const float2*>(rotation), rotatedRows, int(halfHeadDim));
+    WAN_LAUNCH(unsigned(rows), rowThreads(dim), stream, rmsNormKernel<X, W, O>)
+    (static_cast<const X*>(x), rowStride, static_cast<const W*>(weight), static_cast<O*>(out), int(dim), eps,
+     static_cast<const float2*>(rotation), rotatedRows, int(halfHeadDim));
     return int(cudaGetLastError());
 }
 
@@ -196,8 +203,8 @@ template <typename O>
 int launchLayerNormModulate(const float* x, int64_t rowStride, const float* scale, const float* shift,
                             void* out, int64_t rows, int64_t dim, float eps, cudaStream_t stream)
 {
-    layerNormModulateKernel<O><<<unsigned(rows), rowThreads(dim), 0, stream>>>(
-        x, rowStride, scale, shift, static_cast<O*>(out), int(dim), eps);
+    WAN_LAUNCH(unsigned(rows), rowThreads(dim), stream, layerNormModulateKernel<O>)
+    (x, rowStride, scale, shift, static_cast<O*>(out), int(dim), eps);
     return int(cudaGetLastError());
 }
 
@@ -253,10 +260,10 @@ int rotatePairs(float* tokens, const void* rotation, int64_t tokenCount, int64_t
         return 0;
     constexpr unsigned threads = 256;
     const int64_t blocks = (pairs + threads - 1) / threads;
-    rotatePairsKernel<<<unsigned(blocks < 65535 ? blocks : 65535), threads, 0,
-                        static_cast<cudaStream_t>(stream)>>>(reinterpret_cast<float2*>(tokens),
-                                                             static_cast<const float2*>(rotation), pairs,
-                                                             heads * halfHeadDim, halfHeadDim);
+    WAN_LAUNCH(unsigned(blocks < 65535 ? blocks : 65535), threads, static_cast<cudaStream_t>(stream),
+               rotatePairsKernel)
+    (reinterpret_cast<float2*>(tokens), static_cast<const float2*>(rotation), pairs, heads * halfHeadDim,
+     halfHeadDim);
     return int(cudaGetLastError());
 }
 
