@@ -7,9 +7,6 @@
 # directory that holds every target linking the kernels.
 set(WAN_CUDA_KERNELS AUTO CACHE STRING "Build the DiT's own CUDA kernels: AUTO, ON or OFF")
 set_property(CACHE WAN_CUDA_KERNELS PROPERTY STRINGS AUTO ON OFF)
-# Turing (the oldest architecture CUDA 13 builds for) to Blackwell consumer cards, plus PTX for newer ones.
-set(WAN_CUDA_ARCHITECTURES "75-real;80-real;86-real;89-real;90-real;100-real;120"
-    CACHE STRING "CUDA architectures of the DiT's own kernels")
 
 set(WAN_BUILD_CUDA_KERNELS 0)
 if(NOT WAN_CUDA_KERNELS STREQUAL "OFF")
@@ -30,6 +27,14 @@ if(NOT WAN_CUDA_KERNELS STREQUAL "OFF")
         get_property(_wan_langs GLOBAL PROPERTY ENABLED_LANGUAGES)
         if("CUDA" IN_LIST _wan_langs)
             set(WAN_BUILD_CUDA_KERNELS 1)
+            # Turing (the oldest architecture CUDA 13 builds for) to Blackwell consumer cards, plus PTX for newer
+            # ones; compilers before 12.8 know no Blackwell, so they stop at Hopper (with its PTX).
+            if(CMAKE_CUDA_COMPILER_VERSION VERSION_LESS 12.8)
+                set(_wan_archs "75-real;80-real;86-real;89-real;90")
+            else()
+                set(_wan_archs "75-real;80-real;86-real;89-real;90-real;100-real;120")
+            endif()
+            set(WAN_CUDA_ARCHITECTURES "${_wan_archs}" CACHE STRING "CUDA architectures of the DiT's own kernels")
         else()
             set(_wan_no_kernels "no CUDA compiler was found (set CMAKE_CUDA_COMPILER=/path/to/nvcc)")
         endif()
