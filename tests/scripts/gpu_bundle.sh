@@ -13,9 +13,10 @@ bundle="$root/build/gpu-bundle"
 fixtures="${WAN_FIXTURES_DIR:-$root/../shared/fixtures}"
 
 # Build dependencies of the engine, CLI and benchmarks as gpu_check.sh configures them (no Qt, no FFmpeg,
-# no OpenCV, no libcurl: the check writes latents and timings, never an MP4, and reads PNGs with zlib).
+# no OpenCV, no libcurl: the check writes latents and timings, never an MP4, and reads PNGs with zlib; OpenSSL's
+# libcrypto for the model downloader's checksums, which the engine library always has).
 packages=(libspdlog-dev libspdlog1.10 libfmt-dev libfmt9 nlohmann-json3-dev libsentencepiece-dev libsentencepiece0
-    zlib1g-dev)
+    zlib1g-dev libssl-dev libssl3)
 
 rm -rf "$bundle"
 mkdir -p "$bundle/debs" "$bundle/wheels"

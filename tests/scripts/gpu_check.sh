@@ -137,8 +137,14 @@ else
     KERNEL_ARGS=(-DWAN_CUDA_KERNELS=OFF)
     row machine "own CUDA kernels" "not built" "" "" "not run" "no nvcc on this machine (set NVCC=)"
 fi
+# pkg-config stays off (the bundle's .pc files name /usr, not the prefix), but CMake's FindOpenSSL calls
+# pkg_check_modules whatever it finds: this one finds nothing, so OpenSSL comes from the prefix by path. OpenSSL's
+# configuration header sits in the multiarch include folder, searched after the system's.
+printf 'macro(pkg_check_modules)\nendmacro()\n' >"$WORK/no-pkgconfig.cmake"
+ARCH_INC="$PREFIX/usr/include/$(basename "$ARCH_LIB")"
 "$CMAKE" -S "$ROOT" -B "$BUILD/tree" -G Ninja -DCMAKE_MAKE_PROGRAM="$NINJA" -DCMAKE_BUILD_TYPE=Release \
-    "${KERNEL_ARGS[@]}" \
+    "${KERNEL_ARGS[@]}" -DCMAKE_PROJECT_INCLUDE_BEFORE="$WORK/no-pkgconfig.cmake" -DOPENSSL_ROOT_DIR="$PREFIX/usr" \
+    -DCMAKE_CXX_FLAGS="-idirafter $ARCH_INC" \
     -DWAN_BUILD_GUI=OFF -DWAN_BUILD_TESTS=OFF -DWAN_WITH_FFMPEG=OFF -DWAN_WITH_OPENCV=OFF -DWAN_WITH_CURL=OFF \
     -DWAN_USE_CCACHE=OFF -DWAN_TORCH_ROOT="$TORCH_ROOT" -DCMAKE_DISABLE_FIND_PACKAGE_PkgConfig=ON \
     -DCMAKE_PREFIX_PATH="$PREFIX/usr;$ARCH_LIB/cmake;$PREFIX/usr/share/cmake" \
