@@ -11,14 +11,14 @@
 //   bench_kernels --device cuda --tokens 4096 --dims 1536x12 --repeat 5
 //   bench_kernels --device cuda --rows out.jsonl     # also appends gpu_check.sh's report rows
 //
-// Tolerances: float32 results within 2e-5 x (1 + |reference|) (the reductions sum in another order);
-// bf16/fp16 results within one step of their format (2^-7 / 2^-10 relative) plus 1e-5.
+// Tolerances: tests/support/KernelTolerance.h.
 
 #include "BenchCommon.h"
 #include "dit/FusedOps.h"
 #include "dit/Layers.h"
 #include "dit/Rope.h"
 #include "pipeline/DeviceInfo.h"
+#include "support/KernelTolerance.h"
 
 #include <ATen/SDPBackend.h>
 #include <ATen/ops/_fused_sdp_choice.h>
@@ -106,14 +106,8 @@ Result compare(const std::string& name, const torch::Device& device, int repeat,
     }
     fused::setEnabled(false);
     const auto expected = reference();
-    const auto g = got.to(torch::kFloat32), e = expected.to(torch::kFloat32);
-    const double relative = got.scalar_type() == torch::kBFloat16  ? 1.0 / 128
-                            : got.scalar_type() == torch::kFloat16 ? 1.0 / 1024
-                                                                   : 2e-5;
-    const double absolute = got.scalar_type() == torch::kFloat32 ? 2e-5 : 1e-5;
-    const auto diff = (g - e).abs();
-    r.maxDiff = diff.max().item<double>();
-    r.worst = (diff / (e.abs() * relative + absolute)).max().item<double>();
+    r.maxDiff = (got.to(torch::kFloat32) - expected.to(torch::kFloat32)).abs().max().item<double>();
+    r.worst = wan::test::kernelOffTolerance(got, expected);
     if (got.scalar_type() != expected.scalar_type() || got.sizes() != expected.sizes())
         r.worst = 1e30;
     fused::setEnabled(true);

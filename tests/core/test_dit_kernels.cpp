@@ -3,11 +3,11 @@
 // against the LibTorch formulas they replace: RMSNorm for every input/weight/output dtype pair, RMSNorm +
 // lean RoPE with padding rows, LayerNorm + modulation, the RoPE rotation alone, and the arguments the
 // launchers refuse. This checks the kernels' indexing and arithmetic without a GPU; tests/bench/bench_kernels
-// checks them on one. Tolerances: float32 within 2e-5 x (1 + |reference|) (the sums run in another order);
-// bf16/fp16 within one step of their format.
+// checks them on one. Tolerances: support/KernelTolerance.h.
 
 #include "dit/Layers.h"
 #include "dit/Rope.h"
+#include "support/KernelTolerance.h"
 
 #include <QTest>
 
@@ -35,22 +35,11 @@ k::DType kernelType(torch::Dtype type)
                                       : k::DType::Float16;
 }
 
-// Largest |got - want| as a multiple of what the output dtype allows; <= 1 passes.
-double offTolerance(const torch::Tensor& got, const torch::Tensor& want)
-{
-    const double relative = got.scalar_type() == torch::kBFloat16  ? 1.0 / 128
-                            : got.scalar_type() == torch::kFloat16 ? 1.0 / 1024
-                                                                   : 2e-5;
-    const double absolute = got.scalar_type() == torch::kFloat32 ? 2e-5 : 1e-5;
-    const auto g = got.to(torch::kFloat32), w = want.to(torch::kFloat32);
-    return ((g - w).abs() / (w.abs() * relative + absolute)).max().item<double>();
-}
-
 #define WAN_VERIFY_CLOSE(got, want)                                                                          \
     do {                                                                                                     \
         QCOMPARE((got).scalar_type(), (want).scalar_type());                                                 \
         QCOMPARE((got).sizes(), (want).sizes());                                                             \
-        const double off_ = offTolerance((got), (want));                                                     \
+        const double off_ = wan::test::kernelOffTolerance((got), (want));                                    \
         QVERIFY2(off_ <= 1.0, qPrintable(QStringLiteral("%1 x the tolerance").arg(off_)));                   \
     } while (0)
 

@@ -101,8 +101,7 @@ torch::Tensor normModulate(LayerNormImpl& norm, const torch::Tensor& x, const to
     if (!norm.weight.defined())
         if (auto y = fused::tryLayerNormModulate(x, scale, shift, norm.eps(), outDtype); y.defined())
             return y;
-    auto y = modulate(norm.forward(x), scale, shift);
-    return y.scalar_type() == outDtype ? y : y.to(outDtype);
+    return modulate(norm.forward(x), scale, shift).to(outDtype); // no copy when already outDtype
 }
 
 torch::Tensor addGated(torch::Tensor x, torch::Tensor y, const torch::Tensor& gate)
