@@ -406,6 +406,10 @@
         <source>It would not fit: %1</source>
         <translation>It would not fit: %1</translation>
     </message>
+    <message>
+        <source>video decoded in tiles of %1 pixels</source>
+        <translation>video decoded in tiles of %1 pixels</translation>
+    </message>
 </context>
 <context>
     <name>QueueRunner</name>
@@ -3045,6 +3049,26 @@ Extended from: %2</translation>
     <message>
         <source>Text encoder math</source>
         <translation>Text encoder math</translation>
+    </message>
+    <message>
+        <source>Automatic — half precision on a GPU</source>
+        <translation>Automatic — half precision on a GPU</translation>
+    </message>
+    <message>
+        <source>bf16 — GPUs from compute capability 8.0</source>
+        <translation>bf16 — GPUs from compute capability 8.0</translation>
+    </message>
+    <message>
+        <source>fp16 — older GPUs</source>
+        <translation>fp16 — older GPUs</translation>
+    </message>
+    <message>
+        <source>How the VAE, which turns latents into video and images into latents, computes on a GPU. Automatic: fp32 for fp32 jobs; otherwise bf16, or fp16 on GPUs before compute capability 8.0, which halves its memory. A half-precision run that overflows is redone in fp32. The processor always uses fp32.</source>
+        <translation>How the VAE, which turns latents into video and images into latents, computes on a GPU. Automatic: fp32 for fp32 jobs; otherwise bf16, or fp16 on GPUs before compute capability 8.0, which halves its memory. A half-precision run that overflows is redone in fp32. The processor always uses fp32.</translation>
+    </message>
+    <message>
+        <source>VAE math</source>
+        <translation>VAE math</translation>
     </message>
 </context>
 <context>

@@ -406,6 +406,10 @@
         <source>It would not fit: %1</source>
         <translation>放不下：%1</translation>
     </message>
+    <message>
+        <source>video decoded in tiles of %1 pixels</source>
+        <translation>视频以 %1 像素的分块解码</translation>
+    </message>
 </context>
 <context>
     <name>QueueRunner</name>
@@ -3045,6 +3049,26 @@ Extended from: %2</source>
     <message>
         <source>Text encoder math</source>
         <translation>文本编码器精度</translation>
+    </message>
+    <message>
+        <source>Automatic — half precision on a GPU</source>
+        <translation>自动 — 在 GPU 上用半精度</translation>
+    </message>
+    <message>
+        <source>bf16 — GPUs from compute capability 8.0</source>
+        <translation>bf16 — 计算能力 8.0 及以上的 GPU</translation>
+    </message>
+    <message>
+        <source>fp16 — older GPUs</source>
+        <translation>fp16 — 较旧的 GPU</translation>
+    </message>
+    <message>
+        <source>How the VAE, which turns latents into video and images into latents, computes on a GPU. Automatic: fp32 for fp32 jobs; otherwise bf16, or fp16 on GPUs before compute capability 8.0, which halves its memory. A half-precision run that overflows is redone in fp32. The processor always uses fp32.</source>
+        <translation>VAE（将潜变量解码为视频、将图像编码为潜变量）在 GPU 上的计算精度。自动：fp32 任务用 fp32；其他任务用 bf16，计算能力低于 8.0 的 GPU 用 fp16，可将其显存占用减半。半精度运算溢出时会以 fp32 重新计算。处理器上始终使用 fp32。</translation>
+    </message>
+    <message>
+        <source>VAE math</source>
+        <translation>VAE 精度</translation>
     </message>
 </context>
 <context>

@@ -1043,4 +1043,16 @@ ZH = {
     "文本编码器的计算精度。自动：fp32 任务用 fp32；其他任务在 GPU 上用 bf16，在 CPU 上仅当处理器原生支持 bf16 乘法（AVX512-BF16 或 AMX）时才用 bf16，因为在其他处理器上 fp32 更快。",
 "Text encoder math":
     "文本编码器精度",
+"Automatic — half precision on a GPU":
+    "自动 — 在 GPU 上用半精度",
+"bf16 — GPUs from compute capability 8.0":
+    "bf16 — 计算能力 8.0 及以上的 GPU",
+"fp16 — older GPUs":
+    "fp16 — 较旧的 GPU",
+"How the VAE, which turns latents into video and images into latents, computes on a GPU. Automatic: fp32 for fp32 jobs; otherwise bf16, or fp16 on GPUs before compute capability 8.0, which halves its memory. A half-precision run that overflows is redone in fp32. The processor always uses fp32.":
+    "VAE（将潜变量解码为视频、将图像编码为潜变量）在 GPU 上的计算精度。自动：fp32 任务用 fp32；其他任务用 bf16，计算能力低于 8.0 的 GPU 用 fp16，可将其显存占用减半。半精度运算溢出时会以 fp32 重新计算。处理器上始终使用 fp32。",
+"VAE math":
+    "VAE 精度",
+"video decoded in tiles of %1 pixels":
+    "视频以 %1 像素的分块解码",
 }

@@ -266,6 +266,15 @@ const std::vector<OptionSpec>& optionTable()
              checkName<TextPrecision>("--t5_precision", v);
              o.textPrecision = v;
          }},
+        {"--vae_precision", "P",
+         enumNameList<VaePrecision>() + " (math of the VAE on a GPU; default auto: fp32 for fp32 jobs, else "
+                                        "bf16, or fp16 on GPUs before "
+                                        "compute capability 8.0; a reduced run that overflows is redone in "
+                                        "fp32; the CPU always uses fp32)",
+         [](CliOptions& o, const std::string& v) {
+             checkName<VaePrecision>("--vae_precision", v);
+             o.vaePrecision = v;
+         }},
         {"--noise", "SOURCE",
          "cpu (default: a seed gives the same video on every device) or device (the device's own generator, "
          "as the official script draws on CUDA)",
@@ -450,6 +459,7 @@ void applySettings(CliOptions& o, const Request& r)
     o.device = r.device;
     o.precision = std::string(enumName(r.precision));
     o.textPrecision = std::string(enumName(r.textPrecision));
+    o.vaePrecision = std::string(enumName(r.vaePrecision));
     o.noise = std::string(enumName(r.noise));
     // MemoryMode onto the official flags (GenerateCommand maps them back).
     o.offloadModel.reset();

@@ -55,6 +55,7 @@ struct CliOptions
     std::string device = "auto";        // auto, cpu, cuda, cuda:N
     std::string precision = "auto";     // auto, fp32, bf16, fp16
     std::string textPrecision = "auto"; // --t5_precision: auto, bf16, fp32
+    std::string vaePrecision = "auto";  // --vae_precision: auto, bf16, fp16, fp32
     std::string noise = "cpu";          // cpu, device
     // LoRAs, distilled sampling, step caching.
     std::vector<std::pair<std::filesystem::path, double>> loras; // --lora FILE[:STRENGTH], repeatable

@@ -308,6 +308,7 @@ Request buildRequest(const CliOptions& o, ModelType folderType, bool smallModel)
     r.noise = enumFromName<NoiseSource>(o.noise).value_or(NoiseSource::Cpu);
     r.precision = enumFromName<Precision>(o.precision).value_or(Precision::Auto);
     r.textPrecision = enumFromName<TextPrecision>(o.textPrecision).value_or(TextPrecision::Auto);
+    r.vaePrecision = enumFromName<VaePrecision>(o.vaePrecision).value_or(VaePrecision::Auto);
     // The official --offload_model / --t5_cpu onto the one memory mode.
     if (o.offloadModel && *o.offloadModel)
         r.memory = o.t5Cpu ? MemoryMode::OffloadT5Cpu : MemoryMode::Offload;

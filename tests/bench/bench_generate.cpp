@@ -15,6 +15,7 @@
 #include "pipeline/MemoryPlanner.h"
 #include "sampling/Scheduler.h"
 #include "vae/WanVae.h"
+#include "wan/Devices.h"
 #include "wan/Error.h"
 
 #include <ATen/CPUGeneratorImpl.h>
@@ -160,7 +161,12 @@ int main(int argc, char** argv)
         }
         if (dtype != torch::kFloat32)
             wan::dit::keepInFloat32(*model, &wan::dit::WanModel::keepsFloat32);
-        auto vae = wan::vae::WanVae::randomInit(wan::vae::VaeArch{}, torch::kFloat32, device, args.seed + 1);
+        // The VAE in the engine's math (VaePrecision::Auto) and, as the engine keeps it, in host memory until
+        // it decodes.
+        const bool fastBf16 = device.is_cuda() && wan::resolvePrecision(wan::Precision::Auto, device.str()) ==
+                                                      wan::Precision::BFloat16;
+        const auto vaeDtype = wan::pipeline::vaeDtypeFor(wan::VaePrecision::Auto, device, dtype, fastBf16);
+        auto vae = wan::vae::WanVae::randomInit(wan::vae::VaeArch{}, vaeDtype, torch::kCPU, args.seed + 1);
         wan::pipeline::synchronize(device);
         std::int64_t parameters = 0;
         for (const auto& p : model->parameters())
@@ -251,13 +257,15 @@ int main(int argc, char** argv)
             const auto decodeStart = std::chrono::steady_clock::now();
             wan::vae::VaeRunOptions options;
             options.tiling.enabled = args.tileVae;
+            const wan::vae::WanVae::DeviceScope onDevice(*vae, device);
             const auto video = vae->decode(latent.to(torch::kFloat32), options);
             wan::pipeline::synchronize(device);
             const double decodeSeconds = secondsSince(decodeStart);
-            std::printf("vae decode: %.1f s, video [%lld, %lld, %lld, %lld], peak GPU memory %s reserved\n",
-                        decodeSeconds, (long long)video.size(0), (long long)video.size(1),
-                        (long long)video.size(2), (long long)video.size(3),
-                        gib(wan::pipeline::peakReservedDeviceMemory(device)).c_str());
+            std::printf(
+                "vae decode (%s): %.1f s, video [%lld, %lld, %lld, %lld], peak GPU memory %s reserved\n",
+                c10::toString(vaeDtype), decodeSeconds, (long long)video.size(0), (long long)video.size(1),
+                (long long)video.size(2), (long long)video.size(3),
+                gib(wan::pipeline::peakReservedDeviceMemory(device)).c_str());
             report["vae_decode_s"] = decodeSeconds;
             report["vae_peak_reserved_bytes"] = wan::pipeline::peakReservedDeviceMemory(device);
         }

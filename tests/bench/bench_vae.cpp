@@ -1,13 +1,15 @@
 // Wan2.1 VAE benchmark on random weights with the real dims (base dim 96, z_dim 16): decode (or encode) one
-// video untiled or tiled and report wall time and peak RSS. Run each mode in its own process so the peaks are
-// separate; --mode compare runs both in one process and prints how far tiled is from untiled.
+// video untiled or tiled and report wall time, peak RSS and, on a GPU, peak reserved device memory. Run each
+// mode in its own process so the peaks are separate; --mode compare runs both in one process and prints how
+// far tiled is from untiled.
 //
 //   bench_vae --mode untiled                  # decode a 240x416, 17-frame video's latent (16x5x30x52)
 //   bench_vae --mode tiled --tile 128 --overlap 32
 //   bench_vae --mode compare --size 480x832 --frames 5
-//   bench_vae --device cuda --dtype bf16
+//   bench_vae --device cuda --dtype bf16      # or fp16; WAN_CUDNN_BENCHMARK=0 keeps cuDNN's search off
 
 #include "BenchCommon.h"
+#include "pipeline/DeviceInfo.h"
 #include "vae/WanVae.h"
 #include "wan/Error.h"
 
@@ -15,6 +17,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 #include <string>
 
@@ -46,7 +49,7 @@ void usage()
     std::cout
         << "usage: bench_vae [--mode untiled|tiled|compare] [--op decode|encode] [--size HxW] [--frames N]\n"
            "                 [--tile PX] [--overlap PX] [--dim N] [--device cpu|cuda[:N]] [--dtype "
-           "f32|bf16]\n"
+           "f32|bf16|fp16]\n"
            "                 [--threads N] [--seed N]\n"
            "Defaults: decode of a 240x416, 17-frame video (latent 16x5x30x52), base dim 96, tile 256/64 "
            "px.\n";
@@ -68,6 +71,10 @@ Args parseArgs(int argc, char** argv)
     parser.option("--threads", a.threads);
     parser.option("--seed", a.seed);
     parser.parse(argc, argv);
+    if (a.dtype != "f32" && a.dtype != "fp32" && a.dtype != "bf16" && a.dtype != "fp16") {
+        std::cerr << "bench_vae: --dtype must be f32, bf16 or fp16, not '" << a.dtype << "'\n";
+        std::exit(2);
+    }
     return a;
 }
 
@@ -80,7 +87,9 @@ int main(int argc, char** argv)
     at::set_num_threads(threads);
     try {
         const torch::Device device(args.device);
-        const torch::Dtype dtype = args.dtype == "bf16" ? torch::kBFloat16 : torch::kFloat32;
+        const torch::Dtype dtype = args.dtype == "bf16"   ? torch::kBFloat16
+                                   : args.dtype == "fp16" ? torch::kFloat16
+                                                          : torch::kFloat32;
         wan::vae::VaeArch arch;
         arch.dim = args.dim;
         auto vae = wan::vae::WanVae::randomInit(arch, dtype, device, args.seed);
@@ -110,6 +119,8 @@ int main(int argc, char** argv)
                 std::fprintf(stderr, "\r  chunk %d/%d", done, total);
             };
             synchronize(device);
+            wan::pipeline::releaseCachedDeviceMemory();
+            wan::pipeline::resetPeakDeviceMemory(device);
             const auto start = std::chrono::steady_clock::now();
             torch::Tensor out =
                 args.op == "encode" ? vae->encode(input, options) : vae->decode(input, options);
@@ -119,6 +130,10 @@ int main(int argc, char** argv)
             std::printf("%-8s %8.2f s  (%d chunks)  peak RSS so far %.0f MiB  output %s\n",
                         tiled ? "tiled" : "untiled", seconds, chunks, peakRssMiB(),
                         c10::str(out.sizes()).c_str());
+            if (device.is_cuda())
+                std::printf("peak reserved device memory: %.0f MiB (fp32 reruns: %d)\n",
+                            double(wan::pipeline::peakReservedDeviceMemory(device)) / double(1 << 20),
+                            vae->float32Reruns());
             return out.to(torch::kCPU);
         };
 

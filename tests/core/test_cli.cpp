@@ -140,6 +140,8 @@ void TestCli::settingsFileRoundTrip()
         QStringLiteral("--t5_cpu"),
         QStringLiteral("--t5_precision"),
         QStringLiteral("fp32"),
+        QStringLiteral("--vae_precision"),
+        QStringLiteral("fp16"),
         QStringLiteral("--prompt"),
         QStringLiteral("Two anthropomorphic cats in comfy boxing gear and bright gloves fight "
                        "intensely on a spotlighted stage."),
@@ -158,6 +160,7 @@ void TestCli::settingsFileRoundTrip()
     QCOMPARE(saved.steps, 4);
     QVERIFY(saved.memory == wan::MemoryMode::T5Cpu);
     QVERIFY(saved.textPrecision == wan::TextPrecision::Float32);
+    QVERIFY(saved.vaePrecision == wan::VaePrecision::Float16); // stored; the CPU still decodes in fp32
     QCOMPARE(saved.width, 48);
 
     const auto again =

@@ -8,8 +8,12 @@
 #include "wan/Devices.h"
 #include "wan/Error.h"
 
+#include <c10/util/Exception.h>
 #include <torch/cuda.h>
 #include <torch/version.h>
+#if WAN_WITH_CUDA
+#include <c10/cuda/CUDAFunctions.h>
+#endif
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -40,6 +44,7 @@ class TestDevices : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
+    void hostSyncCounterCountsSyncWarnings();
     void listEndsWithTheCpu();
     void versionJson();
     void versionText();
@@ -49,6 +54,7 @@ private Q_SLOTS:
     void autoPrecision_data();
     void autoPrecision();
     void explicitPrecisionKept();
+    void vaeDtype_data();
     void vaeDtype();
     void textDtype_data();
     void textDtype();
@@ -217,6 +223,7 @@ void TestDevices::cliRejectsBadDeviceFlags_data()
     QTest::newRow("precision") << QStringList{"--precision", "fp8"} << "--precision";
     QTest::newRow("noise") << QStringList{"--noise", "gpu"} << "--noise";
     QTest::newRow("t5 precision") << QStringList{"--t5_precision", "fp16"} << "--t5_precision";
+    QTest::newRow("vae precision") << QStringList{"--vae_precision", "fp8"} << "--vae_precision";
 }
 
 void TestDevices::cliRejectsBadDeviceFlags()
@@ -228,15 +235,41 @@ void TestDevices::cliRejectsBadDeviceFlags()
     QVERIFY2(r.err.contains(expected), qPrintable(r.err));
 }
 
-// The VAE runs in bf16 exactly for bf16 jobs on CUDA; everything else keeps the official float32.
+// The VAE's math: the CPU always float32; on CUDA an explicit choice is kept, and Auto is fp32 for fp32 jobs,
+// else bf16 where the GPU multiplies it natively and fp16 before compute capability 8.0.
+void TestDevices::vaeDtype_data()
+{
+    QTest::addColumn<int>("precision");
+    QTest::addColumn<bool>("onCuda");
+    QTest::addColumn<int>("jobDtype");
+    QTest::addColumn<bool>("fastBf16");
+    QTest::addColumn<int>("expected");
+    using P = wan::VaePrecision;
+    const int f32 = int(torch::kFloat32), b16 = int(torch::kBFloat16), f16 = int(torch::kFloat16);
+    QTest::newRow("auto, bf16 job on an sm_80+ gpu") << int(P::Auto) << true << b16 << true << b16;
+    QTest::newRow("auto, fp16 job on an sm_75 gpu") << int(P::Auto) << true << f16 << false << f16;
+    QTest::newRow("auto, bf16 job forced on an sm_75 gpu") << int(P::Auto) << true << b16 << false << f16;
+    QTest::newRow("auto, fp16 job forced on an sm_80+ gpu") << int(P::Auto) << true << f16 << true << b16;
+    QTest::newRow("auto, fp32 job on cuda") << int(P::Auto) << true << f32 << true << f32;
+    QTest::newRow("fp32 asked, bf16 job on cuda") << int(P::Float32) << true << b16 << true << f32;
+    QTest::newRow("fp16 asked on an sm_80+ gpu") << int(P::Float16) << true << b16 << true << f16;
+    QTest::newRow("bf16 asked, fp32 job on cuda") << int(P::BFloat16) << true << f32 << false << b16;
+    QTest::newRow("auto on the cpu") << int(P::Auto) << false << f32 << false << f32;
+    QTest::newRow("bf16 asked on the cpu") << int(P::BFloat16) << false << b16 << true << f32;
+    QTest::newRow("fp16 asked on the cpu") << int(P::Float16) << false << f32 << false << f32;
+}
+
 void TestDevices::vaeDtype()
 {
-    const torch::Device cuda(torch::kCUDA, 0), cpu(torch::kCPU);
-    QVERIFY(wan::pipeline::vaeDtypeFor(cuda, torch::kBFloat16) == torch::kBFloat16);
-    QVERIFY(wan::pipeline::vaeDtypeFor(cuda, torch::kFloat16) == torch::kFloat32);
-    QVERIFY(wan::pipeline::vaeDtypeFor(cuda, torch::kFloat32) == torch::kFloat32);
-    QVERIFY(wan::pipeline::vaeDtypeFor(cpu, torch::kBFloat16) == torch::kFloat32);
-    QVERIFY(wan::pipeline::vaeDtypeFor(cpu, torch::kFloat32) == torch::kFloat32);
+    QFETCH(int, precision);
+    QFETCH(bool, onCuda);
+    QFETCH(int, jobDtype);
+    QFETCH(bool, fastBf16);
+    QFETCH(int, expected);
+    const torch::Device device = onCuda ? torch::Device(torch::kCUDA, 0) : torch::Device(torch::kCPU);
+    const auto got =
+        wan::pipeline::vaeDtypeFor(wan::VaePrecision(precision), device, torch::Dtype(jobDtype), fastBf16);
+    QCOMPARE(int(got), expected);
 }
 
 // The text encoder's math: fp32 jobs stay fp32 under Auto; otherwise bf16 on CUDA, and on the CPU only with
@@ -293,6 +326,40 @@ void TestDevices::nativeBf16Flags()
     QFETCH(QString, cpuinfo);
     QFETCH(bool, native);
     QCOMPARE(wan::pipeline::cpuinfoHasNativeBf16(cpuinfo.toStdString()), native);
+}
+
+// The engine's per-step count of host synchronisations (WAN_COUNT_SYNCS=1, read by the device check):
+// LibTorch reports each synchronising CUDA call as a warning in its sync debug mode, which the counter turns
+// on for its life and catches; other warnings go on to the handler before it. (No GPU here: the warnings are
+// raised by hand, as LibTorch's CUDA copies and reads raise them.)
+void TestDevices::hostSyncCounterCountsSyncWarnings()
+{
+    QCOMPARE(wan::pipeline::HostSyncCounter::supported(), bool(WAN_WITH_CUDA));
+#if WAN_WITH_CUDA
+    struct Collect : c10::WarningHandler
+    {
+        QStringList messages;
+        void process(const c10::Warning& warning) override
+        {
+            messages << QString::fromStdString(warning.msg());
+        }
+    } collect;
+    const c10::WarningUtils::WarningHandlerGuard outer(&collect);
+    QVERIFY(c10::cuda::warning_state().get_sync_debug_mode() == c10::cuda::SyncDebugMode::L_DISABLED);
+    {
+        const wan::pipeline::HostSyncCounter counter;
+        QVERIFY(c10::cuda::warning_state().get_sync_debug_mode() == c10::cuda::SyncDebugMode::L_WARN);
+        TORCH_WARN("called a synchronizing CUDA operation");
+        TORCH_WARN("something else");
+        TORCH_WARN("called a synchronizing CUDA operation");
+        QCOMPARE(counter.count(), 2);
+    }
+    QVERIFY(c10::cuda::warning_state().get_sync_debug_mode() == c10::cuda::SyncDebugMode::L_DISABLED);
+    TORCH_WARN("called a synchronizing CUDA operation"); // not counted any more: back to the handler before
+    QCOMPARE(collect.messages.size(), 2);
+    QVERIFY(collect.messages.at(0).contains(QStringLiteral("something else")));
+    QVERIFY(collect.messages.at(1).contains(QStringLiteral("synchronizing")));
+#endif
 }
 
 QTEST_GUILESS_MAIN(TestDevices)

@@ -466,7 +466,9 @@ void TestPipeline::planner()
     QVERIFY(big.accelerator && !big.offloadModels && !big.t5OnCpu && !big.streamDitBlocks);
     const auto mid = plan(14ull << 30);
     QVERIFY(mid.offloadModels && !mid.streamDitBlocks);
-    const auto small = plan(5ull << 30);
+    const auto lean = plan(5ull << 30); // the T5 on the CPU, the whole DiT on the GPU
+    QVERIFY(lean.t5OnCpu && !lean.streamDitBlocks);
+    const auto small = plan(3ull << 30);
     QVERIFY(small.t5OnCpu && small.streamDitBlocks);
     r.memory = wan::MemoryMode::T5Cpu;
     const auto forced = plan(80ull << 30);

@@ -98,6 +98,7 @@ void TestRequest::enumTables()
     checkTable<Solver>();
     checkTable<Precision>();
     checkTable<TextPrecision>();
+    checkTable<VaePrecision>();
     checkTable<MemoryMode>();
     checkTable<NoiseSource>();
     checkTable<VaeTiling>();
@@ -116,6 +117,7 @@ void TestRequest::enumValuesThroughJson()
     eachValueThroughJson(&Request::solver);
     eachValueThroughJson(&Request::precision);
     eachValueThroughJson(&Request::textPrecision);
+    eachValueThroughJson(&Request::vaePrecision);
     eachValueThroughJson(&Request::memory);
     eachValueThroughJson(&Request::noise);
     eachValueThroughJson(&Request::vaeTiling);
@@ -135,6 +137,8 @@ void TestRequest::stableNames()
     QCOMPARE(enumName(MemoryMode::T5Cpu), std::string_view("t5-cpu"));
     QCOMPARE(enumName(TextPrecision::BFloat16), std::string_view("bf16"));
     QCOMPARE(enumName(TextPrecision::Float32), std::string_view("fp32"));
+    QCOMPARE(enumName(VaePrecision::Float16), std::string_view("fp16"));
+    QCOMPARE(enumName(VaePrecision::BFloat16), std::string_view("bf16"));
     QCOMPARE(enumName(Stage::EncodingText), std::string_view("text"));
     QCOMPARE(enumName(Stage::Denoising), std::string_view("denoising"));
     QCOMPARE(std::string(enumName(Precision::BFloat16)), std::string("bf16"));

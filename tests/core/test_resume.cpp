@@ -77,6 +77,7 @@ private Q_SLOTS:
     void resumeIsBitIdentical_data();
     void resumeIsBitIdentical();
     void randomSeedResumesWithSavedSeed();
+    void fingerprintHasTheVaeMathOfEncodingTasks();
     void refusesForeignCheckpoint_data();
     void refusesForeignCheckpoint();
     void refusesBrokenCheckpoint_data();
@@ -204,6 +205,24 @@ void TestResume::randomSeedResumesWithSavedSeed()
     QVERIFY2(plain.result.status == JobStatus::Done, plain.result.error.c_str());
     QVERIFY(
         torch::equal(pipeline::readLatents(fixed.latentsPath), pipeline::readLatents(request.latentsPath)));
+}
+
+// The VAE's math changes the conditioning of tasks that encode (i2v, flf2v, vace), so their checkpoints name
+// it where it differs from the job's precision; t2v and t2i never encode, and earlier checkpoints keep their
+// fingerprint when it does not differ.
+void TestResume::fingerprintHasTheVaeMathOfEncodingTasks()
+{
+    Request request;
+    for (const Task task : {Task::T2V, Task::T2I, Task::I2V, Task::FLF2V, Task::VACE}) {
+        request.task = task;
+        const bool encodes = task == Task::I2V || task == Task::FLF2V || task == Task::VACE;
+        const auto same = pipeline::denoiseFingerprint(request, "bf16", "bf16", "bf16", "cuda");
+        QVERIFY(!same.count("vae_precision"));
+        const auto other = pipeline::denoiseFingerprint(request, "bf16", "bf16", "fp32", "cuda");
+        QCOMPARE(other.count("vae_precision"), std::size_t(encodes ? 1 : 0));
+        if (encodes)
+            QCOMPARE(other.at("vae_precision"), std::string("fp32"));
+    }
 }
 
 void TestResume::refusesForeignCheckpoint_data()

@@ -29,7 +29,7 @@ std::filesystem::path fixture(const QString& name)
     return wan::test::fixturesDir() / name.toStdString();
 }
 
-const WanVae& vaeOf(const QString& fixtureName)
+WanVae& vaeOf(const QString& fixtureName)
 {
     static std::map<QString, std::unique_ptr<WanVae>> cache;
     auto& slot = cache[fixtureName];
@@ -67,6 +67,9 @@ private Q_SLOTS:
     void decodeMatchesReference();
     void loadsArchitectureFromShapes();
     void runsInBfloat16();
+    void runsInFloat16();
+    void float16OverflowIsRedoneInFloat32();
+    void cudnnBenchmarkOnlyForTheScope();
     void rejectsBadInput_data();
     void rejectsBadInput();
     void reportsProgressPerChunk_data();
@@ -161,6 +164,101 @@ void TestVae::runsInBfloat16()
     QVERIFY(latentMeanAbs < 0.02);
 }
 
+// fp16 (the VAE's math on GPUs before compute capability 8.0) through the same path: every op takes it, and
+// the result is the float32 one up to fp16 rounding (10 bits of mantissa: closer than bf16's 8).
+void TestVae::runsInFloat16()
+{
+    WAN_REQUIRE_FIXTURES();
+    const auto vae = WanVae::load(fixture("wan-tiny-t2v") / "Wan2.1_VAE.pth", torch::kFloat16, torch::kCPU);
+    const auto ref = reference("wan-tiny-t2v", "vae_decode_b.safetensors");
+    const torch::Tensor video = vae->decode(ref.at("latent"));
+    QCOMPARE(video.scalar_type(), torch::kFloat32);
+    const double meanAbs = (video - ref.at("video")).abs().mean().item<double>();
+    qInfo("fp16 decode vs float32 reference: mean abs %.3g", meanAbs);
+    QVERIFY(meanAbs < 0.005);
+    const auto encodeRef = reference("wan-tiny-t2v", "vae_encode_b.safetensors");
+    const torch::Tensor latent = vae->encode(encodeRef.at("video"));
+    const double latentMeanAbs = (latent - encodeRef.at("latent")).abs().mean().item<double>();
+    qInfo("fp16 encode vs float32 reference: mean abs %.3g", latentMeanAbs);
+    QVERIFY(latentMeanAbs < 0.005);
+    QCOMPARE(vae->float32Reruns(), 0); // in range: nothing redone
+}
+
+// An fp16 run that overflows is redone in float32 and gives what a float32 VAE with the same weights gives;
+// the weights go back to fp16 after. Inputs of 1e5 pass fp16's largest value (65504) at once.
+void TestVae::float16OverflowIsRedoneInFloat32()
+{
+    WAN_REQUIRE_FIXTURES();
+    const auto file = fixture("wan-tiny-t2v") / "Wan2.1_VAE.pth";
+    const auto half = WanVae::load(file, torch::kFloat16, torch::kCPU);
+    const auto full = WanVae::load(file, torch::kFloat32, torch::kCPU);
+    {
+        // The float32 twin holds the fp16 values, which widen exactly (new storage: the loaded weights may
+        // be the file's read-only mapping).
+        torch::NoGradGuard noGrad;
+        for (auto& p : full->model()->parameters())
+            p.set_data(p.to(torch::kFloat16).to(torch::kFloat32));
+    }
+    const torch::Tensor latent = reference("wan-tiny-t2v", "vae_decode_b.safetensors").at("latent") * 1e5;
+    const torch::Tensor expected = full->decode(latent);
+    QVERIFY(torch::isfinite(expected).all().item<bool>());
+    int chunks = 0;
+    VaeRunOptions options;
+    options.progress = [&](int, int) { ++chunks; };
+    const torch::Tensor video = half->decode(latent, options);
+    QCOMPARE(half->float32Reruns(), 1);
+    QCOMPARE(chunks, 2 * int(latent.size(1))); // every chunk twice: fp16, then float32
+    QVERIFY(torch::equal(video, expected));
+    for (const auto& p : half->model()->parameters())
+        QCOMPARE(p.scalar_type(), torch::kFloat16);
+    QCOMPARE(half->dtype(), torch::kFloat16);
+
+    const torch::Tensor input = reference("wan-tiny-t2v", "vae_encode_b.safetensors").at("video") * 1e5;
+    const torch::Tensor encoded = half->encode(input);
+    QCOMPARE(half->float32Reruns(), 2);
+    QVERIFY(torch::isfinite(encoded).all().item<bool>());
+    QVERIFY(torch::equal(encoded, full->encode(input)));
+    // In range, nothing is redone.
+    half->decode(reference("wan-tiny-t2v", "vae_decode_b.safetensors").at("latent"));
+    QCOMPARE(half->float32Reruns(), 2);
+}
+
+// cuDNN's benchmark mode is on for a CUDA VAE run's scope and back to the caller's setting after; a scope
+// that is not enabled (CPU runs, WAN_CUDNN_BENCHMARK=0) touches nothing.
+void TestVae::cudnnBenchmarkOnlyForTheScope()
+{
+    auto& context = at::globalContext();
+    const bool original = context.benchmarkCuDNN();
+    context.setBenchmarkCuDNN(false);
+    {
+        const wan::vae::CudnnBenchmarkScope scope(true);
+        QVERIFY(context.benchmarkCuDNN());
+        {
+            const wan::vae::CudnnBenchmarkScope inner(true);
+            QVERIFY(context.benchmarkCuDNN());
+        }
+        QVERIFY(context.benchmarkCuDNN()); // the inner scope restores the outer one's setting
+    }
+    QVERIFY(!context.benchmarkCuDNN());
+    {
+        const wan::vae::CudnnBenchmarkScope scope(false);
+        QVERIFY(!context.benchmarkCuDNN());
+    }
+    context.setBenchmarkCuDNN(true);
+    {
+        const wan::vae::CudnnBenchmarkScope scope(false);
+        QVERIFY(context.benchmarkCuDNN());
+    }
+    context.setBenchmarkCuDNN(original);
+
+    qputenv("WAN_CUDNN_BENCHMARK", "0");
+    QVERIFY(!wan::vae::CudnnBenchmarkScope::wanted());
+    qputenv("WAN_CUDNN_BENCHMARK", "1");
+    QVERIFY(wan::vae::CudnnBenchmarkScope::wanted());
+    qunsetenv("WAN_CUDNN_BENCHMARK");
+    QVERIFY(wan::vae::CudnnBenchmarkScope::wanted());
+}
+
 void TestVae::rejectsBadInput_data()
 {
     QTest::addColumn<bool>("encode");
@@ -194,7 +292,7 @@ void TestVae::rejectsBadInput()
     VaeRunOptions options;
     if (tileSizePx != 0 || overlapPx != 0)
         options.tiling = TilingOptions{true, tileSizePx, overlapPx};
-    const WanVae& vae = vaeOf("wan-tiny-t2v");
+    WanVae& vae = vaeOf("wan-tiny-t2v");
     const torch::Tensor input = torch::zeros(std::vector<int64_t>(shape.begin(), shape.end()));
     const auto kind = errorKindOf([&] {
         if (encode)
@@ -228,7 +326,7 @@ void TestVae::reportsProgressPerChunk()
     VaeRunOptions options;
     options.progress = [&](int done, int total) { calls.emplace_back(done, total); };
     options.tiling = TilingOptions{tiled, 16, 8};
-    const WanVae& vae = vaeOf("wan-tiny-t2v");
+    WanVae& vae = vaeOf("wan-tiny-t2v");
     if (encode)
         vae.encode(reference("wan-tiny-t2v", "vae_encode_a.safetensors").at("video"), options);
     else
@@ -268,7 +366,7 @@ void TestVae::cancelsBetweenChunks()
         if (done == cancelAfter)
             token.cancel();
     };
-    const WanVae& vae = vaeOf("wan-tiny-t2v");
+    WanVae& vae = vaeOf("wan-tiny-t2v");
     torch::Tensor result;
     const auto kind = errorKindOf([&] {
         if (encode)
@@ -374,7 +472,7 @@ void TestVae::tiledStaysCloseToUntiled()
     // The tile must be smaller than the input for this to test anything.
     const int64_t inputWidthPx = encode ? ref.at("video").size(3) : 8 * ref.at("latent").size(3);
     QVERIFY(tileSizePx < inputWidthPx);
-    const WanVae& vae = vaeOf(fixtureName);
+    WanVae& vae = vaeOf(fixtureName);
     const torch::Tensor got =
         encode ? vae.encode(ref.at("video"), options) : vae.decode(ref.at("latent"), options);
     const auto diff = wan::test::compareTensors(got, want);

@@ -704,6 +704,11 @@ void TestMainWindow::devicePickerListsDevicesWithScreenshot()
     QCOMPARE(textMath->count(), 3);
     QCOMPARE(int(dialog.textPrecision()), int(wan::TextPrecision::Auto));
     textMath->setCurrentIndex(textMath->findData(int(wan::TextPrecision::BFloat16)));
+    auto* vaeMath = dialog.findChild<QComboBox*>(QStringLiteral("vaePrecisionPicker"));
+    QVERIFY(vaeMath);
+    QCOMPARE(vaeMath->count(), 4);
+    QCOMPARE(int(dialog.vaePrecision()), int(wan::VaePrecision::Auto));
+    vaeMath->setCurrentIndex(vaeMath->findData(int(wan::VaePrecision::Float16)));
     dialog.resize(760, 420);
     dialog.show();
     QVERIFY(QTest::qWaitForWindowExposed(&dialog));
@@ -712,14 +717,18 @@ void TestMainWindow::devicePickerListsDevicesWithScreenshot()
     QCOMPARE(settings.value(QLatin1String(settings_keys::kDevice)).toString(), QStringLiteral("cuda:1"));
     QCOMPARE(settings.value(QLatin1String(settings_keys::kNoise)).toString(), QStringLiteral("device"));
     QCOMPARE(settings.value(QLatin1String(settings_keys::kTextPrecision)).toString(), QStringLiteral("bf16"));
+    QCOMPARE(settings.value(QLatin1String(settings_keys::kVaePrecision)).toString(), QStringLiteral("fp16"));
     // Remembered: a new dialog opens on the saved choice.
     SettingsDialog again(&settings, fakeDevices());
     QCOMPARE(again.device(), QStringLiteral("cuda:1"));
     QCOMPARE(again.noise(), QStringLiteral("device"));
     QCOMPARE(int(again.textPrecision()), int(wan::TextPrecision::BFloat16));
+    QCOMPARE(int(again.vaePrecision()), int(wan::VaePrecision::Float16));
     // A value this version does not know reads as Automatic.
     settings.setValue(QLatin1String(settings_keys::kTextPrecision), QStringLiteral("fp8"));
     QCOMPARE(int(savedTextPrecision(settings)), int(wan::TextPrecision::Auto));
+    settings.setValue(QLatin1String(settings_keys::kVaePrecision), QStringLiteral("int8"));
+    QCOMPARE(int(savedVaePrecision(settings)), int(wan::VaePrecision::Auto));
 }
 
 void TestMainWindow::devicePickerKeepsAVanishedChoice()
@@ -752,15 +761,18 @@ void TestMainWindow::jobsTakeTheChosenDeviceAndNoise()
     QCOMPARE(studio.queue.job(studio.queue.idAt(0))->request.device, std::string("auto"));
     QCOMPARE(studio.queue.job(studio.queue.idAt(0))->request.noise, wan::NoiseSource::Cpu);
     QCOMPARE(studio.queue.job(studio.queue.idAt(0))->request.textPrecision, wan::TextPrecision::Auto);
+    QCOMPARE(studio.queue.job(studio.queue.idAt(0))->request.vaePrecision, wan::VaePrecision::Auto);
     studio.settings.setValue(QLatin1String(settings_keys::kDevice), QStringLiteral("cuda:1"));
     studio.settings.setValue(QLatin1String(settings_keys::kNoise), QStringLiteral("device"));
     studio.settings.setValue(QLatin1String(settings_keys::kTextPrecision), QStringLiteral("fp32"));
+    studio.settings.setValue(QLatin1String(settings_keys::kVaePrecision), QStringLiteral("bf16"));
     window.promptEditor()->setText(QStringLiteral("second GPU"));
     QVERIFY(window.submit().isEmpty());
     const auto* job = studio.queue.job(studio.queue.idAt(studio.queue.rowCount() - 1));
     QCOMPARE(job->request.device, std::string("cuda:1"));
     QCOMPARE(job->request.noise, wan::NoiseSource::Device);
     QCOMPARE(job->request.textPrecision, wan::TextPrecision::Float32);
+    QCOMPARE(job->request.vaePrecision, wan::VaePrecision::BFloat16);
 }
 
 void TestMainWindow::tasksFollowTheModelFolder()

@@ -29,7 +29,10 @@ QString memoryPlanText(const wan::MemoryPlan& plan)
         if (where.isEmpty())
             where << QCoreApplication::translate("MemoryPlan", "every model on the GPU");
     }
-    if (plan.tileVae)
+    if (plan.tileVae && plan.vaeTilePx > 0)
+        where << QCoreApplication::translate("MemoryPlan", "video decoded in tiles of %1 pixels")
+                     .arg(plan.vaeTilePx);
+    else if (plan.tileVae)
         where << QCoreApplication::translate("MemoryPlan", "video decoded in tiles");
 
     QString text;

@@ -775,6 +775,7 @@ void MainWindow::addMachineSettings(wan::Request* request) const
             : wan::NoiseSource::Cpu;
     request->vramBudgetGiB = savedVramBudgetGiB(*m_services.settings);
     request->textPrecision = savedTextPrecision(*m_services.settings);
+    request->vaePrecision = savedVaePrecision(*m_services.settings);
 }
 
 std::optional<wan::Request> MainWindow::planDraft() const

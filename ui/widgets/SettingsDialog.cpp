@@ -119,6 +119,19 @@ SettingsDialog::SettingsDialog(QSettings* settings, const std::vector<wan::Compu
            "the CPU bf16 only where the processor multiplies bf16 itself (AVX512-BF16 or AMX), since "
            "elsewhere fp32 is faster."));
 
+    m_vaePrecision = new QComboBox(this);
+    m_vaePrecision->setObjectName(QStringLiteral("vaePrecisionPicker"));
+    m_vaePrecision->addItem(tr("Automatic — half precision on a GPU"), int(wan::VaePrecision::Auto));
+    m_vaePrecision->addItem(tr("bf16 — GPUs from compute capability 8.0"), int(wan::VaePrecision::BFloat16));
+    m_vaePrecision->addItem(tr("fp16 — older GPUs"), int(wan::VaePrecision::Float16));
+    m_vaePrecision->addItem(tr("fp32 — the reference result"), int(wan::VaePrecision::Float32));
+    m_vaePrecision->setCurrentIndex(std::max(0, m_vaePrecision->findData(int(savedVaePrecision(*settings)))));
+    m_vaePrecision->setToolTip(
+        tr("How the VAE, which turns latents into video and images into latents, computes on a GPU. "
+           "Automatic: fp32 for fp32 jobs; otherwise bf16, or fp16 on GPUs before compute capability 8.0, "
+           "which halves its memory. A half-precision run that overflows is redone in fp32. The processor "
+           "always uses fp32."));
+
     auto* form = new QFormLayout;
     form->addRow(tr("Output folder"), outputRow);
     form->addRow(tr("Language"), m_language);
@@ -126,6 +139,7 @@ SettingsDialog::SettingsDialog(QSettings* settings, const std::vector<wan::Compu
     form->addRow(tr("Noise"), m_noise);
     form->addRow(tr("GPU memory budget"), m_vramBudget);
     form->addRow(tr("Text encoder math"), m_textPrecision);
+    form->addRow(tr("VAE math"), m_vaePrecision);
     auto* note = new QLabel(tr("Each job gets its own folder inside the output folder: the video, its final "
                                "latents, settings.json and a log."),
                             this);
@@ -177,6 +191,12 @@ wan::TextPrecision savedTextPrecision(const QSettings& settings)
     return wan::enumFromName<wan::TextPrecision>(name).value_or(wan::TextPrecision::Auto);
 }
 
+wan::VaePrecision savedVaePrecision(const QSettings& settings)
+{
+    const auto name = settings.value(QLatin1String(settings_keys::kVaePrecision)).toString().toStdString();
+    return wan::enumFromName<wan::VaePrecision>(name).value_or(wan::VaePrecision::Auto);
+}
+
 QString SettingsDialog::outputDir() const
 {
     return m_outputDir->text().trimmed();
@@ -204,6 +224,11 @@ wan::TextPrecision SettingsDialog::textPrecision() const
     return wan::TextPrecision(m_textPrecision->currentData().toInt());
 }
 
+wan::VaePrecision SettingsDialog::vaePrecision() const
+{
+    return wan::VaePrecision(m_vaePrecision->currentData().toInt());
+}
+
 void SettingsDialog::save()
 {
     m_settings->setValue(QLatin1String(settings_keys::kOutputDir), outputDir());
@@ -212,6 +237,8 @@ void SettingsDialog::save()
     m_settings->setValue(QLatin1String(settings_keys::kNoise), noise());
     m_settings->setValue(QLatin1String(settings_keys::kTextPrecision),
                          QString::fromUtf8(std::string(wan::enumName(textPrecision())).c_str()));
+    m_settings->setValue(QLatin1String(settings_keys::kVaePrecision),
+                         QString::fromUtf8(std::string(wan::enumName(vaePrecision())).c_str()));
     if (vramBudgetGiB() > 0)
         m_settings->setValue(QLatin1String(settings_keys::kVramBudgetGiB), vramBudgetGiB());
     else

@@ -25,6 +25,8 @@ inline constexpr char kDevice[] = "engine/device"; // a wan::ComputeDevice id; a
 inline constexpr char kNoise[] = "engine/noise";   // "cpu" (default) or "device"
 inline constexpr char kTextPrecision[] =
     "engine/textPrecision"; // a wan::TextPrecision name ("auto", "bf16", "fp32"); absent: "auto"
+inline constexpr char kVaePrecision[] =
+    "engine/vaePrecision"; // a wan::VaePrecision name ("auto", "bf16", "fp16", "fp32"); absent: "auto"
 inline constexpr char kVramBudgetGiB[] =
     "engine/vramBudgetGiB"; // GPU memory a job may use; 0/absent: all free
 inline constexpr char kModelDir[] = "model/dir";
@@ -37,6 +39,8 @@ QString defaultOutputDir();
 std::optional<double> savedVramBudgetGiB(const QSettings& settings);
 // The text encoder's math saved in `settings` (kTextPrecision); Auto when absent or unknown.
 wan::TextPrecision savedTextPrecision(const QSettings& settings);
+// The VAE's math saved in `settings` (kVaePrecision); Auto when absent or unknown.
+wan::VaePrecision savedVaePrecision(const QSettings& settings);
 // "GPU cuda:0 — NVIDIA H200, 139.8 GiB, compute capability 9.0" / "CPU — ..., 23.4 GiB RAM"
 QString deviceLabel(const wan::ComputeDevice& device);
 
@@ -58,6 +62,7 @@ public:
     QString noise() const;        // "cpu" or "device"
     double vramBudgetGiB() const; // 0: no limit
     wan::TextPrecision textPrecision() const;
+    wan::VaePrecision vaePrecision() const;
     void save(); // writes the fields into the settings
 
 private:
@@ -69,6 +74,7 @@ private:
     QComboBox* m_noise = nullptr;
     QComboBox* m_vramBudget = nullptr;
     QComboBox* m_textPrecision = nullptr;
+    QComboBox* m_vaePrecision = nullptr;
     PromptExtendSettingsPage* m_promptPage = nullptr;
 };
 

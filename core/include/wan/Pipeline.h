@@ -76,6 +76,7 @@ struct MemoryPlan
     bool offloadModels = false;   // models back to host memory between stages
     bool streamDitBlocks = false; // DiT blocks copied to the GPU one at a time
     bool tileVae = false;
+    int vaeTilePx = 0;                              // tile edge in pixels when tileVae
     std::uint64_t devicePeakBytes = 0;              // estimated GPU memory at the peak; 0 for CPU jobs
     std::optional<std::uint64_t> deviceBudgetBytes; // what it had to fit in; empty: unknown free memory
     std::uint64_t hostPeakBytes = 0;                // estimated host memory at the peak

@@ -67,6 +67,17 @@ enum class TextPrecision
     BFloat16,
     Float32
 };
+// The math of the video VAE (its encode and decode) on a GPU. Auto: fp32 for fp32 jobs (parity runs);
+// otherwise bf16 on compute capability >= 8.0 and fp16 on older GPUs, half the memory of float32 activations.
+// A reduced run whose result is not finite (fp16 can overflow) is redone in fp32. The CPU always runs the VAE
+// in fp32: its bf16 and fp16 convolutions are emulated and far slower.
+enum class VaePrecision
+{
+    Auto = 1,
+    BFloat16,
+    Float16,
+    Float32
+};
 enum class VaeTiling
 {
     Auto = 1,
@@ -192,6 +203,7 @@ struct Request
     Precision precision = Precision::Auto; // Auto: fp32 on CPU, bf16 on GPUs >= sm_80, fp16 on older ones
     NoiseSource noise = NoiseSource::Cpu;
     TextPrecision textPrecision = TextPrecision::Auto;
+    VaePrecision vaePrecision = VaePrecision::Auto;
     MemoryMode memory = MemoryMode::Auto;
     std::optional<double>
         vramBudgetGiB;       // not stored; GPU memory the job may use (GiB), below the free amount
@@ -236,8 +248,8 @@ template <typename Enum> struct EnumEntry
 };
 
 // The table of each option, in the order front ends list them. Specialised in RequestRules.cpp for Task,
-// Solver, Precision, TextPrecision, MemoryMode, NoiseSource, VaeTiling, SamplerMode, StepCacheMode,
-// CachePreset, LoraApply, ModelSize and Stage.
+// Solver, Precision, TextPrecision, VaePrecision, MemoryMode, NoiseSource, VaeTiling, SamplerMode,
+// StepCacheMode, CachePreset, LoraApply, ModelSize and Stage.
 template <typename Enum> std::span<const EnumEntry<Enum>> enumEntries();
 
 template <typename Enum> std::string_view enumName(Enum value)

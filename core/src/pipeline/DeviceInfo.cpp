@@ -6,6 +6,7 @@
 #if WAN_WITH_CUDA
 #include <c10/cuda/CUDACachingAllocator.h>
 #include <c10/cuda/CUDAFunctions.h>
+#include <c10/util/Exception.h>
 #include <cuda_runtime_api.h>
 #endif
 
@@ -152,9 +153,80 @@ void resetPeakDeviceMemory(const torch::Device& device)
     (void)device;
 }
 
-torch::Dtype vaeDtypeFor(const torch::Device& device, torch::Dtype jobDtype)
+#if WAN_WITH_CUDA
+struct HostSyncCounter::State : c10::WarningHandler
 {
-    return device.is_cuda() && jobDtype == torch::kBFloat16 ? torch::kBFloat16 : torch::kFloat32;
+    c10::WarningHandler* previous = c10::WarningUtils::get_warning_handler();
+    c10::cuda::SyncDebugMode previousMode = c10::cuda::warning_state().get_sync_debug_mode();
+    int count = 0;
+
+    void process(const c10::Warning& warning) override
+    {
+        if (warning.msg().find("synchronizing CUDA operation") != std::string::npos)
+            ++count;
+        else if (previous)
+            previous->process(warning);
+    }
+};
+
+HostSyncCounter::HostSyncCounter() : m_state(std::make_unique<State>())
+{
+    c10::WarningUtils::set_warning_handler(m_state.get());
+    c10::cuda::warning_state().set_sync_debug_mode(c10::cuda::SyncDebugMode::L_WARN);
+}
+
+HostSyncCounter::~HostSyncCounter()
+{
+    c10::cuda::warning_state().set_sync_debug_mode(m_state->previousMode);
+    c10::WarningUtils::set_warning_handler(m_state->previous);
+}
+
+int HostSyncCounter::count() const
+{
+    return m_state->count;
+}
+
+bool HostSyncCounter::supported()
+{
+    return true;
+}
+#else
+struct HostSyncCounter::State
+{
+};
+
+HostSyncCounter::HostSyncCounter() = default;
+HostSyncCounter::~HostSyncCounter() = default;
+
+int HostSyncCounter::count() const
+{
+    return 0;
+}
+
+bool HostSyncCounter::supported()
+{
+    return false;
+}
+#endif
+
+torch::Dtype vaeDtypeFor(VaePrecision precision, const torch::Device& device, torch::Dtype jobDtype,
+                         bool fastBf16)
+{
+    if (!device.is_cuda())
+        return torch::kFloat32;
+    switch (precision) {
+    case VaePrecision::Float32:
+        return torch::kFloat32;
+    case VaePrecision::BFloat16:
+        return torch::kBFloat16;
+    case VaePrecision::Float16:
+        return torch::kFloat16;
+    case VaePrecision::Auto:
+        break;
+    }
+    if (jobDtype == torch::kFloat32)
+        return torch::kFloat32;
+    return fastBf16 ? torch::kBFloat16 : torch::kFloat16;
 }
 
 bool cpuinfoHasNativeBf16(std::string_view cpuinfo)

@@ -7,6 +7,7 @@
 #include <torch/torch.h>
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -33,11 +34,32 @@ void releaseCachedDeviceMemory();
 // Waits for queued kernels so timings are real.
 void synchronize(const torch::Device& device);
 
-// The VAE's dtype for a job computing in `jobDtype` on `device`: bf16 jobs on CUDA run it in bf16 (half the
-// memory of its activations, which peak while decoding; what small GPUs need); every other job in float32 as
-// the official pipeline does (fp32 jobs are parity runs, fp16 overflows in the VAE's large activations, and
-// the CPU gains nothing).
-torch::Dtype vaeDtypeFor(const torch::Device& device, torch::Dtype jobDtype);
+// Counts the CUDA operations that make the host wait for the device (a value read back, a blocking copy, a
+// stream synchronisation) on this thread while it lives, through LibTorch's sync debug mode reporting each as
+// a warning to a handler of its own (other warnings pass on). Nothing is counted on a build without CUDA
+// (supported() false). For diagnostics: the mode is process-wide.
+class HostSyncCounter
+{
+public:
+    HostSyncCounter();
+    ~HostSyncCounter();
+    HostSyncCounter(const HostSyncCounter&) = delete;
+    HostSyncCounter& operator=(const HostSyncCounter&) = delete;
+    int count() const;
+    static bool supported();
+
+private:
+    struct State;
+    std::unique_ptr<State> m_state;
+};
+
+// The VAE's dtype (VaePrecision's rule) for a job computing in `jobDtype` on `device`; `fastBf16`: the GPU
+// multiplies bf16 natively (compute capability >= 8.0). The CPU always gets float32 (its reduced-precision
+// convolutions are emulated, hundreds of times slower). On CUDA an explicit choice is kept; Auto is float32
+// for fp32 jobs (parity runs), else bf16 where fast and fp16 on older GPUs: half the memory of the float32
+// activations that peak while decoding.
+torch::Dtype vaeDtypeFor(VaePrecision precision, const torch::Device& device, torch::Dtype jobDtype,
+                         bool fastBf16);
 
 // Whether this CPU multiplies bf16 natively: the avx512_bf16 or amx_bf16 flag in /proc/cpuinfo (read once).
 bool cpuHasNativeBf16();

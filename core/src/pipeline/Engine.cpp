@@ -86,10 +86,8 @@ pipeline::ConditioningHooks Engine::Impl::conditioningHooks()
     hooks.emit = [this](const char* name, const torch::Tensor& value) { emit(name, -1, value); };
     hooks.vaeEncode = [this](const torch::Tensor& video) {
         throwIfCancelled(*callbacks);
-        vae::VaeRunOptions options;
-        options.cancel = callbacks->cancel;
-        options.tiling.enabled = placement.tileVae;
-        return vae->encode(video.to(vae->device()), options);
+        const vae::WanVae::DeviceScope onDevice(*vae, device);
+        return vae->encode(video.to(device), vaeRunOptions());
     };
     hooks.clipEncode = [this](const std::vector<torch::Tensor>& images) {
         std::vector<torch::Tensor> onDevice;
@@ -190,10 +188,10 @@ void Engine::Impl::generate(const Request& r, Result& result)
         const auto vaeInput =
             torch::cat({resized, torch::zeros({3, g.frames - 1, g.height, g.width}, torch::kFloat32)}, 1);
         emit("vae_encode_input", -1, vaeInput);
-        vae::VaeRunOptions encodeOptions;
-        encodeOptions.cancel = callbacks->cancel;
-        encodeOptions.tiling.enabled = placement.tileVae;
-        const auto latent = vae->encode(vaeInput.to(vae->device()), encodeOptions);
+        const auto latent = [&] {
+            const vae::WanVae::DeviceScope onDevice(*vae, device);
+            return vae->encode(vaeInput.to(device), vaeRunOptions());
+        }();
         y = torch::cat({mask.to(latent.device()), latent}, 0).to(device);
         emit("y", -1, *y);
         progress(Stage::EncodingImage, 2, 2);

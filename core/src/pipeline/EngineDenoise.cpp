@@ -10,6 +10,10 @@
 #include <ATen/detail/CUDAHooksInterface.h>
 #include <spdlog/spdlog.h>
 
+#include <cstdlib>
+#include <optional>
+#include <string_view>
+
 namespace wan {
 
 using pipeline::Clock;
@@ -46,7 +50,7 @@ std::int64_t Engine::Impl::prepareResume(const Request& r, std::int64_t seed)
     auto checkpoint = pipeline::readDenoiseCheckpoint(r.resumeStatePath);
     pipeline::checkDenoiseCheckpoint(
         r.resumeStatePath, checkpoint,
-        pipeline::denoiseFingerprint(r, dtypeName(dtype), dtypeName(textDtype(r)),
+        pipeline::denoiseFingerprint(r, dtypeName(dtype), dtypeName(textDtype(r)), dtypeName(vaeDtype(r)),
                                      device.type() == torch::kCPU ? "cpu" : "cuda"),
         r.seed);
     spdlog::info("resuming from '{}': {} of {} steps done", r.resumeStatePath.string(), checkpoint.stepsDone,
@@ -70,8 +74,9 @@ void Engine::Impl::saveCheckpoint(const Request& r, int stepsDone, const torch::
     checkpoint.sampler = scheduler.exportState();
     if (cache)
         checkpoint.stepCache = cache->exportState();
-    checkpoint.fingerprint = pipeline::denoiseFingerprint(r, dtypeName(dtype), dtypeName(textDtype(r)),
-                                                          device.type() == torch::kCPU ? "cpu" : "cuda");
+    checkpoint.fingerprint =
+        pipeline::denoiseFingerprint(r, dtypeName(dtype), dtypeName(textDtype(r)), dtypeName(vaeDtype(r)),
+                                     device.type() == torch::kCPU ? "cpu" : "cuda");
     try {
         pipeline::writeDenoiseCheckpoint(r.resumeStatePath, checkpoint);
         std::uint64_t cacheBytes = 0; // residuals: seqLen * dim floats per stream
@@ -96,6 +101,7 @@ torch::Tensor Engine::Impl::denoise(const Request& r, const pipeline::Geometry& 
                                : sampling::makeScheduler(r.solver, r.steps, r.shift);
     emit("timesteps", -1, scheduler->timesteps());
     emit("seq_len", -1, torch::full({1}, g.seqLen, torch::kInt64));
+    dit->setFfnChunkTokens(placement.ffnChunkTokens); // the plan's, 0 (whole) unless memory is short
     // A streamed DiT stays streamed (its blocks live in host memory); a whole one follows the offload
     // rule.
     if (!placement.streamDitBlocks)
@@ -185,6 +191,10 @@ torch::Tensor Engine::Impl::denoise(const Request& r, const pipeline::Geometry& 
     std::optional<TimeTable> timeTable;
     timeTable.emplace(*dit);
     int saved = first;
+    const char* countSyncsEnv = std::getenv("WAN_COUNT_SYNCS");
+    const bool countSyncs = countSyncsEnv && std::string_view(countSyncsEnv) == "1" && device.is_cuda() &&
+                            pipeline::HostSyncCounter::supported();
+    int maxSyncs = 0;
     const auto start = Clock::now();
     progress(Stage::Denoising, first, total);
     for (int k = first; k < total; ++k) {
@@ -192,7 +202,13 @@ torch::Tensor Engine::Impl::denoise(const Request& r, const pipeline::Geometry& 
             saveCheckpoint(r, k, latent, *scheduler, cache ? &*cache : nullptr); // a Pause resumes here
         throwIfCancelled(*callbacks);
         const auto stepStart = Clock::now();
-        const auto t = scheduler->modelTimestep(k).to(device);
+        // WAN_COUNT_SYNCS=1: how often the step's DiT calls and sampler make the host wait (the device
+        // check asserts none without a step cache, whose decision reads a value back).
+        std::optional<pipeline::HostSyncCounter> syncs;
+        if (countSyncs)
+            syncs.emplace();
+        // On the host: the DiT looks its time embedding up by value there, so no copy to the device and back.
+        const auto t = scheduler->modelTimestep(k);
         if (cache)
             cache->beginStep(k);
         auto* hook = cache ? &*cache : nullptr;
@@ -219,9 +235,16 @@ torch::Tensor Engine::Impl::denoise(const Request& r, const pipeline::Geometry& 
         emit("noise_pred", k, noisePred);
         const auto previous = latent;
         latent = scheduler->step(noisePred, timesteps[k], latent);
+        if (syncs) {
+            maxSyncs = std::max(maxSyncs, syncs->count());
+            spdlog::info("step {}: {} host synchronisations", k + 1, syncs->count());
+            syncs.reset();
+        }
         emit("latent", k, latent);
 
-        pipeline::synchronize(device);
+        // No wait for the device here: the host queues the next step while this one computes (the queue is
+        // bounded, so step times still follow the device's). The step cache's decision and the preview read
+        // values back; saving a checkpoint copies the latents.
         // The policy: every N steps when asked, else each slow step (losing it would hurt), and always
         // after the last one, before decoding.
         constexpr double kSlowStepSeconds = 20.0;
@@ -236,7 +259,7 @@ torch::Tensor Engine::Impl::denoise(const Request& r, const pipeline::Geometry& 
         const int every = r.previewEverySteps;
         if (callbacks->onPreview && every > 0 && ((k + 1) % every == 0 || k + 1 == total)) {
             // The model's current estimate of the clean latent says more than the noisy sample.
-            const auto x0 = previous - scheduler->sigmas()[k].to(device) * noisePred;
+            const auto x0 = previous - scheduler->sigmas()[k].item<double>() * noisePred;
             const auto rgb = vae::latentToRgb(x0.to(torch::kCPU), vae::LatentSpace::Normalised,
                                               previewProjection ? &*previewProjection : nullptr)
                                  .contiguous();
@@ -254,6 +277,8 @@ torch::Tensor Engine::Impl::denoise(const Request& r, const pipeline::Geometry& 
     cachedCalls = cache ? (cache->finish(), cache->cachedCalls()) : 0;
     stepsSkipped = cache ? cache->stepsSkipped() : 0;
     ditCalls = cache ? cache->computedCalls() : total * (distilled || r.batchedCfg ? 1 : 2);
+    if (countSyncs)
+        spdlog::info("host synchronisations per step: at most {}", maxSyncs);
     spdlog::info("denoising: {} DiT calls, {} answered by the step cache, {} of {} steps skipped", ditCalls,
                  cachedCalls, stepsSkipped, total);
     timeTable.reset(); // before the offload: the time MLPs go with the rest

@@ -142,6 +142,10 @@ struct Engine::Impl
     void checkHostMemory(const Request& r, const ModelInfo& info) const;
     // The umT5's math for `r` where the plan puts the encoder (pipeline::textDtypeFor).
     torch::Dtype textDtype(const Request& r) const;
+    // The VAE's math for `r` on the job's device (pipeline::vaeDtypeFor).
+    torch::Dtype vaeDtype(const Request& r) const;
+    // Cancellation and the plan's tiling for a VAE run (progress is the caller's).
+    vae::VaeRunOptions vaeRunOptions() const;
     // Loads what is not cached yet: the VAE always, the rest when `info` (the inspected set) is given. Each
     // part comes from its own file (ModelFiles) or from the folder.
     void ensureModels(const Request& r, const ModelInfo* info);

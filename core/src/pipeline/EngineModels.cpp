@@ -4,6 +4,7 @@
 #include "pipeline/EngineImpl.h"
 
 #include "pipeline/DeviceInfo.h"
+#include "wan/Devices.h"
 
 #include <spdlog/spdlog.h>
 
@@ -65,8 +66,11 @@ pipeline::DevicePlan Engine::Impl::devicePlan(const Request& r, const ModelInfo*
     if (!device.is_cuda()) {
         pipeline::DevicePlan cpu;
         cpu.placement.tileVae = r.vaeTiling == VaeTiling::On;
-        cpu.placement.description = cpu.placement.tileVae ? "cpu: all models in host memory, tiled VAE decode"
-                                                          : "cpu: all models in host memory";
+        cpu.placement.vaeTilePx = cpu.placement.tileVae ? pipeline::kDefaultVaeTilePx : 0;
+        cpu.placement.description = cpu.placement.tileVae
+                                        ? "cpu: all models in host memory, VAE in " +
+                                              std::to_string(cpu.placement.vaeTilePx) + " px tiles"
+                                        : "cpu: all models in host memory";
         return cpu;
     }
     pipeline::DeviceMemoryInput in;
@@ -87,7 +91,7 @@ pipeline::DevicePlan Engine::Impl::devicePlan(const Request& r, const ModelInfo*
     in.frames = g.frames;
     in.batchedCfg = r.batchedCfg;
     in.encodesVideo = imageTask || r.task == Task::VACE;
-    const int vaeElement = pipeline::vaeDtypeFor(device, dtype) == torch::kBFloat16 ? 2 : 4;
+    const int vaeElement = vaeDtype(r) == torch::kFloat32 ? 4 : 2;
     in.vaeBytes = vaeElement;
     if (info) {
         const auto& d = info->dit;
@@ -155,6 +159,7 @@ MemoryPlan Engine::planMemoryDetails(const Request& request)
     plan.offloadModels = chosen.placement.offloadModels;
     plan.streamDitBlocks = chosen.placement.streamDitBlocks;
     plan.tileVae = chosen.placement.tileVae;
+    plan.vaeTilePx = chosen.placement.vaeTilePx;
     plan.description = chosen.placement.description;
     plan.refusal = chosen.refusal;
     if (m_impl->device.is_cuda()) {
@@ -200,6 +205,7 @@ Engine::Impl::HostPlan Engine::Impl::hostMemoryPlan(const Request& r, const Mode
     in.ditFfnDim = info.dit.ffnDim;
     in.ditElementBytes = dtype == torch::kFloat32 ? 4 : 2;
     in.clipElementBytes = device.is_cpu() || dtype == torch::kFloat32 ? in.ditElementBytes : 2;
+    in.vaeElementBytes = vaeDtype(r) == torch::kFloat32 ? 4 : 2;
     in.width = r.width;
     in.height = r.height;
     in.frames = r.task == Task::T2I ? 1 : r.frameNum;
@@ -222,6 +228,25 @@ void Engine::Impl::checkHostMemory(const Request& r, const ModelInfo& info) cons
         throw Error(ErrorKind::OutOfMemory, host.refusal);
 }
 
+torch::Dtype Engine::Impl::vaeDtype(const Request& r) const
+{
+    const bool fastBf16 =
+        device.is_cuda() && resolvePrecision(Precision::Auto, device.str()) == Precision::BFloat16;
+    return pipeline::vaeDtypeFor(r.vaePrecision, device, dtype, fastBf16);
+}
+
+vae::VaeRunOptions Engine::Impl::vaeRunOptions() const
+{
+    vae::VaeRunOptions options;
+    options.cancel = callbacks->cancel;
+    options.tiling.enabled = placement.tileVae;
+    if (placement.tileVae && placement.vaeTilePx > 0) {
+        options.tiling.tileSizePx = placement.vaeTilePx;
+        options.tiling.overlapPx = pipeline::vaeTileOverlapPx(placement.vaeTilePx);
+    }
+    return options;
+}
+
 torch::Dtype Engine::Impl::textDtype(const Request& r) const
 {
     const auto t5Device = placement.t5OnCpu ? torch::Device(torch::kCPU) : device;
@@ -238,15 +263,20 @@ void Engine::Impl::ensureModels(const Request& r, const ModelInfo* info)
                     dtype,
                     placement.t5OnCpu,
                     placement.streamDitBlocks});
+    const auto wantedVaeDtype = vaeDtype(r);
+    if (vae && vae->dtype() != wantedVaeDtype)
+        vae.reset();
     if (!vae) {
         progress(Stage::Loading, 0, 0);
         // The inspected set's VAE (a diffusers folder keeps it in vae/); finishing from latents inspects
-        // nothing and takes the request's or the folder's file.
-        const auto vaeDtype = pipeline::vaeDtypeFor(device, dtype);
+        // nothing and takes the request's or the folder's file. It rests in host memory and comes to the GPU
+        // for each encode and decode (WanVae::DeviceScope).
         const fs::path vaeFile = info && !info->vae.file.path.empty() ? info->vae.file.path : vaeFileOf(r);
+        const torch::Device home = torch::kCPU;
         vae = info && !info->vae.file.path.empty()
-                  ? vae::WanVae::load(info->vae, vaeDtype, device, callbacks->cancel)
-                  : vae::WanVae::load(vaeFile, vaeDtype, device, callbacks->cancel);
+                  ? vae::WanVae::load(info->vae, wantedVaeDtype, home, callbacks->cancel)
+                  : vae::WanVae::load(vaeFile, wantedVaeDtype, home, callbacks->cancel);
+        spdlog::info("VAE math: {} ({})", pipeline::dtypeName(vae->dtype()), enumName(r.vaePrecision));
         // A VAE of its own latent space (the built-in demo model's) says how its latents look.
         previewProjection = vae::readLatentRgbProjection(vaeFile.parent_path());
     }

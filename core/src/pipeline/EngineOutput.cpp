@@ -1,5 +1,6 @@
 // The engine's outputs: the VAE decode and its quantisation, the video (MP4 with the settings as metadata),
 // the PNG still, the frame sequence, the final latents, and finishing a job from saved latents.
+#include "pipeline/DeviceInfo.h"
 #include "pipeline/EngineImpl.h"
 
 #include "media/Image.h"
@@ -128,6 +129,8 @@ std::map<std::string, std::string> Engine::Impl::settingsTags(const Request& r, 
         }
     }
     tags["precision"] = dtypeName(dtype);
+    if (const auto vaeMath = dtypeName(vaeDtype(r)); vaeMath != tags["precision"])
+        tags["vae_precision"] = vaeMath; // only where it differs from the job's
     tags["device"] = device.str();
     tags["noise"] = r.noise == NoiseSource::Device && device.is_cuda() ? "device" : "cpu";
     if (r.task == Task::I2V) {
@@ -157,12 +160,14 @@ void Engine::Impl::decodeAndWrite(const Request& r, const torch::Tensor& x0,
                                   const std::map<std::string, std::string>& tags, Result& result)
 {
     throwIfCancelled(*callbacks);
-    vae::VaeRunOptions options;
-    options.cancel = callbacks->cancel;
-    options.tiling.enabled = placement.tileVae;
+    auto options = vaeRunOptions();
     options.progress = [this](int done, int total) { progress(Stage::Decoding, done, total); };
     progress(Stage::Decoding, 0, 0);
-    const auto video = vae->decode(x0.to(vae->device()), options);
+    const auto video = [&] {
+        const vae::WanVae::DeviceScope onDevice(*vae, device);
+        return vae->decode(x0.to(device), options).to(torch::kCPU);
+    }();
+    pipeline::releaseCachedDeviceMemory(); // what the decode held goes back to the driver
     emit("video", -1, video);
     const auto framesU8 = quantiseFrames(video);
     emit("frames_u8", -1, framesU8);

@@ -81,6 +81,7 @@ void writeLatents(const std::filesystem::path& path, const torch::Tensor& latent
 
 std::map<std::string, std::string> denoiseFingerprint(const Request& r, const std::string& precision,
                                                       const std::string& textPrecision,
+                                                      const std::string& vaePrecision,
                                                       const std::string& deviceType)
 {
     std::map<std::string, std::string> f;
@@ -106,6 +107,10 @@ std::map<std::string, std::string> denoiseFingerprint(const Request& r, const st
     // fingerprint.
     if (textPrecision != precision)
         f["t5_precision"] = textPrecision;
+    // The VAE's math changes the latents only of tasks that encode images or video (i2v, flf2v, vace).
+    const bool encodes = r.task == Task::I2V || r.task == Task::FLF2V || r.task == Task::VACE;
+    if (encodes && vaePrecision != precision)
+        f["vae_precision"] = vaePrecision;
     f["device"] = deviceType;
     f["noise"] = r.noise == NoiseSource::Device ? "device" : "cpu";
     f["sampler_mode"] = toString(r.samplerMode);

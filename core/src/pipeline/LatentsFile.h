@@ -47,10 +47,11 @@ struct DenoiseCheckpoint
 };
 
 // The fields of `request` that change the denoised latents (seed apart), with the resolved precision, the
-// text encoder's resolved math and the device type ("cpu", "cuda"): a checkpoint is only continued by the
-// same job.
+// text encoder's and the VAE's resolved math and the device type ("cpu", "cuda"): a checkpoint is only
+// continued by the same job.
 std::map<std::string, std::string> denoiseFingerprint(const Request& request, const std::string& precision,
                                                       const std::string& textPrecision,
+                                                      const std::string& vaePrecision,
                                                       const std::string& deviceType);
 
 void writeDenoiseCheckpoint(const std::filesystem::path& path, const DenoiseCheckpoint& checkpoint);

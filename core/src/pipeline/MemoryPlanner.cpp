@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <iterator>
 #include <limits>
 #include <sstream>
 #include <vector>
@@ -25,11 +26,9 @@ std::string formatBytes(std::uint64_t bytes)
 namespace {
 
 // The VAE decoder's causal caches (two frames per convolution at every resolution) and one chunk's
-// activations, per output pixel in float32; a tile is tileSizePx square (wan/vae WanVae's default, 256) plus
-// the blend band.
+// activations, per output pixel in float32; a tile is vaeTilePx square plus the blend band.
 constexpr std::uint64_t kVaeCacheBytesPerPixel = 9265;
 constexpr std::uint64_t kVaeChunkBytesPerPixel = 96ull * 4 * 4 * 3;
-constexpr std::uint64_t kVaeTileEdge = 256 + 64;
 constexpr std::uint64_t kT5ActivationBytes = 256ull << 20;
 
 std::uint64_t sat(std::uint64_t a, std::uint64_t b)
@@ -43,7 +42,9 @@ std::string placementText(const Placement& p)
     text += p.t5OnCpu ? "T5 on CPU" : (p.offloadModels ? "T5 on GPU then offloaded" : "T5 on GPU");
     text += p.streamDitBlocks ? ", DiT streamed block by block"
                               : (p.offloadModels ? ", DiT on GPU then offloaded" : ", DiT on GPU");
-    text += p.tileVae ? ", tiled VAE" : ", VAE on GPU";
+    if (p.ffnChunkTokens > 0)
+        text += ", feed-forward in chunks of " + std::to_string(p.ffnChunkTokens) + " tokens";
+    text += p.tileVae ? ", VAE in " + std::to_string(p.vaeTilePx) + " px tiles" : ", VAE untiled";
     return text;
 }
 
@@ -85,27 +86,32 @@ DeviceMemoryEstimate estimateDeviceMemory(const DeviceMemoryInput& in, const Pla
     DeviceMemoryEstimate e;
     e.runtime = in.runtime;
 
-    // One DiT call. Per sample token: the fp32 residual stream in and out plus the modulated norm (12 bytes a
-    // channel); self-attention adds q, k, v and its output in the compute dtype and RoPE's float64
-    // temporaries (about five of q's size); the FFN adds its hidden layer twice (linear, GELU); the
-    // cross-attention's keys and values of the text context are small.
+    // One DiT call (see the header): the residual stream plus the largest branch, per sample token; the
+    // cross-attention's keys and values of the text context besides.
     const std::uint64_t batch = in.batchedCfg ? 2 : 1;
     const std::uint64_t tokens = batch * std::uint64_t(std::max<std::int64_t>(0, in.seqLen));
     const std::uint64_t dim = std::uint64_t(std::max(0, in.ditDim));
     const std::uint64_t ffn = std::uint64_t(std::max(0, in.ditFfnDim));
     const std::uint64_t c = std::uint64_t(std::max(1, in.computeBytes));
-    const std::uint64_t stream = tokens * dim * 12;
-    const std::uint64_t attention = tokens * dim * (4 * c + 5 * 8);
-    const std::uint64_t feedForward = tokens * ffn * c * 2;
+    const bool exactRope = c >= 4;
+    const std::uint64_t stream = tokens * dim * 4;
+    const std::uint64_t selfAttention = tokens * dim * (exactRope ? 5 * c + 5 * 8 : 5 * c);
+    const std::uint64_t crossAttention = tokens * dim * (8 + 2 * c);
+    const std::uint64_t ffnTokens =
+        p.ffnChunkTokens > 0 ? std::min(tokens, std::uint64_t(p.ffnChunkTokens)) : tokens;
+    const std::uint64_t feedForward =
+        ffnTokens * (dim + ffn) * c; // the input or the output, and the hidden layer
     const std::uint64_t context = batch * std::uint64_t(std::max(0, in.textLen)) * dim * (4 + 2 * c);
-    e.ditActivations = stream + std::max(attention, feedForward) + context;
+    e.ditActivations = stream + std::max({selfAttention, crossAttention, feedForward}) + context;
 
     // VAE decode (and encode): caches and one chunk per pixel of the whole frame or of one tile, plus the
     // decoded video in float32 (and the input video of an encode).
     const std::uint64_t pixels = std::uint64_t(std::max(0, in.width)) * std::uint64_t(std::max(0, in.height));
+    const int tilePx = p.vaeTilePx > 0 ? p.vaeTilePx : kDefaultVaeTilePx;
+    const std::uint64_t tileEdge = std::uint64_t(tilePx + vaeTileOverlapPx(tilePx));
     const std::uint64_t tilePixels =
-        p.tileVae ? std::min<std::uint64_t>(std::uint64_t(std::max(0, in.width)), kVaeTileEdge) *
-                        std::min<std::uint64_t>(std::uint64_t(std::max(0, in.height)), kVaeTileEdge)
+        p.tileVae ? std::min<std::uint64_t>(std::uint64_t(std::max(0, in.width)), tileEdge) *
+                        std::min<std::uint64_t>(std::uint64_t(std::max(0, in.height)), tileEdge)
                   : pixels;
     const std::uint64_t frames = std::uint64_t(std::max(1, in.frames));
     e.vaeWorkingSet = tilePixels * (kVaeCacheBytesPerPixel + kVaeChunkBytesPerPixel) *
@@ -119,16 +125,17 @@ DeviceMemoryEstimate estimateDeviceMemory(const DeviceMemoryInput& in, const Pla
         dit = sat(in.ditWeights, blocks) + 2 * in.ditBlockWeights; // the rest stays, two blocks in flight
     }
     const std::uint64_t textWork = (t5 > 0 ? kT5ActivationBytes : 0) + in.clipWeights / 10;
+    // The VAE comes to the device for its encodes and decodes only.
     if (!p.offloadModels) {
-        // Everything loaded stays on the device for the whole job.
-        const std::uint64_t resident = t5 + dit + in.vaeWeights + in.clipWeights;
+        // Everything else loaded stays on the device for the whole job.
+        const std::uint64_t resident = t5 + dit + in.clipWeights;
         e.textStage = resident + textWork;
         e.denoiseStage = resident + e.ditActivations;
-        e.decodeStage = resident + e.vaeWorkingSet;
+        e.decodeStage = resident + in.vaeWeights + e.vaeWorkingSet;
     } else {
-        // Each model is on the device for its own stage; the VAE stays for the whole job.
-        e.textStage = t5 + in.clipWeights + in.vaeWeights + textWork;
-        e.denoiseStage = dit + in.vaeWeights + e.ditActivations;
+        // Each model is on the device for its own stage.
+        e.textStage = t5 + in.clipWeights + textWork;
+        e.denoiseStage = dit + e.ditActivations;
         e.decodeStage = in.vaeWeights + e.vaeWorkingSet;
     }
     return e;
@@ -165,23 +172,37 @@ DevicePlan planDevice(const Request& request, const DeviceMemoryInput& in,
         if (request.memory != MemoryMode::Full)
             candidates.push_back(placement(t5OnCpu, offload, true));
     }
-    std::vector<bool> tilings;
+    // VAE tile edges to try, 0 for untiled, largest first.
+    std::vector<int> tilings;
     if (request.vaeTiling != VaeTiling::On)
-        tilings.push_back(false);
+        tilings.push_back(0);
     if (request.vaeTiling != VaeTiling::Off)
-        tilings.push_back(true);
+        tilings.insert(tilings.end(), std::begin(kVaeTileSizesPx), std::end(kVaeTileSizesPx));
+    const auto withTiles = [](Placement p, int tilePx) {
+        p.tileVae = tilePx > 0;
+        p.vaeTilePx = tilePx;
+        return p;
+    };
+    // The feed-forward whole, then chunked (only where the sequence is longer than a chunk).
+    std::vector<std::int64_t> ffnChunks{0};
+    if (in.seqLen * (in.batchedCfg ? 2 : 1) > kFfnChunkTokens)
+        ffnChunks.push_back(kFfnChunkTokens);
 
     bool found = false;
     if (plan.budget) {
         for (const auto& candidate : candidates) {
-            for (const bool tile : tilings) {
-                Placement p = candidate;
-                p.tileVae = tile;
-                if (fitsDevice(in, p, *plan.budget)) {
-                    plan.placement = p;
-                    found = true;
-                    break;
+            for (const auto chunk : ffnChunks) {
+                for (const int tile : tilings) {
+                    Placement p = withTiles(candidate, tile);
+                    p.ffnChunkTokens = chunk;
+                    if (fitsDevice(in, p, *plan.budget)) {
+                        plan.placement = p;
+                        found = true;
+                        break;
+                    }
                 }
+                if (found)
+                    break;
             }
             if (found)
                 break;
@@ -189,8 +210,12 @@ DevicePlan planDevice(const Request& request, const DeviceMemoryInput& in,
     }
     if (!found) {
         // Unknown memory: the request's own choice (Auto: resident). Nothing fits: the leanest placement.
-        plan.placement = plan.budget ? candidates.back() : candidates.front();
-        plan.placement.tileVae = plan.budget ? tilings.back() : tilings.front();
+        // Without a budget, VaeTiling On takes the default tile.
+        plan.placement = withTiles(plan.budget ? candidates.back() : candidates.front(),
+                                   plan.budget            ? tilings.back()
+                                   : tilings.front() == 0 ? 0
+                                                          : kDefaultVaeTilePx);
+        plan.placement.ffnChunkTokens = plan.budget ? ffnChunks.back() : 0;
     }
     plan.estimate = estimateDeviceMemory(in, plan.placement);
     const Placement& chosen = plan.placement;
@@ -206,8 +231,8 @@ DevicePlan planDevice(const Request& request, const DeviceMemoryInput& in,
         return plan;
 
     // Nothing fits. The leanest placement possible decides what to propose.
-    Placement leanest = placement(true, true, true);
-    leanest.tileVae = request.vaeTiling != VaeTiling::Off;
+    Placement leanest = withTiles(placement(true, true, true), tilings.back());
+    leanest.ffnChunkTokens = ffnChunks.back();
     const std::uint64_t budget = *plan.budget;
     if (request.memory != MemoryMode::Auto && fitsDevice(in, leanest, budget)) {
         // The user's forced mode does not fit but another would: run it as asked, with the advice.
@@ -328,8 +353,8 @@ HostMemoryEstimate estimateHostMemory(const HostMemoryInput& in, const Placement
         e.t5Weights = in.t5Parameters * std::uint64_t(in.t5ElementBytes);
     if (cpu || placement.offloadModels)
         e.clipWeights = in.clipParameters * std::uint64_t(in.clipElementBytes);
-    if (cpu)
-        e.vaeWeights = in.vaeParameters * 4; // the VAE is always fp32
+    // A GPU job keeps its VAE in host memory between encodes and decodes.
+    e.vaeWeights = in.vaeParameters * std::uint64_t(in.vaeElementBytes);
 
     const std::uint64_t frames = std::uint64_t(std::max(1, in.frames));
     const std::uint64_t latFrames = (frames - 1) / 4 + 1;

@@ -17,18 +17,36 @@ struct Placement
     bool offloadModels = false; // the official --offload_model: models go back to host memory between stages
     bool streamDitBlocks = false; // DiT blocks copied to the device one at a time
     bool tileVae = false;
-    std::string description; // for Result::placement and the log
+    int vaeTilePx = 0;               // tile edge in pixels when tileVae (vae::TilingOptions::tileSizePx)
+    std::int64_t ffnChunkTokens = 0; // > 0: the DiT's feed-forward runs over this many tokens at a time
+    std::string description;         // for Result::placement and the log
 };
+
+// The VAE tile edges the planner tries, largest (fewest tiles, fastest) first; the default when tiling is
+// forced without a memory figure to choose by.
+inline constexpr int kVaeTileSizesPx[] = {512, 384, 256, 192, 128};
+inline constexpr int kDefaultVaeTilePx = 256;
+// The tokens per feed-forward pass when the planner chunks it (the GEMMs stay large enough to run at speed).
+inline constexpr std::int64_t kFfnChunkTokens = 8192;
+// The blend band between neighbouring tiles: a quarter of the edge, a multiple of 8 (64 for 256).
+constexpr int vaeTileOverlapPx(int tilePx)
+{
+    return std::max(8, tilePx / 4 / 8 * 8);
+}
 
 std::string formatBytes(std::uint64_t bytes);
 
 // ---- Device (GPU) memory
 // Per-stage estimates of what a CUDA job keeps on the device. Weights come from the files' parameter counts
-// and the dtypes the engine keeps them in; activations from the DiT's dims and the job's geometry. The
-// activation terms follow today's DiT block (RoPE applied in float64 with about five temporaries of q's size,
-// the fp32 residual stream, q/k/v/attention output in the compute dtype, the FFN's hidden layer twice) and
-// the VAE decoder's causal caches (two frames per convolution at every resolution: about 9.3 KB per output
-// pixel in float32) plus one chunk's working set; they are estimates, not measurements.
+// and the dtypes the engine keeps them in; activations from the DiT's dims and the job's geometry. The DiT's
+// terms follow its block per token: the float32 residual stream, updated in place, plus the largest branch:
+// self-attention (the modulated norm, q, k, v and the attention output in the compute dtype; an fp32 model,
+// the parity mode, also applies RoPE in float64 with about five temporaries of q's size), cross-attention
+// (norm3's and RMSNorm's float32 outputs, q and the attention output) or the feed-forward (the hidden layer,
+// GELU in place, beside its input or its output; over ffnChunkTokens at a time when chunked). The VAE's
+// terms are the decoder's causal caches (two frames per convolution at every resolution: about 9.3 KB per
+// output pixel in float32) plus one chunk's working set. They are estimates, not measurements. The VAE's
+// weights are on the device only while it encodes or decodes (the engine parks it in host memory otherwise).
 struct DeviceMemoryInput
 {
     std::uint64_t ditWeights = 0;      // as kept on the device
@@ -81,8 +99,10 @@ struct DevicePlan
 // allocator's fragmentation), lowered to `budgetBytes` when the user set one. Request::memory other than Auto
 // is kept (DiT blocks are streamed when that mode does not fit, except for Full); Auto takes the fastest
 // placement that fits: everything resident, models offloaded between stages, T5 on the CPU, DiT blocks
-// streamed; request.vaeTiling Auto tiles the VAE when its untiled decode does not fit. Unknown free memory
-// without a budget is not taken as 0: the request's mode is kept as it is (Auto: resident) and the
+// streamed; each placement is tried with the whole feed-forward first, then chunked (kFfnChunkTokens);
+// request.vaeTiling Auto tiles the VAE when its untiled decode does not fit, with the largest tile
+// of kVaeTileSizesPx that fits (VaeTiling On: tiles always, kDefaultVaeTilePx without a budget). Unknown free
+// memory without a budget is not taken as 0: the request's mode is kept as it is (Auto: resident) and the
 // description says so. When not even the leanest placement fits, `refusal` names the estimate, the budget
 // and what would fit (a smaller size, fewer frames, quantised weights, a larger budget).
 DevicePlan planDevice(const Request& request, const DeviceMemoryInput& input,
@@ -103,6 +123,7 @@ struct HostMemoryInput
     int ditElementBytes = 4;  // 4 for fp32, 2 for bf16/fp16
     int clipElementBytes = 4; // CLIP on the CPU keeps the job's dtype
     int t5ElementBytes = 2;   // the T5 weights are kept in bf16
+    int vaeElementBytes = 4;  // fp32, or 2 for a bf16/fp16 VAE on a GPU job (parked in host memory)
     int width = 0;            // video pixels (i2v/flf2v: the maximum area as width*height)
     int height = 0;
     int frames = 1;

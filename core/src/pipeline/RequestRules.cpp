@@ -36,6 +36,12 @@ constexpr EnumEntry<TextPrecision> kTextPrecisions[] = {
     {TextPrecision::BFloat16, "bf16", "bf16"},
     {TextPrecision::Float32, "fp32", "fp32 (reference)"},
 };
+constexpr EnumEntry<VaePrecision> kVaePrecisions[] = {
+    {VaePrecision::Auto, "auto", "Automatic"},
+    {VaePrecision::BFloat16, "bf16", "bf16"},
+    {VaePrecision::Float16, "fp16", "fp16"},
+    {VaePrecision::Float32, "fp32", "fp32 (reference)"},
+};
 constexpr EnumEntry<MemoryMode> kMemoryModes[] = {
     {MemoryMode::Auto, "auto", "Automatic"},
     {MemoryMode::Full, "full", "Everything on the device (fastest)"},
@@ -131,6 +137,10 @@ template <> std::span<const EnumEntry<Precision>> enumEntries<Precision>()
 template <> std::span<const EnumEntry<TextPrecision>> enumEntries<TextPrecision>()
 {
     return kTextPrecisions;
+}
+template <> std::span<const EnumEntry<VaePrecision>> enumEntries<VaePrecision>()
+{
+    return kVaePrecisions;
 }
 template <> std::span<const EnumEntry<MemoryMode>> enumEntries<MemoryMode>()
 {
@@ -480,6 +490,7 @@ constexpr std::string_view kRequestKeys[] = {
     "device",
     "precision",
     "t5_precision",
+    "vae_precision",
     "noise",
     "memory",
     "vae_tiling",
@@ -625,6 +636,7 @@ std::string toJson(const Request& r)
     o["device"] = r.device;
     o["precision"] = enumName(r.precision);
     o["t5_precision"] = enumName(r.textPrecision);
+    o["vae_precision"] = enumName(r.vaePrecision);
     o["noise"] = enumName(r.noise);
     o["memory"] = enumName(r.memory);
     o["vae_tiling"] = enumName(r.vaeTiling);
@@ -752,6 +764,7 @@ Request fromJson(std::string_view text, const std::string& source)
     in.text("device", r.device);
     in.choice("precision", r.precision);
     in.choice("t5_precision", r.textPrecision);
+    in.choice("vae_precision", r.vaePrecision);
     in.choice("noise", r.noise);
     in.choice("memory", r.memory);
     if (version == 0) {

@@ -8,8 +8,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
+#include <string_view>
 #include <utility>
 
 namespace wan::vae {
@@ -166,9 +168,6 @@ std::unique_ptr<WanVae> WanVae::loadWith(const std::filesystem::path& vaePth,
                                          const std::optional<VaeArch>& given, torch::Dtype dtype,
                                          torch::Device device, const CancelToken* cancel)
 {
-    if (dtype == torch::kFloat16 && device.is_cpu())
-        throw Error(ErrorKind::InvalidArgument,
-                    "the VAE cannot run in float16 on the CPU (no CPU kernels); use float32 or bfloat16");
     // A diffusers vae/ folder holds its weights in diffusion_pytorch_model.safetensors.
     std::error_code ec;
     fs::path file = fs::is_directory(vaePth, ec) ? vaePth / "diffusion_pytorch_model.safetensors" : vaePth;
@@ -298,7 +297,34 @@ torch::Tensor WanVae::decodeWhole(const torch::Tensor& x, ChunkCounter& counter)
     return out;
 }
 
-torch::Tensor WanVae::encode(const torch::Tensor& video, const VaeRunOptions& options) const
+template <typename Run> torch::Tensor WanVae::withFloat32Fallback(const char* what, Run&& run)
+{
+    torch::Tensor out = run(m_dtype);
+    if (m_dtype == torch::kFloat32 || torch::isfinite(out).all().item<bool>())
+        return out;
+    // fp16's range ends at 65504; the VAE's activations can pass it on bright, saturated frames.
+    spdlog::warn("VAE {} in {} gave values that are not finite; running it again in float32", what,
+                 c10::toString(m_dtype));
+    ++m_float32Reruns;
+    out = torch::Tensor();
+    struct Restore
+    {
+        VaeModel& model;
+        torch::Dtype dtype;
+        ~Restore()
+        {
+            try {
+                model->to(dtype);
+            } catch (const std::exception& e) {
+                spdlog::error("VAE weights not returned to {}: {}", c10::toString(dtype), e.what());
+            }
+        }
+    } restore{m_model, m_dtype};
+    m_model->to(torch::kFloat32); // float16 and bfloat16 values widen exactly, and narrow back to the same
+    return run(torch::kFloat32);
+}
+
+torch::Tensor WanVae::encode(const torch::Tensor& video, const VaeRunOptions& options)
 {
     // video: [3, T, H, W] -> [zDim, 1 + (T-1)/4, H/8, W/8]
     if (!video.defined() || video.dim() != 4 || video.size(0) != 3 || !video.is_floating_point())
@@ -319,7 +345,18 @@ torch::Tensor WanVae::encode(const torch::Tensor& video, const VaeRunOptions& op
     checkTiling(options.tiling);
 
     torch::NoGradGuard noGrad;
-    const torch::Tensor x = video.to(m_device, m_dtype).unsqueeze(0);
+    const CudnnBenchmarkScope benchmark(m_device.is_cuda() && CudnnBenchmarkScope::wanted());
+    const torch::Tensor mu =
+        withFloat32Fallback("encode", [&](torch::Dtype dtype) { return encodeIn(video, options, dtype); });
+    return ((mu - channelView(m_mean)) * channelView(m_invStd)).squeeze(0);
+}
+
+torch::Tensor WanVae::encodeIn(const torch::Tensor& video, const VaeRunOptions& options,
+                               torch::Dtype dtype) const
+{
+    // video: [3, T, H, W] -> mu [1, zDim, 1 + (T-1)/4, H/8, W/8] float32
+    const int64_t frames = video.size(1), height = video.size(2), width = video.size(3);
+    const torch::Tensor x = video.to(m_device, dtype).unsqueeze(0);
     const int64_t chunks = 1 + (frames - 1) / kTemporalFactor;
     const int64_t h = height / kSpatialFactor, w = width / kSpatialFactor;
     const int64_t tile = options.tiling.tileSizePx / kSpatialFactor;
@@ -357,10 +394,10 @@ torch::Tensor WanVae::encode(const torch::Tensor& video, const VaeRunOptions& op
         }
         mu.div_(weightSum);
     }
-    return ((mu - channelView(m_mean)) * channelView(m_invStd)).squeeze(0);
+    return mu;
 }
 
-torch::Tensor WanVae::decode(const torch::Tensor& latent, const VaeRunOptions& options) const
+torch::Tensor WanVae::decode(const torch::Tensor& latent, const VaeRunOptions& options)
 {
     // latent: [zDim, T, h, w] -> [3, 1 + 4(T-1), 8h, 8w]
     if (!latent.defined() || latent.dim() != 4 || latent.size(0) != m_model->arch.zDim ||
@@ -372,9 +409,19 @@ torch::Tensor WanVae::decode(const torch::Tensor& latent, const VaeRunOptions& o
     checkTiling(options.tiling);
 
     torch::NoGradGuard noGrad;
+    const CudnnBenchmarkScope benchmark(m_device.is_cuda() && CudnnBenchmarkScope::wanted());
+    auto video =
+        withFloat32Fallback("decode", [&](torch::Dtype dtype) { return decodeIn(latent, options, dtype); });
+    return video.clamp_(-1.0, 1.0).squeeze(0);
+}
+
+torch::Tensor WanVae::decodeIn(const torch::Tensor& latent, const VaeRunOptions& options,
+                               torch::Dtype dtype) const
+{
+    // latent: [zDim, T, h, w] -> [1, 3, 1 + 4(T-1), 8h, 8w] float32, unclamped
     torch::Tensor z = latent.to(m_device, torch::kFloat32).unsqueeze(0);
     z = z / channelView(m_invStd) + channelView(m_mean);
-    const torch::Tensor x = m_model.ptr()->conv2->forward(z.to(m_dtype));
+    const torch::Tensor x = m_model.ptr()->conv2->forward(z.to(dtype));
     z = torch::Tensor();
 
     const int64_t latentFrames = x.size(2), h = x.size(3), w = x.size(4);
@@ -410,7 +457,58 @@ torch::Tensor WanVae::decode(const torch::Tensor& latent, const VaeRunOptions& o
         }
         video.div_(weightSum);
     }
-    return video.clamp_(-1.0, 1.0).squeeze(0);
+    return video;
+}
+
+void WanVae::moveTo(torch::Device device)
+{
+    if (device == m_device)
+        return;
+    m_model->to(device);
+    m_mean = m_mean.to(device);
+    m_invStd = m_invStd.to(device);
+    m_device = device;
+}
+
+WanVae::DeviceScope::DeviceScope(WanVae& vae, torch::Device device) : m_vae(vae), m_home(vae.device())
+{
+    try {
+        m_vae.moveTo(device);
+    } catch (...) {
+        m_vae.moveTo(m_home);
+        throw;
+    }
+}
+
+WanVae::DeviceScope::~DeviceScope()
+{
+    try {
+        m_vae.moveTo(m_home);
+    } catch (const std::exception& e) {
+        spdlog::error("VAE not returned to {}: {}", m_home.str(), e.what());
+    }
+}
+
+CudnnBenchmarkScope::CudnnBenchmarkScope(bool enable)
+{
+    if (!enable)
+        return;
+    auto& context = at::globalContext();
+    m_previous = context.benchmarkCuDNN();
+    context.setBenchmarkCuDNN(true);
+    m_changed = true;
+}
+
+CudnnBenchmarkScope::~CudnnBenchmarkScope()
+{
+    if (m_changed)
+        at::globalContext().setBenchmarkCuDNN(m_previous);
+}
+
+bool CudnnBenchmarkScope::wanted()
+{
+    const char* value = std::getenv("WAN_CUDNN_BENCHMARK");
+    return value == nullptr || std::string_view(value) != "0";
 }
 
 } // namespace wan::vae

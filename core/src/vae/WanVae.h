@@ -71,14 +71,40 @@ public:
 
     // video: [3, T, H, W] in [-1, 1], T = 4n+1, H and W multiples of 8 -> float32 normalised latent
     // [zDim, 1 + (T-1)/4, H/8, W/8] (posterior mean), on the model's device.
-    torch::Tensor encode(const torch::Tensor& video, const VaeRunOptions& options = {}) const;
+    // A bf16 or fp16 run whose result is not finite (fp16 overflows in large activations) is logged and run
+    // again in float32; the weights return to their dtype after. On CUDA, cuDNN's benchmark mode is on for
+    // the run (CudnnBenchmarkScope).
+    torch::Tensor encode(const torch::Tensor& video, const VaeRunOptions& options = {});
 
-    // latent: [zDim, T, h, w] normalised -> float32 video [3, 1 + 4(T-1), 8h, 8w] clamped to [-1, 1].
-    torch::Tensor decode(const torch::Tensor& latent, const VaeRunOptions& options = {}) const;
+    // latent: [zDim, T, h, w] normalised -> float32 video [3, 1 + 4(T-1), 8h, 8w] clamped to [-1, 1]. The
+    // same float32 fallback and cuDNN mode as encode.
+    torch::Tensor decode(const torch::Tensor& latent, const VaeRunOptions& options = {});
+
+    // Moves the weights and statistics to `device` (a GPU job parks the VAE in host memory between its
+    // encodes and decodes; see DeviceScope).
+    void moveTo(torch::Device device);
+    // How many runs were redone in float32 (encode and decode) since the load.
+    int float32Reruns() const { return m_float32Reruns; }
 
     const VaeArch& arch() const { return m_model->arch; }
     torch::Dtype dtype() const { return m_dtype; }
     torch::Device device() const { return m_device; }
+    // For tests: the weights (to provoke an fp16 overflow).
+    VaeModel& model() { return m_model; }
+
+    // The VAE on `device` for the scope's life, then back where it was, however the scope ends.
+    class DeviceScope
+    {
+    public:
+        DeviceScope(WanVae& vae, torch::Device device);
+        ~DeviceScope();
+        DeviceScope(const DeviceScope&) = delete;
+        DeviceScope& operator=(const DeviceScope&) = delete;
+
+    private:
+        WanVae& m_vae;
+        torch::Device m_home;
+    };
 
 private:
     WanVae(VaeModel model, torch::Dtype dtype, torch::Device device);
@@ -91,12 +117,38 @@ private:
     // Untiled runs on [1, ...] tensors in the model dtype; outputs stay unclamped / unnormalised.
     torch::Tensor encodeWhole(const torch::Tensor& video, ChunkCounter& counter) const;
     torch::Tensor decodeWhole(const torch::Tensor& z, ChunkCounter& counter) const;
+    // One encode / decode with the weights in `dtype`; results float32, not yet normalised / clamped.
+    torch::Tensor encodeIn(const torch::Tensor& video, const VaeRunOptions& options,
+                           torch::Dtype dtype) const;
+    torch::Tensor decodeIn(const torch::Tensor& latent, const VaeRunOptions& options,
+                           torch::Dtype dtype) const;
+    // `run` in the VAE's dtype, again in float32 when a reduced dtype gives a non-finite result.
+    template <typename Run> torch::Tensor withFloat32Fallback(const char* what, Run&& run);
 
     VaeModel m_model;
     torch::Dtype m_dtype;
     torch::Device m_device;
     torch::Tensor m_mean;   // [zDim] float32
     torch::Tensor m_invStd; // [zDim] float32, 1 / std as the official scale[1]
+    int m_float32Reruns = 0;
+};
+
+// cuDNN's benchmark mode for a scope: the fastest algorithm of each convolution shape is searched once and
+// kept, which pays off in the VAE's chunk loop of repeated shapes. The previous setting comes back when the
+// scope ends. `enable` false (CPU runs, or WAN_CUDNN_BENCHMARK=0 in the environment) changes nothing.
+class CudnnBenchmarkScope
+{
+public:
+    explicit CudnnBenchmarkScope(bool enable);
+    ~CudnnBenchmarkScope();
+    CudnnBenchmarkScope(const CudnnBenchmarkScope&) = delete;
+    CudnnBenchmarkScope& operator=(const CudnnBenchmarkScope&) = delete;
+    // Whether a CUDA VAE run turns it on: yes unless WAN_CUDNN_BENCHMARK is "0".
+    static bool wanted();
+
+private:
+    bool m_previous = false;
+    bool m_changed = false;
 };
 
 } // namespace wan::vae
