@@ -1,11 +1,11 @@
 // The engine's outputs: the VAE decode and its quantisation, the video (MP4 with the settings as metadata),
 // the PNG still, the frame sequence, the final latents, and finishing a job from saved latents.
-#include "pipeline/DeviceInfo.h"
 #include "pipeline/EngineImpl.h"
 
 #include "media/Image.h"
 #include "media/Mp4Writer.h"
 #include "media/Png.h"
+#include "pipeline/DeviceInfo.h"
 
 #include <cctype>
 #include <cstdio>
