@@ -15,7 +15,6 @@
 #include "pipeline/MemoryPlanner.h"
 #include "sampling/Scheduler.h"
 #include "vae/WanVae.h"
-#include "wan/Devices.h"
 #include "wan/Error.h"
 
 #include <ATen/CPUGeneratorImpl.h>
@@ -163,9 +162,8 @@ int main(int argc, char** argv)
             wan::dit::keepInFloat32(*model, &wan::dit::WanModel::keepsFloat32);
         // The VAE in the engine's math (VaePrecision::Auto) and, as the engine keeps it, in host memory until
         // it decodes.
-        const bool fastBf16 = device.is_cuda() && wan::resolvePrecision(wan::Precision::Auto, device.str()) ==
-                                                      wan::Precision::BFloat16;
-        const auto vaeDtype = wan::pipeline::vaeDtypeFor(wan::VaePrecision::Auto, device, dtype, fastBf16);
+        const auto vaeDtype = wan::pipeline::vaeDtypeFor(wan::VaePrecision::Auto, device, dtype,
+                                                         wan::pipeline::deviceHasFastBf16(device));
         auto vae = wan::vae::WanVae::randomInit(wan::vae::VaeArch{}, vaeDtype, torch::kCPU, args.seed + 1);
         wan::pipeline::synchronize(device);
         std::int64_t parameters = 0;

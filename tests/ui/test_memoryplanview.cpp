@@ -50,6 +50,12 @@ private Q_SLOTS:
                  QStringLiteral("GPU cuda:0: text encoder on the processor, DiT streamed block by block. "
                                 "About 7.2 GB of GPU memory, of 8.0 GB it may use. About 14.0 GB of "
                                 "system memory, of 30.0 GB free."));
+        wan::MemoryPlan tiled = gpuPlan();
+        tiled.tileVae = true;
+        tiled.vaeTilePx = 384;
+        QVERIFY2(memoryPlanText(tiled).contains(
+                     QStringLiteral("DiT streamed block by block, video decoded in tiles of 384 pixels.")),
+                 qPrintable(memoryPlanText(tiled)));
         wan::MemoryPlan unknownFree = gpuPlan();
         unknownFree.deviceBudgetBytes.reset();
         unknownFree.t5OnCpu = unknownFree.streamDitBlocks = false;

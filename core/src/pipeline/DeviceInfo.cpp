@@ -209,6 +209,11 @@ bool HostSyncCounter::supported()
 }
 #endif
 
+bool deviceHasFastBf16(const torch::Device& device)
+{
+    return device.is_cuda() && resolvePrecision(Precision::Auto, device.str()) == Precision::BFloat16;
+}
+
 torch::Dtype vaeDtypeFor(VaePrecision precision, const torch::Device& device, torch::Dtype jobDtype,
                          bool fastBf16)
 {

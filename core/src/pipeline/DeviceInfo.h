@@ -53,6 +53,10 @@ private:
     std::unique_ptr<State> m_state;
 };
 
+// Whether `device` multiplies bf16 natively: a CUDA GPU of compute capability 8.0 or newer (the rule of
+// Precision::Auto).
+bool deviceHasFastBf16(const torch::Device& device);
+
 // The VAE's dtype (VaePrecision's rule) for a job computing in `jobDtype` on `device`; `fastBf16`: the GPU
 // multiplies bf16 natively (compute capability >= 8.0). The CPU always gets float32 (its reduced-precision
 // convolutions are emulated, hundreds of times slower). On CUDA an explicit choice is kept; Auto is float32

@@ -86,8 +86,7 @@ pipeline::ConditioningHooks Engine::Impl::conditioningHooks()
     hooks.emit = [this](const char* name, const torch::Tensor& value) { emit(name, -1, value); };
     hooks.vaeEncode = [this](const torch::Tensor& video) {
         throwIfCancelled(*callbacks);
-        const vae::WanVae::DeviceScope onDevice(*vae, device);
-        return vae->encode(video.to(device), vaeRunOptions());
+        return vaeEncode(video);
     };
     hooks.clipEncode = [this](const std::vector<torch::Tensor>& images) {
         std::vector<torch::Tensor> onDevice;
@@ -188,10 +187,7 @@ void Engine::Impl::generate(const Request& r, Result& result)
         const auto vaeInput =
             torch::cat({resized, torch::zeros({3, g.frames - 1, g.height, g.width}, torch::kFloat32)}, 1);
         emit("vae_encode_input", -1, vaeInput);
-        const auto latent = [&] {
-            const vae::WanVae::DeviceScope onDevice(*vae, device);
-            return vae->encode(vaeInput.to(device), vaeRunOptions());
-        }();
+        const auto latent = vaeEncode(vaeInput);
         y = torch::cat({mask.to(latent.device()), latent}, 0).to(device);
         emit("y", -1, *y);
         progress(Stage::EncodingImage, 2, 2);

@@ -87,6 +87,7 @@ void Engine::Impl::resolveDevice(const Request& r)
 {
     device = pipeline::parseDevice(r.device); // "auto" resolved, absent devices refused
     dtype = ditDtype(resolvePrecision(r.precision, device.str()), device);
+    fastBf16 = pipeline::deviceHasFastBf16(device);
 }
 
 ModelInfo Engine::Impl::checkRequest(const Request& r) const

@@ -94,6 +94,7 @@ struct Engine::Impl
     const Callbacks* callbacks = nullptr;
     torch::Device device = torch::kCPU;
     torch::Dtype dtype = torch::kFloat32;
+    bool fastBf16 = false; // the device multiplies bf16 natively (pipeline::deviceHasFastBf16)
     pipeline::Placement placement;
     dit::LoraState loras;                                  // LoRAs applied to `dit`
     int ditCalls = 0, cachedCalls = 0, stepsSkipped = 0;   // of the last denoise()
@@ -146,6 +147,8 @@ struct Engine::Impl
     torch::Dtype vaeDtype(const Request& r) const;
     // Cancellation and the plan's tiling for a VAE run (progress is the caller's).
     vae::VaeRunOptions vaeRunOptions() const;
+    // A VAE encode on the job's device (the VAE comes there for it and goes back to host memory after).
+    torch::Tensor vaeEncode(const torch::Tensor& video);
     // Loads what is not cached yet: the VAE always, the rest when `info` (the inspected set) is given. Each
     // part comes from its own file (ModelFiles) or from the folder.
     void ensureModels(const Request& r, const ModelInfo* info);

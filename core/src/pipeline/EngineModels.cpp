@@ -4,7 +4,6 @@
 #include "pipeline/EngineImpl.h"
 
 #include "pipeline/DeviceInfo.h"
-#include "wan/Devices.h"
 
 #include <spdlog/spdlog.h>
 
@@ -230,8 +229,6 @@ void Engine::Impl::checkHostMemory(const Request& r, const ModelInfo& info) cons
 
 torch::Dtype Engine::Impl::vaeDtype(const Request& r) const
 {
-    const bool fastBf16 =
-        device.is_cuda() && resolvePrecision(Precision::Auto, device.str()) == Precision::BFloat16;
     return pipeline::vaeDtypeFor(r.vaePrecision, device, dtype, fastBf16);
 }
 
@@ -245,6 +242,12 @@ vae::VaeRunOptions Engine::Impl::vaeRunOptions() const
         options.tiling.overlapPx = pipeline::vaeTileOverlapPx(placement.vaeTilePx);
     }
     return options;
+}
+
+torch::Tensor Engine::Impl::vaeEncode(const torch::Tensor& video)
+{
+    const vae::WanVae::DeviceScope onDevice(*vae, device);
+    return vae->encode(video.to(device), vaeRunOptions());
 }
 
 torch::Dtype Engine::Impl::textDtype(const Request& r) const

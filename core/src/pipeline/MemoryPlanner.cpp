@@ -188,34 +188,30 @@ DevicePlan planDevice(const Request& request, const DeviceMemoryInput& in,
     if (in.seqLen * (in.batchedCfg ? 2 : 1) > kFfnChunkTokens)
         ffnChunks.push_back(kFfnChunkTokens);
 
-    bool found = false;
-    if (plan.budget) {
-        for (const auto& candidate : candidates) {
-            for (const auto chunk : ffnChunks) {
+    // The first variant that fits, in the order above.
+    const auto firstFit = [&](std::uint64_t budget) -> std::optional<Placement> {
+        for (const auto& candidate : candidates)
+            for (const auto chunk : ffnChunks)
                 for (const int tile : tilings) {
                     Placement p = withTiles(candidate, tile);
                     p.ffnChunkTokens = chunk;
-                    if (fitsDevice(in, p, *plan.budget)) {
-                        plan.placement = p;
-                        found = true;
-                        break;
-                    }
+                    if (fitsDevice(in, p, budget))
+                        return p;
                 }
-                if (found)
-                    break;
-            }
-            if (found)
-                break;
-        }
-    }
-    if (!found) {
-        // Unknown memory: the request's own choice (Auto: resident). Nothing fits: the leanest placement.
-        // Without a budget, VaeTiling On takes the default tile.
-        plan.placement = withTiles(plan.budget ? candidates.back() : candidates.front(),
-                                   plan.budget            ? tilings.back()
-                                   : tilings.front() == 0 ? 0
-                                                          : kDefaultVaeTilePx);
-        plan.placement.ffnChunkTokens = plan.budget ? ffnChunks.back() : 0;
+        return std::nullopt;
+    };
+    const auto fit = plan.budget ? firstFit(*plan.budget) : std::nullopt;
+    const bool found = fit.has_value();
+    if (found) {
+        plan.placement = *fit;
+    } else if (plan.budget) {
+        // Nothing fits: the leanest placement.
+        plan.placement = withTiles(candidates.back(), tilings.back());
+        plan.placement.ffnChunkTokens = ffnChunks.back();
+    } else {
+        // Unknown memory: the request's own choice (Auto: resident; VaeTiling On: the default tile).
+        plan.placement =
+            withTiles(candidates.front(), request.vaeTiling == VaeTiling::On ? kDefaultVaeTilePx : 0);
     }
     plan.estimate = estimateDeviceMemory(in, plan.placement);
     const Placement& chosen = plan.placement;
