@@ -7,13 +7,16 @@
 //   bench_generate --random-weights --device cuda --size 832*480 --frame_num 81 --sample_steps 50
 //   bench_generate --random-weights --device cuda --offload_model True
 //   bench_generate --random-weights --device cpu --size 256*256 --frame_num 5 --sample_steps 2 --layers 2
+//   bench_generate --random-weights --device cuda --layers 2 --no-decode --preview_every 1 --count_syncs
 
 #include "BenchCommon.h"
 #include "dit/WanModel.h"
 #include "pipeline/DeviceInfo.h"
 #include "pipeline/Geometry.h"
 #include "pipeline/MemoryPlanner.h"
+#include "pipeline/PreviewReadback.h"
 #include "sampling/Scheduler.h"
+#include "vae/LatentPreview.h"
 #include "vae/WanVae.h"
 #include "wan/Error.h"
 
@@ -22,12 +25,15 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <string>
+#include <utility>
 
 using wan::bench::secondsSince;
 
@@ -50,6 +56,8 @@ struct Args
     bool decode = true;
     bool tileVae = false;
     bool batchedCfg = false;
+    int previewEvery = 0; // the engine's latent preview every N steps (read back as the engine does)
+    bool countSyncs = false;
     std::uint64_t seed = 42;
     std::string model = "1.3B"; // DiT dims: 1.3B or 14B
     std::string json;           // also write the figures to this file
@@ -62,8 +70,11 @@ struct Args
            "                      [--size W*H] [--frame_num N] [--sample_steps N] [--layers N]\n"
            "                      [--offload_model True|False] [--stream] [--tile_vae] [--no-decode]\n"
            "                      [--batched_cfg] [--model 1.3B|14B] [--json FILE]\n"
+           "                      [--preview_every N] [--count_syncs]\n"
            "Defaults: T2V-1.3B dims, cuda, bf16, 832*480, 81 frames, 50 steps, no offload.\n"
-           "--layers N runs N of the model's blocks (14B: 40); --json writes the figures as one object.\n";
+           "--layers N runs N of the model's blocks (14B: 40); --json writes the figures as one object.\n"
+           "--preview_every N reads a latent preview back every N steps as the engine does; --count_syncs\n"
+           "counts the host synchronisations of each step's DiT calls, sampler and preview (CUDA).\n";
     std::exit(code);
 }
 
@@ -91,6 +102,8 @@ Args parseArgs(int argc, char** argv)
     parser.flag("--no-decode", a.decode, false);
     parser.option("--model", a.model);
     parser.option("--json", a.json);
+    parser.option("--preview_every", a.previewEvery);
+    parser.flag("--count_syncs", a.countSyncs);
     const bool layersGiven = [&] {
         for (int i = 1; i < argc; ++i)
             if (std::string(argv[i]) == "--layers")
@@ -122,6 +135,7 @@ int main(int argc, char** argv)
 {
     const Args args = parseArgs(argc, argv);
     at::set_num_threads(wan::bench::threadCount(0));
+    bool failed = false;
     try {
         c10::InferenceMode inference;
         const auto device = wan::pipeline::parseDevice(args.device);
@@ -190,8 +204,26 @@ int main(int argc, char** argv)
         wan::pipeline::resetPeakDeviceMemory(device);
         const auto start = std::chrono::steady_clock::now();
         double firstStep = 0.0;
+        std::optional<wan::pipeline::PreviewReadback> readback;
+        if (args.previewEvery > 0)
+            readback.emplace(device);
+        // Each preview read back is shown as the engine does; the last one is compared with its source.
+        int previews = 0;
+        std::pair<int, torch::Tensor> started{0, {}};
+        wan::pipeline::PreviewReadback::Landed lastLanded;
+        const auto takePreview = [&](wan::pipeline::PreviewReadback::Landed& landed) {
+            wan::vae::latentToRgb(landed.latent);
+            ++previews;
+            lastLanded = std::move(landed);
+        };
+        const bool countSyncs =
+            args.countSyncs && device.is_cuda() && wan::pipeline::HostSyncCounter::supported();
+        int maxSyncs = 0;
         for (int k = 0; k < scheduler->numSteps(); ++k) {
             const auto stepStart = std::chrono::steady_clock::now();
+            std::optional<wan::pipeline::HostSyncCounter> syncs;
+            if (countSyncs)
+                syncs.emplace();
             const auto t =
                 torch::full({1}, timesteps[k], torch::TensorOptions().dtype(torch::kInt64).device(device));
             torch::Tensor cond, uncond;
@@ -204,14 +236,40 @@ int main(int argc, char** argv)
                 cond = model->forward({latent}, t, {context}, g.seqLen).at(0);
                 uncond = model->forward({latent}, t, {contextNull}, g.seqLen).at(0);
             }
-            latent = scheduler->step(uncond + args.guide * (cond - uncond), timesteps[k], latent);
+            const auto noisePred = uncond + args.guide * (cond - uncond);
+            const auto previous = latent;
+            latent = scheduler->step(noisePred, timesteps[k], latent);
+            if (readback && (k + 1) % args.previewEvery == 0) {
+                auto x0 = previous - scheduler->sigmas()[k].item<double>() * noisePred;
+                if (readback->start(k + 1, x0))
+                    started = {k + 1, x0};
+            }
+            if (readback)
+                if (auto landed = readback->poll())
+                    takePreview(*landed);
+            if (syncs) {
+                maxSyncs = std::max(maxSyncs, syncs->count());
+                syncs.reset();
+            }
             wan::pipeline::synchronize(device);
             const double s = secondsSince(stepStart);
             if (k == 0)
                 firstStep = s;
             std::fprintf(stderr, "\rstep %d/%d  %.2f s", k + 1, scheduler->numSteps(), s);
         }
+        if (readback)
+            if (auto landed = readback->finish())
+                takePreview(*landed);
         const double denoise = secondsSince(start);
+        // The read-back's copy is the tensor it was given (side stream ordered after the compute stream).
+        const bool previewExact = previews == 0 || (lastLanded.step == started.first &&
+                                                    torch::equal(lastLanded.latent, started.second.cpu()));
+        failed = failed || !previewExact;
+        if (readback)
+            std::printf("previews: %d read back, the last one %s its source\n", previews,
+                        previewExact ? "equal to" : "DIFFERENT FROM");
+        if (countSyncs)
+            std::printf("host synchronisations per step: at most %d\n", maxSyncs);
         const double steady =
             scheduler->numSteps() > 1 ? (denoise - firstStep) / (scheduler->numSteps() - 1) : denoise;
         std::fprintf(stderr, "\n");
@@ -242,7 +300,11 @@ int main(int argc, char** argv)
                                  {"peak_reserved_bytes", peakReserved},
                                  {"context_bytes", contextBytes},
                                  {"peak_total_bytes", peakReserved + contextBytes},
-                                 {"latent_finite", finite}};
+                                 {"latent_finite", finite},
+                                 {"previews", previews},
+                                 {"preview_exact", previewExact}};
+        if (countSyncs)
+            report["max_syncs_per_step"] = maxSyncs;
 
         if (args.offload && device.is_cuda() && !args.stream) {
             const auto moveStart = std::chrono::steady_clock::now();
@@ -277,5 +339,5 @@ int main(int argc, char** argv)
         std::cerr << "bench_generate: " << e.what() << "\n";
         return 1;
     }
-    return 0;
+    return failed ? 1 : 0;
 }

@@ -2,6 +2,7 @@
 // the suite: the expectations follow what LibTorch itself reports (no GPU on CI: zero CUDA devices, the CPU
 // listed).
 #include "pipeline/DeviceInfo.h"
+#include "pipeline/PreviewReadback.h"
 #include "support/ProcessRun.h"
 #include "support/TestSupport.h"
 
@@ -63,6 +64,8 @@ private Q_SLOTS:
     void cliRefusesAbsentDeviceBeforeLoading();
     void cliRejectsBadDeviceFlags_data();
     void cliRejectsBadDeviceFlags();
+    void previewReadbackOnTheCpuLandsAtOnce();
+    void previewReadbackKeepsOneInFlight();
 };
 
 void TestDevices::listEndsWithTheCpu()
@@ -360,6 +363,82 @@ void TestDevices::hostSyncCounterCountsSyncWarnings()
     QVERIFY(collect.messages.at(0).contains(QStringLiteral("something else")));
     QVERIFY(collect.messages.at(1).contains(QStringLiteral("synchronizing")));
 #endif
+}
+
+namespace {
+
+// A copy that lands when the test says so (a GPU's side stream, played by hand).
+struct ManualPreviewBackend final : wan::pipeline::PreviewReadback::Backend
+{
+    struct State
+    {
+        int starts = 0;
+        int waits = 0;
+        bool landed = false;
+        torch::Tensor copy;
+    };
+    explicit ManualPreviewBackend(std::shared_ptr<State> s) : state(std::move(s)) {}
+    void start(const torch::Tensor& tensor) override
+    {
+        ++state->starts;
+        state->landed = false;
+        state->copy = tensor.clone();
+    }
+    bool ready() override { return state->landed; }
+    void wait() override
+    {
+        ++state->waits;
+        state->landed = true;
+    }
+    torch::Tensor take() override { return std::exchange(state->copy, torch::Tensor()); }
+    std::shared_ptr<State> state;
+};
+
+} // namespace
+
+void TestDevices::previewReadbackOnTheCpuLandsAtOnce()
+{
+    wan::pipeline::PreviewReadback readback(torch::Device(torch::kCPU));
+    QVERIFY(!readback.poll());
+    QVERIFY(!readback.finish());
+    const auto latent = torch::randn({16, 2, 3, 4});
+    QVERIFY(readback.start(3, latent));
+    QVERIFY(readback.inFlight());
+    const auto landed = readback.poll();
+    QVERIFY(landed);
+    QCOMPARE(landed->step, 3);
+    QVERIFY(landed->latent.device().is_cpu());
+    QVERIFY(torch::equal(landed->latent, latent));
+    QVERIFY(!readback.inFlight());
+    QVERIFY(!readback.poll());
+    QCOMPARE(readback.skipped(), 0);
+}
+
+void TestDevices::previewReadbackKeepsOneInFlight()
+{
+    auto state = std::make_shared<ManualPreviewBackend::State>();
+    wan::pipeline::PreviewReadback readback(std::make_unique<ManualPreviewBackend>(state));
+    const auto first = torch::full({16, 1, 2, 2}, 1.0);
+    const auto second = torch::full({16, 1, 2, 2}, 2.0);
+    QVERIFY(readback.start(1, first));
+    QVERIFY(!readback.poll()); // still copying: poll never waits
+    QVERIFY(!readback.start(2, second));
+    QCOMPARE(readback.skipped(), 1);
+    QCOMPARE(state->starts, 1);
+    QCOMPARE(state->waits, 0);
+    state->landed = true;
+    auto landed = readback.poll();
+    QVERIFY(landed);
+    QCOMPARE(landed->step, 1);
+    QCOMPARE(landed->latent[0][0][0][0].item<float>(), 1.0f);
+    QVERIFY(readback.start(2, second));
+    landed = readback.finish(); // waits
+    QCOMPARE(state->waits, 1);
+    QVERIFY(landed);
+    QCOMPARE(landed->step, 2);
+    QCOMPARE(landed->latent[0][0][0][0].item<float>(), 2.0f);
+    QVERIFY(!readback.finish());
+    QCOMPARE(state->waits, 1); // nothing in flight: no wait
 }
 
 QTEST_GUILESS_MAIN(TestDevices)

@@ -388,6 +388,92 @@ private Q_SLOTS:
         x0Of(engine, r, &tea);
         QVERIFY(tea.stepsSkipped > 0);
         QCOMPARE(tea.ditCalls + tea.cachedCalls, 40);
+        // Its distances came from the time embeddings computed up front, none read back during the calls.
+        QCOMPARE(EngineInternals::stepCacheDistancesReadBack(engine), 0);
+        r.batchedCfg = true;
+        x0Of(engine, r, &tea);
+        QVERIFY(tea.stepsSkipped > 0);
+        QCOMPARE(EngineInternals::stepCacheDistancesReadBack(engine), 0);
+    }
+
+    // TeaCache's distances precomputed from the DiT's time-embedding table give the decisions and outputs of
+    // distances read back per call, with none read back during the calls; CFG as two calls and batched.
+    void teaCacheDistancesPrecomputed_data()
+    {
+        QTest::addColumn<bool>("batched");
+        QTest::newRow("two calls") << false;
+        QTest::newRow("batched") << true;
+    }
+
+    void teaCacheDistancesPrecomputed()
+    {
+        WAN_REQUIRE_FIXTURES();
+        QFETCH(bool, batched);
+        c10::InferenceMode inference;
+        const auto dir = test::fixturesDir() / "wan-tiny-t2v";
+        auto model = dit::WanModel::load(dir, torch::kFloat32, torch::kCPU);
+        const auto ref = io::loadSafetensors(dir / "reference" / "dit_call1.safetensors");
+        const auto seqLen = ref.at("seq_len").item<int64_t>();
+        const auto context = ref.at("context.0");
+        const auto contextNull = context * 0.5;
+        constexpr int kSteps = 16;
+        Request r;
+        r.stepCache = StepCacheMode::TeaCache;
+        r.cacheThreshold = 2.0;
+        const auto settings = pipeline::stepCacheSettings(r, pipeline::CacheCalibration::T2v1_3B);
+        sampling::FlowEuler euler(kSteps, 5.0);
+        std::vector<torch::Tensor> stepTimes;
+        for (int k = 0; k < kSteps; ++k)
+            stepTimes.push_back(batched ? euler.modelTimestep(k).repeat({2}) : euler.modelTimestep(k));
+        model->precomputeTimeEmbeddings(stepTimes);
+        std::vector<torch::Tensor> e0PerStep;
+        for (const auto& t : stepTimes) {
+            e0PerStep.push_back(model->precomputedTimeProjection(t));
+            QVERIFY(e0PerStep.back().defined());
+            QCOMPARE(e0PerStep.back().size(0), batched ? 2 : 1);
+        }
+        QVERIFY(!model->precomputedTimeProjection(torch::full({1}, 0.5)).defined());
+        pipeline::StepCache live(settings, kSteps), precomputed(settings, kSteps);
+        precomputed.precomputeDistances(0, e0PerStep);
+        for (int k = 0; k < kSteps; ++k) {
+            const auto x = ref.at("x.0") * (1.0 - 0.03 * k);
+            for (auto* cache : {&live, &precomputed})
+                cache->beginStep(k);
+            std::vector<torch::Tensor> outs[2];
+            int i = 0;
+            for (auto* cache : {&live, &precomputed}) {
+                if (batched) {
+                    outs[i] = model->forward({x, x}, stepTimes[size_t(k)], {context, contextNull}, seqLen,
+                                             std::nullopt, std::nullopt, std::nullopt, 1.0, cache);
+                } else {
+                    for (const auto& c : {context, contextNull})
+                        outs[i].push_back(model
+                                              ->forward({x}, stepTimes[size_t(k)], {c}, seqLen, std::nullopt,
+                                                        std::nullopt, std::nullopt, 1.0, cache)
+                                              .at(0));
+                }
+                ++i;
+            }
+            for (std::size_t j = 0; j < outs[0].size(); ++j)
+                QVERIFY(torch::equal(outs[1][j], outs[0][j]));
+            // The rule's accumulated distances too, bit for bit.
+            const auto values = live.exportState().values;
+            QCOMPARE(precomputed.exportState().values, values);
+            QVERIFY(values.count("stream0.tea_accumulated") == 1);
+        }
+        live.finish();
+        precomputed.finish();
+        qInfo("TeaCache, %s: %d calls computed, %d cached; distances read back %d (live), %d (precomputed)",
+              batched ? "batched" : "two calls", live.computedCalls(), live.cachedCalls(),
+              live.distancesReadBack(), precomputed.distancesReadBack());
+        QVERIFY(live.cachedCalls() > 0);
+        QVERIFY(live.computedCalls() > 0);
+        QCOMPARE(precomputed.cachedCalls(), live.cachedCalls());
+        QCOMPARE(precomputed.computedCalls(), live.computedCalls());
+        QCOMPARE(precomputed.stepsSkipped(), live.stepsSkipped());
+        QCOMPARE(live.distancesReadBack(), (kSteps - 1) * 2);
+        QCOMPARE(precomputed.distancesReadBack(), 0);
+        model->clearTimeEmbeddings();
     }
 
     // The cache at the model level on a block-streamed DiT gives what it gives on a resident one.

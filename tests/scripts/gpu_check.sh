@@ -276,7 +276,8 @@ else
     PARITY_FAIL=1
 fi
 # Item 5 of the GPU issue: no host synchronisation inside the step loop (the engine counts them per step
-# with WAN_COUNT_SYNCS=1; the preview and checkpoints are outside what it counts). One t2v case in bf16.
+# with WAN_COUNT_SYNCS=1, the preview's read-back included, checkpoints not). One t2v case in bf16, without and
+# with TeaCache; the CLI shows no preview, so the bench_generate row below counts one read back every step.
 sync_spec="$(ls "$FIXTURES"/*/reference/e2e_*.json 2>/dev/null | head -1)"
 if [ -n "$sync_spec" ] && [ "$DEVICE" != cpu ] && time_left &&
     mapfile -t args < <(case_args "$sync_spec" "$(dirname "$(dirname "$sync_spec")")" "$WORK"); then
@@ -287,6 +288,33 @@ if [ -n "$sync_spec" ] && [ "$DEVICE" != cpu ] && time_left &&
             "$([ "${n:-1}" = 0 ] && echo ok || echo over)" "$(basename "$sync_spec" .json), bf16"
     else
         row speed "host synchronisations per denoising step" "" "" "0" "FAIL" "$(tail -1 "$WORK/syncs.log")"
+    fi
+    # TeaCache decides per call from distances between time embeddings, precomputed before the loop.
+    if WAN_COUNT_SYNCS=1 timeout 120 "$GEN" "${args[@]}" --device "$DEVICE" --precision bf16 --log_level info \
+        --cache teacache --cache_threshold 0.5 --save_latents "$WORK/syncs_tea.safetensors" \
+        >"$WORK/syncs_tea.log" 2>&1; then
+        n="$(grep -Eo "host synchronisations per step: at most [0-9]+" "$WORK/syncs_tea.log" | awk '{print $NF}')"
+        row speed "host synchronisations per step, TeaCache" "${n:-?}" "" "0" \
+            "$([ "${n:-1}" = 0 ] && echo ok || echo over)" "$(basename "$sync_spec" .json), bf16"
+    else
+        row speed "host synchronisations per step, TeaCache" "" "" "0" "FAIL" "$(tail -1 "$WORK/syncs_tea.log")"
+    fi
+fi
+# The same with a preview every step: bench_generate reads each one back as the engine does (side stream, an
+# event polled, no wait), counts the step's host synchronisations with the preview's, and fails when the last
+# preview read back differs from the tensor it was given.
+if time_left; then
+    if timeout 180 "$BENCH/bench_generate" --random-weights --device "$DEVICE" --precision bf16 --no-decode \
+        "${GEN_SIZE[@]}" --layers 2 --sample_steps 4 --preview_every 1 --count_syncs \
+        --json "$WORK/preview.json" >"$WORK/preview.log" 2>&1; then
+        n="$("$PYTHON" -c 'import json,sys; print(json.load(open(sys.argv[1])).get("max_syncs_per_step", "n/a"))' \
+            "$WORK/preview.json")"
+        row speed "host synchronisations per step, preview every step" "$n" "" "0" \
+            "$([ "$n" = 0 ] && echo ok || { [ "$n" = n/a ] && echo info; } || echo over)" \
+            "$(grep -Eo "previews: [0-9]+ read back, the last one equal to its source" "$WORK/preview.log")"
+    else
+        row speed "host synchronisations per step, preview every step" "" "" "0" "FAIL" \
+            "$(tail -1 "$WORK/preview.log")"
     fi
 fi
 phase_time "fixture parity" $((SECONDS - P1))

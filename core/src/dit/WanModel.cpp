@@ -839,6 +839,12 @@ void WanModel::precomputeTimeEmbeddings(const std::vector<torch::Tensor>& timest
     }
 }
 
+torch::Tensor WanModel::precomputedTimeProjection(const torch::Tensor& t) const
+{
+    const auto found = m_timeTable.find(timeKey(t));
+    return found == m_timeTable.end() ? torch::Tensor() : found->second.second;
+}
+
 void WanModel::clearTimeEmbeddings()
 {
     m_timeTable.clear();

@@ -287,6 +287,9 @@ public:
     // Drops the table and brings the time MLP weights back to the compute device.
     void clearTimeEmbeddings();
     std::size_t precomputedTimeEmbeddings() const { return m_timeTable.size(); }
+    // The table's e0 ([B, 6, dim] on the compute device) for `t`: the very tensor forward() hands its
+    // BlockCache; undefined when t is not in the table.
+    torch::Tensor precomputedTimeProjection(const torch::Tensor& t) const;
 
     // Lower peak memory for long sequences: the blocks' FFN runs on this many tokens at a time (0, the
     // default: all at once). Results stay within float rounding of the unchunked ones, not bit-identical

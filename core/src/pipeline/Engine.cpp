@@ -332,6 +332,11 @@ int EngineInternals::textEncoderCalls(const Engine& engine)
     return engine.m_impl->textEncoderCalls;
 }
 
+int EngineInternals::stepCacheDistancesReadBack(const Engine& engine)
+{
+    return engine.m_impl->stepCacheDistancesReadBack;
+}
+
 std::vector<std::string> EngineInternals::cachedModels(const Engine& engine)
 {
     std::vector<std::string> names;

@@ -4,12 +4,14 @@
 
 #include "io/TensorIo.h"
 #include "pipeline/DeviceInfo.h"
+#include "pipeline/PreviewReadback.h"
 #include "vae/LatentPreview.h"
 
 #include <ATen/CPUGeneratorImpl.h>
 #include <ATen/detail/CUDAHooksInterface.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <optional>
 #include <string_view>
@@ -173,6 +175,14 @@ torch::Tensor Engine::Impl::denoise(const Request& r, const pipeline::Geometry& 
         stepTimes.push_back(!distilled && r.batchedCfg ? t.repeat({2}) : t);
     }
     dit->precomputeTimeEmbeddings(stepTimes);
+    if (cache) {
+        // TeaCache's distances between the steps' time embeddings, read back once here instead of per call.
+        std::vector<torch::Tensor> e0PerStep;
+        for (const auto& t : stepTimes)
+            e0PerStep.push_back(dit->precomputedTimeProjection(t));
+        if (std::all_of(e0PerStep.begin(), e0PerStep.end(), [](const auto& e0) { return e0.defined(); }))
+            cache->precomputeDistances(first, e0PerStep);
+    }
     struct TimeTable
     {
         explicit TimeTable(dit::WanModel& m) : model(m) {}
@@ -191,6 +201,22 @@ torch::Tensor Engine::Impl::denoise(const Request& r, const pipeline::Geometry& 
     std::optional<TimeTable> timeTable;
     timeTable.emplace(*dit);
     int saved = first;
+    std::optional<pipeline::PreviewReadback> readback;
+    if (callbacks->onPreview && r.previewEverySteps > 0)
+        readback.emplace(device);
+    torch::Tensor lastX0;
+    const auto showPreview = [&](const pipeline::PreviewReadback::Landed& landed) {
+        const auto rgb = vae::latentToRgb(landed.latent, vae::LatentSpace::Normalised,
+                                          previewProjection ? &*previewProjection : nullptr)
+                             .contiguous();
+        PreviewImage preview;
+        preview.step = landed.step;
+        preview.frames = int(rgb.size(0));
+        preview.height = int(rgb.size(1));
+        preview.width = int(rgb.size(2));
+        preview.rgb.assign(rgb.data_ptr<std::uint8_t>(), rgb.data_ptr<std::uint8_t>() + rgb.numel());
+        callbacks->onPreview(preview);
+    };
     const char* countSyncsEnv = std::getenv("WAN_COUNT_SYNCS");
     const bool countSyncs = countSyncsEnv && std::string_view(countSyncsEnv) == "1" && device.is_cuda() &&
                             pipeline::HostSyncCounter::supported();
@@ -235,6 +261,20 @@ torch::Tensor Engine::Impl::denoise(const Request& r, const pipeline::Geometry& 
         emit("noise_pred", k, noisePred);
         const auto previous = latent;
         latent = scheduler->step(noisePred, timesteps[k], latent);
+        // The preview: x0 on the device, read back on a side stream; a read-back that has landed is shown
+        // at once (on the CPU: this step's), one still copying at a later step or after the loop.
+        const int every = r.previewEverySteps;
+        if (readback && every > 0 && ((k + 1) % every == 0 || k + 1 == total)) {
+            // The model's current estimate of the clean latent says more than the noisy sample.
+            auto x0 = previous - scheduler->sigmas()[k].item<double>() * noisePred;
+            if (k + 1 == total)
+                lastX0 = std::move(x0); // after the loop, so that no read-back in flight delays it
+            else
+                readback->start(k + 1, x0);
+        }
+        if (readback)
+            if (auto landed = readback->poll())
+                showPreview(*landed);
         if (syncs) {
             maxSyncs = std::max(maxSyncs, syncs->count());
             spdlog::info("step {}: {} host synchronisations", k + 1, syncs->count());
@@ -243,8 +283,8 @@ torch::Tensor Engine::Impl::denoise(const Request& r, const pipeline::Geometry& 
         emit("latent", k, latent);
 
         // No wait for the device here: the host queues the next step while this one computes (the queue is
-        // bounded, so step times still follow the device's). The step cache's decision and the preview read
-        // values back; saving a checkpoint copies the latents.
+        // bounded, so step times still follow the device's). TeaCache's distances were read back before the
+        // loop; saving a checkpoint copies the latents.
         // The policy: every N steps when asked, else each slow step (losing it would hurt), and always
         // after the last one, before decoding.
         constexpr double kSlowStepSeconds = 20.0;
@@ -256,25 +296,20 @@ torch::Tensor Engine::Impl::denoise(const Request& r, const pipeline::Geometry& 
         }
         const double perStep = secondsSince(start) / double(k + 1 - first);
         progress(Stage::Denoising, k + 1, total, perStep, perStep * double(total - k - 1));
-        const int every = r.previewEverySteps;
-        if (callbacks->onPreview && every > 0 && ((k + 1) % every == 0 || k + 1 == total)) {
-            // The model's current estimate of the clean latent says more than the noisy sample.
-            const auto x0 = previous - scheduler->sigmas()[k].item<double>() * noisePred;
-            const auto rgb = vae::latentToRgb(x0.to(torch::kCPU), vae::LatentSpace::Normalised,
-                                              previewProjection ? &*previewProjection : nullptr)
-                                 .contiguous();
-            PreviewImage preview;
-            preview.step = k + 1;
-            preview.frames = int(rgb.size(0));
-            preview.height = int(rgb.size(1));
-            preview.width = int(rgb.size(2));
-            preview.rgb.assign(rgb.data_ptr<std::uint8_t>(), rgb.data_ptr<std::uint8_t>() + rgb.numel());
-            callbacks->onPreview(preview);
-        }
+    }
+    if (readback) {
+        if (auto landed = readback->finish())
+            showPreview(*landed);
+        if (lastX0.defined() && readback->start(total, lastX0))
+            if (auto landed = readback->finish())
+                showPreview(*landed);
+        if (readback->skipped() > 0)
+            spdlog::debug("previews skipped while one was copying: {}", readback->skipped());
     }
     // The whole job's calls (a resumed one: with those before its checkpoint, which the cache's state
     // counts).
     cachedCalls = cache ? (cache->finish(), cache->cachedCalls()) : 0;
+    stepCacheDistancesReadBack = cache ? cache->distancesReadBack() : 0;
     stepsSkipped = cache ? cache->stepsSkipped() : 0;
     ditCalls = cache ? cache->computedCalls() : total * (distilled || r.batchedCfg ? 1 : 2);
     if (countSyncs)

@@ -89,6 +89,7 @@ struct Engine::Impl
     std::shared_ptr<vision::ClipVision> clip;
     pipeline::TextContextCache textContexts; // for the engine's lifetime, whatever models come and go
     int textEncoderCalls = 0;                // prompts encoded by the T5 (tests)
+    int stepCacheDistancesReadBack = 0;      // by the last job's TeaCache during its calls (tests)
 
     // Per job.
     const Callbacks* callbacks = nullptr;

@@ -34,6 +34,8 @@ struct EngineInternals
     static std::vector<std::string> cachedModels(const Engine& engine);
     // Prompts the engine has run through its text encoder (the others came from its context cache).
     static int textEncoderCalls(const Engine& engine);
+    // TeaCache distances the last job read back during its DiT calls (the others were precomputed).
+    static int stepCacheDistancesReadBack(const Engine& engine);
 };
 
 } // namespace wan

@@ -110,9 +110,10 @@ double teaThreshold(CacheCalibration calibration, CachePreset preset)
     return kT2v13B[i];
 }
 
-double relativeL1(const torch::Tensor& current, const torch::Tensor& previous)
+// TeaCache's distance between two calls' e0, on their device.
+torch::Tensor relativeL1(const torch::Tensor& current, const torch::Tensor& previous)
 {
-    return ((current - previous).abs().mean() / previous.abs().mean()).item<double>();
+    return (current - previous).abs().mean() / previous.abs().mean();
 }
 
 // StepCacheState's names.
@@ -306,13 +307,67 @@ void StepCache::finish()
     m_stepHadCalls = false;
 }
 
+void StepCache::precomputeDistances(int firstStep, const std::vector<torch::Tensor>& e0PerStep)
+{
+    if (m_settings.mode != StepCacheMode::TeaCache)
+        return;
+    for (auto& table : m_distances)
+        table.clear();
+    m_distanceE0 = e0PerStep;
+    struct Pending
+    {
+        int stream;
+        int step;
+        PrecomputedDistance entry;
+    };
+    std::vector<Pending> pending;
+    std::vector<torch::Tensor> distances;
+    for (std::size_t j = 1; j < e0PerStep.size(); ++j) {
+        const auto& previous = e0PerStep[j - 1];
+        const auto& current = e0PerStep[j];
+        if (previous.size(0) != current.size(0))
+            continue;
+        // Batch 1: each stream's calls get the same e0; batch 2: stream s gets row s.
+        for (int s = 0; s < 2; ++s) {
+            const int64_t row = current.size(0) == 1 ? 0 : s;
+            if (row >= current.size(0))
+                continue;
+            // The rows as decide() compares them (the current one narrowed, the previous one a copy), so
+            // the distance is the one it would compute.
+            const auto a = previous.narrow(0, row, 1);
+            const auto b = current.narrow(0, row, 1);
+            pending.push_back({s, firstStep + int(j), {a.data_ptr(), b.data_ptr(), 0.0}});
+            distances.push_back(relativeL1(b, a.clone()).reshape({1}));
+        }
+    }
+    if (distances.empty())
+        return;
+    const auto values = torch::cat(distances).to(torch::kCPU, torch::kFloat64).contiguous(); // one read-back
+    for (std::size_t i = 0; i < pending.size(); ++i) {
+        pending[i].entry.distance = values[int64_t(i)].item<double>();
+        m_distances[size_t(pending[i].stream)][pending[i].step] = pending[i].entry;
+    }
+}
+
 bool StepCache::decide(Stream& stream, int index, const torch::Tensor& e0)
 {
     bool compute = !stream.residual.defined();
     if (stream.tea) {
-        const double distance = stream.previousE0.defined() ? relativeL1(e0, stream.previousE0) : 0.0;
+        double distance = 0.0;
+        if (stream.previousE0.defined()) {
+            const auto& table = m_distances[size_t(index)];
+            const auto found = table.find(m_step);
+            if (found != table.end() && found->second.current == e0.data_ptr() &&
+                found->second.previous == stream.previousE0Source) {
+                distance = found->second.distance;
+            } else {
+                distance = relativeL1(e0, stream.previousE0).item<double>();
+                ++m_distancesReadBack;
+            }
+        }
         compute = stream.tea->shouldCompute(m_step, distance) || compute;
         stream.previousE0 = e0.clone();
+        stream.previousE0Source = e0.data_ptr();
     } else if (stream.mag) {
         compute = stream.mag->shouldCompute(m_step, 2 * m_step + index) || compute;
     } else {
@@ -489,6 +544,7 @@ void StepCache::importState(const StepCacheState& state, int stepsDone,
         } else {
             stream.previousE0 = torch::Tensor();
         }
+        stream.previousE0Source = nullptr; // a saved copy: its first distance is computed
     }
     for (const auto& [key, unused] : state.values)
         if (known.count(key) == 0)

@@ -131,6 +131,16 @@ public:
     // Call once after the last step (counts its skip).
     void finish();
 
+    // TeaCache without reading a value back per call: its distance between two calls depends only on their
+    // time embeddings, which the DiT computes up front. `e0PerStep[j]`: the e0 ([B, 6, dim], B = 1 or 2 as
+    // the calls get it) that the calls of step `firstStep + j` will be given; each stream's distances are
+    // computed now and read back at once. A call uses its precomputed distance only when it gets that very
+    // tensor after the previous step's (same storage); any other call computes its own. No-op unless
+    // TeaCache.
+    void precomputeDistances(int firstStep, const std::vector<torch::Tensor>& e0PerStep);
+    // Distances computed and read back during calls (not precomputed).
+    int distancesReadBack() const { return m_distancesReadBack; }
+
     torch::Tensor cachedResidual(const torch::Tensor& e, const torch::Tensor& e0) override;
     void store(const torch::Tensor& residual) override;
 
@@ -151,11 +161,19 @@ private:
     struct Stream
     {
         torch::Tensor previousE0;
-        torch::Tensor residual; // [1, seqLen, dim]
+        const void* previousE0Source = nullptr; // the e0 that previousE0 copies (precomputed distances' key)
+        torch::Tensor residual;                 // [1, seqLen, dim]
         std::optional<TeaCacheRule> tea;
         std::optional<MagCacheRule> mag;
     };
     bool decide(Stream& stream, int index, const torch::Tensor& e0);
+
+    struct PrecomputedDistance
+    {
+        const void* previous = nullptr; // the e0 rows it is between
+        const void* current = nullptr;
+        double distance = 0.0;
+    };
 
     StepCacheSettings m_settings;
     int m_steps = 0;
@@ -168,6 +186,9 @@ private:
     int m_computed = 0;
     int m_cached = 0;
     int m_stepsSkipped = 0;
+    int m_distancesReadBack = 0;
+    std::array<std::map<int, PrecomputedDistance>, 2> m_distances; // per stream, by step
+    std::vector<torch::Tensor> m_distanceE0;                       // keeps the keys' storage alive
 };
 
 } // namespace wan::pipeline
