@@ -255,6 +255,33 @@ private Q_SLOTS:
                  std::ptrdiff_t(2));
     }
 
+    // From pageable memory a copy holds the host until its slot is free, so the next block's copy starts
+    // only once the current block's work is enqueued (the device computes it meanwhile), never before it.
+    void pageablePrefetchOrder()
+    {
+        auto params = makeBlocks(3);
+        auto backend = std::make_unique<RecordingBackend>(false);
+        auto* recorder = backend.get();
+        BlockStreamer streamer(params, std::move(backend), HostPinning::Always);
+        QCOMPARE(streamer.pinnedBlocks(), std::size_t(0));
+        streamer.beginPass({0, 1, 2});
+        for (std::size_t block = 0; block < 3; ++block) {
+            streamer.acquire(block);
+            streamer.release(block);
+        }
+        streamer.endPass();
+        const auto copy = [&](int slot, std::size_t block) {
+            return "copy" + std::to_string(slot) + "x" + std::to_string(params[block].size());
+        };
+        const std::vector<std::string> expected{"alloc",    "free0", "alloc",    "free1", // the slots
+                                                copy(0, 0),                               // block 0 only
+                                                "wait0",    "free0", copy(1, 1),          // block 0; then 1
+                                                "wait1",    "free1", copy(0, 2),          // block 1; then 2
+                                                "wait0",    "free0", "drain"};            // block 2
+        QCOMPARE(recorder->calls, expected);
+        QVERIFY(recorder->violations.empty());
+    }
+
     void outOfOrder()
     {
         auto params = makeBlocks(3);

@@ -206,11 +206,18 @@ void BlockStreamer::beginPass(std::vector<std::size_t> order)
             throw Error(ErrorKind::Internal, "BlockStreamer: no block " + std::to_string(block));
     m_order = std::move(order);
     m_position = 0;
+    m_loaded = 0;
     m_acquired = false;
     m_inPass = true;
     ensureSlots();
-    for (std::size_t p = 0; p < std::min(kSlots, m_order.size()); ++p)
-        load(p);
+    loadReady();
+}
+
+void BlockStreamer::loadReady()
+{
+    while (m_loaded < m_order.size() && m_loaded < m_position + kSlots &&
+           (m_pinned[m_order[m_loaded]].defined() || m_loaded <= m_position))
+        load(m_loaded++);
 }
 
 void BlockStreamer::load(std::size_t position)
@@ -249,8 +256,7 @@ void BlockStreamer::release(std::size_t block)
     --m_bound;
     m_acquired = false;
     ++m_position;
-    if (const auto next = m_position + kSlots - 1; next < m_order.size())
-        load(next);
+    loadReady();
 }
 
 void BlockStreamer::endPass() noexcept

@@ -107,13 +107,13 @@ public:
     void setBackend(std::unique_ptr<StreamBackend> backend);
     torch::Device device() const { return m_backend->device(); }
 
-    // A pass uses the blocks in `order` (each index once); the first kSlots copies start now.
+    // A pass uses the blocks in `order` (each index once); the first copies start now (loadReady()).
     void beginPass(std::vector<std::size_t> order);
     // Block `block`, the pass's next one, is about to run: the compute side waits for its copy and its
     // parameters point at its slot. Throws wan::Error(Internal) for a block out of order.
     void acquire(std::size_t block);
     // Block `block`'s work is enqueued: its slot is marked free, its parameters point back at the host
-    // weights, and the slot is refilled with the block kSlots places ahead.
+    // weights, and the copies that may start now start (loadReady()).
     void release(std::size_t block);
     // Ends the pass however it went: waits for copies in flight and frees the slots unless the backend
     // keeps them. Never throws.
@@ -135,6 +135,11 @@ public:
 private:
     void ensureSlots();
     void freeSlots() noexcept;
+    // Enqueues the copies that may start now, in the pass's order: a pinned block's once its slot is free
+    // (the compute that read it is enqueued); a pageable block's only once the block before it is enqueued
+    // too, because a copy from pageable memory holds the host until its slot is free, and the device would
+    // otherwise idle with nothing queued.
+    void loadReady();
     // Enqueues the copy of the pass's block at `position` into its slot.
     void load(std::size_t position);
     static void point(std::vector<torch::Tensor>& params, const std::vector<torch::Tensor>& data);
@@ -148,6 +153,7 @@ private:
     torch::Tensor m_slots[kSlots];
     std::vector<std::size_t> m_order;
     std::size_t m_position = 0; // the pass's next block to acquire
+    std::size_t m_loaded = 0;   // the pass's next block to copy
     bool m_inPass = false;
     bool m_acquired = false;
     int m_bound = 0;

@@ -41,12 +41,26 @@ public:
 
     torch::Tensor pinnedHostBuffer(std::int64_t bytes) override
     {
-        try {
-            return torch::empty({bytes}, torch::TensorOptions().dtype(torch::kUInt8).pinned_memory(true));
-        } catch (const std::exception& e) {
-            spdlog::warn("block streaming: pinned allocation of {} bytes failed: {}", bytes, e.what());
+        // Exactly `bytes`, page-locked until the tensor dies. (LibTorch's pinned allocator rounds each
+        // request up to a power of two, 1 GiB for a 14B block of 0.67 GiB, and keeps freed buffers
+        // page-locked for the life of the process.) cudaFreeHost waits for the device, so no copy from the
+        // buffer is in flight when it goes.
+        const c10::cuda::CUDAGuard guard(m_device);
+        void* data = nullptr;
+        const auto status = cudaHostAlloc(&data, std::size_t(bytes), cudaHostAllocPortable);
+        if (status != cudaSuccess) {
+            (void)cudaGetLastError(); // clear it: the caller falls back to pageable memory
+            spdlog::warn("block streaming: pinned allocation of {} bytes failed: {}", bytes,
+                         cudaGetErrorString(status));
             return {};
         }
+        return torch::from_blob(
+            data, {bytes},
+            [](void* p) {
+                if (cudaFreeHost(p) != cudaSuccess)
+                    (void)cudaGetLastError();
+            },
+            torch::TensorOptions().dtype(torch::kUInt8));
     }
 
     torch::Tensor allocateSlot(std::int64_t bytes) override

@@ -169,7 +169,7 @@ torch::Tensor tryRmsNormRope(const torch::Tensor& x, const torch::Tensor& weight
     const int64_t half = dim / heads / 2;
     for (const auto& table : rope.rotation)
         if (!sameDevice(x, table) || table.scalar_type() != torch::kComplexFloat || !table.is_contiguous() ||
-            table.dim() != 3 || table.size(0) > length || table.size(2) != half)
+            table.dim() != 3 || table.size(0) > length || table.size(1) != 1 || table.size(2) != half)
             return {};
     const c10::cuda::CUDAGuard guard(x.device());
     auto out = torch::empty({batch, length, heads, dim / heads}, x.options().dtype(outDtype));
@@ -232,7 +232,7 @@ bool tryRotateInPlace(const torch::Tensor& tokens, const torch::Tensor& rotation
         tokens.scalar_type() != torch::kFloat32 || tokens.size(2) % 2 != 0 ||
         reinterpret_cast<std::uintptr_t>(tokens.data_ptr()) % 8 != 0 || !sameDevice(tokens, rotation) ||
         rotation.scalar_type() != torch::kComplexFloat || !rotation.is_contiguous() || rotation.dim() != 3 ||
-        rotation.size(0) != tokens.size(0) || rotation.size(2) != tokens.size(2) / 2)
+        rotation.size(0) != tokens.size(0) || rotation.size(1) != 1 || rotation.size(2) != tokens.size(2) / 2)
         return false;
     const c10::cuda::CUDAGuard guard(tokens.device());
     return launched(kernels::rotatePairs(tokens.data_ptr<float>(), rotation.data_ptr(), tokens.size(0),

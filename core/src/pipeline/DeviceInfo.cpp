@@ -6,6 +6,7 @@
 #if WAN_WITH_CUDA
 #include <c10/cuda/CUDACachingAllocator.h>
 #include <c10/cuda/CUDAFunctions.h>
+#include <c10/cuda/CUDAGuard.h>
 #include <c10/util/Exception.h>
 #include <cuda_runtime_api.h>
 #endif
@@ -35,21 +36,23 @@ torch::Device parseDevice(const std::string& text)
 #if WAN_WITH_CUDA
 namespace {
 
+// "cuda" without an index: the current device, as LibTorch reads it.
 int indexOf(const torch::Device& device)
 {
-    return device.index() < 0 ? 0 : device.index();
+    return device.index() < 0 ? c10::cuda::current_device() : device.index();
 }
 
-// cudaMemGetInfo on `device`: {free, total}, {0, 0} when the driver does not answer.
+// cudaMemGetInfo on `device`: {free, total}, {0, 0} when the driver does not answer. The guard switches
+// devices only when they differ and restores the previous one without creating a context on it.
 std::pair<std::uint64_t, std::uint64_t> driverMemory(const torch::Device& device)
 {
-    const auto previous = c10::cuda::current_device();
-    c10::cuda::set_device(indexOf(device));
+    const c10::cuda::CUDAGuard guard(c10::DeviceIndex(indexOf(device)));
     size_t freeBytes = 0, totalBytes = 0;
     const auto status = cudaMemGetInfo(&freeBytes, &totalBytes);
-    c10::cuda::set_device(previous);
-    if (status != cudaSuccess)
+    if (status != cudaSuccess) {
+        (void)cudaGetLastError();
         return {0, 0};
+    }
     return {freeBytes, totalBytes};
 }
 

@@ -37,7 +37,8 @@ void synchronize(const torch::Device& device);
 // Counts the CUDA operations that make the host wait for the device (a value read back, a blocking copy, a
 // stream synchronisation) on this thread while it lives, through LibTorch's sync debug mode reporting each as
 // a warning to a handler of its own (other warnings pass on). Nothing is counted on a build without CUDA
-// (supported() false). For diagnostics: the mode is process-wide.
+// (supported() false). For diagnostics: the mode is process-wide. It sees only what LibTorch reports: not a
+// CUDA runtime call made directly (an event waited for), nor the host time a copy from pageable memory takes.
 class HostSyncCounter
 {
 public:

@@ -464,20 +464,23 @@ void WanVae::moveTo(torch::Device device)
 {
     if (device == m_device)
         return;
-    m_model->to(device);
-    m_mean = m_mean.to(device);
-    m_invStd = m_invStd.to(device);
+    try {
+        m_model->to(device);
+        m_mean = m_mean.to(device);
+        m_invStd = m_invStd.to(device);
+    } catch (...) {
+        // A move that fails part way (out of memory) leaves nothing behind on `device`: all back home.
+        m_model->to(m_device);
+        m_mean = m_mean.to(m_device);
+        m_invStd = m_invStd.to(m_device);
+        throw;
+    }
     m_device = device;
 }
 
 WanVae::DeviceScope::DeviceScope(WanVae& vae, torch::Device device) : m_vae(vae), m_home(vae.device())
 {
-    try {
-        m_vae.moveTo(device);
-    } catch (...) {
-        m_vae.moveTo(m_home);
-        throw;
-    }
+    m_vae.moveTo(device); // all or nothing
 }
 
 WanVae::DeviceScope::~DeviceScope()

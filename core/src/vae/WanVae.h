@@ -81,7 +81,8 @@ public:
     torch::Tensor decode(const torch::Tensor& latent, const VaeRunOptions& options = {});
 
     // Moves the weights and statistics to `device` (a GPU job parks the VAE in host memory between its
-    // encodes and decodes; see DeviceScope).
+    // encodes and decodes; see DeviceScope). All or nothing: a move that fails part way (out of memory)
+    // brings everything back before it throws.
     void moveTo(torch::Device device);
     // How many runs were redone in float32 (encode and decode) since the load.
     int float32Reruns() const { return m_float32Reruns; }
