@@ -34,6 +34,7 @@
 #include <optional>
 #include <string>
 #include <utility>
+#include <vector>
 
 using wan::bench::secondsSince;
 
@@ -199,6 +200,14 @@ int main(int argc, char** argv)
         const auto contextNull = torch::randn({117, 4096}, generator).to(device);
         auto scheduler = wan::sampling::makeScheduler(wan::Solver::UniPC, args.steps, args.shift);
         const auto* timesteps = scheduler->timesteps().data_ptr<std::int64_t>();
+        // As the engine: the timesteps stay on the host and the DiT looks their time embeddings, computed up
+        // front, up by value.
+        std::vector<torch::Tensor> stepTimes;
+        for (int k = 0; k < scheduler->numSteps(); ++k) {
+            const auto t = scheduler->modelTimestep(k);
+            stepTimes.push_back(args.batchedCfg ? t.repeat({2}) : t);
+        }
+        model->precomputeTimeEmbeddings(stepTimes);
 
         wan::pipeline::synchronize(device);
         wan::pipeline::resetPeakDeviceMemory(device);
@@ -224,12 +233,10 @@ int main(int argc, char** argv)
             std::optional<wan::pipeline::HostSyncCounter> syncs;
             if (countSyncs)
                 syncs.emplace();
-            const auto t =
-                torch::full({1}, timesteps[k], torch::TensorOptions().dtype(torch::kInt64).device(device));
+            const auto& t = stepTimes[size_t(k)];
             torch::Tensor cond, uncond;
             if (args.batchedCfg) {
-                const auto out =
-                    model->forward({latent, latent}, t.repeat({2}), {context, contextNull}, g.seqLen);
+                const auto out = model->forward({latent, latent}, t, {context, contextNull}, g.seqLen);
                 cond = out.at(0);
                 uncond = out.at(1);
             } else {
@@ -261,6 +268,7 @@ int main(int argc, char** argv)
             if (auto landed = readback->finish())
                 takePreview(*landed);
         const double denoise = secondsSince(start);
+        model->clearTimeEmbeddings();
         // The read-back's copy is the tensor it was given (side stream ordered after the compute stream).
         const bool previewExact = previews == 0 || (lastLanded.step == started.first &&
                                                     torch::equal(lastLanded.latent, started.second.cpu()));

@@ -263,8 +263,7 @@ torch::Tensor Engine::Impl::denoise(const Request& r, const pipeline::Geometry& 
         latent = scheduler->step(noisePred, timesteps[k], latent);
         // The preview: x0 on the device, read back on a side stream; a read-back that has landed is shown
         // at once (on the CPU: this step's), one still copying at a later step or after the loop.
-        const int every = r.previewEverySteps;
-        if (readback && every > 0 && ((k + 1) % every == 0 || k + 1 == total)) {
+        if (readback && ((k + 1) % r.previewEverySteps == 0 || k + 1 == total)) {
             // The model's current estimate of the clean latent says more than the noisy sample.
             auto x0 = previous - scheduler->sigmas()[k].item<double>() * noisePred;
             if (k + 1 == total)

@@ -1,7 +1,5 @@
 #include "pipeline/PreviewReadback.h"
 
-#include "wan/Error.h"
-
 #include <utility>
 
 namespace wan::pipeline {
@@ -27,18 +25,21 @@ std::unique_ptr<PreviewReadback::Backend> makeSyncPreviewBackend()
     return std::make_unique<SyncPreviewBackend>();
 }
 
-#if !WAN_WITH_CUDA
-std::unique_ptr<PreviewReadback::Backend> makeCudaPreviewBackend(const torch::Device&)
-{
-    throw Error(ErrorKind::Internal, "this build has no CUDA support for preview read-backs");
-}
-#endif
+namespace {
 
-PreviewReadback::PreviewReadback(const torch::Device& device)
-    : PreviewReadback(WAN_WITH_CUDA && device.is_cuda() ? makeCudaPreviewBackend(device)
-                                                        : makeSyncPreviewBackend())
+std::unique_ptr<PreviewReadback::Backend> makePreviewBackend(const torch::Device& device)
 {
+#if WAN_WITH_CUDA
+    if (device.is_cuda())
+        return makeCudaPreviewBackend(device);
+#endif
+    (void)device;
+    return makeSyncPreviewBackend();
 }
+
+} // namespace
+
+PreviewReadback::PreviewReadback(const torch::Device& device) : PreviewReadback(makePreviewBackend(device)) {}
 
 PreviewReadback::PreviewReadback(std::unique_ptr<Backend> backend) : m_backend(std::move(backend)) {}
 

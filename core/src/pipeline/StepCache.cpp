@@ -330,8 +330,6 @@ void StepCache::precomputeDistances(int firstStep, const std::vector<torch::Tens
         // Batch 1: each stream's calls get the same e0; batch 2: stream s gets row s.
         for (int s = 0; s < 2; ++s) {
             const int64_t row = current.size(0) == 1 ? 0 : s;
-            if (row >= current.size(0))
-                continue;
             // The rows as decide() compares them (the current one narrowed, the previous one a copy), so
             // the distance is the one it would compute.
             const auto a = previous.narrow(0, row, 1);
@@ -343,8 +341,9 @@ void StepCache::precomputeDistances(int firstStep, const std::vector<torch::Tens
     if (distances.empty())
         return;
     const auto values = torch::cat(distances).to(torch::kCPU, torch::kFloat64).contiguous(); // one read-back
+    const auto* value = values.data_ptr<double>();
     for (std::size_t i = 0; i < pending.size(); ++i) {
-        pending[i].entry.distance = values[int64_t(i)].item<double>();
+        pending[i].entry.distance = value[i];
         m_distances[size_t(pending[i].stream)][pending[i].step] = pending[i].entry;
     }
 }
